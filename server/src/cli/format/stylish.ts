@@ -1,0 +1,43 @@
+// Text output in the manner of ESLint's "stylish" formatter: diagnostics grouped under each file,
+// `line:col  severity  message  rule-id`, then a summary line.
+import { summarize, type LocatedDiagnostic } from './located';
+
+export interface StylishOptions {
+  readonly color: boolean;
+}
+
+export function formatStylish(located: readonly LocatedDiagnostic[], resources: number, files: number, options: StylishOptions): string {
+  const c = colors(options.color);
+  const out: string[] = [];
+  const byFile = new Map<string, LocatedDiagnostic[]>();
+  for (const l of located) byFile.set(l.diagnostic.file, [...(byFile.get(l.diagnostic.file) ?? []), l]);
+  for (const [file, list] of byFile) {
+    out.push('', c.underline(file));
+    const positions = list.map((l) => `${l.line}:${l.column}`);
+    const posWidth = Math.max(...positions.map((p) => p.length));
+    const sevWidth = Math.max(...list.map((l) => l.diagnostic.severity.length));
+    list.forEach((l, i) => {
+      const sev = l.diagnostic.severity.padEnd(sevWidth);
+      const sevText = l.diagnostic.severity === 'error' ? c.red(sev) : l.diagnostic.severity === 'warning' ? c.yellow(sev) : c.blue(sev);
+      out.push(`  ${c.dim(positions[i].padEnd(posWidth))}  ${sevText}  ${l.diagnostic.message}  ${c.dim(l.diagnostic.rule)}`);
+    });
+  }
+  const s = summarize(located.map((l) => l.diagnostic));
+  const total = s.errors + s.warnings + s.infos;
+  const scanned = `${resources} resource${resources === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}`;
+  out.push('');
+  if (total === 0) out.push(c.green(`✔ No problems (${scanned})`));
+  else {
+    const line = `✖ ${total} problem${total === 1 ? '' : 's'} (${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}, ${s.infos} info) in ${scanned}`;
+    out.push(s.errors ? c.red(c.bold(line)) : s.warnings ? c.yellow(c.bold(line)) : line);
+  }
+  return out.join('\n').replace(/^\n/, '') + '\n';
+}
+
+function colors(enabled: boolean) {
+  const wrap = (open: number, close: number) => (s: string) => (enabled ? `\u001b[${open}m${s}\u001b[${close}m` : s);
+  return {
+    red: wrap(31, 39), yellow: wrap(33, 39), blue: wrap(34, 39), green: wrap(32, 39),
+    dim: wrap(2, 22), bold: wrap(1, 22), underline: wrap(4, 24),
+  };
+}

@@ -1,0 +1,60 @@
+// kube-traffic-lens: the command-line adapter over the engine. Subcommands: check, graph, lsp.
+// Exit codes: 0 no errors, 1 errors found, 2 bad usage or an unreadable path.
+import { runCheck } from './check';
+import { runGraph } from './graph';
+import { UsageError } from './options';
+
+const USAGE = `Usage: kube-traffic-lens <command> [options]
+
+Commands:
+  check [PATH...]   Report networking problems in the manifests under PATH (default: .)
+      --format text|json|sarif   Output format (default: text)
+      --config FILE              Settings file (default: .kube-traffic-lens.yaml in the first PATH)
+  graph [PATH...]   Print the traffic paths
+      --format text|json|mermaid|dot   Output format (default: text)
+  lsp --stdio       Start the language server
+
+Options:
+  -h, --help        Show this help
+  -v, --version     Show the version
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '-h' || command === '--help' || command === 'help') {
+    process.stdout.write(USAGE);
+    return command ? 0 : 2;
+  }
+  if (command === '-v' || command === '--version') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  switch (command) {
+    case 'check':
+      return runCheck(rest);
+    case 'graph':
+      return runGraph(rest);
+    case 'lsp':
+      throw new UsageError('the language server is not part of this build yet');
+    default:
+      throw new UsageError(`unknown command '${command}'`);
+  }
+}
+
+declare const __VERSION__: string | undefined;
+const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`kube-traffic-lens: ${err.message}\n`);
+      if (err.showUsage) process.stderr.write(`Run 'kube-traffic-lens --help' for usage.\n`);
+    } else {
+      process.stderr.write(`kube-traffic-lens: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    }
+    process.exitCode = 2;
+  },
+);

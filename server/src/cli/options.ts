@@ -1,0 +1,74 @@
+// Argument parsing shared by the subcommands, and the error that means "exit 2 with one line".
+import { parseArgs } from 'node:util';
+import { DEFAULT_CONFIG, type AnalysisConfig } from '../engine';
+import { loadConfig, readWorkspace, type ReadResult } from '../node/readWorkspace';
+
+export class UsageError extends Error {
+  constructor(message: string, readonly showUsage = true) {
+    super(message);
+  }
+}
+
+export interface CommonOptions {
+  readonly paths: string[];
+  readonly format: string;
+  readonly configFile: string | undefined;
+}
+
+export function parseCommon(args: string[], formats: readonly string[], defaultFormat: string): CommonOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { format: { type: 'string', short: 'f' }, config: { type: 'string', short: 'c' } },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message.split('\n')[0]);
+  }
+  const format = parsed.values.format ?? defaultFormat;
+  if (!formats.includes(format)) throw new UsageError(`unknown format '${format}' (expected ${formats.join(', ')})`);
+  return { paths: parsed.positionals.length ? parsed.positionals : ['.'], format, configFile: parsed.values.config };
+}
+
+export interface LoadedInput {
+  readonly config: AnalysisConfig;
+  readonly read: ReadResult;
+}
+
+/** Loads settings and reads the paths; a missing path or config file is a usage error (exit 2). */
+export function loadInput(options: CommonOptions, onProgress?: (n: number) => void): LoadedInput {
+  const base = process.cwd();
+  let config: AnalysisConfig;
+  try {
+    const loaded = loadConfig(options.paths, base, options.configFile, DEFAULT_CONFIG);
+    for (const p of loaded.problems) process.stderr.write(`kube-traffic-lens: warning: ${p}\n`);
+    config = loaded.config;
+  } catch (err) {
+    throw new UsageError(`cannot read config file '${options.configFile}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, false);
+  }
+  try {
+    return { config, read: readWorkspace(options.paths, { base, config, onProgress }) };
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const which = e.path ? ` '${e.path}'` : '';
+    throw new UsageError(`cannot read path${which}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.code ?? e.message}`, false);
+  }
+}
+
+/** Progress on stderr, only when it is a terminal. */
+export function progressReporter(): { onProgress?: (n: number) => void; done: () => void } {
+  if (!process.stderr.isTTY) return { done: () => {} };
+  let last = 0;
+  return {
+    onProgress: (n) => {
+      const now = Date.now();
+      if (now - last < 100) return;
+      last = now;
+      process.stderr.write(`\rReading manifests... ${n} files`);
+    },
+    done: () => {
+      if (last) process.stderr.write('\r\u001b[K');
+    },
+  };
+}

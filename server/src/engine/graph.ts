@@ -1,0 +1,209 @@
+// The traffic graph: typed views of every resource instance, indexes by namespace and name, and the
+// questions rules and queries ask (what a Service selects, where a port lands, what routes to a
+// Service). Built once per analysis; all lookups are index hits, not scans of the workspace.
+import { allBackends, readIngress, type Ingress, type IngressBackend, type IngressPath } from './model/ingress';
+import { readNetworkPolicy, type NetworkPolicy } from './model/networkPolicy';
+import type { Resource } from './model/resource';
+import { readService, type Service, type ServicePort } from './model/service';
+import { declaresAnyPort, readWorkload, type Container, type ContainerPort, type Workload } from './model/workload';
+import { selectorMayMatch } from './selectors';
+
+export type PortResolutionStatus =
+  | 'resolved' // the port is served by a declared container port
+  | 'assumed' // a numeric port the template does not declare while it declares none at all: traffic goes there, unverified
+  | 'undeclared' // a numeric port that no container declares, while some declare ports
+  | 'name-unresolved' // a named targetPort that no container declares: no endpoints
+  | 'protocol-mismatch'; // declared, but with another protocol
+
+export interface PortResolution {
+  readonly workload: Workload;
+  readonly status: PortResolutionStatus;
+  readonly containerPort: number | undefined;
+  readonly container: Container | undefined;
+  readonly declared: ContainerPort | undefined;
+}
+
+export interface BackendTarget {
+  readonly ingress: Ingress;
+  readonly backend: IngressBackend;
+  readonly path: IngressPath | undefined;
+  /** Services of that name in the Ingress's namespace (several when variants of an app coexist). */
+  readonly services: readonly Service[];
+  /** The service ports the backend port picks, per service. */
+  readonly ports: readonly { service: Service; port: ServicePort | undefined }[];
+}
+
+export class TrafficGraph {
+  readonly workloads: readonly Workload[];
+  readonly services: readonly Service[];
+  readonly ingresses: readonly Ingress[];
+  readonly networkPolicies: readonly NetworkPolicy[];
+  readonly namespaces: ReadonlySet<string>;
+
+  private readonly workloadByKey = new Map<string, Workload>();
+  private readonly serviceByKey = new Map<string, Service>();
+  private readonly ingressByKey = new Map<string, Ingress>();
+  private readonly policyByKey = new Map<string, NetworkPolicy>();
+  private readonly workloadsByNamespace = new Map<string, Workload[]>();
+  private readonly servicesByName = new Map<string, Service[]>();
+  private readonly resourcesById = new Map<string, Resource[]>();
+  private readonly selectedCache = new Map<Service, Workload[]>();
+  private selectingIndex: Map<Workload, Service[]> | undefined;
+  private routesIndex: Map<Service, BackendTarget[]> | undefined;
+
+  constructor(readonly resources: readonly Resource[]) {
+    const workloads: Workload[] = [];
+    const services: Service[] = [];
+    const ingresses: Ingress[] = [];
+    const policies: NetworkPolicy[] = [];
+    const namespaces = new Set<string>();
+    for (const r of resources) {
+      if (r.namespace) namespaces.add(r.namespace);
+      if (r.kind === 'Namespace') namespaces.add(r.name);
+      push(this.resourcesById, r.id, r);
+      const w = readWorkload(r);
+      if (w) {
+        workloads.push(w);
+        this.workloadByKey.set(r.key, w);
+        push(this.workloadsByNamespace, w.template.namespace, w);
+        continue;
+      }
+      const s = readService(r);
+      if (s) {
+        services.push(s);
+        this.serviceByKey.set(r.key, s);
+        push(this.servicesByName, `${r.namespace}/${r.name}`, s);
+        continue;
+      }
+      const i = readIngress(r);
+      if (i) {
+        ingresses.push(i);
+        this.ingressByKey.set(r.key, i);
+        continue;
+      }
+      const p = readNetworkPolicy(r);
+      if (p) {
+        policies.push(p);
+        this.policyByKey.set(r.key, p);
+      }
+    }
+    this.workloads = workloads;
+    this.services = services;
+    this.ingresses = ingresses;
+    this.networkPolicies = policies;
+    this.namespaces = namespaces;
+  }
+
+  workload(r: Resource): Workload | undefined {
+    return this.workloadByKey.get(r.key);
+  }
+
+  service(r: Resource): Service | undefined {
+    return this.serviceByKey.get(r.key);
+  }
+
+  ingress(r: Resource): Ingress | undefined {
+    return this.ingressByKey.get(r.key);
+  }
+
+  networkPolicy(r: Resource): NetworkPolicy | undefined {
+    return this.policyByKey.get(r.key);
+  }
+
+  /** All instances with this id (`Kind/ns/name`). */
+  resourcesWithId(id: string): readonly Resource[] {
+    return this.resourcesById.get(id) ?? [];
+  }
+
+  workloadsIn(namespace: string): readonly Workload[] {
+    return this.workloadsByNamespace.get(namespace) ?? [];
+  }
+
+  servicesNamed(namespace: string, name: string): readonly Service[] {
+    return this.servicesByName.get(`${namespace}/${name}`) ?? [];
+  }
+
+  /** Pod templates in the Service's namespace whose pods its selector can match. */
+  workloadsSelectedBy(service: Service): readonly Workload[] {
+    const cached = this.selectedCache.get(service);
+    if (cached) return cached;
+    const selector = service.selector;
+    const selected = selector ? this.workloadsIn(service.resource.namespace ?? 'default').filter((w) => selectorMayMatch(selector, w.template.labels)) : [];
+    this.selectedCache.set(service, selected);
+    return selected;
+  }
+
+  /** Services whose selectors match this workload's pods. */
+  servicesSelecting(workload: Workload): readonly Service[] {
+    if (!this.selectingIndex) {
+      this.selectingIndex = new Map();
+      for (const s of this.services) for (const w of this.workloadsSelectedBy(s)) push(this.selectingIndex, w, s);
+    }
+    return this.selectingIndex.get(workload) ?? [];
+  }
+
+  /** Ingress backends that name this Service. */
+  routesTo(service: Service): readonly BackendTarget[] {
+    if (!this.routesIndex) {
+      this.routesIndex = new Map();
+      for (const ingress of this.ingresses) {
+        for (const target of this.backendTargets(ingress)) for (const s of target.services) push(this.routesIndex, s, target);
+      }
+    }
+    return this.routesIndex.get(service) ?? [];
+  }
+
+  backendTargets(ingress: Ingress): BackendTarget[] {
+    const ns = ingress.resource.namespace ?? 'default';
+    return allBackends(ingress)
+      .filter(({ backend }) => !backend.isControllerAction)
+      .map(({ backend, path }) => {
+        const services = this.servicesNamed(ns, backend.serviceName);
+        return { ingress, backend, path, services, ports: services.map((service) => ({ service, port: findServicePort(service, backend.port) })) };
+      });
+  }
+
+  /**
+   * Where a Service port's traffic lands in one selected workload, as the endpoints controller
+   * decides (pkg/api/v1/pod FindPort): a named targetPort is looked up by name and protocol among
+   * the containers' ports; a number is used as it is, declared or not.
+   */
+  resolveServicePort(port: ServicePort, workload: Workload): PortResolution {
+    const containers = workload.template.containers;
+    const base = { workload, container: undefined, declared: undefined, containerPort: undefined };
+    if (typeof port.targetPort === 'string') {
+      let sameNameOtherProtocol: { container: Container; declared: ContainerPort } | undefined;
+      for (const container of containers) {
+        for (const declared of container.ports) {
+          if (declared.name !== port.targetPort) continue;
+          if (declared.protocol === port.protocol) return { workload, status: 'resolved', container, declared, containerPort: declared.containerPort };
+          sameNameOtherProtocol ??= { container, declared };
+        }
+      }
+      if (sameNameOtherProtocol) return { ...base, ...sameNameOtherProtocol, status: 'protocol-mismatch', containerPort: undefined };
+      return { ...base, status: 'name-unresolved' };
+    }
+    let otherProtocol: { container: Container; declared: ContainerPort } | undefined;
+    for (const container of containers) {
+      for (const declared of container.ports) {
+        if (declared.containerPort !== port.targetPort) continue;
+        if (declared.protocol === port.protocol) return { workload, status: 'resolved', container, declared, containerPort: declared.containerPort };
+        otherProtocol ??= { container, declared };
+      }
+    }
+    if (otherProtocol) return { ...base, ...otherProtocol, status: 'protocol-mismatch', containerPort: port.targetPort };
+    return { ...base, containerPort: port.targetPort, status: declaresAnyPort(workload.template) ? 'undeclared' : 'assumed' };
+  }
+}
+
+/** The Service port an Ingress or route backend port refers to: by number, or by the port's name. */
+export function findServicePort(service: Service, port: number | string | undefined): ServicePort | undefined {
+  if (port === undefined) return service.ports.length === 1 ? service.ports[0] : undefined;
+  return service.ports.find((p) => (typeof port === 'number' ? p.port === port : p.name === port));
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

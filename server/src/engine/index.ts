@@ -1,0 +1,8 @@
+// The engine's public surface for the adapters (CLI, language server).
+export { analyze, type Analysis, type AnalyzeInput } from './analyze';
+export { DEFAULT_CONFIG, normalizeConfig, parseConfigFile, type AnalysisConfig, type Severity } from './config';
+export type { Diagnostic, RelatedLocation } from './diagnostics';
+export { TrafficGraph } from './graph';
+export { allRuleMeta, ruleDocsUrl, RULES, BUILTIN_RULES } from './rules';
+export { LineIndex, type Position, type Span } from './text';
+export type { WorkspaceFile, SkippedFile } from './workspace';

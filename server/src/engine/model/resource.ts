@@ -1,0 +1,54 @@
+// A Kubernetes object as the engine sees it: identity, where it came from in the source, and its
+// located tree. One source document can yield several Resources when kustomize builds include it.
+import type { YMap } from '../syntax';
+import type { Span } from '../text';
+
+/** How a resource's namespace was decided; hovers say when it was inferred. */
+export type NamespaceOrigin = 'explicit' | 'kustomize' | 'setting' | 'file' | 'default' | 'cluster';
+
+export interface Resource {
+  /** `Kind/namespace/name`, or `Kind/name` for cluster-scoped kinds: the id users see. */
+  readonly id: string;
+  /** Unique per instance: the same source document in two kustomize builds gives two keys. */
+  readonly key: string;
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace: string | undefined;
+  readonly namespaceOrigin: NamespaceOrigin;
+  readonly file: string;
+  /** Position of the document in the file, and of the item inside a `kind: List`. */
+  readonly docIndex: number;
+  readonly itemIndex: number | undefined;
+  readonly span: Span;
+  readonly kindSpan: Span;
+  readonly nameSpan: Span | undefined;
+  readonly node: YMap;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  /** The kustomization directory whose build produced this instance, if any. */
+  readonly build: string | undefined;
+  /** Labels the kustomize build adds to selectors and pod templates (commonLabels, labels.includeSelectors). */
+  readonly buildLabels: { readonly selector: Readonly<Record<string, string>>; readonly template: Readonly<Record<string, string>> } | undefined;
+  /** The build renames resources (namePrefix/nameSuffix): references by name cannot be judged here. */
+  readonly namesTransformed: boolean;
+  /** The build patches or rewrites this resource in ways not reproduced: no diagnostic is drawn from it. */
+  readonly uncertain: boolean;
+  /** Rule ids silenced by the `kube-traffic-lens/ignore` annotation ('*' silences all). */
+  readonly ignoredRules: ReadonlySet<string>;
+}
+
+export function resourceId(kind: string, namespace: string | undefined, name: string): string {
+  return namespace === undefined ? `${kind}/${name}` : `${kind}/${namespace}/${name}`;
+}
+
+/** The source document a resource came from, independent of the build. */
+export function sourceKey(r: Pick<Resource, 'file' | 'docIndex' | 'itemIndex'>): string {
+  return `${r.file}#${r.docIndex}${r.itemIndex === undefined ? '' : `.${r.itemIndex}`}`;
+}
+
+/** The API group of an apiVersion (`apps/v1` -> `apps`, `v1` -> ``). */
+export function apiGroup(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}

@@ -1,0 +1,102 @@
+// Services as the API server defaults them: type ClusterIP, protocol TCP, targetPort = port when
+// absent, 0 or empty (pkg/apis/core/v1/defaults.go SetDefaults_Service).
+import { readEqualitySelector, withAddedTerms, type Selector } from '../selectors';
+import type { Span } from '../text';
+import { asScalar, get, getPath, integerValue, seqItems, stringValue } from '../tree';
+import type { Resource } from './resource';
+import { readProtocol, type Protocol } from './workload';
+
+export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
+
+export interface ServicePort {
+  readonly name: string | undefined;
+  readonly protocol: Protocol;
+  readonly port: number;
+  /** A number, or a container port name. */
+  readonly targetPort: number | string;
+  /** Whether targetPort was written (false: defaulted to port). */
+  readonly targetPortExplicit: boolean;
+  readonly nodePort: number | undefined;
+  readonly span: Span;
+  readonly portSpan: Span;
+  /** Where the targetPort value is, or the port's when defaulted. */
+  readonly targetPortSpan: Span;
+  readonly nameSpan: Span | undefined;
+}
+
+export interface Service {
+  readonly resource: Resource;
+  readonly type: ServiceType;
+  readonly clusterIP: string | undefined;
+  readonly headless: boolean;
+  readonly externalName: string | undefined;
+  readonly externalIPs: readonly string[];
+  /** undefined: no selector, so endpoints are managed by hand (Endpoints/EndpointSlices). */
+  readonly selector: Selector | undefined;
+  readonly ports: readonly ServicePort[];
+}
+
+const TYPES = new Set<ServiceType>(['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName']);
+
+export function readService(resource: Resource): Service | undefined {
+  if (resource.kind !== 'Service' || resource.apiVersion !== 'v1') return undefined;
+  const spec = get(resource.node, 'spec');
+  const typeName = stringValue(get(spec, 'type'));
+  const type: ServiceType = typeName && TYPES.has(typeName as ServiceType) ? (typeName as ServiceType) : 'ClusterIP';
+  const clusterIP = stringValue(get(spec, 'clusterIP'));
+  const ports: ServicePort[] = [];
+  for (const p of seqItems(get(spec, 'ports'))) {
+    const portNode = asScalar(get(p, 'port'));
+    const port = integerValue(portNode);
+    if (port === undefined || !portNode) continue;
+    const targetNode = asScalar(get(p, 'targetPort'));
+    let targetPort: number | string = port;
+    let targetPortExplicit = false;
+    if (targetNode && targetNode.value !== null) {
+      const raw = targetNode.value;
+      // A quoted number is an IntOrString string; the API rejects it as a name, so read it as the number meant.
+      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : undefined;
+      if (n !== undefined && Number.isInteger(n)) {
+        if (n !== 0) {
+          targetPort = n;
+          targetPortExplicit = true;
+        }
+      } else if (typeof raw === 'string' && raw !== '') {
+        targetPort = raw;
+        targetPortExplicit = true;
+      }
+    }
+    const nameNode = asScalar(get(p, 'name'));
+    ports.push({
+      name: stringValue(nameNode) || undefined,
+      protocol: readProtocol(get(p, 'protocol')),
+      port,
+      targetPort,
+      targetPortExplicit,
+      nodePort: integerValue(get(p, 'nodePort')),
+      span: p.span,
+      portSpan: portNode.span,
+      targetPortSpan: targetNode?.span ?? portNode.span,
+      nameSpan: nameNode?.span,
+    });
+  }
+  const selector = withAddedTerms(readEqualitySelector(get(spec, 'selector')), resource.buildLabels?.selector);
+  return {
+    resource,
+    type,
+    clusterIP,
+    headless: clusterIP === 'None',
+    externalName: stringValue(get(spec, 'externalName')),
+    externalIPs: seqItems(get(spec, 'externalIPs')).map(stringValue).filter((s): s is string => !!s),
+    selector: type === 'ExternalName' ? undefined : selector,
+    ports,
+  };
+}
+
+export function selectorNodeSpan(service: Service): Span | undefined {
+  return getPath(service.resource.node, 'spec', 'selector')?.span;
+}
+
+export function describeServicePort(p: ServicePort): string {
+  return p.name ? `${p.port} (${p.name})` : `${p.port}`;
+}

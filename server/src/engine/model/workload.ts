@@ -1,0 +1,182 @@
+// Workloads and the pod templates they run: labels (declared and added by controllers at run
+// time), containers and their declared ports, replicas. Pods come from the built-in controllers and
+// from any other kind whose `spec.template` has `spec.containers` (Argo Rollouts, OpenShift
+// DeploymentConfigs, ...).
+import { readEqualitySelector, readLabelSelector, withAddedTerms, type PodLabels, type Selector } from '../selectors';
+import type { YMap, YNode } from '../syntax';
+import type { Span } from '../text';
+import { asMap, asScalar, boolValue, get, getPath, integerValue, seqItems, stringEntries, stringValue } from '../tree';
+import { POD_TEMPLATE_PATHS } from './kinds';
+import type { Resource } from './resource';
+
+export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+
+export function readProtocol(node: YNode | null | undefined): Protocol {
+  const p = stringValue(node);
+  return p === 'UDP' || p === 'SCTP' ? p : 'TCP'; // the API defaults protocol to TCP
+}
+
+export interface ContainerPort {
+  readonly name: string | undefined;
+  readonly containerPort: number;
+  readonly protocol: Protocol;
+  readonly hostPort: number | undefined;
+  readonly span: Span;
+  readonly numberSpan: Span;
+  readonly nameSpan: Span | undefined;
+}
+
+export interface Container {
+  readonly name: string;
+  /** Regular containers, and init containers with `restartPolicy: Always` (sidecars), which serve traffic. */
+  readonly role: 'container' | 'sidecar';
+  readonly ports: readonly ContainerPort[];
+  readonly node: YMap;
+  readonly nameSpan: Span | undefined;
+}
+
+export interface PodTemplate {
+  readonly owner: Resource;
+  readonly namespace: string;
+  readonly labels: PodLabels;
+  /** The template's `metadata.labels` mapping (or the Pod's own), for locations. */
+  readonly labelsSpan: Span | undefined;
+  readonly labelSpans: ReadonlyMap<string, Span>;
+  readonly containers: readonly Container[];
+  readonly spec: YMap | undefined;
+  readonly hostNetwork: boolean;
+}
+
+export interface Workload {
+  readonly resource: Resource;
+  readonly template: PodTemplate;
+  /** The controller's own selector (undefined for Pods and when absent). */
+  readonly selector: Selector | undefined;
+  readonly selectorNode: YNode | undefined;
+  /** Desired replicas; undefined for DaemonSets (one per eligible node). */
+  readonly replicas: number | undefined;
+  readonly perNode: boolean;
+}
+
+export function declaresAnyPort(template: PodTemplate): boolean {
+  return template.containers.some((c) => c.ports.length > 0);
+}
+
+function templateNode(resource: Resource): YMap | undefined {
+  const builtin = POD_TEMPLATE_PATHS[resource.kind];
+  if (builtin !== undefined) return builtin.length === 0 ? resource.node : asMap(getPath(resource.node, ...builtin));
+  // Custom resources that embed a pod template the same way Deployments do.
+  const template = asMap(getPath(resource.node, 'spec', 'template'));
+  return template && get(get(template, 'spec'), 'containers') && seqItems(getPath(template, 'spec', 'containers')).length ? template : undefined;
+}
+
+/** Labels a controller adds to the pods it creates (k8s.io/kubernetes/pkg/controller/...). */
+function runtimeLabels(resource: Resource): Map<string, (value: string) => boolean> {
+  const any = () => true;
+  const digits = (v: string) => /^\d+$/.test(v);
+  const m = new Map<string, (value: string) => boolean>();
+  switch (resource.kind) {
+    case 'Deployment':
+      m.set('pod-template-hash', any);
+      break;
+    case 'StatefulSet':
+      m.set('controller-revision-hash', any);
+      m.set('statefulset.kubernetes.io/pod-name', (v) => v.startsWith(`${resource.name}-`) && digits(v.slice(resource.name.length + 1)));
+      m.set('apps.kubernetes.io/pod-index', digits);
+      break;
+    case 'DaemonSet':
+      m.set('controller-revision-hash', any);
+      m.set('pod-template-generation', digits);
+      break;
+    case 'Job':
+      for (const k of ['job-name', 'batch.kubernetes.io/job-name']) m.set(k, (v) => v === resource.name);
+      for (const k of ['controller-uid', 'batch.kubernetes.io/controller-uid']) m.set(k, any);
+      m.set('batch.kubernetes.io/job-completion-index', digits);
+      break;
+    case 'CronJob':
+      for (const k of ['job-name', 'batch.kubernetes.io/job-name']) m.set(k, (v) => v.startsWith(`${resource.name}-`));
+      for (const k of ['controller-uid', 'batch.kubernetes.io/controller-uid']) m.set(k, any);
+      break;
+    case 'Rollout':
+      m.set('rollouts-pod-template-hash', any);
+      break;
+    case 'DeploymentConfig':
+      m.set('deploymentconfig', (v) => v === resource.name);
+      m.set('deployment', (v) => v.startsWith(`${resource.name}-`));
+      break;
+  }
+  return m;
+}
+
+function readContainer(node: YNode, role: Container['role']): Container | undefined {
+  const map = asMap(node);
+  if (!map) return undefined;
+  const ports: ContainerPort[] = [];
+  for (const p of seqItems(get(map, 'ports'))) {
+    const numberNode = asScalar(get(p, 'containerPort'));
+    const containerPort = integerValue(numberNode);
+    if (containerPort === undefined || !numberNode) continue;
+    const nameNode = asScalar(get(p, 'name'));
+    ports.push({
+      name: stringValue(nameNode) || undefined,
+      containerPort,
+      protocol: readProtocol(get(p, 'protocol')),
+      hostPort: integerValue(get(p, 'hostPort')),
+      span: p.span,
+      numberSpan: numberNode.span,
+      nameSpan: nameNode?.span,
+    });
+  }
+  const nameNode = asScalar(get(map, 'name'));
+  return { name: nameNode?.text ?? '', role, ports, node: map, nameSpan: nameNode?.span };
+}
+
+export function readWorkload(resource: Resource): Workload | undefined {
+  const template = templateNode(resource);
+  if (!template) return undefined;
+  const spec = asMap(get(template, 'spec'));
+  const isPod = resource.kind === 'Pod';
+  const labelsNode = isPod ? getPath(resource.node, 'metadata', 'labels') : getPath(template, 'metadata', 'labels');
+  const entries = stringEntries(labelsNode);
+  const declared: Record<string, string> = Object.fromEntries(entries.map((e) => [e.key, e.value]));
+  if (!isPod && resource.buildLabels) Object.assign(declared, resource.buildLabels.template);
+  const containers: Container[] = [];
+  for (const c of seqItems(get(spec, 'containers'))) {
+    const container = readContainer(c, 'container');
+    if (container) containers.push(container);
+  }
+  for (const c of seqItems(get(spec, 'initContainers'))) {
+    if (stringValue(get(c, 'restartPolicy')) !== 'Always') continue;
+    const container = readContainer(c, 'sidecar');
+    if (container) containers.push(container);
+  }
+  const podTemplate: PodTemplate = {
+    owner: resource,
+    namespace: resource.namespace ?? 'default',
+    labels: { declared, runtime: runtimeLabels(resource) },
+    labelsSpan: labelsNode?.span,
+    labelSpans: new Map(entries.map((e) => [e.key, { start: e.keySpan.start, end: e.valueSpan.end }])),
+    containers,
+    spec,
+    hostNetwork: boolValue(get(spec, 'hostNetwork')) === true,
+  };
+
+  let selector: Selector | undefined;
+  let selectorNode: YNode | undefined;
+  if (resource.kind === 'ReplicationController') {
+    selectorNode = getPath(resource.node, 'spec', 'selector');
+    selector = readEqualitySelector(selectorNode);
+  } else if (!isPod && resource.kind !== 'CronJob') {
+    selectorNode = getPath(resource.node, 'spec', 'selector');
+    selector = selectorNode ? readLabelSelector(selectorNode) : undefined;
+  }
+  selector = withAddedTerms(selector, resource.buildLabels?.selector);
+
+  const perNode = resource.kind === 'DaemonSet';
+  let replicas: number | undefined;
+  if (isPod) replicas = 1;
+  else if (resource.kind === 'Job') replicas = integerValue(getPath(resource.node, 'spec', 'parallelism')) ?? 1;
+  else if (resource.kind === 'CronJob') replicas = integerValue(getPath(resource.node, 'spec', 'jobTemplate', 'spec', 'parallelism')) ?? 1;
+  else if (!perNode) replicas = integerValue(getPath(resource.node, 'spec', 'replicas')) ?? 1;
+  return { resource, template: podTemplate, selector, selectorNode, replicas, perNode };
+}

@@ -1,0 +1,32 @@
+// The rule registry, sorted by id. Adding a rule: create rules/<id>.ts, list it here, write
+// docs/rules/<id>.md and fixtures in test/fixtures/rules/<id>/ (the meta test checks all four).
+import type { BuiltinRuleMeta, Rule } from './rule';
+import serviceSelectorOrphaned from './service-selector-orphaned';
+
+export const RULES: readonly Rule[] = [
+  serviceSelectorOrphaned,
+];
+
+/** Diagnostics produced while reading files, not by rule checks; they have docs pages too. */
+export const BUILTIN_RULES: readonly BuiltinRuleMeta[] = [
+  { id: 'file-too-large', severity: 'info', description: 'A file over the size limit was skipped.' },
+  { id: 'helm-template-skipped', severity: 'info', description: 'A Helm chart or template file was skipped; render it to analyse it.' },
+  { id: 'yaml-duplicate-key', severity: 'warning', description: 'A mapping repeats a key; kubectl rejects the document.' },
+  { id: 'yaml-syntax', severity: 'error', description: 'The file is not valid YAML; its broken document is not analysed.' },
+];
+
+export interface RuleMeta {
+  readonly id: string;
+  readonly severity: BuiltinRuleMeta['severity'];
+  readonly description: string;
+}
+
+export function allRuleMeta(): RuleMeta[] {
+  return [...RULES, ...BUILTIN_RULES].sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+export const DOCS_BASE_URL = 'https://github.com/kube-traffic-lens/kube-traffic-lens/blob/main/docs/rules/';
+
+export function ruleDocsUrl(id: string): string {
+  return `${DOCS_BASE_URL}${id}.md`;
+}

@@ -1,0 +1,50 @@
+// The contract every rule follows: metadata (id, default severity, description, remediation) and a
+// check over one resource instance that may consult the whole graph and reports at exact spans.
+import type { AnalysisConfig, Severity } from '../config';
+import type { TrafficGraph } from '../graph';
+import type { Resource } from '../model/resource';
+import type { Span } from '../text';
+
+export interface RelatedRef {
+  readonly resource: Resource;
+  /** Defaults to the resource's name (or kind) when not given. */
+  readonly span?: Span;
+  readonly message: string;
+}
+
+export interface Report {
+  readonly span: Span;
+  readonly message: string;
+  readonly related?: readonly RelatedRef[];
+}
+
+export interface RuleContext {
+  readonly graph: TrafficGraph;
+  readonly config: AnalysisConfig;
+  report(report: Report): void;
+}
+
+export interface Rule {
+  readonly id: string;
+  readonly severity: Severity;
+  readonly description: string;
+  readonly remediation: string;
+  /** Kinds whose instances the rule checks. */
+  readonly kinds: readonly string[];
+  check(ctx: RuleContext, resource: Resource): void;
+}
+
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}
+
+/** Rules that come from reading files rather than from a check (syntax, skipped files). */
+export interface BuiltinRuleMeta {
+  readonly id: string;
+  readonly severity: Severity;
+  readonly description: string;
+}
+
+export function resourceAnchor(resource: Resource): Span {
+  return resource.nameSpan ?? resource.kindSpan;
+}

@@ -1,0 +1,128 @@
+// Label selectors exactly as the API machinery evaluates them (k8s.io/apimachinery/pkg/labels):
+// equality-based maps (Service, ReplicationController) and LabelSelector (matchLabels AND
+// matchExpressions with In, NotIn, Exists, DoesNotExist). Pods also carry labels that controllers
+// add at run time; those are modelled as predicates on the value, since the value is not known
+// statically (a pod-template-hash) or only partly (a StatefulSet pod's name).
+import type { YNode } from './syntax';
+import type { Span } from './text';
+import { asMap, get, seqItems, stringEntries, stringValue, asScalar } from './tree';
+
+export interface SelectorTerm {
+  readonly key: string;
+  readonly operator: 'Equals' | 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  readonly values: readonly string[];
+  /** The selector entry (`app: web`, or the matchExpressions item). */
+  readonly span: Span;
+  readonly valueSpan: Span | undefined;
+}
+
+export interface Selector {
+  readonly terms: readonly SelectorTerm[];
+  readonly span: Span;
+  /** An invalid selector (unknown operator, In with no values): the API server would reject it. */
+  readonly invalid: boolean;
+}
+
+/** An equality map such as `Service.spec.selector`. Empty or absent: undefined (selects nothing by selector). */
+export function readEqualitySelector(node: YNode | null | undefined): Selector | undefined {
+  const map = asMap(node);
+  if (!map) return undefined;
+  const terms = stringEntries(map).map<SelectorTerm>((e) => ({
+    key: e.key, operator: 'Equals', values: [e.value], span: { start: e.keySpan.start, end: e.valueSpan.end }, valueSpan: e.valueSpan,
+  }));
+  return terms.length ? { terms, span: map.span, invalid: false } : undefined;
+}
+
+/** A metav1.LabelSelector. An empty one (`{}`) selects everything; absent (null) selects nothing. */
+export function readLabelSelector(node: YNode | null | undefined): Selector | undefined {
+  const map = asMap(node);
+  if (!map) {
+    const scalar = asScalar(node);
+    // `podSelector: {}` written as `podSelector:` with nothing is null in YAML: the API treats it as empty.
+    return scalar && scalar.value === null ? { terms: [], span: scalar.span, invalid: false } : undefined;
+  }
+  const terms: SelectorTerm[] = [];
+  let invalid = false;
+  for (const e of stringEntries(get(map, 'matchLabels'))) {
+    terms.push({ key: e.key, operator: 'Equals', values: [e.value], span: { start: e.keySpan.start, end: e.valueSpan.end }, valueSpan: e.valueSpan });
+  }
+  for (const expr of seqItems(get(map, 'matchExpressions'))) {
+    const key = stringValue(get(expr, 'key'));
+    const operator = stringValue(get(expr, 'operator'));
+    const values = seqItems(get(expr, 'values')).map((v) => asScalar(v)?.text).filter((v): v is string => v !== undefined);
+    if (!key || !operator || !['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(operator)) {
+      invalid = true;
+      continue;
+    }
+    if ((operator === 'In' || operator === 'NotIn') && values.length === 0) invalid = true;
+    terms.push({ key, operator: operator as SelectorTerm['operator'], values, span: expr.span, valueSpan: get(expr, 'values')?.span });
+  }
+  return { terms, span: map.span, invalid };
+}
+
+/** Adds equality terms (kustomize commonLabels on selectors). */
+export function withAddedTerms(selector: Selector | undefined, labels: Readonly<Record<string, string>> | undefined): Selector | undefined {
+  if (!selector || !labels || Object.keys(labels).length === 0) return selector;
+  const keys = new Set(Object.keys(labels));
+  const terms = selector.terms.filter((t) => !(t.operator === 'Equals' && keys.has(t.key)));
+  for (const [key, value] of Object.entries(labels)) {
+    terms.push({ key, operator: 'Equals', values: [value], span: selector.span, valueSpan: undefined });
+  }
+  return { ...selector, terms };
+}
+
+/** The labels a pod will carry: declared ones plus those its controller adds at run time. */
+export interface PodLabels {
+  readonly declared: Readonly<Record<string, string>>;
+  /** Run-time labels: key -> whether a given value is possible (undefined: the key is not added). */
+  readonly runtime: ReadonlyMap<string, (value: string) => boolean>;
+}
+
+/**
+ * Whether some pod from the template can carry labels the selector matches. Run-time labels whose
+ * value is not known make a term possibly true, which is what "not orphaned" needs.
+ */
+export function selectorMayMatch(selector: Selector, pod: PodLabels): boolean {
+  return selector.terms.every((t) => termMayMatch(t, pod));
+}
+
+export function termMayMatch(t: SelectorTerm, pod: PodLabels): boolean {
+  const declared = Object.prototype.hasOwnProperty.call(pod.declared, t.key) ? pod.declared[t.key] : undefined;
+  const runtime = pod.runtime.get(t.key);
+  const has = declared !== undefined || runtime !== undefined;
+  switch (t.operator) {
+    case 'Equals':
+    case 'In':
+      if (declared !== undefined) return t.values.includes(declared);
+      return runtime !== undefined && t.values.some(runtime);
+    case 'NotIn':
+      if (declared !== undefined) return !t.values.includes(declared);
+      return true; // absent keys satisfy NotIn; a run-time value may be outside the list
+    case 'Exists':
+      return has;
+    case 'DoesNotExist':
+      return !has;
+  }
+}
+
+/** Whether plain labels (of a Namespace, a Service) satisfy the selector. */
+export function selectorMatchesLabels(selector: Selector, labels: Readonly<Record<string, string>>): boolean {
+  return selectorMayMatch(selector, { declared: labels, runtime: NO_RUNTIME_LABELS });
+}
+
+export const NO_RUNTIME_LABELS: ReadonlyMap<string, (value: string) => boolean> = new Map();
+
+export function formatSelector(selector: Selector): string {
+  if (selector.terms.length === 0) return '{} (everything)';
+  return selector.terms
+    .map((t) => {
+      switch (t.operator) {
+        case 'Equals': return `${t.key}=${t.values[0]}`;
+        case 'In': return `${t.key} in (${t.values.join(', ')})`;
+        case 'NotIn': return `${t.key} notin (${t.values.join(', ')})`;
+        case 'Exists': return t.key;
+        case 'DoesNotExist': return `!${t.key}`;
+      }
+    })
+    .join(', ');
+}

@@ -1,0 +1,258 @@
+// YAML text -> a light, located value tree per document. Parsing never throws: problems come back
+// as data beside whatever could be read. The `yaml` package's AST is dropped after conversion, so
+// only the compact tree (values and spans) stays alive for a file.
+import { parseAllDocuments, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node as YamlAstNode } from 'yaml';
+import type { Span } from './text';
+
+export type YNode = YMap | YSeq | YScalar;
+
+export interface YMap {
+  readonly type: 'map';
+  readonly span: Span;
+  readonly pairs: readonly YPair[];
+}
+
+export interface YPair {
+  readonly key: YScalar;
+  /** null when the key has no value at all (`spec:`); a null scalar is still a YScalar. */
+  readonly value: YNode | null;
+}
+
+export interface YSeq {
+  readonly type: 'seq';
+  readonly span: Span;
+  readonly items: readonly (YNode | null)[];
+}
+
+export interface YScalar {
+  readonly type: 'scalar';
+  readonly span: Span;
+  readonly value: string | number | boolean | null;
+  /** The scalar as written, for non-string scalars (`1.0`, `yes`); equal to value for strings. */
+  readonly text: string;
+}
+
+export interface SyntaxProblem {
+  readonly span: Span;
+  readonly message: string;
+  /** `yaml-syntax` for errors that stop a document from being read, `yaml-duplicate-key` otherwise. */
+  readonly rule: 'yaml-syntax' | 'yaml-duplicate-key';
+}
+
+export interface SourceDocument {
+  readonly index: number;
+  readonly span: Span;
+  /** null for empty documents and for documents whose syntax errors make them unreadable. */
+  readonly contents: YNode | null;
+}
+
+export interface ParsedFile {
+  readonly documents: readonly SourceDocument[];
+  readonly problems: readonly SyntaxProblem[];
+}
+
+/** The `yaml` package's own default; an alias bomb is cut off here instead of expanding. */
+const MAX_ALIAS_COUNT = 100;
+/** Deeper nesting than this is not a manifest; stop before the stack does. */
+const MAX_DEPTH = 512;
+/** Nodes a document may stand for once aliases are expanded (a billion-laughs document stands for 10^9). */
+const MAX_EXPANDED_NODES = 1_000_000;
+
+class DocumentTooComplex extends Error {}
+
+export function parseYaml(text: string): ParsedFile {
+  const first = parseWith(text, identity);
+  if (!first.problems.some((p) => p.message.startsWith('Missing closing'))) return first;
+  // Go's YAML reader (used by kubectl) accepts quoted scalars whose continuation lines are not
+  // indented past their key, which the YAML spec and the `yaml` package reject. Real manifests
+  // rely on it (Multus network annotations), so re-read with those lines indented, mapping every
+  // offset back to the original text.
+  const repaired = indentQuotedContinuations(text);
+  if (!repaired) return first;
+  const second = parseWith(repaired.text, repaired.toOriginal);
+  return second.problems.some((p) => p.rule === 'yaml-syntax') ? first : second;
+}
+
+const identity = (offset: number) => offset;
+
+function parseWith(text: string, toOriginal: (offset: number) => number): ParsedFile {
+  const documents: SourceDocument[] = [];
+  const problems: SyntaxProblem[] = [];
+  let docs: Document.Parsed[];
+  try {
+    docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false, keepSourceTokens: false, strict: false }) as Document.Parsed[];
+    if (!Array.isArray(docs)) docs = [];
+  } catch (err) {
+    // The parser is not supposed to throw, but a stack overflow on pathological input can.
+    problems.push({ span: { start: 0, end: 0 }, message: `YAML could not be parsed: ${(err as Error).message}`, rule: 'yaml-syntax' });
+    return { documents, problems };
+  }
+  docs.forEach((doc, index) => {
+    const range = doc.range ?? [0, 0, 0];
+    const docSpan = { start: toOriginal(range[0]), end: toOriginal(range[2] ?? range[1]) };
+    let fatal = false;
+    for (const err of doc.errors) {
+      const duplicate = err.code === 'DUPLICATE_KEY';
+      const keyText = duplicate && err.pos ? (/^[^:\n]*/.exec(text.slice(err.pos[0], err.pos[0] + 256))?.[0] ?? '') : '';
+      const [start, end] = err.pos ? [toOriginal(err.pos[0]), toOriginal(Math.max(err.pos[1], err.pos[0] + keyText.trimEnd().length))] : [docSpan.start, docSpan.start];
+      if (!duplicate) fatal = true;
+      problems.push({
+        span: { start, end: Math.max(start, end) },
+        message: duplicate ? duplicateKeyMessage(keyText) : firstLine(err.message),
+        rule: duplicate ? 'yaml-duplicate-key' : 'yaml-syntax',
+      });
+    }
+    let contents: YNode | null = null;
+    if (!fatal && doc.contents) {
+      try {
+        contents = new Converter(doc, text, toOriginal).convert(doc.contents as YamlAstNode, 0);
+      } catch (err) {
+        if (!(err instanceof DocumentTooComplex) && !(err instanceof RangeError)) throw err;
+        const message = err instanceof DocumentTooComplex ? err.message : 'Document is nested too deeply to analyse.';
+        problems.push({ span: { start: docSpan.start, end: docSpan.start }, message, rule: 'yaml-syntax' });
+      }
+    }
+    documents.push({ index, span: docSpan, contents });
+  });
+  return { documents, problems };
+}
+
+function firstLine(message: string): string {
+  const line = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  // The parser quotes whole unexpected tokens, which can be pages long.
+  return line.replace(/: "(.{0,40})[^]*"$/, (_m, head: string) => `: "${head.replace(/\n.*/, '')}..."`);
+}
+
+function duplicateKeyMessage(keyText: string): string {
+  const key = keyText.split(/[:\n]/)[0].trim();
+  return `Duplicate key${key ? ` '${key}'` : ''}: the last value wins when read, and kubectl apply --validate=strict rejects the object.`;
+}
+
+/**
+ * Indents the continuation lines of multi-line quoted scalars that are not indented past the line
+ * that opened them. Returns the new text and a map from its offsets to the original ones.
+ */
+export function indentQuotedContinuations(text: string): { text: string; toOriginal: (offset: number) => number } | undefined {
+  const lines = text.split('\n');
+  const out: string[] = [];
+  const insertions: { at: number; count: number }[] = []; // positions in the new text
+  let newOffset = 0;
+  let open: { quote: string; indent: number } | undefined;
+  for (const line of lines) {
+    let current = line;
+    if (open && current.trim() !== '') {
+      const indent = current.length - current.trimStart().length;
+      if (indent <= open.indent) {
+        const count = open.indent + 1 - indent;
+        insertions.push({ at: newOffset, count });
+        current = ' '.repeat(count) + current;
+      }
+    }
+    open = scanQuotes(current, open);
+    out.push(current);
+    newOffset += current.length + 1;
+  }
+  if (insertions.length === 0) return undefined;
+  const toOriginal = (offset: number) => {
+    let shift = 0;
+    for (const ins of insertions) {
+      if (ins.at >= offset) break;
+      shift += Math.min(ins.count, offset - ins.at);
+    }
+    return offset - shift;
+  };
+  return { text: out.join('\n'), toOriginal };
+}
+
+/** Tracks whether a quoted scalar is still open at the end of a line (comments ignored outside quotes). */
+function scanQuotes(line: string, open: { quote: string; indent: number } | undefined): { quote: string; indent: number } | undefined {
+  const indent = line.length - line.trimStart().length;
+  let state = open;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (state) {
+      if (state.quote === "'" && c === "'") {
+        if (line[i + 1] === "'") i++;
+        else state = undefined;
+      } else if (state.quote === '"' && c === '\\') i++;
+      else if (state.quote === '"' && c === '"') state = undefined;
+    } else if (c === '#' && (i === 0 || line[i - 1] === ' ')) break;
+    else if ((c === "'" || c === '"') && (i === 0 || /[\s:\[{,-]/.test(line[i - 1]))) state = { quote: c, indent };
+  }
+  return state;
+}
+
+class Converter {
+  private aliasCount = 0;
+  private expandedNodes = 0;
+  private readonly resolved = new Map<YamlAstNode, YNode | null>();
+  /** Size of each converted subtree with aliases expanded, so that expansion can be bounded. */
+  private readonly sizes = new WeakMap<object, number>();
+
+  constructor(
+    private readonly doc: Document.Parsed,
+    private readonly text: string,
+    private readonly toOriginal: (offset: number) => number,
+  ) {}
+
+  convert(node: YamlAstNode | null | undefined, depth: number): YNode | null {
+    if (node == null) return null;
+    if (depth > MAX_DEPTH) throw new DocumentTooComplex(`Document is nested more than ${MAX_DEPTH} levels deep; not analysed.`);
+    if (isAlias(node)) {
+      if (++this.aliasCount > MAX_ALIAS_COUNT) {
+        throw new DocumentTooComplex(`Document uses more than ${MAX_ALIAS_COUNT} aliases (possible alias bomb); not analysed.`);
+      }
+      const target = node.resolve(this.doc);
+      if (!target) return null;
+      // Aliases share the converted target, so the tree stays small; but anything that walks it
+      // walks the expansion, so the expanded size is what is bounded.
+      let converted: YNode | null;
+      if (this.resolved.has(target)) converted = this.resolved.get(target) ?? null;
+      else {
+        converted = this.convert(target, depth + 1);
+        this.resolved.set(target, converted);
+      }
+      this.expandedNodes += converted ? (this.sizes.get(converted) ?? 1) : 0;
+      if (this.expandedNodes > MAX_EXPANDED_NODES) {
+        throw new DocumentTooComplex('Document expands to too many nodes through aliases (possible alias bomb); not analysed.');
+      }
+      return converted;
+    }
+    const range = node.range ?? [0, 0, 0];
+    const nodeSpan = { start: this.toOriginal(range[0]), end: this.toOriginal(range[1]) };
+    if (isScalar(node)) {
+      const value = node.value;
+      const v: unknown = value === undefined ? null : value;
+      const source = () => this.text.slice(range[0], range[1]).trim();
+      const normalized = typeof v === 'bigint' ? Number(v) : v instanceof Date ? source() : v;
+      const text = typeof normalized === 'string' ? normalized : source();
+      this.expandedNodes++;
+      return { type: 'scalar', span: nodeSpan, value: normalized as YScalar['value'], text };
+    }
+    if (isMap(node)) {
+      const pairs: YPair[] = [];
+      for (const item of node.items) {
+        if (!isPair(item)) continue;
+        const keyNode = item.key as YamlAstNode | null;
+        const key = keyNode && isScalar(keyNode) ? (this.convert(keyNode, depth + 1) as YScalar) : null;
+        if (!key) continue; // complex keys never occur in Kubernetes objects
+        const value = this.convert(item.value as YamlAstNode | null, depth + 1);
+        pairs.push({ key, value });
+      }
+      const map: YMap = { type: 'map', span: nodeSpan, pairs };
+      this.sizes.set(map, pairs.reduce((n, p) => n + 1 + this.sizeOf(p.value), 1));
+      return map;
+    }
+    if (isSeq(node)) {
+      const items = node.items.map((item) => this.convert(item as YamlAstNode, depth + 1));
+      const seq: YSeq = { type: 'seq', span: nodeSpan, items };
+      this.sizes.set(seq, items.reduce((n, i) => n + this.sizeOf(i), 1));
+      return seq;
+    }
+    return null;
+  }
+
+  private sizeOf(node: YNode | null): number {
+    return node ? (this.sizes.get(node) ?? 1) : 0;
+  }
+}

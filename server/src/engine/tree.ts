@@ -1,0 +1,107 @@
+// Small, total accessors over the located YAML tree: each returns undefined instead of throwing when
+// the shape is not what a manifest should have, so extractors read like the API reference.
+import type { YMap, YNode, YPair, YScalar, YSeq } from './syntax';
+
+export function asMap(node: YNode | null | undefined): YMap | undefined {
+  return node && node.type === 'map' ? node : undefined;
+}
+
+export function asSeq(node: YNode | null | undefined): YSeq | undefined {
+  return node && node.type === 'seq' ? node : undefined;
+}
+
+export function asScalar(node: YNode | null | undefined): YScalar | undefined {
+  return node && node.type === 'scalar' ? node : undefined;
+}
+
+export function pair(map: YMap | undefined, key: string): YPair | undefined {
+  if (!map) return undefined;
+  // Last one wins, as in Go's JSON decoding used by the API machinery.
+  for (let i = map.pairs.length - 1; i >= 0; i--) {
+    if (map.pairs[i].key.value === key) return map.pairs[i];
+  }
+  return undefined;
+}
+
+export function get(node: YNode | null | undefined, key: string): YNode | undefined {
+  return pair(asMap(node), key)?.value ?? undefined;
+}
+
+export function getPath(node: YNode | null | undefined, ...keys: string[]): YNode | undefined {
+  let current: YNode | null | undefined = node;
+  for (const key of keys) {
+    current = get(current, key);
+    if (!current) return undefined;
+  }
+  return current ?? undefined;
+}
+
+/** A scalar that is a string in the manifest (quoted or plain text). */
+export function stringValue(node: YNode | null | undefined): string | undefined {
+  const s = asScalar(node);
+  return s && typeof s.value === 'string' ? s.value : undefined;
+}
+
+/** A scalar read as a string field the way a lenient reader would (numbers and booleans as written). */
+export function scalarText(node: YNode | null | undefined): string | undefined {
+  const s = asScalar(node);
+  if (!s || s.value === null) return undefined;
+  return s.text;
+}
+
+export function numberValue(node: YNode | null | undefined): number | undefined {
+  const s = asScalar(node);
+  return s && typeof s.value === 'number' && Number.isFinite(s.value) ? s.value : undefined;
+}
+
+export function integerValue(node: YNode | null | undefined): number | undefined {
+  const n = numberValue(node);
+  return n !== undefined && Number.isInteger(n) ? n : undefined;
+}
+
+export function boolValue(node: YNode | null | undefined): boolean | undefined {
+  const s = asScalar(node);
+  return s && typeof s.value === 'boolean' ? s.value : undefined;
+}
+
+export function seqItems(node: YNode | null | undefined): readonly YNode[] {
+  const seq = asSeq(node);
+  return seq ? (seq.items.filter((i) => i !== null) as YNode[]) : [];
+}
+
+/** A string-to-string map such as labels or a Service selector, with the span of each entry. */
+export interface StringEntry {
+  readonly key: string;
+  readonly value: string;
+  readonly keySpan: YScalar['span'];
+  readonly valueSpan: YScalar['span'];
+}
+
+export function stringEntries(node: YNode | null | undefined): StringEntry[] {
+  const map = asMap(node);
+  if (!map) return [];
+  const entries = new Map<string, StringEntry>();
+  for (const p of map.pairs) {
+    const value = p.value && p.value.type === 'scalar' && p.value.value !== null ? p.value.text : undefined;
+    if (value === undefined || p.key.value === null) continue;
+    const key = p.key.text;
+    entries.set(key, { key, value, keySpan: p.key.span, valueSpan: p.value!.span });
+  }
+  return [...entries.values()];
+}
+
+/** Converts a subtree to plain JSON-like data (for output and for rules that look at values only). */
+export function toPlain(node: YNode | null | undefined): unknown {
+  if (!node) return null;
+  switch (node.type) {
+    case 'scalar':
+      return node.value;
+    case 'seq':
+      return node.items.map(toPlain);
+    case 'map': {
+      const out: Record<string, unknown> = {};
+      for (const p of node.pairs) out[p.key.text] = toPlain(p.value);
+      return out;
+    }
+  }
+}

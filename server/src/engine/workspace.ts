@@ -1,0 +1,290 @@
+// Reading a workspace: which files are manifests (not Helm templates, not kustomize patches or
+// configuration, not unrelated YAML), which documents are resources, and what namespace and name
+// each resource instance has in each kustomize build that includes it. Input is (path, text)
+// pairs; nothing here touches the file system.
+import * as path from 'node:path/posix';
+import type { AnalysisConfig } from './config';
+import { findDisabledLines, type Diagnostic, type DisabledLines } from './diagnostics';
+import { isKustomizationFile, layoutKustomizations, readKustomization, type BuildMembership, type KustomizationFile, type KustomizeLayout } from './kustomize';
+import { isClusterScoped } from './model/kinds';
+import { resourceId, type NamespaceOrigin, type Resource } from './model/resource';
+import { parseYaml, type ParsedFile, type YMap, type YNode } from './syntax';
+import { LineIndex, type Span } from './text';
+import { asMap, asScalar, get, getPath, pair, seqItems, stringEntries, stringValue } from './tree';
+
+export interface WorkspaceFile {
+  /** A path (posix separators) that the adapters can map back to the real file. */
+  readonly path: string;
+  readonly text: string;
+}
+
+export interface SkippedFile {
+  readonly path: string;
+  readonly size: number;
+}
+
+export type FileRole = 'manifest' | 'kustomization' | 'patch' | 'template' | 'other';
+
+export interface SourceFile {
+  readonly path: string;
+  readonly role: FileRole;
+  readonly lines: LineIndex;
+  readonly disabledLines: DisabledLines;
+  /** Source documents (count), for hover and symbols. */
+  readonly documentCount: number;
+}
+
+export interface LoadedWorkspace {
+  readonly files: ReadonlyMap<string, SourceFile>;
+  readonly resources: readonly Resource[];
+  /** For each source document (sourceKey), how many instances it has: a diagnostic must hold in all. */
+  readonly instanceCounts: ReadonlyMap<string, number>;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly kustomize: KustomizeLayout;
+}
+
+const ANNOTATION_IGNORE = 'kube-traffic-lens/ignore';
+
+function isJsonFile(p: string): boolean {
+  return p.toLowerCase().endsWith('.json');
+}
+
+/** A document is a resource when apiVersion and kind are strings (kustomize's own kinds excepted). */
+function resourceHeader(node: YNode | null | undefined): { apiVersion: string; kind: string; kindSpan: Span } | undefined {
+  const map = asMap(node);
+  const apiVersion = stringValue(get(map, 'apiVersion'));
+  const kindNode = asScalar(get(map, 'kind'));
+  if (!apiVersion || !kindNode || typeof kindNode.value !== 'string' || !kindNode.value) return undefined;
+  if (apiVersion.startsWith('kustomize.config.k8s.io/') || apiVersion === 'builtin') return undefined;
+  if (apiVersion.startsWith('config.kubernetes.io/') || apiVersion.startsWith('kpt.dev/')) return undefined;
+  if (get(map, '$patch') !== undefined) return undefined; // `$patch: delete` and friends are patches
+  return { apiVersion, kind: kindNode.value, kindSpan: kindNode.span };
+}
+
+/**
+ * A `{{` is Helm or Go templating when it stands in the YAML structure itself. The same braces
+ * inside a string value (Prometheus alert templates, Grafana dashboards in a ConfigMap) are data.
+ */
+function hasTemplateSyntax(text: string, parsed: ParsedFile): boolean {
+  if (!text.includes('{{')) return false;
+  if (parsed.problems.some((p) => p.rule === 'yaml-syntax')) return true;
+  const stringSpans: Span[] = [];
+  const collect = (node: YNode | null | undefined) => {
+    if (!node) return;
+    if (node.type === 'scalar') {
+      if (typeof node.value === 'string' && node.value.includes('{{')) stringSpans.push(node.span);
+    } else if (node.type === 'seq') node.items.forEach(collect);
+    else for (const p of node.pairs) collect(p.value);
+  };
+  parsed.documents.forEach((d) => collect(d.contents));
+  stringSpans.sort((a, b) => a.start - b.start);
+  let from = 0;
+  for (;;) {
+    const at = text.indexOf('{{', from);
+    if (at < 0) return false;
+    from = at + 2;
+    const lineStart = text.lastIndexOf('\n', at) + 1;
+    if (/(^|\s)#/.test(text.slice(lineStart, at))) continue; // in a comment
+    if (!stringSpans.some((s) => at >= s.start && at < s.end)) return true;
+  }
+}
+
+export function loadWorkspace(files: readonly WorkspaceFile[], skipped: readonly SkippedFile[], config: AnalysisConfig): LoadedWorkspace {
+  const diagnostics: Diagnostic[] = [];
+  const sourceFiles = new Map<string, SourceFile>();
+  const parsedFiles = new Map<string, ParsedFile>();
+
+  for (const s of skipped) {
+    diagnostics.push({
+      file: s.path, span: { start: 0, end: 0 }, severity: 'info', rule: 'file-too-large', related: [],
+      message: `File skipped: ${s.size} bytes is over the ${config.maxFileSize}-byte limit (setting maxFileSize).`,
+    });
+  }
+
+  // Helm charts: everything under a directory holding Chart.yaml is chart source, not manifests.
+  const chartDirs = files.filter((f) => path.basename(f.path) === 'Chart.yaml').map((f) => path.dirname(f.path));
+  const chartOf = (p: string) => chartDirs.find((d) => p.startsWith(d === '.' ? '' : `${d}/`));
+  for (const dir of chartDirs) {
+    const chartFile = dir === '.' ? 'Chart.yaml' : `${dir}/Chart.yaml`;
+    diagnostics.push({
+      file: chartFile, span: { start: 0, end: 0 }, severity: 'info', rule: 'helm-template-skipped', related: [],
+      message: `Helm chart '${dir}' is not analysed: its templates must be rendered first (helm template ... > rendered.yaml).`,
+    });
+  }
+
+  const kustomizations = new Map<string, KustomizationFile>();
+  const pendingKustomizations: string[] = [];
+  for (const f of files) {
+    const lines = new LineIndex(f.text);
+    const record = (role: FileRole, documentCount = 0) =>
+      sourceFiles.set(f.path, { path: f.path, role, lines, documentCount, disabledLines: findDisabledLines(f.text, (o) => lines.position(o).line) });
+    if (chartOf(f.path) !== undefined || path.dirname(f.path).split('/').includes('templates') && f.text.includes('{{')) {
+      record('template');
+      continue;
+    }
+    if (isJsonFile(f.path) && !(/"apiVersion"/.test(f.text) && /"kind"/.test(f.text))) {
+      record('other');
+      continue;
+    }
+    const parsed = parseYaml(f.text);
+    if (hasTemplateSyntax(f.text, parsed)) {
+      if (chartOf(f.path) === undefined) {
+        diagnostics.push({
+          file: f.path, span: { start: 0, end: 0 }, severity: 'info', rule: 'helm-template-skipped', related: [],
+          message: 'File contains template syntax ({{ }}) and is not analysed until rendered.',
+        });
+      }
+      record('template');
+      continue;
+    }
+    parsedFiles.set(f.path, parsed);
+    if (isKustomizationFile(f.path)) {
+      record('kustomization', parsed.documents.length);
+      pendingKustomizations.push(f.path);
+    } else record('manifest', parsed.documents.length);
+    for (const p of parsed.problems) {
+      diagnostics.push({
+        file: f.path, span: p.span, severity: p.rule === 'yaml-syntax' ? 'error' : 'warning', rule: p.rule, message: p.message, related: [],
+      });
+    }
+  }
+
+  const patchTargetsOf = (file: string): string[] => {
+    const parsed = parsedFiles.get(file);
+    if (!parsed) return ['*'];
+    return parsed.documents.map((d) => {
+      const kind = stringValue(get(d.contents, 'kind'));
+      const name = stringValue(getPath(d.contents, 'metadata', 'name'));
+      return kind && name ? `${kind}/${name}` : '*';
+    });
+  };
+  for (const file of pendingKustomizations) {
+    const k = readKustomization(file, parsedFiles.get(file)!, patchTargetsOf);
+    if (k) kustomizations.set(file, k);
+  }
+  const layout = layoutKustomizations(kustomizations, (f) => parsedFiles.has(f));
+  for (const f of layout.nonResourceFiles) {
+    const sf = sourceFiles.get(f);
+    if (sf && sf.role === 'manifest') sourceFiles.set(f, { ...sf, role: 'patch' });
+  }
+
+  const resources: Resource[] = [];
+  const instanceCounts = new Map<string, number>();
+  for (const [file, parsed] of parsedFiles) {
+    if (sourceFiles.get(file)?.role !== 'manifest') continue;
+    const docs = collectResourceDocs(parsed);
+    const fileNamespace = agreedNamespace(docs);
+    const memberships: readonly (BuildMembership | undefined)[] = layout.memberships.get(file) ?? [undefined];
+    for (const doc of docs) {
+      const key = `${file}#${doc.docIndex}${doc.itemIndex === undefined ? '' : `.${doc.itemIndex}`}`;
+      instanceCounts.set(key, memberships.length);
+      for (const m of memberships) {
+        resources.push(makeResource(file, doc, m, fileNamespace, config));
+      }
+    }
+  }
+  return { files: sourceFiles, resources, instanceCounts, diagnostics, kustomize: layout };
+}
+
+interface ResourceDoc {
+  readonly docIndex: number;
+  readonly itemIndex: number | undefined;
+  readonly node: YMap;
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly kindSpan: Span;
+}
+
+function collectResourceDocs(parsed: ParsedFile): ResourceDoc[] {
+  const out: ResourceDoc[] = [];
+  for (const d of parsed.documents) {
+    const header = resourceHeader(d.contents);
+    if (!header) continue;
+    const node = d.contents as YMap;
+    // `kind: List` (and typed lists such as ServiceList) hold their objects in items.
+    if (header.kind === 'List' || (header.kind.endsWith('List') && get(node, 'items'))) {
+      seqItems(get(node, 'items')).forEach((item, itemIndex) => {
+        const h = resourceHeader(item);
+        if (h) out.push({ docIndex: d.index, itemIndex, node: item as YMap, ...h });
+      });
+      continue;
+    }
+    out.push({ docIndex: d.index, itemIndex: undefined, node, ...header });
+  }
+  return out;
+}
+
+/** The `kubectl apply -n X -f file` pattern: when the namespaced resources that declare one all agree. */
+function agreedNamespace(docs: readonly ResourceDoc[]): string | undefined {
+  let found: string | undefined;
+  for (const d of docs) {
+    if (isClusterScoped(d.kind, d.apiVersion)) continue;
+    const ns = stringValue(getPath(d.node, 'metadata', 'namespace'));
+    if (!ns) continue;
+    if (found !== undefined && found !== ns) return undefined;
+    found = ns;
+  }
+  return found;
+}
+
+function makeResource(file: string, doc: ResourceDoc, m: BuildMembership | undefined, fileNamespace: string | undefined, config: AnalysisConfig): Resource {
+  const metadata = asMap(get(doc.node, 'metadata'));
+  const nameNode = asScalar(get(metadata, 'name'));
+  const baseName = nameNode && nameNode.value !== null ? nameNode.text : `${stringValue(get(metadata, 'generateName')) ?? ''}<generated>`;
+  const name = m ? `${m.namePrefix}${baseName}${m.nameSuffix}` : baseName;
+  const explicitNamespace = stringValue(get(metadata, 'namespace'));
+
+  let namespace: string | undefined;
+  let namespaceOrigin: NamespaceOrigin;
+  if (isClusterScoped(doc.kind, doc.apiVersion)) {
+    namespace = undefined;
+    namespaceOrigin = 'cluster';
+  } else if (m?.namespace) {
+    // kustomize's namespace transformer overrides explicit namespaces too (its default, unsetOnly: false).
+    namespace = m.namespace;
+    namespaceOrigin = explicitNamespace === m.namespace ? 'explicit' : 'kustomize';
+  } else if (explicitNamespace) {
+    namespace = explicitNamespace;
+    namespaceOrigin = 'explicit';
+  } else if (config.defaultNamespace) {
+    namespace = config.defaultNamespace;
+    namespaceOrigin = 'setting';
+  } else if (fileNamespace) {
+    namespace = fileNamespace;
+    namespaceOrigin = 'file';
+  } else {
+    namespace = 'default';
+    namespaceOrigin = 'default';
+  }
+
+  const labels = Object.fromEntries(stringEntries(get(metadata, 'labels')).map((e) => [e.key, e.value]));
+  if (m) Object.assign(labels, m.metadataLabels);
+  const annotations = Object.fromEntries(stringEntries(get(metadata, 'annotations')).map((e) => [e.key, e.value]));
+  const ignore = annotations[ANNOTATION_IGNORE];
+  const ignoredRules = new Set(ignore ? ignore.split(/[\s,]+/).filter(Boolean) : []);
+  const itemSuffix = doc.itemIndex === undefined ? '' : `.${doc.itemIndex}`;
+  const uncertain = m !== undefined && (m.rewritesValues || m.patchTargets.has('*') || m.patchTargets.has(`${doc.kind}/${baseName}`));
+  return {
+    id: resourceId(doc.kind, namespace, name),
+    key: `${file}#${doc.docIndex}${itemSuffix}${m ? `@${m.build}` : ''}`,
+    apiVersion: doc.apiVersion,
+    kind: doc.kind,
+    name,
+    namespace,
+    namespaceOrigin,
+    file,
+    docIndex: doc.docIndex,
+    itemIndex: doc.itemIndex,
+    span: doc.node.span,
+    kindSpan: doc.kindSpan,
+    nameSpan: nameNode?.span ?? pair(metadata, 'name')?.key.span,
+    node: doc.node,
+    labels,
+    annotations,
+    build: m?.build,
+    buildLabels: m ? { selector: m.selectorLabels, template: m.templateLabels } : undefined,
+    namesTransformed: m !== undefined && (m.namePrefix !== '' || m.nameSuffix !== ''),
+    uncertain,
+    ignoredRules,
+  };
+}

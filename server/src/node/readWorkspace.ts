@@ -1,0 +1,133 @@
+// Reads manifests from disk for the CLI (and the language server's initial index): walks the roots,
+// skips .git, node_modules, excluded globs, symlinks (never followed: no loops, nothing outside the
+// workspace) and oversized files. Paths are returned relative to `base`, with posix separators.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import picomatch from 'picomatch';
+import { parseConfigFile, type AnalysisConfig } from '../engine/config';
+import type { SkippedFile, WorkspaceFile } from '../engine/workspace';
+
+export const CONFIG_FILE_NAME = '.kube-traffic-lens.yaml';
+const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
+const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+
+export interface ReadResult {
+  readonly files: WorkspaceFile[];
+  readonly skipped: SkippedFile[];
+  /** Files that could not be read (permissions, vanished mid-walk). */
+  readonly unreadable: { path: string; error: string }[];
+}
+
+export function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+export function isManifestName(name: string): boolean {
+  return MANIFEST_EXTENSIONS.has(path.extname(name).toLowerCase()) || name === 'Kustomization';
+}
+
+export interface ReadOptions {
+  readonly base: string;
+  readonly config: AnalysisConfig;
+  readonly onProgress?: (filesSeen: number) => void;
+}
+
+/** Reads every manifest under the roots (files or directories). A missing root throws: the caller reports bad usage. */
+export function readWorkspace(roots: readonly string[], options: ReadOptions): ReadResult {
+  const result: ReadResult = { files: [], skipped: [], unreadable: [] };
+  const seen = new Set<string>();
+  for (const root of roots) {
+    const absRoot = path.resolve(options.base, root);
+    const stat = fs.statSync(absRoot); // throws ENOENT for the caller
+    const isExcluded = excluder(options.config.exclude);
+    if (stat.isFile()) {
+      readOne(absRoot, options, result, seen);
+      continue;
+    }
+    const stack = [absRoot];
+    while (stack.length) {
+      const dir = stack.pop()!;
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(dir, { withFileTypes: true });
+      } catch (err) {
+        result.unreadable.push({ path: rel(options.base, dir), error: (err as Error).message });
+        continue;
+      }
+      entries.sort((a, b) => (a.name < b.name ? 1 : -1)); // popped in name order
+      for (const e of entries) {
+        const abs = path.join(dir, e.name);
+        const relToRoot = toPosix(path.relative(absRoot, abs));
+        if (e.isDirectory()) {
+          if (!SKIPPED_DIRS.has(e.name) && !isExcluded(relToRoot, true)) stack.push(abs);
+        } else if (e.isFile() && isManifestName(e.name) && !isExcluded(relToRoot, false)) {
+          readOne(abs, options, result, seen);
+        }
+      }
+    }
+  }
+  result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return result;
+}
+
+function readOne(abs: string, options: ReadOptions, result: ReadResult, seen: Set<string>) {
+  const relPath = rel(options.base, abs);
+  if (seen.has(relPath)) return;
+  seen.add(relPath);
+  try {
+    const size = fs.statSync(abs).size;
+    if (size > options.config.maxFileSize) {
+      result.skipped.push({ path: relPath, size });
+      return;
+    }
+    const buffer = fs.readFileSync(abs);
+    result.files.push({ path: relPath, text: decode(buffer) });
+    options.onProgress?.(result.files.length);
+  } catch (err) {
+    result.unreadable.push({ path: relPath, error: (err as NodeJS.ErrnoException).code ?? (err as Error).message });
+  }
+}
+
+/** UTF-8 with a BOM removed; invalid sequences become U+FFFD rather than failing the file. */
+export function decode(buffer: Buffer): string {
+  const text = buffer.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function rel(base: string, abs: string): string {
+  const r = toPosix(path.relative(base, abs));
+  return r === '' ? '.' : r;
+}
+
+function excluder(globs: readonly string[]): (relPath: string, isDir: boolean) => boolean {
+  if (globs.length === 0) return () => false;
+  const matchers = globs.map((g) => picomatch(g.replace(/\/$/, ''), { dot: true }));
+  return (relPath, isDir) => matchers.some((m) => m(relPath) || (isDir && m(`${relPath}/`)));
+}
+
+/** The `.kube-traffic-lens.yaml` of the first root that has one (or an explicit --config file). */
+export function loadConfig(roots: readonly string[], base: string, explicit: string | undefined, start: AnalysisConfig): { config: AnalysisConfig; file?: string; problems: string[] } {
+  const candidates = explicit
+    ? [path.resolve(base, explicit)]
+    : roots.map((r) => path.resolve(base, r)).map((r) => (isDirectory(r) ? path.join(r, CONFIG_FILE_NAME) : path.join(path.dirname(r), CONFIG_FILE_NAME)));
+  for (const file of candidates) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      if (explicit) throw err;
+      continue;
+    }
+    const { config, problems } = parseConfigFile(text, start);
+    return { config, file, problems: problems.map((p) => `${rel(base, file)}: ${p.message}`) };
+  }
+  return { config: start, problems: [] };
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,28 @@
+// Architecture invariant: the engine is pure. It imports nothing from vscode, the language server
+// libraries, the file system or child processes; adapters do that.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { REPO_ROOT } from './support/cli';
+
+const FORBIDDEN = [/^vscode/, /^vscode-languageserver/, /^vscode-languageclient/, /^(node:)?fs(\/|$)/, /^(node:)?child_process$/, /^\.\.\/(lsp|cli|node)\//, /^\.\.\/\.\.\/(lsp|cli|node)\//];
+
+function tsFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? tsFiles(p) : e.name.endsWith('.ts') ? [p] : [];
+  });
+}
+
+test('the engine imports no adapter, protocol or I/O module', () => {
+  const files = tsFiles(path.join(REPO_ROOT, 'server/src/engine'));
+  assert.ok(files.length > 10);
+  for (const file of files) {
+    const text = fs.readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/(?:from\s+|require\()\s*['"]([^'"]+)['"]/g)) {
+      const spec = m[1];
+      assert.ok(!FORBIDDEN.some((re) => re.test(spec)), `${path.relative(REPO_ROOT, file)} imports ${spec}`);
+    }
+  }
+});
