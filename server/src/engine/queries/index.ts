@@ -1,0 +1,101 @@
+// Editor queries over an Analysis: plain data in (file path, offset), plain data out (markdown,
+// spans). The language server converts these to LSP types; nothing here knows the protocol.
+import type { Analysis } from '../analyze';
+import type { Diagnostic } from '../diagnostics';
+import type { Span } from '../text';
+
+export interface SourceLocation {
+  readonly file: string;
+  readonly span: Span;
+}
+
+export interface QueryOptions {
+  /** Makes a markdown link target for a location (the server turns it into a file URI with a line). */
+  readonly linkTo: (file: string, span: Span) => string;
+}
+
+export interface HoverResult {
+  readonly markdown: string;
+  /** The node the hover is about, for the editor's highlight. */
+  readonly span: Span;
+}
+
+export type CompletionKind = 'service' | 'port' | 'port-name' | 'label-key' | 'label-value';
+
+export interface CompletionEntry {
+  readonly label: string;
+  readonly kind: CompletionKind;
+  readonly detail?: string;
+  readonly documentation?: string;
+  readonly insertText?: string;
+  /** The text the completion replaces; the word at the cursor when absent. */
+  readonly replace?: Span;
+}
+
+export interface TextEdit {
+  readonly file: string;
+  readonly span: Span;
+  readonly newText: string;
+}
+
+export interface CodeActionResult {
+  readonly title: string;
+  readonly kind: 'quickfix';
+  readonly diagnostic: Diagnostic | undefined;
+  readonly edits: readonly TextEdit[];
+  readonly isPreferred?: boolean;
+}
+
+export interface SymbolInfo {
+  /** `Kind/name` for documents; the resource name for workspace symbols. */
+  readonly name: string;
+  readonly kind: string;
+  readonly namespace: string | undefined;
+  readonly file: string;
+  readonly span: Span;
+  readonly selectionSpan: Span;
+}
+
+export interface CodeLensResult {
+  readonly span: Span;
+  readonly title: string;
+  /** The client command to run (`kubeTrafficLens.showTraffic` with the resource id), if any. */
+  readonly command?: { readonly id: string; readonly arguments: readonly unknown[] };
+}
+
+export const SHOW_TRAFFIC_COMMAND = 'kubeTrafficLens.showTraffic';
+
+/* The functions below are the query API. They are implemented in their own modules. */
+
+export function hoverAt(_analysis: Analysis, _file: string, _offset: number, _options: QueryOptions): HoverResult | undefined {
+  return undefined;
+}
+
+export function definitionAt(_analysis: Analysis, _file: string, _offset: number): SourceLocation[] {
+  return [];
+}
+
+export function referencesAt(_analysis: Analysis, _file: string, _offset: number, _includeDeclaration: boolean): SourceLocation[] {
+  return [];
+}
+
+/** `text` is the current buffer, which may not parse; `analysis` is the last analysis of the workspace. */
+export function completionAt(_analysis: Analysis, _file: string, _offset: number, _text: string): CompletionEntry[] {
+  return [];
+}
+
+export function codeActionsAt(_analysis: Analysis, _file: string, _span: Span, _diagnostics: readonly Diagnostic[]): CodeActionResult[] {
+  return [];
+}
+
+export function documentSymbols(_analysis: Analysis, _file: string): SymbolInfo[] {
+  return [];
+}
+
+export function workspaceSymbols(_analysis: Analysis, _query: string): SymbolInfo[] {
+  return [];
+}
+
+export function codeLenses(_analysis: Analysis, _file: string): CodeLensResult[] {
+  return [];
+}
