@@ -1,7 +1,68 @@
-// SARIF 2.1.0 for GitHub code scanning. (Placeholder: filled in with rule metadata below.)
-import type { Analysis } from '../../engine';
+// SARIF 2.1.0 for GitHub code scanning: one run, every rule's metadata with its docs page as help,
+// results with regions in 1-based lines and columns relative to %SRCROOT%, related locations, and
+// partial fingerprints stable across unrelated edits (rule + resource + file, not line numbers).
+import { createHash } from 'node:crypto';
+import { allRuleMeta, ruleDocsUrl, type Analysis, type Severity } from '../../engine';
 import type { LocatedDiagnostic } from './located';
 
-export function formatSarif(_located: readonly LocatedDiagnostic[], _analysis: Analysis): string {
-  throw new Error('SARIF output is not implemented yet');
+declare const __VERSION__: string | undefined;
+const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
+const INFORMATION_URI = 'https://github.com/kube-traffic-lens/kube-traffic-lens';
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
+
+export function formatSarif(located: readonly LocatedDiagnostic[], analysis: Analysis): string {
+  const rules = allRuleMeta();
+  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  const region = (file: string, span: { start: number; end: number }) => {
+    const lines = analysis.workspace.files.get(file)?.lines;
+    const s = lines?.position(span.start) ?? { line: 0, character: 0 };
+    const e = lines?.position(span.end) ?? s;
+    return { startLine: s.line + 1, startColumn: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
+  };
+  const location = (file: string, span: { start: number; end: number }, message?: string) => ({
+    physicalLocation: { artifactLocation: { uri: encodeURI(file), uriBaseId: '%SRCROOT%' }, region: region(file, span) },
+    ...(message ? { message: { text: message } } : {}),
+  });
+  const results = located.map(({ diagnostic: d }) => ({
+    ruleId: d.rule,
+    ruleIndex: ruleIndex.get(d.rule) ?? -1,
+    level: LEVEL[d.severity],
+    message: { text: d.message },
+    locations: [location(d.file, d.span)],
+    ...(d.related.length ? { relatedLocations: d.related.map((r, i) => ({ id: i + 1, ...location(r.file, r.span, r.message) })) } : {}),
+    partialFingerprints: {
+      'kubeTrafficLens/v1': createHash('sha256').update(`${d.rule}\u0000${d.resource ?? ''}\u0000${d.file}\u0000${d.message}`).digest('hex').slice(0, 32),
+    },
+    ...(d.resource ? { properties: { resource: d.resource } } : {}),
+  }));
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'kube-traffic-lens',
+            version: VERSION,
+            semanticVersion: VERSION,
+            informationUri: INFORMATION_URI,
+            rules: rules.map((r) => ({
+              id: r.id,
+              name: r.id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase()),
+              shortDescription: { text: r.description },
+              fullDescription: { text: r.remediation ? `${r.description} ${r.remediation}` : r.description },
+              helpUri: ruleDocsUrl(r.id),
+              help: { text: `See ${ruleDocsUrl(r.id)}` },
+              defaultConfiguration: { level: LEVEL[r.severity] },
+            })),
+          },
+        },
+        originalUriBaseIds: { '%SRCROOT%': { uri: `file://${process.cwd().replace(/\\/g, '/')}/` } },
+        columnKind: 'utf16CodeUnits',
+        results,
+      },
+    ],
+  };
+  return JSON.stringify(sarif, null, 2) + '\n';
 }

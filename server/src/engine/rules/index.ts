@@ -19,6 +19,7 @@ export interface RuleMeta {
   readonly id: string;
   readonly severity: BuiltinRuleMeta['severity'];
   readonly description: string;
+  readonly remediation?: string;
 }
 
 export function allRuleMeta(): RuleMeta[] {

@@ -1,0 +1,239 @@
+// The traffic map: nodes, edges and end-to-end traffic paths computed from the graph, as plain data
+// for the CLI's `graph` formats and the editor's traffic map. A path runs from an entry (Ingress
+// host/path, LoadBalancer, NodePort on every node, or the in-cluster DNS name) through a Service
+// port to each selected workload and the container port that receives the traffic.
+import type { Analysis } from './analyze';
+import type { PortResolution, TrafficGraph } from './graph';
+import type { IngressPath } from './model/ingress';
+import type { Resource } from './model/resource';
+import type { Service, ServicePort } from './model/service';
+import type { Workload } from './model/workload';
+
+export type MapNodeKind = 'Ingress' | 'LoadBalancer' | 'NodePort' | 'Service' | 'Workload' | 'ContainerPort' | 'Missing';
+
+export interface MapNode {
+  /** Stable across edits: `Kind/namespace/name`, with a `#...` or `:port` suffix for parts of a resource. */
+  readonly id: string;
+  readonly kind: MapNodeKind;
+  readonly label: string;
+  readonly namespace: string | undefined;
+  /** The resource this node stands for (`Kind/namespace/name`), when there is one. */
+  readonly resource: string | undefined;
+  readonly file: string | undefined;
+  /** 1-based line of the resource (or the part) in its file. */
+  readonly line: number | undefined;
+}
+
+export interface MapEdge {
+  readonly from: string;
+  readonly to: string;
+  readonly kind: 'routes' | 'exposes' | 'selects' | 'targets';
+  readonly label: string;
+  readonly broken: boolean;
+  readonly reason: string | undefined;
+}
+
+export interface PathHop {
+  readonly node: string;
+  readonly label: string;
+}
+
+export interface TrafficPath {
+  readonly namespace: string;
+  readonly entry: string;
+  readonly hops: readonly PathHop[];
+  /** Why the path does not deliver traffic, when it does not. */
+  readonly broken: string | undefined;
+}
+
+export interface TrafficMap {
+  readonly version: 1;
+  readonly nodes: readonly MapNode[];
+  readonly edges: readonly MapEdge[];
+  readonly paths: readonly TrafficPath[];
+}
+
+export function buildTrafficMap(analysis: Analysis): TrafficMap {
+  return new TrafficMapBuilder(analysis).build();
+}
+
+export function describeReplicas(w: Workload): string {
+  if (w.perNode) return 'one pod per node';
+  const n = w.replicas ?? 1;
+  return `${n} pod${n === 1 ? '' : 's'}`;
+}
+
+function describeResolutionProblem(r: PortResolution, port: ServicePort): string | undefined {
+  switch (r.status) {
+    case 'name-unresolved':
+      return `no container port named '${port.targetPort}'`;
+    case 'undeclared':
+      return `no container declares port ${port.targetPort}`;
+    case 'protocol-mismatch':
+      return `container port is ${r.declared?.protocol}, Service port is ${port.protocol}`;
+    default:
+      return undefined;
+  }
+}
+
+class TrafficMapBuilder {
+  private readonly nodes = new Map<string, MapNode>();
+  private readonly edges = new Map<string, MapEdge>();
+  private readonly paths: TrafficPath[] = [];
+  private readonly graph: TrafficGraph;
+
+  constructor(private readonly analysis: Analysis) {
+    this.graph = analysis.graph;
+  }
+
+  build(): TrafficMap {
+    const services = uniqueById(this.graph.services, (s) => s.resource);
+    for (const service of services) this.addService(service);
+    for (const ingress of uniqueById(this.graph.ingresses, (i) => i.resource)) {
+      for (const target of this.graph.backendTargets(ingress)) this.addIngressBackend(ingress.resource, target.path, target);
+    }
+    const nodes = [...this.nodes.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const edges = [...this.edges.values()].sort((a, b) => (a.from + a.to < b.from + b.to ? -1 : 1));
+    const paths = this.paths.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.entry.localeCompare(b.entry));
+    return { version: 1, nodes, edges, paths };
+  }
+
+  private line(r: Resource, offset = r.span.start): number | undefined {
+    const lines = this.analysis.workspace.files.get(r.file)?.lines;
+    return lines ? lines.position(offset).line + 1 : undefined;
+  }
+
+  private addNode(node: MapNode) {
+    if (!this.nodes.has(node.id)) this.nodes.set(node.id, node);
+  }
+
+  private addEdge(edge: MapEdge) {
+    const key = `${edge.from}\u0000${edge.to}\u0000${edge.label}`;
+    if (!this.edges.has(key)) this.edges.set(key, edge);
+  }
+
+  private resourceNode(r: Resource, kind: MapNodeKind, label: string): string {
+    this.addNode({ id: r.id, kind, label, namespace: r.namespace, resource: r.id, file: r.file, line: this.line(r) });
+    return r.id;
+  }
+
+  private workloadNode(w: Workload): string {
+    return this.resourceNode(w.resource, 'Workload', `${w.resource.kind} ${w.resource.name} (${describeReplicas(w)})`);
+  }
+
+  /** The Service with its exposure entries, its selected workloads and the container ports reached. */
+  private addService(service: Service) {
+    const r = service.resource;
+    const ns = r.namespace ?? 'default';
+    const typeNote = service.type === 'ClusterIP' ? (service.headless ? ' (headless)' : '') : ` (${service.type})`;
+    const serviceId = this.resourceNode(r, 'Service', `${r.name}${typeNote}`);
+    const workloads = this.graph.workloadsSelectedBy(service);
+    if (service.selector && workloads.length === 0) {
+      const missing = `${serviceId}#no-endpoints`;
+      this.addNode({ id: missing, kind: 'Missing', label: 'no matching pods', namespace: ns, resource: undefined, file: r.file, line: this.line(r) });
+      this.addEdge({ from: serviceId, to: missing, kind: 'selects', label: 'selector', broken: true, reason: 'the selector matches no pod template' });
+    }
+    for (const port of service.ports) {
+      const entries: { id: string | undefined; label: string }[] = [];
+      if (service.type === 'LoadBalancer') entries.push(this.exposure(service, 'LoadBalancer', `LoadBalancer :${port.port}`, `${port.port}`));
+      if ((service.type === 'NodePort' || service.type === 'LoadBalancer') && port.nodePort !== undefined) {
+        entries.push(this.exposure(service, 'NodePort', `NodePort :${port.nodePort} on every node`, `${port.nodePort} -> ${port.port}`));
+      } else if (service.type === 'NodePort') {
+        entries.push(this.exposure(service, 'NodePort', 'NodePort (allocated) on every node', `-> ${port.port}`));
+      }
+      for (const ip of service.externalIPs) entries.push({ id: undefined, label: `${ip}:${port.port} (externalIP)` });
+      if (service.type !== 'ExternalName') entries.push({ id: undefined, label: `${r.name}.${ns}.svc.cluster.local:${port.port}` });
+      for (const entry of entries) this.addPath(ns, entry.label, entry.id ? [{ node: entry.id, label: entry.label }] : [], service, port);
+      for (const w of workloads) this.addPortEdges(service, port, w);
+    }
+  }
+
+  private exposure(service: Service, kind: 'LoadBalancer' | 'NodePort', label: string, edgeLabel: string): { id: string; label: string } {
+    const r = service.resource;
+    const id = `${kind}/${r.namespace}/${r.name}`;
+    this.addNode({ id, kind, label: kind === 'LoadBalancer' ? 'LoadBalancer' : 'NodePort (every node)', namespace: r.namespace, resource: r.id, file: r.file, line: this.line(r) });
+    this.addEdge({ from: id, to: r.id, kind: 'exposes', label: edgeLabel, broken: false, reason: undefined });
+    return { id, label };
+  }
+
+  private containerPortNode(w: Workload, resolution: PortResolution, port: ServicePort): string {
+    const r = w.resource;
+    const number = resolution.containerPort ?? port.targetPort;
+    const id = `${r.id}:${number}`;
+    const name = resolution.declared?.name ? ` (${resolution.declared.name})` : '';
+    const container = resolution.container ? `${resolution.container.name}:` : '';
+    const line = resolution.declared ? this.line(r, resolution.declared.span.start) : this.line(r);
+    this.addNode({ id, kind: 'ContainerPort', label: `${container}${number}${name}`, namespace: r.namespace, resource: r.id, file: r.file, line });
+    return id;
+  }
+
+  private addPortEdges(service: Service, port: ServicePort, w: Workload) {
+    const workloadId = this.workloadNode(w);
+    const resolution = this.graph.resolveServicePort(port, w);
+    const problem = describeResolutionProblem(resolution, port);
+    this.addEdge({ from: service.resource.id, to: workloadId, kind: 'selects', label: `${port.port} -> ${port.targetPort}`, broken: problem !== undefined, reason: problem });
+    const target = this.containerPortNode(w, resolution, port);
+    this.addEdge({ from: workloadId, to: target, kind: 'targets', label: `${port.protocol}`, broken: problem !== undefined, reason: problem });
+  }
+
+  private addPath(namespace: string, entry: string, prefix: PathHop[], service: Service, port: ServicePort, brokenBefore?: string) {
+    const serviceHop = { node: service.resource.id, label: `Service ${service.resource.name}:${port.port}` };
+    if (brokenBefore) {
+      this.paths.push({ namespace, entry, hops: [...prefix, serviceHop], broken: brokenBefore });
+      return;
+    }
+    if (service.type === 'ExternalName') {
+      this.paths.push({ namespace, entry, hops: [...prefix, serviceHop, { node: `dns:${service.externalName}`, label: `CNAME ${service.externalName ?? '?'}` }], broken: undefined });
+      return;
+    }
+    if (!service.selector) {
+      this.paths.push({ namespace, entry, hops: [...prefix, serviceHop, { node: `${service.resource.id}#endpoints`, label: 'manual Endpoints' }], broken: undefined });
+      return;
+    }
+    const workloads = this.graph.workloadsSelectedBy(service);
+    if (workloads.length === 0) {
+      this.paths.push({ namespace, entry, hops: [...prefix, serviceHop], broken: 'the selector matches no pod template' });
+      return;
+    }
+    for (const w of workloads) {
+      const resolution = this.graph.resolveServicePort(port, w);
+      const problem = describeResolutionProblem(resolution, port);
+      const workloadHop = { node: w.resource.id, label: `${w.resource.kind} ${w.resource.name} (${describeReplicas(w)})` };
+      const number = resolution.containerPort ?? port.targetPort;
+      const portHop = { node: `${w.resource.id}:${number}`, label: `${resolution.container ? `${resolution.container.name}:` : ''}${number}` };
+      this.paths.push({ namespace, entry, hops: [...prefix, serviceHop, workloadHop, portHop], broken: problem });
+    }
+  }
+
+  private addIngressBackend(ingress: Resource, path: IngressPath | undefined, target: ReturnType<TrafficGraph['backendTargets']>[number]) {
+    const ns = ingress.namespace ?? 'default';
+    const host = path?.host ?? '*';
+    const tls = this.graph.ingress(ingress)?.tlsHosts.includes(host) ? 'https' : 'http';
+    const where = path ? `${tls}://${host}${path.path ?? '/'}` : `${ingress.name} (default backend)`;
+    const entryId = `${ingress.id}#${path ? `${host}${path.path ?? '/'}` : 'default'}`;
+    this.addNode({ id: entryId, kind: 'Ingress', label: where, namespace: ns, resource: ingress.id, file: ingress.file, line: this.line(ingress, target.backend.span.start) });
+    const portText = target.backend.port === undefined ? '' : `:${target.backend.port}`;
+    if (target.services.length === 0) {
+      const missingId = `Service/${ns}/${target.backend.serviceName}`;
+      this.addNode({ id: missingId, kind: 'Missing', label: `${target.backend.serviceName} (missing Service)`, namespace: ns, resource: undefined, file: undefined, line: undefined });
+      this.addEdge({ from: entryId, to: missingId, kind: 'routes', label: portText, broken: true, reason: `no Service '${target.backend.serviceName}' in namespace '${ns}'` });
+      this.paths.push({ namespace: ns, entry: where, hops: [{ node: entryId, label: where }, { node: missingId, label: `Service ${target.backend.serviceName}` }], broken: `no Service '${target.backend.serviceName}' in namespace '${ns}'` });
+      return;
+    }
+    const { service, port } = target.ports[0];
+    const reason = port ? undefined : `Service '${service.resource.name}' has no port ${target.backend.port ?? '(none given)'}`;
+    this.addEdge({ from: entryId, to: service.resource.id, kind: 'routes', label: portText, broken: reason !== undefined, reason });
+    if (port) this.addPath(ns, where, [{ node: entryId, label: where }], service, port);
+    else this.paths.push({ namespace: ns, entry: where, hops: [{ node: entryId, label: where }, { node: service.resource.id, label: `Service ${service.resource.name}${portText}` }], broken: reason });
+  }
+}
+
+function uniqueById<T>(items: readonly T[], resourceOf: (t: T) => Resource): T[] {
+  const seen = new Set<string>();
+  return items.filter((t) => {
+    const id = resourceOf(t).id;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
