@@ -1,6 +1,7 @@
 // The traffic graph: typed views of every resource instance, indexes by namespace and name, and the
 // questions rules and queries ask (what a Service selects, where a port lands, what routes to a
 // Service). Built once per analysis; all lookups are index hits, not scans of the workspace.
+import { readAutoscaler, type Autoscaler } from './model/autoscaler';
 import { allBackends, readIngress, type Ingress, type IngressBackend, type IngressPath } from './model/ingress';
 import { readNetworkPolicy, type NetworkPolicy } from './model/networkPolicy';
 import type { Resource } from './model/resource';
@@ -47,6 +48,7 @@ export class TrafficGraph {
   private readonly workloadsByNamespace = new Map<string, Workload[]>();
   private readonly servicesByName = new Map<string, Service[]>();
   private readonly resourcesById = new Map<string, Resource[]>();
+  private readonly autoscalersByTarget = new Map<string, Autoscaler[]>();
   private readonly selectedCache = new Map<Service, Workload[]>();
   private selectingIndex: Map<Workload, Service[]> | undefined;
   private routesIndex: Map<Service, BackendTarget[]> | undefined;
@@ -85,7 +87,10 @@ export class TrafficGraph {
       if (p) {
         policies.push(p);
         this.policyByKey.set(r.key, p);
+        continue;
       }
+      const hpa = readAutoscaler(r);
+      if (hpa) push(this.autoscalersByTarget, `${r.namespace}/${hpa.targetKind}/${hpa.targetName}`, hpa);
     }
     this.workloads = workloads;
     this.services = services;
@@ -108,6 +113,12 @@ export class TrafficGraph {
 
   networkPolicy(r: Resource): NetworkPolicy | undefined {
     return this.policyByKey.get(r.key);
+  }
+
+  /** HorizontalPodAutoscalers that scale this workload. */
+  autoscalersOf(workload: Workload): readonly Autoscaler[] {
+    const r = workload.resource;
+    return this.autoscalersByTarget.get(`${r.namespace}/${r.kind}/${r.name}`) ?? [];
   }
 
   /** All instances with this id (`Kind/ns/name`). */

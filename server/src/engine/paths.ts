@@ -57,10 +57,22 @@ export function buildTrafficMap(analysis: Analysis): TrafficMap {
   return new TrafficMapBuilder(analysis).build();
 }
 
-export function describeReplicas(w: Workload): string {
+/** "3 pods", "one pod per node", or "2-10 pods (HPA)" when an autoscaler owns the count. */
+export function describeReplicas(w: Workload, graph: TrafficGraph): string {
   if (w.perNode) return 'one pod per node';
+  const hpa = graph.autoscalersOf(w)[0];
+  if (hpa) return `${hpa.minReplicas}-${hpa.maxReplicas ?? '?'} pods (HPA)`;
   const n = w.replicas ?? 1;
   return `${n} pod${n === 1 ? '' : 's'}`;
+}
+
+/** Order of entries in listings: outside-in (Ingress, load balancer, node port, external IP, DNS). */
+function entryRank(entry: string): number {
+  if (/^https?:\/\//.test(entry) || entry.endsWith('(default backend)')) return 0;
+  if (entry.startsWith('LoadBalancer')) return 1;
+  if (entry.startsWith('NodePort')) return 2;
+  if (entry.endsWith('(externalIP)')) return 3;
+  return 4;
 }
 
 function describeResolutionProblem(r: PortResolution, port: ServicePort): string | undefined {
@@ -94,7 +106,9 @@ class TrafficMapBuilder {
     }
     const nodes = [...this.nodes.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const edges = [...this.edges.values()].sort((a, b) => (a.from + a.to < b.from + b.to ? -1 : 1));
-    const paths = this.paths.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.entry.localeCompare(b.entry));
+    const paths = this.paths.sort(
+      (a, b) => a.namespace.localeCompare(b.namespace) || entryRank(a.entry) - entryRank(b.entry) || a.entry.localeCompare(b.entry),
+    );
     return { version: 1, nodes, edges, paths };
   }
 
@@ -118,7 +132,7 @@ class TrafficMapBuilder {
   }
 
   private workloadNode(w: Workload): string {
-    return this.resourceNode(w.resource, 'Workload', `${w.resource.kind} ${w.resource.name} (${describeReplicas(w)})`);
+    return this.resourceNode(w.resource, 'Workload', `${w.resource.kind} ${w.resource.name} (${describeReplicas(w, this.graph)})`);
   }
 
   /** The Service with its exposure entries, its selected workloads and the container ports reached. */
@@ -198,7 +212,7 @@ class TrafficMapBuilder {
     for (const w of workloads) {
       const resolution = this.graph.resolveServicePort(port, w);
       const problem = describeResolutionProblem(resolution, port);
-      const workloadHop = { node: w.resource.id, label: `${w.resource.kind} ${w.resource.name} (${describeReplicas(w)})` };
+      const workloadHop = { node: w.resource.id, label: `${w.resource.kind} ${w.resource.name} (${describeReplicas(w, this.graph)})` };
       const number = resolution.containerPort ?? port.targetPort;
       const portHop = { node: `${w.resource.id}:${number}`, label: `${resolution.container ? `${resolution.container.name}:` : ''}${number}` };
       this.paths.push({ namespace, entry, hops: [...prefix, serviceHop, workloadHop, portHop], broken: problem });
