@@ -1,4 +1,6 @@
 // Argument parsing shared by the subcommands, and the error that means "exit 2 with one line".
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG, type AnalysisConfig } from '../engine';
 import { loadConfig, readWorkspace, type ReadResult } from '../node/readWorkspace';
@@ -46,6 +48,14 @@ export function loadInput(options: CommonOptions, onProgress?: (n: number) => vo
     config = loaded.config;
   } catch (err) {
     throw new UsageError(`cannot read config file '${options.configFile}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, false);
+  }
+  for (const p of options.paths) {
+    try {
+      fs.statSync(path.resolve(base, p));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new UsageError(`cannot read path '${p}': ${code === 'ENOENT' ? 'no such file or directory' : code ?? (err as Error).message}`, false);
+    }
   }
   try {
     return { config, read: readWorkspace(options.paths, { base, config, onProgress }) };
