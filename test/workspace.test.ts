@@ -84,7 +84,7 @@ describe('Helm and templates', () => {
     assert.equal(report.resources, 2, 'the ConfigMap with alert templates and the Service beside it');
     assert.deepEqual(lines.sort(), [
       'templated/alert-rules.yaml:16:5 warning service-selector-orphaned Service/default/analysed',
-      'templated/rendered-later.yaml:1:1 info helm-template-skipped',
+      'templated/later/rendered-later.yaml:1:1 info helm-template-skipped',
     ]);
   });
 });

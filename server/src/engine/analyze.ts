@@ -26,7 +26,7 @@ export interface AnalyzeInput {
 
 export function analyze(input: AnalyzeInput): Analysis {
   const workspace = loadWorkspace(input.files, input.skipped ?? [], input.config);
-  const graph = new TrafficGraph(workspace.resources);
+  const graph = new TrafficGraph(workspace.resources, workspace.templateDirs);
   const rules = input.rules ?? RULES;
   const byKind = new Map<string, Rule[]>();
   for (const rule of rules) {
@@ -39,7 +39,7 @@ export function analyze(input: AnalyzeInput): Analysis {
   const ruleFailures: { rule: string; resource: string; error: string }[] = [];
   for (const resource of workspace.resources) {
     if (resource.uncertain) continue;
-    for (const rule of byKind.get(resource.kind) ?? []) {
+    for (const rule of [...(byKind.get(resource.kind) ?? []), ...(byKind.get('*') ?? [])]) {
       if (resource.ignoredRules.has(rule.id) || resource.ignoredRules.has('*')) continue;
       const seenHere = new Set<string>();
       const ctx = {

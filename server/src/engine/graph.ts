@@ -4,10 +4,10 @@
 import { readAutoscaler, type Autoscaler } from './model/autoscaler';
 import { allBackends, readIngress, type Ingress, type IngressBackend, type IngressPath } from './model/ingress';
 import { readNetworkPolicy, type NetworkPolicy } from './model/networkPolicy';
-import type { Resource } from './model/resource';
+import { apiGroup, type Resource } from './model/resource';
 import { readService, type Service, type ServicePort } from './model/service';
 import { declaresAnyPort, readWorkload, type Container, type ContainerPort, type Workload } from './model/workload';
-import { selectorMayMatch } from './selectors';
+import { selectorMayMatch, type Selector } from './selectors';
 
 export type PortResolutionStatus =
   | 'resolved' // the port is served by a declared container port
@@ -52,8 +52,16 @@ export class TrafficGraph {
   private readonly selectedCache = new Map<Service, Workload[]>();
   private selectingIndex: Map<Workload, Service[]> | undefined;
   private routesIndex: Map<Service, BackendTarget[]> | undefined;
+  private appliedTogetherIndex: Map<string, Resource[]> | undefined;
 
-  constructor(readonly resources: readonly Resource[]) {
+  /**
+   * @param templateDirs directories holding files skipped as templates (Helm, `{{ }}`): pods they
+   *   would create are invisible, so selections near them cannot be judged.
+   */
+  constructor(
+    readonly resources: readonly Resource[],
+    private readonly templateDirs: ReadonlySet<string> = new Set(),
+  ) {
     const workloads: Workload[] = [];
     const services: Service[] = [];
     const ingresses: Ingress[] = [];
@@ -115,6 +123,33 @@ export class TrafficGraph {
     return this.policyByKey.get(r.key);
   }
 
+  /**
+   * Whether "selects nothing" can be concluded for a selector in this namespace: the workspace must
+   * define some pod template there (else its pods are deployed by something we do not see, such as
+   * an operator), and no unrendered template may sit beside the selecting file.
+   */
+  canJudgeSelectionIn(namespace: string, file: string): boolean {
+    if (this.workloadsIn(namespace).length === 0) return false;
+    const slash = file.lastIndexOf('/');
+    return !this.templateDirs.has(slash < 0 ? '.' : file.slice(0, slash));
+  }
+
+  /**
+   * Every definition of this resource's object (group, kind, namespace, name) that is applied
+   * together with it: the same kustomize build, or for resources outside builds, the same file.
+   * Ordered by file and position, so the first entry is the first definition.
+   */
+  definitionsAppliedWith(resource: Resource): readonly Resource[] {
+    if (!this.appliedTogetherIndex) {
+      this.appliedTogetherIndex = new Map();
+      for (const r of this.resources) push(this.appliedTogetherIndex, appliedTogetherKey(r), r);
+      for (const list of this.appliedTogetherIndex.values()) {
+        list.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.span.start - b.span.start));
+      }
+    }
+    return this.appliedTogetherIndex.get(appliedTogetherKey(resource)) ?? [];
+  }
+
   /** HorizontalPodAutoscalers that scale this workload. */
   autoscalersOf(workload: Workload): readonly Autoscaler[] {
     const r = workload.resource;
@@ -142,6 +177,11 @@ export class TrafficGraph {
     const selected = selector ? this.workloadsIn(service.resource.namespace ?? 'default').filter((w) => selectorMayMatch(selector, w.template.labels)) : [];
     this.selectedCache.set(service, selected);
     return selected;
+  }
+
+  /** Pod templates in a namespace that a LabelSelector can match. */
+  workloadsSelecting(selector: Selector, namespace: string): readonly Workload[] {
+    return this.workloadsIn(namespace).filter((w) => selectorMayMatch(selector, w.template.labels));
   }
 
   /** Services whose selectors match this workload's pods. */
@@ -211,6 +251,11 @@ export class TrafficGraph {
 export function findServicePort(service: Service, port: number | string | undefined): ServicePort | undefined {
   if (port === undefined) return service.ports.length === 1 ? service.ports[0] : undefined;
   return service.ports.find((p) => (typeof port === 'number' ? p.port === port : p.name === port));
+}
+
+function appliedTogetherKey(r: Resource): string {
+  const scope = r.build !== undefined ? `build:${r.build}` : `file:${r.file}`;
+  return `${scope}\u0000${apiGroup(r.apiVersion)}/${r.kind}\u0000${r.namespace ?? ''}\u0000${r.name}`;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V) {

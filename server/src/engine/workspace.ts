@@ -41,6 +41,8 @@ export interface LoadedWorkspace {
   readonly instanceCounts: ReadonlyMap<string, number>;
   readonly diagnostics: readonly Diagnostic[];
   readonly kustomize: KustomizeLayout;
+  /** Directories with files skipped as templates (outside Helm charts). */
+  readonly templateDirs: ReadonlySet<string>;
 }
 
 const ANNOTATION_IGNORE = 'kube-traffic-lens/ignore';
@@ -183,7 +185,9 @@ export function loadWorkspace(files: readonly WorkspaceFile[], skipped: readonly
       }
     }
   }
-  return { files: sourceFiles, resources, instanceCounts, diagnostics, kustomize: layout };
+  const templateDirs = new Set<string>();
+  for (const f of sourceFiles.values()) if (f.role === 'template') templateDirs.add(path.dirname(f.path));
+  return { files: sourceFiles, resources, instanceCounts, diagnostics, kustomize: layout, templateDirs };
 }
 
 interface ResourceDoc {

@@ -1,10 +1,28 @@
 // The rule registry, sorted by id. Adding a rule: create rules/<id>.ts, list it here, write
 // docs/rules/<id>.md and fixtures in test/fixtures/rules/<id>/ (the meta test checks all four).
 import type { BuiltinRuleMeta, Rule } from './rule';
+import duplicateResource from './duplicate-resource';
+import ingressBackendPortMissing from './ingress-backend-port-missing';
+import ingressBackendServiceMissing from './ingress-backend-service-missing';
+import networkpolicyPeerSelectorOrphaned from './networkpolicy-peer-selector-orphaned';
+import networkpolicySelectorOrphaned from './networkpolicy-selector-orphaned';
+import servicePortProtocolMismatch from './service-port-protocol-mismatch';
 import serviceSelectorOrphaned from './service-selector-orphaned';
+import serviceTargetPortNameUnresolved from './service-target-port-name-unresolved';
+import serviceTargetPortUnmatched from './service-target-port-unmatched';
+import workloadSelectorMismatch from './workload-selector-mismatch';
 
 export const RULES: readonly Rule[] = [
+  duplicateResource,
+  ingressBackendPortMissing,
+  ingressBackendServiceMissing,
+  networkpolicyPeerSelectorOrphaned,
+  networkpolicySelectorOrphaned,
+  servicePortProtocolMismatch,
   serviceSelectorOrphaned,
+  serviceTargetPortNameUnresolved,
+  serviceTargetPortUnmatched,
+  workloadSelectorMismatch,
 ];
 
 /** Diagnostics produced while reading files, not by rule checks; they have docs pages too. */

@@ -1,0 +1,38 @@
+// Rule: ingress-backend-port-missing
+// An Ingress backend's port (number or name) must be a port the Service defines (ServiceBackendPort
+// refers to the Service's port, not the container's). networking.k8s.io/v1 requires the port; the
+// beta APIs too (servicePort). A missing port is reported when the Service has more than one.
+import { findServicePort } from '../graph';
+import { describeServicePort } from '../model/service';
+import { describeRoute } from './ingress-backend-service-missing';
+import { defineRule } from './rule';
+
+export default defineRule({
+  id: 'ingress-backend-port-missing',
+  severity: 'error',
+  description: 'An Ingress backend port is not a port of the Service it names.',
+  remediation: "Use one of the Service's port numbers or port names (spec.ports[].port / .name), not the container port.",
+  kinds: ['Ingress'],
+  check(ctx, resource) {
+    if (resource.namesTransformed) return;
+    const ingress = ctx.graph.ingress(resource);
+    if (!ingress) return;
+    for (const target of ctx.graph.backendTargets(ingress)) {
+      if (target.services.length === 0) continue;
+      // Variants of one app may define the Service differently: judge only when none has the port.
+      if (target.services.some((s) => findServicePort(s, target.backend.port) !== undefined)) continue;
+      const service = target.services[0];
+      const ports = service.ports.map(describeServicePort).join(', ') || 'none';
+      const wanted = target.backend.port === undefined ? 'no port' : typeof target.backend.port === 'number' ? `port ${target.backend.port}` : `port '${target.backend.port}'`;
+      const containerPortHint =
+        typeof target.backend.port === 'number' && service.ports.some((p) => p.targetPort === target.backend.port)
+          ? ` ${target.backend.port} is a targetPort (the container's port); the backend must name the Service port.`
+          : '';
+      ctx.report({
+        span: target.backend.portSpan ?? target.backend.serviceNameSpan,
+        message: `Service '${service.resource.name}' has no ${wanted === 'no port' ? 'single port to default to' : wanted} (its ports: ${ports}); requests for ${describeRoute(target.path)} fail.${containerPortHint}`,
+        related: [{ resource: service.resource, message: `ports: ${ports}` }],
+      });
+    }
+  },
+});

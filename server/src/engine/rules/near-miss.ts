@@ -1,0 +1,71 @@
+// The "did you mean" of the orphaned-selector rules: the pod template a selector most nearly
+// matches, either one label value away (usually a typo) or matching fully in another namespace.
+import type { TrafficGraph } from '../graph';
+import type { Workload } from '../model/workload';
+import { selectorMayMatch, termMayMatch, type Selector } from '../selectors';
+import type { Span } from '../text';
+import type { RelatedRef } from './rule';
+
+export type NearMiss =
+  | { kind: 'value'; workload: Workload; key: string; actual: string; termSpan: Span }
+  | { kind: 'namespace'; workload: Workload };
+
+/** Levenshtein distance, for ranking candidate label values. */
+export function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = current;
+    }
+  }
+  return row[b.length];
+}
+
+/**
+ * A template in the namespace failing exactly one equality term while carrying that key with a
+ * similar value (at most a third of the characters differ); otherwise a template in another
+ * namespace that the whole selector matches.
+ */
+export function nearestMiss(graph: TrafficGraph, selector: Selector, namespace: string): NearMiss | undefined {
+  let best: (NearMiss & { kind: 'value' }) | undefined;
+  let bestDistance = Infinity;
+  for (const w of graph.workloadsIn(namespace)) {
+    const failing = selector.terms.filter((t) => !termMayMatch(t, w.template.labels));
+    if (failing.length !== 1 || failing[0].operator !== 'Equals') continue;
+    const actual = w.template.labels.declared[failing[0].key];
+    if (actual === undefined) continue;
+    const wanted = failing[0].values[0];
+    const distance = editDistance(wanted, actual);
+    if (distance > Math.max(1, Math.floor(Math.max(wanted.length, actual.length) / 3)) || distance >= bestDistance) continue;
+    best = { kind: 'value', workload: w, key: failing[0].key, actual, termSpan: failing[0].span };
+    bestDistance = distance;
+  }
+  if (best) return best;
+  for (const w of graph.workloads) {
+    if (w.template.namespace !== namespace && selectorMayMatch(selector, w.template.labels)) return { kind: 'namespace', workload: w };
+  }
+  return undefined;
+}
+
+/** The sentence and related location a near miss adds to a diagnostic. */
+export function describeNearMiss(miss: NearMiss | undefined): { hint: string; related: RelatedRef[] } {
+  if (miss?.kind === 'value') {
+    const r = miss.workload.resource;
+    return {
+      hint: ` Closest: ${r.kind} '${r.name}' has ${miss.key}=${miss.actual}.`,
+      related: [{ resource: r, span: miss.workload.template.labelSpans.get(miss.key), message: `has ${miss.key}=${miss.actual}` }],
+    };
+  }
+  if (miss?.kind === 'namespace') {
+    const r = miss.workload.resource;
+    return {
+      hint: ` ${r.kind} '${r.name}' matches, but in namespace '${miss.workload.template.namespace}'.`,
+      related: [{ resource: r, message: `matching pod template in namespace ${miss.workload.template.namespace}` }],
+    };
+  }
+  return { hint: '', related: [] };
+}

@@ -1,0 +1,34 @@
+// Rule: networkpolicy-peer-selector-orphaned
+// A `from`/`to` peer that is a bare podSelector (no namespaceSelector, no ipBlock) means pods of
+// the policy's own namespace. When it selects no pod template there, the rule allows nothing, which
+// usually means the label is wrong.
+import { formatSelector } from '../selectors';
+import { describeNearMiss, nearestMiss } from './near-miss';
+import { defineRule } from './rule';
+
+export default defineRule({
+  id: 'networkpolicy-peer-selector-orphaned',
+  severity: 'warning',
+  description: "A NetworkPolicy peer's podSelector selects no pod template in the policy's namespace.",
+  remediation: 'Fix the peer labels, or add a namespaceSelector if the peers live in another namespace.',
+  kinds: ['NetworkPolicy'],
+  check(ctx, resource) {
+    const policy = ctx.graph.networkPolicy(resource);
+    if (!policy) return;
+    const ns = resource.namespace ?? 'default';
+    for (const peer of policy.peers) {
+      const selector = peer.podSelector;
+      if (!selector || peer.namespaceSelector || peer.hasIpBlock || selector.terms.length === 0 || selector.invalid) continue;
+      if (ctx.graph.workloadsSelecting(selector, ns).length > 0) continue;
+      const miss = nearestMiss(ctx.graph, selector, ns);
+      if (!miss && !ctx.graph.canJudgeSelectionIn(ns, resource.file)) continue;
+      const { hint, related } = describeNearMiss(miss);
+      const direction = peer.direction === 'ingress' ? 'from' : 'to';
+      ctx.report({
+        span: miss?.kind === 'value' ? miss.termSpan : selector.span,
+        message: `Peer podSelector ${formatSelector(selector)} (${direction}) selects no pod template in namespace '${ns}'; this rule allows no traffic.${hint}`,
+        related,
+      });
+    }
+  },
+});

@@ -1,0 +1,29 @@
+// Rule: networkpolicy-selector-orphaned
+// A NetworkPolicy whose non-empty podSelector selects no pod template in its namespace protects
+// nothing: the pods it was written for stay as open (or as isolated) as before. `{}` selects every
+// pod of the namespace and is never reported.
+import { formatSelector } from '../selectors';
+import { describeNearMiss, nearestMiss } from './near-miss';
+import { defineRule } from './rule';
+
+export default defineRule({
+  id: 'networkpolicy-selector-orphaned',
+  severity: 'warning',
+  description: 'A NetworkPolicy podSelector selects no pod template in its namespace.',
+  remediation: "Make spec.podSelector match the labels of the pods the policy is for, in the policy's namespace.",
+  kinds: ['NetworkPolicy'],
+  check(ctx, resource) {
+    const policy = ctx.graph.networkPolicy(resource);
+    if (!policy || policy.podSelector.terms.length === 0 || policy.podSelector.invalid) return;
+    const ns = resource.namespace ?? 'default';
+    if (ctx.graph.workloadsSelecting(policy.podSelector, ns).length > 0) return;
+    const miss = nearestMiss(ctx.graph, policy.podSelector, ns);
+    if (!miss && !ctx.graph.canJudgeSelectionIn(ns, resource.file)) return;
+    const { hint, related } = describeNearMiss(miss);
+    ctx.report({
+      span: miss?.kind === 'value' ? miss.termSpan : policy.podSelector.span,
+      message: `podSelector ${formatSelector(policy.podSelector)} selects no pod template in namespace '${ns}'; the policy applies to nothing.${hint}`,
+      related,
+    });
+  },
+});

@@ -1,0 +1,26 @@
+// Rule: workload-selector-mismatch
+// A controller's selector must match its own pod template's labels; the API server rejects the
+// object otherwise ("selector does not match template labels", apps/v1 validation). Only the
+// labels written in the template count here: the controller adds its own only to pods it creates.
+import { NO_RUNTIME_LABELS, formatSelector, termMayMatch } from '../selectors';
+import { defineRule } from './rule';
+
+export default defineRule({
+  id: 'workload-selector-mismatch',
+  severity: 'error',
+  description: "A workload's selector does not match its own pod template labels; the API server rejects it.",
+  remediation: 'Make spec.selector a subset of spec.template.metadata.labels.',
+  kinds: ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicationController'],
+  check(ctx, resource) {
+    const workload = ctx.graph.workload(resource);
+    if (!workload?.selector || workload.selector.invalid || workload.selector.terms.length === 0) return;
+    const labels = { declared: workload.template.labels.declared, runtime: NO_RUNTIME_LABELS };
+    const failing = workload.selector.terms.find((t) => !termMayMatch(t, labels));
+    if (!failing) return;
+    const templateLabels = Object.entries(labels.declared).map(([k, v]) => `${k}=${v}`).join(', ') || 'none';
+    ctx.report({
+      span: failing.span,
+      message: `Selector ${formatSelector(workload.selector)} does not match the pod template's labels (${templateLabels}); the API server rejects this ${resource.kind}.`,
+    });
+  },
+});
