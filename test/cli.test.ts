@@ -48,7 +48,7 @@ describe('JSON report', () => {
     assert.ok(d, JSON.stringify(report.diagnostics));
     assert.deepEqual(Object.keys(d), ['file', 'line', 'column', 'endLine', 'endColumn', 'severity', 'rule', 'message', 'resource']);
     assert.equal(d.file, `${BROKEN}/app.yaml`);
-    assert.deepEqual([d.line, d.column, d.endLine, d.endColumn], [26, 5, 26, 13]);
+    assert.deepEqual([d.line, d.column, d.endLine, d.endColumn], [26, 5, 26, 14]);
     assert.equal(d.severity, 'warning');
     assert.equal(d.resource, 'Service/default/web');
     const syntax = report.diagnostics.find((x) => x.rule === 'yaml-syntax');
@@ -76,7 +76,7 @@ describe('SARIF report', () => {
     const loc = result.locations[0].physicalLocation;
     assert.equal(loc.artifactLocation.uri, `${BROKEN}/app.yaml`);
     assert.equal(loc.artifactLocation.uriBaseId, '%SRCROOT%');
-    assert.deepEqual(loc.region, { startLine: 26, startColumn: 5, endLine: 26, endColumn: 13 });
+    assert.deepEqual(loc.region, { startLine: 26, startColumn: 5, endLine: 26, endColumn: 14 });
     assert.match(result.partialFingerprints['kubeTrafficLens/v1'], /^[0-9a-f]{32}$/);
     assert.equal(result.relatedLocations[0].physicalLocation.artifactLocation.uri, `${BROKEN}/app.yaml`);
   });
@@ -85,7 +85,7 @@ describe('SARIF report', () => {
 describe('text report', () => {
   test('is grouped by file with line:col, severity, message, rule and a summary', () => {
     const r = runCli(['check', BROKEN]);
-    assert.match(r.stdout, /^test\/fixtures\/cli\/broken\/app\.yaml\n {2}26:5 {2}warning {2}Selector app=wbe matches no pod template/m);
+    assert.match(r.stdout, /^test\/fixtures\/cli\/broken\/app\.yaml\n {2}26:5 {2}warning {2}Selector app=webb matches no pod template/m);
     assert.match(r.stdout, /service-selector-orphaned$/m);
     assert.match(r.stdout, /✖ 2 problems \(1 error, 1 warning, 0 info\) in 4 resources in 2 files/);
     assert.doesNotMatch(r.stdout, /\u001b\[/, 'no color when not a terminal');
@@ -96,7 +96,7 @@ describe('text report', () => {
 describe('configuration', () => {
   test('.kube-traffic-lens.yaml at the root overrides severity, excludes globs and sets the default namespace', () => {
     const report = checkJson(['test/fixtures/cli/configured']);
-    assert.equal(report.resources, 1, 'the excluded tree is not read');
+    assert.equal(report.resources, 2, 'the excluded tree is not read');
     assert.equal(report.diagnostics.length, 1);
     const d = report.diagnostics[0];
     assert.equal(d.severity, 'error');
@@ -105,7 +105,7 @@ describe('configuration', () => {
   });
   test('--config FILE replaces the discovered settings; off silences a rule', () => {
     const report = checkJson(['test/fixtures/cli/configured'], { extraArgs: ['--config', 'test/fixtures/cli/configured/off.yaml'] });
-    assert.equal(report.resources, 2, 'no exclude from the discovered file');
+    assert.equal(report.resources, 3, 'no exclude from the discovered file');
     assert.deepEqual(report.diagnostics, []);
   });
 });
@@ -113,7 +113,7 @@ describe('configuration', () => {
 describe('suppression', () => {
   test('a disable-next-line comment and the ignore annotation silence only the named rule', () => {
     const report = checkJson(['test/fixtures/cli/suppressed']);
-    assert.equal(report.resources, 3);
+    assert.equal(report.resources, 4);
     assert.deepEqual(report.diagnostics.map((d) => `${d.resource} ${d.rule}`), ['Service/default/other-rule-disabled service-selector-orphaned']);
   });
 });

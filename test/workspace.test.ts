@@ -61,13 +61,14 @@ describe('documents and files', () => {
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-outside-'));
     fs.writeFileSync(path.join(outside, 'svc.yaml'), 'apiVersion: v1\nkind: Service\nmetadata:\n  name: outside\nspec:\n  selector:\n    app: x\n');
     fs.writeFileSync(path.join(dir, 'svc.yaml'), 'apiVersion: v1\nkind: Service\nmetadata:\n  name: inside\nspec:\n  selector:\n    app: x\n');
+    fs.copyFileSync(`${W}/encodings/workload.yaml`, path.join(dir, 'workload.yaml'));
     fs.symlinkSync(dir, path.join(dir, 'loop'));
     fs.symlinkSync(outside, path.join(dir, 'escape'));
     fs.symlinkSync(path.join(outside, 'svc.yaml'), path.join(dir, 'linked.yaml'));
     const r = runCli(['check', '--format', 'json', dir]);
     assert.equal(r.status, 0, r.stderr);
     const report = JSON.parse(r.stdout);
-    assert.equal(report.resources, 1);
+    assert.equal(report.resources, 2);
     assert.deepEqual(report.diagnostics.map((d: { resource: string }) => d.resource), ['Service/default/inside']);
   });
 });
@@ -81,7 +82,7 @@ describe('Helm and templates', () => {
 
   test('template syntax in the YAML structure skips the file; braces inside string values do not', () => {
     const { report, lines } = brief([`${W}/templated`]);
-    assert.equal(report.resources, 2, 'the ConfigMap with alert templates and the Service beside it');
+    assert.equal(report.resources, 3, 'the ConfigMap with alert templates and the Service and Deployment beside it');
     assert.deepEqual(lines.sort(), [
       'templated/alert-rules.yaml:16:5 warning service-selector-orphaned Service/default/analysed',
       'templated/later/rendered-later.yaml:1:1 info helm-template-skipped',

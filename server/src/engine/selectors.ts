@@ -5,7 +5,7 @@
 // statically (a pod-template-hash) or only partly (a StatefulSet pod's name).
 import type { YNode } from './syntax';
 import type { Span } from './text';
-import { asMap, get, seqItems, stringEntries, stringValue, asScalar } from './tree';
+import { asMap, contentSpan, get, seqItems, stringEntries, stringValue, asScalar } from './tree';
 
 export interface SelectorTerm {
   readonly key: string;
@@ -30,7 +30,7 @@ export function readEqualitySelector(node: YNode | null | undefined): Selector |
   const terms = stringEntries(map).map<SelectorTerm>((e) => ({
     key: e.key, operator: 'Equals', values: [e.value], span: { start: e.keySpan.start, end: e.valueSpan.end }, valueSpan: e.valueSpan,
   }));
-  return terms.length ? { terms, span: map.span, invalid: false } : undefined;
+  return terms.length ? { terms, span: contentSpan(map), invalid: false } : undefined;
 }
 
 /** A metav1.LabelSelector. An empty one (`{}`) selects everything; absent (null) selects nothing. */
@@ -57,7 +57,7 @@ export function readLabelSelector(node: YNode | null | undefined): Selector | un
     if ((operator === 'In' || operator === 'NotIn') && values.length === 0) invalid = true;
     terms.push({ key, operator: operator as SelectorTerm['operator'], values, span: expr.span, valueSpan: get(expr, 'values')?.span });
   }
-  return { terms, span: map.span, invalid };
+  return { terms, span: contentSpan(map), invalid };
 }
 
 /** Adds equality terms (kustomize commonLabels on selectors). */

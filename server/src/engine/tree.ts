@@ -105,3 +105,14 @@ export function toPlain(node: YNode | null | undefined): unknown {
     }
   }
 }
+
+/**
+ * The span of a mapping's content, from its first key to the end of its last value: a block
+ * mapping's own range runs on to the next line, which is not what a diagnostic should underline.
+ */
+export function contentSpan(map: YMap): YMap['span'] {
+  const first = map.pairs[0];
+  const last = map.pairs[map.pairs.length - 1];
+  if (!first || !last) return map.span;
+  return { start: first.key.span.start, end: last.value ? last.value.span.end : last.key.span.end };
+}

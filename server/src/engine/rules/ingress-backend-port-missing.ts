@@ -24,10 +24,13 @@ export default defineRule({
       const service = target.services[0];
       const ports = service.ports.map(describeServicePort).join(', ') || 'none';
       const wanted = target.backend.port === undefined ? 'no port' : typeof target.backend.port === 'number' ? `port ${target.backend.port}` : `port '${target.backend.port}'`;
-      const containerPortHint =
-        typeof target.backend.port === 'number' && service.ports.some((p) => p.targetPort === target.backend.port)
-          ? ` ${target.backend.port} is a targetPort (the container's port); the backend must name the Service port.`
-          : '';
+      const wantedNumber = target.backend.port;
+      const isContainerPort =
+        typeof wantedNumber === 'number' &&
+        service.ports.some(
+          (p) => p.targetPort === wantedNumber || ctx.graph.workloadsSelectedBy(service).some((w) => ctx.graph.resolveServicePort(p, w).containerPort === wantedNumber),
+        );
+      const containerPortHint = isContainerPort ? ` ${wantedNumber} is a targetPort (the container's port); the backend must name the Service port.` : '';
       ctx.report({
         span: target.backend.portSpan ?? target.backend.serviceNameSpan,
         message: `Service '${service.resource.name}' has no ${wanted === 'no port' ? 'single port to default to' : wanted} (its ports: ${ports}); requests for ${describeRoute(target.path)} fail.${containerPortHint}`,
