@@ -1,0 +1,95 @@
+// Label selector semantics as the API machinery evaluates them (k8s.io/apimachinery/pkg/labels),
+// including labels that controllers add to pods at run time.
+import { test, describe } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { parseYaml } from '../../server/src/engine/syntax';
+import { readEqualitySelector, readLabelSelector, selectorMayMatch, selectorMatchesLabels, formatSelector, type PodLabels } from '../../server/src/engine/selectors';
+
+const node = (yaml: string) => parseYaml(yaml).documents[0].contents;
+const labelSelector = (yaml: string) => {
+  const s = readLabelSelector(node(yaml));
+  assert.ok(s);
+  return s;
+};
+const pod = (declared: Record<string, string>, runtime: [string, (v: string) => boolean][] = []): PodLabels => ({ declared, runtime: new Map(runtime) });
+
+describe('LabelSelector', () => {
+  test('matchLabels requires every pair', () => {
+    const s = labelSelector('matchLabels: {app: web, tier: frontend}');
+    assert.equal(selectorMatchesLabels(s, { app: 'web', tier: 'frontend', extra: 'x' }), true);
+    assert.equal(selectorMatchesLabels(s, { app: 'web' }), false);
+    assert.equal(selectorMatchesLabels(s, { app: 'web', tier: 'backend' }), false);
+  });
+
+  test('In, NotIn, Exists, DoesNotExist', () => {
+    const s = labelSelector(`matchExpressions:
+  - {key: env, operator: In, values: [prod, staging]}
+  - {key: track, operator: NotIn, values: [canary]}
+  - {key: app, operator: Exists}
+  - {key: legacy, operator: DoesNotExist}`);
+    assert.equal(selectorMatchesLabels(s, { env: 'prod', app: 'x' }), true, 'NotIn is satisfied by an absent key');
+    assert.equal(selectorMatchesLabels(s, { env: 'staging', app: 'x', track: 'stable' }), true);
+    assert.equal(selectorMatchesLabels(s, { env: 'dev', app: 'x' }), false, 'In');
+    assert.equal(selectorMatchesLabels(s, { env: 'prod', app: 'x', track: 'canary' }), false, 'NotIn');
+    assert.equal(selectorMatchesLabels(s, { env: 'prod' }), false, 'Exists');
+    assert.equal(selectorMatchesLabels(s, { env: 'prod', app: 'x', legacy: '' }), false, 'DoesNotExist');
+  });
+
+  test('matchLabels and matchExpressions are ANDed', () => {
+    const s = labelSelector('matchLabels: {app: web}\nmatchExpressions: [{key: env, operator: In, values: [prod]}]');
+    assert.equal(selectorMatchesLabels(s, { app: 'web', env: 'prod' }), true);
+    assert.equal(selectorMatchesLabels(s, { app: 'web', env: 'dev' }), false);
+    assert.equal(selectorMatchesLabels(s, { app: 'api', env: 'prod' }), false);
+  });
+
+  test('an empty selector selects everything; an absent one is not a selector', () => {
+    assert.equal(selectorMatchesLabels(labelSelector('{}'), {}), true);
+    assert.equal(readLabelSelector(undefined), undefined);
+    assert.equal(formatSelector(labelSelector('{}')), '{} (everything)');
+  });
+
+  test('unknown operators and In without values make the selector invalid', () => {
+    assert.equal(labelSelector('matchExpressions: [{key: a, operator: Matches, values: [x]}]').invalid, true);
+    assert.equal(labelSelector('matchExpressions: [{key: a, operator: In, values: []}]').invalid, true);
+    assert.equal(labelSelector('matchExpressions: [{key: a, operator: Exists}]').invalid, false);
+  });
+
+  test('numbers and booleans in values are read as written', () => {
+    const s = labelSelector('matchLabels: {version: 1.10, enabled: true}');
+    assert.equal(selectorMatchesLabels(s, { version: '1.10', enabled: 'true' }), true);
+  });
+});
+
+describe('equality selectors (Service, ReplicationController)', () => {
+  test('an empty or absent map is no selector', () => {
+    assert.equal(readEqualitySelector(node('{}')), undefined);
+    assert.equal(readEqualitySelector(undefined), undefined);
+  });
+  test('every pair must match', () => {
+    const s = readEqualitySelector(node('app: web\ntier: frontend'));
+    assert.ok(s);
+    assert.equal(selectorMatchesLabels(s, { app: 'web', tier: 'frontend' }), true);
+    assert.equal(selectorMatchesLabels(s, { app: 'web' }), false);
+    assert.equal(formatSelector(s), 'app=web, tier=frontend');
+  });
+});
+
+describe('run-time labels', () => {
+  const statefulSetPod = pod({ app: 'db' }, [
+    ['statefulset.kubernetes.io/pod-name', (v) => /^db-\d+$/.test(v)],
+    ['controller-revision-hash', () => true],
+  ]);
+  test('a value the controller can give matches; others do not', () => {
+    const s = (v: string) => readEqualitySelector(node(`app: db\nstatefulset.kubernetes.io/pod-name: ${v}`))!;
+    assert.equal(selectorMayMatch(s('db-0'), statefulSetPod), true);
+    assert.equal(selectorMayMatch(s('db-12'), statefulSetPod), true);
+    assert.equal(selectorMayMatch(s('cache-0'), statefulSetPod), false);
+  });
+  test('Exists is satisfied by a run-time key; DoesNotExist is not', () => {
+    assert.equal(selectorMayMatch(labelSelector('matchExpressions: [{key: controller-revision-hash, operator: Exists}]'), statefulSetPod), true);
+    assert.equal(selectorMayMatch(labelSelector('matchExpressions: [{key: controller-revision-hash, operator: DoesNotExist}]'), statefulSetPod), false);
+  });
+  test('declared labels win over run-time predicates', () => {
+    assert.equal(selectorMayMatch(readEqualitySelector(node('app: web'))!, pod({ app: 'db' }, [['app', () => true]])), false);
+  });
+});
