@@ -7,7 +7,7 @@ import { TrafficGraph } from './graph';
 import { sourceKey, type Resource } from './model/resource';
 import { RULES } from './rules';
 import { resourceAnchor, type Report, type Rule } from './rules/rule';
-import { loadWorkspace, type LoadedWorkspace, type SkippedFile, type WorkspaceFile } from './workspace';
+import { loadWorkspace, type FileParser, type LoadedWorkspace, type SkippedFile, type WorkspaceFile } from './workspace';
 
 export interface Analysis {
   readonly workspace: LoadedWorkspace;
@@ -22,10 +22,11 @@ export interface AnalyzeInput {
   readonly skipped?: readonly SkippedFile[];
   readonly config: AnalysisConfig;
   readonly rules?: readonly Rule[];
+  readonly parse?: FileParser;
 }
 
 export function analyze(input: AnalyzeInput): Analysis {
-  const workspace = loadWorkspace(input.files, input.skipped ?? [], input.config);
+  const workspace = loadWorkspace(input.files, input.skipped ?? [], input.config, input.parse);
   const graph = new TrafficGraph(workspace.resources, workspace.templateDirs);
   const rules = input.rules ?? RULES;
   const byKind = new Map<string, Rule[]>();

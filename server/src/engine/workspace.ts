@@ -91,7 +91,15 @@ function hasTemplateSyntax(text: string, parsed: ParsedFile): boolean {
   }
 }
 
-export function loadWorkspace(files: readonly WorkspaceFile[], skipped: readonly SkippedFile[], config: AnalysisConfig): LoadedWorkspace {
+/** Parses a file; the language server passes a cache so that an edit re-parses one file only. */
+export type FileParser = (file: WorkspaceFile) => ParsedFile;
+
+export function loadWorkspace(
+  files: readonly WorkspaceFile[],
+  skipped: readonly SkippedFile[],
+  config: AnalysisConfig,
+  parse: FileParser = (f) => parseYaml(f.text),
+): LoadedWorkspace {
   const diagnostics: Diagnostic[] = [];
   const sourceFiles = new Map<string, SourceFile>();
   const parsedFiles = new Map<string, ParsedFile>();
@@ -128,7 +136,7 @@ export function loadWorkspace(files: readonly WorkspaceFile[], skipped: readonly
       record('other');
       continue;
     }
-    const parsed = parseYaml(f.text);
+    const parsed = parse(f);
     if (hasTemplateSyntax(f.text, parsed)) {
       if (chartOf(f.path) === undefined) {
         diagnostics.push({

@@ -3,6 +3,11 @@
 import type { Analysis } from '../analyze';
 import type { Diagnostic } from '../diagnostics';
 import type { Span } from '../text';
+import { codeActions } from './actions';
+import { completion } from './completion';
+import { hover } from './hover';
+import { codeLenses } from './lenses';
+import { definition, documentSymbols, references, workspaceSymbols } from './navigation';
 
 export interface SourceLocation {
   readonly file: string;
@@ -65,37 +70,28 @@ export interface CodeLensResult {
 
 export const SHOW_TRAFFIC_COMMAND = 'kubeTrafficLens.showTraffic';
 
-/* The functions below are the query API. They are implemented in their own modules. */
+/* The query API; each feature lives in its own module. */
 
-export function hoverAt(_analysis: Analysis, _file: string, _offset: number, _options: QueryOptions): HoverResult | undefined {
-  return undefined;
+export function hoverAt(analysis: Analysis, file: string, offset: number, options: QueryOptions): HoverResult | undefined {
+  return hover(analysis, file, offset, options);
 }
 
-export function definitionAt(_analysis: Analysis, _file: string, _offset: number): SourceLocation[] {
-  return [];
+export function definitionAt(analysis: Analysis, file: string, offset: number): SourceLocation[] {
+  return definition(analysis, file, offset);
 }
 
-export function referencesAt(_analysis: Analysis, _file: string, _offset: number, _includeDeclaration: boolean): SourceLocation[] {
-  return [];
+export function referencesAt(analysis: Analysis, file: string, offset: number, includeDeclaration: boolean): SourceLocation[] {
+  return references(analysis, file, offset, includeDeclaration);
 }
 
 /** `text` is the current buffer, which may not parse; `analysis` is the last analysis of the workspace. */
-export function completionAt(_analysis: Analysis, _file: string, _offset: number, _text: string): CompletionEntry[] {
-  return [];
+export function completionAt(analysis: Analysis, file: string, offset: number, text: string): CompletionEntry[] {
+  return completion(analysis, file, offset, text);
 }
 
-export function codeActionsAt(_analysis: Analysis, _file: string, _span: Span, _diagnostics: readonly Diagnostic[]): CodeActionResult[] {
-  return [];
+/** `text` is the file's current text (for the indentation of inserted lines). */
+export function codeActionsAt(analysis: Analysis, file: string, span: Span, diagnostics: readonly Diagnostic[], text: string): CodeActionResult[] {
+  return codeActions(analysis, file, span, diagnostics, text);
 }
 
-export function documentSymbols(_analysis: Analysis, _file: string): SymbolInfo[] {
-  return [];
-}
-
-export function workspaceSymbols(_analysis: Analysis, _query: string): SymbolInfo[] {
-  return [];
-}
-
-export function codeLenses(_analysis: Analysis, _file: string): CodeLensResult[] {
-  return [];
-}
+export { codeLenses, documentSymbols, workspaceSymbols };

@@ -1,0 +1,69 @@
+// Quick fixes for diagnostics: the near-miss label value, the declared container port, a port the
+// Service defines, and for every diagnostic the disable comment above its line.
+import type { Analysis } from '../analyze';
+import type { Diagnostic } from '../diagnostics';
+import { findServicePort } from '../graph';
+import type { Span } from '../text';
+import type { CodeActionResult } from './index';
+import { locate } from './locate';
+
+/** `text` is the file's current text, for the indentation of inserted comments. */
+export function codeActions(analysis: Analysis, file: string, _span: Span, diagnostics: readonly Diagnostic[], text: string): CodeActionResult[] {
+  const out: CodeActionResult[] = [];
+  for (const d of diagnostics) {
+    if (d.file !== file) continue;
+    const fix = specificFix(analysis, d);
+    if (fix) out.push(fix);
+    const lineStart = text.lastIndexOf('\n', Math.max(0, d.span.start - 1)) + 1;
+    const indent = /^[ \t]*/.exec(text.slice(lineStart, lineStart + 200))?.[0] ?? '';
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
+    out.push({
+      title: `Disable ${d.rule} for this line`,
+      kind: 'quickfix',
+      diagnostic: d,
+      edits: [{ file, span: { start: lineStart, end: lineStart }, newText: `${indent}# kube-traffic-lens-disable-next-line ${d.rule}${eol}` }],
+    });
+  }
+  return out;
+}
+
+function specificFix(analysis: Analysis, d: Diagnostic): CodeActionResult | undefined {
+  const g = analysis.graph;
+  const located = locate(analysis, d.file, d.span.start);
+  if (!located) return undefined;
+  const replace = (title: string, span: Span, newText: string): CodeActionResult => ({ title, kind: 'quickfix', diagnostic: d, edits: [{ file: d.file, span, newText }], isPreferred: true });
+  switch (d.rule) {
+    case 'service-selector-orphaned':
+    case 'networkpolicy-selector-orphaned':
+    case 'networkpolicy-peer-selector-orphaned': {
+      const m = / Closest: .* has ([^=]+)=(.+)\.$/.exec(d.message);
+      const t = located.target;
+      const term = t?.kind === 'service-selector' ? t.term : undefined;
+      if (m && term?.valueSpan && term.key === m[1]) return replace(`Change to ${m[1]}: ${m[2]}`, term.valueSpan, m[2]);
+      return undefined;
+    }
+    case 'service-target-port-unmatched':
+    case 'service-target-port-name-unresolved': {
+      const t = located.target;
+      if (t?.kind !== 'service-port') return undefined;
+      // Offer a fix only when the templates leave one obvious choice.
+      const declared = g.workloadsSelectedBy(t.service).flatMap((w) => w.template.containers.flatMap((c) => c.ports));
+      const names = [...new Set(declared.map((p) => p.name).filter((n): n is string => !!n))];
+      const numbers = [...new Set(declared.map((p) => p.containerPort))];
+      const value = d.rule === 'service-target-port-name-unresolved' && names.length === 1 ? names[0] : numbers.length === 1 ? String(numbers[0]) : undefined;
+      return value ? replace(`Set targetPort to ${value}`, t.port.targetPortSpan, value) : undefined;
+    }
+    case 'ingress-backend-port-missing': {
+      const t = located.target;
+      if (t?.kind !== 'backend' || !t.target.backend.portSpan) return undefined;
+      const service = t.target.services[0];
+      const wanted = t.target.backend.port;
+      const port = typeof wanted === 'number' ? service.ports.find((p) => p.targetPort === wanted) ?? service.ports[0] : service.ports.find((p) => p.name) ?? service.ports[0];
+      if (!port || findServicePort(service, wanted) !== undefined) return undefined;
+      const value = typeof wanted === 'number' || !port.name ? String(port.port) : port.name;
+      return replace(`Use port ${value} of Service ${service.resource.name}`, t.target.backend.portSpan, value);
+    }
+    default:
+      return undefined;
+  }
+}

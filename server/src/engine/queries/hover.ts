@@ -1,0 +1,152 @@
+// Hovers that explain traffic: a short headline, then a table or a path. Every resource named links
+// to its location; every manifest string is escaped (markdown.ts).
+import type { Analysis } from '../analyze';
+import type { BackendTarget, TrafficGraph } from '../graph';
+import type { NamespaceOrigin, Resource } from '../model/resource';
+import type { Service, ServicePort } from '../model/service';
+import type { Workload } from '../model/workload';
+import { describeReplicas } from '../paths';
+import { formatSelector } from '../selectors';
+import { resourceAnchor } from '../rules/rule';
+import type { HoverResult, QueryOptions } from './index';
+import { locate } from './locate';
+import { code, link, text } from './markdown';
+
+const ORIGIN_NOTE: Partial<Record<NamespaceOrigin, string>> = {
+  kustomize: "namespace from the kustomization's `namespace:`",
+  setting: 'namespace from the `defaultNamespace` setting',
+  file: 'namespace inferred from the other resources in this file',
+  default: 'no namespace set: `default`',
+};
+
+export function hover(analysis: Analysis, file: string, offset: number, options: QueryOptions): HoverResult | undefined {
+  const located = locate(analysis, file, offset);
+  if (!located?.target) return undefined;
+  const { resource, target } = located;
+  const g = analysis.graph;
+  const ref = (r: Resource, label = `${r.kind} ${r.name}`) => link(text(label), options.linkTo(r.file, resourceAnchor(r)));
+  let markdown: string | undefined;
+  switch (target.kind) {
+    case 'resource': {
+      const service = g.service(resource);
+      const ingress = g.ingress(resource);
+      const workload = g.workload(resource);
+      if (service) markdown = serviceHover(g, service, ref);
+      else if (ingress) markdown = [headline(resource), '', ...g.backendTargets(ingress).map((t) => `- ${backendPath(g, t, ref)}`)].join('\n');
+      else if (workload) markdown = workloadHover(g, workload, ref);
+      break;
+    }
+    case 'service-selector':
+    case 'service-port':
+      markdown = serviceHover(g, target.service, ref);
+      break;
+    case 'backend':
+      markdown = [`**Ingress backend** ${code(target.target.backend.serviceName)}`, '', backendPath(g, target.target, ref)].join('\n');
+      break;
+    case 'template-label':
+    case 'container-port':
+      markdown = workloadHover(g, target.workload, ref);
+      break;
+  }
+  return markdown ? { markdown, span: target.span } : undefined;
+}
+
+function headline(r: Resource): string {
+  const ns = r.namespace === undefined ? '' : ` · namespace ${code(r.namespace)}`;
+  const note = ORIGIN_NOTE[r.namespaceOrigin];
+  return `**${text(r.kind)} ${text(r.name)}**${ns}${note ? ` (${note})` : ''}`;
+}
+
+type Ref = (r: Resource, label?: string) => string;
+
+function serviceHover(g: TrafficGraph, service: Service, ref: Ref): string {
+  const r = service.resource;
+  const ns = r.namespace ?? 'default';
+  const lines = [headline(r), ''];
+  const exposure: string[] = [service.headless ? 'headless (DNS returns pod IPs)' : `${service.type}${service.clusterIP ? ` ${code(service.clusterIP)}` : ''}`];
+  if (service.type === 'NodePort' || service.type === 'LoadBalancer') exposure.push('NodePort on every node');
+  if (service.type === 'LoadBalancer') exposure.push('external load balancer');
+  for (const ip of service.externalIPs) exposure.push(`externalIP ${code(ip)}`);
+  lines.push(`${code(`${r.name}.${ns}.svc.cluster.local`)} · ${exposure.join(' · ')}`, '');
+  if (service.type === 'ExternalName') {
+    lines.push(`CNAME → ${code(service.externalName ?? '?')}`);
+    return lines.join('\n');
+  }
+  if (!service.selector) {
+    lines.push('No selector: endpoints are managed by hand (Endpoints / EndpointSlices).');
+  } else {
+    const workloads = g.workloadsSelectedBy(service);
+    if (workloads.length === 0) lines.push(`⚠ Selector ${code(formatSelector(service.selector))} matches no pod template: **no endpoints**.`);
+    else {
+      lines.push('| port | targetPort | container port |', '|---|---|---|');
+      for (const port of service.ports) {
+        for (const w of workloads) lines.push(`| ${portCell(port)} | ${text(port.targetPort)} | ${landing(g, port, w, ref)} |`);
+      }
+      lines.push('', `Selects ${workloads.map((w) => `${ref(w.resource)} (${text(describeReplicas(w, g))})`).join(', ')}`);
+    }
+  }
+  const routes = g.routesTo(service);
+  if (routes.length) {
+    lines.push('', `Routed from ${routes.map((t) => `${text(routeLabel(t))} (${ref(t.ingress.resource)})`).join(', ')}`);
+  }
+  return lines.join('\n');
+}
+
+function portCell(port: ServicePort): string {
+  const node = port.nodePort !== undefined ? ` · nodePort ${port.nodePort}` : '';
+  return `${port.port}/${port.protocol}${port.name ? ` ${text(port.name)}` : ''}${node}`;
+}
+
+function landing(g: TrafficGraph, port: ServicePort, w: Workload, ref: Ref): string {
+  const r = g.resolveServicePort(port, w);
+  const where = ref(w.resource);
+  switch (r.status) {
+    case 'resolved':
+      return `${text(r.container?.name ?? '')}:${r.containerPort}${r.declared?.name ? ` (${text(r.declared.name)})` : ''} in ${where}`;
+    case 'assumed':
+      return `${r.containerPort} in ${where} (no ports declared)`;
+    case 'undeclared':
+      return `⚠ ${r.containerPort} not declared in ${where}`;
+    case 'name-unresolved':
+      return `⚠ no port named ${code(String(port.targetPort))} in ${where}: no endpoints`;
+    case 'protocol-mismatch':
+      return `⚠ ${r.declared?.containerPort}/${r.declared?.protocol} in ${where}: protocol differs`;
+  }
+}
+
+function routeLabel(t: BackendTarget): string {
+  if (!t.path) return 'default backend';
+  return `${t.path.host ?? '*'}${t.path.path ?? '/'}`;
+}
+
+function backendPath(g: TrafficGraph, t: BackendTarget, ref: Ref): string {
+  const port = t.backend.port === undefined ? '' : `:${t.backend.port}`;
+  const start = `${text(routeLabel(t))} → `;
+  if (t.services.length === 0) return `${start}⚠ Service ${code(`${t.backend.serviceName}${port}`)} **does not exist** in this namespace`;
+  const { service, port: servicePort } = t.ports[0];
+  const svc = ref(service.resource, `Service ${service.resource.name}${port}`);
+  if (!servicePort) return `${start}${svc} ⚠ **no such port**`;
+  const workloads = g.workloadsSelectedBy(service);
+  if (!service.selector) return `${start}${svc} → manual endpoints`;
+  if (workloads.length === 0) return `${start}${svc} → ⚠ no pods selected`;
+  return workloads.map((w) => `${start}${svc} → ${ref(w.resource)} (${text(describeReplicas(w, g))}) → ${landing(g, servicePort, w, ref)}`).join('<br>');
+}
+
+function workloadHover(g: TrafficGraph, w: Workload, ref: Ref): string {
+  const lines = [headline(w.resource), '', `${text(describeReplicas(w, g))}`];
+  const services = g.servicesSelecting(w);
+  lines.push('', services.length ? `Selected by ${services.map((s) => ref(s.resource)).join(', ')}` : 'No Service selects these pods.');
+  const policies = g.networkPolicies.filter((p) => p.resource.namespace === w.template.namespace && g.workloadsSelecting(p.podSelector, w.template.namespace).includes(w));
+  if (policies.length) lines.push('', `NetworkPolicies: ${policies.map((p) => ref(p.resource)).join(', ')}`);
+  const ports = w.template.containers.flatMap((c) => c.ports.map((p) => ({ c, p })));
+  if (ports.length) {
+    lines.push('', '| container port | reached through |', '|---|---|');
+    for (const { c, p } of ports) {
+      const via = services.flatMap((s) =>
+        s.ports.filter((sp) => g.resolveServicePort(sp, w).declared === p).map((sp) => `${ref(s.resource, `Service ${s.resource.name}:${sp.port}`)}`),
+      );
+      lines.push(`| ${text(c.name)}:${p.containerPort}/${p.protocol}${p.name ? ` (${text(p.name)})` : ''} | ${via.join(', ') || '—'} |`);
+    }
+  }
+  return lines.join('\n');
+}

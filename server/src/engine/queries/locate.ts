@@ -1,0 +1,80 @@
+// What sits at an offset: the resource instance whose document contains it, and the networking
+// node under the cursor (a name, a selector entry, a port, an Ingress backend...), for every query.
+import type { Analysis } from '../analyze';
+import type { BackendTarget } from '../graph';
+import type { Resource } from '../model/resource';
+import type { Service, ServicePort } from '../model/service';
+import type { ContainerPort, Container, Workload } from '../model/workload';
+import type { SelectorTerm } from '../selectors';
+import { containsOffset, type Span } from '../text';
+
+export type Target =
+  | { kind: 'resource'; span: Span }
+  | { kind: 'service-selector'; service: Service; term: SelectorTerm | undefined; span: Span }
+  | { kind: 'service-port'; service: Service; port: ServicePort; part: 'port' | 'targetPort' | 'name'; span: Span }
+  | { kind: 'backend'; target: BackendTarget; part: 'name' | 'port'; span: Span }
+  | { kind: 'template-label'; workload: Workload; key: string; span: Span }
+  | { kind: 'container-port'; workload: Workload; container: Container; port: ContainerPort; span: Span };
+
+export interface Located {
+  readonly resource: Resource;
+  readonly target: Target | undefined;
+}
+
+/** The resource instances of a file, in source order (one per source document when builds repeat it). */
+export function resourcesInFile(analysis: Analysis, file: string): Resource[] {
+  const seen = new Set<string>();
+  const out: Resource[] = [];
+  for (const r of analysis.workspace.resources) {
+    if (r.file !== file) continue;
+    const key = `${r.docIndex}.${r.itemIndex ?? ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(r);
+  }
+  return out.sort((a, b) => a.span.start - b.span.start);
+}
+
+export function locate(analysis: Analysis, file: string, offset: number): Located | undefined {
+  // Innermost first: a List item lies inside the List document.
+  const candidates = resourcesInFile(analysis, file).filter((r) => containsOffset(r.span, offset));
+  const resource = candidates.sort((a, b) => a.span.end - a.span.start - (b.span.end - b.span.start))[0];
+  if (!resource) return undefined;
+  return { resource, target: targetAt(analysis, resource, offset) };
+}
+
+function targetAt(analysis: Analysis, resource: Resource, offset: number): Target | undefined {
+  const at = (s: Span | undefined) => s !== undefined && containsOffset(s, offset);
+  if (at(resource.nameSpan)) return { kind: 'resource', span: resource.nameSpan! };
+  if (at(resource.kindSpan)) return { kind: 'resource', span: resource.kindSpan };
+  const graph = analysis.graph;
+  const service = graph.service(resource);
+  if (service) {
+    for (const port of service.ports) {
+      if (port.targetPortExplicit && at(port.targetPortSpan)) return { kind: 'service-port', service, port, part: 'targetPort', span: port.targetPortSpan };
+      if (at(port.portSpan)) return { kind: 'service-port', service, port, part: 'port', span: port.portSpan };
+      if (at(port.nameSpan)) return { kind: 'service-port', service, port, part: 'name', span: port.nameSpan! };
+    }
+    if (service.selector) {
+      const term = service.selector.terms.find((t) => at(t.span));
+      if (term) return { kind: 'service-selector', service, term, span: term.span };
+    }
+  }
+  const ingress = graph.ingress(resource);
+  if (ingress) {
+    for (const target of graph.backendTargets(ingress)) {
+      if (at(target.backend.serviceNameSpan)) return { kind: 'backend', target, part: 'name', span: target.backend.serviceNameSpan };
+      if (at(target.backend.portSpan)) return { kind: 'backend', target, part: 'port', span: target.backend.portSpan! };
+    }
+  }
+  const workload = graph.workload(resource);
+  if (workload) {
+    for (const [key, span] of workload.template.labelSpans) if (at(span)) return { kind: 'template-label', workload, key, span };
+    for (const container of workload.template.containers) {
+      for (const port of container.ports) {
+        if (at(port.numberSpan) || at(port.nameSpan)) return { kind: 'container-port', workload, container, port, span: at(port.numberSpan) ? port.numberSpan : port.nameSpan! };
+      }
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,151 @@
+// Editor queries on the example workspace, through the engine's query API: hovers explain where
+// traffic goes, navigation finds definitions and references, quick fixes edit the right text.
+import { test, describe } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyze, DEFAULT_CONFIG } from '../../server/src/engine';
+import { codeActionsAt, codeLenses, completionAt, definitionAt, documentSymbols, hoverAt, referencesAt, workspaceSymbols } from '../../server/src/engine/queries';
+import { REPO_ROOT } from '../support/cli';
+
+const files = fs
+  .readdirSync(path.join(REPO_ROOT, 'examples/shop'))
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => ({ path: `shop/${f}`, text: fs.readFileSync(path.join(REPO_ROOT, 'examples/shop', f), 'utf8') }));
+const analysis = analyze({ files, config: DEFAULT_CONFIG });
+const textOf = (file: string) => files.find((f) => f.path === file)!.text;
+/** Offset of the n-th occurrence of `needle` in a file, plus `delta`. */
+const at = (file: string, needle: string, delta = 1, occurrence = 1) => {
+  let i = -1;
+  for (let n = 0; n < occurrence; n++) i = textOf(file).indexOf(needle, i + 1);
+  assert.ok(i >= 0, `${needle} in ${file}`);
+  return i + delta;
+};
+const options = { linkTo: (file: string, span: { start: number }) => `file:///ws/${file}#${span.start}` };
+const lineOf = (file: string, offset: number) => textOf(file).slice(0, offset).split('\n').length;
+
+describe('hover', () => {
+  test('on a Service name: DNS name, ports resolved to container ports, selected workloads, routes', () => {
+    const h = hoverAt(analysis, 'shop/frontend.yaml', at('shop/frontend.yaml', 'name: frontend\n  namespace: shop\nspec:\n  selector', 7), options);
+    assert.ok(h);
+    const md = h.markdown;
+    assert.match(md, /^\*\*Service frontend\*\* · namespace `shop`/);
+    assert.match(md, /`frontend\.shop\.svc\.cluster\.local` · ClusterIP/);
+    assert.match(md, /\| 80\/TCP http \| http \| nginx:80 \(http\) in \[Deployment frontend\]\(file:\/\/\/ws\/shop\/frontend\.yaml#\d+\) \|/);
+    assert.match(md, /Selects \[Deployment frontend\]\([^)]+\) \(3 pods\)/);
+    assert.match(md, /Routed from shop\\\.example\\\.com\/ \(\[Ingress shop\]/);
+  });
+
+  test('on a broken named targetPort: the port has no endpoints', () => {
+    const h = hoverAt(analysis, 'shop/frontend.yaml', at('shop/frontend.yaml', 'targetPort: https', 13), options);
+    assert.ok(h);
+    assert.match(h.markdown, /⚠ no port named `https` in \[Deployment frontend\]\([^)]+\): no endpoints/);
+    assert.match(h.markdown, /LoadBalancer/);
+  });
+
+  test('on an Ingress backend: the whole path, and a missing Service called out', () => {
+    const ok = hoverAt(analysis, 'shop/ingress.yaml', at('shop/ingress.yaml', 'name: frontend', 7), options);
+    assert.ok(ok);
+    assert.match(ok.markdown, /shop\\\.example\\\.com\/ → \[Service frontend:http\]\([^)]+\) → \[Deployment frontend\]\([^)]+\) \(3 pods\) → nginx:80 \(http\)/);
+    const missing = hoverAt(analysis, 'shop/ingress.yaml', at('shop/ingress.yaml', 'name: admin', 7), options);
+    assert.ok(missing);
+    assert.match(missing.markdown, /⚠ Service `admin:80` \*\*does not exist\*\*/);
+  });
+
+  test('on a container port: the Services that reach it; HPA replicas', () => {
+    const h = hoverAt(analysis, 'shop/tomcat.yaml', at('shop/tomcat.yaml', 'containerPort: 8080', 16), options);
+    assert.ok(h);
+    assert.match(h.markdown, /2\\-10 pods \\\(HPA\\\)/);
+    assert.match(h.markdown, /\| tomcat:8080\/TCP \(http\) \| \[Service tomcat:8080\]/);
+    assert.match(h.markdown, /\| tomcat:8009\/TCP \(ajp\) \| — \|/);
+  });
+
+  test('manifest text is escaped, never markup', () => {
+    const evil = `apiVersion: v1
+kind: Service
+metadata:
+  name: "<img src=x onerror=alert(1)>[x](javascript:alert(1))"
+spec:
+  selector:
+    app: x
+  ports:
+    - port: 80
+`;
+    const a = analyze({ files: [{ path: 'evil.yaml', text: evil }], config: DEFAULT_CONFIG });
+    const h = hoverAt(a, 'evil.yaml', evil.indexOf('<img') + 2, options);
+    assert.ok(h);
+    const outsideCode = h.markdown.replace(/`[^`]*`/g, '');
+    assert.doesNotMatch(outsideCode, /<img/);
+    assert.doesNotMatch(outsideCode, /\]\(javascript:/);
+    assert.match(h.markdown, /&lt;img src=x onerror=alert\\\(1\\\)\\>\\\[x\\\]\\\(javascript:alert\\\(1\\\)\\\)/);
+  });
+});
+
+describe('navigation', () => {
+  test('definition of a backend name is the Service; of a named targetPort, the container port', () => {
+    const toService = definitionAt(analysis, 'shop/ingress.yaml', at('shop/ingress.yaml', 'name: tomcat', 7));
+    assert.deepEqual(toService.map((l) => `${l.file}:${lineOf(l.file, l.span.start)}`), ['shop/tomcat.yaml:33']);
+    const toPort = definitionAt(analysis, 'shop/frontend.yaml', at('shop/frontend.yaml', 'targetPort: http', 13));
+    assert.deepEqual(toPort.map((l) => `${l.file}:${lineOf(l.file, l.span.start)}`), ['shop/frontend.yaml:22']);
+  });
+
+  test('definition of a selector entry is the selected pod templates', () => {
+    const locs = definitionAt(analysis, 'shop/frontend.yaml', at('shop/frontend.yaml', 'app: frontend', 2, 4));
+    assert.deepEqual(locs.map((l) => `${l.file}:${lineOf(l.file, l.span.start)}`), ['shop/frontend.yaml:15']);
+  });
+
+  test('references of a Service are the Ingress backends naming it; of a workload, who selects it', () => {
+    const refs = referencesAt(analysis, 'shop/tomcat.yaml', at('shop/tomcat.yaml', 'name: tomcat\n  namespace: shop\nspec:\n  selector:\n    app', 7), false);
+    assert.deepEqual(refs.map((l) => `${l.file}:${lineOf(l.file, l.span.start)}`), ['shop/ingress.yaml:27']);
+    const selecting = referencesAt(analysis, 'shop/tomcat.yaml', at('shop/tomcat.yaml', 'name: tomcat', 7), false);
+    assert.deepEqual(selecting.map((l) => `${l.file}:${lineOf(l.file, l.span.start)}`).sort(), ['shop/network-policies.yaml:36', 'shop/network-policies.yaml:9', 'shop/tomcat.yaml:37']);
+  });
+
+  test('symbols', () => {
+    assert.deepEqual(documentSymbols(analysis, 'shop/data.yaml').map((s) => s.name), ['StatefulSet/postgres', 'Service/postgres', 'Deployment/redis', 'Service/redis']);
+    assert.deepEqual(workspaceSymbols(analysis, 'ingress/').map((s) => `${s.kind} ${s.name}`), ['Ingress shop']);
+  });
+});
+
+describe('code lenses', () => {
+  test('Services show where traffic goes and what routes to them, with a Show traffic command', () => {
+    const lenses = codeLenses(analysis, 'shop/tomcat.yaml').map((l) => l.title);
+    assert.deepEqual(lenses, ['→ Deployment tomcat (2-10 pods (HPA))', '← 1 route', 'Show traffic']);
+    const show = codeLenses(analysis, 'shop/ingress.yaml').find((l) => l.command);
+    assert.deepEqual(show?.command, { id: 'kubeTrafficLens.showTraffic', arguments: ['Ingress/shop/shop'] });
+    assert.deepEqual(codeLenses(analysis, 'shop/ingress.yaml')[0].title, '→ 3 backends, 2 broken');
+  });
+});
+
+describe('completion', () => {
+  test('Service names in an Ingress backend, and their ports', () => {
+    const text = textOf('shop/ingress.yaml').replace('name: admin', 'name: ');
+    const offset = text.indexOf('name: \n') + 6;
+    const names = completionAt(analysis, 'shop/ingress.yaml', offset, text).map((c) => c.label);
+    assert.ok(names.includes('tomcat') && names.includes('frontend') && names.includes('postgres'), names.join());
+  });
+  test('container ports in targetPort', () => {
+    const text = textOf('shop/tomcat.yaml').replace('targetPort: http', 'targetPort: ');
+    const offset = text.indexOf('targetPort: ') + 12;
+    assert.deepEqual(completionAt(analysis, 'shop/tomcat.yaml', offset, text).map((c) => c.label), ['http', '8080', 'ajp', '8009']);
+  });
+});
+
+describe('code actions', () => {
+  test('replace an orphaned selector value with the near miss; disable comment keeps indentation', () => {
+    const d = analysis.diagnostics.find((x) => x.rule === 'service-selector-orphaned')!;
+    const actions = codeActionsAt(analysis, d.file, d.span, [d], textOf(d.file));
+    assert.deepEqual(actions.map((a) => a.title), ['Change to app: redis', 'Disable service-selector-orphaned for this line']);
+    const [fix, disable] = actions;
+    assert.equal(textOf(d.file).slice(fix.edits[0].span.start, fix.edits[0].span.end), 'reddis');
+    assert.equal(fix.edits[0].newText, 'redis');
+    assert.equal(disable.edits[0].newText, '    # kube-traffic-lens-disable-next-line service-selector-orphaned\n');
+  });
+  test('set targetPort to the declared port; use a port the Service defines', () => {
+    const unmatched = analysis.diagnostics.find((x) => x.rule === 'service-target-port-unmatched')!;
+    assert.equal(codeActionsAt(analysis, unmatched.file, unmatched.span, [unmatched], textOf(unmatched.file))[0].edits[0].newText, '9200');
+    const port = analysis.diagnostics.find((x) => x.rule === 'ingress-backend-port-missing')!;
+    const fix = codeActionsAt(analysis, port.file, port.span, [port], textOf(port.file))[0];
+    assert.equal(fix.title, 'Use port 8080 of Service tomcat');
+  });
+});
