@@ -2,6 +2,7 @@
 // Exit codes: 0 no errors, 1 errors found, 2 bad usage or an unreadable path.
 import { runCheck } from './check';
 import { runGraph } from './graph';
+import { startServer } from '../lsp/server';
 import { UsageError } from './options';
 
 const USAGE = `Usage: kube-traffic-lens <command> [options]
@@ -12,7 +13,7 @@ Commands:
       --config FILE              Settings file (default: .kube-traffic-lens.yaml in the first PATH)
   graph [PATH...]   Print the traffic paths
       --format text|json|mermaid|dot   Output format (default: text)
-  lsp --stdio       Start the language server
+  lsp --stdio       Start the language server (or --node-ipc)
 
 Options:
   -h, --help        Show this help
@@ -35,7 +36,12 @@ async function main(argv: string[]): Promise<number> {
     case 'graph':
       return runGraph(rest);
     case 'lsp':
-      throw new UsageError('the language server is not part of this build yet');
+      if (!rest.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket=') || a.startsWith('--pipe='))) {
+        throw new UsageError('lsp needs a transport: --stdio or --node-ipc');
+      }
+      startServer();
+      return -1; // the server keeps the process alive
+
     default:
       throw new UsageError(`unknown command '${command}'`);
   }

@@ -32,6 +32,47 @@ export interface ReadOptions {
   readonly onProgress?: (filesSeen: number) => void;
 }
 
+/** An absolute path of a manifest to read, found by `listManifests`. */
+export interface ManifestEntry {
+  readonly absolutePath: string;
+  readonly size: number;
+}
+
+/**
+ * Walks the roots (absolute directories) and lists the manifest files, without reading them, so
+ * that the language server can read them in batches and report progress. Missing roots are skipped.
+ */
+export function listManifests(roots: readonly string[], config: AnalysisConfig): ManifestEntry[] {
+  const out: ManifestEntry[] = [];
+  const isExcluded = excluder(config.exclude);
+  for (const root of roots) {
+    const stack = [root];
+    while (stack.length) {
+      const dir = stack.pop()!;
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(dir, { withFileTypes: true });
+      } catch {
+        continue;
+      }
+      for (const e of entries) {
+        const abs = path.join(dir, e.name);
+        const relToRoot = toPosix(path.relative(root, abs));
+        if (e.isDirectory()) {
+          if (!SKIPPED_DIRS.has(e.name) && !isExcluded(relToRoot, true)) stack.push(abs);
+        } else if (e.isFile() && isManifestName(e.name) && !isExcluded(relToRoot, false)) {
+          try {
+            out.push({ absolutePath: abs, size: fs.statSync(abs).size });
+          } catch {
+            // vanished between listing and stat: not a manifest any more
+          }
+        }
+      }
+    }
+  }
+  return out.sort((a, b) => (a.absolutePath < b.absolutePath ? -1 : 1));
+}
+
 /** Reads every manifest under the roots (files or directories). A missing root throws: the caller reports bad usage. */
 export function readWorkspace(roots: readonly string[], options: ReadOptions): ReadResult {
   const result: ReadResult = { files: [], skipped: [], unreadable: [] };

@@ -1,0 +1,379 @@
+// The language server: indexes the workspace folders in the background, keeps open documents over
+// disk contents and closed files current through file watching, re-analyses after edits (debounced,
+// newer edits supersede older work) and publishes diagnostics for every file whose diagnostics
+// changed, open or not. Requests are answered from the last analysis by the engine's queries.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as lsp from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyze, DEFAULT_CONFIG, normalizeConfig, parseConfigFile, type Analysis, type AnalysisConfig } from '../engine';
+import { ParseCache } from '../engine/parseCache';
+import { buildTrafficMap } from '../engine/paths';
+import * as queries from '../engine/queries';
+import type { SkippedFile, WorkspaceFile } from '../engine/workspace';
+import { CONFIG_FILE_NAME, decode, isManifestName, listManifests } from '../node/readWorkspace';
+import * as proto from './toProto';
+
+const DEBOUNCE_MS = 150;
+const READ_BATCH = 200;
+/** Only files that look like manifests get diagnostics (a broken CI workflow is not ours to report). */
+const LOOKS_LIKE_MANIFEST = /^\s*apiVersion\s*:/m;
+
+export function startServer(): void {
+  const connection = lsp.createConnection(lsp.ProposedFeatures.all);
+  const documents = new lsp.TextDocuments(TextDocument);
+  const cache = new ParseCache();
+  const disk = new Map<string, string>();
+  const tooLarge = new Map<string, number>();
+  let roots: string[] = [];
+  let fileConfig: unknown;
+  let settings: unknown;
+  let config: AnalysisConfig = DEFAULT_CONFIG;
+  let analysis: Analysis | undefined;
+  let published = new Map<string, string>(); // uri -> JSON of what was last sent
+  let indexing = true;
+  let timer: NodeJS.Timeout | undefined;
+  let canRegisterWatchers = false;
+  let canReadConfiguration = false;
+
+  const log = (message: string) => connection.console.log(message);
+
+  /** Runs a handler; an exception is logged and the request answered with the fallback. */
+  function guard<P, R>(name: string, fallback: R, handler: (params: P) => R): (params: P) => R {
+    return (params: P) => {
+      try {
+        return handler(params);
+      } catch (err) {
+        connection.console.error(`${name} failed: ${(err as Error)?.stack ?? String(err)}`);
+        return fallback;
+      }
+    };
+  }
+
+  function isManifestPath(p: string): boolean {
+    return isManifestName(path.basename(p));
+  }
+
+  function currentFiles(): { files: WorkspaceFile[]; skipped: SkippedFile[] } {
+    const merged = new Map(disk);
+    for (const doc of documents.all()) {
+      const p = proto.uriToPath(doc.uri);
+      if (p && isManifestPath(p)) merged.set(p, doc.getText());
+    }
+    const files = [...merged].map(([p, text]) => ({ path: p, text })).sort((a, b) => (a.path < b.path ? -1 : 1));
+    const skipped = [...tooLarge].filter(([p]) => !merged.has(p)).map(([p, size]) => ({ path: p, size }));
+    return { files, skipped };
+  }
+
+  function reanalyse() {
+    const { files, skipped } = currentFiles();
+    const started = Date.now();
+    analysis = analyze({ files, skipped, config, parse: cache.parse });
+    for (const f of analysis.ruleFailures) connection.console.error(`rule ${f.rule} failed on ${f.resource}: ${f.error}`);
+    publish(analysis, files);
+    log(`analysed ${files.length} files, ${analysis.workspace.resources.length} resources in ${Date.now() - started} ms`);
+    void connection.sendNotification('kubeTrafficLens/indexStatus', { resources: analysis.workspace.resources.length, files: files.length, indexing });
+  }
+
+  function publish(a: Analysis, files: WorkspaceFile[]) {
+    const looksLikeManifest = new Set(files.filter((f) => LOOKS_LIKE_MANIFEST.test(f.text)).map((f) => f.path));
+    const byFile = new Map<string, lsp.Diagnostic[]>();
+    const linesOf = (file: string) => a.workspace.files.get(file)?.lines;
+    for (const d of a.diagnostics) {
+      if (d.rule === 'helm-template-skipped' || !looksLikeManifest.has(d.file)) continue;
+      const converted = proto.diagnostic(d, linesOf);
+      if (!converted) continue;
+      const list = byFile.get(d.file) ?? [];
+      list.push(converted);
+      byFile.set(d.file, list);
+    }
+    const next = new Map<string, string>();
+    for (const [file, diagnostics] of byFile) {
+      const uri = proto.pathToUri(file);
+      const json = JSON.stringify(diagnostics);
+      next.set(uri, json);
+      if (published.get(uri) !== json) void connection.sendDiagnostics({ uri, diagnostics });
+    }
+    for (const uri of published.keys()) if (!next.has(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+    published = next;
+  }
+
+  function schedule(delay = DEBOUNCE_MS) {
+    if (timer) clearTimeout(timer);
+    // A newer edit restarts the wait, so a burst of keystrokes costs one analysis.
+    timer = setTimeout(() => {
+      timer = undefined;
+      try {
+        reanalyse();
+      } catch (err) {
+        connection.console.error(`analysis failed: ${(err as Error)?.stack ?? String(err)}`);
+      }
+    }, delay);
+  }
+
+  function readDiskFile(p: string) {
+    try {
+      const stat = fs.statSync(p);
+      if (!stat.isFile()) throw new Error('not a file');
+      if (stat.size > config.maxFileSize) {
+        tooLarge.set(p, stat.size);
+        disk.delete(p);
+      } else {
+        disk.set(p, decode(fs.readFileSync(p)));
+        tooLarge.delete(p);
+      }
+    } catch {
+      disk.delete(p);
+      tooLarge.delete(p);
+      cache.delete(p);
+    }
+  }
+
+  function loadFileConfig() {
+    fileConfig = undefined;
+    for (const root of roots) {
+      const file = path.join(root, CONFIG_FILE_NAME);
+      if (!fs.existsSync(file)) continue;
+      try {
+        const { config: c, problems } = parseConfigFile(fs.readFileSync(file, 'utf8'));
+        problems.forEach((p) => connection.console.warn(`${file}: ${p.message}`));
+        fileConfig = c;
+      } catch (err) {
+        connection.console.warn(`${file}: ${(err as Error).message}`);
+      }
+      break;
+    }
+  }
+
+  async function refreshConfig() {
+    if (canReadConfiguration) {
+      try {
+        settings = await connection.workspace.getConfiguration('kubeTrafficLens');
+      } catch {
+        settings = undefined;
+      }
+    }
+    const fromFile = fileConfig as AnalysisConfig | undefined;
+    const problems: { message: string }[] = [];
+    config = normalizeConfig(settingsForEngine(settings), fromFile ?? DEFAULT_CONFIG, problems);
+    problems.forEach((p) => connection.console.warn(`settings: ${p.message}`));
+  }
+
+  async function indexWorkspace() {
+    const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
+    const entries = listManifests(roots, config);
+    progress?.begin('Kube Traffic Lens: indexing manifests', 0, `0/${entries.length} files`, false);
+    for (let i = 0; i < entries.length; i += READ_BATCH) {
+      for (const e of entries.slice(i, i + READ_BATCH)) readDiskFile(e.absolutePath.split(path.sep).join('/'));
+      const done = Math.min(i + READ_BATCH, entries.length);
+      progress?.report(Math.round((done / Math.max(1, entries.length)) * 100), `${done}/${entries.length} files`);
+      void connection.sendNotification('kubeTrafficLens/indexStatus', { resources: 0, files: done, indexing: true });
+      await new Promise((resolve) => setImmediate(resolve)); // let requests in between batches
+    }
+    indexing = false;
+    reanalyse();
+    progress?.done();
+  }
+
+  connection.onInitialize((params) => {
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    roots = folders.map(proto.uriToPath).filter((p): p is string => p !== undefined);
+    canRegisterWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    canReadConfiguration = params.capabilities.workspace?.configuration === true;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: lsp.TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        documentSymbolProvider: true,
+        workspaceSymbolProvider: true,
+        codeActionProvider: { codeActionKinds: [lsp.CodeActionKind.QuickFix] },
+        codeLensProvider: { resolveProvider: false },
+        completionProvider: { triggerCharacters: [':', ' '] },
+        workspace: { workspaceFolders: { supported: true } },
+      },
+      serverInfo: { name: 'kube-traffic-lens' },
+    };
+  });
+
+  connection.onInitialized(async () => {
+    if (canRegisterWatchers) {
+      await connection.client.register(lsp.DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/*.{yaml,yml,json}' }, { globPattern: '**/Kustomization' }, { globPattern: `**/${CONFIG_FILE_NAME}` }],
+      });
+    }
+    loadFileConfig();
+    await refreshConfig();
+    await indexWorkspace().catch((err) => connection.console.error(`indexing failed: ${(err as Error)?.stack ?? String(err)}`));
+  });
+
+  connection.onDidChangeConfiguration(async () => {
+    await refreshConfig();
+    schedule(0);
+  });
+
+  connection.onDidChangeWatchedFiles((params) => {
+    for (const change of params.changes) {
+      const p = proto.uriToPath(change.uri);
+      if (!p) continue;
+      if (path.basename(p) === CONFIG_FILE_NAME) {
+        loadFileConfig();
+        void refreshConfig().then(() => schedule(0));
+        continue;
+      }
+      if (!isManifestPath(p) || !roots.some((r) => p.startsWith(`${r}/`))) continue;
+      if (change.type === lsp.FileChangeType.Deleted) {
+        disk.delete(p);
+        tooLarge.delete(p);
+        cache.delete(p);
+      } else readDiskFile(p);
+    }
+    schedule();
+  });
+
+  documents.onDidChangeContent(() => {
+    if (!indexing) schedule();
+  });
+  documents.onDidClose((e) => {
+    const p = proto.uriToPath(e.document.uri);
+    if (p && roots.some((r) => p.startsWith(`${r}/`))) readDiskFile(p); // disk is the truth again
+    else if (p) cache.delete(p);
+    if (!indexing) schedule();
+  });
+  documents.onDidSave((e) => {
+    const p = proto.uriToPath(e.document.uri);
+    if (p) readDiskFile(p);
+  });
+
+  /** The analysis and the file path for a request's document, when both are known. */
+  function context(uri: string): { a: Analysis; file: string; lines: NonNullable<ReturnType<Analysis['workspace']['files']['get']>>['lines']; text: string } | undefined {
+    const file = proto.uriToPath(uri);
+    const a = analysis;
+    if (!file || !a) return undefined;
+    const lines = a.workspace.files.get(file)?.lines;
+    if (!lines) return undefined;
+    const text = documents.get(uri)?.getText() ?? disk.get(file) ?? '';
+    return { a, file, lines, text };
+  }
+
+  const linkTo = (file: string, span: { start: number }) => {
+    const lines = analysis?.workspace.files.get(file)?.lines;
+    const line = lines ? lines.position(span.start).line + 1 : 1;
+    return `${proto.pathToUri(file)}#L${line}`;
+  };
+
+  connection.onHover(
+    guard('hover', null, (params: lsp.HoverParams): lsp.Hover | null => {
+      const c = context(params.textDocument.uri);
+      if (!c) return null;
+      const h = queries.hoverAt(c.a, c.file, c.lines.offset(params.position), { linkTo });
+      return h ? { contents: { kind: lsp.MarkupKind.Markdown, value: h.markdown }, range: proto.range(c.lines, h.span) } : null;
+    }),
+  );
+
+  const toLocations = (locations: queries.SourceLocation[]): lsp.Location[] =>
+    locations.flatMap((l) => {
+      const lines = analysis?.workspace.files.get(l.file)?.lines;
+      return lines ? [{ uri: proto.pathToUri(l.file), range: proto.range(lines, l.span) }] : [];
+    });
+
+  connection.onDefinition(
+    guard('definition', [] as lsp.Location[], (params: lsp.DefinitionParams) => {
+      const c = context(params.textDocument.uri);
+      return c ? toLocations(queries.definitionAt(c.a, c.file, c.lines.offset(params.position))) : [];
+    }),
+  );
+
+  connection.onReferences(
+    guard('references', [] as lsp.Location[], (params: lsp.ReferenceParams) => {
+      const c = context(params.textDocument.uri);
+      return c ? toLocations(queries.referencesAt(c.a, c.file, c.lines.offset(params.position), params.context.includeDeclaration)) : [];
+    }),
+  );
+
+  connection.onDocumentSymbol(
+    guard('documentSymbol', [] as lsp.DocumentSymbol[], (params: lsp.DocumentSymbolParams) => {
+      const c = context(params.textDocument.uri);
+      return c ? queries.documentSymbols(c.a, c.file).map((s) => proto.documentSymbol(s, c.lines)) : [];
+    }),
+  );
+
+  connection.onWorkspaceSymbol(
+    guard('workspaceSymbol', [] as lsp.SymbolInformation[], (params: lsp.WorkspaceSymbolParams) => {
+      const a = analysis;
+      if (!a) return [];
+      return queries.workspaceSymbols(a, params.query).flatMap((s) => {
+        const lines = a.workspace.files.get(s.file)?.lines;
+        return lines ? [{ name: s.name, kind: proto.symbolKind(s.kind), containerName: `${s.kind}${s.namespace ? ` · ${s.namespace}` : ''}`, location: { uri: proto.pathToUri(s.file), range: proto.range(lines, s.selectionSpan) } }] : [];
+      });
+    }),
+  );
+
+  connection.onCodeLens(
+    guard('codeLens', [] as lsp.CodeLens[], (params: lsp.CodeLensParams) => {
+      const c = context(params.textDocument.uri);
+      if (!c) return [];
+      return queries.codeLenses(c.a, c.file).map((l) => ({
+        range: proto.range(c.lines, l.span),
+        command: { title: l.title, command: l.command?.id ?? '', arguments: l.command ? [...l.command.arguments] : undefined },
+      }));
+    }),
+  );
+
+  connection.onCompletion(
+    guard('completion', [] as lsp.CompletionItem[], (params: lsp.CompletionParams) => {
+      const c = context(params.textDocument.uri);
+      const doc = documents.get(params.textDocument.uri);
+      if (!c || !doc) return [];
+      const offset = doc.offsetAt(params.position);
+      const kinds: Record<queries.CompletionKind, lsp.CompletionItemKind> = {
+        service: lsp.CompletionItemKind.Reference, port: lsp.CompletionItemKind.Value, 'port-name': lsp.CompletionItemKind.EnumMember,
+        'label-key': lsp.CompletionItemKind.Property, 'label-value': lsp.CompletionItemKind.Value,
+      };
+      return queries.completionAt(c.a, c.file, offset, doc.getText()).map((e) => ({
+        label: e.label,
+        kind: kinds[e.kind],
+        detail: e.detail,
+        ...(e.replace ? { textEdit: { range: { start: doc.positionAt(e.replace.start), end: doc.positionAt(e.replace.end) }, newText: e.insertText ?? e.label } } : { insertText: e.insertText }),
+      }));
+    }),
+  );
+
+  connection.onCodeAction(
+    guard('codeAction', [] as lsp.CodeAction[], (params: lsp.CodeActionParams) => {
+      const c = context(params.textDocument.uri);
+      if (!c) return [];
+      const ours = c.a.diagnostics.filter((d) => d.file === c.file && params.context.diagnostics.some((pd) => pd.source === 'kube-traffic-lens' && pd.code === d.rule && c.lines.offset(pd.range.start) === d.span.start));
+      const span = { start: c.lines.offset(params.range.start), end: c.lines.offset(params.range.end) };
+      return queries.codeActionsAt(c.a, c.file, span, ours, c.text).map((action) => {
+        const changes: Record<string, lsp.TextEdit[]> = {};
+        for (const e of action.edits) {
+          const lines = c.a.workspace.files.get(e.file)?.lines;
+          if (!lines) continue;
+          (changes[proto.pathToUri(e.file)] ??= []).push({ range: proto.range(lines, e.span), newText: e.newText });
+        }
+        const diagnostic = params.context.diagnostics.find((pd) => action.diagnostic && pd.code === action.diagnostic.rule && c.lines.offset(pd.range.start) === action.diagnostic.span.start);
+        return { title: action.title, kind: lsp.CodeActionKind.QuickFix, diagnostics: diagnostic ? [diagnostic] : undefined, isPreferred: action.isPreferred, edit: { changes } };
+      });
+    }),
+  );
+
+  connection.onRequest(
+    'kubeTrafficLens/trafficMap',
+    guard('trafficMap', null, () => (analysis ? buildTrafficMap(analysis) : null)),
+  );
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+/** VS Code settings: empty strings mean "not set". */
+function settingsForEngine(raw: unknown): unknown {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const r = { ...(raw as Record<string, unknown>) };
+  for (const key of ['defaultNamespace', 'serviceCIDR', 'nodePortRange']) if (r[key] === '') delete r[key];
+  if (Array.isArray(r.exclude) && r.exclude.length === 0) delete r.exclude;
+  if (r.maxFileSize === null) delete r.maxFileSize;
+  return r;
+}
