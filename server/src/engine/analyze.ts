@@ -1,13 +1,21 @@
 // The engine's entry point: (path, text) pairs and settings in, resources, graph and diagnostics out.
 // Each rule runs per resource instance inside its own guard; a diagnostic from a source document that
 // kustomize builds more than once is reported once, and only when every build agrees.
+//
+// `Analyzer` keeps what a re-analysis can reuse (the language server runs one per workspace): file
+// readings and resource instances while unchanged (LoadCache), and each instance's rule reports.
+// After an edit, rules run again only for the instances the edit can affect: those of the changed
+// files, those in the namespaces where an instance appeared or disappeared (every rule judges a
+// resource against resources of its own namespace), and those that reported something before
+// (their messages may name resources elsewhere). A change of settings, of the kustomize layout or
+// of the set of unrendered template directories re-runs everything.
 import type { AnalysisConfig, Severity } from './config';
 import { compareDiagnostics, type Diagnostic, type RelatedLocation } from './diagnostics';
 import { TrafficGraph } from './graph';
 import { sourceKey, type Resource } from './model/resource';
 import { RULES } from './rules';
 import { resourceAnchor, type Report, type Rule } from './rules/rule';
-import { loadWorkspace, type FileParser, type LoadedWorkspace, type SkippedFile, type WorkspaceFile } from './workspace';
+import { LoadCache, loadWorkspace, type FileParser, type LoadedWorkspace, type SkippedFile, type WorkspaceFile } from './workspace';
 
 export interface Analysis {
   readonly workspace: LoadedWorkspace;
@@ -15,6 +23,8 @@ export interface Analysis {
   readonly diagnostics: readonly Diagnostic[];
   /** Rules that threw; reported by adapters as internal errors, never fatal. */
   readonly ruleFailures: readonly { rule: string; resource: string; error: string }[];
+  /** How many resource instances had their rules run (all of them on a first analysis). */
+  readonly rulesRunFor: number;
 }
 
 export interface AnalyzeInput {
@@ -25,56 +35,117 @@ export interface AnalyzeInput {
   readonly parse?: FileParser;
 }
 
-export function analyze(input: AnalyzeInput): Analysis {
-  const workspace = loadWorkspace(input.files, input.skipped ?? [], input.config, input.parse);
-  const graph = new TrafficGraph(workspace.resources, workspace.templateDirs);
-  const rules = input.rules ?? RULES;
-  const byKind = new Map<string, Rule[]>();
-  for (const rule of rules) {
-    if (input.config.rules[rule.id] === 'off') continue;
-    for (const kind of rule.kinds) byKind.set(kind, [...(byKind.get(kind) ?? []), rule]);
-  }
+interface Vote {
+  readonly key: string;
+  readonly source: string;
+  readonly diagnostic: Diagnostic;
+}
 
-  // Votes per (source document, rule, span): a diagnostic stands when every instance reported it.
-  const votes = new Map<string, { diagnostic: Diagnostic; count: number; source: string }>();
-  const ruleFailures: { rule: string; resource: string; error: string }[] = [];
-  for (const resource of workspace.resources) {
-    if (resource.uncertain) continue;
-    for (const rule of [...(byKind.get(resource.kind) ?? []), ...(byKind.get('*') ?? [])]) {
-      if (resource.ignoredRules.has(rule.id) || resource.ignoredRules.has('*')) continue;
-      const seenHere = new Set<string>();
-      const ctx = {
-        graph,
-        config: input.config,
-        report(r: Report) {
-          const diagnostic = toDiagnostic(rule, resource, r);
-          const source = sourceKey(resource);
-          const key = `${source}|${rule.id}|${r.span.start}|${r.span.end}`;
-          if (seenHere.has(key)) return;
-          seenHere.add(key);
-          const vote = votes.get(key);
-          if (vote) vote.count++;
-          else votes.set(key, { diagnostic, count: 1, source });
-        },
-      };
-      try {
-        rule.check(ctx, resource);
-      } catch (err) {
-        ruleFailures.push({ rule: rule.id, resource: resource.id, error: (err as Error)?.stack ?? String(err) });
+interface RuleOutcome {
+  readonly votes: readonly Vote[];
+  readonly failures: readonly { rule: string; resource: string; error: string }[];
+}
+
+export function analyze(input: AnalyzeInput): Analysis {
+  return new Analyzer().run(input);
+}
+
+export class Analyzer {
+  private readonly loadCache = new LoadCache();
+  private outcomes = new Map<Resource, RuleOutcome>();
+  private previousContext: string | undefined;
+
+  run(input: AnalyzeInput): Analysis {
+    const workspace = loadWorkspace(input.files, input.skipped ?? [], input.config, input.parse, this.loadCache);
+    const graph = new TrafficGraph(workspace.resources, workspace.templateDirs);
+    const rules = input.rules ?? RULES;
+    const byKind = new Map<string, Rule[]>();
+    for (const rule of rules) {
+      if (input.config.rules[rule.id] === 'off') continue;
+      for (const kind of rule.kinds) byKind.set(kind, [...(byKind.get(kind) ?? []), rule]);
+    }
+
+    const context = JSON.stringify([input.config, [...workspace.templateDirs].sort(), [...workspace.kustomize.memberships.keys()].sort(), rules.map((r) => r.id)]);
+    const rerunAll = context !== this.previousContext;
+    this.previousContext = context;
+    const rerun = rerunAll ? undefined : this.affected(workspace.resources);
+
+    const outcomes = new Map<Resource, RuleOutcome>();
+    let rulesRunFor = 0;
+    for (const resource of workspace.resources) {
+      const cached = this.outcomes.get(resource);
+      if (cached && rerun && !rerun(resource)) {
+        outcomes.set(resource, cached);
+        continue;
+      }
+      rulesRunFor++;
+      outcomes.set(resource, runRules(resource, graph, input.config, [...(byKind.get(resource.kind) ?? []), ...(byKind.get('*') ?? [])]));
+    }
+    this.outcomes = outcomes;
+
+    // Votes per (source document, rule, span): a diagnostic stands when every instance reported it.
+    const votes = new Map<string, { diagnostic: Diagnostic; count: number; source: string }>();
+    const ruleFailures: { rule: string; resource: string; error: string }[] = [];
+    for (const outcome of outcomes.values()) {
+      ruleFailures.push(...outcome.failures);
+      for (const v of outcome.votes) {
+        const existing = votes.get(v.key);
+        if (existing) existing.count++;
+        else votes.set(v.key, { diagnostic: v.diagnostic, count: 1, source: v.source });
       }
     }
+    const diagnostics: Diagnostic[] = [];
+    for (const { diagnostic, count, source } of votes.values()) {
+      if (count >= (workspace.instanceCounts.get(source) ?? 1)) diagnostics.push(diagnostic);
+    }
+    diagnostics.push(...workspace.diagnostics);
+    const final = diagnostics
+      .map((d) => applySeverity(d, input.config.rules[d.rule]))
+      .filter((d): d is Diagnostic => d !== undefined && !isSuppressedByComment(workspace, d))
+      .sort(compareDiagnostics);
+    return { workspace, graph, diagnostics: final, ruleFailures, rulesRunFor };
   }
 
-  const diagnostics: Diagnostic[] = [];
-  for (const { diagnostic, count, source } of votes.values()) {
-    if (count >= (workspace.instanceCounts.get(source) ?? 1)) diagnostics.push(diagnostic);
+  /** Which instances need their rules run again, given the previous run's instances. */
+  private affected(current: readonly Resource[]): (r: Resource) => boolean {
+    const currentSet = new Set(current);
+    const changed: Resource[] = current.filter((r) => !this.outcomes.has(r));
+    for (const r of this.outcomes.keys()) if (!currentSet.has(r)) changed.push(r);
+    const namespaces = new Set(changed.map((r) => r.namespace ?? ''));
+    const files = new Set(changed.map((r) => r.file));
+    return (r) => {
+      if (namespaces.has(r.namespace ?? '') || files.has(r.file)) return true;
+      const previous = this.outcomes.get(r);
+      return previous !== undefined && (previous.votes.length > 0 || previous.failures.length > 0);
+    };
   }
-  diagnostics.push(...workspace.diagnostics);
-  const final = diagnostics
-    .map((d) => applySeverity(d, input.config.rules[d.rule]))
-    .filter((d): d is Diagnostic => d !== undefined && !isSuppressedByComment(workspace, d))
-    .sort(compareDiagnostics);
-  return { workspace, graph, diagnostics: final, ruleFailures };
+}
+
+function runRules(resource: Resource, graph: TrafficGraph, config: AnalysisConfig, rules: readonly Rule[]): RuleOutcome {
+  if (resource.uncertain) return { votes: [], failures: [] };
+  const votes: Vote[] = [];
+  const failures: { rule: string; resource: string; error: string }[] = [];
+  const source = sourceKey(resource);
+  for (const rule of rules) {
+    if (resource.ignoredRules.has(rule.id) || resource.ignoredRules.has('*')) continue;
+    const seen = new Set<string>();
+    const ctx = {
+      graph,
+      config,
+      report(r: Report) {
+        const key = `${source}|${rule.id}|${r.span.start}|${r.span.end}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        votes.push({ key, source, diagnostic: toDiagnostic(rule, resource, r) });
+      },
+    };
+    try {
+      rule.check(ctx, resource);
+    } catch (err) {
+      failures.push({ rule: rule.id, resource: resource.id, error: (err as Error)?.stack ?? String(err) });
+    }
+  }
+  return { votes, failures };
 }
 
 function toDiagnostic(rule: Rule, resource: Resource, r: Report): Diagnostic {

@@ -34,6 +34,35 @@ export interface BackendTarget {
   readonly ports: readonly { service: Service; port: ServicePort | undefined }[];
 }
 
+type TypedView =
+  | { kind: 'workload'; view: Workload }
+  | { kind: 'service'; view: Service }
+  | { kind: 'ingress'; view: Ingress }
+  | { kind: 'policy'; view: NetworkPolicy }
+  | { kind: 'hpa'; view: Autoscaler }
+  | { kind: 'none' };
+
+/** Typed views depend only on the resource, so they are read once per resource object. */
+const viewCache = new WeakMap<Resource, TypedView>();
+
+function typedView(r: Resource): TypedView {
+  let v = viewCache.get(r);
+  if (v) return v;
+  const workload = readWorkload(r);
+  const service = workload ? undefined : readService(r);
+  const ingress = workload || service ? undefined : readIngress(r);
+  const policy = workload || service || ingress ? undefined : readNetworkPolicy(r);
+  const hpa = workload || service || ingress || policy ? undefined : readAutoscaler(r);
+  v = workload ? { kind: 'workload', view: workload }
+    : service ? { kind: 'service', view: service }
+    : ingress ? { kind: 'ingress', view: ingress }
+    : policy ? { kind: 'policy', view: policy }
+    : hpa ? { kind: 'hpa', view: hpa }
+    : { kind: 'none' };
+  viewCache.set(r, v);
+  return v;
+}
+
 export class TrafficGraph {
   readonly workloads: readonly Workload[];
   readonly services: readonly Service[];
@@ -71,34 +100,30 @@ export class TrafficGraph {
       if (r.namespace) namespaces.add(r.namespace);
       if (r.kind === 'Namespace') namespaces.add(r.name);
       push(this.resourcesById, r.id, r);
-      const w = readWorkload(r);
-      if (w) {
-        workloads.push(w);
-        this.workloadByKey.set(r.key, w);
-        push(this.workloadsByNamespace, w.template.namespace, w);
-        continue;
+      const v = typedView(r);
+      switch (v.kind) {
+        case 'workload':
+          workloads.push(v.view);
+          this.workloadByKey.set(r.key, v.view);
+          push(this.workloadsByNamespace, v.view.template.namespace, v.view);
+          break;
+        case 'service':
+          services.push(v.view);
+          this.serviceByKey.set(r.key, v.view);
+          push(this.servicesByName, `${r.namespace}/${r.name}`, v.view);
+          break;
+        case 'ingress':
+          ingresses.push(v.view);
+          this.ingressByKey.set(r.key, v.view);
+          break;
+        case 'policy':
+          policies.push(v.view);
+          this.policyByKey.set(r.key, v.view);
+          break;
+        case 'hpa':
+          push(this.autoscalersByTarget, `${r.namespace}/${v.view.targetKind}/${v.view.targetName}`, v.view);
+          break;
       }
-      const s = readService(r);
-      if (s) {
-        services.push(s);
-        this.serviceByKey.set(r.key, s);
-        push(this.servicesByName, `${r.namespace}/${r.name}`, s);
-        continue;
-      }
-      const i = readIngress(r);
-      if (i) {
-        ingresses.push(i);
-        this.ingressByKey.set(r.key, i);
-        continue;
-      }
-      const p = readNetworkPolicy(r);
-      if (p) {
-        policies.push(p);
-        this.policyByKey.set(r.key, p);
-        continue;
-      }
-      const hpa = readAutoscaler(r);
-      if (hpa) push(this.autoscalersByTarget, `${r.namespace}/${hpa.targetKind}/${hpa.targetName}`, hpa);
     }
     this.workloads = workloads;
     this.services = services;

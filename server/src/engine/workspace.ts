@@ -94,15 +94,59 @@ function hasTemplateSyntax(text: string, parsed: ParsedFile): boolean {
 /** Parses a file; the language server passes a cache so that an edit re-parses one file only. */
 export type FileParser = (file: WorkspaceFile) => ParsedFile;
 
+/**
+ * What loading keeps between runs (the language server's re-analysis): each file's reading while
+ * its text is unchanged, and each resource instance while its file and build are unchanged, so
+ * that unchanged resources keep their identity and their cached rule results.
+ */
+export class LoadCache {
+  files = new Map<string, FileEntry>();
+  instances = new Map<string, { signature: string; entry: FileEntry; resource: Resource }>();
+}
+
+interface FileEntry {
+  readonly text: string;
+  readonly inChart: boolean;
+  readonly role: FileRole;
+  readonly lines: LineIndex;
+  readonly disabledLines: DisabledLines;
+  readonly parsed: ParsedFile | undefined;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly docs: readonly ResourceDoc[];
+  readonly fileNamespace: string | undefined;
+}
+
+function readFileEntry(f: WorkspaceFile, inChart: boolean, parse: FileParser): FileEntry {
+  const lines = new LineIndex(f.text);
+  const base = { text: f.text, inChart, lines, disabledLines: findDisabledLines(f.text, (o) => lines.position(o).line), parsed: undefined, diagnostics: [], docs: [], fileNamespace: undefined };
+  if (inChart || (path.dirname(f.path).split('/').includes('templates') && f.text.includes('{{'))) return { ...base, role: 'template' };
+  if (isJsonFile(f.path) && !(/"apiVersion"/.test(f.text) && /"kind"/.test(f.text))) return { ...base, role: 'other' };
+  const parsed = parse(f);
+  if (hasTemplateSyntax(f.text, parsed)) {
+    const note: Diagnostic = {
+      file: f.path, span: { start: 0, end: 0 }, severity: 'info', rule: 'helm-template-skipped', related: [],
+      message: 'File contains template syntax ({{ }}) and is not analysed until rendered.',
+    };
+    return { ...base, role: 'template', diagnostics: inChart ? [] : [note] };
+  }
+  const diagnostics = parsed.problems.map<Diagnostic>((p) => ({
+    file: f.path, span: p.span, severity: p.rule === 'yaml-syntax' ? 'error' : 'warning', rule: p.rule, message: p.message, related: [],
+  }));
+  const role: FileRole = isKustomizationFile(f.path) ? 'kustomization' : 'manifest';
+  const docs = role === 'manifest' ? collectResourceDocs(parsed) : [];
+  return { ...base, role, parsed, diagnostics, docs, fileNamespace: agreedNamespace(docs) };
+}
+
 export function loadWorkspace(
   files: readonly WorkspaceFile[],
   skipped: readonly SkippedFile[],
   config: AnalysisConfig,
   parse: FileParser = (f) => parseYaml(f.text),
+  cache: LoadCache = new LoadCache(),
 ): LoadedWorkspace {
   const diagnostics: Diagnostic[] = [];
   const sourceFiles = new Map<string, SourceFile>();
-  const parsedFiles = new Map<string, ParsedFile>();
+  const entries = new Map<string, FileEntry>();
 
   for (const s of skipped) {
     diagnostics.push({
@@ -125,42 +169,18 @@ export function loadWorkspace(
   const kustomizations = new Map<string, KustomizationFile>();
   const pendingKustomizations: string[] = [];
   for (const f of files) {
-    const lines = new LineIndex(f.text);
-    const record = (role: FileRole, documentCount = 0) =>
-      sourceFiles.set(f.path, { path: f.path, role, lines, documentCount, disabledLines: findDisabledLines(f.text, (o) => lines.position(o).line) });
-    if (chartOf(f.path) !== undefined || path.dirname(f.path).split('/').includes('templates') && f.text.includes('{{')) {
-      record('template');
-      continue;
-    }
-    if (isJsonFile(f.path) && !(/"apiVersion"/.test(f.text) && /"kind"/.test(f.text))) {
-      record('other');
-      continue;
-    }
-    const parsed = parse(f);
-    if (hasTemplateSyntax(f.text, parsed)) {
-      if (chartOf(f.path) === undefined) {
-        diagnostics.push({
-          file: f.path, span: { start: 0, end: 0 }, severity: 'info', rule: 'helm-template-skipped', related: [],
-          message: 'File contains template syntax ({{ }}) and is not analysed until rendered.',
-        });
-      }
-      record('template');
-      continue;
-    }
-    parsedFiles.set(f.path, parsed);
-    if (isKustomizationFile(f.path)) {
-      record('kustomization', parsed.documents.length);
-      pendingKustomizations.push(f.path);
-    } else record('manifest', parsed.documents.length);
-    for (const p of parsed.problems) {
-      diagnostics.push({
-        file: f.path, span: p.span, severity: p.rule === 'yaml-syntax' ? 'error' : 'warning', rule: p.rule, message: p.message, related: [],
-      });
-    }
+    const inChart = chartOf(f.path) !== undefined;
+    const cached = cache.files.get(f.path);
+    const entry = cached && cached.text === f.text && cached.inChart === inChart ? cached : readFileEntry(f, inChart, parse);
+    entries.set(f.path, entry);
+    sourceFiles.set(f.path, { path: f.path, role: entry.role, lines: entry.lines, disabledLines: entry.disabledLines, documentCount: entry.parsed?.documents.length ?? 0 });
+    diagnostics.push(...entry.diagnostics);
+    if (entry.role === 'kustomization') pendingKustomizations.push(f.path);
   }
+  cache.files = entries;
 
   const patchTargetsOf = (file: string): string[] => {
-    const parsed = parsedFiles.get(file);
+    const parsed = entries.get(file)?.parsed;
     if (!parsed) return ['*'];
     return parsed.documents.map((d) => {
       const kind = stringValue(get(d.contents, 'kind'));
@@ -169,10 +189,10 @@ export function loadWorkspace(
     });
   };
   for (const file of pendingKustomizations) {
-    const k = readKustomization(file, parsedFiles.get(file)!, patchTargetsOf);
+    const k = readKustomization(file, entries.get(file)!.parsed!, patchTargetsOf);
     if (k) kustomizations.set(file, k);
   }
-  const layout = layoutKustomizations(kustomizations, (f) => parsedFiles.has(f));
+  const layout = layoutKustomizations(kustomizations, (f) => entries.get(f)?.parsed !== undefined);
   for (const f of layout.nonResourceFiles) {
     const sf = sourceFiles.get(f);
     if (sf && sf.role === 'manifest') sourceFiles.set(f, { ...sf, role: 'patch' });
@@ -180,19 +200,24 @@ export function loadWorkspace(
 
   const resources: Resource[] = [];
   const instanceCounts = new Map<string, number>();
-  for (const [file, parsed] of parsedFiles) {
+  const instances = new Map<string, { signature: string; entry: FileEntry; resource: Resource }>();
+  for (const [file, entry] of entries) {
     if (sourceFiles.get(file)?.role !== 'manifest') continue;
-    const docs = collectResourceDocs(parsed);
-    const fileNamespace = agreedNamespace(docs);
     const memberships: readonly (BuildMembership | undefined)[] = layout.memberships.get(file) ?? [undefined];
-    for (const doc of docs) {
+    for (const doc of entry.docs) {
       const key = `${file}#${doc.docIndex}${doc.itemIndex === undefined ? '' : `.${doc.itemIndex}`}`;
       instanceCounts.set(key, memberships.length);
       for (const m of memberships) {
-        resources.push(makeResource(file, doc, m, fileNamespace, config));
+        const instanceKey = `${key}@${m?.build ?? ''}`;
+        const signature = `${JSON.stringify(m ?? null, (_k, v) => (v instanceof Set ? [...v] : v))}|${config.defaultNamespace ?? ''}|${entry.fileNamespace ?? ''}`;
+        const previous = cache.instances.get(instanceKey);
+        const resource = previous && previous.entry === entry && previous.signature === signature ? previous.resource : makeResource(file, doc, m, entry.fileNamespace, config);
+        instances.set(instanceKey, { signature, entry, resource });
+        resources.push(resource);
       }
     }
   }
+  cache.instances = instances;
   const templateDirs = new Set<string>();
   for (const f of sourceFiles.values()) if (f.role === 'template') templateDirs.add(path.dirname(f.path));
   return { files: sourceFiles, resources, instanceCounts, diagnostics, kustomize: layout, templateDirs };

@@ -6,8 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as lsp from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, DEFAULT_CONFIG, normalizeConfig, parseConfigFile, type Analysis, type AnalysisConfig } from '../engine';
-import { ParseCache } from '../engine/parseCache';
+import { Analyzer, DEFAULT_CONFIG, normalizeConfig, parseConfigFile, type Analysis, type AnalysisConfig } from '../engine';
 import { buildTrafficMap } from '../engine/paths';
 import * as queries from '../engine/queries';
 import type { SkippedFile, WorkspaceFile } from '../engine/workspace';
@@ -22,7 +21,7 @@ const LOOKS_LIKE_MANIFEST = /^\s*apiVersion\s*:/m;
 export function startServer(): void {
   const connection = lsp.createConnection(lsp.ProposedFeatures.all);
   const documents = new lsp.TextDocuments(TextDocument);
-  const cache = new ParseCache();
+  const analyzer = new Analyzer();
   const disk = new Map<string, string>();
   const tooLarge = new Map<string, number>();
   let roots: string[] = [];
@@ -68,10 +67,10 @@ export function startServer(): void {
   function reanalyse() {
     const { files, skipped } = currentFiles();
     const started = Date.now();
-    analysis = analyze({ files, skipped, config, parse: cache.parse });
+    analysis = analyzer.run({ files, skipped, config });
     for (const f of analysis.ruleFailures) connection.console.error(`rule ${f.rule} failed on ${f.resource}: ${f.error}`);
     publish(analysis, files);
-    log(`analysed ${files.length} files, ${analysis.workspace.resources.length} resources in ${Date.now() - started} ms`);
+    log(`analysed ${files.length} files, ${analysis.workspace.resources.length} resources (rules run for ${analysis.rulesRunFor}) in ${Date.now() - started} ms`);
     void connection.sendNotification('kubeTrafficLens/indexStatus', { resources: analysis.workspace.resources.length, files: files.length, indexing });
   }
 
@@ -125,7 +124,6 @@ export function startServer(): void {
     } catch {
       disk.delete(p);
       tooLarge.delete(p);
-      cache.delete(p);
     }
   }
 
@@ -226,8 +224,7 @@ export function startServer(): void {
       if (change.type === lsp.FileChangeType.Deleted) {
         disk.delete(p);
         tooLarge.delete(p);
-        cache.delete(p);
-      } else readDiskFile(p);
+        } else readDiskFile(p);
     }
     schedule();
   });
@@ -238,7 +235,6 @@ export function startServer(): void {
   documents.onDidClose((e) => {
     const p = proto.uriToPath(e.document.uri);
     if (p && roots.some((r) => p.startsWith(`${r}/`))) readDiskFile(p); // disk is the truth again
-    else if (p) cache.delete(p);
     if (!indexing) schedule();
   });
   documents.onDidSave((e) => {

@@ -1,0 +1,65 @@
+// Re-analysis after edits gives exactly what a fresh analysis of the same files gives, while
+// running rules only for the instances an edit can affect.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyze, Analyzer, DEFAULT_CONFIG, type Analysis } from '../../server/src/engine';
+import { REPO_ROOT } from '../support/cli';
+
+const original = fs
+  .readdirSync(path.join(REPO_ROOT, 'examples/shop'))
+  .map((f) => ({ path: `shop/${f}`, text: fs.readFileSync(path.join(REPO_ROOT, 'examples/shop', f), 'utf8') }))
+  .filter((f) => f.path.endsWith('.yaml'));
+
+const summary = (a: Analysis) => a.diagnostics.map((d) => `${d.file}:${d.span.start}-${d.span.end} ${d.severity} ${d.rule} ${d.message} ${JSON.stringify(d.related)}`);
+
+type Edit = { name: string; apply: (files: Map<string, string>) => void };
+const replace = (file: string, from: string, to: string): Edit => ({
+  name: `${file}: ${from} -> ${to}`,
+  apply: (files) => {
+    const text = files.get(file)!;
+    assert.ok(text.includes(from), `${from} in ${file}`);
+    files.set(file, text.replace(from, to));
+  },
+});
+
+const EDITS: Edit[] = [
+  replace('shop/data.yaml', 'app: reddis', 'app: redis'), // fixes an orphan
+  replace('shop/frontend.yaml', 'app: frontend\n        tier: web', 'app: frontend2\n        tier: web'), // breaks the frontend Services
+  replace('shop/ingress.yaml', 'name: admin', 'name: tomcat'), // fixes a backend, breaks its port
+  { name: 'add a file in another namespace', apply: (f) => f.set('other/app.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: redis\n  namespace: other\nspec:\n  selector:\n    matchLabels: {app: reddis}\n  template:\n    metadata:\n      labels: {app: reddis}\n    spec:\n      containers: [{name: r, image: redis}]\n') },
+  replace('shop/data.yaml', 'app: redis\n  ports', 'app: reddis\n  ports'), // orphan again, now with a near miss in namespace other
+  { name: 'delete a file', apply: (f) => f.delete('shop/search.yaml') },
+  replace('shop/frontend.yaml', 'app: frontend2\n        tier: web', 'app: frontend\n        tier: web'),
+  { name: 'duplicate a Service in one file', apply: (f) => f.set('shop/tomcat.yaml', `${f.get('shop/tomcat.yaml')}---\n${'apiVersion: v1\nkind: Service\nmetadata:\n  name: tomcat\n  namespace: shop\nspec:\n  selector:\n    app: tomcat\n  ports:\n    - port: 8080\n'}`) },
+];
+
+test('every edit gives the same diagnostics as a fresh analysis', () => {
+  const files = new Map(original.map((f) => [f.path, f.text]));
+  const analyzer = new Analyzer();
+  const input = () => ({ files: [...files].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, text]) => ({ path: p, text })), config: DEFAULT_CONFIG });
+  const first = analyzer.run(input());
+  assert.equal(first.rulesRunFor, first.workspace.resources.length);
+  assert.deepEqual(summary(first), summary(analyze(input())));
+  let partial = 0;
+  for (const edit of EDITS) {
+    edit.apply(files);
+    const incremental = analyzer.run(input());
+    assert.deepEqual(summary(incremental), summary(analyze(input())), edit.name);
+    if (incremental.rulesRunFor < incremental.workspace.resources.length) partial++;
+  }
+  assert.ok(partial >= 1, 'some edits re-ran rules for fewer than all instances');
+});
+
+test('an edit in one namespace does not re-run rules elsewhere', () => {
+  const files = new Map(original.map((f) => [f.path, f.text]));
+  files.set('other/app.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: other\n');
+  const analyzer = new Analyzer();
+  const input = () => ({ files: [...files].map(([p, text]) => ({ path: p, text })), config: DEFAULT_CONFIG });
+  analyzer.run(input());
+  files.set('other/app.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c2\n  namespace: other\n');
+  const after = analyzer.run(input());
+  const reporting = new Set(after.diagnostics.filter((d) => d.resource).map((d) => d.resource)).size;
+  assert.equal(after.rulesRunFor, 1 + reporting, 'the edited ConfigMap and the resources that report');
+});
