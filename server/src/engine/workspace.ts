@@ -101,7 +101,15 @@ export type FileParser = (file: WorkspaceFile) => ParsedFile;
  */
 export class LoadCache {
   files = new Map<string, FileEntry>();
-  instances = new Map<string, { signature: string; entry: FileEntry; resource: Resource }>();
+  instances = new Map<string, FileInstances>();
+}
+
+/** A file's resource instances, valid while its reading and its builds are unchanged. */
+interface FileInstances {
+  readonly entry: FileEntry;
+  readonly signature: string;
+  readonly resources: readonly Resource[];
+  readonly counts: readonly (readonly [string, number])[];
 }
 
 interface FileEntry {
@@ -200,22 +208,24 @@ export function loadWorkspace(
 
   const resources: Resource[] = [];
   const instanceCounts = new Map<string, number>();
-  const instances = new Map<string, { signature: string; entry: FileEntry; resource: Resource }>();
+  const instances = new Map<string, FileInstances>();
   for (const [file, entry] of entries) {
     if (sourceFiles.get(file)?.role !== 'manifest') continue;
     const memberships: readonly (BuildMembership | undefined)[] = layout.memberships.get(file) ?? [undefined];
-    for (const doc of entry.docs) {
-      const key = `${file}#${doc.docIndex}${doc.itemIndex === undefined ? '' : `.${doc.itemIndex}`}`;
-      instanceCounts.set(key, memberships.length);
-      for (const m of memberships) {
-        const instanceKey = `${key}@${m?.build ?? ''}`;
-        const signature = `${JSON.stringify(m ?? null, (_k, v) => (v instanceof Set ? [...v] : v))}|${config.defaultNamespace ?? ''}|${entry.fileNamespace ?? ''}`;
-        const previous = cache.instances.get(instanceKey);
-        const resource = previous && previous.entry === entry && previous.signature === signature ? previous.resource : makeResource(file, doc, m, entry.fileNamespace, config);
-        instances.set(instanceKey, { signature, entry, resource });
-        resources.push(resource);
+    const signature = `${memberships[0] === undefined ? 'none' : JSON.stringify(memberships, (_k, v) => (v instanceof Set ? [...v] : v))}|${config.defaultNamespace ?? ''}`;
+    let cached = cache.instances.get(file);
+    if (!cached || cached.entry !== entry || cached.signature !== signature) {
+      const fileResources: Resource[] = [];
+      const counts: (readonly [string, number])[] = [];
+      for (const doc of entry.docs) {
+        counts.push([`${file}#${doc.docIndex}${doc.itemIndex === undefined ? '' : `.${doc.itemIndex}`}`, memberships.length]);
+        for (const m of memberships) fileResources.push(makeResource(file, doc, m, entry.fileNamespace, config));
       }
+      cached = { entry, signature, resources: fileResources, counts };
     }
+    instances.set(file, cached);
+    for (const [key, n] of cached.counts) instanceCounts.set(key, n);
+    for (const r of cached.resources) resources.push(r);
   }
   cache.instances = instances;
   const templateDirs = new Set<string>();

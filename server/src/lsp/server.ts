@@ -75,11 +75,12 @@ export function startServer(): void {
   }
 
   function publish(a: Analysis, files: WorkspaceFile[]) {
-    const looksLikeManifest = new Set(files.filter((f) => LOOKS_LIKE_MANIFEST.test(f.text)).map((f) => f.path));
+    const texts = new Map(files.map((f) => [f.path, f.text]));
+    const looksLikeManifest = (file: string) => LOOKS_LIKE_MANIFEST.test(texts.get(file) ?? '');
     const byFile = new Map<string, lsp.Diagnostic[]>();
     const linesOf = (file: string) => a.workspace.files.get(file)?.lines;
     for (const d of a.diagnostics) {
-      if (d.rule === 'helm-template-skipped' || !looksLikeManifest.has(d.file)) continue;
+      if (d.rule === 'helm-template-skipped' || !looksLikeManifest(d.file)) continue;
       const converted = proto.diagnostic(d, linesOf);
       if (!converted) continue;
       const list = byFile.get(d.file) ?? [];
