@@ -97,12 +97,13 @@ function portCell(port: ServicePort): string {
   return `${port.port}/${port.protocol}${port.name ? ` ${text(port.name)}` : ''}${node}`;
 }
 
-function landing(g: TrafficGraph, port: ServicePort, w: Workload, ref: Ref): string {
+/** Where a Service port lands in a workload; `inWorkload` names the workload (tables need it, paths already did). */
+function landing(g: TrafficGraph, port: ServicePort, w: Workload, ref: Ref, inWorkload = true): string {
   const r = g.resolveServicePort(port, w);
-  const where = ref(w.resource);
+  const where = inWorkload ? ref(w.resource) : 'the pods';
   switch (r.status) {
     case 'resolved':
-      return `${text(r.container?.name ?? '')}:${r.containerPort}${r.declared?.name ? ` (${text(r.declared.name)})` : ''} in ${where}`;
+      return `${text(r.container?.name ?? '')}:${r.containerPort}${r.declared?.name ? ` (${text(r.declared.name)})` : ''}${inWorkload ? ` in ${where}` : ''}`;
     case 'assumed':
       return `${r.containerPort} in ${where} (no ports declared)`;
     case 'undeclared':
@@ -129,7 +130,7 @@ function backendPath(g: TrafficGraph, t: BackendTarget, ref: Ref): string {
   const workloads = g.workloadsSelectedBy(service);
   if (!service.selector) return `${start}${svc} → manual endpoints`;
   if (workloads.length === 0) return `${start}${svc} → ⚠ no pods selected`;
-  return workloads.map((w) => `${start}${svc} → ${ref(w.resource)} (${text(describeReplicas(w, g))}) → ${landing(g, servicePort, w, ref)}`).join('<br>');
+  return workloads.map((w) => `${start}${svc} → ${ref(w.resource)} (${text(describeReplicas(w, g))}) → ${landing(g, servicePort, w, ref, false)}`).join('<br>');
 }
 
 function workloadHover(g: TrafficGraph, w: Workload, ref: Ref): string {
