@@ -149,3 +149,81 @@ describe('code actions', () => {
     assert.equal(fix.title, 'Use port 8080 of Service tomcat');
   });
 });
+
+describe('hover details', () => {
+  const text = `apiVersion: v1
+kind: Service
+metadata:
+  name: legacy-db
+  namespace: data
+spec:
+  ports:
+    - name: pg
+      port: 5432
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: legacy-db-1
+  namespace: data
+  labels:
+    kubernetes.io/service-name: legacy-db
+addressType: IPv4
+endpoints:
+  - addresses: ["10.20.0.5"]
+ports:
+  - name: pg
+    port: 5432
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: data
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec: {containers: [{name: api, image: api, ports: [{containerPort: 80}]}]}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: debug
+  namespace: data
+  labels: {app: api}
+spec: {containers: [{name: sh, image: busybox}]}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: api
+  namespace: data
+spec:
+  selector: {app: api}
+  ports: [{port: 80}]
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: api
+  namespace: data
+spec:
+  minAvailable: 2
+  selector: {matchLabels: {app: api}}
+`;
+  const a = analyze({ files: [{ path: 'data.yaml', text }], config: DEFAULT_CONFIG });
+  test('a selector-less Service shows its hand-managed endpoints', () => {
+    const h = hoverAt(a, 'data.yaml', text.indexOf('legacy-db') + 1, options);
+    assert.match(h!.markdown, /endpoints by hand — `10\.20\.0\.5` on 5432 \\\(pg\\\) \(\[EndpointSlice legacy\\-db\\-1\]/);
+  });
+  test('a Service counts the pods it selects', () => {
+    const h = hoverAt(a, 'data.yaml', text.indexOf('name: api\n  namespace: data\nspec:\n  selector') + 7, options);
+    assert.match(h!.markdown, /Selects \[Deployment api\]\([^)]+\) \(3 pods\), \[Pod debug\]\([^)]+\) \(1 pod\) — 4 pods in total/);
+  });
+  test('a pod template lists the disruption budgets that cover it', () => {
+    const h = hoverAt(a, 'data.yaml', text.indexOf('name: api\n  namespace: data\nspec:\n  replicas') + 7, options);
+    assert.match(h!.markdown, /PodDisruptionBudgets: \[PodDisruptionBudget api\]/);
+  });
+});

@@ -2,6 +2,8 @@
 // questions rules and queries ask (what a Service selects, where a port lands, what routes to a
 // Service). Built once per analysis; all lookups are index hits, not scans of the workspace.
 import { readAutoscaler, type Autoscaler } from './model/autoscaler';
+import { readDisruptionBudget, type DisruptionBudget } from './model/disruptionBudget';
+import { readEndpoints, type ManualEndpoints } from './model/endpoints';
 import { allBackends, readIngress, type Ingress, type IngressBackend, type IngressPath } from './model/ingress';
 import { readNetworkPolicy, type NetworkPolicy } from './model/networkPolicy';
 import { apiGroup, type Resource } from './model/resource';
@@ -40,6 +42,8 @@ type TypedView =
   | { kind: 'ingress'; view: Ingress }
   | { kind: 'policy'; view: NetworkPolicy }
   | { kind: 'hpa'; view: Autoscaler }
+  | { kind: 'pdb'; view: DisruptionBudget }
+  | { kind: 'endpoints'; view: ManualEndpoints }
   | { kind: 'none' };
 
 /** Typed views depend only on the resource, so they are read once per resource object. */
@@ -53,11 +57,15 @@ function typedView(r: Resource): TypedView {
   const ingress = workload || service ? undefined : readIngress(r);
   const policy = workload || service || ingress ? undefined : readNetworkPolicy(r);
   const hpa = workload || service || ingress || policy ? undefined : readAutoscaler(r);
+  const pdb = workload || service || ingress || policy || hpa ? undefined : readDisruptionBudget(r);
+  const endpoints = workload || service || ingress || policy || hpa || pdb ? undefined : readEndpoints(r);
   v = workload ? { kind: 'workload', view: workload }
     : service ? { kind: 'service', view: service }
     : ingress ? { kind: 'ingress', view: ingress }
     : policy ? { kind: 'policy', view: policy }
     : hpa ? { kind: 'hpa', view: hpa }
+    : pdb ? { kind: 'pdb', view: pdb }
+    : endpoints ? { kind: 'endpoints', view: endpoints }
     : { kind: 'none' };
   viewCache.set(r, v);
   return v;
@@ -78,6 +86,8 @@ export class TrafficGraph {
   private readonly servicesByName = new Map<string, Service[]>();
   private readonly resourcesById = new Map<string, Resource[]>();
   private readonly autoscalersByTarget = new Map<string, Autoscaler[]>();
+  private readonly budgetsByNamespace = new Map<string, DisruptionBudget[]>();
+  private readonly endpointsByService = new Map<string, ManualEndpoints[]>();
   private readonly selectedCache = new Map<Service, Workload[]>();
   private selectingIndex: Map<Workload, Service[]> | undefined;
   private routesIndex: Map<Service, BackendTarget[]> | undefined;
@@ -122,6 +132,12 @@ export class TrafficGraph {
           break;
         case 'hpa':
           push(this.autoscalersByTarget, `${r.namespace}/${v.view.targetKind}/${v.view.targetName}`, v.view);
+          break;
+        case 'pdb':
+          push(this.budgetsByNamespace, r.namespace ?? 'default', v.view);
+          break;
+        case 'endpoints':
+          push(this.endpointsByService, `${r.namespace}/${v.view.serviceName}`, v.view);
           break;
       }
     }
@@ -173,6 +189,21 @@ export class TrafficGraph {
       }
     }
     return this.appliedTogetherIndex.get(appliedTogetherKey(resource)) ?? [];
+  }
+
+  /** PodDisruptionBudgets whose selector matches this workload's pods. */
+  disruptionBudgetsFor(workload: Workload): readonly DisruptionBudget[] {
+    return (this.budgetsByNamespace.get(workload.template.namespace) ?? []).filter((b) => selectorMayMatch(b.selector, workload.template.labels));
+  }
+
+  /** NetworkPolicies whose podSelector matches this workload's pods. */
+  policiesSelecting(workload: Workload): readonly NetworkPolicy[] {
+    return this.networkPolicies.filter((p) => p.resource.namespace === workload.template.namespace && selectorMayMatch(p.podSelector, workload.template.labels));
+  }
+
+  /** Hand-managed Endpoints and EndpointSlices of a selector-less Service. */
+  manualEndpointsOf(service: Service): readonly ManualEndpoints[] {
+    return this.endpointsByService.get(`${service.resource.namespace}/${service.resource.name}`) ?? [];
   }
 
   /** HorizontalPodAutoscalers that scale this workload. */

@@ -73,7 +73,12 @@ function serviceHover(g: TrafficGraph, service: Service, ref: Ref): string {
     return lines.join('\n');
   }
   if (!service.selector) {
-    lines.push('No selector: endpoints are managed by hand (Endpoints / EndpointSlices).');
+    const manual = g.manualEndpointsOf(service);
+    const addresses = [...new Set(manual.flatMap((e) => e.addresses))];
+    if (addresses.length) {
+      const ports = [...new Set(manual.flatMap((e) => e.ports.map((p) => (p.name ? `${p.port} (${p.name})` : `${p.port}`))))];
+      lines.push(`No selector: endpoints by hand — ${addresses.map((a) => code(a)).join(', ')}${ports.length ? ` on ${text(ports.join(', '))}` : ''} (${manual.map((e) => ref(e.resource)).join(', ')})`);
+    } else lines.push('No selector: endpoints are managed by hand (no Endpoints or EndpointSlice for it in the workspace).');
   } else {
     const workloads = g.workloadsSelectedBy(service);
     if (workloads.length === 0) lines.push(`⚠ Selector ${code(formatSelector(service.selector))} matches no pod template: **no endpoints**.`);
@@ -82,7 +87,9 @@ function serviceHover(g: TrafficGraph, service: Service, ref: Ref): string {
       for (const port of service.ports) {
         for (const w of workloads) lines.push(`| ${portCell(port)} | ${text(port.targetPort)} | ${landing(g, port, w, ref)} |`);
       }
-      lines.push('', `Selects ${workloads.map((w) => `${ref(w.resource)} (${text(describeReplicas(w, g))})`).join(', ')}`);
+      const fixed = workloads.every((w) => !w.perNode && g.autoscalersOf(w).length === 0);
+      const total = fixed ? ` — ${workloads.reduce((n, w) => n + (w.replicas ?? 1), 0)} pods in total` : '';
+      lines.push('', `Selects ${workloads.map((w) => `${ref(w.resource)} (${text(describeReplicas(w, g))})`).join(', ')}${total}`);
     }
   }
   const routes = g.routesTo(service);
@@ -137,8 +144,10 @@ function workloadHover(g: TrafficGraph, w: Workload, ref: Ref): string {
   const lines = [headline(w.resource), '', `${text(describeReplicas(w, g))}`];
   const services = g.servicesSelecting(w);
   lines.push('', services.length ? `Selected by ${services.map((s) => ref(s.resource)).join(', ')}` : 'No Service selects these pods.');
-  const policies = g.networkPolicies.filter((p) => p.resource.namespace === w.template.namespace && g.workloadsSelecting(p.podSelector, w.template.namespace).includes(w));
+  const policies = g.policiesSelecting(w);
   if (policies.length) lines.push('', `NetworkPolicies: ${policies.map((p) => ref(p.resource)).join(', ')}`);
+  const budgets = g.disruptionBudgetsFor(w);
+  if (budgets.length) lines.push('', `PodDisruptionBudgets: ${budgets.map((b) => ref(b.resource)).join(', ')}`);
   const ports = w.template.containers.flatMap((c) => c.ports.map((p) => ({ c, p })));
   if (ports.length) {
     lines.push('', '| container port | reached through |', '|---|---|');

@@ -57,11 +57,8 @@ export function references(analysis: Analysis, file: string, offset: number, inc
   const workload = g.workload(located.resource);
   if (workload) {
     for (const s of g.servicesSelecting(workload)) out.push({ file: s.resource.file, span: s.selector?.span ?? resourceAnchor(s.resource) });
-    for (const p of g.networkPolicies) {
-      if (p.resource.namespace === workload.template.namespace && g.workloadsSelecting(p.podSelector, workload.template.namespace).includes(workload)) {
-        out.push({ file: p.resource.file, span: p.podSelector.span });
-      }
-    }
+    for (const p of g.policiesSelecting(workload)) out.push({ file: p.resource.file, span: p.podSelector.span });
+    for (const b of g.disruptionBudgetsFor(workload)) out.push({ file: b.resource.file, span: b.selector.span });
   }
   return unique(out);
 }
