@@ -40,9 +40,10 @@ export interface ManifestEntry {
 
 /**
  * Walks the roots (absolute directories) and lists the manifest files, without reading them, so
- * that the language server can read them in batches and report progress. Missing roots are skipped.
+ * that the language server can read them in batches and report progress. A directory that cannot
+ * be read is reported through `onUnreadable` and skipped.
  */
-export function listManifests(roots: readonly string[], config: AnalysisConfig): ManifestEntry[] {
+export function listManifests(roots: readonly string[], config: AnalysisConfig, onUnreadable?: (dir: string, error: string) => void): ManifestEntry[] {
   const out: ManifestEntry[] = [];
   const isExcluded = excluder(config.exclude);
   for (const root of roots) {
@@ -52,12 +53,14 @@ export function listManifests(roots: readonly string[], config: AnalysisConfig):
       let entries: fs.Dirent[];
       try {
         entries = fs.readdirSync(dir, { withFileTypes: true });
-      } catch {
+      } catch (err) {
+        onUnreadable?.(dir, (err as Error).message);
         continue;
       }
       for (const e of entries) {
         const abs = path.join(dir, e.name);
         const relToRoot = toPosix(path.relative(root, abs));
+        // Dirent types come from lstat: symbolic links are neither, so they are never followed.
         if (e.isDirectory()) {
           if (!SKIPPED_DIRS.has(e.name) && !isExcluded(relToRoot, true)) stack.push(abs);
         } else if (e.isFile() && isManifestName(e.name) && !isExcluded(relToRoot, false)) {
@@ -79,33 +82,12 @@ export function readWorkspace(roots: readonly string[], options: ReadOptions): R
   const seen = new Set<string>();
   for (const root of roots) {
     const absRoot = path.resolve(options.base, root);
-    const stat = fs.statSync(absRoot); // throws ENOENT for the caller
-    const isExcluded = excluder(options.config.exclude);
-    if (stat.isFile()) {
-      readOne(absRoot, options, result, seen);
+    if (fs.statSync(absRoot).isFile()) {
+      readOne(absRoot, options, result, seen); // throws ENOENT for the caller
       continue;
     }
-    const stack = [absRoot];
-    while (stack.length) {
-      const dir = stack.pop()!;
-      let entries: fs.Dirent[];
-      try {
-        entries = fs.readdirSync(dir, { withFileTypes: true });
-      } catch (err) {
-        result.unreadable.push({ path: rel(options.base, dir), error: (err as Error).message });
-        continue;
-      }
-      entries.sort((a, b) => (a.name < b.name ? 1 : -1)); // popped in name order
-      for (const e of entries) {
-        const abs = path.join(dir, e.name);
-        const relToRoot = toPosix(path.relative(absRoot, abs));
-        if (e.isDirectory()) {
-          if (!SKIPPED_DIRS.has(e.name) && !isExcluded(relToRoot, true)) stack.push(abs);
-        } else if (e.isFile() && isManifestName(e.name) && !isExcluded(relToRoot, false)) {
-          readOne(abs, options, result, seen);
-        }
-      }
-    }
+    const onUnreadable = (dir: string, error: string) => result.unreadable.push({ path: rel(options.base, dir), error });
+    for (const entry of listManifests([absRoot], options.config, onUnreadable)) readOne(entry.absolutePath, options, result, seen);
   }
   result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return result;

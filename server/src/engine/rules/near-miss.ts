@@ -4,7 +4,8 @@ import type { TrafficGraph } from '../graph';
 import type { Workload } from '../model/workload';
 import { selectorMayMatch, termMayMatch, type Selector } from '../selectors';
 import type { Span } from '../text';
-import type { RelatedRef } from './rule';
+import type { Resource } from '../model/resource';
+import type { RelatedRef, RuleContext } from './rule';
 
 export type NearMiss =
   | { kind: 'value'; workload: Workload; key: string; actual: string; termSpan: Span }
@@ -68,4 +69,16 @@ export function describeNearMiss(miss: NearMiss | undefined): { hint: string; re
     };
   }
   return { hint: '', related: [] };
+}
+
+/**
+ * Reports a selector that selects nothing, at the failing entry of a near miss or at the selector,
+ * with the near miss appended to `message`. Without a near miss, nothing is reported where pods may
+ * come from outside the workspace (graph.canJudgeSelectionIn).
+ */
+export function reportSelectsNothing(ctx: RuleContext, resource: Resource, selector: Selector, namespace: string, message: string): void {
+  const miss = nearestMiss(ctx.graph, selector, namespace);
+  if (!miss && !ctx.graph.canJudgeSelectionIn(namespace, resource.file)) return;
+  const { hint, related } = describeNearMiss(miss);
+  ctx.report({ span: miss?.kind === 'value' ? miss.termSpan : selector.span, message: `${message}${hint}`, related });
 }

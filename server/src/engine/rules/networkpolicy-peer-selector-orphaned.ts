@@ -3,7 +3,7 @@
 // the policy's own namespace. When it selects no pod template there, the rule allows nothing, which
 // usually means the label is wrong.
 import { formatSelector } from '../selectors';
-import { describeNearMiss, nearestMiss } from './near-miss';
+import { reportSelectsNothing } from './near-miss';
 import { defineRule } from './rule';
 
 export default defineRule({
@@ -20,15 +20,8 @@ export default defineRule({
       const selector = peer.podSelector;
       if (!selector || peer.namespaceSelector || peer.hasIpBlock || selector.terms.length === 0 || selector.invalid) continue;
       if (ctx.graph.workloadsSelecting(selector, ns).length > 0) continue;
-      const miss = nearestMiss(ctx.graph, selector, ns);
-      if (!miss && !ctx.graph.canJudgeSelectionIn(ns, resource.file)) continue;
-      const { hint, related } = describeNearMiss(miss);
       const direction = peer.direction === 'ingress' ? 'from' : 'to';
-      ctx.report({
-        span: miss?.kind === 'value' ? miss.termSpan : selector.span,
-        message: `Peer podSelector ${formatSelector(selector)} (${direction}) selects no pod template in namespace '${ns}'; this rule allows no traffic.${hint}`,
-        related,
-      });
+      reportSelectsNothing(ctx, resource, selector, ns, `Peer podSelector ${formatSelector(selector)} (${direction}) selects no pod template in namespace '${ns}'; this rule allows no traffic.`);
     }
   },
 });

@@ -3,7 +3,7 @@
 // nothing: the pods it was written for stay as open (or as isolated) as before. `{}` selects every
 // pod of the namespace and is never reported.
 import { formatSelector } from '../selectors';
-import { describeNearMiss, nearestMiss } from './near-miss';
+import { reportSelectsNothing } from './near-miss';
 import { defineRule } from './rule';
 
 export default defineRule({
@@ -17,13 +17,6 @@ export default defineRule({
     if (!policy || policy.podSelector.terms.length === 0 || policy.podSelector.invalid) return;
     const ns = resource.namespace ?? 'default';
     if (ctx.graph.workloadsSelecting(policy.podSelector, ns).length > 0) return;
-    const miss = nearestMiss(ctx.graph, policy.podSelector, ns);
-    if (!miss && !ctx.graph.canJudgeSelectionIn(ns, resource.file)) return;
-    const { hint, related } = describeNearMiss(miss);
-    ctx.report({
-      span: miss?.kind === 'value' ? miss.termSpan : policy.podSelector.span,
-      message: `podSelector ${formatSelector(policy.podSelector)} selects no pod template in namespace '${ns}'; the policy applies to nothing.${hint}`,
-      related,
-    });
+    reportSelectsNothing(ctx, resource, policy.podSelector, ns, `podSelector ${formatSelector(policy.podSelector)} selects no pod template in namespace '${ns}'; the policy applies to nothing.`);
   },
 });

@@ -2,7 +2,7 @@
 // A Service whose selector matches no pod template in its namespace gets no endpoints: every
 // connection to it fails. The message names the nearest miss, which is usually the typo.
 import { formatSelector } from '../selectors';
-import { describeNearMiss, nearestMiss } from './near-miss';
+import { reportSelectsNothing } from './near-miss';
 import { defineRule } from './rule';
 
 export default defineRule({
@@ -16,15 +16,6 @@ export default defineRule({
     if (!service?.selector || service.selector.invalid) return;
     if (ctx.graph.workloadsSelectedBy(service).length > 0) return;
     const ns = resource.namespace ?? 'default';
-    const miss = nearestMiss(ctx.graph, service.selector, ns);
-    // Pods may come from where the workspace cannot see (an operator, an unrendered template):
-    // without a near miss pointing at a mistake, say nothing then.
-    if (!miss && !ctx.graph.canJudgeSelectionIn(ns, resource.file)) return;
-    const { hint, related } = describeNearMiss(miss);
-    ctx.report({
-      span: miss?.kind === 'value' ? miss.termSpan : service.selector.span,
-      message: `Selector ${formatSelector(service.selector)} matches no pod template in namespace '${ns}'; the Service has no endpoints.${hint}`,
-      related,
-    });
+    reportSelectsNothing(ctx, resource, service.selector, ns, `Selector ${formatSelector(service.selector)} matches no pod template in namespace '${ns}'; the Service has no endpoints.`);
   },
 });
