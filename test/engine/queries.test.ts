@@ -227,3 +227,17 @@ spec:
     assert.match(h!.markdown, /PodDisruptionBudgets: \[PodDisruptionBudget api\]/);
   });
 });
+
+describe('selector completion', () => {
+  test('label keys, then the values the namespace’s pod templates carry', () => {
+    const base = textOf('shop/data.yaml');
+    const keyText = base.replace('  selector:\n    app: reddis\n', '  selector:\n    \n');
+    const keyOffset = keyText.indexOf('  selector:\n    \n') + '  selector:\n    '.length;
+    const keys = completionAt(analysis, 'shop/data.yaml', keyOffset, keyText).map((c) => c.label);
+    assert.deepEqual(keys.sort(), ['app', 'tier']);
+    const valueText = base.replace('app: reddis', 'app: ');
+    const valueOffset = valueText.indexOf('app: \n  ports') + 5;
+    const values = completionAt(analysis, 'shop/data.yaml', valueOffset, valueText).map((c) => c.label);
+    assert.deepEqual(values.sort(), ['frontend', 'postgres', 'redis', 'search', 'tomcat']);
+  });
+});
