@@ -17,3 +17,4 @@ await build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist
 chmodSync('dist/cli.js', 0o755);
 await build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' });
 await build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] });
+await build({ ...common, platform: 'browser', format: 'iife', target: 'chrome120', entryPoints: ['client/webview/main.ts'], outfile: 'dist/webview.js', sourcemap: false, minify: true });

@@ -1,11 +1,13 @@
 // `kube-traffic-lens graph`: the traffic paths of the manifests under the given paths.
 import { analyze } from '../engine';
 import { buildTrafficMap } from '../engine/paths';
-import { formatGraphDot, formatGraphJson, formatGraphMermaid, formatGraphText } from './format/graph';
-import { loadInput, parseCommon, progressReporter } from './options';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { formatGraphDot, formatGraphHtml, formatGraphJson, formatGraphMermaid, formatGraphText } from './format/graph';
+import { loadInput, parseCommon, progressReporter, UsageError } from './options';
 
 export function runGraph(args: string[]): number {
-  const options = parseCommon(args, ['text', 'json', 'mermaid', 'dot'], 'text');
+  const options = parseCommon(args, ['text', 'json', 'mermaid', 'dot', 'html'], 'text');
   const progress = progressReporter();
   const { config, read } = loadInput(options, progress.onProgress);
   progress.done();
@@ -20,8 +22,21 @@ export function runGraph(args: string[]): number {
     case 'dot':
       process.stdout.write(formatGraphDot(map));
       break;
+    case 'html':
+      process.stdout.write(formatGraphHtml(map, readWebviewScript()));
+      break;
     default:
       process.stdout.write(formatGraphText(map, { color: !!process.stdout.isTTY && !process.env.NO_COLOR }));
   }
   return 0;
+}
+
+/** The traffic-map page script, bundled beside this CLI (dist/webview.js). */
+function readWebviewScript(): string {
+  const file = path.join(__dirname, 'webview.js');
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new UsageError(`the HTML map needs ${file}; run npm run build`, false);
+  }
 }

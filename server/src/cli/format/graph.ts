@@ -97,3 +97,26 @@ function byNamespace(nodes: readonly MapNode[]): Map<string, MapNode[]> {
   }
   return new Map([...groups.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
+
+/**
+ * A standalone HTML map: the webview's own renderer with the map embedded as JSON. Nothing is
+ * loaded from the network; `<` in the data is escaped so that no manifest text can close the script.
+ */
+export function formatGraphHtml(map: TrafficMap, script: string): string {
+  const data = JSON.stringify(map).replace(/</g, '\\u003c');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Kube Traffic Lens: traffic map</title>
+</head>
+<body>
+<div id="app"></div>
+<script type="application/json" id="ktl-data">${data}</script>
+<script>${script.replace(/<\/script/gi, '<\\/script')}</script>
+</body>
+</html>
+`;
+}
