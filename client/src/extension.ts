@@ -3,6 +3,7 @@
 // commands. All analysis happens in the server; this file only wires VS Code to it.
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { TrafficMapPanel } from './trafficMapPanel';
 
 const OUTPUT_CHANNEL_NAME = 'Kube Traffic Lens';
 let client: LanguageClient | undefined;
@@ -48,13 +49,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await client?.restart();
     }),
     vscode.commands.registerCommand('kubeTrafficLens.showTrafficMap', () => {
-      void vscode.window.showInformationMessage('The traffic map is not available in this build yet.');
+      if (client) TrafficMapPanel.show(context, client);
     }),
-    vscode.commands.registerCommand('kubeTrafficLens.showTraffic', () => {
-      void vscode.window.showInformationMessage('The traffic map is not available in this build yet.');
+    vscode.commands.registerCommand('kubeTrafficLens.showTraffic', async (resourceId?: unknown) => {
+      if (!client) return;
+      const id = typeof resourceId === 'string' ? resourceId : await resourceAtCursor();
+      if (!id) {
+        void vscode.window.showInformationMessage('Kube Traffic Lens: put the cursor in a Kubernetes resource to show its traffic.');
+        return;
+      }
+      TrafficMapPanel.show(context, client, id);
     }),
-    vscode.commands.registerCommand('kubeTrafficLens.exportTrafficMapSvg', () => {
-      void vscode.window.showInformationMessage('The traffic map is not available in this build yet.');
+    vscode.commands.registerCommand('kubeTrafficLens.exportTrafficMapSvg', async () => {
+      if (!client) return;
+      const panel = TrafficMapPanel.instance ?? TrafficMapPanel.show(context, client);
+      const svg = await panel.exportSvg();
+      const target = await vscode.window.showSaveDialog({ filters: { SVG: ['svg'] }, defaultUri: vscode.workspace.workspaceFolders?.[0] ? vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'traffic-map.svg') : undefined });
+      if (target) await vscode.workspace.fs.writeFile(target, Buffer.from(svg, 'utf8'));
     }),
   );
 
@@ -63,6 +74,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     status.text = p.indexing ? `$(sync~spin) Kube Traffic Lens: ${p.files} files` : `$(type-hierarchy) ${p.resources} resources`;
     status.tooltip = p.indexing ? 'Kube Traffic Lens: indexing manifests' : `Kube Traffic Lens: ${p.resources} resources in ${p.files} files`;
   });
+}
+
+/** `Kind/namespace/name` of the resource under the cursor, from the server's document symbols. */
+async function resourceAtCursor(): Promise<string | undefined> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) return undefined;
+  const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', editor.document.uri);
+  const symbol = symbols?.find((s) => s.range.contains(editor.selection.active) && s.name.includes('/'));
+  if (!symbol) return undefined;
+  const [kind, name] = symbol.name.split('/');
+  const namespace = symbol.detail?.startsWith('namespace ') ? symbol.detail.slice('namespace '.length) : undefined;
+  return namespace ? `${kind}/${namespace}/${name}` : `${kind}/${name}`;
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,0 +1,132 @@
+// Hosts the traffic map webview: one panel, a strict Content-Security-Policy with a nonce, local
+// resources limited to the extension's dist folder, and only known, validated messages accepted
+// (a node can be revealed only if the server reported it, at the location the server gave).
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { isFromWebview, type ToWebview, type TrafficMap } from '../webview/model';
+
+export class TrafficMapPanel {
+  private static current: TrafficMapPanel | undefined;
+  private map: TrafficMap | undefined;
+  private ready = false;
+  private pendingFocus: string | undefined;
+  private svgRequest: ((svg: string) => void) | undefined;
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  static show(context: vscode.ExtensionContext, client: LanguageClient, focus?: string): TrafficMapPanel {
+    if (TrafficMapPanel.current) {
+      TrafficMapPanel.current.panel.reveal(undefined, true);
+      TrafficMapPanel.current.focus(focus);
+      return TrafficMapPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel('kubeTrafficLens.trafficMap', 'Traffic Map', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+      enableScripts: true,
+      retainContextWhenHidden: true,
+      localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist')],
+    });
+    TrafficMapPanel.current = new TrafficMapPanel(panel, context, client);
+    TrafficMapPanel.current.pendingFocus = focus;
+    return TrafficMapPanel.current;
+  }
+
+  static get instance(): TrafficMapPanel | undefined {
+    return TrafficMapPanel.current;
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    context: vscode.ExtensionContext,
+    private readonly client: LanguageClient,
+  ) {
+    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
+    panel.webview.html = this.html(panel.webview, context.extensionUri);
+    panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
+    panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m), undefined, this.disposables);
+    // The map follows the workspace: every change of diagnostics means the analysis changed.
+    vscode.languages.onDidChangeDiagnostics(() => this.scheduleRefresh(), undefined, this.disposables);
+  }
+
+  private html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+    const nonce = randomBytes(16).toString('base64');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
+    const csp = [`default-src 'none'`, `img-src ${webview.cspSource} data:`, `style-src ${webview.cspSource} 'unsafe-inline'`, `script-src 'nonce-${nonce}'`].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Traffic Map</title>
+</head>
+<body>
+<div id="app"></div>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+  }
+
+  focus(resource: string | undefined) {
+    if (this.ready) void this.post({ type: 'focus', resource });
+    else this.pendingFocus = resource;
+  }
+
+  private post(message: ToWebview) {
+    return this.panel.webview.postMessage(message);
+  }
+
+  private scheduleRefresh() {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => void this.refresh(), 300);
+  }
+
+  async refresh() {
+    const map = await this.client.sendRequest<TrafficMap | null>('kubeTrafficLens/trafficMap', {}).catch(() => null);
+    if (!map) return;
+    this.map = map;
+    if (this.ready) void this.post({ type: 'map', map });
+  }
+
+  /** The map as SVG, drawn by the webview's renderer. */
+  exportSvg(): Promise<string> {
+    return new Promise((resolve) => {
+      this.svgRequest = resolve;
+      void this.post({ type: 'exportSvg' });
+    });
+  }
+
+  private async receive(message: unknown) {
+    if (!isFromWebview(message)) return; // only known commands
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        await this.refresh();
+        if (this.pendingFocus !== undefined) void this.post({ type: 'focus', resource: this.pendingFocus });
+        this.pendingFocus = undefined;
+        break;
+      case 'reveal': {
+        // Only a node the server reported, at the location it reported.
+        const node = this.map?.nodes.find((n) => n.id === message.nodeId);
+        if (!node?.file) return;
+        const uri = vscode.Uri.file(node.file);
+        const line = Math.max(0, (node.line ?? 1) - 1);
+        const editor = await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
+        const range = new vscode.Range(line, 0, line, 0);
+        editor.selection = new vscode.Selection(range.start, range.start);
+        editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+        break;
+      }
+      case 'svg':
+        this.svgRequest?.(message.svg);
+        this.svgRequest = undefined;
+        break;
+    }
+  }
+
+  private dispose() {
+    TrafficMapPanel.current = undefined;
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.disposables.forEach((d) => d.dispose());
+  }
+}
