@@ -28,14 +28,16 @@ let renderToken = 0;
 const root = document.getElementById('app')!;
 root.innerHTML = `
 <style>${MAP_STYLE}
+html, body { height: 100%; }
 body { margin: 0; background: var(--vscode-editor-background, #fff); color: var(--vscode-foreground, #222); }
-#toolbar { display: flex; gap: 8px; align-items: center; padding: 8px 12px; border-bottom: 1px solid var(--vscode-panel-border, #ddd); position: sticky; top: 0; background: inherit; z-index: 1; flex-wrap: wrap; }
+#app { display: flex; flex-direction: column; height: 100%; }
+#toolbar { display: flex; gap: 8px; align-items: center; padding: 8px 12px; border-bottom: 1px solid var(--vscode-panel-border, #ddd); flex-wrap: wrap; flex: none; }
 #toolbar input, #toolbar select, #toolbar button { font: inherit; color: var(--vscode-input-foreground, inherit); background: var(--vscode-input-background, #fff); border: 1px solid var(--vscode-input-border, #ccc); padding: 3px 6px; border-radius: 2px; }
 #toolbar button { background: var(--vscode-button-secondaryBackground, #eee); color: var(--vscode-button-secondaryForeground, inherit); cursor: pointer; }
 #toolbar button:focus-visible, #toolbar input:focus-visible, #toolbar select:focus-visible { outline: 1px solid var(--vscode-focusBorder, #0078d4); }
 #summary { margin-left: auto; opacity: 0.8; }
 #summary .broken { color: var(--vscode-errorForeground, #dc2626); }
-#canvas { position: absolute; top: 46px; left: 0; right: 0; bottom: 0; overflow: hidden; cursor: grab; }
+#canvas { position: relative; flex: 1; overflow: hidden; cursor: grab; }
 #canvas.panning { cursor: grabbing; }
 #canvas > svg { transform-origin: 0 0; }
 #empty { padding: 24px; opacity: 0.8; }
@@ -127,7 +129,8 @@ function fit() {
   if (!layout) return;
   const w = canvas.clientWidth || 800;
   const h = canvas.clientHeight || 600;
-  const scale = Math.min(1.25, Math.max(0.1, Math.min(w / (layout.width + 40), h / (layout.height + 40))));
+  // Fit the map, but never below a readable size: a large map is panned rather than shrunk to dots.
+  const scale = Math.min(1.25, Math.max(0.6, Math.min(w / (layout.width + 40), h / (layout.height + 40))));
   state.view = { x: 8, y: 8, scale };
   saveState();
 }
