@@ -25,7 +25,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ],
     synchronize: { configurationSection: 'kubeTrafficLens' },
     outputChannel: output,
-    initializationOptions: { storagePath: context.storageUri?.fsPath },
+    // Red Hat's YAML extension already reports YAML syntax errors: do not report them twice.
+    initializationOptions: { storagePath: context.storageUri?.fsPath, syntaxDiagnostics: vscode.extensions.getExtension('redhat.vscode-yaml') === undefined },
   };
   client = new LanguageClient('kubeTrafficLens', OUTPUT_CHANNEL_NAME, serverOptions, clientOptions);
 

@@ -45,7 +45,7 @@ export class LspClient {
     this.connection.listen();
   }
 
-  async initialize(rootPath: string, settings: Record<string, unknown> = {}): Promise<void> {
+  async initialize(rootPath: string, settings: Record<string, unknown> = {}, initializationOptions?: unknown): Promise<void> {
     this.settings = settings;
     let done!: () => void;
     this.indexed = new Promise((resolve) => (done = resolve));
@@ -57,6 +57,7 @@ export class LspClient {
       processId: process.pid,
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: 'test' }],
+      initializationOptions,
       capabilities: {
         window: { workDoneProgress: true },
         workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } },

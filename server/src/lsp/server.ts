@@ -34,6 +34,7 @@ export function startServer(): void {
   let timer: NodeJS.Timeout | undefined;
   let canRegisterWatchers = false;
   let canReadConfiguration = false;
+  let syntaxDiagnostics = true;
 
   const log = (message: string) => connection.console.log(message);
 
@@ -81,6 +82,7 @@ export function startServer(): void {
     const linesOf = (file: string) => a.workspace.files.get(file)?.lines;
     for (const d of a.diagnostics) {
       if (d.rule === 'helm-template-skipped' || !looksLikeManifest(d.file)) continue;
+      if (!syntaxDiagnostics && (d.rule === 'yaml-syntax' || d.rule === 'yaml-duplicate-key')) continue;
       const converted = proto.diagnostic(d, linesOf);
       if (!converted) continue;
       const list = byFile.get(d.file) ?? [];
@@ -179,6 +181,8 @@ export function startServer(): void {
     roots = folders.map(proto.uriToPath).filter((p): p is string => p !== undefined);
     canRegisterWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     canReadConfiguration = params.capabilities.workspace?.configuration === true;
+    const options = params.initializationOptions as { syntaxDiagnostics?: unknown } | undefined;
+    syntaxDiagnostics = options?.syntaxDiagnostics !== false;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: lsp.TextDocumentSyncKind.Incremental, save: { includeText: false } },
