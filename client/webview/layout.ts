@@ -51,6 +51,14 @@ export function nodeWidth(n: MapNode): number {
   return Math.max(110, Math.min(320, Math.max(n.label.length, KIND_TITLE[n.kind].length) * CHAR_WIDTH + 24));
 }
 
+const GROUP_PADDING = { top: 34, left: 16, bottom: 16, right: 16 };
+const GROUP_GAP = 30;
+
+/**
+ * Each namespace is laid out by ELK on its own (layered, left to right), then the groups are packed
+ * in rows towards a wide aspect ratio, so that many namespaces fill the screen instead of a column.
+ * Edges between namespaces (rare) are drawn straight between their nodes.
+ */
 export async function layoutMap(map: TrafficMap): Promise<Layout> {
   const elk = new ELK();
   const byNamespace = new Map<string, MapNode[]>();
@@ -58,59 +66,80 @@ export async function layoutMap(map: TrafficMap): Promise<Layout> {
     const ns = n.namespace ?? '(cluster)';
     byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), n]);
   }
-  const ids = new Set(map.nodes.map((n) => n.id));
-  const graph: ElkNode = {
-    id: 'root',
-    layoutOptions: {
-      'elk.algorithm': 'layered',
-      'elk.direction': 'RIGHT',
-      'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '50',
-      'elk.layered.spacing.edgeNodeBetweenLayers': '20',
-      'elk.spacing.nodeNode': '18',
-      'elk.spacing.edgeLabel': '4',
-      'elk.spacing.componentComponent': '30',
-      'elk.edgeRouting': 'ORTHOGONAL',
-      'elk.edgeLabels.placement': 'CENTER',
-      'elk.layered.edgeLabels.sideSelection': 'ALWAYS_UP',
-    },
-    children: [...byNamespace].map(([ns, nodes]) => ({
-      id: `ns:${ns}`,
-      layoutOptions: { 'elk.padding': '[top=34,left=16,bottom=16,right=16]' },
+  const namespaceOf = new Map(map.nodes.map((n) => [n.id, n.namespace ?? '(cluster)']));
+  const laidGroups: { namespace: string; graph: ElkNode; edges: MapEdge[] }[] = [];
+  for (const [namespace, nodes] of [...byNamespace].sort(([a], [b]) => a.localeCompare(b))) {
+    const edges = map.edges.filter((e) => namespaceOf.get(e.from) === namespace && namespaceOf.get(e.to) === namespace);
+    const graph: ElkNode = {
+      id: `ns:${namespace}`,
+      layoutOptions: {
+        'elk.algorithm': 'layered',
+        'elk.direction': 'RIGHT',
+        'elk.layered.spacing.nodeNodeBetweenLayers': '50',
+        'elk.layered.spacing.edgeNodeBetweenLayers': '20',
+        'elk.spacing.nodeNode': '18',
+        'elk.spacing.edgeLabel': '4',
+        'elk.spacing.componentComponent': '24',
+        'elk.edgeRouting': 'ORTHOGONAL',
+        'elk.edgeLabels.placement': 'CENTER',
+        'elk.layered.edgeLabels.sideSelection': 'ALWAYS_UP',
+        'elk.padding': `[top=${GROUP_PADDING.top},left=${GROUP_PADDING.left},bottom=${GROUP_PADDING.bottom},right=${GROUP_PADDING.right}]`,
+      },
       children: nodes.map((n) => ({ id: n.id, width: nodeWidth(n), height: NODE_HEIGHT })),
-    })),
-    edges: map.edges
-      .filter((e) => ids.has(e.from) && ids.has(e.to))
-      .map<ElkExtendedEdge>((e, i) => {
+      edges: edges.map<ElkExtendedEdge>((e, i) => {
         const text = edgeLabel(e);
         return { id: `e${i}`, sources: [e.from], targets: [e.to], labels: text ? [{ id: `l${i}`, text, width: text.length * LABEL_CHAR_WIDTH + 6, height: 14 }] : [] };
       }),
-  };
-  const laid = await elk.layout(graph);
-  const nodeById = new Map(map.nodes.map((n) => [n.id, n]));
+    };
+    laidGroups.push({ namespace, graph: await elk.layout(graph), edges });
+  }
+
+  // Shelf packing: rows no wider than what a 2:1 canvas of the total area would be.
+  const area = laidGroups.reduce((a, g) => a + (g.graph.width ?? 0) * (g.graph.height ?? 0), 0);
+  const rowWidth = Math.max(...laidGroups.map((g) => g.graph.width ?? 0), Math.sqrt(area * 2));
+  let x = 0;
+  let y = 0;
+  let rowHeight = 0;
   const groups: PlacedGroup[] = [];
   const nodes: PlacedNode[] = [];
-  const absolute = new Map<string, { x: number; y: number }>();
-  for (const g of laid.children ?? []) {
-    groups.push({ namespace: g.id.slice(3), x: g.x ?? 0, y: g.y ?? 0, width: g.width ?? 0, height: g.height ?? 0 });
-    absolute.set(g.id, { x: g.x ?? 0, y: g.y ?? 0 });
-    for (const c of g.children ?? []) {
-      const n = nodeById.get(c.id)!;
-      nodes.push({ ...n, x: (g.x ?? 0) + (c.x ?? 0), y: (g.y ?? 0) + (c.y ?? 0), width: c.width ?? 0, height: c.height ?? 0 });
+  const edges: PlacedEdge[] = [];
+  const nodeById = new Map(map.nodes.map((n) => [n.id, n]));
+  for (const { namespace, graph, edges: groupEdges } of laidGroups) {
+    const w = graph.width ?? 0;
+    const h = graph.height ?? 0;
+    if (x > 0 && x + w > rowWidth) {
+      x = 0;
+      y += rowHeight + GROUP_GAP;
+      rowHeight = 0;
     }
+    groups.push({ namespace, x, y, width: w, height: h });
+    for (const c of graph.children ?? []) {
+      nodes.push({ ...nodeById.get(c.id)!, x: x + (c.x ?? 0), y: y + (c.y ?? 0), width: c.width ?? 0, height: c.height ?? 0 });
+    }
+    (graph.edges ?? []).forEach((e, i) => {
+      const section = e.sections?.[0];
+      const points = section ? [section.startPoint, ...(section.bendPoints ?? []), section.endPoint].map((p) => ({ x: p.x + x, y: p.y + y })) : [];
+      const l = e.labels?.[0];
+      const labelBox = l ? { text: l.text ?? '', x: (l.x ?? 0) + x, y: (l.y ?? 0) + y, width: l.width ?? 0 } : undefined;
+      edges.push({ ...groupEdges[i], points, labelBox });
+    });
+    x += w + GROUP_GAP;
+    rowHeight = Math.max(rowHeight, h);
   }
-  const edgeSource = map.edges.filter((e) => ids.has(e.from) && ids.has(e.to));
-  const edges: PlacedEdge[] = (laid.edges ?? []).map((e, i) => {
-    // Edge coordinates are relative to the edge's container (the namespace group or the root).
-    const container = (e as { container?: string }).container;
-    const offset = container && absolute.get(container) ? absolute.get(container)! : { x: 0, y: 0 };
-    const section = e.sections?.[0];
-    const points = section ? [section.startPoint, ...(section.bendPoints ?? []), section.endPoint].map((p) => ({ x: p.x + offset.x, y: p.y + offset.y })) : [];
-    const l = e.labels?.[0];
-    const label = l ? { text: l.text ?? '', x: (l.x ?? 0) + offset.x, y: (l.y ?? 0) + offset.y, width: l.width ?? 0 } : undefined;
-    return { ...edgeSource[i], points, labelBox: label };
-  });
-  return { width: laid.width ?? 0, height: laid.height ?? 0, groups, nodes, edges };
+  // Edges between namespaces: straight, from the right of one node to the left of the other.
+  const placed = new Map(nodes.map((n) => [n.id, n]));
+  for (const e of map.edges) {
+    if (namespaceOf.get(e.from) === namespaceOf.get(e.to)) continue;
+    const a = placed.get(e.from);
+    const b = placed.get(e.to);
+    if (!a || !b) continue;
+    const text = edgeLabel(e);
+    const points = [{ x: a.x + a.width, y: a.y + a.height / 2 }, { x: b.x, y: b.y + b.height / 2 }];
+    edges.push({ ...e, points, labelBox: text ? { text, x: (points[0].x + points[1].x) / 2, y: (points[0].y + points[1].y) / 2 - 14, width: text.length * LABEL_CHAR_WIDTH } : undefined });
+  }
+  const width = Math.max(0, ...groups.map((g) => g.x + g.width));
+  const height = Math.max(0, ...groups.map((g) => g.y + g.height));
+  return { width, height, groups, nodes, edges };
 }
 
 export function escapeXml(s: string): string {

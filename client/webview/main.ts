@@ -25,9 +25,13 @@ let map: TrafficMap | undefined;
 let layout: Layout | undefined;
 let renderToken = 0;
 
+// The page's styles carry the nonce of the script that made them (the webview's CSP allows no
+// other inline style); the standalone HTML page has no nonce and allows inline styles.
+const nonce = (document.currentScript as HTMLScriptElement | null)?.nonce ?? '';
 const root = document.getElementById('app')!;
-root.innerHTML = `
-<style>${MAP_STYLE}
+const style = document.createElement('style');
+if (nonce) style.setAttribute('nonce', nonce);
+style.textContent = `${MAP_STYLE}
 html, body { height: 100%; }
 body { margin: 0; background: var(--vscode-editor-background, #fff); color: var(--vscode-foreground, #222); }
 #app { display: flex; flex-direction: column; height: 100%; }
@@ -49,7 +53,9 @@ body { margin: 0; background: var(--vscode-editor-background, #fff); color: var(
   --ktl-workload: var(--vscode-charts-green, #16a34a); --ktl-port: var(--vscode-charts-yellow, #ca8a04);
   --ktl-broken: var(--vscode-errorForeground, #dc2626);
 }
-</style>
+`;
+document.head.appendChild(style);
+root.innerHTML = `
 <div id="toolbar">
   <input id="search" type="search" placeholder="Search nodes" aria-label="Search nodes" size="22">
   <select id="namespace" aria-label="Namespace"><option value="">All namespaces</option></select>
