@@ -37,7 +37,7 @@ body { margin: 0; background: var(--vscode-editor-background, #fff); color: var(
 #app { display: flex; flex-direction: column; height: 100%; }
 #toolbar { display: flex; gap: 8px; align-items: center; padding: 8px 12px; border-bottom: 1px solid var(--vscode-panel-border, #ddd); flex-wrap: wrap; flex: none; }
 #toolbar input, #toolbar select, #toolbar button { font: inherit; color: var(--vscode-input-foreground, inherit); background: var(--vscode-input-background, #fff); border: 1px solid var(--vscode-input-border, #ccc); padding: 3px 6px; border-radius: 2px; }
-#toolbar button { background: var(--vscode-button-secondaryBackground, #eee); color: var(--vscode-button-secondaryForeground, inherit); cursor: pointer; }
+#toolbar button { background: var(--vscode-button-secondaryBackground, transparent); color: var(--vscode-button-secondaryForeground, var(--vscode-foreground, inherit)); border-color: var(--vscode-contrastBorder, var(--vscode-input-border, #ccc)); cursor: pointer; min-width: 28px; }
 #toolbar button:focus-visible, #toolbar input:focus-visible, #toolbar select:focus-visible { outline: 1px solid var(--vscode-focusBorder, #0078d4); }
 #summary { margin-left: auto; opacity: 0.8; }
 #summary .broken { color: var(--vscode-errorForeground, #dc2626); }
