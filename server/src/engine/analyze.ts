@@ -4,15 +4,16 @@
 //
 // `Analyzer` keeps what a re-analysis can reuse (the language server runs one per workspace): file
 // readings and resource instances while unchanged (LoadCache), and each instance's rule reports.
-// After an edit, rules run again only for the instances the edit can affect: those of the changed
-// files, those in the namespaces where an instance appeared or disappeared (every rule judges a
-// resource against resources of its own namespace), and those that reported something before
-// (their messages may name resources elsewhere). A change of settings, of the kustomize layout or
+// After an edit, rules run again only for the instances the edit can affect: those in the
+// namespaces, directories and kustomize builds where an instance appeared or disappeared (every
+// rule judges a resource against resources of its own namespace, or, for cluster-wide claims such
+// as node ports, against those applied with it: same directory or build), and those that reported
+// something before (their messages may name resources elsewhere). A change of settings, of the kustomize layout or
 // of the set of unrendered template directories re-runs everything.
 import type { AnalysisConfig, Severity } from './config';
 import { compareDiagnostics, type Diagnostic, type RelatedLocation } from './diagnostics';
 import { TrafficGraph } from './graph';
-import { sourceKey, type Resource } from './model/resource';
+import { directoryOf, sourceKey, type Resource } from './model/resource';
 import { RULES } from './rules';
 import { resourceAnchor, type Report, type Rule } from './rules/rule';
 import { LoadCache, loadWorkspace, type FileParser, type LoadedWorkspace, type SkippedFile, type WorkspaceFile } from './workspace';
@@ -112,9 +113,10 @@ export class Analyzer {
     const changed: Resource[] = current.filter((r) => !this.outcomes.has(r));
     for (const r of this.outcomes.keys()) if (!currentSet.has(r)) changed.push(r);
     const namespaces = new Set(changed.map((r) => r.namespace ?? ''));
-    const files = new Set(changed.map((r) => r.file));
+    const directories = new Set(changed.map((r) => directoryOf(r.file)));
+    const builds = new Set(changed.map((r) => r.build).filter((b) => b !== undefined));
     return (r) => {
-      if (namespaces.has(r.namespace ?? '') || files.has(r.file)) return true;
+      if (namespaces.has(r.namespace ?? '') || directories.has(directoryOf(r.file)) || (r.build !== undefined && builds.has(r.build))) return true;
       const previous = this.outcomes.get(r);
       return previous !== undefined && (previous.votes.length > 0 || previous.failures.length > 0);
     };

@@ -6,7 +6,7 @@ import { readDisruptionBudget, type DisruptionBudget } from './model/disruptionB
 import { readEndpoints, type ManualEndpoints } from './model/endpoints';
 import { allBackends, readIngress, type Ingress, type IngressBackend, type IngressPath } from './model/ingress';
 import { readNetworkPolicy, type NetworkPolicy } from './model/networkPolicy';
-import { apiGroup, type Resource } from './model/resource';
+import { apiGroup, directoryOf, type Resource } from './model/resource';
 import { readService, type Service, type ServicePort } from './model/service';
 import { declaresAnyPort, readWorkload, type Container, type ContainerPort, type Workload } from './model/workload';
 import { selectorMayMatch, type Selector } from './selectors';
@@ -92,6 +92,7 @@ export class TrafficGraph {
   private selectingIndex: Map<Workload, Service[]> | undefined;
   private routesIndex: Map<Service, BackendTarget[]> | undefined;
   private appliedTogetherIndex: Map<string, Resource[]> | undefined;
+  private servicesByPlace: Map<string, Service[]> | undefined;
 
   /**
    * @param templateDirs directories holding files skipped as templates (Helm, `{{ }}`): pods they
@@ -171,8 +172,7 @@ export class TrafficGraph {
    */
   canJudgeSelectionIn(namespace: string, file: string): boolean {
     if (this.workloadsIn(namespace).length === 0) return false;
-    const slash = file.lastIndexOf('/');
-    return !this.templateDirs.has(slash < 0 ? '.' : file.slice(0, slash));
+    return !this.templateDirs.has(directoryOf(file));
   }
 
   /**
@@ -189,6 +189,22 @@ export class TrafficGraph {
       }
     }
     return this.appliedTogetherIndex.get(appliedTogetherKey(resource)) ?? [];
+  }
+
+  /**
+   * Other Services applied together with this one, whatever their namespace: those in the same
+   * directory or the same kustomize build. Cluster-wide claims (node ports, cluster IPs) are
+   * compared among these only, because repositories keep alternative variants of an app in
+   * separate directories that are never applied to one cluster together.
+   */
+  servicesAppliedNear(service: Service): Service[] {
+    if (!this.servicesByPlace) {
+      this.servicesByPlace = new Map();
+      for (const s of this.services) for (const key of placeKeys(s.resource)) push(this.servicesByPlace, key, s);
+    }
+    const out = new Set<Service>();
+    for (const key of placeKeys(service.resource)) for (const s of this.servicesByPlace.get(key) ?? []) if (s.resource.id !== service.resource.id) out.add(s);
+    return [...out];
   }
 
   /** PodDisruptionBudgets whose selector matches this workload's pods. */
@@ -307,6 +323,12 @@ export class TrafficGraph {
 export function findServicePort(service: Service, port: number | string | undefined): ServicePort | undefined {
   if (port === undefined) return service.ports.length === 1 ? service.ports[0] : undefined;
   return service.ports.find((p) => (typeof port === 'number' ? p.port === port : p.name === port));
+}
+
+function placeKeys(r: Resource): string[] {
+  const keys = [`dir:${directoryOf(r.file)}`];
+  if (r.build !== undefined) keys.push(`build:${r.build}`);
+  return keys;
 }
 
 function appliedTogetherKey(r: Resource): string {

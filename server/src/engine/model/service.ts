@@ -17,6 +17,7 @@ export interface ServicePort {
   /** Whether targetPort was written (false: defaulted to port). */
   readonly targetPortExplicit: boolean;
   readonly nodePort: number | undefined;
+  readonly nodePortSpan: Span | undefined;
   readonly span: Span;
   readonly portSpan: Span;
   /** Where the targetPort value is, or the port's when defaulted. */
@@ -74,6 +75,7 @@ export function readService(resource: Resource): Service | undefined {
       targetPort,
       targetPortExplicit,
       nodePort: integerValue(get(p, 'nodePort')),
+      nodePortSpan: get(p, 'nodePort')?.span,
       span: p.span,
       portSpan: portNode.span,
       targetPortSpan: targetNode?.span ?? portNode.span,

@@ -8,6 +8,11 @@ import networkpolicyPeerSelectorOrphaned from './networkpolicy-peer-selector-orp
 import networkpolicySelectorOrphaned from './networkpolicy-selector-orphaned';
 import servicePortProtocolMismatch from './service-port-protocol-mismatch';
 import serviceSelectorOrphaned from './service-selector-orphaned';
+import statefulsetServiceNotHeadless from './statefulset-service-not-headless';
+import statefulsetServiceMissing from './statefulset-service-missing';
+import probePortUnresolved from './probe-port-unresolved';
+import nodeportOutOfRange from './nodeport-out-of-range';
+import nodeportConflict from './nodeport-conflict';
 import serviceTargetPortNameUnresolved from './service-target-port-name-unresolved';
 import serviceTargetPortUnmatched from './service-target-port-unmatched';
 import workloadSelectorMismatch from './workload-selector-mismatch';
@@ -18,10 +23,15 @@ export const RULES: readonly Rule[] = [
   ingressBackendServiceMissing,
   networkpolicyPeerSelectorOrphaned,
   networkpolicySelectorOrphaned,
+  nodeportConflict,
+  nodeportOutOfRange,
+  probePortUnresolved,
   servicePortProtocolMismatch,
   serviceSelectorOrphaned,
   serviceTargetPortNameUnresolved,
   serviceTargetPortUnmatched,
+  statefulsetServiceMissing,
+  statefulsetServiceNotHeadless,
   workloadSelectorMismatch,
 ];
 

@@ -1,0 +1,63 @@
+// Rule: probe-port-unresolved
+// Probe ports are resolved by the kubelet in the probed container only (a named port must be one
+// of that container's ports). A name it does not declare fails every probe: a liveness probe then
+// restarts the container forever, a readiness probe keeps the pod out of its Services. A numeric
+// port that no container of the pod declares is reported only when the pod declares ports at all,
+// and not when the probed container's other ports are reached by a Service (it then declares only a
+// subset of what it listens on, as health and admin ports often are).
+import type { Container } from '../model/workload';
+import type { YNode } from '../syntax';
+import { asScalar, get } from '../tree';
+import { defineRule } from './rule';
+
+const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
+const HANDLERS = ['httpGet', 'tcpSocket', 'grpc'] as const;
+
+export default defineRule({
+  id: 'probe-port-unresolved',
+  severity: 'error',
+  description: 'A probe names a port its container does not declare, or a port no container of the pod declares.',
+  remediation: 'Use a port name the probed container declares, or the number it listens on.',
+  kinds: ['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ReplicationController', 'Job', 'CronJob'],
+  check(ctx, resource) {
+    const workload = ctx.graph.workload(resource);
+    if (!workload) return;
+    const allPorts = workload.template.containers.flatMap((c) => c.ports);
+    for (const container of workload.template.containers) {
+      for (const { probe, portNode } of probePorts(container)) {
+        const port = asScalar(portNode);
+        if (!port || port.value === null) continue;
+        if (typeof port.value === 'string' && !/^\d+$/.test(port.value)) {
+          if (container.ports.some((p) => p.name === port.value)) continue;
+          const names = container.ports.map((p) => p.name).filter(Boolean);
+          ctx.report({
+            span: port.span,
+            message: `${probe} of container '${container.name}' uses port '${port.value}', which that container does not declare (${names.length ? `its port names: ${names.join(', ')}` : 'it names no ports'}); the probe always fails.`,
+          });
+          continue;
+        }
+        const number = Number(port.value);
+        if (allPorts.length === 0 || allPorts.some((p) => p.containerPort === number)) continue;
+        const reached = ctx.graph.servicesSelecting(workload).some((s) => s.ports.some((sp) => ctx.graph.resolveServicePort(sp, workload).status === 'resolved'));
+        if (reached) continue;
+        ctx.report({
+          span: port.span,
+          message: `${probe} of container '${container.name}' probes port ${number}, which no container of the pod declares (declared: ${[...new Set(allPorts.map((p) => p.containerPort))].join(', ')}).`,
+        });
+      }
+    }
+  },
+});
+
+function probePorts(container: Container): { probe: string; portNode: YNode | undefined }[] {
+  const out: { probe: string; portNode: YNode | undefined }[] = [];
+  for (const probe of PROBES) {
+    const p = get(container.node, probe);
+    if (!p) continue;
+    for (const handler of HANDLERS) {
+      const h = get(p, handler);
+      if (h) out.push({ probe, portNode: get(h, 'port') });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,24 @@
+// Rule: statefulset-service-missing
+// A StatefulSet's spec.serviceName names the governing Service that gives its pods stable DNS names
+// (pod-0.service.namespace.svc). Without that Service in the namespace, the per-pod names never resolve.
+import { getPath, stringValue } from '../tree';
+import { defineRule } from './rule';
+
+export default defineRule({
+  id: 'statefulset-service-missing',
+  severity: 'warning',
+  description: "A StatefulSet's serviceName names no Service in its namespace.",
+  remediation: 'Create the headless Service the StatefulSet names (clusterIP: None, selecting its pods), or fix serviceName.',
+  kinds: ['StatefulSet'],
+  check(ctx, resource) {
+    const node = getPath(resource.node, 'spec', 'serviceName');
+    const serviceName = stringValue(node);
+    if (!node || !serviceName || resource.namesTransformed) return;
+    const ns = resource.namespace ?? 'default';
+    if (ctx.graph.servicesNamed(ns, serviceName).length > 0) return;
+    ctx.report({
+      span: node.span,
+      message: `No Service '${serviceName}' in namespace '${ns}': the StatefulSet's pods get no stable DNS names (${resource.name}-0.${serviceName}.${ns}.svc).`,
+    });
+  },
+});

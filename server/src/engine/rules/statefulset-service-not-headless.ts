@@ -1,0 +1,32 @@
+// Rule: statefulset-service-not-headless
+// The governing Service of a StatefulSet must be headless (clusterIP: None): only a headless
+// Service publishes a DNS record per pod, which is what the StatefulSet's stable identities are for.
+// A single-replica StatefulSet reached through its Service's virtual IP works without them (the
+// bank-of-anthos databases do exactly that), so only replicated sets, whose members find each other
+// by per-pod names, are reported.
+import { getPath, stringValue } from '../tree';
+import { defineRule } from './rule';
+
+export default defineRule({
+  id: 'statefulset-service-not-headless',
+  severity: 'warning',
+  description: "A StatefulSet's governing Service is not headless.",
+  remediation: 'Set clusterIP: None on the governing Service (add a second, normal Service if clients need a virtual IP).',
+  kinds: ['StatefulSet'],
+  check(ctx, resource) {
+    const node = getPath(resource.node, 'spec', 'serviceName');
+    const serviceName = stringValue(node);
+    if (!node || !serviceName || resource.namesTransformed) return;
+    const workload = ctx.graph.workload(resource);
+    if (!workload || ((workload.replicas ?? 1) <= 1 && ctx.graph.autoscalersOf(workload).length === 0)) return;
+    const services = ctx.graph.servicesNamed(resource.namespace ?? 'default', serviceName);
+    // Variants of the app may define the Service differently: one headless definition is enough.
+    if (services.length === 0 || services.some((s) => s.headless)) return;
+    const service = services[0];
+    ctx.report({
+      span: node.span,
+      message: `Service '${serviceName}' is not headless (clusterIP: ${service.clusterIP ?? 'allocated'}): pods get no per-pod DNS records such as ${resource.name}-0.${serviceName}.`,
+      related: [{ resource: service.resource, message: 'governing Service without clusterIP: None' }],
+    });
+  },
+});
