@@ -2,6 +2,11 @@
 // docs/rules/<id>.md and fixtures in test/fixtures/rules/<id>/ (the meta test checks all four).
 import type { BuiltinRuleMeta, Rule } from './rule';
 import duplicateResource from './duplicate-resource';
+import ipblockExceptOutsideCidr from './ipblock-except-outside-cidr';
+import ipFamilyMismatch from './ip-family-mismatch';
+import invalidIpAddress from './invalid-ip-address';
+import duplicateClusterIp from './duplicate-cluster-ip';
+import clusterIpOutsideServiceCidr from './cluster-ip-outside-service-cidr';
 import ingressBackendPortMissing from './ingress-backend-port-missing';
 import ingressBackendServiceMissing from './ingress-backend-service-missing';
 import networkpolicyPeerSelectorOrphaned from './networkpolicy-peer-selector-orphaned';
@@ -18,9 +23,14 @@ import serviceTargetPortUnmatched from './service-target-port-unmatched';
 import workloadSelectorMismatch from './workload-selector-mismatch';
 
 export const RULES: readonly Rule[] = [
+  clusterIpOutsideServiceCidr,
+  duplicateClusterIp,
   duplicateResource,
   ingressBackendPortMissing,
   ingressBackendServiceMissing,
+  invalidIpAddress,
+  ipFamilyMismatch,
+  ipblockExceptOutsideCidr,
   networkpolicyPeerSelectorOrphaned,
   networkpolicySelectorOrphaned,
   nodeportConflict,

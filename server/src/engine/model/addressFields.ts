@@ -1,0 +1,71 @@
+// Where manifests write IP addresses and CIDRs, with the span of each value: Service cluster IPs,
+// external IPs, load balancer IP and source ranges, NetworkPolicy ipBlocks, Endpoints addresses
+// and EndpointSlice endpoints.
+import type { YNode } from '../syntax';
+import type { Span } from '../text';
+import { asScalar, get, getPath, seqItems, stringValue } from '../tree';
+import type { Family } from '../addresses';
+import type { Resource } from './resource';
+
+export interface AddressField {
+  readonly text: string;
+  readonly span: Span;
+  readonly form: 'address' | 'cidr';
+  /** The field, for messages (`spec.externalIPs`). */
+  readonly field: string;
+  /** An EndpointSlice's addressType, which its addresses must have. */
+  readonly requiredFamily?: Family;
+}
+
+function scalarField(node: YNode | undefined, form: AddressField['form'], field: string, requiredFamily?: Family): AddressField[] {
+  const s = asScalar(node);
+  if (!s || s.value === null || s.text === '') return [];
+  return [{ text: s.text, span: s.span, form, field, requiredFamily }];
+}
+
+export function addressFields(resource: Resource): AddressField[] {
+  const spec = get(resource.node, 'spec');
+  const out: AddressField[] = [];
+  if (resource.kind === 'Service' && resource.apiVersion === 'v1') {
+    const clusterIP = stringValue(get(spec, 'clusterIP'));
+    if (clusterIP !== 'None') out.push(...scalarField(get(spec, 'clusterIP'), 'address', 'spec.clusterIP'));
+    for (const n of seqItems(get(spec, 'clusterIPs'))) if (stringValue(n) !== 'None') out.push(...scalarField(n, 'address', 'spec.clusterIPs'));
+    for (const n of seqItems(get(spec, 'externalIPs'))) out.push(...scalarField(n, 'address', 'spec.externalIPs'));
+    out.push(...scalarField(get(spec, 'loadBalancerIP'), 'address', 'spec.loadBalancerIP'));
+    for (const n of seqItems(get(spec, 'loadBalancerSourceRanges'))) out.push(...scalarField(n, 'cidr', 'spec.loadBalancerSourceRanges'));
+  } else if (resource.kind === 'NetworkPolicy') {
+    for (const block of ipBlocks(resource)) {
+      out.push(...scalarField(get(block, 'cidr'), 'cidr', 'ipBlock.cidr'));
+      for (const n of seqItems(get(block, 'except'))) out.push(...scalarField(n, 'cidr', 'ipBlock.except'));
+    }
+  } else if (resource.kind === 'Endpoints' && resource.apiVersion === 'v1') {
+    for (const subset of seqItems(get(resource.node, 'subsets'))) {
+      for (const key of ['addresses', 'notReadyAddresses']) {
+        for (const a of seqItems(get(subset, key))) out.push(...scalarField(get(a, 'ip'), 'address', `subsets.${key}.ip`));
+      }
+    }
+  } else if (resource.kind === 'EndpointSlice' && resource.apiVersion.startsWith('discovery.k8s.io/')) {
+    const type = stringValue(get(resource.node, 'addressType'));
+    if (type === 'IPv4' || type === 'IPv6') {
+      for (const e of seqItems(get(resource.node, 'endpoints'))) {
+        for (const a of seqItems(get(e, 'addresses'))) out.push(...scalarField(a, 'address', 'endpoints.addresses', type));
+      }
+    }
+  }
+  return out;
+}
+
+/** The ipBlock mappings of a NetworkPolicy's ingress and egress peers. */
+export function ipBlocks(resource: Resource): YNode[] {
+  const spec = get(resource.node, 'spec');
+  const out: YNode[] = [];
+  for (const [rules, peers] of [['ingress', 'from'], ['egress', 'to']]) {
+    for (const rule of seqItems(get(spec, rules))) {
+      for (const peer of seqItems(get(rule, peers))) {
+        const block = getPath(peer, 'ipBlock');
+        if (block) out.push(block);
+      }
+    }
+  }
+  return out;
+}
