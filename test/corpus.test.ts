@@ -27,6 +27,7 @@ const EXPECTED_CLEAN = [
 const REAL_BUGS = [
   { paths: ['sock-shop/manifests', 'sock-shop/manifests-policy'], file: 'sock-shop/manifests-policy/netpol-cart-access.yaml', rule: 'networkpolicy-selector-orphaned' },
   { paths: ['k8s-examples-archived/_archived/volumes/flocker/flocker-pod-with-rc.yml'], file: 'k8s-examples-archived/_archived/volumes/flocker/flocker-pod-with-rc.yml', rule: 'service-target-port-unmatched' },
+  { paths: ['multus/docs-extracted'], file: 'multus/docs-extracted/how-to-use.09.yaml', rule: 'multus-network-missing' },
 ];
 
 test('the corpus is present beside the repository', () => {

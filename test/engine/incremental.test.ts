@@ -63,3 +63,18 @@ test('an edit in one namespace does not re-run rules elsewhere', () => {
   const reporting = new Set(after.diagnostics.filter((d) => d.resource).map((d) => d.resource)).size;
   assert.equal(after.rulesRunFor, 1 + reporting, 'the edited ConfigMap and the resources that report');
 });
+
+test('rules that look across namespaces follow changes elsewhere', () => {
+  const nad = (ns: string) => `apiVersion: k8s.cni.cncf.io/v1\nkind: NetworkAttachmentDefinition\nmetadata:\n  name: net\n  namespace: ${ns}\nspec:\n  config: '{"type": "macvlan"}'\n`;
+  const files = new Map([
+    ['a/pod.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: a\n  annotations:\n    k8s.v1.cni.cncf.io/networks: b/net\nspec:\n  containers: [{name: c, image: i}]\n'],
+    ['b/nad.yaml', nad('b')],
+  ]);
+  const analyzer = new Analyzer();
+  const input = () => ({ files: [...files].map(([p, text]) => ({ path: p, text })), config: DEFAULT_CONFIG });
+  assert.deepEqual(summary(analyzer.run(input())), []);
+  files.set('b/nad.yaml', nad('c')); // the definition moves to another namespace
+  const after = analyzer.run(input());
+  assert.deepEqual(summary(after), summary(analyze(input())));
+  assert.equal(after.diagnostics[0]?.rule, 'multus-network-missing');
+});

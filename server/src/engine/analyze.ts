@@ -45,6 +45,8 @@ interface Vote {
 interface RuleOutcome {
   readonly votes: readonly Vote[];
   readonly failures: readonly { rule: string; resource: string; error: string }[];
+  /** The part of votes and failures that came from rules of workspace reach, re-run every time. */
+  readonly wide: { readonly votes: readonly Vote[]; readonly failures: readonly { rule: string; resource: string; error: string }[] };
 }
 
 export function analyze(input: AnalyzeInput): Analysis {
@@ -74,13 +76,26 @@ export class Analyzer {
     const outcomes = new Map<Resource, RuleOutcome>();
     let rulesRunFor = 0;
     for (const resource of workspace.resources) {
+      const applicable = [...(byKind.get(resource.kind) ?? []), ...(byKind.get('*') ?? [])];
       const cached = this.outcomes.get(resource);
       if (cached && rerun && !rerun(resource)) {
-        outcomes.set(resource, cached);
+        const wideRules = applicable.filter((r) => r.reach === 'workspace');
+        if (wideRules.length === 0) {
+          outcomes.set(resource, cached);
+          continue;
+        }
+        // Local results stand; rules that look across the workspace run again.
+        const wide = runRules(resource, graph, input.config, wideRules);
+        const keep = (v: Vote) => !cached.wide.votes.includes(v);
+        outcomes.set(resource, {
+          votes: [...cached.votes.filter(keep), ...wide.votes],
+          failures: [...cached.failures.filter((f) => !cached.wide.failures.includes(f)), ...wide.failures],
+          wide: { votes: wide.votes, failures: wide.failures },
+        });
         continue;
       }
       rulesRunFor++;
-      outcomes.set(resource, runRules(resource, graph, input.config, [...(byKind.get(resource.kind) ?? []), ...(byKind.get('*') ?? [])]));
+      outcomes.set(resource, runRules(resource, graph, input.config, applicable));
     }
     this.outcomes = outcomes;
 
@@ -124,9 +139,11 @@ export class Analyzer {
 }
 
 function runRules(resource: Resource, graph: TrafficGraph, config: AnalysisConfig, rules: readonly Rule[]): RuleOutcome {
-  if (resource.uncertain) return { votes: [], failures: [] };
   const votes: Vote[] = [];
   const failures: { rule: string; resource: string; error: string }[] = [];
+  const wideVotes: Vote[] = [];
+  const wideFailures: { rule: string; resource: string; error: string }[] = [];
+  if (resource.uncertain) return { votes, failures, wide: { votes: wideVotes, failures: wideFailures } };
   const source = sourceKey(resource);
   for (const rule of rules) {
     if (resource.ignoredRules.has(rule.id) || resource.ignoredRules.has('*')) continue;
@@ -138,16 +155,20 @@ function runRules(resource: Resource, graph: TrafficGraph, config: AnalysisConfi
         const key = `${source}|${rule.id}|${r.span.start}|${r.span.end}`;
         if (seen.has(key)) return;
         seen.add(key);
-        votes.push({ key, source, diagnostic: toDiagnostic(rule, resource, r) });
+        const vote = { key, source, diagnostic: toDiagnostic(rule, resource, r) };
+        votes.push(vote);
+        if (rule.reach === 'workspace') wideVotes.push(vote);
       },
     };
     try {
       rule.check(ctx, resource);
     } catch (err) {
-      failures.push({ rule: rule.id, resource: resource.id, error: (err as Error)?.stack ?? String(err) });
+      const failure = { rule: rule.id, resource: resource.id, error: (err as Error)?.stack ?? String(err) };
+      failures.push(failure);
+      if (rule.reach === 'workspace') wideFailures.push(failure);
     }
   }
-  return { votes, failures };
+  return { votes, failures, wide: { votes: wideVotes, failures: wideFailures } };
 }
 
 function toDiagnostic(rule: Rule, resource: Resource, r: Report): Diagnostic {

@@ -4,6 +4,7 @@
 import { readAutoscaler, type Autoscaler } from './model/autoscaler';
 import { readDisruptionBudget, type DisruptionBudget } from './model/disruptionBudget';
 import { readEndpoints, type ManualEndpoints } from './model/endpoints';
+import { readAttachmentDefinition, type AttachmentDefinition } from './model/multus';
 import { allBackends, readIngress, type Ingress, type IngressBackend, type IngressPath } from './model/ingress';
 import { readNetworkPolicy, type NetworkPolicy } from './model/networkPolicy';
 import { apiGroup, directoryOf, type Resource } from './model/resource';
@@ -44,6 +45,7 @@ type TypedView =
   | { kind: 'hpa'; view: Autoscaler }
   | { kind: 'pdb'; view: DisruptionBudget }
   | { kind: 'endpoints'; view: ManualEndpoints }
+  | { kind: 'nad'; view: AttachmentDefinition }
   | { kind: 'none' };
 
 /** Typed views depend only on the resource, so they are read once per resource object. */
@@ -59,6 +61,7 @@ function typedView(r: Resource): TypedView {
   const hpa = workload || service || ingress || policy ? undefined : readAutoscaler(r);
   const pdb = workload || service || ingress || policy || hpa ? undefined : readDisruptionBudget(r);
   const endpoints = workload || service || ingress || policy || hpa || pdb ? undefined : readEndpoints(r);
+  const nad = workload || service || ingress || policy || hpa || pdb || endpoints ? undefined : readAttachmentDefinition(r);
   v = workload ? { kind: 'workload', view: workload }
     : service ? { kind: 'service', view: service }
     : ingress ? { kind: 'ingress', view: ingress }
@@ -66,6 +69,7 @@ function typedView(r: Resource): TypedView {
     : hpa ? { kind: 'hpa', view: hpa }
     : pdb ? { kind: 'pdb', view: pdb }
     : endpoints ? { kind: 'endpoints', view: endpoints }
+    : nad ? { kind: 'nad', view: nad }
     : { kind: 'none' };
   viewCache.set(r, v);
   return v;
@@ -88,6 +92,8 @@ export class TrafficGraph {
   private readonly autoscalersByTarget = new Map<string, Autoscaler[]>();
   private readonly budgetsByNamespace = new Map<string, DisruptionBudget[]>();
   private readonly endpointsByService = new Map<string, ManualEndpoints[]>();
+  private readonly attachmentsByName = new Map<string, AttachmentDefinition[]>();
+  private attachmentCount = 0;
   private readonly selectedCache = new Map<Service, Workload[]>();
   private selectingIndex: Map<Workload, Service[]> | undefined;
   private routesIndex: Map<Service, BackendTarget[]> | undefined;
@@ -139,6 +145,10 @@ export class TrafficGraph {
           break;
         case 'endpoints':
           push(this.endpointsByService, `${r.namespace}/${v.view.serviceName}`, v.view);
+          break;
+        case 'nad':
+          push(this.attachmentsByName, `${r.namespace}/${r.name}`, v.view);
+          this.attachmentCount++;
           break;
       }
     }
@@ -220,6 +230,21 @@ export class TrafficGraph {
   /** Hand-managed Endpoints and EndpointSlices of a selector-less Service. */
   manualEndpointsOf(service: Service): readonly ManualEndpoints[] {
     return this.endpointsByService.get(`${service.resource.namespace}/${service.resource.name}`) ?? [];
+  }
+
+  /** NetworkAttachmentDefinitions of that namespace and name. */
+  attachmentDefinitions(namespace: string, name: string): readonly AttachmentDefinition[] {
+    return this.attachmentsByName.get(`${namespace}/${name}`) ?? [];
+  }
+
+  /** All NetworkAttachmentDefinitions of that name, in any namespace. */
+  attachmentDefinitionsNamed(name: string): readonly AttachmentDefinition[] {
+    return [...this.attachmentsByName.entries()].filter(([k]) => k.endsWith(`/${name}`)).flatMap(([, v]) => v);
+  }
+
+  /** Whether the workspace defines any NetworkAttachmentDefinition at all. */
+  get hasAttachmentDefinitions(): boolean {
+    return this.attachmentCount > 0;
   }
 
   /** HorizontalPodAutoscalers that scale this workload. */

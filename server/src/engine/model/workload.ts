@@ -44,6 +44,8 @@ export interface PodTemplate {
   readonly labelSpans: ReadonlyMap<string, Span>;
   readonly containers: readonly Container[];
   readonly spec: YMap | undefined;
+  /** The template's (or the Pod's) metadata, for annotations. */
+  readonly metadata: YMap | undefined;
   readonly hostNetwork: boolean;
 }
 
@@ -158,6 +160,7 @@ export function readWorkload(resource: Resource): Workload | undefined {
     labelSpans: new Map(entries.map((e) => [e.key, { start: e.keySpan.start, end: e.valueSpan.end }])),
     containers,
     spec,
+    metadata: asMap(isPod ? get(resource.node, 'metadata') : get(template, 'metadata')),
     hostNetwork: boolValue(get(spec, 'hostNetwork')) === true,
   };
 

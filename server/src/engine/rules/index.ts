@@ -13,6 +13,8 @@ import networkpolicyPeerSelectorOrphaned from './networkpolicy-peer-selector-orp
 import networkpolicySelectorOrphaned from './networkpolicy-selector-orphaned';
 import servicePortProtocolMismatch from './service-port-protocol-mismatch';
 import serviceSelectorOrphaned from './service-selector-orphaned';
+import multusIpamInvalid from './multus-ipam-invalid';
+import multusNetworkMissing from './multus-network-missing';
 import statefulsetServiceNotHeadless from './statefulset-service-not-headless';
 import statefulsetServiceMissing from './statefulset-service-missing';
 import probePortUnresolved from './probe-port-unresolved';
@@ -31,6 +33,8 @@ export const RULES: readonly Rule[] = [
   invalidIpAddress,
   ipFamilyMismatch,
   ipblockExceptOutsideCidr,
+  multusIpamInvalid,
+  multusNetworkMissing,
   networkpolicyPeerSelectorOrphaned,
   networkpolicySelectorOrphaned,
   nodeportConflict,

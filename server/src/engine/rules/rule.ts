@@ -31,6 +31,12 @@ export interface Rule {
   readonly remediation: string;
   /** Kinds whose instances the rule checks. */
   readonly kinds: readonly string[];
+  /**
+   * What a check may look at besides the resource: resources of its own namespace, directory or
+   * build ('local', the default), or anything in the workspace ('workspace', for references across
+   * namespaces). Re-analysis re-runs 'workspace' rules on every change.
+   */
+  readonly reach?: 'local' | 'workspace';
   check(ctx: RuleContext, resource: Resource): void;
 }
 
