@@ -28,6 +28,11 @@ const REAL_BUGS = [
   { paths: ['sock-shop/manifests', 'sock-shop/manifests-policy'], file: 'sock-shop/manifests-policy/netpol-cart-access.yaml', rule: 'networkpolicy-selector-orphaned' },
   { paths: ['k8s-examples-archived/_archived/volumes/flocker/flocker-pod-with-rc.yml'], file: 'k8s-examples-archived/_archived/volumes/flocker/flocker-pod-with-rc.yml', rule: 'service-target-port-unmatched' },
   { paths: ['multus/docs-extracted'], file: 'multus/docs-extracted/how-to-use.09.yaml', rule: 'multus-network-missing' },
+  {
+    paths: ['gateway-api-conformance/conformance/base', 'gateway-api-conformance/conformance/tests/httproute-invalid-nonexistent-backendref.yaml'],
+    file: 'gateway-api-conformance/conformance/tests/httproute-invalid-nonexistent-backendref.yaml',
+    rule: 'route-backend-service-missing',
+  },
 ];
 
 test('the corpus is present beside the repository', () => {

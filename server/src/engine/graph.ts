@@ -5,6 +5,7 @@ import { readAutoscaler, type Autoscaler } from './model/autoscaler';
 import { readDisruptionBudget, type DisruptionBudget } from './model/disruptionBudget';
 import { readEndpoints, type ManualEndpoints } from './model/endpoints';
 import { readAttachmentDefinition, type AttachmentDefinition } from './model/multus';
+import { readGateway, readReferenceGrant, readRoute, type Gateway, type ReferenceGrant, type Route } from './model/gateway';
 import { allBackends, readIngress, type Ingress, type IngressBackend, type IngressPath } from './model/ingress';
 import { readNetworkPolicy, type NetworkPolicy } from './model/networkPolicy';
 import { apiGroup, directoryOf, type Resource } from './model/resource';
@@ -46,31 +47,44 @@ type TypedView =
   | { kind: 'pdb'; view: DisruptionBudget }
   | { kind: 'endpoints'; view: ManualEndpoints }
   | { kind: 'nad'; view: AttachmentDefinition }
+  | { kind: 'gateway'; view: Gateway }
+  | { kind: 'route'; view: Route }
+  | { kind: 'grant'; view: ReferenceGrant }
   | { kind: 'none' };
 
 /** Typed views depend only on the resource, so they are read once per resource object. */
 const viewCache = new WeakMap<Resource, TypedView>();
 
+/** Readers of the typed views, tried in order; the first that recognises the resource wins. */
+const VIEW_READERS: readonly ((r: Resource) => TypedView | undefined)[] = [
+  (r) => as('workload', readWorkload(r)),
+  (r) => as('service', readService(r)),
+  (r) => as('ingress', readIngress(r)),
+  (r) => as('policy', readNetworkPolicy(r)),
+  (r) => as('hpa', readAutoscaler(r)),
+  (r) => as('pdb', readDisruptionBudget(r)),
+  (r) => as('endpoints', readEndpoints(r)),
+  (r) => as('nad', readAttachmentDefinition(r)),
+  (r) => as('gateway', readGateway(r)),
+  (r) => as('route', readRoute(r)),
+  (r) => as('grant', readReferenceGrant(r)),
+];
+
+function as<K extends TypedView['kind']>(kind: K, view: unknown): TypedView | undefined {
+  return view === undefined ? undefined : ({ kind, view } as TypedView);
+}
+
 function typedView(r: Resource): TypedView {
   let v = viewCache.get(r);
   if (v) return v;
-  const workload = readWorkload(r);
-  const service = workload ? undefined : readService(r);
-  const ingress = workload || service ? undefined : readIngress(r);
-  const policy = workload || service || ingress ? undefined : readNetworkPolicy(r);
-  const hpa = workload || service || ingress || policy ? undefined : readAutoscaler(r);
-  const pdb = workload || service || ingress || policy || hpa ? undefined : readDisruptionBudget(r);
-  const endpoints = workload || service || ingress || policy || hpa || pdb ? undefined : readEndpoints(r);
-  const nad = workload || service || ingress || policy || hpa || pdb || endpoints ? undefined : readAttachmentDefinition(r);
-  v = workload ? { kind: 'workload', view: workload }
-    : service ? { kind: 'service', view: service }
-    : ingress ? { kind: 'ingress', view: ingress }
-    : policy ? { kind: 'policy', view: policy }
-    : hpa ? { kind: 'hpa', view: hpa }
-    : pdb ? { kind: 'pdb', view: pdb }
-    : endpoints ? { kind: 'endpoints', view: endpoints }
-    : nad ? { kind: 'nad', view: nad }
-    : { kind: 'none' };
+  v = { kind: 'none' };
+  for (const read of VIEW_READERS) {
+    const found = read(r);
+    if (found) {
+      v = found;
+      break;
+    }
+  }
   viewCache.set(r, v);
   return v;
 }
@@ -93,6 +107,10 @@ export class TrafficGraph {
   private readonly budgetsByNamespace = new Map<string, DisruptionBudget[]>();
   private readonly endpointsByService = new Map<string, ManualEndpoints[]>();
   private readonly attachmentsByName = new Map<string, AttachmentDefinition[]>();
+  private readonly gatewaysByName = new Map<string, Gateway[]>();
+  private gatewayCount = 0;
+  private readonly routeByKey = new Map<string, Route>();
+  private readonly grantsByNamespace = new Map<string, ReferenceGrant[]>();
   private attachmentCount = 0;
   private readonly selectedCache = new Map<Service, Workload[]>();
   private selectingIndex: Map<Workload, Service[]> | undefined;
@@ -145,6 +163,16 @@ export class TrafficGraph {
           break;
         case 'endpoints':
           push(this.endpointsByService, `${r.namespace}/${v.view.serviceName}`, v.view);
+          break;
+        case 'gateway':
+          push(this.gatewaysByName, `${r.namespace}/${r.name}`, v.view);
+          this.gatewayCount++;
+          break;
+        case 'route':
+          this.routeByKey.set(r.key, v.view);
+          break;
+        case 'grant':
+          push(this.grantsByNamespace, r.namespace ?? 'default', v.view);
           break;
         case 'nad':
           push(this.attachmentsByName, `${r.namespace}/${r.name}`, v.view);
@@ -230,6 +258,33 @@ export class TrafficGraph {
   /** Hand-managed Endpoints and EndpointSlices of a selector-less Service. */
   manualEndpointsOf(service: Service): readonly ManualEndpoints[] {
     return this.endpointsByService.get(`${service.resource.namespace}/${service.resource.name}`) ?? [];
+  }
+
+  route(r: Resource): Route | undefined {
+    return this.routeByKey.get(r.key);
+  }
+
+  gatewaysNamed(namespace: string, name: string): readonly Gateway[] {
+    return this.gatewaysByName.get(`${namespace}/${name}`) ?? [];
+  }
+
+  get hasGateways(): boolean {
+    return this.gatewayCount > 0;
+  }
+
+  referenceGrantsIn(namespace: string): readonly ReferenceGrant[] {
+    return this.grantsByNamespace.get(namespace) ?? [];
+  }
+
+  /** Services of a namespace (for judging whether the workspace knows that namespace's Services). */
+  hasServicesIn(namespace: string): boolean {
+    return this.services.some((s) => s.resource.namespace === namespace);
+  }
+
+  /** Labels of a namespace: its Namespace object's labels plus the automatic kubernetes.io/metadata.name. */
+  namespaceLabels(namespace: string): Record<string, string> {
+    const ns = this.resourcesWithId(`Namespace/${namespace}`)[0];
+    return { ...(ns?.labels ?? {}), 'kubernetes.io/metadata.name': namespace };
   }
 
   /** NetworkAttachmentDefinitions of that namespace and name. */

@@ -13,6 +13,11 @@ import networkpolicyPeerSelectorOrphaned from './networkpolicy-peer-selector-orp
 import networkpolicySelectorOrphaned from './networkpolicy-selector-orphaned';
 import servicePortProtocolMismatch from './service-port-protocol-mismatch';
 import serviceSelectorOrphaned from './service-selector-orphaned';
+import routeParentMissing from './route-parent-missing';
+import routeNotAllowedByListener from './route-not-allowed-by-listener';
+import routeBackendServiceMissing from './route-backend-service-missing';
+import routeBackendPortMissing from './route-backend-port-missing';
+import routeBackendNotPermitted from './route-backend-not-permitted';
 import multusIpamInvalid from './multus-ipam-invalid';
 import multusNetworkMissing from './multus-network-missing';
 import statefulsetServiceNotHeadless from './statefulset-service-not-headless';
@@ -40,6 +45,11 @@ export const RULES: readonly Rule[] = [
   nodeportConflict,
   nodeportOutOfRange,
   probePortUnresolved,
+  routeBackendNotPermitted,
+  routeBackendPortMissing,
+  routeBackendServiceMissing,
+  routeNotAllowedByListener,
+  routeParentMissing,
   servicePortProtocolMismatch,
   serviceSelectorOrphaned,
   serviceTargetPortNameUnresolved,

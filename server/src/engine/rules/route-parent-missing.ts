@@ -1,0 +1,36 @@
+// Rule: route-parent-missing
+// A Gateway API route attaches to the Gateways its parentRefs name (in the route's namespace unless
+// one is given) and, with sectionName, to one listener. A Gateway that does not exist, or a
+// listener name it does not have, leaves the route unattached: no traffic reaches it. Only Gateway
+// parents are checked, and only when the workspace defines Gateways at all.
+import { GATEWAY_GROUP } from '../model/gateway';
+import { defineRule } from './rule';
+
+export default defineRule({
+  id: 'route-parent-missing',
+  severity: 'error',
+  description: "A route's parentRef names a Gateway, or a listener of it, that does not exist.",
+  remediation: 'Name an existing Gateway (with its namespace when it is in another one) and one of its listener names as sectionName.',
+  kinds: ['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute'],
+  reach: 'workspace',
+  check(ctx, resource) {
+    const route = ctx.graph.route(resource);
+    if (!route || !ctx.graph.hasGateways || resource.namesTransformed) return;
+    for (const parent of route.parentRefs) {
+      if (parent.group !== GATEWAY_GROUP || parent.kind !== 'Gateway') continue;
+      const gateways = ctx.graph.gatewaysNamed(parent.namespace, parent.name);
+      if (gateways.length === 0) {
+        ctx.report({ span: parent.nameSpan, message: `No Gateway '${parent.name}' in namespace '${parent.namespace}'; the route is attached to nothing there.` });
+        continue;
+      }
+      if (parent.sectionName !== undefined && !gateways.some((g) => g.listeners.some((l) => l.name === parent.sectionName))) {
+        const names = [...new Set(gateways.flatMap((g) => g.listeners.map((l) => l.name)))].join(', ');
+        ctx.report({
+          span: parent.sectionNameSpan ?? parent.nameSpan,
+          message: `Gateway '${parent.namespace}/${parent.name}' has no listener '${parent.sectionName}' (its listeners: ${names || 'none'}).`,
+          related: [{ resource: gateways[0].resource, message: `listeners: ${names}` }],
+        });
+      }
+    }
+  },
+});
