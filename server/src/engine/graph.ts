@@ -117,6 +117,7 @@ export class TrafficGraph {
   private routesIndex: Map<Service, BackendTarget[]> | undefined;
   private appliedTogetherIndex: Map<string, Resource[]> | undefined;
   private servicesByPlace: Map<string, Service[]> | undefined;
+  private workloadsByPlace: Map<string, Workload[]> | undefined;
 
   /**
    * @param templateDirs directories holding files skipped as templates (Helm, `{{ }}`): pods they
@@ -231,9 +232,9 @@ export class TrafficGraph {
 
   /**
    * Other Services applied together with this one, whatever their namespace: those in the same
-   * directory or the same kustomize build. Cluster-wide claims (node ports, cluster IPs) are
-   * compared among these only, because repositories keep alternative variants of an app in
-   * separate directories that are never applied to one cluster together.
+   * file or the same kustomize build. Cluster-wide claims (node ports, cluster IPs) are compared
+   * among these only, because repositories keep alternative variants of an app in separate files
+   * (an IPv4 and an IPv6 variant side by side) that are never applied to one cluster together.
    */
   servicesAppliedNear(service: Service): Service[] {
     if (!this.servicesByPlace) {
@@ -242,6 +243,17 @@ export class TrafficGraph {
     }
     const out = new Set<Service>();
     for (const key of placeKeys(service.resource)) for (const s of this.servicesByPlace.get(key) ?? []) if (s.resource.id !== service.resource.id) out.add(s);
+    return [...out];
+  }
+
+  /** Other workloads applied together with this one (same file or build), any namespace. */
+  workloadsAppliedNear(workload: Workload): Workload[] {
+    if (!this.workloadsByPlace) {
+      this.workloadsByPlace = new Map();
+      for (const w of this.workloads) for (const key of placeKeys(w.resource)) push(this.workloadsByPlace, key, w);
+    }
+    const out = new Set<Workload>();
+    for (const key of placeKeys(workload.resource)) for (const w of this.workloadsByPlace.get(key) ?? []) if (w.resource.id !== workload.resource.id) out.add(w);
     return [...out];
   }
 
@@ -406,7 +418,7 @@ export function findServicePort(service: Service, port: number | string | undefi
 }
 
 function placeKeys(r: Resource): string[] {
-  const keys = [`dir:${directoryOf(r.file)}`];
+  const keys = [`file:${r.file}`];
   if (r.build !== undefined) keys.push(`build:${r.build}`);
   return keys;
 }

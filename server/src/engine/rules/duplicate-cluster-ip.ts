@@ -1,7 +1,7 @@
 // Rule: duplicate-cluster-ip
 // A cluster IP belongs to one Service: a second Service asking for the same spec.clusterIP is
 // rejected ("provided IP is already allocated"). Compared among Services applied together (same
-// directory or kustomize build), like node ports.
+// file or kustomize build), like node ports.
 import { parseAddress } from '../addresses';
 import { get, seqItems, asScalar } from '../tree';
 import type { Service } from '../model/service';

@@ -13,6 +13,9 @@ import networkpolicyPeerSelectorOrphaned from './networkpolicy-peer-selector-orp
 import networkpolicySelectorOrphaned from './networkpolicy-selector-orphaned';
 import servicePortProtocolMismatch from './service-port-protocol-mismatch';
 import serviceSelectorOrphaned from './service-selector-orphaned';
+import workloadSelectorOverlap from './workload-selector-overlap';
+import hostPortConflict from './host-port-conflict';
+import endpointsPortMismatch from './endpoints-port-mismatch';
 import routeParentMissing from './route-parent-missing';
 import routeNotAllowedByListener from './route-not-allowed-by-listener';
 import routeBackendServiceMissing from './route-backend-service-missing';
@@ -33,6 +36,8 @@ export const RULES: readonly Rule[] = [
   clusterIpOutsideServiceCidr,
   duplicateClusterIp,
   duplicateResource,
+  endpointsPortMismatch,
+  hostPortConflict,
   ingressBackendPortMissing,
   ingressBackendServiceMissing,
   invalidIpAddress,
@@ -57,6 +62,7 @@ export const RULES: readonly Rule[] = [
   statefulsetServiceMissing,
   statefulsetServiceNotHeadless,
   workloadSelectorMismatch,
+  workloadSelectorOverlap,
 ];
 
 /** Diagnostics produced while reading files, not by rule checks; they have docs pages too. */

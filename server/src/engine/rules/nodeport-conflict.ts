@@ -1,7 +1,7 @@
 // Rule: nodeport-conflict
 // Node ports are cluster-wide: every node listens on each one for one Service. Two Services asking
 // for the same nodePort and protocol cannot both be created ("provided port is already allocated").
-// Compared among Services applied together (same directory or kustomize build), so that variants of
+// Compared among Services applied together (same file or kustomize build), so that variants of
 // an app kept side by side are not mistaken for one cluster.
 import { defineRule } from './rule';
 

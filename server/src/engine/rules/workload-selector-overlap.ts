@@ -1,0 +1,33 @@
+// Rule: workload-selector-overlap
+// Two controllers in one namespace whose selectors both match one pod template fight over its pods:
+// each counts the other's pods as its own (a ReplicaSet deletes "surplus" pods, a Deployment adopts
+// them). The Kubernetes docs warn: do not create overlapping selectors. Pods (no controller) and
+// Jobs and CronJobs (which select by a generated controller-uid) are not compared, and only
+// workloads applied together (same file or build) are: repositories keep alternative variants
+// of a workload side by side (a ReplicationController and the Deployment that replaced it).
+import { formatSelector, selectorMayMatch } from '../selectors';
+import { defineRule } from './rule';
+
+const CONTROLLERS = ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ReplicationController'];
+
+export default defineRule({
+  id: 'workload-selector-overlap',
+  severity: 'warning',
+  description: "Two workloads' selectors match the same pod template; their controllers fight over the pods.",
+  remediation: 'Give each workload a label that only its own pods carry, and select on it.',
+  kinds: CONTROLLERS,
+  check(ctx, resource) {
+    const workload = ctx.graph.workload(resource);
+    if (!workload?.selector || workload.selector.invalid || workload.selector.terms.length === 0) return;
+    for (const other of ctx.graph.workloadsAppliedNear(workload)) {
+      if (other.template.namespace !== workload.template.namespace || !CONTROLLERS.includes(other.resource.kind)) continue;
+      if (!selectorMayMatch(workload.selector, other.template.labels)) continue;
+      const selectorNode = workload.selectorNode;
+      ctx.report({
+        span: workload.selector.span ?? selectorNode?.span ?? resource.kindSpan,
+        message: `Selector ${formatSelector(workload.selector)} also matches the pods of ${other.resource.kind} '${other.resource.name}'; the two controllers fight over them.`,
+        related: [{ resource: other.resource, span: other.template.labelsSpan, message: 'pod template matched by both' }],
+      });
+    }
+  },
+});
