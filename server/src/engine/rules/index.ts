@@ -13,6 +13,8 @@ import networkpolicyPeerSelectorOrphaned from './networkpolicy-peer-selector-orp
 import networkpolicySelectorOrphaned from './networkpolicy-selector-orphaned';
 import servicePortProtocolMismatch from './service-port-protocol-mismatch';
 import serviceSelectorOrphaned from './service-selector-orphaned';
+import servicemonitorSelectorOrphaned from './servicemonitor-selector-orphaned';
+import servicemonitorPortMissing from './servicemonitor-port-missing';
 import workloadSelectorOverlap from './workload-selector-overlap';
 import hostPortConflict from './host-port-conflict';
 import endpointsPortMismatch from './endpoints-port-mismatch';
@@ -59,6 +61,8 @@ export const RULES: readonly Rule[] = [
   serviceSelectorOrphaned,
   serviceTargetPortNameUnresolved,
   serviceTargetPortUnmatched,
+  servicemonitorPortMissing,
+  servicemonitorSelectorOrphaned,
   statefulsetServiceMissing,
   statefulsetServiceNotHeadless,
   workloadSelectorMismatch,
