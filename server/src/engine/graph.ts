@@ -5,6 +5,7 @@ import { readAutoscaler, type Autoscaler } from './model/autoscaler';
 import { readDisruptionBudget, type DisruptionBudget } from './model/disruptionBudget';
 import { readEndpoints, type ManualEndpoints } from './model/endpoints';
 import { readAttachmentDefinition, type AttachmentDefinition } from './model/multus';
+import { readReferences, type ServiceReference } from './model/references';
 import { readGateway, readReferenceGrant, readRoute, type Gateway, type ReferenceGrant, type Route } from './model/gateway';
 import { allBackends, readIngress, type Ingress, type IngressBackend, type IngressPath } from './model/ingress';
 import { readNetworkPolicy, type NetworkPolicy } from './model/networkPolicy';
@@ -297,6 +298,18 @@ export class TrafficGraph {
   namespaceLabels(namespace: string): Record<string, string> {
     const ns = this.resourcesWithId(`Namespace/${namespace}`)[0];
     return { ...(ns?.labels ?? {}), 'kubernetes.io/metadata.name': namespace };
+  }
+
+  private readonly referenceCache = new Map<Workload, ServiceReference[]>();
+
+  /** Service references in a workload's containers (env, args, command, ConfigMaps they read). */
+  serviceReferences(workload: Workload): readonly ServiceReference[] {
+    let refs = this.referenceCache.get(workload);
+    if (!refs) {
+      refs = readReferences(workload, this.namespaces, (ns, name) => this.resourcesWithId(`ConfigMap/${ns}/${name}`)[0]);
+      this.referenceCache.set(workload, refs);
+    }
+    return refs;
   }
 
   /** NetworkAttachmentDefinitions of that namespace and name. */

@@ -13,6 +13,8 @@ import networkpolicyPeerSelectorOrphaned from './networkpolicy-peer-selector-orp
 import networkpolicySelectorOrphaned from './networkpolicy-selector-orphaned';
 import servicePortProtocolMismatch from './service-port-protocol-mismatch';
 import serviceSelectorOrphaned from './service-selector-orphaned';
+import serviceReferencePortUnmatched from './service-reference-port-unmatched';
+import serviceReferenceMissing from './service-reference-missing';
 import servicemonitorSelectorOrphaned from './servicemonitor-selector-orphaned';
 import servicemonitorPortMissing from './servicemonitor-port-missing';
 import workloadSelectorOverlap from './workload-selector-overlap';
@@ -58,6 +60,8 @@ export const RULES: readonly Rule[] = [
   routeNotAllowedByListener,
   routeParentMissing,
   servicePortProtocolMismatch,
+  serviceReferenceMissing,
+  serviceReferencePortUnmatched,
   serviceSelectorOrphaned,
   serviceTargetPortNameUnresolved,
   serviceTargetPortUnmatched,
