@@ -155,3 +155,19 @@ describe('graph', () => {
     assert.match(dot, /\}\n$/);
   });
 });
+
+describe('graph: east-west calls and Gateway API routes', () => {
+  test('a workload given a Service address calls it', () => {
+    const map = JSON.parse(runCli(['graph', '--format', 'json', 'examples']).stdout);
+    assert.deepEqual(
+      map.edges.filter((e: { kind: string }) => e.kind === 'calls'),
+      [{ from: 'Deployment/shop/tomcat', to: 'Service/shop/postgres', kind: 'calls', label: ':5432', broken: false }],
+    );
+  });
+  test('route rules are entries with weighted backends', () => {
+    const r = runCli(['graph', 'test/fixtures/rules/route-backend-service-missing/valid.yaml']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^ {2}Gateway edge\/http \*\/ \(89%\) -> Service web:80 -> Deployment web \(1 pod\) -> web:8080$/m);
+    assert.match(r.stdout, /^ {2}Gateway edge\/http \*\/ \(10%\) -> Service web:80 -> Deployment web \(1 pod\) -> web:8080$/m);
+  });
+});

@@ -41,10 +41,10 @@ const LABEL_CHAR_WIDTH = 5.6;
 /** The text on an edge: the ports it carries, or why it is broken (the full reason is its tooltip). */
 function edgeLabel(e: MapEdge): string {
   if (e.broken) return truncate(`✖ ${e.reason ?? 'broken'}`, 34);
-  return e.kind === 'targets' ? '' : e.label;
+  return e.kind === 'targets' ? '' : e.kind === 'calls' ? `calls${e.label}` : e.label;
 }
 const KIND_TITLE: Record<MapNode['kind'], string> = {
-  Ingress: 'Ingress', LoadBalancer: 'LoadBalancer', NodePort: 'NodePort', Service: 'Service', Workload: 'Workload', ContainerPort: 'container port', Missing: 'missing',
+  Ingress: 'Ingress', Route: 'route', LoadBalancer: 'LoadBalancer', NodePort: 'NodePort', Service: 'Service', Workload: 'Workload', ContainerPort: 'container port', Missing: 'missing',
 };
 
 export function nodeWidth(n: MapNode): number {
@@ -166,7 +166,7 @@ export const MAP_STYLE = `
 .ktl-map .node rect { fill: var(--ktl-node-bg, #fff); stroke: var(--ktl-node-border, #999); stroke-width: 1.5; }
 .ktl-map .node text { fill: var(--ktl-fg, #222); }
 .ktl-map .node .kind { fill: var(--ktl-muted, #777); font-size: 9.5px; text-transform: uppercase; letter-spacing: 0.04em; }
-.ktl-map .node.Ingress rect, .ktl-map .node.LoadBalancer rect, .ktl-map .node.NodePort rect { stroke: var(--ktl-entry, #3b82f6); }
+.ktl-map .node.Ingress rect, .ktl-map .node.Route rect, .ktl-map .node.LoadBalancer rect, .ktl-map .node.NodePort rect { stroke: var(--ktl-entry, #3b82f6); }
 .ktl-map .node.Service rect { stroke: var(--ktl-service, #a855f7); }
 .ktl-map .node.Workload rect { stroke: var(--ktl-workload, #16a34a); }
 .ktl-map .node.ContainerPort rect { stroke: var(--ktl-port, #ca8a04); }
@@ -177,6 +177,7 @@ export const MAP_STYLE = `
 .ktl-map .node.dim, .ktl-map .edge.dim { opacity: 0.18; }
 .ktl-map .edge path { fill: none; stroke: var(--ktl-edge, #888); stroke-width: 1.4; }
 .ktl-map .edge text { fill: var(--ktl-muted, #777); font-size: 10px; }
+.ktl-map .edge.calls path { stroke: var(--ktl-entry, #3b82f6); stroke-dasharray: 2 3; }
 .ktl-map .edge.broken path { stroke: var(--ktl-broken, #dc2626); stroke-dasharray: 6 4; stroke-width: 1.8; }
 .ktl-map .edge.broken text { fill: var(--ktl-broken, #dc2626); }
 `;

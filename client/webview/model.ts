@@ -2,7 +2,7 @@
 // messages between webview and extension. Declared once here; both sides import the types.
 export interface MapNode {
   readonly id: string;
-  readonly kind: 'Ingress' | 'LoadBalancer' | 'NodePort' | 'Service' | 'Workload' | 'ContainerPort' | 'Missing';
+  readonly kind: 'Ingress' | 'Route' | 'LoadBalancer' | 'NodePort' | 'Service' | 'Workload' | 'ContainerPort' | 'Missing';
   readonly label: string;
   readonly namespace?: string;
   readonly resource?: string;
@@ -13,7 +13,7 @@ export interface MapNode {
 export interface MapEdge {
   readonly from: string;
   readonly to: string;
-  readonly kind: 'routes' | 'exposes' | 'selects' | 'targets';
+  readonly kind: 'routes' | 'exposes' | 'selects' | 'targets' | 'calls';
   readonly label: string;
   readonly broken: boolean;
   readonly reason?: string;

@@ -241,3 +241,15 @@ describe('selector completion', () => {
     assert.deepEqual(values.sort(), ['frontend', 'postgres', 'redis', 'search', 'tomcat']);
   });
 });
+
+describe('east-west references', () => {
+  test('hover on an address in env shows where the traffic lands; the Service finds it as a reference', () => {
+    const offset = at('shop/tomcat.yaml', 'jdbc:postgresql', 3);
+    const h = hoverAt(analysis, 'shop/tomcat.yaml', offset, options);
+    assert.ok(h);
+    assert.match(h.markdown, /^\*\*Service reference\*\* `postgres\.shop\.svc\.cluster\.local:5432`/);
+    assert.match(h.markdown, /→ \[Service postgres:5432\]\([^)]+\) → \[StatefulSet postgres\]\([^)]+\) \(1 pod\) → postgres:5432 \(postgres\)/);
+    const refs = referencesAt(analysis, 'shop/data.yaml', at('shop/data.yaml', 'name: postgres\n  namespace: shop\nspec:\n  clusterIP', 7), false);
+    assert.deepEqual(refs.map((l) => `${l.file}:${lineOf(l.file, l.span.start)}`), ['shop/tomcat.yaml:28']);
+  });
+});

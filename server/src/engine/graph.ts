@@ -273,6 +273,11 @@ export class TrafficGraph {
     return this.endpointsByService.get(`${service.resource.namespace}/${service.resource.name}`) ?? [];
   }
 
+  /** Every Gateway API route instance. */
+  get routes(): readonly Route[] {
+    return [...this.routeByKey.values()];
+  }
+
   route(r: Resource): Route | undefined {
     return this.routeByKey.get(r.key);
   }

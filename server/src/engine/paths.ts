@@ -6,10 +6,11 @@ import type { Analysis } from './analyze';
 import type { PortResolution, TrafficGraph } from './graph';
 import type { IngressPath } from './model/ingress';
 import type { Resource } from './model/resource';
+import type { Route } from './model/gateway';
 import type { Service, ServicePort } from './model/service';
 import type { Workload } from './model/workload';
 
-export type MapNodeKind = 'Ingress' | 'LoadBalancer' | 'NodePort' | 'Service' | 'Workload' | 'ContainerPort' | 'Missing';
+export type MapNodeKind = 'Ingress' | 'Route' | 'LoadBalancer' | 'NodePort' | 'Service' | 'Workload' | 'ContainerPort' | 'Missing';
 
 export interface MapNode {
   /** Stable across edits: `Kind/namespace/name`, with a `#...` or `:port` suffix for parts of a resource. */
@@ -27,7 +28,7 @@ export interface MapNode {
 export interface MapEdge {
   readonly from: string;
   readonly to: string;
-  readonly kind: 'routes' | 'exposes' | 'selects' | 'targets';
+  readonly kind: 'routes' | 'exposes' | 'selects' | 'targets' | 'calls';
   readonly label: string;
   readonly broken: boolean;
   readonly reason: string | undefined;
@@ -68,7 +69,7 @@ export function describeReplicas(w: Workload, graph: TrafficGraph): string {
 
 /** Order of entries in listings: outside-in (Ingress, load balancer, node port, external IP, DNS). */
 function entryRank(entry: string): number {
-  if (/^https?:\/\//.test(entry) || entry.endsWith('(default backend)')) return 0;
+  if (/^https?:\/\//.test(entry) || entry.endsWith('(default backend)') || entry.startsWith('Gateway ')) return 0;
   if (entry.startsWith('LoadBalancer')) return 1;
   if (entry.startsWith('NodePort')) return 2;
   if (entry.endsWith('(externalIP)')) return 3;
@@ -104,6 +105,8 @@ class TrafficMapBuilder {
     for (const ingress of uniqueById(this.graph.ingresses, (i) => i.resource)) {
       for (const target of this.graph.backendTargets(ingress)) this.addIngressBackend(ingress.resource, target.path, target);
     }
+    for (const route of uniqueById(this.graph.routes, (r) => r.resource)) this.addRoute(route);
+    for (const w of uniqueById(this.graph.workloads, (x) => x.resource)) this.addReferences(w);
     const nodes = [...this.nodes.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const edges = [...this.edges.values()].sort((a, b) => (a.from + a.to < b.from + b.to ? -1 : 1));
     const paths = this.paths.sort(
@@ -216,6 +219,53 @@ class TrafficMapBuilder {
       const number = resolution.containerPort ?? port.targetPort;
       const portHop = { node: `${w.resource.id}:${number}`, label: `${resolution.container ? `${resolution.container.name}:` : ''}${number}` };
       this.paths.push({ namespace, entry, hops: [...prefix, serviceHop, workloadHop, portHop], broken: problem });
+    }
+  }
+
+  /** Gateway API routes: each rule as an entry (its Gateway, hostnames and path) to weighted backends. */
+  private addRoute(route: Route) {
+    const r = route.resource;
+    const ns = r.namespace ?? 'default';
+    const gateways = route.parentRefs.filter((p) => p.kind === 'Gateway').map((p) => `${p.name}${p.sectionName ? `/${p.sectionName}` : ''}`);
+    const hosts = route.hostnames.length ? route.hostnames.join(',') : '*';
+    route.rules.forEach((rule, i) => {
+      const path = rule.matches.map((m) => m.path).filter(Boolean).join(',') || '/';
+      const label = `${gateways.length ? `Gateway ${gateways.join(', ')} ` : ''}${hosts}${path}`;
+      const entryId = `${r.id}#rule-${i}`;
+      this.addNode({ id: entryId, kind: 'Route', label: `${r.kind} ${r.name}: ${hosts}${path}`, namespace: ns, resource: r.id, file: r.file, line: this.line(r) });
+      const total = rule.backendRefs.reduce((n, b) => n + (b.weight ?? 1), 0);
+      for (const b of rule.backendRefs) {
+        if (b.group !== '' || b.kind !== 'Service') continue;
+        const weight = rule.backendRefs.length > 1 ? ` (${Math.round(((b.weight ?? 1) / Math.max(1, total)) * 100)}%)` : '';
+        const services = this.graph.servicesNamed(b.namespace, b.name);
+        if (services.length === 0) {
+          const missingId = `Service/${b.namespace}/${b.name}`;
+          this.addNode({ id: missingId, kind: 'Missing', label: `${b.name} (missing Service)`, namespace: b.namespace, resource: undefined, file: undefined, line: undefined });
+          this.addEdge({ from: entryId, to: missingId, kind: 'routes', label: `:${b.port ?? '?'}${weight}`, broken: true, reason: `no Service '${b.name}' in namespace '${b.namespace}'` });
+          this.paths.push({ namespace: ns, entry: label, hops: [{ node: entryId, label }, { node: missingId, label: `Service ${b.name}` }], broken: `no Service '${b.name}' in namespace '${b.namespace}'` });
+          continue;
+        }
+        const service = services[0];
+        const port = service.ports.find((p) => p.port === b.port);
+        const reason = port ? undefined : `Service '${b.name}' has no port ${b.port ?? '(none given)'}`;
+        this.addEdge({ from: entryId, to: service.resource.id, kind: 'routes', label: `:${b.port ?? '?'}${weight}`, broken: reason !== undefined, reason });
+        if (port) this.addPath(ns, `${label}${weight}`, [{ node: entryId, label: `${label}${weight}` }], service, port);
+        else this.paths.push({ namespace: ns, entry: label, hops: [{ node: entryId, label }, { node: service.resource.id, label: `Service ${b.name}` }], broken: reason });
+      }
+    });
+  }
+
+  /** East-west: a workload that is given a Service's address calls that Service. */
+  private addReferences(w: Workload) {
+    const seen = new Set<string>();
+    for (const ref of this.graph.serviceReferences(w)) {
+      const service = this.graph.servicesNamed(ref.namespace, ref.service)[0];
+      if (!service) continue;
+      const key = `${service.resource.id}:${ref.port ?? ''}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      this.workloadNode(w);
+      this.addEdge({ from: w.resource.id, to: service.resource.id, kind: 'calls', label: ref.port !== undefined ? `:${ref.port}` : '', broken: false, reason: undefined });
     }
   }
 

@@ -37,7 +37,7 @@ export function formatGraphMermaid(map: TrafficMap): string {
   const shape = (n: MapNode) => {
     const l = label(n.label);
     switch (n.kind) {
-      case 'Ingress': case 'LoadBalancer': case 'NodePort': return `${idOf(n.id)}([${l}])`;
+      case 'Ingress': case 'Route': case 'LoadBalancer': case 'NodePort': return `${idOf(n.id)}([${l}])`;
       case 'Service': return `${idOf(n.id)}{{${l}}}`;
       case 'Missing': return `${idOf(n.id)}[/${l}/]`;
       case 'ContainerPort': return `${idOf(n.id)}((${l}))`;
@@ -67,7 +67,7 @@ export function formatGraphMermaid(map: TrafficMap): string {
 export function formatGraphDot(map: TrafficMap): string {
   const q = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
   const shape = (n: MapNode) =>
-    ({ Ingress: 'cds', LoadBalancer: 'cds', NodePort: 'cds', Service: 'hexagon', Workload: 'box', ContainerPort: 'ellipse', Missing: 'note' })[n.kind];
+    ({ Ingress: 'cds', Route: 'cds', LoadBalancer: 'cds', NodePort: 'cds', Service: 'hexagon', Workload: 'box', ContainerPort: 'ellipse', Missing: 'note' })[n.kind];
   const out = ['digraph traffic {', '  rankdir=LR;', '  node [fontname="Helvetica", fontsize=10];', '  edge [fontname="Helvetica", fontsize=9];'];
   let i = 0;
   for (const [ns, nodes] of byNamespace(map.nodes)) {

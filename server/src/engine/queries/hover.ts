@@ -5,6 +5,7 @@ import type { BackendTarget, TrafficGraph } from '../graph';
 import type { NamespaceOrigin, Resource } from '../model/resource';
 import type { Service, ServicePort } from '../model/service';
 import type { Workload } from '../model/workload';
+import type { ServiceReference } from '../model/references';
 import { describeReplicas } from '../paths';
 import { formatSelector } from '../selectors';
 import { resourceAnchor } from '../rules/rule';
@@ -46,6 +47,9 @@ export function hover(analysis: Analysis, file: string, offset: number, options:
     case 'template-label':
     case 'container-port':
       markdown = workloadHover(g, target.workload, ref);
+      break;
+    case 'reference':
+      markdown = referenceHover(g, target.reference, ref);
       break;
   }
   return markdown ? { markdown, span: target.span } : undefined;
@@ -159,4 +163,18 @@ function workloadHover(g: TrafficGraph, w: Workload, ref: Ref): string {
     }
   }
   return lines.join('\n');
+}
+
+/** An address in env/args: the Service it resolves to and where that Service sends the traffic. */
+function referenceHover(g: TrafficGraph, reference: ServiceReference, ref: Ref): string | undefined {
+  const service = g.servicesNamed(reference.namespace, reference.service)[0];
+  if (!service) return undefined;
+  const port = reference.port === undefined ? service.ports[0] : service.ports.find((p) => p.port === reference.port);
+  const lines = [`**Service reference** ${code(`${reference.host}${reference.port !== undefined ? `:${reference.port}` : ''}`)}`, ''];
+  const svc = ref(service.resource, `Service ${service.resource.name}${port ? `:${port.port}` : ''}`);
+  if (!port) return [...lines, `→ ${svc} ⚠ **no such port**`].join('\n');
+  const workloads = g.workloadsSelectedBy(service);
+  if (!service.selector || workloads.length === 0) return [...lines, `→ ${svc}${service.selector ? ' → ⚠ no pods selected' : ''}`].join('\n');
+  for (const w of workloads) lines.push(`→ ${svc} → ${ref(w.resource)} (${text(describeReplicas(w, g))}) → ${landing(g, port, w, ref, false)}`, '');
+  return lines.join('\n').trimEnd();
 }

@@ -6,6 +6,7 @@ import type { Resource } from '../model/resource';
 import type { Service, ServicePort } from '../model/service';
 import type { ContainerPort, Container, Workload } from '../model/workload';
 import type { SelectorTerm } from '../selectors';
+import type { ServiceReference } from '../model/references';
 import { containsOffset, type Span } from '../text';
 
 export type Target =
@@ -14,7 +15,8 @@ export type Target =
   | { kind: 'service-port'; service: Service; port: ServicePort; part: 'port' | 'targetPort' | 'name'; span: Span }
   | { kind: 'backend'; target: BackendTarget; part: 'name' | 'port'; span: Span }
   | { kind: 'template-label'; workload: Workload; key: string; span: Span }
-  | { kind: 'container-port'; workload: Workload; container: Container; port: ContainerPort; span: Span };
+  | { kind: 'container-port'; workload: Workload; container: Container; port: ContainerPort; span: Span }
+  | { kind: 'reference'; workload: Workload; reference: ServiceReference; span: Span };
 
 export interface Located {
   readonly resource: Resource;
@@ -70,6 +72,8 @@ function targetAt(analysis: Analysis, resource: Resource, offset: number): Targe
   const workload = graph.workload(resource);
   if (workload) {
     for (const [key, span] of workload.template.labelSpans) if (at(span)) return { kind: 'template-label', workload, key, span };
+    const reference = graph.serviceReferences(workload).find((r) => r.via === undefined && at(r.workloadSpan) && graph.servicesNamed(r.namespace, r.service).length > 0);
+    if (reference) return { kind: 'reference', workload, reference, span: reference.workloadSpan };
     for (const container of workload.template.containers) {
       for (const port of container.ports) {
         if (at(port.numberSpan) || at(port.nameSpan)) return { kind: 'container-port', workload, container, port, span: at(port.numberSpan) ? port.numberSpan : port.nameSpan! };

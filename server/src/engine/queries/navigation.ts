@@ -53,6 +53,16 @@ export function references(analysis: Analysis, file: string, offset: number, inc
     for (const s of g.resourcesWithId(located.resource.id).map((r) => g.service(r)).filter((s) => s !== undefined)) {
       for (const t of g.routesTo(s)) out.push({ file: t.ingress.resource.file, span: t.backend.serviceNameSpan });
     }
+    // Workloads that are given this Service's address (east-west), and Gateway API routes to it.
+    const ns = located.resource.namespace;
+    for (const w of g.workloads) {
+      for (const r of g.serviceReferences(w)) if (r.namespace === ns && r.service === located.resource.name) out.push({ file: r.file, span: r.span });
+    }
+    for (const route of g.routes) {
+      for (const rule of route.rules) {
+        for (const b of rule.backendRefs) if (b.kind === 'Service' && b.group === '' && b.namespace === ns && b.name === located.resource.name) out.push({ file: route.resource.file, span: b.nameSpan });
+      }
+    }
   }
   const workload = g.workload(located.resource);
   if (workload) {
