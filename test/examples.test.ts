@@ -11,6 +11,7 @@ const DOCUMENTED = [
   'examples/shop/ingress.yaml:37 error ingress-backend-service-missing',
   'examples/shop/network-policies.yaml:54 warning networkpolicy-selector-orphaned',
   'examples/shop/search.yaml:33 warning service-target-port-unmatched',
+  'examples/shop/tomcat.yaml:28 warning traffic-denied-by-networkpolicy',
 ];
 
 test('check reports exactly the documented mistakes', () => {

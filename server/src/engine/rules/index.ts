@@ -13,6 +13,7 @@ import networkpolicyPeerSelectorOrphaned from './networkpolicy-peer-selector-orp
 import networkpolicySelectorOrphaned from './networkpolicy-selector-orphaned';
 import servicePortProtocolMismatch from './service-port-protocol-mismatch';
 import serviceSelectorOrphaned from './service-selector-orphaned';
+import trafficDeniedByNetworkpolicy from './traffic-denied-by-networkpolicy';
 import serviceReferencePortUnmatched from './service-reference-port-unmatched';
 import serviceReferenceMissing from './service-reference-missing';
 import servicemonitorSelectorOrphaned from './servicemonitor-selector-orphaned';
@@ -69,6 +70,7 @@ export const RULES: readonly Rule[] = [
   servicemonitorSelectorOrphaned,
   statefulsetServiceMissing,
   statefulsetServiceNotHeadless,
+  trafficDeniedByNetworkpolicy,
   workloadSelectorMismatch,
   workloadSelectorOverlap,
 ];

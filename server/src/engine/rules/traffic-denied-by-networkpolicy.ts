@@ -1,0 +1,63 @@
+// Rule: traffic-denied-by-networkpolicy
+// A workload is given the address of a Service (an east-west reference), but the NetworkPolicies
+// deny that traffic: the source's egress or every destination pod's ingress. Connections then
+// time out. Only references whose Service, port and destination pods are all known are judged, and
+// only policies kept with both workloads count: in the same directory as each of them, an enclosing
+// directory, or a sibling directory (manifests/ beside manifests-policy/). Policy collections
+// elsewhere in a repository (recipes, other apps) are not assumed to share their cluster.
+import { directoryOf, type Resource } from '../model/resource';
+import type { NetworkPolicy } from '../model/networkPolicy';
+import { decide } from '../reachability';
+import { defineRule, type RelatedRef } from './rule';
+
+export default defineRule({
+  id: 'traffic-denied-by-networkpolicy',
+  severity: 'warning',
+  description: 'NetworkPolicies deny traffic that a workload is configured to send to a Service.',
+  remediation: "Allow the flow: an egress rule on the source's policies and an ingress rule on the destination's, for this port.",
+  kinds: ['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ReplicationController', 'Job', 'CronJob'],
+  reach: 'workspace',
+  check(ctx, resource) {
+    const from = ctx.graph.workload(resource);
+    if (!from) return;
+    const seen = new Set<string>();
+    for (const ref of ctx.graph.serviceReferences(from)) {
+      const service = ctx.graph.servicesNamed(ref.namespace, ref.service)[0];
+      if (!service?.selector) continue;
+      const port = ref.port === undefined ? (service.ports.length === 1 ? service.ports[0] : undefined) : service.ports.find((p) => p.port === ref.port);
+      if (!port) continue;
+      const destinations = ctx.graph.workloadsSelectedBy(service).filter((w) => w !== from);
+      if (destinations.length === 0) continue;
+      const verdicts = destinations.flatMap((to) => {
+        const r = ctx.graph.resolveServicePort(port, to);
+        const applies = (p: NetworkPolicy) => keptWith(p.resource, from.resource) && keptWith(p.resource, to.resource);
+        return r.containerPort === undefined || (r.status !== 'resolved' && r.status !== 'assumed') ? [] : [{ to, v: decide(ctx.graph, { from, to, port: r.containerPort, protocol: port.protocol }, applies) }];
+      });
+      if (verdicts.length === 0 || verdicts.some(({ v }) => v.allowed)) continue;
+      const key = `${ref.workloadSpan.start}|${service.resource.id}|${port.port}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const egressDenied = verdicts.every(({ v }) => !v.egress.allowed);
+      const policies = new Map<string, RelatedRef>();
+      for (const { v } of verdicts) {
+        for (const p of [...(v.egress.allowed ? [] : v.egress.policies), ...(v.ingress.allowed ? [] : v.ingress.policies)]) {
+          policies.set(p.resource.key, { resource: p.resource, message: 'isolates these pods without allowing this flow' });
+        }
+      }
+      const side = egressDenied ? `the egress policies of ${resource.kind} '${resource.name}'` : `the ingress policies of ${verdicts.map(({ to }) => `${to.resource.kind} '${to.resource.name}'`).join(', ')}`;
+      ctx.report({
+        span: ref.workloadSpan,
+        message: `Traffic to Service '${service.resource.namespace}/${service.resource.name}:${port.port}' is denied by ${side} (${[...policies.values()].map((p) => p.resource.name).join(', ')}).`,
+        related: [...policies.values()],
+      });
+    }
+  },
+});
+
+/** Whether a policy's file is kept with a workload's: same, enclosing or sibling directory. */
+function keptWith(policy: Resource, workload: Resource): boolean {
+  const p = directoryOf(policy.file);
+  const w = directoryOf(workload.file);
+  if (p === '.' || w === p || w.startsWith(`${p}/`)) return true;
+  return directoryOf(p) === directoryOf(w);
+}
