@@ -157,11 +157,11 @@ describe('graph', () => {
 });
 
 describe('graph: east-west calls and Gateway API routes', () => {
-  test('a workload given a Service address calls it', () => {
+  test('a workload given a Service address calls it; NetworkPolicies that deny the call break the edge', () => {
     const map = JSON.parse(runCli(['graph', '--format', 'json', 'examples']).stdout);
     assert.deepEqual(
       map.edges.filter((e: { kind: string }) => e.kind === 'calls'),
-      [{ from: 'Deployment/shop/tomcat', to: 'Service/shop/postgres', kind: 'calls', label: ':5432', broken: false }],
+      [{ from: 'Deployment/shop/tomcat', to: 'Service/shop/postgres', kind: 'calls', label: ':5432', broken: true, reason: 'denied by NetworkPolicy default-deny' }],
     );
   });
   test('route rules are entries with weighted backends', () => {

@@ -155,6 +155,6 @@ test('Show Traffic Map opens the map with the expected nodes and broken edges', 
   assert.ok(frame, 'a webview frame with the map');
   assert.equal(await frame.locator('svg .node').count(), 21);
   assert.equal(await frame.locator('svg .node[data-id="Service/shop/frontend"]').count(), 1);
-  assert.equal(await frame.locator('svg .edge.broken').count(), 7);
+  assert.equal(await frame.locator('svg .edge.broken').count(), 8);
   await screenshot('e2e-traffic-map');
 });

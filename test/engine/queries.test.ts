@@ -253,3 +253,26 @@ describe('east-west references', () => {
     assert.deepEqual(refs.map((l) => `${l.file}:${lineOf(l.file, l.span.start)}`), ['shop/tomcat.yaml:28']);
   });
 });
+
+describe('networking hovers', () => {
+  test('a reference shows the NetworkPolicy that denies it', () => {
+    const h = hoverAt(analysis, 'shop/tomcat.yaml', at('shop/tomcat.yaml', 'jdbc:postgresql', 3), options);
+    assert.match(h!.markdown, /⛔ \*\*denied\*\* by \[NetworkPolicy default\\-deny\]/);
+  });
+  test('addresses and CIDRs', () => {
+    const text = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: lb\nspec:\n  type: LoadBalancer\n  externalIPs: [192.0.2.10]\n  loadBalancerSourceRanges: [203.0.113.7/24]\n  ports: [{port: 80}]\n';
+    const a = analyze({ files: [{ path: 'lb.yaml', text }], config: DEFAULT_CONFIG });
+    assert.equal(hoverAt(a, 'lb.yaml', text.indexOf('192.0.2.10') + 2, options)!.markdown, '**IPv4 address** `192.0.2.10`');
+    assert.equal(hoverAt(a, 'lb.yaml', text.indexOf('203.0.113.7') + 2, options)!.markdown, '**IPv4 network** `203.0.113.0/24` (written `203.0.113.7/24`, host bits set)\n\n256 addresses');
+  });
+  test('a Gateway API route shows each rule with weighted backends down to the pods', () => {
+    const file = 'test/fixtures/rules/route-backend-service-missing/valid.yaml';
+    const text = fs.readFileSync(path.join(REPO_ROOT, file), 'utf8');
+    const a = analyze({ files: [{ path: file, text }], config: DEFAULT_CONFIG });
+    const h = hoverAt(a, file, text.indexOf('kind: HTTPRoute\nmetadata:\n  name: web') + 'kind: HTTPRoute\nmetadata:\n  name: '.length + 1, options);
+    assert.ok(h);
+    assert.match(h.markdown, /Attached to \[Gateway infra\/edge\/http\]/);
+    assert.match(h.markdown, /- \[Service web:80\]\([^)]+\) \(89%\) → \[Deployment web\]\([^)]+\) \(1 pod\) → web:8080/);
+    assert.match(h.markdown, /- Bucket shop\/assets \(1%\)/);
+  });
+});

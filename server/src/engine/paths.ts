@@ -7,6 +7,7 @@ import type { PortResolution, TrafficGraph } from './graph';
 import type { IngressPath } from './model/ingress';
 import type { Resource } from './model/resource';
 import type { Route } from './model/gateway';
+import { decide, policiesKeptWith } from './reachability';
 import type { Service, ServicePort } from './model/service';
 import type { Workload } from './model/workload';
 
@@ -265,8 +266,22 @@ class TrafficMapBuilder {
       if (seen.has(key)) continue;
       seen.add(key);
       this.workloadNode(w);
-      this.addEdge({ from: w.resource.id, to: service.resource.id, kind: 'calls', label: ref.port !== undefined ? `:${ref.port}` : '', broken: false, reason: undefined });
+      const denied = this.deniedBy(w, service, ref.port);
+      this.addEdge({ from: w.resource.id, to: service.resource.id, kind: 'calls', label: ref.port !== undefined ? `:${ref.port}` : '', broken: denied !== undefined, reason: denied });
     }
+  }
+
+  /** Why NetworkPolicies deny a workload's calls to a Service (every destination denied), if they do. */
+  private deniedBy(from: Workload, service: Service, portNumber: number | undefined): string | undefined {
+    const port = portNumber === undefined ? (service.ports.length === 1 ? service.ports[0] : undefined) : service.ports.find((p) => p.port === portNumber);
+    if (!port) return undefined;
+    const verdicts = this.graph.workloadsSelectedBy(service).filter((to) => to !== from).flatMap((to) => {
+      const r = this.graph.resolveServicePort(port, to);
+      return r.containerPort === undefined ? [] : [decide(this.graph, { from, to, port: r.containerPort, protocol: port.protocol }, policiesKeptWith(from, to))];
+    });
+    if (verdicts.length === 0 || verdicts.some((v) => v.allowed)) return undefined;
+    const names = new Set(verdicts.flatMap((v) => [...(v.egress.allowed ? [] : v.egress.policies), ...(v.ingress.allowed ? [] : v.ingress.policies)].map((p) => p.resource.name)));
+    return `denied by NetworkPolicy ${[...names].join(', ')}`;
   }
 
   private addIngressBackend(ingress: Resource, path: IngressPath | undefined, target: ReturnType<TrafficGraph['backendTargets']>[number]) {

@@ -8,6 +8,7 @@
 // Named ports are the destination pod's container port names.
 import type { TrafficGraph } from './graph';
 import type { NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule } from './model/networkPolicy';
+import { directoryOf, type Resource } from './model/resource';
 import type { Workload } from './model/workload';
 import { selectorMatchesLabels, selectorMayMatch } from './selectors';
 
@@ -71,4 +72,20 @@ function portMatches(p: PolicyPort, flow: Flow): boolean {
     return flow.to.template.containers.some((c) => c.ports.some((cp) => cp.name === p.port && cp.containerPort === flow.port && cp.protocol === flow.protocol));
   }
   return p.endPort !== undefined ? flow.port >= p.port && flow.port <= p.endPort : flow.port === p.port;
+}
+
+/**
+ * The policies taken to apply to a flow: those kept with both workloads (in the same directory as
+ * each, an enclosing directory, or a sibling directory such as manifests/ beside manifests-policy/).
+ * Policy collections elsewhere in a repository are not assumed to share the workloads' cluster.
+ */
+export function policiesKeptWith(from: Workload, to: Workload): (policy: NetworkPolicy) => boolean {
+  return (p) => keptWith(p.resource, from.resource) && keptWith(p.resource, to.resource);
+}
+
+function keptWith(policy: Resource, workload: Resource): boolean {
+  const p = directoryOf(policy.file);
+  const w = directoryOf(workload.file);
+  if (p === '.' || w === p || w.startsWith(`${p}/`)) return true;
+  return directoryOf(p) === directoryOf(w);
 }

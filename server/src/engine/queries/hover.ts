@@ -6,6 +6,10 @@ import type { NamespaceOrigin, Resource } from '../model/resource';
 import type { Service, ServicePort } from '../model/service';
 import type { Workload } from '../model/workload';
 import type { ServiceReference } from '../model/references';
+import type { Route } from '../model/gateway';
+import { readNetworkRequest } from '../model/multus';
+import { describeCidr, parseAddress, parseCidr } from '../addresses';
+import { decide, policiesKeptWith } from '../reachability';
 import { describeReplicas } from '../paths';
 import { formatSelector } from '../selectors';
 import { resourceAnchor } from '../rules/rule';
@@ -49,7 +53,16 @@ export function hover(analysis: Analysis, file: string, offset: number, options:
       markdown = workloadHover(g, target.workload, ref);
       break;
     case 'reference':
-      markdown = referenceHover(g, target.reference, ref);
+      markdown = referenceHover(g, target.workload, target.reference, ref);
+      break;
+    case 'address':
+      markdown = addressHover(target.field.text, target.field.form);
+      break;
+    case 'attachment':
+      markdown = attachmentHover(g, target.workload, ref);
+      break;
+    case 'route':
+      markdown = routeHover(g, target.route, ref);
       break;
   }
   return markdown ? { markdown, span: target.span } : undefined;
@@ -166,7 +179,7 @@ function workloadHover(g: TrafficGraph, w: Workload, ref: Ref): string {
 }
 
 /** An address in env/args: the Service it resolves to and where that Service sends the traffic. */
-function referenceHover(g: TrafficGraph, reference: ServiceReference, ref: Ref): string | undefined {
+function referenceHover(g: TrafficGraph, from: Workload, reference: ServiceReference, ref: Ref): string | undefined {
   const service = g.servicesNamed(reference.namespace, reference.service)[0];
   if (!service) return undefined;
   const port = reference.port === undefined ? service.ports[0] : service.ports.find((p) => p.port === reference.port);
@@ -175,6 +188,74 @@ function referenceHover(g: TrafficGraph, reference: ServiceReference, ref: Ref):
   if (!port) return [...lines, `→ ${svc} ⚠ **no such port**`].join('\n');
   const workloads = g.workloadsSelectedBy(service);
   if (!service.selector || workloads.length === 0) return [...lines, `→ ${svc}${service.selector ? ' → ⚠ no pods selected' : ''}`].join('\n');
-  for (const w of workloads) lines.push(`→ ${svc} → ${ref(w.resource)} (${text(describeReplicas(w, g))}) → ${landing(g, port, w, ref, false)}`, '');
+  for (const w of workloads) {
+    const r = g.resolveServicePort(port, w);
+    const verdict = r.containerPort !== undefined ? decide(g, { from, to: w, port: r.containerPort, protocol: port.protocol }, policiesKeptWith(from, w)) : undefined;
+    const policy = !verdict ? '' : verdict.allowed
+      ? (verdict.egress.isolated || verdict.ingress.isolated ? ` — ✔ allowed by ${[...verdict.egress.policies, ...verdict.ingress.policies].map((p) => ref(p.resource)).join(', ')}` : '')
+      : ` — ⛔ **denied** by ${[...(verdict.egress.allowed ? [] : verdict.egress.policies), ...(verdict.ingress.allowed ? [] : verdict.ingress.policies)].map((p) => ref(p.resource)).join(', ')}`;
+    lines.push(`→ ${svc} → ${ref(w.resource)} (${text(describeReplicas(w, g))}) → ${landing(g, port, w, ref, false)}${policy}`, '');
+  }
+  return lines.join('\n').trimEnd();
+}
+
+/** An address or CIDR: its family, its network and size. */
+function addressHover(value: string, form: 'address' | 'cidr'): string | undefined {
+  if (form === 'cidr') {
+    const c = parseCidr(value);
+    if (!c) return `**${code(value)}** is not a valid CIDR.`;
+    const bits = (c.family === 'IPv4' ? 32 : 128) - c.prefix;
+    const size = bits > 52 ? `2^${bits}` : String(2 ** bits);
+    return `**${c.family} network** ${code(describeCidr(c))}${c.hostBitsSet ? ` (written ${code(value)}, host bits set)` : ''}\n\n${size} addresses`;
+  }
+  const a = parseAddress(value);
+  return a ? `**${a.family} address** ${code(a.address.toString())}` : `**${code(value)}** is not a valid IP address.`;
+}
+
+/** Multus attachments of a pod: each network's CNI type, master interface, subnet and range. */
+function attachmentHover(g: TrafficGraph, w: Workload, ref: Ref): string | undefined {
+  const request = readNetworkRequest(w);
+  if (!request?.selections) return undefined;
+  const lines = ['**Secondary networks** (Multus)', '', '| network | type | master | subnet / range |', '|---|---|---|---|'];
+  for (const s of request.selections) {
+    const ns = s.namespace ?? w.template.namespace;
+    const nad = g.attachmentDefinitions(ns, s.name)[0];
+    const config = nad?.config as Record<string, unknown> | undefined;
+    const plugin = (Array.isArray(config?.plugins) ? (config!.plugins as Record<string, unknown>[])[0] : config) ?? {};
+    const ipam = (plugin.ipam ?? {}) as Record<string, unknown>;
+    const range = [ipam.subnet, ipam.range, ipam.rangeStart && ipam.rangeEnd ? `${ipam.rangeStart}–${ipam.rangeEnd}` : undefined].filter(Boolean).join(' ');
+    const name = nad ? ref(nad.resource, `${ns}/${s.name}`) : `⚠ ${text(`${ns}/${s.name}`)} (no definition)`;
+    lines.push(`| ${name}${s.interface ? ` @${text(s.interface)}` : ''} | ${text(String(plugin.type ?? '—'))} | ${text(String(plugin.master ?? '—'))} | ${text(range || '—')} |`);
+  }
+  return lines.join('\n');
+}
+
+/** A Gateway API route: each rule with its matches and weighted backends, down to the pods. */
+function routeHover(g: TrafficGraph, route: Route, ref: Ref): string {
+  const r = route.resource;
+  const parents = route.parentRefs.map((p) => {
+    const gw = g.gatewaysNamed(p.namespace, p.name)[0];
+    const label = `${p.kind} ${p.namespace}/${p.name}${p.sectionName ? `/${p.sectionName}` : ''}`;
+    return gw ? ref(gw.resource, label) : `⚠ ${text(label)}`;
+  });
+  const lines = [headline(r), '', `Attached to ${parents.join(', ') || 'nothing'} · hosts ${text(route.hostnames.join(', ') || '*')}`, ''];
+  route.rules.forEach((rule, i) => {
+    const matches = rule.matches.map((m) => m.path).filter(Boolean).join(', ') || '/';
+    const total = rule.backendRefs.reduce((n, b) => n + (b.weight ?? 1), 0);
+    lines.push(`**Rule ${i + 1}** ${code(matches)}`);
+    for (const b of rule.backendRefs) {
+      const share = rule.backendRefs.length > 1 ? ` (${Math.round(((b.weight ?? 1) / Math.max(1, total)) * 100)}%)` : '';
+      const service = b.kind === 'Service' && b.group === '' ? g.servicesNamed(b.namespace, b.name)[0] : undefined;
+      if (!service) {
+        lines.push(`- ${text(`${b.kind} ${b.namespace}/${b.name}`)}${share}${b.kind === 'Service' ? ' ⚠ **does not exist**' : ''}`);
+        continue;
+      }
+      const port = service.ports.find((p) => p.port === b.port);
+      const svc = ref(service.resource, `Service ${service.resource.name}:${b.port ?? '?'}`);
+      const workloads = port ? g.workloadsSelectedBy(service) : [];
+      lines.push(`- ${svc}${share}${port ? workloads.map((w) => ` → ${ref(w.resource)} (${text(describeReplicas(w, g))}) → ${landing(g, port, w, ref, false)}`).join(';') : ' ⚠ **no such port**'}`);
+    }
+    lines.push('');
+  });
   return lines.join('\n').trimEnd();
 }

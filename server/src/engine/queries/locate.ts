@@ -7,6 +7,10 @@ import type { Service, ServicePort } from '../model/service';
 import type { ContainerPort, Container, Workload } from '../model/workload';
 import type { SelectorTerm } from '../selectors';
 import type { ServiceReference } from '../model/references';
+import { addressFields, type AddressField } from '../model/addressFields';
+import type { Route } from '../model/gateway';
+import { NETWORKS_ANNOTATION } from '../model/multus';
+import { asScalar, getPath } from '../tree';
 import { containsOffset, type Span } from '../text';
 
 export type Target =
@@ -16,7 +20,10 @@ export type Target =
   | { kind: 'backend'; target: BackendTarget; part: 'name' | 'port'; span: Span }
   | { kind: 'template-label'; workload: Workload; key: string; span: Span }
   | { kind: 'container-port'; workload: Workload; container: Container; port: ContainerPort; span: Span }
-  | { kind: 'reference'; workload: Workload; reference: ServiceReference; span: Span };
+  | { kind: 'reference'; workload: Workload; reference: ServiceReference; span: Span }
+  | { kind: 'address'; field: AddressField; span: Span }
+  | { kind: 'attachment'; workload: Workload; span: Span }
+  | { kind: 'route'; route: Route; span: Span };
 
 export interface Located {
   readonly resource: Resource;
@@ -47,7 +54,11 @@ export function locate(analysis: Analysis, file: string, offset: number): Locate
 
 function targetAt(analysis: Analysis, resource: Resource, offset: number): Target | undefined {
   const at = (s: Span | undefined) => s !== undefined && containsOffset(s, offset);
+  const route = analysis.graph.route(resource);
+  if (route && at(resource.nameSpan)) return { kind: 'route', route, span: resource.nameSpan! };
   if (at(resource.nameSpan)) return { kind: 'resource', span: resource.nameSpan! };
+  const field = addressFields(resource).find((f) => at(f.span));
+  if (field) return { kind: 'address', field, span: field.span };
   if (at(resource.kindSpan)) return { kind: 'resource', span: resource.kindSpan };
   const graph = analysis.graph;
   const service = graph.service(resource);
@@ -72,6 +83,8 @@ function targetAt(analysis: Analysis, resource: Resource, offset: number): Targe
   const workload = graph.workload(resource);
   if (workload) {
     for (const [key, span] of workload.template.labelSpans) if (at(span)) return { kind: 'template-label', workload, key, span };
+    const networks = asScalar(getPath(workload.template.metadata, 'annotations', NETWORKS_ANNOTATION));
+    if (networks && at(networks.span)) return { kind: 'attachment', workload, span: networks.span };
     const reference = graph.serviceReferences(workload).find((r) => r.via === undefined && at(r.workloadSpan) && graph.servicesNamed(r.namespace, r.service).length > 0);
     if (reference) return { kind: 'reference', workload, reference, span: reference.workloadSpan };
     for (const container of workload.template.containers) {

@@ -5,9 +5,7 @@
 // only policies kept with both workloads count: in the same directory as each of them, an enclosing
 // directory, or a sibling directory (manifests/ beside manifests-policy/). Policy collections
 // elsewhere in a repository (recipes, other apps) are not assumed to share their cluster.
-import { directoryOf, type Resource } from '../model/resource';
-import type { NetworkPolicy } from '../model/networkPolicy';
-import { decide } from '../reachability';
+import { decide, policiesKeptWith } from '../reachability';
 import { defineRule, type RelatedRef } from './rule';
 
 export default defineRule({
@@ -30,8 +28,7 @@ export default defineRule({
       if (destinations.length === 0) continue;
       const verdicts = destinations.flatMap((to) => {
         const r = ctx.graph.resolveServicePort(port, to);
-        const applies = (p: NetworkPolicy) => keptWith(p.resource, from.resource) && keptWith(p.resource, to.resource);
-        return r.containerPort === undefined || (r.status !== 'resolved' && r.status !== 'assumed') ? [] : [{ to, v: decide(ctx.graph, { from, to, port: r.containerPort, protocol: port.protocol }, applies) }];
+        return r.containerPort === undefined || (r.status !== 'resolved' && r.status !== 'assumed') ? [] : [{ to, v: decide(ctx.graph, { from, to, port: r.containerPort, protocol: port.protocol }, policiesKeptWith(from, to)) }];
       });
       if (verdicts.length === 0 || verdicts.some(({ v }) => v.allowed)) continue;
       const key = `${ref.workloadSpan.start}|${service.resource.id}|${port.port}`;
@@ -54,10 +51,3 @@ export default defineRule({
   },
 });
 
-/** Whether a policy's file is kept with a workload's: same, enclosing or sibling directory. */
-function keptWith(policy: Resource, workload: Resource): boolean {
-  const p = directoryOf(policy.file);
-  const w = directoryOf(workload.file);
-  if (p === '.' || w === p || w.startsWith(`${p}/`)) return true;
-  return directoryOf(p) === directoryOf(w);
-}
