@@ -16,6 +16,8 @@ export interface AnalysisConfig {
   readonly rules: Readonly<Record<string, SeverityOverride>>;
   readonly nodePortRange: { readonly min: number; readonly max: number };
   readonly serviceCIDR: readonly string[];
+  /** Namespaces where the ingress controller runs, for judging whether it may reach Ingress backends. */
+  readonly ingressControllerNamespaces: readonly string[];
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
@@ -27,6 +29,7 @@ export const DEFAULT_CONFIG: AnalysisConfig = {
   rules: {},
   nodePortRange: { min: 30000, max: 32767 },
   serviceCIDR: [],
+  ingressControllerNamespaces: [],
 };
 
 const SEVERITIES = new Set<SeverityOverride>(['error', 'warning', 'info', 'hint', 'off']);
@@ -75,7 +78,11 @@ export function normalizeConfig(raw: unknown, base: AnalysisConfig = DEFAULT_CON
   if (typeof r.serviceCIDR === 'string') serviceCIDR = r.serviceCIDR.split(',').map((s) => s.trim()).filter(Boolean);
   else if (Array.isArray(r.serviceCIDR)) serviceCIDR = r.serviceCIDR.filter((s): s is string => typeof s === 'string');
 
-  return { defaultNamespace, exclude, maxFileSize, rules, nodePortRange, serviceCIDR };
+  let ingressControllerNamespaces = base.ingressControllerNamespaces;
+  if (typeof r.ingressControllerNamespaces === 'string') ingressControllerNamespaces = r.ingressControllerNamespaces.split(',').map((s) => s.trim()).filter(Boolean);
+  else if (Array.isArray(r.ingressControllerNamespaces)) ingressControllerNamespaces = r.ingressControllerNamespaces.filter((s): s is string => typeof s === 'string');
+
+  return { defaultNamespace, exclude, maxFileSize, rules, nodePortRange, serviceCIDR, ingressControllerNamespaces };
 }
 
 /** Parses the text of a `.kube-traffic-lens.yaml` file. */

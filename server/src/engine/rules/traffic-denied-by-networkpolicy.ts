@@ -6,16 +6,22 @@
 // directory, or a sibling directory (manifests/ beside manifests-policy/). Policy collections
 // elsewhere in a repository (recipes, other apps) are not assumed to share their cluster.
 import { decide, policiesKeptWith } from '../reachability';
-import { defineRule, type RelatedRef } from './rule';
+import type { Ingress } from '../model/ingress';
+import { defineRule, type RelatedRef, type RuleContext } from './rule';
 
 export default defineRule({
   id: 'traffic-denied-by-networkpolicy',
   severity: 'warning',
   description: 'NetworkPolicies deny traffic that a workload is configured to send to a Service.',
   remediation: "Allow the flow: an egress rule on the source's policies and an ingress rule on the destination's, for this port.",
-  kinds: ['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ReplicationController', 'Job', 'CronJob'],
+  kinds: ['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ReplicationController', 'Job', 'CronJob', 'Ingress'],
   reach: 'workspace',
   check(ctx, resource) {
+    const ingress = ctx.graph.ingress(resource);
+    if (ingress) {
+      checkIngress(ctx, ingress);
+      return;
+    }
     const from = ctx.graph.workload(resource);
     if (!from) return;
     const seen = new Set<string>();
@@ -51,3 +57,35 @@ export default defineRule({
   },
 });
 
+
+/**
+ * Ingress backends the ingress controller cannot reach. The controller's pods are the workloads in
+ * the namespaces of the ingressControllerNamespaces setting, or controllers recognised in the
+ * workspace (ingress-nginx and the like: app.kubernetes.io/component=controller with an ingress name).
+ */
+function checkIngress(ctx: RuleContext, ingress: Ingress) {
+  const controllers = ctx.graph.workloads.filter(
+    (w) =>
+      ctx.config.ingressControllerNamespaces.includes(w.template.namespace) ||
+      (w.template.labels.declared['app.kubernetes.io/component'] === 'controller' && /ingress/.test(w.template.labels.declared['app.kubernetes.io/name'] ?? '')),
+  );
+  if (controllers.length === 0) return;
+  for (const target of ctx.graph.backendTargets(ingress)) {
+    const { service, port } = target.ports[0] ?? {};
+    if (!service?.selector || !port) continue;
+    const destinations = ctx.graph.workloadsSelectedBy(service);
+    const verdicts = destinations.flatMap((to) => {
+      const r = ctx.graph.resolveServicePort(port, to);
+      if (r.containerPort === undefined || (r.status !== 'resolved' && r.status !== 'assumed')) return [];
+      return controllers.map((from) => decide(ctx.graph, { from, to, port: r.containerPort!, protocol: port.protocol }, policiesKeptWith(from, to)));
+    });
+    if (verdicts.length === 0 || verdicts.some((v) => v.allowed)) continue;
+    const policies = new Map<string, RelatedRef>();
+    for (const v of verdicts) for (const p of [...(v.egress.allowed ? [] : v.egress.policies), ...(v.ingress.allowed ? [] : v.ingress.policies)]) policies.set(p.resource.key, { resource: p.resource, message: 'denies the ingress controller' });
+    ctx.report({
+      span: target.backend.serviceNameSpan,
+      message: `The ingress controller cannot reach Service '${service.resource.name}:${port.port}': denied by ${[...policies.values()].map((p) => p.resource.name).join(', ')}.`,
+      related: [...policies.values()],
+    });
+  }
+}
