@@ -276,3 +276,16 @@ describe('networking hovers', () => {
     assert.match(h.markdown, /- Bucket shop\/assets \(1%\)/);
   });
 });
+
+describe('more networking hovers', () => {
+  test('a workload lists the Services it calls with the NetworkPolicy verdict', () => {
+    const h = hoverAt(analysis, 'shop/tomcat.yaml', at('shop/tomcat.yaml', 'name: tomcat', 7), options);
+    assert.match(h!.markdown, /\*\*Calls\*\*\n- \[Service postgres:5432\]\([^)]+\) — ⛔ \*\*denied\*\* by \[NetworkPolicy default\\-deny\]/);
+  });
+  test('an address says which configured Service CIDR holds it', () => {
+    const text = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: dns\nspec:\n  clusterIP: 10.96.0.10\n  ports: [{port: 53}]\n';
+    const a = analyze({ files: [{ path: 'dns.yaml', text }], config: DEFAULT_CONFIG });
+    const h = hoverAt(a, 'dns.yaml', text.indexOf('10.96') + 1, { ...options, serviceCIDR: ['10.96.0.0/12'] });
+    assert.equal(h!.markdown, '**IPv4 address** `10.96.0.10`\n\nInside the Service CIDR `10.96.0.0/12`');
+  });
+});

@@ -268,7 +268,7 @@ export function startServer(): void {
     guard('hover', null, (params: lsp.HoverParams): lsp.Hover | null => {
       const c = context(params.textDocument.uri);
       if (!c) return null;
-      const h = queries.hoverAt(c.a, c.file, c.lines.offset(params.position), { linkTo });
+      const h = queries.hoverAt(c.a, c.file, c.lines.offset(params.position), { linkTo, serviceCIDR: config.serviceCIDR });
       return h ? { contents: { kind: lsp.MarkupKind.Markdown, value: h.markdown }, range: proto.range(c.lines, h.span) } : null;
     }),
   );

@@ -8,7 +8,7 @@ import type { Workload } from '../model/workload';
 import type { ServiceReference } from '../model/references';
 import type { Route } from '../model/gateway';
 import { readNetworkRequest } from '../model/multus';
-import { describeCidr, parseAddress, parseCidr } from '../addresses';
+import { cidrContainsAddress, cidrContainsCidr, describeCidr, parseAddress, parseCidr } from '../addresses';
 import { decide, policiesKeptWith } from '../reachability';
 import { describeReplicas } from '../paths';
 import { formatSelector } from '../selectors';
@@ -56,7 +56,7 @@ export function hover(analysis: Analysis, file: string, offset: number, options:
       markdown = referenceHover(g, target.workload, target.reference, ref);
       break;
     case 'address':
-      markdown = addressHover(target.field.text, target.field.form);
+      markdown = addressHover(target.field.text, target.field.form, options.serviceCIDR ?? []);
       break;
     case 'attachment':
       markdown = attachmentHover(g, target.workload, ref);
@@ -165,6 +165,8 @@ function workloadHover(g: TrafficGraph, w: Workload, ref: Ref): string {
   if (policies.length) lines.push('', `NetworkPolicies: ${policies.map((p) => ref(p.resource)).join(', ')}`);
   const budgets = g.disruptionBudgetsFor(w);
   if (budgets.length) lines.push('', `PodDisruptionBudgets: ${budgets.map((b) => ref(b.resource)).join(', ')}`);
+  const calls = callsOf(g, w, ref);
+  if (calls.length) lines.push('', '**Calls**', ...calls.map((c) => `- ${c}`));
   const ports = w.template.containers.flatMap((c) => c.ports.map((p) => ({ c, p })));
   if (ports.length) {
     lines.push('', '| container port | reached through |', '|---|---|');
@@ -199,17 +201,21 @@ function referenceHover(g: TrafficGraph, from: Workload, reference: ServiceRefer
   return lines.join('\n').trimEnd();
 }
 
-/** An address or CIDR: its family, its network and size. */
-function addressHover(value: string, form: 'address' | 'cidr'): string | undefined {
+/** An address or CIDR: its family, its network and size, and the configured ranges that hold or overlap it. */
+function addressHover(value: string, form: 'address' | 'cidr', configured: readonly string[]): string | undefined {
+  const ranges = configured.map((c) => ({ text: c, cidr: parseCidr(c) })).filter((r) => r.cidr);
   if (form === 'cidr') {
     const c = parseCidr(value);
     if (!c) return `**${code(value)}** is not a valid CIDR.`;
     const bits = (c.family === 'IPv4' ? 32 : 128) - c.prefix;
     const size = bits > 52 ? `2^${bits}` : String(2 ** bits);
-    return `**${c.family} network** ${code(describeCidr(c))}${c.hostBitsSet ? ` (written ${code(value)}, host bits set)` : ''}\n\n${size} addresses`;
+    const related = ranges.filter((r) => cidrContainsCidr(r.cidr!, c) || cidrContainsCidr(c, r.cidr!)).map((r) => code(r.text));
+    return `**${c.family} network** ${code(describeCidr(c))}${c.hostBitsSet ? ` (written ${code(value)}, host bits set)` : ''}\n\n${size} addresses${related.length ? `\n\nOverlaps the Service CIDR ${related.join(', ')}` : ''}`;
   }
   const a = parseAddress(value);
-  return a ? `**${a.family} address** ${code(a.address.toString())}` : `**${code(value)}** is not a valid IP address.`;
+  if (!a) return `**${code(value)}** is not a valid IP address.`;
+  const inside = ranges.filter((r) => cidrContainsAddress(r.cidr!, a)).map((r) => code(r.text));
+  return `**${a.family} address** ${code(a.address.toString())}${inside.length ? `\n\nInside the Service CIDR ${inside.join(', ')}` : ''}`;
 }
 
 /** Multus attachments of a pod: each network's CNI type, master interface, subnet and range. */
@@ -258,4 +264,30 @@ function routeHover(g: TrafficGraph, route: Route, ref: Ref): string {
     lines.push('');
   });
   return lines.join('\n').trimEnd();
+}
+
+/** The Services a workload is given addresses of, each with the NetworkPolicy verdict. */
+function callsOf(g: TrafficGraph, from: Workload, ref: Ref): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const reference of g.serviceReferences(from)) {
+    const service = g.servicesNamed(reference.namespace, reference.service)[0];
+    if (!service) continue;
+    const port = reference.port === undefined ? (service.ports.length === 1 ? service.ports[0] : undefined) : service.ports.find((p) => p.port === reference.port);
+    const key = `${service.resource.id}:${port?.port}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const svc = ref(service.resource, `Service ${service.resource.name}${port ? `:${port.port}` : ''}`);
+    const verdicts = port
+      ? g.workloadsSelectedBy(service).flatMap((to) => {
+          const r = g.resolveServicePort(port, to);
+          return r.containerPort === undefined ? [] : [decide(g, { from, to, port: r.containerPort, protocol: port.protocol }, policiesKeptWith(from, to))];
+        })
+      : [];
+    const denied = verdicts.length > 0 && verdicts.every((v) => !v.allowed);
+    const deciding = verdicts.flatMap((v) => (denied ? [...(v.egress.allowed ? [] : v.egress.policies), ...(v.ingress.allowed ? [] : v.ingress.policies)] : [...v.egress.policies, ...v.ingress.policies]));
+    const names = [...new Map(deciding.map((p) => [p.resource.key, p])).values()].map((p) => ref(p.resource));
+    out.push(`${svc}${denied ? ` — ⛔ **denied** by ${names.join(', ')}` : names.length ? ` — ✔ allowed by ${names.join(', ')}` : ''}`);
+  }
+  return out;
 }

@@ -17,6 +17,8 @@ export interface SourceLocation {
 export interface QueryOptions {
   /** Makes a markdown link target for a location (the server turns it into a file URI with a line). */
   readonly linkTo: (file: string, span: Span) => string;
+  /** Configured ranges (serviceCIDR) that address hovers compare against. */
+  readonly serviceCIDR?: readonly string[];
 }
 
 export interface HoverResult {
