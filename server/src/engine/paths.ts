@@ -7,7 +7,7 @@ import type { PortResolution, TrafficGraph } from './graph';
 import type { IngressPath } from './model/ingress';
 import type { Resource } from './model/resource';
 import type { Route } from './model/gateway';
-import { decide, policiesKeptWith } from './reachability';
+import { serviceFlowVerdicts, summarizeVerdicts } from './reachability';
 import type { Service, ServicePort } from './model/service';
 import type { Workload } from './model/workload';
 
@@ -275,13 +275,8 @@ class TrafficMapBuilder {
   private deniedBy(from: Workload, service: Service, portNumber: number | undefined): string | undefined {
     const port = portNumber === undefined ? (service.ports.length === 1 ? service.ports[0] : undefined) : service.ports.find((p) => p.port === portNumber);
     if (!port) return undefined;
-    const verdicts = this.graph.workloadsSelectedBy(service).filter((to) => to !== from).flatMap((to) => {
-      const r = this.graph.resolveServicePort(port, to);
-      return r.containerPort === undefined ? [] : [decide(this.graph, { from, to, port: r.containerPort, protocol: port.protocol }, policiesKeptWith(from, to))];
-    });
-    if (verdicts.length === 0 || verdicts.some((v) => v.allowed)) return undefined;
-    const names = new Set(verdicts.flatMap((v) => [...(v.egress.allowed ? [] : v.egress.policies), ...(v.ingress.allowed ? [] : v.ingress.policies)].map((p) => p.resource.name)));
-    return `denied by NetworkPolicy ${[...names].join(', ')}`;
+    const { denied, policies } = summarizeVerdicts(serviceFlowVerdicts(this.graph, from, service, port).map((v) => v.verdict));
+    return denied ? `denied by NetworkPolicy ${policies.map((p) => p.resource.name).join(', ')}` : undefined;
   }
 
   private addIngressBackend(ingress: Resource, path: IngressPath | undefined, target: ReturnType<TrafficGraph['backendTargets']>[number]) {

@@ -7,6 +7,7 @@
 // match pod-to-pod traffic. A rule without peers allows every peer; without ports, every port.
 // Named ports are the destination pod's container port names.
 import type { TrafficGraph } from './graph';
+import type { Service, ServicePort } from './model/service';
 import type { NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule } from './model/networkPolicy';
 import { directoryOf, type Resource } from './model/resource';
 import type { Workload } from './model/workload';
@@ -88,4 +89,21 @@ function keptWith(policy: Resource, workload: Resource): boolean {
   const w = directoryOf(workload.file);
   if (p === '.' || w === p || w.startsWith(`${p}/`)) return true;
   return directoryOf(p) === directoryOf(w);
+}
+
+/** The verdict for traffic from a workload to each pod template a Service port delivers to. */
+export function serviceFlowVerdicts(graph: TrafficGraph, from: Workload, service: Service, port: ServicePort): { to: Workload; verdict: Verdict }[] {
+  return graph.workloadsSelectedBy(service).flatMap((to) => {
+    if (to === from) return [];
+    const r = graph.resolveServicePort(port, to);
+    if (r.containerPort === undefined || (r.status !== 'resolved' && r.status !== 'assumed')) return [];
+    return [{ to, verdict: decide(graph, { from, to, port: r.containerPort, protocol: port.protocol }, policiesKeptWith(from, to)) }];
+  });
+}
+
+/** Denied when every destination is denied; the policies that deny (or that allow, when allowed). */
+export function summarizeVerdicts(verdicts: readonly Verdict[]): { denied: boolean; policies: NetworkPolicy[] } {
+  const denied = verdicts.length > 0 && verdicts.every((v) => !v.allowed);
+  const deciding = verdicts.flatMap((v) => (denied ? [...(v.egress.allowed ? [] : v.egress.policies), ...(v.ingress.allowed ? [] : v.ingress.policies)] : [...v.egress.policies, ...v.ingress.policies]));
+  return { denied, policies: [...new Map(deciding.map((p) => [p.resource.key, p])).values()] };
 }

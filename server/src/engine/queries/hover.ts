@@ -9,7 +9,7 @@ import type { ServiceReference } from '../model/references';
 import type { Route } from '../model/gateway';
 import { readNetworkRequest } from '../model/multus';
 import { cidrContainsAddress, cidrContainsCidr, describeCidr, parseAddress, parseCidr } from '../addresses';
-import { decide, policiesKeptWith } from '../reachability';
+import { decide, policiesKeptWith, serviceFlowVerdicts, summarizeVerdicts } from '../reachability';
 import { describeReplicas } from '../paths';
 import { formatSelector } from '../selectors';
 import { resourceAnchor } from '../rules/rule';
@@ -278,15 +278,8 @@ function callsOf(g: TrafficGraph, from: Workload, ref: Ref): string[] {
     if (seen.has(key)) continue;
     seen.add(key);
     const svc = ref(service.resource, `Service ${service.resource.name}${port ? `:${port.port}` : ''}`);
-    const verdicts = port
-      ? g.workloadsSelectedBy(service).flatMap((to) => {
-          const r = g.resolveServicePort(port, to);
-          return r.containerPort === undefined ? [] : [decide(g, { from, to, port: r.containerPort, protocol: port.protocol }, policiesKeptWith(from, to))];
-        })
-      : [];
-    const denied = verdicts.length > 0 && verdicts.every((v) => !v.allowed);
-    const deciding = verdicts.flatMap((v) => (denied ? [...(v.egress.allowed ? [] : v.egress.policies), ...(v.ingress.allowed ? [] : v.ingress.policies)] : [...v.egress.policies, ...v.ingress.policies]));
-    const names = [...new Map(deciding.map((p) => [p.resource.key, p])).values()].map((p) => ref(p.resource));
+    const { denied, policies } = summarizeVerdicts(port ? serviceFlowVerdicts(g, from, service, port).map((v) => v.verdict) : []);
+    const names = policies.map((p) => ref(p.resource));
     out.push(`${svc}${denied ? ` — ⛔ **denied** by ${names.join(', ')}` : names.length ? ` — ✔ allowed by ${names.join(', ')}` : ''}`);
   }
   return out;

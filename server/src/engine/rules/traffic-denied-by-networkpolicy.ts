@@ -5,7 +5,7 @@
 // only policies kept with both workloads count: in the same directory as each of them, an enclosing
 // directory, or a sibling directory (manifests/ beside manifests-policy/). Policy collections
 // elsewhere in a repository (recipes, other apps) are not assumed to share their cluster.
-import { decide, policiesKeptWith } from '../reachability';
+import { decide, policiesKeptWith, serviceFlowVerdicts, summarizeVerdicts } from '../reachability';
 import type { Ingress } from '../model/ingress';
 import { defineRule, type RelatedRef, type RuleContext } from './rule';
 
@@ -30,28 +30,18 @@ export default defineRule({
       if (!service?.selector) continue;
       const port = ref.port === undefined ? (service.ports.length === 1 ? service.ports[0] : undefined) : service.ports.find((p) => p.port === ref.port);
       if (!port) continue;
-      const destinations = ctx.graph.workloadsSelectedBy(service).filter((w) => w !== from);
-      if (destinations.length === 0) continue;
-      const verdicts = destinations.flatMap((to) => {
-        const r = ctx.graph.resolveServicePort(port, to);
-        return r.containerPort === undefined || (r.status !== 'resolved' && r.status !== 'assumed') ? [] : [{ to, v: decide(ctx.graph, { from, to, port: r.containerPort, protocol: port.protocol }, policiesKeptWith(from, to)) }];
-      });
-      if (verdicts.length === 0 || verdicts.some(({ v }) => v.allowed)) continue;
+      const verdicts = serviceFlowVerdicts(ctx.graph, from, service, port);
+      const { denied, policies } = summarizeVerdicts(verdicts.map((v) => v.verdict));
+      if (!denied) continue;
       const key = `${ref.workloadSpan.start}|${service.resource.id}|${port.port}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const egressDenied = verdicts.every(({ v }) => !v.egress.allowed);
-      const policies = new Map<string, RelatedRef>();
-      for (const { v } of verdicts) {
-        for (const p of [...(v.egress.allowed ? [] : v.egress.policies), ...(v.ingress.allowed ? [] : v.ingress.policies)]) {
-          policies.set(p.resource.key, { resource: p.resource, message: 'isolates these pods without allowing this flow' });
-        }
-      }
+      const egressDenied = verdicts.every(({ verdict }) => !verdict.egress.allowed);
       const side = egressDenied ? `the egress policies of ${resource.kind} '${resource.name}'` : `the ingress policies of ${verdicts.map(({ to }) => `${to.resource.kind} '${to.resource.name}'`).join(', ')}`;
       ctx.report({
         span: ref.workloadSpan,
-        message: `Traffic to Service '${service.resource.namespace}/${service.resource.name}:${port.port}' is denied by ${side} (${[...policies.values()].map((p) => p.resource.name).join(', ')}).`,
-        related: [...policies.values()],
+        message: `Traffic to Service '${service.resource.namespace}/${service.resource.name}:${port.port}' is denied by ${side} (${policies.map((p) => p.resource.name).join(', ')}).`,
+        related: policies.map((p) => ({ resource: p.resource, message: 'isolates these pods without allowing this flow' })),
       });
     }
   },
