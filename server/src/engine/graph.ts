@@ -53,6 +53,9 @@ type TypedView =
   | { kind: 'grant'; view: ReferenceGrant }
   | { kind: 'none' };
 
+/** Service references per workload object, with what they were read from (see serviceReferences). */
+const referenceCache = new WeakMap<Workload, { namespacesKey: string; configMaps: [string, string, Resource | undefined][]; refs: ServiceReference[] }>();
+
 /** Typed views depend only on the resource, so they are read once per resource object. */
 const viewCache = new WeakMap<Resource, TypedView>();
 
@@ -118,6 +121,9 @@ export class TrafficGraph {
   private routesIndex: Map<Service, BackendTarget[]> | undefined;
   private appliedTogetherIndex: Map<string, Resource[]> | undefined;
   private servicesByPlace: Map<string, Service[]> | undefined;
+  private policiesByNamespace: Map<string, NetworkPolicy[]> | undefined;
+  private namespacesKeyMemo: string | undefined;
+  private readonly policiesSelectingCache = new Map<Workload, NetworkPolicy[]>();
   private workloadsByPlace: Map<string, Workload[]> | undefined;
 
   /**
@@ -258,6 +264,25 @@ export class TrafficGraph {
     return [...out];
   }
 
+  private controllersMemo: { key: string; workloads: Workload[] } | undefined;
+
+  /**
+   * The ingress controller's pod templates: workloads in the given namespaces, and controllers
+   * recognised by their labels (app.kubernetes.io/component=controller, a name with "ingress").
+   */
+  ingressControllers(namespaces: readonly string[]): readonly Workload[] {
+    const key = namespaces.join(',');
+    if (this.controllersMemo?.key !== key) {
+      const workloads = this.workloads.filter(
+        (w) =>
+          namespaces.includes(w.template.namespace) ||
+          (w.template.labels.declared['app.kubernetes.io/component'] === 'controller' && /ingress/.test(w.template.labels.declared['app.kubernetes.io/name'] ?? '')),
+      );
+      this.controllersMemo = { key, workloads };
+    }
+    return this.controllersMemo.workloads;
+  }
+
   /** PodDisruptionBudgets whose selector matches this workload's pods. */
   disruptionBudgetsFor(workload: Workload): readonly DisruptionBudget[] {
     return (this.budgetsByNamespace.get(workload.template.namespace) ?? []).filter((b) => selectorMayMatch(b.selector, workload.template.labels));
@@ -265,7 +290,16 @@ export class TrafficGraph {
 
   /** NetworkPolicies whose podSelector matches this workload's pods. */
   policiesSelecting(workload: Workload): readonly NetworkPolicy[] {
-    return this.networkPolicies.filter((p) => p.resource.namespace === workload.template.namespace && selectorMayMatch(p.podSelector, workload.template.labels));
+    let cached = this.policiesSelectingCache.get(workload);
+    if (!cached) {
+      if (!this.policiesByNamespace) {
+        this.policiesByNamespace = new Map();
+        for (const p of this.networkPolicies) push(this.policiesByNamespace, p.resource.namespace ?? 'default', p);
+      }
+      cached = (this.policiesByNamespace.get(workload.template.namespace) ?? []).filter((p) => selectorMayMatch(p.podSelector, workload.template.labels));
+      this.policiesSelectingCache.set(workload, cached);
+    }
+    return cached;
   }
 
   /** Hand-managed Endpoints and EndpointSlices of a selector-less Service. */
@@ -305,15 +339,22 @@ export class TrafficGraph {
     return { ...(ns?.labels ?? {}), 'kubernetes.io/metadata.name': namespace };
   }
 
-  private readonly referenceCache = new Map<Workload, ServiceReference[]>();
-
-  /** Service references in a workload's containers (env, args, command, ConfigMaps they read). */
+  /**
+   * Service references in a workload's containers (env, args, command, ConfigMaps they read). Kept
+   * across analyses while the workload, the ConfigMaps it read and the set of namespaces are the same.
+   */
   serviceReferences(workload: Workload): readonly ServiceReference[] {
-    let refs = this.referenceCache.get(workload);
-    if (!refs) {
-      refs = readReferences(workload, this.namespaces, (ns, name) => this.resourcesWithId(`ConfigMap/${ns}/${name}`)[0]);
-      this.referenceCache.set(workload, refs);
-    }
+    const namespacesKey = (this.namespacesKeyMemo ??= [...this.namespaces].sort().join(','));
+    const lookup = (ns: string, name: string) => this.resourcesWithId(`ConfigMap/${ns}/${name}`)[0];
+    const cached = referenceCache.get(workload);
+    if (cached && cached.namespacesKey === namespacesKey && cached.configMaps.every(([ns, name, r]) => lookup(ns, name) === r)) return cached.refs;
+    const configMaps: [string, string, Resource | undefined][] = [];
+    const refs = readReferences(workload, this.namespaces, (ns, name) => {
+      const r = lookup(ns, name);
+      configMaps.push([ns, name, r]);
+      return r;
+    });
+    referenceCache.set(workload, { namespacesKey, configMaps, refs });
     return refs;
   }
 

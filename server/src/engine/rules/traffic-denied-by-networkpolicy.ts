@@ -54,11 +54,7 @@ export default defineRule({
  * workspace (ingress-nginx and the like: app.kubernetes.io/component=controller with an ingress name).
  */
 function checkIngress(ctx: RuleContext, ingress: Ingress) {
-  const controllers = ctx.graph.workloads.filter(
-    (w) =>
-      ctx.config.ingressControllerNamespaces.includes(w.template.namespace) ||
-      (w.template.labels.declared['app.kubernetes.io/component'] === 'controller' && /ingress/.test(w.template.labels.declared['app.kubernetes.io/name'] ?? '')),
-  );
+  const controllers = ctx.graph.ingressControllers(ctx.config.ingressControllerNamespaces);
   if (controllers.length === 0) return;
   for (const target of ctx.graph.backendTargets(ingress)) {
     const { service, port } = target.ports[0] ?? {};
