@@ -17,9 +17,11 @@ export function generateWorkspace(dir, targetResources, { multiDocument = false 
     const nsDir = path.join(dir, namespace);
     fs.mkdirSync(nsDir, { recursive: true });
     const backends = [];
-    for (let s = 0; s < servicesPerNamespace && count < targetResources; s++) {
+    // The last namespace may hold fewer services; references point only at services that exist.
+    const services = Math.min(servicesPerNamespace, Math.ceil((targetResources - count) / perService));
+    for (let s = 0; s < services; s++) {
       const name = `svc-${s}`;
-      const next = `svc-${(s + 1) % servicesPerNamespace}`;
+      const next = `svc-${(s + 1) % services}`;
       const docs = [
         `apiVersion: apps/v1
 kind: Deployment
