@@ -69,13 +69,13 @@ export function parseYaml(text: string): ParsedFile {
   // offset back to the original text.
   const repaired = indentQuotedContinuations(text);
   if (!repaired) return first;
-  const second = parseWith(repaired.text, repaired.toOriginal);
+  const second = parseWith(repaired.text, repaired.toOriginal, text.length);
   return second.problems.some((p) => p.rule === 'yaml-syntax') ? first : second;
 }
 
 const identity = (offset: number) => offset;
 
-function parseWith(text: string, toOriginal: (offset: number) => number): ParsedFile {
+function parseWith(text: string, toOriginal: (offset: number) => number, originalLength = text.length): ParsedFile {
   const documents: SourceDocument[] = [];
   const problems: SyntaxProblem[] = [];
   let docs: Document.Parsed[];
@@ -89,12 +89,16 @@ function parseWith(text: string, toOriginal: (offset: number) => number): Parsed
   }
   docs.forEach((doc, index) => {
     const range = doc.range ?? [0, 0, 0];
-    const docSpan = { start: toOriginal(range[0]), end: toOriginal(range[2] ?? range[1]) };
+    const docSpan = { start: Math.min(toOriginal(range[0]), originalLength), end: Math.min(toOriginal(range[2] ?? range[1]), originalLength) };
     let fatal = false;
     for (const err of doc.errors) {
+      // After the first syntax error the parser's further complaints are mostly its consequences:
+      // one clear error per document is what helps.
+      if (fatal && err.code !== 'DUPLICATE_KEY') continue;
       const duplicate = err.code === 'DUPLICATE_KEY';
       const keyText = duplicate && err.pos ? (/^[^:\n]*/.exec(text.slice(err.pos[0], err.pos[0] + 256))?.[0] ?? '') : '';
-      const [start, end] = err.pos ? [toOriginal(err.pos[0]), toOriginal(Math.max(err.pos[1], err.pos[0] + keyText.trimEnd().length))] : [docSpan.start, docSpan.start];
+      const clamp = (o: number) => Math.min(Math.max(0, o), originalLength);
+      const [start, end] = err.pos ? [clamp(toOriginal(err.pos[0])), clamp(toOriginal(Math.max(err.pos[1], err.pos[0] + keyText.trimEnd().length)))] : [docSpan.start, docSpan.start];
       if (!duplicate) fatal = true;
       problems.push({
         span: { start, end: Math.max(start, end) },
