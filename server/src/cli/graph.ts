@@ -4,14 +4,16 @@ import { buildTrafficMap } from '../engine/paths';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatGraphDot, formatGraphHtml, formatGraphJson, formatGraphMermaid, formatGraphText } from './format/graph';
-import { loadInput, parseCommon, progressReporter, UsageError } from './options';
+import { closeCache, loadInput, openCache, parseCommon, progressReporter, UsageError } from './options';
 
 export function runGraph(args: string[]): number {
   const options = parseCommon(args, ['text', 'json', 'mermaid', 'dot', 'html'], 'text');
   const progress = progressReporter();
   const { config, read } = loadInput(options, progress.onProgress);
   progress.done();
-  const map = buildTrafficMap(analyze({ files: read.files, skipped: read.skipped, config }));
+  const cache = openCache(options);
+  const map = buildTrafficMap(analyze({ files: read.files, skipped: read.skipped, config, parse: cache?.parser() }));
+  closeCache(cache);
   switch (options.format) {
     case 'json':
       process.stdout.write(formatGraphJson(map));

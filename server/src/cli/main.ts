@@ -11,8 +11,10 @@ Commands:
   check [PATH...]   Report networking problems in the manifests under PATH (default: .)
       --format text|json|sarif   Output format (default: text)
       --config FILE              Settings file (default: .kube-traffic-lens.yaml in the first PATH)
+      --cache DIR                Keep parsed files and results in DIR; later runs reuse what is unchanged
   graph [PATH...]   Print the traffic paths
-      --format text|json|mermaid|dot   Output format (default: text)
+      --format text|json|mermaid|dot|html   Output format (default: text)
+      --cache DIR                As for check
   lsp --stdio       Start the language server (or --node-ipc)
 
 Options:

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG, type AnalysisConfig } from '../engine';
+import { AnalysisCache } from '../node/analysisCache';
 import { loadConfig, readWorkspace, type ReadResult } from '../node/readWorkspace';
 
 export class UsageError extends Error {
@@ -15,6 +16,8 @@ export interface CommonOptions {
   readonly paths: string[];
   readonly format: string;
   readonly configFile: string | undefined;
+  /** `--cache DIR`: the persistent parse and result cache. */
+  readonly cacheDir: string | undefined;
 }
 
 export function parseCommon(args: string[], formats: readonly string[], defaultFormat: string): CommonOptions {
@@ -23,14 +26,15 @@ export function parseCommon(args: string[], formats: readonly string[], defaultF
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { format: { type: 'string', short: 'f' }, config: { type: 'string', short: 'c' } },
+      options: { format: { type: 'string', short: 'f' }, config: { type: 'string', short: 'c' }, cache: { type: 'string' } },
     });
   } catch (err) {
     throw new UsageError((err as Error).message.split('\n')[0]);
   }
   const format = parsed.values.format ?? defaultFormat;
   if (!formats.includes(format)) throw new UsageError(`unknown format '${format}' (expected ${formats.join(', ')})`);
-  return { paths: parsed.positionals.length ? parsed.positionals : ['.'], format, configFile: parsed.values.config };
+  if (parsed.values.cache === '') throw new UsageError('--cache needs a directory');
+  return { paths: parsed.positionals.length ? parsed.positionals : ['.'], format, configFile: parsed.values.config, cacheDir: parsed.values.cache };
 }
 
 export interface LoadedInput {
@@ -81,4 +85,16 @@ export function progressReporter(): { onProgress?: (n: number) => void; done: ()
       if (last) process.stderr.write('\r\u001b[K');
     },
   };
+}
+
+/** The `--cache DIR` cache, if asked for; its directory is created on first write. */
+export function openCache(options: CommonOptions): AnalysisCache | undefined {
+  return options.cacheDir === undefined ? undefined : new AnalysisCache(path.resolve(process.cwd(), options.cacheDir));
+}
+
+/** Saves what the run parsed; a cache that cannot be written is a warning, never a failure. */
+export function closeCache(cache: AnalysisCache | undefined): void {
+  if (!cache) return;
+  cache.saveParsed();
+  if (cache.writeError) process.stderr.write(`kube-traffic-lens: warning: cannot write cache in ${cache.dir} (${cache.writeError}); continuing without it\n`);
 }

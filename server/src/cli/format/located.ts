@@ -1,5 +1,5 @@
 // Diagnostics with 1-based lines and columns, the form every CLI output format starts from.
-import type { Analysis, Diagnostic } from '../../engine';
+import { LineIndex, type Analysis, type Diagnostic, type Position } from '../../engine';
 
 export interface LocatedDiagnostic {
   readonly diagnostic: Diagnostic;
@@ -9,11 +9,28 @@ export interface LocatedDiagnostic {
   readonly endColumn: number;
 }
 
-export function locate(analysis: Analysis): LocatedDiagnostic[] {
-  return analysis.diagnostics.map((diagnostic) => {
-    const lines = analysis.workspace.files.get(diagnostic.file)?.lines;
-    const start = lines?.position(diagnostic.span.start) ?? { line: 0, character: 0 };
-    const end = lines?.position(diagnostic.span.end) ?? start;
+/** Where an offset of a workspace file is, as a 0-based line and character. */
+export type PositionOf = (file: string, offset: number) => Position;
+
+export function positionsOf(analysis: Analysis): PositionOf {
+  return (file, offset) => analysis.workspace.files.get(file)?.lines.position(offset) ?? { line: 0, character: 0 };
+}
+
+/** Positions from the files' texts, for results that were not computed in this run (the result cache). */
+export function positionsFromTexts(texts: ReadonlyMap<string, string>): PositionOf {
+  const indexes = new Map<string, LineIndex>();
+  return (file, offset) => {
+    let lines = indexes.get(file);
+    const text = texts.get(file);
+    if (!lines && text !== undefined) indexes.set(file, (lines = new LineIndex(text)));
+    return lines?.position(offset) ?? { line: 0, character: 0 };
+  };
+}
+
+export function locate(diagnostics: readonly Diagnostic[], positionOf: PositionOf): LocatedDiagnostic[] {
+  return diagnostics.map((diagnostic) => {
+    const start = positionOf(diagnostic.file, diagnostic.span.start);
+    const end = positionOf(diagnostic.file, diagnostic.span.end);
     return { diagnostic, line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
   });
 }

@@ -2,8 +2,8 @@
 // results with regions in 1-based lines and columns relative to %SRCROOT%, related locations, and
 // partial fingerprints stable across unrelated edits (rule + resource + file, not line numbers).
 import { createHash } from 'node:crypto';
-import { allRuleMeta, ruleDocsUrl, type Analysis, type Severity } from '../../engine';
-import type { LocatedDiagnostic } from './located';
+import { allRuleMeta, ruleDocsUrl, type Severity } from '../../engine';
+import type { LocatedDiagnostic, PositionOf } from './located';
 
 declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
@@ -11,13 +11,12 @@ const INFORMATION_URI = 'https://github.com/kube-traffic-lens/kube-traffic-lens'
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 
-export function formatSarif(located: readonly LocatedDiagnostic[], analysis: Analysis): string {
+export function formatSarif(located: readonly LocatedDiagnostic[], positionOf: PositionOf): string {
   const rules = allRuleMeta();
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const region = (file: string, span: { start: number; end: number }) => {
-    const lines = analysis.workspace.files.get(file)?.lines;
-    const s = lines?.position(span.start) ?? { line: 0, character: 0 };
-    const e = lines?.position(span.end) ?? s;
+    const s = positionOf(file, span.start);
+    const e = positionOf(file, span.end);
     return { startLine: s.line + 1, startColumn: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
   };
   const location = (file: string, span: { start: number; end: number }, message?: string) => ({

@@ -1,0 +1,168 @@
+// The persistent cache (`check --cache DIR`, and the language server in the extension's storage).
+// Two layers, both keyed by content hashes and by the engine that wrote them (any other build of
+// the tool ignores the cache, since a fix in the parser or a rule changes results):
+//
+// - parse cache: each file's syntax tree by the SHA-1 of its text, so that an unchanged file is
+//   read back instead of parsed. Entries not used by a run are dropped when it saves, so the
+//   cache holds one workspace's files, not every version ever seen.
+// - result cache: the diagnostics of a whole run, by a fingerprint of the engine, the settings and
+//   every file's path and hash. Diagnostics are cross-file (a Service's finding depends on a
+//   Deployment elsewhere), so results are reused only when nothing at all changed.
+//
+// The cache is an optimisation: a missing, unreadable, corrupt or unwritable cache is rebuilt or
+// ignored, never an error. Writes go to a temporary file renamed into place, so a concurrent or
+// interrupted run leaves either the old cache or the new one.
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { AnalysisConfig, Diagnostic } from '../engine';
+import { decodeParsedFile, encodeParsedFile, type EncodedParsedFile } from '../engine/parsedCodec';
+import { parseYaml, type ParsedFile } from '../engine/syntax';
+import type { FileParser, SkippedFile, WorkspaceFile } from '../engine/workspace';
+
+const FORMAT = 1;
+const PARSE_FILE = 'parse-v1.json';
+const RESULT_FILE = 'result-v1.json';
+
+/** What a whole run produced, enough to print it again in any format. */
+export interface CachedResult {
+  readonly diagnostics: readonly Diagnostic[];
+  readonly ruleFailures: readonly { rule: string; resource: string; error: string }[];
+  /** Source documents that are resources (the summary line's count). */
+  readonly resourceCount: number;
+}
+
+export function contentHash(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
+
+let ownEngineKey: string | undefined;
+
+/**
+ * Identifies the running build: the hash of the bundle (or module) this code was loaded from, so a
+ * new version, or a local rebuild, never reads results an older engine wrote.
+ */
+export function engineKey(): string {
+  if (ownEngineKey === undefined) {
+    let source = '';
+    try {
+      source = fs.readFileSync(__filename, 'utf8');
+    } catch {
+      source = String(Date.now()); // unknown build: never match a cache
+    }
+    ownEngineKey = contentHash(source);
+  }
+  return ownEngineKey;
+}
+
+export class AnalysisCache {
+  private parseEntries: Record<string, EncodedParsedFile> | undefined;
+  private readonly used = new Map<string, EncodedParsedFile>();
+  private changed = false;
+  /** Files read back from the cache and files parsed, in this run. */
+  hits = 0;
+  misses = 0;
+  /** Why the cache could not be written, if it could not (reported once by the adapter). */
+  writeError: string | undefined;
+
+  constructor(
+    readonly dir: string,
+    private readonly engine: string = engineKey(),
+  ) {}
+
+  /** The fingerprint of a run: engine, settings, and every file by path and content hash. */
+  fingerprint(files: readonly WorkspaceFile[], skipped: readonly SkippedFile[], config: AnalysisConfig): string {
+    const h = createHash('sha256');
+    h.update(`${FORMAT}\0${this.engine}\0${JSON.stringify(config)}\0`);
+    for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) h.update(`${f.path}\0${contentHash(f.text)}\0`);
+    for (const s of [...skipped].sort((a, b) => (a.path < b.path ? -1 : 1))) h.update(`skipped\0${s.path}\0${s.size}\0`);
+    return h.digest('hex');
+  }
+
+  loadResult(fingerprint: string): CachedResult | undefined {
+    const data = this.readJson(RESULT_FILE);
+    if (!isRecord(data) || data.format !== FORMAT || data.engine !== this.engine || data.fingerprint !== fingerprint) return undefined;
+    const result = data.result;
+    if (!isRecord(result) || !Array.isArray(result.diagnostics) || !Array.isArray(result.ruleFailures) || typeof result.resourceCount !== 'number') return undefined;
+    return result as unknown as CachedResult;
+  }
+
+  saveResult(fingerprint: string, result: CachedResult): void {
+    this.writeJson(RESULT_FILE, { format: FORMAT, engine: this.engine, fingerprint, result });
+  }
+
+  /** A parser that reads unchanged files back from the cache and records the rest. */
+  parser(): FileParser {
+    return (file) => this.parse(file.text);
+  }
+
+  parse(text: string): ParsedFile {
+    const hash = contentHash(text);
+    const stored = this.used.get(hash) ?? this.storedEntries()[hash];
+    if (stored !== undefined) {
+      const parsed = decodeParsedFile(stored);
+      if (parsed && fitsText(parsed, text.length)) {
+        this.hits++;
+        this.used.set(hash, stored);
+        return parsed;
+      }
+    }
+    this.misses++;
+    const parsed = parseYaml(text);
+    this.used.set(hash, encodeParsedFile(parsed));
+    this.changed = true;
+    return parsed;
+  }
+
+  /** Writes the parse cache when this run parsed something new or stopped using an entry. */
+  saveParsed(): void {
+    const stored = this.parseEntries ?? {};
+    const dropped = Object.keys(stored).some((hash) => !this.used.has(hash));
+    if (!this.changed && !dropped) return;
+    this.writeJson(PARSE_FILE, { format: FORMAT, engine: this.engine, entries: Object.fromEntries(this.used) });
+    this.parseEntries = Object.fromEntries(this.used);
+    this.changed = false;
+  }
+
+  private storedEntries(): Record<string, EncodedParsedFile> {
+    if (this.parseEntries === undefined) {
+      const data = this.readJson(PARSE_FILE);
+      this.parseEntries = isRecord(data) && data.format === FORMAT && data.engine === this.engine && isRecord(data.entries) ? (data.entries as Record<string, EncodedParsedFile>) : {};
+    }
+    return this.parseEntries;
+  }
+
+  private readJson(name: string): unknown {
+    try {
+      return JSON.parse(fs.readFileSync(path.join(this.dir, name), 'utf8'));
+    } catch {
+      return undefined; // missing or damaged: rebuilt by this run
+    }
+  }
+
+  private writeJson(name: string, data: unknown): void {
+    const target = path.join(this.dir, name);
+    const temporary = `${target}.${process.pid}.tmp`;
+    try {
+      fs.mkdirSync(this.dir, { recursive: true });
+      fs.writeFileSync(temporary, JSON.stringify(data));
+      fs.renameSync(temporary, target);
+    } catch (err) {
+      this.writeError ??= `${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+      try {
+        fs.rmSync(temporary, { force: true });
+      } catch {
+        // nothing more to clean up
+      }
+    }
+  }
+}
+
+/** A cached tree whose spans run past the text belongs to some other text (a hash collision or a damaged entry). */
+function fitsText(parsed: ParsedFile, length: number): boolean {
+  return parsed.documents.every((d) => d.span.end <= length) && parsed.problems.every((p) => p.span.end <= length);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
