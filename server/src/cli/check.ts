@@ -2,7 +2,7 @@
 // With `--cache DIR`, a run over exactly the same files and settings prints the stored result, and
 // otherwise unchanged files are read back from the parse cache (see node/analysisCache.ts).
 import { analyze } from '../engine';
-import type { CachedResult } from '../node/analysisCache';
+import { cachedResultOf, type CachedResult } from '../node/analysisCache';
 import { formatJson } from './format/json';
 import { locate, positionsFromTexts, positionsOf, type PositionOf } from './format/located';
 import { formatSarif } from './format/sarif';
@@ -24,8 +24,7 @@ export function runCheck(args: string[]): number {
     positionOf = positionsFromTexts(new Map(read.files.map((f) => [f.path, f.text])));
   } else {
     const analysis = analyze({ files: read.files, skipped: read.skipped, config, parse: cache?.parser() });
-    const resourceCount = new Set(analysis.workspace.resources.map((r) => `${r.file}#${r.docIndex}.${r.itemIndex ?? ''}`)).size;
-    result = { diagnostics: analysis.diagnostics, ruleFailures: analysis.ruleFailures, resourceCount };
+    result = cachedResultOf(analysis);
     positionOf = positionsOf(analysis);
     if (cache && fingerprint !== undefined) cache.saveResult(fingerprint, result);
   }

@@ -6,10 +6,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as lsp from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Analyzer, DEFAULT_CONFIG, normalizeConfig, parseConfigFile, type Analysis, type AnalysisConfig } from '../engine';
+import { Analyzer, DEFAULT_CONFIG, LineIndex, normalizeConfig, parseConfigFile, type Analysis, type AnalysisConfig, type Diagnostic } from '../engine';
 import { buildTrafficMap } from '../engine/paths';
 import * as queries from '../engine/queries';
-import type { SkippedFile, WorkspaceFile } from '../engine/workspace';
+import type { FileParser, SkippedFile, WorkspaceFile } from '../engine/workspace';
+import { AnalysisCache, cachedResultOf } from '../node/analysisCache';
 import { CONFIG_FILE_NAME, decode, isManifestName, listManifests } from '../node/readWorkspace';
 import * as proto from './toProto';
 
@@ -35,6 +36,10 @@ export function startServer(): void {
   let canRegisterWatchers = false;
   let canReadConfiguration = false;
   let syntaxDiagnostics = true;
+  /** The persistent cache in the client's storage (initializationOptions.storagePath), if given. */
+  let cache: AnalysisCache | undefined;
+  /** The parser of the next analysis: the cache's for the first one, then the Analyzer's own. */
+  let parseForNextRun: FileParser | undefined;
 
   const log = (message: string) => connection.console.log(message);
 
@@ -68,19 +73,22 @@ export function startServer(): void {
   function reanalyse() {
     const { files, skipped } = currentFiles();
     const started = Date.now();
-    analysis = analyzer.run({ files, skipped, config });
+    const parse = parseForNextRun;
+    parseForNextRun = undefined;
+    analysis = analyzer.run({ files, skipped, config, parse });
     for (const f of analysis.ruleFailures) connection.console.error(`rule ${f.rule} failed on ${f.resource}: ${f.error}`);
-    publish(analysis, files);
+    const a = analysis;
+    publish(a.diagnostics, (file) => a.workspace.files.get(file)?.lines, files);
+    if (parse && cache) saveCache(cache, files, skipped, a);
     log(`analysed ${files.length} files, ${analysis.workspace.resources.length} resources (rules run for ${analysis.rulesRunFor}) in ${Date.now() - started} ms`);
     void connection.sendNotification('kubeTrafficLens/indexStatus', { resources: analysis.workspace.resources.length, files: files.length, indexing });
   }
 
-  function publish(a: Analysis, files: WorkspaceFile[]) {
+  function publish(diagnostics: readonly Diagnostic[], linesOf: (file: string) => LineIndex | undefined, files: readonly WorkspaceFile[]) {
     const texts = new Map(files.map((f) => [f.path, f.text]));
     const looksLikeManifest = (file: string) => LOOKS_LIKE_MANIFEST.test(texts.get(file) ?? '');
     const byFile = new Map<string, lsp.Diagnostic[]>();
-    const linesOf = (file: string) => a.workspace.files.get(file)?.lines;
-    for (const d of a.diagnostics) {
+    for (const d of diagnostics) {
       if (d.rule === 'helm-template-skipped' || !looksLikeManifest(d.file)) continue;
       if (!syntaxDiagnostics && (d.rule === 'yaml-syntax' || d.rule === 'yaml-duplicate-key')) continue;
       const converted = proto.diagnostic(d, linesOf);
@@ -172,8 +180,47 @@ export function startServer(): void {
       await new Promise((resolve) => setImmediate(resolve)); // let requests in between batches
     }
     indexing = false;
+    if (cache) {
+      parseForNextRun = cache.parser();
+      publishCachedResult(cache);
+    }
     reanalyse();
     progress?.done();
+  }
+
+  /**
+   * A warm start: when the workspace is exactly as the cache last saw it, its diagnostics are
+   * published before the analysis runs (which then confirms them; unchanged diagnostics are not
+   * sent again). Anything different — one byte, a setting — and nothing is published early.
+   */
+  function publishCachedResult(store: AnalysisCache) {
+    const { files, skipped } = currentFiles();
+    const result = store.loadResult(store.fingerprint(files, skipped, config));
+    if (!result) return;
+    const texts = new Map(files.map((f) => [f.path, f.text]));
+    const indexes = new Map<string, LineIndex>();
+    const linesOf = (file: string) => {
+      const text = texts.get(file);
+      if (text === undefined) return undefined;
+      let lines = indexes.get(file);
+      if (!lines) indexes.set(file, (lines = new LineIndex(text)));
+      return lines;
+    };
+    publish(result.diagnostics, linesOf, files);
+    log(`published ${result.diagnostics.length} cached diagnostics for an unchanged workspace`);
+  }
+
+  /** Stores the first analysis's trees and result; the next start of an unchanged workspace reuses them. */
+  function saveCache(store: AnalysisCache, files: readonly WorkspaceFile[], skipped: readonly SkippedFile[], a: Analysis) {
+    setImmediate(() => {
+      try {
+        store.saveResult(store.fingerprint(files, skipped, config), cachedResultOf(a));
+        store.saveParsed();
+        log(`cache: ${store.hits} files read back, ${store.misses} parsed${store.writeError ? `; cannot write ${store.dir} (${store.writeError})` : ''}`);
+      } catch (err) {
+        connection.console.error(`cache not saved: ${(err as Error)?.stack ?? String(err)}`);
+      }
+    });
   }
 
   connection.onInitialize((params) => {
@@ -181,8 +228,9 @@ export function startServer(): void {
     roots = folders.map(proto.uriToPath).filter((p): p is string => p !== undefined);
     canRegisterWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     canReadConfiguration = params.capabilities.workspace?.configuration === true;
-    const options = params.initializationOptions as { syntaxDiagnostics?: unknown } | undefined;
+    const options = params.initializationOptions as { syntaxDiagnostics?: unknown; storagePath?: unknown } | undefined;
     syntaxDiagnostics = options?.syntaxDiagnostics !== false;
+    if (typeof options?.storagePath === 'string' && options.storagePath) cache = new AnalysisCache(path.join(options.storagePath, 'cache'));
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: lsp.TextDocumentSyncKind.Incremental, save: { includeText: false } },

@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { AnalysisConfig, Diagnostic } from '../engine';
+import type { Analysis, AnalysisConfig, Diagnostic } from '../engine';
 import { decodeParsedFile, encodeParsedFile, type EncodedParsedFile } from '../engine/parsedCodec';
 import { parseYaml, type ParsedFile } from '../engine/syntax';
 import type { FileParser, SkippedFile, WorkspaceFile } from '../engine/workspace';
@@ -30,6 +30,12 @@ export interface CachedResult {
   readonly ruleFailures: readonly { rule: string; resource: string; error: string }[];
   /** Source documents that are resources (the summary line's count). */
   readonly resourceCount: number;
+}
+
+/** The part of an analysis the result cache keeps. */
+export function cachedResultOf(analysis: Analysis): CachedResult {
+  const resourceCount = new Set(analysis.workspace.resources.map((r) => `${r.file}#${r.docIndex}.${r.itemIndex ?? ''}`)).size;
+  return { diagnostics: analysis.diagnostics, ruleFailures: analysis.ruleFailures, resourceCount };
 }
 
 export function contentHash(text: string): string {
