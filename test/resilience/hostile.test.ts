@@ -5,7 +5,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runCli } from '../support/cli';
+import { REPO_ROOT, runCli, type JsonReport } from '../support/cli';
+import type { FsFault } from '../support/fsFaults'; // types only: importing the preload would patch this process
 
 const SENTINEL = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: sentinel\nspec:\n  selector:\n    app: sentinl\n  ports: [{port: 80}]\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels: {app: sentinel}\nspec:\n  containers: [{name: c, image: i}]\n';
 
@@ -53,3 +54,46 @@ test('a 50 MB file is skipped with an information diagnostic', () => {
   assert.ok(report.diagnostics.some((d) => d.rule === 'file-too-large' && d.file.endsWith('huge.yaml')));
   assert.ok(report.diagnostics.some((d) => d.rule === 'service-selector-orphaned'));
 });
+
+// The file system changing or refusing under the walk, simulated in the CLI process by a preload
+// (tests may run as root, where chmod 000 stops nothing): an unreadable file or directory is skipped
+// with a one-line warning naming it, one deleted between the walk and the read is skipped silently.
+const ORPHAN = (name: string) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  selector:\n    app: ${name}\n  ports: [{port: 80}]\n`;
+const FS_FAULTS = path.join(REPO_ROOT, 'out/test/support/fsFaults.js');
+const FS_FAULTS_ENV = 'KTL_FS_FAULTS';
+
+const FS_CASES: { name: string; fault: FsFault['fault']; target: string; files: Record<string, string>; stderr: RegExp | null }[] = [
+  { name: 'an unreadable file (EACCES)', fault: 'eacces-read', target: 'locked.yaml', files: { 'locked.yaml': ORPHAN('locked') }, stderr: /warning: skipped unreadable locked\.yaml \(EACCES: permission denied\)/ },
+  { name: 'an unreadable directory (EACCES)', fault: 'eacces-readdir', target: 'locked', files: { 'locked/a.yaml': ORPHAN('locked') }, stderr: /warning: skipped unreadable locked \(EACCES: permission denied\)/ },
+  { name: 'a file deleted mid-index (ENOENT)', fault: 'vanish', target: 'gone.yaml', files: { 'gone.yaml': ORPHAN('gone') }, stderr: null },
+  { name: 'a directory deleted mid-index (ENOENT)', fault: 'vanish', target: 'gone', files: { 'gone/a.yaml': ORPHAN('gone') }, stderr: null },
+];
+
+for (const c of FS_CASES) {
+  test(`${c.name}: skipped, no crash, the rest is analysed`, () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-hostile-'));
+    fs.writeFileSync(path.join(dir, 'sentinel.yaml'), SENTINEL);
+    for (const [file, text] of Object.entries(c.files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), text);
+    }
+    // Without the fault, the target is read and its orphaned Service reported.
+    const plain = JSON.parse(runCli(['check', '--format', 'json', '.'], { cwd: dir }).stdout) as JsonReport;
+    assert.ok(plain.diagnostics.some((d) => d.file.startsWith(c.target) && d.rule === 'service-selector-orphaned'));
+
+    const faults: FsFault[] = [{ path: path.join(dir, c.target), fault: c.fault }];
+    const r = runCli(['check', '--format', 'json', '.'], { cwd: dir, env: { NODE_OPTIONS: `--require ${FS_FAULTS}`, [FS_FAULTS_ENV]: JSON.stringify(faults) } });
+    assert.ok(r.status === 0 || r.status === 1, `exit ${r.status}: ${r.stderr}`);
+    assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
+    const report = JSON.parse(r.stdout) as JsonReport;
+    assert.ok(report.diagnostics.some((d) => d.rule === 'service-selector-orphaned' && d.file === 'sentinel.yaml'), 'the sentinel is still reported');
+    assert.ok(!report.diagnostics.some((d) => d.file.startsWith(c.target)), 'nothing from the skipped file');
+    if (c.stderr) {
+      assert.match(r.stderr, c.stderr);
+      assert.doesNotMatch(r.stderr, new RegExp(dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), 'no absolute path');
+    } else {
+      assert.equal(fs.existsSync(path.join(dir, c.target)), false, 'the preload deleted it mid-index');
+      assert.equal(r.stderr, '', 'a vanished file is not a problem to report');
+    }
+  });
+}

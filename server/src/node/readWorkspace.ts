@@ -1,6 +1,9 @@
 // Reads manifests from disk for the CLI (and the language server's initial index): walks the roots,
 // skips .git, node_modules, excluded globs, symlinks (never followed: no loops, nothing outside the
 // workspace) and oversized files. Paths are returned relative to `base`, with posix separators.
+// The file system may change under the walk: a file or directory that is gone by the time it is
+// read (ENOENT) is skipped silently, one that cannot be read (EACCES, EIO, ...) is skipped and
+// reported in `unreadable`; neither stops the rest of the workspace from being read.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
@@ -14,7 +17,7 @@ const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 export interface ReadResult {
   readonly files: WorkspaceFile[];
   readonly skipped: SkippedFile[];
-  /** Files that could not be read (permissions, vanished mid-walk). */
+  /** Files and directories that exist but could not be read (permissions, I/O errors); `error` is short ("EACCES: permission denied"). */
   readonly unreadable: { path: string; error: string }[];
 }
 
@@ -41,7 +44,7 @@ export interface ManifestEntry {
 /**
  * Walks the roots (absolute directories) and lists the manifest files, without reading them, so
  * that the language server can read them in batches and report progress. A directory that cannot
- * be read is reported through `onUnreadable` and skipped.
+ * be read is reported through `onUnreadable` and skipped; one that vanished is skipped silently.
  */
 export function listManifests(roots: readonly string[], config: AnalysisConfig, onUnreadable?: (dir: string, error: string) => void): ManifestEntry[] {
   const out: ManifestEntry[] = [];
@@ -54,7 +57,7 @@ export function listManifests(roots: readonly string[], config: AnalysisConfig, 
       try {
         entries = fs.readdirSync(dir, { withFileTypes: true });
       } catch (err) {
-        onUnreadable?.(dir, (err as Error).message);
+        if (!isGone(err)) onUnreadable?.(dir, describeError(err));
         continue;
       }
       for (const e of entries) {
@@ -107,8 +110,22 @@ function readOne(abs: string, options: ReadOptions, result: ReadResult, seen: Se
     result.files.push({ path: relPath, text: decode(buffer) });
     options.onProgress?.(result.files.length);
   } catch (err) {
-    result.unreadable.push({ path: relPath, error: (err as NodeJS.ErrnoException).code ?? (err as Error).message });
+    // Listed but deleted before it was read: it is not part of the workspace any more.
+    if (!isGone(err)) result.unreadable.push({ path: relPath, error: describeError(err) });
   }
+}
+
+function isGone(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/** "EACCES: permission denied" from Node's "EACCES: permission denied, open '/abs/path'": no absolute path. */
+export function describeError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const text = String((err as Error | undefined)?.message ?? err).split('\n')[0];
+  if (!code) return text;
+  return text.startsWith(`${code}: `) ? text.replace(/, \w+ '.*'$/, '') : code;
 }
 
 /** UTF-8 with a BOM removed; invalid sequences become U+FFFD rather than failing the file. */
