@@ -9,7 +9,7 @@ import { readReferences, type ServiceReference } from './model/references';
 import { readGateway, readReferenceGrant, readRoute, type Gateway, type ReferenceGrant, type Route } from './model/gateway';
 import { allBackends, readIngress, type Ingress, type IngressBackend, type IngressPath } from './model/ingress';
 import { readNetworkPolicy, type NetworkPolicy } from './model/networkPolicy';
-import { apiGroup, directoryOf, type Resource } from './model/resource';
+import { apiGroup, directoryOf, keptTogether, type Resource } from './model/resource';
 import { readService, type Service, type ServicePort } from './model/service';
 import { declaresAnyPort, readWorkload, type Container, type ContainerPort, type Workload } from './model/workload';
 import { selectorMayMatch, type Selector } from './selectors';
@@ -213,12 +213,19 @@ export class TrafficGraph {
 
   /**
    * Whether "selects nothing" can be concluded for a selector in this namespace: the workspace must
-   * define some pod template there (else its pods are deployed by something we do not see, such as
-   * an operator), and no unrendered template may sit beside the selecting file.
+   * define some pod template there kept with the selecting file (else its pods are deployed by
+   * something we do not see: an operator, a Helm release, another repository's manifests), and no
+   * unrendered template may sit beside the selecting file. Some such template must use one of the
+   * selector's label keys.
    */
-  canJudgeSelectionIn(namespace: string, file: string): boolean {
-    if (this.workloadsIn(namespace).length === 0) return false;
-    return !this.templateDirs.has(directoryOf(file));
+  canJudgeSelectionIn(namespace: string, file: string, selectorKeys: readonly string[]): boolean {
+    if (this.templateDirs.has(directoryOf(file))) return false;
+    // A selector whose keys no template kept with it uses follows a labelling scheme this
+    // workspace does not define (a Helm chart's app.kubernetes.io/name beside manifests that use
+    // app): its pods come from elsewhere.
+    return this.workloadsIn(namespace).some(
+      (w) => keptTogether(w.resource.file, file) && (selectorKeys.length === 0 || selectorKeys.some((k) => k in w.template.labels.declared)),
+    );
   }
 
   /**

@@ -58,3 +58,15 @@ export function directoryOf(file: string): string {
   const slash = file.lastIndexOf('/');
   return slash < 0 ? '.' : file.slice(0, slash);
 }
+
+/**
+ * Whether two files are kept together: the same directory, one directory inside the other, or
+ * sibling directories (`app/deploy` and `app/services`). Repositories keep unrelated apps and
+ * snippet collections side by side; a selector is judged only against pod templates kept with it.
+ */
+export function keptTogether(fileA: string, fileB: string): boolean {
+  const a = directoryOf(fileA);
+  const b = directoryOf(fileB);
+  if (a === b || a === '.' || b === '.' || b.startsWith(`${a}/`) || a.startsWith(`${b}/`)) return true;
+  return directoryOf(a) === directoryOf(b);
+}

@@ -4,7 +4,7 @@ import type { TrafficGraph } from '../graph';
 import type { Workload } from '../model/workload';
 import { selectorMayMatch, termMayMatch, type Selector } from '../selectors';
 import type { Span } from '../text';
-import type { Resource } from '../model/resource';
+import { keptTogether, type Resource } from '../model/resource';
 import type { RelatedRef, RuleContext } from './rule';
 
 export type NearMiss =
@@ -29,12 +29,14 @@ export function editDistance(a: string, b: string): number {
 /**
  * A template in the namespace failing exactly one equality term while carrying that key with a
  * similar value (at most a third of the characters differ); otherwise a template in another
- * namespace that the whole selector matches.
+ * namespace that the whole selector matches. Only templates kept with the selecting file count:
+ * a similar label in an unrelated app elsewhere in the repository is no hint.
  */
-export function nearestMiss(graph: TrafficGraph, selector: Selector, namespace: string): NearMiss | undefined {
+export function nearestMiss(graph: TrafficGraph, selector: Selector, namespace: string, file: string): NearMiss | undefined {
   let best: (NearMiss & { kind: 'value' }) | undefined;
   let bestDistance = Infinity;
   for (const w of graph.workloadsIn(namespace)) {
+    if (!keptTogether(w.resource.file, file)) continue;
     const failing = selector.terms.filter((t) => !termMayMatch(t, w.template.labels));
     if (failing.length !== 1 || failing[0].operator !== 'Equals') continue;
     const actual = w.template.labels.declared[failing[0].key];
@@ -47,7 +49,7 @@ export function nearestMiss(graph: TrafficGraph, selector: Selector, namespace: 
   }
   if (best) return best;
   for (const w of graph.workloads) {
-    if (w.template.namespace !== namespace && selectorMayMatch(selector, w.template.labels)) return { kind: 'namespace', workload: w };
+    if (w.template.namespace !== namespace && keptTogether(w.resource.file, file) && selectorMayMatch(selector, w.template.labels)) return { kind: 'namespace', workload: w };
   }
   return undefined;
 }
@@ -77,8 +79,8 @@ export function describeNearMiss(miss: NearMiss | undefined): { hint: string; re
  * come from outside the workspace (graph.canJudgeSelectionIn).
  */
 export function reportSelectsNothing(ctx: RuleContext, resource: Resource, selector: Selector, namespace: string, message: string): void {
-  const miss = nearestMiss(ctx.graph, selector, namespace);
-  if (!miss && !ctx.graph.canJudgeSelectionIn(namespace, resource.file)) return;
+  const miss = nearestMiss(ctx.graph, selector, namespace, resource.file);
+  if (!miss && !ctx.graph.canJudgeSelectionIn(namespace, resource.file, selector.terms.map((t) => t.key))) return;
   const { hint, related } = describeNearMiss(miss);
   ctx.report({ span: miss?.kind === 'value' ? miss.termSpan : selector.span, message: `${message}${hint}`, related });
 }

@@ -11,6 +11,8 @@ export default defineRule({
   severity: 'warning',
   description: "A NetworkPolicy peer's podSelector selects no pod template in the policy's namespace.",
   remediation: 'Fix the peer labels, or add a namespaceSelector if the peers live in another namespace.',
+  // A near miss may be a pod template in another namespace: re-judged on every change.
+  reach: 'workspace',
   kinds: ['NetworkPolicy'],
   check(ctx, resource) {
     const policy = ctx.graph.networkPolicy(resource);

@@ -11,6 +11,8 @@ export default defineRule({
   severity: 'warning',
   description: 'A NetworkPolicy podSelector selects no pod template in its namespace.',
   remediation: "Make spec.podSelector match the labels of the pods the policy is for, in the policy's namespace.",
+  // A near miss may be a pod template in another namespace: re-judged on every change.
+  reach: 'workspace',
   kinds: ['NetworkPolicy'],
   check(ctx, resource) {
     const policy = ctx.graph.networkPolicy(resource);

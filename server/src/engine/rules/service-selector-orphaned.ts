@@ -10,6 +10,8 @@ export default defineRule({
   severity: 'warning',
   description: 'Service selector matches no pod template in its namespace.',
   remediation: 'Make the selector match the pod template labels of a workload in the same namespace, or remove the selector and manage Endpoints by hand.',
+  // A near miss may be a pod template in another namespace: re-judged on every change.
+  reach: 'workspace',
   kinds: ['Service'],
   check(ctx, resource) {
     const service = ctx.graph.service(resource);
