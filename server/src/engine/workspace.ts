@@ -152,6 +152,28 @@ export function loadWorkspace(
   parse: FileParser = (f) => parseYaml(f.text),
   cache: LoadCache = new LoadCache(),
 ): LoadedWorkspace {
+  const steps = loadWorkspaceSteps(files, skipped, config, parse, cache);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** How many files or resources loading handles between two yields of loadWorkspaceSteps. */
+const FILES_PER_STEP = 32;
+
+/**
+ * loadWorkspace as steps: yields every few files so that a caller can interleave other work or stop
+ * (Analyzer.runAsync). The cache stays a valid memo at every yield: a file's reading is stored
+ * as soon as it is made (keyed by its text), resource instances only when loading completes.
+ */
+export function* loadWorkspaceSteps(
+  files: readonly WorkspaceFile[],
+  skipped: readonly SkippedFile[],
+  config: AnalysisConfig,
+  parse: FileParser = (f) => parseYaml(f.text),
+  cache: LoadCache = new LoadCache(),
+): Generator<void, LoadedWorkspace> {
   const diagnostics: Diagnostic[] = [];
   const sourceFiles = new Map<string, SourceFile>();
   const entries = new Map<string, FileEntry>();
@@ -176,10 +198,13 @@ export function loadWorkspace(
 
   const kustomizations = new Map<string, KustomizationFile>();
   const pendingKustomizations: string[] = [];
+  let step = 0;
   for (const f of files) {
+    if (++step % FILES_PER_STEP === 0) yield;
     const inChart = chartOf(f.path) !== undefined;
     const cached = cache.files.get(f.path);
     const entry = cached && cached.text === f.text && cached.inChart === inChart ? cached : readFileEntry(f, inChart, parse);
+    if (entry !== cached) cache.files.set(f.path, entry); // kept if this load is abandoned
     entries.set(f.path, entry);
     sourceFiles.set(f.path, { path: f.path, role: entry.role, lines: entry.lines, disabledLines: entry.disabledLines, documentCount: entry.parsed?.documents.length ?? 0 });
     diagnostics.push(...entry.diagnostics);
@@ -210,6 +235,7 @@ export function loadWorkspace(
   const instanceCounts = new Map<string, number>();
   const instances = new Map<string, FileInstances>();
   for (const [file, entry] of entries) {
+    if (++step % FILES_PER_STEP === 0) yield;
     if (sourceFiles.get(file)?.role !== 'manifest') continue;
     const memberships: readonly (BuildMembership | undefined)[] = layout.memberships.get(file) ?? [undefined];
     const signature = `${memberships[0] === undefined ? 'none' : JSON.stringify(memberships, (_k, v) => (v instanceof Set ? [...v] : v))}|${config.defaultNamespace ?? ''}`;
