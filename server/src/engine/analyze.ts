@@ -76,6 +76,8 @@ export interface AsyncRunOptions {
   readonly isCancelled?: () => boolean;
   /** How long a slice of work may last before yielding to the event loop (ms, default 4). */
   readonly sliceMs?: number;
+  /** Filled in as the run goes: how many slices, and the longest (a step longer than sliceMs cannot be cut). */
+  readonly stats?: { slices: number; longestSliceMs: number };
 }
 
 /** Instances handled between two yields of the rule and vote loops. */
@@ -107,7 +109,12 @@ async function runStepsAsync<T>(steps: Generator<void, T>, options: AsyncRunOpti
     }
     const step = steps.next();
     if (step.done) return step.value;
-    if (performance.now() - sliceStart >= sliceMs) {
+    const elapsed = performance.now() - sliceStart;
+    if (elapsed >= sliceMs) {
+      if (options.stats) {
+        options.stats.slices++;
+        options.stats.longestSliceMs = Math.max(options.stats.longestSliceMs, elapsed);
+      }
       await nextTurn();
       sliceStart = performance.now();
     }

@@ -45,6 +45,7 @@ export function startServer(): void {
   let generation = 0;
   let running: Promise<void> | undefined;
   let lastDurationMs = DEBOUNCE_MS;
+  let debounceMs = 0; // the wait before the analysis that runs next
   let cancelledAnalyses = 0;
   let firstAnalysisDone: (() => void) | undefined;
   let paths: string[] | undefined; // sorted paths of disk files and open manifests, until one appears or goes
@@ -120,10 +121,10 @@ export function startServer(): void {
     }
     analysis = result;
     analysedTexts = new Map(files.map((f) => [f.path, f.text]));
-    lastDurationMs = performance.now() - started;
     for (const f of result.ruleFailures) connection.console.error(`rule ${f.rule} failed on ${f.resource}: ${f.error}`);
     publish(result, analysedTexts);
-    log(`analysed ${files.length} files, ${result.workspace.resources.length} resources (rules run for ${result.rulesRunFor}, workspace-reach rules for ${result.wideRulesRunFor} more) in ${Math.round(lastDurationMs)} ms`);
+    lastDurationMs = performance.now() - started;
+    log(`analysed ${files.length} files, ${result.workspace.resources.length} resources (rules run for ${result.rulesRunFor}, workspace-reach rules for ${result.wideRulesRunFor} more) and published in ${lastDurationMs.toFixed(1)} ms, after a ${Math.round(debounceMs)} ms wait`);
     void connection.sendNotification('kubeTrafficLens/indexStatus', { resources: result.workspace.resources.length, files: files.length, indexing, cancelledAnalyses });
     firstAnalysisDone?.();
     firstAnalysisDone = undefined;
@@ -166,6 +167,7 @@ export function startServer(): void {
   /** A change: the running analysis is overtaken, a new one starts after the debounce. */
   function schedule(delay = Math.min(DEBOUNCE_MS, Math.max(MIN_DEBOUNCE_MS, 2 * lastDurationMs))) {
     generation++;
+    debounceMs = delay;
     if (timer) clearTimeout(timer);
     // A newer edit restarts the wait, so a burst of keystrokes costs one analysis.
     timer = setTimeout(() => {
