@@ -88,12 +88,14 @@ const hover = () => conn.sendRequest('textDocument/hover', { textDocument: { uri
 const editLatencies = [];
 const serverLatencies = [];
 const debounces = [];
+const longestSlices = [];
 for (let i = 0; i < EDITS; i++) {
   const { t0, published, analysed } = await edit();
   editLatencies.push((await published) - t0);
   const line = await analysed;
   serverLatencies.push(Number(/published in ([\d.]+) ms/.exec(line)[1]));
   debounces.push(Number(/after a (\d+) ms wait/.exec(line)[1]));
+  longestSlices.push(Number(/the longest ([\d.]+) ms/.exec(line)[1]));
 }
 
 const hoverLatencies = [];
@@ -138,6 +140,7 @@ const rows = [
   ['time to first complete diagnostics (cold)', `${(cold / 1000).toFixed(2)} s`],
   ['didChange -> publishDiagnostics p50 / p95', `${p(editLatencies, 50).toFixed(0)} / ${p(editLatencies, 95).toFixed(0)} ms (p95 ${ratio(p(editLatencies, 95))}; debounce ${Math.min(...debounces)}-${Math.max(...debounces)} ms)`],
   ['  without the debounce (server: analyse + publish) p50 / p95', `${p(serverLatencies, 50).toFixed(0)} / ${p(serverLatencies, 95).toFixed(0)} ms (p95 ${ratio(p(serverLatencies, 95))}, target 1%)`],
+  ['  longest uninterrupted slice of those analyses p50 / max', `${p(longestSlices, 50).toFixed(1)} / ${Math.max(...longestSlices).toFixed(1)} ms`],
   ['hover p50 / p95, idle', `${p(hoverLatencies, 50).toFixed(1)} / ${p(hoverLatencies, 95).toFixed(1)} ms (p95 ${ratio(p(hoverLatencies, 95))})`],
   ['hover p50 / p95, during re-analysis after an edit', `${p(hoverDuringEdit, 50).toFixed(1)} / ${p(hoverDuringEdit, 95).toFixed(1)} ms (p95 ${ratio(p(hoverDuringEdit, 95))}, target 0.2%; ${hoverDuringEdit.length} hovers)`],
   ['hover p50 / p95, during a full re-analysis (settings)', `${p(hoverDuringFull, 50).toFixed(1)} / ${p(hoverDuringFull, 95).toFixed(1)} ms (p95 ${ratio(p(hoverDuringFull, 95))}; ${hoverDuringFull.length} hovers)`],

@@ -113,7 +113,8 @@ export function startServer(): void {
     const { files, skipped } = currentFiles();
     const started = performance.now();
     log(`analysis started: ${files.length} files`);
-    const result = await analyzer.runAsync({ files, skipped, config }, { sliceMs: SLICE_MS, isCancelled: () => generation !== mine });
+    const stats = { slices: 0, longestSliceMs: 0 };
+    const result = await analyzer.runAsync({ files, skipped, config }, { sliceMs: SLICE_MS, isCancelled: () => generation !== mine, stats });
     if (result === CANCELLED) {
       cancelledAnalyses++;
       log(`analysis cancelled: overtaken by a newer change (${cancelledAnalyses} so far)`);
@@ -124,7 +125,7 @@ export function startServer(): void {
     for (const f of result.ruleFailures) connection.console.error(`rule ${f.rule} failed on ${f.resource}: ${f.error}`);
     publish(result, analysedTexts);
     lastDurationMs = performance.now() - started;
-    log(`analysed ${files.length} files, ${result.workspace.resources.length} resources (rules run for ${result.rulesRunFor}, workspace-reach rules for ${result.wideRulesRunFor} more) and published in ${lastDurationMs.toFixed(1)} ms, after a ${Math.round(debounceMs)} ms wait`);
+    log(`analysed ${files.length} files, ${result.workspace.resources.length} resources (rules run for ${result.rulesRunFor}, workspace-reach rules for ${result.wideRulesRunFor} more) and published in ${lastDurationMs.toFixed(1)} ms, after a ${Math.round(debounceMs)} ms wait; ${stats.slices + 1} slices, the longest ${stats.longestSliceMs.toFixed(1)} ms`);
     void connection.sendNotification('kubeTrafficLens/indexStatus', { resources: result.workspace.resources.length, files: files.length, indexing, cancelledAnalyses });
     firstAnalysisDone?.();
     firstAnalysisDone = undefined;
