@@ -130,3 +130,27 @@ test('an unaffected workload re-runs its rules of workspace reach only when what
   assert.deepEqual(summary(after), summary(analyze(input())));
   assert.ok(after.wideRulesRunFor < first.graph.workloads.length, `workloads in shop read nothing of namespace other (${after.wideRulesRunFor})`);
 });
+
+test('a workload referring to a Service in another namespace follows changes there, and only there', () => {
+  const deployment = (ns: string, target: string) =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\n  namespace: ${ns}\nspec:\n  selector:\n    matchLabels: {app: app}\n  template:\n    metadata:\n      labels: {app: app}\n    spec:\n      containers:\n        - name: c\n          image: i\n          env:\n            - name: URL\n              value: http://${target}.svc.cluster.local:5432\n`;
+  const service = (ns: string, name: string) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  selector: {app: db}\n  ports:\n    - port: 5432\n`;
+  const files = new Map([
+    ['a/app.yaml', deployment('a', 'db.b')],
+    ['b/db.yaml', service('b', 'db')],
+    ['c/app.yaml', deployment('c', 'other.c')],
+    ['c/other.yaml', service('c', 'other')],
+  ]);
+  const analyzer = new Analyzer();
+  const input = () => ({ files: [...files].sort(([x], [y]) => (x < y ? -1 : 1)).map(([p, text]) => ({ path: p, text })), config: DEFAULT_CONFIG });
+  assert.deepEqual(summary(analyzer.run(input())), summary(analyze(input())));
+  files.set('b/db.yaml', service('b', 'dbx')); // the Service a/app refers to is renamed
+  const renamed = analyzer.run(input());
+  assert.deepEqual(summary(renamed), summary(analyze(input())));
+  assert.ok(renamed.diagnostics.some((d) => d.rule === 'service-reference-missing' && d.file === 'a/app.yaml' && /Did you mean 'dbx'/.test(d.message)), JSON.stringify(summary(renamed)));
+  assert.equal(renamed.wideRulesRunFor, 1, 'a/app re-ran its workspace-reach rules, c/app did not');
+  files.set('b/db.yaml', service('b', 'db'));
+  const back = analyzer.run(input());
+  assert.deepEqual(summary(back), summary(analyze(input())));
+  assert.ok(!back.diagnostics.some((d) => d.file === 'a/app.yaml'));
+});
