@@ -65,9 +65,8 @@ after(async () => {
 test('rapid edits overtake running analyses; the diagnostics published last are those of the last version', async () => {
   const docUri = uri(deployment);
   const original = fs.readFileSync(deployment, 'utf8');
-  const opened = client.log.length;
+  // Opening a document as it is on disk changes nothing: no analysis, the next one is the settings'.
   await client.notify('textDocument/didOpen', { textDocument: { uri: docUri, languageId: 'yaml', version: 1, text: original } });
-  await logged(/^analysed /, opened).catch((e) => { console.log(client.log); throw e; });
   // A settings change re-runs every rule: an analysis that takes far longer than a message.
   const from = client.log.length;
   client.settings = { rules: { 'service-reference-missing': 'error' } };

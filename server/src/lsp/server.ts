@@ -303,17 +303,28 @@ export function startServer(): void {
     schedule();
   });
 
-  documents.onDidOpen(() => {
-    paths = undefined;
+  /** Opening or closing a document whose text is what is on disk changes nothing to analyse. */
+  const sameAsDisk = (doc: TextDocument) => {
+    const p = proto.uriToPath(doc.uri);
+    return p !== undefined && disk.get(p) === doc.getText();
+  };
+  const opening = new Set<string>();
+  documents.onDidOpen((e) => {
+    if (!sameAsDisk(e.document)) paths = undefined;
+    opening.add(e.document.uri);
   });
-  documents.onDidChangeContent(() => {
+  documents.onDidChangeContent((e) => {
+    const opened = opening.delete(e.document.uri);
+    if (opened && sameAsDisk(e.document)) return; // do not cancel a running analysis for nothing
     if (!indexing) schedule();
   });
   documents.onDidClose((e) => {
+    opening.delete(e.document.uri);
+    const unchanged = sameAsDisk(e.document);
     paths = undefined;
     const p = proto.uriToPath(e.document.uri);
     if (p && roots.some((r) => p.startsWith(`${r}/`))) readDiskFile(p); // disk is the truth again
-    if (!indexing) schedule();
+    if (!indexing && !(unchanged && sameAsDisk(e.document))) schedule();
   });
   documents.onDidSave((e) => {
     const p = proto.uriToPath(e.document.uri);
