@@ -58,6 +58,9 @@ interface RuleOutcome {
   readonly failures: readonly { rule: string; resource: string; error: string }[];
   /** The part of votes and failures that came from rules of workspace reach, and what they read. */
   readonly wide: { readonly votes: readonly Vote[]; readonly failures: readonly { rule: string; resource: string; error: string }[]; readonly reads: Reads };
+  /** Whether rules of workspace reach apply to the instance; and its directory (both asked on every run). */
+  readonly hasWide: boolean;
+  readonly directory: string;
 }
 
 /** What rules of workspace reach read while judging one instance (see trackingGraph). */
@@ -190,26 +193,27 @@ export class Analyzer {
     let step = 0;
     for (const resource of workspace.resources) {
       if (++step % RESOURCES_PER_STEP === 0) yield;
-      const applicable = applicableTo(resource.kind);
       const cached = this.outcomes.get(resource);
-      if (cached && change && !change.rerun(resource)) {
-        if (applicable.wide.length === 0 || (!wideAll && !change.touches(cached.wide.reads, graph))) {
+      if (cached && change && !change.rerun(resource, cached)) {
+        if (!cached.hasWide || (!wideAll && !change.touches(cached.wide.reads, graph))) {
           outcomes.set(resource, cached);
           continue;
         }
         // Local results stand; rules that look across the workspace run again.
         wideRulesRunFor++;
-        const wide = runRules(resource, graph, tracked, input.config, applicable.wide);
+        const wide = runRules(resource, graph, tracked, input.config, applicableTo(resource.kind).wide);
         const keep = (v: Vote) => !cached.wide.votes.includes(v);
         outcomes.set(resource, {
           votes: [...cached.votes.filter(keep), ...wide.votes],
           failures: [...cached.failures.filter((f) => !cached.wide.failures.includes(f)), ...wide.failures],
           wide: wide.wide,
+          hasWide: true,
+          directory: cached.directory,
         });
         continue;
       }
       rulesRunFor++;
-      outcomes.set(resource, runRules(resource, graph, tracked, input.config, applicable.all));
+      outcomes.set(resource, runRules(resource, graph, tracked, input.config, applicableTo(resource.kind).all));
     }
 
     // Votes per (source document, rule, span): a diagnostic stands when every instance reported it.
@@ -244,7 +248,7 @@ export class Analyzer {
    * Which instances need their rules run again, given the previous run's instances; and whether
    * what rules of workspace reach read for an instance may have changed.
    */
-  private affected(current: readonly Resource[]): { rerun: (r: Resource) => boolean; touches: (reads: Reads, graph: TrafficGraph) => boolean } {
+  private affected(current: readonly Resource[]): { rerun: (r: Resource, previous: RuleOutcome) => boolean; touches: (reads: Reads, graph: TrafficGraph) => boolean } {
     const changed: Resource[] = [];
     for (const r of current) if (!this.outcomes.has(r)) changed.push(r);
     if (changed.length > 0 || current.length !== this.outcomes.size) {
@@ -255,10 +259,9 @@ export class Analyzer {
     const directories = new Set(changed.map((r) => directoryOf(r.file)));
     const builds = new Set(changed.map((r) => r.build).filter((b) => b !== undefined));
     return {
-      rerun: (r) => {
-        if (namespaces.has(r.namespace ?? '') || directories.has(directoryOf(r.file)) || (r.build !== undefined && builds.has(r.build))) return true;
-        const previous = this.outcomes.get(r);
-        return previous !== undefined && (previous.votes.length > 0 || previous.failures.length > 0);
+      rerun: (r, previous) => {
+        if (namespaces.has(r.namespace ?? '') || directories.has(previous.directory) || (r.build !== undefined && builds.has(r.build))) return true;
+        return previous.votes.length > 0 || previous.failures.length > 0;
       },
       touches: (reads, graph) => {
         if (reads.namespaces === 'all') return true;
@@ -358,7 +361,9 @@ function runRules(resource: Resource, graph: TrafficGraph, tracked: TrackedGraph
   const wideVotes: Vote[] = [];
   const wideFailures: { rule: string; resource: string; error: string }[] = [];
   const reads: Reads = { namespaces: new Set(), facts: new Map() };
-  if (resource.uncertain) return { votes, failures, wide: { votes: wideVotes, failures: wideFailures, reads } };
+  const hasWide = rules.some((r) => r.reach === 'workspace');
+  const directory = directoryOf(resource.file);
+  if (resource.uncertain) return { votes, failures, wide: { votes: wideVotes, failures: wideFailures, reads }, hasWide, directory };
   const source = sourceKey(resource);
   for (const rule of rules) {
     if (resource.ignoredRules.has(rule.id) || resource.ignoredRules.has('*')) continue;
@@ -390,7 +395,7 @@ function runRules(resource: Resource, graph: TrafficGraph, tracked: TrackedGraph
       tracked.reads = undefined;
     }
   }
-  return { votes, failures, wide: { votes: wideVotes, failures: wideFailures, reads } };
+  return { votes, failures, wide: { votes: wideVotes, failures: wideFailures, reads }, hasWide, directory };
 }
 
 function toDiagnostic(rule: Rule, resource: Resource, r: Report): Diagnostic {
