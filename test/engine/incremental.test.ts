@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze, Analyzer, DEFAULT_CONFIG, type Analysis } from '../../server/src/engine';
+import { analyze, Analyzer, CANCELLED, DEFAULT_CONFIG, type Analysis } from '../../server/src/engine';
 import { REPO_ROOT } from '../support/cli';
 
 const original = fs
@@ -33,6 +33,8 @@ const EDITS: Edit[] = [
   { name: 'delete a file', apply: (f) => f.delete('shop/search.yaml') },
   replace('shop/frontend.yaml', 'app: frontend2\n        tier: web', 'app: frontend\n        tier: web'),
   { name: 'duplicate a Service in one file', apply: (f) => f.set('shop/tomcat.yaml', `${f.get('shop/tomcat.yaml')}---\n${'apiVersion: v1\nkind: Service\nmetadata:\n  name: tomcat\n  namespace: shop\nspec:\n  selector:\n    app: tomcat\n  ports:\n    - port: 8080\n'}`) },
+  { name: 'a syntax error', apply: (f) => f.set('shop/tomcat.yaml', `${f.get('shop/tomcat.yaml')}---\nkind: [unclosed\n`) },
+  { name: 'the syntax error fixed', apply: (f) => f.set('shop/tomcat.yaml', f.get('shop/tomcat.yaml')!.replace('---\nkind: [unclosed\n', '')) },
 ];
 
 test('every edit gives the same diagnostics as a fresh analysis', () => {
@@ -77,4 +79,80 @@ test('rules that look across namespaces follow changes elsewhere', () => {
   const after = analyzer.run(input());
   assert.deepEqual(summary(after), summary(analyze(input())));
   assert.equal(after.diagnostics[0]?.rule, 'multus-network-missing');
+});
+
+/** The shop in many namespaces: enough files and instances for loading and rules to take several slices. */
+const copies = Array.from({ length: 12 }, (_, i) => original.map((f) => ({ path: f.path.replace('shop/', `shop-${i}/`), text: f.text.replaceAll('namespace: shop', `namespace: shop-${i}`) }))).flat();
+
+test('a run cancelled at any point leaves the next run exact', async () => {
+  const base = [...original, ...copies];
+  const files = new Map(base.map((f) => [f.path, f.text]));
+  const input = () => ({ files: [...files].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, text]) => ({ path: p, text })), config: DEFAULT_CONFIG });
+  // Cancel after 1, 2, 3... slices until a run completes: every phase gets interrupted once.
+  let cancelledRuns = 0;
+  for (let slices = 1; ; slices++) {
+    const analyzer = new Analyzer();
+    analyzer.run(input());
+    const edits = EDITS.slice(0, 4);
+    edits[slices % edits.length].apply(files);
+    let asked = 0;
+    const result = await analyzer.runAsync(input(), { sliceMs: 0, isCancelled: () => ++asked > slices });
+    // The edit the cancelled run saw is overtaken by another one.
+    EDITS[(slices + 1) % edits.length].apply(files);
+    const next = analyzer.run(input());
+    assert.deepEqual(summary(next), summary(analyze(input())), `cancelled after ${slices} slices`);
+    files.clear();
+    for (const f of base) files.set(f.path, f.text);
+    if (result !== CANCELLED) break;
+    cancelledRuns++;
+  }
+  assert.ok(cancelledRuns >= 5, `runs were cancelled in several phases (${cancelledRuns})`);
+});
+
+test('runAsync gives what run gives, in slices', async () => {
+  const files = original.map((f) => ({ path: f.path, text: f.text }));
+  const sync = new Analyzer().run({ files, config: DEFAULT_CONFIG });
+  let slices = 0;
+  const sliced = await new Analyzer().runAsync({ files, config: DEFAULT_CONFIG }, { sliceMs: 0, isCancelled: () => (slices++, false) });
+  assert.notEqual(sliced, CANCELLED);
+  assert.ok(slices > 3, 'the work was cut into slices');
+  assert.ok(summary(sync).length > 0);
+  assert.deepEqual(summary(sliced as Analysis), summary(sync));
+});
+
+test('an unaffected workload re-runs its rules of workspace reach only when what they read changed', () => {
+  const files = new Map(original.map((f) => [f.path, f.text]));
+  files.set('other/app.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: other\n');
+  const analyzer = new Analyzer();
+  const input = () => ({ files: [...files].map(([p, text]) => ({ path: p, text })), config: DEFAULT_CONFIG });
+  const first = analyzer.run(input());
+  assert.ok(first.graph.workloads.length > 3);
+  files.set('other/app.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c2\n  namespace: other\n');
+  const after = analyzer.run(input());
+  assert.deepEqual(summary(after), summary(analyze(input())));
+  assert.ok(after.wideRulesRunFor < first.graph.workloads.length, `workloads in shop read nothing of namespace other (${after.wideRulesRunFor})`);
+});
+
+test('a workload referring to a Service in another namespace follows changes there, and only there', () => {
+  const deployment = (ns: string, target: string) =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\n  namespace: ${ns}\nspec:\n  selector:\n    matchLabels: {app: app}\n  template:\n    metadata:\n      labels: {app: app}\n    spec:\n      containers:\n        - name: c\n          image: i\n          env:\n            - name: URL\n              value: http://${target}.svc.cluster.local:5432\n`;
+  const service = (ns: string, name: string) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  selector: {app: db}\n  ports:\n    - port: 5432\n`;
+  const files = new Map([
+    ['a/app.yaml', deployment('a', 'db.b')],
+    ['b/db.yaml', service('b', 'db')],
+    ['c/app.yaml', deployment('c', 'other.c')],
+    ['c/other.yaml', service('c', 'other')],
+  ]);
+  const analyzer = new Analyzer();
+  const input = () => ({ files: [...files].sort(([x], [y]) => (x < y ? -1 : 1)).map(([p, text]) => ({ path: p, text })), config: DEFAULT_CONFIG });
+  assert.deepEqual(summary(analyzer.run(input())), summary(analyze(input())));
+  files.set('b/db.yaml', service('b', 'dbx')); // the Service a/app refers to is renamed
+  const renamed = analyzer.run(input());
+  assert.deepEqual(summary(renamed), summary(analyze(input())));
+  assert.ok(renamed.diagnostics.some((d) => d.rule === 'service-reference-missing' && d.file === 'a/app.yaml' && /Did you mean 'dbx'/.test(d.message)), JSON.stringify(summary(renamed)));
+  assert.equal(renamed.wideRulesRunFor, 1, 'a/app re-ran its workspace-reach rules, c/app did not');
+  files.set('b/db.yaml', service('b', 'db'));
+  const back = analyzer.run(input());
+  assert.deepEqual(summary(back), summary(analyze(input())));
+  assert.ok(!back.diagnostics.some((d) => d.file === 'a/app.yaml'));
 });

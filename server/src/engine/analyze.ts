@@ -10,13 +10,22 @@
 // as node ports, against those applied with it: same directory or build), and those that reported
 // something before (their messages may name resources elsewhere). A change of settings, of the kustomize layout or
 // of the set of unrendered template directories re-runs everything.
+//
+// Rules of workspace reach run again for an unaffected instance only when what they read may have
+// changed: while they run, the graph they see records which namespaces their questions were about
+// (a question that ranges over the whole workspace records everything), and they run again when an
+// instance appeared or disappeared in one of those namespaces, or the set of namespaces changed.
+//
+// `run` analyses synchronously; `runAsync` does the same work in time slices, yielding to the event
+// loop between them, and stops when `isCancelled` says so. Nothing the next run relies on is
+// committed before a run completes, so a cancelled run leaves the Analyzer as it was.
 import type { AnalysisConfig, Severity } from './config';
 import { compareDiagnostics, type Diagnostic, type RelatedLocation } from './diagnostics';
 import { TrafficGraph } from './graph';
 import { directoryOf, sourceKey, type Resource } from './model/resource';
 import { RULES } from './rules';
 import { resourceAnchor, type Report, type Rule } from './rules/rule';
-import { LoadCache, loadWorkspace, type FileParser, type LoadedWorkspace, type SkippedFile, type WorkspaceFile } from './workspace';
+import { LoadCache, loadWorkspaceSteps, type FileParser, type LoadedWorkspace, type SkippedFile, type WorkspaceFile } from './workspace';
 
 export interface Analysis {
   readonly workspace: LoadedWorkspace;
@@ -26,6 +35,8 @@ export interface Analysis {
   readonly ruleFailures: readonly { rule: string; resource: string; error: string }[];
   /** How many resource instances had their rules run (all of them on a first analysis). */
   readonly rulesRunFor: number;
+  /** How many other instances had only their rules of workspace reach run again. */
+  readonly wideRulesRunFor: number;
 }
 
 export interface AnalyzeInput {
@@ -45,65 +56,172 @@ interface Vote {
 interface RuleOutcome {
   readonly votes: readonly Vote[];
   readonly failures: readonly { rule: string; resource: string; error: string }[];
-  /** The part of votes and failures that came from rules of workspace reach, re-run every time. */
-  readonly wide: { readonly votes: readonly Vote[]; readonly failures: readonly { rule: string; resource: string; error: string }[] };
+  /** The part of votes and failures that came from rules of workspace reach, and what they read. */
+  readonly wide: { readonly votes: readonly Vote[]; readonly failures: readonly { rule: string; resource: string; error: string }[]; readonly reads: Reads };
+  /** Whether rules of workspace reach apply to the instance; and its directory (both asked on every run). */
+  readonly hasWide: boolean;
+  readonly directory: string;
 }
+
+/** What rules of workspace reach read while judging one instance (see trackingGraph). */
+interface Reads {
+  /** Namespaces their questions were about ('' for cluster-scoped objects); 'all' for questions about everything. */
+  namespaces: Set<string> | 'all';
+  /** Answers to workspace-wide yes/no questions (hasGateways...), valid while the answer is the same. */
+  facts: Map<string, unknown>;
+}
+
+/** Returned by runAsync when the run was cancelled. */
+export const CANCELLED: unique symbol = Symbol('analysis cancelled');
+
+export interface AsyncRunOptions {
+  /** Asked between time slices; true stops the run. */
+  readonly isCancelled?: () => boolean;
+  /** How long a slice of work may last before yielding to the event loop (ms, default 4). */
+  readonly sliceMs?: number;
+  /** Filled in as the run goes: how many slices, and the longest (a step longer than sliceMs cannot be cut). */
+  readonly stats?: { slices: number; longestSliceMs: number };
+}
+
+/** Instances handled between two yields of the rule and vote loops. */
+const RESOURCES_PER_STEP = 64;
 
 export function analyze(input: AnalyzeInput): Analysis {
   return new Analyzer().run(input);
+}
+
+/** Drives steps to completion synchronously. */
+function runSteps<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+const nextTurn: () => Promise<void> =
+  typeof setImmediate === 'function' ? () => new Promise((resolve) => setImmediate(resolve)) : () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Drives steps in slices of about sliceMs, yielding to the event loop between slices. */
+async function runStepsAsync<T>(steps: Generator<void, T>, options: AsyncRunOptions): Promise<T | typeof CANCELLED> {
+  const sliceMs = options.sliceMs ?? 4;
+  let sliceStart = performance.now();
+  for (;;) {
+    if (options.isCancelled?.()) {
+      steps.return(undefined as never);
+      return CANCELLED;
+    }
+    const step = steps.next();
+    if (step.done) return step.value;
+    const elapsed = performance.now() - sliceStart;
+    if (elapsed >= sliceMs) {
+      if (options.stats) {
+        options.stats.slices++;
+        options.stats.longestSliceMs = Math.max(options.stats.longestSliceMs, elapsed);
+      }
+      await nextTurn();
+      sliceStart = performance.now();
+    }
+  }
 }
 
 export class Analyzer {
   private readonly loadCache = new LoadCache();
   private outcomes = new Map<Resource, RuleOutcome>();
   private previousContext: string | undefined;
+  private previousNamespaces: string | undefined;
+  private running = false;
 
+  /** Analyses synchronously (the CLI, tests). */
   run(input: AnalyzeInput): Analysis {
-    const workspace = loadWorkspace(input.files, input.skipped ?? [], input.config, input.parse, this.loadCache);
+    return runSteps(this.steps(input));
+  }
+
+  /**
+   * The same analysis in time slices (the language server): yields to the event loop every
+   * sliceMs, and returns CANCELLED as soon as isCancelled returns true, leaving the Analyzer's state
+   * as the last completed run left it. One run at a time: wait for a cancelled run to return
+   * before starting the next.
+   */
+  runAsync(input: AnalyzeInput, options: AsyncRunOptions = {}): Promise<Analysis | typeof CANCELLED> {
+    return runStepsAsync(this.steps(input), options);
+  }
+
+  private *steps(input: AnalyzeInput): Generator<void, Analysis> {
+    if (this.running) throw new Error('Analyzer: a run is already in progress');
+    this.running = true;
+    try {
+      return yield* this.analyse(input);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private *analyse(input: AnalyzeInput): Generator<void, Analysis> {
+    const workspace = yield* loadWorkspaceSteps(input.files, input.skipped ?? [], input.config, input.parse, this.loadCache);
+    yield;
     const graph = new TrafficGraph(workspace.resources, workspace.templateDirs);
+    yield;
     const rules = input.rules ?? RULES;
     const byKind = new Map<string, Rule[]>();
     for (const rule of rules) {
       if (input.config.rules[rule.id] === 'off') continue;
       for (const kind of rule.kinds) byKind.set(kind, [...(byKind.get(kind) ?? []), rule]);
     }
+    const applicableByKind = new Map<string, { all: Rule[]; wide: Rule[] }>();
+    const applicableTo = (kind: string) => {
+      let found = applicableByKind.get(kind);
+      if (!found) {
+        const all = [...(byKind.get(kind) ?? []), ...(byKind.get('*') ?? [])];
+        found = { all, wide: all.filter((r) => r.reach === 'workspace') };
+        applicableByKind.set(kind, found);
+      }
+      return found;
+    };
 
     const context = JSON.stringify([input.config, [...workspace.templateDirs].sort(), [...workspace.kustomize.memberships.keys()].sort(), rules.map((r) => r.id)]);
+    const namespacesKey = [...graph.namespaces].sort().join('\u0000');
     const rerunAll = context !== this.previousContext;
-    this.previousContext = context;
-    const rerun = rerunAll ? undefined : this.affected(workspace.resources);
+    const change = rerunAll ? undefined : this.affected(workspace.resources);
+    yield;
+    // Rules of workspace reach read the set of namespaces (which addresses are cluster DNS names).
+    const wideAll = rerunAll || namespacesKey !== this.previousNamespaces;
+    const tracked = trackingGraph(graph);
 
     const outcomes = new Map<Resource, RuleOutcome>();
     let rulesRunFor = 0;
+    let wideRulesRunFor = 0;
+    let step = 0;
     for (const resource of workspace.resources) {
-      const applicable = [...(byKind.get(resource.kind) ?? []), ...(byKind.get('*') ?? [])];
+      if (++step % RESOURCES_PER_STEP === 0) yield;
       const cached = this.outcomes.get(resource);
-      if (cached && rerun && !rerun(resource)) {
-        const wideRules = applicable.filter((r) => r.reach === 'workspace');
-        if (wideRules.length === 0) {
+      if (cached && change && !change.rerun(resource, cached)) {
+        if (!cached.hasWide || (!wideAll && !change.touches(cached.wide.reads, graph))) {
           outcomes.set(resource, cached);
           continue;
         }
         // Local results stand; rules that look across the workspace run again.
-        const wide = runRules(resource, graph, input.config, wideRules);
+        wideRulesRunFor++;
+        const wide = runRules(resource, graph, tracked, input.config, applicableTo(resource.kind).wide);
         const keep = (v: Vote) => !cached.wide.votes.includes(v);
         outcomes.set(resource, {
           votes: [...cached.votes.filter(keep), ...wide.votes],
           failures: [...cached.failures.filter((f) => !cached.wide.failures.includes(f)), ...wide.failures],
-          wide: { votes: wide.votes, failures: wide.failures },
+          wide: wide.wide,
+          hasWide: true,
+          directory: cached.directory,
         });
         continue;
       }
       rulesRunFor++;
-      outcomes.set(resource, runRules(resource, graph, input.config, applicable));
+      outcomes.set(resource, runRules(resource, graph, tracked, input.config, applicableTo(resource.kind).all));
     }
-    this.outcomes = outcomes;
 
     // Votes per (source document, rule, span): a diagnostic stands when every instance reported it.
     const votes = new Map<string, { diagnostic: Diagnostic; count: number; source: string }>();
     const ruleFailures: { rule: string; resource: string; error: string }[] = [];
     for (const outcome of outcomes.values()) {
-      ruleFailures.push(...outcome.failures);
+      if (++step % (RESOURCES_PER_STEP * 16) === 0) yield;
+      if (outcome.failures.length > 0) ruleFailures.push(...outcome.failures);
       for (const v of outcome.votes) {
         const existing = votes.get(v.key);
         if (existing) existing.count++;
@@ -119,37 +237,140 @@ export class Analyzer {
       .map((d) => applySeverity(d, input.config.rules[d.rule]))
       .filter((d): d is Diagnostic => d !== undefined && !isSuppressedByComment(workspace, d))
       .sort(compareDiagnostics);
-    return { workspace, graph, diagnostics: final, ruleFailures, rulesRunFor };
+    // The run is complete: what the next run compares against is committed together.
+    this.outcomes = outcomes;
+    this.previousContext = context;
+    this.previousNamespaces = namespacesKey;
+    return { workspace, graph, diagnostics: final, ruleFailures, rulesRunFor, wideRulesRunFor };
   }
 
-  /** Which instances need their rules run again, given the previous run's instances. */
-  private affected(current: readonly Resource[]): (r: Resource) => boolean {
-    const currentSet = new Set(current);
-    const changed: Resource[] = current.filter((r) => !this.outcomes.has(r));
-    for (const r of this.outcomes.keys()) if (!currentSet.has(r)) changed.push(r);
+  /**
+   * Which instances need their rules run again, given the previous run's instances; and whether
+   * what rules of workspace reach read for an instance may have changed.
+   */
+  private affected(current: readonly Resource[]): { rerun: (r: Resource, previous: RuleOutcome) => boolean; touches: (reads: Reads, graph: TrafficGraph) => boolean } {
+    const changed: Resource[] = [];
+    for (const r of current) if (!this.outcomes.has(r)) changed.push(r);
+    if (changed.length > 0 || current.length !== this.outcomes.size) {
+      const currentSet = new Set(current);
+      for (const r of this.outcomes.keys()) if (!currentSet.has(r)) changed.push(r);
+    }
     const namespaces = new Set(changed.map((r) => r.namespace ?? ''));
     const directories = new Set(changed.map((r) => directoryOf(r.file)));
     const builds = new Set(changed.map((r) => r.build).filter((b) => b !== undefined));
-    return (r) => {
-      if (namespaces.has(r.namespace ?? '') || directories.has(directoryOf(r.file)) || (r.build !== undefined && builds.has(r.build))) return true;
-      const previous = this.outcomes.get(r);
-      return previous !== undefined && (previous.votes.length > 0 || previous.failures.length > 0);
+    return {
+      rerun: (r, previous) => {
+        if (namespaces.has(r.namespace ?? '') || directories.has(previous.directory) || (r.build !== undefined && builds.has(r.build))) return true;
+        return previous.votes.length > 0 || previous.failures.length > 0;
+      },
+      touches: (reads, graph) => {
+        if (reads.namespaces === 'all') return true;
+        for (const [fact, answer] of reads.facts) if ((graph as unknown as Record<string, unknown>)[fact] !== answer) return true;
+        if (namespaces.size === 0) return false;
+        for (const ns of reads.namespaces) if (namespaces.has(ns)) return true;
+        return false;
+      },
     };
   }
 }
 
-function runRules(resource: Resource, graph: TrafficGraph, config: AnalysisConfig, rules: readonly Rule[]): RuleOutcome {
+/**
+ * The graph as rules of workspace reach see it: every question records which namespaces its answer
+ * depends on into `reads` (set before each rule runs). Questions not listed here (lists of every
+ * workload or Service, indexes across namespaces) record 'all', so the rule runs again on every
+ * change: unknown means always, never stale.
+ */
+type Recorder = (args: any[]) => readonly (string | undefined)[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+const ofResource: Recorder = ([r]) => [r?.namespace];
+const ofWorkload: Recorder = ([w]) => [w?.template?.namespace, w?.resource?.namespace];
+const ofService: Recorder = ([s]) => [s?.resource?.namespace ?? 'default'];
+const firstArgument: Recorder = ([ns]) => [ns];
+const NAMESPACE_QUESTIONS: Readonly<Record<string, Recorder>> = {
+  workload: ofResource,
+  service: ofResource,
+  ingress: ofResource,
+  networkPolicy: ofResource,
+  route: ofResource,
+  canJudgeSelectionIn: firstArgument,
+  policiesSelecting: ofWorkload,
+  disruptionBudgetsFor: ofWorkload,
+  autoscalersOf: ofWorkload,
+  // Service references read ConfigMaps of the workload's namespace, and the set of namespaces
+  // (compared as a whole by the Analyzer).
+  serviceReferences: ofWorkload,
+  manualEndpointsOf: ofService,
+  workloadsSelectedBy: ofService,
+  backendTargets: ([i]) => [i?.resource?.namespace ?? 'default'],
+  gatewaysNamed: firstArgument,
+  referenceGrantsIn: firstArgument,
+  attachmentDefinitions: firstArgument,
+  servicesNamed: firstArgument,
+  workloadsIn: firstArgument,
+  hasServicesIn: firstArgument,
+  workloadsSelecting: ([, ns]) => [ns],
+  // Namespace objects are cluster-scoped.
+  namespaceLabels: () => [''],
+  resolveServicePort: () => [],
+};
+/** Yes/no questions about the whole workspace: valid while the answer is the same. */
+const FACTS = new Set(['hasGateways', 'hasAttachmentDefinitions']);
+
+interface TrackedGraph {
+  readonly graph: TrafficGraph;
+  reads: Reads | undefined;
+}
+
+function trackingGraph(graph: TrafficGraph): TrackedGraph {
+  const tracked: TrackedGraph = { graph: graph, reads: undefined };
+  const methods = new Map<string, (...args: unknown[]) => unknown>();
+  const proxy = new Proxy(graph, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      const reads = tracked.reads;
+      if (typeof prop !== 'string') return typeof value === 'function' ? value.bind(target) : value;
+      if (typeof value === 'function') {
+        let method = methods.get(prop);
+        if (!method) {
+          const recorder = NAMESPACE_QUESTIONS[prop];
+          const fn = value as (...args: unknown[]) => unknown;
+          method = (...args: unknown[]) => {
+            const r = tracked.reads;
+            if (r && r.namespaces !== 'all') {
+              if (!recorder) r.namespaces = 'all';
+              else for (const ns of recorder(args)) r.namespaces.add(ns ?? '');
+            }
+            return fn.apply(target, args);
+          };
+          methods.set(prop, method);
+        }
+        return method;
+      }
+      if (reads && reads.namespaces !== 'all') {
+        if (FACTS.has(prop)) reads.facts.set(prop, value);
+        else reads.namespaces = 'all';
+      }
+      return value;
+    },
+  });
+  return Object.assign(tracked, { graph: proxy });
+}
+
+function runRules(resource: Resource, graph: TrafficGraph, tracked: TrackedGraph, config: AnalysisConfig, rules: readonly Rule[]): RuleOutcome {
   const votes: Vote[] = [];
   const failures: { rule: string; resource: string; error: string }[] = [];
   const wideVotes: Vote[] = [];
   const wideFailures: { rule: string; resource: string; error: string }[] = [];
-  if (resource.uncertain) return { votes, failures, wide: { votes: wideVotes, failures: wideFailures } };
+  const reads: Reads = { namespaces: new Set(), facts: new Map() };
+  const hasWide = rules.some((r) => r.reach === 'workspace');
+  const directory = directoryOf(resource.file);
+  if (resource.uncertain) return { votes, failures, wide: { votes: wideVotes, failures: wideFailures, reads }, hasWide, directory };
   const source = sourceKey(resource);
   for (const rule of rules) {
     if (resource.ignoredRules.has(rule.id) || resource.ignoredRules.has('*')) continue;
     const seen = new Set<string>();
+    const wide = rule.reach === 'workspace';
     const ctx = {
-      graph,
+      graph: wide ? tracked.graph : graph,
       config,
       report(r: Report) {
         const key = `${source}|${rule.id}|${r.span.start}|${r.span.end}`;
@@ -160,15 +381,21 @@ function runRules(resource: Resource, graph: TrafficGraph, config: AnalysisConfi
         if (rule.reach === 'workspace') wideVotes.push(vote);
       },
     };
+    if (wide) tracked.reads = reads;
     try {
       rule.check(ctx, resource);
     } catch (err) {
       const failure = { rule: rule.id, resource: resource.id, error: (err as Error)?.stack ?? String(err) };
       failures.push(failure);
-      if (rule.reach === 'workspace') wideFailures.push(failure);
+      if (wide) {
+        wideFailures.push(failure);
+        reads.namespaces = 'all';
+      }
+    } finally {
+      tracked.reads = undefined;
     }
   }
-  return { votes, failures, wide: { votes: wideVotes, failures: wideFailures } };
+  return { votes, failures, wide: { votes: wideVotes, failures: wideFailures, reads }, hasWide, directory };
 }
 
 function toDiagnostic(rule: Rule, resource: Resource, r: Report): Diagnostic {

@@ -102,7 +102,20 @@ export type FileParser = (file: WorkspaceFile) => ParsedFile;
 export class LoadCache {
   files = new Map<string, FileEntry>();
   instances = new Map<string, FileInstances>();
+  /** The last completed load, by position in its file list: an edit of a few manifests patches it. */
+  last: LastLoad | undefined;
 }
+
+interface LastLoad {
+  readonly files: readonly WorkspaceFile[];
+  readonly entries: readonly FileEntry[];
+  readonly instances: readonly (FileInstances | undefined)[];
+  readonly settings: string;
+  readonly result: LoadedWorkspace;
+}
+
+/** Edits of at most this many files patch the last load instead of going over every file. */
+const MAX_PATCHED_FILES = 16;
 
 /** A file's resource instances, valid while its reading and its builds are unchanged. */
 interface FileInstances {
@@ -152,6 +165,31 @@ export function loadWorkspace(
   parse: FileParser = (f) => parseYaml(f.text),
   cache: LoadCache = new LoadCache(),
 ): LoadedWorkspace {
+  const steps = loadWorkspaceSteps(files, skipped, config, parse, cache);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** How many files or resources loading handles between two yields of loadWorkspaceSteps. */
+const FILES_PER_STEP = 32;
+
+/**
+ * loadWorkspace as steps: yields every few files so that a caller can interleave other work or stop
+ * (Analyzer.runAsync). The cache stays a valid memo at every yield: a file's reading is stored
+ * as soon as it is made (keyed by its text), resource instances only when loading completes.
+ */
+export function* loadWorkspaceSteps(
+  files: readonly WorkspaceFile[],
+  skipped: readonly SkippedFile[],
+  config: AnalysisConfig,
+  parse: FileParser = (f) => parseYaml(f.text),
+  cache: LoadCache = new LoadCache(),
+): Generator<void, LoadedWorkspace> {
+  const settings = JSON.stringify([skipped, config.maxFileSize, config.defaultNamespace ?? '']);
+  const patched = yield* patchLastLoad(files, settings, config, parse, cache);
+  if (patched) return patched;
   const diagnostics: Diagnostic[] = [];
   const sourceFiles = new Map<string, SourceFile>();
   const entries = new Map<string, FileEntry>();
@@ -176,10 +214,13 @@ export function loadWorkspace(
 
   const kustomizations = new Map<string, KustomizationFile>();
   const pendingKustomizations: string[] = [];
+  let step = 0;
   for (const f of files) {
+    if (++step % FILES_PER_STEP === 0) yield;
     const inChart = chartOf(f.path) !== undefined;
     const cached = cache.files.get(f.path);
     const entry = cached && cached.text === f.text && cached.inChart === inChart ? cached : readFileEntry(f, inChart, parse);
+    if (entry !== cached) cache.files.set(f.path, entry); // kept if this load is abandoned
     entries.set(f.path, entry);
     sourceFiles.set(f.path, { path: f.path, role: entry.role, lines: entry.lines, disabledLines: entry.disabledLines, documentCount: entry.parsed?.documents.length ?? 0 });
     diagnostics.push(...entry.diagnostics);
@@ -209,28 +250,88 @@ export function loadWorkspace(
   const resources: Resource[] = [];
   const instanceCounts = new Map<string, number>();
   const instances = new Map<string, FileInstances>();
+  const instanceList: (FileInstances | undefined)[] = [];
   for (const [file, entry] of entries) {
-    if (sourceFiles.get(file)?.role !== 'manifest') continue;
-    const memberships: readonly (BuildMembership | undefined)[] = layout.memberships.get(file) ?? [undefined];
-    const signature = `${memberships[0] === undefined ? 'none' : JSON.stringify(memberships, (_k, v) => (v instanceof Set ? [...v] : v))}|${config.defaultNamespace ?? ''}`;
-    let cached = cache.instances.get(file);
-    if (!cached || cached.entry !== entry || cached.signature !== signature) {
-      const fileResources: Resource[] = [];
-      const counts: (readonly [string, number])[] = [];
-      for (const doc of entry.docs) {
-        counts.push([`${file}#${doc.docIndex}${doc.itemIndex === undefined ? '' : `.${doc.itemIndex}`}`, memberships.length]);
-        for (const m of memberships) fileResources.push(makeResource(file, doc, m, entry.fileNamespace, config));
-      }
-      cached = { entry, signature, resources: fileResources, counts };
+    if (++step % FILES_PER_STEP === 0) yield;
+    if (sourceFiles.get(file)?.role !== 'manifest') {
+      instanceList.push(undefined);
+      continue;
     }
+    const cached = fileInstances(file, entry, layout, config, cache);
     instances.set(file, cached);
+    instanceList.push(cached);
     for (const [key, n] of cached.counts) instanceCounts.set(key, n);
     for (const r of cached.resources) resources.push(r);
   }
   cache.instances = instances;
   const templateDirs = new Set<string>();
   for (const f of sourceFiles.values()) if (f.role === 'template') templateDirs.add(path.dirname(f.path));
-  return { files: sourceFiles, resources, instanceCounts, diagnostics, kustomize: layout, templateDirs };
+  const result = { files: sourceFiles, resources, instanceCounts, diagnostics, kustomize: layout, templateDirs };
+  cache.last = entries.size === files.length && pendingKustomizations.length === 0 ? { files, entries: [...entries.values()], instances: instanceList, settings, result } : undefined;
+  return result;
+}
+
+function fileInstances(file: string, entry: FileEntry, layout: KustomizeLayout, config: AnalysisConfig, cache: LoadCache): FileInstances {
+  const memberships: readonly (BuildMembership | undefined)[] = layout.memberships.get(file) ?? [undefined];
+  const signature = `${memberships[0] === undefined ? 'none' : JSON.stringify(memberships, (_k, v) => (v instanceof Set ? [...v] : v))}|${config.defaultNamespace ?? ''}`;
+  const cached = cache.instances.get(file);
+  if (cached && cached.entry === entry && cached.signature === signature) return cached;
+  const fileResources: Resource[] = [];
+  const counts: (readonly [string, number])[] = [];
+  for (const doc of entry.docs) {
+    counts.push([`${file}#${doc.docIndex}${doc.itemIndex === undefined ? '' : `.${doc.itemIndex}`}`, memberships.length]);
+    for (const m of memberships) fileResources.push(makeResource(file, doc, m, entry.fileNamespace, config));
+  }
+  return { entry, signature, resources: fileResources, counts };
+}
+
+/**
+ * The language server's common case: the same files as the last load (same paths, same order,
+ * same settings, no kustomizations), a few of them plain manifests edited into plain manifests.
+ * Then charts, kustomize layout, roles and template directories are unchanged, and the last
+ * result is patched for the edited files only; anything else returns undefined (a full load).
+ */
+function* patchLastLoad(files: readonly WorkspaceFile[], settings: string, config: AnalysisConfig, parse: FileParser, cache: LoadCache): Generator<void, LoadedWorkspace | undefined> {
+  const last = cache.last;
+  if (!last || last.files.length !== files.length || last.settings !== settings) return undefined;
+  const changed: number[] = [];
+  for (let i = 0; i < files.length; i++) {
+    if (i % 4096 === 4095) yield;
+    const f = files[i];
+    const before = last.files[i];
+    if (f.path !== before.path) return undefined;
+    if (f.text !== before.text && (changed.push(i) > MAX_PATCHED_FILES)) return undefined;
+  }
+  const entries = [...last.entries];
+  const instances = [...last.instances];
+  const sourceFiles = new Map(last.result.files);
+  const instanceCounts = new Map(last.result.instanceCounts);
+  for (const i of changed) {
+    const f = files[i];
+    const before = last.entries[i];
+    if (before.role !== 'manifest' || sourceFiles.get(f.path)?.role !== 'manifest') return undefined;
+    const cached = cache.files.get(f.path);
+    const entry = cached && cached.text === f.text && cached.inChart === before.inChart ? cached : readFileEntry(f, before.inChart, parse);
+    cache.files.set(f.path, entry);
+    if (entry.role !== 'manifest') return undefined;
+    entries[i] = entry;
+    sourceFiles.set(f.path, { path: f.path, role: entry.role, lines: entry.lines, disabledLines: entry.disabledLines, documentCount: entry.parsed?.documents.length ?? 0 });
+    for (const [key] of last.instances[i]?.counts ?? []) instanceCounts.delete(key);
+    const fresh = fileInstances(f.path, entry, last.result.kustomize, config, cache);
+    cache.instances.set(f.path, fresh);
+    instances[i] = fresh;
+    for (const [key, n] of fresh.counts) instanceCounts.set(key, n);
+  }
+  yield;
+  // Diagnostics and resources in file order, as a full load lists them.
+  const patchedPaths = new Set(changed.map((i) => files[i].path));
+  const diagnostics = last.result.diagnostics.filter((d) => !patchedPaths.has(d.file) || d.rule === 'file-too-large' || d.rule === 'helm-template-skipped');
+  for (const i of changed) diagnostics.push(...entries[i].diagnostics);
+  const resources: Resource[] = [];
+  for (const list of instances) if (list) for (const r of list.resources) resources.push(r);
+  const result: LoadedWorkspace = { ...last.result, files: sourceFiles, resources, instanceCounts, diagnostics };
+  cache.last = { files, entries, instances, settings, result };
+  return result;
 }
 
 interface ResourceDoc {

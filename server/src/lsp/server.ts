@@ -2,11 +2,16 @@
 // disk contents and closed files current through file watching, re-analyses after edits (debounced,
 // newer edits supersede older work) and publishes diagnostics for every file whose diagnostics
 // changed, open or not. Requests are answered from the last analysis by the engine's queries.
+//
+// Analysis runs in time slices (Analyzer.runAsync), so requests are answered while it runs, from
+// the last completed analysis; a document whose text changed since then gets no answer rather
+// than one at stale offsets. A change (edit, watched file, settings) cancels the running analysis
+// and schedules a new one.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as lsp from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Analyzer, DEFAULT_CONFIG, LineIndex, normalizeConfig, parseConfigFile, type Analysis, type AnalysisConfig, type Diagnostic } from '../engine';
+import { Analyzer, CANCELLED, DEFAULT_CONFIG, LineIndex, normalizeConfig, parseConfigFile, type Analysis, type AnalysisConfig, type Diagnostic } from '../engine';
 import { buildTrafficMap } from '../engine/paths';
 import * as queries from '../engine/queries';
 import type { FileParser, SkippedFile, WorkspaceFile } from '../engine/workspace';
@@ -14,7 +19,12 @@ import { AnalysisCache, cachedResultOf } from '../node/analysisCache';
 import { CONFIG_FILE_NAME, decode, isManifestName, listManifests } from '../node/readWorkspace';
 import * as proto from './toProto';
 
+/** The longest wait after an edit: a burst of keystrokes costs one analysis. */
 const DEBOUNCE_MS = 150;
+/** The shortest: when analyses are fast the wait is twice the last one's duration, within these bounds. */
+const MIN_DEBOUNCE_MS = 25;
+/** How long a slice of analysis may block requests. */
+const SLICE_MS = 4;
 const READ_BATCH = 200;
 /** Only files that look like manifests get diagnostics (a broken CI workflow is not ours to report). */
 const LOOKS_LIKE_MANIFEST = /^\s*apiVersion\s*:/m;
@@ -30,6 +40,16 @@ export function startServer(): void {
   let settings: unknown;
   let config: AnalysisConfig = DEFAULT_CONFIG;
   let analysis: Analysis | undefined;
+  /** The texts the last completed analysis read, by path: requests on a changed document wait for the next. */
+  let analysedTexts = new Map<string, string>();
+  /** Bumped by every change; an analysis started for an older generation is overtaken. */
+  let generation = 0;
+  let running: Promise<void> | undefined;
+  let lastDurationMs = DEBOUNCE_MS;
+  let debounceMs = 0; // the wait before the analysis that runs next
+  let cancelledAnalyses = 0;
+  let firstAnalysisDone: (() => void) | undefined;
+  let paths: string[] | undefined; // sorted paths of disk files and open manifests, until one appears or goes
   let published = new Map<string, string>(); // uri -> JSON of what was last sent
   let indexing = true;
   let timer: NodeJS.Timeout | undefined;
@@ -59,33 +79,81 @@ export function startServer(): void {
     return isManifestName(path.basename(p));
   }
 
-  function currentFiles(): { files: WorkspaceFile[]; skipped: SkippedFile[] } {
-    const merged = new Map(disk);
+  /** Open manifests by path, with their current text. */
+  function openManifests(): Map<string, string> {
+    const open = new Map<string, string>();
     for (const doc of documents.all()) {
       const p = proto.uriToPath(doc.uri);
-      if (p && isManifestPath(p)) merged.set(p, doc.getText());
+      if (p && isManifestPath(p)) open.set(p, doc.getText());
     }
-    const files = [...merged].map(([p, text]) => ({ path: p, text })).sort((a, b) => (a.path < b.path ? -1 : 1));
-    const skipped = [...tooLarge].filter(([p]) => !merged.has(p)).map(([p, size]) => ({ path: p, size }));
+    return open;
+  }
+
+  function currentFiles(): { files: WorkspaceFile[]; skipped: SkippedFile[] } {
+    const open = openManifests();
+    if (!paths) {
+      const all = new Set(disk.keys());
+      for (const p of open.keys()) all.add(p);
+      paths = [...all].sort((a, b) => (a < b ? -1 : 1));
+    }
+    const files = paths.map((p) => ({ path: p, text: open.get(p) ?? disk.get(p) ?? '' }));
+    const skipped = [...tooLarge].filter(([p]) => !disk.has(p) && !open.has(p)).map(([p, size]) => ({ path: p, size }));
     return { files, skipped };
   }
 
-  function reanalyse() {
-    const { files, skipped } = currentFiles();
-    const started = Date.now();
-    const parse = parseForNextRun;
-    parseForNextRun = undefined;
-    analysis = analyzer.run({ files, skipped, config, parse });
-    for (const f of analysis.ruleFailures) connection.console.error(`rule ${f.rule} failed on ${f.resource}: ${f.error}`);
-    const a = analysis;
-    publish(a.diagnostics, (file) => a.workspace.files.get(file)?.lines, files);
-    if (parse && cache) saveCache(cache, files, skipped, a);
-    log(`analysed ${files.length} files, ${analysis.workspace.resources.length} resources (rules run for ${analysis.rulesRunFor}) in ${Date.now() - started} ms`);
-    void connection.sendNotification('kubeTrafficLens/indexStatus', { resources: analysis.workspace.resources.length, files: files.length, indexing });
+  /** The text a request sees for a file now: the open document's, else what is on disk. */
+  function currentText(file: string, uri = proto.pathToUri(file)): string | undefined {
+    return documents.get(uri)?.getText() ?? disk.get(file);
   }
 
-  function publish(diagnostics: readonly Diagnostic[], linesOf: (file: string) => LineIndex | undefined, files: readonly WorkspaceFile[]) {
-    const texts = new Map(files.map((f) => [f.path, f.text]));
+  /** Whether the last analysis read the file as it is now (its offsets are valid for it). */
+  function isCurrent(file: string, uri?: string): boolean {
+    const analysed = analysedTexts.get(file);
+    return analysed !== undefined && analysed === currentText(file, uri);
+  }
+
+  /** One analysis for the current generation, in slices; stops when a newer change comes. */
+  async function reanalyse(): Promise<void> {
+    const mine = generation;
+    const { files, skipped } = currentFiles();
+    const started = performance.now();
+    log(`analysis started: ${files.length} files`);
+    const stats = { slices: 0, longestSliceMs: 0 };
+    // The first analysis reads unchanged files back from the persistent cache (kept for a restart
+    // if a change overtakes it); later ones parse what changed, through the Analyzer's own cache.
+    const parse = parseForNextRun;
+    const result = await analyzer.runAsync({ files, skipped, config, parse }, { sliceMs: SLICE_MS, isCancelled: () => generation !== mine, stats });
+    if (result === CANCELLED) {
+      cancelledAnalyses++;
+      log(`analysis cancelled: overtaken by a newer change (${cancelledAnalyses} so far)`);
+      return;
+    }
+    analysis = result;
+    analysedTexts = new Map(files.map((f) => [f.path, f.text]));
+    for (const f of result.ruleFailures) connection.console.error(`rule ${f.rule} failed on ${f.resource}: ${f.error}`);
+    publish(result.diagnostics, (file) => result.workspace.files.get(file)?.lines, analysedTexts);
+    if (parse) {
+      parseForNextRun = undefined;
+      if (cache) saveCache(cache, files, skipped, result);
+    }
+    lastDurationMs = performance.now() - started;
+    log(`analysed ${files.length} files, ${result.workspace.resources.length} resources (rules run for ${result.rulesRunFor}, workspace-reach rules for ${result.wideRulesRunFor} more) and published in ${lastDurationMs.toFixed(1)} ms, after a ${Math.round(debounceMs)} ms wait; ${stats.slices + 1} slices, the longest ${stats.longestSliceMs.toFixed(1)} ms`);
+    void connection.sendNotification('kubeTrafficLens/indexStatus', { resources: result.workspace.resources.length, files: files.length, indexing, cancelledAnalyses });
+    firstAnalysisDone?.();
+    firstAnalysisDone = undefined;
+  }
+
+  /** Runs analyses until one completes for the latest generation; one at a time. */
+  async function analyseLatest(): Promise<void> {
+    while (running) await running;
+    if (timer) return; // a newer change is waiting for its debounce: it starts the next analysis
+    const run = reanalyse().catch((err) => connection.console.error(`analysis failed: ${(err as Error)?.stack ?? String(err)}`));
+    running = run;
+    await run;
+    if (running === run) running = undefined;
+  }
+
+  function publish(diagnostics: readonly Diagnostic[], linesOf: (file: string) => LineIndex | undefined, texts: ReadonlyMap<string, string>) {
     const looksLikeManifest = (file: string) => LOOKS_LIKE_MANIFEST.test(texts.get(file) ?? '');
     const byFile = new Map<string, lsp.Diagnostic[]>();
     for (const d of diagnostics) {
@@ -108,20 +176,20 @@ export function startServer(): void {
     published = next;
   }
 
-  function schedule(delay = DEBOUNCE_MS) {
+  /** A change: the running analysis is overtaken, a new one starts after the debounce. */
+  function schedule(delay = Math.min(DEBOUNCE_MS, Math.max(MIN_DEBOUNCE_MS, 2 * lastDurationMs))) {
+    generation++;
+    debounceMs = delay;
     if (timer) clearTimeout(timer);
     // A newer edit restarts the wait, so a burst of keystrokes costs one analysis.
     timer = setTimeout(() => {
       timer = undefined;
-      try {
-        reanalyse();
-      } catch (err) {
-        connection.console.error(`analysis failed: ${(err as Error)?.stack ?? String(err)}`);
-      }
+      void analyseLatest();
     }, delay);
   }
 
   function readDiskFile(p: string) {
+    if (!disk.has(p)) paths = undefined;
     try {
       const stat = fs.statSync(p);
       if (!stat.isFile()) throw new Error('not a file');
@@ -136,6 +204,7 @@ export function startServer(): void {
       disk.delete(p);
       tooLarge.delete(p);
     }
+    if (!disk.has(p)) paths = undefined;
   }
 
   function loadFileConfig() {
@@ -184,7 +253,9 @@ export function startServer(): void {
       parseForNextRun = cache.parser();
       publishCachedResult(cache);
     }
-    reanalyse();
+    const analysed = new Promise<void>((resolve) => (firstAnalysisDone = resolve));
+    schedule(0);
+    await analysed;
     progress?.done();
   }
 
@@ -206,7 +277,7 @@ export function startServer(): void {
       if (!lines) indexes.set(file, (lines = new LineIndex(text)));
       return lines;
     };
-    publish(result.diagnostics, linesOf, files);
+    publish(result.diagnostics, linesOf, texts);
     log(`published ${result.diagnostics.length} cached diagnostics for an unchanged workspace`);
   }
 
@@ -277,18 +348,34 @@ export function startServer(): void {
       if (change.type === lsp.FileChangeType.Deleted) {
         disk.delete(p);
         tooLarge.delete(p);
-        } else readDiskFile(p);
+        paths = undefined;
+      } else readDiskFile(p);
     }
     schedule();
   });
 
-  documents.onDidChangeContent(() => {
+  /** Opening or closing a document whose text is what is on disk changes nothing to analyse. */
+  const sameAsDisk = (doc: TextDocument) => {
+    const p = proto.uriToPath(doc.uri);
+    return p !== undefined && disk.get(p) === doc.getText();
+  };
+  const opening = new Set<string>();
+  documents.onDidOpen((e) => {
+    if (!sameAsDisk(e.document)) paths = undefined;
+    opening.add(e.document.uri);
+  });
+  documents.onDidChangeContent((e) => {
+    const opened = opening.delete(e.document.uri);
+    if (opened && sameAsDisk(e.document)) return; // do not cancel a running analysis for nothing
     if (!indexing) schedule();
   });
   documents.onDidClose((e) => {
+    opening.delete(e.document.uri);
+    const unchanged = sameAsDisk(e.document);
+    paths = undefined;
     const p = proto.uriToPath(e.document.uri);
     if (p && roots.some((r) => p.startsWith(`${r}/`))) readDiskFile(p); // disk is the truth again
-    if (!indexing) schedule();
+    if (!indexing && !(unchanged && sameAsDisk(e.document))) schedule();
   });
   documents.onDidSave((e) => {
     const p = proto.uriToPath(e.document.uri);
@@ -296,13 +383,15 @@ export function startServer(): void {
   });
 
   /** The analysis and the file path for a request's document, when both are known. */
-  function context(uri: string): { a: Analysis; file: string; lines: NonNullable<ReturnType<Analysis['workspace']['files']['get']>>['lines']; text: string } | undefined {
+  function context(uri: string, acceptEdited = false): { a: Analysis; file: string; lines: NonNullable<ReturnType<Analysis['workspace']['files']['get']>>['lines']; text: string } | undefined {
     const file = proto.uriToPath(uri);
     const a = analysis;
     if (!file || !a) return undefined;
     const lines = a.workspace.files.get(file)?.lines;
     if (!lines) return undefined;
-    const text = documents.get(uri)?.getText() ?? disk.get(file) ?? '';
+    // Edited since the analysis (the next one is on its way): its offsets would point elsewhere.
+    if (!acceptEdited && !isCurrent(file, uri)) return undefined;
+    const text = analysedTexts.get(file) ?? '';
     return { a, file, lines, text };
   }
 
@@ -324,7 +413,7 @@ export function startServer(): void {
   const toLocations = (locations: queries.SourceLocation[]): lsp.Location[] =>
     locations.flatMap((l) => {
       const lines = analysis?.workspace.files.get(l.file)?.lines;
-      return lines ? [{ uri: proto.pathToUri(l.file), range: proto.range(lines, l.span) }] : [];
+      return lines && isCurrent(l.file) ? [{ uri: proto.pathToUri(l.file), range: proto.range(lines, l.span) }] : [];
     });
 
   connection.onDefinition(
@@ -372,7 +461,8 @@ export function startServer(): void {
 
   connection.onCompletion(
     guard('completion', [] as lsp.CompletionItem[], (params: lsp.CompletionParams) => {
-      const c = context(params.textDocument.uri);
+      // Completion reads the document's current text itself (typing goes ahead of analysis).
+      const c = context(params.textDocument.uri, true);
       const doc = documents.get(params.textDocument.uri);
       if (!c || !doc) return [];
       const offset = doc.offsetAt(params.position);
