@@ -16,7 +16,7 @@ import { buildTrafficMap } from '../engine/paths';
 import * as queries from '../engine/queries';
 import type { FileParser, SkippedFile, WorkspaceFile } from '../engine/workspace';
 import { AnalysisCache, cachedResultOf } from '../node/analysisCache';
-import { CONFIG_FILE_NAME, decode, isManifestName, listManifests } from '../node/readWorkspace';
+import { CONFIG_FILE_NAME, decode, describeError, isListedManifest, isManifestName, listManifests } from '../node/readWorkspace';
 import * as proto from './toProto';
 
 /** The longest wait after an edit: a burst of keystrokes costs one analysis. */
@@ -79,12 +79,21 @@ export function startServer(): void {
     return isManifestName(path.basename(p));
   }
 
+  /**
+   * Whether a file is part of the analysed workspace: what indexing would list (inside a folder,
+   * not in .git or node_modules, not excluded, not through a symbolic link). An opened or changed
+   * file elsewhere is not analysed. Without folders, every opened manifest is.
+   */
+  function isAnalysedPath(p: string): boolean {
+    return roots.length === 0 ? isManifestPath(p) : isListedManifest(p, roots, config);
+  }
+
   /** Open manifests by path, with their current text. */
   function openManifests(): Map<string, string> {
     const open = new Map<string, string>();
     for (const doc of documents.all()) {
       const p = proto.uriToPath(doc.uri);
-      if (p && isManifestPath(p)) open.set(p, doc.getText());
+      if (p && isAnalysedPath(p)) open.set(p, doc.getText());
     }
     return open;
   }
@@ -200,9 +209,11 @@ export function startServer(): void {
         disk.set(p, decode(fs.readFileSync(p)));
         tooLarge.delete(p);
       }
-    } catch {
+    } catch (err) {
       disk.delete(p);
       tooLarge.delete(p);
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') connection.console.warn(`skipped unreadable ${p} (${describeError(err)})`);
     }
     if (!disk.has(p)) paths = undefined;
   }
@@ -237,17 +248,33 @@ export function startServer(): void {
     problems.forEach((p) => connection.console.warn(`settings: ${p.message}`));
   }
 
-  async function indexWorkspace() {
-    const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
-    const entries = listManifests(roots, config);
-    progress?.begin('Kube Traffic Lens: indexing manifests', 0, `0/${entries.length} files`, false);
-    for (let i = 0; i < entries.length; i += READ_BATCH) {
-      for (const e of entries.slice(i, i + READ_BATCH)) readDiskFile(e.absolutePath.split(path.sep).join('/'));
-      const done = Math.min(i + READ_BATCH, entries.length);
-      progress?.report(Math.round((done / Math.max(1, entries.length)) * 100), `${done}/${entries.length} files`);
+  /** Lists the folders and reads every manifest, in batches between which requests are answered. */
+  async function readListing(progress?: { report(percentage: number, message: string): void }) {
+    const entries = listManifests(roots, config, (dir, error) => connection.console.warn(`skipped unreadable directory ${dir} (${error})`));
+    const listed = new Set(entries.map((e) => e.absolutePath.split(path.sep).join('/')));
+    for (const p of [...disk.keys(), ...tooLarge.keys()]) {
+      if (listed.has(p)) continue;
+      disk.delete(p);
+      tooLarge.delete(p);
+      paths = undefined;
+    }
+    const all = [...listed];
+    for (let i = 0; i < all.length; i += READ_BATCH) {
+      for (const p of all.slice(i, i + READ_BATCH)) readDiskFile(p);
+      const done = Math.min(i + READ_BATCH, all.length);
+      progress?.report(Math.round((done / Math.max(1, all.length)) * 100), `${done}/${all.length} files`);
       void connection.sendNotification('kubeTrafficLens/indexStatus', { resources: 0, files: done, indexing: true });
       await new Promise((resolve) => setImmediate(resolve)); // let requests in between batches
     }
+  }
+
+  /** The settings that decide which files are read; when they change, the folders are listed again. */
+  const listingSettings = () => JSON.stringify([config.exclude, config.maxFileSize]);
+
+  async function indexWorkspace() {
+    const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
+    progress?.begin('Kube Traffic Lens: indexing manifests', 0, 'listing files', false);
+    await readListing(progress);
     indexing = false;
     if (cache) {
       parseForNextRun = cache.parser();
@@ -330,10 +357,18 @@ export function startServer(): void {
     await indexWorkspace().catch((err) => connection.console.error(`indexing failed: ${(err as Error)?.stack ?? String(err)}`));
   });
 
-  connection.onDidChangeConfiguration(async () => {
+  /** Settings changed: re-read the folders if what is read changed, then analyse again. */
+  async function applyConfigChange() {
+    const before = listingSettings();
     await refreshConfig();
+    if (!indexing && listingSettings() !== before) {
+      log('exclude or maxFileSize changed: listing the folders again');
+      await readListing();
+    }
     schedule(0);
-  });
+  }
+
+  connection.onDidChangeConfiguration(() => applyConfigChange());
 
   connection.onDidChangeWatchedFiles((params) => {
     for (const change of params.changes) {
@@ -341,10 +376,10 @@ export function startServer(): void {
       if (!p) continue;
       if (path.basename(p) === CONFIG_FILE_NAME) {
         loadFileConfig();
-        void refreshConfig().then(() => schedule(0));
+        void applyConfigChange();
         continue;
       }
-      if (!isManifestPath(p) || !roots.some((r) => p.startsWith(`${r}/`))) continue;
+      if (change.type !== lsp.FileChangeType.Deleted && !isAnalysedPath(p)) continue;
       if (change.type === lsp.FileChangeType.Deleted) {
         disk.delete(p);
         tooLarge.delete(p);
@@ -374,12 +409,12 @@ export function startServer(): void {
     const unchanged = sameAsDisk(e.document);
     paths = undefined;
     const p = proto.uriToPath(e.document.uri);
-    if (p && roots.some((r) => p.startsWith(`${r}/`))) readDiskFile(p); // disk is the truth again
+    if (p && isAnalysedPath(p)) readDiskFile(p); // disk is the truth again
     if (!indexing && !(unchanged && sameAsDisk(e.document))) schedule();
   });
   documents.onDidSave((e) => {
     const p = proto.uriToPath(e.document.uri);
-    if (p) readDiskFile(p);
+    if (p && isAnalysedPath(p)) readDiskFile(p);
   });
 
   /** The analysis and the file path for a request's document, when both are known. */

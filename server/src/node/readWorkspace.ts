@@ -79,6 +79,34 @@ export function listManifests(roots: readonly string[], config: AnalysisConfig, 
   return out.sort((a, b) => (a.absolutePath < b.absolutePath ? -1 : 1));
 }
 
+/**
+ * Whether `listManifests` would list this file: inside one of the roots, a manifest by name, not
+ * under a skipped directory (.git, node_modules) or an excluded glob, and reached without a
+ * symbolic link. The language server applies it to watched-file events and opened documents, so
+ * that what it analyses after an edit is what indexing would have read.
+ */
+export function isListedManifest(absolutePath: string, roots: readonly string[], config: AnalysisConfig): boolean {
+  if (!isManifestName(path.basename(absolutePath))) return false;
+  const root = roots.find((r) => absolutePath.startsWith(r.endsWith(path.sep) ? r : `${r}${path.sep}`));
+  if (root === undefined) return false;
+  const parts = path.relative(root, absolutePath).split(path.sep);
+  if (parts.some((part) => SKIPPED_DIRS.has(part))) return false;
+  const isExcluded = excluder(config.exclude);
+  for (let i = 1; i < parts.length; i++) if (isExcluded(parts.slice(0, i).join('/'), true)) return false;
+  if (isExcluded(parts.join('/'), false)) return false;
+  // A link anywhere on the way is not followed by the walk (no loops, nothing outside the root).
+  let current = root;
+  for (const part of parts) {
+    current = path.join(current, part);
+    try {
+      if (fs.lstatSync(current).isSymbolicLink()) return false;
+    } catch {
+      return true; // deleted: the caller drops it as gone
+    }
+  }
+  return true;
+}
+
 /** Reads every manifest under the roots (files or directories). A missing root throws: the caller reports bad usage. */
 export function readWorkspace(roots: readonly string[], options: ReadOptions): ReadResult {
   const result: ReadResult = { files: [], skipped: [], unreadable: [] };
