@@ -218,8 +218,10 @@ function parseWith(text: string, toOriginal: (offset: number) => number, origina
     }
     documents.push({ index, span: docSpan, contents });
   });
-  return { documents, problems };
+  return { documents, problems: problems.length === 0 ? NO_PROBLEMS : problems };
 }
+
+const NO_PROBLEMS: readonly SyntaxProblem[] = Object.freeze([]);
 
 function firstLine(message: string): string {
   const line = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
