@@ -77,11 +77,21 @@ class SeqNode implements YSeq {
 }
 (SeqNode.prototype as { type: string }).type = 'seq';
 
-class PairNode implements YPair {
+/**
+ * A mapping entry with its key scalar inline (a pair and its key are one object): `key` builds the
+ * key's node on access; `keyValue` reads the key without building it (tree.ts uses it for lookups).
+ */
+export class PairNode implements YPair {
   constructor(
-    readonly key: YScalar,
+    readonly keyStart: number,
+    readonly keyEnd: number,
+    readonly keyValue: string | number | boolean | null,
+    readonly keyText: string,
     readonly value: YNode | null,
   ) {}
+  get key(): YScalar {
+    return new ScalarNode(this.keyStart, this.keyEnd, this.keyValue, this.keyText);
+  }
 }
 
 /** A scalar node; `text` is the scalar as written (the value itself for strings). */
@@ -102,7 +112,9 @@ export function seqNode(start: number, end: number, items: readonly (YNode | nul
 }
 
 export function pairOf(key: YScalar, value: YNode | null): YPair {
-  return new PairNode(key, value);
+  const s = key.span;
+  const k = scalarNode(s.start, s.end, key.value, key.text);
+  return new PairNode(s.start, s.end, k.value, k.text, value);
 }
 
 /** Strings up to this length are shared: keys, names, ports, label values. */
@@ -332,7 +344,8 @@ class Converter {
         const keyNode = item.key as YamlAstNode | null;
         const key = keyNode && isScalar(keyNode) ? (this.convert(keyNode, depth + 1) as YScalar) : null;
         if (!key) continue; // complex keys never occur in Kubernetes objects
-        pairs[n++] = new PairNode(key, this.convert(item.value as YamlAstNode | null, depth + 1));
+        const k = key as ScalarNode;
+        pairs[n++] = new PairNode(k.start, k.end, k.value, k.text, this.convert(item.value as YamlAstNode | null, depth + 1));
       }
       if (n < pairs.length) pairs.length = n;
       const map = new MapNode(this.toOriginal(range[0]), this.toOriginal(range[1]), pairs);

@@ -1,6 +1,6 @@
 // Small, total accessors over the located YAML tree: each returns undefined instead of throwing when
 // the shape is not what a manifest should have, so extractors read like the API reference.
-import type { YMap, YNode, YPair, YScalar, YSeq } from './syntax';
+import { PairNode, type YMap, type YNode, type YPair, type YScalar, type YSeq } from './syntax';
 
 export function asMap(node: YNode | null | undefined): YMap | undefined {
   return node && node.type === 'map' ? node : undefined;
@@ -18,9 +18,19 @@ export function pair(map: YMap | undefined, key: string): YPair | undefined {
   if (!map) return undefined;
   // Last one wins, as in Go's JSON decoding used by the API machinery.
   for (let i = map.pairs.length - 1; i >= 0; i--) {
-    if (map.pairs[i].key.value === key) return map.pairs[i];
+    if (keyValue(map.pairs[i]) === key) return map.pairs[i];
   }
   return undefined;
+}
+
+/** A pair's key value, read without building the key's node. */
+export function keyValue(p: YPair): string | number | boolean | null {
+  return p instanceof PairNode ? p.keyValue : p.key.value;
+}
+
+/** A pair's key as written, read without building the key's node. */
+export function keyText(p: YPair): string {
+  return p instanceof PairNode ? p.keyText : p.key.text;
 }
 
 export function get(node: YNode | null | undefined, key: string): YNode | undefined {
@@ -83,8 +93,8 @@ export function stringEntries(node: YNode | null | undefined): StringEntry[] {
   const entries = new Map<string, StringEntry>();
   for (const p of map.pairs) {
     const value = p.value && p.value.type === 'scalar' && p.value.value !== null ? p.value.text : undefined;
-    if (value === undefined || p.key.value === null) continue;
-    const key = p.key.text;
+    if (value === undefined || keyValue(p) === null) continue;
+    const key = keyText(p);
     entries.set(key, { key, value, keySpan: p.key.span, valueSpan: p.value!.span });
   }
   return [...entries.values()];
@@ -100,7 +110,7 @@ export function toPlain(node: YNode | null | undefined): unknown {
       return node.items.map(toPlain);
     case 'map': {
       const out: Record<string, unknown> = {};
-      for (const p of node.pairs) out[p.key.text] = toPlain(p.value);
+      for (const p of node.pairs) out[keyText(p)] = toPlain(p.value);
       return out;
     }
   }
@@ -114,5 +124,6 @@ export function contentSpan(map: YMap): YMap['span'] {
   const first = map.pairs[0];
   const last = map.pairs[map.pairs.length - 1];
   if (!first || !last) return map.span;
-  return { start: first.key.span.start, end: last.value ? last.value.span.end : last.key.span.end };
+  const start = first instanceof PairNode ? first.keyStart : first.key.span.start;
+  return { start, end: last.value ? last.value.span.end : last instanceof PairNode ? last.keyEnd : last.key.span.end };
 }

@@ -10,7 +10,7 @@ import { isClusterScoped } from './model/kinds';
 import { resourceId, type NamespaceOrigin, type Resource } from './model/resource';
 import { parseYaml, type ParsedFile, type YMap, type YNode } from './syntax';
 import { LineIndex, type Span } from './text';
-import { asMap, asScalar, get, getPath, pair, seqItems, stringValue } from './tree';
+import { asMap, asScalar, get, getPath, keyText, keyValue, pair, seqItems, stringValue } from './tree';
 
 export interface WorkspaceFile {
   /** A path (posix separators) that the adapters can map back to the real file. */
@@ -321,8 +321,8 @@ function stringRecord(node: YNode | undefined): Record<string, string> {
   const entries: [string, string][] = [];
   for (const p of map.pairs) {
     const v = p.value;
-    if (!v || v.type !== 'scalar' || v.value === null || p.key.value === null) continue;
-    entries.push([p.key.text, v.text]);
+    if (!v || v.type !== 'scalar' || v.value === null || keyValue(p) === null) continue;
+    entries.push([keyText(p), v.text]);
   }
   return Object.fromEntries(entries);
 }
