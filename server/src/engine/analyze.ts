@@ -138,23 +138,25 @@ export class Analyzer {
   }
 }
 
+const NOTHING_REPORTED: RuleOutcome = Object.freeze({ votes: [], failures: [], wide: Object.freeze({ votes: [], failures: [] }) });
+
 function runRules(resource: Resource, graph: TrafficGraph, config: AnalysisConfig, rules: readonly Rule[]): RuleOutcome {
   const votes: Vote[] = [];
   const failures: { rule: string; resource: string; error: string }[] = [];
   const wideVotes: Vote[] = [];
   const wideFailures: { rule: string; resource: string; error: string }[] = [];
-  if (resource.uncertain) return { votes, failures, wide: { votes: wideVotes, failures: wideFailures } };
+  if (resource.uncertain) return NOTHING_REPORTED;
   const source = sourceKey(resource);
   for (const rule of rules) {
     if (resource.ignoredRules.has(rule.id) || resource.ignoredRules.has('*')) continue;
-    const seen = new Set<string>();
+    let seen: Set<string> | undefined;
     const ctx = {
       graph,
       config,
       report(r: Report) {
         const key = `${source}|${rule.id}|${r.span.start}|${r.span.end}`;
-        if (seen.has(key)) return;
-        seen.add(key);
+        if (seen?.has(key)) return;
+        (seen ??= new Set()).add(key);
         const vote = { key, source, diagnostic: toDiagnostic(rule, resource, r) };
         votes.push(vote);
         if (rule.reach === 'workspace') wideVotes.push(vote);
@@ -168,6 +170,8 @@ function runRules(resource: Resource, graph: TrafficGraph, config: AnalysisConfi
       if (rule.reach === 'workspace') wideFailures.push(failure);
     }
   }
+  // Most instances report nothing: they share one outcome, kept between runs.
+  if (votes.length === 0 && failures.length === 0) return NOTHING_REPORTED;
   return { votes, failures, wide: { votes: wideVotes, failures: wideFailures } };
 }
 

@@ -74,9 +74,15 @@ export function boolValue(node: YNode | null | undefined): boolean | undefined {
   return s && typeof s.value === 'boolean' ? s.value : undefined;
 }
 
+const NO_NODES: readonly YNode[] = Object.freeze([]);
+
 export function seqItems(node: YNode | null | undefined): readonly YNode[] {
   const seq = asSeq(node);
-  return seq ? (seq.items.filter((i) => i !== null) as YNode[]) : [];
+  if (!seq) return NO_NODES;
+  const items = seq.items;
+  // The items themselves when none is null (the usual case): no copy.
+  for (let i = 0; i < items.length; i++) if (items[i] === null) return items.filter((item) => item !== null) as YNode[];
+  return items as readonly YNode[];
 }
 
 /** A string-to-string map such as labels or a Service selector, with the span of each entry. */
@@ -90,14 +96,31 @@ export interface StringEntry {
 export function stringEntries(node: YNode | null | undefined): StringEntry[] {
   const map = asMap(node);
   if (!map) return [];
-  const entries = new Map<string, StringEntry>();
+  // A repeated key keeps its first position and takes the last value (as a Map would).
+  const out: StringEntry[] = [];
+  let index: Map<string, number> | undefined;
   for (const p of map.pairs) {
-    const value = p.value && p.value.type === 'scalar' && p.value.value !== null ? p.value.text : undefined;
-    if (value === undefined || keyValue(p) === null) continue;
+    const v = p.value;
+    if (!v || v.type !== 'scalar' || v.value === null || keyValue(p) === null) continue;
     const key = keyText(p);
-    entries.set(key, { key, value, keySpan: p.key.span, valueSpan: p.value!.span });
+    const entry: StringEntry = { key, value: v.text, keySpan: p instanceof PairNode ? { start: p.keyStart, end: p.keyEnd } : p.key.span, valueSpan: v.span };
+    let at = -1;
+    if (out.length < 8) {
+      for (let i = 0; i < out.length; i++) if (out[i].key === key) at = i;
+    } else {
+      if (!index) {
+        index = new Map();
+        for (let i = 0; i < out.length; i++) index.set(out[i].key, i);
+      }
+      at = index.get(key) ?? -1;
+    }
+    if (at >= 0) out[at] = entry;
+    else {
+      index?.set(key, out.length);
+      out.push(entry);
+    }
   }
-  return [...entries.values()];
+  return out;
 }
 
 /** Converts a subtree to plain JSON-like data (for output and for rules that look at values only). */
