@@ -1,7 +1,7 @@
 // YAML text -> a light, located value tree per document. Parsing never throws: problems come back
 // as data beside whatever could be read. The `yaml` package's AST is dropped after conversion, so
 // only the compact tree (values and spans) stays alive for a file.
-import { parseAllDocuments, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node as YamlAstNode } from 'yaml';
+import { parseAllDocuments, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node as YamlAstNode, type Scalar } from 'yaml';
 import type { Span } from './text';
 
 export type YNode = YMap | YSeq | YScalar;
@@ -324,14 +324,9 @@ class Converter {
     if (depth > MAX_DEPTH) throw new DocumentTooComplex(`Document is nested more than ${MAX_DEPTH} levels deep; not analysed.`);
     if (isScalar(node)) {
       const range = node.range ?? [0, 0, 0];
-      const value = node.value;
       this.expandedNodes++;
-      if (typeof value === 'string') return scalarNode(this.toOriginal(range[0]), this.toOriginal(range[1]), value, value);
-      let text: string;
-      if (node.type === 'PLAIN' && !node.tag && typeof node.source === 'string') text = node.source;
-      else text = this.text.slice(range[0], range[1]).trim();
-      const normalized = value === undefined ? null : typeof value === 'bigint' ? Number(value) : value instanceof Date ? text : value;
-      return scalarNode(this.toOriginal(range[0]), this.toOriginal(range[1]), normalized as YScalar['value'], text);
+      this.readScalar(node, range);
+      return new ScalarNode(this.toOriginal(range[0]), this.toOriginal(range[1]), this.scalarValue, this.scalarText);
     }
     if (isMap(node)) {
       const range = node.range ?? [0, 0, 0];
@@ -342,10 +337,14 @@ class Converter {
         const item = items[i];
         if (!isPair(item)) continue;
         const keyNode = item.key as YamlAstNode | null;
-        const key = keyNode && isScalar(keyNode) ? (this.convert(keyNode, depth + 1) as YScalar) : null;
-        if (!key) continue; // complex keys never occur in Kubernetes objects
-        const k = key as ScalarNode;
-        pairs[n++] = new PairNode(k.start, k.end, k.value, k.text, this.convert(item.value as YamlAstNode | null, depth + 1));
+        if (!keyNode || !isScalar(keyNode)) continue; // complex keys never occur in Kubernetes objects
+        if (depth + 1 > MAX_DEPTH) throw new DocumentTooComplex(`Document is nested more than ${MAX_DEPTH} levels deep; not analysed.`);
+        const keyRange = keyNode.range ?? [0, 0, 0];
+        this.expandedNodes++;
+        this.readScalar(keyNode, keyRange);
+        const keyValue = this.scalarValue;
+        const keyText = this.scalarText;
+        pairs[n++] = new PairNode(this.toOriginal(keyRange[0]), this.toOriginal(keyRange[1]), keyValue, keyText, this.convert(item.value as YamlAstNode | null, depth + 1));
       }
       if (n < pairs.length) pairs.length = n;
       const map = new MapNode(this.toOriginal(range[0]), this.toOriginal(range[1]), pairs);
@@ -391,6 +390,25 @@ class Converter {
       return converted;
     }
     return null;
+  }
+
+  /** Results of readScalar (fields rather than a returned tuple: no allocation per scalar). */
+  private scalarValue: string | number | boolean | null = null;
+  private scalarText = '';
+
+  /** A scalar's value and text as written, interned. */
+  private readScalar(node: Scalar, range: readonly number[]): void {
+    const value = node.value;
+    if (typeof value === 'string') {
+      this.scalarValue = this.scalarText = intern(value);
+      return;
+    }
+    let text: string;
+    if (node.type === 'PLAIN' && !node.tag && typeof node.source === 'string') text = node.source;
+    else text = this.text.slice(range[0], range[1]).trim();
+    const normalized = value === undefined ? null : typeof value === 'bigint' ? Number(value) : value instanceof Date ? text : value;
+    this.scalarValue = typeof normalized === 'string' ? intern(normalized) : (normalized as YScalar['value']);
+    this.scalarText = intern(text);
   }
 
   private sizeOf(node: YNode | null): number {
