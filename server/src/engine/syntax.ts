@@ -230,7 +230,8 @@ function parseWith(text: string, toOriginal: (offset: number) => number, origina
     }
     documents.push({ index, span: docSpan, contents });
   });
-  return { documents, problems: problems.length === 0 ? NO_PROBLEMS : problems };
+  // Exact-size copies: an array built with push keeps room for 17 items.
+  return { documents: documents.length <= 16 ? documents.slice() : documents, problems: problems.length === 0 ? NO_PROBLEMS : problems.slice() };
 }
 
 const NO_PROBLEMS: readonly SyntaxProblem[] = Object.freeze([]);

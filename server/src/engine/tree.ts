@@ -74,6 +74,14 @@ export function boolValue(node: YNode | null | undefined): boolean | undefined {
   return s && typeof s.value === 'boolean' ? s.value : undefined;
 }
 
+/**
+ * An array built with push has room for 17 items after its first push; one kept in a long-lived
+ * view is copied to its exact size (a copy of a short array is cheaper than the slack it keeps).
+ */
+export function exact<T>(items: T[]): T[] {
+  return items.length > 0 && items.length <= 16 ? items.slice() : items;
+}
+
 const NO_NODES: readonly YNode[] = Object.freeze([]);
 
 export function seqItems(node: YNode | null | undefined): readonly YNode[] {

@@ -10,7 +10,7 @@ import { isClusterScoped } from './model/kinds';
 import { resourceId, type NamespaceOrigin, type Resource } from './model/resource';
 import { parseYaml, type ParsedFile, type YMap, type YNode } from './syntax';
 import { LineIndex, type Span } from './text';
-import { asMap, asScalar, get, getPath, keyText, keyValue, pair, seqItems, stringValue } from './tree';
+import { asMap, asScalar, exact, get, getPath, keyText, keyValue, pair, seqItems, stringValue } from './tree';
 
 export interface WorkspaceFile {
   /** A path (posix separators) that the adapters can map back to the real file. */
@@ -296,7 +296,7 @@ function collectResourceDocs(parsed: ParsedFile): ResourceDoc[] {
     }
     out.push({ docIndex: d.index, itemIndex: undefined, node, ...header });
   }
-  return out;
+  return exact(out);
 }
 
 /** The `kubectl apply -n X -f file` pattern: when the namespaced resources that declare one all agree. */
