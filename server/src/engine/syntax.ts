@@ -120,7 +120,7 @@ export function pairOf(key: YScalar, value: YNode | null): YPair {
 /** Strings up to this length are shared: keys, names, ports, label values. */
 const INTERN_MAX_LENGTH = 40;
 /** Bounds the table in a long-lived process; past it, new strings are simply not shared. */
-const INTERN_MAX_ENTRIES = 200_000;
+const INTERN_MAX_ENTRIES = 100_000;
 const internTable = new Map<string, string>();
 
 function intern<T>(s: T): T {
