@@ -165,7 +165,7 @@ class SourceRecord implements SourceFile {
 }
 
 function readFileEntry(f: WorkspaceFile, inChart: boolean, parse: FileParser): FileEntry {
-  if (inChart || (path.dirname(f.path).split('/').includes('templates') && f.text.includes('{{'))) return new FileEntry(f.text, inChart, 'template');
+  if (inChart || (f.text.includes('{{') && path.dirname(f.path).split('/').includes('templates'))) return new FileEntry(f.text, inChart, 'template');
   if (isJsonFile(f.path) && !(/"apiVersion"/.test(f.text) && /"kind"/.test(f.text))) return new FileEntry(f.text, inChart, 'other');
   const parsed = parse(f);
   if (hasTemplateSyntax(f.text, parsed)) {
