@@ -17,8 +17,11 @@ export function asScalar(node: YNode | null | undefined): YScalar | undefined {
 export function pair(map: YMap | undefined, key: string): YPair | undefined {
   if (!map) return undefined;
   // Last one wins, as in Go's JSON decoding used by the API machinery.
-  for (let i = map.pairs.length - 1; i >= 0; i--) {
-    if (keyValue(map.pairs[i]) === key) return map.pairs[i];
+  const pairs = map.pairs;
+  for (let i = pairs.length - 1; i >= 0; i--) {
+    const p = pairs[i];
+    // Every parsed or built pair is a PairNode; anything else conforming to YPair reads its key node.
+    if (((p as PairNode).keyValue ?? p.key.value) === key) return p;
   }
   return undefined;
 }

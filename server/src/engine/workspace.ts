@@ -290,11 +290,11 @@ function collectResourceDocs(parsed: ParsedFile): ResourceDoc[] {
     if (header.kind === 'List' || (header.kind.endsWith('List') && get(node, 'items'))) {
       seqItems(get(node, 'items')).forEach((item, itemIndex) => {
         const h = resourceHeader(item);
-        if (h) out.push({ docIndex: d.index, itemIndex, node: item as YMap, ...h });
+        if (h) out.push({ docIndex: d.index, itemIndex, node: item as YMap, apiVersion: h.apiVersion, kind: h.kind, kindSpan: h.kindSpan });
       });
       continue;
     }
-    out.push({ docIndex: d.index, itemIndex: undefined, node, ...header });
+    out.push({ docIndex: d.index, itemIndex: undefined, node, apiVersion: header.apiVersion, kind: header.kind, kindSpan: header.kindSpan });
   }
   return exact(out);
 }
