@@ -367,15 +367,15 @@ function runRules(resource: Resource, graph: TrafficGraph, tracked: TrackedGraph
   const source = sourceKey(resource);
   for (const rule of rules) {
     if (resource.ignoredRules.has(rule.id) || resource.ignoredRules.has('*')) continue;
-    const seen = new Set<string>();
+    let seen: Set<string> | undefined;
     const wide = rule.reach === 'workspace';
     const ctx = {
       graph: wide ? tracked.graph : graph,
       config,
       report(r: Report) {
         const key = `${source}|${rule.id}|${r.span.start}|${r.span.end}`;
-        if (seen.has(key)) return;
-        seen.add(key);
+        if (seen?.has(key)) return;
+        (seen ??= new Set()).add(key);
         const vote = { key, source, diagnostic: toDiagnostic(rule, resource, r) };
         votes.push(vote);
         if (rule.reach === 'workspace') wideVotes.push(vote);

@@ -37,9 +37,11 @@ export type DisabledLines = ReadonlyMap<number, ReadonlySet<string> | 'all'>;
 
 const DISABLE_COMMENT = /#\s*kube-traffic-lens-disable-next-line\b([^\n\r]*)/g;
 
+const NONE_DISABLED: DisabledLines = new Map();
+
 export function findDisabledLines(text: string, lineOf: (offset: number) => number): DisabledLines {
+  if (!text.includes('kube-traffic-lens-disable-next-line')) return NONE_DISABLED;
   const out = new Map<number, Set<string> | 'all'>();
-  if (!text.includes('kube-traffic-lens-disable-next-line')) return out;
   for (const m of text.matchAll(DISABLE_COMMENT)) {
     const line = lineOf(m.index ?? 0) + 1;
     // Rule ids may be separated by commas or spaces; anything after `--` is an explanation.

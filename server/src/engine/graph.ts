@@ -119,7 +119,7 @@ export class TrafficGraph {
   private readonly selectedCache = new Map<Service, Workload[]>();
   private selectingIndex: Map<Workload, Service[]> | undefined;
   private routesIndex: Map<Service, BackendTarget[]> | undefined;
-  private appliedTogetherIndex: Map<string, Resource[]> | undefined;
+  private appliedTogetherIndex: Map<Resource, Resource[]> | undefined;
   private servicesByPlace: Map<string, Service[]> | undefined;
   private policiesByNamespace: Map<string, NetworkPolicy[]> | undefined;
   private namespacesKeyMemo: string | undefined;
@@ -235,13 +235,19 @@ export class TrafficGraph {
    */
   definitionsAppliedWith(resource: Resource): readonly Resource[] {
     if (!this.appliedTogetherIndex) {
+      // Indexed by resource object (the string keys are not kept): rules ask about their own resource.
+      const byKey = new Map<string, Resource[]>();
+      for (const r of this.resources) push(byKey, appliedTogetherKey(r), r);
       this.appliedTogetherIndex = new Map();
-      for (const r of this.resources) push(this.appliedTogetherIndex, appliedTogetherKey(r), r);
-      for (const list of this.appliedTogetherIndex.values()) {
-        list.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.span.start - b.span.start));
+      for (const list of byKey.values()) {
+        if (list.length > 1) list.sort(byPosition);
+        for (const r of list) this.appliedTogetherIndex.set(r, list);
       }
     }
-    return this.appliedTogetherIndex.get(appliedTogetherKey(resource)) ?? [];
+    const found = this.appliedTogetherIndex.get(resource);
+    if (found) return found;
+    const key = appliedTogetherKey(resource);
+    return this.resources.filter((r) => appliedTogetherKey(r) === key).sort(byPosition);
   }
 
   /**
@@ -481,6 +487,10 @@ export class TrafficGraph {
 export function findServicePort(service: Service, port: number | string | undefined): ServicePort | undefined {
   if (port === undefined) return service.ports.length === 1 ? service.ports[0] : undefined;
   return service.ports.find((p) => (typeof port === 'number' ? p.port === port : p.name === port));
+}
+
+function byPosition(a: Resource, b: Resource): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.span.start - b.span.start;
 }
 
 function placeKeys(r: Resource): string[] {

@@ -12,7 +12,7 @@
 //
 // Decoding validates shapes and returns undefined for anything malformed: a damaged cache entry
 // is parsed again, never trusted.
-import type { ParsedFile, SourceDocument, SyntaxProblem, YMap, YNode, YPair, YScalar, YSeq } from './syntax';
+import { mapNode, pairOf, scalarNode, seqNode, type ParsedFile, type SourceDocument, type SyntaxProblem, type YNode, type YPair, type YScalar } from './syntax';
 
 export type EncodedNode = readonly unknown[];
 
@@ -122,16 +122,14 @@ function decodeNode(data: unknown, refs: Map<number, YNode>): YNode {
       for (let i = 3; i < data.length; i += 2) {
         const key = decodeNode(data[i], refs);
         if (key.type !== 'scalar') throw new Malformed();
-        pairs.push({ key, value: data[i + 1] === null ? null : decodeNode(data[i + 1], refs) });
+        pairs.push(pairOf(key, data[i + 1] === null ? null : decodeNode(data[i + 1], refs)));
       }
-      const map: YMap = { type: 'map', span: { start: int(data[1]), end: int(data[2]) }, pairs };
-      return map;
+      return mapNode(int(data[1]), int(data[2]), pairs);
     }
     case 3: {
       const items: (YNode | null)[] = [];
       for (let i = 3; i < data.length; i++) items.push(data[i] === null ? null : decodeNode(data[i], refs));
-      const seq: YSeq = { type: 'seq', span: { start: int(data[1]), end: int(data[2]) }, items };
-      return seq;
+      return seqNode(int(data[1]), int(data[2]), items);
     }
     default:
       throw new Malformed();
@@ -139,19 +137,20 @@ function decodeNode(data: unknown, refs: Map<number, YNode>): YNode {
 }
 
 function decodeScalar(data: readonly unknown[]): YScalar {
-  const span = { start: int(data[1]), end: int(data[2]) };
+  const start = int(data[1]);
+  const end = int(data[2]);
   if (data[0] === 1) {
     if (typeof data[4] !== 'string' || (data[3] !== 'NaN' && data[3] !== 'Infinity' && data[3] !== '-Infinity')) throw new Malformed();
-    return { type: 'scalar', span, value: Number(data[3]), text: data[4] };
+    return scalarNode(start, end, Number(data[3]), data[4]);
   }
   const value = data[3];
   if (value !== null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') throw new Malformed();
   if (data.length === 4) {
     if (typeof value !== 'string') throw new Malformed();
-    return { type: 'scalar', span, value, text: value };
+    return scalarNode(start, end, value, value);
   }
   if (data.length !== 5 || typeof data[4] !== 'string') throw new Malformed();
-  return { type: 'scalar', span, value, text: data[4] };
+  return scalarNode(start, end, value, data[4]);
 }
 
 function int(v: unknown): number {

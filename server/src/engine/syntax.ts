@@ -1,7 +1,7 @@
 // YAML text -> a light, located value tree per document. Parsing never throws: problems come back
 // as data beside whatever could be read. The `yaml` package's AST is dropped after conversion, so
 // only the compact tree (values and spans) stays alive for a file.
-import { parseAllDocuments, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node as YamlAstNode } from 'yaml';
+import { parseAllDocuments, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node as YamlAstNode, type Scalar } from 'yaml';
 import type { Span } from './text';
 
 export type YNode = YMap | YSeq | YScalar;
@@ -30,6 +30,116 @@ export interface YScalar {
   readonly value: string | number | boolean | null;
   /** The scalar as written, for non-string scalars (`1.0`, `yes`); equal to value for strings. */
   readonly text: string;
+}
+
+// The runtime representation is compact, because a workspace holds the trees of every file: one
+// object per node with its offsets inline (no span object until one is asked for), the node type on
+// the prototype, exact-size arrays, and short strings (keys, names, ports) shared through an intern
+// table. `span` builds a fresh { start, end } on each access.
+
+class ScalarNode implements YScalar {
+  declare readonly type: 'scalar';
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    readonly value: string | number | boolean | null,
+    readonly text: string,
+  ) {}
+  get span(): Span {
+    return { start: this.start, end: this.end };
+  }
+}
+(ScalarNode.prototype as { type: string }).type = 'scalar';
+
+class MapNode implements YMap {
+  declare readonly type: 'map';
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    readonly pairs: readonly YPair[],
+  ) {}
+  get span(): Span {
+    return { start: this.start, end: this.end };
+  }
+}
+(MapNode.prototype as { type: string }).type = 'map';
+
+class SeqNode implements YSeq {
+  declare readonly type: 'seq';
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    readonly items: readonly (YNode | null)[],
+  ) {}
+  get span(): Span {
+    return { start: this.start, end: this.end };
+  }
+}
+(SeqNode.prototype as { type: string }).type = 'seq';
+
+/**
+ * A mapping entry with its key scalar inline (a pair and its key are one object): `key` builds the
+ * key's node on access; `keyValue` reads the key without building it (tree.ts uses it for lookups).
+ */
+export class PairNode implements YPair {
+  constructor(
+    readonly keyStart: number,
+    readonly keyEnd: number,
+    readonly keyValue: string | number | boolean | null,
+    readonly keyText: string,
+    readonly value: YNode | null,
+  ) {}
+  get key(): YScalar {
+    return new ScalarNode(this.keyStart, this.keyEnd, this.keyValue, this.keyText);
+  }
+}
+
+/** A scalar node; `text` is the scalar as written (the value itself for strings). */
+export function scalarNode(start: number, end: number, value: string | number | boolean | null, text: string): YScalar {
+  if (typeof value === 'string') {
+    const v = intern(value);
+    return new ScalarNode(start, end, v, text === value ? v : intern(text));
+  }
+  return new ScalarNode(start, end, value, intern(text));
+}
+
+export function mapNode(start: number, end: number, pairs: readonly YPair[]): YMap {
+  return new MapNode(start, end, pairs);
+}
+
+export function seqNode(start: number, end: number, items: readonly (YNode | null)[]): YSeq {
+  return new SeqNode(start, end, items);
+}
+
+export function pairOf(key: YScalar, value: YNode | null): YPair {
+  const s = key.span;
+  const k = scalarNode(s.start, s.end, key.value, key.text);
+  return new PairNode(s.start, s.end, k.value, k.text, value);
+}
+
+/** Strings up to this length are shared: keys, names, ports, label values. */
+const INTERN_MAX_LENGTH = 40;
+/** Bounds the table in a long-lived process; past it, new strings are simply not shared. */
+const INTERN_MAX_ENTRIES = 100_000;
+const internTable = new Map<string, string>();
+
+function intern<T>(s: T): T {
+  if (typeof s !== 'string' || s.length > INTERN_MAX_LENGTH) return s;
+  const found = internTable.get(s);
+  if (found !== undefined) return found as T;
+  if (internTable.size < INTERN_MAX_ENTRIES) {
+    // A sliced or concatenated string would keep its parent alive: store a flat copy.
+    const flat = flatten(s);
+    internTable.set(flat, flat);
+    return flat as T;
+  }
+  return s;
+}
+
+function flatten(s: string): string {
+  // Number conversion forces nothing; this idiom makes V8 flatten cons/sliced strings into a new
+  // sequential string of their own.
+  return s.length === 0 ? '' : (' ' + s).slice(1);
 }
 
 export interface SyntaxProblem {
@@ -87,6 +197,8 @@ function parseWith(text: string, toOriginal: (offset: number) => number, origina
     problems.push({ span: { start: 0, end: 0 }, message: `YAML could not be parsed: ${(err as Error).message}`, rule: 'yaml-syntax' });
     return { documents, problems };
   }
+  // Aliases are written `*name`: without a `*`, the alias bookkeeping can be skipped.
+  const mayHaveAliases = text.includes('*');
   docs.forEach((doc, index) => {
     const range = doc.range ?? [0, 0, 0];
     const docSpan = { start: Math.min(toOriginal(range[0]), originalLength), end: Math.min(toOriginal(range[2] ?? range[1]), originalLength) };
@@ -109,7 +221,7 @@ function parseWith(text: string, toOriginal: (offset: number) => number, origina
     let contents: YNode | null = null;
     if (!fatal && doc.contents) {
       try {
-        contents = new Converter(doc, text, toOriginal).convert(doc.contents as YamlAstNode, 0);
+        contents = new Converter(doc, text, toOriginal, mayHaveAliases).convert(doc.contents as YamlAstNode, 0);
       } catch (err) {
         if (!(err instanceof DocumentTooComplex) && !(err instanceof RangeError)) throw err;
         const message = err instanceof DocumentTooComplex ? err.message : 'Document is nested too deeply to analyse.';
@@ -118,8 +230,11 @@ function parseWith(text: string, toOriginal: (offset: number) => number, origina
     }
     documents.push({ index, span: docSpan, contents });
   });
-  return { documents, problems };
+  // Exact-size copies: an array built with push keeps room for 17 items.
+  return { documents: documents.length <= 16 ? documents.slice() : documents, problems: problems.length === 0 ? NO_PROBLEMS : problems.slice() };
 }
+
+const NO_PROBLEMS: readonly SyntaxProblem[] = Object.freeze([]);
 
 function firstLine(message: string): string {
   const line = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
@@ -189,19 +304,71 @@ function scanQuotes(line: string, open: { quote: string; indent: number } | unde
 class Converter {
   private aliasCount = 0;
   private expandedNodes = 0;
-  private readonly resolved = new Map<YamlAstNode, YNode | null>();
-  /** Size of each converted subtree with aliases expanded, so that expansion can be bounded. */
-  private readonly sizes = new WeakMap<object, number>();
+  private resolved: Map<YamlAstNode, YNode | null> | undefined;
+  /**
+   * Size of each converted collection with aliases expanded, so that expansion can be bounded; kept
+   * only for texts that may hold aliases (a `*` somewhere).
+   */
+  private readonly sizes: Map<YNode, number> | undefined;
 
   constructor(
     private readonly doc: Document.Parsed,
     private readonly text: string,
     private readonly toOriginal: (offset: number) => number,
-  ) {}
+    mayHaveAliases: boolean,
+  ) {
+    this.sizes = mayHaveAliases ? new Map() : undefined;
+  }
 
   convert(node: YamlAstNode | null | undefined, depth: number): YNode | null {
     if (node == null) return null;
     if (depth > MAX_DEPTH) throw new DocumentTooComplex(`Document is nested more than ${MAX_DEPTH} levels deep; not analysed.`);
+    if (isScalar(node)) {
+      const range = node.range ?? [0, 0, 0];
+      this.expandedNodes++;
+      this.readScalar(node, range);
+      return new ScalarNode(this.toOriginal(range[0]), this.toOriginal(range[1]), this.scalarValue, this.scalarText);
+    }
+    if (isMap(node)) {
+      const range = node.range ?? [0, 0, 0];
+      const items = node.items;
+      const pairs: YPair[] = new Array(items.length);
+      let n = 0;
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i];
+        if (!isPair(item)) continue;
+        const keyNode = item.key as YamlAstNode | null;
+        if (!keyNode || !isScalar(keyNode)) continue; // complex keys never occur in Kubernetes objects
+        if (depth + 1 > MAX_DEPTH) throw new DocumentTooComplex(`Document is nested more than ${MAX_DEPTH} levels deep; not analysed.`);
+        const keyRange = keyNode.range ?? [0, 0, 0];
+        this.expandedNodes++;
+        this.readScalar(keyNode, keyRange);
+        const keyValue = this.scalarValue;
+        const keyText = this.scalarText;
+        pairs[n++] = new PairNode(this.toOriginal(keyRange[0]), this.toOriginal(keyRange[1]), keyValue, keyText, this.convert(item.value as YamlAstNode | null, depth + 1));
+      }
+      if (n < pairs.length) pairs.length = n;
+      const map = new MapNode(this.toOriginal(range[0]), this.toOriginal(range[1]), pairs);
+      if (this.sizes) {
+        let size = 1;
+        for (const p of pairs) size += 1 + this.sizeOf(p.value);
+        this.sizes.set(map, size);
+      }
+      return map;
+    }
+    if (isSeq(node)) {
+      const range = node.range ?? [0, 0, 0];
+      const source = node.items;
+      const items: (YNode | null)[] = new Array(source.length);
+      for (let i = 0; i < source.length; i++) items[i] = this.convert(source[i] as YamlAstNode, depth + 1);
+      const seq = new SeqNode(this.toOriginal(range[0]), this.toOriginal(range[1]), items);
+      if (this.sizes) {
+        let size = 1;
+        for (const item of items) size += this.sizeOf(item);
+        this.sizes.set(seq, size);
+      }
+      return seq;
+    }
     if (isAlias(node)) {
       if (++this.aliasCount > MAX_ALIAS_COUNT) {
         throw new DocumentTooComplex(`Document uses more than ${MAX_ALIAS_COUNT} aliases (possible alias bomb); not analysed.`);
@@ -210,53 +377,42 @@ class Converter {
       if (!target) return null;
       // Aliases share the converted target, so the tree stays small; but anything that walks it
       // walks the expansion, so the expanded size is what is bounded.
+      const resolved = (this.resolved ??= new Map());
       let converted: YNode | null;
-      if (this.resolved.has(target)) converted = this.resolved.get(target) ?? null;
+      if (resolved.has(target)) converted = resolved.get(target) ?? null;
       else {
         converted = this.convert(target, depth + 1);
-        this.resolved.set(target, converted);
+        resolved.set(target, converted);
       }
-      this.expandedNodes += converted ? (this.sizes.get(converted) ?? 1) : 0;
+      this.expandedNodes += this.sizeOf(converted);
       if (this.expandedNodes > MAX_EXPANDED_NODES) {
         throw new DocumentTooComplex('Document expands to too many nodes through aliases (possible alias bomb); not analysed.');
       }
       return converted;
     }
-    const range = node.range ?? [0, 0, 0];
-    const nodeSpan = { start: this.toOriginal(range[0]), end: this.toOriginal(range[1]) };
-    if (isScalar(node)) {
-      const value = node.value;
-      const v: unknown = value === undefined ? null : value;
-      const source = () => this.text.slice(range[0], range[1]).trim();
-      const normalized = typeof v === 'bigint' ? Number(v) : v instanceof Date ? source() : v;
-      const text = typeof normalized === 'string' ? normalized : source();
-      this.expandedNodes++;
-      return { type: 'scalar', span: nodeSpan, value: normalized as YScalar['value'], text };
-    }
-    if (isMap(node)) {
-      const pairs: YPair[] = [];
-      for (const item of node.items) {
-        if (!isPair(item)) continue;
-        const keyNode = item.key as YamlAstNode | null;
-        const key = keyNode && isScalar(keyNode) ? (this.convert(keyNode, depth + 1) as YScalar) : null;
-        if (!key) continue; // complex keys never occur in Kubernetes objects
-        const value = this.convert(item.value as YamlAstNode | null, depth + 1);
-        pairs.push({ key, value });
-      }
-      const map: YMap = { type: 'map', span: nodeSpan, pairs };
-      this.sizes.set(map, pairs.reduce((n, p) => n + 1 + this.sizeOf(p.value), 1));
-      return map;
-    }
-    if (isSeq(node)) {
-      const items = node.items.map((item) => this.convert(item as YamlAstNode, depth + 1));
-      const seq: YSeq = { type: 'seq', span: nodeSpan, items };
-      this.sizes.set(seq, items.reduce((n, i) => n + this.sizeOf(i), 1));
-      return seq;
-    }
     return null;
   }
 
+  /** Results of readScalar (fields rather than a returned tuple: no allocation per scalar). */
+  private scalarValue: string | number | boolean | null = null;
+  private scalarText = '';
+
+  /** A scalar's value and text as written, interned. */
+  private readScalar(node: Scalar, range: readonly number[]): void {
+    const value = node.value;
+    if (typeof value === 'string') {
+      this.scalarValue = this.scalarText = intern(value);
+      return;
+    }
+    let text: string;
+    if (node.type === 'PLAIN' && !node.tag && typeof node.source === 'string') text = node.source;
+    else text = this.text.slice(range[0], range[1]).trim();
+    const normalized = value === undefined ? null : typeof value === 'bigint' ? Number(value) : value instanceof Date ? text : value;
+    this.scalarValue = typeof normalized === 'string' ? intern(normalized) : (normalized as YScalar['value']);
+    this.scalarText = intern(text);
+  }
+
   private sizeOf(node: YNode | null): number {
-    return node ? (this.sizes.get(node) ?? 1) : 0;
+    return node ? (this.sizes?.get(node) ?? 1) : 0;
   }
 }

@@ -1,6 +1,6 @@
 // Small, total accessors over the located YAML tree: each returns undefined instead of throwing when
 // the shape is not what a manifest should have, so extractors read like the API reference.
-import type { YMap, YNode, YPair, YScalar, YSeq } from './syntax';
+import { PairNode, type YMap, type YNode, type YPair, type YScalar, type YSeq } from './syntax';
 
 export function asMap(node: YNode | null | undefined): YMap | undefined {
   return node && node.type === 'map' ? node : undefined;
@@ -17,10 +17,23 @@ export function asScalar(node: YNode | null | undefined): YScalar | undefined {
 export function pair(map: YMap | undefined, key: string): YPair | undefined {
   if (!map) return undefined;
   // Last one wins, as in Go's JSON decoding used by the API machinery.
-  for (let i = map.pairs.length - 1; i >= 0; i--) {
-    if (map.pairs[i].key.value === key) return map.pairs[i];
+  const pairs = map.pairs;
+  for (let i = pairs.length - 1; i >= 0; i--) {
+    const p = pairs[i];
+    // Every parsed or built pair is a PairNode; anything else conforming to YPair reads its key node.
+    if (((p as PairNode).keyValue ?? p.key.value) === key) return p;
   }
   return undefined;
+}
+
+/** A pair's key value, read without building the key's node. */
+export function keyValue(p: YPair): string | number | boolean | null {
+  return p instanceof PairNode ? p.keyValue : p.key.value;
+}
+
+/** A pair's key as written, read without building the key's node. */
+export function keyText(p: YPair): string {
+  return p instanceof PairNode ? p.keyText : p.key.text;
 }
 
 export function get(node: YNode | null | undefined, key: string): YNode | undefined {
@@ -64,9 +77,23 @@ export function boolValue(node: YNode | null | undefined): boolean | undefined {
   return s && typeof s.value === 'boolean' ? s.value : undefined;
 }
 
+/**
+ * An array built with push has room for 17 items after its first push; one kept in a long-lived
+ * view is copied to its exact size (a copy of a short array is cheaper than the slack it keeps).
+ */
+export function exact<T>(items: T[]): T[] {
+  return items.length > 0 && items.length <= 16 ? items.slice() : items;
+}
+
+const NO_NODES: readonly YNode[] = Object.freeze([]);
+
 export function seqItems(node: YNode | null | undefined): readonly YNode[] {
   const seq = asSeq(node);
-  return seq ? (seq.items.filter((i) => i !== null) as YNode[]) : [];
+  if (!seq) return NO_NODES;
+  const items = seq.items;
+  // The items themselves when none is null (the usual case): no copy.
+  for (let i = 0; i < items.length; i++) if (items[i] === null) return items.filter((item) => item !== null) as YNode[];
+  return items as readonly YNode[];
 }
 
 /** A string-to-string map such as labels or a Service selector, with the span of each entry. */
@@ -80,14 +107,31 @@ export interface StringEntry {
 export function stringEntries(node: YNode | null | undefined): StringEntry[] {
   const map = asMap(node);
   if (!map) return [];
-  const entries = new Map<string, StringEntry>();
+  // A repeated key keeps its first position and takes the last value (as a Map would).
+  const out: StringEntry[] = [];
+  let index: Map<string, number> | undefined;
   for (const p of map.pairs) {
-    const value = p.value && p.value.type === 'scalar' && p.value.value !== null ? p.value.text : undefined;
-    if (value === undefined || p.key.value === null) continue;
-    const key = p.key.text;
-    entries.set(key, { key, value, keySpan: p.key.span, valueSpan: p.value!.span });
+    const v = p.value;
+    if (!v || v.type !== 'scalar' || v.value === null || keyValue(p) === null) continue;
+    const key = keyText(p);
+    const entry: StringEntry = { key, value: v.text, keySpan: p instanceof PairNode ? { start: p.keyStart, end: p.keyEnd } : p.key.span, valueSpan: v.span };
+    let at = -1;
+    if (out.length < 8) {
+      for (let i = 0; i < out.length; i++) if (out[i].key === key) at = i;
+    } else {
+      if (!index) {
+        index = new Map();
+        for (let i = 0; i < out.length; i++) index.set(out[i].key, i);
+      }
+      at = index.get(key) ?? -1;
+    }
+    if (at >= 0) out[at] = entry;
+    else {
+      index?.set(key, out.length);
+      out.push(entry);
+    }
   }
-  return [...entries.values()];
+  return out;
 }
 
 /** Converts a subtree to plain JSON-like data (for output and for rules that look at values only). */
@@ -100,7 +144,7 @@ export function toPlain(node: YNode | null | undefined): unknown {
       return node.items.map(toPlain);
     case 'map': {
       const out: Record<string, unknown> = {};
-      for (const p of node.pairs) out[p.key.text] = toPlain(p.value);
+      for (const p of node.pairs) out[keyText(p)] = toPlain(p.value);
       return out;
     }
   }
@@ -114,5 +158,6 @@ export function contentSpan(map: YMap): YMap['span'] {
   const first = map.pairs[0];
   const last = map.pairs[map.pairs.length - 1];
   if (!first || !last) return map.span;
-  return { start: first.key.span.start, end: last.value ? last.value.span.end : last.key.span.end };
+  const start = first instanceof PairNode ? first.keyStart : first.key.span.start;
+  return { start, end: last.value ? last.value.span.end : last instanceof PairNode ? last.keyEnd : last.key.span.end };
 }

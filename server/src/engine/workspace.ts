@@ -10,7 +10,7 @@ import { isClusterScoped } from './model/kinds';
 import { resourceId, type NamespaceOrigin, type Resource } from './model/resource';
 import { parseYaml, type ParsedFile, type YMap, type YNode } from './syntax';
 import { LineIndex, type Span } from './text';
-import { asMap, asScalar, get, getPath, pair, seqItems, stringEntries, stringValue } from './tree';
+import { asMap, asScalar, exact, get, getPath, keyText, keyValue, pair, seqItems, stringValue } from './tree';
 
 export interface WorkspaceFile {
   /** A path (posix separators) that the adapters can map back to the real file. */
@@ -125,37 +125,75 @@ interface FileInstances {
   readonly counts: readonly (readonly [string, number])[];
 }
 
-interface FileEntry {
-  readonly text: string;
-  readonly inChart: boolean;
-  readonly role: FileRole;
-  readonly lines: LineIndex;
-  readonly disabledLines: DisabledLines;
-  readonly parsed: ParsedFile | undefined;
-  readonly diagnostics: readonly Diagnostic[];
-  readonly docs: readonly ResourceDoc[];
-  readonly fileNamespace: string | undefined;
+/**
+ * A file's reading. The line index and the disable-comment scan are built on first use: most files
+ * never need them (they serve diagnostics and editor requests only).
+ */
+class FileEntry {
+  private lineIndex: LineIndex | undefined;
+  private disabled: DisabledLines | undefined;
+
+  constructor(
+    readonly text: string,
+    readonly inChart: boolean,
+    readonly role: FileRole,
+    readonly parsed: ParsedFile | undefined = undefined,
+    readonly diagnostics: readonly Diagnostic[] = NO_DIAGNOSTICS,
+    readonly docs: readonly ResourceDoc[] = NO_DOCS,
+    readonly fileNamespace: string | undefined = undefined,
+  ) {}
+
+  get lines(): LineIndex {
+    return (this.lineIndex ??= new LineIndex(this.text));
+  }
+
+  get disabledLines(): DisabledLines {
+    return (this.disabled ??= findDisabledLines(this.text, (o) => this.lines.position(o).line));
+  }
+}
+
+const NO_DIAGNOSTICS: readonly Diagnostic[] = Object.freeze([]);
+const NO_DOCS: readonly ResourceDoc[] = Object.freeze([]);
+
+/** What loadWorkspace reports per file; lines and disabled lines come from the file's reading, on demand. */
+class SourceRecord implements SourceFile {
+  constructor(
+    readonly path: string,
+    readonly role: FileRole,
+    private readonly entry: FileEntry,
+    readonly documentCount: number,
+  ) {}
+
+  get lines(): LineIndex {
+    return this.entry.lines;
+  }
+
+  get disabledLines(): DisabledLines {
+    return this.entry.disabledLines;
+  }
+
+  withRole(role: FileRole): SourceRecord {
+    return new SourceRecord(this.path, role, this.entry, this.documentCount);
+  }
 }
 
 function readFileEntry(f: WorkspaceFile, inChart: boolean, parse: FileParser): FileEntry {
-  const lines = new LineIndex(f.text);
-  const base = { text: f.text, inChart, lines, disabledLines: findDisabledLines(f.text, (o) => lines.position(o).line), parsed: undefined, diagnostics: [], docs: [], fileNamespace: undefined };
-  if (inChart || (path.dirname(f.path).split('/').includes('templates') && f.text.includes('{{'))) return { ...base, role: 'template' };
-  if (isJsonFile(f.path) && !(/"apiVersion"/.test(f.text) && /"kind"/.test(f.text))) return { ...base, role: 'other' };
+  if (inChart || (f.text.includes('{{') && path.dirname(f.path).split('/').includes('templates'))) return new FileEntry(f.text, inChart, 'template');
+  if (isJsonFile(f.path) && !(/"apiVersion"/.test(f.text) && /"kind"/.test(f.text))) return new FileEntry(f.text, inChart, 'other');
   const parsed = parse(f);
   if (hasTemplateSyntax(f.text, parsed)) {
     const note: Diagnostic = {
       file: f.path, span: { start: 0, end: 0 }, severity: 'info', rule: 'helm-template-skipped', related: [],
       message: 'File contains template syntax ({{ }}) and is not analysed until rendered.',
     };
-    return { ...base, role: 'template', diagnostics: inChart ? [] : [note] };
+    return new FileEntry(f.text, inChart, 'template', undefined, inChart ? NO_DIAGNOSTICS : [note]);
   }
-  const diagnostics = parsed.problems.map<Diagnostic>((p) => ({
+  const diagnostics = parsed.problems.length === 0 ? NO_DIAGNOSTICS : parsed.problems.map<Diagnostic>((p) => ({
     file: f.path, span: p.span, severity: p.rule === 'yaml-syntax' ? 'error' : 'warning', rule: p.rule, message: p.message, related: [],
   }));
   const role: FileRole = isKustomizationFile(f.path) ? 'kustomization' : 'manifest';
-  const docs = role === 'manifest' ? collectResourceDocs(parsed) : [];
-  return { ...base, role, parsed, diagnostics, docs, fileNamespace: agreedNamespace(docs) };
+  const docs = role === 'manifest' ? collectResourceDocs(parsed) : NO_DOCS;
+  return new FileEntry(f.text, inChart, role, parsed, diagnostics, docs, agreedNamespace(docs));
 }
 
 export function loadWorkspace(
@@ -191,7 +229,7 @@ export function* loadWorkspaceSteps(
   const patched = yield* patchLastLoad(files, settings, config, parse, cache);
   if (patched) return patched;
   const diagnostics: Diagnostic[] = [];
-  const sourceFiles = new Map<string, SourceFile>();
+  const sourceFiles = new Map<string, SourceRecord>();
   const entries = new Map<string, FileEntry>();
 
   for (const s of skipped) {
@@ -222,7 +260,7 @@ export function* loadWorkspaceSteps(
     const entry = cached && cached.text === f.text && cached.inChart === inChart ? cached : readFileEntry(f, inChart, parse);
     if (entry !== cached) cache.files.set(f.path, entry); // kept if this load is abandoned
     entries.set(f.path, entry);
-    sourceFiles.set(f.path, { path: f.path, role: entry.role, lines: entry.lines, disabledLines: entry.disabledLines, documentCount: entry.parsed?.documents.length ?? 0 });
+    sourceFiles.set(f.path, new SourceRecord(f.path, entry.role, entry, entry.parsed?.documents.length ?? 0));
     diagnostics.push(...entry.diagnostics);
     if (entry.role === 'kustomization') pendingKustomizations.push(f.path);
   }
@@ -244,7 +282,7 @@ export function* loadWorkspaceSteps(
   const layout = layoutKustomizations(kustomizations, (f) => entries.get(f)?.parsed !== undefined);
   for (const f of layout.nonResourceFiles) {
     const sf = sourceFiles.get(f);
-    if (sf && sf.role === 'manifest') sourceFiles.set(f, { ...sf, role: 'patch' });
+    if (sf && sf.role === 'manifest') sourceFiles.set(f, sf.withRole('patch'));
   }
 
   const resources: Resource[] = [];
@@ -353,13 +391,13 @@ function collectResourceDocs(parsed: ParsedFile): ResourceDoc[] {
     if (header.kind === 'List' || (header.kind.endsWith('List') && get(node, 'items'))) {
       seqItems(get(node, 'items')).forEach((item, itemIndex) => {
         const h = resourceHeader(item);
-        if (h) out.push({ docIndex: d.index, itemIndex, node: item as YMap, ...h });
+        if (h) out.push({ docIndex: d.index, itemIndex, node: item as YMap, apiVersion: h.apiVersion, kind: h.kind, kindSpan: h.kindSpan });
       });
       continue;
     }
-    out.push({ docIndex: d.index, itemIndex: undefined, node, ...header });
+    out.push({ docIndex: d.index, itemIndex: undefined, node, apiVersion: header.apiVersion, kind: header.kind, kindSpan: header.kindSpan });
   }
-  return out;
+  return exact(out);
 }
 
 /** The `kubectl apply -n X -f file` pattern: when the namespaced resources that declare one all agree. */
@@ -373,6 +411,21 @@ function agreedNamespace(docs: readonly ResourceDoc[]): string | undefined {
     found = ns;
   }
   return found;
+}
+
+const NO_RULES: ReadonlySet<string> = new Set();
+
+/** The string entries of a map (labels, annotations) as a record, as stringEntries reads them. */
+function stringRecord(node: YNode | undefined): Record<string, string> {
+  const map = asMap(node);
+  if (!map || map.pairs.length === 0) return {};
+  const entries: [string, string][] = [];
+  for (const p of map.pairs) {
+    const v = p.value;
+    if (!v || v.type !== 'scalar' || v.value === null || keyValue(p) === null) continue;
+    entries.push([keyText(p), v.text]);
+  }
+  return Object.fromEntries(entries);
 }
 
 function makeResource(file: string, doc: ResourceDoc, m: BuildMembership | undefined, fileNamespace: string | undefined, config: AnalysisConfig): Resource {
@@ -405,11 +458,11 @@ function makeResource(file: string, doc: ResourceDoc, m: BuildMembership | undef
     namespaceOrigin = 'default';
   }
 
-  const labels = Object.fromEntries(stringEntries(get(metadata, 'labels')).map((e) => [e.key, e.value]));
+  const labels = stringRecord(get(metadata, 'labels'));
   if (m) Object.assign(labels, m.metadataLabels);
-  const annotations = Object.fromEntries(stringEntries(get(metadata, 'annotations')).map((e) => [e.key, e.value]));
+  const annotations = stringRecord(get(metadata, 'annotations'));
   const ignore = annotations[ANNOTATION_IGNORE];
-  const ignoredRules = new Set(ignore ? ignore.split(/[\s,]+/).filter(Boolean) : []);
+  const ignoredRules: ReadonlySet<string> = ignore ? new Set(ignore.split(/[\s,]+/).filter(Boolean)) : NO_RULES;
   const itemSuffix = doc.itemIndex === undefined ? '' : `.${doc.itemIndex}`;
   const uncertain = m !== undefined && (m.rewritesValues || m.patchTargets.has('*') || m.patchTargets.has(`${doc.kind}/${baseName}`));
   return {

@@ -1,7 +1,7 @@
 // NetworkPolicy (networking.k8s.io/v1): the pods it isolates and its ingress/egress peers.
 import { readLabelSelector, type Selector } from '../selectors';
 import type { Span } from '../text';
-import { asScalar, get, integerValue, seqItems, stringValue } from '../tree';
+import { asScalar, exact, get, integerValue, seqItems, stringValue } from '../tree';
 import type { Resource } from './resource';
 
 export interface PolicyPeer {
@@ -65,7 +65,7 @@ export function readNetworkPolicy(resource: Resource): NetworkPolicy | undefined
         peers.push(parsed);
         rulePeers.push(parsed);
       }
-      rules.push({ direction, peers: rulePeers, ports });
+      rules.push({ direction, peers: exact(rulePeers), ports });
     }
   }
   const declaredTypes = seqItems(get(spec, 'policyTypes')).map(stringValue).filter((t): t is 'Ingress' | 'Egress' => t === 'Ingress' || t === 'Egress');
@@ -73,5 +73,5 @@ export function readNetworkPolicy(resource: Resource): NetworkPolicy | undefined
   const policyTypes = declaredTypes.length ? declaredTypes : (['Ingress', ...(get(spec, 'egress') ? ['Egress' as const] : [])] as ('Ingress' | 'Egress')[]);
   // podSelector is a struct, not a pointer, in the Go type: absent decodes as {} and selects every pod.
   const podSelector = readLabelSelector(get(spec, 'podSelector')) ?? { terms: [], span: resource.kindSpan, invalid: false };
-  return { resource, rules, podSelector, policyTypes, peers };
+  return { resource, rules: exact(rules), podSelector, policyTypes, peers: exact(peers) };
 }

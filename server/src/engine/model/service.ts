@@ -2,7 +2,7 @@
 // absent, 0 or empty (pkg/apis/core/v1/defaults.go SetDefaults_Service).
 import { readEqualitySelector, withAddedTerms, type Selector } from '../selectors';
 import type { Span } from '../text';
-import { asScalar, get, getPath, integerValue, seqItems, stringValue } from '../tree';
+import { asScalar, exact, get, getPath, integerValue, seqItems, stringValue } from '../tree';
 import type { Resource } from './resource';
 import { readProtocol, type Protocol } from './workload';
 
@@ -91,7 +91,7 @@ export function readService(resource: Resource): Service | undefined {
     externalName: stringValue(get(spec, 'externalName')),
     externalIPs: seqItems(get(spec, 'externalIPs')).map(stringValue).filter((s): s is string => !!s),
     selector: type === 'ExternalName' ? undefined : selector,
-    ports,
+    ports: exact(ports),
   };
 }
 

@@ -5,7 +5,7 @@
 import { readEqualitySelector, readLabelSelector, withAddedTerms, type PodLabels, type Selector } from '../selectors';
 import type { YMap, YNode } from '../syntax';
 import type { Span } from '../text';
-import { asMap, asScalar, boolValue, get, getPath, integerValue, seqItems, stringEntries, stringValue } from '../tree';
+import { asMap, asScalar, boolValue, exact, get, getPath, integerValue, seqItems, stringEntries, stringValue } from '../tree';
 import { POD_TEMPLATE_PATHS } from './kinds';
 import type { Resource } from './resource';
 
@@ -72,23 +72,27 @@ function templateNode(resource: Resource): YMap | undefined {
   return template && get(get(template, 'spec'), 'containers') && seqItems(getPath(template, 'spec', 'containers')).length ? template : undefined;
 }
 
+const any = () => true;
+const digits = (v: string) => /^\d+$/.test(v);
+/** Run-time labels that do not depend on the resource's name, shared by all resources of a kind (never modified). */
+const SHARED_RUNTIME_LABELS: Readonly<Record<string, Map<string, (value: string) => boolean>>> = {
+  Deployment: new Map([['pod-template-hash', any]]),
+  DaemonSet: new Map([['controller-revision-hash', any], ['pod-template-generation', digits]]),
+  Rollout: new Map([['rollouts-pod-template-hash', any]]),
+};
+const NO_RUNTIME_LABELS = new Map<string, (value: string) => boolean>();
+
 /** Labels a controller adds to the pods it creates (k8s.io/kubernetes/pkg/controller/...). */
 function runtimeLabels(resource: Resource): Map<string, (value: string) => boolean> {
-  const any = () => true;
-  const digits = (v: string) => /^\d+$/.test(v);
+  const shared = Object.prototype.hasOwnProperty.call(SHARED_RUNTIME_LABELS, resource.kind) ? SHARED_RUNTIME_LABELS[resource.kind] : undefined;
+  if (shared) return shared;
+  if (resource.kind !== 'StatefulSet' && resource.kind !== 'Job' && resource.kind !== 'CronJob' && resource.kind !== 'DeploymentConfig') return NO_RUNTIME_LABELS;
   const m = new Map<string, (value: string) => boolean>();
   switch (resource.kind) {
-    case 'Deployment':
-      m.set('pod-template-hash', any);
-      break;
     case 'StatefulSet':
       m.set('controller-revision-hash', any);
       m.set('statefulset.kubernetes.io/pod-name', (v) => v.startsWith(`${resource.name}-`) && digits(v.slice(resource.name.length + 1)));
       m.set('apps.kubernetes.io/pod-index', digits);
-      break;
-    case 'DaemonSet':
-      m.set('controller-revision-hash', any);
-      m.set('pod-template-generation', digits);
       break;
     case 'Job':
       for (const k of ['job-name', 'batch.kubernetes.io/job-name']) m.set(k, (v) => v === resource.name);
@@ -98,9 +102,6 @@ function runtimeLabels(resource: Resource): Map<string, (value: string) => boole
     case 'CronJob':
       for (const k of ['job-name', 'batch.kubernetes.io/job-name']) m.set(k, (v) => v.startsWith(`${resource.name}-`));
       for (const k of ['controller-uid', 'batch.kubernetes.io/controller-uid']) m.set(k, any);
-      break;
-    case 'Rollout':
-      m.set('rollouts-pod-template-hash', any);
       break;
     case 'DeploymentConfig':
       m.set('deploymentconfig', (v) => v === resource.name);
@@ -130,7 +131,7 @@ function readContainer(node: YNode, role: Container['role']): Container | undefi
     });
   }
   const nameNode = asScalar(get(map, 'name'));
-  return { name: nameNode?.text ?? '', role, ports, node: map, nameSpan: nameNode?.span };
+  return { name: nameNode?.text ?? '', role, ports: exact(ports), node: map, nameSpan: nameNode?.span };
 }
 
 export function readWorkload(resource: Resource): Workload | undefined {
@@ -158,7 +159,7 @@ export function readWorkload(resource: Resource): Workload | undefined {
     labels: { declared, runtime: runtimeLabels(resource) },
     labelsSpan: labelsNode?.span,
     labelSpans: new Map(entries.map((e) => [e.key, { start: e.keySpan.start, end: e.valueSpan.end }])),
-    containers,
+    containers: exact(containers),
     spec,
     metadata: asMap(isPod ? get(resource.node, 'metadata') : get(template, 'metadata')),
     hostNetwork: boolValue(get(spec, 'hostNetwork')) === true,
