@@ -1,6 +1,9 @@
 // The CLI as users and CI run it: exit codes, usage errors, and the shape of the JSON and SARIF reports.
 import { test, describe } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { checkJson, runCli } from './support/cli';
 
 const BROKEN = 'test/fixtures/cli/broken';
@@ -79,6 +82,29 @@ describe('SARIF report', () => {
     assert.deepEqual(loc.region, { startLine: 26, startColumn: 5, endLine: 26, endColumn: 14 });
     assert.match(result.partialFingerprints['kubeTrafficLens/v1'], /^[0-9a-f]{32}$/);
     assert.equal(result.relatedLocations[0].physicalLocation.artifactLocation.uri, `${BROKEN}/app.yaml`);
+  });
+});
+
+describe('SARIF fingerprints', () => {
+  test('stay the same when lines move and when a hint in the message changes', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-sarif-'));
+    try {
+      fs.cpSync(BROKEN, dir, { recursive: true });
+      const fingerprints = () => {
+        const sarif = JSON.parse(runCli(['check', '--format', 'sarif', '.'], { cwd: dir }).stdout);
+        return Object.fromEntries(sarif.runs[0].results.map((x: { ruleId: string; message: { text: string }; partialFingerprints: Record<string, string> }) => [x.ruleId, { fp: x.partialFingerprints['kubeTrafficLens/v1'], message: x.message.text }]));
+      };
+      const before = fingerprints();
+      assert.ok(before['service-selector-orphaned'], 'the orphaned selector is reported');
+      const app = path.join(dir, 'app.yaml');
+      // Lines move, and the Deployment the message names as the closest match is renamed.
+      fs.writeFileSync(app, `# moved down\n\n${fs.readFileSync(app, 'utf8').replace(/^  name: web$/m, '  name: web-frontend')}`);
+      const after = fingerprints();
+      assert.notEqual(after['service-selector-orphaned'].message, before['service-selector-orphaned'].message);
+      for (const rule of Object.keys(before)) assert.equal(after[rule]?.fp, before[rule].fp, rule);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -19,9 +19,10 @@ export function runCheck(args: string[]): number {
   const cache = openCache(options);
   const fingerprint = cache?.fingerprint(read.files, read.skipped, config);
   let result: CachedResult | undefined = fingerprint === undefined ? undefined : cache?.loadResult(fingerprint);
+  const texts = new Map(read.files.map((f) => [f.path, f.text]));
   let positionOf: PositionOf;
   if (result) {
-    positionOf = positionsFromTexts(new Map(read.files.map((f) => [f.path, f.text])));
+    positionOf = positionsFromTexts(texts);
   } else {
     const analysis = analyze({ files: read.files, skipped: read.skipped, config, parse: cache?.parser() });
     result = cachedResultOf(analysis);
@@ -38,7 +39,7 @@ export function runCheck(args: string[]): number {
       process.stdout.write(formatJson(located, result.resourceCount, files));
       break;
     case 'sarif':
-      process.stdout.write(formatSarif(located, positionOf));
+      process.stdout.write(formatSarif(located, positionOf, (file, span) => texts.get(file)?.slice(span.start, span.end)));
       break;
     default:
       process.stdout.write(formatStylish(located, result.resourceCount, files, { color: !!process.stdout.isTTY && !process.env.NO_COLOR }));

@@ -1,6 +1,7 @@
 // SARIF 2.1.0 for GitHub code scanning: one run, every rule's metadata with its docs page as help,
 // results with regions in 1-based lines and columns relative to %SRCROOT%, related locations, and
-// partial fingerprints stable across unrelated edits (rule + resource + file, not line numbers).
+// partial fingerprints stable across unrelated edits (rule, resource, file and the flagged text; not
+// line numbers, not the message).
 import { createHash } from 'node:crypto';
 import { allRuleMeta, ruleDocsUrl, type Severity } from '../../engine';
 import type { LocatedDiagnostic, PositionOf } from './located';
@@ -11,7 +12,11 @@ const INFORMATION_URI = 'https://github.com/kube-traffic-lens/kube-traffic-lens'
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 
-export function formatSarif(located: readonly LocatedDiagnostic[], positionOf: PositionOf): string {
+/**
+ * @param flaggedText the source text a diagnostic points at: with the rule, resource and file it
+ *   identifies a finding across unrelated edits (line numbers move; the flagged text does not).
+ */
+export function formatSarif(located: readonly LocatedDiagnostic[], positionOf: PositionOf, flaggedText: (file: string, span: { start: number; end: number }) => string | undefined = () => undefined): string {
   const rules = allRuleMeta();
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const region = (file: string, span: { start: number; end: number }) => {
@@ -31,7 +36,8 @@ export function formatSarif(located: readonly LocatedDiagnostic[], positionOf: P
     locations: [location(d.file, d.span)],
     ...(d.related.length ? { relatedLocations: d.related.map((r, i) => ({ id: i + 1, ...location(r.file, r.span, r.message) })) } : {}),
     partialFingerprints: {
-      'kubeTrafficLens/v1': createHash('sha256').update(`${d.rule}\u0000${d.resource ?? ''}\u0000${d.file}\u0000${d.message}`).digest('hex').slice(0, 32),
+      // Not the message: its hints name other resources ("Closest: ...") and change with them.
+      'kubeTrafficLens/v1': createHash('sha256').update(`${d.rule}\u0000${d.resource ?? ''}\u0000${d.file}\u0000${flaggedText(d.file, d.span) ?? d.message}`).digest('hex').slice(0, 32),
     },
     ...(d.resource ? { properties: { resource: d.resource } } : {}),
   }));
