@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
-import { parseYaml, parseYamlComposed, parseYamlFast, type ParsedFile } from '../../server/src/engine/syntax';
+import { parseYaml, parseYamlComposed, parseYamlDirect, parseYamlFast, type ParsedFile } from '../../server/src/engine/syntax';
 import { REPO_ROOT } from '../support/cli';
 
 function yamlFiles(dir: string): string[] {
@@ -29,12 +29,27 @@ const read = (files: string[]) => files.map((f) => ({ path: path.relative(REPO_R
 const CORPUS = read(yamlFiles(path.resolve(REPO_ROOT, '../shared/corpus')));
 const LOCAL = read([...yamlFiles(path.join(REPO_ROOT, 'test/fixtures')), ...yamlFiles(path.join(REPO_ROOT, 'examples'))]);
 
-/** Compares both paths on one text; returns whether the fast path accepted it. */
+let directAccepted = 0;
+
+/**
+ * Compares the fast paths (the CST one, parseYamlFast, and the line-by-line one, parseYamlDirect)
+ * with the composer path on one text; returns whether the CST path accepted it. The direct path
+ * accepts a subset of what the CST path accepts.
+ */
 function agree(text: string, label: string): boolean {
   let fast: ParsedFile | undefined;
+  let direct: ParsedFile | undefined;
   assert.doesNotThrow(() => (fast = parseYamlFast(text)), label);
+  assert.doesNotThrow(() => (direct = parseYamlDirect(text)), label);
+  if (!fast && !direct) return false;
+  const reference = parseYamlComposed(text);
+  if (direct) {
+    directAccepted++;
+    assert.deepStrictEqual(direct, reference, `direct: ${label}`);
+    assert.ok(fast, `the CST path declines what the direct path accepts: ${label}`);
+  }
   if (!fast) return false;
-  assert.deepStrictEqual(fast, parseYamlComposed(text), label);
+  assert.deepStrictEqual(fast, reference, label);
   assert.equal(fast.problems.length, 0, label);
   return true;
 }
@@ -110,6 +125,58 @@ const EDGE_CASES = [
   '{a: 1}\n',
   '[1, 2]\n',
   '{a: 1} # c\n--- [b]\n',
+  // The direct path's subset and its borders.
+  'a: ,x\n',
+  'a: :x\n',
+  'a: 1\n- b\n',
+  'a:\n  b: 1\n  - c\n',
+  'a: -x\n',
+  'a: -\n',
+  'a: - b\n',
+  "a: 'x''y'\n",
+  "a: ''\n",
+  "a: 'x''\n",
+  "a: 'x' \n",
+  'a: ""\n',
+  'a: "x:y"\n',
+  'a: "x" \n',
+  'a: x:y\n',
+  'a: x:\n',
+  'a: x: y\n',
+  'a b: 1\n',
+  'a  b: 1\n',
+  'a : 1\n',
+  'a:b: 1\n',
+  'x:\n-\n-\n',
+  'x:\n  -\n    a: 1\n  -\n',
+  '- a:\n  - x\n',
+  '- a:\n- x\n',
+  '-   a: 1\n    b: 2\n',
+  '- - - a\n    - b\n  - c\n- d\n',
+  '0x1F: a\n0o17: b\n1: c\n01: d\n',
+  'true: a\nTrue: b\n',
+  'null: a\nNULL: b\n',
+  '.inf: a\n.nan: b\n.nan: c\n',
+  'a: "x"\n---\n---\nb: 1',
+  'a: 1\n---\n',
+  'a: 1\n---',
+  '---\na: 1\n---\n- b\n',
+  '----\na: 1\n',
+  '---a\n',
+  'a: 1\n--- \n',
+  '  a: 1\n',
+  'a:\n    b: 1\n  c: 2\n',
+  'a:\n  b: 1\n c: 2\n',
+  'a: 1\n  b: 2\n',
+  'a:\n  b\n',
+  'a:\n  "b"\n',
+  'a: b\nc\n',
+  'a: $x\nb: ~\nc: ~x\nd: +1\ne: .5\nf: -.inf\ng: 1e3\nh: 1.0\n',
+  'a: x  y\n',
+  'a: 1\n\nb: 2\n',
+  'a: 1\n\n',
+  'a:\n\n  b: 1\n',
+  '\na: 1\n',
 ];
 
 describe('fast path agrees with the composer path', () => {
@@ -117,12 +184,13 @@ describe('fast path agrees with the composer path', () => {
     assert.ok(CORPUS.length > 500, `corpus files: ${CORPUS.length}`);
     let accepted = 0;
     let clean = 0;
+    directAccepted = 0;
     for (const f of CORPUS) {
       if (agree(f.text, f.path)) accepted++;
       if (parseYamlComposed(f.text).problems.length === 0) clean++;
     }
     const declined = CORPUS.length - accepted;
-    console.log(`fast path: ${accepted} of ${CORPUS.length} corpus files accepted, ${declined} declined (${((100 * declined) / CORPUS.length).toFixed(1)}%); ${CORPUS.length - clean} of them have problems`);
+    console.log(`fast path: ${accepted} of ${CORPUS.length} corpus files accepted, ${declined} declined (${((100 * declined) / CORPUS.length).toFixed(1)}%); ${CORPUS.length - clean} of them have problems; the direct path accepted ${directAccepted}`);
     assert.ok(accepted / clean > 0.95, `accepted ${accepted} of ${clean} problem-free files`);
   });
 
@@ -165,10 +233,13 @@ describe('fast path agrees with the composer path', () => {
 
     test('every file agrees, and the fast path accepts the problem-free ones', () => {
       assert.ok(texts.length > 100, `generated files: ${texts.length}`);
+      directAccepted = 0;
       for (const f of texts) {
         const accepted = agree(f.text, f.path);
         if (parseYamlComposed(f.text).problems.length === 0) assert.ok(accepted, `declined ${f.path}`);
       }
+      console.log(`direct path: ${directAccepted} of ${texts.length} generated files accepted`);
+      assert.ok(directAccepted > texts.length / 2);
     });
   });
 
@@ -189,6 +260,7 @@ describe('fast path agrees with the composer path', () => {
 
   test('on mutations of those texts', () => {
     let accepted = 0;
+    directAccepted = 0;
     fc.assert(
       fc.property(fc.nat({ max: ALL.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), (index, mutations) => {
         const text = mutations.reduce((t, m) => mutate(t, m as Mutation), ALL[index].text);
@@ -196,13 +268,38 @@ describe('fast path agrees with the composer path', () => {
       }),
       { numRuns: 3000, seed: 6 },
     );
-    console.log(`fast path accepted ${accepted} of 3000 mutated corpus texts`);
+    console.log(`fast path accepted ${accepted} of 3000 mutated corpus texts, the direct path ${directAccepted}`);
     // Mutations must leave many texts readable, or the comparison would prove little.
     assert.ok(accepted > 500, `accepted ${accepted} of 3000 mutated texts`);
   });
 
+  // Mutations that stay mostly inside the direct path's subset, over the texts it reads.
+  const PLAIN_INSERTS = ['-', '- ', ':', ': ', ' ', '  ', '\n', '\n  ', '\n- ', '\n---\n', '---', "'", '"', "''", ',', '~', '0x1', '.inf', 'true', 'a', 'a: ', 'a:\n', '  b: 1\n'];
+  const plainMutation = fc.oneof(
+    fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 12 }) }),
+    fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.constantFrom(...PLAIN_INSERTS) }),
+    fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 200 }) }),
+  );
+
+  test('on plain mutations of the texts the direct path reads', () => {
+    const plain = [...ALL.filter((f) => parseYamlDirect(f.text)).map((f) => f.text), ...EDGE_CASES.filter((t) => t.length > 0 && parseYamlDirect(t))];
+    assert.ok(plain.length > 100);
+    let accepted = 0;
+    directAccepted = 0;
+    fc.assert(
+      fc.property(fc.constantFrom(...plain), fc.array(plainMutation, { minLength: 1, maxLength: 3 }), (base, mutations) => {
+        const text = mutations.reduce((t, m) => mutate(t, m as Mutation), base);
+        if (agree(text, JSON.stringify(text))) accepted++;
+      }),
+      { numRuns: 4000, seed: 5 },
+    );
+    console.log(`plain mutations: the fast path accepted ${accepted} of 4000, the direct path ${directAccepted}`);
+    assert.ok(directAccepted > 400, `direct path accepted ${directAccepted} of 4000 mutated texts`);
+  });
+
   test('on mutations of small edge cases', () => {
     let accepted = 0;
+    directAccepted = 0;
     fc.assert(
       fc.property(fc.constantFrom(...EDGE_CASES.filter((t) => t.length > 0)), fc.array(mutation, { minLength: 1, maxLength: 3 }), (base, mutations) => {
         const text = mutations.reduce((t, m) => mutate(t, m as Mutation), base);
@@ -210,7 +307,7 @@ describe('fast path agrees with the composer path', () => {
       }),
       { numRuns: 5000, seed: 11 },
     );
-    console.log(`fast path accepted ${accepted} of 5000 mutated edge cases`);
+    console.log(`fast path accepted ${accepted} of 5000 mutated edge cases, the direct path ${directAccepted}`);
     assert.ok(accepted > 500, `accepted ${accepted} of 5000 mutated texts`);
   });
 });

@@ -429,3 +429,256 @@ export function coreValue(str: string): string | number | boolean | null {
   if (FLOAT_RE.test(str)) return parseFloat(str);
   return str;
 }
+
+// ---------------------------------------------------------------------------------------------
+// A faster path still, for the plainest texts (as tools write manifests): it reads the lines
+// directly, without the `yaml` lexer. It accepts only block maps with plain keys, block
+// sequences, and one-line plain or quoted scalars without escapes, in ASCII text with `---`
+// separators; no comments, blank lines, trailing spaces, tabs, CRs, flow collections, block
+// scalars, anchors, aliases or tags (any of those characters anywhere declines). Every span and
+// document range it gives is the one the composer path gives for that subset (the differential
+// test checks it); anything it is not sure of declines to parseFast.
+
+/** Characters that decline the direct path wherever they occur (besides control and non-ASCII characters). */
+const DIRECT_REJECT = new Uint8Array(128);
+for (let c = 0; c < 32; c++) if (c !== 10) DIRECT_REJECT[c] = 1;
+DIRECT_REJECT[127] = 1;
+for (const ch of '#&*!%?|>{}[]`@\\') DIRECT_REJECT[ch.charCodeAt(0)] = 1;
+
+/** Characters a plain key may start with. */
+const KEY_START = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z0-9_./$]/.test(ch)) KEY_START[c] = 1;
+}
+/** Characters a plain key may hold after its first (a space only between words). */
+const KEY_CHAR = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z0-9_./$ -]/.test(ch)) KEY_CHAR[c] = 1;
+}
+
+const MAX_DIRECT_DEPTH = 128;
+const MAX_DIRECT_KEY = 256;
+
+/** The ParsedFile the composer path would give for `text`, or undefined outside the plain subset. */
+export function parseDirect(text: string, b: TreeBuilders): ParsedFile | undefined {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || DIRECT_REJECT[c] === 1) return undefined;
+  }
+  try {
+    return new DirectParser(text, b).parse();
+  } catch {
+    return undefined;
+  }
+}
+
+class DirectParser {
+  /** The current line: start, content start (after the indentation), end (its `\n` or the text's end). */
+  private ls = 0;
+  private ci = 0;
+  private le = 0;
+  /** Indentation of the current line; -1 at the end of the text and on a `---` line. */
+  private indent = -1;
+  private eof = false;
+  private marker = false;
+  /** Where the next node starts on the current line (after `- ` for sequence items). */
+  private cur = 0;
+  /** range[2] of the node built last. */
+  private lastEnd = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly b: TreeBuilders,
+  ) {}
+
+  private load(ls: number): void {
+    const t = this.text;
+    if (ls >= t.length) {
+      this.eof = true;
+      this.marker = false;
+      this.indent = -1;
+      this.ls = this.ci = this.le = t.length;
+      return;
+    }
+    let le = t.indexOf('\n', ls);
+    if (le < 0) le = t.length;
+    let ci = ls;
+    while (ci < le && t.charCodeAt(ci) === 32) ci++;
+    if (ci === le) throw DECLINE; // blank line
+    if (t.charCodeAt(le - 1) === 32) throw DECLINE; // trailing spaces
+    this.ls = ls;
+    this.ci = ci;
+    this.le = le;
+    this.cur = ci;
+    this.marker = false;
+    this.indent = ci - ls;
+    if (ci === ls && (t.startsWith('---', ls) || t.startsWith('...', ls))) {
+      if (le - ls !== 3 || t.charCodeAt(ls) !== 45) throw DECLINE;
+      this.marker = true;
+      this.indent = -1;
+    }
+  }
+
+  private next(): void {
+    this.load(this.le + 1);
+  }
+
+  /** range[2] of a scalar that ends its line: past the line's newline. */
+  private lineEnd(): number {
+    return this.le < this.text.length ? this.le + 1 : this.le;
+  }
+
+  parse(): ParsedFile {
+    const documents: SourceDocument[] = [];
+    this.load(0);
+    while (!this.eof) {
+      const docStart = this.ls;
+      if (this.marker) {
+        const markerEnd = this.le;
+        this.next();
+        if (this.eof || this.marker) {
+          documents.push({ index: documents.length, span: { start: docStart, end: markerEnd }, contents: this.b.scalar(markerEnd, markerEnd, null, '') });
+          continue;
+        }
+      } else if (documents.length > 0) throw DECLINE;
+      if (this.indent !== 0) throw DECLINE;
+      const root = this.block(0);
+      if (!this.eof && !this.marker) throw DECLINE;
+      documents.push({ index: documents.length, span: { start: docStart, end: this.lastEnd }, contents: root });
+    }
+    return { documents: documents.length <= 16 ? documents.slice() : documents, problems: NO_PROBLEMS };
+  }
+
+  private isSeqItem(at: number): boolean {
+    return this.text.charCodeAt(at) === 45 && (at + 1 === this.le || this.text.charCodeAt(at + 1) === 32);
+  }
+
+  /** A block collection starting at `cur` on the current line. */
+  private block(depth: number): YNode {
+    if (depth > MAX_DIRECT_DEPTH) throw DECLINE;
+    return this.isSeqItem(this.cur) ? this.seq(depth) : this.map(depth);
+  }
+
+  /** The end of a plain key starting at `at` (its `:`), or -1 when the line is not `key:` or `key: ...`. */
+  private keyEnd(at: number): number {
+    const t = this.text;
+    const le = this.le;
+    if (KEY_START[t.charCodeAt(at)] !== 1) return -1;
+    for (let i = at + 1; i < le && i - at <= MAX_DIRECT_KEY; i++) {
+      const c = t.charCodeAt(i);
+      if (c === 58 /* : */) {
+        if (i + 1 < le && t.charCodeAt(i + 1) !== 32) return -1;
+        if (t.charCodeAt(i - 1) === 32) return -1;
+        return i;
+      }
+      if (KEY_CHAR[c] !== 1) return -1;
+    }
+    return -1;
+  }
+
+  private map(depth: number): YMap {
+    const t = this.text;
+    const start = this.cur;
+    const col = start - this.ls;
+    const pairs: YPair[] = [];
+    for (;;) {
+      const ks = this.cur;
+      const ke = this.keyEnd(ks);
+      if (ke < 0) throw DECLINE;
+      const keyText = t.slice(ks, ke);
+      const keyValue = coreValue(keyText);
+      for (let i = 0; i < pairs.length; i++) if ((pairs[i] as { keyValue?: unknown }).keyValue === keyValue) throw DECLINE;
+      let value: YNode;
+      if (ke + 1 === this.le) {
+        const emptyAt = ke + 1;
+        this.next();
+        if (!this.eof && (this.indent > col || (this.indent === col && this.isSeqItem(this.ci)))) {
+          value = this.block(depth + 1);
+        } else {
+          value = this.b.scalar(emptyAt, emptyAt, null, '');
+          this.lastEnd = emptyAt;
+        }
+      } else {
+        let p = ke + 1;
+        while (t.charCodeAt(p) === 32) p++;
+        value = this.inline(p);
+        this.next();
+      }
+      pairs.push(this.b.pair(ks, ke, keyValue, keyText, value));
+      if (this.eof || this.indent < col) break;
+      if (this.indent > col || this.isSeqItem(this.ci)) throw DECLINE;
+    }
+    return this.b.map(start, this.lastEnd, pairs);
+  }
+
+  private seq(depth: number): YSeq {
+    const start = this.cur;
+    const col = start - this.ls;
+    const items: YNode[] = [];
+    for (;;) {
+      const p0 = this.cur + 1;
+      let item: YNode;
+      if (p0 === this.le) {
+        this.next();
+        if (!this.eof && this.indent > col) item = this.block(depth + 1);
+        else {
+          item = this.b.scalar(p0, p0, null, '');
+          this.lastEnd = p0;
+        }
+      } else {
+        let p = p0;
+        while (this.text.charCodeAt(p) === 32) p++;
+        this.cur = p;
+        if (this.isSeqItem(p) || this.keyEnd(p) >= 0) item = this.block(depth + 1);
+        else {
+          item = this.inline(p);
+          this.next();
+        }
+      }
+      items.push(item);
+      if (this.eof || this.indent < col) break;
+      if (this.indent > col) throw DECLINE;
+      if (!this.isSeqItem(this.ci)) break;
+    }
+    return this.b.seq(start, this.lastEnd, items);
+  }
+
+  /** A scalar from `p` to the end of the line: quoted on one line, or plain. */
+  private inline(p: number): YScalar {
+    const t = this.text;
+    const le = this.le;
+    const c = t.charCodeAt(p);
+    let node: YScalar;
+    if (c === 34 /* " */) {
+      if (le - p < 2 || t.indexOf('"', p + 1) !== le - 1) throw DECLINE;
+      const value = t.slice(p + 1, le - 1);
+      node = this.b.scalar(p, le, value, value);
+    } else if (c === 39 /* ' */) {
+      let i = p + 1;
+      for (;;) {
+        const q = t.indexOf("'", i);
+        if (q < 0 || q >= le) throw DECLINE;
+        if (t.charCodeAt(q + 1) === 39 && q + 1 < le) {
+          i = q + 2;
+          continue;
+        }
+        if (q !== le - 1) throw DECLINE;
+        break;
+      }
+      const value = t.slice(p + 1, le - 1).replace(/''/g, "'");
+      node = this.b.scalar(p, le, value, value);
+    } else {
+      // A plain scalar may not start with an indicator, nor hold `: ` or end with `:`.
+      if (c === 44 /* , */ || c === 58 /* : */ || (c === 45 /* - */ && (p + 1 === le || t.charCodeAt(p + 1) === 32))) throw DECLINE;
+      for (let i = t.indexOf(':', p); i >= 0 && i < le; i = t.indexOf(':', i + 1)) {
+        if (i + 1 === le || t.charCodeAt(i + 1) === 32) throw DECLINE;
+      }
+      const source = t.slice(p, le);
+      node = this.b.scalar(p, le, coreValue(source), source);
+    }
+    this.lastEnd = this.lineEnd();
+    return node;
+  }
+}

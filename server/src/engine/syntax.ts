@@ -2,7 +2,7 @@
 // as data beside whatever could be read. The `yaml` package's AST is dropped after conversion, so
 // only the compact tree (values and spans) stays alive for a file.
 import { parseAllDocuments, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node as YamlAstNode, type Scalar } from 'yaml';
-import { parseFast, type TreeBuilders } from './fastParse';
+import { parseDirect, parseFast, type TreeBuilders } from './fastParse';
 import type { Span } from './text';
 
 export type YNode = YMap | YSeq | YScalar;
@@ -172,7 +172,12 @@ const MAX_EXPANDED_NODES = 1_000_000;
 class DocumentTooComplex extends Error {}
 
 export function parseYaml(text: string): ParsedFile {
-  return parseFast(text, BUILDERS) ?? parseYamlComposed(text);
+  return parseDirect(text, BUILDERS) ?? parseFast(text, BUILDERS) ?? parseYamlComposed(text);
+}
+
+/** The tree read line by line for the plainest texts (fastParse.ts), or undefined. Exported for the differential test. */
+export function parseYamlDirect(text: string): ParsedFile | undefined {
+  return parseDirect(text, BUILDERS);
 }
 
 /**
