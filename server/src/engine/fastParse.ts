@@ -487,6 +487,8 @@ class DirectParser {
   private cur = 0;
   /** range[2] of the node built last. */
   private lastEnd = 0;
+  /** Pairs and items of the collections being read, innermost last. */
+  private readonly stack: (YPair | YNode)[] = [];
 
   constructor(
     private readonly text: string,
@@ -582,14 +584,16 @@ class DirectParser {
     const t = this.text;
     const start = this.cur;
     const col = start - this.ls;
-    const pairs: YPair[] = [];
+    // Pairs collect on the shared stack and leave it as an exact-size array (a pushed array keeps spare room).
+    const stack = this.stack;
+    const base = stack.length;
     for (;;) {
       const ks = this.cur;
       const ke = this.keyEnd(ks);
       if (ke < 0) throw DECLINE;
       const keyText = t.slice(ks, ke);
       const keyValue = coreValue(keyText);
-      for (let i = 0; i < pairs.length; i++) if ((pairs[i] as { keyValue?: unknown }).keyValue === keyValue) throw DECLINE;
+      for (let i = base; i < stack.length; i++) if ((stack[i] as { keyValue?: unknown }).keyValue === keyValue) throw DECLINE;
       let value: YNode;
       if (ke + 1 === this.le) {
         const emptyAt = ke + 1;
@@ -606,17 +610,20 @@ class DirectParser {
         value = this.inline(p);
         this.next();
       }
-      pairs.push(this.b.pair(ks, ke, keyValue, keyText, value));
+      stack.push(this.b.pair(ks, ke, keyValue, keyText, value));
       if (this.eof || this.indent < col) break;
       if (this.indent > col || this.isSeqItem(this.ci)) throw DECLINE;
     }
+    const pairs = stack.slice(base) as YPair[];
+    stack.length = base;
     return this.b.map(start, this.lastEnd, pairs);
   }
 
   private seq(depth: number): YSeq {
     const start = this.cur;
     const col = start - this.ls;
-    const items: YNode[] = [];
+    const stack = this.stack;
+    const base = stack.length;
     for (;;) {
       const p0 = this.cur + 1;
       let item: YNode;
@@ -637,11 +644,13 @@ class DirectParser {
           this.next();
         }
       }
-      items.push(item);
+      stack.push(item);
       if (this.eof || this.indent < col) break;
       if (this.indent > col) throw DECLINE;
       if (!this.isSeqItem(this.ci)) break;
     }
+    const items = stack.slice(base) as YNode[];
+    stack.length = base;
     return this.b.seq(start, this.lastEnd, items);
   }
 
