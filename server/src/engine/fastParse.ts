@@ -1,4 +1,6 @@
-// A fast path for syntax.ts: builds the located tree straight from the `yaml` package's CST, without
+// Two fast paths for syntax.ts's parseYaml, tried in turn before the composer path: parseDirect
+// reads the plainest texts line by line (see its comment below); parseFast (this first part)
+// builds the located tree straight from the `yaml` package's CST, without
 // the Composer's Document/Scalar/YAMLMap objects. It reproduces exactly what the composer (with the
 // options parseYaml uses: YAML 1.2 core schema, strict: false, uniqueKeys) and syntax.ts's Converter
 // produce for the common manifest subset, and declines (returns undefined) as soon as it meets
