@@ -177,6 +177,17 @@ const EDGE_CASES = [
   'a: 1\n\n',
   'a:\n\n  b: 1\n',
   '\na: 1\n',
+  'a:\n  b: 1\n\nc: 2\n',
+  'a:\n  b: 1\n\n',
+  'a: 1\n\n---\nb: 1\n',
+  '---\n\na: 1\n',
+  'a:\n\n- x\n',
+  '-\n\n- b\n',
+  '- a: 1\n\n  b: 2\n',
+  'a:\n  b:\n    c: 1\n\n\nd: 2\n',
+  'a:\n  -\n\nb: 1\n',
+  'a:\n  b:\n\n',
+  'a: 1\n  \nb: 2\n',
 ];
 
 describe('fast path agrees with the composer path', () => {

@@ -436,10 +436,10 @@ export function coreValue(str: string): string | number | boolean | null {
 // A faster path still, for the plainest texts (as tools write manifests): it reads the lines
 // directly, without the `yaml` lexer. It accepts only block maps with plain keys, block
 // sequences, and one-line plain or quoted scalars without escapes, in ASCII text with `---`
-// separators; no comments, blank lines, trailing spaces, tabs, CRs, flow collections, block
-// scalars, anchors, aliases or tags (any of those characters anywhere declines). Every span and
-// document range it gives is the one the composer path gives for that subset (the differential
-// test checks it); anything it is not sure of declines to parseFast.
+// separators, empty lines only between nodes; no comments, trailing spaces, tabs, CRs, flow
+// collections, block scalars, anchors, aliases or tags (any of those characters anywhere
+// declines). Every span and document range it gives is the one the composer path gives for that
+// subset (the differential test checks it); anything it is not sure of declines to parseFast.
 
 /** Characters that decline the direct path wherever they occur (besides control and non-ASCII characters). */
 const DIRECT_REJECT = new Uint8Array(128);
@@ -499,6 +499,13 @@ class DirectParser {
 
   private load(ls: number): void {
     const t = this.text;
+    // Empty lines between nodes change no range; before the first line, at a document's end or
+    // holding spaces they would (or might), so those decline.
+    if (t.charCodeAt(ls) === 10) {
+      if (ls === 0) throw DECLINE;
+      while (t.charCodeAt(ls) === 10) ls++;
+      if (ls >= t.length || t.startsWith('---', ls) || t.startsWith('...', ls)) throw DECLINE;
+    }
     if (ls >= t.length) {
       this.eof = true;
       this.marker = false;
