@@ -2,6 +2,7 @@
 // as data beside whatever could be read. The `yaml` package's AST is dropped after conversion, so
 // only the compact tree (values and spans) stays alive for a file.
 import { parseAllDocuments, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node as YamlAstNode, type Scalar } from 'yaml';
+import { parseDirect, parseFast, type TreeBuilders } from './fastParse';
 import type { Span } from './text';
 
 export type YNode = YMap | YSeq | YScalar;
@@ -171,6 +172,34 @@ const MAX_EXPANDED_NODES = 1_000_000;
 class DocumentTooComplex extends Error {}
 
 export function parseYaml(text: string): ParsedFile {
+  return parseDirect(text, BUILDERS) ?? parseFast(text, BUILDERS) ?? parseYamlComposed(text);
+}
+
+/** The tree read line by line for the plainest texts (fastParse.ts), or undefined. Exported for the differential test. */
+export function parseYamlDirect(text: string): ParsedFile | undefined {
+  return parseDirect(text, BUILDERS);
+}
+
+/**
+ * The tree built straight from the `yaml` CST (fastParse.ts), or undefined when the text holds
+ * anything that path does not reproduce exactly. Exported for the differential test.
+ */
+export function parseYamlFast(text: string): ParsedFile | undefined {
+  return parseFast(text, BUILDERS);
+}
+
+const BUILDERS: TreeBuilders = {
+  scalar: scalarNode,
+  map: mapNode,
+  seq: seqNode,
+  pair: (keyStart, keyEnd, keyValue, keyText, value) => {
+    const v = intern(keyValue);
+    return new PairNode(keyStart, keyEnd, v, keyText === keyValue ? (v as string) : intern(keyText), value);
+  },
+};
+
+/** The `yaml` composer's Document, converted: the reference path, and the one for every text the fast path declines. */
+export function parseYamlComposed(text: string): ParsedFile {
   const first = parseWith(text, identity);
   if (!first.problems.some((p) => p.message.startsWith('Missing closing'))) return first;
   // Go's YAML reader (used by kubectl) accepts quoted scalars whose continuation lines are not

@@ -1,0 +1,702 @@
+// Two fast paths for syntax.ts's parseYaml, tried in turn before the composer path: parseDirect
+// reads the plainest texts line by line (see its comment below); parseFast (this first part)
+// builds the located tree straight from the `yaml` package's CST, without
+// the Composer's Document/Scalar/YAMLMap objects. It reproduces exactly what the composer (with the
+// options parseYaml uses: YAML 1.2 core schema, strict: false, uniqueKeys) and syntax.ts's Converter
+// produce for the common manifest subset, and declines (returns undefined) as soon as it meets
+// anything else: any error the composer would report, anchors, aliases, tags, directives, explicit
+// or complex keys, duplicate keys, tabs around indentation, block scalars at a document's root, and
+// pairs inside flow sequences. A declined text goes through the composer as before, so every
+// problem (and the quoted-continuation repair) still comes from there.
+//
+// Each check below mirrors a place in node_modules/yaml/dist/compose/* (named in the comments);
+// test/engine/fastParse.test.ts compares both paths over the corpus, fixtures, generated workspaces
+// and mutations of them.
+import { CST, Parser } from 'yaml';
+import type { ParsedFile, SourceDocument, YNode, YPair, YScalar, YMap, YSeq } from './syntax';
+
+export interface TreeBuilders {
+  scalar(start: number, end: number, value: string | number | boolean | null, text: string): YScalar;
+  map(start: number, end: number, pairs: readonly YPair[]): YMap;
+  seq(start: number, end: number, items: readonly (YNode | null)[]): YSeq;
+  pair(keyStart: number, keyEnd: number, keyValue: string | number | boolean | null, keyText: string, value: YNode | null): YPair;
+}
+
+type Token = CST.Token;
+type SourceToken = CST.SourceToken;
+
+/** Thrown to leave the fast path; the caller falls back to the composer. */
+const DECLINE = new Error('fast path declined');
+
+/** Shallower than syntax.ts's MAX_DEPTH, so that whatever that limit reports comes from the composer path. */
+const MAX_FAST_DEPTH = 256;
+
+const NO_PROBLEMS = Object.freeze([]) as readonly never[];
+
+/**
+ * The ParsedFile the composer path would give for `text`, or undefined when the text holds anything
+ * this path does not reproduce. Results are only ever problem-free.
+ */
+export function parseFast(text: string, b: TreeBuilders): ParsedFile | undefined {
+  try {
+    return new FastParser(b).parse(text);
+  } catch {
+    // DECLINE, or anything unexpected (a stack overflow on deep input): the composer path decides.
+    return undefined;
+  }
+}
+
+class FastParser {
+  constructor(private readonly b: TreeBuilders) {}
+
+  /** range[2] of the node built last (its end including trailing comments and whitespace). */
+  private lastEnd = 0;
+
+  // Results of props(), read by the caller right after the call.
+  private pFound: SourceToken | null = null;
+  private pComma = false;
+  private pHasNewline = false;
+  private pHasComment = false;
+  private pEnd = 0;
+
+  parse(text: string): ParsedFile {
+    const documents: SourceDocument[] = [];
+    const length = text.length;
+    let start = -1;
+    let end = 0;
+    let contents: YNode | null = null;
+    const flush = () => {
+      if (start < 0) return;
+      documents.push({ index: documents.length, span: { start: Math.min(start, length), end: Math.min(end, length) }, contents });
+    };
+    for (const token of new Parser().parse(text)) {
+      switch (token.type) {
+        case 'document': {
+          flush();
+          // compose-doc.js
+          this.props(token.start, 'doc-start', false, true, token.offset);
+          const value = token.value;
+          if (this.pFound && value && (value.type === 'block-map' || value.type === 'block-seq') && !this.pHasNewline) throw DECLINE;
+          contents = value ? this.node(value, 0, true) : this.empty(this.pEnd, token.start);
+          const contentEnd = this.lastEnd;
+          start = token.offset;
+          end = resolveEnd(token.end, contentEnd);
+          break;
+        }
+        case 'doc-end':
+          // composer.js: a doc-end without a document is an error.
+          if (start < 0) throw DECLINE;
+          end = resolveEnd(token.end, token.offset + token.source.length);
+          break;
+        case 'byte-order-mark':
+        case 'space':
+        case 'comment':
+        case 'newline':
+          break;
+        default:
+          // directives, errors
+          throw DECLINE;
+      }
+    }
+    flush();
+    return { documents: documents.length <= 16 ? documents.slice() : documents, problems: NO_PROBLEMS };
+  }
+
+  /**
+   * resolve-props.js for the tokens this path accepts (spaces without tabs, comments, newlines, the
+   * indicator once, commas in flow collections); throws DECLINE wherever it would report an error
+   * or meets anchors and tags.
+   */
+  private props(tokens: readonly SourceToken[], indicator: string, flow: boolean, startOnNewline: boolean, offset: number): void {
+    let hasSpace = startOnNewline;
+    let found: SourceToken | null = null;
+    let comma = false;
+    let hasNewline = false;
+    let hasComment = false;
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i];
+      switch (token.type) {
+        case 'space':
+          if (token.source.includes('\t')) throw DECLINE;
+          hasSpace = true;
+          break;
+        case 'comment':
+          if (!hasSpace) throw DECLINE;
+          hasComment = true;
+          break;
+        case 'newline':
+          hasNewline = true;
+          hasSpace = true;
+          break;
+        case 'comma':
+          if (!flow || comma) throw DECLINE;
+          comma = true;
+          hasSpace = false;
+          break;
+        default:
+          if (token.type !== indicator || found) throw DECLINE;
+          found = token;
+          hasSpace = false;
+      }
+    }
+    const last = tokens[tokens.length - 1];
+    this.pFound = found;
+    this.pComma = comma;
+    this.pHasNewline = hasNewline;
+    this.pHasComment = hasComment;
+    this.pEnd = last ? last.offset + last.source.length : offset;
+  }
+
+  /** compose-node.js composeEmptyNode, with the props just read (pHasComment, pEnd). */
+  private empty(offset: number, before: readonly SourceToken[] | undefined): YScalar {
+    const pos = emptyScalarPosition(offset, before);
+    this.lastEnd = this.pHasComment ? this.pEnd : pos;
+    return this.b.scalar(pos, pos, null, '');
+  }
+
+  private node(token: Token, depth: number, atRoot: boolean): YNode {
+    if (depth > MAX_FAST_DEPTH) throw DECLINE;
+    switch (token.type) {
+      case 'scalar':
+        return this.plain(token);
+      case 'single-quoted-scalar':
+      case 'double-quoted-scalar':
+        return this.resolved(token);
+      case 'block-scalar':
+        // resolve-block-scalar.js treats a root block scalar differently (ctx.atRoot).
+        if (atRoot) throw DECLINE;
+        return this.resolved(token);
+      case 'block-map':
+        return this.blockMap(token, depth);
+      case 'block-seq':
+        return this.blockSeq(token, depth);
+      case 'flow-collection':
+        return this.flow(token, depth);
+      default:
+        // aliases, errors
+        throw DECLINE;
+    }
+  }
+
+  // Results of a key's reading (keyScalar), read by the caller right after the call.
+  private kStart = 0;
+  private kEnd = 0;
+  private kValue: string | number | boolean | null = null;
+  private kText = '';
+
+  /** A plain scalar (resolve-flow-scalar.js plainValue + the core schema's tags). */
+  private plain(token: CST.FlowScalar): YScalar {
+    this.readPlain(token);
+    return this.b.scalar(this.kStart, this.kEnd, this.kValue, this.kText);
+  }
+
+  private readPlain(token: CST.FlowScalar): void {
+    const source = token.source;
+    let str: string;
+    if (source.length === 0 || source.includes('\n') || BAD_PLAIN_START.includes(source[0])) {
+      const r = CST.resolveAsScalar(token, false, decline);
+      if (!r) throw DECLINE;
+      str = r.value;
+      this.kStart = r.range[0];
+      this.kEnd = r.range[1];
+      this.lastEnd = r.range[2];
+    } else {
+      str = source;
+      this.kStart = token.offset;
+      this.kEnd = token.offset + source.length;
+      this.lastEnd = resolveEnd(token.end, this.kEnd);
+    }
+    this.kValue = coreValue(str);
+    this.kText = str;
+  }
+
+  /** Quoted and block scalars: always strings in the core schema without tags. */
+  private resolved(token: CST.FlowScalar | CST.BlockScalar): YScalar {
+    this.readResolved(token);
+    return this.b.scalar(this.kStart, this.kEnd, this.kValue, this.kText);
+  }
+
+  private readResolved(token: CST.FlowScalar | CST.BlockScalar): void {
+    const r = CST.resolveAsScalar(token, false, decline);
+    if (!r) throw DECLINE;
+    this.kStart = r.range[0];
+    this.kEnd = r.range[1];
+    this.lastEnd = r.range[2];
+    this.kValue = this.kText = r.value;
+  }
+
+  /** A scalar key (plain or quoted) into kStart, kEnd, kValue, kText and lastEnd. */
+  private readKey(key: Token | null | undefined): void {
+    if (!key) throw DECLINE;
+    if (key.type === 'scalar') this.readPlain(key);
+    else if (key.type === 'single-quoted-scalar' || key.type === 'double-quoted-scalar') this.readResolved(key);
+    else throw DECLINE;
+  }
+
+  /** resolve-block-map.js */
+  private blockMap(bm: CST.BlockMap, depth: number): YMap {
+    const pairs: YPair[] = new Array(bm.items.length);
+    let n = 0;
+    let offset = bm.offset;
+    let commentEnd: number | null = null;
+    for (const item of bm.items) {
+      const { start, key, sep, value } = item;
+      this.props(start, 'explicit-key-ind', false, true, offset);
+      if (this.pFound) throw DECLINE; // explicit keys
+      if (key) {
+        if (key.type === 'block-seq') throw DECLINE;
+        if ('indent' in key && key.indent !== bm.indent) throw DECLINE;
+      }
+      if (!sep) {
+        // A key without a separator is silently dropped by the composer: not a case to mirror.
+        if (key) throw DECLINE;
+        commentEnd = this.pEnd;
+        continue;
+      }
+      if (containsNewline(key)) throw DECLINE;
+      this.readKey(key);
+      const kStart = this.kStart;
+      const kEnd = this.kEnd;
+      const kValue = this.kValue;
+      const kText = this.kText;
+      for (let i = 0; i < n; i++) if ((pairs[i] as { keyValue?: unknown }).keyValue === kValue) throw DECLINE;
+      this.props(sep, 'map-value-ind', false, false, this.lastEnd);
+      offset = this.pEnd;
+      if (!this.pFound) throw DECLINE; // implicit keys need a value
+      if (value?.type === 'block-map' && !this.pHasNewline) throw DECLINE;
+      const valueNode = value ? this.node(value, depth + 1, false) : this.empty(offset, sep);
+      offset = this.lastEnd;
+      pairs[n++] = this.b.pair(kStart, kEnd, kValue, kText, valueNode);
+    }
+    if (commentEnd && commentEnd < offset) throw DECLINE;
+    if (n < pairs.length) pairs.length = n;
+    this.lastEnd = commentEnd ?? offset;
+    return this.b.map(bm.offset, offset, pairs);
+  }
+
+  /** resolve-block-seq.js */
+  private blockSeq(bs: CST.BlockSequence, depth: number): YSeq {
+    const items: YNode[] = new Array(bs.items.length);
+    let n = 0;
+    let offset = bs.offset;
+    let commentEnd: number | null = null;
+    for (const { start, value } of bs.items) {
+      this.props(start, 'seq-item-ind', false, true, offset);
+      if (!this.pFound) {
+        if (value) throw DECLINE;
+        commentEnd = this.pEnd;
+        continue;
+      }
+      items[n++] = value ? this.node(value, depth + 1, false) : this.empty(this.pEnd, start);
+      offset = this.lastEnd;
+    }
+    if (n < items.length) items.length = n;
+    this.lastEnd = commentEnd ?? offset;
+    return this.b.seq(bs.offset, offset, items);
+  }
+
+  /** resolve-flow-collection.js, without pairs in flow sequences. */
+  private flow(fc: CST.FlowCollection, depth: number): YNode {
+    const isMap = fc.start.source === '{';
+    const pairs: YPair[] = [];
+    const items: YNode[] = [];
+    let offset = fc.offset + fc.start.source.length;
+    const count = fc.items.length;
+    for (let i = 0; i < count; i++) {
+      const { start, key, sep, value } = fc.items[i];
+      this.props(start, 'explicit-key-ind', true, false, offset);
+      if (this.pFound) throw DECLINE;
+      if (!sep && !value) {
+        if (key) throw DECLINE;
+        if ((i === 0 && this.pComma) || i < count - 1) throw DECLINE;
+        offset = this.pEnd;
+        continue;
+      }
+      if (i === 0 ? this.pComma : !this.pComma) throw DECLINE;
+      if (isBlock(value)) throw DECLINE;
+      if (!isMap && !sep) {
+        if (key || !value) throw DECLINE;
+        items.push(this.node(value, depth + 1, false));
+        offset = this.lastEnd;
+        continue;
+      }
+      if (!isMap || !sep) throw DECLINE;
+      this.readKey(key);
+      const kStart = this.kStart;
+      const kEnd = this.kEnd;
+      const kValue = this.kValue;
+      const kText = this.kText;
+      for (let j = 0; j < pairs.length; j++) if ((pairs[j] as { keyValue?: unknown }).keyValue === kValue) throw DECLINE;
+      this.props(sep, 'map-value-ind', true, false, this.lastEnd);
+      let valueNode: YNode | null = null;
+      if (this.pFound) valueNode = value ? this.node(value, depth + 1, false) : this.empty(this.pEnd, sep);
+      else if (value) throw DECLINE;
+      offset = valueNode ? this.lastEnd : this.pEnd;
+      pairs.push(this.b.pair(kStart, kEnd, kValue, kText, valueNode));
+    }
+    const ends = fc.end;
+    const ce = ends[0];
+    if (!ce || ce.source !== (isMap ? '}' : ']')) throw DECLINE;
+    const cePos = ce.offset + ce.source.length;
+    this.lastEnd = ends.length > 1 ? resolveEnd(ends.slice(1), cePos) : cePos;
+    return isMap ? this.b.map(fc.offset, cePos, pairs.slice()) : this.b.seq(fc.offset, cePos, items.slice());
+  }
+}
+
+function decline(): void {
+  throw DECLINE;
+}
+
+const isBlock = (token: Token | null | undefined) => !!token && (token.type === 'block-map' || token.type === 'block-seq');
+
+/** resolve-flow-scalar.js plainValue: characters a plain scalar may not start with (an error). */
+const BAD_PLAIN_START = '\t,%|>@`';
+
+/** resolve-end.js with strict: false; anything but spaces, comments and newlines is an error. */
+function resolveEnd(end: readonly SourceToken[] | undefined, offset: number): number {
+  if (end) {
+    for (let i = 0; i < end.length; i++) {
+      const token = end[i];
+      const type = token.type;
+      if (type !== 'space' && type !== 'comment' && type !== 'newline') throw DECLINE;
+      offset += token.source.length;
+    }
+  }
+  return offset;
+}
+
+/** util-empty-scalar-position.js (pos always null). */
+function emptyScalarPosition(offset: number, before: readonly SourceToken[] | undefined): number {
+  if (before) {
+    for (let i = before.length - 1; i >= 0; --i) {
+      let st: SourceToken | undefined = before[i];
+      switch (st.type) {
+        case 'space':
+        case 'comment':
+        case 'newline':
+          offset -= st.source.length;
+          continue;
+      }
+      st = before[++i];
+      while (st?.type === 'space') {
+        offset += st.source.length;
+        st = before[++i];
+      }
+      break;
+    }
+  }
+  return offset;
+}
+
+/** util-contains-newline.js for the key tokens this path reads (others decline later anyway). */
+function containsNewline(key: Token | null | undefined): boolean {
+  if (!key) return false;
+  switch (key.type) {
+    case 'alias':
+    case 'scalar':
+    case 'double-quoted-scalar':
+    case 'single-quoted-scalar':
+      if (key.source.includes('\n')) return true;
+      if (key.end) for (const st of key.end) if (st.type === 'newline') return true;
+      return false;
+    default:
+      return true;
+  }
+}
+
+// The YAML 1.2 core schema's scalar tags (schema/core/*.js, schema/common/null.js), tried in the
+// schema's order; anything else is a string.
+const NULL_RE = /^(?:~|[Nn]ull|NULL)?$/;
+const BOOL_RE = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+const INT_OCT_RE = /^0o[0-7]+$/;
+const INT_RE = /^[-+]?[0-9]+$/;
+const INT_HEX_RE = /^0x[0-9a-fA-F]+$/;
+const FLOAT_NAN_RE = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+const FLOAT_EXP_RE = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
+const FLOAT_RE = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
+
+/** The value of a plain scalar's string under the core schema (intAsBigInt off). */
+export function coreValue(str: string): string | number | boolean | null {
+  if (str.length === 0) return null;
+  const c = str.charCodeAt(0);
+  // Only these first characters can start a null, a bool or a number: the rest are strings.
+  if (c === 126 /* ~ */ || c === 110 /* n */ || c === 78 /* N */) return NULL_RE.test(str) ? null : str;
+  if (c === 116 /* t */ || c === 84 /* T */ || c === 102 /* f */ || c === 70 /* F */) return BOOL_RE.test(str) ? c === 116 || c === 84 : str;
+  if (!((c >= 48 && c <= 57) || c === 43 /* + */ || c === 45 /* - */ || c === 46 /* . */)) return str;
+  if (INT_OCT_RE.test(str)) return parseInt(str.substring(2), 8);
+  if (INT_RE.test(str)) return parseInt(str, 10);
+  if (INT_HEX_RE.test(str)) return parseInt(str.substring(2), 16);
+  if (FLOAT_NAN_RE.test(str)) return str.slice(-3).toLowerCase() === 'nan' ? NaN : str[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  if (FLOAT_EXP_RE.test(str)) return parseFloat(str);
+  if (FLOAT_RE.test(str)) return parseFloat(str);
+  return str;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A faster path still, for the plainest texts (as tools write manifests): it reads the lines
+// directly, without the `yaml` lexer. It accepts only block maps with plain keys, block
+// sequences, and one-line plain or quoted scalars without escapes, in ASCII text with `---`
+// separators, empty lines only between nodes; no comments, trailing spaces, tabs, CRs, flow
+// collections, block scalars, anchors, aliases or tags (any of those characters anywhere
+// declines). Every span and document range it gives is the one the composer path gives for that
+// subset (the differential test checks it); anything it is not sure of declines to parseFast.
+
+/** Characters that decline the direct path wherever they occur (besides control and non-ASCII characters). */
+const DIRECT_REJECT = new Uint8Array(128);
+for (let c = 0; c < 32; c++) if (c !== 10) DIRECT_REJECT[c] = 1;
+DIRECT_REJECT[127] = 1;
+for (const ch of '#&*!%?|>{}[]`@\\') DIRECT_REJECT[ch.charCodeAt(0)] = 1;
+
+/** Characters a plain key may start with. */
+const KEY_START = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z0-9_./$]/.test(ch)) KEY_START[c] = 1;
+}
+/** Characters a plain key may hold after its first (a space only between words). */
+const KEY_CHAR = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z0-9_./$ -]/.test(ch)) KEY_CHAR[c] = 1;
+}
+
+const MAX_DIRECT_DEPTH = 128;
+const MAX_DIRECT_KEY = 256;
+
+/** The ParsedFile the composer path would give for `text`, or undefined outside the plain subset. */
+export function parseDirect(text: string, b: TreeBuilders): ParsedFile | undefined {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || DIRECT_REJECT[c] === 1) return undefined;
+  }
+  try {
+    return new DirectParser(text, b).parse();
+  } catch {
+    return undefined;
+  }
+}
+
+class DirectParser {
+  /** The current line: start, content start (after the indentation), end (its `\n` or the text's end). */
+  private ls = 0;
+  private ci = 0;
+  private le = 0;
+  /** Indentation of the current line; -1 at the end of the text and on a `---` line. */
+  private indent = -1;
+  private eof = false;
+  private marker = false;
+  /** Where the next node starts on the current line (after `- ` for sequence items). */
+  private cur = 0;
+  /** range[2] of the node built last. */
+  private lastEnd = 0;
+  /** Pairs and items of the collections being read, innermost last. */
+  private readonly stack: (YPair | YNode)[] = [];
+
+  constructor(
+    private readonly text: string,
+    private readonly b: TreeBuilders,
+  ) {}
+
+  private load(ls: number): void {
+    const t = this.text;
+    // Empty lines between nodes change no range; before the first line, at a document's end or
+    // holding spaces they would (or might), so those decline.
+    if (t.charCodeAt(ls) === 10) {
+      if (ls === 0) throw DECLINE;
+      while (t.charCodeAt(ls) === 10) ls++;
+      if (ls >= t.length || t.startsWith('---', ls) || t.startsWith('...', ls)) throw DECLINE;
+    }
+    if (ls >= t.length) {
+      this.eof = true;
+      this.marker = false;
+      this.indent = -1;
+      this.ls = this.ci = this.le = t.length;
+      return;
+    }
+    let le = t.indexOf('\n', ls);
+    if (le < 0) le = t.length;
+    let ci = ls;
+    while (ci < le && t.charCodeAt(ci) === 32) ci++;
+    if (ci === le) throw DECLINE; // blank line
+    if (t.charCodeAt(le - 1) === 32) throw DECLINE; // trailing spaces
+    this.ls = ls;
+    this.ci = ci;
+    this.le = le;
+    this.cur = ci;
+    this.marker = false;
+    this.indent = ci - ls;
+    if (ci === ls && (t.startsWith('---', ls) || t.startsWith('...', ls))) {
+      if (le - ls !== 3 || t.charCodeAt(ls) !== 45) throw DECLINE;
+      this.marker = true;
+      this.indent = -1;
+    }
+  }
+
+  private next(): void {
+    this.load(this.le + 1);
+  }
+
+  /** range[2] of a scalar that ends its line: past the line's newline. */
+  private lineEnd(): number {
+    return this.le < this.text.length ? this.le + 1 : this.le;
+  }
+
+  parse(): ParsedFile {
+    const documents: SourceDocument[] = [];
+    this.load(0);
+    while (!this.eof) {
+      const docStart = this.ls;
+      if (this.marker) {
+        const markerEnd = this.le;
+        this.next();
+        if (this.eof || this.marker) {
+          documents.push({ index: documents.length, span: { start: docStart, end: markerEnd }, contents: this.b.scalar(markerEnd, markerEnd, null, '') });
+          continue;
+        }
+      } else if (documents.length > 0) throw DECLINE;
+      if (this.indent !== 0) throw DECLINE;
+      const root = this.block(0);
+      if (!this.eof && !this.marker) throw DECLINE;
+      documents.push({ index: documents.length, span: { start: docStart, end: this.lastEnd }, contents: root });
+    }
+    return { documents: documents.length <= 16 ? documents.slice() : documents, problems: NO_PROBLEMS };
+  }
+
+  private isSeqItem(at: number): boolean {
+    return this.text.charCodeAt(at) === 45 && (at + 1 === this.le || this.text.charCodeAt(at + 1) === 32);
+  }
+
+  /** A block collection starting at `cur` on the current line. */
+  private block(depth: number): YNode {
+    if (depth > MAX_DIRECT_DEPTH) throw DECLINE;
+    return this.isSeqItem(this.cur) ? this.seq(depth) : this.map(depth);
+  }
+
+  /** The end of a plain key starting at `at` (its `:`), or -1 when the line is not `key:` or `key: ...`. */
+  private keyEnd(at: number): number {
+    const t = this.text;
+    const le = this.le;
+    if (KEY_START[t.charCodeAt(at)] !== 1) return -1;
+    for (let i = at + 1; i < le && i - at <= MAX_DIRECT_KEY; i++) {
+      const c = t.charCodeAt(i);
+      if (c === 58 /* : */) {
+        if (i + 1 < le && t.charCodeAt(i + 1) !== 32) return -1;
+        if (t.charCodeAt(i - 1) === 32) return -1;
+        return i;
+      }
+      if (KEY_CHAR[c] !== 1) return -1;
+    }
+    return -1;
+  }
+
+  private map(depth: number): YMap {
+    const t = this.text;
+    const start = this.cur;
+    const col = start - this.ls;
+    // Pairs collect on the shared stack and leave it as an exact-size array (a pushed array keeps spare room).
+    const stack = this.stack;
+    const base = stack.length;
+    for (;;) {
+      const ks = this.cur;
+      const ke = this.keyEnd(ks);
+      if (ke < 0) throw DECLINE;
+      const keyText = t.slice(ks, ke);
+      const keyValue = coreValue(keyText);
+      for (let i = base; i < stack.length; i++) if ((stack[i] as { keyValue?: unknown }).keyValue === keyValue) throw DECLINE;
+      let value: YNode;
+      if (ke + 1 === this.le) {
+        const emptyAt = ke + 1;
+        this.next();
+        if (!this.eof && (this.indent > col || (this.indent === col && this.isSeqItem(this.ci)))) {
+          value = this.block(depth + 1);
+        } else {
+          value = this.b.scalar(emptyAt, emptyAt, null, '');
+          this.lastEnd = emptyAt;
+        }
+      } else {
+        let p = ke + 1;
+        while (t.charCodeAt(p) === 32) p++;
+        value = this.inline(p);
+        this.next();
+      }
+      stack.push(this.b.pair(ks, ke, keyValue, keyText, value));
+      if (this.eof || this.indent < col) break;
+      if (this.indent > col || this.isSeqItem(this.ci)) throw DECLINE;
+    }
+    const pairs = stack.slice(base) as YPair[];
+    stack.length = base;
+    return this.b.map(start, this.lastEnd, pairs);
+  }
+
+  private seq(depth: number): YSeq {
+    const start = this.cur;
+    const col = start - this.ls;
+    const stack = this.stack;
+    const base = stack.length;
+    for (;;) {
+      const p0 = this.cur + 1;
+      let item: YNode;
+      if (p0 === this.le) {
+        this.next();
+        if (!this.eof && this.indent > col) item = this.block(depth + 1);
+        else {
+          item = this.b.scalar(p0, p0, null, '');
+          this.lastEnd = p0;
+        }
+      } else {
+        let p = p0;
+        while (this.text.charCodeAt(p) === 32) p++;
+        this.cur = p;
+        if (this.isSeqItem(p) || this.keyEnd(p) >= 0) item = this.block(depth + 1);
+        else {
+          item = this.inline(p);
+          this.next();
+        }
+      }
+      stack.push(item);
+      if (this.eof || this.indent < col) break;
+      if (this.indent > col) throw DECLINE;
+      if (!this.isSeqItem(this.ci)) break;
+    }
+    const items = stack.slice(base) as YNode[];
+    stack.length = base;
+    return this.b.seq(start, this.lastEnd, items);
+  }
+
+  /** A scalar from `p` to the end of the line: quoted on one line, or plain. */
+  private inline(p: number): YScalar {
+    const t = this.text;
+    const le = this.le;
+    const c = t.charCodeAt(p);
+    let node: YScalar;
+    if (c === 34 /* " */) {
+      if (le - p < 2 || t.indexOf('"', p + 1) !== le - 1) throw DECLINE;
+      const value = t.slice(p + 1, le - 1);
+      node = this.b.scalar(p, le, value, value);
+    } else if (c === 39 /* ' */) {
+      let i = p + 1;
+      for (;;) {
+        const q = t.indexOf("'", i);
+        if (q < 0 || q >= le) throw DECLINE;
+        if (t.charCodeAt(q + 1) === 39 && q + 1 < le) {
+          i = q + 2;
+          continue;
+        }
+        if (q !== le - 1) throw DECLINE;
+        break;
+      }
+      const value = t.slice(p + 1, le - 1).replace(/''/g, "'");
+      node = this.b.scalar(p, le, value, value);
+    } else {
+      // A plain scalar may not start with an indicator, nor hold `: ` or end with `:`.
+      if (c === 44 /* , */ || c === 58 /* : */ || (c === 45 /* - */ && (p + 1 === le || t.charCodeAt(p + 1) === 32))) throw DECLINE;
+      for (let i = t.indexOf(':', p); i >= 0 && i < le; i = t.indexOf(':', i + 1)) {
+        if (i + 1 === le || t.charCodeAt(i + 1) === 32) throw DECLINE;
+      }
+      const source = t.slice(p, le);
+      node = this.b.scalar(p, le, coreValue(source), source);
+    }
+    this.lastEnd = this.lineEnd();
+    return node;
+  }
+}

@@ -1,0 +1,324 @@
+// The fast path (a tree built straight from the `yaml` CST, fastParse.ts) against the reference path
+// (the `yaml` composer's Document, converted): wherever the fast path gives a result, it deep-equals
+// the reference one (documents, spans, values, texts, problems, node classes). Over every YAML file
+// of the shared corpus, the fixtures and the examples, generated workspaces (both layouts, with
+// planted faults), hand-written edge cases, and fast-check mutations of all of those.
+import { test, describe, before, after } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import fc from 'fast-check';
+import { parseYaml, parseYamlComposed, parseYamlDirect, parseYamlFast, type ParsedFile } from '../../server/src/engine/syntax';
+import { REPO_ROOT } from '../support/cli';
+
+function yamlFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== 'node_modules' && !entry.name.startsWith('.')) out.push(...yamlFiles(p));
+    } else if (/\.ya?ml$/i.test(entry.name)) out.push(p);
+  }
+  return out.sort();
+}
+
+const read = (files: string[]) => files.map((f) => ({ path: path.relative(REPO_ROOT, f), text: fs.readFileSync(f, 'utf8') }));
+const CORPUS = read(yamlFiles(path.resolve(REPO_ROOT, '../shared/corpus')));
+const LOCAL = read([...yamlFiles(path.join(REPO_ROOT, 'test/fixtures')), ...yamlFiles(path.join(REPO_ROOT, 'examples'))]);
+
+let directAccepted = 0;
+
+/**
+ * Compares the fast paths (the CST one, parseYamlFast, and the line-by-line one, parseYamlDirect)
+ * with the composer path on one text; returns whether the CST path accepted it. The direct path
+ * accepts a subset of what the CST path accepts.
+ */
+function agree(text: string, label: string): boolean {
+  let fast: ParsedFile | undefined;
+  let direct: ParsedFile | undefined;
+  assert.doesNotThrow(() => (fast = parseYamlFast(text)), label);
+  assert.doesNotThrow(() => (direct = parseYamlDirect(text)), label);
+  if (!fast && !direct) return false;
+  const reference = parseYamlComposed(text);
+  if (direct) {
+    directAccepted++;
+    assert.deepStrictEqual(direct, reference, `direct: ${label}`);
+    assert.ok(fast, `the CST path declines what the direct path accepts: ${label}`);
+  }
+  if (!fast) return false;
+  assert.deepStrictEqual(fast, reference, label);
+  assert.equal(fast.problems.length, 0, label);
+  return true;
+}
+
+const EDGE_CASES = [
+  '',
+  '\n',
+  '# only a comment\n',
+  '---\n',
+  '---\n---\n',
+  '...\n',
+  'a: 1\n...\n',
+  'a: 1\n... # end\n---\nb: 2\n',
+  '--- # doc\na: 1\n',
+  '---\n# c\n',
+  'plain root\n',
+  '"quoted root"\n',
+  '|\n  block root\n',
+  '- a\n- b\n',
+  '---\n- a\n',
+  '--- - a\n',
+  'a:\n- b\n- c\nd: e\n',
+  'a: # comment\nb:\n  # c\n',
+  'a:\n  b: 1\n# c\n  # d\nz: 2\n',
+  'a:\n  - \n  - # c\n  -\n',
+  'n: [null, Null, NULL, ~, nul, nulls, "null"]\n',
+  'b: [true, True, TRUE, false, False, FALSE, tRue, yes, no, on, off, y]\n',
+  'i: [0, -0, +1, 007, 0o17, 0o8, 0x1F, 0xg, 0X1F, 12345678901234567890]\n',
+  'f: [1., .5, -1.5, +.5, 1e3, 1E-3, .1e+2, 1.e3, .inf, -.Inf, +.INF, .nan, .NaN, .NAN, .Nan, 1_000, 1:30]\n',
+  'k:\n  1: a\n  "1": b\n  true: c\n  ~: d\n  .nan: e\n  .NaN: f\n',
+  'dup: 1\ndup: 2\n',
+  'm: {a: 1, a: 2}\n',
+  'm: {a, b: , c: d,}\n',
+  's: [a, , b]\n',
+  's: [, a]\n',
+  's: [a: b]\n',
+  'm: {}\ns: []\nn: {a: [1, {b: c}]}\n',
+  'm: { a: 1 } # c\ns: [ a ]   \n',
+  'm: {\n  a: 1,\n  b: [2,\n    3]\n}\n',
+  'x: "a\\tb\\u00e9"\ny: \'it\'\'s\'\nz: "multi\n  line"\n',
+  'x: "open\n',
+  'x: plain\n  continued\n  again\ny: 1\n',
+  'x: |\n  one\n  two\ny: >-\n  folded\n  text\n\nz: |+\n  keep\n\n',
+  'x: |2\n   indented\n',
+  'x: |\n\n  after empty\n',
+  'x: |\ny: 1\n',
+  'a: &anchor 1\nb: *anchor\n',
+  'a: !!str 1\n',
+  '%YAML 1.2\n---\na: 1\n',
+  '? a\n: b\n',
+  '[a, b]: c\n',
+  'a:\tb\n',
+  'a:\n\t- b\n',
+  'a: b: c\n',
+  'a:\n  b\n  c: d\n',
+  '- a\nb: c\n',
+  'a: 1\n b: 2\n',
+  'a:#c\n',
+  'a: b #c\n',
+  'a: b#c\n',
+  'key with spaces: value with: colon\n',
+  '"quoted key": 1\n\'single\': 2\n',
+  'a: @x\n',
+  'a: `x`\n',
+  'a: %x\n',
+  'a:\r\n  b: 1\r\n  c: "x"\r\n',
+  '\uFEFFa: 1\n',
+  'a: -\n',
+  '- - a\n  - b\n- c\n',
+  'a: [\n',
+  'a: }\n',
+  'a: "x" y\n',
+  '{a: 1}\n',
+  '[1, 2]\n',
+  '{a: 1} # c\n--- [b]\n',
+  // The direct path's subset and its borders.
+  'a: ,x\n',
+  'a: :x\n',
+  'a: 1\n- b\n',
+  'a:\n  b: 1\n  - c\n',
+  'a: -x\n',
+  'a: -\n',
+  'a: - b\n',
+  "a: 'x''y'\n",
+  "a: ''\n",
+  "a: 'x''\n",
+  "a: 'x' \n",
+  'a: ""\n',
+  'a: "x:y"\n',
+  'a: "x" \n',
+  'a: x:y\n',
+  'a: x:\n',
+  'a: x: y\n',
+  'a b: 1\n',
+  'a  b: 1\n',
+  'a : 1\n',
+  'a:b: 1\n',
+  'x:\n-\n-\n',
+  'x:\n  -\n    a: 1\n  -\n',
+  '- a:\n  - x\n',
+  '- a:\n- x\n',
+  '-   a: 1\n    b: 2\n',
+  '- - - a\n    - b\n  - c\n- d\n',
+  '0x1F: a\n0o17: b\n1: c\n01: d\n',
+  'true: a\nTrue: b\n',
+  'null: a\nNULL: b\n',
+  '.inf: a\n.nan: b\n.nan: c\n',
+  'a: "x"\n---\n---\nb: 1',
+  'a: 1\n---\n',
+  'a: 1\n---',
+  '---\na: 1\n---\n- b\n',
+  '----\na: 1\n',
+  '---a\n',
+  'a: 1\n--- \n',
+  '  a: 1\n',
+  'a:\n    b: 1\n  c: 2\n',
+  'a:\n  b: 1\n c: 2\n',
+  'a: 1\n  b: 2\n',
+  'a:\n  b\n',
+  'a:\n  "b"\n',
+  'a: b\nc\n',
+  'a: $x\nb: ~\nc: ~x\nd: +1\ne: .5\nf: -.inf\ng: 1e3\nh: 1.0\n',
+  'a: x  y\n',
+  'a: 1\n\nb: 2\n',
+  'a: 1\n\n',
+  'a:\n\n  b: 1\n',
+  '\na: 1\n',
+  'a:\n  b: 1\n\nc: 2\n',
+  'a:\n  b: 1\n\n',
+  'a: 1\n\n---\nb: 1\n',
+  '---\n\na: 1\n',
+  'a:\n\n- x\n',
+  '-\n\n- b\n',
+  '- a: 1\n\n  b: 2\n',
+  'a:\n  b:\n    c: 1\n\n\nd: 2\n',
+  'a:\n  -\n\nb: 1\n',
+  'a:\n  b:\n\n',
+  'a: 1\n  \nb: 2\n',
+];
+
+describe('fast path agrees with the composer path', () => {
+  test('on the shared corpus, and it accepts most of it', () => {
+    assert.ok(CORPUS.length > 500, `corpus files: ${CORPUS.length}`);
+    let accepted = 0;
+    let clean = 0;
+    directAccepted = 0;
+    for (const f of CORPUS) {
+      if (agree(f.text, f.path)) accepted++;
+      if (parseYamlComposed(f.text).problems.length === 0) clean++;
+    }
+    const declined = CORPUS.length - accepted;
+    console.log(`fast path: ${accepted} of ${CORPUS.length} corpus files accepted, ${declined} declined (${((100 * declined) / CORPUS.length).toFixed(1)}%); ${CORPUS.length - clean} of them have problems; the direct path accepted ${directAccepted}`);
+    assert.ok(accepted / clean > 0.95, `accepted ${accepted} of ${clean} problem-free files`);
+  });
+
+  test('on the fixtures and examples', () => {
+    assert.ok(LOCAL.length > 20);
+    let accepted = 0;
+    for (const f of LOCAL) if (agree(f.text, f.path)) accepted++;
+    assert.ok(accepted > LOCAL.length / 2, `accepted ${accepted} of ${LOCAL.length}`);
+  });
+
+  test('on hand-written edge cases', () => {
+    let accepted = 0;
+    for (const text of EDGE_CASES) if (agree(text, JSON.stringify(text))) accepted++;
+    assert.ok(accepted > EDGE_CASES.length / 2, `accepted ${accepted} of ${EDGE_CASES.length}`);
+    // What must decline: anything the composer reports, anchors, tags, directives, explicit keys.
+    for (const text of ['dup: 1\ndup: 2\n', 'a: &anchor 1\nb: *anchor\n', 'a: !!str 1\n', '%YAML 1.2\n---\na: 1\n', '? a\n: b\n', 'x: "open\n']) {
+      assert.equal(parseYamlFast(text), undefined, JSON.stringify(text));
+    }
+  });
+
+  test('parseYaml gives the reference result whichever path it takes', () => {
+    for (const text of [...EDGE_CASES, ...LOCAL.map((f) => f.text)]) assert.deepStrictEqual(parseYaml(text), parseYamlComposed(text));
+  });
+
+  describe('on generated workspaces with planted faults', () => {
+    const dirs: string[] = [];
+    const texts: { path: string; text: string }[] = [];
+    before(async () => {
+      const { generateFaultyWorkspace } = (await import(pathToFileURL(path.join(REPO_ROOT, 'bench/generate.mjs')).href)) as {
+        generateFaultyWorkspace(dir: string, resources: number, options?: { multiDocument?: boolean }): unknown;
+      };
+      for (const multiDocument of [false, true]) {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-fastparse-'));
+        dirs.push(dir);
+        generateFaultyWorkspace(dir, 400, { multiDocument });
+        texts.push(...read(yamlFiles(dir)));
+      }
+    });
+    after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+    test('every file agrees, and the fast path accepts the problem-free ones', () => {
+      assert.ok(texts.length > 100, `generated files: ${texts.length}`);
+      directAccepted = 0;
+      for (const f of texts) {
+        const accepted = agree(f.text, f.path);
+        if (parseYamlComposed(f.text).problems.length === 0) assert.ok(accepted, `declined ${f.path}`);
+      }
+      console.log(`direct path: ${directAccepted} of ${texts.length} generated files accepted`);
+      assert.ok(directAccepted > texts.length / 2);
+    });
+  });
+
+  const ALL = [...CORPUS, ...LOCAL].filter((f) => f.text.length > 0);
+  const INSERTS = ['{', '}', '[', ']', ',', ':', ': ', '- ', '-', '? ', '#', ' #', '\t', ' ', '  ', '"', "'", '\\', '&a ', '*a', '!t ', '|', '>', '|-\n', '\n---\n', '\n...\n', '\n', '\r\n', '\u0000', '{{ x }}', '\n  ', '\n    - ', 'port: "x"', '~', 'null', 'true', '0x1F', '.inf', '1e3', '%', '@', '`'];
+  const mutation = fc.oneof(
+    fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 40 }) }),
+    fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.constantFrom(...INSERTS) }),
+    fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 400 }) }),
+  );
+  type Mutation = { kind: 'delete' | 'insert' | 'duplicate'; at: number; length?: number; text?: string };
+  function mutate(text: string, m: Mutation): string {
+    const at = text.length ? m.at % text.length : 0;
+    if (m.kind === 'delete') return text.slice(0, at) + text.slice(at + (m.length ?? 1));
+    if (m.kind === 'insert') return text.slice(0, at) + (m.text ?? '') + text.slice(at);
+    return text.slice(0, at) + text.slice(at, at + (m.length ?? 1)) + text.slice(at);
+  }
+
+  test('on mutations of those texts', () => {
+    let accepted = 0;
+    directAccepted = 0;
+    fc.assert(
+      fc.property(fc.nat({ max: ALL.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), (index, mutations) => {
+        const text = mutations.reduce((t, m) => mutate(t, m as Mutation), ALL[index].text);
+        if (agree(text, `${ALL[index].path} ${JSON.stringify(mutations)}`)) accepted++;
+      }),
+      { numRuns: 3000, seed: 6 },
+    );
+    console.log(`fast path accepted ${accepted} of 3000 mutated corpus texts, the direct path ${directAccepted}`);
+    // Mutations must leave many texts readable, or the comparison would prove little.
+    assert.ok(accepted > 500, `accepted ${accepted} of 3000 mutated texts`);
+  });
+
+  // Mutations that stay mostly inside the direct path's subset, over the texts it reads.
+  const PLAIN_INSERTS = ['-', '- ', ':', ': ', ' ', '  ', '\n', '\n  ', '\n- ', '\n---\n', '---', "'", '"', "''", ',', '~', '0x1', '.inf', 'true', 'a', 'a: ', 'a:\n', '  b: 1\n'];
+  const plainMutation = fc.oneof(
+    fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 12 }) }),
+    fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.constantFrom(...PLAIN_INSERTS) }),
+    fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 200 }) }),
+  );
+
+  test('on plain mutations of the texts the direct path reads', () => {
+    const plain = [...ALL.filter((f) => parseYamlDirect(f.text)).map((f) => f.text), ...EDGE_CASES.filter((t) => t.length > 0 && parseYamlDirect(t))];
+    assert.ok(plain.length > 100);
+    let accepted = 0;
+    directAccepted = 0;
+    fc.assert(
+      fc.property(fc.constantFrom(...plain), fc.array(plainMutation, { minLength: 1, maxLength: 3 }), (base, mutations) => {
+        const text = mutations.reduce((t, m) => mutate(t, m as Mutation), base);
+        if (agree(text, JSON.stringify(text))) accepted++;
+      }),
+      { numRuns: 4000, seed: 5 },
+    );
+    console.log(`plain mutations: the fast path accepted ${accepted} of 4000, the direct path ${directAccepted}`);
+    assert.ok(directAccepted > 400, `direct path accepted ${directAccepted} of 4000 mutated texts`);
+  });
+
+  test('on mutations of small edge cases', () => {
+    let accepted = 0;
+    directAccepted = 0;
+    fc.assert(
+      fc.property(fc.constantFrom(...EDGE_CASES.filter((t) => t.length > 0)), fc.array(mutation, { minLength: 1, maxLength: 3 }), (base, mutations) => {
+        const text = mutations.reduce((t, m) => mutate(t, m as Mutation), base);
+        if (agree(text, JSON.stringify(text))) accepted++;
+      }),
+      { numRuns: 5000, seed: 11 },
+    );
+    console.log(`fast path accepted ${accepted} of 5000 mutated edge cases, the direct path ${directAccepted}`);
+    assert.ok(accepted > 500, `accepted ${accepted} of 5000 mutated texts`);
+  });
+});
