@@ -103,6 +103,7 @@ export function generateFaultyWorkspace(dir, targetResources, { multiDocument = 
   }
 
   let resources = 0;
+  let fileCount = 0;
   const expected = [];
   for (const { name: namespace, services } of namespaces) {
     const nsDir = path.join(dir, namespace);
@@ -134,6 +135,11 @@ export function generateFaultyWorkspace(dir, targetResources, { multiDocument = 
     const ingressFaults = new Map(appDocs.map((_, s) => [`svc-${s}`, planted.get(`${namespace}/svc-${s}`)?.id]));
     texts.set(`${namespace}/ingress.yaml`, ingressDocument(namespace, appDocs.map((_, s) => `svc-${s}`), ingressFaults));
     resources++;
+    // Like real repositories (about a third of the files in ../shared/corpus have no comment at
+    // all), two files in three carry comments, which take the parser's general path.
+    for (const [f, t] of texts) {
+      if (fileCount++ % 3 !== 0) texts.set(f, withComments(f, t));
+    }
     for (const [f, t] of texts) fs.writeFileSync(path.join(dir, f), t);
 
     // The expected diagnostics, located in the texts just written.
@@ -153,6 +159,14 @@ export function generateFaultyWorkspace(dir, targetResources, { multiDocument = 
     }
   }
   return { resources, faults: plantedList, expected };
+}
+
+/** A header comment per document and a comment after a value, as people write them. */
+function withComments(file, text) {
+  return text
+    .split('---\n')
+    .map((doc) => `# ${file}: owned by the platform team\n${doc.replace(/^(  replicas: \d+)$/m, '$1 # the HPA scales from here')}`)
+    .join('---\n');
 }
 
 /** The 1-based line of `needle` inside the nth document of `kind` in a (possibly multi-document) text. */

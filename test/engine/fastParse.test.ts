@@ -250,7 +250,8 @@ describe('fast path agrees with the composer path', () => {
         if (parseYamlComposed(f.text).problems.length === 0) assert.ok(accepted, `declined ${f.path}`);
       }
       console.log(`direct path: ${directAccepted} of ${texts.length} generated files accepted`);
-      assert.ok(directAccepted > texts.length / 2);
+      // A third of the generated files have no comment (bench/generate.mjs), as in real repositories.
+      assert.ok(directAccepted > texts.length / 4, `direct path: ${directAccepted} of ${texts.length}`);
     });
   });
 
