@@ -21,7 +21,7 @@
 // committed before a run completes, so a cancelled run leaves the Analyzer as it was.
 import type { AnalysisConfig, Severity } from './config';
 import { compareDiagnostics, type Diagnostic, type RelatedLocation } from './diagnostics';
-import { TrafficGraph } from './graph';
+import { TrafficGraph, type GraphChange } from './graph';
 import { directoryOf, sourceKey, type Resource } from './model/resource';
 import { RULES } from './rules';
 import { resourceAnchor, type Report, type Rule } from './rules/rule';
@@ -129,6 +129,8 @@ export class Analyzer {
   private outcomes = new Map<Resource, RuleOutcome>();
   private previousContext: string | undefined;
   private previousNamespaces: string | undefined;
+  /** The last completed run's workspace and graph: the next graph is derived from it when loading only patched files. */
+  private previous: { readonly workspace: LoadedWorkspace; readonly graph: TrafficGraph } | undefined;
   private running = false;
 
   /** Analyses synchronously (the CLI, tests). */
@@ -159,7 +161,8 @@ export class Analyzer {
   private *analyse(input: AnalyzeInput): Generator<void, Analysis> {
     const workspace = yield* loadWorkspaceSteps(input.files, input.skipped ?? [], input.config, input.parse, this.loadCache);
     yield;
-    const graph = new TrafficGraph(workspace.resources, workspace.templateDirs);
+    const graphChange = this.changeSincePrevious(workspace);
+    const graph = yield* TrafficGraph.steps(workspace.resources, workspace.templateDirs, graphChange && this.previous && { graph: this.previous.graph, change: graphChange });
     yield;
     const rules = input.rules ?? RULES;
     const byKind = new Map<string, Rule[]>();
@@ -181,7 +184,7 @@ export class Analyzer {
     const context = JSON.stringify([input.config, [...workspace.templateDirs].sort(), [...workspace.kustomize.memberships.keys()].sort(), rules.map((r) => r.id)]);
     const namespacesKey = [...graph.namespaces].sort().join('\u0000');
     const rerunAll = context !== this.previousContext;
-    const change = rerunAll ? undefined : this.affected(workspace.resources);
+    const change = rerunAll ? undefined : this.affected(workspace.resources, graphChange);
     yield;
     // Rules of workspace reach read the set of namespaces (which addresses are cluster DNS names).
     const wideAll = rerunAll || namespacesKey !== this.previousNamespaces;
@@ -241,19 +244,53 @@ export class Analyzer {
     this.outcomes = outcomes;
     this.previousContext = context;
     this.previousNamespaces = namespacesKey;
+    this.previous = { workspace, graph };
+    this.loadCache.deltas = [];
     return { workspace, graph, diagnostics: final, ruleFailures, rulesRunFor, wideRulesRunFor };
+  }
+
+  /**
+   * What changed since the last completed run's workspace, when this one was loaded by patching it
+   * (through the patches of cancelled runs in between): instances removed and added.
+   */
+  private changeSincePrevious(workspace: LoadedWorkspace): GraphChange | undefined {
+    const previous = this.previous;
+    const deltas = this.loadCache.deltas;
+    if (!previous || workspace.templateDirs !== previous.workspace.templateDirs) return undefined;
+    let i = deltas.findIndex((d) => d.from === previous.workspace);
+    if (i < 0) return undefined;
+    const removed = new Set<Resource>();
+    const added = new Set<Resource>();
+    let at = previous.workspace;
+    for (; i < deltas.length; i++) {
+      const d = deltas[i];
+      if (d.from !== at) return undefined;
+      for (const r of d.removed) if (!added.delete(r)) removed.add(r);
+      for (const r of d.added) if (!removed.delete(r)) added.add(r);
+      at = d.to;
+    }
+    if (at !== workspace) return undefined;
+    const filePosition = deltas[deltas.length - 1].filePosition;
+    // In resource order: by file (stable: a file's instances come from one patch, in order).
+    const addedInOrder = [...added].sort((a, b) => filePosition(a.file) - filePosition(b.file));
+    return { removed: [...removed], added: addedInOrder, filePosition };
   }
 
   /**
    * Which instances need their rules run again, given the previous run's instances; and whether
    * what rules of workspace reach read for an instance may have changed.
    */
-  private affected(current: readonly Resource[]): { rerun: (r: Resource, previous: RuleOutcome) => boolean; touches: (reads: Reads, graph: TrafficGraph) => boolean } {
+  private affected(current: readonly Resource[], known: GraphChange | undefined): { rerun: (r: Resource, previous: RuleOutcome) => boolean; touches: (reads: Reads, graph: TrafficGraph) => boolean } {
     const changed: Resource[] = [];
-    for (const r of current) if (!this.outcomes.has(r)) changed.push(r);
-    if (changed.length > 0 || current.length !== this.outcomes.size) {
-      const currentSet = new Set(current);
-      for (const r of this.outcomes.keys()) if (!currentSet.has(r)) changed.push(r);
+    if (known) {
+      // The previous run's instances are the previous workspace's: the load said what changed.
+      changed.push(...known.removed, ...known.added);
+    } else {
+      for (const r of current) if (!this.outcomes.has(r)) changed.push(r);
+      if (changed.length > 0 || current.length !== this.outcomes.size) {
+        const currentSet = new Set(current);
+        for (const r of this.outcomes.keys()) if (!currentSet.has(r)) changed.push(r);
+      }
     }
     const namespaces = new Set(changed.map((r) => r.namespace ?? ''));
     const directories = new Set(changed.map((r) => directoryOf(r.file)));

@@ -104,6 +104,22 @@ export class LoadCache {
   instances = new Map<string, FileInstances>();
   /** The last completed load, by position in its file list: an edit of a few manifests patches it. */
   last: LastLoad | undefined;
+  /**
+   * The patches since the last full load, oldest first: which instances each removed and added.
+   * The Analyzer derives a graph from the last one it completed through them, and clears them.
+   */
+  deltas: LoadDelta[] = [];
+}
+
+/** What a patched load changed from the load it patched. */
+export interface LoadDelta {
+  readonly from: LoadedWorkspace;
+  readonly to: LoadedWorkspace;
+  /** Instances of the patched files: the old ones and their replacements, each in resource order. */
+  readonly removed: readonly Resource[];
+  readonly added: readonly Resource[];
+  /** A file's position in the file order, which resources follow (a file's instances are contiguous). */
+  readonly filePosition: (file: string) => number;
 }
 
 interface LastLoad {
@@ -112,6 +128,8 @@ interface LastLoad {
   readonly instances: readonly (FileInstances | undefined)[];
   readonly settings: string;
   readonly result: LoadedWorkspace;
+  /** Position of each path in files (built on the first patch, kept while the file list is the same). */
+  readonly positions: ReadonlyMap<string, number> | undefined;
 }
 
 /** Edits of at most this many files patch the last load instead of going over every file. */
@@ -305,7 +323,8 @@ export function* loadWorkspaceSteps(
   const templateDirs = new Set<string>();
   for (const f of sourceFiles.values()) if (f.role === 'template') templateDirs.add(path.dirname(f.path));
   const result = { files: sourceFiles, resources, instanceCounts, diagnostics, kustomize: layout, templateDirs };
-  cache.last = entries.size === files.length && pendingKustomizations.length === 0 ? { files, entries: [...entries.values()], instances: instanceList, settings, result } : undefined;
+  cache.last = entries.size === files.length && pendingKustomizations.length === 0 ? { files, entries: [...entries.values()], instances: instanceList, settings, result, positions: undefined } : undefined;
+  cache.deltas = [];
   return result;
 }
 
@@ -342,8 +361,11 @@ function* patchLastLoad(files: readonly WorkspaceFile[], settings: string, confi
   }
   const entries = [...last.entries];
   const instances = [...last.instances];
-  const sourceFiles = new Map(last.result.files);
-  const instanceCounts = new Map(last.result.instanceCounts);
+  const removed: Resource[] = [];
+  const added: Resource[] = [];
+  // Maps of every file and document: the last load's, with the patched files' entries changed.
+  const sourceFiles = new PatchedMap(last.result.files);
+  const instanceCounts = new PatchedMap(last.result.instanceCounts);
   for (const i of changed) {
     const f = files[i];
     const before = last.entries[i];
@@ -357,6 +379,11 @@ function* patchLastLoad(files: readonly WorkspaceFile[], settings: string, confi
     for (const [key] of last.instances[i]?.counts ?? []) instanceCounts.delete(key);
     const fresh = fileInstances(f.path, entry, last.result.kustomize, config, cache);
     cache.instances.set(f.path, fresh);
+    const old = last.instances[i];
+    if (fresh !== old) {
+      if (old) removed.push(...old.resources);
+      added.push(...fresh.resources);
+    }
     instances[i] = fresh;
     for (const [key, n] of fresh.counts) instanceCounts.set(key, n);
   }
@@ -365,12 +392,112 @@ function* patchLastLoad(files: readonly WorkspaceFile[], settings: string, confi
   const patchedPaths = new Set(changed.map((i) => files[i].path));
   const diagnostics = last.result.diagnostics.filter((d) => !patchedPaths.has(d.file) || d.rule === 'file-too-large' || d.rule === 'helm-template-skipped');
   for (const i of changed) diagnostics.push(...entries[i].diagnostics);
-  const resources: Resource[] = [];
-  for (const list of instances) if (list) for (const r of list.resources) resources.push(r);
-  const result: LoadedWorkspace = { ...last.result, files: sourceFiles, resources, instanceCounts, diagnostics };
-  cache.last = { files, entries, instances, settings, result };
+  const resources = patchedResources(last, instances, changed);
+  const result: LoadedWorkspace = { ...last.result, files: sourceFiles.done(), resources, instanceCounts: instanceCounts.done(), diagnostics };
+  const positions = last.positions ?? new Map(files.map((f, i) => [f.path, i]));
+  cache.last = { files, entries, instances, settings, result, positions };
+  // changed is in file order, so removed and added are in resource order.
+  cache.deltas.push({ from: last.result, to: result, removed, added, filePosition: (file) => positions.get(file) ?? -1 });
   return result;
 }
+
+/** The last load's resources with the changed files' instances replaced, in file order. */
+function patchedResources(last: LastLoad, instances: readonly (FileInstances | undefined)[], changed: readonly number[]): Resource[] {
+  const resources = last.result.resources.slice();
+  for (const i of changed) {
+    const before = last.instances[i]?.resources ?? [];
+    const after = instances[i]?.resources ?? [];
+    if (before === after) continue;
+    // A file's instances are contiguous: find where the old ones were (or rebuild the list).
+    const start = before.length > 0 ? resources.indexOf(before[0]) : -1;
+    if (start < 0) return instances.flatMap((list) => list?.resources ?? []);
+    resources.splice(start, before.length, ...after);
+  }
+  return resources;
+}
+
+/**
+ * A map of the last load (files, instance counts) with a few entries changed, without copying
+ * every entry. Iterates like the map it patches (changed keys in place, new ones last); flattened
+ * into a plain Map when the changes pile up.
+ */
+class PatchedMap<K, V> implements ReadonlyMap<K, V> {
+  private readonly base: ReadonlyMap<K, V>;
+  private readonly own: Map<K, V | typeof GONE>;
+
+  constructor(from: ReadonlyMap<K, V>) {
+    if (from instanceof PatchedMap) {
+      this.base = from.base;
+      this.own = new Map(from.own);
+    } else {
+      this.base = from;
+      this.own = new Map();
+    }
+  }
+
+  set(k: K, v: V): void {
+    this.own.set(k, v);
+  }
+
+  delete(k: K): void {
+    if (this.base.has(k)) this.own.set(k, GONE);
+    else this.own.delete(k);
+  }
+
+  /** The map to publish: this one, or a plain copy when many entries changed. */
+  done(): ReadonlyMap<K, V> {
+    return this.own.size <= 512 ? this : new Map(this);
+  }
+
+  get(k: K): V | undefined {
+    const v = this.own.get(k);
+    if (v === GONE) return undefined;
+    return v !== undefined || this.own.has(k) ? (v as V) : this.base.get(k);
+  }
+
+  has(k: K): boolean {
+    const v = this.own.get(k);
+    if (v === GONE) return false;
+    return this.own.has(k) || this.base.has(k);
+  }
+
+  get size(): number {
+    let n = this.base.size;
+    for (const [k, v] of this.own) {
+      const inBase = this.base.has(k);
+      if (v === GONE && inBase) n--;
+      else if (v !== GONE && !inBase) n++;
+    }
+    return n;
+  }
+
+  *entries(): MapIterator<[K, V]> {
+    for (const [k, v] of this.base) {
+      const o = this.own.get(k);
+      if (o === GONE) continue;
+      yield [k, o !== undefined || this.own.has(k) ? (o as V) : v];
+    }
+    for (const [k, v] of this.own) if (v !== GONE && !this.base.has(k)) yield [k, v];
+  }
+
+  *keys(): MapIterator<K> {
+    for (const [k] of this.entries()) yield k;
+  }
+
+  *values(): MapIterator<V> {
+    for (const [, v] of this.entries()) yield v;
+  }
+
+  [Symbol.iterator](): MapIterator<[K, V]> {
+    return this.entries();
+  }
+
+  forEach(callback: (value: V, key: K, map: ReadonlyMap<K, V>) => void, thisArg?: unknown): void {
+    for (const [k, v] of this.entries()) callback.call(thisArg, v, k, this);
+  }
+}
+
+const GONE: unique symbol = Symbol('deleted');
 
 interface ResourceDoc {
   readonly docIndex: number;
