@@ -190,39 +190,46 @@ export class Analyzer {
     const wideAll = rerunAll || namespacesKey !== this.previousNamespaces;
     const tracked = trackingGraph(graph);
 
-    const outcomes = new Map<Resource, RuleOutcome>();
+    // Outcomes that differ from the last run's (all of them when rules run for everything); the
+    // last run's map is updated in place only when this run completes.
+    const updates = new Map<Resource, RuleOutcome>();
+    // Instances with reports or failures, in resource order (the first instance's diagnostic stands for its source).
+    const reporting: RuleOutcome[] = [];
     let rulesRunFor = 0;
     let wideRulesRunFor = 0;
     let step = 0;
     for (const resource of workspace.resources) {
       if (++step % RESOURCES_PER_STEP === 0) yield;
       const cached = this.outcomes.get(resource);
+      let outcome: RuleOutcome;
       if (cached && change && !change.rerun(resource, cached)) {
         if (!cached.hasWide || (!wideAll && !change.touches(cached.wide.reads, graph))) {
-          outcomes.set(resource, cached);
+          if (cached.votes.length > 0 || cached.failures.length > 0) reporting.push(cached);
           continue;
         }
         // Local results stand; rules that look across the workspace run again.
         wideRulesRunFor++;
         const wide = runRules(resource, graph, tracked, input.config, applicableTo(resource.kind).wide);
         const keep = (v: Vote) => !cached.wide.votes.includes(v);
-        outcomes.set(resource, {
+        outcome = {
           votes: [...cached.votes.filter(keep), ...wide.votes],
           failures: [...cached.failures.filter((f) => !cached.wide.failures.includes(f)), ...wide.failures],
           wide: wide.wide,
           hasWide: true,
           directory: cached.directory,
-        });
-        continue;
+        };
+      } else {
+        rulesRunFor++;
+        outcome = runRules(resource, graph, tracked, input.config, applicableTo(resource.kind).all);
       }
-      rulesRunFor++;
-      outcomes.set(resource, runRules(resource, graph, tracked, input.config, applicableTo(resource.kind).all));
+      updates.set(resource, outcome);
+      if (outcome.votes.length > 0 || outcome.failures.length > 0) reporting.push(outcome);
     }
 
     // Votes per (source document, rule, span): a diagnostic stands when every instance reported it.
     const votes = new Map<string, { diagnostic: Diagnostic; count: number; source: string }>();
     const ruleFailures: { rule: string; resource: string; error: string }[] = [];
-    for (const outcome of outcomes.values()) {
+    for (const outcome of reporting) {
       if (++step % (RESOURCES_PER_STEP * 16) === 0) yield;
       if (outcome.failures.length > 0) ruleFailures.push(...outcome.failures);
       for (const v of outcome.votes) {
@@ -241,7 +248,12 @@ export class Analyzer {
       .filter((d): d is Diagnostic => d !== undefined && !isSuppressedByComment(workspace, d))
       .sort(compareDiagnostics);
     // The run is complete: what the next run compares against is committed together.
-    this.outcomes = outcomes;
+    if (change) {
+      for (const r of change.removed) this.outcomes.delete(r);
+      for (const [r, outcome] of updates) this.outcomes.set(r, outcome);
+    } else {
+      this.outcomes = updates;
+    }
     this.previousContext = context;
     this.previousNamespaces = namespacesKey;
     this.previous = { workspace, graph };
@@ -280,22 +292,32 @@ export class Analyzer {
    * Which instances need their rules run again, given the previous run's instances; and whether
    * what rules of workspace reach read for an instance may have changed.
    */
-  private affected(current: readonly Resource[], known: GraphChange | undefined): { rerun: (r: Resource, previous: RuleOutcome) => boolean; touches: (reads: Reads, graph: TrafficGraph) => boolean } {
+  private affected(
+    current: readonly Resource[],
+    known: GraphChange | undefined,
+  ): { removed: readonly Resource[]; rerun: (r: Resource, previous: RuleOutcome) => boolean; touches: (reads: Reads, graph: TrafficGraph) => boolean } {
     const changed: Resource[] = [];
+    const removed: Resource[] = [];
     if (known) {
       // The previous run's instances are the previous workspace's: the load said what changed.
       changed.push(...known.removed, ...known.added);
+      removed.push(...known.removed);
     } else {
       for (const r of current) if (!this.outcomes.has(r)) changed.push(r);
       if (changed.length > 0 || current.length !== this.outcomes.size) {
         const currentSet = new Set(current);
-        for (const r of this.outcomes.keys()) if (!currentSet.has(r)) changed.push(r);
+        for (const r of this.outcomes.keys()) {
+          if (currentSet.has(r)) continue;
+          changed.push(r);
+          removed.push(r);
+        }
       }
     }
     const namespaces = new Set(changed.map((r) => r.namespace ?? ''));
     const directories = new Set(changed.map((r) => directoryOf(r.file)));
     const builds = new Set(changed.map((r) => r.build).filter((b) => b !== undefined));
     return {
+      removed,
       rerun: (r, previous) => {
         if (namespaces.has(r.namespace ?? '') || directories.has(previous.directory) || (r.build !== undefined && builds.has(r.build))) return true;
         return previous.votes.length > 0 || previous.failures.length > 0;
