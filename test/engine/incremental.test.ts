@@ -17,7 +17,13 @@ const summary = (a: Analysis) => a.diagnostics.map((d) => `${d.file}:${d.span.st
 /** What the graph answers, in order, for every resource, namespace and name of the workspace. */
 const graphSummary = (a: Analysis) => {
   const g = a.graph;
-  const ids = (list: readonly { resource: { key: string } }[] | readonly { key: string }[]) => list.map((v) => ('resource' in v ? v.resource.key : v.key));
+  // By key, marked when the object is not one of this analysis's instances (a stale view).
+  const current = new Set<unknown>(a.workspace.resources);
+  const ids = (list: readonly { resource: { key: string } }[] | readonly { key: string }[]) =>
+    list.map((v) => {
+      const r = 'resource' in v ? v.resource : v;
+      return current.has(r) ? r.key : `${r.key} (stale)`;
+    });
   const out: unknown[] = [
     ids(g.workloads),
     ids(g.services),
@@ -27,6 +33,7 @@ const graphSummary = (a: Analysis) => {
     [...g.namespaces].sort(),
     g.hasGateways,
     g.hasAttachmentDefinitions,
+    ids(g.ingressControllers(CONFIG.ingressControllerNamespaces)),
   ];
   for (const r of a.workspace.resources) {
     out.push(r.key, ids(g.resourcesWithId(r.id)), ids(g.definitionsAppliedWith(r)), g.workload(r)?.resource.key, g.service(r)?.resource.key, g.ingress(r)?.resource.key, g.networkPolicy(r)?.resource.key, g.route(r)?.resource.key);
@@ -40,6 +47,9 @@ const graphSummary = (a: Analysis) => {
   for (const ns of [...g.namespaces].sort()) out.push(ns, ids(g.workloadsIn(ns)), ids(g.referenceGrantsIn(ns)), g.hasServicesIn(ns));
   return out;
 };
+
+/** Ingress controllers in namespaces the edits change, so that the graph's list of them must follow. */
+const CONFIG = { ...DEFAULT_CONFIG, ingressControllerNamespaces: ['shop', 'other'] };
 
 type Edit = { name: string; apply: (files: Map<string, string>) => void };
 const replace = (file: string, from: string, to: string): Edit => ({
@@ -71,7 +81,7 @@ const EDITS: Edit[] = [
 test('every edit gives the same diagnostics as a fresh analysis', () => {
   const files = new Map(original.map((f) => [f.path, f.text]));
   const analyzer = new Analyzer();
-  const input = () => ({ files: [...files].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, text]) => ({ path: p, text })), config: DEFAULT_CONFIG });
+  const input = () => ({ files: [...files].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, text]) => ({ path: p, text })), config: CONFIG });
   const first = analyzer.run(input());
   assert.equal(first.rulesRunFor, first.workspace.resources.length);
   assert.deepEqual(summary(first), summary(analyze(input())));
@@ -120,7 +130,7 @@ const copies = Array.from({ length: 12 }, (_, i) => original.map((f) => ({ path:
 test('a run cancelled at any point leaves the next run exact', async () => {
   const base = [...original, ...copies];
   const files = new Map(base.map((f) => [f.path, f.text]));
-  const input = () => ({ files: [...files].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, text]) => ({ path: p, text })), config: DEFAULT_CONFIG });
+  const input = () => ({ files: [...files].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, text]) => ({ path: p, text })), config: CONFIG });
   // Cancel after 1, 2, 3... slices until a run completes: every phase gets interrupted once.
   let cancelledRuns = 0;
   for (let slices = 1; ; slices++) {

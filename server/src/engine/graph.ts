@@ -496,11 +496,11 @@ export class TrafficGraph {
   private readonly selectedCache = new Map<Service, readonly Workload[]>();
   private selectingIndex: Map<Workload, Service[]> | undefined;
   private routesIndex: Map<Service, BackendTarget[]> | undefined;
-  private servicesByPlace: Map<string, Service[]> | undefined;
-  private policiesByNamespace: Map<string, NetworkPolicy[]> | undefined;
+  private servicesByPlace: Layered<string, readonly Service[]> | undefined;
+  private policiesByNamespace: Layered<string, readonly NetworkPolicy[]> | undefined;
   private namespacesKeyMemo: string | undefined;
   private readonly policiesSelectingCache = new Map<Workload, NetworkPolicy[]>();
-  private workloadsByPlace: Map<string, Workload[]> | undefined;
+  private workloadsByPlace: Layered<string, readonly Workload[]> | undefined;
 
   /**
    * @param templateDirs directories holding files skipped as templates (Helm, `{{ }}`): pods they
@@ -529,8 +529,10 @@ export class TrafficGraph {
     templateDirs: ReadonlySet<string>,
     previous?: { readonly graph: TrafficGraph; readonly change: GraphChange },
   ): Generator<void, TrafficGraph> {
-    const indexes = previous ? deriveIndexes(previous.graph.ix, previous.change) : yield* buildIndexes(resources);
-    return new TrafficGraph(resources, templateDirs, indexes);
+    if (!previous) return new TrafficGraph(resources, templateDirs, yield* buildIndexes(resources));
+    const graph = new TrafficGraph(resources, templateDirs, deriveIndexes(previous.graph.ix, previous.change));
+    graph.inheritIndexes(previous.graph, previous.change);
+    return graph;
   }
 
   workload(r: Resource): Workload | undefined {
@@ -591,10 +593,7 @@ export class TrafficGraph {
    * (an IPv4 and an IPv6 variant side by side) that are never applied to one cluster together.
    */
   servicesAppliedNear(service: Service): Service[] {
-    if (!this.servicesByPlace) {
-      this.servicesByPlace = new Map();
-      for (const s of this.services) for (const key of placeKeys(s.resource)) push(this.servicesByPlace, key, s);
-    }
+    this.servicesByPlace ??= listIndex(this.services, (s) => placeKeys(s.resource));
     const out = new Set<Service>();
     for (const key of placeKeys(service.resource)) for (const s of this.servicesByPlace.get(key) ?? []) if (s.resource.id !== service.resource.id) out.add(s);
     return [...out];
@@ -602,16 +601,13 @@ export class TrafficGraph {
 
   /** Other workloads applied together with this one (same file or build), any namespace. */
   workloadsAppliedNear(workload: Workload): Workload[] {
-    if (!this.workloadsByPlace) {
-      this.workloadsByPlace = new Map();
-      for (const w of this.workloads) for (const key of placeKeys(w.resource)) push(this.workloadsByPlace, key, w);
-    }
+    this.workloadsByPlace ??= listIndex(this.workloads, (w) => placeKeys(w.resource));
     const out = new Set<Workload>();
     for (const key of placeKeys(workload.resource)) for (const w of this.workloadsByPlace.get(key) ?? []) if (w.resource.id !== workload.resource.id) out.add(w);
     return [...out];
   }
 
-  private controllersMemo: { key: string; workloads: Workload[] } | undefined;
+  private controllersMemo: { key: string; namespaces: readonly string[]; workloads: readonly Workload[] } | undefined;
 
   /**
    * The ingress controller's pod templates: workloads in the given namespaces, and controllers
@@ -619,15 +615,36 @@ export class TrafficGraph {
    */
   ingressControllers(namespaces: readonly string[]): readonly Workload[] {
     const key = namespaces.join(',');
-    if (this.controllersMemo?.key !== key) {
-      const workloads = this.workloads.filter(
-        (w) =>
-          namespaces.includes(w.template.namespace) ||
-          (w.template.labels.declared['app.kubernetes.io/component'] === 'controller' && /ingress/.test(w.template.labels.declared['app.kubernetes.io/name'] ?? '')),
-      );
-      this.controllersMemo = { key, workloads };
-    }
+    if (this.controllersMemo?.key !== key) this.controllersMemo = { key, namespaces, workloads: this.workloads.filter((w) => isIngressController(w, namespaces)) };
     return this.controllersMemo.workloads;
+  }
+
+  /**
+   * The indexes this graph builds on first use, taken over from the graph it was derived from
+   * when that one had built them, with the change applied (the same lists a build would give).
+   */
+  private inheritIndexes(previous: TrafficGraph, change: GraphChange): void {
+    const removed = new Set(change.removed);
+    const views = (rs: readonly Resource[], kind: 'workload' | 'service' | 'policy') => {
+      const out: { resource: Resource }[] = [];
+      for (const r of rs) {
+        const v = typedView(r);
+        if (v.kind === kind) out.push(v.view);
+      }
+      return out;
+    };
+    const workloads = { removed: views(change.removed, 'workload') as Workload[], added: views(change.added, 'workload') as Workload[] };
+    const derive = <V extends { resource: Resource }>(index: Layered<string, readonly V[]> | undefined, changed: { removed: V[]; added: V[] }, keys: (v: V) => readonly string[]) =>
+      index && deriveListIndex(index, changed.removed, changed.added, keys, removed, change.filePosition);
+    this.workloadsByPlace = derive(previous.workloadsByPlace, workloads, (w) => placeKeys(w.resource));
+    this.servicesByPlace = derive(previous.servicesByPlace, { removed: views(change.removed, 'service') as Service[], added: views(change.added, 'service') as Service[] }, (s) => placeKeys(s.resource));
+    this.policiesByNamespace = derive(previous.policiesByNamespace, { removed: views(change.removed, 'policy') as NetworkPolicy[], added: views(change.added, 'policy') as NetworkPolicy[] }, policyNamespace);
+    const memo = previous.controllersMemo;
+    if (memo) {
+      const added = workloads.added.filter((w) => isIngressController(w, memo.namespaces));
+      const changed = added.length > 0 || workloads.removed.some((w) => memo.workloads.includes(w));
+      this.controllersMemo = changed ? { ...memo, workloads: mergeInOrder(memo.workloads, removed, added, change.filePosition) } : memo;
+    }
   }
 
   /** PodDisruptionBudgets whose selector matches this workload's pods. */
@@ -639,10 +656,7 @@ export class TrafficGraph {
   policiesSelecting(workload: Workload): readonly NetworkPolicy[] {
     let cached = this.policiesSelectingCache.get(workload);
     if (!cached) {
-      if (!this.policiesByNamespace) {
-        this.policiesByNamespace = new Map();
-        for (const p of this.networkPolicies) push(this.policiesByNamespace, p.resource.namespace ?? 'default', p);
-      }
+      this.policiesByNamespace ??= listIndex(this.networkPolicies, policyNamespace);
       cached = (this.policiesByNamespace.get(workload.template.namespace) ?? []).filter((p) => selectorMayMatch(p.podSelector, workload.template.labels));
       this.policiesSelectingCache.set(workload, cached);
     }
@@ -831,6 +845,47 @@ export function findServicePort(service: Service, port: number | string | undefi
 
 function byPosition(a: Resource, b: Resource): number {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : a.span.start - b.span.start;
+}
+
+function isIngressController(w: Workload, namespaces: readonly string[]): boolean {
+  return (
+    namespaces.includes(w.template.namespace) ||
+    (w.template.labels.declared['app.kubernetes.io/component'] === 'controller' && /ingress/.test(w.template.labels.declared['app.kubernetes.io/name'] ?? ''))
+  );
+}
+
+const policyNamespace = (p: NetworkPolicy) => [p.resource.namespace ?? 'default'];
+
+/** Lists of views by key, in the order given (resource order). */
+function listIndex<V extends { resource: Resource }>(views: readonly V[], keys: (v: V) => readonly string[]): Layered<string, readonly V[]> {
+  const map = new Map<string, V[]>();
+  for (const v of views) for (const key of keys(v)) push(map, key, v);
+  return new Layered<string, readonly V[]>(map);
+}
+
+/** A list index with the removed views' entries dropped and the added ones merged in resource order. */
+function deriveListIndex<V extends { resource: Resource }>(
+  index: Layered<string, readonly V[]>,
+  removedViews: readonly V[],
+  addedViews: readonly V[],
+  keys: (v: V) => readonly string[],
+  removed: ReadonlySet<Resource>,
+  position: (file: string) => number,
+): Layered<string, readonly V[]> {
+  const changes = new Map<string, { removed: boolean; added: V[] }>();
+  const entry = (key: string) => {
+    let e = changes.get(key);
+    if (!e) changes.set(key, (e = { removed: false, added: [] }));
+    return e;
+  };
+  for (const v of removedViews) for (const key of keys(v)) entry(key).removed = true;
+  for (const v of addedViews) for (const key of keys(v)) entry(key).added.push(v);
+  const updates = new Map<string, readonly V[] | undefined>();
+  for (const [key, e] of changes) {
+    const list = mergeInOrder(index.get(key) ?? [], e.removed ? removed : undefined, e.added, position);
+    updates.set(key, list.length > 0 ? list : undefined);
+  }
+  return index.with(updates);
 }
 
 function placeKeys(r: Resource): string[] {
