@@ -83,8 +83,10 @@ export interface AsyncRunOptions {
   readonly stats?: { slices: number; longestSliceMs: number };
 }
 
-/** Instances handled between two yields of the rule and vote loops. */
+/** Instances handled between two yields of the rule and vote loops... */
 const RESOURCES_PER_STEP = 64;
+/** ...counting an instance whose rules run as this many (rules cost far more than a cached outcome). */
+const RULES_RUN_WEIGHT = 8;
 
 export function analyze(input: AnalyzeInput): Analysis {
   return new Analyzer().run(input);
@@ -198,8 +200,15 @@ export class Analyzer {
     let rulesRunFor = 0;
     let wideRulesRunFor = 0;
     let step = 0;
-    for (const resource of workspace.resources) {
-      if (++step % RESOURCES_PER_STEP === 0) yield;
+    let budget = RESOURCES_PER_STEP;
+    const resources = workspace.resources;
+    // An indexed loop: a for-of over 20k instances allocates an iterator result per instance in a generator.
+    for (let i = 0; i < resources.length; i++) {
+      const resource = resources[i];
+      if (--budget <= 0) {
+        yield;
+        budget = RESOURCES_PER_STEP;
+      }
       const cached = this.outcomes.get(resource);
       let outcome: RuleOutcome;
       if (cached && change && !change.rerun(resource, cached)) {
@@ -209,17 +218,11 @@ export class Analyzer {
         }
         // Local results stand; rules that look across the workspace run again.
         wideRulesRunFor++;
-        const wide = runRules(resource, graph, tracked, input.config, applicableTo(resource.kind).wide);
-        const keep = (v: Vote) => !cached.wide.votes.includes(v);
-        outcome = {
-          votes: [...cached.votes.filter(keep), ...wide.votes],
-          failures: [...cached.failures.filter((f) => !cached.wide.failures.includes(f)), ...wide.failures],
-          wide: wide.wide,
-          hasWide: true,
-          directory: cached.directory,
-        };
+        budget -= RULES_RUN_WEIGHT;
+        outcome = withWideRerun(cached, runRules(resource, graph, tracked, input.config, applicableTo(resource.kind).wide));
       } else {
         rulesRunFor++;
+        budget -= RULES_RUN_WEIGHT;
         outcome = runRules(resource, graph, tracked, input.config, applicableTo(resource.kind).all);
       }
       updates.set(resource, outcome);
@@ -316,6 +319,8 @@ export class Analyzer {
     const namespaces = new Set(changed.map((r) => r.namespace ?? ''));
     const directories = new Set(changed.map((r) => directoryOf(r.file)));
     const builds = new Set(changed.map((r) => r.build).filter((b) => b !== undefined));
+    const namespaceList = [...namespaces];
+    // Asked for every unaffected instance: no iterator or closure allocated per call.
     return {
       removed,
       rerun: (r, previous) => {
@@ -324,9 +329,15 @@ export class Analyzer {
       },
       touches: (reads, graph) => {
         if (reads.namespaces === 'all') return true;
-        for (const [fact, answer] of reads.facts) if ((graph as unknown as Record<string, unknown>)[fact] !== answer) return true;
-        if (namespaces.size === 0) return false;
-        for (const ns of reads.namespaces) if (namespaces.has(ns)) return true;
+        if (reads.facts.size > 0) {
+          for (let i = 0; i < FACT_LIST.length; i++) {
+            const fact = FACT_LIST[i];
+            if (reads.facts.has(fact) && (graph as unknown as Record<string, unknown>)[fact] !== reads.facts.get(fact)) return true;
+          }
+        }
+        const read = reads.namespaces;
+        if (read.size === 0) return false;
+        for (let i = 0; i < namespaceList.length; i++) if (read.has(namespaceList[i])) return true;
         return false;
       },
     };
@@ -372,7 +383,8 @@ const NAMESPACE_QUESTIONS: Readonly<Record<string, Recorder>> = {
   resolveServicePort: () => [],
 };
 /** Yes/no questions about the whole workspace: valid while the answer is the same. */
-const FACTS = new Set(['hasGateways', 'hasAttachmentDefinitions']);
+const FACT_LIST = ['hasGateways', 'hasAttachmentDefinitions'];
+const FACTS = new Set(FACT_LIST);
 
 interface TrackedGraph {
   readonly graph: TrafficGraph;
@@ -455,6 +467,21 @@ function runRules(resource: Resource, graph: TrafficGraph, tracked: TrackedGraph
     }
   }
   return { votes, failures, wide: { votes: wideVotes, failures: wideFailures, reads }, hasWide, directory };
+}
+
+/**
+ * An outcome whose rules of workspace reach ran again: the local part kept, the wide part replaced.
+ * (Outside the rule loop: a closure in the loop body would allocate a context per instance.)
+ */
+function withWideRerun(cached: RuleOutcome, wide: RuleOutcome): RuleOutcome {
+  const keep = (v: Vote) => !cached.wide.votes.includes(v);
+  return {
+    votes: [...cached.votes.filter(keep), ...wide.votes],
+    failures: [...cached.failures.filter((f) => !cached.wide.failures.includes(f)), ...wide.failures],
+    wide: wide.wide,
+    hasWide: true,
+    directory: cached.directory,
+  };
 }
 
 function toDiagnostic(rule: Rule, resource: Resource, r: Report): Diagnostic {

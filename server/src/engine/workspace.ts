@@ -359,8 +359,11 @@ function* patchLastLoad(files: readonly WorkspaceFile[], settings: string, confi
     if (f.path !== before.path) return undefined;
     if (f.text !== before.text && (changed.push(i) > MAX_PATCHED_FILES)) return undefined;
   }
-  const entries = [...last.entries];
-  const instances = [...last.instances];
+  yield;
+  // The patched files' readings and instances, written into the last load's lists (not copied: 20k
+  // entries) only at the end, when the patched load replaces the last one.
+  const entries = new Map<number, FileEntry>();
+  const instances = new Map<number, FileInstances>();
   const removed: Resource[] = [];
   const added: Resource[] = [];
   // Maps of every file and document: the last load's, with the patched files' entries changed.
@@ -374,7 +377,7 @@ function* patchLastLoad(files: readonly WorkspaceFile[], settings: string, confi
     const entry = cached && cached.text === f.text && cached.inChart === before.inChart ? cached : readFileEntry(f, before.inChart, parse);
     cache.files.set(f.path, entry);
     if (entry.role !== 'manifest') return undefined;
-    entries[i] = entry;
+    entries.set(i, entry);
     sourceFiles.set(f.path, { path: f.path, role: entry.role, lines: entry.lines, disabledLines: entry.disabledLines, documentCount: entry.parsed?.documents.length ?? 0 });
     for (const [key] of last.instances[i]?.counts ?? []) instanceCounts.delete(key);
     const fresh = fileInstances(f.path, entry, last.result.kustomize, config, cache);
@@ -384,33 +387,37 @@ function* patchLastLoad(files: readonly WorkspaceFile[], settings: string, confi
       if (old) removed.push(...old.resources);
       added.push(...fresh.resources);
     }
-    instances[i] = fresh;
+    instances.set(i, fresh);
     for (const [key, n] of fresh.counts) instanceCounts.set(key, n);
   }
   yield;
   // Diagnostics and resources in file order, as a full load lists them.
   const patchedPaths = new Set(changed.map((i) => files[i].path));
   const diagnostics = last.result.diagnostics.filter((d) => !patchedPaths.has(d.file) || d.rule === 'file-too-large' || d.rule === 'helm-template-skipped');
-  for (const i of changed) diagnostics.push(...entries[i].diagnostics);
+  for (const entry of entries.values()) diagnostics.push(...entry.diagnostics);
   const resources = patchedResources(last, instances, changed);
   const result: LoadedWorkspace = { ...last.result, files: sourceFiles.done(), resources, instanceCounts: instanceCounts.done(), diagnostics };
   const positions = last.positions ?? new Map(files.map((f, i) => [f.path, i]));
-  cache.last = { files, entries, instances, settings, result, positions };
+  const entryList = last.entries as FileEntry[];
+  const instanceList = last.instances as (FileInstances | undefined)[];
+  for (const [i, entry] of entries) entryList[i] = entry;
+  for (const [i, fresh] of instances) instanceList[i] = fresh;
+  cache.last = { files, entries: entryList, instances: instanceList, settings, result, positions };
   // changed is in file order, so removed and added are in resource order.
   cache.deltas.push({ from: last.result, to: result, removed, added, filePosition: (file) => positions.get(file) ?? -1 });
   return result;
 }
 
 /** The last load's resources with the changed files' instances replaced, in file order. */
-function patchedResources(last: LastLoad, instances: readonly (FileInstances | undefined)[], changed: readonly number[]): Resource[] {
+function patchedResources(last: LastLoad, instances: ReadonlyMap<number, FileInstances>, changed: readonly number[]): Resource[] {
   const resources = last.result.resources.slice();
   for (const i of changed) {
     const before = last.instances[i]?.resources ?? [];
-    const after = instances[i]?.resources ?? [];
+    const after = instances.get(i)?.resources ?? before;
     if (before === after) continue;
     // A file's instances are contiguous: find where the old ones were (or rebuild the list).
     const start = before.length > 0 ? resources.indexOf(before[0]) : -1;
-    if (start < 0) return instances.flatMap((list) => list?.resources ?? []);
+    if (start < 0) return last.instances.flatMap((list, j) => (instances.get(j) ?? list)?.resources ?? []);
     resources.splice(start, before.length, ...after);
   }
   return resources;
