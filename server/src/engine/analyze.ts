@@ -16,6 +16,10 @@
 // (a question that ranges over the whole workspace records everything), and they run again when an
 // instance appeared or disappeared in one of those namespaces, or the set of namespaces changed.
 //
+// When the load only patched a few files (the language server's edits), the graph is derived from
+// the last completed run's graph through what the patches removed and added, and only those
+// instances are compared; the per-instance outcomes are updated in place when the run completes.
+//
 // `run` analyses synchronously; `runAsync` does the same work in time slices, yielding to the event
 // loop between them, and stops when `isCancelled` says so. Nothing the next run relies on is
 // committed before a run completes, so a cancelled run leaves the Analyzer as it was.

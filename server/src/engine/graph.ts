@@ -1,6 +1,9 @@
 // The traffic graph: typed views of every resource instance, indexes by namespace and name, and the
 // questions rules and queries ask (what a Service selects, where a port lands, what routes to a
-// Service). Built once per analysis; all lookups are index hits, not scans of the workspace.
+// Service). Built once per analysis (in steps: TrafficGraph.steps), or derived from the previous
+// analysis's graph when the load says which instances were removed and added: the new graph shares
+// the previous one's index maps and layers the changed keys over them, so a one-document edit
+// costs a few index entries instead of 20,000. All lookups are index hits, not scans of the workspace.
 import { readAutoscaler, type Autoscaler } from './model/autoscaler';
 import { readDisruptionBudget, type DisruptionBudget } from './model/disruptionBudget';
 import { readEndpoints, type ManualEndpoints } from './model/endpoints';
