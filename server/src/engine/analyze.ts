@@ -29,7 +29,7 @@ import { TrafficGraph, type GraphChange } from './graph';
 import { directoryOf, sourceKey, type Resource } from './model/resource';
 import { RULES } from './rules';
 import { resourceAnchor, type Report, type Rule } from './rules/rule';
-import { LoadCache, loadWorkspaceSteps, type FileParser, type LoadedWorkspace, type SkippedFile, type WorkspaceFile } from './workspace';
+import { instanceIndexInFile, LoadCache, loadWorkspaceSteps, type FileParser, type LoadedWorkspace, type SkippedFile, type WorkspaceFile } from './workspace';
 
 export interface Analysis {
   readonly workspace: LoadedWorkspace;
@@ -73,6 +73,53 @@ interface Reads {
   namespaces: Set<string> | 'all';
   /** Answers to workspace-wide yes/no questions (hasGateways...), valid while the answer is the same. */
   facts: Map<string, unknown>;
+}
+
+interface Affected {
+  readonly removed: readonly Resource[];
+  readonly namespaces: ReadonlySet<string>;
+  readonly directories: ReadonlySet<string>;
+  readonly builds: ReadonlySet<string>;
+  rerun(r: Resource, previous: RuleOutcome): boolean;
+  touches(reads: Reads, graph: TrafficGraph): boolean;
+}
+
+/** Which instances have rules of workspace reach, and what those read: by namespace, everything, or workspace-wide facts. */
+class WideReaders {
+  readonly hasWide = new Set<Resource>();
+  readonly all = new Set<Resource>();
+  readonly facts = new Set<Resource>();
+  readonly byNamespace = new Map<string, Set<Resource>>();
+
+  add(r: Resource, outcome: RuleOutcome): void {
+    if (!outcome.hasWide) return;
+    this.hasWide.add(r);
+    const reads = outcome.wide.reads;
+    if (reads.facts.size > 0) this.facts.add(r);
+    if (reads.namespaces === 'all') this.all.add(r);
+    else {
+      for (const ns of reads.namespaces) {
+        let set = this.byNamespace.get(ns);
+        if (!set) this.byNamespace.set(ns, (set = new Set()));
+        set.add(r);
+      }
+    }
+  }
+
+  delete(r: Resource, outcome: RuleOutcome): void {
+    if (!outcome.hasWide) return;
+    this.hasWide.delete(r);
+    this.facts.delete(r);
+    this.all.delete(r);
+    const reads = outcome.wide.reads;
+    if (reads.namespaces === 'all') return;
+    for (const ns of reads.namespaces) {
+      const set = this.byNamespace.get(ns);
+      if (!set) continue;
+      set.delete(r);
+      if (set.size === 0) this.byNamespace.delete(ns);
+    }
+  }
 }
 
 /** Returned by runAsync when the run was cancelled. */
@@ -133,6 +180,9 @@ async function runStepsAsync<T>(steps: Generator<void, T>, options: AsyncRunOpti
 export class Analyzer {
   private readonly loadCache = new LoadCache();
   private outcomes = new Map<Resource, RuleOutcome>();
+  /** Committed with the outcomes: the instances whose outcome reports, and what rules of workspace reach read. */
+  private reportingInstances = new Set<Resource>();
+  private readers = new WideReaders();
   private previousContext: string | undefined;
   private previousNamespaces: string | undefined;
   /** The last completed run's workspace and graph: the next graph is derived from it when loading only patched files. */
@@ -205,7 +255,12 @@ export class Analyzer {
     let wideRulesRunFor = 0;
     let step = 0;
     let budget = RESOURCES_PER_STEP;
-    const resources = workspace.resources;
+    // After a patched load, only the instances the change can affect are visited (the rest keep
+    // their outcome, which reports nothing); otherwise every instance, and what they read is indexed anew.
+    const candidates = change && graphChange ? this.candidates(change, graphChange, graph, wideAll) : undefined;
+    const resources = candidates ?? workspace.resources;
+    const readers = candidates ? undefined : new WideReaders();
+    const reportingInstances = candidates ? undefined : new Set<Resource>();
     // An indexed loop: a for-of over 20k instances allocates an iterator result per instance in a generator.
     for (let i = 0; i < resources.length; i++) {
       const resource = resources[i];
@@ -217,7 +272,11 @@ export class Analyzer {
       let outcome: RuleOutcome;
       if (cached && change && !change.rerun(resource, cached)) {
         if (!cached.hasWide || (!wideAll && !change.touches(cached.wide.reads, graph))) {
-          if (cached.votes.length > 0 || cached.failures.length > 0) reporting.push(cached);
+          readers?.add(resource, cached);
+          if (cached.votes.length > 0 || cached.failures.length > 0) {
+            reporting.push(cached);
+            reportingInstances?.add(resource);
+          }
           continue;
         }
         // Local results stand; rules that look across the workspace run again.
@@ -230,7 +289,11 @@ export class Analyzer {
         outcome = runRules(resource, graph, tracked, input.config, applicableTo(resource.kind).all);
       }
       updates.set(resource, outcome);
-      if (outcome.votes.length > 0 || outcome.failures.length > 0) reporting.push(outcome);
+      readers?.add(resource, outcome);
+      if (outcome.votes.length > 0 || outcome.failures.length > 0) {
+        reporting.push(outcome);
+        reportingInstances?.add(resource);
+      }
     }
 
     // Votes per (source document, rule, span): a diagnostic stands when every instance reported it.
@@ -255,17 +318,69 @@ export class Analyzer {
       .filter((d): d is Diagnostic => d !== undefined && !isSuppressedByComment(workspace, d))
       .sort(compareDiagnostics);
     // The run is complete: what the next run compares against is committed together.
-    if (change) {
-      for (const r of change.removed) this.outcomes.delete(r);
-      for (const [r, outcome] of updates) this.outcomes.set(r, outcome);
+    if (!readers || !reportingInstances) {
+      // Only candidates were visited: the indexes follow the outcomes that changed.
+      for (const r of change?.removed ?? []) {
+        const old = this.outcomes.get(r);
+        if (old) this.readers.delete(r, old);
+        this.outcomes.delete(r);
+        this.reportingInstances.delete(r);
+      }
+      for (const [r, outcome] of updates) {
+        const old = this.outcomes.get(r);
+        if (old) this.readers.delete(r, old);
+        this.readers.add(r, outcome);
+        this.outcomes.set(r, outcome);
+        if (outcome.votes.length > 0 || outcome.failures.length > 0) this.reportingInstances.add(r);
+        else this.reportingInstances.delete(r);
+      }
     } else {
-      this.outcomes = updates;
+      if (change) {
+        for (const r of change.removed) this.outcomes.delete(r);
+        for (const [r, outcome] of updates) this.outcomes.set(r, outcome);
+      } else {
+        this.outcomes = updates;
+      }
+      this.readers = readers;
+      this.reportingInstances = reportingInstances;
     }
     this.previousContext = context;
     this.previousNamespaces = namespacesKey;
     this.previous = { workspace, graph };
     this.loadCache.deltas = [];
     return { workspace, graph, diagnostics: final, ruleFailures, rulesRunFor, wideRulesRunFor };
+  }
+
+  /**
+   * The instances whose outcome may differ from the last run's, in resource order: those in the
+   * namespaces, directories and builds where instances appeared or disappeared, those that reported,
+   * and those whose rules of workspace reach read what changed (all that have such rules when the
+   * set of namespaces changed). Every other instance keeps an outcome that reports nothing.
+   */
+  private candidates(change: Affected, known: GraphChange, graph: TrafficGraph, wideAll: boolean): Resource[] {
+    const removed = new Set(known.removed);
+    const found = new Set<Resource>();
+    for (const ns of change.namespaces) for (const r of graph.instancesIn('namespace', ns)) found.add(r);
+    for (const dir of change.directories) for (const r of graph.instancesIn('directory', dir)) found.add(r);
+    for (const build of change.builds) for (const r of graph.instancesIn('build', build)) found.add(r);
+    const keep = (r: Resource) => {
+      if (!removed.has(r)) found.add(r);
+    };
+    for (const r of this.reportingInstances) keep(r);
+    if (wideAll) {
+      for (const r of this.readers.hasWide) keep(r);
+    } else {
+      for (const r of this.readers.all) keep(r);
+      for (const r of this.readers.facts) keep(r);
+      for (const ns of change.namespaces) for (const r of this.readers.byNamespace.get(ns) ?? []) keep(r);
+    }
+    // Resource order: by file position, then by place among the file's instances.
+    const keyed = [...found].map((r) => {
+      const file = known.filePosition(r.file);
+      return { r, file, index: instanceIndexInFile(this.loadCache, file, r) };
+    });
+    keyed.sort((a, b) => a.file - b.file || a.index - b.index);
+    return keyed.map((k) => k.r);
   }
 
   /**
@@ -302,7 +417,7 @@ export class Analyzer {
   private affected(
     current: readonly Resource[],
     known: GraphChange | undefined,
-  ): { removed: readonly Resource[]; rerun: (r: Resource, previous: RuleOutcome) => boolean; touches: (reads: Reads, graph: TrafficGraph) => boolean } {
+  ): Affected {
     const changed: Resource[] = [];
     const removed: Resource[] = [];
     if (known) {
@@ -327,6 +442,9 @@ export class Analyzer {
     // Asked for every unaffected instance: no iterator or closure allocated per call.
     return {
       removed,
+      namespaces,
+      directories,
+      builds,
       rerun: (r, previous) => {
         if (namespaces.has(r.namespace ?? '') || directories.has(previous.directory) || (r.build !== undefined && builds.has(r.build))) return true;
         return previous.votes.length > 0 || previous.failures.length > 0;

@@ -162,6 +162,9 @@ interface GraphIndexes {
   readonly attachmentsByName: Layered<string, readonly AttachmentDefinition[]>;
   readonly gatewaysByName: Layered<string, readonly Gateway[]>;
   readonly grantsByNamespace: Layered<string, readonly ReferenceGrant[]>;
+  readonly resourcesByNamespace: Layered<string, readonly Resource[]>;
+  readonly resourcesByDirectory: Layered<string, readonly Resource[]>;
+  readonly resourcesByBuild: Layered<string, readonly Resource[]>;
 }
 
 /**
@@ -184,7 +187,10 @@ type ListIndex =
   | 'endpointsByService'
   | 'attachmentsByName'
   | 'gatewaysByName'
-  | 'grantsByNamespace';
+  | 'grantsByNamespace'
+  | 'resourcesByNamespace'
+  | 'resourcesByDirectory'
+  | 'resourcesByBuild';
 
 /** Calls add for every index entry of one resource (the single definition of what is indexed where). */
 function indexEntries(
@@ -197,6 +203,9 @@ function indexEntries(
   if (r.namespace) namespace(r.namespace);
   if (r.kind === 'Namespace') namespace(r.name);
   list('resourcesById', r.id, r);
+  list('resourcesByNamespace', r.namespace ?? '', r);
+  list('resourcesByDirectory', directoryOf(r.file), r);
+  if (r.build !== undefined) list('resourcesByBuild', r.build, r);
   switch (v.kind) {
     case 'workload':
       byKey('workloadByKey', v.view);
@@ -266,6 +275,9 @@ function* buildIndexes(resources: readonly Resource[]): Generator<void, GraphInd
     attachmentsByName: new Map(),
     gatewaysByName: new Map(),
     grantsByNamespace: new Map(),
+    resourcesByNamespace: new Map(),
+    resourcesByDirectory: new Map(),
+    resourcesByBuild: new Map(),
   };
   let step = 0;
   for (const r of resources) {
@@ -330,6 +342,9 @@ function* buildIndexes(resources: readonly Resource[]): Generator<void, GraphInd
     attachmentsByName: layered(lists.attachmentsByName),
     gatewaysByName: layered(lists.gatewaysByName),
     grantsByNamespace: layered(lists.grantsByNamespace),
+    resourcesByNamespace: layered(lists.resourcesByNamespace),
+    resourcesByDirectory: layered(lists.resourcesByDirectory),
+    resourcesByBuild: layered(lists.resourcesByBuild),
   };
 }
 
@@ -447,6 +462,9 @@ function deriveIndexes(previous: GraphIndexes, change: GraphChange): GraphIndexe
     attachmentsByName: lists.attachmentsByName as Layered<string, readonly AttachmentDefinition[]>,
     gatewaysByName: lists.gatewaysByName as Layered<string, readonly Gateway[]>,
     grantsByNamespace: lists.grantsByNamespace as Layered<string, readonly ReferenceGrant[]>,
+    resourcesByNamespace: lists.resourcesByNamespace as Layered<string, readonly Resource[]>,
+    resourcesByDirectory: lists.resourcesByDirectory as Layered<string, readonly Resource[]>,
+    resourcesByBuild: lists.resourcesByBuild as Layered<string, readonly Resource[]>,
   };
 }
 
@@ -460,6 +478,9 @@ const LIST_INDEXES: readonly ListIndex[] = [
   'attachmentsByName',
   'gatewaysByName',
   'grantsByNamespace',
+  'resourcesByNamespace',
+  'resourcesByDirectory',
+  'resourcesByBuild',
 ];
 
 /**
@@ -747,6 +768,15 @@ export class TrafficGraph {
   autoscalersOf(workload: Workload): readonly Autoscaler[] {
     const r = workload.resource;
     return this.ix.autoscalersByTarget.get(`${r.namespace}/${r.kind}/${r.name}`) ?? [];
+  }
+
+  /**
+   * Instances in a namespace ('' for cluster-scoped ones), a directory or a kustomize build, in
+   * resource order: where the Analyzer looks for the instances an edit can affect.
+   */
+  instancesIn(scope: 'namespace' | 'directory' | 'build', key: string): readonly Resource[] {
+    const index = scope === 'namespace' ? this.ix.resourcesByNamespace : scope === 'directory' ? this.ix.resourcesByDirectory : this.ix.resourcesByBuild;
+    return index.get(key) ?? [];
   }
 
   /** All instances with this id (`Kind/ns/name`). */

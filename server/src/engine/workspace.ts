@@ -111,6 +111,14 @@ export class LoadCache {
   deltas: LoadDelta[] = [];
 }
 
+/**
+ * An instance's place among its file's instances in the last load (-1 when unknown): with the
+ * file's position, its place in the resource list.
+ */
+export function instanceIndexInFile(cache: LoadCache, filePosition: number, r: Resource): number {
+  return cache.last?.instances[filePosition]?.resources.indexOf(r) ?? -1;
+}
+
 /** What a patched load changed from the load it patched. */
 export interface LoadDelta {
   readonly from: LoadedWorkspace;
