@@ -17,8 +17,10 @@
 // instance appeared or disappeared in one of those namespaces, or the set of namespaces changed.
 //
 // When the load only patched a few files (the language server's edits), the graph is derived from
-// the last completed run's graph through what the patches removed and added, and only those
-// instances are compared; the per-instance outcomes are updated in place when the run completes.
+// the last completed run's graph through what the patches removed and added, and the rule loop
+// visits only the candidates (instances of the affected namespaces, directories and builds, those
+// that reported, and workspace-reach readers of what changed, found through indexes) instead of
+// every instance; the per-instance outcomes and those indexes are updated in place when the run completes.
 //
 // `run` analyses synchronously; `runAsync` does the same work in time slices, yielding to the event
 // loop between them, and stops when `isCancelled` says so. Nothing the next run relies on is
