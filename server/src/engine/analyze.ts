@@ -373,7 +373,9 @@ export class Analyzer {
       for (const r of this.readers.hasWide) keep(r);
     } else {
       for (const r of this.readers.all) keep(r);
-      for (const r of this.readers.facts) keep(r);
+      // Readers of workspace-wide facts (hasGateways...) only when an answer changed.
+      const previousGraph = this.previous?.graph as unknown as Record<string, unknown> | undefined;
+      if (!previousGraph || FACT_LIST.some((fact) => previousGraph[fact] !== (graph as unknown as Record<string, unknown>)[fact])) for (const r of this.readers.facts) keep(r);
       for (const ns of change.namespaces) for (const r of this.readers.byNamespace.get(ns) ?? []) keep(r);
     }
     // Resource order: by file position, then by place among the file's instances.
