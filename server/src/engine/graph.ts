@@ -163,6 +163,8 @@ interface GraphIndexes {
   readonly gatewaysByName: Layered<string, readonly Gateway[]>;
   readonly grantsByNamespace: Layered<string, readonly ReferenceGrant[]>;
   readonly resourcesByNamespace: Layered<string, readonly Resource[]>;
+  readonly servicesByNamespace: Layered<string, readonly Service[]>;
+  readonly ingressesByNamespace: Layered<string, readonly Ingress[]>;
   readonly resourcesByDirectory: Layered<string, readonly Resource[]>;
   readonly resourcesByBuild: Layered<string, readonly Resource[]>;
 }
@@ -189,6 +191,8 @@ type ListIndex =
   | 'gatewaysByName'
   | 'grantsByNamespace'
   | 'resourcesByNamespace'
+  | 'servicesByNamespace'
+  | 'ingressesByNamespace'
   | 'resourcesByDirectory'
   | 'resourcesByBuild';
 
@@ -214,9 +218,11 @@ function indexEntries(
     case 'service':
       byKey('serviceByKey', v.view);
       list('servicesByName', `${r.namespace}/${r.name}`, v.view);
+      list('servicesByNamespace', r.namespace ?? 'default', v.view);
       break;
     case 'ingress':
       byKey('ingressByKey', v.view);
+      list('ingressesByNamespace', r.namespace ?? 'default', v.view);
       break;
     case 'policy':
       byKey('policyByKey', v.view);
@@ -276,6 +282,8 @@ function* buildIndexes(resources: readonly Resource[]): Generator<void, GraphInd
     gatewaysByName: new Map(),
     grantsByNamespace: new Map(),
     resourcesByNamespace: new Map(),
+    servicesByNamespace: new Map(),
+    ingressesByNamespace: new Map(),
     resourcesByDirectory: new Map(),
     resourcesByBuild: new Map(),
   };
@@ -343,6 +351,8 @@ function* buildIndexes(resources: readonly Resource[]): Generator<void, GraphInd
     gatewaysByName: layered(lists.gatewaysByName),
     grantsByNamespace: layered(lists.grantsByNamespace),
     resourcesByNamespace: layered(lists.resourcesByNamespace),
+    servicesByNamespace: layered(lists.servicesByNamespace),
+    ingressesByNamespace: layered(lists.ingressesByNamespace),
     resourcesByDirectory: layered(lists.resourcesByDirectory),
     resourcesByBuild: layered(lists.resourcesByBuild),
   };
@@ -463,6 +473,8 @@ function deriveIndexes(previous: GraphIndexes, change: GraphChange): GraphIndexe
     gatewaysByName: lists.gatewaysByName as Layered<string, readonly Gateway[]>,
     grantsByNamespace: lists.grantsByNamespace as Layered<string, readonly ReferenceGrant[]>,
     resourcesByNamespace: lists.resourcesByNamespace as Layered<string, readonly Resource[]>,
+    servicesByNamespace: lists.servicesByNamespace as Layered<string, readonly Service[]>,
+    ingressesByNamespace: lists.ingressesByNamespace as Layered<string, readonly Ingress[]>,
     resourcesByDirectory: lists.resourcesByDirectory as Layered<string, readonly Resource[]>,
     resourcesByBuild: lists.resourcesByBuild as Layered<string, readonly Resource[]>,
   };
@@ -479,6 +491,8 @@ const LIST_INDEXES: readonly ListIndex[] = [
   'gatewaysByName',
   'grantsByNamespace',
   'resourcesByNamespace',
+  'servicesByNamespace',
+  'ingressesByNamespace',
   'resourcesByDirectory',
   'resourcesByBuild',
 ];
@@ -518,8 +532,8 @@ export class TrafficGraph {
   private readonly ix: GraphIndexes;
 
   private readonly selectedCache = new Map<Service, readonly Workload[]>();
-  private selectingIndex: Map<Workload, Service[]> | undefined;
-  private routesIndex: Map<Service, BackendTarget[]> | undefined;
+  private readonly selectingCache = new Map<Workload, Service[]>();
+  private readonly targetsCache = new Map<Ingress, BackendTarget[]>();
   private servicesByPlace: Layered<string, readonly Service[]> | undefined;
   private policiesByNamespace: Layered<string, readonly NetworkPolicy[]> | undefined;
   private namespacesKeyMemo: string | undefined;
@@ -809,22 +823,30 @@ export class TrafficGraph {
 
   /** Services whose selectors match this workload's pods. */
   servicesSelecting(workload: Workload): readonly Service[] {
-    if (!this.selectingIndex) {
-      this.selectingIndex = new Map();
-      for (const s of this.services) for (const w of this.workloadsSelectedBy(s)) push(this.selectingIndex, w, s);
+    // Per namespace (no index of every Service's selection, which each new graph would rebuild): the
+    // Services of the workload's namespace whose selector can match it, in resource order.
+    let found = this.selectingCache.get(workload);
+    if (found) return found;
+    found = [];
+    if (this.ix.workloadByKey.get(workload.resource.key) === workload) {
+      for (const s of this.ix.servicesByNamespace.get(workload.template.namespace) ?? []) {
+        if (s.selector && selectorMayMatch(s.selector, workload.template.labels)) found.push(s);
+      }
     }
-    return this.selectingIndex.get(workload) ?? [];
+    this.selectingCache.set(workload, found);
+    return found;
   }
 
   /** Ingress backends that name this Service. */
   routesTo(service: Service): readonly BackendTarget[] {
-    if (!this.routesIndex) {
-      this.routesIndex = new Map();
-      for (const ingress of this.ingresses) {
-        for (const target of this.backendTargets(ingress)) for (const s of target.services) push(this.routesIndex, s, target);
-      }
+    // Backends resolve Service names in their Ingress's namespace: only Ingresses of the Service's namespace can name it.
+    const out: BackendTarget[] = [];
+    for (const ingress of this.ix.ingressesByNamespace.get(service.resource.namespace ?? 'default') ?? []) {
+      let targets = this.targetsCache.get(ingress);
+      if (!targets) this.targetsCache.set(ingress, (targets = this.backendTargets(ingress)));
+      for (const target of targets) if (target.services.includes(service)) out.push(target);
     }
-    return this.routesIndex.get(service) ?? [];
+    return out;
   }
 
   backendTargets(ingress: Ingress): BackendTarget[] {
