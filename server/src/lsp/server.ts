@@ -57,6 +57,7 @@ export function startServer(): void {
   let cancelledAnalyses = 0;
   let firstAnalysisDone: (() => void) | undefined;
   let paths: string[] | undefined; // sorted paths of disk files and open manifests, until one appears or goes
+  let lastFiles: { paths: readonly string[] | undefined; files: readonly WorkspaceFile[] } = { paths: undefined, files: [] };
   let published = new Map<string, string>(); // uri -> JSON of what was last sent
   let indexing = true;
   let timer: NodeJS.Timeout | undefined;
@@ -112,7 +113,14 @@ export function startServer(): void {
       for (const p of open.keys()) all.add(p);
       paths = [...all].sort((a, b) => (a < b ? -1 : 1));
     }
-    const files = paths.map((p) => ({ path: p, text: open.get(p) ?? disk.get(p) ?? '' }));
+    // The last list's entry is kept where the text is the same (no 20k new objects per analysis).
+    const last = lastFiles.paths === paths ? lastFiles.files : undefined;
+    const files = paths.map((p, i) => {
+      const text = open.get(p) ?? disk.get(p) ?? '';
+      const before = last?.[i];
+      return before && before.text === text ? before : { path: p, text };
+    });
+    lastFiles = { paths, files };
     const skipped = [...tooLarge].filter(([p]) => !disk.has(p) && !open.has(p)).map(([p, size]) => ({ path: p, size }));
     return { files, skipped, paths };
   }
