@@ -142,7 +142,8 @@ const rows = [
   ['  without the debounce (server: analyse + publish) p50 / p95', `${p(serverLatencies, 50).toFixed(0)} / ${p(serverLatencies, 95).toFixed(0)} ms (p95 ${ratio(p(serverLatencies, 95))}, target 1%)`],
   ['  longest uninterrupted slice of those analyses p50 / max', `${p(longestSlices, 50).toFixed(1)} / ${Math.max(...longestSlices).toFixed(1)} ms`],
   ['hover p50 / p95, idle', `${p(hoverLatencies, 50).toFixed(1)} / ${p(hoverLatencies, 95).toFixed(1)} ms (p95 ${ratio(p(hoverLatencies, 95))})`],
-  ['hover p50 / p95, during re-analysis after an edit', `${p(hoverDuringEdit, 50).toFixed(1)} / ${p(hoverDuringEdit, 95).toFixed(1)} ms (p95 ${ratio(p(hoverDuringEdit, 95))}, target 0.2%; ${hoverDuringEdit.length} hovers)`],
+  ['  each (server, ms, in order)', serverLatencies.map((v) => v.toFixed(0)).join(' ')],
+  ['hover p50 / p95, during re-analysis after an edit', hoverDuringEdit.length ? `${p(hoverDuringEdit, 50).toFixed(1)} / ${p(hoverDuringEdit, 95).toFixed(1)} ms (p95 ${ratio(p(hoverDuringEdit, 95))}, target 0.2%; ${hoverDuringEdit.length} hovers)` : `none: each re-analysis finished before a hover sent after it started was answered`],
   ['hover p50 / p95, during a full re-analysis (settings)', `${p(hoverDuringFull, 50).toFixed(1)} / ${p(hoverDuringFull, 95).toFixed(1)} ms (p95 ${ratio(p(hoverDuringFull, 95))}; ${hoverDuringFull.length} hovers)`],
   ['server RSS after indexing and edits', `${rss} MB`],
 ];

@@ -14,6 +14,43 @@ const original = fs
 
 const summary = (a: Analysis) => a.diagnostics.map((d) => `${d.file}:${d.span.start}-${d.span.end} ${d.severity} ${d.rule} ${d.message} ${JSON.stringify(d.related)}`);
 
+/** What the graph answers, in order, for every resource, namespace and name of the workspace. */
+const graphSummary = (a: Analysis) => {
+  const g = a.graph;
+  // By key, marked when the object is not one of this analysis's instances (a stale view).
+  const current = new Set<unknown>(a.workspace.resources);
+  const ids = (list: readonly { resource: { key: string } }[] | readonly { key: string }[]) =>
+    list.map((v) => {
+      const r = 'resource' in v ? v.resource : v;
+      return current.has(r) ? r.key : `${r.key} (stale)`;
+    });
+  const out: unknown[] = [
+    ids(g.workloads),
+    ids(g.services),
+    ids(g.ingresses),
+    ids(g.networkPolicies),
+    ids(g.routes),
+    [...g.namespaces].sort(),
+    g.hasGateways,
+    g.hasAttachmentDefinitions,
+    ids(g.ingressControllers(CONFIG.ingressControllerNamespaces)),
+  ];
+  for (const r of a.workspace.resources) {
+    out.push(r.key, ids(g.resourcesWithId(r.id)), ids(g.definitionsAppliedWith(r)), g.workload(r)?.resource.key, g.service(r)?.resource.key, g.ingress(r)?.resource.key, g.networkPolicy(r)?.resource.key, g.route(r)?.resource.key);
+    const ns = r.namespace ?? 'default';
+    out.push(ids(g.servicesNamed(ns, r.name)), ids(g.gatewaysNamed(ns, r.name)), ids(g.attachmentDefinitions(ns, r.name)), ids(g.attachmentDefinitionsNamed(r.name)));
+    const w = g.workload(r);
+    if (w) out.push(ids(g.autoscalersOf(w)), ids(g.disruptionBudgetsFor(w)), ids(g.servicesSelecting(w)), ids(g.policiesSelecting(w)), ids(g.workloadsAppliedNear(w)));
+    const s = g.service(r);
+    if (s) out.push(ids(g.manualEndpointsOf(s)), ids(g.workloadsSelectedBy(s)), ids(g.servicesAppliedNear(s)), g.routesTo(s).map((t) => t.ingress.resource.key));
+  }
+  for (const ns of [...g.namespaces].sort()) out.push(ns, ids(g.workloadsIn(ns)), ids(g.referenceGrantsIn(ns)), g.hasServicesIn(ns));
+  return out;
+};
+
+/** Ingress controllers in namespaces the edits change, so that the graph's list of them must follow. */
+const CONFIG = { ...DEFAULT_CONFIG, ingressControllerNamespaces: ['shop', 'other'] };
+
 type Edit = { name: string; apply: (files: Map<string, string>) => void };
 const replace = (file: string, from: string, to: string): Edit => ({
   name: `${file}: ${from} -> ${to}`,
@@ -33,6 +70,10 @@ const EDITS: Edit[] = [
   { name: 'delete a file', apply: (f) => f.delete('shop/search.yaml') },
   replace('shop/frontend.yaml', 'app: frontend2\n        tier: web', 'app: frontend\n        tier: web'),
   { name: 'duplicate a Service in one file', apply: (f) => f.set('shop/tomcat.yaml', `${f.get('shop/tomcat.yaml')}---\n${'apiVersion: v1\nkind: Service\nmetadata:\n  name: tomcat\n  namespace: shop\nspec:\n  selector:\n    app: tomcat\n  ports:\n    - port: 8080\n'}`) },
+  replace('shop/data.yaml', 'name: postgres\n  namespace: shop', 'name: postgres\n  namespace: shop-moved'), // a StatefulSet moves to a new namespace
+  { name: 'a document added to a file', apply: (f) => f.set('shop/data.yaml', `${f.get('shop/data.yaml')}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: postgres\n  namespace: shop\nspec:\n  selector: {app: postgres}\n  ports: [{port: 5432}]\n`) },
+  replace('shop/data.yaml', 'namespace: shop-moved', 'namespace: shop'),
+  replace('shop/data.yaml', 'kind: Service\nmetadata:\n  name: postgres\n  namespace: shop\nspec:\n  selector: {app: postgres}', 'kind: ConfigMap\nmetadata:\n  name: postgres\n  namespace: shop\nspec:\n  selector: {app: postgres}'), // the same document becomes another kind
   { name: 'a syntax error', apply: (f) => f.set('shop/tomcat.yaml', `${f.get('shop/tomcat.yaml')}---\nkind: [unclosed\n`) },
   { name: 'the syntax error fixed', apply: (f) => f.set('shop/tomcat.yaml', f.get('shop/tomcat.yaml')!.replace('---\nkind: [unclosed\n', '')) },
 ];
@@ -40,7 +81,7 @@ const EDITS: Edit[] = [
 test('every edit gives the same diagnostics as a fresh analysis', () => {
   const files = new Map(original.map((f) => [f.path, f.text]));
   const analyzer = new Analyzer();
-  const input = () => ({ files: [...files].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, text]) => ({ path: p, text })), config: DEFAULT_CONFIG });
+  const input = () => ({ files: [...files].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, text]) => ({ path: p, text })), config: CONFIG });
   const first = analyzer.run(input());
   assert.equal(first.rulesRunFor, first.workspace.resources.length);
   assert.deepEqual(summary(first), summary(analyze(input())));
@@ -48,7 +89,9 @@ test('every edit gives the same diagnostics as a fresh analysis', () => {
   for (const edit of EDITS) {
     edit.apply(files);
     const incremental = analyzer.run(input());
-    assert.deepEqual(summary(incremental), summary(analyze(input())), edit.name);
+    const fresh = analyze(input());
+    assert.deepEqual(summary(incremental), summary(fresh), edit.name);
+    assert.deepEqual(graphSummary(incremental), graphSummary(fresh), `graph after ${edit.name}`);
     if (incremental.rulesRunFor < incremental.workspace.resources.length) partial++;
   }
   assert.ok(partial >= 1, 'some edits re-ran rules for fewer than all instances');
@@ -87,7 +130,7 @@ const copies = Array.from({ length: 12 }, (_, i) => original.map((f) => ({ path:
 test('a run cancelled at any point leaves the next run exact', async () => {
   const base = [...original, ...copies];
   const files = new Map(base.map((f) => [f.path, f.text]));
-  const input = () => ({ files: [...files].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, text]) => ({ path: p, text })), config: DEFAULT_CONFIG });
+  const input = () => ({ files: [...files].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, text]) => ({ path: p, text })), config: CONFIG });
   // Cancel after 1, 2, 3... slices until a run completes: every phase gets interrupted once.
   let cancelledRuns = 0;
   for (let slices = 1; ; slices++) {
@@ -100,7 +143,9 @@ test('a run cancelled at any point leaves the next run exact', async () => {
     // The edit the cancelled run saw is overtaken by another one.
     EDITS[(slices + 1) % edits.length].apply(files);
     const next = analyzer.run(input());
-    assert.deepEqual(summary(next), summary(analyze(input())), `cancelled after ${slices} slices`);
+    const fresh = analyze(input());
+    assert.deepEqual(summary(next), summary(fresh), `cancelled after ${slices} slices`);
+    assert.deepEqual(graphSummary(next), graphSummary(fresh), `graph after a run cancelled after ${slices} slices`);
     files.clear();
     for (const f of base) files.set(f.path, f.text);
     if (result !== CANCELLED) break;

@@ -16,16 +16,22 @@
 // (a question that ranges over the whole workspace records everything), and they run again when an
 // instance appeared or disappeared in one of those namespaces, or the set of namespaces changed.
 //
+// When the load only patched a few files (the language server's edits), the graph is derived from
+// the last completed run's graph through what the patches removed and added, and the rule loop
+// visits only the candidates (instances of the affected namespaces, directories and builds, those
+// that reported, and workspace-reach readers of what changed, found through indexes) instead of
+// every instance; the per-instance outcomes and those indexes are updated in place when the run completes.
+//
 // `run` analyses synchronously; `runAsync` does the same work in time slices, yielding to the event
 // loop between them, and stops when `isCancelled` says so. Nothing the next run relies on is
 // committed before a run completes, so a cancelled run leaves the Analyzer as it was.
 import type { AnalysisConfig, Severity } from './config';
 import { compareDiagnostics, type Diagnostic, type RelatedLocation } from './diagnostics';
-import { TrafficGraph } from './graph';
+import { TrafficGraph, type GraphChange } from './graph';
 import { directoryOf, sourceKey, type Resource } from './model/resource';
 import { RULES } from './rules';
 import { resourceAnchor, type Report, type Rule } from './rules/rule';
-import { LoadCache, loadWorkspaceSteps, type FileParser, type LoadedWorkspace, type SkippedFile, type WorkspaceFile } from './workspace';
+import { instanceIndexInFile, LoadCache, loadWorkspaceSteps, type FileParser, type LoadedWorkspace, type SkippedFile, type WorkspaceFile } from './workspace';
 
 export interface Analysis {
   readonly workspace: LoadedWorkspace;
@@ -71,6 +77,53 @@ interface Reads {
   facts: Map<string, unknown>;
 }
 
+interface Affected {
+  readonly removed: readonly Resource[];
+  readonly namespaces: ReadonlySet<string>;
+  readonly directories: ReadonlySet<string>;
+  readonly builds: ReadonlySet<string>;
+  rerun(r: Resource, previous: RuleOutcome): boolean;
+  touches(reads: Reads, graph: TrafficGraph): boolean;
+}
+
+/** Which instances have rules of workspace reach, and what those read: by namespace, everything, or workspace-wide facts. */
+class WideReaders {
+  readonly hasWide = new Set<Resource>();
+  readonly all = new Set<Resource>();
+  readonly facts = new Set<Resource>();
+  readonly byNamespace = new Map<string, Set<Resource>>();
+
+  add(r: Resource, outcome: RuleOutcome): void {
+    if (!outcome.hasWide) return;
+    this.hasWide.add(r);
+    const reads = outcome.wide.reads;
+    if (reads.facts.size > 0) this.facts.add(r);
+    if (reads.namespaces === 'all') this.all.add(r);
+    else {
+      for (const ns of reads.namespaces) {
+        let set = this.byNamespace.get(ns);
+        if (!set) this.byNamespace.set(ns, (set = new Set()));
+        set.add(r);
+      }
+    }
+  }
+
+  delete(r: Resource, outcome: RuleOutcome): void {
+    if (!outcome.hasWide) return;
+    this.hasWide.delete(r);
+    this.facts.delete(r);
+    this.all.delete(r);
+    const reads = outcome.wide.reads;
+    if (reads.namespaces === 'all') return;
+    for (const ns of reads.namespaces) {
+      const set = this.byNamespace.get(ns);
+      if (!set) continue;
+      set.delete(r);
+      if (set.size === 0) this.byNamespace.delete(ns);
+    }
+  }
+}
+
 /** Returned by runAsync when the run was cancelled. */
 export const CANCELLED: unique symbol = Symbol('analysis cancelled');
 
@@ -83,8 +136,10 @@ export interface AsyncRunOptions {
   readonly stats?: { slices: number; longestSliceMs: number };
 }
 
-/** Instances handled between two yields of the rule and vote loops. */
+/** Instances handled between two yields of the rule and vote loops... */
 const RESOURCES_PER_STEP = 64;
+/** ...counting an instance whose rules run as this many (rules cost far more than a cached outcome). */
+const RULES_RUN_WEIGHT = 8;
 
 export function analyze(input: AnalyzeInput): Analysis {
   return new Analyzer().run(input);
@@ -127,8 +182,13 @@ async function runStepsAsync<T>(steps: Generator<void, T>, options: AsyncRunOpti
 export class Analyzer {
   private readonly loadCache = new LoadCache();
   private outcomes = new Map<Resource, RuleOutcome>();
+  /** Committed with the outcomes: the instances whose outcome reports, and what rules of workspace reach read. */
+  private reportingInstances = new Set<Resource>();
+  private readers = new WideReaders();
   private previousContext: string | undefined;
   private previousNamespaces: string | undefined;
+  /** The last completed run's workspace and graph: the next graph is derived from it when loading only patched files. */
+  private previous: { readonly workspace: LoadedWorkspace; readonly graph: TrafficGraph } | undefined;
   private running = false;
 
   /** Analyses synchronously (the CLI, tests). */
@@ -159,7 +219,8 @@ export class Analyzer {
   private *analyse(input: AnalyzeInput): Generator<void, Analysis> {
     const workspace = yield* loadWorkspaceSteps(input.files, input.skipped ?? [], input.config, input.parse, this.loadCache);
     yield;
-    const graph = new TrafficGraph(workspace.resources, workspace.templateDirs);
+    const graphChange = this.changeSincePrevious(workspace);
+    const graph = yield* TrafficGraph.steps(workspace.resources, workspace.templateDirs, graphChange && this.previous && { graph: this.previous.graph, change: graphChange });
     yield;
     const rules = input.rules ?? RULES;
     const byKind = new Map<string, Rule[]>();
@@ -181,45 +242,66 @@ export class Analyzer {
     const context = JSON.stringify([input.config, [...workspace.templateDirs].sort(), [...workspace.kustomize.memberships.keys()].sort(), rules.map((r) => r.id)]);
     const namespacesKey = [...graph.namespaces].sort().join('\u0000');
     const rerunAll = context !== this.previousContext;
-    const change = rerunAll ? undefined : this.affected(workspace.resources);
+    const change = rerunAll ? undefined : this.affected(workspace.resources, graphChange);
     yield;
     // Rules of workspace reach read the set of namespaces (which addresses are cluster DNS names).
     const wideAll = rerunAll || namespacesKey !== this.previousNamespaces;
     const tracked = trackingGraph(graph);
 
-    const outcomes = new Map<Resource, RuleOutcome>();
+    // Outcomes that differ from the last run's (all of them when rules run for everything); the
+    // last run's map is updated in place only when this run completes.
+    const updates = new Map<Resource, RuleOutcome>();
+    // Instances with reports or failures, in resource order (the first instance's diagnostic stands for its source).
+    const reporting: RuleOutcome[] = [];
     let rulesRunFor = 0;
     let wideRulesRunFor = 0;
     let step = 0;
-    for (const resource of workspace.resources) {
-      if (++step % RESOURCES_PER_STEP === 0) yield;
+    let budget = RESOURCES_PER_STEP;
+    // After a patched load, only the instances the change can affect are visited (the rest keep
+    // their outcome, which reports nothing); otherwise every instance, and what they read is indexed anew.
+    const candidates = change && graphChange ? this.candidates(change, graphChange, graph, wideAll) : undefined;
+    const resources = candidates ?? workspace.resources;
+    const readers = candidates ? undefined : new WideReaders();
+    const reportingInstances = candidates ? undefined : new Set<Resource>();
+    // An indexed loop: a for-of over 20k instances allocates an iterator result per instance in a generator.
+    for (let i = 0; i < resources.length; i++) {
+      const resource = resources[i];
+      if (--budget <= 0) {
+        yield;
+        budget = RESOURCES_PER_STEP;
+      }
       const cached = this.outcomes.get(resource);
+      let outcome: RuleOutcome;
       if (cached && change && !change.rerun(resource, cached)) {
         if (!cached.hasWide || (!wideAll && !change.touches(cached.wide.reads, graph))) {
-          outcomes.set(resource, cached);
+          readers?.add(resource, cached);
+          if (cached.votes.length > 0 || cached.failures.length > 0) {
+            reporting.push(cached);
+            reportingInstances?.add(resource);
+          }
           continue;
         }
         // Local results stand; rules that look across the workspace run again.
         wideRulesRunFor++;
-        const wide = runRules(resource, graph, tracked, input.config, applicableTo(resource.kind).wide);
-        const keep = (v: Vote) => !cached.wide.votes.includes(v);
-        outcomes.set(resource, {
-          votes: [...cached.votes.filter(keep), ...wide.votes],
-          failures: [...cached.failures.filter((f) => !cached.wide.failures.includes(f)), ...wide.failures],
-          wide: wide.wide,
-          hasWide: true,
-          directory: cached.directory,
-        });
-        continue;
+        budget -= RULES_RUN_WEIGHT;
+        outcome = withWideRerun(cached, runRules(resource, graph, tracked, input.config, applicableTo(resource.kind).wide));
+      } else {
+        rulesRunFor++;
+        budget -= RULES_RUN_WEIGHT;
+        outcome = runRules(resource, graph, tracked, input.config, applicableTo(resource.kind).all);
       }
-      rulesRunFor++;
-      outcomes.set(resource, runRules(resource, graph, tracked, input.config, applicableTo(resource.kind).all));
+      updates.set(resource, outcome);
+      readers?.add(resource, outcome);
+      if (outcome.votes.length > 0 || outcome.failures.length > 0) {
+        reporting.push(outcome);
+        reportingInstances?.add(resource);
+      }
     }
 
     // Votes per (source document, rule, span): a diagnostic stands when every instance reported it.
     const votes = new Map<string, { diagnostic: Diagnostic; count: number; source: string }>();
     const ruleFailures: { rule: string; resource: string; error: string }[] = [];
-    for (const outcome of outcomes.values()) {
+    for (const outcome of reporting) {
       if (++step % (RESOURCES_PER_STEP * 16) === 0) yield;
       if (outcome.failures.length > 0) ruleFailures.push(...outcome.failures);
       for (const v of outcome.votes) {
@@ -238,36 +320,150 @@ export class Analyzer {
       .filter((d): d is Diagnostic => d !== undefined && !isSuppressedByComment(workspace, d))
       .sort(compareDiagnostics);
     // The run is complete: what the next run compares against is committed together.
-    this.outcomes = outcomes;
+    if (!readers || !reportingInstances) {
+      // Only candidates were visited: the indexes follow the outcomes that changed.
+      for (const r of change?.removed ?? []) {
+        const old = this.outcomes.get(r);
+        if (old) this.readers.delete(r, old);
+        this.outcomes.delete(r);
+        this.reportingInstances.delete(r);
+      }
+      for (const [r, outcome] of updates) {
+        const old = this.outcomes.get(r);
+        if (old) this.readers.delete(r, old);
+        this.readers.add(r, outcome);
+        this.outcomes.set(r, outcome);
+        if (outcome.votes.length > 0 || outcome.failures.length > 0) this.reportingInstances.add(r);
+        else this.reportingInstances.delete(r);
+      }
+    } else {
+      if (change) {
+        for (const r of change.removed) this.outcomes.delete(r);
+        for (const [r, outcome] of updates) this.outcomes.set(r, outcome);
+      } else {
+        this.outcomes = updates;
+      }
+      this.readers = readers;
+      this.reportingInstances = reportingInstances;
+    }
     this.previousContext = context;
     this.previousNamespaces = namespacesKey;
+    this.previous = { workspace, graph };
+    this.loadCache.deltas = [];
     return { workspace, graph, diagnostics: final, ruleFailures, rulesRunFor, wideRulesRunFor };
+  }
+
+  /**
+   * The instances whose outcome may differ from the last run's, in resource order: those in the
+   * namespaces, directories and builds where instances appeared or disappeared, those that reported,
+   * and those whose rules of workspace reach read what changed (all that have such rules when the
+   * set of namespaces changed). Every other instance keeps an outcome that reports nothing.
+   */
+  private candidates(change: Affected, known: GraphChange, graph: TrafficGraph, wideAll: boolean): Resource[] {
+    const removed = new Set(known.removed);
+    const found = new Set<Resource>();
+    for (const ns of change.namespaces) for (const r of graph.instancesIn('namespace', ns)) found.add(r);
+    for (const dir of change.directories) for (const r of graph.instancesIn('directory', dir)) found.add(r);
+    for (const build of change.builds) for (const r of graph.instancesIn('build', build)) found.add(r);
+    const keep = (r: Resource) => {
+      if (!removed.has(r)) found.add(r);
+    };
+    for (const r of this.reportingInstances) keep(r);
+    if (wideAll) {
+      for (const r of this.readers.hasWide) keep(r);
+    } else {
+      for (const r of this.readers.all) keep(r);
+      // Readers of workspace-wide facts (hasGateways...) only when an answer changed.
+      const previousGraph = this.previous?.graph as unknown as Record<string, unknown> | undefined;
+      if (!previousGraph || FACT_LIST.some((fact) => previousGraph[fact] !== (graph as unknown as Record<string, unknown>)[fact])) for (const r of this.readers.facts) keep(r);
+      for (const ns of change.namespaces) for (const r of this.readers.byNamespace.get(ns) ?? []) keep(r);
+    }
+    // Resource order: by file position, then by place among the file's instances.
+    const keyed = [...found].map((r) => {
+      const file = known.filePosition(r.file);
+      return { r, file, index: instanceIndexInFile(this.loadCache, file, r) };
+    });
+    keyed.sort((a, b) => a.file - b.file || a.index - b.index);
+    return keyed.map((k) => k.r);
+  }
+
+  /**
+   * What changed since the last completed run's workspace, when this one was loaded by patching it
+   * (through the patches of cancelled runs in between): instances removed and added.
+   */
+  private changeSincePrevious(workspace: LoadedWorkspace): GraphChange | undefined {
+    const previous = this.previous;
+    const deltas = this.loadCache.deltas;
+    if (!previous || workspace.templateDirs !== previous.workspace.templateDirs) return undefined;
+    let i = deltas.findIndex((d) => d.from === previous.workspace);
+    if (i < 0) return undefined;
+    const removed = new Set<Resource>();
+    const added = new Set<Resource>();
+    let at = previous.workspace;
+    for (; i < deltas.length; i++) {
+      const d = deltas[i];
+      if (d.from !== at) return undefined;
+      for (const r of d.removed) if (!added.delete(r)) removed.add(r);
+      for (const r of d.added) if (!removed.delete(r)) added.add(r);
+      at = d.to;
+    }
+    if (at !== workspace) return undefined;
+    const filePosition = deltas[deltas.length - 1].filePosition;
+    // In resource order: by file (stable: a file's instances come from one patch, in order).
+    const addedInOrder = [...added].sort((a, b) => filePosition(a.file) - filePosition(b.file));
+    return { removed: [...removed], added: addedInOrder, filePosition };
   }
 
   /**
    * Which instances need their rules run again, given the previous run's instances; and whether
    * what rules of workspace reach read for an instance may have changed.
    */
-  private affected(current: readonly Resource[]): { rerun: (r: Resource, previous: RuleOutcome) => boolean; touches: (reads: Reads, graph: TrafficGraph) => boolean } {
+  private affected(
+    current: readonly Resource[],
+    known: GraphChange | undefined,
+  ): Affected {
     const changed: Resource[] = [];
-    for (const r of current) if (!this.outcomes.has(r)) changed.push(r);
-    if (changed.length > 0 || current.length !== this.outcomes.size) {
-      const currentSet = new Set(current);
-      for (const r of this.outcomes.keys()) if (!currentSet.has(r)) changed.push(r);
+    const removed: Resource[] = [];
+    if (known) {
+      // The previous run's instances are the previous workspace's: the load said what changed.
+      changed.push(...known.removed, ...known.added);
+      removed.push(...known.removed);
+    } else {
+      for (const r of current) if (!this.outcomes.has(r)) changed.push(r);
+      if (changed.length > 0 || current.length !== this.outcomes.size) {
+        const currentSet = new Set(current);
+        for (const r of this.outcomes.keys()) {
+          if (currentSet.has(r)) continue;
+          changed.push(r);
+          removed.push(r);
+        }
+      }
     }
     const namespaces = new Set(changed.map((r) => r.namespace ?? ''));
     const directories = new Set(changed.map((r) => directoryOf(r.file)));
     const builds = new Set(changed.map((r) => r.build).filter((b) => b !== undefined));
+    const namespaceList = [...namespaces];
+    // Asked for every unaffected instance: no iterator or closure allocated per call.
     return {
+      removed,
+      namespaces,
+      directories,
+      builds,
       rerun: (r, previous) => {
         if (namespaces.has(r.namespace ?? '') || directories.has(previous.directory) || (r.build !== undefined && builds.has(r.build))) return true;
         return previous.votes.length > 0 || previous.failures.length > 0;
       },
       touches: (reads, graph) => {
         if (reads.namespaces === 'all') return true;
-        for (const [fact, answer] of reads.facts) if ((graph as unknown as Record<string, unknown>)[fact] !== answer) return true;
-        if (namespaces.size === 0) return false;
-        for (const ns of reads.namespaces) if (namespaces.has(ns)) return true;
+        if (reads.facts.size > 0) {
+          for (let i = 0; i < FACT_LIST.length; i++) {
+            const fact = FACT_LIST[i];
+            if (reads.facts.has(fact) && (graph as unknown as Record<string, unknown>)[fact] !== reads.facts.get(fact)) return true;
+          }
+        }
+        const read = reads.namespaces;
+        if (read.size === 0) return false;
+        for (let i = 0; i < namespaceList.length; i++) if (read.has(namespaceList[i])) return true;
         return false;
       },
     };
@@ -313,7 +509,8 @@ const NAMESPACE_QUESTIONS: Readonly<Record<string, Recorder>> = {
   resolveServicePort: () => [],
 };
 /** Yes/no questions about the whole workspace: valid while the answer is the same. */
-const FACTS = new Set(['hasGateways', 'hasAttachmentDefinitions']);
+const FACT_LIST = ['hasGateways', 'hasAttachmentDefinitions'];
+const FACTS = new Set(FACT_LIST);
 
 interface TrackedGraph {
   readonly graph: TrafficGraph;
@@ -396,6 +593,21 @@ function runRules(resource: Resource, graph: TrafficGraph, tracked: TrackedGraph
     }
   }
   return { votes, failures, wide: { votes: wideVotes, failures: wideFailures, reads }, hasWide, directory };
+}
+
+/**
+ * An outcome whose rules of workspace reach ran again: the local part kept, the wide part replaced.
+ * (Outside the rule loop: a closure in the loop body would allocate a context per instance.)
+ */
+function withWideRerun(cached: RuleOutcome, wide: RuleOutcome): RuleOutcome {
+  const keep = (v: Vote) => !cached.wide.votes.includes(v);
+  return {
+    votes: [...cached.votes.filter(keep), ...wide.votes],
+    failures: [...cached.failures.filter((f) => !cached.wide.failures.includes(f)), ...wide.failures],
+    wide: wide.wide,
+    hasWide: true,
+    directory: cached.directory,
+  };
 }
 
 function toDiagnostic(rule: Rule, resource: Resource, r: Report): Diagnostic {

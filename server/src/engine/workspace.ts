@@ -104,6 +104,30 @@ export class LoadCache {
   instances = new Map<string, FileInstances>();
   /** The last completed load, by position in its file list: an edit of a few manifests patches it. */
   last: LastLoad | undefined;
+  /**
+   * The patches since the last full load, oldest first: which instances each removed and added.
+   * The Analyzer derives a graph from the last one it completed through them, and clears them.
+   */
+  deltas: LoadDelta[] = [];
+}
+
+/**
+ * An instance's place among its file's instances in the last load (-1 when unknown): with the
+ * file's position, its place in the resource list.
+ */
+export function instanceIndexInFile(cache: LoadCache, filePosition: number, r: Resource): number {
+  return cache.last?.instances[filePosition]?.resources.indexOf(r) ?? -1;
+}
+
+/** What a patched load changed from the load it patched. */
+export interface LoadDelta {
+  readonly from: LoadedWorkspace;
+  readonly to: LoadedWorkspace;
+  /** Instances of the patched files: the old ones and their replacements, each in resource order. */
+  readonly removed: readonly Resource[];
+  readonly added: readonly Resource[];
+  /** A file's position in the file order, which resources follow (a file's instances are contiguous). */
+  readonly filePosition: (file: string) => number;
 }
 
 interface LastLoad {
@@ -112,6 +136,8 @@ interface LastLoad {
   readonly instances: readonly (FileInstances | undefined)[];
   readonly settings: string;
   readonly result: LoadedWorkspace;
+  /** Position of each path in files (built on the first patch, kept while the file list is the same). */
+  readonly positions: ReadonlyMap<string, number> | undefined;
 }
 
 /** Edits of at most this many files patch the last load instead of going over every file. */
@@ -305,7 +331,8 @@ export function* loadWorkspaceSteps(
   const templateDirs = new Set<string>();
   for (const f of sourceFiles.values()) if (f.role === 'template') templateDirs.add(path.dirname(f.path));
   const result = { files: sourceFiles, resources, instanceCounts, diagnostics, kustomize: layout, templateDirs };
-  cache.last = entries.size === files.length && pendingKustomizations.length === 0 ? { files, entries: [...entries.values()], instances: instanceList, settings, result } : undefined;
+  cache.last = entries.size === files.length && pendingKustomizations.length === 0 ? { files, entries: [...entries.values()], instances: instanceList, settings, result, positions: undefined } : undefined;
+  cache.deltas = [];
   return result;
 }
 
@@ -340,10 +367,16 @@ function* patchLastLoad(files: readonly WorkspaceFile[], settings: string, confi
     if (f.path !== before.path) return undefined;
     if (f.text !== before.text && (changed.push(i) > MAX_PATCHED_FILES)) return undefined;
   }
-  const entries = [...last.entries];
-  const instances = [...last.instances];
-  const sourceFiles = new Map(last.result.files);
-  const instanceCounts = new Map(last.result.instanceCounts);
+  yield;
+  // The patched files' readings and instances, written into the last load's lists (not copied: 20k
+  // entries) only at the end, when the patched load replaces the last one.
+  const entries = new Map<number, FileEntry>();
+  const instances = new Map<number, FileInstances>();
+  const removed: Resource[] = [];
+  const added: Resource[] = [];
+  // Maps of every file and document: the last load's, with the patched files' entries changed.
+  const sourceFiles = new PatchedMap(last.result.files);
+  const instanceCounts = new PatchedMap(last.result.instanceCounts);
   for (const i of changed) {
     const f = files[i];
     const before = last.entries[i];
@@ -352,25 +385,134 @@ function* patchLastLoad(files: readonly WorkspaceFile[], settings: string, confi
     const entry = cached && cached.text === f.text && cached.inChart === before.inChart ? cached : readFileEntry(f, before.inChart, parse);
     cache.files.set(f.path, entry);
     if (entry.role !== 'manifest') return undefined;
-    entries[i] = entry;
+    entries.set(i, entry);
     sourceFiles.set(f.path, { path: f.path, role: entry.role, lines: entry.lines, disabledLines: entry.disabledLines, documentCount: entry.parsed?.documents.length ?? 0 });
     for (const [key] of last.instances[i]?.counts ?? []) instanceCounts.delete(key);
     const fresh = fileInstances(f.path, entry, last.result.kustomize, config, cache);
     cache.instances.set(f.path, fresh);
-    instances[i] = fresh;
+    const old = last.instances[i];
+    if (fresh !== old) {
+      if (old) removed.push(...old.resources);
+      added.push(...fresh.resources);
+    }
+    instances.set(i, fresh);
     for (const [key, n] of fresh.counts) instanceCounts.set(key, n);
   }
   yield;
   // Diagnostics and resources in file order, as a full load lists them.
   const patchedPaths = new Set(changed.map((i) => files[i].path));
   const diagnostics = last.result.diagnostics.filter((d) => !patchedPaths.has(d.file) || d.rule === 'file-too-large' || d.rule === 'helm-template-skipped');
-  for (const i of changed) diagnostics.push(...entries[i].diagnostics);
-  const resources: Resource[] = [];
-  for (const list of instances) if (list) for (const r of list.resources) resources.push(r);
-  const result: LoadedWorkspace = { ...last.result, files: sourceFiles, resources, instanceCounts, diagnostics };
-  cache.last = { files, entries, instances, settings, result };
+  for (const entry of entries.values()) diagnostics.push(...entry.diagnostics);
+  const resources = patchedResources(last, instances, changed);
+  const result: LoadedWorkspace = { ...last.result, files: sourceFiles.done(), resources, instanceCounts: instanceCounts.done(), diagnostics };
+  const positions = last.positions ?? new Map(files.map((f, i) => [f.path, i]));
+  const entryList = last.entries as FileEntry[];
+  const instanceList = last.instances as (FileInstances | undefined)[];
+  for (const [i, entry] of entries) entryList[i] = entry;
+  for (const [i, fresh] of instances) instanceList[i] = fresh;
+  cache.last = { files, entries: entryList, instances: instanceList, settings, result, positions };
+  // changed is in file order, so removed and added are in resource order.
+  cache.deltas.push({ from: last.result, to: result, removed, added, filePosition: (file) => positions.get(file) ?? -1 });
   return result;
 }
+
+/** The last load's resources with the changed files' instances replaced, in file order. */
+function patchedResources(last: LastLoad, instances: ReadonlyMap<number, FileInstances>, changed: readonly number[]): Resource[] {
+  const resources = last.result.resources.slice();
+  for (const i of changed) {
+    const before = last.instances[i]?.resources ?? [];
+    const after = instances.get(i)?.resources ?? before;
+    if (before === after) continue;
+    // A file's instances are contiguous: find where the old ones were (or rebuild the list).
+    const start = before.length > 0 ? resources.indexOf(before[0]) : -1;
+    if (start < 0) return last.instances.flatMap((list, j) => (instances.get(j) ?? list)?.resources ?? []);
+    resources.splice(start, before.length, ...after);
+  }
+  return resources;
+}
+
+/**
+ * A map of the last load (files, instance counts) with a few entries changed, without copying
+ * every entry. Iterates like the map it patches (changed keys in place, new ones last); flattened
+ * into a plain Map when the changes pile up.
+ */
+class PatchedMap<K, V> implements ReadonlyMap<K, V> {
+  private readonly base: ReadonlyMap<K, V>;
+  private readonly own: Map<K, V | typeof GONE>;
+
+  constructor(from: ReadonlyMap<K, V>) {
+    if (from instanceof PatchedMap) {
+      this.base = from.base;
+      this.own = new Map(from.own);
+    } else {
+      this.base = from;
+      this.own = new Map();
+    }
+  }
+
+  set(k: K, v: V): void {
+    this.own.set(k, v);
+  }
+
+  delete(k: K): void {
+    if (this.base.has(k)) this.own.set(k, GONE);
+    else this.own.delete(k);
+  }
+
+  /** The map to publish: this one, or a plain copy when many entries changed. */
+  done(): ReadonlyMap<K, V> {
+    return this.own.size <= 512 ? this : new Map(this);
+  }
+
+  get(k: K): V | undefined {
+    const v = this.own.get(k);
+    if (v === GONE) return undefined;
+    return v !== undefined || this.own.has(k) ? (v as V) : this.base.get(k);
+  }
+
+  has(k: K): boolean {
+    const v = this.own.get(k);
+    if (v === GONE) return false;
+    return this.own.has(k) || this.base.has(k);
+  }
+
+  get size(): number {
+    let n = this.base.size;
+    for (const [k, v] of this.own) {
+      const inBase = this.base.has(k);
+      if (v === GONE && inBase) n--;
+      else if (v !== GONE && !inBase) n++;
+    }
+    return n;
+  }
+
+  *entries(): MapIterator<[K, V]> {
+    for (const [k, v] of this.base) {
+      const o = this.own.get(k);
+      if (o === GONE) continue;
+      yield [k, o !== undefined || this.own.has(k) ? (o as V) : v];
+    }
+    for (const [k, v] of this.own) if (v !== GONE && !this.base.has(k)) yield [k, v];
+  }
+
+  *keys(): MapIterator<K> {
+    for (const [k] of this.entries()) yield k;
+  }
+
+  *values(): MapIterator<V> {
+    for (const [, v] of this.entries()) yield v;
+  }
+
+  [Symbol.iterator](): MapIterator<[K, V]> {
+    return this.entries();
+  }
+
+  forEach(callback: (value: V, key: K, map: ReadonlyMap<K, V>) => void, thisArg?: unknown): void {
+    for (const [k, v] of this.entries()) callback.call(thisArg, v, k, this);
+  }
+}
+
+const GONE: unique symbol = Symbol('deleted');
 
 interface ResourceDoc {
   readonly docIndex: number;

@@ -40,8 +40,15 @@ export function startServer(): void {
   let settings: unknown;
   let config: AnalysisConfig = DEFAULT_CONFIG;
   let analysis: Analysis | undefined;
-  /** The texts the last completed analysis read, by path: requests on a changed document wait for the next. */
-  let analysedTexts = new Map<string, string>();
+  /**
+   * The texts the last completed analysis read (its file list, and where each path is in it; the
+   * index is kept while the list of paths is the same): requests on a changed document wait for the next.
+   */
+  let analysed: { files: readonly WorkspaceFile[]; paths: readonly string[] | undefined; index: ReadonlyMap<string, number> } = { files: [], paths: undefined, index: new Map() };
+  const analysedText = (file: string): string | undefined => {
+    const i = analysed.index.get(file);
+    return i === undefined ? undefined : analysed.files[i]?.text;
+  };
   /** Bumped by every change; an analysis started for an older generation is overtaken. */
   let generation = 0;
   let running: Promise<void> | undefined;
@@ -50,6 +57,7 @@ export function startServer(): void {
   let cancelledAnalyses = 0;
   let firstAnalysisDone: (() => void) | undefined;
   let paths: string[] | undefined; // sorted paths of disk files and open manifests, until one appears or goes
+  let lastFiles: { paths: readonly string[] | undefined; files: readonly WorkspaceFile[] } = { paths: undefined, files: [] };
   let published = new Map<string, string>(); // uri -> JSON of what was last sent
   let indexing = true;
   let timer: NodeJS.Timeout | undefined;
@@ -98,16 +106,23 @@ export function startServer(): void {
     return open;
   }
 
-  function currentFiles(): { files: WorkspaceFile[]; skipped: SkippedFile[] } {
+  function currentFiles(): { files: WorkspaceFile[]; skipped: SkippedFile[]; paths: readonly string[] } {
     const open = openManifests();
     if (!paths) {
       const all = new Set(disk.keys());
       for (const p of open.keys()) all.add(p);
       paths = [...all].sort((a, b) => (a < b ? -1 : 1));
     }
-    const files = paths.map((p) => ({ path: p, text: open.get(p) ?? disk.get(p) ?? '' }));
+    // The last list's entry is kept where the text is the same (no 20k new objects per analysis).
+    const last = lastFiles.paths === paths ? lastFiles.files : undefined;
+    const files = paths.map((p, i) => {
+      const text = open.get(p) ?? disk.get(p) ?? '';
+      const before = last?.[i];
+      return before && before.text === text ? before : { path: p, text };
+    });
+    lastFiles = { paths, files };
     const skipped = [...tooLarge].filter(([p]) => !disk.has(p) && !open.has(p)).map(([p, size]) => ({ path: p, size }));
-    return { files, skipped };
+    return { files, skipped, paths };
   }
 
   /** The text a request sees for a file now: the open document's, else what is on disk. */
@@ -117,14 +132,14 @@ export function startServer(): void {
 
   /** Whether the last analysis read the file as it is now (its offsets are valid for it). */
   function isCurrent(file: string, uri?: string): boolean {
-    const analysed = analysedTexts.get(file);
-    return analysed !== undefined && analysed === currentText(file, uri);
+    const text = analysedText(file);
+    return text !== undefined && text === currentText(file, uri);
   }
 
   /** One analysis for the current generation, in slices; stops when a newer change comes. */
   async function reanalyse(): Promise<void> {
     const mine = generation;
-    const { files, skipped } = currentFiles();
+    const { files, skipped, paths: filePaths } = currentFiles();
     const started = performance.now();
     log(`analysis started: ${files.length} files`);
     const stats = { slices: 0, longestSliceMs: 0 };
@@ -138,9 +153,10 @@ export function startServer(): void {
       return;
     }
     analysis = result;
-    analysedTexts = new Map(files.map((f) => [f.path, f.text]));
+    // files follows filePaths: the index by path is rebuilt only when the list of paths changed.
+    analysed = { files, paths: filePaths, index: analysed.paths === filePaths ? analysed.index : new Map(filePaths.map((p, i) => [p, i])) };
     for (const f of result.ruleFailures) connection.console.error(`rule ${f.rule} failed on ${f.resource}: ${f.error}`);
-    publish(result.diagnostics, (file) => result.workspace.files.get(file)?.lines, analysedTexts);
+    publish(result.diagnostics, (file) => result.workspace.files.get(file)?.lines, analysedText);
     if (parse) {
       parseForNextRun = undefined;
       if (cache) saveCache(cache, files, skipped, result);
@@ -162,8 +178,8 @@ export function startServer(): void {
     if (running === run) running = undefined;
   }
 
-  function publish(diagnostics: readonly Diagnostic[], linesOf: (file: string) => LineIndex | undefined, texts: ReadonlyMap<string, string>) {
-    const looksLikeManifest = (file: string) => LOOKS_LIKE_MANIFEST.test(texts.get(file) ?? '');
+  function publish(diagnostics: readonly Diagnostic[], linesOf: (file: string) => LineIndex | undefined, textOf: (file: string) => string | undefined) {
+    const looksLikeManifest = (file: string) => LOOKS_LIKE_MANIFEST.test(textOf(file) ?? '');
     const byFile = new Map<string, lsp.Diagnostic[]>();
     for (const d of diagnostics) {
       if (d.rule === 'helm-template-skipped' || !looksLikeManifest(d.file)) continue;
@@ -304,7 +320,7 @@ export function startServer(): void {
       if (!lines) indexes.set(file, (lines = new LineIndex(text)));
       return lines;
     };
-    publish(result.diagnostics, linesOf, texts);
+    publish(result.diagnostics, linesOf, (file) => texts.get(file));
     log(`published ${result.diagnostics.length} cached diagnostics for an unchanged workspace`);
   }
 
@@ -426,7 +442,7 @@ export function startServer(): void {
     if (!lines) return undefined;
     // Edited since the analysis (the next one is on its way): its offsets would point elsewhere.
     if (!acceptEdited && !isCurrent(file, uri)) return undefined;
-    const text = analysedTexts.get(file) ?? '';
+    const text = analysedText(file) ?? '';
     return { a, file, lines, text };
   }
 
