@@ -21,8 +21,12 @@ import * as proto from './toProto';
 
 /** The longest wait after an edit: a burst of keystrokes costs one analysis. */
 const DEBOUNCE_MS = 150;
-/** The shortest: when analyses are fast the wait is twice the last one's duration, within these bounds. */
-const MIN_DEBOUNCE_MS = 25;
+/**
+ * The shortest. The wait is as long as the last incremental analysis took, within these bounds:
+ * a newer change cancels a running analysis anyway, so waiting longer than an analysis takes only
+ * delays the answer (keystrokes come 100 ms or more apart; edits from tools come in bursts).
+ */
+const MIN_DEBOUNCE_MS = 5;
 /** How long a slice of analysis may block requests. */
 const SLICE_MS = 4;
 const READ_BATCH = 200;
@@ -52,7 +56,7 @@ export function startServer(): void {
   /** Bumped by every change; an analysis started for an older generation is overtaken. */
   let generation = 0;
   let running: Promise<void> | undefined;
-  let lastDurationMs = DEBOUNCE_MS;
+  let lastDurationMs = MIN_DEBOUNCE_MS; // of the last incremental analysis
   let debounceMs = 0; // the wait before the analysis that runs next
   let cancelledAnalyses = 0;
   let firstAnalysisDone: (() => void) | undefined;
@@ -161,8 +165,10 @@ export function startServer(): void {
       parseForNextRun = undefined;
       if (cache) saveCache(cache, files, skipped, result);
     }
-    lastDurationMs = performance.now() - started;
-    log(`analysed ${files.length} files, ${result.workspace.resources.length} resources (rules run for ${result.rulesRunFor}, workspace-reach rules for ${result.wideRulesRunFor} more) and published in ${lastDurationMs.toFixed(1)} ms, after a ${Math.round(debounceMs)} ms wait; ${stats.slices + 1} slices, the longest ${stats.longestSliceMs.toFixed(1)} ms`);
+    const durationMs = performance.now() - started;
+    // A full analysis (the first, a settings change) says nothing about how long an edit's takes.
+    if (result.rulesRunFor < result.workspace.resources.length) lastDurationMs = durationMs;
+    log(`analysed ${files.length} files, ${result.workspace.resources.length} resources (rules run for ${result.rulesRunFor}, workspace-reach rules for ${result.wideRulesRunFor} more) and published in ${durationMs.toFixed(1)} ms, after a ${Math.round(debounceMs)} ms wait; ${stats.slices + 1} slices, the longest ${stats.longestSliceMs.toFixed(1)} ms`);
     void connection.sendNotification('kubeTrafficLens/indexStatus', { resources: result.workspace.resources.length, files: files.length, indexing, cancelledAnalyses });
     firstAnalysisDone?.();
     firstAnalysisDone = undefined;
@@ -202,7 +208,7 @@ export function startServer(): void {
   }
 
   /** A change: the running analysis is overtaken, a new one starts after the debounce. */
-  function schedule(delay = Math.min(DEBOUNCE_MS, Math.max(MIN_DEBOUNCE_MS, 2 * lastDurationMs))) {
+  function schedule(delay = Math.min(DEBOUNCE_MS, Math.max(MIN_DEBOUNCE_MS, lastDurationMs))) {
     generation++;
     debounceMs = delay;
     if (timer) clearTimeout(timer);
