@@ -20,7 +20,10 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-bench-lsp-'));
 const count = generateWorkspace(dir, RESOURCES);
 const uri = (p) => pathToFileURL(p).href;
 
-const server = spawn(process.execPath, [path.resolve('dist/cli.js'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+// The V8 flags the VS Code client starts the server with (client/src/extension.ts); SERVER_FLAGS=''
+// measures the plain `kube-traffic-lens lsp` process instead.
+const SERVER_FLAGS = (process.env.SERVER_FLAGS ?? '--max-semi-space-size=4 --heap-growing-percent=25').split(' ').filter(Boolean);
+const server = spawn(process.execPath, [...SERVER_FLAGS, path.resolve('dist/cli.js'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
 const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(server.stdout), new rpc.StreamMessageWriter(server.stdin));
 const listeners = [];
 conn.onNotification('textDocument/publishDiagnostics', (p) => [...listeners].forEach((l) => l(p)));
@@ -148,7 +151,7 @@ const rows = [
   ['server RSS after indexing and edits', `${rss} MB`],
 ];
 const width = Math.max(...rows.map((r) => r[0].length));
-console.log(`\nKube Traffic Lens language server, ${os.cpus().length} cores, Node ${process.version}\n`);
+console.log(`\nKube Traffic Lens language server, ${os.cpus().length} cores, Node ${process.version}, server flags: ${SERVER_FLAGS.join(' ') || 'none'}\n`);
 for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
 
 await conn.sendRequest('shutdown');
