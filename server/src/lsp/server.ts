@@ -9,6 +9,8 @@
 // and schedules a new one.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import * as lsp from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analyzer, CANCELLED, DEFAULT_CONFIG, LineIndex, normalizeConfig, parseConfigFile, type Analysis, type AnalysisConfig, type Diagnostic } from '../engine';
@@ -22,16 +24,31 @@ import * as proto from './toProto';
 /** The longest wait after an edit: a burst of keystrokes costs one analysis. */
 const DEBOUNCE_MS = 150;
 /**
- * The shortest. The wait is as long as the last incremental analysis took, within these bounds:
- * a newer change cancels a running analysis anyway, so waiting longer than an analysis takes only
- * delays the answer (keystrokes come 100 ms or more apart; edits from tools come in bursts).
+ * Incremental analyses faster than this start at once: a newer change cancels a running analysis
+ * anyway, and changes that arrive together (a tool's burst of edits) are still coalesced by the
+ * timer. Slower ones wait as long as the last one took, up to DEBOUNCE_MS, so that typing does not
+ * start and cancel one analysis per keystroke.
  */
-const MIN_DEBOUNCE_MS = 5;
+const IMMEDIATE_BELOW_MS = 50;
 /** How long a slice of analysis may block requests. */
 const SLICE_MS = 4;
 const READ_BATCH = 200;
 /** Only files that look like manifests get diagnostics (a broken CI workflow is not ours to report). */
 const LOOKS_LIKE_MANIFEST = /^\s*apiVersion\s*:/m;
+
+/**
+ * One full garbage collection right after indexing, while the user reads the first diagnostics:
+ * indexing leaves a large heap of dead parse objects, and V8 otherwise collects it incrementally
+ * during the first edits (slowing them) and keeps the memory resident meanwhile.
+ */
+function collectIndexingGarbage(): void {
+  try {
+    v8.setFlagsFromString('--expose-gc');
+    (vm.runInNewContext('gc') as () => void)();
+  } catch {
+    // not available in this runtime: V8 collects in its own time
+  }
+}
 
 export function startServer(): void {
   const connection = lsp.createConnection(lsp.ProposedFeatures.all);
@@ -56,7 +73,7 @@ export function startServer(): void {
   /** Bumped by every change; an analysis started for an older generation is overtaken. */
   let generation = 0;
   let running: Promise<void> | undefined;
-  let lastDurationMs = MIN_DEBOUNCE_MS; // of the last incremental analysis
+  let lastDurationMs = 0; // of the last incremental analysis
   let debounceMs = 0; // the wait before the analysis that runs next
   let cancelledAnalyses = 0;
   let firstAnalysisDone: (() => void) | undefined;
@@ -169,6 +186,8 @@ export function startServer(): void {
     // A full analysis (the first, a settings change) says nothing about how long an edit's takes.
     if (result.rulesRunFor < result.workspace.resources.length) lastDurationMs = durationMs;
     log(`analysed ${files.length} files, ${result.workspace.resources.length} resources (rules run for ${result.rulesRunFor}, workspace-reach rules for ${result.wideRulesRunFor} more) and published in ${durationMs.toFixed(1)} ms, after a ${Math.round(debounceMs)} ms wait; ${stats.slices + 1} slices, the longest ${stats.longestSliceMs.toFixed(1)} ms`);
+    // The diagnostics are out; indexing ends with its garbage collected, before edits are taken.
+    if (firstAnalysisDone) collectIndexingGarbage();
     void connection.sendNotification('kubeTrafficLens/indexStatus', { resources: result.workspace.resources.length, files: files.length, indexing, cancelledAnalyses });
     firstAnalysisDone?.();
     firstAnalysisDone = undefined;
@@ -208,7 +227,7 @@ export function startServer(): void {
   }
 
   /** A change: the running analysis is overtaken, a new one starts after the debounce. */
-  function schedule(delay = Math.min(DEBOUNCE_MS, Math.max(MIN_DEBOUNCE_MS, lastDurationMs))) {
+  function schedule(delay = lastDurationMs < IMMEDIATE_BELOW_MS ? 0 : Math.min(DEBOUNCE_MS, lastDurationMs)) {
     generation++;
     debounceMs = delay;
     if (timer) clearTimeout(timer);
