@@ -132,6 +132,8 @@ export interface AsyncRunOptions {
   readonly isCancelled?: () => boolean;
   /** How long a slice of work may last before yielding to the event loop (ms, default 4). */
   readonly sliceMs?: number;
+  /** Asked before each slice; while true the run waits a turn without working (requests are being answered). */
+  readonly isBusy?: () => boolean;
   /** Filled in as the run goes: how many slices, and the longest (a step longer than sliceMs cannot be cut). */
   readonly stats?: { slices: number; longestSliceMs: number };
 }
@@ -174,6 +176,7 @@ async function runStepsAsync<T>(steps: Generator<void, T>, options: AsyncRunOpti
         options.stats.longestSliceMs = Math.max(options.stats.longestSliceMs, elapsed);
       }
       await nextTurn();
+      while (options.isBusy?.() && !options.isCancelled?.()) await nextTurn();
       sliceStart = performance.now();
     }
   }

@@ -31,7 +31,7 @@ const DEBOUNCE_MS = 150;
  */
 const IMMEDIATE_BELOW_MS = 50;
 /** How long a slice of analysis may block requests. */
-const SLICE_MS = 4;
+const SLICE_MS = 2;
 const READ_BATCH = 200;
 /** Only files that look like manifests get diagnostics (a broken CI workflow is not ours to report). */
 const LOOKS_LIKE_MANIFEST = /^\s*apiVersion\s*:/m;
@@ -92,14 +92,24 @@ export function startServer(): void {
 
   const log = (message: string) => connection.console.log(message);
 
+  /**
+   * Requests answered in the last turns. The connection writes a response a turn or two after the
+   * handler returns; a running analysis waits meanwhile instead of putting a slice in between.
+   */
+  let answering = 0;
+  const answered = () => setImmediate(() => setImmediate(() => answering--));
+
   /** Runs a handler; an exception is logged and the request answered with the fallback. */
   function guard<P, R>(name: string, fallback: R, handler: (params: P) => R): (params: P) => R {
     return (params: P) => {
+      answering++;
       try {
         return handler(params);
       } catch (err) {
         connection.console.error(`${name} failed: ${(err as Error)?.stack ?? String(err)}`);
         return fallback;
+      } finally {
+        answered();
       }
     };
   }
@@ -167,7 +177,7 @@ export function startServer(): void {
     // The first analysis reads unchanged files back from the persistent cache (kept for a restart
     // if a change overtakes it); later ones parse what changed, through the Analyzer's own cache.
     const parse = parseForNextRun;
-    const result = await analyzer.runAsync({ files, skipped, config, parse }, { sliceMs: SLICE_MS, isCancelled: () => generation !== mine, stats });
+    const result = await analyzer.runAsync({ files, skipped, config, parse }, { sliceMs: SLICE_MS, isCancelled: () => generation !== mine, isBusy: () => answering > 0, stats });
     if (result === CANCELLED) {
       cancelledAnalyses++;
       log(`analysis cancelled: overtaken by a newer change (${cancelledAnalyses} so far)`);
