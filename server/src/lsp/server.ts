@@ -196,8 +196,13 @@ export function startServer(): void {
     // A full analysis (the first, a settings change) says nothing about how long an edit's takes.
     if (result.rulesRunFor < result.workspace.resources.length) lastDurationMs = durationMs;
     log(`analysed ${files.length} files, ${result.workspace.resources.length} resources (rules run for ${result.rulesRunFor}, workspace-reach rules for ${result.wideRulesRunFor} more) and published in ${durationMs.toFixed(1)} ms, after a ${Math.round(debounceMs)} ms wait; ${stats.slices + 1} slices, the longest ${stats.longestSliceMs.toFixed(1)} ms`);
-    // The diagnostics are out; indexing ends with its garbage collected, before edits are taken.
-    if (firstAnalysisDone) collectIndexingGarbage();
+    if (firstAnalysisDone) {
+      // The diagnostics are out. Before edits are taken: one analysis of the unchanged files warms
+      // what an edit's analysis uses (indexes built on first use, compiled code), so that the first
+      // edit is as quick as the next; then the indexing garbage is collected.
+      await analyzer.runAsync({ files: [...files], skipped, config }, { sliceMs: SLICE_MS, isCancelled: () => generation !== mine, isBusy: () => answering > 0 });
+      collectIndexingGarbage();
+    }
     void connection.sendNotification('kubeTrafficLens/indexStatus', { resources: result.workspace.resources.length, files: files.length, indexing, cancelledAnalyses });
     firstAnalysisDone?.();
     firstAnalysisDone = undefined;
