@@ -4,5 +4,5 @@ export { DEFAULT_CONFIG, normalizeConfig, parseConfigFile, type AnalysisConfig, 
 export type { Diagnostic, RelatedLocation } from './diagnostics';
 export { TrafficGraph } from './graph';
 export { allRuleMeta, ruleDocsUrl, RULES, BUILTIN_RULES } from './rules';
-export { LineIndex, type Position, type Span } from './text';
+export { LineIndex, lineIndexesOf, type Position, type Span } from './text';
 export type { WorkspaceFile, SkippedFile } from './workspace';

@@ -68,3 +68,15 @@ export class LineIndex {
     return this.lineStarts[Math.max(0, Math.min(line, this.lineStarts.length - 1))];
   }
 }
+
+/** Line indexes of the texts `textOf` gives, each built on first use (for results read from a cache). */
+export function lineIndexesOf(textOf: (file: string) => string | undefined): (file: string) => LineIndex | undefined {
+  const indexes = new Map<string, LineIndex>();
+  return (file) => {
+    let lines = indexes.get(file);
+    if (lines) return lines;
+    const text = textOf(file);
+    if (text !== undefined) indexes.set(file, (lines = new LineIndex(text)));
+    return lines;
+  };
+}

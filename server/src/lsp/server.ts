@@ -13,7 +13,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import * as lsp from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Analyzer, CANCELLED, DEFAULT_CONFIG, LineIndex, normalizeConfig, parseConfigFile, type Analysis, type AnalysisConfig, type Diagnostic } from '../engine';
+import { Analyzer, CANCELLED, DEFAULT_CONFIG, LineIndex, lineIndexesOf, normalizeConfig, parseConfigFile, type Analysis, type AnalysisConfig, type Diagnostic } from '../engine';
 import { buildTrafficMap } from '../engine/paths';
 import * as queries from '../engine/queries';
 import type { FileParser, SkippedFile, WorkspaceFile } from '../engine/workspace';
@@ -352,15 +352,8 @@ export function startServer(): void {
     const result = store.loadResult(store.fingerprint(files, skipped, config));
     if (!result) return;
     const texts = new Map(files.map((f) => [f.path, f.text]));
-    const indexes = new Map<string, LineIndex>();
-    const linesOf = (file: string) => {
-      const text = texts.get(file);
-      if (text === undefined) return undefined;
-      let lines = indexes.get(file);
-      if (!lines) indexes.set(file, (lines = new LineIndex(text)));
-      return lines;
-    };
-    publish(result.diagnostics, linesOf, (file) => texts.get(file));
+    const textOf = (file: string) => texts.get(file);
+    publish(result.diagnostics, lineIndexesOf(textOf), textOf);
     log(`published ${result.diagnostics.length} cached diagnostics for an unchanged workspace`);
   }
 

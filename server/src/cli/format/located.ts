@@ -1,5 +1,5 @@
 // Diagnostics with 1-based lines and columns, the form every CLI output format starts from.
-import { LineIndex, type Analysis, type Diagnostic, type Position } from '../../engine';
+import { lineIndexesOf, type Analysis, type Diagnostic, type Position } from '../../engine';
 
 export interface LocatedDiagnostic {
   readonly diagnostic: Diagnostic;
@@ -18,13 +18,8 @@ export function positionsOf(analysis: Analysis): PositionOf {
 
 /** Positions from the files' texts, for results that were not computed in this run (the result cache). */
 export function positionsFromTexts(texts: ReadonlyMap<string, string>): PositionOf {
-  const indexes = new Map<string, LineIndex>();
-  return (file, offset) => {
-    let lines = indexes.get(file);
-    const text = texts.get(file);
-    if (!lines && text !== undefined) indexes.set(file, (lines = new LineIndex(text)));
-    return lines?.position(offset) ?? { line: 0, character: 0 };
-  };
+  const linesOf = lineIndexesOf((file) => texts.get(file));
+  return (file, offset) => linesOf(file)?.position(offset) ?? { line: 0, character: 0 };
 }
 
 export function locate(diagnostics: readonly Diagnostic[], positionOf: PositionOf): LocatedDiagnostic[] {
