@@ -65,6 +65,8 @@ export class AnalysisCache {
   private parseEntries: Record<string, EncodedParsedFile> | undefined;
   private readonly used = new Map<string, EncodedParsedFile>();
   private changed = false;
+  /** Each text's hash for this run: the fingerprint, the parse cache and the saved result all need it. */
+  private hashes = new Map<string, string>();
   /** Files read back from the cache and files parsed, in this run. */
   hits = 0;
   misses = 0;
@@ -80,7 +82,7 @@ export class AnalysisCache {
   fingerprint(files: readonly WorkspaceFile[], skipped: readonly SkippedFile[], config: AnalysisConfig): string {
     const h = createHash('sha256');
     h.update(`${FORMAT}\0${this.engine}\0${JSON.stringify(config)}\0`);
-    for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) h.update(`${f.path}\0${contentHash(f.text)}\0`);
+    for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) h.update(`${f.path}\0${this.hashOf(f.text)}\0`);
     for (const s of [...skipped].sort((a, b) => (a.path < b.path ? -1 : 1))) h.update(`skipped\0${s.path}\0${s.size}\0`);
     return h.digest('hex');
   }
@@ -102,8 +104,14 @@ export class AnalysisCache {
     return (file) => this.parse(file.text);
   }
 
+  private hashOf(text: string): string {
+    let hash = this.hashes.get(text);
+    if (hash === undefined) this.hashes.set(text, (hash = contentHash(text)));
+    return hash;
+  }
+
   parse(text: string): ParsedFile {
-    const hash = contentHash(text);
+    const hash = this.hashOf(text);
     const stored = this.used.get(hash) ?? this.storedEntries()[hash];
     if (stored !== undefined) {
       const parsed = decodeParsedFile(stored);
@@ -122,6 +130,7 @@ export class AnalysisCache {
 
   /** Writes the parse cache when this run parsed something new or stopped using an entry. */
   saveParsed(): void {
+    this.hashes = new Map(); // the run is over: do not keep its texts
     const stored = this.parseEntries ?? {};
     const dropped = Object.keys(stored).some((hash) => !this.used.has(hash));
     if (!this.changed && !dropped) return;
