@@ -124,8 +124,13 @@ export function startServer(): void {
    * file elsewhere is not analysed. Without folders, every opened manifest is.
    */
   function isAnalysedPath(p: string): boolean {
-    return roots.length === 0 ? isManifestPath(p) : isListedManifest(p, roots, config);
+    if (roots.length === 0) return isManifestPath(p);
+    // Asked for every open document at every analysis: remembered until the settings or the files change.
+    let listed = listedPaths.get(p);
+    if (listed === undefined) listedPaths.set(p, (listed = isListedManifest(p, roots, config)));
+    return listed;
   }
+  const listedPaths = new Map<string, boolean>();
 
   /** Open manifests by path, with their current text. */
   function openManifests(): Map<string, string> {
@@ -301,6 +306,7 @@ export function startServer(): void {
     const fromFile = fileConfig as AnalysisConfig | undefined;
     const problems: { message: string }[] = [];
     config = normalizeConfig(settingsForEngine(settings), fromFile ?? DEFAULT_CONFIG, problems);
+    listedPaths.clear();
     problems.forEach((p) => connection.console.warn(`settings: ${p.message}`));
   }
 
@@ -420,6 +426,7 @@ export function startServer(): void {
   connection.onDidChangeConfiguration(() => applyConfigChange());
 
   connection.onDidChangeWatchedFiles((params) => {
+    listedPaths.clear(); // a link or directory on the way may have appeared or gone
     for (const change of params.changes) {
       const p = proto.uriToPath(change.uri);
       if (!p) continue;
