@@ -105,6 +105,10 @@ export class LspClient {
   }
 }
 
+/** Predicates for waitFor: a file's diagnostics include the rule; a file has none. */
+export const hasRule = (rule: string) => (d: { code: string }[] | undefined): boolean => !!d?.some((x) => x.code === rule);
+export const isClean = (d: unknown[] | undefined): boolean => d === undefined || d.length === 0;
+
 export function uri(p: string): string {
   return pathToFileURL(p).href;
 }
