@@ -50,6 +50,15 @@ function collectIndexingGarbage(): void {
   }
 }
 
+/**
+ * Calls listener when a message from the client arrives, before the connection dispatches it: on
+ * the transports our clients use (VS Code's node IPC, --stdio); on others it is never called.
+ */
+function onIncomingMessage(listener: () => void): void {
+  if (process.argv.includes('--node-ipc')) process.on('message', listener);
+  else if (process.argv.includes('--stdio')) process.stdin.on('data', listener);
+}
+
 export function startServer(): void {
   const connection = lsp.createConnection(lsp.ProposedFeatures.all);
   const documents = new lsp.TextDocuments(TextDocument);
@@ -98,6 +107,13 @@ export function startServer(): void {
    */
   let answering = 0;
   const answered = () => setImmediate(() => setImmediate(() => answering--));
+  // From the moment a message arrives, too: the connection dispatches it on a later turn, and the
+  // analysis's next slice, queued before it, would otherwise run first (a hover waited a whole
+  // slice more than it had to).
+  onIncomingMessage(() => {
+    answering++;
+    answered();
+  });
 
   /** Runs a handler; an exception is logged and the request answered with the fallback. */
   function guard<P, R>(name: string, fallback: R, handler: (params: P) => R): (params: P) => R {
