@@ -22,7 +22,7 @@ const uri = (p) => pathToFileURL(p).href;
 
 // The V8 flags the VS Code client starts the server with (client/src/extension.ts); SERVER_FLAGS=''
 // measures the plain `kube-traffic-lens lsp` process instead.
-const SERVER_FLAGS = (process.env.SERVER_FLAGS ?? '--max-semi-space-size=4 --heap-growing-percent=25').split(' ').filter(Boolean);
+const SERVER_FLAGS = (process.env.SERVER_FLAGS ?? '--max-semi-space-size=4 --heap-growing-percent=25 --v8-pool-size=1').split(' ').filter(Boolean);
 const server = spawn(process.execPath, [...SERVER_FLAGS, path.resolve('dist/cli.js'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
 const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(server.stdout), new rpc.StreamMessageWriter(server.stdin));
 const listeners = [];

@@ -30,8 +30,11 @@ const DEBOUNCE_MS = 150;
  * start and cancel one analysis per keystroke.
  */
 const IMMEDIATE_BELOW_MS = 50;
-/** How long a slice of analysis may block requests. */
-const SLICE_MS = 2;
+/**
+ * How long a slice of analysis may block requests: a hover that arrives meanwhile waits for the
+ * rest of it. 1 ms costs a few percent more yields than 2 ms and halves that wait.
+ */
+const SLICE_MS = 1;
 const READ_BATCH = 200;
 /** Only files that look like manifests get diagnostics (a broken CI workflow is not ours to report). */
 const LOOKS_LIKE_MANIFEST = /^\s*apiVersion\s*:/m;
