@@ -14,8 +14,8 @@ import rpc from 'vscode-jsonrpc/node';
 import { generateWorkspace } from './generate.mjs';
 
 const RESOURCES = Number(process.env.RESOURCES ?? 20000);
-const EDITS = 20;
-const HOVERS = 50;
+const EDITS = 60;
+const HOVERS = 200;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-bench-lsp-'));
 const count = generateWorkspace(dir, RESOURCES);
 const uri = (p) => pathToFileURL(p).href;
