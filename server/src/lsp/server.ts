@@ -230,9 +230,14 @@ export function startServer(): void {
       // the files as they are.
       const sample = result.workspace.resources.find((r) => r.kind === 'Deployment') ?? result.workspace.resources[0];
       const edited = files.map((f) => (f.path === sample?.file ? { path: f.path, text: `${f.text}\n` } : f));
-      for (const warm of [edited, [...files]]) {
-        if (generation !== mine) break;
-        await analyzer.runAsync({ files: warm, skipped, config }, { sliceMs: SLICE_MS, isCancelled: () => generation !== mine, isBusy: () => answering > 0 });
+      try {
+        for (const warm of [edited, [...files]]) {
+          if (generation !== mine) break;
+          await analyzer.runAsync({ files: warm, skipped, config }, { sliceMs: SLICE_MS, isCancelled: () => generation !== mine, isBusy: () => answering > 0 });
+        }
+      } catch (err) {
+        // Only a warm-up: indexing is done whatever happened to it.
+        connection.console.error(`warm-up analysis failed: ${(err as Error)?.stack ?? String(err)}`);
       }
       collectIndexingGarbage();
     }
