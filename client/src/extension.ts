@@ -12,7 +12,9 @@ const OUTPUT_CHANNEL_NAME = 'Kube Traffic Lens';
  * or more) keep its resident memory near the live heap. One V8 helper thread instead of four: the
  * server is a background process sharing the cores with the editor, and on two cores the parallel
  * collections' helpers lengthened the pauses that delay a hover during a full re-analysis (p99 of
- * the 1 ms analysis slices 8 -> 4 ms; npm run bench:lsp).
+ * the 1 ms analysis slices 8 -> 4 ms; npm run bench:lsp). Electron's run-as-node (VS Code
+ * desktop) parses Node's options, so it accepts this one, but sizes its own V8 platform: there it
+ * changes nothing.
  */
 const SERVER_EXEC_ARGV = ['--max-semi-space-size=4', '--heap-growing-percent=25', '--v8-pool-size=1'];
 let client: LanguageClient | undefined;
