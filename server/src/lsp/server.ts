@@ -199,10 +199,11 @@ export function startServer(): void {
     const started = performance.now();
     log(`analysis started: ${files.length} files`);
     const stats = { slices: 0, longestSliceMs: 0 };
+    const inSlices = { sliceMs: SLICE_MS, isCancelled: () => generation !== mine, isBusy: () => answering > 0 };
     // The first analysis reads unchanged files back from the persistent cache (kept for a restart
     // if a change overtakes it); later ones parse what changed, through the Analyzer's own cache.
     const parse = parseForNextRun;
-    const result = await analyzer.runAsync({ files, skipped, config, parse }, { sliceMs: SLICE_MS, isCancelled: () => generation !== mine, isBusy: () => answering > 0, stats });
+    const result = await analyzer.runAsync({ files, skipped, config, parse }, { ...inSlices, stats });
     if (result === CANCELLED) {
       cancelledAnalyses++;
       log(`analysis cancelled: overtaken by a newer change (${cancelledAnalyses} so far)`);
@@ -232,8 +233,8 @@ export function startServer(): void {
       const edited = files.map((f) => (f.path === sample?.file ? { path: f.path, text: `${f.text}\n` } : f));
       try {
         for (const warm of [edited, [...files]]) {
-          if (generation !== mine) break;
-          await analyzer.runAsync({ files: warm, skipped, config }, { sliceMs: SLICE_MS, isCancelled: () => generation !== mine, isBusy: () => answering > 0 });
+          if (inSlices.isCancelled()) break;
+          await analyzer.runAsync({ files: warm, skipped, config }, inSlices);
         }
       } catch (err) {
         // Only a warm-up: indexing is done whatever happened to it.
@@ -292,7 +293,7 @@ export function startServer(): void {
   }
 
   function readDiskFile(p: string) {
-    if (!disk.has(p)) paths = undefined;
+    const wasListed = disk.has(p);
     try {
       const stat = fs.statSync(p);
       if (!stat.isFile()) throw new Error('not a file');
@@ -309,7 +310,7 @@ export function startServer(): void {
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'ENOTDIR') connection.console.warn(`skipped unreadable ${p} (${describeError(err)})`);
     }
-    if (!disk.has(p)) paths = undefined;
+    if (disk.has(p) !== wasListed) paths = undefined; // a file appeared or went: the sorted list is rebuilt
   }
 
   function loadFileConfig() {
