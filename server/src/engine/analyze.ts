@@ -578,7 +578,7 @@ function runRules(resource: Resource, graph: TrafficGraph, tracked: TrackedGraph
         (seen ??= new Set()).add(key);
         const vote = { key, source, diagnostic: toDiagnostic(rule, resource, r) };
         votes.push(vote);
-        if (rule.reach === 'workspace') wideVotes.push(vote);
+        if (wide) wideVotes.push(vote);
       },
     };
     if (wide) tracked.reads = reads;
