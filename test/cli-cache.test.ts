@@ -1,16 +1,20 @@
 // `check --cache DIR` as CI runs it: the cached run reports exactly what a fresh run reports, an
 // edit anywhere is seen, and a damaged, foreign or unwritable cache never changes a result.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT, runCli } from './support/cli';
 
-function copyOfExample(): string {
+/** A copy of the example workspace and an empty cache directory, both removed after the test. */
+function exampleWithCache(t: TestContext): { dir: string; cacheDir: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-cache-ws-'));
   fs.cpSync(path.join(REPO_ROOT, 'examples/shop'), dir, { recursive: true });
-  return dir;
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-cache-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  t.after(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
+  return { dir, cacheDir };
 }
 
 function check(dir: string, extra: string[] = []) {
@@ -22,10 +26,7 @@ function check(dir: string, extra: string[] = []) {
 const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8'));
 
 test('a warm run reports exactly what a cold run reports, in every format', (t) => {
-  const dir = copyOfExample();
-  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-cache-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  t.after(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
+  const { dir, cacheDir } = exampleWithCache(t);
   const fresh = check(dir);
   assert.ok(fresh.report.diagnostics.length >= 6, 'the example has its planted mistakes');
   const cold = check(dir, ['--cache', cacheDir]);
@@ -49,10 +50,7 @@ test('a warm run reports exactly what a cold run reports, in every format', (t) 
 });
 
 test('an edited file is analysed again, and the other files come from the parse cache', (t) => {
-  const dir = copyOfExample();
-  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-cache-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  t.after(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
+  const { dir, cacheDir } = exampleWithCache(t);
   const before = check(dir, ['--cache', cacheDir]);
   const fingerprintBefore = readJson(path.join(cacheDir, 'result-v1.json')).fingerprint;
   // Break a Service selector in one file: its finding must appear in the cached run.
@@ -73,10 +71,7 @@ test('an edited file is analysed again, and the other files come from the parse 
 });
 
 test('a damaged or foreign cache is ignored and rebuilt; an unwritable one is a warning', (t) => {
-  const dir = copyOfExample();
-  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-cache-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  t.after(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
+  const { dir, cacheDir } = exampleWithCache(t);
   const fresh = check(dir);
   for (const [name, content] of [
     ['truncated', '{"format":1,"engine":'],

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { hasRule, isClean, LspClient, uri } from '../support/lspClient';
+import { hasRule as has, isClean as clean, LspClient, uri } from '../support/lspClient';
 
 const ORPHAN = (name: string) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  selector:\n    app: ${name}-typo\n  ports:\n    - port: 80\n`;
 const DEPLOYMENT = (name: string) =>
@@ -27,8 +27,6 @@ write('vendor/service.yaml', `${DEPLOYMENT('ven')}---\n${ORPHAN('ven')}`);
 write('.kube-traffic-lens.yaml', 'exclude:\n  - vendor/**\n');
 
 const client = new LspClient();
-const has = hasRule;
-const clean = isClean;
 
 before(async () => {
   await client.initialize(root);

@@ -7,14 +7,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../support/cli';
-import { hasRule, isClean, LspClient, uri } from '../support/lspClient';
+import { hasRule as has, isClean as clean, LspClient, uri } from '../support/lspClient';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-lsp-'));
 fs.cpSync(path.join(REPO_ROOT, 'test/fixtures/lsp/app'), root, { recursive: true });
 const file = (name: string) => path.join(root, name);
 const client = new LspClient();
-const has = hasRule;
-const clean = isClean;
 
 before(async () => {
   await client.initialize(root);
