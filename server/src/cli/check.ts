@@ -4,19 +4,50 @@
 import { analyze } from '../engine';
 import { cachedResultOf, type CachedResult } from '../node/analysisCache';
 import { formatJson } from './format/json';
-import { locate, positionsFromTexts, positionsOf, type PositionOf } from './format/located';
+import { locate, positionsFromTexts, positionsOf, type LocatedDiagnostic, type PositionOf } from './format/located';
 import { formatSarif } from './format/sarif';
 import { formatStylish } from './format/stylish';
-import { closeCache, loadInput, openCache, parseCommon, progressReporter } from './options';
+import { closeCache, loadInput, openCache, parseCommon, progressReporter, type CommonOptions, type LoadedInput } from './options';
 
 export function runCheck(args: string[]): number {
   const options = parseCommon(args, ['text', 'json', 'sarif'], 'text');
   const progress = progressReporter();
-  const { config, read } = loadInput(options, progress.onProgress);
+  const input = loadInput(options, process.cwd(), progress.onProgress);
   progress.done();
-  for (const u of read.unreadable) process.stderr.write(`kube-traffic-lens: warning: skipped unreadable ${u.path} (${u.error})\n`);
+  for (const u of input.read.unreadable) process.stderr.write(`kube-traffic-lens: warning: skipped unreadable ${u.path} (${u.error})\n`);
 
-  const cache = openCache(options);
+  const { result, located, files, texts, positionOf } = checkInput(options, input, process.cwd());
+  for (const f of result.ruleFailures) process.stderr.write(`kube-traffic-lens: internal error in rule ${f.rule} on ${f.resource}: ${f.error.split('\n')[0]}\n`);
+  switch (options.format) {
+    case 'json':
+      process.stdout.write(formatJson(located, result.resourceCount, files));
+      break;
+    case 'sarif':
+      process.stdout.write(formatSarif(located, positionOf, (file, span) => texts.get(file)?.slice(span.start, span.end)));
+      break;
+    default:
+      process.stdout.write(formatStylish(located, result.resourceCount, files, { color: !!process.stdout.isTTY && !process.env.NO_COLOR }));
+  }
+  return result.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+}
+
+/** What `check` computed, before it is printed. */
+export interface CheckOutcome {
+  readonly result: CachedResult;
+  readonly located: readonly LocatedDiagnostic[];
+  /** Files read or skipped: the report's `files`. */
+  readonly files: number;
+  readonly texts: ReadonlyMap<string, string>;
+  readonly positionOf: PositionOf;
+}
+
+/**
+ * The analysis behind `check` over the loaded input: from the result cache when it holds this
+ * workspace, else analysed (and stored). The in-process rule tester (test/support/ruleTester.ts)
+ * calls this too, so fixtures are judged exactly as the command judges them.
+ */
+export function checkInput(options: CommonOptions, { config, read }: LoadedInput, base: string): CheckOutcome {
+  const cache = openCache(options, base);
   const fingerprint = cache?.fingerprint(read.files, read.skipped, config);
   let result: CachedResult | undefined = fingerprint === undefined ? undefined : cache?.loadResult(fingerprint);
   const texts = new Map(read.files.map((f) => [f.path, f.text]));
@@ -30,19 +61,5 @@ export function runCheck(args: string[]): number {
     if (cache && fingerprint !== undefined) cache.saveResult(fingerprint, result);
   }
   closeCache(cache);
-
-  for (const f of result.ruleFailures) process.stderr.write(`kube-traffic-lens: internal error in rule ${f.rule} on ${f.resource}: ${f.error.split('\n')[0]}\n`);
-  const located = locate(result.diagnostics, positionOf);
-  const files = read.files.length + read.skipped.length;
-  switch (options.format) {
-    case 'json':
-      process.stdout.write(formatJson(located, result.resourceCount, files));
-      break;
-    case 'sarif':
-      process.stdout.write(formatSarif(located, positionOf, (file, span) => texts.get(file)?.slice(span.start, span.end)));
-      break;
-    default:
-      process.stdout.write(formatStylish(located, result.resourceCount, files, { color: !!process.stdout.isTTY && !process.env.NO_COLOR }));
-  }
-  return result.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+  return { result, located: locate(result.diagnostics, positionOf), files: read.files.length + read.skipped.length, texts, positionOf };
 }

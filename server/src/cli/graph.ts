@@ -9,9 +9,9 @@ import { closeCache, loadInput, openCache, parseCommon, progressReporter, UsageE
 export function runGraph(args: string[]): number {
   const options = parseCommon(args, ['text', 'json', 'mermaid', 'dot', 'html'], 'text');
   const progress = progressReporter();
-  const { config, read } = loadInput(options, progress.onProgress);
+  const { config, read } = loadInput(options, process.cwd(), progress.onProgress);
   progress.done();
-  const cache = openCache(options);
+  const cache = openCache(options, process.cwd());
   const map = buildTrafficMap(analyze({ files: read.files, skipped: read.skipped, config, parse: cache?.parser() }));
   closeCache(cache);
   switch (options.format) {

@@ -42,9 +42,11 @@ export interface LoadedInput {
   readonly read: ReadResult;
 }
 
-/** Loads settings and reads the paths; a missing path or config file is a usage error (exit 2). */
-export function loadInput(options: CommonOptions, onProgress?: (n: number) => void): LoadedInput {
-  const base = process.cwd();
+/**
+ * Loads settings and reads the paths, relative to `base` (the working directory); a missing path or
+ * config file is a usage error (exit 2).
+ */
+export function loadInput(options: CommonOptions, base: string, onProgress?: (n: number) => void): LoadedInput {
   let config: AnalysisConfig;
   try {
     const loaded = loadConfig(options.paths, base, options.configFile, DEFAULT_CONFIG);
@@ -88,8 +90,8 @@ export function progressReporter(): { onProgress?: (n: number) => void; done: ()
 }
 
 /** The `--cache DIR` cache, if asked for; its directory is created on first write. */
-export function openCache(options: CommonOptions): AnalysisCache | undefined {
-  return options.cacheDir === undefined ? undefined : new AnalysisCache(path.resolve(process.cwd(), options.cacheDir));
+export function openCache(options: CommonOptions, base: string): AnalysisCache | undefined {
+  return options.cacheDir === undefined ? undefined : new AnalysisCache(path.resolve(base, options.cacheDir));
 }
 
 /** Saves what the run parsed; a cache that cannot be written is a warning, never a failure. */

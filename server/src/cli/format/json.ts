@@ -12,7 +12,12 @@ export interface JsonReport {
 }
 
 export function formatJson(located: readonly LocatedDiagnostic[], resources: number, files: number): string {
-  const report: JsonReport = {
+  return JSON.stringify(jsonReport(located, resources, files), null, 2) + '\n';
+}
+
+/** The report `--format json` prints, as data. */
+export function jsonReport(located: readonly LocatedDiagnostic[], resources: number, files: number): JsonReport {
+  return {
     version: 1,
     files,
     resources,
@@ -21,5 +26,4 @@ export function formatJson(located: readonly LocatedDiagnostic[], resources: num
       ...(d.resource ? { resource: d.resource } : {}),
     })),
   };
-  return JSON.stringify(report, null, 2) + '\n';
 }
