@@ -1,13 +1,16 @@
 // The real-world corpus in ../shared/corpus (see its EXPECTATIONS.md): complete applications must
 // analyse clean, the real bugs of our rules must be found, and the whole corpus's report is kept
-// as a reviewed snapshot (regenerate with UPDATE_SNAPSHOTS=1 npm test, then review the diff).
+// as a reviewed snapshot (regenerate with UPDATE_SNAPSHOTS=1 node --test out/test/corpus.test.js,
+// then review the diff). Each scope runs through `check --format json` in process
+// (test/support/ruleTester.ts). Skipped when the corpus is absent (test/support/corpus.ts).
 import { test, describe } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { checkJson, REPO_ROOT } from './support/cli';
+import { REPO_ROOT } from './support/cli';
+import { corpusDir, needsCorpus } from './support/corpus';
+import { checkInProcess } from './support/ruleTester';
 
-const CORPUS = path.resolve(REPO_ROOT, '../shared/corpus');
 const SNAPSHOT = path.join(REPO_ROOT, 'test/snapshots/corpus.json');
 
 const EXPECTED_CLEAN = [
@@ -35,14 +38,14 @@ const REAL_BUGS = [
   },
 ];
 
-test('the corpus is present beside the repository', () => {
-  assert.ok(fs.existsSync(path.join(CORPUS, 'EXPECTATIONS.md')), `expected the shared corpus at ${CORPUS}`);
+test('the corpus is present beside the repository', needsCorpus, () => {
+  assert.ok(fs.existsSync(corpusDir('EXPECTATIONS.md')));
 });
 
-describe('expected-clean scopes have no warning or error', () => {
+describe('expected-clean scopes have no warning or error', needsCorpus, () => {
   for (const scope of EXPECTED_CLEAN) {
     test(scope, () => {
-      const report = checkJson([scope], { cwd: CORPUS });
+      const report = checkInProcess([scope], corpusDir());
       assert.ok(report.resources > 0, 'resources were read');
       const problems = report.diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning');
       assert.deepEqual(problems.map((d) => `${d.file}:${d.line} ${d.rule}: ${d.message}`), []);
@@ -50,19 +53,19 @@ describe('expected-clean scopes have no warning or error', () => {
   }
 });
 
-describe('real bugs are reported', () => {
+describe('real bugs are reported', needsCorpus, () => {
   for (const bug of REAL_BUGS) {
     test(`${bug.rule} in ${bug.file}`, () => {
-      const report = checkJson(bug.paths, { cwd: CORPUS });
+      const report = checkInProcess(bug.paths, corpusDir());
       assert.ok(report.diagnostics.some((d) => d.file === bug.file && d.rule === bug.rule), JSON.stringify(report.diagnostics, null, 1));
     });
   }
 });
 
-test('the whole corpus matches the reviewed snapshot', () => {
-  const report = checkJson(['.'], { cwd: CORPUS });
+test('the whole corpus matches the reviewed snapshot', needsCorpus, () => {
+  const report = checkInProcess(['.'], corpusDir());
   const actual = JSON.stringify({ files: report.files, resources: report.resources, diagnostics: report.diagnostics }, null, 1) + '\n';
   if (process.env.UPDATE_SNAPSHOTS) fs.writeFileSync(SNAPSHOT, actual);
   assert.ok(report.resources > 2000, `read ${report.resources} resources`);
-  assert.equal(actual, fs.readFileSync(SNAPSHOT, 'utf8'), 'corpus report changed: review it, then UPDATE_SNAPSHOTS=1 npm test');
+  assert.equal(actual, fs.readFileSync(SNAPSHOT, 'utf8'), 'corpus report changed: review it, then UPDATE_SNAPSHOTS=1 node --test out/test/corpus.test.js');
 });

@@ -1,6 +1,6 @@
 // NetworkPolicy reachability: agrees with netpol-analyzer's expected connectivity for the
 // acs-security-demos corpus entry, and with a brute-force reading of the policy semantics on random
-// small policy sets (fast-check).
+// small policy sets (fast-check). The first test skips when the corpus is absent (test/support/corpus.ts).
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -8,12 +8,11 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { analyze, DEFAULT_CONFIG } from '../../server/src/engine';
 import { decide } from '../../server/src/engine/reachability';
-import { REPO_ROOT } from '../support/cli';
+import { corpusDir, needsCorpus } from '../support/corpus';
 import { manifestFiles } from '../support/fixtures';
 
-const ACS = path.resolve(REPO_ROOT, '../shared/corpus/acs-security-demos');
-
-test('matches the expected connectivity of acs-security-demos (netpol-analyzer connlist) on TCP 8080', () => {
+test('matches the expected connectivity of acs-security-demos (netpol-analyzer connlist) on TCP 8080', needsCorpus, () => {
+  const ACS = corpusDir('acs-security-demos');
   const files = manifestFiles(ACS).filter((f) => !f.endsWith('.json')).map((f) => ({ path: path.relative(ACS, f), text: fs.readFileSync(f, 'utf8') }));
   const a = analyze({ files, config: DEFAULT_CONFIG });
   const expected = new Set(

@@ -1,22 +1,25 @@
 // Property-based tests with fast-check over real manifests from ../shared/corpus: mutated inputs
 // never make the engine throw, every diagnostic lies inside its file, and the result does not
-// depend on the order the files are read in.
+// depend on the order the files are read in. Skipped when the corpus is absent (test/support/corpus.ts).
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { analyze, DEFAULT_CONFIG, type Analysis } from '../../server/src/engine';
-import { REPO_ROOT } from '../support/cli';
+import { corpusDir, needsCorpus } from '../support/corpus';
 import { manifestFiles } from '../support/fixtures';
 
-const CORPUS = path.resolve(REPO_ROOT, '../shared/corpus');
 const SCOPES = ['voting-app', 'sock-shop/manifests', 'sock-shop/manifests-policy', 'acs-security-demos', 'k8s-examples/web/guestbook-go', 'podinfo-kustomize/deploy'];
-const FILES = SCOPES.flatMap((s) => manifestFiles(path.join(CORPUS, s))).map((f) => ({ path: path.relative(CORPUS, f).split(path.sep).join('/'), text: fs.readFileSync(f, 'utf8') }));
+let files: { path: string; text: string }[] | undefined;
+/** The sample of the corpus, read on first use (inside a test, so that a missing corpus fails or skips that test). */
+const sample = () =>
+  (files ??= SCOPES.flatMap((s) => manifestFiles(corpusDir(s))).map((f) => ({ path: path.relative(corpusDir(), f).split(path.sep).join('/'), text: fs.readFileSync(f, 'utf8') })));
 
 const summary = (a: Analysis) => a.diagnostics.map((d) => `${d.file}:${d.span.start}-${d.span.end} ${d.rule} ${d.message}`);
 
-test('the result does not depend on the order files are read in', () => {
+test('the result does not depend on the order files are read in', needsCorpus, () => {
+  const FILES = sample();
   assert.ok(FILES.length > 40);
   const expected = summary(analyze({ files: FILES, config: DEFAULT_CONFIG }));
   assert.ok(expected.length > 0, 'the sample has findings (sock-shop policies)');
@@ -41,7 +44,8 @@ function mutate(text: string, m: fc.Arbitrary<unknown> extends never ? never : {
   return text.slice(0, at) + text.slice(at, at + (m.length ?? 1)) + text.slice(at);
 }
 
-test('mutated manifests never make the engine throw, and diagnostics stay inside their files', () => {
+test('mutated manifests never make the engine throw, and diagnostics stay inside their files', needsCorpus, () => {
+  const FILES = sample();
   fc.assert(
     fc.property(fc.nat({ max: FILES.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 5 }), (index, mutations) => {
       const file = FILES[index];
