@@ -1,5 +1,8 @@
 // Editor queries on the example workspace, through the engine's query API: hovers explain where
 // traffic goes, navigation finds definitions and references, quick fixes edit the right text.
+// The cursor is written as `$0` inside the fixture text (test/support/cursor.ts): a fixture asked
+// once carries it; for the example files (shared with other tests) and texts asked at several
+// places, a piece of the text that occurs once in it does.
 import { test, describe } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -7,6 +10,7 @@ import * as path from 'node:path';
 import { analyze, DEFAULT_CONFIG } from '../../server/src/engine';
 import { codeActionsAt, codeLenses, completionAt, definitionAt, documentSymbols, hoverAt, referencesAt, workspaceSymbols } from '../../server/src/engine/queries';
 import { REPO_ROOT } from '../support/cli';
+import { cursorIn, extractCursor } from '../support/cursor';
 
 const files = fs
   .readdirSync(path.join(REPO_ROOT, 'examples/shop'))
@@ -14,19 +18,14 @@ const files = fs
   .map((f) => ({ path: `shop/${f}`, text: fs.readFileSync(path.join(REPO_ROOT, 'examples/shop', f), 'utf8') }));
 const analysis = analyze({ files, config: DEFAULT_CONFIG });
 const textOf = (file: string) => files.find((f) => f.path === file)!.text;
-/** Offset of the n-th occurrence of `needle` in a file, plus `delta`. */
-const at = (file: string, needle: string, delta = 1, occurrence = 1) => {
-  let i = -1;
-  for (let n = 0; n < occurrence; n++) i = textOf(file).indexOf(needle, i + 1);
-  assert.ok(i >= 0, `${needle} in ${file}`);
-  return i + delta;
-};
+/** The offset marked by `$0` in a piece of an example file that occurs once in it. */
+const at = (file: string, markedPiece: string) => cursorIn(textOf(file), markedPiece);
 const options = { linkTo: (file: string, span: { start: number }) => `file:///ws/${file}#${span.start}` };
 const lineOf = (file: string, offset: number) => textOf(file).slice(0, offset).split('\n').length;
 
 describe('hover', () => {
   test('on a Service name: DNS name, ports resolved to container ports, selected workloads, routes', () => {
-    const h = hoverAt(analysis, 'shop/frontend.yaml', at('shop/frontend.yaml', 'name: frontend\n  namespace: shop\nspec:\n  selector', 7), options);
+    const h = hoverAt(analysis, 'shop/frontend.yaml', at('shop/frontend.yaml', 'name: f$0rontend\n  namespace: shop\nspec:\n  selector'), options);
     assert.ok(h);
     const md = h.markdown;
     assert.match(md, /^\*\*Service frontend\*\* · namespace `shop`/);
@@ -37,23 +36,23 @@ describe('hover', () => {
   });
 
   test('on a broken named targetPort: the port has no endpoints', () => {
-    const h = hoverAt(analysis, 'shop/frontend.yaml', at('shop/frontend.yaml', 'targetPort: https', 13), options);
+    const h = hoverAt(analysis, 'shop/frontend.yaml', at('shop/frontend.yaml', 'targetPort: h$0ttps'), options);
     assert.ok(h);
     assert.match(h.markdown, /⚠ no port named `https` in \[Deployment frontend\]\([^)]+\): no endpoints/);
     assert.match(h.markdown, /LoadBalancer/);
   });
 
   test('on an Ingress backend: the whole path, and a missing Service called out', () => {
-    const ok = hoverAt(analysis, 'shop/ingress.yaml', at('shop/ingress.yaml', 'name: frontend', 7), options);
+    const ok = hoverAt(analysis, 'shop/ingress.yaml', at('shop/ingress.yaml', 'name: f$0rontend'), options);
     assert.ok(ok);
     assert.match(ok.markdown, /shop\\\.example\\\.com\/ → \[Service frontend:http\]\([^)]+\) → \[Deployment frontend\]\([^)]+\) \(3 pods\) → nginx:80 \(http\)/);
-    const missing = hoverAt(analysis, 'shop/ingress.yaml', at('shop/ingress.yaml', 'name: admin', 7), options);
+    const missing = hoverAt(analysis, 'shop/ingress.yaml', at('shop/ingress.yaml', 'name: a$0dmin'), options);
     assert.ok(missing);
     assert.match(missing.markdown, /⚠ Service `admin:80` \*\*does not exist\*\*/);
   });
 
   test('on a container port: the Services that reach it; HPA replicas', () => {
-    const h = hoverAt(analysis, 'shop/tomcat.yaml', at('shop/tomcat.yaml', 'containerPort: 8080', 16), options);
+    const h = hoverAt(analysis, 'shop/tomcat.yaml', at('shop/tomcat.yaml', 'containerPort: 8$0080'), options);
     assert.ok(h);
     assert.match(h.markdown, /2\\-10 pods \\\(HPA\\\)/);
     assert.match(h.markdown, /\| tomcat:8080\/TCP \(http\) \| \[Service tomcat:8080\]/);
@@ -61,18 +60,18 @@ describe('hover', () => {
   });
 
   test('manifest text is escaped, never markup', () => {
-    const evil = `apiVersion: v1
+    const { text: evil, offset } = extractCursor(`apiVersion: v1
 kind: Service
 metadata:
-  name: "<img src=x onerror=alert(1)>[x](javascript:alert(1))"
+  name: "<i$0mg src=x onerror=alert(1)>[x](javascript:alert(1))"
 spec:
   selector:
     app: x
   ports:
     - port: 80
-`;
+`);
     const a = analyze({ files: [{ path: 'evil.yaml', text: evil }], config: DEFAULT_CONFIG });
-    const h = hoverAt(a, 'evil.yaml', evil.indexOf('<img') + 2, options);
+    const h = hoverAt(a, 'evil.yaml', offset, options);
     assert.ok(h);
     const outsideCode = h.markdown.replace(/`[^`]*`/g, '');
     assert.doesNotMatch(outsideCode, /<img/);
@@ -83,21 +82,21 @@ spec:
 
 describe('navigation', () => {
   test('definition of a backend name is the Service; of a named targetPort, the container port', () => {
-    const toService = definitionAt(analysis, 'shop/ingress.yaml', at('shop/ingress.yaml', 'name: tomcat', 7));
+    const toService = definitionAt(analysis, 'shop/ingress.yaml', at('shop/ingress.yaml', 'name: t$0omcat'));
     assert.deepEqual(toService.map((l) => `${l.file}:${lineOf(l.file, l.span.start)}`), ['shop/tomcat.yaml:33']);
-    const toPort = definitionAt(analysis, 'shop/frontend.yaml', at('shop/frontend.yaml', 'targetPort: http', 13));
+    const toPort = definitionAt(analysis, 'shop/frontend.yaml', at('shop/frontend.yaml', 'targetPort: h$0ttp\n---'));
     assert.deepEqual(toPort.map((l) => `${l.file}:${lineOf(l.file, l.span.start)}`), ['shop/frontend.yaml:22']);
   });
 
   test('definition of a selector entry is the selected pod templates', () => {
-    const locs = definitionAt(analysis, 'shop/frontend.yaml', at('shop/frontend.yaml', 'app: frontend', 2, 4));
+    const locs = definitionAt(analysis, 'shop/frontend.yaml', at('shop/frontend.yaml', 'LoadBalancer\n  selector:\n    ap$0p: frontend'));
     assert.deepEqual(locs.map((l) => `${l.file}:${lineOf(l.file, l.span.start)}`), ['shop/frontend.yaml:15']);
   });
 
   test('references of a Service are the Ingress backends naming it; of a workload, who selects it', () => {
-    const refs = referencesAt(analysis, 'shop/tomcat.yaml', at('shop/tomcat.yaml', 'name: tomcat\n  namespace: shop\nspec:\n  selector:\n    app', 7), false);
+    const refs = referencesAt(analysis, 'shop/tomcat.yaml', at('shop/tomcat.yaml', 'name: t$0omcat\n  namespace: shop\nspec:\n  selector:\n    app'), false);
     assert.deepEqual(refs.map((l) => `${l.file}:${lineOf(l.file, l.span.start)}`), ['shop/ingress.yaml:27']);
-    const selecting = referencesAt(analysis, 'shop/tomcat.yaml', at('shop/tomcat.yaml', 'name: tomcat', 7), false);
+    const selecting = referencesAt(analysis, 'shop/tomcat.yaml', at('shop/tomcat.yaml', 'kind: Deployment\nmetadata:\n  name: t$0omcat'), false);
     assert.deepEqual(selecting.map((l) => `${l.file}:${lineOf(l.file, l.span.start)}`).sort(), ['shop/network-policies.yaml:36', 'shop/network-policies.yaml:9', 'shop/tomcat.yaml:37']);
   });
 
@@ -119,14 +118,12 @@ describe('code lenses', () => {
 
 describe('completion', () => {
   test('Service names in an Ingress backend, and their ports', () => {
-    const text = textOf('shop/ingress.yaml').replace('name: admin', 'name: ');
-    const offset = text.indexOf('name: \n') + 6;
+    const { text, offset } = extractCursor(textOf('shop/ingress.yaml').replace('name: admin', 'name: $0'));
     const names = completionAt(analysis, 'shop/ingress.yaml', offset, text).map((c) => c.label);
     assert.ok(names.includes('tomcat') && names.includes('frontend') && names.includes('postgres'), names.join());
   });
   test('container ports in targetPort', () => {
-    const text = textOf('shop/tomcat.yaml').replace('targetPort: http', 'targetPort: ');
-    const offset = text.indexOf('targetPort: ') + 12;
+    const { text, offset } = extractCursor(textOf('shop/tomcat.yaml').replace('targetPort: http', 'targetPort: $0'));
     assert.deepEqual(completionAt(analysis, 'shop/tomcat.yaml', offset, text).map((c) => c.label), ['http', '8080', 'ajp', '8009']);
   });
 });
@@ -215,15 +212,15 @@ spec:
 `;
   const a = analyze({ files: [{ path: 'data.yaml', text }], config: DEFAULT_CONFIG });
   test('a selector-less Service shows its hand-managed endpoints', () => {
-    const h = hoverAt(a, 'data.yaml', text.indexOf('legacy-db') + 1, options);
+    const h = hoverAt(a, 'data.yaml', cursorIn(text, 'name: l$0egacy-db\n  namespace: data\nspec'), options);
     assert.match(h!.markdown, /endpoints by hand — `10\.20\.0\.5` on 5432 \\\(pg\\\) \(\[EndpointSlice legacy\\-db\\-1\]/);
   });
   test('a Service counts the pods it selects', () => {
-    const h = hoverAt(a, 'data.yaml', text.indexOf('name: api\n  namespace: data\nspec:\n  selector') + 7, options);
+    const h = hoverAt(a, 'data.yaml', cursorIn(text, 'name: a$0pi\n  namespace: data\nspec:\n  selector'), options);
     assert.match(h!.markdown, /Selects \[Deployment api\]\([^)]+\) \(3 pods\), \[Pod debug\]\([^)]+\) \(1 pod\) — 4 pods in total/);
   });
   test('a pod template lists the disruption budgets that cover it', () => {
-    const h = hoverAt(a, 'data.yaml', text.indexOf('name: api\n  namespace: data\nspec:\n  replicas') + 7, options);
+    const h = hoverAt(a, 'data.yaml', cursorIn(text, 'name: a$0pi\n  namespace: data\nspec:\n  replicas'), options);
     assert.match(h!.markdown, /PodDisruptionBudgets: \[PodDisruptionBudget api\]/);
   });
 });
@@ -231,12 +228,10 @@ spec:
 describe('selector completion', () => {
   test('label keys, then the values the namespace’s pod templates carry', () => {
     const base = textOf('shop/data.yaml');
-    const keyText = base.replace('  selector:\n    app: reddis\n', '  selector:\n    \n');
-    const keyOffset = keyText.indexOf('  selector:\n    \n') + '  selector:\n    '.length;
+    const { text: keyText, offset: keyOffset } = extractCursor(base.replace('  selector:\n    app: reddis\n', '  selector:\n    $0\n'));
     const keys = completionAt(analysis, 'shop/data.yaml', keyOffset, keyText).map((c) => c.label);
     assert.deepEqual(keys.sort(), ['app', 'tier']);
-    const valueText = base.replace('app: reddis', 'app: ');
-    const valueOffset = valueText.indexOf('app: \n  ports') + 5;
+    const { text: valueText, offset: valueOffset } = extractCursor(base.replace('app: reddis', 'app: $0'));
     const values = completionAt(analysis, 'shop/data.yaml', valueOffset, valueText).map((c) => c.label);
     assert.deepEqual(values.sort(), ['frontend', 'postgres', 'redis', 'search', 'tomcat']);
   });
@@ -244,32 +239,32 @@ describe('selector completion', () => {
 
 describe('east-west references', () => {
   test('hover on an address in env shows where the traffic lands; the Service finds it as a reference', () => {
-    const offset = at('shop/tomcat.yaml', 'jdbc:postgresql', 3);
+    const offset = at('shop/tomcat.yaml', 'jdb$0c:postgresql');
     const h = hoverAt(analysis, 'shop/tomcat.yaml', offset, options);
     assert.ok(h);
     assert.match(h.markdown, /^\*\*Service reference\*\* `postgres\.shop\.svc\.cluster\.local:5432`/);
     assert.match(h.markdown, /→ \[Service postgres:5432\]\([^)]+\) → \[StatefulSet postgres\]\([^)]+\) \(1 pod\) → postgres:5432 \(postgres\)/);
-    const refs = referencesAt(analysis, 'shop/data.yaml', at('shop/data.yaml', 'name: postgres\n  namespace: shop\nspec:\n  clusterIP', 7), false);
+    const refs = referencesAt(analysis, 'shop/data.yaml', at('shop/data.yaml', 'name: p$0ostgres\n  namespace: shop\nspec:\n  clusterIP'), false);
     assert.deepEqual(refs.map((l) => `${l.file}:${lineOf(l.file, l.span.start)}`), ['shop/tomcat.yaml:28']);
   });
 });
 
 describe('networking hovers', () => {
   test('a reference shows the NetworkPolicy that denies it', () => {
-    const h = hoverAt(analysis, 'shop/tomcat.yaml', at('shop/tomcat.yaml', 'jdbc:postgresql', 3), options);
+    const h = hoverAt(analysis, 'shop/tomcat.yaml', at('shop/tomcat.yaml', 'jdb$0c:postgresql'), options);
     assert.match(h!.markdown, /⛔ \*\*denied\*\* by \[NetworkPolicy default\\-deny\]/);
   });
   test('addresses and CIDRs', () => {
     const text = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: lb\nspec:\n  type: LoadBalancer\n  externalIPs: [192.0.2.10]\n  loadBalancerSourceRanges: [203.0.113.7/24]\n  ports: [{port: 80}]\n';
     const a = analyze({ files: [{ path: 'lb.yaml', text }], config: DEFAULT_CONFIG });
-    assert.equal(hoverAt(a, 'lb.yaml', text.indexOf('192.0.2.10') + 2, options)!.markdown, '**IPv4 address** `192.0.2.10`');
-    assert.equal(hoverAt(a, 'lb.yaml', text.indexOf('203.0.113.7') + 2, options)!.markdown, '**IPv4 network** `203.0.113.0/24` (written `203.0.113.7/24`, host bits set)\n\n256 addresses');
+    assert.equal(hoverAt(a, 'lb.yaml', cursorIn(text, '19$02.0.2.10'), options)!.markdown, '**IPv4 address** `192.0.2.10`');
+    assert.equal(hoverAt(a, 'lb.yaml', cursorIn(text, '20$03.0.113.7'), options)!.markdown, '**IPv4 network** `203.0.113.0/24` (written `203.0.113.7/24`, host bits set)\n\n256 addresses');
   });
   test('a Gateway API route shows each rule with weighted backends down to the pods', () => {
     const file = 'test/fixtures/rules/route-backend-service-missing/valid.yaml';
     const text = fs.readFileSync(path.join(REPO_ROOT, file), 'utf8');
     const a = analyze({ files: [{ path: file, text }], config: DEFAULT_CONFIG });
-    const h = hoverAt(a, file, text.indexOf('kind: HTTPRoute\nmetadata:\n  name: web') + 'kind: HTTPRoute\nmetadata:\n  name: '.length + 1, options);
+    const h = hoverAt(a, file, cursorIn(text, 'kind: HTTPRoute\nmetadata:\n  name: w$0eb'), options);
     assert.ok(h);
     assert.match(h.markdown, /Attached to \[Gateway infra\/edge\/http\]/);
     assert.match(h.markdown, /- \[Service web:80\]\([^)]+\) \(89%\) → \[Deployment web\]\([^)]+\) \(1 pod\) → web:8080/);
@@ -279,13 +274,13 @@ describe('networking hovers', () => {
 
 describe('more networking hovers', () => {
   test('a workload lists the Services it calls with the NetworkPolicy verdict', () => {
-    const h = hoverAt(analysis, 'shop/tomcat.yaml', at('shop/tomcat.yaml', 'name: tomcat', 7), options);
+    const h = hoverAt(analysis, 'shop/tomcat.yaml', at('shop/tomcat.yaml', 'kind: Deployment\nmetadata:\n  name: t$0omcat'), options);
     assert.match(h!.markdown, /\*\*Calls\*\*\n- \[Service postgres:5432\]\([^)]+\) — ⛔ \*\*denied\*\* by \[NetworkPolicy default\\-deny\]/);
   });
   test('an address says which configured Service CIDR holds it', () => {
-    const text = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: dns\nspec:\n  clusterIP: 10.96.0.10\n  ports: [{port: 53}]\n';
+    const { text, offset } = extractCursor('apiVersion: v1\nkind: Service\nmetadata:\n  name: dns\nspec:\n  clusterIP: 1$00.96.0.10\n  ports: [{port: 53}]\n');
     const a = analyze({ files: [{ path: 'dns.yaml', text }], config: DEFAULT_CONFIG });
-    const h = hoverAt(a, 'dns.yaml', text.indexOf('10.96') + 1, { ...options, serviceCIDR: ['10.96.0.0/12'] });
+    const h = hoverAt(a, 'dns.yaml', offset, { ...options, serviceCIDR: ['10.96.0.0/12'] });
     assert.equal(h!.markdown, '**IPv4 address** `10.96.0.10`\n\nInside the Service CIDR `10.96.0.0/12`');
   });
 });
