@@ -25,25 +25,16 @@
 // `run` analyses synchronously; `runAsync` does the same work in time slices, yielding to the event
 // loop between them, and stops when `isCancelled` says so. Nothing the next run relies on is
 // committed before a run completes, so a cancelled run leaves the Analyzer as it was.
+import type { Analysis } from './analysis';
 import type { AnalysisConfig, Severity } from './config';
 import { compareDiagnostics, type Diagnostic, type RelatedLocation } from './diagnostics';
 import { TrafficGraph, type GraphChange } from './graph';
-import { directoryOf, sourceKey, type Resource } from './model/resource';
+import { directoryOf, resourceAnchor, sourceKey, type Resource } from './model/resource';
 import { RULES } from './rules';
-import { resourceAnchor, type Report, type Rule } from './rules/rule';
+import type { Report, Rule } from './rules/rule';
 import { instanceIndexInFile, LoadCache, loadWorkspaceSteps, type FileParser, type LoadedWorkspace, type SkippedFile, type WorkspaceFile } from './workspace';
 
-export interface Analysis {
-  readonly workspace: LoadedWorkspace;
-  readonly graph: TrafficGraph;
-  readonly diagnostics: readonly Diagnostic[];
-  /** Rules that threw; reported by adapters as internal errors, never fatal. */
-  readonly ruleFailures: readonly { rule: string; resource: string; error: string }[];
-  /** How many resource instances had their rules run (all of them on a first analysis). */
-  readonly rulesRunFor: number;
-  /** How many other instances had only their rules of workspace reach run again. */
-  readonly wideRulesRunFor: number;
-}
+export type { Analysis };
 
 export interface AnalyzeInput {
   readonly files: readonly WorkspaceFile[];

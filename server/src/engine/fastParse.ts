@@ -13,14 +13,7 @@
 // test/engine/fastParse.test.ts compares both paths over the corpus, fixtures, generated workspaces
 // and mutations of them.
 import { CST, Parser } from 'yaml';
-import type { ParsedFile, SourceDocument, YNode, YPair, YScalar, YMap, YSeq } from './syntax';
-
-export interface TreeBuilders {
-  scalar(start: number, end: number, value: string | number | boolean | null, text: string): YScalar;
-  map(start: number, end: number, pairs: readonly YPair[]): YMap;
-  seq(start: number, end: number, items: readonly (YNode | null)[]): YSeq;
-  pair(keyStart: number, keyEnd: number, keyValue: string | number | boolean | null, keyText: string, value: YNode | null): YPair;
-}
+import type { ParsedFile, SourceDocument, TreeBuilders, YNode, YPair, YScalar, YMap, YSeq } from './yamlTree';
 
 type Token = CST.Token;
 type SourceToken = CST.SourceToken;

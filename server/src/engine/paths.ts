@@ -2,7 +2,7 @@
 // for the CLI's `graph` formats and the editor's traffic map. A path runs from an entry (Ingress
 // host/path, LoadBalancer, NodePort on every node, or the in-cluster DNS name) through a Service
 // port to each selected workload and the container port that receives the traffic.
-import type { Analysis } from './analyze';
+import type { Analysis } from './analysis';
 import type { PortResolution, TrafficGraph } from './graph';
 import type { IngressPath } from './model/ingress';
 import type { Resource } from './model/resource';

@@ -2,165 +2,11 @@
 // as data beside whatever could be read. The `yaml` package's AST is dropped after conversion, so
 // only the compact tree (values and spans) stays alive for a file.
 import { parseAllDocuments, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node as YamlAstNode, type Scalar } from 'yaml';
-import { parseDirect, parseFast, type TreeBuilders } from './fastParse';
-import type { Span } from './text';
+import { parseDirect, parseFast } from './fastParse';
+import { intern, MapNode, PairNode, ScalarNode, SeqNode, TREE_BUILDERS as BUILDERS, type ParsedFile, type SourceDocument, type SyntaxProblem, type YNode, type YPair, type YScalar } from './yamlTree';
 
-export type YNode = YMap | YSeq | YScalar;
-
-export interface YMap {
-  readonly type: 'map';
-  readonly span: Span;
-  readonly pairs: readonly YPair[];
-}
-
-export interface YPair {
-  readonly key: YScalar;
-  /** null when the key has no value at all (`spec:`); a null scalar is still a YScalar. */
-  readonly value: YNode | null;
-}
-
-export interface YSeq {
-  readonly type: 'seq';
-  readonly span: Span;
-  readonly items: readonly (YNode | null)[];
-}
-
-export interface YScalar {
-  readonly type: 'scalar';
-  readonly span: Span;
-  readonly value: string | number | boolean | null;
-  /** The scalar as written, for non-string scalars (`1.0`, `yes`); equal to value for strings. */
-  readonly text: string;
-}
-
-// The runtime representation is compact, because a workspace holds the trees of every file: one
-// object per node with its offsets inline (no span object until one is asked for), the node type on
-// the prototype, exact-size arrays, and short strings (keys, names, ports) shared through an intern
-// table. `span` builds a fresh { start, end } on each access.
-
-class ScalarNode implements YScalar {
-  declare readonly type: 'scalar';
-  constructor(
-    readonly start: number,
-    readonly end: number,
-    readonly value: string | number | boolean | null,
-    readonly text: string,
-  ) {}
-  get span(): Span {
-    return { start: this.start, end: this.end };
-  }
-}
-(ScalarNode.prototype as { type: string }).type = 'scalar';
-
-class MapNode implements YMap {
-  declare readonly type: 'map';
-  constructor(
-    readonly start: number,
-    readonly end: number,
-    readonly pairs: readonly YPair[],
-  ) {}
-  get span(): Span {
-    return { start: this.start, end: this.end };
-  }
-}
-(MapNode.prototype as { type: string }).type = 'map';
-
-class SeqNode implements YSeq {
-  declare readonly type: 'seq';
-  constructor(
-    readonly start: number,
-    readonly end: number,
-    readonly items: readonly (YNode | null)[],
-  ) {}
-  get span(): Span {
-    return { start: this.start, end: this.end };
-  }
-}
-(SeqNode.prototype as { type: string }).type = 'seq';
-
-/**
- * A mapping entry with its key scalar inline (a pair and its key are one object): `key` builds the
- * key's node on access; `keyValue` reads the key without building it (tree.ts uses it for lookups).
- */
-export class PairNode implements YPair {
-  constructor(
-    readonly keyStart: number,
-    readonly keyEnd: number,
-    readonly keyValue: string | number | boolean | null,
-    readonly keyText: string,
-    readonly value: YNode | null,
-  ) {}
-  get key(): YScalar {
-    return new ScalarNode(this.keyStart, this.keyEnd, this.keyValue, this.keyText);
-  }
-}
-
-/** A scalar node; `text` is the scalar as written (the value itself for strings). */
-export function scalarNode(start: number, end: number, value: string | number | boolean | null, text: string): YScalar {
-  if (typeof value === 'string') {
-    const v = intern(value);
-    return new ScalarNode(start, end, v, text === value ? v : intern(text));
-  }
-  return new ScalarNode(start, end, value, intern(text));
-}
-
-export function mapNode(start: number, end: number, pairs: readonly YPair[]): YMap {
-  return new MapNode(start, end, pairs);
-}
-
-export function seqNode(start: number, end: number, items: readonly (YNode | null)[]): YSeq {
-  return new SeqNode(start, end, items);
-}
-
-export function pairOf(key: YScalar, value: YNode | null): YPair {
-  const s = key.span;
-  const k = scalarNode(s.start, s.end, key.value, key.text);
-  return new PairNode(s.start, s.end, k.value, k.text, value);
-}
-
-/** Strings up to this length are shared: keys, names, ports, label values. */
-const INTERN_MAX_LENGTH = 40;
-/** Bounds the table in a long-lived process; past it, new strings are simply not shared. */
-const INTERN_MAX_ENTRIES = 100_000;
-const internTable = new Map<string, string>();
-
-function intern<T>(s: T): T {
-  if (typeof s !== 'string' || s.length > INTERN_MAX_LENGTH) return s;
-  const found = internTable.get(s);
-  if (found !== undefined) return found as T;
-  if (internTable.size < INTERN_MAX_ENTRIES) {
-    // A sliced or concatenated string would keep its parent alive: store a flat copy.
-    const flat = flatten(s);
-    internTable.set(flat, flat);
-    return flat as T;
-  }
-  return s;
-}
-
-function flatten(s: string): string {
-  // Number conversion forces nothing; this idiom makes V8 flatten cons/sliced strings into a new
-  // sequential string of their own.
-  return s.length === 0 ? '' : (' ' + s).slice(1);
-}
-
-export interface SyntaxProblem {
-  readonly span: Span;
-  readonly message: string;
-  /** `yaml-syntax` for errors that stop a document from being read, `yaml-duplicate-key` otherwise. */
-  readonly rule: 'yaml-syntax' | 'yaml-duplicate-key';
-}
-
-export interface SourceDocument {
-  readonly index: number;
-  readonly span: Span;
-  /** null for empty documents and for documents whose syntax errors make them unreadable. */
-  readonly contents: YNode | null;
-}
-
-export interface ParsedFile {
-  readonly documents: readonly SourceDocument[];
-  readonly problems: readonly SyntaxProblem[];
-}
+export { mapNode, pairOf, PairNode, scalarNode, seqNode } from './yamlTree';
+export type { ParsedFile, SourceDocument, SyntaxProblem, YMap, YNode, YPair, YScalar, YSeq } from './yamlTree';
 
 /** The `yaml` package's own default; an alias bomb is cut off here instead of expanding. */
 const MAX_ALIAS_COUNT = 100;
@@ -188,15 +34,6 @@ export function parseYamlFast(text: string): ParsedFile | undefined {
   return parseFast(text, BUILDERS);
 }
 
-const BUILDERS: TreeBuilders = {
-  scalar: scalarNode,
-  map: mapNode,
-  seq: seqNode,
-  pair: (keyStart, keyEnd, keyValue, keyText, value) => {
-    const v = intern(keyValue);
-    return new PairNode(keyStart, keyEnd, v, keyText === keyValue ? (v as string) : intern(keyText), value);
-  },
-};
 
 /** The `yaml` composer's Document, converted: the reference path, and the one for every text the fast path declines. */
 export function parseYamlComposed(text: string): ParsedFile {
@@ -325,7 +162,7 @@ function scanQuotes(line: string, open: { quote: string; indent: number } | unde
       } else if (state.quote === '"' && c === '\\') i++;
       else if (state.quote === '"' && c === '"') state = undefined;
     } else if (c === '#' && (i === 0 || line[i - 1] === ' ')) break;
-    else if ((c === "'" || c === '"') && (i === 0 || /[\s:\[{,-]/.test(line[i - 1]))) state = { quote: c, indent };
+    else if ((c === "'" || c === '"') && (i === 0 || /[\s:[{,-]/.test(line[i - 1]))) state = { quote: c, indent };
   }
   return state;
 }

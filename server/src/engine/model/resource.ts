@@ -38,6 +38,11 @@ export interface Resource {
   readonly ignoredRules: ReadonlySet<string>;
 }
 
+/** Where a diagnostic or a link about the whole resource points: its name, else its kind. */
+export function resourceAnchor(resource: Resource): Span {
+  return resource.nameSpan ?? resource.kindSpan;
+}
+
 export function resourceId(kind: string, namespace: string | undefined, name: string): string {
   return namespace === undefined ? `${kind}/${name}` : `${kind}/${namespace}/${name}`;
 }

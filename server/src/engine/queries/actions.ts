@@ -1,10 +1,10 @@
 // Quick fixes for diagnostics: the near-miss label value, the declared container port, a port the
 // Service defines, and for every diagnostic the disable comment above its line.
-import type { Analysis } from '../analyze';
+import type { Analysis } from '../analysis';
 import type { Diagnostic } from '../diagnostics';
 import { findServicePort } from '../graph';
 import type { Span } from '../text';
-import type { CodeActionResult } from './index';
+import type { CodeActionResult } from './types';
 import { locate } from './locate';
 
 /** `text` is the file's current text, for the indentation of inserted comments. */

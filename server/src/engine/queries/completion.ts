@@ -1,8 +1,8 @@
 // Completion from the text around the cursor (the buffer may not parse while typing) and the last
 // analysis: Service names and ports in Ingress backends, pod labels in Service selectors, container
 // ports in targetPort.
-import type { Analysis } from '../analyze';
-import type { CompletionEntry } from './index';
+import type { Analysis } from '../analysis';
+import type { CompletionEntry } from './types';
 import { locate } from './locate';
 
 export function completion(analysis: Analysis, file: string, offset: number, text: string): CompletionEntry[] {

@@ -1,8 +1,8 @@
 // Hovers that explain traffic: a short headline, then a table or a path. Every resource named links
 // to its location; every manifest string is escaped (markdown.ts).
-import type { Analysis } from '../analyze';
+import type { Analysis } from '../analysis';
 import type { BackendTarget, TrafficGraph } from '../graph';
-import type { NamespaceOrigin, Resource } from '../model/resource';
+import { resourceAnchor, type NamespaceOrigin, type Resource } from '../model/resource';
 import type { Service, ServicePort } from '../model/service';
 import type { Workload } from '../model/workload';
 import type { ServiceReference } from '../model/references';
@@ -12,8 +12,7 @@ import { cidrContainsAddress, cidrContainsCidr, describeCidr, parseAddress, pars
 import { decide, policiesKeptWith, serviceFlowVerdicts, summarizeVerdicts } from '../reachability';
 import { describeReplicas } from '../paths';
 import { formatSelector } from '../selectors';
-import { resourceAnchor } from '../rules/rule';
-import type { HoverResult, QueryOptions } from './index';
+import type { HoverResult, QueryOptions } from './types';
 import { locate } from './locate';
 import { code, link, text } from './markdown';
 

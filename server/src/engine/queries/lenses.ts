@@ -1,8 +1,8 @@
 // Code lenses above Services and Ingresses: where their traffic goes, what routes to them, and a
 // "Show traffic" command for the client's traffic map.
-import type { Analysis } from '../analyze';
+import type { Analysis } from '../analysis';
 import { describeReplicas } from '../paths';
-import { SHOW_TRAFFIC_COMMAND, type CodeLensResult } from './index';
+import { SHOW_TRAFFIC_COMMAND, type CodeLensResult } from './types';
 import { resourcesInFile } from './locate';
 
 export function codeLenses(analysis: Analysis, file: string): CodeLensResult[] {

@@ -1,6 +1,6 @@
 // What sits at an offset: the resource instance whose document contains it, and the networking
 // node under the cursor (a name, a selector entry, a port, an Ingress backend...), for every query.
-import type { Analysis } from '../analyze';
+import type { Analysis } from '../analysis';
 import type { BackendTarget } from '../graph';
 import type { Resource } from '../model/resource';
 import type { Service, ServicePort } from '../model/service';

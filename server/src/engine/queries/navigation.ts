@@ -1,9 +1,8 @@
 // Go to definition, find references, and symbols: where a name used in one manifest is defined,
 // and who refers to a Service or selects a pod template.
-import type { Analysis } from '../analyze';
-import type { Resource } from '../model/resource';
-import { resourceAnchor } from '../rules/rule';
-import type { SourceLocation, SymbolInfo } from './index';
+import type { Analysis } from '../analysis';
+import { resourceAnchor, type Resource } from '../model/resource';
+import type { SourceLocation, SymbolInfo } from './types';
 import { locate, resourcesInFile } from './locate';
 
 const at = (r: Resource): SourceLocation => ({ file: r.file, span: resourceAnchor(r) });

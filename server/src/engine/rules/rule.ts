@@ -51,6 +51,5 @@ export interface BuiltinRuleMeta {
   readonly description: string;
 }
 
-export function resourceAnchor(resource: Resource): Span {
-  return resource.nameSpan ?? resource.kindSpan;
-}
+/** Kept for rules that import it from here; it lives in the model, below rules and queries. */
+export { resourceAnchor } from '../model/resource';

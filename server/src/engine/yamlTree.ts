@@ -1,0 +1,180 @@
+// The located YAML tree that syntax.ts and the fast paths (fastParse.ts) build: node types, their
+// compact run-time classes and factories, and the parse result. Both parsers import it; neither
+// imports the other's module for it (syntax.ts -> fastParse.ts -> yamlTree.ts).
+import type { Span } from './text';
+
+export type YNode = YMap | YSeq | YScalar;
+
+export interface YMap {
+  readonly type: 'map';
+  readonly span: Span;
+  readonly pairs: readonly YPair[];
+}
+
+export interface YPair {
+  readonly key: YScalar;
+  /** null when the key has no value at all (`spec:`); a null scalar is still a YScalar. */
+  readonly value: YNode | null;
+}
+
+export interface YSeq {
+  readonly type: 'seq';
+  readonly span: Span;
+  readonly items: readonly (YNode | null)[];
+}
+
+export interface YScalar {
+  readonly type: 'scalar';
+  readonly span: Span;
+  readonly value: string | number | boolean | null;
+  /** The scalar as written, for non-string scalars (`1.0`, `yes`); equal to value for strings. */
+  readonly text: string;
+}
+
+// The runtime representation is compact, because a workspace holds the trees of every file: one
+// object per node with its offsets inline (no span object until one is asked for), the node type on
+// the prototype, exact-size arrays, and short strings (keys, names, ports) shared through an intern
+// table. `span` builds a fresh { start, end } on each access.
+
+export class ScalarNode implements YScalar {
+  declare readonly type: 'scalar';
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    readonly value: string | number | boolean | null,
+    readonly text: string,
+  ) {}
+  get span(): Span {
+    return { start: this.start, end: this.end };
+  }
+}
+(ScalarNode.prototype as { type: string }).type = 'scalar';
+
+export class MapNode implements YMap {
+  declare readonly type: 'map';
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    readonly pairs: readonly YPair[],
+  ) {}
+  get span(): Span {
+    return { start: this.start, end: this.end };
+  }
+}
+(MapNode.prototype as { type: string }).type = 'map';
+
+export class SeqNode implements YSeq {
+  declare readonly type: 'seq';
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    readonly items: readonly (YNode | null)[],
+  ) {}
+  get span(): Span {
+    return { start: this.start, end: this.end };
+  }
+}
+(SeqNode.prototype as { type: string }).type = 'seq';
+
+/**
+ * A mapping entry with its key scalar inline (a pair and its key are one object): `key` builds the
+ * key's node on access; `keyValue` reads the key without building it (tree.ts uses it for lookups).
+ */
+export class PairNode implements YPair {
+  constructor(
+    readonly keyStart: number,
+    readonly keyEnd: number,
+    readonly keyValue: string | number | boolean | null,
+    readonly keyText: string,
+    readonly value: YNode | null,
+  ) {}
+  get key(): YScalar {
+    return new ScalarNode(this.keyStart, this.keyEnd, this.keyValue, this.keyText);
+  }
+}
+
+/** A scalar node; `text` is the scalar as written (the value itself for strings). */
+export function scalarNode(start: number, end: number, value: string | number | boolean | null, text: string): YScalar {
+  if (typeof value === 'string') {
+    const v = intern(value);
+    return new ScalarNode(start, end, v, text === value ? v : intern(text));
+  }
+  return new ScalarNode(start, end, value, intern(text));
+}
+
+export function mapNode(start: number, end: number, pairs: readonly YPair[]): YMap {
+  return new MapNode(start, end, pairs);
+}
+
+export function seqNode(start: number, end: number, items: readonly (YNode | null)[]): YSeq {
+  return new SeqNode(start, end, items);
+}
+
+export function pairOf(key: YScalar, value: YNode | null): YPair {
+  const s = key.span;
+  const k = scalarNode(s.start, s.end, key.value, key.text);
+  return new PairNode(s.start, s.end, k.value, k.text, value);
+}
+
+/** Strings up to this length are shared: keys, names, ports, label values. */
+const INTERN_MAX_LENGTH = 40;
+/** Bounds the table in a long-lived process; past it, new strings are simply not shared. */
+const INTERN_MAX_ENTRIES = 100_000;
+const internTable = new Map<string, string>();
+
+export function intern<T>(s: T): T {
+  if (typeof s !== 'string' || s.length > INTERN_MAX_LENGTH) return s;
+  const found = internTable.get(s);
+  if (found !== undefined) return found as T;
+  if (internTable.size < INTERN_MAX_ENTRIES) {
+    // A sliced or concatenated string would keep its parent alive: store a flat copy.
+    const flat = flatten(s);
+    internTable.set(flat, flat);
+    return flat as T;
+  }
+  return s;
+}
+
+function flatten(s: string): string {
+  // Number conversion forces nothing; this idiom makes V8 flatten cons/sliced strings into a new
+  // sequential string of their own.
+  return s.length === 0 ? '' : (' ' + s).slice(1);
+}
+
+export interface SyntaxProblem {
+  readonly span: Span;
+  readonly message: string;
+  /** `yaml-syntax` for errors that stop a document from being read, `yaml-duplicate-key` otherwise. */
+  readonly rule: 'yaml-syntax' | 'yaml-duplicate-key';
+}
+
+export interface SourceDocument {
+  readonly index: number;
+  readonly span: Span;
+  /** null for empty documents and for documents whose syntax errors make them unreadable. */
+  readonly contents: YNode | null;
+}
+
+export interface ParsedFile {
+  readonly documents: readonly SourceDocument[];
+  readonly problems: readonly SyntaxProblem[];
+}
+
+/** The fast paths' builders (fastParse.ts): the factories above, with pair keys interned. */
+export const TREE_BUILDERS: TreeBuilders = {
+  scalar: scalarNode,
+  map: mapNode,
+  seq: seqNode,
+  pair: (keyStart, keyEnd, keyValue, keyText, value) => {
+    const v = intern(keyValue);
+    return new PairNode(keyStart, keyEnd, v, keyText === keyValue ? (v as string) : intern(keyText), value);
+  },
+};
+
+/** How the fast paths build nodes, so that they produce exactly the composer path's objects. */
+export interface TreeBuilders {
+  scalar(start: number, end: number, value: string | number | boolean | null, text: string): YScalar;
+  map(start: number, end: number, pairs: readonly YPair[]): YMap;
+  seq(start: number, end: number, items: readonly (YNode | null)[]): YSeq;
+  pair(keyStart: number, keyEnd: number, keyValue: string | number | boolean | null, keyText: string, value: YNode | null): YPair;
+}
