@@ -98,7 +98,7 @@ describe('SARIF fingerprints', () => {
       assert.ok(before['service-selector-orphaned'], 'the orphaned selector is reported');
       const app = path.join(dir, 'app.yaml');
       // Lines move, and the Deployment the message names as the closest match is renamed.
-      fs.writeFileSync(app, `# moved down\n\n${fs.readFileSync(app, 'utf8').replace(/^  name: web$/m, '  name: web-frontend')}`);
+      fs.writeFileSync(app, `# moved down\n\n${fs.readFileSync(app, 'utf8').replace(/^ {2}name: web$/m, '  name: web-frontend')}`);
       const after = fingerprints();
       assert.notEqual(after['service-selector-orphaned'].message, before['service-selector-orphaned'].message);
       for (const rule of Object.keys(before)) assert.equal(after[rule]?.fp, before[rule].fp, rule);
@@ -114,7 +114,7 @@ describe('text report', () => {
     assert.match(r.stdout, /^test\/fixtures\/cli\/broken\/app\.yaml\n {2}26:5 {2}warning {2}Selector app=webb matches no pod template/m);
     assert.match(r.stdout, /service-selector-orphaned$/m);
     assert.match(r.stdout, /✖ 2 problems \(1 error, 1 warning, 0 info\) in 4 resources in 2 files/);
-    assert.doesNotMatch(r.stdout, /\u001b\[/, 'no color when not a terminal');
+    assert.ok(!r.stdout.includes('\u001b['), 'no color when not a terminal');
     assert.equal(r.stderr, '', 'no progress output when stderr is not a terminal');
   });
 });

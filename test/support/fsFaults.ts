@@ -6,6 +6,7 @@
 //   'vanish'          the file (or directory) is deleted just before it is read (listed by the
 //                     walk, gone when read: ENOENT, as when it is deleted mid-index).
 // The module object itself (not an import namespace copy), so that the CLI sees the patches.
+/* eslint-disable @typescript-eslint/no-require-imports -- see above: the patched object must be the module itself */
 import fs = require('node:fs');
 import path = require('node:path');
 

@@ -50,7 +50,7 @@ let ownEngineKey: string | undefined;
  */
 export function engineKey(): string {
   if (ownEngineKey === undefined) {
-    let source = '';
+    let source: string;
     try {
       source = fs.readFileSync(__filename, 'utf8');
     } catch {
