@@ -1,10 +1,14 @@
 // Every rule is well formed: its file is named by its id, it has a docs page with the required
 // sections, and fixtures with at least one valid and one invalid case. The registry is sorted.
+// The README's rule table lists every rule of the registry with its default severity, and the
+// settings the extension declares (package.json `contributes.configuration`) are exactly those of
+// the engine's configuration, with the same defaults. All driven by the registry and DEFAULT_CONFIG:
+// a new rule needs only its README row, a new setting its package.json entry and README mention.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RULES, BUILTIN_RULES } from '../server/src/engine';
+import { RULES, BUILTIN_RULES, DEFAULT_CONFIG, normalizeConfig } from '../server/src/engine';
 import { REPO_ROOT } from './support/cli';
 import { manifestFiles, readExpectations } from './support/fixtures';
 
@@ -49,3 +53,60 @@ for (const meta of [...RULES, ...BUILTIN_RULES]) {
     }
   });
 }
+
+/** The section of README.md under a `## ` heading, up to the next one. */
+function readmeSection(heading: string): string {
+  const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+  const start = readme.indexOf(`\n## ${heading}\n`);
+  assert.ok(start >= 0, `README has a ${heading} section`);
+  const end = readme.indexOf('\n## ', start + 1);
+  return readme.slice(start, end < 0 ? undefined : end);
+}
+
+test('the README rule table lists every rule with its default severity and docs page', () => {
+  const rows = new Map<string, { severity: string; link: string }>();
+  for (const m of readmeSection('Rules').matchAll(/^\| \[([a-z0-9-]+)\]\(([^)]+)\) \| ([a-z]+) \|/gm)) {
+    assert.ok(!rows.has(m[1]), `${m[1]} has one row`);
+    rows.set(m[1], { link: m[2], severity: m[3] });
+  }
+  const registry = [...RULES, ...BUILTIN_RULES];
+  assert.ok(rows.size > 10, `rows: ${rows.size}`);
+  assert.deepEqual([...rows.keys()].sort(), registry.map((r) => r.id).sort(), 'README rows and registry ids');
+  for (const rule of registry) {
+    assert.deepEqual(rows.get(rule.id), { link: `docs/rules/${rule.id}.md`, severity: rule.severity }, `README row of ${rule.id}`);
+  }
+});
+
+interface DeclaredSetting {
+  readonly default: unknown;
+  readonly markdownDescription?: string;
+  readonly description?: string;
+}
+
+const SETTINGS_PREFIX = 'kubeTrafficLens.';
+const declared = (): Record<string, DeclaredSetting> =>
+  (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, DeclaredSetting> } } }).contributes.configuration.properties;
+
+test('package.json declares exactly the settings the engine reads, with its defaults', () => {
+  // The language server reads the whole `kubeTrafficLens` section and normalises it into an
+  // AnalysisConfig (engine/config.ts), so the settings are the keys of DEFAULT_CONFIG.
+  const properties = declared();
+  const names = Object.keys(properties).map((k) => {
+    assert.ok(k.startsWith(SETTINGS_PREFIX), `${k} is under ${SETTINGS_PREFIX}`);
+    return k.slice(SETTINGS_PREFIX.length);
+  });
+  assert.deepEqual(names.sort(), Object.keys(DEFAULT_CONFIG).sort());
+  for (const name of names) {
+    const setting = properties[SETTINGS_PREFIX + name];
+    assert.ok((setting.markdownDescription ?? setting.description ?? '').length > 10, `${name} is described`);
+    const problems: { message: string }[] = [];
+    const config = normalizeConfig({ [name]: setting.default }, DEFAULT_CONFIG, problems);
+    assert.deepEqual(problems, [], `the declared default of ${name} is accepted`);
+    assert.deepEqual(config[name as keyof typeof config], DEFAULT_CONFIG[name as keyof typeof DEFAULT_CONFIG], `the declared default of ${name} is the engine's`);
+  }
+});
+
+test('the README configuration section shows every setting', () => {
+  const section = readmeSection('Configuration');
+  for (const name of Object.keys(DEFAULT_CONFIG)) assert.match(section, new RegExp(`^${name}:`, 'm'), `${name} in the README's configuration example`);
+});
