@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkJson, runCli } from './support/cli';
+import { checkInProcess } from './support/ruleTester';
 
 const BROKEN = 'test/fixtures/cli/broken';
 const CLEAN = 'test/fixtures/cli/clean';
@@ -117,6 +118,18 @@ describe('text report', () => {
     assert.ok(!r.stdout.includes('\u001b['), 'no color when not a terminal');
     assert.equal(r.stderr, '', 'no progress output when stderr is not a terminal');
   });
+});
+
+describe('the in-process rule tester', () => {
+  // The rule fixtures run in process (test/support/ruleTester.ts); that is sound only while the
+  // process prints exactly what the tester computes, settings file and kustomize builds included.
+  for (const target of ['test/fixtures/cli/configured', 'test/fixtures/cli/broken', 'test/fixtures/rules/duplicate-resource/invalid-build', 'test/fixtures/rules/cluster-ip-outside-service-cidr/invalid']) {
+    test(`reports what the process reports: ${target}`, () => {
+      const report = checkJson([target]);
+      assert.ok(report.diagnostics.length > 0, 'a case with findings');
+      assert.deepEqual(checkInProcess([target]), report);
+    });
+  }
 });
 
 describe('configuration', () => {
