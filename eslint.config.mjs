@@ -8,6 +8,7 @@
 // Import cycles are checked by test/architecture.test.ts (a plugin for that would need a native
 // resolver).
 import js from '@eslint/js';
+import { defineConfig, globalIgnores } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 const ENGINE = 'server/src/engine';
@@ -26,12 +27,11 @@ const NOT_PATHS = { regex: '(^|/)paths$', message: 'The traffic map sits on top 
 
 const restrict = (...patterns) => ['error', { patterns }];
 
-export default tseslint.config(
-  {
-    ignores: ['out/**', 'dist/**', 'node_modules/**', 'test/fixtures/**', '.vscode-test/**', '**/*.js', '**/*.mjs', '**/*.cjs'],
-  },
+export default defineConfig(
+  // The TypeScript sources and tests; bundles, build output and scripts are not linted.
+  globalIgnores(['out/**', 'dist/**', 'node_modules/**', '.cache/**', 'test/fixtures/**', '**/*.js', '**/*.mjs', '**/*.cjs']),
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
     rules: {
