@@ -541,8 +541,8 @@ export class TrafficGraph {
   private workloadsByPlace: Layered<string, readonly Workload[]> | undefined;
 
   /**
-   * @param templateDirs directories holding files skipped as templates (Helm, `{{ }}`): pods they
-   *   would create are invisible, so selections near them cannot be judged.
+   * @param templateDirs directories holding files whose resources are unknown (templates, skipped
+   *   or unreadable files): pods they would create are invisible, so selections near them cannot be judged.
    */
   constructor(
     readonly resources: readonly Resource[],

@@ -13,6 +13,7 @@
 // Decoding validates shapes and returns undefined for anything malformed: a damaged cache entry
 // is parsed again, never trusted.
 import { mapNode, pairOf, scalarNode, seqNode, type ParsedFile, type SourceDocument, type SyntaxProblem, type YNode, type YPair, type YScalar } from './syntax';
+import { pushAll } from './arrays';
 
 export type EncodedNode = readonly unknown[];
 
@@ -74,7 +75,7 @@ function findSharedNodes(parsed: ParsedFile): Set<YNode> {
     }
     seen.add(node);
     if (node.type === 'map') for (const p of node.pairs) stack.push(p.key, p.value);
-    else if (node.type === 'seq') stack.push(...node.items);
+    else if (node.type === 'seq') pushAll(stack, node.items);
   }
   return shared;
 }

@@ -11,6 +11,7 @@ import { resourceId, type NamespaceOrigin, type Resource } from './model/resourc
 import { parseYaml, type ParsedFile, type YMap, type YNode } from './syntax';
 import { LineIndex, type Span } from './text';
 import { asMap, asScalar, exact, get, getPath, keyText, keyValue, pair, seqItems, stringValue } from './tree';
+import { pushAll, spliceAll } from './arrays';
 
 export interface WorkspaceFile {
   /** A path (posix separators) that the adapters can map back to the real file. */
@@ -41,7 +42,10 @@ export interface LoadedWorkspace {
   readonly instanceCounts: ReadonlyMap<string, number>;
   readonly diagnostics: readonly Diagnostic[];
   readonly kustomize: KustomizeLayout;
-  /** Directories with files skipped as templates (outside Helm charts). */
+  /**
+   * Directories with files whose resources are unknown: templates (outside Helm charts), files
+   * skipped as too large, documents that could not be read. An unknown input suppresses, never accuses.
+   */
   readonly templateDirs: ReadonlySet<string>;
 }
 
@@ -176,6 +180,17 @@ class FileEntry {
   get disabledLines(): DisabledLines {
     return (this.disabled ??= findDisabledLines(this.text, (o) => this.lines.position(o).line));
   }
+
+  /**
+   * Whether the file may define resources this reading does not hold: a template, a document that
+   * could not be read (a syntax error, an alias bomb, nesting too deep), a reading that failed.
+   * Pods it may define are unknown, so selection rules do not conclude "selects nothing" beside it.
+   */
+  get mayHideResources(): boolean {
+    return (this.hides ??= this.role === 'template' || this.diagnostics.some((d) => d.rule === 'yaml-syntax' || d.rule === 'analysis-incomplete'));
+  }
+
+  private hides: boolean | undefined;
 }
 
 const NO_DIAGNOSTICS: readonly Diagnostic[] = Object.freeze([]);
@@ -203,7 +218,29 @@ class SourceRecord implements SourceFile {
   }
 }
 
+/**
+ * A file's reading. A failure while reading one file (a bug, a limit of the runtime) becomes an
+ * information diagnostic on that file, and the rest of the workspace is still analysed.
+ */
 function readFileEntry(f: WorkspaceFile, inChart: boolean, parse: FileParser): FileEntry {
+  try {
+    return readFileEntryUnguarded(f, inChart, parse);
+  } catch (err) {
+    const note: Diagnostic = {
+      file: f.path, span: { start: 0, end: 0 }, severity: 'info', rule: 'analysis-incomplete', related: [],
+      message: `File not analysed: reading it failed (${errorLine(err)}). Pods it may define are treated as unknown.`,
+    };
+    return new FileEntry(f.text, inChart, 'other', undefined, [note]);
+  }
+}
+
+/** The first line of an error's message, short enough for a diagnostic. */
+export function errorLine(err: unknown): string {
+  const text = String((err as Error | undefined)?.message ?? err).split('\n')[0];
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+}
+
+function readFileEntryUnguarded(f: WorkspaceFile, inChart: boolean, parse: FileParser): FileEntry {
   if (inChart || (f.text.includes('{{') && path.dirname(f.path).split('/').includes('templates'))) return new FileEntry(f.text, inChart, 'template');
   if (isJsonFile(f.path) && !(/"apiVersion"/.test(f.text) && /"kind"/.test(f.text))) return new FileEntry(f.text, inChart, 'other');
   const parsed = parse(f);
@@ -287,7 +324,7 @@ export function* loadWorkspaceSteps(
     if (entry !== cached) cache.files.set(f.path, entry); // kept if this load is abandoned
     entries.set(f.path, entry);
     sourceFiles.set(f.path, new SourceRecord(f.path, entry.role, entry, entry.parsed?.documents.length ?? 0));
-    diagnostics.push(...entry.diagnostics);
+    pushAll(diagnostics, entry.diagnostics);
     if (entry.role === 'kustomization') pendingKustomizations.push(f.path);
   }
   cache.files = entries;
@@ -329,7 +366,8 @@ export function* loadWorkspaceSteps(
   }
   cache.instances = instances;
   const templateDirs = new Set<string>();
-  for (const f of sourceFiles.values()) if (f.role === 'template') templateDirs.add(path.dirname(f.path));
+  for (const [file, entry] of entries) if (entry.mayHideResources) templateDirs.add(path.dirname(file));
+  for (const s of skipped) templateDirs.add(path.dirname(s.path));
   const result = { files: sourceFiles, resources, instanceCounts, diagnostics, kustomize: layout, templateDirs };
   cache.last = entries.size === files.length && pendingKustomizations.length === 0 ? { files, entries: [...entries.values()], instances: instanceList, settings, result, positions: undefined } : undefined;
   cache.deltas = [];
@@ -384,7 +422,7 @@ function* patchLastLoad(files: readonly WorkspaceFile[], settings: string, confi
     const cached = cache.files.get(f.path);
     const entry = cached && cached.text === f.text && cached.inChart === before.inChart ? cached : readFileEntry(f, before.inChart, parse);
     cache.files.set(f.path, entry);
-    if (entry.role !== 'manifest') return undefined;
+    if (entry.role !== 'manifest' || entry.mayHideResources !== before.mayHideResources) return undefined;
     entries.set(i, entry);
     sourceFiles.set(f.path, { path: f.path, role: entry.role, lines: entry.lines, disabledLines: entry.disabledLines, documentCount: entry.parsed?.documents.length ?? 0 });
     for (const [key] of last.instances[i]?.counts ?? []) instanceCounts.delete(key);
@@ -392,8 +430,8 @@ function* patchLastLoad(files: readonly WorkspaceFile[], settings: string, confi
     cache.instances.set(f.path, fresh);
     const old = last.instances[i];
     if (fresh !== old) {
-      if (old) removed.push(...old.resources);
-      added.push(...fresh.resources);
+      if (old) pushAll(removed, old.resources);
+      pushAll(added, fresh.resources);
     }
     instances.set(i, fresh);
     for (const [key, n] of fresh.counts) instanceCounts.set(key, n);
@@ -402,7 +440,7 @@ function* patchLastLoad(files: readonly WorkspaceFile[], settings: string, confi
   // Diagnostics and resources in file order, as a full load lists them.
   const patchedPaths = new Set(changed.map((i) => files[i].path));
   const diagnostics = last.result.diagnostics.filter((d) => !patchedPaths.has(d.file) || d.rule === 'file-too-large' || d.rule === 'helm-template-skipped');
-  for (const entry of entries.values()) diagnostics.push(...entry.diagnostics);
+  for (const entry of entries.values()) pushAll(diagnostics, entry.diagnostics);
   const resources = patchedResources(last, instances, changed);
   const result: LoadedWorkspace = { ...last.result, files: sourceFiles.done(), resources, instanceCounts: instanceCounts.done(), diagnostics };
   const positions = last.positions ?? new Map(files.map((f, i) => [f.path, i]));
@@ -426,7 +464,7 @@ function patchedResources(last: LastLoad, instances: ReadonlyMap<number, FileIns
     // A file's instances are contiguous: find where the old ones were (or rebuild the list).
     const start = before.length > 0 ? resources.indexOf(before[0]) : -1;
     if (start < 0) return last.instances.flatMap((list, j) => (instances.get(j) ?? list)?.resources ?? []);
-    resources.splice(start, before.length, ...after);
+    spliceAll(resources, start, before.length, after);
   }
   return resources;
 }

@@ -251,7 +251,12 @@ export function startServer(): void {
   async function analyseLatest(): Promise<void> {
     while (running) await running;
     if (timer) return; // a newer change is waiting for its debounce: it starts the next analysis
-    const run = reanalyse().catch((err) => connection.console.error(`analysis failed: ${(err as Error)?.stack ?? String(err)}`));
+    const run = reanalyse().catch((err) => {
+      connection.console.error(`analysis failed: ${(err as Error)?.stack ?? String(err)}`);
+      // Indexing ends all the same: the next change analyses again.
+      firstAnalysisDone?.();
+      firstAnalysisDone = undefined;
+    });
     running = run;
     await run;
     if (running === run) running = undefined;

@@ -1,6 +1,7 @@
 // Text output in the manner of ESLint's "stylish" formatter: diagnostics grouped under each file,
 // `line:col  severity  message  rule-id`, then a summary line.
 import { summarize, type LocatedDiagnostic } from './located';
+import { maxOf } from '../../engine/arrays';
 
 export interface StylishOptions {
   readonly color: boolean;
@@ -14,8 +15,8 @@ export function formatStylish(located: readonly LocatedDiagnostic[], resources: 
   for (const [file, list] of byFile) {
     out.push('', c.underline(file));
     const positions = list.map((l) => `${l.line}:${l.column}`);
-    const posWidth = Math.max(...positions.map((p) => p.length));
-    const sevWidth = Math.max(...list.map((l) => l.diagnostic.severity.length));
+    const posWidth = maxOf(positions.map((p) => p.length), 0);
+    const sevWidth = maxOf(list.map((l) => l.diagnostic.severity.length), 0);
     list.forEach((l, i) => {
       const sev = l.diagnostic.severity.padEnd(sevWidth);
       const sevText = l.diagnostic.severity === 'error' ? c.red(sev) : l.diagnostic.severity === 'warning' ? c.yellow(sev) : c.blue(sev);
