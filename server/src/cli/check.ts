@@ -7,14 +7,14 @@ import { formatJson } from './format/json';
 import { locate, positionsFromTexts, positionsOf, type PositionOf } from './format/located';
 import { formatSarif } from './format/sarif';
 import { formatStylish } from './format/stylish';
-import { closeCache, loadInput, openCache, parseCommon, progressReporter } from './options';
+import { closeCache, loadInput, openCache, parseCommon, progressReporter, reportUnreadable } from './options';
 
 export function runCheck(args: string[]): number {
   const options = parseCommon(args, ['text', 'json', 'sarif'], 'text');
   const progress = progressReporter();
   const { config, read } = loadInput(options, progress.onProgress);
   progress.done();
-  for (const u of read.unreadable) process.stderr.write(`kube-traffic-lens: warning: skipped unreadable ${u.path} (${u.error})\n`);
+  const unreadableExit = reportUnreadable(options, read);
 
   const cache = openCache(options);
   const fingerprint = cache?.fingerprint(read.files, read.skipped, config);
@@ -44,5 +44,5 @@ export function runCheck(args: string[]): number {
     default:
       process.stdout.write(formatStylish(located, result.resourceCount, files, { color: !!process.stdout.isTTY && !process.env.NO_COLOR }));
   }
-  return result.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+  return Math.max(unreadableExit, result.diagnostics.some((d) => d.severity === 'error') ? 1 : 0);
 }

@@ -147,7 +147,8 @@ export interface SyntaxProblem {
   readonly span: Span;
   readonly message: string;
   /** `yaml-syntax` for errors that stop a document from being read, `yaml-duplicate-key` otherwise. */
-  readonly rule: 'yaml-syntax' | 'yaml-duplicate-key';
+  /** analysis-incomplete: readable YAML not analysed because of a limit (aliases, nesting, size). */
+  readonly rule: 'yaml-syntax' | 'yaml-duplicate-key' | 'analysis-incomplete';
 }
 
 export interface SourceDocument {
@@ -223,7 +224,7 @@ function parseWith(text: string, toOriginal: (offset: number) => number, origina
     if (!Array.isArray(docs)) docs = [];
   } catch (err) {
     // The parser is not supposed to throw, but a stack overflow on pathological input can.
-    problems.push({ span: { start: 0, end: 0 }, message: `YAML could not be parsed: ${(err as Error).message}`, rule: 'yaml-syntax' });
+    problems.push({ span: { start: 0, end: 0 }, message: `YAML could not be parsed: ${(err as Error).message}`, rule: 'analysis-incomplete' });
     return { documents, problems };
   }
   // Aliases are written `*name`: without a `*`, the alias bookkeeping can be skipped.
@@ -254,7 +255,7 @@ function parseWith(text: string, toOriginal: (offset: number) => number, origina
       } catch (err) {
         if (!(err instanceof DocumentTooComplex) && !(err instanceof RangeError)) throw err;
         const message = err instanceof DocumentTooComplex ? err.message : 'Document is nested too deeply to analyse.';
-        problems.push({ span: { start: docSpan.start, end: docSpan.start }, message, rule: 'yaml-syntax' });
+        problems.push({ span: { start: docSpan.start, end: docSpan.start }, message, rule: 'analysis-incomplete' });
       }
     }
     documents.push({ index, span: docSpan, contents });

@@ -182,12 +182,13 @@ class FileEntry {
   }
 
   /**
-   * Whether the file may define resources this reading does not hold: a template, a document that
-   * could not be read (a syntax error, an alias bomb, nesting too deep), a reading that failed.
+   * Whether the file may define resources this reading does not hold: a template, a readable
+   * document dropped by a limit (an alias bomb, nesting too deep), a reading that failed. (A syntax
+   * error is the user's to fix and is reported; the rest of the file is judged as usual.)
    * Pods it may define are unknown, so selection rules do not conclude "selects nothing" beside it.
    */
   get mayHideResources(): boolean {
-    return (this.hides ??= this.role === 'template' || this.diagnostics.some((d) => d.rule === 'yaml-syntax' || d.rule === 'analysis-incomplete'));
+    return (this.hides ??= this.role === 'template' || this.diagnostics.some((d) => d.rule === 'analysis-incomplete'));
   }
 
   private hides: boolean | undefined;
@@ -252,7 +253,7 @@ function readFileEntryUnguarded(f: WorkspaceFile, inChart: boolean, parse: FileP
     return new FileEntry(f.text, inChart, 'template', undefined, inChart ? NO_DIAGNOSTICS : [note]);
   }
   const diagnostics = parsed.problems.length === 0 ? NO_DIAGNOSTICS : parsed.problems.map<Diagnostic>((p) => ({
-    file: f.path, span: p.span, severity: p.rule === 'yaml-syntax' ? 'error' : 'warning', rule: p.rule, message: p.message, related: [],
+    file: f.path, span: p.span, severity: p.rule === 'yaml-syntax' ? 'error' : p.rule === 'analysis-incomplete' ? 'info' : 'warning', rule: p.rule, message: p.message, related: [],
   }));
   const role: FileRole = isKustomizationFile(f.path) ? 'kustomization' : 'manifest';
   const docs = role === 'manifest' ? collectResourceDocs(parsed) : NO_DOCS;

@@ -7,7 +7,6 @@
 // the last completed analysis; a document whose text changed since then gets no answer rather
 // than one at stale offsets. A change (edit, watched file, settings) cancels the running analysis
 // and schedules a new one.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
@@ -18,7 +17,8 @@ import { buildTrafficMap } from '../engine/paths';
 import * as queries from '../engine/queries';
 import type { FileParser, SkippedFile, WorkspaceFile } from '../engine/workspace';
 import { AnalysisCache, cachedResultOf } from '../node/analysisCache';
-import { CONFIG_FILE_NAME, decode, describeError, isListedManifest, isManifestName, listManifests } from '../node/readWorkspace';
+import { CONFIG_FILE_NAME, decode, describeError, isListedManifest, isManifestName, listManifests, readConfigFile } from '../node/readWorkspace';
+import { readRegularFile } from '../node/safeRead';
 import * as proto from './toProto';
 
 /** The longest wait after an edit: a burst of keystrokes costs one analysis. */
@@ -300,13 +300,14 @@ export function startServer(): void {
   function readDiskFile(p: string) {
     const wasListed = disk.has(p);
     try {
-      const stat = fs.statSync(p);
-      if (!stat.isFile()) throw new Error('not a file');
-      if (stat.size > config.maxFileSize) {
-        tooLarge.set(p, stat.size);
+      // A regular file only, not through a link, size checked on the descriptor (a FIFO or a link
+      // to /dev/zero put in the workspace neither hangs the server nor fills its memory).
+      const read = readRegularFile(p, config.maxFileSize);
+      if (read.buffer === undefined) {
+        tooLarge.set(p, read.size);
         disk.delete(p);
       } else {
-        disk.set(p, decode(fs.readFileSync(p)));
+        disk.set(p, decode(read.buffer));
         tooLarge.delete(p);
       }
     } catch (err) {
@@ -322,9 +323,16 @@ export function startServer(): void {
     fileConfig = undefined;
     for (const root of roots) {
       const file = path.join(root, CONFIG_FILE_NAME);
-      if (!fs.existsSync(file)) continue;
+      let text: string;
       try {
-        const { config: c, problems } = parseConfigFile(fs.readFileSync(file, 'utf8'));
+        text = readConfigFile(file, root);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT' && code !== 'ENOTDIR') connection.console.warn(`${file}: not read (${describeError(err)})`);
+        continue;
+      }
+      try {
+        const { config: c, problems } = parseConfigFile(text);
         problems.forEach((p) => connection.console.warn(`${file}: ${p.message}`));
         fileConfig = c;
       } catch (err) {

@@ -12,17 +12,20 @@
 // The cache is an optimisation: a missing, unreadable, corrupt or unwritable cache is rebuilt or
 // ignored, never an error. Writes go to a temporary file renamed into place, so a concurrent or
 // interrupted run leaves either the old cache or the new one.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Analysis, AnalysisConfig, Diagnostic } from '../engine';
 import { decodeParsedFile, encodeParsedFile, type EncodedParsedFile } from '../engine/parsedCodec';
 import { parseYaml, type ParsedFile } from '../engine/syntax';
 import type { FileParser, SkippedFile, WorkspaceFile } from '../engine/workspace';
+import { readRegularFileWithin } from './safeRead';
 
 const FORMAT = 1;
 const PARSE_FILE = 'parse-v1.json';
 const RESULT_FILE = 'result-v1.json';
+/** No cache file is larger (a 20,003-resource workspace's parse cache is far below it). */
+const MAX_CACHE_FILE_SIZE = 1024 * 1024 * 1024;
 
 /** What a whole run produced, enough to print it again in any format. */
 export interface CachedResult {
@@ -149,7 +152,9 @@ export class AnalysisCache {
 
   private readJson(name: string): unknown {
     try {
-      return JSON.parse(fs.readFileSync(path.join(this.dir, name), 'utf8'));
+      // A regular file, not a link, of bounded size: a cache entry replaced by a FIFO or a link to
+      // /dev/zero is a miss, not a hang.
+      return JSON.parse(readRegularFileWithin(path.join(this.dir, name), MAX_CACHE_FILE_SIZE).toString('utf8'));
     } catch {
       return undefined; // missing or damaged: rebuilt by this run
     }
@@ -157,10 +162,12 @@ export class AnalysisCache {
 
   private writeJson(name: string, data: unknown): void {
     const target = path.join(this.dir, name);
-    const temporary = `${target}.${process.pid}.tmp`;
+    // Created exclusively under a random name ('wx': never through a link planted in a shared
+    // cache directory, never over another run's file), then renamed over the entry.
+    const temporary = `${target}.${randomBytes(12).toString('hex')}.tmp`;
     try {
       fs.mkdirSync(this.dir, { recursive: true });
-      fs.writeFileSync(temporary, JSON.stringify(data));
+      fs.writeFileSync(temporary, JSON.stringify(data), { flag: 'wx', mode: 0o600 });
       fs.renameSync(temporary, target);
     } catch (err) {
       this.writeError ??= `${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
