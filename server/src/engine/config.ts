@@ -1,5 +1,6 @@
 // Analysis settings: the same shape for the CLI (`--config`, `.kube-traffic-lens.yaml`) and the
 // language server (`kubeTrafficLens.*`), normalised from untrusted input by `normalizeConfig`.
+import { compileGlob } from './glob';
 import { parseYaml } from './syntax';
 import { toPlain } from './tree';
 
@@ -51,7 +52,7 @@ export function normalizeConfig(raw: unknown, base: AnalysisConfig = DEFAULT_CON
   else if (r.defaultNamespace !== undefined && r.defaultNamespace !== null && r.defaultNamespace !== '') problems.push({ message: 'defaultNamespace must be a string' });
 
   let exclude = base.exclude;
-  if (Array.isArray(r.exclude)) exclude = [...base.exclude, ...r.exclude.filter((g): g is string => typeof g === 'string')];
+  if (Array.isArray(r.exclude)) exclude = [...base.exclude, ...r.exclude.filter((g): g is string => typeof g === 'string' && isUsableGlob(g, problems))];
   else if (r.exclude !== undefined) problems.push({ message: 'exclude must be a list of globs' });
 
   let maxFileSize = base.maxFileSize;
@@ -83,6 +84,17 @@ export function normalizeConfig(raw: unknown, base: AnalysisConfig = DEFAULT_CON
   else if (Array.isArray(r.ingressControllerNamespaces)) ingressControllerNamespaces = r.ingressControllerNamespaces.filter((s): s is string => typeof s === 'string');
 
   return { defaultNamespace, exclude, maxFileSize, rules, nodePortRange, serviceCIDR, ingressControllerNamespaces };
+}
+
+/** Whether an exclude pattern compiles within the matcher's limits; else a problem says why it is ignored. */
+function isUsableGlob(glob: string, problems: ConfigProblem[]): boolean {
+  try {
+    compileGlob(glob);
+    return true;
+  } catch (err) {
+    problems.push({ message: `exclude pattern '${glob.slice(0, 40)}${glob.length > 40 ? '...' : ''}' ignored: ${(err as Error).message}` });
+    return false;
+  }
 }
 
 /** Parses the text of a `.kube-traffic-lens.yaml` file. */

@@ -6,8 +6,8 @@
 // reported in `unreadable`; neither stops the rest of the workspace from being read.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import picomatch from 'picomatch';
 import { parseConfigFile, type AnalysisConfig } from '../engine/config';
+import { compileGlob } from '../engine/glob';
 import type { SkippedFile, WorkspaceFile } from '../engine/workspace';
 import { readRegularFile, readRegularFileWithin } from './safeRead';
 
@@ -194,7 +194,14 @@ function rel(base: string, abs: string): string {
 
 function excluder(globs: readonly string[]): (relPath: string, isDir: boolean) => boolean {
   if (globs.length === 0) return () => false;
-  const matchers = globs.map((g) => picomatch(g.replace(/\/$/, ''), { dot: true }));
+  // Linear-time matching (engine/glob.ts); patterns over its limits were refused with the settings.
+  const matchers = globs.flatMap((g) => {
+    try {
+      return [compileGlob(g.replace(/\/$/, ''))];
+    } catch {
+      return [];
+    }
+  });
   return (relPath, isDir) => matchers.some((m) => m(relPath) || (isDir && m(`${relPath}/`)));
 }
 
