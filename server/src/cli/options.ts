@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG, type AnalysisConfig } from '../engine';
 import { AnalysisCache } from '../node/analysisCache';
+import { terminalText } from './format/terminalText';
 import { describeError, loadConfig, readWorkspace, type ReadResult } from '../node/readWorkspace';
 
 export class UsageError extends Error {
@@ -84,7 +85,7 @@ export function loadInput(options: CommonOptions, onProgress?: (n: number) => vo
  * manifest has not passed. Returns the exit code the run must not go below.
  */
 export function reportUnreadable(options: CommonOptions, read: ReadResult): number {
-  for (const u of read.unreadable) process.stderr.write(`kube-traffic-lens: warning: skipped unreadable ${u.path} (${u.error})\n`);
+  for (const u of read.unreadable) process.stderr.write(`kube-traffic-lens: warning: skipped unreadable ${terminalText(u.path)} (${terminalText(u.error)})\n`);
   if (read.unreadable.length === 0 || options.allowUnreadable) return 0;
   const n = read.unreadable.length;
   process.stderr.write(`kube-traffic-lens: ${n} ${n === 1 ? 'path' : 'paths'} could not be read; exit 2 (pass --allow-unreadable to accept an incomplete analysis)\n`);
