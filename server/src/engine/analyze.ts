@@ -508,6 +508,8 @@ const NAMESPACE_QUESTIONS: Readonly<Record<string, Recorder>> = {
   workloadsIn: firstArgument,
   hasServicesIn: firstArgument,
   workloadsSelecting: ([, ns]) => [ns],
+  workloadCandidates: ([, ns]) => [ns],
+  namespacesWithWorkloads: () => [''],
   // Namespace objects are cluster-scoped.
   namespaceLabels: () => [''],
   resolveServicePort: () => [],

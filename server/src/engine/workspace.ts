@@ -8,6 +8,7 @@ import { findDisabledLines, type Diagnostic, type DisabledLines } from './diagno
 import { isKustomizationFile, layoutKustomizations, readKustomization, type BuildMembership, type KustomizationFile, type KustomizeLayout } from './kustomize';
 import { isClusterScoped } from './model/kinds';
 import { resourceId, type NamespaceOrigin, type Resource } from './model/resource';
+import { overShapeLimits, type ShapeLimits } from './shape';
 import { parseYaml, type ParsedFile, type YMap, type YNode } from './syntax';
 import { LineIndex, type Span } from './text';
 import { asMap, asScalar, exact, get, getPath, keyText, keyValue, pair, seqItems, stringValue } from './tree';
@@ -171,6 +172,8 @@ class FileEntry {
     readonly diagnostics: readonly Diagnostic[] = NO_DIAGNOSTICS,
     readonly docs: readonly ResourceDoc[] = NO_DOCS,
     readonly fileNamespace: string | undefined = undefined,
+    /** The shape limits the reading was made under (a reading refused under other limits is redone). */
+    readonly limits: string = '',
   ) {}
 
   get lines(): LineIndex {
@@ -223,9 +226,9 @@ class SourceRecord implements SourceFile {
  * A file's reading. A failure while reading one file (a bug, a limit of the runtime) becomes an
  * information diagnostic on that file, and the rest of the workspace is still analysed.
  */
-function readFileEntry(f: WorkspaceFile, inChart: boolean, parse: FileParser): FileEntry {
+function readFileEntry(f: WorkspaceFile, inChart: boolean, parse: FileParser, limits: ShapeLimits): FileEntry {
   try {
-    return readFileEntryUnguarded(f, inChart, parse);
+    return readFileEntryUnguarded(f, inChart, parse, limits);
   } catch (err) {
     const note: Diagnostic = {
       file: f.path, span: { start: 0, end: 0 }, severity: 'info', rule: 'analysis-incomplete', related: [],
@@ -235,15 +238,32 @@ function readFileEntry(f: WorkspaceFile, inChart: boolean, parse: FileParser): F
   }
 }
 
+function limitsKey(limits: ShapeLimits): string {
+  return `${limits.maxNodesPerFile}/${limits.maxNestingDepth}`;
+}
+
+/** Whether a stored reading holds for this text and these limits (a refused one is redone under others). */
+function entryHolds(entry: FileEntry | undefined, text: string, inChart: boolean, limits: ShapeLimits): entry is FileEntry {
+  return entry !== undefined && entry.text === text && entry.inChart === inChart && (entry.limits === '' || entry.limits === limitsKey(limits));
+}
+
 /** The first line of an error's message, short enough for a diagnostic. */
 export function errorLine(err: unknown): string {
   const text = String((err as Error | undefined)?.message ?? err).split('\n')[0];
   return text.length > 200 ? `${text.slice(0, 200)}...` : text;
 }
 
-function readFileEntryUnguarded(f: WorkspaceFile, inChart: boolean, parse: FileParser): FileEntry {
+function readFileEntryUnguarded(f: WorkspaceFile, inChart: boolean, parse: FileParser, limits: ShapeLimits): FileEntry {
   if (inChart || (f.text.includes('{{') && path.dirname(f.path).split('/').includes('templates'))) return new FileEntry(f.text, inChart, 'template');
   if (isJsonFile(f.path) && !(/"apiVersion"/.test(f.text) && /"kind"/.test(f.text))) return new FileEntry(f.text, inChart, 'other');
+  const over = overShapeLimits(f.text, limits);
+  if (over !== undefined) {
+    const note: Diagnostic = {
+      file: f.path, span: { start: 0, end: 0 }, severity: 'info', rule: 'analysis-incomplete', related: [],
+      message: `File not analysed: ${over}. Pods it may define are treated as unknown.`,
+    };
+    return new FileEntry(f.text, inChart, 'other', undefined, [note], NO_DOCS, undefined, limitsKey(limits));
+  }
   const parsed = parse(f);
   if (hasTemplateSyntax(f.text, parsed)) {
     const note: Diagnostic = {
@@ -289,7 +309,7 @@ export function* loadWorkspaceSteps(
   parse: FileParser = (f) => parseYaml(f.text),
   cache: LoadCache = new LoadCache(),
 ): Generator<void, LoadedWorkspace> {
-  const settings = JSON.stringify([skipped, config.maxFileSize, config.defaultNamespace ?? '']);
+  const settings = JSON.stringify([skipped, config.maxFileSize, config.defaultNamespace ?? '', config.maxNodesPerFile, config.maxNestingDepth]);
   const patched = yield* patchLastLoad(files, settings, config, parse, cache);
   if (patched) return patched;
   const diagnostics: Diagnostic[] = [];
@@ -321,7 +341,7 @@ export function* loadWorkspaceSteps(
     if (++step % FILES_PER_STEP === 0) yield;
     const inChart = chartOf(f.path) !== undefined;
     const cached = cache.files.get(f.path);
-    const entry = cached && cached.text === f.text && cached.inChart === inChart ? cached : readFileEntry(f, inChart, parse);
+    const entry = entryHolds(cached, f.text, inChart, config) ? cached : readFileEntry(f, inChart, parse, config);
     if (entry !== cached) cache.files.set(f.path, entry); // kept if this load is abandoned
     entries.set(f.path, entry);
     sourceFiles.set(f.path, new SourceRecord(f.path, entry.role, entry, entry.parsed?.documents.length ?? 0));
@@ -421,7 +441,7 @@ function* patchLastLoad(files: readonly WorkspaceFile[], settings: string, confi
     const before = last.entries[i];
     if (before.role !== 'manifest' || sourceFiles.get(f.path)?.role !== 'manifest') return undefined;
     const cached = cache.files.get(f.path);
-    const entry = cached && cached.text === f.text && cached.inChart === before.inChart ? cached : readFileEntry(f, before.inChart, parse);
+    const entry = entryHolds(cached, f.text, before.inChart, config) ? cached : readFileEntry(f, before.inChart, parse, config);
     cache.files.set(f.path, entry);
     if (entry.role !== 'manifest' || entry.mayHideResources !== before.mayHideResources) return undefined;
     entries.set(i, entry);

@@ -38,7 +38,7 @@ const IMMEDIATE_BELOW_MS = 50;
 const SLICE_MS = 0.5;
 const READ_BATCH = 200;
 /** Only files that look like manifests get diagnostics (a broken CI workflow is not ours to report). */
-const LOOKS_LIKE_MANIFEST = /^\s*apiVersion\s*:/m;
+const LOOKS_LIKE_MANIFEST = /^[ \t]*apiVersion[ \t]*:/m; // [ \t], not \s: no backtracking over blank lines
 
 /**
  * One full garbage collection right after indexing, while the user reads the first diagnostics:
@@ -152,21 +152,35 @@ export function startServer(): void {
   }
   const listedPaths = new Map<string, boolean>();
 
-  /** Open manifests by path, with their current text. */
-  function openManifests(): Map<string, string> {
+  /**
+   * Open manifests by path, with their current text; those over maxFileSize are not analysed
+   * (like files on disk: an information diagnostic says so) and are listed in tooLargeOpen.
+   */
+  function openManifests(tooLargeOpen?: Map<string, number>): Map<string, string> {
     const open = new Map<string, string>();
     for (const doc of documents.all()) {
       const p = proto.uriToPath(doc.uri);
-      if (p && isAnalysedPath(p)) open.set(p, doc.getText());
+      if (!p || !isAnalysedPath(p)) continue;
+      const text = doc.getText();
+      // UTF-8 bytes: at least one per UTF-16 unit, at most three.
+      const size = text.length * 3 <= config.maxFileSize ? 0 : Buffer.byteLength(text, 'utf8');
+      if (size > config.maxFileSize) tooLargeOpen?.set(p, size);
+      else open.set(p, text);
     }
     return open;
   }
 
+  let tooLargeOpenKey = '';
   function currentFiles(): { files: WorkspaceFile[]; skipped: SkippedFile[]; paths: readonly string[] } {
-    const open = openManifests();
+    const tooLargeOpen = new Map<string, number>();
+    const open = openManifests(tooLargeOpen);
+    const largeKey = [...tooLargeOpen.keys()].join('\u0000');
+    if (largeKey !== tooLargeOpenKey) paths = undefined; // an open document went over the limit or back
+    tooLargeOpenKey = largeKey;
     if (!paths) {
       const all = new Set(disk.keys());
       for (const p of open.keys()) all.add(p);
+      for (const p of tooLargeOpen.keys()) all.delete(p);
       paths = [...all].sort((a, b) => (a < b ? -1 : 1));
     }
     // The last list's entry is kept where the text is the same (no 20k new objects per analysis).
@@ -177,7 +191,9 @@ export function startServer(): void {
       return before && before.text === text ? before : { path: p, text };
     });
     lastFiles = { paths, files };
-    const skipped = [...tooLarge].filter(([p]) => !disk.has(p) && !open.has(p)).map(([p, size]) => ({ path: p, size }));
+    const skipped = [...tooLarge].filter(([p]) => !disk.has(p) && !open.has(p) && !tooLargeOpen.has(p)).map(([p, size]) => ({ path: p, size }));
+    for (const [p, size] of tooLargeOpen) skipped.push({ path: p, size });
+    skipped.sort((a, b) => (a.path < b.path ? -1 : 1));
     return { files, skipped, paths };
   }
 
@@ -263,10 +279,17 @@ export function startServer(): void {
   }
 
   function publish(diagnostics: readonly Diagnostic[], linesOf: (file: string) => LineIndex | undefined, textOf: (file: string) => string | undefined) {
-    const looksLikeManifest = (file: string) => LOOKS_LIKE_MANIFEST.test(textOf(file) ?? '');
+    const manifestMemo = new Map<string, boolean>();
+    const looksLikeManifest = (file: string) => {
+      let yes = manifestMemo.get(file);
+      if (yes === undefined) manifestMemo.set(file, (yes = LOOKS_LIKE_MANIFEST.test(textOf(file) ?? '')));
+      return yes;
+    };
     const byFile = new Map<string, lsp.Diagnostic[]>();
     for (const d of diagnostics) {
-      if (d.rule === 'helm-template-skipped' || !looksLikeManifest(d.file)) continue;
+      if (d.rule === 'helm-template-skipped') continue;
+      // A skipped file has no text to look at: its size is the reason, said as the CLI says it.
+      if (d.rule !== 'file-too-large' && !looksLikeManifest(d.file)) continue;
       if (!syntaxDiagnostics && (d.rule === 'yaml-syntax' || d.rule === 'yaml-duplicate-key')) continue;
       const converted = proto.diagnostic(d, linesOf);
       if (!converted) continue;
@@ -275,7 +298,8 @@ export function startServer(): void {
       byFile.set(d.file, list);
     }
     const next = new Map<string, string>();
-    for (const [file, diagnostics] of byFile) {
+    for (const [file, all] of byFile) {
+      const diagnostics = capped(all, config.maxDiagnosticsPerFile);
       const uri = proto.pathToUri(file);
       const json = JSON.stringify(diagnostics);
       next.set(uri, json);
@@ -643,6 +667,26 @@ export function startServer(): void {
 
   documents.listen(connection);
   connection.listen();
+}
+
+/**
+ * At most max diagnostics for one file: the most severe first (then in order), and one summary in
+ * place of the rest, so that a file with 130,000 duplicate keys costs the editor one bounded list.
+ */
+export function capped(list: lsp.Diagnostic[], max: number): lsp.Diagnostic[] {
+  if (list.length <= max) return list;
+  const severity = (d: lsp.Diagnostic) => d.severity ?? lsp.DiagnosticSeverity.Error;
+  const kept = list.map((d, i) => ({ d, i })).sort((a, b) => severity(a.d) - severity(b.d) || a.i - b.i).slice(0, Math.max(0, max - 1));
+  const hidden = list.length - kept.length;
+  const count = (s: lsp.DiagnosticSeverity) => list.filter((d) => severity(d) === s).length - kept.filter((k) => severity(k.d) === s).length;
+  const summary: lsp.Diagnostic = {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: lsp.DiagnosticSeverity.Information,
+    source: 'kube-traffic-lens',
+    code: 'analysis-incomplete',
+    message: `${hidden} more diagnostics in this file are not shown (${count(lsp.DiagnosticSeverity.Error)} errors, ${count(lsp.DiagnosticSeverity.Warning)} warnings, the rest information; setting maxDiagnosticsPerFile is ${max}). The command line lists them all.`,
+  };
+  return [...kept.sort((a, b) => a.i - b.i).map((k) => k.d), summary];
 }
 
 /** VS Code settings: empty strings mean "not set". */
