@@ -238,6 +238,17 @@ function readFileEntry(f: WorkspaceFile, inChart: boolean, parse: FileParser, li
   }
 }
 
+/**
+ * UTF-16 saved without a byte-order mark and read as UTF-8: ASCII text with a NUL beside every
+ * character. (With a BOM, the adapters decode it; a stray NUL is a syntax error like any other.)
+ */
+function looksLikeUtf16(text: string): boolean {
+  const head = text.slice(0, 64);
+  let nul = 0;
+  for (let i = 0; i < head.length; i++) if (head.charCodeAt(i) === 0) nul++;
+  return head.length >= 8 && nul * 3 >= head.length;
+}
+
 function limitsKey(limits: ShapeLimits): string {
   return `${limits.maxNodesPerFile}/${limits.maxNestingDepth}`;
 }
@@ -256,7 +267,7 @@ export function errorLine(err: unknown): string {
 function readFileEntryUnguarded(f: WorkspaceFile, inChart: boolean, parse: FileParser, limits: ShapeLimits): FileEntry {
   if (inChart || (f.text.includes('{{') && path.dirname(f.path).split('/').includes('templates'))) return new FileEntry(f.text, inChart, 'template');
   if (isJsonFile(f.path) && !(/"apiVersion"/.test(f.text) && /"kind"/.test(f.text))) return new FileEntry(f.text, inChart, 'other');
-  const over = overShapeLimits(f.text, limits);
+  const over = looksLikeUtf16(f.text) ? 'it looks like UTF-16 text without a byte-order mark (save it as UTF-8, or UTF-16 with a BOM)' : overShapeLimits(f.text, limits);
   if (over !== undefined) {
     const note: Diagnostic = {
       file: f.path, span: { start: 0, end: 0 }, severity: 'info', rule: 'analysis-incomplete', related: [],
@@ -264,7 +275,9 @@ function readFileEntryUnguarded(f: WorkspaceFile, inChart: boolean, parse: FileP
     };
     return new FileEntry(f.text, inChart, 'other', undefined, [note], NO_DOCS, undefined, limitsKey(limits));
   }
-  const parsed = parse(f);
+  // YAML breaks lines at CR, LF or CRLF (YAML 1.2 §5.4); the parser reads a lone CR (old Mac line
+  // ends) as part of the line. Replaced by LF for parsing, same length: every offset holds.
+  const parsed = parse(f.text.includes('\r') ? { path: f.path, text: f.text.replace(/\r(?!\n)/g, '\n') } : f);
   if (hasTemplateSyntax(f.text, parsed)) {
     const note: Diagnostic = {
       file: f.path, span: { start: 0, end: 0 }, severity: 'info', rule: 'helm-template-skipped', related: [],

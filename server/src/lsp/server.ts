@@ -37,6 +37,8 @@ const IMMEDIATE_BELOW_MS = 50;
  */
 const SLICE_MS = 0.5;
 const READ_BATCH = 200;
+/** See reanalyse: after this long without a publish, a running analysis is not cancelled. */
+const MAX_STALE_MS = 1000;
 /** Only files that look like manifests get diagnostics (a broken CI workflow is not ours to report). */
 const LOOKS_LIKE_MANIFEST = /^[ \t]*apiVersion[ \t]*:/m; // [ \t], not \s: no backtracking over blank lines
 
@@ -65,7 +67,7 @@ function onIncomingMessage(listener: () => void): void {
 
 export function startServer(): void {
   const connection = lsp.createConnection(lsp.ProposedFeatures.all);
-  const documents = new lsp.TextDocuments(TextDocument);
+  const documents = new lsp.TextDocuments(validatingDocuments((uri, why) => connection.console.warn(`${uri}: ${why}`)));
   const analyzer = new Analyzer();
   const disk = new Map<string, string>();
   const tooLarge = new Map<string, number>();
@@ -89,6 +91,7 @@ export function startServer(): void {
   let lastDurationMs = 0; // of the last incremental analysis
   let debounceMs = 0; // the wait before the analysis that runs next
   let cancelledAnalyses = 0;
+  let lastPublishedAt = -Infinity;
   let firstAnalysisDone: (() => void) | undefined;
   let paths: string[] | undefined; // sorted paths of disk files and open manifests, until one appears or goes
   let lastFiles: { paths: readonly string[] | undefined; files: readonly WorkspaceFile[] } = { paths: undefined, files: [] };
@@ -215,7 +218,12 @@ export function startServer(): void {
     const started = performance.now();
     log(`analysis started: ${files.length} files`);
     const stats = { slices: 0, longestSliceMs: 0 };
-    const inSlices = { sliceMs: SLICE_MS, isCancelled: () => generation !== mine, isBusy: () => answering > 0 };
+    // A newer change cancels this analysis only while what is published is recent: the first
+    // analysis after start-up, and any that starts when nothing was published for MAX_STALE_MS,
+    // run to the end and publish (the newer change is analysed next), so that a steady stream of
+    // changes cannot keep diagnostics from coming.
+    const mayCancel = analysis !== undefined && performance.now() - lastPublishedAt < MAX_STALE_MS;
+    const inSlices = { sliceMs: SLICE_MS, isCancelled: () => mayCancel && generation !== mine, isBusy: () => answering > 0 };
     // The first analysis reads unchanged files back from the persistent cache (kept for a restart
     // if a change overtakes it); later ones parse what changed, through the Analyzer's own cache.
     const parse = parseForNextRun;
@@ -230,6 +238,7 @@ export function startServer(): void {
     analysed = { files, paths: filePaths, index: analysed.paths === filePaths ? analysed.index : new Map(filePaths.map((p, i) => [p, i])) };
     for (const f of result.ruleFailures) connection.console.error(`rule ${f.rule} failed on ${f.resource}: ${f.error}`);
     publish(result.diagnostics, (file) => result.workspace.files.get(file)?.lines, analysedText);
+    lastPublishedAt = performance.now();
     if (parse) {
       parseForNextRun = undefined;
       if (cache) saveCache(cache, files, skipped, result);
@@ -321,17 +330,25 @@ export function startServer(): void {
     }, delay);
   }
 
-  function readDiskFile(p: string) {
+  /** Reads a file into the disk map; whether what the analysis sees changed. */
+  function readDiskFile(p: string): boolean {
     const wasListed = disk.has(p);
+    const before = disk.get(p);
+    const sizeBefore = tooLarge.get(p);
     try {
       // A regular file only, not through a link, size checked on the descriptor (a FIFO or a link
       // to /dev/zero put in the workspace neither hangs the server nor fills its memory).
       const read = readRegularFile(p, config.maxFileSize);
+      const text = read.buffer === undefined ? undefined : decode(read.buffer);
       if (read.buffer === undefined) {
         tooLarge.set(p, read.size);
         disk.delete(p);
+      } else if (p.toLowerCase().endsWith('.json') && !(text!.includes('"apiVersion"') && text!.includes('"kind"'))) {
+        // JSON counts only as a manifest: build output a dev server rewrites costs nothing.
+        disk.delete(p);
+        tooLarge.delete(p);
       } else {
-        disk.set(p, decode(read.buffer));
+        disk.set(p, text!);
         tooLarge.delete(p);
       }
     } catch (err) {
@@ -341,6 +358,7 @@ export function startServer(): void {
       if (code !== 'ENOENT' && code !== 'ENOTDIR') connection.console.warn(`skipped unreadable ${p} (${describeError(err)})`);
     }
     if (disk.has(p) !== wasListed) paths = undefined; // a file appeared or went: the sorted list is rebuilt
+    return disk.get(p) !== before || tooLarge.get(p) !== sizeBefore;
   }
 
   function loadFileConfig() {
@@ -497,7 +515,9 @@ export function startServer(): void {
   connection.onDidChangeConfiguration(() => applyConfigChange());
 
   connection.onDidChangeWatchedFiles((params) => {
-    listedPaths.clear(); // a link or directory on the way may have appeared or gone
+    // A link or directory on the way may have appeared or gone: only with creations and deletions.
+    if (params.changes.some((c) => c.type !== lsp.FileChangeType.Changed)) listedPaths.clear();
+    let changed = false;
     for (const change of params.changes) {
       const p = proto.uriToPath(change.uri);
       if (!p) continue;
@@ -506,14 +526,17 @@ export function startServer(): void {
         void applyConfigChange();
         continue;
       }
-      if (change.type !== lsp.FileChangeType.Deleted && !isAnalysedPath(p)) continue;
       if (change.type === lsp.FileChangeType.Deleted) {
+        if (!disk.has(p) && !tooLarge.has(p)) continue; // excluded, not a manifest, or never read
         disk.delete(p);
         tooLarge.delete(p);
         paths = undefined;
-      } else readDiskFile(p);
+        changed = true;
+      } else if (isAnalysedPath(p)) changed = readDiskFile(p) || changed;
     }
-    schedule();
+    // Excluded or non-manifest paths, and rewrites with the same text, cancel and cost nothing.
+    // During indexing the first analysis is still to come and reads what changed.
+    if (changed && !indexing) schedule();
   });
 
   /** Opening or closing a document whose text is what is on disk changes nothing to analyse. */
@@ -667,6 +690,47 @@ export function startServer(): void {
 
   documents.listen(connection);
   connection.listen();
+}
+
+/**
+ * Documents whose incremental changes are checked against the text before they are applied: a
+ * range whose line lies past the end (a client bug, or a lost notification) would otherwise be
+ * clamped and silently corrupt the server's copy. Such a change is refused and the document is
+ * marked out of step; later incremental changes are refused too until a full-text change (or a
+ * reopen) resynchronises it. Meanwhile the document keeps its last good text.
+ */
+function validatingDocuments(warn: (uri: string, why: string) => void): lsp.TextDocumentsConfiguration<TextDocument> {
+  const outOfStep = new Set<string>();
+  return {
+    create: (uri, languageId, version, content) => {
+      outOfStep.delete(uri);
+      return TextDocument.create(uri, languageId, version, content);
+    },
+    update: (document, changes, version) => {
+      const valid: typeof changes = [];
+      let lineCount = document.lineCount;
+      for (const change of changes) {
+        if (!('range' in change) || change.range === undefined) {
+          outOfStep.delete(document.uri);
+          valid.length = 0;
+          valid.push(change);
+          lineCount = Number.MAX_SAFE_INTEGER; // the lines of the new full text are not counted here
+          continue;
+        }
+        const { start, end } = change.range;
+        const inside = (p: lsp.Position) => Number.isInteger(p.line) && Number.isInteger(p.character) && p.line >= 0 && p.character >= 0 && p.line < lineCount;
+        const ordered = start.line < end.line || (start.line === end.line && start.character <= end.character);
+        if (outOfStep.has(document.uri) || !inside(start) || !inside(end) || !ordered) {
+          if (!outOfStep.has(document.uri)) warn(document.uri, `refused an edit at ${start.line}:${start.character}-${end.line}:${end.character} outside the document (${document.lineCount} lines); keeping the last good text until the client sends the full text`);
+          outOfStep.add(document.uri);
+          continue;
+        }
+        valid.push(change);
+        lineCount += change.text.split('\n').length - 1 - (end.line - start.line);
+      }
+      return TextDocument.update(document, valid, version);
+    },
+  };
 }
 
 /**

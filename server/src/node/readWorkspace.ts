@@ -181,8 +181,17 @@ export function describeError(err: unknown): string {
   return text.startsWith(`${code}: `) ? text.replace(/, \w+ '.*'$/, '') : code;
 }
 
-/** UTF-8 with a BOM removed; invalid sequences become U+FFFD rather than failing the file. */
+/**
+ * Text by its byte-order mark: UTF-16 (little or big endian) when it starts with one, else UTF-8;
+ * the mark removed. Invalid sequences become U+FFFD rather than failing the file. (Editors save
+ * UTF-16 with a BOM; UTF-16 without one is not YAML 1.2's to guess and reads as binary.)
+ */
 export function decode(buffer: Buffer): string {
+  if (buffer.length >= 2 && buffer[0] === 0xff && buffer[1] === 0xfe) return buffer.subarray(2).toString('utf16le');
+  if (buffer.length >= 2 && buffer[0] === 0xfe && buffer[1] === 0xff) {
+    const swapped = Buffer.from(buffer.subarray(2, buffer.length - (buffer.length % 2)));
+    return swapped.swap16().toString('utf16le');
+  }
   const text = buffer.toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
