@@ -122,3 +122,25 @@ test('the ESLint layer rules reject the imports ARCHITECTURE.md forbids', async 
     assert.equal(restricted.length > 0, rejected, `${file}: ${code} -> ${JSON.stringify(result.messages.map((m) => m.message))}`);
   }
 });
+
+// Spreading an array into a call's arguments (`push(...xs)`, `Math.max(...xs)`) puts every item on
+// the stack: above ~120k items it throws RangeError, so one large input could stop an analysis.
+// Loops instead; only spreads of array literals (a fixed, written-out count) are allowed.
+test('no call spreads an array of input-driven length into its arguments', async () => {
+  const ts = await import('typescript');
+  const files = ['server/src', 'client/src', 'client/webview'].flatMap((d) => (fs.existsSync(path.join(REPO_ROOT, d)) ? tsFiles(path.join(REPO_ROOT, d)) : []));
+  assert.ok(files.length > 20);
+  const offences: string[] = [];
+  for (const file of files) {
+    const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+    const visit = (node: import('typescript').Node) => {
+      if (ts.isSpreadElement(node) && (ts.isCallExpression(node.parent) || ts.isNewExpression(node.parent)) && !ts.isArrayLiteralExpression(node.expression)) {
+        const { line } = source.getLineAndCharacterOfPosition(node.getStart());
+        offences.push(`${path.relative(REPO_ROOT, file)}:${line + 1}: ${node.parent.getText().slice(0, 80)}`);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  assert.deepEqual(offences, []);
+});

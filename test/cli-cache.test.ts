@@ -23,7 +23,8 @@ function check(dir: string, extra: string[] = []) {
   return { status: r.status, report: JSON.parse(r.stdout) as { resources: number; diagnostics: { rule: string; file: string; line: number }[] }, stderr: r.stderr };
 }
 
-const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8'));
+/** The body of a signed cache file (`{"mac": ..., "body": ...}`). */
+const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')).body;
 
 test('a warm run reports exactly what a cold run reports, in every format', (t) => {
   const { dir, cacheDir } = exampleWithCache(t);
@@ -84,9 +85,9 @@ test('a damaged or foreign cache is ignored and rebuilt; an unwritable one is a 
     assert.deepEqual(check(dir, ['--cache', cacheDir]).report, fresh.report, `${name}, rebuilt`);
   }
   // Damaged entries inside a well-formed cache of this engine are parsed again, never trusted.
-  const parsed = readJson(path.join(cacheDir, 'parse-v1.json'));
-  for (const hash of Object.keys(parsed.entries)) parsed.entries[hash] = { documents: [[0, 0, 999999, [2, 0, 1]]], problems: [] };
-  fs.writeFileSync(path.join(cacheDir, 'parse-v1.json'), JSON.stringify(parsed));
+  const signed = JSON.parse(fs.readFileSync(path.join(cacheDir, 'parse-v1.json'), 'utf8'));
+  for (const hash of Object.keys(signed.body.entries)) signed.body.entries[hash] = { documents: [[0, 0, 999999, [2, 0, 1]]], problems: [] };
+  fs.writeFileSync(path.join(cacheDir, 'parse-v1.json'), JSON.stringify(signed));
   fs.rmSync(path.join(cacheDir, 'result-v1.json'));
   assert.deepEqual(check(dir, ['--cache', cacheDir]).report, fresh.report, 'damaged entries');
 

@@ -96,7 +96,7 @@ export async function layoutMap(map: TrafficMap): Promise<Layout> {
 
   // Shelf packing: rows no wider than what a 2:1 canvas of the total area would be.
   const area = laidGroups.reduce((a, g) => a + (g.graph.width ?? 0) * (g.graph.height ?? 0), 0);
-  const rowWidth = Math.max(...laidGroups.map((g) => g.graph.width ?? 0), Math.sqrt(area * 2));
+  const rowWidth = laidGroups.reduce((max, g) => Math.max(max, g.graph.width ?? 0), Math.sqrt(area * 2));
   let x = 0;
   let y = 0;
   let rowHeight = 0;
@@ -137,8 +137,8 @@ export async function layoutMap(map: TrafficMap): Promise<Layout> {
     const points = [{ x: a.x + a.width, y: a.y + a.height / 2 }, { x: b.x, y: b.y + b.height / 2 }];
     edges.push({ ...e, points, labelBox: text ? { text, x: (points[0].x + points[1].x) / 2, y: (points[0].y + points[1].y) / 2 - 14, width: text.length * LABEL_CHAR_WIDTH } : undefined });
   }
-  const width = Math.max(0, ...groups.map((g) => g.x + g.width));
-  const height = Math.max(0, ...groups.map((g) => g.y + g.height));
+  const width = groups.reduce((max, g) => Math.max(max, g.x + g.width), 0);
+  const height = groups.reduce((max, g) => Math.max(max, g.y + g.height), 0);
   return { width, height, groups, nodes, edges };
 }
 

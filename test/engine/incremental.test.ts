@@ -40,7 +40,7 @@ const graphSummary = (a: Analysis) => {
     const ns = r.namespace ?? 'default';
     out.push(ids(g.servicesNamed(ns, r.name)), ids(g.gatewaysNamed(ns, r.name)), ids(g.attachmentDefinitions(ns, r.name)), ids(g.attachmentDefinitionsNamed(r.name)));
     const w = g.workload(r);
-    if (w) out.push(ids(g.autoscalersOf(w)), ids(g.disruptionBudgetsFor(w)), ids(g.servicesSelecting(w)), ids(g.policiesSelecting(w)), ids(g.workloadsAppliedNear(w)));
+    if (w) out.push(ids(g.autoscalersOf(w)), ids(g.disruptionBudgetsFor(w)), ids(g.servicesSelecting(w)), ids(g.policiesSelecting(w)), ids(g.hostPortWorkloadsAppliedNear(w)), w.selector ? ids(g.workloadsSelecting(w.selector, w.template.namespace)) : []);
     const s = g.service(r);
     if (s) out.push(ids(g.manualEndpointsOf(s)), ids(g.workloadsSelectedBy(s)), ids(g.servicesAppliedNear(s)), g.routesTo(s).map((t) => t.ingress.resource.key));
   }

@@ -126,6 +126,18 @@ describe('completion', () => {
     const { text, offset } = extractCursor(textOf('shop/tomcat.yaml').replace('targetPort: http', 'targetPort: $0'));
     assert.deepEqual(completionAt(analysis, 'shop/tomcat.yaml', offset, text).map((c) => c.label), ['http', '8080', 'ajp', '8009']);
   });
+  test('a 60,000-character token costs no more than a short one (the word is scanned linearly, the line bounded)', () => {
+    const base = textOf('shop/tomcat.yaml').replace('targetPort: http', 'targetPort: ');
+    for (const token of ['a'.repeat(60_000), 'a'.repeat(600)]) {
+      const text = base.replace('targetPort: ', `targetPort: ${token}`);
+      const offset = text.indexOf(token) + token.length;
+      const started = performance.now();
+      const entries = completionAt(analysis, 'shop/tomcat.yaml', offset, text);
+      assert.ok(performance.now() - started < 100, `${(performance.now() - started).toFixed(0)} ms`);
+      if (token.length > 1024) assert.deepEqual(entries, []);
+      else assert.deepEqual(entries.map((c) => c.label), ['http', '8080', 'ajp', '8009'], 'a long but bounded word still completes');
+    }
+  });
 });
 
 describe('code actions', () => {

@@ -56,8 +56,9 @@ test('a 50 MB file is skipped with an information diagnostic', () => {
 });
 
 // The file system changing or refusing under the walk, simulated in the CLI process by a preload
-// (tests may run as root, where chmod 000 stops nothing): an unreadable file or directory is skipped
-// with a one-line warning naming it, one deleted between the walk and the read is skipped silently.
+// (tests may run as root, where chmod 000 stops nothing): an unreadable file or directory is
+// reported with a one-line warning naming it and exit 2, or skipped with --allow-unreadable; one
+// deleted between the walk and the read is skipped silently.
 const ORPHAN = (name: string) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  selector:\n    app: ${name}\n  ports: [{port: 80}]\n`;
 const FS_FAULTS = path.join(REPO_ROOT, 'out/test/support/fsFaults.js');
 const FS_FAULTS_ENV = 'KTL_FS_FAULTS';
@@ -82,7 +83,15 @@ for (const c of FS_CASES) {
     assert.ok(plain.diagnostics.some((d) => d.file.startsWith(c.target) && d.rule === 'service-selector-orphaned'));
 
     const faults: FsFault[] = [{ path: path.join(dir, c.target), fault: c.fault }];
-    const r = runCli(['check', '--format', 'json', '.'], { cwd: dir, env: { NODE_OPTIONS: `--require ${FS_FAULTS}`, [FS_FAULTS_ENV]: JSON.stringify(faults) } });
+    const env = { NODE_OPTIONS: `--require ${FS_FAULTS}`, [FS_FAULTS_ENV]: JSON.stringify(faults) };
+    if (c.stderr) {
+      // Fails closed: a check that did not see every manifest has not passed.
+      const closed = runCli(['check', '--format', 'json', '.'], { cwd: dir, env });
+      assert.equal(closed.status, 2, closed.stderr);
+      assert.match(closed.stderr, c.stderr);
+      assert.match(closed.stderr, /1 path could not be read; exit 2 \(pass --allow-unreadable/);
+    }
+    const r = runCli(['check', '--format', 'json', '--allow-unreadable', '.'], { cwd: dir, env });
     assert.ok(r.status === 0 || r.status === 1, `exit ${r.status}: ${r.stderr}`);
     assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
     const report = JSON.parse(r.stdout) as JsonReport;

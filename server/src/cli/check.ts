@@ -7,14 +7,14 @@ import { formatJson } from './format/json';
 import { locate, positionsFromTexts, positionsOf, type LocatedDiagnostic, type PositionOf } from './format/located';
 import { formatSarif } from './format/sarif';
 import { formatStylish } from './format/stylish';
-import { closeCache, loadInput, openCache, parseCommon, progressReporter, type CommonOptions, type LoadedInput } from './options';
+import { closeCache, loadInput, openCache, parseCommon, progressReporter, reportUnreadable, type CommonOptions, type LoadedInput } from './options';
 
 export function runCheck(args: string[]): number {
   const options = parseCommon(args, ['text', 'json', 'sarif'], 'text');
   const progress = progressReporter();
   const input = loadInput(options, process.cwd(), progress.onProgress);
   progress.done();
-  for (const u of input.read.unreadable) process.stderr.write(`kube-traffic-lens: warning: skipped unreadable ${u.path} (${u.error})\n`);
+  const unreadableExit = reportUnreadable(options, input.read);
 
   const { result, located, files, texts, positionOf } = checkInput(options, input, process.cwd());
   for (const f of result.ruleFailures) process.stderr.write(`kube-traffic-lens: internal error in rule ${f.rule} on ${f.resource}: ${f.error.split('\n')[0]}\n`);
@@ -28,7 +28,7 @@ export function runCheck(args: string[]): number {
     default:
       process.stdout.write(formatStylish(located, result.resourceCount, files, { color: !!process.stdout.isTTY && !process.env.NO_COLOR }));
   }
-  return result.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+  return Math.max(unreadableExit, result.diagnostics.some((d) => d.severity === 'error') ? 1 : 0);
 }
 
 /** What `check` computed, before it is printed. */

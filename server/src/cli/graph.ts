@@ -4,13 +4,14 @@ import { buildTrafficMap } from '../engine/paths';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatGraphDot, formatGraphHtml, formatGraphJson, formatGraphMermaid, formatGraphText } from './format/graph';
-import { closeCache, loadInput, openCache, parseCommon, progressReporter, UsageError } from './options';
+import { closeCache, loadInput, openCache, parseCommon, progressReporter, reportUnreadable, UsageError } from './options';
 
 export function runGraph(args: string[]): number {
   const options = parseCommon(args, ['text', 'json', 'mermaid', 'dot', 'html'], 'text');
   const progress = progressReporter();
   const { config, read } = loadInput(options, process.cwd(), progress.onProgress);
   progress.done();
+  const unreadableExit = reportUnreadable(options, read);
   const cache = openCache(options, process.cwd());
   const map = buildTrafficMap(analyze({ files: read.files, skipped: read.skipped, config, parse: cache?.parser() }));
   closeCache(cache);
@@ -30,7 +31,7 @@ export function runGraph(args: string[]): number {
     default:
       process.stdout.write(formatGraphText(map, { color: !!process.stdout.isTTY && !process.env.NO_COLOR }));
   }
-  return 0;
+  return unreadableExit;
 }
 
 /** The traffic-map page script, bundled beside this CLI (dist/webview.js). */

@@ -1,5 +1,5 @@
 // kube-traffic-lens: the command-line adapter over the engine. Subcommands: check, graph, lsp.
-// Exit codes: 0 no errors, 1 errors found, 2 bad usage or an unreadable path.
+// Exit codes: 0 no errors, 1 errors found, 2 bad usage or a path (or a file inside one) that cannot be read.
 import * as v8 from 'node:v8';
 import { runCheck } from './check';
 import { runGraph } from './graph';
@@ -13,9 +13,11 @@ Commands:
       --format text|json|sarif   Output format (default: text)
       --config FILE              Settings file (default: .kube-traffic-lens.yaml in the first PATH)
       --cache DIR                Keep parsed files and results in DIR; later runs reuse what is unchanged
+      --allow-unreadable         Unreadable files or directories inside PATH are warnings (default: exit 2)
   graph [PATH...]   Print the traffic paths
       --format text|json|mermaid|dot|html   Output format (default: text)
       --cache DIR                As for check
+      --allow-unreadable         As for check
   lsp --stdio       Start the language server (or --node-ipc)
 
 Options:

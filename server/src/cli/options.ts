@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG, type AnalysisConfig } from '../engine';
 import { AnalysisCache } from '../node/analysisCache';
-import { loadConfig, readWorkspace, type ReadResult } from '../node/readWorkspace';
+import { terminalText } from './format/terminalText';
+import { describeError, loadConfig, readWorkspace, type ReadResult } from '../node/readWorkspace';
 
 export class UsageError extends Error {
   constructor(message: string, readonly showUsage = true) {
@@ -18,6 +19,8 @@ export interface CommonOptions {
   readonly configFile: string | undefined;
   /** `--cache DIR`: the persistent parse and result cache. */
   readonly cacheDir: string | undefined;
+  /** `--allow-unreadable`: unreadable files and directories inside the paths are warnings, not exit 2. */
+  readonly allowUnreadable: boolean;
 }
 
 export function parseCommon(args: string[], formats: readonly string[], defaultFormat: string): CommonOptions {
@@ -26,7 +29,7 @@ export function parseCommon(args: string[], formats: readonly string[], defaultF
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { format: { type: 'string', short: 'f' }, config: { type: 'string', short: 'c' }, cache: { type: 'string' } },
+      options: { format: { type: 'string', short: 'f' }, config: { type: 'string', short: 'c' }, cache: { type: 'string' }, 'allow-unreadable': { type: 'boolean' } },
     });
   } catch (err) {
     throw new UsageError((err as Error).message.split('\n')[0]);
@@ -34,7 +37,13 @@ export function parseCommon(args: string[], formats: readonly string[], defaultF
   const format = parsed.values.format ?? defaultFormat;
   if (!formats.includes(format)) throw new UsageError(`unknown format '${format}' (expected ${formats.join(', ')})`);
   if (parsed.values.cache === '') throw new UsageError('--cache needs a directory');
-  return { paths: parsed.positionals.length ? parsed.positionals : ['.'], format, configFile: parsed.values.config, cacheDir: parsed.values.cache };
+  return {
+    paths: parsed.positionals.length ? parsed.positionals : ['.'],
+    format,
+    configFile: parsed.values.config,
+    cacheDir: parsed.values.cache,
+    allowUnreadable: parsed.values['allow-unreadable'] === true,
+  };
 }
 
 export interface LoadedInput {
@@ -53,23 +62,36 @@ export function loadInput(options: CommonOptions, base: string, onProgress?: (n:
     for (const p of loaded.problems) process.stderr.write(`kube-traffic-lens: warning: ${p}\n`);
     config = loaded.config;
   } catch (err) {
-    throw new UsageError(`cannot read config file '${options.configFile}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, false);
+    throw new UsageError(`cannot read config file '${options.configFile}': ${describeError(err)}`, false);
   }
   for (const p of options.paths) {
     try {
       fs.statSync(path.resolve(base, p));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      throw new UsageError(`cannot read path '${p}': ${code === 'ENOENT' ? 'no such file or directory' : code ?? (err as Error).message}`, false);
+      throw new UsageError(`cannot read path '${p}': ${code === 'ENOENT' ? 'no such file or directory' : describeError(err)}`, false);
     }
   }
   try {
     return { config, read: readWorkspace(options.paths, { base, config, onProgress }) };
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
+    const e = err as NodeJS.ErrnoException & { description?: string };
     const which = e.path ? ` '${e.path}'` : '';
-    throw new UsageError(`cannot read path${which}: ${e.code === 'ENOENT' ? 'no such file or directory' : e.code ?? e.message}`, false);
+    throw new UsageError(`cannot read path${which}: ${e.description ?? (e.code === 'ENOENT' ? 'no such file or directory' : describeError(e))}`, false);
   }
+}
+
+/**
+ * Warns about each file or directory inside the paths that could not be read. The run fails closed
+ * (exit 2, with one line saying so) unless `--allow-unreadable`: a CI check that did not see every
+ * manifest has not passed. Returns the exit code the run must not go below.
+ */
+export function reportUnreadable(options: CommonOptions, read: ReadResult): number {
+  for (const u of read.unreadable) process.stderr.write(`kube-traffic-lens: warning: skipped unreadable ${terminalText(u.path)} (${terminalText(u.error)})\n`);
+  if (read.unreadable.length === 0 || options.allowUnreadable) return 0;
+  const n = read.unreadable.length;
+  process.stderr.write(`kube-traffic-lens: ${n} ${n === 1 ? 'path' : 'paths'} could not be read; exit 2 (pass --allow-unreadable to accept an incomplete analysis)\n`);
+  return 2;
 }
 
 /** Progress on stderr, only when it is a terminal. */

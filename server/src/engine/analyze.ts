@@ -32,7 +32,8 @@ import { TrafficGraph, type GraphChange } from './graph';
 import { directoryOf, resourceAnchor, sourceKey, type Resource } from './model/resource';
 import { RULES } from './rules';
 import type { Report, Rule } from './rules/rule';
-import { instanceIndexInFile, LoadCache, loadWorkspaceSteps, type FileParser, type LoadedWorkspace, type SkippedFile, type WorkspaceFile } from './workspace';
+import { errorLine, instanceIndexInFile, LoadCache, loadWorkspaceSteps, type FileParser, type LoadedWorkspace, type SkippedFile, type WorkspaceFile } from './workspace';
+import { pushAll } from './arrays';
 
 export type { Analysis };
 
@@ -297,7 +298,7 @@ export class Analyzer {
     const ruleFailures: { rule: string; resource: string; error: string }[] = [];
     for (const outcome of reporting) {
       if (++step % (RESOURCES_PER_STEP * 16) === 0) yield;
-      if (outcome.failures.length > 0) ruleFailures.push(...outcome.failures);
+      if (outcome.failures.length > 0) pushAll(ruleFailures, outcome.failures);
       for (const v of outcome.votes) {
         const existing = votes.get(v.key);
         if (existing) existing.count++;
@@ -308,7 +309,7 @@ export class Analyzer {
     for (const { diagnostic, count, source } of votes.values()) {
       if (count >= (workspace.instanceCounts.get(source) ?? 1)) diagnostics.push(diagnostic);
     }
-    diagnostics.push(...workspace.diagnostics);
+    pushAll(diagnostics, workspace.diagnostics);
     const final = diagnostics
       .map((d) => applySeverity(d, input.config.rules[d.rule]))
       .filter((d): d is Diagnostic => d !== undefined && !isSuppressedByComment(workspace, d))
@@ -420,8 +421,8 @@ export class Analyzer {
     const removed: Resource[] = [];
     if (known) {
       // The previous run's instances are the previous workspace's: the load said what changed.
-      changed.push(...known.removed, ...known.added);
-      removed.push(...known.removed);
+      pushAll(pushAll(changed, known.removed), known.added);
+      pushAll(removed, known.removed);
     } else {
       for (const r of current) if (!this.outcomes.has(r)) changed.push(r);
       if (changed.length > 0 || current.length !== this.outcomes.size) {
@@ -498,6 +499,8 @@ const NAMESPACE_QUESTIONS: Readonly<Record<string, Recorder>> = {
   workloadsIn: firstArgument,
   hasServicesIn: firstArgument,
   workloadsSelecting: ([, ns]) => [ns],
+  workloadCandidates: ([, ns]) => [ns],
+  namespacesWithWorkloads: () => [''],
   // Namespace objects are cluster-scoped.
   namespaceLabels: () => [''],
   resolveServicePort: () => [],
@@ -578,6 +581,15 @@ function runRules(resource: Resource, graph: TrafficGraph, tracked: TrackedGraph
     } catch (err) {
       const failure = { rule: rule.id, resource: resource.id, error: (err as Error)?.stack ?? String(err) };
       failures.push(failure);
+      // Said on the resource too, where the user looks: this rule's verdict on it is unknown.
+      const key = `${source}|analysis-incomplete|${rule.id}`;
+      const diagnostic: Diagnostic = {
+        file: resource.file, span: resource.kindSpan, severity: 'info', rule: 'analysis-incomplete', resource: resource.id, related: [],
+        message: `Rule ${rule.id} could not judge ${resource.id} (internal error: ${errorLine(err)}); the other rules are unaffected.`,
+      };
+      const vote = { key, source, diagnostic };
+      votes.push(vote);
+      if (wide) wideVotes.push(vote);
       if (wide) {
         wideFailures.push(failure);
         reads.namespaces = 'all';

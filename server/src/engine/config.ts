@@ -1,5 +1,6 @@
 // Analysis settings: the same shape for the CLI (`--config`, `.kube-traffic-lens.yaml`) and the
 // language server (`kubeTrafficLens.*`), normalised from untrusted input by `normalizeConfig`.
+import { compileGlob } from './glob';
 import { parseYaml } from './syntax';
 import { toPlain } from './tree';
 
@@ -18,9 +19,25 @@ export interface AnalysisConfig {
   readonly serviceCIDR: readonly string[];
   /** Namespaces where the ingress controller runs, for judging whether it may reach Ingress backends. */
   readonly ingressControllerNamespaces: readonly string[];
+  /** A file with more YAML nodes than this (estimated before parsing) is not analysed (analysis-incomplete). */
+  readonly maxNodesPerFile: number;
+  /** A file nested deeper than this (flow brackets or indentation levels) is not analysed. */
+  readonly maxNestingDepth: number;
+  /** The editor shows at most this many diagnostics per file, then one summary. */
+  readonly maxDiagnosticsPerFile: number;
+  /** Pod templates the near-miss search ("Closest: ...") looks at per selector. */
+  readonly maxNearMissCandidates: number;
 }
 
-export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
+export const DEFAULT_MAX_FILE_SIZE = 16 * 1024 * 1024;
+
+/** The bounds on input-driven work, with their defaults (settings of the same names). */
+export const DEFAULT_LIMITS: Readonly<Record<'maxNodesPerFile' | 'maxNestingDepth' | 'maxDiagnosticsPerFile' | 'maxNearMissCandidates', number>> = {
+  maxNodesPerFile: 2_000_000,
+  maxNestingDepth: 256,
+  maxDiagnosticsPerFile: 1000,
+  maxNearMissCandidates: 1000,
+};
 
 export const DEFAULT_CONFIG: AnalysisConfig = {
   defaultNamespace: undefined,
@@ -30,6 +47,7 @@ export const DEFAULT_CONFIG: AnalysisConfig = {
   nodePortRange: { min: 30000, max: 32767 },
   serviceCIDR: [],
   ingressControllerNamespaces: [],
+  ...DEFAULT_LIMITS,
 };
 
 const SEVERITIES = new Set<SeverityOverride>(['error', 'warning', 'info', 'hint', 'off']);
@@ -51,7 +69,7 @@ export function normalizeConfig(raw: unknown, base: AnalysisConfig = DEFAULT_CON
   else if (r.defaultNamespace !== undefined && r.defaultNamespace !== null && r.defaultNamespace !== '') problems.push({ message: 'defaultNamespace must be a string' });
 
   let exclude = base.exclude;
-  if (Array.isArray(r.exclude)) exclude = [...base.exclude, ...r.exclude.filter((g): g is string => typeof g === 'string')];
+  if (Array.isArray(r.exclude)) exclude = [...base.exclude, ...r.exclude.filter((g): g is string => typeof g === 'string' && isUsableGlob(g, problems))];
   else if (r.exclude !== undefined) problems.push({ message: 'exclude must be a list of globs' });
 
   let maxFileSize = base.maxFileSize;
@@ -82,7 +100,29 @@ export function normalizeConfig(raw: unknown, base: AnalysisConfig = DEFAULT_CON
   if (typeof r.ingressControllerNamespaces === 'string') ingressControllerNamespaces = r.ingressControllerNamespaces.split(',').map((s) => s.trim()).filter(Boolean);
   else if (Array.isArray(r.ingressControllerNamespaces)) ingressControllerNamespaces = r.ingressControllerNamespaces.filter((s): s is string => typeof s === 'string');
 
-  return { defaultNamespace, exclude, maxFileSize, rules, nodePortRange, serviceCIDR, ingressControllerNamespaces };
+  const limit = (key: keyof typeof DEFAULT_LIMITS): number => {
+    const v = r[key];
+    if (v === undefined || v === null) return base[key];
+    if (typeof v === 'number' && Number.isInteger(v) && v > 0) return v;
+    problems.push({ message: `${key} must be a positive whole number` });
+    return base[key];
+  };
+  return {
+    defaultNamespace, exclude, maxFileSize, rules, nodePortRange, serviceCIDR, ingressControllerNamespaces,
+    maxNodesPerFile: limit('maxNodesPerFile'), maxNestingDepth: limit('maxNestingDepth'),
+    maxDiagnosticsPerFile: limit('maxDiagnosticsPerFile'), maxNearMissCandidates: limit('maxNearMissCandidates'),
+  };
+}
+
+/** Whether an exclude pattern compiles within the matcher's limits; else a problem says why it is ignored. */
+function isUsableGlob(glob: string, problems: ConfigProblem[]): boolean {
+  try {
+    compileGlob(glob);
+    return true;
+  } catch (err) {
+    problems.push({ message: `exclude pattern '${glob.slice(0, 40)}${glob.length > 40 ? '...' : ''}' ignored: ${(err as Error).message}` });
+    return false;
+  }
 }
 
 /** Parses the text of a `.kube-traffic-lens.yaml` file. */

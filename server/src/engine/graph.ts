@@ -16,6 +16,7 @@ import { apiGroup, directoryOf, keptTogether, type Resource } from './model/reso
 import { readService, type Service, type ServicePort } from './model/service';
 import { declaresAnyPort, readWorkload, type Container, type ContainerPort, type Workload } from './model/workload';
 import { selectorMayMatch, type Selector } from './selectors';
+import { INDEX_FROM, LabelIndex } from './labelIndex';
 
 export type PortResolutionStatus =
   | 'resolved' // the port is served by a declared container port
@@ -538,11 +539,10 @@ export class TrafficGraph {
   private policiesByNamespace: Layered<string, readonly NetworkPolicy[]> | undefined;
   private namespacesKeyMemo: string | undefined;
   private readonly policiesSelectingCache = new Map<Workload, NetworkPolicy[]>();
-  private workloadsByPlace: Layered<string, readonly Workload[]> | undefined;
 
   /**
-   * @param templateDirs directories holding files skipped as templates (Helm, `{{ }}`): pods they
-   *   would create are invisible, so selections near them cannot be judged.
+   * @param templateDirs directories holding files whose resources are unknown (templates, skipped
+   *   or unreadable files): pods they would create are invisible, so selections near them cannot be judged.
    */
   constructor(
     readonly resources: readonly Resource[],
@@ -597,14 +597,25 @@ export class TrafficGraph {
    * selector's label keys.
    */
   canJudgeSelectionIn(namespace: string, file: string, selectorKeys: readonly string[]): boolean {
-    if (this.templateDirs.has(directoryOf(file))) return false;
-    // A selector whose keys no template kept with it uses follows a labelling scheme this
-    // workspace does not define (a Helm chart's app.kubernetes.io/name beside manifests that use
-    // app): its pods come from elsewhere.
-    return this.workloadsIn(namespace).some(
-      (w) => keptTogether(w.resource.file, file) && (selectorKeys.length === 0 || selectorKeys.some((k) => k in w.template.labels.declared)),
-    );
+    const directory = directoryOf(file);
+    if (this.templateDirs.has(directory)) return false;
+    // keptTogether depends on the directories only: remembered per (namespace, directory, keys), so
+    // that thousands of orphaned selectors in one place do not each scan the namespace.
+    const memoKey = `${namespace}\u0000${directory}\u0000${selectorKeys.join('\u0000')}`;
+    let known = this.judgeMemo.get(memoKey);
+    if (known === undefined) {
+      // A selector whose keys no template kept with it uses follows a labelling scheme this
+      // workspace does not define (a Helm chart's app.kubernetes.io/name beside manifests that use
+      // app): its pods come from elsewhere.
+      known = this.workloadsIn(namespace).some(
+        (w) => keptTogether(w.resource.file, file) && (selectorKeys.length === 0 || selectorKeys.some((k) => k in w.template.labels.declared)),
+      );
+      this.judgeMemo.set(memoKey, known);
+    }
+    return known;
   }
+
+  private readonly judgeMemo = new Map<string, boolean>();
 
   /**
    * Every definition of this resource's object (group, kind, namespace, name) that is applied
@@ -637,11 +648,22 @@ export class TrafficGraph {
     return [...out];
   }
 
-  /** Other workloads applied together with this one (same file or build), any namespace. */
-  workloadsAppliedNear(workload: Workload): Workload[] {
-    this.workloadsByPlace ??= listIndex(this.workloads, (w) => placeKeys(w.resource));
+  /** Whether two resources are applied together: the same file or the same kustomize build. */
+  appliedTogether(a: Resource, b: Resource): boolean {
+    return a.file === b.file || (a.build !== undefined && a.build === b.build);
+  }
+
+  private hostClaimersByPlace: Layered<string, readonly Workload[]> | undefined;
+
+  /**
+   * Other workloads applied together with this one that claim host ports (hostNetwork with
+   * container ports, or hostPorts): indexed apart, so that a file of thousands of ordinary
+   * workloads costs nothing here.
+   */
+  hostPortWorkloadsAppliedNear(workload: Workload): Workload[] {
+    this.hostClaimersByPlace ??= listIndex(this.workloads.filter(claimsHostPorts), (w) => placeKeys(w.resource));
     const out = new Set<Workload>();
-    for (const key of placeKeys(workload.resource)) for (const w of this.workloadsByPlace.get(key) ?? []) if (w.resource.id !== workload.resource.id) out.add(w);
+    for (const key of placeKeys(workload.resource)) for (const w of this.hostClaimersByPlace.get(key) ?? []) if (w.resource.id !== workload.resource.id) out.add(w);
     return [...out];
   }
 
@@ -674,7 +696,7 @@ export class TrafficGraph {
     const workloads = { removed: views(change.removed, 'workload') as Workload[], added: views(change.added, 'workload') as Workload[] };
     const derive = <V extends { resource: Resource }>(index: Layered<string, readonly V[]> | undefined, changed: { removed: V[]; added: V[] }, keys: (v: V) => readonly string[]) =>
       index && deriveListIndex(index, changed.removed, changed.added, keys, removed, change.filePosition);
-    this.workloadsByPlace = derive(previous.workloadsByPlace, workloads, (w) => placeKeys(w.resource));
+    this.hostClaimersByPlace = derive(previous.hostClaimersByPlace, { removed: workloads.removed.filter(claimsHostPorts), added: workloads.added.filter(claimsHostPorts) }, (w) => placeKeys(w.resource));
     this.servicesByPlace = derive(previous.servicesByPlace, { removed: views(change.removed, 'service') as Service[], added: views(change.added, 'service') as Service[] }, (s) => placeKeys(s.resource));
     this.policiesByNamespace = derive(previous.policiesByNamespace, { removed: views(change.removed, 'policy') as NetworkPolicy[], added: views(change.added, 'policy') as NetworkPolicy[] }, policyNamespace);
     const memo = previous.controllersMemo;
@@ -802,6 +824,31 @@ export class TrafficGraph {
     return this.ix.workloadsByNamespace.get(namespace) ?? [];
   }
 
+  private readonly labelIndexes = new Map<string, LabelIndex>();
+  private namespaceList: readonly string[] | undefined;
+
+  /** Namespaces that hold pod templates, in the order of their first template. */
+  namespacesWithWorkloads(): readonly string[] {
+    if (!this.namespaceList) {
+      const seen = new Set<string>();
+      for (const w of this.workloads) seen.add(w.template.namespace);
+      this.namespaceList = [...seen];
+    }
+    return this.namespaceList;
+  }
+
+  /**
+   * Pod templates of the namespace that the selector may match: a superset, in resource order,
+   * found through a label index in large namespaces (built on first use, per namespace).
+   */
+  workloadCandidates(selector: Selector, namespace: string, near = false): readonly Workload[] {
+    const all = this.workloadsIn(namespace);
+    if (all.length < INDEX_FROM) return all;
+    let index = this.labelIndexes.get(namespace);
+    if (!index || index.workloads !== all) this.labelIndexes.set(namespace, (index = new LabelIndex(all)));
+    return near ? index.nearCandidates(selector) : index.candidates(selector);
+  }
+
   servicesNamed(namespace: string, name: string): readonly Service[] {
     return this.ix.servicesByName.get(`${namespace}/${name}`) ?? [];
   }
@@ -811,14 +858,14 @@ export class TrafficGraph {
     const cached = this.selectedCache.get(service);
     if (cached) return cached;
     const selector = service.selector;
-    const selected = selector ? this.workloadsIn(service.resource.namespace ?? 'default').filter((w) => selectorMayMatch(selector, w.template.labels)) : [];
+    const selected = selector ? this.workloadCandidates(selector, service.resource.namespace ?? 'default').filter((w) => selectorMayMatch(selector, w.template.labels)) : [];
     this.selectedCache.set(service, selected);
     return selected;
   }
 
   /** Pod templates in a namespace that a LabelSelector can match. */
   workloadsSelecting(selector: Selector, namespace: string): readonly Workload[] {
-    return this.workloadsIn(namespace).filter((w) => selectorMayMatch(selector, w.template.labels));
+    return this.workloadCandidates(selector, namespace).filter((w) => selectorMayMatch(selector, w.template.labels));
   }
 
   /** Services whose selectors match this workload's pods. */
@@ -941,6 +988,10 @@ function deriveListIndex<V extends { resource: Resource }>(
     updates.set(key, list.length > 0 ? list : undefined);
   }
   return index.with(updates);
+}
+
+function claimsHostPorts(w: Workload): boolean {
+  return w.template.containers.some((c) => c.ports.some((p) => w.template.hostNetwork || p.hostPort !== undefined));
 }
 
 function placeKeys(r: Resource): string[] {

@@ -6,6 +6,7 @@
 import * as path from 'node:path/posix';
 import type { ParsedFile } from './syntax';
 import { asMap, asSeq, get, seqItems, stringEntries, stringValue, boolValue } from './tree';
+import { pushAll } from './arrays';
 
 export const KUSTOMIZATION_FILE_NAMES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 
@@ -84,14 +85,14 @@ export function readKustomization(file: string, parsed: ParsedFile, patchTargets
     const p = stringValue(get(item, 'path'));
     if (p) patchFiles.push(resolve(p));
     if (get(item, 'target')) addPatchTarget(get(item, 'target'));
-    else if (p) patchTargets.push(...patchTargetsOf(resolve(p)));
+    else if (p) pushAll(patchTargets, patchTargetsOf(resolve(p)));
     else if (stringValue(get(item, 'patch'))) patchTargets.push('*');
   }
   for (const item of seqItems(get(root, 'patchesStrategicMerge'))) {
     const p = stringValue(item);
     if (p && !p.includes('\n')) {
       patchFiles.push(resolve(p));
-      patchTargets.push(...patchTargetsOf(resolve(p)));
+      pushAll(patchTargets, patchTargetsOf(resolve(p)));
     } else patchTargets.push('*');
   }
   for (const item of seqItems(get(root, 'patchesJson6902'))) {

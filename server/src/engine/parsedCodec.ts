@@ -13,6 +13,7 @@
 // Decoding validates shapes and returns undefined for anything malformed: a damaged cache entry
 // is parsed again, never trusted.
 import { mapNode, pairOf, scalarNode, seqNode, type ParsedFile, type SourceDocument, type SyntaxProblem, type YNode, type YPair, type YScalar } from './syntax';
+import { pushAll } from './arrays';
 
 export type EncodedNode = readonly unknown[];
 
@@ -74,7 +75,7 @@ function findSharedNodes(parsed: ParsedFile): Set<YNode> {
     }
     seen.add(node);
     if (node.type === 'map') for (const p of node.pairs) stack.push(p.key, p.value);
-    else if (node.type === 'seq') stack.push(...node.items);
+    else if (node.type === 'seq') pushAll(stack, node.items);
   }
   return shared;
 }
@@ -90,7 +91,7 @@ export function decodeParsedFile(data: unknown): ParsedFile | undefined {
       return { index: int(d[0]), span: { start: int(d[1]), end: int(d[2]) }, contents: d[3] === null ? null : decodeNode(d[3], refs) };
     });
     const problems: SyntaxProblem[] = data.problems.map((p: unknown) => {
-      if (!Array.isArray(p) || p.length !== 4 || typeof p[2] !== 'string' || (p[3] !== 'yaml-syntax' && p[3] !== 'yaml-duplicate-key')) throw new Malformed();
+      if (!Array.isArray(p) || p.length !== 4 || typeof p[2] !== 'string' || (p[3] !== 'yaml-syntax' && p[3] !== 'yaml-duplicate-key' && p[3] !== 'analysis-incomplete')) throw new Malformed();
       return { span: { start: int(p[0]), end: int(p[1]) }, message: p[2], rule: p[3] };
     });
     return { documents, problems };

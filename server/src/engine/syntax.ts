@@ -60,7 +60,7 @@ function parseWith(text: string, toOriginal: (offset: number) => number, origina
     if (!Array.isArray(docs)) docs = [];
   } catch (err) {
     // The parser is not supposed to throw, but a stack overflow on pathological input can.
-    problems.push({ span: { start: 0, end: 0 }, message: `YAML could not be parsed: ${(err as Error).message}`, rule: 'yaml-syntax' });
+    problems.push({ span: { start: 0, end: 0 }, message: `YAML could not be parsed: ${(err as Error).message}`, rule: 'analysis-incomplete' });
     return { documents, problems };
   }
   // Aliases are written `*name`: without a `*`, the alias bookkeeping can be skipped.
@@ -91,7 +91,7 @@ function parseWith(text: string, toOriginal: (offset: number) => number, origina
       } catch (err) {
         if (!(err instanceof DocumentTooComplex) && !(err instanceof RangeError)) throw err;
         const message = err instanceof DocumentTooComplex ? err.message : 'Document is nested too deeply to analyse.';
-        problems.push({ span: { start: docSpan.start, end: docSpan.start }, message, rule: 'yaml-syntax' });
+        problems.push({ span: { start: docSpan.start, end: docSpan.start }, message, rule: 'analysis-incomplete' });
       }
     }
     documents.push({ index, span: docSpan, contents });

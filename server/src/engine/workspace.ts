@@ -8,9 +8,11 @@ import { findDisabledLines, type Diagnostic, type DisabledLines } from './diagno
 import { isKustomizationFile, layoutKustomizations, readKustomization, type BuildMembership, type KustomizationFile, type KustomizeLayout } from './kustomize';
 import { isClusterScoped } from './model/kinds';
 import { resourceId, type NamespaceOrigin, type Resource } from './model/resource';
+import { overShapeLimits, type ShapeLimits } from './shape';
 import { parseYaml, type ParsedFile, type YMap, type YNode } from './syntax';
 import { LineIndex, type Span } from './text';
 import { asMap, asScalar, exact, get, getPath, keyText, keyValue, pair, seqItems, stringValue } from './tree';
+import { pushAll, spliceAll } from './arrays';
 
 export interface WorkspaceFile {
   /** A path (posix separators) that the adapters can map back to the real file. */
@@ -41,7 +43,10 @@ export interface LoadedWorkspace {
   readonly instanceCounts: ReadonlyMap<string, number>;
   readonly diagnostics: readonly Diagnostic[];
   readonly kustomize: KustomizeLayout;
-  /** Directories with files skipped as templates (outside Helm charts). */
+  /**
+   * Directories with files whose resources are unknown: templates (outside Helm charts), files
+   * skipped as too large, documents that could not be read. An unknown input suppresses, never accuses.
+   */
   readonly templateDirs: ReadonlySet<string>;
 }
 
@@ -167,6 +172,8 @@ class FileEntry {
     readonly diagnostics: readonly Diagnostic[] = NO_DIAGNOSTICS,
     readonly docs: readonly ResourceDoc[] = NO_DOCS,
     readonly fileNamespace: string | undefined = undefined,
+    /** The shape limits the reading was made under (a reading refused under other limits is redone). */
+    readonly limits: string = '',
   ) {}
 
   get lines(): LineIndex {
@@ -176,6 +183,18 @@ class FileEntry {
   get disabledLines(): DisabledLines {
     return (this.disabled ??= findDisabledLines(this.text, (o) => this.lines.position(o).line));
   }
+
+  /**
+   * Whether the file may define resources this reading does not hold: a template, a readable
+   * document dropped by a limit (an alias bomb, nesting too deep), a reading that failed. (A syntax
+   * error is the user's to fix and is reported; the rest of the file is judged as usual.)
+   * Pods it may define are unknown, so selection rules do not conclude "selects nothing" beside it.
+   */
+  get mayHideResources(): boolean {
+    return (this.hides ??= this.role === 'template' || this.diagnostics.some((d) => d.rule === 'analysis-incomplete'));
+  }
+
+  private hides: boolean | undefined;
 }
 
 const NO_DIAGNOSTICS: readonly Diagnostic[] = Object.freeze([]);
@@ -203,10 +222,62 @@ class SourceRecord implements SourceFile {
   }
 }
 
-function readFileEntry(f: WorkspaceFile, inChart: boolean, parse: FileParser): FileEntry {
+/**
+ * A file's reading. A failure while reading one file (a bug, a limit of the runtime) becomes an
+ * information diagnostic on that file, and the rest of the workspace is still analysed.
+ */
+function readFileEntry(f: WorkspaceFile, inChart: boolean, parse: FileParser, limits: ShapeLimits): FileEntry {
+  try {
+    return readFileEntryUnguarded(f, inChart, parse, limits);
+  } catch (err) {
+    const note: Diagnostic = {
+      file: f.path, span: { start: 0, end: 0 }, severity: 'info', rule: 'analysis-incomplete', related: [],
+      message: `File not analysed: reading it failed (${errorLine(err)}). Pods it may define are treated as unknown.`,
+    };
+    return new FileEntry(f.text, inChart, 'other', undefined, [note]);
+  }
+}
+
+/**
+ * UTF-16 saved without a byte-order mark and read as UTF-8: ASCII text with a NUL beside every
+ * character. (With a BOM, the adapters decode it; a stray NUL is a syntax error like any other.)
+ */
+function looksLikeUtf16(text: string): boolean {
+  const head = text.slice(0, 64);
+  let nul = 0;
+  for (let i = 0; i < head.length; i++) if (head.charCodeAt(i) === 0) nul++;
+  return head.length >= 8 && nul * 3 >= head.length;
+}
+
+function limitsKey(limits: ShapeLimits): string {
+  return `${limits.maxNodesPerFile}/${limits.maxNestingDepth}`;
+}
+
+/** Whether a stored reading holds for this text and these limits (a refused one is redone under others). */
+function entryHolds(entry: FileEntry | undefined, text: string, inChart: boolean, limits: ShapeLimits): entry is FileEntry {
+  return entry !== undefined && entry.text === text && entry.inChart === inChart && (entry.limits === '' || entry.limits === limitsKey(limits));
+}
+
+/** The first line of an error's message, short enough for a diagnostic. */
+export function errorLine(err: unknown): string {
+  const text = String((err as Error | undefined)?.message ?? err).split('\n')[0];
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+}
+
+function readFileEntryUnguarded(f: WorkspaceFile, inChart: boolean, parse: FileParser, limits: ShapeLimits): FileEntry {
   if (inChart || (f.text.includes('{{') && path.dirname(f.path).split('/').includes('templates'))) return new FileEntry(f.text, inChart, 'template');
   if (isJsonFile(f.path) && !(/"apiVersion"/.test(f.text) && /"kind"/.test(f.text))) return new FileEntry(f.text, inChart, 'other');
-  const parsed = parse(f);
+  const over = looksLikeUtf16(f.text) ? 'it looks like UTF-16 text without a byte-order mark (save it as UTF-8, or UTF-16 with a BOM)' : overShapeLimits(f.text, limits);
+  if (over !== undefined) {
+    const note: Diagnostic = {
+      file: f.path, span: { start: 0, end: 0 }, severity: 'info', rule: 'analysis-incomplete', related: [],
+      message: `File not analysed: ${over}. Pods it may define are treated as unknown.`,
+    };
+    return new FileEntry(f.text, inChart, 'other', undefined, [note], NO_DOCS, undefined, limitsKey(limits));
+  }
+  // YAML breaks lines at CR, LF or CRLF (YAML 1.2 §5.4); the parser reads a lone CR (old Mac line
+  // ends) as part of the line. Replaced by LF for parsing, same length: every offset holds.
+  const parsed = parse(f.text.includes('\r') ? { path: f.path, text: f.text.replace(/\r(?!\n)/g, '\n') } : f);
   if (hasTemplateSyntax(f.text, parsed)) {
     const note: Diagnostic = {
       file: f.path, span: { start: 0, end: 0 }, severity: 'info', rule: 'helm-template-skipped', related: [],
@@ -215,7 +286,7 @@ function readFileEntry(f: WorkspaceFile, inChart: boolean, parse: FileParser): F
     return new FileEntry(f.text, inChart, 'template', undefined, inChart ? NO_DIAGNOSTICS : [note]);
   }
   const diagnostics = parsed.problems.length === 0 ? NO_DIAGNOSTICS : parsed.problems.map<Diagnostic>((p) => ({
-    file: f.path, span: p.span, severity: p.rule === 'yaml-syntax' ? 'error' : 'warning', rule: p.rule, message: p.message, related: [],
+    file: f.path, span: p.span, severity: p.rule === 'yaml-syntax' ? 'error' : p.rule === 'analysis-incomplete' ? 'info' : 'warning', rule: p.rule, message: p.message, related: [],
   }));
   const role: FileRole = isKustomizationFile(f.path) ? 'kustomization' : 'manifest';
   const docs = role === 'manifest' ? collectResourceDocs(parsed) : NO_DOCS;
@@ -251,7 +322,7 @@ export function* loadWorkspaceSteps(
   parse: FileParser = (f) => parseYaml(f.text),
   cache: LoadCache = new LoadCache(),
 ): Generator<void, LoadedWorkspace> {
-  const settings = JSON.stringify([skipped, config.maxFileSize, config.defaultNamespace ?? '']);
+  const settings = JSON.stringify([skipped, config.maxFileSize, config.defaultNamespace ?? '', config.maxNodesPerFile, config.maxNestingDepth]);
   const patched = yield* patchLastLoad(files, settings, config, parse, cache);
   if (patched) return patched;
   const diagnostics: Diagnostic[] = [];
@@ -283,11 +354,11 @@ export function* loadWorkspaceSteps(
     if (++step % FILES_PER_STEP === 0) yield;
     const inChart = chartOf(f.path) !== undefined;
     const cached = cache.files.get(f.path);
-    const entry = cached && cached.text === f.text && cached.inChart === inChart ? cached : readFileEntry(f, inChart, parse);
+    const entry = entryHolds(cached, f.text, inChart, config) ? cached : readFileEntry(f, inChart, parse, config);
     if (entry !== cached) cache.files.set(f.path, entry); // kept if this load is abandoned
     entries.set(f.path, entry);
     sourceFiles.set(f.path, new SourceRecord(f.path, entry.role, entry, entry.parsed?.documents.length ?? 0));
-    diagnostics.push(...entry.diagnostics);
+    pushAll(diagnostics, entry.diagnostics);
     if (entry.role === 'kustomization') pendingKustomizations.push(f.path);
   }
   cache.files = entries;
@@ -329,7 +400,8 @@ export function* loadWorkspaceSteps(
   }
   cache.instances = instances;
   const templateDirs = new Set<string>();
-  for (const f of sourceFiles.values()) if (f.role === 'template') templateDirs.add(path.dirname(f.path));
+  for (const [file, entry] of entries) if (entry.mayHideResources) templateDirs.add(path.dirname(file));
+  for (const s of skipped) templateDirs.add(path.dirname(s.path));
   const result = { files: sourceFiles, resources, instanceCounts, diagnostics, kustomize: layout, templateDirs };
   cache.last = entries.size === files.length && pendingKustomizations.length === 0 ? { files, entries: [...entries.values()], instances: instanceList, settings, result, positions: undefined } : undefined;
   cache.deltas = [];
@@ -382,9 +454,9 @@ function* patchLastLoad(files: readonly WorkspaceFile[], settings: string, confi
     const before = last.entries[i];
     if (before.role !== 'manifest' || sourceFiles.get(f.path)?.role !== 'manifest') return undefined;
     const cached = cache.files.get(f.path);
-    const entry = cached && cached.text === f.text && cached.inChart === before.inChart ? cached : readFileEntry(f, before.inChart, parse);
+    const entry = entryHolds(cached, f.text, before.inChart, config) ? cached : readFileEntry(f, before.inChart, parse, config);
     cache.files.set(f.path, entry);
-    if (entry.role !== 'manifest') return undefined;
+    if (entry.role !== 'manifest' || entry.mayHideResources !== before.mayHideResources) return undefined;
     entries.set(i, entry);
     sourceFiles.set(f.path, { path: f.path, role: entry.role, lines: entry.lines, disabledLines: entry.disabledLines, documentCount: entry.parsed?.documents.length ?? 0 });
     for (const [key] of last.instances[i]?.counts ?? []) instanceCounts.delete(key);
@@ -392,8 +464,8 @@ function* patchLastLoad(files: readonly WorkspaceFile[], settings: string, confi
     cache.instances.set(f.path, fresh);
     const old = last.instances[i];
     if (fresh !== old) {
-      if (old) removed.push(...old.resources);
-      added.push(...fresh.resources);
+      if (old) pushAll(removed, old.resources);
+      pushAll(added, fresh.resources);
     }
     instances.set(i, fresh);
     for (const [key, n] of fresh.counts) instanceCounts.set(key, n);
@@ -402,7 +474,7 @@ function* patchLastLoad(files: readonly WorkspaceFile[], settings: string, confi
   // Diagnostics and resources in file order, as a full load lists them.
   const patchedPaths = new Set(changed.map((i) => files[i].path));
   const diagnostics = last.result.diagnostics.filter((d) => !patchedPaths.has(d.file) || d.rule === 'file-too-large' || d.rule === 'helm-template-skipped');
-  for (const entry of entries.values()) diagnostics.push(...entry.diagnostics);
+  for (const entry of entries.values()) pushAll(diagnostics, entry.diagnostics);
   const resources = patchedResources(last, instances, changed);
   const result: LoadedWorkspace = { ...last.result, files: sourceFiles.done(), resources, instanceCounts: instanceCounts.done(), diagnostics };
   const positions = last.positions ?? new Map(files.map((f, i) => [f.path, i]));
@@ -426,7 +498,7 @@ function patchedResources(last: LastLoad, instances: ReadonlyMap<number, FileIns
     // A file's instances are contiguous: find where the old ones were (or rebuild the list).
     const start = before.length > 0 ? resources.indexOf(before[0]) : -1;
     if (start < 0) return last.instances.flatMap((list, j) => (instances.get(j) ?? list)?.resources ?? []);
-    resources.splice(start, before.length, ...after);
+    spliceAll(resources, start, before.length, after);
   }
   return resources;
 }

@@ -145,7 +145,8 @@ export interface SyntaxProblem {
   readonly span: Span;
   readonly message: string;
   /** `yaml-syntax` for errors that stop a document from being read, `yaml-duplicate-key` otherwise. */
-  readonly rule: 'yaml-syntax' | 'yaml-duplicate-key';
+  /** analysis-incomplete: readable YAML not analysed because of a limit (aliases, nesting, size). */
+  readonly rule: 'yaml-syntax' | 'yaml-duplicate-key' | 'analysis-incomplete';
 }
 
 export interface SourceDocument {

@@ -7,7 +7,6 @@
 // the last completed analysis; a document whose text changed since then gets no answer rather
 // than one at stale offsets. A change (edit, watched file, settings) cancels the running analysis
 // and schedules a new one.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
@@ -18,7 +17,8 @@ import { buildTrafficMap } from '../engine/paths';
 import * as queries from '../engine/queries';
 import type { FileParser, SkippedFile, WorkspaceFile } from '../engine/workspace';
 import { AnalysisCache, cachedResultOf } from '../node/analysisCache';
-import { CONFIG_FILE_NAME, decode, describeError, isListedManifest, isManifestName, listManifests } from '../node/readWorkspace';
+import { CONFIG_FILE_NAME, decode, describeError, isListedManifest, isManifestName, listManifests, readConfigFile } from '../node/readWorkspace';
+import { readRegularFile } from '../node/safeRead';
 import * as proto from './toProto';
 
 /** The longest wait after an edit: a burst of keystrokes costs one analysis. */
@@ -37,8 +37,10 @@ const IMMEDIATE_BELOW_MS = 50;
  */
 const SLICE_MS = 0.5;
 const READ_BATCH = 200;
+/** See reanalyse: after this long without a publish, a running analysis is not cancelled. */
+const MAX_STALE_MS = 1000;
 /** Only files that look like manifests get diagnostics (a broken CI workflow is not ours to report). */
-const LOOKS_LIKE_MANIFEST = /^\s*apiVersion\s*:/m;
+const LOOKS_LIKE_MANIFEST = /^[ \t]*apiVersion[ \t]*:/m; // [ \t], not \s: no backtracking over blank lines
 
 /**
  * One full garbage collection right after indexing, while the user reads the first diagnostics:
@@ -65,7 +67,7 @@ function onIncomingMessage(listener: () => void): void {
 
 export function startServer(): void {
   const connection = lsp.createConnection(lsp.ProposedFeatures.all);
-  const documents = new lsp.TextDocuments(TextDocument);
+  const documents = new lsp.TextDocuments(validatingDocuments((uri, why) => connection.console.warn(`${uri}: ${why}`)));
   const analyzer = new Analyzer();
   const disk = new Map<string, string>();
   const tooLarge = new Map<string, number>();
@@ -89,6 +91,7 @@ export function startServer(): void {
   let lastDurationMs = 0; // of the last incremental analysis
   let debounceMs = 0; // the wait before the analysis that runs next
   let cancelledAnalyses = 0;
+  let lastPublishedAt = -Infinity;
   let firstAnalysisDone: (() => void) | undefined;
   let paths: string[] | undefined; // sorted paths of disk files and open manifests, until one appears or goes
   let lastFiles: { paths: readonly string[] | undefined; files: readonly WorkspaceFile[] } = { paths: undefined, files: [] };
@@ -152,21 +155,35 @@ export function startServer(): void {
   }
   const listedPaths = new Map<string, boolean>();
 
-  /** Open manifests by path, with their current text. */
-  function openManifests(): Map<string, string> {
+  /**
+   * Open manifests by path, with their current text; those over maxFileSize are not analysed
+   * (like files on disk: an information diagnostic says so) and are listed in tooLargeOpen.
+   */
+  function openManifests(tooLargeOpen?: Map<string, number>): Map<string, string> {
     const open = new Map<string, string>();
     for (const doc of documents.all()) {
       const p = proto.uriToPath(doc.uri);
-      if (p && isAnalysedPath(p)) open.set(p, doc.getText());
+      if (!p || !isAnalysedPath(p)) continue;
+      const text = doc.getText();
+      // UTF-8 bytes: at least one per UTF-16 unit, at most three.
+      const size = text.length * 3 <= config.maxFileSize ? 0 : Buffer.byteLength(text, 'utf8');
+      if (size > config.maxFileSize) tooLargeOpen?.set(p, size);
+      else open.set(p, text);
     }
     return open;
   }
 
+  let tooLargeOpenKey = '';
   function currentFiles(): { files: WorkspaceFile[]; skipped: SkippedFile[]; paths: readonly string[] } {
-    const open = openManifests();
+    const tooLargeOpen = new Map<string, number>();
+    const open = openManifests(tooLargeOpen);
+    const largeKey = [...tooLargeOpen.keys()].join('\u0000');
+    if (largeKey !== tooLargeOpenKey) paths = undefined; // an open document went over the limit or back
+    tooLargeOpenKey = largeKey;
     if (!paths) {
       const all = new Set(disk.keys());
       for (const p of open.keys()) all.add(p);
+      for (const p of tooLargeOpen.keys()) all.delete(p);
       paths = [...all].sort((a, b) => (a < b ? -1 : 1));
     }
     // The last list's entry is kept where the text is the same (no 20k new objects per analysis).
@@ -177,7 +194,9 @@ export function startServer(): void {
       return before && before.text === text ? before : { path: p, text };
     });
     lastFiles = { paths, files };
-    const skipped = [...tooLarge].filter(([p]) => !disk.has(p) && !open.has(p)).map(([p, size]) => ({ path: p, size }));
+    const skipped = [...tooLarge].filter(([p]) => !disk.has(p) && !open.has(p) && !tooLargeOpen.has(p)).map(([p, size]) => ({ path: p, size }));
+    for (const [p, size] of tooLargeOpen) skipped.push({ path: p, size });
+    skipped.sort((a, b) => (a.path < b.path ? -1 : 1));
     return { files, skipped, paths };
   }
 
@@ -199,7 +218,12 @@ export function startServer(): void {
     const started = performance.now();
     log(`analysis started: ${files.length} files`);
     const stats = { slices: 0, longestSliceMs: 0 };
-    const inSlices = { sliceMs: SLICE_MS, isCancelled: () => generation !== mine, isBusy: () => answering > 0 };
+    // A newer change cancels this analysis only while what is published is recent: the first
+    // analysis after start-up, and any that starts when nothing was published for MAX_STALE_MS,
+    // run to the end and publish (the newer change is analysed next), so that a steady stream of
+    // changes cannot keep diagnostics from coming.
+    const mayCancel = analysis !== undefined && performance.now() - lastPublishedAt < MAX_STALE_MS;
+    const inSlices = { sliceMs: SLICE_MS, isCancelled: () => mayCancel && generation !== mine, isBusy: () => answering > 0 };
     // The first analysis reads unchanged files back from the persistent cache (kept for a restart
     // if a change overtakes it); later ones parse what changed, through the Analyzer's own cache.
     const parse = parseForNextRun;
@@ -214,6 +238,7 @@ export function startServer(): void {
     analysed = { files, paths: filePaths, index: analysed.paths === filePaths ? analysed.index : new Map(filePaths.map((p, i) => [p, i])) };
     for (const f of result.ruleFailures) connection.console.error(`rule ${f.rule} failed on ${f.resource}: ${f.error}`);
     publish(result.diagnostics, (file) => result.workspace.files.get(file)?.lines, analysedText);
+    lastPublishedAt = performance.now();
     if (parse) {
       parseForNextRun = undefined;
       if (cache) saveCache(cache, files, skipped, result);
@@ -251,17 +276,29 @@ export function startServer(): void {
   async function analyseLatest(): Promise<void> {
     while (running) await running;
     if (timer) return; // a newer change is waiting for its debounce: it starts the next analysis
-    const run = reanalyse().catch((err) => connection.console.error(`analysis failed: ${(err as Error)?.stack ?? String(err)}`));
+    const run = reanalyse().catch((err) => {
+      connection.console.error(`analysis failed: ${(err as Error)?.stack ?? String(err)}`);
+      // Indexing ends all the same: the next change analyses again.
+      firstAnalysisDone?.();
+      firstAnalysisDone = undefined;
+    });
     running = run;
     await run;
     if (running === run) running = undefined;
   }
 
   function publish(diagnostics: readonly Diagnostic[], linesOf: (file: string) => LineIndex | undefined, textOf: (file: string) => string | undefined) {
-    const looksLikeManifest = (file: string) => LOOKS_LIKE_MANIFEST.test(textOf(file) ?? '');
+    const manifestMemo = new Map<string, boolean>();
+    const looksLikeManifest = (file: string) => {
+      let yes = manifestMemo.get(file);
+      if (yes === undefined) manifestMemo.set(file, (yes = LOOKS_LIKE_MANIFEST.test(textOf(file) ?? '')));
+      return yes;
+    };
     const byFile = new Map<string, lsp.Diagnostic[]>();
     for (const d of diagnostics) {
-      if (d.rule === 'helm-template-skipped' || !looksLikeManifest(d.file)) continue;
+      if (d.rule === 'helm-template-skipped') continue;
+      // A skipped file has no text to look at: its size is the reason, said as the CLI says it.
+      if (d.rule !== 'file-too-large' && !looksLikeManifest(d.file)) continue;
       if (!syntaxDiagnostics && (d.rule === 'yaml-syntax' || d.rule === 'yaml-duplicate-key')) continue;
       const converted = proto.diagnostic(d, linesOf);
       if (!converted) continue;
@@ -270,7 +307,8 @@ export function startServer(): void {
       byFile.set(d.file, list);
     }
     const next = new Map<string, string>();
-    for (const [file, diagnostics] of byFile) {
+    for (const [file, all] of byFile) {
+      const diagnostics = capped(all, config.maxDiagnosticsPerFile);
       const uri = proto.pathToUri(file);
       const json = JSON.stringify(diagnostics);
       next.set(uri, json);
@@ -292,16 +330,25 @@ export function startServer(): void {
     }, delay);
   }
 
-  function readDiskFile(p: string) {
+  /** Reads a file into the disk map; whether what the analysis sees changed. */
+  function readDiskFile(p: string): boolean {
     const wasListed = disk.has(p);
+    const before = disk.get(p);
+    const sizeBefore = tooLarge.get(p);
     try {
-      const stat = fs.statSync(p);
-      if (!stat.isFile()) throw new Error('not a file');
-      if (stat.size > config.maxFileSize) {
-        tooLarge.set(p, stat.size);
+      // A regular file only, not through a link, size checked on the descriptor (a FIFO or a link
+      // to /dev/zero put in the workspace neither hangs the server nor fills its memory).
+      const read = readRegularFile(p, config.maxFileSize);
+      const text = read.buffer === undefined ? undefined : decode(read.buffer);
+      if (read.buffer === undefined) {
+        tooLarge.set(p, read.size);
         disk.delete(p);
+      } else if (p.toLowerCase().endsWith('.json') && !(text!.includes('"apiVersion"') && text!.includes('"kind"'))) {
+        // JSON counts only as a manifest: build output a dev server rewrites costs nothing.
+        disk.delete(p);
+        tooLarge.delete(p);
       } else {
-        disk.set(p, decode(fs.readFileSync(p)));
+        disk.set(p, text!);
         tooLarge.delete(p);
       }
     } catch (err) {
@@ -311,15 +358,23 @@ export function startServer(): void {
       if (code !== 'ENOENT' && code !== 'ENOTDIR') connection.console.warn(`skipped unreadable ${p} (${describeError(err)})`);
     }
     if (disk.has(p) !== wasListed) paths = undefined; // a file appeared or went: the sorted list is rebuilt
+    return disk.get(p) !== before || tooLarge.get(p) !== sizeBefore;
   }
 
   function loadFileConfig() {
     fileConfig = undefined;
     for (const root of roots) {
       const file = path.join(root, CONFIG_FILE_NAME);
-      if (!fs.existsSync(file)) continue;
+      let text: string;
       try {
-        const { config: c, problems } = parseConfigFile(fs.readFileSync(file, 'utf8'));
+        text = readConfigFile(file, root);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT' && code !== 'ENOTDIR') connection.console.warn(`${file}: not read (${describeError(err)})`);
+        continue;
+      }
+      try {
+        const { config: c, problems } = parseConfigFile(text);
         problems.forEach((p) => connection.console.warn(`${file}: ${p.message}`));
         fileConfig = c;
       } catch (err) {
@@ -460,7 +515,9 @@ export function startServer(): void {
   connection.onDidChangeConfiguration(() => applyConfigChange());
 
   connection.onDidChangeWatchedFiles((params) => {
-    listedPaths.clear(); // a link or directory on the way may have appeared or gone
+    // A link or directory on the way may have appeared or gone: only with creations and deletions.
+    if (params.changes.some((c) => c.type !== lsp.FileChangeType.Changed)) listedPaths.clear();
+    let changed = false;
     for (const change of params.changes) {
       const p = proto.uriToPath(change.uri);
       if (!p) continue;
@@ -469,14 +526,17 @@ export function startServer(): void {
         void applyConfigChange();
         continue;
       }
-      if (change.type !== lsp.FileChangeType.Deleted && !isAnalysedPath(p)) continue;
       if (change.type === lsp.FileChangeType.Deleted) {
+        if (!disk.has(p) && !tooLarge.has(p)) continue; // excluded, not a manifest, or never read
         disk.delete(p);
         tooLarge.delete(p);
         paths = undefined;
-      } else readDiskFile(p);
+        changed = true;
+      } else if (isAnalysedPath(p)) changed = readDiskFile(p) || changed;
     }
-    schedule();
+    // Excluded or non-manifest paths, and rewrites with the same text, cancel and cost nothing.
+    // During indexing the first analysis is still to come and reads what changed.
+    if (changed && !indexing) schedule();
   });
 
   /** Opening or closing a document whose text is what is on disk changes nothing to analyse. */
@@ -630,6 +690,67 @@ export function startServer(): void {
 
   documents.listen(connection);
   connection.listen();
+}
+
+/**
+ * Documents whose incremental changes are checked against the text before they are applied: a
+ * range whose line lies past the end (a client bug, or a lost notification) would otherwise be
+ * clamped and silently corrupt the server's copy. Such a change is refused and the document is
+ * marked out of step; later incremental changes are refused too until a full-text change (or a
+ * reopen) resynchronises it. Meanwhile the document keeps its last good text.
+ */
+function validatingDocuments(warn: (uri: string, why: string) => void): lsp.TextDocumentsConfiguration<TextDocument> {
+  const outOfStep = new Set<string>();
+  return {
+    create: (uri, languageId, version, content) => {
+      outOfStep.delete(uri);
+      return TextDocument.create(uri, languageId, version, content);
+    },
+    update: (document, changes, version) => {
+      const valid: typeof changes = [];
+      let lineCount = document.lineCount;
+      for (const change of changes) {
+        if (!('range' in change) || change.range === undefined) {
+          outOfStep.delete(document.uri);
+          valid.length = 0;
+          valid.push(change);
+          lineCount = Number.MAX_SAFE_INTEGER; // the lines of the new full text are not counted here
+          continue;
+        }
+        const { start, end } = change.range;
+        const inside = (p: lsp.Position) => Number.isInteger(p.line) && Number.isInteger(p.character) && p.line >= 0 && p.character >= 0 && p.line < lineCount;
+        const ordered = start.line < end.line || (start.line === end.line && start.character <= end.character);
+        if (outOfStep.has(document.uri) || !inside(start) || !inside(end) || !ordered) {
+          if (!outOfStep.has(document.uri)) warn(document.uri, `refused an edit at ${start.line}:${start.character}-${end.line}:${end.character} outside the document (${document.lineCount} lines); keeping the last good text until the client sends the full text`);
+          outOfStep.add(document.uri);
+          continue;
+        }
+        valid.push(change);
+        lineCount += change.text.split('\n').length - 1 - (end.line - start.line);
+      }
+      return TextDocument.update(document, valid, version);
+    },
+  };
+}
+
+/**
+ * At most max diagnostics for one file: the most severe first (then in order), and one summary in
+ * place of the rest, so that a file with 130,000 duplicate keys costs the editor one bounded list.
+ */
+export function capped(list: lsp.Diagnostic[], max: number): lsp.Diagnostic[] {
+  if (list.length <= max) return list;
+  const severity = (d: lsp.Diagnostic) => d.severity ?? lsp.DiagnosticSeverity.Error;
+  const kept = list.map((d, i) => ({ d, i })).sort((a, b) => severity(a.d) - severity(b.d) || a.i - b.i).slice(0, Math.max(0, max - 1));
+  const hidden = list.length - kept.length;
+  const count = (s: lsp.DiagnosticSeverity) => list.filter((d) => severity(d) === s).length - kept.filter((k) => severity(k.d) === s).length;
+  const summary: lsp.Diagnostic = {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: lsp.DiagnosticSeverity.Information,
+    source: 'kube-traffic-lens',
+    code: 'analysis-incomplete',
+    message: `${hidden} more diagnostics in this file are not shown (${count(lsp.DiagnosticSeverity.Error)} errors, ${count(lsp.DiagnosticSeverity.Warning)} warnings, the rest information; setting maxDiagnosticsPerFile is ${max}). The command line lists them all.`,
+  };
+  return [...kept.sort((a, b) => a.i - b.i).map((k) => k.d), summary];
 }
 
 /** VS Code settings: empty strings mean "not set". */

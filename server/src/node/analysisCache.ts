@@ -12,17 +12,27 @@
 // The cache is an optimisation: a missing, unreadable, corrupt or unwritable cache is rebuilt or
 // ignored, never an error. Writes go to a temporary file renamed into place, so a concurrent or
 // interrupted run leaves either the old cache or the new one.
-import { createHash } from 'node:crypto';
+//
+// Integrity: the fingerprint that validates a result lives in the same file as the result, so
+// anyone who can write the directory could otherwise make a failing run pass. Each file is signed:
+// `{"mac":"<HMAC-SHA256>","body":<entry>}`, the HMAC over the format, the engine build, the file's
+// name and the body's exact text, with a key kept outside the cache directory (cacheKey.ts). A
+// mismatch of any kind is a miss and a rebuild; without a key the cache is not used.
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Analysis, AnalysisConfig, Diagnostic } from '../engine';
 import { decodeParsedFile, encodeParsedFile, type EncodedParsedFile } from '../engine/parsedCodec';
 import { parseYaml, type ParsedFile } from '../engine/syntax';
 import type { FileParser, SkippedFile, WorkspaceFile } from '../engine/workspace';
+import { cacheKey } from './cacheKey';
+import { readRegularFileWithin } from './safeRead';
 
 const FORMAT = 1;
 const PARSE_FILE = 'parse-v1.json';
 const RESULT_FILE = 'result-v1.json';
+/** No cache file is larger (a 20,003-resource workspace's parse cache is far below it). */
+const MAX_CACHE_FILE_SIZE = 1024 * 1024 * 1024;
 
 /** What a whole run produced, enough to print it again in any format. */
 export interface CachedResult {
@@ -73,10 +83,17 @@ export class AnalysisCache {
   /** Why the cache could not be written, if it could not (reported once by the adapter). */
   writeError: string | undefined;
 
+  /** The signing key, or undefined when there is none (then nothing is read or written). */
+  private readonly key: Buffer | undefined;
+
   constructor(
     readonly dir: string,
     private readonly engine: string = engineKey(),
-  ) {}
+    key: Buffer | Error = cacheKey(dir),
+  ) {
+    if (key instanceof Error) this.writeError = `no signing key: ${key.message}`;
+    else this.key = key;
+  }
 
   /** The fingerprint of a run: engine, settings, and every file by path and content hash. */
   fingerprint(files: readonly WorkspaceFile[], skipped: readonly SkippedFile[], config: AnalysisConfig): string {
@@ -114,7 +131,12 @@ export class AnalysisCache {
     const hash = this.hashOf(text);
     const stored = this.used.get(hash) ?? this.storedEntries()[hash];
     if (stored !== undefined) {
-      const parsed = decodeParsedFile(stored);
+      let parsed: ParsedFile | undefined;
+      try {
+        parsed = decodeParsedFile(stored);
+      } catch {
+        parsed = undefined; // refused like any damaged entry
+      }
       if (parsed && fitsText(parsed, text.length)) {
         this.hits++;
         this.used.set(hash, stored);
@@ -147,9 +169,21 @@ export class AnalysisCache {
     return this.parseEntries;
   }
 
+  private mac(name: string, body: string): Buffer {
+    return createHmac('sha256', this.key!).update(`${FORMAT}\0${this.engine}\0${name}\0`).update(body).digest();
+  }
+
   private readJson(name: string): unknown {
+    if (!this.key) return undefined;
     try {
-      return JSON.parse(fs.readFileSync(path.join(this.dir, name), 'utf8'));
+      // A regular file, not a link, of bounded size: a cache entry replaced by a FIFO or a link to
+      // /dev/zero is a miss, not a hang.
+      const text = readRegularFileWithin(path.join(this.dir, name), MAX_CACHE_FILE_SIZE).toString('utf8');
+      const m = SIGNED.exec(text.slice(0, SIGNED_PREFIX_LENGTH));
+      if (!m || !text.endsWith('}')) return undefined;
+      const body = text.slice(SIGNED_PREFIX_LENGTH, -1);
+      if (!timingSafeEqual(Buffer.from(m[1], 'hex'), this.mac(name, body))) return undefined; // forged or damaged
+      return JSON.parse(body);
     } catch {
       return undefined; // missing or damaged: rebuilt by this run
     }
@@ -157,10 +191,14 @@ export class AnalysisCache {
 
   private writeJson(name: string, data: unknown): void {
     const target = path.join(this.dir, name);
-    const temporary = `${target}.${process.pid}.tmp`;
+    // Created exclusively under a random name ('wx': never through a link planted in a shared
+    // cache directory, never over another run's file), then renamed over the entry.
+    const temporary = `${target}.${randomBytes(12).toString('hex')}.tmp`;
     try {
       fs.mkdirSync(this.dir, { recursive: true });
-      fs.writeFileSync(temporary, JSON.stringify(data));
+      if (!this.key) return;
+      const body = JSON.stringify(data);
+      fs.writeFileSync(temporary, `{"mac":"${this.mac(name, body).toString('hex')}","body":${body}}`, { flag: 'wx', mode: 0o600 });
       fs.renameSync(temporary, target);
     } catch (err) {
       this.writeError ??= `${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
@@ -172,6 +210,10 @@ export class AnalysisCache {
     }
   }
 }
+
+/** A signed file starts with its MAC, then the body's text, then `}`. */
+const SIGNED = /^\{"mac":"([0-9a-f]{64})","body":$/;
+const SIGNED_PREFIX_LENGTH = '{"mac":"","body":'.length + 64;
 
 /** A cached tree whose spans run past the text belongs to some other text (a hash collision or a damaged entry). */
 function fitsText(parsed: ParsedFile, length: number): boolean {

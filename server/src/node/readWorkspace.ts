@@ -6,9 +6,10 @@
 // reported in `unreadable`; neither stops the rest of the workspace from being read.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import picomatch from 'picomatch';
 import { parseConfigFile, type AnalysisConfig } from '../engine/config';
+import { compileGlob } from '../engine/glob';
 import type { SkippedFile, WorkspaceFile } from '../engine/workspace';
+import { readRegularFile, readRegularFileWithin } from './safeRead';
 
 export const CONFIG_FILE_NAME = '.kube-traffic-lens.yaml';
 const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
@@ -107,37 +108,61 @@ export function isListedManifest(absolutePath: string, roots: readonly string[],
   return true;
 }
 
-/** Reads every manifest under the roots (files or directories). A missing root throws: the caller reports bad usage. */
+/**
+ * Reads every manifest under the roots (files or directories). A root that is missing, neither a
+ * regular file nor a directory, cannot be read, or holds only unreadable entries throws (with a
+ * `code` and `path`): the caller reports bad usage. A root named by the user may be a link.
+ */
 export function readWorkspace(roots: readonly string[], options: ReadOptions): ReadResult {
   const result: ReadResult = { files: [], skipped: [], unreadable: [] };
   const seen = new Set<string>();
   for (const root of roots) {
     const absRoot = path.resolve(options.base, root);
-    if (fs.statSync(absRoot).isFile()) {
-      readOne(absRoot, options, result, seen); // throws ENOENT for the caller
+    const stat = fs.statSync(absRoot); // throws ENOENT for the caller
+    if (stat.isFile()) {
+      readOne(absRoot, options, result, seen, true);
       continue;
     }
-    const onUnreadable = (dir: string, error: string) => result.unreadable.push({ path: rel(options.base, dir), error });
-    for (const entry of listManifests([absRoot], options.config, onUnreadable)) readOne(entry.absolutePath, options, result, seen);
+    if (!stat.isDirectory()) throw rootError('ENOTREG', 'not a regular file or directory', root);
+    const before = { files: result.files.length + result.skipped.length, unreadable: result.unreadable.length };
+    let rootUnreadable: string | undefined;
+    const onUnreadable = (dir: string, error: string) => {
+      if (dir === absRoot) rootUnreadable = error;
+      else result.unreadable.push({ path: rel(options.base, dir), error });
+    };
+    const entries = listManifests([absRoot], options.config, onUnreadable);
+    if (rootUnreadable !== undefined) throw rootError(rootUnreadable.split(':')[0], rootUnreadable, root);
+    for (const entry of entries) readOne(entry.absolutePath, options, result, seen, false);
+    // A path that yields nothing to analyse was almost certainly not meant (a typo, /proc/self, a
+    // directory of unreadable files): the run fails closed rather than pass on nothing.
+    if (result.files.length + result.skipped.length === before.files) {
+      throw rootError('ENOENT', result.unreadable.length > before.unreadable ? 'no readable file in it' : 'no manifest (*.yaml, *.yml, *.json) in it', root);
+    }
   }
   result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return result;
 }
 
-function readOne(abs: string, options: ReadOptions, result: ReadResult, seen: Set<string>) {
+function rootError(code: string, text: string, root: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(text), { code, path: root, description: text });
+}
+
+function readOne(abs: string, options: ReadOptions, result: ReadResult, seen: Set<string>, named: boolean) {
   const relPath = rel(options.base, abs);
   if (seen.has(relPath)) return;
   seen.add(relPath);
   try {
-    const size = fs.statSync(abs).size;
-    if (size > options.config.maxFileSize) {
-      result.skipped.push({ path: relPath, size });
+    // Found by the walk: never through a link (a file swapped for one, or for a FIFO, after the
+    // listing is refused on the descriptor). Named by the user: links are followed.
+    const read = readRegularFile(abs, options.config.maxFileSize, { followLinks: named });
+    if (read.buffer === undefined) {
+      result.skipped.push({ path: relPath, size: read.size });
       return;
     }
-    const buffer = fs.readFileSync(abs);
-    result.files.push({ path: relPath, text: decode(buffer) });
+    result.files.push({ path: relPath, text: decode(read.buffer) });
     options.onProgress?.(result.files.length);
   } catch (err) {
+    if (named) throw Object.assign(err as Error, { path: relPath });
     // Listed but deleted before it was read: it is not part of the workspace any more.
     if (!isGone(err)) result.unreadable.push({ path: relPath, error: describeError(err) });
   }
@@ -156,8 +181,17 @@ export function describeError(err: unknown): string {
   return text.startsWith(`${code}: `) ? text.replace(/, \w+ '.*'$/, '') : code;
 }
 
-/** UTF-8 with a BOM removed; invalid sequences become U+FFFD rather than failing the file. */
+/**
+ * Text by its byte-order mark: UTF-16 (little or big endian) when it starts with one, else UTF-8;
+ * the mark removed. Invalid sequences become U+FFFD rather than failing the file. (Editors save
+ * UTF-16 with a BOM; UTF-16 without one is not YAML 1.2's to guess and reads as binary.)
+ */
 export function decode(buffer: Buffer): string {
+  if (buffer.length >= 2 && buffer[0] === 0xff && buffer[1] === 0xfe) return buffer.subarray(2).toString('utf16le');
+  if (buffer.length >= 2 && buffer[0] === 0xfe && buffer[1] === 0xff) {
+    const swapped = Buffer.from(buffer.subarray(2, buffer.length - (buffer.length % 2)));
+    return swapped.swap16().toString('utf16le');
+  }
   const text = buffer.toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
@@ -169,27 +203,49 @@ function rel(base: string, abs: string): string {
 
 function excluder(globs: readonly string[]): (relPath: string, isDir: boolean) => boolean {
   if (globs.length === 0) return () => false;
-  const matchers = globs.map((g) => picomatch(g.replace(/\/$/, ''), { dot: true }));
+  // Linear-time matching (engine/glob.ts); patterns over its limits were refused with the settings.
+  const matchers = globs.flatMap((g) => {
+    try {
+      return [compileGlob(g.replace(/\/$/, ''))];
+    } catch {
+      return [];
+    }
+  });
   return (relPath, isDir) => matchers.some((m) => m(relPath) || (isDir && m(`${relPath}/`)));
 }
 
 /** The `.kube-traffic-lens.yaml` of the first root that has one (or an explicit --config file). */
 export function loadConfig(roots: readonly string[], base: string, explicit: string | undefined, start: AnalysisConfig): { config: AnalysisConfig; file?: string; problems: string[] } {
+  const problems: string[] = [];
   const candidates = explicit
     ? [path.resolve(base, explicit)]
     : roots.map((r) => path.resolve(base, r)).map((r) => (isDirectory(r) ? path.join(r, CONFIG_FILE_NAME) : path.join(path.dirname(r), CONFIG_FILE_NAME)));
   for (const file of candidates) {
     let text: string;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      text = explicit ? decode(readRegularFileWithin(file, MAX_CONFIG_SIZE, { followLinks: true })) : readConfigFile(file, path.dirname(file));
     } catch (err) {
       if (explicit) throw err;
+      if (!isGone(err)) problems.push(`${rel(base, file)}: not read (${describeError(err)})`);
       continue;
     }
-    const { config, problems } = parseConfigFile(text, start);
-    return { config, file, problems: problems.map((p) => `${rel(base, file)}: ${p.message}`) };
+    const parsed = parseConfigFile(text, start);
+    for (const p of parsed.problems) problems.push(`${rel(base, file)}: ${p.message}`);
+    return { config: parsed.config, file, problems };
   }
-  return { config: start, problems: [] };
+  return { config: start, problems };
+}
+
+/** A settings file is small; anything larger is not one (and is not read whole). */
+export const MAX_CONFIG_SIZE = 1024 * 1024;
+
+/**
+ * The text of a repository's `.kube-traffic-lens.yaml`: a regular file of at most MAX_CONFIG_SIZE,
+ * through a link only if it stays inside root (a link to /dev/zero or a FIFO is committable to
+ * git). Throws ENOENT when there is none, another code when it cannot be read.
+ */
+export function readConfigFile(file: string, root: string): string {
+  return decode(readRegularFileWithin(file, MAX_CONFIG_SIZE, { linksWithin: root }));
 }
 
 function isDirectory(p: string): boolean {

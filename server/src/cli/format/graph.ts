@@ -2,6 +2,7 @@
 // map itself, version 1), Mermaid flowchart and Graphviz DOT. Names from manifests are escaped for
 // each target language, so a crafted name cannot break out of a label.
 import type { MapEdge, MapNode, TrafficMap } from '../../engine/paths';
+import { terminalText } from './terminalText';
 
 export function formatGraphText(map: TrafficMap, options: { color: boolean }): string {
   const red = (s: string) => (options.color ? `\u001b[31m${s}\u001b[39m` : s);
@@ -11,10 +12,10 @@ export function formatGraphText(map: TrafficMap, options: { color: boolean }): s
   for (const path of map.paths) {
     if (path.namespace !== namespace) {
       namespace = path.namespace;
-      out.push('', bold(`namespace ${namespace}`));
+      out.push('', bold(`namespace ${terminalText(namespace)}`));
     }
-    const chain = [path.entry, ...path.hops.filter((h) => h.label !== path.entry).map((h) => h.label)].join(' -> ');
-    out.push(path.broken ? red(`  ✖ ${chain}  (${path.broken})`) : `  ${chain}`);
+    const chain = terminalText([path.entry, ...path.hops.filter((h) => h.label !== path.entry).map((h) => h.label)].join(' -> '));
+    out.push(path.broken ? red(`  ✖ ${chain}  (${terminalText(path.broken)})`) : `  ${chain}`);
   }
   const broken = map.paths.filter((p) => p.broken).length;
   out.push('', `${map.paths.length} traffic path${map.paths.length === 1 ? '' : 's'}, ${broken} broken`);
@@ -25,7 +26,18 @@ export function formatGraphJson(map: TrafficMap): string {
   return JSON.stringify(map, null, 2) + '\n';
 }
 
-/** Mermaid ids must be simple words; labels go in quotes with entity-escaped quotes and brackets. */
+/**
+ * Mermaid label text, quoted: every character Mermaid's grammar gives a meaning to (quotes,
+ * brackets, pipes, `%%` comments, `#` entities, markdown backticks) as a numeric entity, and line
+ * breaks and other control characters as spaces, so that a name cannot end the label, add a node
+ * or a `click` action, or comment out the rest of the diagram.
+ */
+export function mermaidLabel(s: string): string {
+  const text = s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').replace(/[&"<>#%[\]{}()|`\\]/g, (c) => `#${c.charCodeAt(0)};`);
+  return `"${text}"`;
+}
+
+/** Mermaid ids must be simple words; labels go through mermaidLabel. */
 export function formatGraphMermaid(map: TrafficMap): string {
   const ids = new Map<string, string>();
   const idOf = (id: string) => {
@@ -33,7 +45,7 @@ export function formatGraphMermaid(map: TrafficMap): string {
     if (!v) ids.set(id, (v = `n${ids.size}`));
     return v;
   };
-  const label = (s: string) => `"${s.replace(/[&"<>#]/g, (c) => `#${c.charCodeAt(0)};`)}"`;
+  const label = mermaidLabel;
   const shape = (n: MapNode) => {
     const l = label(n.label);
     switch (n.kind) {

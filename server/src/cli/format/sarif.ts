@@ -3,12 +3,28 @@
 // partial fingerprints stable across unrelated edits (rule, resource, file and the flagged text; not
 // line numbers, not the message).
 import { createHash } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
 import { allRuleMeta, ruleDocsUrl, type Severity } from '../../engine';
 import type { LocatedDiagnostic, PositionOf } from './located';
+import { terminalText } from './terminalText';
 
 declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
 const INFORMATION_URI = 'https://github.com/kube-traffic-lens/kube-traffic-lens';
+
+/**
+ * SARIF plain-text message: no control characters (shown escaped), and `[`, `]` and `\` escaped
+ * with a backslash, since in SARIF plain text `[text](target)` is an embedded link (SARIF 2.1.0
+ * §3.11.6) that viewers render: a name must not become a `command:` or web link.
+ */
+export function sarifText(s: string): string {
+  return terminalText(s).replace(/[\\[\]]/g, (c) => `\\${c}`);
+}
+
+/** A relative path as a URI reference: each segment percent-encoded (`#`, `?`, `%`, spaces ...). */
+export function relativeUri(file: string): string {
+  return file.split('/').map((segment) => encodeURIComponent(segment)).join('/');
+}
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 
@@ -25,14 +41,14 @@ export function formatSarif(located: readonly LocatedDiagnostic[], positionOf: P
     return { startLine: s.line + 1, startColumn: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
   };
   const location = (file: string, span: { start: number; end: number }, message?: string) => ({
-    physicalLocation: { artifactLocation: { uri: encodeURI(file), uriBaseId: '%SRCROOT%' }, region: region(file, span) },
-    ...(message ? { message: { text: message } } : {}),
+    physicalLocation: { artifactLocation: { uri: relativeUri(file), uriBaseId: '%SRCROOT%' }, region: region(file, span) },
+    ...(message ? { message: { text: sarifText(message) } } : {}),
   });
   const results = located.map(({ diagnostic: d }) => ({
     ruleId: d.rule,
     ruleIndex: ruleIndex.get(d.rule) ?? -1,
     level: LEVEL[d.severity],
-    message: { text: d.message },
+    message: { text: sarifText(d.message) },
     locations: [location(d.file, d.span)],
     ...(d.related.length ? { relatedLocations: d.related.map((r, i) => ({ id: i + 1, ...location(r.file, r.span, r.message) })) } : {}),
     partialFingerprints: {
@@ -63,7 +79,7 @@ export function formatSarif(located: readonly LocatedDiagnostic[], positionOf: P
             })),
           },
         },
-        originalUriBaseIds: { '%SRCROOT%': { uri: `file://${process.cwd().replace(/\\/g, '/')}/` } },
+        originalUriBaseIds: { '%SRCROOT%': { uri: `${pathToFileURL(process.cwd()).href.replace(/\/?$/, '/')}` } },
         columnKind: 'utf16CodeUnits',
         results,
       },

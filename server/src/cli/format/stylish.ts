@@ -1,6 +1,8 @@
 // Text output in the manner of ESLint's "stylish" formatter: diagnostics grouped under each file,
 // `line:col  severity  message  rule-id`, then a summary line.
 import { summarize, type LocatedDiagnostic } from './located';
+import { maxOf } from '../../engine/arrays';
+import { terminalText } from './terminalText';
 
 export interface StylishOptions {
   readonly color: boolean;
@@ -12,14 +14,14 @@ export function formatStylish(located: readonly LocatedDiagnostic[], resources: 
   const byFile = new Map<string, LocatedDiagnostic[]>();
   for (const l of located) byFile.set(l.diagnostic.file, [...(byFile.get(l.diagnostic.file) ?? []), l]);
   for (const [file, list] of byFile) {
-    out.push('', c.underline(file));
+    out.push('', c.underline(terminalText(file)));
     const positions = list.map((l) => `${l.line}:${l.column}`);
-    const posWidth = Math.max(...positions.map((p) => p.length));
-    const sevWidth = Math.max(...list.map((l) => l.diagnostic.severity.length));
+    const posWidth = maxOf(positions.map((p) => p.length), 0);
+    const sevWidth = maxOf(list.map((l) => l.diagnostic.severity.length), 0);
     list.forEach((l, i) => {
       const sev = l.diagnostic.severity.padEnd(sevWidth);
       const sevText = l.diagnostic.severity === 'error' ? c.red(sev) : l.diagnostic.severity === 'warning' ? c.yellow(sev) : c.blue(sev);
-      out.push(`  ${c.dim(positions[i].padEnd(posWidth))}  ${sevText}  ${l.diagnostic.message}  ${c.dim(l.diagnostic.rule)}`);
+      out.push(`  ${c.dim(positions[i].padEnd(posWidth))}  ${sevText}  ${terminalText(l.diagnostic.message)}  ${c.dim(terminalText(l.diagnostic.rule))}`);
     });
   }
   const s = summarize(located.map((l) => l.diagnostic));

@@ -17,10 +17,11 @@ export interface AddressField {
   readonly requiredFamily?: Family;
 }
 
-function scalarField(node: YNode | undefined, form: AddressField['form'], field: string, requiredFamily?: Family): AddressField[] {
+/** Appends the field at node to out, when it holds a value. */
+function scalarField(out: AddressField[], node: YNode | undefined, form: AddressField['form'], field: string, requiredFamily?: Family): void {
   const s = asScalar(node);
-  if (!s || s.value === null || s.text === '') return [];
-  return [{ text: s.text, span: s.span, form, field, requiredFamily }];
+  if (!s || s.value === null || s.text === '') return;
+  out.push({ text: s.text, span: s.span, form, field, requiredFamily });
 }
 
 export function addressFields(resource: Resource): AddressField[] {
@@ -28,27 +29,27 @@ export function addressFields(resource: Resource): AddressField[] {
   const out: AddressField[] = [];
   if (resource.kind === 'Service' && resource.apiVersion === 'v1') {
     const clusterIP = stringValue(get(spec, 'clusterIP'));
-    if (clusterIP !== 'None') out.push(...scalarField(get(spec, 'clusterIP'), 'address', 'spec.clusterIP'));
-    for (const n of seqItems(get(spec, 'clusterIPs'))) if (stringValue(n) !== 'None') out.push(...scalarField(n, 'address', 'spec.clusterIPs'));
-    for (const n of seqItems(get(spec, 'externalIPs'))) out.push(...scalarField(n, 'address', 'spec.externalIPs'));
-    out.push(...scalarField(get(spec, 'loadBalancerIP'), 'address', 'spec.loadBalancerIP'));
-    for (const n of seqItems(get(spec, 'loadBalancerSourceRanges'))) out.push(...scalarField(n, 'cidr', 'spec.loadBalancerSourceRanges'));
+    if (clusterIP !== 'None') scalarField(out, get(spec, 'clusterIP'), 'address', 'spec.clusterIP');
+    for (const n of seqItems(get(spec, 'clusterIPs'))) if (stringValue(n) !== 'None') scalarField(out, n, 'address', 'spec.clusterIPs');
+    for (const n of seqItems(get(spec, 'externalIPs'))) scalarField(out, n, 'address', 'spec.externalIPs');
+    scalarField(out, get(spec, 'loadBalancerIP'), 'address', 'spec.loadBalancerIP');
+    for (const n of seqItems(get(spec, 'loadBalancerSourceRanges'))) scalarField(out, n, 'cidr', 'spec.loadBalancerSourceRanges');
   } else if (resource.kind === 'NetworkPolicy') {
     for (const block of ipBlocks(resource)) {
-      out.push(...scalarField(get(block, 'cidr'), 'cidr', 'ipBlock.cidr'));
-      for (const n of seqItems(get(block, 'except'))) out.push(...scalarField(n, 'cidr', 'ipBlock.except'));
+      scalarField(out, get(block, 'cidr'), 'cidr', 'ipBlock.cidr');
+      for (const n of seqItems(get(block, 'except'))) scalarField(out, n, 'cidr', 'ipBlock.except');
     }
   } else if (resource.kind === 'Endpoints' && resource.apiVersion === 'v1') {
     for (const subset of seqItems(get(resource.node, 'subsets'))) {
       for (const key of ['addresses', 'notReadyAddresses']) {
-        for (const a of seqItems(get(subset, key))) out.push(...scalarField(get(a, 'ip'), 'address', `subsets.${key}.ip`));
+        for (const a of seqItems(get(subset, key))) scalarField(out, get(a, 'ip'), 'address', `subsets.${key}.ip`);
       }
     }
   } else if (resource.kind === 'EndpointSlice' && resource.apiVersion.startsWith('discovery.k8s.io/')) {
     const type = stringValue(get(resource.node, 'addressType'));
     if (type === 'IPv4' || type === 'IPv6') {
       for (const e of seqItems(get(resource.node, 'endpoints'))) {
-        for (const a of seqItems(get(e, 'addresses'))) out.push(...scalarField(a, 'address', 'endpoints.addresses', type));
+        for (const a of seqItems(get(e, 'addresses'))) scalarField(out, a, 'address', 'endpoints.addresses', type);
       }
     }
   }

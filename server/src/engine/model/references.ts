@@ -7,6 +7,7 @@ import type { Span } from '../text';
 import { asScalar, get, getPath, seqItems, stringEntries, stringValue } from '../tree';
 import type { Resource } from './resource';
 import type { Workload } from './workload';
+import { pushAll } from '../arrays';
 
 export interface ServiceReference {
   /** The Service name and namespace the host resolves to (namespace: the pod's unless written). */
@@ -88,7 +89,7 @@ export function readReferences(workload: Workload, namespaces: ReadonlySet<strin
         if (s && s.value !== null) sources.push({ text: expandVariables(s.text, vars), file, span: s.span, workloadSpan: s.span, via: undefined });
       }
     }
-    for (const source of sources) out.push(...referencesIn(source, ns, namespaces));
+    for (const source of sources) pushAll(out, referencesIn(source, ns, namespaces));
   }
   return out;
 }

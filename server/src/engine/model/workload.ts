@@ -66,7 +66,7 @@ export function declaresAnyPort(template: PodTemplate): boolean {
 
 function templateNode(resource: Resource): YMap | undefined {
   const builtin = POD_TEMPLATE_PATHS[resource.kind];
-  if (builtin !== undefined) return builtin.length === 0 ? resource.node : asMap(getPath(resource.node, ...builtin));
+  if (builtin !== undefined) return builtin.length === 0 ? resource.node : asMap(builtin.reduce<YNode | undefined>((node, key) => get(node, key), resource.node));
   // Custom resources that embed a pod template the same way Deployments do.
   const template = asMap(getPath(resource.node, 'spec', 'template'));
   return template && get(get(template, 'spec'), 'containers') && seqItems(getPath(template, 'spec', 'containers')).length ? template : undefined;

@@ -5,10 +5,27 @@ import type { Analysis } from '../analysis';
 import type { CompletionEntry } from './types';
 import { locate } from './locate';
 
+/**
+ * The longest line prefix completion reads. What it completes is far shorter (a label key is at
+ * most 317 characters); a longer line is no place to complete, and reading it on every keystroke
+ * would cost time proportional to it.
+ */
+const MAX_LINE_PREFIX = 1024;
+
+const WORD_CHAR = /[\w.\-/]/;
+
+/** The word (name, key or port characters) that ends at the end of before, scanned backwards: linear. */
+function wordBefore(before: string): string {
+  let start = before.length;
+  while (start > 0 && WORD_CHAR.test(before[start - 1])) start--;
+  return before.slice(start);
+}
+
 export function completion(analysis: Analysis, file: string, offset: number, text: string): CompletionEntry[] {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  if (offset - lineStart > MAX_LINE_PREFIX) return [];
   const before = text.slice(lineStart, offset);
-  const word = /[\w.\-/]*$/.exec(before)?.[0] ?? '';
+  const word = wordBefore(before);
   const replace = { start: offset - word.length, end: offset };
   const resource = locate(analysis, file, Math.min(offset, lineStart))?.resource ?? locate(analysis, file, offset)?.resource;
   const ns = resource?.namespace ?? 'default';

@@ -165,7 +165,8 @@ function workloadHover(g: TrafficGraph, w: Workload, ref: Ref): string {
   const budgets = g.disruptionBudgetsFor(w);
   if (budgets.length) lines.push('', `PodDisruptionBudgets: ${budgets.map((b) => ref(b.resource)).join(', ')}`);
   const calls = callsOf(g, w, ref);
-  if (calls.length) lines.push('', '**Calls**', ...calls.map((c) => `- ${c}`));
+  if (calls.length) lines.push('', '**Calls**');
+    for (const c of calls) lines.push(`- ${c}`);;
   const ports = w.template.containers.flatMap((c) => c.ports.map((p) => ({ c, p })));
   if (ports.length) {
     lines.push('', '| container port | reached through |', '|---|---|');

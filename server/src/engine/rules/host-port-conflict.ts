@@ -39,7 +39,7 @@ export default defineRule({
     if (!workload) return;
     const mine = hostClaims(workload);
     if (mine.length === 0) return;
-    for (const other of ctx.graph.workloadsAppliedNear(workload)) {
+    for (const other of ctx.graph.hostPortWorkloadsAppliedNear(workload)) {
       if (!runsEverywhere(workload) && !runsEverywhere(other)) continue;
       const theirs = hostClaims(other);
       for (const claim of mine) {

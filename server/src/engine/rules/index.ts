@@ -77,6 +77,7 @@ export const RULES: readonly Rule[] = [
 
 /** Diagnostics produced while reading files, not by rule checks; they have docs pages too. */
 export const BUILTIN_RULES: readonly BuiltinRuleMeta[] = [
+  { id: 'analysis-incomplete', severity: 'info', description: 'A file or a rule could not be analysed (an internal failure or a limit); nothing is concluded from it.' },
   { id: 'file-too-large', severity: 'info', description: 'A file over the size limit was skipped.' },
   { id: 'helm-template-skipped', severity: 'info', description: 'A Helm chart or template file was skipped; render it to analyse it.' },
   { id: 'yaml-duplicate-key', severity: 'warning', description: 'A mapping repeats a key; kubectl rejects the document.' },

@@ -5,6 +5,7 @@
 import { cidrContainsAddress, parseAddress, parseCidr, type ParsedCidr } from '../addresses';
 import { readAttachmentDefinition } from '../model/multus';
 import { defineRule } from './rule';
+import { pushAll } from '../arrays';
 
 interface IpamRange {
   subnet?: unknown;
@@ -34,7 +35,7 @@ export default defineRule({
       const problems: string[] = [];
       const ranges: IpamRange[] = [];
       if (ipam.subnet !== undefined) ranges.push(ipam as IpamRange);
-      if (Array.isArray(ipam.ranges)) for (const set of ipam.ranges) if (Array.isArray(set)) ranges.push(...(set as IpamRange[]));
+      if (Array.isArray(ipam.ranges)) for (const set of ipam.ranges) if (Array.isArray(set)) pushAll(ranges, set as IpamRange[]);
       if (typeof ipam.range === 'string') ranges.push({ subnet: ipam.range, rangeStart: ipam.range_start, rangeEnd: ipam.range_end, gateway: ipam.gateway });
       const subnets: ParsedCidr[] = [];
       for (const r of ranges) {

@@ -1,5 +1,6 @@
 // The "did you mean" of the orphaned-selector rules: the pod template a selector most nearly
 // matches, either one label value away (usually a typo) or matching fully in another namespace.
+import { DEFAULT_LIMITS } from '../config';
 import type { TrafficGraph } from '../graph';
 import type { Workload } from '../model/workload';
 import { selectorMayMatch, termMayMatch, type Selector } from '../selectors';
@@ -32,10 +33,14 @@ export function editDistance(a: string, b: string): number {
  * namespace that the whole selector matches. Only templates kept with the selecting file count:
  * a similar label in an unrelated app elsewhere in the repository is no hint.
  */
-export function nearestMiss(graph: TrafficGraph, selector: Selector, namespace: string, file: string): NearMiss | undefined {
+export function nearestMiss(graph: TrafficGraph, selector: Selector, namespace: string, file: string, maxCandidates: number = DEFAULT_LIMITS.maxNearMissCandidates): NearMiss | undefined {
   let best: (NearMiss & { kind: 'value' }) | undefined;
   let bestDistance = Infinity;
-  for (const w of graph.workloadsIn(namespace)) {
+  // Bounded: only templates that can fail at most one term (an index), and at most maxCandidates
+  // of them (a hint found among the first is as good; thousands of orphans were quadratic).
+  let budget = maxCandidates;
+  for (const w of graph.workloadCandidates(selector, namespace, true)) {
+    if (budget-- <= 0) break;
     if (!keptTogether(w.resource.file, file)) continue;
     const failing = selector.terms.filter((t) => !termMayMatch(t, w.template.labels));
     if (failing.length !== 1 || failing[0].operator !== 'Equals') continue;
@@ -48,8 +53,12 @@ export function nearestMiss(graph: TrafficGraph, selector: Selector, namespace: 
     bestDistance = distance;
   }
   if (best) return best;
-  for (const w of graph.workloads) {
-    if (w.template.namespace !== namespace && keptTogether(w.resource.file, file) && selectorMayMatch(selector, w.template.labels)) return { kind: 'namespace', workload: w };
+  for (const other of graph.namespacesWithWorkloads()) {
+    if (other === namespace) continue;
+    for (const w of graph.workloadCandidates(selector, other)) {
+      if (budget-- <= 0) return undefined;
+      if (keptTogether(w.resource.file, file) && selectorMayMatch(selector, w.template.labels)) return { kind: 'namespace', workload: w };
+    }
   }
   return undefined;
 }
@@ -79,7 +88,7 @@ export function describeNearMiss(miss: NearMiss | undefined): { hint: string; re
  * come from outside the workspace (graph.canJudgeSelectionIn).
  */
 export function reportSelectsNothing(ctx: RuleContext, resource: Resource, selector: Selector, namespace: string, message: string): void {
-  const miss = nearestMiss(ctx.graph, selector, namespace, resource.file);
+  const miss = nearestMiss(ctx.graph, selector, namespace, resource.file, ctx.config.maxNearMissCandidates);
   if (!miss && !ctx.graph.canJudgeSelectionIn(namespace, resource.file, selector.terms.map((t) => t.key))) return;
   const { hint, related } = describeNearMiss(miss);
   ctx.report({ span: miss?.kind === 'value' ? miss.termSpan : selector.span, message: `${message}${hint}`, related });

@@ -5,7 +5,7 @@
 // Jobs and CronJobs (which select by a generated controller-uid) are not compared, and only
 // workloads applied together (same file or build) are: repositories keep alternative variants
 // of a workload side by side (a ReplicationController and the Deployment that replaced it).
-import { formatSelector, selectorMayMatch } from '../selectors';
+import { formatSelector } from '../selectors';
 import { defineRule } from './rule';
 
 const CONTROLLERS = ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ReplicationController'];
@@ -19,9 +19,9 @@ export default defineRule({
   check(ctx, resource) {
     const workload = ctx.graph.workload(resource);
     if (!workload?.selector || workload.selector.invalid || workload.selector.terms.length === 0) return;
-    for (const other of ctx.graph.workloadsAppliedNear(workload)) {
-      if (other.template.namespace !== workload.template.namespace || !CONTROLLERS.includes(other.resource.kind)) continue;
-      if (!selectorMayMatch(workload.selector, other.template.labels)) continue;
+    // The templates the selector may match in the namespace (a label index), applied together with it.
+    for (const other of ctx.graph.workloadsSelecting(workload.selector, workload.template.namespace)) {
+      if (other.resource.id === resource.id || !ctx.graph.appliedTogether(other.resource, resource) || !CONTROLLERS.includes(other.resource.kind)) continue;
       const selectorNode = workload.selectorNode;
       ctx.report({
         span: workload.selector.span ?? selectorNode?.span ?? resource.kindSpan,

@@ -1,0 +1,24 @@
+// Array helpers that hold for inputs of any length. Spreading an array into a call's arguments
+// (`push(...items)`, `Math.max(...values)`) puts every item on the stack and throws RangeError
+// above about 120,000 items; test/architecture.test.ts keeps such spreads out of the code.
+
+/** Appends every item to target, in order; returns target. */
+export function pushAll<T>(target: T[], items: Iterable<T>): T[] {
+  for (const item of items) target.push(item);
+  return target;
+}
+
+/** The largest of the values, or `floor` when there are none (or all are smaller). */
+export function maxOf(values: Iterable<number>, floor = -Infinity): number {
+  let max = floor;
+  for (const v of values) if (v > max) max = v;
+  return max;
+}
+
+/** `target.splice(start, deleteCount, ...items)` for items of any length. */
+export function spliceAll<T>(target: T[], start: number, deleteCount: number, items: readonly T[]): void {
+  const tail = target.splice(start + deleteCount);
+  target.length = start;
+  pushAll(target, items);
+  pushAll(target, tail);
+}
