@@ -187,8 +187,17 @@ describe('graph: east-west calls and Gateway API routes', () => {
     const map = JSON.parse(runCli(['graph', '--format', 'json', 'examples']).stdout);
     assert.deepEqual(
       map.edges.filter((e: { kind: string }) => e.kind === 'calls'),
-      [{ from: 'Deployment/shop/tomcat', to: 'Service/shop/postgres', kind: 'calls', label: ':5432', broken: true, reason: 'denied by NetworkPolicy default-deny' }],
+      [{
+        from: 'Deployment/shop/tomcat', to: 'Service/shop/postgres', kind: 'calls', label: ':5432', broken: true, reason: 'denied by NetworkPolicy default-deny',
+        policy: { verdict: 'denied', policies: [{ id: 'NetworkPolicy/shop/default-deny', name: 'default-deny' }] },
+      }],
     );
+  });
+  test('workloads no Service selects are nodes marked unselected; a missing Service points at its reference', () => {
+    const map = JSON.parse(runCli(['graph', '--format', 'json', 'examples']).stdout);
+    assert.deepEqual(map.nodes.filter((n: { unselected?: boolean }) => n.unselected).map((n: { id: string }) => n.id), ['Deployment/shop/redis']);
+    const admin = map.nodes.find((n: { id: string }) => n.id === 'Service/shop/admin');
+    assert.deepEqual([admin.kind, admin.file, admin.line], ['Missing', 'examples/shop/ingress.yaml', 37]);
   });
   test('route rules are entries with weighted backends', () => {
     const r = runCli(['graph', 'test/fixtures/rules/route-backend-service-missing/valid.yaml']);

@@ -12,7 +12,7 @@ export function runGraph(args: string[]): number {
   const { config, read } = loadInput(options, progress.onProgress);
   progress.done();
   const cache = openCache(options);
-  const map = buildTrafficMap(analyze({ files: read.files, skipped: read.skipped, config, parse: cache?.parser() }));
+  const map = buildTrafficMap(analyze({ files: read.files, skipped: read.skipped, config, parse: cache?.parser() }), { ingressControllerNamespaces: config.ingressControllerNamespaces });
   closeCache(cache);
   switch (options.format) {
     case 'json':
