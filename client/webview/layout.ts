@@ -24,7 +24,7 @@ export interface PlacedNode extends MapNode {
   /** A broken or denied edge touches the node. */
   readonly problem: boolean;
   /** How much larger the name may be drawn when the node's small line is hidden (low detail). */
-  readonly grow: 100 | 115 | 130 | 145;
+  readonly grow: 100 | 115 | 130 | 145 | 160 | 175;
 }
 
 export interface PlacedGroup {
@@ -229,7 +229,7 @@ export function layoutMap(map: TrafficMap, options: LayoutOptions = {}): Layout 
       const text = nodeText(n, portsOf.get(n.id) ?? []);
       const width = Math.round(Math.max(MIN_NODE_WIDTH, Math.min(MAX_NODE_WIDTH, Math.max(measure(text.name, 'name'), measure(text.sub, 'sub')) + 22)));
       const room = (width - 20) / Math.max(1, measure(text.name, 'name'));
-      const grow = room >= 1.45 ? 145 : room >= 1.3 ? 130 : room >= 1.15 ? 115 : 100;
+      const grow = room >= 1.75 ? 175 : room >= 1.6 ? 160 : room >= 1.45 ? 145 : room >= 1.3 ? 130 : room >= 1.15 ? 115 : 100;
       return [n.id, { node: n, ...text, width, grow } as const];
     }),
   );
@@ -298,11 +298,19 @@ export function layoutMap(map: TrafficMap, options: LayoutOptions = {}): Layout 
     groups.push({ namespace: item.namespace, x, y, width: item.width, height: item.height });
   }
   const nodes = [...placed.values()];
-  const edges = map.edges.flatMap((e): PlacedEdge[] => {
-    const a = placed.get(e.from);
-    const b = placed.get(e.to);
-    if (!a || !b || e.kind === 'targets') return [];
-    return [{ ...e, ...edgeGeometry(a, b, e.kind === 'calls'), text: edgeText(e, false) }];
+  // Parallel edges (one per Service port) are drawn once, their labels joined; the worst state shows.
+  const parallel = new Map<string, MapEdge[]>();
+  for (const e of map.edges) {
+    if (e.kind === 'targets' || !placed.has(e.from) || !placed.has(e.to)) continue;
+    const key = `${e.from}\u0000${e.to}\u0000${e.kind}`;
+    parallel.set(key, [...(parallel.get(key) ?? []), e]);
+  }
+  const edges = [...parallel.values()].map((list): PlacedEdge => {
+    const worst = list.find((e) => e.policy?.verdict === 'denied') ?? list.find((e) => e.broken) ?? list[0];
+    const labels = [...new Set(list.map((e) => e.label).filter(Boolean))];
+    const reasons = [...new Set(list.map((e) => e.reason).filter((r): r is string => r !== undefined))];
+    const merged: MapEdge = { ...worst, label: labels.join(', '), reason: reasons.length ? reasons.join('; ') : undefined };
+    return { ...merged, ...edgeGeometry(placed.get(worst.from)!, placed.get(worst.to)!, worst.kind === 'calls'), text: edgeText(merged, false) };
   });
   return { width: wrapped.width, height: wrapped.height, groups, nodes, edges };
 }

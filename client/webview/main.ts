@@ -353,6 +353,14 @@ function select(id: string | undefined) {
     (edges.length ? `<h3>Edges</h3><ul>${edges.map((e) => edgeLine(e, id)).join('')}</ul>` : '') +
     `<div id="panel-details">${n.resource ? '<p class="p-loading">Loading…</p>' : ''}</div>`;
   panel.hidden = false;
+  // The panel covers the right of the view: move the map so that the selected node stays visible.
+  requestAnimationFrame(() => {
+    const nodeBox = canvas.querySelector(`.node[data-id="${CSS.escape(id)}"]`)?.getBoundingClientRect();
+    const panelBox = panel.getBoundingClientRect();
+    if (selected === id && !panel.hidden && nodeBox && state.view && nodeBox.right > panelBox.left - 12) {
+      setView({ ...state.view, x: state.view.x - Math.min(nodeBox.right - panelBox.left + 24, nodeBox.left - canvas.getBoundingClientRect().left - 12) });
+    }
+  });
   document.getElementById('panel-close')!.addEventListener('click', () => select(undefined));
   document.getElementById('panel-open')?.addEventListener('click', () => vscode?.postMessage({ type: 'reveal', nodeId: id }));
   document.getElementById('panel-focus')!.addEventListener('click', () => setFocus(focusTarget));
@@ -366,11 +374,18 @@ function setFocus(resource: string | undefined) {
   redraw();
 }
 
+// A click selects after the time a double-click takes (which reveals instead), so that the panel
+// opening does not take the second click.
+let clickTimer: ReturnType<typeof setTimeout> | undefined;
 canvas.addEventListener('click', (e) => {
   const node = (e.target as Element).closest('.node') as SVGGElement | null;
-  if (node?.dataset.id) select(node.dataset.id);
+  const id = node?.dataset.id;
+  if (!id || e.detail > 1) return;
+  clearTimeout(clickTimer);
+  clickTimer = setTimeout(() => select(id), 250);
 });
 canvas.addEventListener('dblclick', (e) => {
+  clearTimeout(clickTimer);
   const node = (e.target as Element).closest('.node') as SVGGElement | null;
   if (node?.dataset.id) vscode?.postMessage({ type: 'reveal', nodeId: node.dataset.id });
 });

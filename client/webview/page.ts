@@ -56,7 +56,7 @@ body.show-policies #legend .policy-only { display: inline-flex; }
 #canvas .edge.minor.hot text { display: inline; }
 /* Low detail: the small line is hidden and names grow into the node (as far as its width allows). */
 #canvas.low-detail .node .name { transform: translateY(-4px); transform-box: fill-box; }
-#canvas.low-detail .node .name.g115 { font-size: 15px; } #canvas.low-detail .node .name.g130 { font-size: 17px; } #canvas.low-detail .node .name.g145 { font-size: 19px; }
+#canvas.low-detail .node .name.g115 { font-size: 15px; } #canvas.low-detail .node .name.g130 { font-size: 17px; } #canvas.low-detail .node .name.g145 { font-size: 19px; } #canvas.low-detail .node .name.g160 { font-size: 21px; } #canvas.low-detail .node .name.g175 { font-size: 23px; }
 #canvas.hovering .edge:not(.hot) { opacity: 0.25; }
 #canvas .edge.hot path.line { stroke-width: 2.6; }
 #empty { padding: 24px; color: var(--ktl-muted); }
