@@ -45,7 +45,10 @@ export class TrafficMapPanel {
     }
     const shown = TrafficMapPanel.show(context, client, undefined, current ? current.panel.viewColumn ?? vscode.ViewColumn.Beside : vscode.ViewColumn.Beside, false);
     shown.panel.reveal(shown.panel.viewColumn, false);
-    if (vscode.window.tabGroups.all.length > 1) await vscode.commands.executeCommand('workbench.action.toggleMaximizeEditorGroup');
+    // "View: Maximize Editor Group and Hide Side Bars": not a toggle, so running it twice is harmless.
+    await vscode.commands.executeCommand('workbench.action.maximizeEditorHideSidebar').then(undefined, () =>
+      vscode.window.tabGroups.all.length > 1 ? vscode.commands.executeCommand('workbench.action.toggleMaximizeEditorGroup') : undefined,
+    );
     return shown;
   }
 
