@@ -338,7 +338,7 @@ function select(id: string | undefined) {
   canvas.querySelectorAll('.node.selected').forEach((x) => x.classList.remove('selected'));
   const n = nodeOf(id) ?? map?.nodes.find((x) => x.id === id);
   if (!id || !n) {
-    panel.hidden = true;
+    showPanel(false);
     return;
   }
   canvas.querySelector(`.node[data-id="${CSS.escape(id)}"]`)?.classList.add('selected');
@@ -352,19 +352,25 @@ function select(id: string | undefined) {
     (n.unselected ? '<p>No Service selects this workload: it receives no Service traffic.</p>' : '') +
     (edges.length ? `<h3>Edges</h3><ul>${edges.map((e) => edgeLine(e, id)).join('')}</ul>` : '') +
     `<div id="panel-details">${n.resource ? '<p class="p-loading">Loading…</p>' : ''}</div>`;
-  panel.hidden = false;
-  // The panel covers the right of the view: move the map so that the selected node stays visible.
+  showPanel(true);
+  // The panel narrows the view (a fitted map is fitted again); a zoomed map moves so that the
+  // selected node stays visible.
   requestAnimationFrame(() => {
     const nodeBox = canvas.querySelector(`.node[data-id="${CSS.escape(id)}"]`)?.getBoundingClientRect();
-    const panelBox = panel.getBoundingClientRect();
-    if (selected === id && !panel.hidden && nodeBox && state.view && nodeBox.right > panelBox.left - 12) {
-      setView({ ...state.view, x: state.view.x - Math.min(nodeBox.right - panelBox.left + 24, nodeBox.left - canvas.getBoundingClientRect().left - 12) });
+    const view = canvas.getBoundingClientRect();
+    if (selected === id && !state.fitted && nodeBox && state.view && nodeBox.right > view.right - 12) {
+      setView({ ...state.view, x: state.view.x - Math.min(nodeBox.right - view.right + 24, nodeBox.left - view.left - 12) });
     }
   });
   document.getElementById('panel-close')!.addEventListener('click', () => select(undefined));
   document.getElementById('panel-open')?.addEventListener('click', () => vscode?.postMessage({ type: 'reveal', nodeId: id }));
   document.getElementById('panel-focus')!.addEventListener('click', () => setFocus(focusTarget));
   if (n.resource) vscode?.postMessage({ type: 'details', nodeId: id });
+}
+
+function showPanel(shown: boolean) {
+  panel.hidden = !shown;
+  document.getElementById('main')!.classList.toggle('with-panel', shown);
 }
 
 function setFocus(resource: string | undefined) {
@@ -447,18 +453,22 @@ window.addEventListener('pointerup', () => {
   canvas.classList.remove('panning');
 });
 
-// Fit again when the view changes size (panel maximised, window resized), with a layout for the
-// new shape when it changed much.
+// Fit again when the view changes size (panel maximised, window resized), laid out again for the
+// new shape (wrapping depends on it) once the size has settled.
+let resizeTimer: ReturnType<typeof setTimeout> | undefined;
 new ResizeObserver(() => {
   if (!map || !laidFor) return;
-  const size = viewSize();
-  const aspect = (s: { width: number; height: number }) => s.width / Math.max(1, s.height);
-  if (Math.abs(aspect(size) / aspect(laidFor) - 1) > 0.15 || Math.abs(size.width / laidFor.width - 1) > 0.3) {
-    if (state.fitted) redraw();
-  } else if (state.fitted) {
-    fit();
-    applyView();
-  } else updateMinimapView();
+  if (!state.fitted) {
+    updateMinimapView();
+    return;
+  }
+  fit();
+  applyView();
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => {
+    const size = viewSize();
+    if (laidFor && state.fitted && (size.width !== laidFor.width || size.height !== laidFor.height)) redraw();
+  }, 120);
 }).observe(canvas);
 
 search.addEventListener('input', () => {

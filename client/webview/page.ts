@@ -46,8 +46,8 @@ body.show-policies #legend .policy-only { display: inline-flex; }
 .swatch-edge.broken path { stroke: var(--ktl-broken); stroke-dasharray: 5 3; } .swatch-edge.broken .tip { fill: var(--ktl-broken); stroke: none; }
 .swatch-edge.denied path { stroke: var(--ktl-denied); } .swatch-edge.denied .tip { fill: var(--ktl-denied); stroke: none; }
 .swatch-edge.allowed path { stroke: var(--ktl-allowed); } .swatch-edge.allowed .tip { fill: var(--ktl-allowed); stroke: none; }
-#main { position: relative; flex: 1; min-height: 0; }
-#canvas { position: absolute; inset: 0; overflow: hidden; cursor: grab; outline: none; }
+#main { position: relative; flex: 1; min-height: 0; display: flex; }
+#canvas { position: relative; flex: 1; min-width: 0; overflow: hidden; cursor: grab; outline: none; }
 #canvas.panning { cursor: grabbing; }
 #canvas > svg { transform-origin: 0 0; position: absolute; left: 0; top: 0; }
 #canvas.low-detail .node .sub, #canvas.low-detail .edge text { display: none; }
@@ -60,6 +60,7 @@ body.show-policies #legend .policy-only { display: inline-flex; }
 #canvas.hovering .edge:not(.hot) { opacity: 0.25; }
 #canvas .edge.hot path.line { stroke-width: 2.6; }
 #empty { padding: 24px; color: var(--ktl-muted); }
+#main.with-panel #minimap { right: calc(min(380px, 45%) + 12px); }
 #minimap { position: absolute; right: 12px; bottom: 12px; padding: 4px; background: var(--vscode-editorWidget-background, #f3f3f3); border: 1px solid var(--vscode-editorWidget-border, var(--vscode-contrastBorder, #ccc)); border-radius: 4px; box-shadow: 0 1px 6px var(--vscode-widget-shadow, #0003); cursor: pointer; opacity: 0.95; }
 #minimap svg { display: block; }
 #minimap rect { fill: var(--ktl-muted); }
@@ -69,7 +70,7 @@ body.show-policies #legend .policy-only { display: inline-flex; }
 #tooltip .t-name { font-weight: 600; } #tooltip .t-sub, #tooltip .t-where { color: var(--ktl-muted); }
 #tooltip ul, #panel ul { margin: 4px 0; padding-left: 18px; }
 li.broken { color: var(--ktl-broken); } li.denied { color: var(--ktl-denied); } li.allowed { color: var(--ktl-allowed); }
-#panel { position: absolute; top: 0; right: 0; bottom: 0; width: min(380px, 45%); overflow: auto; z-index: 4; padding: 10px 14px; box-sizing: border-box; background: var(--vscode-sideBar-background, var(--vscode-editorWidget-background, #f8f8f8)); border-left: 1px solid var(--vscode-panel-border, var(--vscode-contrastBorder, #ccc)); box-shadow: -2px 0 8px var(--vscode-widget-shadow, #0002); font-size: 12.5px; line-height: 1.5; }
+#panel { flex: none; width: min(380px, 45%); overflow: auto; z-index: 4; padding: 10px 14px; box-sizing: border-box; background: var(--vscode-sideBar-background, var(--vscode-editorWidget-background, #f8f8f8)); border-left: 1px solid var(--vscode-panel-border, var(--vscode-contrastBorder, #ccc)); box-shadow: -2px 0 8px var(--vscode-widget-shadow, #0002); font-size: 12.5px; line-height: 1.5; }
 #panel header { display: flex; justify-content: space-between; align-items: flex-start; gap: 8px; }
 #panel h2 { margin: 0; font-size: 15px; word-break: break-all; } #panel h3 { margin: 12px 0 2px; font-size: 12px; text-transform: uppercase; color: var(--ktl-muted); }
 #panel .p-sub, #panel .p-where { color: var(--ktl-muted); font-size: 11.5px; word-break: break-all; }

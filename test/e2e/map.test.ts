@@ -17,9 +17,9 @@ const editor = new CodeServer();
 const SHOTS = process.env.KTL_SHOTS_DIR ?? path.join(RESULTS, 'map');
 const VIEWPORT = { width: 1600, height: 1000 };
 const THEMES = [
-  ['light', 'Light Modern'],
-  ['dark', 'Dark Modern'],
-  ['high-contrast', 'Dark High Contrast'],
+  ['light', 'Light Modern', 'vs'],
+  ['dark', 'Dark Modern', 'vs-dark'],
+  ['high-contrast', 'Dark High Contrast', 'hc-black'],
 ] as const;
 
 before(async () => {
@@ -49,11 +49,16 @@ function names(frame: Frame) {
   });
 }
 
-async function setTheme(page: Page, label: string) {
+/** Picks a colour theme from "Preferences: Color Theme", by the label the picker shows. */
+async function setTheme(page: Page, label: string, kind: string) {
+  await page.keyboard.press('Escape');
   await runCommand(page, 'Preferences: Color Theme');
+  // The theme list replaces the command list: wait for it before typing.
+  await page.waitForSelector('.quick-input-list .monaco-list-row[aria-label*="Modern"]', { timeout: 15000 });
   await page.keyboard.type(label);
-  await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${label}"]`, { timeout: 15000 });
+  await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label^="${label}"]`, { timeout: 15000 });
   await page.keyboard.press('Enter');
+  await page.waitForSelector(`.monaco-workbench.${kind}`, { timeout: 20_000 });
   await page.waitForTimeout(800);
 }
 
@@ -67,7 +72,7 @@ for (const ws of mapWorkspaces()) {
     const frame = await mapFrame(page);
     await frame.waitForFunction(() => document.body.dataset.paintMs !== undefined);
     const opened = Date.now() - started;
-    await page.waitForTimeout(500); // the editor group settles at full width; the map fits again
+    await page.waitForTimeout(1500); // the editor group settles at full width; the map is laid out again
     const g = await names(frame);
     console.log(`# ${ws.name}: map drawn ${opened} ms after the command (webview paint ${g.paintMs.toFixed(0)} ms after the map arrived), smallest name ${g.smallest.toFixed(1)} px`);
     assert.ok(g.viewWidth >= VIEWPORT.width * 0.9, `the map is full width (${g.viewWidth} px)`);
@@ -75,8 +80,8 @@ for (const ws of mapWorkspaces()) {
     assert.ok(g.count >= ws.services);
     assert.deepEqual(g.outside, []);
     assert.ok(g.smallest >= 9, `smallest name ${g.smallest.toFixed(2)} px`);
-    for (const [theme, label] of THEMES) {
-      await setTheme(page, label);
+    for (const [theme, label, kind] of THEMES) {
+      await setTheme(page, label, kind);
       await screenshot(page, `${ws.name}-${theme}`, SHOTS);
     }
     await page.close();

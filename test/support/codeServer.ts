@@ -64,15 +64,22 @@ export class CodeServer {
     const dirs = ['--extensions-dir', path.join(this.tmp, 'ext'), '--user-data-dir', path.join(this.tmp, 'data')];
     const install = spawnSync(CODE_SERVER, ['--install-extension', vsix, ...dirs], { encoding: 'utf8' });
     assert.equal(install.status, 0, install.stderr);
-    fs.mkdirSync(path.join(this.tmp, 'data/User'), { recursive: true });
-    fs.writeFileSync(path.join(this.tmp, 'data/User/settings.json'), JSON.stringify({
+    this.settings({
       'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off',
       'extensions.autoCheckUpdates': false, 'update.mode': 'none', 'workbench.colorTheme': 'Default Dark Modern', ...settings,
-    }));
+    });
     this.port = await freePort();
     this.server = spawn(CODE_SERVER, ['--auth', 'none', '--bind-addr', `127.0.0.1:${this.port}`, '--disable-telemetry', '--disable-update-check', ...dirs], { stdio: 'ignore' });
     await waitForHttp(`http://127.0.0.1:${this.port}/healthz`, 60_000);
     this.browser = await launchChromium();
+  }
+
+  private userSettings: Record<string, unknown> = {};
+  /** Merges user settings; running windows apply them (VS Code watches the file). */
+  settings(settings: Record<string, unknown>) {
+    this.userSettings = { ...this.userSettings, ...settings };
+    fs.mkdirSync(path.join(this.tmp, 'data/User'), { recursive: true });
+    fs.writeFileSync(path.join(this.tmp, 'data/User/settings.json'), JSON.stringify(this.userSettings));
   }
 
   /** A window on a folder, once the extension has indexed it (the status bar counts resources). */
