@@ -183,13 +183,15 @@ function wrapRows<T extends { width: number; height: number }>(items: readonly T
 /**
  * Among candidates in reading preference order (fewest wraps first), the first whose fit scale is
  * good enough: the best scale, or READABLE_SCALE when the best is above it (a map read without
- * zooming needs no more, and fewer wraps keep calls running left to right).
+ * zooming needs no more, and fewer wraps keep calls running left to right), or LEGIBLE_SCALE.
  */
 const READABLE_SCALE = 0.85;
+/** Names are still readable here (13 px -> 9.75 px, grown below 0.8): fewer wraps win at this scale. */
+const LEGIBLE_SCALE = 0.75;
 function preferred<T extends { scale: number }>(candidates: readonly T[]): T | undefined {
   const best = Math.max(...candidates.map((c) => c.scale));
   const enough = Math.min(best, READABLE_SCALE) - 1e-6;
-  return candidates.find((c) => c.scale >= enough);
+  return candidates.find((c) => c.scale >= enough || c.scale >= Math.min(best, LEGIBLE_SCALE) - 1e-6);
 }
 
 /** The row width (among those giving 1..8 rows) at which wrapped items fit the view best. */
@@ -204,7 +206,24 @@ function bestWrap<T extends { width: number; height: number }>(items: readonly T
   return preferred(candidates)!;
 }
 
+/** Below this scale the map is drawn in low detail (small lines and edge labels hidden). */
+export const DETAIL_SCALE = 0.8;
+
+/**
+ * The layout of the map for a view. When it can only be fitted below DETAIL_SCALE, where node
+ * kinds are hidden, nodes are sized for their names alone (grown as low detail draws them) and
+ * long entry addresses are cut (in full in tooltips), if that fits larger.
+ */
 export function layoutMap(map: TrafficMap, options: LayoutOptions = {}): Layout {
+  const full = layoutWith(map, options, false);
+  const scaleOf = (l: Layout) => fitScale(l.width + 48, l.height + 48, options.viewWidth ?? 1200, options.viewHeight ?? 750);
+  if (scaleOf(full) >= DETAIL_SCALE) return full;
+  const compact = layoutWith(map, options, true);
+  // Only while still in low detail: at full detail the small lines need the full widths.
+  return scaleOf(compact) > scaleOf(full) && scaleOf(compact) < DETAIL_SCALE ? compact : full;
+}
+
+function layoutWith(map: TrafficMap, options: LayoutOptions, compact: boolean): Layout {
   const vw = Math.max(200, options.viewWidth ?? 1200);
   const vh = Math.max(150, options.viewHeight ?? 750);
   const measure = options.measure ?? estimate;
@@ -227,7 +246,12 @@ export function layoutMap(map: TrafficMap, options: LayoutOptions = {}): Layout 
   const sized = new Map(
     drawn.map((n) => {
       const text = nodeText(n, portsOf.get(n.id) ?? []);
-      const width = Math.round(Math.max(MIN_NODE_WIDTH, Math.min(MAX_NODE_WIDTH, Math.max(measure(text.name, 'name'), measure(text.sub, 'sub')) + 22)));
+      const nameWidth = measure(text.name, 'name');
+      const width = Math.round(
+        compact
+          ? columnOf(n) === 'entry' ? Math.max(90, Math.min(170, nameWidth + 22)) : Math.max(80, Math.min(MAX_NODE_WIDTH, nameWidth * 1.75 + 22))
+          : Math.max(MIN_NODE_WIDTH, Math.min(MAX_NODE_WIDTH, Math.max(nameWidth, measure(text.sub, 'sub')) + 22)),
+      );
       const room = (width - 20) / Math.max(1, measure(text.name, 'name'));
       const grow = room >= 1.75 ? 175 : room >= 1.6 ? 160 : room >= 1.45 ? 145 : room >= 1.3 ? 130 : room >= 1.15 ? 115 : 100;
       return [n.id, { node: n, ...text, width, grow } as const];

@@ -3,7 +3,7 @@
 // zoom (Ctrl+wheel, pinch, buttons) toward the pointer, a minimap, a legend, search with a match
 // count, focus on one resource, the NetworkPolicy overlay, tooltips and a side panel per node.
 // It never analyses anything itself.
-import { edgeTitle, escapeXml, layoutMap, MAP_STYLE, MAX_FIT_SCALE, nodesThrough, nodeTitle, renderSvg, type Layout, type PlacedNode } from './layout';
+import { DETAIL_SCALE, edgeTitle, escapeXml, layoutMap, MAP_STYLE, MAX_FIT_SCALE, nodesThrough, nodeTitle, renderSvg, type Layout, type PlacedNode } from './layout';
 import type { FromWebview, MapEdge, ToWebview, TrafficMap } from './model';
 import { PAGE_STYLE, renderMarkdown } from './page';
 
@@ -41,8 +41,6 @@ let matchIndex = -1;
 let mapArrived = 0;
 let painted = false;
 
-/** Below this scale node kinds and edge labels are dropped (shown for the hovered node only). */
-const DETAIL_SCALE = 0.8;
 const FIT_PADDING = 16;
 
 // The page's styles carry the nonce of the script that made them (the webview's CSP allows no

@@ -52,6 +52,7 @@ body.show-policies #legend .policy-only { display: inline-flex; }
 #canvas > svg { transform-origin: 0 0; position: absolute; left: 0; top: 0; }
 #canvas.low-detail .node .sub, #canvas.low-detail .edge text { display: none; }
 #canvas.low-detail .edge.hot text { display: inline; }
+#canvas.low-detail .group text { font-size: 22px; }
 #canvas .edge.minor text { display: none; }
 #canvas .edge.minor.hot text { display: inline; }
 /* Low detail: the small line is hidden and names grow into the node (as far as its width allows). */

@@ -51,8 +51,11 @@ function names(frame: Frame) {
 
 /** Picks a colour theme from "Preferences: Color Theme", by the label the picker shows. */
 async function setTheme(page: Page, label: string, kind: string) {
-  await page.keyboard.press('Escape');
-  await runCommand(page, 'Preferences: Color Theme');
+  await page.keyboard.press('F1');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+  await page.keyboard.type('Preferences: Color Theme');
+  // Not "Preferences: Browse Color Themes in Marketplace", which may be listed first.
+  await page.click('.quick-input-list .monaco-list-row[aria-label^="Preferences: Color Theme"]', { timeout: 15000 });
   // The theme list replaces the command list: wait for it before typing.
   await page.waitForSelector('.quick-input-list .monaco-list-row[aria-label*="Modern"]', { timeout: 15000 });
   await page.keyboard.type(label);
