@@ -182,6 +182,8 @@ function paint() {
     requestAnimationFrame(() => setTimeout(() => {
       const ms = performance.now() - mapArrived;
       document.body.dataset.paintMs = ms.toFixed(1);
+      // From the page asking for the map (the webview is up) to the map on screen.
+      document.body.dataset.readyToPaintMs = (performance.now() - readyAt).toFixed(1);
       vscode?.postMessage({ type: 'painted', nodes: layout?.nodes.length ?? 0, ms });
     }, 0));
   }
@@ -530,4 +532,5 @@ if (embedded?.textContent) {
   map = JSON.parse(embedded.textContent) as TrafficMap;
   redraw();
 }
+const readyAt = performance.now();
 vscode?.postMessage({ type: 'ready' });
