@@ -129,13 +129,7 @@ export class TrafficMapPanel {
       case 'reveal': {
         // Only a node the server reported, at the location it reported.
         const node = this.map?.nodes.find((n) => n.id === message.nodeId);
-        if (!node?.file) return;
-        const uri = vscode.Uri.file(node.file);
-        const line = Math.max(0, (node.line ?? 1) - 1);
-        const editor = await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
-        const range = new vscode.Range(line, 0, line, 0);
-        editor.selection = new vscode.Selection(range.start, range.start);
-        editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+        if (node?.file) await openAt(vscode.Uri.file(node.file), node.line ?? 1);
         break;
       }
       case 'details': {
@@ -143,6 +137,15 @@ export class TrafficMapPanel {
         const node = this.map?.nodes.find((n) => n.id === message.nodeId);
         const details = node?.resource ? await this.client.sendRequest(ResourceDetailsRequest, { resource: node.resource }).catch(() => null) : null;
         void this.post({ type: 'details', nodeId: message.nodeId, markdown: details?.markdown });
+        break;
+      }
+      case 'openLink': {
+        // A link of the side panel's hover: only a file the map shows, at the line it names.
+        const match = /^file:\/\/[^#]+(?:#L(\d+))?$/.exec(message.target);
+        if (!match) return;
+        const uri = vscode.Uri.parse(message.target.replace(/#.*$/, ''));
+        if (!this.map?.nodes.some((n) => n.file !== undefined && vscode.Uri.file(n.file).fsPath === uri.fsPath)) return;
+        await openAt(uri, Number(match[1] ?? 1));
         break;
       }
       case 'painted': // measured by the tests and benchmarks, through the page
@@ -159,4 +162,12 @@ export class TrafficMapPanel {
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.disposables.forEach((d) => d.dispose());
   }
+}
+
+/** Opens a file in the first editor group with the cursor at the start of a 1-based line. */
+async function openAt(uri: vscode.Uri, line: number) {
+  const editor = await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
+  const start = new vscode.Position(Math.max(0, line - 1), 0);
+  editor.selection = new vscode.Selection(start, start);
+  editor.revealRange(new vscode.Range(start, start), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }

@@ -363,6 +363,12 @@ function select(id: string | undefined) {
     }
   });
   document.getElementById('panel-close')!.addEventListener('click', () => select(undefined));
+  panel.querySelector('#panel-details')!.addEventListener('click', (e) => {
+    const link = (e.target as Element).closest('a.md-link') as HTMLAnchorElement | null;
+    if (!link?.dataset.target) return;
+    e.preventDefault();
+    vscode?.postMessage({ type: 'openLink', target: link.dataset.target });
+  });
   document.getElementById('panel-open')?.addEventListener('click', () => vscode?.postMessage({ type: 'reveal', nodeId: id }));
   document.getElementById('panel-focus')!.addEventListener('click', () => setFocus(focusTarget));
   if (n.resource) vscode?.postMessage({ type: 'details', nodeId: id });

@@ -17,6 +17,7 @@ export type FromWebview =
   | { type: 'ready' }
   | { type: 'reveal'; nodeId: string }
   | { type: 'details'; nodeId: string }
+  | { type: 'openLink'; target: string }
   | { type: 'painted'; nodes: number; ms: number }
   | { type: 'svg'; svg: string };
 
@@ -29,6 +30,8 @@ export function isFromWebview(value: unknown): value is FromWebview {
     case 'reveal':
     case 'details':
       return typeof m.nodeId === 'string' && m.nodeId.length < 1000;
+    case 'openLink':
+      return typeof m.target === 'string' && m.target.length < 4000;
     case 'painted':
       return typeof m.nodes === 'number' && typeof m.ms === 'number';
     case 'svg':

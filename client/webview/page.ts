@@ -83,7 +83,7 @@ li.broken { color: var(--ktl-broken); } li.denied { color: var(--ktl-denied); } 
 #panel .md-link { color: var(--vscode-textLink-foreground, #0066bf); }
 `;
 
-/** Inline Markdown: code spans, strong, links (drawn as text), backslash escapes; all else escaped. */
+/** Inline Markdown: code spans, strong, links (opened by the extension), backslash escapes; all else escaped. */
 function inline(s: string): string {
   let out = '';
   let strong = false;
@@ -112,7 +112,9 @@ function inline(s: string): string {
         out += '[';
         i++;
       } else {
-        out += `<span class="md-link">${inline(s.slice(i + 1, close))}</span>`;
+        // A link opens its target through the extension (which accepts only files of the map).
+        const target = s.slice(close + 2, end);
+        out += `<a class="md-link" href="#" data-target="${escapeXml(target)}">${inline(s.slice(i + 1, close))}</a>`;
         i = end + 1;
       }
     } else if (s.startsWith('&amp;', i) || s.startsWith('&lt;', i)) {

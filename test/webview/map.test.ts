@@ -178,8 +178,10 @@ describe('details', () => {
     await page.waitForSelector('#panel:not([hidden])');
     assert.match(await page.locator('#panel h2').innerText(), /^tomcat$/);
     assert.deepEqual((await posted(page)).at(-1), { type: 'details', nodeId: 'Service/shop/tomcat' });
-    await send(page, { type: 'details', nodeId: 'Service/shop/tomcat', markdown: '**Service tomcat** · `tomcat.shop.svc.cluster.local`\n\n| port | targetPort |\n|---|---|\n| 8080 | http |\n\n- <img src=x onerror="window.pwned=1">' });
+    await send(page, { type: 'details', nodeId: 'Service/shop/tomcat', markdown: '**Service tomcat** · `tomcat.shop.svc.cluster.local`\n\n| port | targetPort |\n|---|---|\n| 8080 | http |\n\n- <img src=x onerror="window.pwned=1">\n\nSelects [Deployment tomcat](file:///w/tomcat.yaml#L2)' });
     await page.waitForSelector('#panel-details table');
+    await page.click('#panel-details a.md-link');
+    assert.deepEqual((await posted(page)).at(-1), { type: 'openLink', target: 'file:///w/tomcat.yaml#L2' });
     assert.match(await page.locator('#panel-details').innerText(), /tomcat\.shop\.svc\.cluster\.local/);
     assert.equal(await page.locator('#panel img').count(), 0);
     // The full reason of a broken edge, not cut.
