@@ -302,7 +302,9 @@ function layoutWith(map: TrafficMap, options: LayoutOptions, compact: boolean): 
               const offset = ((block.rows - count) * ROW_HEIGHT) / 2;
               placed.set(id, {
                 ...s.node, name: s.name, sub: s.sub, column, problem: problem.has(id), grow: s.grow,
-                x: gx + GROUP_PAD.side + x + colX[column] + (chunk.widths[column] - s.width) / 2, y: top + offset, width: s.width, height: NODE_HEIGHT,
+                // Entries against the Service column, workloads against it from the other side.
+                x: gx + GROUP_PAD.side + x + colX[column] + (column === 'entry' ? chunk.widths[column] - s.width : column === 'service' ? (chunk.widths[column] - s.width) / 2 : 0),
+                y: top + offset, width: s.width, height: NODE_HEIGHT,
               });
             };
             block.entries.forEach((id, i) => put(id, 'entry', i));
@@ -389,8 +391,12 @@ function blocksOf(nodes: readonly MapNode[], edges: readonly MapEdge[], nodeById
     entries.forEach((id) => taken.add(id));
     workloads.forEach((id) => taken.add(id));
     if (service) taken.add(service);
-    const gap = (from: readonly string[], to: readonly string[]) =>
-      Math.max(COLUMN_GAP, Math.min(180, ...edges.filter((e) => from.includes(e.from) && to.includes(e.to)).map((e) => edgeText(e, true).length * 5.9 + 24)));
+    // Room for the longest label between the columns (parallel edges' labels are drawn joined).
+    const gap = (from: readonly string[], to: readonly string[]) => {
+      const texts = new Map<string, Set<string>>();
+      for (const e of edges) if (from.includes(e.from) && to.includes(e.to)) texts.set(`${e.from}\u0000${e.to}`, (texts.get(`${e.from}\u0000${e.to}`) ?? new Set()).add(edgeText(e, true)));
+      return Math.max(COLUMN_GAP, Math.min(200, Math.max(0, ...[...texts.values()].map((t) => [...t].join(', ').length * 5.9 + 24))));
+    };
     const own = service ? [service] : [];
     blocks.push({ entries, service, workloads, band, order: 0, rows: Math.max(1, entries.length, workloads.length), gaps: { entry: gap(entries, own), workload: gap(own, workloads) } });
   };
