@@ -79,8 +79,14 @@ li.broken { color: var(--ktl-broken); } li.denied { color: var(--ktl-denied); } 
 #panel .p-actions button:first-child { background: var(--vscode-button-background, #0078d4); color: var(--vscode-button-foreground, #fff); }
 #panel table { border-collapse: collapse; margin: 6px 0; font-size: 12px; }
 #panel td, #panel th { border: 1px solid var(--vscode-panel-border, #ddd); padding: 2px 6px; text-align: left; }
-#panel code { font-family: var(--vscode-editor-font-family, monospace); font-size: 0.95em; background: var(--vscode-textCodeBlock-background, #0000000d); padding: 0 3px; border-radius: 2px; word-break: break-all; }
+#panel code { font-family: var(--vscode-editor-font-family, monospace); font-size: 0.95em; color: var(--vscode-textPreformat-foreground, inherit); background: var(--vscode-textPreformat-background, var(--vscode-textCodeBlock-background, #0000000d)); padding: 0 3px; border-radius: 2px; word-break: break-all; }
 #panel .md-link { color: var(--vscode-textLink-foreground, #0066bf); }
+/* A narrow view (the map beside an editor) puts the panel under the map instead of beside it. */
+@media (max-width: 760px) {
+  #main { flex-direction: column; }
+  #panel { width: auto; height: 45%; border-left: none; border-top: 1px solid var(--vscode-panel-border, var(--vscode-contrastBorder, #ccc)); }
+  #main.with-panel #minimap { right: 12px; bottom: calc(45% + 12px); }
+}
 `;
 
 /** Inline Markdown: code spans, strong, links (opened by the extension), backslash escapes; all else escaped. */

@@ -97,6 +97,7 @@ test('Show Traffic for This Resource on a Service shows its callers and its work
   const folder = path.join(editor.tmp, 'focus');
   fs.cpSync(ONLINE_BOUTIQUE, folder, { recursive: true });
   const page = await editor.open(folder, VIEWPORT);
+  await setTheme(page, 'Dark Modern', 'vs-dark');
   await openFile(page, 'cartservice.yaml');
   // The cursor in the Service document (the second of the file).
   const serviceLine = fs.readFileSync(path.join(folder, 'cartservice.yaml'), 'utf8').split('\n').findIndex((l) => l === 'kind: Service') + 1;
