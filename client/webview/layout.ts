@@ -265,7 +265,7 @@ function layoutWith(map: TrafficMap, options: LayoutOptions, compact: boolean): 
   }
 
   const placed = new Map<string, PlacedNode>();
-  const namespaces = [...byNamespace.keys()].sort();
+  const namespaces = [...byNamespace.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })); // team-2 before team-10
   const blocksByNamespace = namespaces.map((ns) => ({ namespace: ns, blocks: blocksOf(byNamespace.get(ns)!, map.edges, nodeById) }));
   // One chunk height for every namespace, chosen for the best fit of the whole map.
   const totalRows = Math.max(1, ...blocksByNamespace.map((g) => g.blocks.reduce((a, b) => a + b.rows, 0)));

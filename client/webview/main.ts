@@ -119,7 +119,7 @@ function visibleMap(full: TrafficMap): TrafficMap {
 function redraw() {
   if (!map) return;
   const shown = visibleMap(map);
-  const namespaces = [...new Set(map.nodes.map((n) => n.namespace ?? '(cluster)'))].sort();
+  const namespaces = [...new Set(map.nodes.map((n) => n.namespace ?? '(cluster)'))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   namespaceSelect.innerHTML = `<option value="">All namespaces</option>${namespaces.map((ns) => `<option value="${escapeXml(ns)}"${ns === state.namespace ? ' selected' : ''}>${escapeXml(ns)}</option>`).join('')}`;
   namespaceSelect.hidden = namespaces.length < 2;
   clearFocus.hidden = !state.focus;
