@@ -99,6 +99,20 @@ describe('drawing', () => {
       assert.deepEqual(g.outside, []);
       assert.ok(g.smallest >= 9, `smallest name ${g.smallest.toFixed(2)} px`);
       assert.equal(await page.locator('#minimap').isVisible(), false, 'a fitted map needs no minimap');
+      // No two nodes overlap.
+      const overlaps = await page.evaluate(() => {
+        const boxes = Array.from(document.querySelectorAll('svg .node rect:first-of-type')).map((r) => r.getBoundingClientRect());
+        let count = 0;
+        for (let i = 0; i < boxes.length; i++) {
+          for (let j = i + 1; j < boxes.length; j++) {
+            const a = boxes[i];
+            const b = boxes[j];
+            if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) count++;
+          }
+        }
+        return count;
+      });
+      assert.equal(overlaps, 0);
       if (ws.services >= 100) {
         // Level of detail: the small line and edge labels give way; names grow into the nodes.
         assert.equal(g.lowDetail, true);
