@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checkJson, runCli } from './support/cli';
+import { checkJson, REPO_ROOT, runCli } from './support/cli';
 import { checkInProcess } from './support/ruleTester';
 
 const BROKEN = 'test/fixtures/cli/broken';
@@ -200,8 +200,26 @@ describe('graph: east-west calls and Gateway API routes', () => {
     const map = JSON.parse(runCli(['graph', '--format', 'json', 'examples']).stdout);
     assert.deepEqual(
       map.edges.filter((e: { kind: string }) => e.kind === 'calls'),
-      [{ from: 'Deployment/shop/tomcat', to: 'Service/shop/postgres', kind: 'calls', label: ':5432', broken: true, reason: 'denied by NetworkPolicy default-deny' }],
+      [{
+        from: 'Deployment/shop/tomcat', to: 'Service/shop/postgres', kind: 'calls', label: ':5432', broken: true, reason: 'denied by NetworkPolicy default-deny',
+        policy: { verdict: 'denied', policies: [{ id: 'NetworkPolicy/shop/default-deny', name: 'default-deny' }] },
+      }],
     );
+  });
+  test('the map denies exactly the flows traffic-denied-by-networkpolicy reports, naming the policies', () => {
+    const dir = 'test/fixtures/rules/traffic-denied-by-networkpolicy';
+    for (const name of fs.readdirSync(path.join(REPO_ROOT, dir))) {
+      const map = JSON.parse(runCli(['graph', '--format', 'json', `${dir}/${name}`]).stdout);
+      const verdicts = map.edges.filter((e: { policy?: unknown }) => e.policy).map((e: { policy: { verdict: string; policies: unknown[] } }) => e.policy);
+      if (name.startsWith('invalid')) assert.ok(verdicts.some((v: { verdict: string; policies: unknown[] }) => v.verdict === 'denied' && v.policies.length > 0), name);
+      else assert.ok(verdicts.every((v: { verdict: string }) => v.verdict === 'allowed'), name);
+    }
+  });
+  test('workloads no Service selects are nodes marked unselected; a missing Service points at its reference', () => {
+    const map = JSON.parse(runCli(['graph', '--format', 'json', 'examples']).stdout);
+    assert.deepEqual(map.nodes.filter((n: { unselected?: boolean }) => n.unselected).map((n: { id: string }) => n.id), ['Deployment/shop/redis']);
+    const admin = map.nodes.find((n: { id: string }) => n.id === 'Service/shop/admin');
+    assert.deepEqual([admin.kind, admin.file, admin.line], ['Missing', 'examples/shop/ingress.yaml', 37]);
   });
   test('route rules are entries with weighted backends', () => {
     const r = runCli(['graph', 'test/fixtures/rules/route-backend-service-missing/valid.yaml']);

@@ -3,6 +3,7 @@
 // commands. All analysis happens in the server; this file only wires VS Code to it.
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { IndexStatusNotification, ResourceAtRequest } from '../../server/src/protocol';
 import { TrafficMapPanel } from './trafficMapPanel';
 
 const OUTPUT_CHANNEL_NAME = 'Kube Traffic Lens';
@@ -63,6 +64,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('kubeTrafficLens.showTrafficMap', () => {
       if (client) TrafficMapPanel.show(context, client);
     }),
+    vscode.commands.registerCommand('kubeTrafficLens.showTrafficMapFullWidth', async () => {
+      if (client) await TrafficMapPanel.showFullWidth(context, client);
+    }),
     vscode.commands.registerCommand('kubeTrafficLens.showTraffic', async (resourceId?: unknown) => {
       if (!client) return;
       const id = typeof resourceId === 'string' ? resourceId : await resourceAtCursor();
@@ -82,22 +86,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
 
   await client.start();
-  client.onNotification('kubeTrafficLens/indexStatus', (p: { resources: number; files: number; indexing: boolean }) => {
+  client.onNotification(IndexStatusNotification, (p) => {
     status.text = p.indexing ? `$(sync~spin) Kube Traffic Lens: ${p.files} files` : `$(type-hierarchy) ${p.resources} resources`;
     status.tooltip = p.indexing ? 'Kube Traffic Lens: indexing manifests' : `Kube Traffic Lens: ${p.resources} resources in ${p.files} files`;
   });
 }
 
-/** `Kind/namespace/name` of the resource under the cursor, from the server's document symbols. */
+/** `Kind/namespace/name` of the resource under the cursor, as the server's last analysis sees it. */
 async function resourceAtCursor(): Promise<string | undefined> {
   const editor = vscode.window.activeTextEditor;
-  if (!editor) return undefined;
-  const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', editor.document.uri);
-  const symbol = symbols?.find((s) => s.range.contains(editor.selection.active) && s.name.includes('/'));
-  if (!symbol) return undefined;
-  const [kind, name] = symbol.name.split('/');
-  const namespace = symbol.detail?.startsWith('namespace ') ? symbol.detail.slice('namespace '.length) : undefined;
-  return namespace ? `${kind}/${namespace}/${name}` : `${kind}/${name}`;
+  if (!editor || !client) return undefined;
+  const at = await client
+    .sendRequest(ResourceAtRequest, { textDocument: { uri: editor.document.uri.toString() }, position: editor.selection.active })
+    .catch(() => null);
+  return at?.resource;
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,48 +1,24 @@
-// The traffic map as the webview receives it (the engine's TrafficMap, version 1), and the
-// messages between webview and extension. Declared once here; both sides import the types.
-export interface MapNode {
-  readonly id: string;
-  readonly kind: 'Ingress' | 'Route' | 'LoadBalancer' | 'NodePort' | 'Service' | 'Workload' | 'ContainerPort' | 'Missing';
-  readonly label: string;
-  readonly namespace?: string;
-  readonly resource?: string;
-  readonly file?: string;
-  readonly line?: number;
-}
+// The messages between the traffic-map webview and the extension that hosts it. The map's own
+// types come from the protocol module shared with the language server (type-only: nothing of the
+// protocol library reaches the webview bundle).
+import type { MapEdge, MapNode, PolicyVerdict, TrafficMap, TrafficPath } from '../../server/src/protocol';
 
-export interface MapEdge {
-  readonly from: string;
-  readonly to: string;
-  readonly kind: 'routes' | 'exposes' | 'selects' | 'targets' | 'calls';
-  readonly label: string;
-  readonly broken: boolean;
-  readonly reason?: string;
-}
-
-export interface TrafficPath {
-  readonly namespace: string;
-  readonly entry: string;
-  readonly hops: readonly { node: string; label: string }[];
-  readonly broken?: string;
-}
-
-export interface TrafficMap {
-  readonly version: 1;
-  readonly nodes: readonly MapNode[];
-  readonly edges: readonly MapEdge[];
-  readonly paths: readonly TrafficPath[];
-}
+export type { MapEdge, MapNode, PolicyVerdict, TrafficMap, TrafficPath };
 
 /** Extension -> webview. */
 export type ToWebview =
   | { type: 'map'; map: TrafficMap }
   | { type: 'focus'; resource: string | undefined }
+  | { type: 'details'; nodeId: string; markdown: string | undefined }
   | { type: 'exportSvg' };
 
 /** Webview -> extension. */
 export type FromWebview =
   | { type: 'ready' }
   | { type: 'reveal'; nodeId: string }
+  | { type: 'details'; nodeId: string }
+  | { type: 'openLink'; target: string }
+  | { type: 'painted'; nodes: number; ms: number }
   | { type: 'svg'; svg: string };
 
 export function isFromWebview(value: unknown): value is FromWebview {
@@ -52,7 +28,12 @@ export function isFromWebview(value: unknown): value is FromWebview {
     case 'ready':
       return true;
     case 'reveal':
+    case 'details':
       return typeof m.nodeId === 'string' && m.nodeId.length < 1000;
+    case 'openLink':
+      return typeof m.target === 'string' && m.target.length < 4000;
+    case 'painted':
+      return typeof m.nodes === 'number' && typeof m.ms === 'number';
     case 'svg':
       return typeof m.svg === 'string' && m.svg.length < 20_000_000;
     default:

@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ResourceAtRequest, ResourceDetailsRequest, TrafficMapRequest, type ResourceAtResult, type ResourceDetailsResult, type TrafficMap } from '../../server/src/protocol';
 import { REPO_ROOT } from '../support/cli';
 import { hasRule as has, isClean as clean, LspClient, uri } from '../support/lspClient';
 
@@ -131,8 +132,16 @@ describe('requests', () => {
   });
 
   test('the traffic map request returns the graph model', async () => {
-    const map = await client.request<{ version: number; nodes: { id: string }[] }>('kubeTrafficLens/trafficMap', {});
+    const map = await client.request<TrafficMap>(TrafficMapRequest.method, {});
     assert.equal(map.version, 1);
     assert.ok(map.nodes.some((n) => n.id === 'Service/default/web'));
+  });
+
+  test('resourceAt names the resource whose document holds the position; resourceDetails gives its hover', async () => {
+    const at = await client.request<ResourceAtResult | null>(ResourceAtRequest.method, { textDocument: { uri: uri(file('service.yaml')) }, position: { line: 6, character: 2 } });
+    assert.deepEqual(at, { resource: 'Service/default/web', kind: 'Service', name: 'web', namespace: 'default' });
+    const details = await client.request<ResourceDetailsResult | null>(ResourceDetailsRequest.method, { resource: 'Service/default/web' });
+    assert.match(details?.markdown ?? '', /`web\.default\.svc\.cluster\.local`/);
+    assert.equal(await client.request(ResourceDetailsRequest.method, { resource: 'Service/default/nothing' }), null);
   });
 });

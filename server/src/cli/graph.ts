@@ -13,7 +13,7 @@ export function runGraph(args: string[]): number {
   progress.done();
   const unreadableExit = reportUnreadable(options, read);
   const cache = openCache(options, process.cwd());
-  const map = buildTrafficMap(analyze({ files: read.files, skipped: read.skipped, config, parse: cache?.parser() }));
+  const map = buildTrafficMap(analyze({ files: read.files, skipped: read.skipped, config, parse: cache?.parser() }), { ingressControllerNamespaces: config.ingressControllerNamespaces });
   closeCache(cache);
   switch (options.format) {
     case 'json':

@@ -7,7 +7,7 @@ import type { PortResolution, TrafficGraph } from './graph';
 import type { IngressPath } from './model/ingress';
 import type { Resource } from './model/resource';
 import type { Route } from './model/gateway';
-import { serviceFlowVerdicts, summarizeVerdicts } from './reachability';
+import { decide, policiesKeptWith, serviceFlowVerdicts, summarizeVerdicts, type Verdict } from './reachability';
 import type { Service, ServicePort } from './model/service';
 import type { Workload } from './model/workload';
 
@@ -22,17 +22,35 @@ export interface MapNode {
   /** The resource this node stands for (`Kind/namespace/name`), when there is one. */
   readonly resource: string | undefined;
   readonly file: string | undefined;
-  /** 1-based line of the resource (or the part) in its file. */
+  /**
+   * 1-based line of the resource (or the part) in its file. A Missing Service's file and line are
+   * those of the first reference to it (the Ingress backend or route backendRef).
+   */
   readonly line: number | undefined;
+  /** A workload no Service selects: it receives no Service traffic (drawn dimmed). */
+  readonly unselected?: boolean;
+}
+
+export type MapEdgeKind = 'routes' | 'exposes' | 'selects' | 'targets' | 'calls';
+
+/**
+ * What NetworkPolicies decide about the traffic of an edge, when a policy isolates either end:
+ * denied with the policies that isolate without allowing it, or allowed with those that allow it.
+ * Absent when no policy applies (all traffic allowed) or the source pods are unknown.
+ */
+export interface PolicyVerdict {
+  readonly verdict: 'allowed' | 'denied';
+  readonly policies: readonly { readonly id: string; readonly name: string }[];
 }
 
 export interface MapEdge {
   readonly from: string;
   readonly to: string;
-  readonly kind: 'routes' | 'exposes' | 'selects' | 'targets' | 'calls';
+  readonly kind: MapEdgeKind;
   readonly label: string;
   readonly broken: boolean;
   readonly reason: string | undefined;
+  readonly policy?: PolicyVerdict;
 }
 
 export interface PathHop {
@@ -55,8 +73,20 @@ export interface TrafficMap {
   readonly paths: readonly TrafficPath[];
 }
 
-export function buildTrafficMap(analysis: Analysis): TrafficMap {
-  return new TrafficMapBuilder(analysis).build();
+export interface TrafficMapOptions {
+  /** Where the ingress controller's pods run (the ingressControllerNamespaces setting). */
+  readonly ingressControllerNamespaces?: readonly string[];
+}
+
+export function buildTrafficMap(analysis: Analysis, options: TrafficMapOptions = {}): TrafficMap {
+  return new TrafficMapBuilder(analysis, options).build();
+}
+
+/** A policy verdict summary from the flow verdicts of one edge (undefined when nothing isolates). */
+function policyVerdict(verdicts: readonly Verdict[]): PolicyVerdict | undefined {
+  if (!verdicts.some((v) => v.egress.isolated || v.ingress.isolated)) return undefined;
+  const { denied, policies } = summarizeVerdicts(verdicts);
+  return { verdict: denied ? 'denied' : 'allowed', policies: policies.map((p) => ({ id: p.resource.id, name: p.resource.name })) };
 }
 
 /** "3 pods", "one pod per node", or "2-10 pods (HPA)" when an autoscaler owns the count. */
@@ -95,9 +125,14 @@ class TrafficMapBuilder {
   private readonly edges = new Map<string, MapEdge>();
   private readonly paths: TrafficPath[] = [];
   private readonly graph: TrafficGraph;
+  private readonly ingressControllers: readonly Workload[];
 
-  constructor(private readonly analysis: Analysis) {
+  constructor(
+    private readonly analysis: Analysis,
+    options: TrafficMapOptions,
+  ) {
     this.graph = analysis.graph;
+    this.ingressControllers = this.graph.ingressControllers(options.ingressControllerNamespaces ?? []);
   }
 
   build(): TrafficMap {
@@ -107,7 +142,10 @@ class TrafficMapBuilder {
       for (const target of this.graph.backendTargets(ingress)) this.addIngressBackend(ingress.resource, target.path, target);
     }
     for (const route of uniqueById(this.graph.routes, (r) => r.resource)) this.addRoute(route);
-    for (const w of uniqueById(this.graph.workloads, (x) => x.resource)) this.addReferences(w);
+    const workloads = uniqueById(this.graph.workloads, (x) => x.resource);
+    for (const w of workloads) this.addReferences(w);
+    // Workloads no Service selects still run pods: drawn (dimmed) so that the map shows every workload.
+    for (const w of workloads) if (!this.nodes.has(w.resource.id) && this.graph.servicesSelecting(w).length === 0) this.workloadNode(w, true);
     const nodes = [...this.nodes.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const edges = [...this.edges.values()].sort((a, b) => (a.from + a.to < b.from + b.to ? -1 : 1));
     const paths = this.paths.sort(
@@ -135,8 +173,11 @@ class TrafficMapBuilder {
     return r.id;
   }
 
-  private workloadNode(w: Workload): string {
-    return this.resourceNode(w.resource, 'Workload', `${w.resource.kind} ${w.resource.name} (${describeReplicas(w, this.graph)})`);
+  private workloadNode(w: Workload, unselected = false): string {
+    const r = w.resource;
+    const label = `${r.kind} ${r.name} (${describeReplicas(w, this.graph)})`;
+    if (unselected) this.addNode({ id: r.id, kind: 'Workload', label, namespace: r.namespace, resource: r.id, file: r.file, line: this.line(r), unselected: true });
+    return this.resourceNode(r, 'Workload', label);
   }
 
   /** The Service with its exposure entries, its selected workloads and the container ports reached. */
@@ -241,7 +282,7 @@ class TrafficMapBuilder {
         const services = this.graph.servicesNamed(b.namespace, b.name);
         if (services.length === 0) {
           const missingId = `Service/${b.namespace}/${b.name}`;
-          this.addNode({ id: missingId, kind: 'Missing', label: `${b.name} (missing Service)`, namespace: b.namespace, resource: undefined, file: undefined, line: undefined });
+          this.addNode({ id: missingId, kind: 'Missing', label: `${b.name} (missing Service)`, namespace: b.namespace, resource: undefined, file: r.file, line: this.line(r, b.nameSpan.start) });
           this.addEdge({ from: entryId, to: missingId, kind: 'routes', label: `:${b.port ?? '?'}${weight}`, broken: true, reason: `no Service '${b.name}' in namespace '${b.namespace}'` });
           this.paths.push({ namespace: ns, entry: label, hops: [{ node: entryId, label }, { node: missingId, label: `Service ${b.name}` }], broken: `no Service '${b.name}' in namespace '${b.namespace}'` });
           continue;
@@ -266,17 +307,28 @@ class TrafficMapBuilder {
       if (seen.has(key)) continue;
       seen.add(key);
       this.workloadNode(w);
-      const denied = this.deniedBy(w, service, ref.port);
-      this.addEdge({ from: w.resource.id, to: service.resource.id, kind: 'calls', label: ref.port !== undefined ? `:${ref.port}` : '', broken: denied !== undefined, reason: denied });
+      const policy = this.callPolicy(w, service, ref.port);
+      const denied = policy?.verdict === 'denied' ? `denied by NetworkPolicy ${policy.policies.map((p) => p.name).join(', ')}` : undefined;
+      this.addEdge({ from: w.resource.id, to: service.resource.id, kind: 'calls', label: ref.port !== undefined ? `:${ref.port}` : '', broken: denied !== undefined, reason: denied, ...(policy ? { policy } : {}) });
     }
   }
 
-  /** Why NetworkPolicies deny a workload's calls to a Service (every destination denied), if they do. */
-  private deniedBy(from: Workload, service: Service, portNumber: number | undefined): string | undefined {
+  /** What NetworkPolicies decide about a workload's calls to a Service (denied when every destination is). */
+  private callPolicy(from: Workload, service: Service, portNumber: number | undefined): PolicyVerdict | undefined {
     const port = portNumber === undefined ? (service.ports.length === 1 ? service.ports[0] : undefined) : service.ports.find((p) => p.port === portNumber);
     if (!port) return undefined;
-    const { denied, policies } = summarizeVerdicts(serviceFlowVerdicts(this.graph, from, service, port).map((v) => v.verdict));
-    return denied ? `denied by NetworkPolicy ${policies.map((p) => p.resource.name).join(', ')}` : undefined;
+    return policyVerdict(serviceFlowVerdicts(this.graph, from, service, port).map((v) => v.verdict));
+  }
+
+  /** What NetworkPolicies decide about the ingress controller's traffic to a backend (known controllers only). */
+  private ingressPolicy(service: Service, port: ServicePort): PolicyVerdict | undefined {
+    if (this.ingressControllers.length === 0 || !service.selector) return undefined;
+    const verdicts = this.graph.workloadsSelectedBy(service).flatMap((to) => {
+      const r = this.graph.resolveServicePort(port, to);
+      if (r.containerPort === undefined || (r.status !== 'resolved' && r.status !== 'assumed')) return [];
+      return this.ingressControllers.map((from) => decide(this.graph, { from, to, port: r.containerPort!, protocol: port.protocol }, policiesKeptWith(from, to)));
+    });
+    return policyVerdict(verdicts);
   }
 
   private addIngressBackend(ingress: Resource, path: IngressPath | undefined, target: ReturnType<TrafficGraph['backendTargets']>[number]) {
@@ -289,14 +341,15 @@ class TrafficMapBuilder {
     const portText = target.backend.port === undefined ? '' : `:${target.backend.port}`;
     if (target.services.length === 0) {
       const missingId = `Service/${ns}/${target.backend.serviceName}`;
-      this.addNode({ id: missingId, kind: 'Missing', label: `${target.backend.serviceName} (missing Service)`, namespace: ns, resource: undefined, file: undefined, line: undefined });
+      this.addNode({ id: missingId, kind: 'Missing', label: `${target.backend.serviceName} (missing Service)`, namespace: ns, resource: undefined, file: ingress.file, line: this.line(ingress, target.backend.serviceNameSpan.start) });
       this.addEdge({ from: entryId, to: missingId, kind: 'routes', label: portText, broken: true, reason: `no Service '${target.backend.serviceName}' in namespace '${ns}'` });
       this.paths.push({ namespace: ns, entry: where, hops: [{ node: entryId, label: where }, { node: missingId, label: `Service ${target.backend.serviceName}` }], broken: `no Service '${target.backend.serviceName}' in namespace '${ns}'` });
       return;
     }
     const { service, port } = target.ports[0];
     const reason = port ? undefined : `Service '${service.resource.name}' has no port ${target.backend.port ?? '(none given)'}`;
-    this.addEdge({ from: entryId, to: service.resource.id, kind: 'routes', label: portText, broken: reason !== undefined, reason });
+    const policy = port ? this.ingressPolicy(service, port) : undefined;
+    this.addEdge({ from: entryId, to: service.resource.id, kind: 'routes', label: portText, broken: reason !== undefined, reason, ...(policy ? { policy } : {}) });
     if (port) this.addPath(ns, where, [{ node: entryId, label: where }], service, port);
     else this.paths.push({ namespace: ns, entry: where, hops: [{ node: entryId, label: where }, { node: service.resource.id, label: `Service ${service.resource.name}${portText}` }], broken: reason });
   }

@@ -15,6 +15,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analyzer, CANCELLED, DEFAULT_CONFIG, LineIndex, lineIndexesOf, normalizeConfig, parseConfigFile, type Analysis, type AnalysisConfig, type Diagnostic } from '../engine';
 import { buildTrafficMap } from '../engine/paths';
 import * as queries from '../engine/queries';
+import { locate } from '../engine/queries/locate';
+import { IndexStatusNotification, ResourceAtRequest, ResourceDetailsRequest, TrafficMapRequest } from '../protocol';
 import type { FileParser, SkippedFile, WorkspaceFile } from '../engine/workspace';
 import { AnalysisCache, cachedResultOf } from '../node/analysisCache';
 import { CONFIG_FILE_NAME, decode, describeError, isListedManifest, isManifestName, listManifests, readConfigFile } from '../node/readWorkspace';
@@ -267,7 +269,7 @@ export function startServer(): void {
       }
       collectIndexingGarbage();
     }
-    void connection.sendNotification('kubeTrafficLens/indexStatus', { resources: result.workspace.resources.length, files: files.length, indexing, cancelledAnalyses });
+    void connection.sendNotification(IndexStatusNotification, { resources: result.workspace.resources.length, files: files.length, indexing, cancelledAnalyses });
     firstAnalysisDone?.();
     firstAnalysisDone = undefined;
   }
@@ -414,7 +416,7 @@ export function startServer(): void {
       for (const p of all.slice(i, i + READ_BATCH)) readDiskFile(p);
       const done = Math.min(i + READ_BATCH, all.length);
       progress?.report(Math.round((done / Math.max(1, all.length)) * 100), `${done}/${all.length} files`);
-      void connection.sendNotification('kubeTrafficLens/indexStatus', { resources: 0, files: done, indexing: true });
+      void connection.sendNotification(IndexStatusNotification, { resources: 0, files: done, indexing: true });
       await new Promise((resolve) => setImmediate(resolve)); // let requests in between batches
     }
   }
@@ -684,8 +686,27 @@ export function startServer(): void {
   );
 
   connection.onRequest(
-    'kubeTrafficLens/trafficMap',
-    guard('trafficMap', null, () => (analysis ? buildTrafficMap(analysis) : null)),
+    TrafficMapRequest,
+    guard('trafficMap', null, () => (analysis ? buildTrafficMap(analysis, { ingressControllerNamespaces: config.ingressControllerNamespaces }) : null)),
+  );
+
+  connection.onRequest(
+    ResourceAtRequest,
+    guard('resourceAt', null, (params: lsp.TextDocumentPositionParams) => {
+      const c = context(params.textDocument.uri);
+      const r = c && locate(c.a, c.file, c.lines.offset(params.position))?.resource;
+      return r ? { resource: r.id, kind: r.kind, name: r.name, namespace: r.namespace } : null;
+    }),
+  );
+
+  connection.onRequest(
+    ResourceDetailsRequest,
+    guard('resourceDetails', null, (params: { resource: string }) => {
+      const r = analysis?.workspace.resources.find((x) => x.id === params.resource);
+      if (!analysis || !r || !isCurrent(r.file)) return null;
+      const h = queries.hoverAt(analysis, r.file, (r.nameSpan ?? r.span).start, { linkTo, serviceCIDR: config.serviceCIDR });
+      return h ? { markdown: h.markdown } : null;
+    }),
   );
 
   documents.listen(connection);

@@ -1,0 +1,45 @@
+// The custom messages between the language server and its clients, declared once: the server
+// registers handlers with these types, the VS Code client sends with them, and the webview imports
+// the payload types (type-only, so nothing of the protocol library reaches its bundle). A new
+// custom request is one entry here, one handler in lsp/server.ts and its callers.
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import type { MapEdge, MapEdgeKind, MapNode, MapNodeKind, PathHop, PolicyVerdict, TrafficMap, TrafficPath } from './engine/paths';
+
+export type { MapEdge, MapEdgeKind, MapNode, MapNodeKind, PathHop, PolicyVerdict, TrafficMap, TrafficPath };
+
+/** The whole traffic map of the last completed analysis; null before the first one. */
+export const TrafficMapRequest = new RequestType<Record<string, never>, TrafficMap | null, void>('kubeTrafficLens/trafficMap');
+
+export interface ResourceAtParams {
+  readonly textDocument: { readonly uri: string };
+  readonly position: { readonly line: number; readonly character: number };
+}
+export interface ResourceAtResult {
+  /** `Kind/namespace/name` (`Kind/name` for cluster-scoped kinds): the ids the traffic map uses. */
+  readonly resource: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace: string | undefined;
+}
+/** The Kubernetes resource whose document contains a position (the innermost List item). */
+export const ResourceAtRequest = new RequestType<ResourceAtParams, ResourceAtResult | null, void>('kubeTrafficLens/resourceAt');
+
+export interface ResourceDetailsParams {
+  /** A map node's `resource` id. */
+  readonly resource: string;
+}
+export interface ResourceDetailsResult {
+  /** The hover of the resource's name: what the editor shows, as Markdown. */
+  readonly markdown: string;
+}
+/** What the map's side panel shows for a node: the hover content of its resource. */
+export const ResourceDetailsRequest = new RequestType<ResourceDetailsParams, ResourceDetailsResult | null, void>('kubeTrafficLens/resourceDetails');
+
+export interface IndexStatusParams {
+  readonly resources: number;
+  readonly files: number;
+  readonly indexing: boolean;
+  readonly cancelledAnalyses?: number;
+}
+/** Sent while indexing and after each completed analysis, for the status bar. */
+export const IndexStatusNotification = new NotificationType<IndexStatusParams>('kubeTrafficLens/indexStatus');
