@@ -16,6 +16,7 @@ import serviceSelectorOrphaned from './service-selector-orphaned';
 import trafficDeniedByNetworkpolicy from './traffic-denied-by-networkpolicy';
 import serviceReferencePortUnmatched from './service-reference-port-unmatched';
 import serviceReferenceMissing from './service-reference-missing';
+import serviceSpecInvalid from './service-spec-invalid';
 import servicemonitorSelectorOrphaned from './servicemonitor-selector-orphaned';
 import servicemonitorPortMissing from './servicemonitor-port-missing';
 import workloadSelectorOverlap from './workload-selector-overlap';
@@ -64,6 +65,7 @@ export const RULES: readonly Rule[] = [
   serviceReferenceMissing,
   serviceReferencePortUnmatched,
   serviceSelectorOrphaned,
+  serviceSpecInvalid,
   serviceTargetPortNameUnresolved,
   serviceTargetPortUnmatched,
   servicemonitorPortMissing,
