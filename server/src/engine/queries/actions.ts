@@ -1,4 +1,4 @@
-// Quick fixes for diagnostics: the near-miss label value, the declared container port, a port the
+// Quick fixes for diagnostics: the near-miss label value or autoscaler target name, the declared container port, a port the
 // Service defines, and for every diagnostic the disable comment above its line.
 import type { Analysis } from '../analyze';
 import type { Diagnostic } from '../diagnostics';
@@ -29,9 +29,14 @@ export function codeActions(analysis: Analysis, file: string, _span: Span, diagn
 
 function specificFix(analysis: Analysis, d: Diagnostic): CodeActionResult | undefined {
   const g = analysis.graph;
+  const replace = (title: string, span: Span, newText: string): CodeActionResult => ({ title, kind: 'quickfix', diagnostic: d, edits: [{ file: d.file, span, newText }], isPreferred: true });
+  if (d.rule === 'hpa-target-missing') {
+    // The diagnostic sits on scaleTargetRef.name; the near miss is in the message.
+    const m = / Did you mean '([^']+)'\?$/.exec(d.message);
+    return m ? replace(`Change to ${m[1]}`, d.span, m[1]) : undefined;
+  }
   const located = locate(analysis, d.file, d.span.start);
   if (!located) return undefined;
-  const replace = (title: string, span: Span, newText: string): CodeActionResult => ({ title, kind: 'quickfix', diagnostic: d, edits: [{ file: d.file, span, newText }], isPreferred: true });
   switch (d.rule) {
     case 'service-selector-orphaned':
     case 'networkpolicy-selector-orphaned':

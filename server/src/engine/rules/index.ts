@@ -21,6 +21,7 @@ import servicemonitorSelectorOrphaned from './servicemonitor-selector-orphaned';
 import servicemonitorPortMissing from './servicemonitor-port-missing';
 import workloadSelectorOverlap from './workload-selector-overlap';
 import hostPortConflict from './host-port-conflict';
+import hpaTargetMissing from './hpa-target-missing';
 import endpointsPortMismatch from './endpoints-port-mismatch';
 import routeParentMissing from './route-parent-missing';
 import routeNotAllowedByListener from './route-not-allowed-by-listener';
@@ -44,6 +45,7 @@ export const RULES: readonly Rule[] = [
   duplicateResource,
   endpointsPortMismatch,
   hostPortConflict,
+  hpaTargetMissing,
   ingressBackendPortMissing,
   ingressBackendServiceMissing,
   invalidIpAddress,
