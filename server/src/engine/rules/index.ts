@@ -32,6 +32,9 @@ import multusIpamInvalid from './multus-ipam-invalid';
 import multusNetworkMissing from './multus-network-missing';
 import statefulsetServiceNotHeadless from './statefulset-service-not-headless';
 import statefulsetServiceMissing from './statefulset-service-missing';
+import pdbBlocksEviction from './pdb-blocks-eviction';
+import pdbOverlap from './pdb-overlap';
+import pdbSelectorOrphaned from './pdb-selector-orphaned';
 import probePortUnresolved from './probe-port-unresolved';
 import nodeportOutOfRange from './nodeport-out-of-range';
 import nodeportConflict from './nodeport-conflict';
@@ -57,6 +60,9 @@ export const RULES: readonly Rule[] = [
   networkpolicySelectorOrphaned,
   nodeportConflict,
   nodeportOutOfRange,
+  pdbBlocksEviction,
+  pdbOverlap,
+  pdbSelectorOrphaned,
   probePortUnresolved,
   routeBackendNotPermitted,
   routeBackendPortMissing,
