@@ -30,6 +30,7 @@ import routeBackendPortMissing from './route-backend-port-missing';
 import routeBackendNotPermitted from './route-backend-not-permitted';
 import multusIpamInvalid from './multus-ipam-invalid';
 import multusNetworkMissing from './multus-network-missing';
+import statefulsetGoverningService from './statefulset-governing-service';
 import statefulsetServiceNotHeadless from './statefulset-service-not-headless';
 import statefulsetServiceMissing from './statefulset-service-missing';
 import pdbBlocksEviction from './pdb-blocks-eviction';
@@ -78,6 +79,7 @@ export const RULES: readonly Rule[] = [
   serviceTargetPortUnmatched,
   servicemonitorPortMissing,
   servicemonitorSelectorOrphaned,
+  statefulsetGoverningService,
   statefulsetServiceMissing,
   statefulsetServiceNotHeadless,
   trafficDeniedByNetworkpolicy,
