@@ -7,6 +7,7 @@ import ipFamilyMismatch from './ip-family-mismatch';
 import invalidIpAddress from './invalid-ip-address';
 import duplicateClusterIp from './duplicate-cluster-ip';
 import clusterIpOutsideServiceCidr from './cluster-ip-outside-service-cidr';
+import ingressHostPathConflict from './ingress-host-path-conflict';
 import ingressBackendPortMissing from './ingress-backend-port-missing';
 import ingressBackendServiceMissing from './ingress-backend-service-missing';
 import networkpolicyPeerSelectorOrphaned from './networkpolicy-peer-selector-orphaned';
@@ -52,6 +53,7 @@ export const RULES: readonly Rule[] = [
   hpaTargetMissing,
   ingressBackendPortMissing,
   ingressBackendServiceMissing,
+  ingressHostPathConflict,
   invalidIpAddress,
   ipFamilyMismatch,
   ipblockExceptOutsideCidr,
