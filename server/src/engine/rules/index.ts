@@ -25,6 +25,7 @@ import hostPortConflict from './host-port-conflict';
 import hpaTargetMissing from './hpa-target-missing';
 import endpointsPortMismatch from './endpoints-port-mismatch';
 import routeParentMissing from './route-parent-missing';
+import routeHostnameMismatch from './route-hostname-mismatch';
 import routeNotAllowedByListener from './route-not-allowed-by-listener';
 import routeBackendServiceMissing from './route-backend-service-missing';
 import routeBackendPortMissing from './route-backend-port-missing';
@@ -70,6 +71,7 @@ export const RULES: readonly Rule[] = [
   routeBackendNotPermitted,
   routeBackendPortMissing,
   routeBackendServiceMissing,
+  routeHostnameMismatch,
   routeNotAllowedByListener,
   routeParentMissing,
   servicePortProtocolMismatch,
