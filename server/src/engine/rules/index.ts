@@ -10,7 +10,11 @@ import clusterIpOutsideServiceCidr from './cluster-ip-outside-service-cidr';
 import ingressHostPathConflict from './ingress-host-path-conflict';
 import ingressBackendPortMissing from './ingress-backend-port-missing';
 import ingressBackendServiceMissing from './ingress-backend-service-missing';
+import networkpolicyNamespaceSelectorOrphaned from './networkpolicy-namespace-selector-orphaned';
 import networkpolicyPeerSelectorOrphaned from './networkpolicy-peer-selector-orphaned';
+import networkpolicyPortInvalid from './networkpolicy-port-invalid';
+import networkpolicyPortUnresolved from './networkpolicy-port-unresolved';
+import networkpolicyRulesIgnored from './networkpolicy-rules-ignored';
 import networkpolicySelectorOrphaned from './networkpolicy-selector-orphaned';
 import servicePortProtocolMismatch from './service-port-protocol-mismatch';
 import serviceSelectorOrphaned from './service-selector-orphaned';
@@ -60,7 +64,11 @@ export const RULES: readonly Rule[] = [
   ipblockExceptOutsideCidr,
   multusIpamInvalid,
   multusNetworkMissing,
+  networkpolicyNamespaceSelectorOrphaned,
   networkpolicyPeerSelectorOrphaned,
+  networkpolicyPortInvalid,
+  networkpolicyPortUnresolved,
+  networkpolicyRulesIgnored,
   networkpolicySelectorOrphaned,
   nodeportConflict,
   nodeportOutOfRange,

@@ -1,0 +1,52 @@
+// Rule: networkpolicy-namespace-selector-orphaned
+// A NetworkPolicy peer's namespaceSelector selects namespaces by their labels; every namespace
+// carries the automatic label kubernetes.io/metadata.name=<name> (set by the API server since 1.21).
+// A selector that no namespace matches makes the peer match nothing, so the rule allows no traffic.
+// Namespaces and their labels often come from outside a repository (cluster bootstrap, another
+// team), so the rule judges only where the workspace manages namespaces beside the policy: it
+// defines Namespace objects kept with the policy's file (same, nested or sibling directory). The
+// namespaces counted are those objects with their labels, every namespace the workspace's
+// resources use and the built-in ones (with the automatic label only). `{}` selects every namespace.
+import type { TrafficGraph } from '../graph';
+import { keptTogether, type Resource } from '../model/resource';
+import { formatSelector, selectorMatchesLabels } from '../selectors';
+import { editDistance } from './near-miss';
+import { defineRule } from './rule';
+
+const BUILTIN_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+const NAME_LABEL = 'kubernetes.io/metadata.name';
+
+function namespaceObjects(graph: TrafficGraph): Resource[] {
+  return graph.instancesIn('namespace', '').filter((r) => r.kind === 'Namespace' && r.apiVersion === 'v1');
+}
+
+export default defineRule({
+  id: 'networkpolicy-namespace-selector-orphaned',
+  severity: 'warning',
+  description: "A NetworkPolicy peer's namespaceSelector matches no namespace of the workspace; the peer matches nothing.",
+  remediation: "Select labels the namespace carries (kubernetes.io/metadata.name: <name> always works), or label the Namespace.",
+  kinds: ['NetworkPolicy'],
+  reach: 'workspace',
+  check(ctx, resource) {
+    const policy = ctx.graph.networkPolicy(resource);
+    if (!policy) return;
+    const objects = namespaceObjects(ctx.graph);
+    if (!objects.some((o) => keptTogether(o.file, resource.file))) return;
+    const labelsByName = new Map<string, Record<string, string>>();
+    for (const name of [...BUILTIN_NAMESPACES, ...ctx.graph.namespaces]) labelsByName.set(name, { [NAME_LABEL]: name });
+    for (const o of objects) labelsByName.set(o.name, { ...(labelsByName.get(o.name) ?? {}), ...o.labels, [NAME_LABEL]: o.name });
+    for (const peer of policy.peers) {
+      const selector = peer.namespaceSelector;
+      if (!selector || selector.invalid || selector.terms.length === 0) continue;
+      if ([...labelsByName.values()].some((labels) => selectorMatchesLabels(selector, labels))) continue;
+      // The nearest namespace name when the selector names one by its automatic label.
+      const wanted = selector.terms.find((t) => t.key === NAME_LABEL && t.operator === 'Equals')?.values[0];
+      const near = wanted !== undefined ? [...labelsByName.keys()].find((n) => editDistance(n, wanted) <= Math.max(1, Math.floor(wanted.length / 3))) : undefined;
+      const direction = peer.direction === 'ingress' ? 'from' : 'to';
+      ctx.report({
+        span: selector.terms.length === 1 ? selector.terms[0].span : selector.span,
+        message: `namespaceSelector ${formatSelector(selector)} (${direction}) matches no namespace defined or used in the workspace; this peer matches nothing.${near ? ` Did you mean '${near}'?` : ''}`,
+      });
+    }
+  },
+});
