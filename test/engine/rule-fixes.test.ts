@@ -50,3 +50,34 @@ spec:
   assert.equal(title, 'Change to carts');
   assert.ok(edited.endsWith('    kind: Deployment\n    name: carts\n  maxReplicas: 3\n'));
 });
+
+const agent = (dnsLine: string) => `apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+spec:
+  selector:
+    matchLabels:
+      app: agent
+  template:
+    metadata:
+      labels:
+        app: agent
+    spec:
+      hostNetwork: true
+${dnsLine}      containers:
+        - name: agent
+          image: agent
+          args: ["--collector=otel.monitoring.svc.cluster.local:4317"]
+`;
+
+test('hostnetwork-dns-policy: add dnsPolicy under hostNetwork', () => {
+  const { title, edited } = fixOf(agent(''), 'hostnetwork-dns-policy');
+  assert.equal(title, 'Set dnsPolicy: ClusterFirstWithHostNet');
+  assert.equal(edited, agent('      dnsPolicy: ClusterFirstWithHostNet\n'));
+});
+
+test('hostnetwork-dns-policy: replace dnsPolicy ClusterFirst', () => {
+  const { edited } = fixOf(agent('      dnsPolicy: ClusterFirst\n'), 'hostnetwork-dns-policy');
+  assert.equal(edited, agent('      dnsPolicy: ClusterFirstWithHostNet\n'));
+});

@@ -7,6 +7,8 @@ import ipFamilyMismatch from './ip-family-mismatch';
 import invalidIpAddress from './invalid-ip-address';
 import duplicateClusterIp from './duplicate-cluster-ip';
 import clusterIpOutsideServiceCidr from './cluster-ip-outside-service-cidr';
+import egressBlocksDns from './egress-blocks-dns';
+import hostnetworkDnsPolicy from './hostnetwork-dns-policy';
 import ingressHostPathConflict from './ingress-host-path-conflict';
 import ingressBackendPortMissing from './ingress-backend-port-missing';
 import ingressBackendServiceMissing from './ingress-backend-service-missing';
@@ -53,8 +55,10 @@ export const RULES: readonly Rule[] = [
   clusterIpOutsideServiceCidr,
   duplicateClusterIp,
   duplicateResource,
+  egressBlocksDns,
   endpointsPortMismatch,
   hostPortConflict,
+  hostnetworkDnsPolicy,
   hpaTargetMissing,
   ingressBackendPortMissing,
   ingressBackendServiceMissing,
