@@ -506,6 +506,7 @@ const NAMESPACE_QUESTIONS: Readonly<Record<string, Recorder>> = {
   servicesNamed: firstArgument,
   workloadsIn: firstArgument,
   hasServicesIn: firstArgument,
+  servicesIn: firstArgument,
   workloadsSelecting: ([, ns]) => [ns],
   // Namespace objects are cluster-scoped.
   namespaceLabels: () => [''],

@@ -4,6 +4,10 @@ import type { BuiltinRuleMeta, Rule } from './rule';
 import duplicateResource from './duplicate-resource';
 import ipblockExceptOutsideCidr from './ipblock-except-outside-cidr';
 import ipFamilyMismatch from './ip-family-mismatch';
+import istioGatewayMissing from './istio-gateway-missing';
+import istioHostMissing from './istio-host-missing';
+import istioPortAmbiguous from './istio-port-ambiguous';
+import istioSubsetMissing from './istio-subset-missing';
 import invalidIpAddress from './invalid-ip-address';
 import duplicateClusterIp from './duplicate-cluster-ip';
 import clusterIpOutsideServiceCidr from './cluster-ip-outside-service-cidr';
@@ -66,6 +70,10 @@ export const RULES: readonly Rule[] = [
   invalidIpAddress,
   ipFamilyMismatch,
   ipblockExceptOutsideCidr,
+  istioGatewayMissing,
+  istioHostMissing,
+  istioPortAmbiguous,
+  istioSubsetMissing,
   multusIpamInvalid,
   multusNetworkMissing,
   networkpolicyNamespaceSelectorOrphaned,
