@@ -4,9 +4,12 @@
 // A selector that no namespace matches makes the peer match nothing, so the rule allows no traffic.
 // Namespaces and their labels often come from outside a repository (cluster bootstrap, another
 // team), so the rule judges only where the workspace manages namespaces beside the policy: it
-// defines Namespace objects kept with the policy's file (same, nested or sibling directory). The
-// namespaces counted are those objects with their labels, every namespace the workspace's
-// resources use and the built-in ones (with the automatic label only). `{}` selects every namespace.
+// defines Namespace objects kept with the policy's file (same, nested or sibling directory), and
+// those objects use every label key of the selector. A selector on the automatic name label alone
+// is reported only with a near miss (a namespace of a similar name): a namespace such as
+// ingress-nginx is usually installed elsewhere. The namespaces counted are those objects with their
+// labels, every namespace the workspace's resources use and the built-in ones (with the automatic
+// label only). `{}` selects every namespace.
 import type { TrafficGraph } from '../graph';
 import { keptTogether, type Resource } from '../model/resource';
 import { formatSelector, selectorMatchesLabels } from '../selectors';
@@ -31,7 +34,9 @@ export default defineRule({
     const policy = ctx.graph.networkPolicy(resource);
     if (!policy) return;
     const objects = namespaceObjects(ctx.graph);
-    if (!objects.some((o) => keptTogether(o.file, resource.file))) return;
+    const near = objects.filter((o) => keptTogether(o.file, resource.file));
+    if (near.length === 0) return;
+    const managedKeys = new Set(near.flatMap((o) => Object.keys(o.labels)));
     const labelsByName = new Map<string, Record<string, string>>();
     for (const name of [...BUILTIN_NAMESPACES, ...ctx.graph.namespaces]) labelsByName.set(name, { [NAME_LABEL]: name });
     for (const o of objects) labelsByName.set(o.name, { ...(labelsByName.get(o.name) ?? {}), ...o.labels, [NAME_LABEL]: o.name });
@@ -41,11 +46,13 @@ export default defineRule({
       if ([...labelsByName.values()].some((labels) => selectorMatchesLabels(selector, labels))) continue;
       // The nearest namespace name when the selector names one by its automatic label.
       const wanted = selector.terms.find((t) => t.key === NAME_LABEL && t.operator === 'Equals')?.values[0];
-      const near = wanted !== undefined ? [...labelsByName.keys()].find((n) => editDistance(n, wanted) <= Math.max(1, Math.floor(wanted.length / 3))) : undefined;
+      const similar = wanted !== undefined ? [...labelsByName.keys()].find((n) => editDistance(n, wanted) <= Math.max(1, Math.floor(wanted.length / 3))) : undefined;
+      const keysManaged = selector.terms.every((t) => t.key !== NAME_LABEL && managedKeys.has(t.key));
+      if (!similar && !keysManaged) continue;
       const direction = peer.direction === 'ingress' ? 'from' : 'to';
       ctx.report({
         span: selector.terms.length === 1 ? selector.terms[0].span : selector.span,
-        message: `namespaceSelector ${formatSelector(selector)} (${direction}) matches no namespace defined or used in the workspace; this peer matches nothing.${near ? ` Did you mean '${near}'?` : ''}`,
+        message: `namespaceSelector ${formatSelector(selector)} (${direction}) matches no namespace defined or used in the workspace; this peer matches nothing.${similar ? ` Did you mean '${similar}'?` : ''}`,
       });
     }
   },
