@@ -20,6 +20,8 @@ export interface IstioDestination {
   readonly subsetSpan: Span | undefined;
   readonly port: number | undefined;
   readonly portSpan: Span | undefined;
+  /** The route's weight (percent), when written; mirrors have none. */
+  readonly weight: number | undefined;
 }
 
 export interface VirtualServiceView {
@@ -43,7 +45,7 @@ export function clusterService(fqdn: string): { name: string; namespace: string 
   return labels.length === 2 ? { name: labels[0], namespace: labels[1] } : undefined;
 }
 
-function readDestination(node: YNode | undefined, namespace: string): IstioDestination | undefined {
+function readDestination(node: YNode | undefined, namespace: string, weight: number | undefined): IstioDestination | undefined {
   const hostNode = asScalar(get(node, 'host'));
   const host = stringValue(hostNode);
   if (!node || !hostNode || !host) return undefined;
@@ -58,6 +60,7 @@ function readDestination(node: YNode | undefined, namespace: string): IstioDesti
     subsetSpan: subsetNode?.span,
     port: integerValue(portNode),
     portSpan: portNode?.span,
+    weight,
   };
 }
 
@@ -66,13 +69,13 @@ export function readVirtualService(resource: Resource): VirtualServiceView | und
   const namespace = resource.namespace ?? 'default';
   const spec = get(resource.node, 'spec');
   const destinations: IstioDestination[] = [];
-  const add = (node: YNode | undefined) => {
-    const d = readDestination(node, namespace);
+  const add = (node: YNode | undefined, weight?: number) => {
+    const d = readDestination(node, namespace, weight);
     if (d) destinations.push(d);
   };
   for (const kind of ['http', 'tcp', 'tls']) {
     for (const route of seqItems(get(spec, kind))) {
-      for (const r of seqItems(get(route, 'route'))) add(get(r, 'destination'));
+      for (const r of seqItems(get(route, 'route'))) add(get(r, 'destination'), integerValue(get(r, 'weight')));
       if (kind === 'http') {
         add(get(route, 'mirror'));
         for (const m of seqItems(get(route, 'mirrors'))) add(get(m, 'destination'));
