@@ -99,9 +99,19 @@ export function visibleIn(exportTo: readonly string[], owner: string, namespace:
   return exportTo.some((e) => e === '*' || e === namespace || (e === '.' && owner === namespace));
 }
 
+export interface IstioHost {
+  readonly host: string;
+  readonly owner: string;
+  readonly exportTo: readonly string[];
+  readonly resource: Resource;
+}
+
 export interface IstioIndex {
   /** Hosts of Services (FQDN) and ServiceEntries, with where they are visible. */
-  readonly hosts: readonly { readonly host: string; readonly owner: string; readonly exportTo: readonly string[]; readonly resource: Resource }[];
+  readonly hosts: readonly IstioHost[];
+  /** The same hosts by exact name, and the wildcard ones (`*.example.com`, `*`). */
+  readonly hostsByName: ReadonlyMap<string, readonly IstioHost[]>;
+  readonly wildcardHosts: readonly IstioHost[];
   readonly destinationRules: readonly { readonly resource: Resource; readonly fqdn: string; readonly namespace: string; readonly exportTo: readonly string[]; readonly subsets: ReadonlyMap<string, Readonly<Record<string, string>>> }[];
   /** Istio and Gateway API Gateways, by `namespace/name`. */
   readonly gateways: ReadonlySet<string>;
@@ -113,7 +123,7 @@ const indexMemo = new WeakMap<readonly Resource[], IstioIndex>();
 export function istioIndex(resources: readonly Resource[]): IstioIndex {
   let index = indexMemo.get(resources);
   if (index) return index;
-  const hosts: { host: string; owner: string; exportTo: readonly string[]; resource: Resource }[] = [];
+  const hosts: IstioHost[] = [];
   const destinationRules: IstioIndex['destinationRules'][number][] = [];
   const gateways = new Set<string>();
   const istioGatewayNamespaces = new Set<string>();
@@ -139,9 +149,20 @@ export function istioIndex(resources: readonly Resource[]): IstioIndex {
       if (isIstio(r)) istioGatewayNamespaces.add(ns);
     }
   }
-  index = { hosts, destinationRules, gateways, istioGatewayNamespaces };
+  const hostsByName = new Map<string, IstioHost[]>();
+  for (const h of hosts) {
+    const list = hostsByName.get(h.host);
+    if (list) list.push(h);
+    else hostsByName.set(h.host, [h]);
+  }
+  index = { hosts, hostsByName, wildcardHosts: hosts.filter((h) => h.host.startsWith('*')), destinationRules, gateways, istioGatewayNamespaces };
   indexMemo.set(resources, index);
   return index;
+}
+
+/** Registry hosts that cover a host: the exact name, or a wildcard entry over it. */
+export function hostsCovering(index: IstioIndex, host: string): IstioHost[] {
+  return [...(index.hostsByName.get(host) ?? []), ...index.wildcardHosts.filter((h) => h.host !== host && hostCovers(h.host, host))];
 }
 
 /** Whether a host pattern (possibly `*.example.com`) covers a host (possibly a wildcard itself). */

@@ -1,7 +1,7 @@
 // Shared by the Istio rules: what a VirtualService destination host resolves to, as Istio's
 // service registry sees it from the namespaces the VirtualService is exported to.
 import type { TrafficGraph } from '../graph';
-import { clusterService, hostCovers, istioIndex, visibleIn, type IstioDestination, type IstioIndex, type VirtualServiceView } from '../model/istio';
+import { clusterService, hostsCovering, istioIndex, visibleIn, type IstioDestination, type IstioIndex, type VirtualServiceView } from '../model/istio';
 import type { Service } from '../model/service';
 
 export interface ResolvedDestination {
@@ -25,7 +25,7 @@ function visibleTo(entry: IstioIndex['hosts'][number], ns: string): boolean {
 
 export function resolveDestination(graph: TrafficGraph, vs: VirtualServiceView, d: IstioDestination): ResolvedDestination {
   const index = istioIndex(graph.resources);
-  const matches = index.hosts.filter((h) => hostCovers(h.host, d.fqdn));
+  const matches = hostsCovering(index, d.fqdn);
   const namespaces = exportedNamespaces(vs);
   // A match hidden by exportTo counts as "not exported" when it names the host exactly; a hidden
   // wildcard (a ServiceEntry for "*" kept to its namespace) is no match at all.

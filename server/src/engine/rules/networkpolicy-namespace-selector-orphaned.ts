@@ -19,8 +19,25 @@ import { defineRule } from './rule';
 const BUILTIN_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 const NAME_LABEL = 'kubernetes.io/metadata.name';
 
-function namespaceObjects(graph: TrafficGraph): Resource[] {
-  return graph.instancesIn('namespace', '').filter((r) => r.kind === 'Namespace' && r.apiVersion === 'v1');
+interface KnownNamespaces {
+  readonly objects: readonly Resource[];
+  /** Every namespace the workspace knows, with its labels (the automatic name label at least). */
+  readonly labels: ReadonlyMap<string, Readonly<Record<string, string>>>;
+}
+
+const knownMemo = new WeakMap<readonly Resource[], KnownNamespaces>();
+
+/** Read once per analysis: the same for every policy. */
+function knownNamespaces(graph: TrafficGraph): KnownNamespaces {
+  let known = knownMemo.get(graph.resources);
+  if (known) return known;
+  const objects = graph.instancesIn('namespace', '').filter((r) => r.kind === 'Namespace' && r.apiVersion === 'v1');
+  const labels = new Map<string, Record<string, string>>();
+  for (const name of [...BUILTIN_NAMESPACES, ...graph.namespaces]) labels.set(name, { [NAME_LABEL]: name });
+  for (const o of objects) labels.set(o.name, { ...(labels.get(o.name) ?? {}), ...o.labels, [NAME_LABEL]: o.name });
+  known = { objects, labels };
+  knownMemo.set(graph.resources, known);
+  return known;
 }
 
 export default defineRule({
@@ -33,13 +50,10 @@ export default defineRule({
   check(ctx, resource) {
     const policy = ctx.graph.networkPolicy(resource);
     if (!policy) return;
-    const objects = namespaceObjects(ctx.graph);
+    const { objects, labels: labelsByName } = knownNamespaces(ctx.graph);
     const near = objects.filter((o) => keptTogether(o.file, resource.file));
     if (near.length === 0) return;
     const managedKeys = new Set(near.flatMap((o) => Object.keys(o.labels)));
-    const labelsByName = new Map<string, Record<string, string>>();
-    for (const name of [...BUILTIN_NAMESPACES, ...ctx.graph.namespaces]) labelsByName.set(name, { [NAME_LABEL]: name });
-    for (const o of objects) labelsByName.set(o.name, { ...(labelsByName.get(o.name) ?? {}), ...o.labels, [NAME_LABEL]: o.name });
     for (const peer of policy.peers) {
       const selector = peer.namespaceSelector;
       if (!selector || selector.invalid || selector.terms.length === 0) continue;
