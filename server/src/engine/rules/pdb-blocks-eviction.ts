@@ -7,7 +7,7 @@
 // pod count; an integer minAvailable allows none when it is at least the number of pods, and a
 // percentage minAvailable is rounded up (GetScaledValueFromIntOrPercent with roundUp). The pod count
 // is the selected workloads' replicas, or the minimum of an HPA that scales them (at its minimum,
-// nothing can be evicted); DaemonSets and unknown workloads leave it unknown.
+// nothing can be evicted); DaemonSets, Jobs and unknown workloads leave it unknown.
 import type { TrafficGraph } from '../graph';
 import { budgetValue, readDisruptionBudget } from '../model/disruptionBudget';
 import type { Workload } from '../model/workload';
@@ -17,7 +17,8 @@ import { defineRule } from './rule';
 function minimumPods(graph: TrafficGraph, workloads: readonly Workload[]): number | undefined {
   let total = 0;
   for (const w of workloads) {
-    if (w.perNode || w.replicas === undefined) return undefined;
+    // Job pods come and go by completion, not by a replica count the budget can rely on.
+    if (w.perNode || w.replicas === undefined || w.resource.kind === 'Job' || w.resource.kind === 'CronJob') return undefined;
     const autoscalers = graph.autoscalersOf(w);
     total += autoscalers.length > 0 ? Math.min(...autoscalers.map((a) => a.minReplicas)) : w.replicas;
   }
