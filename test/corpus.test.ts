@@ -36,6 +36,16 @@ const REAL_BUGS = [
     file: 'gateway-api-conformance/conformance/tests/httproute-invalid-nonexistent-backendref.yaml',
     rule: 'route-backend-service-missing',
   },
+  // The HPA scales Deployment 'cart'; the Deployment is 'carts'.
+  { paths: ['sock-shop/autoscaling', 'sock-shop/manifests'], file: 'sock-shop/autoscaling/cart-hsc.yaml', rule: 'hpa-target-missing' },
+  // minAvailable 67% of 3 pods rounds up to 3: no pod can be evicted.
+  { paths: ['k8s-examples-archived/_archived/cockroachdb/cockroachdb-statefulset.yaml'], file: 'k8s-examples-archived/_archived/cockroachdb/cockroachdb-statefulset.yaml', rule: 'pdb-blocks-eviction' },
+  // The conformance test for NoMatchingListenerHostname.
+  { paths: ['gateway-api-conformance/conformance/tests/gateway-with-attached-routes.yaml'], file: 'gateway-api-conformance/conformance/tests/gateway-with-attached-routes.yaml', rule: 'route-hostname-mismatch' },
+  // istioctl analyze's own fixtures.
+  ...['istio-host-missing', 'istio-port-ambiguous'].map((rule) => ({ paths: ['istio-analyzer-testdata/virtualservice_destinationhosts.yaml'], file: 'istio-analyzer-testdata/virtualservice_destinationhosts.yaml', rule })),
+  { paths: ['istio-analyzer-testdata/virtualservice_destinationrules.yaml'], file: 'istio-analyzer-testdata/virtualservice_destinationrules.yaml', rule: 'istio-subset-missing' },
+  { paths: ['istio-analyzer-testdata/virtualservice_gateways.yaml'], file: 'istio-analyzer-testdata/virtualservice_gateways.yaml', rule: 'istio-gateway-missing' },
 ];
 
 test('the corpus is present beside the repository', needsCorpus, () => {

@@ -498,6 +498,7 @@ const NAMESPACE_QUESTIONS: Readonly<Record<string, Recorder>> = {
   servicesNamed: firstArgument,
   workloadsIn: firstArgument,
   hasServicesIn: firstArgument,
+  servicesIn: firstArgument,
   workloadsSelecting: ([, ns]) => [ns],
   workloadCandidates: ([, ns]) => [ns],
   namespacesWithWorkloads: () => [''],

@@ -749,6 +749,11 @@ export class TrafficGraph {
     return this.ix.grantsByNamespace.get(namespace) ?? [];
   }
 
+  /** The Services of a namespace, in resource order. */
+  servicesIn(namespace: string): readonly Service[] {
+    return this.ix.servicesByNamespace.get(namespace) ?? [];
+  }
+
   /** Services of a namespace (for judging whether the workspace knows that namespace's Services). */
   hasServicesIn(namespace: string): boolean {
     return this.services.some((s) => s.resource.namespace === namespace);

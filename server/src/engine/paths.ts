@@ -1,15 +1,19 @@
 // The traffic map: nodes, edges and end-to-end traffic paths computed from the graph, as plain data
 // for the CLI's `graph` formats and the editor's traffic map. A path runs from an entry (Ingress
-// host/path, LoadBalancer, NodePort on every node, or the in-cluster DNS name) through a Service
-// port to each selected workload and the container port that receives the traffic.
+// host/path, LoadBalancer, NodePort on every node, a Gateway API or Istio route, or the in-cluster
+// DNS name) through a Service port to each selected workload and the container port that receives
+// the traffic.
 import type { Analysis } from './analysis';
 import type { PortResolution, TrafficGraph } from './graph';
 import type { IngressPath } from './model/ingress';
 import type { Resource } from './model/resource';
 import type { Route } from './model/gateway';
 import { decide, policiesKeptWith, serviceFlowVerdicts, summarizeVerdicts, type Verdict } from './reachability';
+import { clusterService, istioIndex, readVirtualService, type VirtualServiceView } from './model/istio';
+import { selectorMatchesLabels, type Selector } from './selectors';
 import type { Service, ServicePort } from './model/service';
 import type { Workload } from './model/workload';
+import { getPath, seqItems, stringValue } from './tree';
 
 export type MapNodeKind = 'Ingress' | 'Route' | 'LoadBalancer' | 'NodePort' | 'Service' | 'Workload' | 'ContainerPort' | 'Missing';
 
@@ -142,6 +146,8 @@ class TrafficMapBuilder {
       for (const target of this.graph.backendTargets(ingress)) this.addIngressBackend(ingress.resource, target.path, target);
     }
     for (const route of uniqueById(this.graph.routes, (r) => r.resource)) this.addRoute(route);
+    const virtualServices = this.graph.resources.filter((r) => r.kind === 'VirtualService').map(readVirtualService);
+    for (const vs of uniqueById(virtualServices.filter((v): v is VirtualServiceView => v !== undefined), (v) => v.resource)) this.addVirtualService(vs);
     const workloads = uniqueById(this.graph.workloads, (x) => x.resource);
     for (const w of workloads) this.addReferences(w);
     // Workloads no Service selects still run pods: drawn (dimmed) so that the map shows every workload.
@@ -235,7 +241,34 @@ class TrafficMapBuilder {
     this.addEdge({ from: workloadId, to: target, kind: 'targets', label: `${port.protocol}`, broken: problem !== undefined, reason: problem });
   }
 
-  private addPath(namespace: string, entry: string, prefix: PathHop[], service: Service, port: ServicePort, brokenBefore?: string) {
+  /**
+   * Istio VirtualServices: each http/tcp/tls route as an entry (its gateways and hosts) to weighted
+   * destinations; a subset keeps the pods that carry its DestinationRule labels.
+   */
+  private addVirtualService(vs: VirtualServiceView) {
+    const r = vs.resource;
+    const hosts = seqHosts(r);
+    const gateways = vs.gateways.map((g) => g.name).filter((g) => g !== 'mesh');
+    const label = `${gateways.length ? `Gateway ${gateways.join(', ')} ` : ''}${hosts}`;
+    const entryId = `${r.id}#routes`;
+    this.addNode({ id: entryId, kind: 'Route', label: `VirtualService ${r.name}: ${hosts}`, namespace: vs.namespace, resource: r.id, file: r.file, line: this.line(r) });
+    const index = istioIndex(this.graph.resources);
+    for (const d of vs.destinations) {
+      const svc = clusterService(d.fqdn);
+      const service = svc ? this.graph.servicesNamed(svc.namespace, svc.name)[0] : undefined;
+      if (!service) continue;
+      const port = d.port !== undefined ? service.ports.find((p) => p.port === d.port) : service.ports.length === 1 ? service.ports[0] : undefined;
+      const subset = d.subset !== undefined ? index.destinationRules.find((dr) => dr.fqdn === d.fqdn && dr.subsets.has(d.subset!))?.subsets.get(d.subset) : undefined;
+      const note = d.subset !== undefined || d.weight !== undefined ? ` (${[d.subset !== undefined ? `subset ${d.subset}` : '', d.weight !== undefined ? `${d.weight}%` : ''].filter(Boolean).join(', ')})` : '';
+      const reason = port ? undefined : d.port !== undefined ? `Service '${service.resource.name}' has no port ${d.port}` : `Service '${service.resource.name}' has several ports and none is given`;
+      this.addEdge({ from: entryId, to: service.resource.id, kind: 'routes', label: `:${port?.port ?? d.port ?? '?'}${note}`, broken: reason !== undefined, reason });
+      const entry = `${label}${note}`;
+      if (port) this.addPath(vs.namespace, entry, [{ node: entryId, label: entry }], service, port, undefined, subset && labelSelector(subset));
+      else this.paths.push({ namespace: vs.namespace, entry, hops: [{ node: entryId, label: entry }, { node: service.resource.id, label: `Service ${service.resource.name}` }], broken: reason });
+    }
+  }
+
+  private addPath(namespace: string, entry: string, prefix: PathHop[], service: Service, port: ServicePort, brokenBefore?: string, subset?: Selector) {
     const serviceHop = { node: service.resource.id, label: `Service ${service.resource.name}:${port.port}` };
     if (brokenBefore) {
       this.paths.push({ namespace, entry, hops: [...prefix, serviceHop], broken: brokenBefore });
@@ -249,9 +282,9 @@ class TrafficMapBuilder {
       this.paths.push({ namespace, entry, hops: [...prefix, serviceHop, { node: `${service.resource.id}#endpoints`, label: 'manual Endpoints' }], broken: undefined });
       return;
     }
-    const workloads = this.graph.workloadsSelectedBy(service);
+    const workloads = this.graph.workloadsSelectedBy(service).filter((w) => !subset || selectorMatchesLabels(subset, w.template.labels.declared));
     if (workloads.length === 0) {
-      this.paths.push({ namespace, entry, hops: [...prefix, serviceHop], broken: 'the selector matches no pod template' });
+      this.paths.push({ namespace, entry, hops: [...prefix, serviceHop], broken: subset ? 'the subset selects none of the Service\'s pod templates' : 'the selector matches no pod template' });
       return;
     }
     for (const w of workloads) {
@@ -353,6 +386,17 @@ class TrafficMapBuilder {
     if (port) this.addPath(ns, where, [{ node: entryId, label: where }], service, port);
     else this.paths.push({ namespace: ns, entry: where, hops: [{ node: entryId, label: where }, { node: service.resource.id, label: `Service ${service.resource.name}${portText}` }], broken: reason });
   }
+}
+
+function seqHosts(r: Resource): string {
+  const hosts = seqItems(getPath(r.node, 'spec', 'hosts')).map(stringValue).filter((h): h is string => !!h);
+  return hosts.length ? hosts.join(',') : '*';
+}
+
+/** A subset's labels as an equality selector. */
+function labelSelector(labels: Readonly<Record<string, string>>): Selector {
+  const span = { start: 0, end: 0 };
+  return { terms: Object.entries(labels).map(([key, value]) => ({ key, operator: 'Equals' as const, values: [value], span, valueSpan: undefined })), span, invalid: false };
 }
 
 function uniqueById<T>(items: readonly T[], resourceOf: (t: T) => Resource): T[] {

@@ -75,3 +75,13 @@ export function keptTogether(fileA: string, fileB: string): boolean {
   if (a === b || a === '.' || b === '.' || b.startsWith(`${a}/`) || a.startsWith(`${b}/`)) return true;
   return directoryOf(a) === directoryOf(b);
 }
+
+/**
+ * Whether a file holds expected state rather than objects to apply: the assert and error files of
+ * kuttl and chainsaw test steps (`01-assert.yaml`, `assert-operator.yaml`, `00-errors.yaml`), whose
+ * objects are partial on purpose (they are matched as subsets of live objects).
+ */
+export function describesExpectedState(file: string): boolean {
+  const base = file.slice(file.lastIndexOf('/') + 1);
+  return /^(\d+-)?(assert|errors?)([-_.][^/]*)?\.ya?ml$/i.test(base);
+}

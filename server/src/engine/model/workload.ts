@@ -7,7 +7,7 @@ import type { YMap, YNode } from '../syntax';
 import type { Span } from '../text';
 import { asMap, asScalar, boolValue, exact, get, getPath, integerValue, seqItems, stringEntries, stringValue } from '../tree';
 import { POD_TEMPLATE_PATHS } from './kinds';
-import type { Resource } from './resource';
+import { apiGroup, type Resource } from './resource';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 
@@ -167,7 +167,8 @@ export function readWorkload(resource: Resource): Workload | undefined {
 
   let selector: Selector | undefined;
   let selectorNode: YNode | undefined;
-  if (resource.kind === 'ReplicationController') {
+  // ReplicationControllers and OpenShift DeploymentConfigs select with an equality map.
+  if (resource.kind === 'ReplicationController' || (resource.kind === 'DeploymentConfig' && apiGroup(resource.apiVersion) === 'apps.openshift.io')) {
     selectorNode = getPath(resource.node, 'spec', 'selector');
     selector = readEqualitySelector(selectorNode);
   } else if (!isPod && resource.kind !== 'CronJob') {

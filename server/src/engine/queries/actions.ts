@@ -1,4 +1,5 @@
-// Quick fixes for diagnostics: the near-miss label value, the declared container port, a port the
+// Quick fixes for diagnostics: the near-miss label value or autoscaler target name, dnsPolicy for
+// host-network pods, the declared container port, a port the
 // Service defines, and for every diagnostic the disable comment above its line.
 import type { Analysis } from '../analysis';
 import type { Diagnostic } from '../diagnostics';
@@ -12,7 +13,7 @@ export function codeActions(analysis: Analysis, file: string, _span: Span, diagn
   const out: CodeActionResult[] = [];
   for (const d of diagnostics) {
     if (d.file !== file) continue;
-    const fix = specificFix(analysis, d);
+    const fix = specificFix(analysis, d) ?? dnsPolicyFix(d, text);
     if (fix) out.push(fix);
     const lineStart = text.lastIndexOf('\n', Math.max(0, d.span.start - 1)) + 1;
     const indent = /^[ \t]*/.exec(text.slice(lineStart, lineStart + 200))?.[0] ?? '';
@@ -27,11 +28,37 @@ export function codeActions(analysis: Analysis, file: string, _span: Span, diagn
   return out;
 }
 
+/**
+ * hostnetwork-dns-policy: the diagnostic sits on dnsPolicy's value (replaced) or, when dnsPolicy is
+ * not written, on hostNetwork's value in a block mapping (a dnsPolicy line is added below it).
+ */
+function dnsPolicyFix(d: Diagnostic, text: string): CodeActionResult | undefined {
+  if (d.rule !== 'hostnetwork-dns-policy') return undefined;
+  const title = 'Set dnsPolicy: ClusterFirstWithHostNet';
+  const edit = (span: Span, newText: string): CodeActionResult => ({ title, kind: 'quickfix', diagnostic: d, edits: [{ file: d.file, span, newText }], isPreferred: true });
+  const written = text.slice(d.span.start, d.span.end);
+  if (/^["']?ClusterFirst["']?$/.test(written)) return edit(d.span, 'ClusterFirstWithHostNet');
+  const lineStart = text.lastIndexOf('\n', d.span.start - 1) + 1;
+  const line = /^([ \t]*)(- +)?hostNetwork:[ \t]*/.exec(text.slice(lineStart, d.span.start));
+  if (!line || line[0].length !== d.span.start - lineStart) return undefined;
+  // The new key aligns with hostNetwork (after a sequence dash when the pair opens an item).
+  const indent = ' '.repeat(line[0].indexOf('hostNetwork'));
+  const lineEnd = text.indexOf('\n', d.span.end);
+  const at = lineEnd < 0 ? text.length : text[lineEnd - 1] === '\r' ? lineEnd - 1 : lineEnd;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  return edit({ start: at, end: at }, `${eol}${indent}dnsPolicy: ClusterFirstWithHostNet`);
+}
+
 function specificFix(analysis: Analysis, d: Diagnostic): CodeActionResult | undefined {
   const g = analysis.graph;
+  const replace = (title: string, span: Span, newText: string): CodeActionResult => ({ title, kind: 'quickfix', diagnostic: d, edits: [{ file: d.file, span, newText }], isPreferred: true });
+  if (d.rule === 'hpa-target-missing') {
+    // The diagnostic sits on scaleTargetRef.name; the near miss is in the message.
+    const m = / Did you mean '([^']+)'\?$/.exec(d.message);
+    return m ? replace(`Change to ${m[1]}`, d.span, m[1]) : undefined;
+  }
   const located = locate(analysis, d.file, d.span.start);
   if (!located) return undefined;
-  const replace = (title: string, span: Span, newText: string): CodeActionResult => ({ title, kind: 'quickfix', diagnostic: d, edits: [{ file: d.file, span, newText }], isPreferred: true });
   switch (d.rule) {
     case 'service-selector-orphaned':
     case 'networkpolicy-selector-orphaned':

@@ -7,6 +7,7 @@ import type { Service, ServicePort } from '../model/service';
 import type { Workload } from '../model/workload';
 import type { ServiceReference } from '../model/references';
 import type { Route } from '../model/gateway';
+import { readVirtualService, type VirtualServiceView } from '../model/istio';
 import { readNetworkRequest } from '../model/multus';
 import { cidrContainsAddress, cidrContainsCidr, describeCidr, parseAddress, parseCidr } from '../addresses';
 import { decide, policiesKeptWith, serviceFlowVerdicts, summarizeVerdicts } from '../reachability';
@@ -112,7 +113,24 @@ function serviceHover(g: TrafficGraph, service: Service, ref: Ref): string {
   if (routes.length) {
     lines.push('', `Routed from ${routes.map((t) => `${text(routeLabel(t))} (${ref(t.ingress.resource)})`).join(', ')}`);
   }
+  const meshRoutes = istioRoutesTo(g, service);
+  if (meshRoutes.length) lines.push('', `Istio routes: ${meshRoutes.map((m) => `${ref(m.vs.resource)}${m.notes.length ? ` (${text(m.notes.join('; '))})` : ''}`).join(', ')}`);
   return lines.join('\n');
+}
+
+/** VirtualServices whose destinations resolve to this Service, with their subsets and weights. */
+function istioRoutesTo(g: TrafficGraph, service: Service): { vs: VirtualServiceView; notes: string[] }[] {
+  const fqdn = `${service.resource.name}.${service.resource.namespace ?? 'default'}.svc.cluster.local`;
+  const out: { vs: VirtualServiceView; notes: string[] }[] = [];
+  for (const r of g.resources) {
+    if (r.kind !== 'VirtualService') continue;
+    const vs = readVirtualService(r);
+    const hits = vs?.destinations.filter((d) => d.fqdn === fqdn) ?? [];
+    if (!vs || hits.length === 0) continue;
+    const notes = hits.map((d) => [d.subset !== undefined ? `subset ${d.subset}` : '', d.weight !== undefined ? `${d.weight}%` : ''].filter(Boolean).join(', ')).filter(Boolean);
+    out.push({ vs, notes });
+  }
+  return out;
 }
 
 function portCell(port: ServicePort): string {

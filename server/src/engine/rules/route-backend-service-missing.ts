@@ -2,7 +2,11 @@
 // A route's backendRef (group "" and kind Service by default) names a Service that does not exist
 // in its namespace (the route's unless given). The implementation answers 500 for the requests of
 // that rule (HTTPRoute) or drops the connections. Reported when the workspace has Services in that
-// namespace, so that namespaces managed elsewhere are not judged.
+// namespace, so that namespaces managed elsewhere are not judged, or when a Service of that name
+// applied together with the route (same file or kustomize build) is in another namespace: a
+// cross-namespace backendRef needs namespace and a ReferenceGrant in the Service's namespace
+// (GEP-709). The hint also names such a Service kept near the route (same or related directory).
+import { keptTogether } from '../model/resource';
 import { defineRule } from './rule';
 
 export default defineRule({
@@ -19,8 +23,16 @@ export default defineRule({
       for (const backend of rule.backendRefs) {
         if (backend.group !== '' || backend.kind !== 'Service') continue;
         if (ctx.graph.servicesNamed(backend.namespace, backend.name).length > 0) continue;
-        if (!ctx.graph.hasServicesIn(backend.namespace)) continue;
-        ctx.report({ span: backend.nameSpan, message: `No Service '${backend.name}' in namespace '${backend.namespace}'; requests routed to this backend fail.` });
+        const others = ctx.graph.services.filter((s) => s.resource.name === backend.name && s.resource.namespace !== backend.namespace && keptTogether(s.resource.file, resource.file));
+        const together = others.find((s) => (resource.build !== undefined ? s.resource.build === resource.build : s.resource.build === undefined && s.resource.file === resource.file));
+        const elsewhere = together ?? others[0];
+        if (!together && !ctx.graph.hasServicesIn(backend.namespace)) continue;
+        const hint = elsewhere ? ` A Service of that name exists in namespace '${elsewhere.resource.namespace}': set namespace and add a ReferenceGrant there.` : '';
+        ctx.report({
+          span: backend.nameSpan,
+          message: `No Service '${backend.name}' in namespace '${backend.namespace}'; requests routed to this backend fail.${hint}`,
+          related: elsewhere ? [{ resource: elsewhere.resource, message: 'Service of that name in another namespace' }] : [],
+        });
       }
     }
   },

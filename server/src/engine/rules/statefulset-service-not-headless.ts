@@ -3,7 +3,8 @@
 // Service publishes a DNS record per pod, which is what the StatefulSet's stable identities are for.
 // A single-replica StatefulSet reached through its Service's virtual IP works without them (the
 // bank-of-anthos databases do exactly that), so only replicated sets, whose members find each other
-// by per-pod names, are reported.
+// by per-pod names, are reported. A single-replica set addressed by its per-pod name is reported by
+// statefulset-governing-service, which sees the address.
 import { getPath, stringValue } from '../tree';
 import { defineRule } from './rule';
 

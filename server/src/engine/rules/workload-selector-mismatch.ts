@@ -2,7 +2,11 @@
 // A controller's selector must match its own pod template's labels; the API server rejects the
 // object otherwise ("selector does not match template labels", apps/v1 validation). Only the
 // labels written in the template count here: the controller adds its own only to pods it creates.
+// OpenShift DeploymentConfigs are validated the same way (an equality selector). A CronJob's
+// jobTemplate.spec.selector is rejected whenever it is set (ValidateJobTemplateSpec: "`selector`
+// will be auto-generated"): each Job gets a generated controller-uid selector.
 import { NO_RUNTIME_LABELS, formatSelector, termMayMatch } from '../selectors';
+import { getPath } from '../tree';
 import { defineRule } from './rule';
 
 export default defineRule({
@@ -10,8 +14,15 @@ export default defineRule({
   severity: 'error',
   description: "A workload's selector does not match its own pod template labels; the API server rejects it.",
   remediation: 'Make spec.selector a subset of spec.template.metadata.labels.',
-  kinds: ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicationController'],
+  kinds: ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicationController', 'CronJob', 'DeploymentConfig'],
   check(ctx, resource) {
+    if (resource.kind === 'CronJob') {
+      const selector = getPath(resource.node, 'spec', 'jobTemplate', 'spec', 'selector');
+      if (selector && resource.apiVersion.startsWith('batch/')) {
+        ctx.report({ span: selector.span, message: 'jobTemplate.spec.selector must not be set: the API server generates each Job\'s selector ("`selector` will be auto-generated") and rejects this CronJob.' });
+      }
+      return;
+    }
     const workload = ctx.graph.workload(resource);
     if (!workload?.selector || workload.selector.invalid || workload.selector.terms.length === 0) return;
     const labels = { declared: workload.template.labels.declared, runtime: NO_RUNTIME_LABELS };
