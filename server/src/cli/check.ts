@@ -4,27 +4,30 @@
 import { analyze } from '../engine';
 import { cachedResultOf, type CachedResult } from '../node/analysisCache';
 import { formatJson } from './format/json';
+import { renderCharts } from './helm';
 import { locate, positionsFromTexts, positionsOf, type PositionOf } from './format/located';
 import { formatSarif } from './format/sarif';
 import { formatStylish } from './format/stylish';
 import { closeCache, loadInput, openCache, parseCommon, progressReporter } from './options';
 
-export function runCheck(args: string[]): number {
+export async function runCheck(args: string[]): Promise<number> {
   const options = parseCommon(args, ['text', 'json', 'sarif'], 'text');
   const progress = progressReporter();
   const { config, read } = loadInput(options, progress.onProgress);
   progress.done();
   for (const u of read.unreadable) process.stderr.write(`kube-traffic-lens: warning: skipped unreadable ${u.path} (${u.error})\n`);
 
+  const helm = await renderCharts(read.files, config);
+  const files = helm.files;
   const cache = openCache(options);
-  const fingerprint = cache?.fingerprint(read.files, read.skipped, config);
+  const fingerprint = cache?.fingerprint(files, read.skipped, config);
   let result: CachedResult | undefined = fingerprint === undefined ? undefined : cache?.loadResult(fingerprint);
-  const texts = new Map(read.files.map((f) => [f.path, f.text]));
+  const texts = new Map(files.map((f) => [f.path, f.text]));
   let positionOf: PositionOf;
   if (result) {
     positionOf = positionsFromTexts(texts);
   } else {
-    const analysis = analyze({ files: read.files, skipped: read.skipped, config, parse: cache?.parser() });
+    const analysis = analyze({ files, skipped: read.skipped, config, parse: cache?.parser() });
     result = cachedResultOf(analysis);
     positionOf = positionsOf(analysis);
     if (cache && fingerprint !== undefined) cache.saveResult(fingerprint, result);
@@ -32,17 +35,22 @@ export function runCheck(args: string[]): number {
   closeCache(cache);
 
   for (const f of result.ruleFailures) process.stderr.write(`kube-traffic-lens: internal error in rule ${f.rule} on ${f.resource}: ${f.error.split('\n')[0]}\n`);
-  const located = locate(result.diagnostics, positionOf);
-  const files = read.files.length + read.skipped.length;
+  // Findings in rendered charts go to the template and values lines that wrote them.
+  const diagnostics = helm.finish(result.diagnostics);
+  const chartLines = helm.linesOf(() => undefined);
+  const workspacePosition = positionOf;
+  positionOf = (file, offset) => chartLines(file)?.position(offset) ?? workspacePosition(file, offset);
+  const located = locate(diagnostics, positionOf);
+  const fileCount = read.files.length + read.skipped.length;
   switch (options.format) {
     case 'json':
-      process.stdout.write(formatJson(located, result.resourceCount, files));
+      process.stdout.write(formatJson(located, result.resourceCount, fileCount));
       break;
     case 'sarif':
-      process.stdout.write(formatSarif(located, positionOf, (file, span) => texts.get(file)?.slice(span.start, span.end)));
+      process.stdout.write(formatSarif(located, positionOf, (file, span) => (texts.get(file) ?? helm.map.textOf(file))?.slice(span.start, span.end)));
       break;
     default:
-      process.stdout.write(formatStylish(located, result.resourceCount, files, { color: !!process.stdout.isTTY && !process.env.NO_COLOR }));
+      process.stdout.write(formatStylish(located, result.resourceCount, fileCount, { color: !!process.stdout.isTTY && !process.env.NO_COLOR }));
   }
-  return result.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+  return diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 }

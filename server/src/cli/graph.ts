@@ -4,15 +4,17 @@ import { buildTrafficMap } from '../engine/paths';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatGraphDot, formatGraphHtml, formatGraphJson, formatGraphMermaid, formatGraphText } from './format/graph';
+import { renderCharts } from './helm';
 import { closeCache, loadInput, openCache, parseCommon, progressReporter, UsageError } from './options';
 
-export function runGraph(args: string[]): number {
+export async function runGraph(args: string[]): Promise<number> {
   const options = parseCommon(args, ['text', 'json', 'mermaid', 'dot', 'html'], 'text');
   const progress = progressReporter();
   const { config, read } = loadInput(options, progress.onProgress);
   progress.done();
+  const helm = await renderCharts(read.files, config);
   const cache = openCache(options);
-  const map = buildTrafficMap(analyze({ files: read.files, skipped: read.skipped, config, parse: cache?.parser() }));
+  const map = buildTrafficMap(analyze({ files: helm.files, skipped: read.skipped, config, parse: cache?.parser() }));
   closeCache(cache);
   switch (options.format) {
     case 'json':

@@ -18,6 +18,9 @@ export interface CommonOptions {
   readonly configFile: string | undefined;
   /** `--cache DIR`: the persistent parse and result cache. */
   readonly cacheDir: string | undefined;
+  /** `--helm PATH` and `--no-helm`: how Helm charts are rendered. */
+  readonly helm: string | undefined;
+  readonly noHelm: boolean;
 }
 
 export function parseCommon(args: string[], formats: readonly string[], defaultFormat: string): CommonOptions {
@@ -26,7 +29,7 @@ export function parseCommon(args: string[], formats: readonly string[], defaultF
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { format: { type: 'string', short: 'f' }, config: { type: 'string', short: 'c' }, cache: { type: 'string' } },
+      options: { format: { type: 'string', short: 'f' }, config: { type: 'string', short: 'c' }, cache: { type: 'string' }, helm: { type: 'string' }, 'no-helm': { type: 'boolean' } },
     });
   } catch (err) {
     throw new UsageError((err as Error).message.split('\n')[0]);
@@ -34,7 +37,8 @@ export function parseCommon(args: string[], formats: readonly string[], defaultF
   const format = parsed.values.format ?? defaultFormat;
   if (!formats.includes(format)) throw new UsageError(`unknown format '${format}' (expected ${formats.join(', ')})`);
   if (parsed.values.cache === '') throw new UsageError('--cache needs a directory');
-  return { paths: parsed.positionals.length ? parsed.positionals : ['.'], format, configFile: parsed.values.config, cacheDir: parsed.values.cache };
+  if (parsed.values.helm === '') throw new UsageError('--helm needs the path of a helm binary');
+  return { paths: parsed.positionals.length ? parsed.positionals : ['.'], format, configFile: parsed.values.config, cacheDir: parsed.values.cache, helm: parsed.values.helm, noHelm: parsed.values['no-helm'] === true };
 }
 
 export interface LoadedInput {
@@ -50,6 +54,7 @@ export function loadInput(options: CommonOptions, onProgress?: (n: number) => vo
     const loaded = loadConfig(options.paths, base, options.configFile, DEFAULT_CONFIG);
     for (const p of loaded.problems) process.stderr.write(`kube-traffic-lens: warning: ${p}\n`);
     config = loaded.config;
+    if (options.helm !== undefined || options.noHelm) config = { ...config, helm: { ...config.helm, path: options.helm ?? config.helm.path, enabled: !options.noHelm && config.helm.enabled } };
   } catch (err) {
     throw new UsageError(`cannot read config file '${options.configFile}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, false);
   }

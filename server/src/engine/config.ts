@@ -2,6 +2,7 @@
 // language server (`kubeTrafficLens.*`), normalised from untrusted input by `normalizeConfig`.
 import { parseYaml } from './syntax';
 import { toPlain } from './tree';
+import { DEFAULT_HELM_CONFIG, normalizeHelmConfig, type HelmConfig } from './helm/config';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type SeverityOverride = Severity | 'off';
@@ -18,6 +19,8 @@ export interface AnalysisConfig {
   readonly serviceCIDR: readonly string[];
   /** Namespaces where the ingress controller runs, for judging whether it may reach Ingress backends. */
   readonly ingressControllerNamespaces: readonly string[];
+  /** Rendering Helm charts (helm/config.ts). */
+  readonly helm: HelmConfig;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
@@ -30,6 +33,7 @@ export const DEFAULT_CONFIG: AnalysisConfig = {
   nodePortRange: { min: 30000, max: 32767 },
   serviceCIDR: [],
   ingressControllerNamespaces: [],
+  helm: DEFAULT_HELM_CONFIG,
 };
 
 const SEVERITIES = new Set<SeverityOverride>(['error', 'warning', 'info', 'hint', 'off']);
@@ -82,7 +86,9 @@ export function normalizeConfig(raw: unknown, base: AnalysisConfig = DEFAULT_CON
   if (typeof r.ingressControllerNamespaces === 'string') ingressControllerNamespaces = r.ingressControllerNamespaces.split(',').map((s) => s.trim()).filter(Boolean);
   else if (Array.isArray(r.ingressControllerNamespaces)) ingressControllerNamespaces = r.ingressControllerNamespaces.filter((s): s is string => typeof s === 'string');
 
-  return { defaultNamespace, exclude, maxFileSize, rules, nodePortRange, serviceCIDR, ingressControllerNamespaces };
+  const helm = normalizeHelmConfig(r.helm, base.helm, problems);
+
+  return { defaultNamespace, exclude, maxFileSize, rules, nodePortRange, serviceCIDR, ingressControllerNamespaces, helm };
 }
 
 /** Parses the text of a `.kube-traffic-lens.yaml` file. */

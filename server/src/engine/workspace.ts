@@ -8,6 +8,7 @@ import { findDisabledLines, type Diagnostic, type DisabledLines } from './diagno
 import { isKustomizationFile, layoutKustomizations, readKustomization, type BuildMembership, type KustomizationFile, type KustomizeLayout } from './kustomize';
 import { isClusterScoped } from './model/kinds';
 import { resourceId, type NamespaceOrigin, type Resource } from './model/resource';
+import { isRenderedPath } from './helm/rendered';
 import { parseYaml, type ParsedFile, type YMap, type YNode } from './syntax';
 import { LineIndex, type Span } from './text';
 import { asMap, asScalar, exact, get, getPath, keyText, keyValue, pair, seqItems, stringValue } from './tree';
@@ -16,6 +17,8 @@ export interface WorkspaceFile {
   /** A path (posix separators) that the adapters can map back to the real file. */
   readonly path: string;
   readonly text: string;
+  /** The namespace the file is applied to, when known (a Helm release's `--namespace`). */
+  readonly namespace?: string;
 }
 
 export interface SkippedFile {
@@ -167,6 +170,7 @@ class FileEntry {
     readonly diagnostics: readonly Diagnostic[] = NO_DIAGNOSTICS,
     readonly docs: readonly ResourceDoc[] = NO_DOCS,
     readonly fileNamespace: string | undefined = undefined,
+    readonly appliedNamespace: string | undefined = undefined,
   ) {}
 
   get lines(): LineIndex {
@@ -219,7 +223,7 @@ function readFileEntry(f: WorkspaceFile, inChart: boolean, parse: FileParser): F
   }));
   const role: FileRole = isKustomizationFile(f.path) ? 'kustomization' : 'manifest';
   const docs = role === 'manifest' ? collectResourceDocs(parsed) : NO_DOCS;
-  return new FileEntry(f.text, inChart, role, parsed, diagnostics, docs, agreedNamespace(docs));
+  return new FileEntry(f.text, inChart, role, parsed, diagnostics, docs, agreedNamespace(docs), f.namespace);
 }
 
 export function loadWorkspace(
@@ -266,10 +270,15 @@ export function* loadWorkspaceSteps(
   }
 
   // Helm charts: everything under a directory holding Chart.yaml is chart source, not manifests.
-  const chartDirs = files.filter((f) => path.basename(f.path) === 'Chart.yaml').map((f) => path.dirname(f.path));
-  const chartOf = (p: string) => chartDirs.find((d) => p.startsWith(d === '.' ? '' : `${d}/`));
-  for (const dir of chartDirs) {
+  // The adapters add what helm rendered of a chart at a virtual path beside it (helm/rendered.ts);
+  // a chart rendered so, or a library chart (never rendered alone), needs no note.
+  const chartFiles = files.filter((f) => path.basename(f.path) === 'Chart.yaml' && !isRenderedPath(f.path));
+  const chartDirs = chartFiles.map((f) => path.dirname(f.path));
+  const chartOf = (p: string) => (isRenderedPath(p) ? undefined : chartDirs.find((d) => p.startsWith(d === '.' ? '' : `${d}/`)));
+  const rendered = new Set(files.filter((f) => isRenderedPath(f.path)).map((f) => f.path.slice(0, Math.max(0, f.path.lastIndexOf('/.ktl-rendered/'))) || '.'));
+  for (const [i, dir] of chartDirs.entries()) {
     const chartFile = dir === '.' ? 'Chart.yaml' : `${dir}/Chart.yaml`;
+    if (rendered.has(dir) || /^type:\s*["']?library["']?\s*$/m.test(chartFiles[i].text)) continue;
     diagnostics.push({
       file: chartFile, span: { start: 0, end: 0 }, severity: 'info', rule: 'helm-template-skipped', related: [],
       message: `Helm chart '${dir}' is not analysed: its templates must be rendered first (helm template ... > rendered.yaml).`,
@@ -283,7 +292,7 @@ export function* loadWorkspaceSteps(
     if (++step % FILES_PER_STEP === 0) yield;
     const inChart = chartOf(f.path) !== undefined;
     const cached = cache.files.get(f.path);
-    const entry = cached && cached.text === f.text && cached.inChart === inChart ? cached : readFileEntry(f, inChart, parse);
+    const entry = cached && cached.text === f.text && cached.inChart === inChart && cached.appliedNamespace === f.namespace ? cached : readFileEntry(f, inChart, parse);
     if (entry !== cached) cache.files.set(f.path, entry); // kept if this load is abandoned
     entries.set(f.path, entry);
     sourceFiles.set(f.path, new SourceRecord(f.path, entry.role, entry, entry.parsed?.documents.length ?? 0));
@@ -345,7 +354,7 @@ function fileInstances(file: string, entry: FileEntry, layout: KustomizeLayout, 
   const counts: (readonly [string, number])[] = [];
   for (const doc of entry.docs) {
     counts.push([`${file}#${doc.docIndex}${doc.itemIndex === undefined ? '' : `.${doc.itemIndex}`}`, memberships.length]);
-    for (const m of memberships) fileResources.push(makeResource(file, doc, m, entry.fileNamespace, config));
+    for (const m of memberships) fileResources.push(makeResource(file, doc, m, entry.fileNamespace, entry.appliedNamespace, config));
   }
   return { entry, signature, resources: fileResources, counts };
 }
@@ -382,7 +391,7 @@ function* patchLastLoad(files: readonly WorkspaceFile[], settings: string, confi
     const before = last.entries[i];
     if (before.role !== 'manifest' || sourceFiles.get(f.path)?.role !== 'manifest') return undefined;
     const cached = cache.files.get(f.path);
-    const entry = cached && cached.text === f.text && cached.inChart === before.inChart ? cached : readFileEntry(f, before.inChart, parse);
+    const entry = cached && cached.text === f.text && cached.inChart === before.inChart && cached.appliedNamespace === f.namespace ? cached : readFileEntry(f, before.inChart, parse);
     cache.files.set(f.path, entry);
     if (entry.role !== 'manifest') return undefined;
     entries.set(i, entry);
@@ -570,7 +579,7 @@ function stringRecord(node: YNode | undefined): Record<string, string> {
   return Object.fromEntries(entries);
 }
 
-function makeResource(file: string, doc: ResourceDoc, m: BuildMembership | undefined, fileNamespace: string | undefined, config: AnalysisConfig): Resource {
+function makeResource(file: string, doc: ResourceDoc, m: BuildMembership | undefined, fileNamespace: string | undefined, appliedNamespace: string | undefined, config: AnalysisConfig): Resource {
   const metadata = asMap(get(doc.node, 'metadata'));
   const nameNode = asScalar(get(metadata, 'name'));
   const baseName = nameNode && nameNode.value !== null ? nameNode.text : `${stringValue(get(metadata, 'generateName')) ?? ''}<generated>`;
@@ -589,6 +598,10 @@ function makeResource(file: string, doc: ResourceDoc, m: BuildMembership | undef
   } else if (explicitNamespace) {
     namespace = explicitNamespace;
     namespaceOrigin = 'explicit';
+  } else if (appliedNamespace) {
+    // `helm template --namespace X` (and so `helm install -n X`) puts namespaced objects in X.
+    namespace = appliedNamespace;
+    namespaceOrigin = 'file';
   } else if (config.defaultNamespace) {
     namespace = config.defaultNamespace;
     namespaceOrigin = 'setting';

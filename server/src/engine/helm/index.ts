@@ -1,0 +1,45 @@
+// Helm charts in an analysis: the adapters render charts (node/helm.ts), add the renders to the
+// workspace files, and pass the analysis's diagnostics through withHelm to place them on template
+// and values lines and to add what rendering itself found.
+import { compareDiagnostics, type Diagnostic } from '../diagnostics';
+import { LineIndex } from '../text';
+import { HelmSourceMap } from './sourceMap';
+
+export { HelmSourceMap } from './sourceMap';
+export { isRenderedPath, RENDERED_DIR, type ChartRender, type HelmSources } from './rendered';
+export { DEFAULT_HELM_CONFIG, type HelmConfig } from './config';
+
+export interface HelmOutcome {
+  /** Diagnostics of rendering itself (dependencies, helm errors). */
+  readonly diagnostics: readonly Diagnostic[];
+  /** Why no chart was rendered, when one reason holds for all (helm not found, untrusted workspace). */
+  readonly skipReason: string | undefined;
+  /** Chart.yaml files of charts whose not being rendered the diagnostics explain. */
+  readonly explained?: ReadonlySet<string>;
+}
+
+/** The analysis's diagnostics on template and values lines, with rendering's own, sorted. */
+export function withHelm(diagnostics: readonly Diagnostic[], map: HelmSourceMap, outcome: HelmOutcome): Diagnostic[] {
+  const explained = outcome.explained ?? new Set<string>();
+  const out = map.remap(diagnostics).filter((d) => !(d.rule === 'helm-template-skipped' && explained.has(d.file))).map((d) =>
+    d.rule === 'helm-template-skipped' && outcome.skipReason && d.message.startsWith('Helm chart ')
+      ? { ...d, message: d.message.replace(/: its templates must be rendered first.*$/, `: ${outcome.skipReason}.`) }
+      : d,
+  );
+  out.push(...outcome.diagnostics);
+  return out.sort(compareDiagnostics);
+}
+
+/** Line indexes for files the workspace does not hold (`.tpl` helpers), from the chart texts helm read. */
+export function chartLineIndexes(map: HelmSourceMap, workspaceLines: (file: string) => LineIndex | undefined): (file: string) => LineIndex | undefined {
+  const own = new Map<string, LineIndex>();
+  return (file) => {
+    let ix = own.get(file);
+    if (!ix) {
+      const text = map.chartText(file);
+      if (text === undefined) return workspaceLines(file);
+      own.set(file, (ix = new LineIndex(text)));
+    }
+    return ix;
+  };
+}

@@ -1,0 +1,186 @@
+// The YAML structure of a Helm template (or values file) read line by line: which key path each
+// line holds. Templates keep the YAML structure of what they render (`metadata:` / `  name: {{ ... }}`),
+// but are not YAML, so they are read by indentation, not parsed: a line `key: value` under a
+// line of less indentation is a child, `- ` starts a sequence item, and lines that are only
+// template actions (`{{- if ... }}`, `{{- include "x" . | nindent 4 }}`) are kept aside as
+// actions that insert content at their indentation. `define` blocks are indexed as fragments.
+
+/** A path segment: a mapping key or a sequence index. */
+export type Segment = string | number;
+
+export interface TemplateLine {
+  /** The document (between `---` lines) the line is in. */
+  readonly doc: number;
+  readonly path: readonly Segment[];
+  /** Offsets of the key and of the value text after `key:` (empty span when there is none). */
+  readonly keyStart: number;
+  readonly keyEnd: number;
+  readonly valueStart: number;
+  readonly valueEnd: number;
+}
+
+/** A line that is only template actions, with the path its output lands under. */
+export interface ActionLine {
+  readonly doc: number;
+  readonly parent: readonly Segment[];
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface TemplateIndex {
+  readonly text: string;
+  readonly lines: readonly TemplateLine[];
+  readonly actions: readonly ActionLine[];
+  /** `{{ define "name" }}` bodies, each indexed as a fragment of its own. */
+  readonly defines: ReadonlyMap<string, TemplateIndex>;
+  /** The literal `kind:` of each document, where it is literal. */
+  readonly kinds: ReadonlyMap<number, string>;
+  byPath(doc: number, path: readonly Segment[]): TemplateLine | undefined;
+}
+
+/** Templates larger than this are not indexed (their findings fall back to the document). */
+const MAX_TEMPLATE_CHARS = 2_000_000;
+const MAX_DEFINE_DEPTH = 8;
+
+export function pathKey(doc: number, path: readonly Segment[]): string {
+  return `${doc}\u0000${path.map((s) => (typeof s === 'number' ? `#${s}` : s)).join('\u0000')}`;
+}
+
+const ACTION_ONLY = /^(\{\{.*?\}\}\s*)+$/;
+const DEFINE = /\{\{-?\s*define\s+"([^"]+)"\s*-?\}\}/;
+const OPENERS = /\{\{-?\s*(if|range|with|define|block)\b/g;
+const ENDS = /\{\{-?\s*end\s*-?\}\}/g;
+const INDENT_FN = /\b(?:nindent|indent)\s+(\d+)/;
+
+/** Reads a key at the start of `rest`: plain, single- or double-quoted, followed by `:` and a space or the end. */
+function readKey(rest: string): { key: string; length: number } | undefined {
+  let m = /^"((?:[^"\\]|\\.)*)"\s*:(?=\s|$)/.exec(rest) ?? /^'((?:[^']|'')*)'\s*:(?=\s|$)/.exec(rest);
+  if (m) return { key: m[1], length: m[0].length };
+  m = /^([^\s#'"{\-?[\]][^:#]*?|-[^\s:][^:#]*?)\s*:(?=\s|$)/.exec(rest);
+  if (m && !m[1].includes('{{')) return { key: m[1], length: m[0].length };
+  return undefined;
+}
+
+export function indexTemplate(text: string, depth = 0): TemplateIndex {
+  const lines: TemplateLine[] = [];
+  const actions: ActionLine[] = [];
+  const defines = new Map<string, TemplateIndex>();
+  const kinds = new Map<number, string>();
+  const byKey = new Map<string, TemplateLine>();
+  if (text.length > MAX_TEMPLATE_CHARS) return { text, lines, actions, defines, kinds, byPath: () => undefined };
+
+  interface Frame { col: number; kind: 'key' | 'item'; path: Segment[] }
+  let stack: Frame[] = [];
+  let counters = new Map<string, number>();
+  let doc = 0;
+  let define: { name: string; depth: number; start: number } | undefined;
+  let offset = 0;
+  while (offset <= text.length) {
+    const nl = text.indexOf('\n', offset);
+    const end = nl < 0 ? text.length : nl;
+    const raw = text.slice(offset, end);
+    const lineStart = offset;
+    offset = end + 1;
+    const line = raw.replace(/\r$/, '');
+    const trimmed = line.trim();
+
+    if (define) {
+      // Inside a define: track nesting by openers and ends until its own end.
+      define.depth += (line.match(OPENERS)?.length ?? 0) - (line.match(ENDS)?.length ?? 0);
+      if (define.depth <= 0) {
+        const endAt = lineStart + Math.max(0, line.search(/\{\{-?\s*end/));
+        if (depth < MAX_DEFINE_DEPTH) defines.set(define.name, indexFragment(text, define.start, endAt, depth + 1));
+        define = undefined;
+      }
+      if (nl < 0) break;
+      continue;
+    }
+    const defineMatch = DEFINE.exec(line);
+    if (defineMatch) {
+      const opened = (line.match(OPENERS)?.length ?? 0) - (line.match(ENDS)?.length ?? 0);
+      if (opened > 0) define = { name: defineMatch[1], depth: opened, start: lineStart + defineMatch.index + defineMatch[0].length };
+      if (nl < 0) break;
+      continue;
+    }
+
+    if (trimmed === '' || trimmed.startsWith('#')) {
+      if (nl < 0) break;
+      continue;
+    }
+    if (/^---(\s|$)/.test(line)) {
+      doc++;
+      stack = [];
+      counters = new Map();
+      if (nl < 0) break;
+      continue;
+    }
+    let col = line.length - line.trimStart().length;
+    if (ACTION_ONLY.test(trimmed)) {
+      // Its output lands at the indentation its indent/nindent names, else at its own column.
+      const indent = INDENT_FN.exec(trimmed);
+      const at = indent ? Number(indent[1]) : col;
+      const parent = [...stack].reverse().find((f) => f.col < at);
+      actions.push({ doc, parent: parent?.path ?? [], text: trimmed, start: lineStart + col, end: lineStart + line.length });
+      if (nl < 0) break;
+      continue;
+    }
+    let rest = line.slice(col);
+    // Sequence items: `- ` (possibly several on one line), each a level of its own.
+    while (rest === '-' || rest.startsWith('- ')) {
+      while (stack.length && (stack[stack.length - 1].col > col || (stack[stack.length - 1].col === col && stack[stack.length - 1].kind === 'item'))) stack.pop();
+      const parentPath = stack.length ? stack[stack.length - 1].path : [];
+      const counterKey = pathKey(doc, parentPath);
+      const index = counters.get(counterKey) ?? 0;
+      counters.set(counterKey, index + 1);
+      stack.push({ col, kind: 'item', path: [...parentPath, index] });
+      const after = rest.slice(1);
+      const skip = after.length - after.trimStart().length;
+      col += 1 + skip;
+      rest = after.trimStart();
+      if (rest === '') break;
+    }
+    const key = rest === '' ? undefined : readKey(rest);
+    if (key) {
+      while (stack.length && stack[stack.length - 1].col >= col) stack.pop();
+      const path = [...(stack.length ? stack[stack.length - 1].path : []), key.key];
+      const keyStart = lineStart + col;
+      const valueText = rest.slice(key.length);
+      const valueLead = valueText.length - valueText.trimStart().length;
+      const valueStart = keyStart + key.length + valueLead;
+      // The value ends before a trailing comment (` #`), outside template actions.
+      let value = valueText.trimStart();
+      const comment = / #(?![^{]*\}\})/.exec(value);
+      if (comment) value = value.slice(0, comment.index);
+      value = value.trimEnd();
+      const entry: TemplateLine = { doc, path, keyStart, keyEnd: keyStart + key.key.length + (rest.startsWith('"') || rest.startsWith("'") ? 2 : 0), valueStart, valueEnd: valueStart + value.length };
+      lines.push(entry);
+      const k = pathKey(doc, path);
+      if (!byKey.has(k)) byKey.set(k, entry);
+      if (path.length === 1 && path[0] === 'kind' && /^[A-Za-z]+$/.test(value)) kinds.set(doc, value);
+      stack.push({ col, kind: 'key', path });
+    }
+    if (nl < 0) break;
+  }
+  return { text, lines, actions, defines, kinds, byPath: (d, p) => byKey.get(pathKey(d, p)) };
+}
+
+/** A define's body, indexed with offsets into the whole text. */
+function indexFragment(text: string, start: number, end: number, depth: number): TemplateIndex {
+  // Blank out everything outside the body so that offsets stay those of the file.
+  const masked = text.slice(0, start).replace(/[^\n]/g, ' ') + text.slice(start, end);
+  return indexTemplate(masked, depth);
+}
+
+/** The `.Values.a.b` path of a value that is one reference (with filters such as quote, int, default). */
+export function valuesReference(valueText: string): string[] | undefined {
+  const m = /^["']?\{\{-?\s*(?:\(\s*)?\.Values\.([A-Za-z0-9_.]+)\s*\)?\s*(?:\|[^}]*)?-?\}\}["']?$/.exec(valueText.trim());
+  return m ? m[1].split('.').filter(Boolean) : undefined;
+}
+
+/** The templates an action line includes (`include "x"`, `template "x"`), and the values it dumps (`toYaml .Values.a`). */
+export function actionTargets(actionText: string): { includes: string[]; values: string[][] } {
+  const includes = [...actionText.matchAll(/\b(?:include|template)\s+"([^"]+)"/g)].map((m) => m[1]);
+  const values = [...actionText.matchAll(/\btoYaml\s+\(?\s*\.Values\.([A-Za-z0-9_.]+)/g)].map((m) => m[1].split('.').filter(Boolean));
+  return { includes, values };
+}
