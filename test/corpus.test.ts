@@ -60,7 +60,8 @@ describe('real bugs are reported', () => {
 });
 
 test('the whole corpus matches the reviewed snapshot', () => {
-  const report = checkJson(['.'], { cwd: CORPUS });
+  // Charts are rendered by test/helm (with a real helm); the snapshot must not depend on one being installed.
+  const report = checkJson(['.'], { cwd: CORPUS, extraArgs: ['--no-helm'] });
   const actual = JSON.stringify({ files: report.files, resources: report.resources, diagnostics: report.diagnostics }, null, 1) + '\n';
   if (process.env.UPDATE_SNAPSHOTS) fs.writeFileSync(SNAPSHOT, actual);
   assert.ok(report.resources > 2000, `read ${report.resources} resources`);

@@ -2,7 +2,7 @@
 // purpose), adds the renders to the analysed files, and places diagnostics on template lines.
 import * as path from 'node:path';
 import type { AnalysisConfig, Diagnostic, LineIndex, WorkspaceFile } from '../engine';
-import { chartLineIndexes, HelmSourceMap, withHelm } from '../engine/helm';
+import { chartLineIndexes, HelmSourceMap, isRenderedPath, withHelm } from '../engine/helm';
 import { HelmRenderer, type HelmRun } from '../node/helm';
 
 export interface CliHelm {
@@ -24,7 +24,8 @@ export async function renderCharts(files: readonly WorkspaceFile[], config: Anal
     files: run.files.length ? [...files, ...run.files] : files,
     run,
     map,
-    finish: (diagnostics) => withHelm(diagnostics, map, run),
+    // The rendered text is no file a reader of the report can open: its related location is dropped.
+    finish: (diagnostics) => withHelm(diagnostics, map, run).map((d) => (d.related.some((r) => isRenderedPath(r.file)) ? { ...d, related: d.related.filter((r) => !isRenderedPath(r.file)) } : d)),
     linesOf: (workspaceLines) => chartLineIndexes(map, workspaceLines),
   };
 }
