@@ -96,6 +96,12 @@ export function parseConfigFile(text: string, base: AnalysisConfig = DEFAULT_CON
   const parsed = parseYaml(text);
   const problems: ConfigProblem[] = parsed.problems.map((p) => ({ message: p.message }));
   const raw = toPlain(parsed.documents[0]?.contents ?? null);
+  // The helm binary is chosen by the user (--helm, the editor setting), never by a repository's file.
+  const helm = raw && typeof raw === 'object' ? (raw as { helm?: unknown }).helm : undefined;
+  if (helm && typeof helm === 'object' && 'path' in helm) {
+    problems.push({ message: 'helm.path is not read from the configuration file: use --helm or the kubeTrafficLens.helm.path setting' });
+    delete (helm as { path?: unknown }).path;
+  }
   const config = normalizeConfig(raw, base, problems);
   return { config, problems };
 }

@@ -19,6 +19,7 @@ import * as queries from '../engine/queries';
 import type { FileParser, SkippedFile, WorkspaceFile } from '../engine/workspace';
 import { AnalysisCache, cachedResultOf } from '../node/analysisCache';
 import { CONFIG_FILE_NAME, decode, describeError, isListedManifest, isManifestName, listManifests } from '../node/readWorkspace';
+import { HelmState } from './helmState';
 import * as proto from './toProto';
 
 /** The longest wait after an edit: a burst of keystrokes costs one analysis. */
@@ -104,6 +105,9 @@ export function startServer(): void {
   let parseForNextRun: FileParser | undefined;
 
   const log = (message: string) => connection.console.log(message);
+  /** Rendered Helm charts (helmState.ts): their renders are analysed as files; never rendered untrusted. */
+  const helm = new HelmState(log);
+  let helmTimer: NodeJS.Timeout | undefined;
 
   /**
    * Requests answered in the last turns. The connection writes a response a turn or two after the
@@ -167,14 +171,17 @@ export function startServer(): void {
     if (!paths) {
       const all = new Set(disk.keys());
       for (const p of open.keys()) all.add(p);
+      for (const f of helm.files) all.add(f.path);
       paths = [...all].sort((a, b) => (a < b ? -1 : 1));
     }
     // The last list's entry is kept where the text is the same (no 20k new objects per analysis).
     const last = lastFiles.paths === paths ? lastFiles.files : undefined;
     const files = paths.map((p, i) => {
-      const text = open.get(p) ?? disk.get(p) ?? '';
+      const text = open.get(p) ?? disk.get(p) ?? helm.renderedText(p) ?? '';
       const before = last?.[i];
-      return before && before.text === text ? before : { path: p, text };
+      if (before && before.text === text) return before;
+      const rendered = helm.renderedText(p) === undefined ? undefined : helm.files.find((f) => f.path === p);
+      return rendered ?? { path: p, text };
     });
     lastFiles = { paths, files };
     const skipped = [...tooLarge].filter(([p]) => !disk.has(p) && !open.has(p)).map(([p, size]) => ({ path: p, size }));
@@ -242,7 +249,8 @@ export function startServer(): void {
       }
       collectIndexingGarbage();
     }
-    void connection.sendNotification('kubeTrafficLens/indexStatus', { resources: result.workspace.resources.length, files: files.length, indexing, cancelledAnalyses });
+    const charts = helm.notRendered;
+    void connection.sendNotification('kubeTrafficLens/indexStatus', { resources: result.workspace.resources.length, files: files.length, indexing, cancelledAnalyses, chartsNotRendered: charts.count, chartsNotRenderedReason: charts.reason });
     firstAnalysisDone?.();
     firstAnalysisDone = undefined;
   }
@@ -257,11 +265,15 @@ export function startServer(): void {
     if (running === run) running = undefined;
   }
 
-  function publish(diagnostics: readonly Diagnostic[], linesOf: (file: string) => LineIndex | undefined, textOf: (file: string) => string | undefined) {
-    const looksLikeManifest = (file: string) => LOOKS_LIKE_MANIFEST.test(textOf(file) ?? '');
+  function publish(analysed: readonly Diagnostic[], workspaceLines: (file: string) => LineIndex | undefined, textOf: (file: string) => string | undefined) {
+    // Findings in rendered charts go to the template and values lines that wrote them.
+    const diagnostics = helm.finish(analysed);
+    const linesOf = helm.linesOf(workspaceLines);
+    const looksLikeManifest = (file: string) => LOOKS_LIKE_MANIFEST.test(textOf(file) ?? '') || helm.isChartFile(file);
     const byFile = new Map<string, lsp.Diagnostic[]>();
     for (const d of diagnostics) {
-      if (d.rule === 'helm-template-skipped' || !looksLikeManifest(d.file)) continue;
+      // A chart that is not rendered is said on its Chart.yaml; other files with `{{ }}` stay quiet.
+      if ((d.rule === 'helm-template-skipped' && path.basename(d.file) !== 'Chart.yaml') || !looksLikeManifest(d.file)) continue;
       if (!syntaxDiagnostics && (d.rule === 'yaml-syntax' || d.rule === 'yaml-duplicate-key')) continue;
       const converted = proto.diagnostic(d, linesOf);
       if (!converted) continue;
@@ -371,6 +383,7 @@ export function startServer(): void {
     const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
     progress?.begin('Kube Traffic Lens: indexing manifests', 0, 'listing files', false);
     await readListing(progress);
+    await refreshHelm();
     indexing = false;
     if (cache) {
       parseForNextRun = cache.parser();
@@ -410,12 +423,39 @@ export function startServer(): void {
     });
   }
 
+  /** Renders the charts again (the renderer re-runs helm only for charts whose files changed). */
+  async function refreshHelm(): Promise<boolean> {
+    try {
+      const changed = await helm.refresh([...disk].map(([p, text]) => ({ path: p, text })), config.helm);
+      if (changed) paths = undefined;
+      return changed;
+    } catch (err) {
+      connection.console.error(`helm rendering failed: ${(err as Error)?.stack ?? String(err)}`);
+      return false;
+    }
+  }
+
+  /** A chart's file changed: render again after a short wait, then analyse if a render changed. */
+  function scheduleHelm() {
+    if (helmTimer) clearTimeout(helmTimer);
+    helmTimer = setTimeout(() => {
+      helmTimer = undefined;
+      if (indexing) return;
+      void refreshHelm().then((changed) => {
+        if (changed) schedule(0);
+      });
+    }, 200);
+  }
+
   connection.onInitialize((params) => {
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     roots = folders.map(proto.uriToPath).filter((p): p is string => p !== undefined);
     canRegisterWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     canReadConfiguration = params.capabilities.workspace?.configuration === true;
-    const options = params.initializationOptions as { syntaxDiagnostics?: unknown; storagePath?: unknown } | undefined;
+    const options = params.initializationOptions as { syntaxDiagnostics?: unknown; storagePath?: unknown; workspaceTrusted?: unknown } | undefined;
+    // VS Code says whether the workspace is trusted; helm is never started in one that is not.
+    // Other editors have no such notion and pass nothing: their user opened the folder on purpose.
+    helm.trusted = options?.workspaceTrusted !== false;
     syntaxDiagnostics = options?.syntaxDiagnostics !== false;
     if (typeof options?.storagePath === 'string' && options.storagePath) cache = new AnalysisCache(path.join(options.storagePath, 'cache'));
     return {
@@ -438,7 +478,7 @@ export function startServer(): void {
   connection.onInitialized(async () => {
     if (canRegisterWatchers) {
       await connection.client.register(lsp.DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/*.{yaml,yml,json}' }, { globPattern: '**/Kustomization' }, { globPattern: `**/${CONFIG_FILE_NAME}` }],
+        watchers: [{ globPattern: '**/*.{yaml,yml,json}' }, { globPattern: '**/Kustomization' }, { globPattern: `**/${CONFIG_FILE_NAME}` }, { globPattern: '**/*.tpl' }],
       });
     }
     loadFileConfig();
@@ -455,15 +495,23 @@ export function startServer(): void {
       await readListing();
     }
     schedule(0);
+    scheduleHelm();
   }
 
   connection.onDidChangeConfiguration(() => applyConfigChange());
+
+  // The user trusted the workspace: charts are rendered now.
+  connection.onNotification('kubeTrafficLens/workspaceTrusted', () => {
+    helm.trusted = true;
+    scheduleHelm();
+  });
 
   connection.onDidChangeWatchedFiles((params) => {
     listedPaths.clear(); // a link or directory on the way may have appeared or gone
     for (const change of params.changes) {
       const p = proto.uriToPath(change.uri);
       if (!p) continue;
+      if (helm.concernsCharts(p)) scheduleHelm();
       if (path.basename(p) === CONFIG_FILE_NAME) {
         loadFileConfig();
         void applyConfigChange();
@@ -504,6 +552,7 @@ export function startServer(): void {
   });
   documents.onDidSave((e) => {
     const p = proto.uriToPath(e.document.uri);
+    if (p && helm.concernsCharts(p)) scheduleHelm();
     if (p && isAnalysedPath(p)) readDiskFile(p);
   });
 
@@ -520,25 +569,42 @@ export function startServer(): void {
     return { a, file, lines, text };
   }
 
-  const linkTo = (file: string, span: { start: number }) => {
-    const lines = analysis?.workspace.files.get(file)?.lines;
-    const line = lines ? lines.position(span.start).line + 1 : 1;
-    return `${proto.pathToUri(file)}#L${line}`;
+  /** A place to show the user: a rendered chart's is the template or values line that wrote it. */
+  const sourceOf = <T extends { file: string; span: { start: number; end: number } }>(l: T): T => {
+    const source = helm.locate(l.file, l.span);
+    return source ? { ...l, file: source.file, span: source.span } : l;
+  };
+  const linesFor = (file: string) => helm.linesOf((f) => analysis?.workspace.files.get(f)?.lines)(file);
+
+  const linkTo = (file: string, span: { start: number; end?: number }) => {
+    const at = sourceOf({ file, span: { start: span.start, end: span.end ?? span.start } });
+    const lines = linesFor(at.file);
+    const line = lines ? lines.position(at.span.start).line + 1 : 1;
+    return `${proto.pathToUri(at.file)}#L${line}`;
   };
 
   connection.onHover(
     guard('hover', null, (params: lsp.HoverParams): lsp.Hover | null => {
       const c = context(params.textDocument.uri);
       if (!c) return null;
-      const h = queries.hoverAt(c.a, c.file, c.lines.offset(params.position), { linkTo, serviceCIDR: config.serviceCIDR });
+      const offset = c.lines.offset(params.position);
+      // On a chart's template line: the hover of what it rendered to.
+      const rendered = c.a.workspace.files.get(c.file)?.role === 'template' ? helm.toRendered(c.file, offset) : undefined;
+      if (rendered) {
+        const h = queries.hoverAt(c.a, rendered.file, rendered.offset, { linkTo, serviceCIDR: config.serviceCIDR });
+        return h ? { contents: { kind: lsp.MarkupKind.Markdown, value: h.markdown } } : null;
+      }
+      const h = queries.hoverAt(c.a, c.file, offset, { linkTo, serviceCIDR: config.serviceCIDR });
       return h ? { contents: { kind: lsp.MarkupKind.Markdown, value: h.markdown }, range: proto.range(c.lines, h.span) } : null;
     }),
   );
 
   const toLocations = (locations: queries.SourceLocation[]): lsp.Location[] =>
-    locations.flatMap((l) => {
-      const lines = analysis?.workspace.files.get(l.file)?.lines;
-      return lines && isCurrent(l.file) ? [{ uri: proto.pathToUri(l.file), range: proto.range(lines, l.span) }] : [];
+    locations.flatMap((found) => {
+      if (!isCurrent(found.file)) return [];
+      const l = sourceOf(found);
+      const lines = linesFor(l.file);
+      return lines ? [{ uri: proto.pathToUri(l.file), range: proto.range(lines, l.span) }] : [];
     });
 
   connection.onDefinition(
@@ -567,8 +633,9 @@ export function startServer(): void {
       const a = analysis;
       if (!a) return [];
       return queries.workspaceSymbols(a, params.query).flatMap((s) => {
-        const lines = a.workspace.files.get(s.file)?.lines;
-        return lines ? [{ name: s.name, kind: proto.symbolKind(s.kind), containerName: `${s.kind}${s.namespace ? ` · ${s.namespace}` : ''}`, location: { uri: proto.pathToUri(s.file), range: proto.range(lines, s.selectionSpan) } }] : [];
+        const at = sourceOf({ file: s.file, span: s.selectionSpan });
+        const lines = linesFor(at.file);
+        return lines ? [{ name: s.name, kind: proto.symbolKind(s.kind), containerName: `${s.kind}${s.namespace ? ` · ${s.namespace}` : ''}`, location: { uri: proto.pathToUri(at.file), range: proto.range(lines, at.span) } }] : [];
       });
     }),
   );
@@ -620,6 +687,32 @@ export function startServer(): void {
         const diagnostic = params.context.diagnostics.find((pd) => action.diagnostic && pd.code === action.diagnostic.rule && c.lines.offset(pd.range.start) === action.diagnostic.span.start);
         return { title: action.title, kind: lsp.CodeActionKind.QuickFix, diagnostics: diagnostic ? [diagnostic] : undefined, isPreferred: action.isPreferred, edit: { changes } };
       });
+    }),
+  );
+
+  // The client's read-only view of rendered charts (client/src/renderedManifest.ts).
+  connection.onRequest(
+    'kubeTrafficLens/renderedManifest',
+    guard('renderedManifest', null, (params: { path: string }) => {
+      const text = helm.renderedText(params.path);
+      if (text === undefined) return null;
+      const lines = new LineIndex(text);
+      // The diagnostics found in this render, at their rendered places.
+      const diagnostics = (analysis?.diagnostics ?? []).filter((d) => d.file === params.path).map((d) => ({ range: proto.range(lines, d.span), severity: d.severity, rule: d.rule, message: d.message }));
+      return { path: params.path, text, diagnostics };
+    }),
+  );
+
+  connection.onRequest(
+    'kubeTrafficLens/renderedManifests',
+    guard('renderedManifests', null, (params: { uri?: string; position?: lsp.Position }) => {
+      // The renders of the chart a document belongs to, and the rendered line of a position in it.
+      const file = params.uri ? proto.uriToPath(params.uri) : undefined;
+      const lines = file ? analysis?.workspace.files.get(file)?.lines : undefined;
+      const at = file && lines && params.position ? helm.toRendered(file, lines.offset(params.position)) : undefined;
+      const renders = helm.rendersFor(file).map((r) => ({ path: r.path, title: `${r.chartName}: release ${r.release} (${r.valueSet})` }));
+      const line = at ? new LineIndex(helm.renderedText(at.file) ?? '').position(at.offset).line : undefined;
+      return { renders, at: at && { path: at.file, line } };
     }),
   );
 
