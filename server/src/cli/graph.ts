@@ -1,5 +1,6 @@
 // `kube-traffic-lens graph`: the traffic paths of the manifests under the given paths.
 import { analyze } from '../engine';
+import { mapOnChartLines } from '../engine/helm';
 import { buildTrafficMap } from '../engine/paths';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,7 +15,7 @@ export async function runGraph(args: string[]): Promise<number> {
   progress.done();
   const helm = await renderCharts(read.files, config);
   const cache = openCache(options);
-  const map = buildTrafficMap(analyze({ files: helm.files, skipped: read.skipped, config, parse: cache?.parser() }));
+  const map = mapOnChartLines(buildTrafficMap(analyze({ files: helm.files, skipped: read.skipped, config, parse: cache?.parser() })), helm.map);
   closeCache(cache);
   switch (options.format) {
     case 'json':

@@ -5,7 +5,8 @@
 // caches by content hash).
 import * as path from 'node:path';
 import type { Diagnostic, LineIndex } from '../engine';
-import { chartLineIndexes, HelmSourceMap, withHelm, type ChartRender } from '../engine/helm';
+import { chartLineIndexes, HelmSourceMap, mapOnChartLines, withHelm, type ChartRender } from '../engine/helm';
+import type { TrafficMap } from '../engine/paths';
 import type { HelmConfig } from '../engine/helm/config';
 import type { WorkspaceFile } from '../engine/workspace';
 import { HelmRenderer, type HelmRun } from '../node/helm';
@@ -72,6 +73,11 @@ export class HelmState {
 
   linesOf(workspaceLines: (file: string) => LineIndex | undefined): (file: string) => LineIndex | undefined {
     return chartLineIndexes(this.map, workspaceLines);
+  }
+
+  /** The traffic map with rendered nodes on their template lines. */
+  trafficMap(map: TrafficMap): TrafficMap {
+    return mapOnChartLines(map, this.map);
   }
 
   /** Whether a file is a chart's (its diagnostics are shown even if it does not look like a manifest). */

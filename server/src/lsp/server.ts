@@ -718,7 +718,7 @@ export function startServer(): void {
 
   connection.onRequest(
     'kubeTrafficLens/trafficMap',
-    guard('trafficMap', null, () => (analysis ? buildTrafficMap(analysis) : null)),
+    guard('trafficMap', null, () => (analysis ? helm.trafficMap(buildTrafficMap(analysis)) : null)),
   );
 
   documents.listen(connection);

@@ -2,7 +2,9 @@
 // workspace files, and pass the analysis's diagnostics through withHelm to place them on template
 // and values lines and to add what rendering itself found.
 import { compareDiagnostics, type Diagnostic } from '../diagnostics';
+import type { TrafficMap } from '../paths';
 import { LineIndex } from '../text';
+import { isRenderedPath } from './rendered';
 import { HelmSourceMap } from './sourceMap';
 
 export { HelmSourceMap } from './sourceMap';
@@ -42,4 +44,29 @@ export function chartLineIndexes(map: HelmSourceMap, workspaceLines: (file: stri
     }
     return ix;
   };
+}
+
+/** The traffic map with rendered charts' nodes pointing at the template lines that wrote them. */
+export function mapOnChartLines(map: TrafficMap, sources: HelmSourceMap): TrafficMap {
+  if (!map.nodes.some((n) => n.file && isRenderedPath(n.file))) return map;
+  const lineIndexes = new Map<string, LineIndex>();
+  const linesOf = (file: string) => {
+    let ix = lineIndexes.get(file);
+    const text = sources.textOf(file);
+    if (!ix && text !== undefined) lineIndexes.set(file, (ix = new LineIndex(text)));
+    return ix;
+  };
+  const nodes = map.nodes.map((n) => {
+    if (!n.file || n.line === undefined || !isRenderedPath(n.file)) return n;
+    const rendered = linesOf(n.file);
+    if (!rendered) return n;
+    // The node's rendered line starts with its key (after the indentation and any `- `).
+    const start = rendered.offset({ line: n.line - 1, character: 0 });
+    const text = sources.textOf(n.file) ?? '';
+    const key = start + (/^[ \t]*(?:-[ \t]+)*/.exec(text.slice(start, start + 200))?.[0].length ?? 0);
+    const at = sources.locate(n.file, { start: key, end: key });
+    const lines = at && linesOf(at.file);
+    return at && lines ? { ...n, file: at.file, line: lines.position(at.span.start).line + 1 } : n;
+  });
+  return { ...map, nodes };
 }

@@ -75,6 +75,8 @@ export function indexTemplate(text: string, depth = 0): TemplateIndex {
   let counters = new Map<string, number>();
   let doc = 0;
   let define: { name: string; depth: number; start: number } | undefined;
+  /** Inside a block scalar (`key: |`): lines indented deeper than its key are text, not structure. */
+  let blockOf: number | undefined;
   let offset = 0;
   while (offset <= text.length) {
     const nl = text.indexOf('\n', offset);
@@ -104,6 +106,11 @@ export function indexTemplate(text: string, depth = 0): TemplateIndex {
       continue;
     }
 
+    if (blockOf !== undefined && (trimmed === '' || line.length - line.trimStart().length > blockOf)) {
+      if (nl < 0) break;
+      continue;
+    }
+    blockOf = undefined;
     if (trimmed === '' || trimmed.startsWith('#')) {
       if (nl < 0) break;
       continue;
@@ -158,6 +165,7 @@ export function indexTemplate(text: string, depth = 0): TemplateIndex {
       const k = pathKey(doc, path);
       if (!byKey.has(k)) byKey.set(k, entry);
       if (path.length === 1 && path[0] === 'kind' && /^[A-Za-z]+$/.test(value)) kinds.set(doc, value);
+      if (/^[|>][-+0-9]*$/.test(value)) blockOf = col;
       stack.push({ col, kind: 'key', path });
     }
     if (nl < 0) break;
