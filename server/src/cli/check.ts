@@ -4,6 +4,7 @@
 import { analyze } from '../engine';
 import { cachedResultOf, type CachedResult } from '../node/analysisCache';
 import { formatJson } from './format/json';
+import type { AnalysedRenders } from '../engine/helm';
 import { renderCharts } from './helm';
 import { locate, positionsFromTexts, positionsOf, type PositionOf } from './format/located';
 import { formatSarif } from './format/sarif';
@@ -24,11 +25,13 @@ export async function runCheck(args: string[]): Promise<number> {
   let result: CachedResult | undefined = fingerprint === undefined ? undefined : cache?.loadResult(fingerprint);
   const texts = new Map(files.map((f) => [f.path, f.text]));
   let positionOf: PositionOf;
+  let analysedRenders: AnalysedRenders | undefined;
   if (result) {
     positionOf = positionsFromTexts(texts);
   } else {
     const analysis = analyze({ files, skipped: read.skipped, config, parse: cache?.parser() });
     result = cachedResultOf(analysis);
+    analysedRenders = { resources: analysis.workspace.resources, textOf: (f) => texts.get(f) };
     positionOf = positionsOf(analysis);
     if (cache && fingerprint !== undefined) cache.saveResult(fingerprint, result);
   }
@@ -36,7 +39,7 @@ export async function runCheck(args: string[]): Promise<number> {
 
   for (const f of result.ruleFailures) process.stderr.write(`kube-traffic-lens: internal error in rule ${f.rule} on ${f.resource}: ${f.error.split('\n')[0]}\n`);
   // Findings in rendered charts go to the template and values lines that wrote them.
-  const diagnostics = helm.finish(result.diagnostics);
+  const diagnostics = helm.finish(result.diagnostics, analysedRenders);
   const chartLines = helm.linesOf(() => undefined);
   const workspacePosition = positionOf;
   positionOf = (file, offset) => chartLines(file)?.position(offset) ?? workspacePosition(file, offset);

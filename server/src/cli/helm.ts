@@ -2,7 +2,7 @@
 // purpose), adds the renders to the analysed files, and places diagnostics on template lines.
 import * as path from 'node:path';
 import type { AnalysisConfig, Diagnostic, LineIndex, WorkspaceFile } from '../engine';
-import { chartLineIndexes, HelmSourceMap, isRenderedPath, withHelm } from '../engine/helm';
+import { chartLineIndexes, HelmSourceMap, isRenderedPath, withHelm, type AnalysedRenders } from '../engine/helm';
 import { HelmRenderer, type HelmRun } from '../node/helm';
 
 export interface CliHelm {
@@ -11,7 +11,7 @@ export interface CliHelm {
   readonly run: HelmRun;
   readonly map: HelmSourceMap;
   /** The analysis's diagnostics placed on template and values lines, with rendering's own. */
-  finish(diagnostics: readonly Diagnostic[]): Diagnostic[];
+  finish(diagnostics: readonly Diagnostic[], analysed?: AnalysedRenders): Diagnostic[];
   linesOf(workspaceLines: (file: string) => LineIndex | undefined): (file: string) => LineIndex | undefined;
 }
 
@@ -25,7 +25,7 @@ export async function renderCharts(files: readonly WorkspaceFile[], config: Anal
     run,
     map,
     // The rendered text is no file a reader of the report can open: its related location is dropped.
-    finish: (diagnostics) => withHelm(diagnostics, map, run).map((d) => (d.related.some((r) => isRenderedPath(r.file)) ? { ...d, related: d.related.filter((r) => !isRenderedPath(r.file)) } : d)),
+    finish: (diagnostics, analysed) => withHelm(diagnostics, map, run, analysed).map((d) => (d.related.some((r) => isRenderedPath(r.file)) ? { ...d, related: d.related.filter((r) => !isRenderedPath(r.file)) } : d)),
     linesOf: (workspaceLines) => chartLineIndexes(map, workspaceLines),
   };
 }

@@ -5,7 +5,7 @@
 // caches by content hash).
 import * as path from 'node:path';
 import type { Diagnostic, LineIndex } from '../engine';
-import { chartLineIndexes, HelmSourceMap, mapOnChartLines, withHelm, type ChartRender } from '../engine/helm';
+import { chartLineIndexes, HelmSourceMap, mapOnChartLines, withHelm, type AnalysedRenders, type ChartRender } from '../engine/helm';
 import type { TrafficMap } from '../engine/paths';
 import type { HelmConfig } from '../engine/helm/config';
 import type { WorkspaceFile } from '../engine/workspace';
@@ -49,14 +49,19 @@ export class HelmState {
     return path.posix.basename(p) === 'Chart.yaml' || p.endsWith('.tpl') || this.chartDirs.some((d) => p.startsWith(`${d}/`));
   }
 
+  /** Whether a refresh is running helm (set synchronously when refresh starts one). */
+  rendering = false;
+
   /** Renders the charts among the files; returns whether the renders changed. */
   async refresh(files: readonly WorkspaceFile[], config: HelmConfig): Promise<boolean> {
     const started = performance.now();
+    this.rendering = this.trusted && config.enabled && files.some((f) => path.posix.basename(f.path) === 'Chart.yaml');
     const run = await this.renderer.renderWorkspace(files, config, this.trusted ? undefined : 'the workspace is not trusted (Helm charts are rendered only in trusted workspaces)');
     const rendered = new Map(run.files.map((f) => [f.path, f.text]));
     const changed =
       rendered.size !== this.rendered.size || [...rendered].some(([p, t]) => this.rendered.get(p) !== t) ||
       JSON.stringify(run.diagnostics) !== JSON.stringify(this.run.diagnostics) || run.skipReason !== this.run.skipReason;
+    this.rendering = false;
     this.run = run;
     this.rendered = rendered;
     this.chartDirs = files.filter((f) => path.posix.basename(f.path) === 'Chart.yaml').map((f) => path.posix.dirname(f.path));
@@ -67,8 +72,8 @@ export class HelmState {
   }
 
   /** The analysis's diagnostics on template and values lines, with rendering's own. */
-  finish(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-    return this.run.sources.renders.length === 0 && this.run.diagnostics.length === 0 && !this.run.skipReason ? [...diagnostics] : withHelm(diagnostics, this.map, this.run);
+  finish(diagnostics: readonly Diagnostic[], analysed?: AnalysedRenders): Diagnostic[] {
+    return this.run.sources.renders.length === 0 && this.run.diagnostics.length === 0 && !this.run.skipReason ? [...diagnostics] : withHelm(diagnostics, this.map, this.run, analysed);
   }
 
   linesOf(workspaceLines: (file: string) => LineIndex | undefined): (file: string) => LineIndex | undefined {
@@ -103,3 +108,50 @@ export class HelmState {
     return own.length ? own : all;
   }
 }
+
+/**
+ * A small workspace of the kinds charts hold, analysed while helm renders when the workspace has
+ * nothing else to analyse: the first analysis of the renders then runs compiled code.
+ */
+export const ENGINE_WARM_UP: readonly WorkspaceFile[] = [
+  {
+    path: '/ktl-warm-up/app.yaml',
+    text: `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, labels: {app: web}}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: nginx
+          ports: [{name: http, containerPort: 8080}]
+          env: [{name: API, value: "http://api:80"}]
+          readinessProbe: {httpGet: {path: /, port: http}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{name: http, port: 80, targetPort: htp}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web}
+spec:
+  rules:
+    - host: web.example
+      http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 81}}}}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress: [{from: [{podSelector: {matchLabels: {app: ingress}}}], ports: [{port: 8080}]}]
+`,
+  },
+];

@@ -13,13 +13,13 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import * as lsp from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Analyzer, CANCELLED, DEFAULT_CONFIG, LineIndex, lineIndexesOf, normalizeConfig, parseConfigFile, type Analysis, type AnalysisConfig, type Diagnostic } from '../engine';
+import { analyze, Analyzer, CANCELLED, DEFAULT_CONFIG, LineIndex, lineIndexesOf, normalizeConfig, parseConfigFile, type Analysis, type AnalysisConfig, type Diagnostic } from '../engine';
 import { buildTrafficMap } from '../engine/paths';
 import * as queries from '../engine/queries';
 import type { FileParser, SkippedFile, WorkspaceFile } from '../engine/workspace';
 import { AnalysisCache, cachedResultOf } from '../node/analysisCache';
 import { CONFIG_FILE_NAME, decode, describeError, isListedManifest, isManifestName, listManifests } from '../node/readWorkspace';
-import { HelmState } from './helmState';
+import { ENGINE_WARM_UP, HelmState } from './helmState';
 import * as proto from './toProto';
 
 /** The longest wait after an edit: a burst of keystrokes costs one analysis. */
@@ -220,7 +220,7 @@ export function startServer(): void {
     // files follows filePaths: the index by path is rebuilt only when the list of paths changed.
     analysed = { files, paths: filePaths, index: analysed.paths === filePaths ? analysed.index : new Map(filePaths.map((p, i) => [p, i])) };
     for (const f of result.ruleFailures) connection.console.error(`rule ${f.rule} failed on ${f.resource}: ${f.error}`);
-    publish(result.diagnostics, (file) => result.workspace.files.get(file)?.lines, analysedText);
+    publish(result.diagnostics, (file) => result.workspace.files.get(file)?.lines, analysedText, result.workspace.resources);
     if (parse) {
       parseForNextRun = undefined;
       if (cache) saveCache(cache, files, skipped, result);
@@ -265,9 +265,9 @@ export function startServer(): void {
     if (running === run) running = undefined;
   }
 
-  function publish(analysed: readonly Diagnostic[], workspaceLines: (file: string) => LineIndex | undefined, textOf: (file: string) => string | undefined) {
+  function publish(analysed: readonly Diagnostic[], workspaceLines: (file: string) => LineIndex | undefined, textOf: (file: string) => string | undefined, resources?: Analysis['workspace']['resources']) {
     // Findings in rendered charts go to the template and values lines that wrote them.
-    const diagnostics = helm.finish(analysed);
+    const diagnostics = helm.finish(analysed, { resources: resources ?? [], textOf });
     const linesOf = helm.linesOf(workspaceLines);
     const looksLikeManifest = (file: string) => LOOKS_LIKE_MANIFEST.test(textOf(file) ?? '') || helm.isChartFile(file);
     const byFile = new Map<string, lsp.Diagnostic[]>();
@@ -383,7 +383,20 @@ export function startServer(): void {
     const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
     progress?.begin('Kube Traffic Lens: indexing manifests', 0, 'listing files', false);
     await readListing(progress);
-    await refreshHelm();
+    // helm runs in processes of its own: meanwhile the files read are analysed, unpublished, so that
+    // the first published analysis (with the renders) finds the engine warm and the readings made.
+    const rendering = refreshHelm();
+    if (helm.rendering) {
+      try {
+        const { files, skipped } = currentFiles();
+        const before = await analyzer.runAsync({ files, skipped, config }, { sliceMs: SLICE_MS, isCancelled: () => false, isBusy: () => answering > 0 });
+        // A workspace of charts only has nothing to analyse yet: a small sample compiles the engine's code.
+        if (before === CANCELLED || before.workspace.resources.length === 0) analyze({ files: ENGINE_WARM_UP, config });
+      } catch (err) {
+        connection.console.error(`analysis while rendering failed: ${(err as Error)?.stack ?? String(err)}`);
+      }
+    }
+    await rendering;
     indexing = false;
     if (cache) {
       parseForNextRun = cache.parser();

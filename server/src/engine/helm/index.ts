@@ -2,7 +2,9 @@
 // workspace files, and pass the analysis's diagnostics through withHelm to place them on template
 // and values lines and to add what rendering itself found.
 import { compareDiagnostics, type Diagnostic } from '../diagnostics';
+import type { Resource } from '../model/resource';
 import type { TrafficMap } from '../paths';
+import type { YNode } from '../syntax';
 import { LineIndex } from '../text';
 import { isRenderedPath } from './rendered';
 import { HelmSourceMap } from './sourceMap';
@@ -10,6 +12,12 @@ import { HelmSourceMap } from './sourceMap';
 export { HelmSourceMap } from './sourceMap';
 export { isRenderedPath, RENDERED_DIR, type ChartRender, type HelmSources } from './rendered';
 export { DEFAULT_HELM_CONFIG, type HelmConfig } from './config';
+
+/** The analysis the diagnostics come from: its resources and the texts it read. */
+export interface AnalysedRenders {
+  readonly resources: readonly Resource[];
+  readonly textOf: (file: string) => string | undefined;
+}
 
 export interface HelmOutcome {
   /** Diagnostics of rendering itself (dependencies, helm errors). */
@@ -21,7 +29,14 @@ export interface HelmOutcome {
 }
 
 /** The analysis's diagnostics on template and values lines, with rendering's own, sorted. */
-export function withHelm(diagnostics: readonly Diagnostic[], map: HelmSourceMap, outcome: HelmOutcome): Diagnostic[] {
+export function withHelm(diagnostics: readonly Diagnostic[], map: HelmSourceMap, outcome: HelmOutcome, analysed?: AnalysedRenders): Diagnostic[] {
+  if (analysed) {
+    // Only an analysis of these very renders can be placed with this map (the language server may
+    // have rendered again since); its trees are read instead of parsing the renders again.
+    const stale = new Set(map.renderList.filter((r) => analysed.textOf(r.path) !== r.text).map((r) => r.path));
+    if (stale.size) diagnostics = diagnostics.filter((d) => !stale.has(d.file));
+    map.useDocuments(documentsByFile(analysed.resources.filter((r) => !stale.has(r.file))));
+  }
   const explained = outcome.explained ?? new Set<string>();
   const out = map.remap(diagnostics).filter((d) => !(d.rule === 'helm-template-skipped' && explained.has(d.file))).map((d) =>
     d.rule === 'helm-template-skipped' && outcome.skipReason && d.message.startsWith('Helm chart ')
@@ -69,4 +84,16 @@ export function mapOnChartLines(map: TrafficMap, sources: HelmSourceMap): Traffi
     return at && lines ? { ...n, file: at.file, line: lines.position(at.span.start).line + 1 } : n;
   });
   return { ...map, nodes };
+}
+
+/** The top-level nodes of each file's resources (items of a `List` stand for themselves). */
+function documentsByFile(resources: readonly Resource[]): (file: string) => readonly YNode[] | undefined {
+  const byFile = new Map<string, YNode[]>();
+  for (const r of resources) {
+    if (!isRenderedPath(r.file)) continue;
+    const list = byFile.get(r.file) ?? [];
+    if (list[list.length - 1] !== r.node) list.push(r.node);
+    byFile.set(r.file, list);
+  }
+  return (file) => byFile.get(file);
 }

@@ -6,7 +6,7 @@
 // `{{ .Values.a.b }}` reference is placed on the values line that sets it. Otherwise the nearest
 // enclosing key the template spells out, else the document's first line.
 import type { Diagnostic, RelatedLocation } from '../diagnostics';
-import { parseYaml, type ParsedFile, type YNode } from '../syntax';
+import { parseYaml, type YNode, type YPair } from '../syntax';
 import type { Span } from '../text';
 import { renderedDocuments, templatePathOf, type ChartRender, type HelmSources, type RenderedDocument } from './rendered';
 import { actionTargets, indexTemplate, valuesReference, type Segment, type TemplateIndex, type TemplateLine } from './templateIndex';
@@ -34,7 +34,9 @@ const MAX_INCLUDE_DEPTH = 6;
 
 export class HelmSourceMap {
   private readonly renders = new Map<string, ChartRender>();
-  private readonly parsed = new Map<string, { parsed: ParsedFile; docs: RenderedDocument[] }>();
+  private readonly parsed = new Map<string, { roots: readonly YNode[]; docs: RenderedDocument[] }>();
+  /** The analysis's trees of the rendered files (its resources' nodes), so that they are not parsed twice. */
+  private documents: ((file: string) => readonly YNode[] | undefined) | undefined;
   private readonly indexes = new Map<string, TemplateIndex | null>();
   private readonly defines = new Map<string, Map<string, DefineRef>>();
 
@@ -73,9 +75,18 @@ export class HelmSourceMap {
     return ix ?? undefined;
   }
 
+  /** Trees of the rendered files from an analysis of them (its resources' nodes), instead of parsing again. */
+  useDocuments(provider: (file: string) => readonly YNode[] | undefined): void {
+    this.documents = provider;
+    this.parsed.clear();
+  }
+
   private renderedTree(render: ChartRender) {
     let p = this.parsed.get(render.path);
-    if (!p) this.parsed.set(render.path, (p = { parsed: parseYaml(render.text), docs: renderedDocuments(render.text) }));
+    if (!p) {
+      const roots = this.documents?.(render.path) ?? parseYaml(render.text).documents.flatMap((d) => (d.contents ? [d.contents] : []));
+      this.parsed.set(render.path, (p = { roots, docs: renderedDocuments(render.text) }));
+    }
     return p;
   }
 
@@ -97,18 +108,18 @@ export class HelmSourceMap {
   }
 
   private renderedPathAt(render: ChartRender, span: Span): RenderedPath | undefined {
-    const { parsed, docs } = this.renderedTree(render);
+    const { roots, docs } = this.renderedTree(render);
     const doc = docs.find((d) => span.start >= d.start && span.start < Math.max(d.end, d.start + 1)) ?? docs.filter((d) => d.start <= span.start).pop();
     if (!doc) return undefined;
-    const yamlDoc = parsed.documents.find((d) => d.contents && d.contents.span.start <= span.start && span.start < Math.max(d.contents.span.end, d.contents.span.start + 1));
+    const root = roots.find((r) => r.span.start <= span.start && span.start < Math.max(r.span.end, r.span.start + 1));
     const path: Segment[] = [];
     const nodes: (YNode | null)[] = [];
-    let node: YNode | null | undefined = yamlDoc?.contents;
+    let node: YNode | null | undefined = root;
     let on: 'key' | 'value' = 'key';
     while (node) {
       nodes.push(node);
       if (node.type === 'map') {
-        const p = node.pairs.find((pp) => (span.start >= pp.key.span.start && span.start < pp.key.span.end) || (pp.value && span.start >= pp.value.span.start && span.start < Math.max(pp.value.span.end, pp.value.span.start + 1)));
+        const p: YPair | undefined = node.pairs.find((pp) => (span.start >= pp.key.span.start && span.start < pp.key.span.end) || (pp.value && span.start >= pp.value.span.start && span.start < Math.max(pp.value.span.end, pp.value.span.start + 1)));
         if (!p) break;
         path.push(String(p.key.value ?? p.key.text));
         if (span.start < p.key.span.end) {
@@ -274,11 +285,10 @@ export class HelmSourceMap {
     const onValue = offset >= line.valueStart && line.valueEnd > line.valueStart;
     const out: { file: string; offset: number; span: Span }[] = [];
     for (const render of this.sources.renders) {
-      const { parsed, docs } = this.renderedTree(render);
+      const { roots, docs } = this.renderedTree(render);
       for (const d of docs) {
         if (templatePathOf(render, d.source) !== templateFile) continue;
-        const yamlDoc = parsed.documents.find((y) => y.contents && y.contents.span.start >= d.start && y.contents.span.start < Math.max(d.end, d.start + 1));
-        let node: YNode | null | undefined = yamlDoc?.contents;
+        let node: YNode | null | undefined = roots.find((r) => r.span.start >= d.start && r.span.start < Math.max(d.end, d.start + 1));
         const templateKind = ix.kinds.get(line.doc);
         if (templateKind && kindOf(node) !== templateKind) continue;
         let keySpan: Span | undefined;
