@@ -166,6 +166,8 @@ export function indexTemplate(text: string, depth = 0): TemplateIndex {
       if (!byKey.has(k)) byKey.set(k, entry);
       if (path.length === 1 && path[0] === 'kind' && /^[A-Za-z]+$/.test(value)) kinds.set(doc, value);
       if (/^[|>][-+0-9]*$/.test(value)) blockOf = col;
+      // `key: {{- include "x" . | nindent 4 }}`: the action writes the key's content.
+      if (value.startsWith('{{') && /\b(?:include|template|toYaml)\b/.test(value)) actions.push({ doc, parent: path, text: value, start: valueStart, end: valueStart + value.length });
       stack.push({ col, kind: 'key', path });
     }
     if (nl < 0) break;
@@ -189,6 +191,6 @@ export function valuesReference(valueText: string): string[] | undefined {
 /** The templates an action line includes (`include "x"`, `template "x"`), and the values it dumps (`toYaml .Values.a`). */
 export function actionTargets(actionText: string): { includes: string[]; values: string[][] } {
   const includes = [...actionText.matchAll(/\b(?:include|template)\s+"([^"]+)"/g)].map((m) => m[1]);
-  const values = [...actionText.matchAll(/\btoYaml\s+\(?\s*\.Values\.([A-Za-z0-9_.]+)/g)].map((m) => m[1].split('.').filter(Boolean));
+  const values = [...actionText.matchAll(/\btoYaml\s+\(?\s*\.Values\.([A-Za-z0-9_.]+)|\.Values\.([A-Za-z0-9_.]+)\s*\|\s*toYaml\b/g)].map((m) => (m[1] ?? m[2]).split('.').filter(Boolean));
   return { includes, values };
 }
