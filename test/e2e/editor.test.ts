@@ -3,106 +3,32 @@
 // panel, a hover, a code lens and the traffic map. Screenshots go to test-results/.
 import { test, before, after } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser, Frame, Page } from 'playwright-core';
-import { ensureChromium, launchChromium } from '../support/browser';
+import type { Frame, Page } from 'playwright-core';
 import { REPO_ROOT } from '../support/cli';
+import { editorMissing, startEditor, type Editor } from '../support/codeServer';
 
-const CODE_SERVER_DIR = path.join(REPO_ROOT, '.cache/code-server');
-const CODE_SERVER = path.join(CODE_SERVER_DIR, 'node_modules/.bin/code-server');
-const INSTALLER = path.resolve(REPO_ROOT, '../shared/tools/install-code-server.sh');
-const RESULTS = path.join(REPO_ROOT, 'test-results');
-
-function ensureCodeServer(): string | undefined {
-  if (fs.existsSync(CODE_SERVER)) return undefined;
-  if (!fs.existsSync(INSTALLER)) return `code-server is not installed and ${INSTALLER} is missing`;
-  const r = spawnSync('bash', [INSTALLER, CODE_SERVER_DIR], { encoding: 'utf8', timeout: 900_000 });
-  return fs.existsSync(CODE_SERVER) ? undefined : `installing code-server failed: ${r.stderr.slice(-500)}`;
-}
-
-const missing = ensureCodeServer() ?? (ensureChromium() ? undefined : 'Chromium is not installed');
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-e2e-'));
-let server: ChildProcess | undefined;
-let browser: Browser | undefined;
+const missing = editorMissing();
+const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-e2e-ws-'));
+let editor: Editor | undefined;
 let page: Page;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHttp(url: string, ms: number) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-  throw new Error(`${url} did not answer`);
-}
-
-async function screenshot(name: string) {
-  fs.mkdirSync(RESULTS, { recursive: true });
-  await page.screenshot({ path: path.join(RESULTS, `${name}.png`) });
-}
-
-async function openFile(name: string) {
-  await page.keyboard.press('Control+P');
-  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-  await page.keyboard.type(name);
-  await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${name}"]`, { timeout: 15000 });
-  await page.keyboard.press('Enter');
-  await page.waitForSelector(`.tab.active[aria-label*="${name}"]`, { timeout: 15000 });
-}
-
-async function runCommand(title: string) {
-  await page.keyboard.press('F1');
-  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-  await page.keyboard.type(title);
-  await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`, { timeout: 15000 });
-  await page.keyboard.press('Enter');
-}
+const screenshot = (name: string) => editor!.screenshot(name);
+const openFile = (name: string) => editor!.openFile(name);
+const runCommand = (title: string) => editor!.runCommand(title);
 
 before(async () => {
   if (missing) return;
-  const vsix = path.join(tmp, 'kube-traffic-lens.vsix');
-  const pack = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '-o', vsix], { cwd: REPO_ROOT, encoding: 'utf8' });
-  assert.equal(pack.status, 0, pack.stderr + pack.stdout);
-  const dirs = ['--extensions-dir', path.join(tmp, 'ext'), '--user-data-dir', path.join(tmp, 'data')];
-  const install = spawnSync(CODE_SERVER, ['--install-extension', vsix, ...dirs], { encoding: 'utf8' });
-  assert.equal(install.status, 0, install.stderr);
-  fs.mkdirSync(path.join(tmp, 'data/User'), { recursive: true });
-  fs.writeFileSync(path.join(tmp, 'data/User/settings.json'), JSON.stringify({
-    'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off',
-    'extensions.autoCheckUpdates': false, 'update.mode': 'none', 'workbench.colorTheme': 'Default Dark Modern',
-  }));
-  const workspace = path.join(tmp, 'workspace');
   fs.cpSync(path.join(REPO_ROOT, 'examples'), workspace, { recursive: true });
-  const port = await freePort();
-  server = spawn(CODE_SERVER, ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', ...dirs, workspace], { stdio: 'ignore' });
-  await waitForHttp(`http://127.0.0.1:${port}/healthz`, 60_000);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
-  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
-  await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+  editor = await startEditor(workspace, { 'security.workspace.trust.enabled': false });
+  page = editor.page;
   await page.waitForSelector('.statusbar-item[aria-label*="resources"], .statusbar-item:has-text("18 resources")', { timeout: 90_000 });
 });
 
 after(async () => {
-  await browser?.close();
-  server?.kill();
+  await editor?.close();
+  fs.rmSync(workspace, { recursive: true, force: true });
 });
 
 const skip = missing ? `the real editor is not available: ${missing}` : false;
