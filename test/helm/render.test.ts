@@ -134,6 +134,33 @@ describe('planted mistakes are reported on the template, helper or values line',
   });
 });
 
+test('plain manifests reach the chart\'s Services by their rendered names', (t) => {
+  const helm = helmOrSkip(t);
+  if (!helm) return;
+  const client = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: client
+spec:
+  selector:
+    matchLabels: {app: client}
+  template:
+    metadata:
+      labels: {app: client}
+    spec:
+      containers:
+        - name: client
+          image: curl
+          env:
+            - {name: OK_URL, value: "http://podinfo:9898/healthz"}
+            - {name: BAD_URL, value: "http://podinfo:9899/healthz"}
+`;
+  const dir = plantedCopy('podinfo-helm', {}, { 'client.yaml': client });
+  assert.deepEqual(show(check(helm, ['.'], dir).diagnostics), [
+    "client.yaml:17:38 warning service-reference-port-unmatched: 'podinfo:9899': Service 'default/podinfo' has no port 9899 (its ports: 9898 (http), 9999 (grpc)).",
+  ]);
+});
+
 test('--no-helm and a missing helm keep the chart skipped, with the reason', (t) => {
   const helm = helmOrSkip(t);
   if (!helm) return;

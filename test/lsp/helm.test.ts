@@ -61,6 +61,27 @@ test('a trusted workspace: findings on helper lines, hovers on template lines, t
   assert.match(view.text.split('\n')[inView.range.start.line], /app\.kubernetes\.io\/name: podinfo-web/);
 });
 
+test('an edit of one chart\'s template renders that chart again, not the others', async (t) => {
+  const helm = helmOrSkip(t);
+  if (!helm) return;
+  const w = workspace(t, helm);
+  fs.cpSync(path.join(w.ws, 'podinfo'), path.join(w.ws, 'other'), { recursive: true });
+  const otherChart = path.join(w.ws, 'other/Chart.yaml');
+  fs.writeFileSync(otherChart, fs.readFileSync(otherChart, 'utf8').replace(/^name: podinfo$/m, 'name: other'));
+  const client = new LspClient();
+  t.after(() => client.stop());
+  await client.initialize(w.ws, { helm: { path: w.wrapper } }, { workspaceTrusted: true });
+  await client.waitFor(uri(w.helpers), hasRule('service-selector-orphaned'), 'the finding in the first chart');
+  const runs = () => fs.readFileSync(w.mark, 'utf8').split('\n').filter(Boolean).length;
+  assert.equal(runs(), 2, 'one helm run per chart');
+
+  // The fix, saved to disk: the chart is rendered again and the finding goes.
+  fs.writeFileSync(w.service, fs.readFileSync(w.service, 'utf8').replace('podinfo.serviceSelector', 'podinfo.selectorLabels'));
+  await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(w.service), type: 2 }] });
+  await client.waitFor(uri(w.helpers), (d) => !hasRule('service-selector-orphaned')(d), 'the finding gone');
+  assert.equal(runs(), 3, 'only the edited chart was rendered again');
+});
+
 test('an untrusted workspace starts no process, says why on Chart.yaml, and renders once trusted', async (t) => {
   const helm = helmOrSkip(t);
   if (!helm) return;
