@@ -51,12 +51,16 @@ export class HelmState {
 
   /** Whether a refresh is running helm (set synchronously when refresh starts one). */
   rendering = false;
+  /** Refreshes started; a refresh overtaken by a newer one does not apply its (older) renders. */
+  private refreshes = 0;
 
   /** Renders the charts among the files; returns whether the renders changed. */
   async refresh(files: readonly WorkspaceFile[], config: HelmConfig): Promise<boolean> {
     const started = performance.now();
+    const mine = ++this.refreshes;
     this.rendering = this.trusted && config.enabled && files.some((f) => path.posix.basename(f.path) === 'Chart.yaml');
     const run = await this.renderer.renderWorkspace(files, config, this.trusted ? undefined : 'the workspace is not trusted (Helm charts are rendered only in trusted workspaces)');
+    if (mine !== this.refreshes) return false;
     const rendered = new Map(run.files.map((f) => [f.path, f.text]));
     const changed =
       rendered.size !== this.rendered.size || [...rendered].some(([p, t]) => this.rendered.get(p) !== t) ||
