@@ -161,6 +161,21 @@ spec:
   ]);
 });
 
+test('a chart that renders without end is cut off by the time-out or the output bound', (t) => {
+  const helm = helmOrSkip(t);
+  if (!helm) return;
+  const dir = plantedCopy('podinfo-helm', {}, {
+    'podinfo/templates/huge.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: huge\ndata:\n{{- range until 100000000 }}\n  key{{ . }}: "{{ . }}"\n{{- end }}\n',
+    '.kube-traffic-lens.yaml': 'helm:\n  timeoutSeconds: 2\n',
+  });
+  const started = Date.now();
+  const report = check(helm, ['.'], dir);
+  assert.ok(Date.now() - started < 30_000, 'bounded');
+  assert.equal(report.diagnostics.length, 1, JSON.stringify(report.diagnostics));
+  assert.equal(report.diagnostics[0].rule, 'helm-render-failed');
+  assert.match(report.diagnostics[0].message, /did not finish in 2 s|output is over \d+ bytes/);
+});
+
 test('--no-helm and a missing helm keep the chart skipped, with the reason', (t) => {
   const helm = helmOrSkip(t);
   if (!helm) return;

@@ -31,6 +31,8 @@ interface DefineRef {
 }
 
 const MAX_INCLUDE_DEPTH = 6;
+/** Lookups one location may take through includes (defines that include many others branch). */
+const MAX_LOOKUPS = 2000;
 
 export class HelmSourceMap {
   private readonly renders = new Map<string, ChartRender>();
@@ -188,10 +190,11 @@ export class HelmSourceMap {
     if (!ix) return this.textOf(file) === undefined ? undefined : docStart();
     const doc = this.templateDoc(ix, at, kindOf(at.nodes[0]));
     const path = this.templatePath(ix, doc, at);
-    return this.find(render, { file, index: ix }, doc, path, at.on, 0) ?? docStart();
+    return this.find(render, { file, index: ix }, doc, path, at.on, 0, { left: MAX_LOOKUPS }) ?? docStart();
   }
 
-  private find(render: ChartRender, where: DefineRef, doc: number, path: readonly Segment[], on: 'key' | 'value', depth: number): SourceLocation | undefined {
+  private find(render: ChartRender, where: DefineRef, doc: number, path: readonly Segment[], on: 'key' | 'value', depth: number, budget: { left: number }): SourceLocation | undefined {
+    if (--budget.left < 0) return undefined;
     const ix = where.index;
     const exact = ix.byPath(doc, path) ?? (depth > 0 && path.length > 0 ? ix.byPath(doc, path.map((s) => (typeof s === 'number' ? 0 : s))) : undefined);
     if (exact) return this.place(render, where.file, ix, exact, on);
@@ -207,7 +210,7 @@ export class HelmSourceMap {
         const targets = actionTargets(action.text);
         for (const name of targets.includes) {
           const def = this.definesOf(render).get(name);
-          const found = def && this.find(render, def, 0, rest, on, depth + 1);
+          const found = def && this.find(render, def, 0, rest, on, depth + 1, budget);
           if (found) return found;
         }
         for (const valuesPath of targets.values) {

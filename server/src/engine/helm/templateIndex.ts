@@ -42,6 +42,8 @@ export interface TemplateIndex {
 /** Templates larger than this are not indexed (their findings fall back to the document). */
 const MAX_TEMPLATE_CHARS = 2_000_000;
 const MAX_DEFINE_DEPTH = 8;
+/** Defines indexed per file (Bitnami's common chart has about a hundred in all). */
+const MAX_DEFINES = 2000;
 
 export function pathKey(doc: number, path: readonly Segment[]): string {
   return `${doc}\u0000${path.map((s) => (typeof s === 'number' ? `#${s}` : s)).join('\u0000')}`;
@@ -62,7 +64,8 @@ function readKey(rest: string): { key: string; length: number } | undefined {
   return undefined;
 }
 
-export function indexTemplate(text: string, depth = 0): TemplateIndex {
+/** Indexes `text` (or its part from..to, a define's body, with offsets into the whole text). */
+export function indexTemplate(text: string, depth = 0, from = 0, to = text.length): TemplateIndex {
   const lines: TemplateLine[] = [];
   const actions: ActionLine[] = [];
   const defines = new Map<string, TemplateIndex>();
@@ -77,10 +80,11 @@ export function indexTemplate(text: string, depth = 0): TemplateIndex {
   let define: { name: string; depth: number; start: number } | undefined;
   /** Inside a block scalar (`key: |`): lines indented deeper than its key are text, not structure. */
   let blockOf: number | undefined;
-  let offset = 0;
-  while (offset <= text.length) {
-    const nl = text.indexOf('\n', offset);
-    const end = nl < 0 ? text.length : nl;
+  let offset = from;
+  while (offset <= to) {
+    const found = text.indexOf('\n', offset);
+    const nl = found < 0 || found >= to ? -1 : found;
+    const end = nl < 0 ? to : nl;
     const raw = text.slice(offset, end);
     const lineStart = offset;
     offset = end + 1;
@@ -92,7 +96,7 @@ export function indexTemplate(text: string, depth = 0): TemplateIndex {
       define.depth += (line.match(OPENERS)?.length ?? 0) - (line.match(ENDS)?.length ?? 0);
       if (define.depth <= 0) {
         const endAt = lineStart + Math.max(0, line.search(/\{\{-?\s*end/));
-        if (depth < MAX_DEFINE_DEPTH) defines.set(define.name, indexFragment(text, define.start, endAt, depth + 1));
+        if (depth < MAX_DEFINE_DEPTH && defines.size < MAX_DEFINES) defines.set(define.name, indexTemplate(text, depth + 1, define.start, endAt));
         define = undefined;
       }
       if (nl < 0) break;
@@ -173,13 +177,6 @@ export function indexTemplate(text: string, depth = 0): TemplateIndex {
     if (nl < 0) break;
   }
   return { text, lines, actions, defines, kinds, byPath: (d, p) => byKey.get(pathKey(d, p)) };
-}
-
-/** A define's body, indexed with offsets into the whole text. */
-function indexFragment(text: string, start: number, end: number, depth: number): TemplateIndex {
-  // Blank out everything outside the body so that offsets stay those of the file.
-  const masked = text.slice(0, start).replace(/[^\n]/g, ' ') + text.slice(start, end);
-  return indexTemplate(masked, depth);
 }
 
 /** The `.Values.a.b` path of a value that is one reference (with filters such as quote, int, default). */
