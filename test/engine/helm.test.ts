@@ -206,9 +206,11 @@ describe('a rendered node to the line that wrote it', () => {
 describe('diagnostics on chart lines', () => {
   test('a finding in the render is reported on the helper line, with the rendered line related; several value sets are named', () => {
     const broken = RENDERED.replace('    app.kubernetes.io/name: rel-shop\n  ports:', '    app.kubernetes.io/name: rel-shopp\n  ports:');
+    // Two value sets of the chart; the finding holds in the first only.
     const r = render(broken, true);
-    const analysis = analyze({ files: [{ path: r.path, text: r.text }], config: DEFAULT_CONFIG });
-    const map = new HelmSourceMap({ renders: [r], texts }, () => undefined);
+    const other: ChartRender = { ...render(RENDERED, true), path: 'charts/shop/.ktl-rendered/rel@1.yaml', valueSet: 'values.yaml + ci/b-values.yaml' };
+    const analysis = analyze({ files: [{ path: r.path, text: r.text }, { path: other.path, text: other.text }], config: DEFAULT_CONFIG });
+    const map = new HelmSourceMap({ renders: [r, other], texts }, () => undefined);
     const diagnostics = withHelm(analysis.diagnostics, map, { diagnostics: [], skipReason: undefined });
     const orphaned = diagnostics.filter((d) => d.rule === 'service-selector-orphaned');
     assert.equal(orphaned.length, 1, JSON.stringify(diagnostics));
@@ -218,6 +220,16 @@ describe('diagnostics on chart lines', () => {
     assert.match(d.message, /\(release rel, values values\.yaml\)$/);
     assert.ok(d.related.some((x) => x.file === r.path && /rendered by helm template/.test(x.message)));
     assert.ok(diagnostics.every((x) => x.file !== r.path), 'nothing is left on the rendered file');
+  });
+
+  test('a finding that holds in every value set is reported once, without naming them', () => {
+    const broken = RENDERED.replace('    app.kubernetes.io/name: rel-shop\n  ports:', '    app.kubernetes.io/name: rel-shopp\n  ports:');
+    const renders = [render(broken, true), { ...render(broken, true), path: 'charts/shop/.ktl-rendered/rel@1.yaml', valueSet: 'values.yaml + ci/b-values.yaml' }];
+    const analysis = analyze({ files: renders.map((r) => ({ path: r.path, text: r.text })), config: DEFAULT_CONFIG });
+    const diagnostics = withHelm(analysis.diagnostics, new HelmSourceMap({ renders, texts }, () => undefined), { diagnostics: [], skipReason: undefined });
+    const orphaned = diagnostics.filter((d) => d.rule === 'service-selector-orphaned');
+    assert.equal(orphaned.length, 1, JSON.stringify(diagnostics));
+    assert.doesNotMatch(orphaned[0].message, /release/);
   });
 
   test('the skip note on Chart.yaml says why charts were not rendered', () => {

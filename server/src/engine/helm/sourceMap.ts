@@ -251,23 +251,32 @@ export class HelmSourceMap {
    * range loop) reports once.
    */
   remap(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-    const out: Diagnostic[] = [];
-    const seen = new Set<string>();
+    // One finding at one chart line, from one or more value sets of the chart (a range loop, or
+    // the same mistake in every value set): reported once, naming the value sets only when it
+    // does not hold in all of them.
+    interface Group { moved: Diagnostic; chartDir: string | undefined; renders: ChartRender[] }
+    const groups = new Map<string, Group>();
     for (const d of diagnostics) {
       const render = this.renders.get(d.file);
       const related = d.related.flatMap((r) => this.remapRelated(r));
       let moved: Diagnostic = d;
       if (render) {
         const loc = this.locate(d.file, d.span) ?? { file: chartFileOf(render), span: { start: 0, end: 0 } };
-        const where = render.several ? ` (release ${render.release}, values ${render.valueSet})` : '';
-        moved = { ...d, file: loc.file, span: loc.span, message: `${d.message}${where}`, related: [...related, { file: d.file, span: d.span, message: `rendered by helm template (release ${render.release}, ${render.valueSet})` }] };
+        moved = { ...d, file: loc.file, span: loc.span, related: [...related, { file: d.file, span: d.span, message: `rendered by helm template (release ${render.release}, ${render.valueSet})` }] };
       } else if (d.related.some((r) => this.renders.has(r.file))) moved = { ...d, related };
-      const key = `${moved.file}\u0000${moved.span.start}\u0000${moved.span.end}\u0000${moved.rule}\u0000${moved.message}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push(moved);
+      const key = `${render?.chartDir ?? ''}\u0000${moved.file}\u0000${moved.span.start}\u0000${moved.span.end}\u0000${moved.rule}\u0000${moved.message}`;
+      const group = groups.get(key);
+      if (!group) groups.set(key, { moved, chartDir: render?.chartDir, renders: render ? [render] : [] });
+      else if (render && !group.renders.includes(render)) group.renders.push(render);
     }
-    return out;
+    return [...groups.values()].map(({ moved, chartDir, renders }) => {
+      if (chartDir === undefined || renders.length === 0 || !renders[0].several) return moved;
+      const all = this.sources.renders.filter((r) => r.chartDir === chartDir).length;
+      if (renders.length >= all) return moved;
+      const [first] = renders;
+      const more = renders.length > 1 ? ` and ${renders.length - 1} more value set${renders.length > 2 ? 's' : ''}` : '';
+      return { ...moved, message: `${moved.message} (release ${first.release}, values ${first.valueSet}${more})` };
+    });
   }
 
   private remapRelated(r: RelatedLocation): RelatedLocation[] {
