@@ -53,6 +53,10 @@ test('a trusted workspace: findings on helper lines, hovers on template lines, t
   assert.match(hover.contents.value, /podinfo/);
   assert.match(hover.contents.value, /Service/);
 
+  // Code lenses of the rendered Service, on the template.
+  const lenses = await client.request<{ command: { title: string } }[]>('textDocument/codeLens', { textDocument: { uri: uri(w.service) } });
+  assert.ok(lenses.some((l) => l.command.title === 'Show traffic'), JSON.stringify(lenses));
+
   const renderedPath = decodeURIComponent(new URL(rendered.location.uri).pathname);
   const view = await client.request<{ text: string; diagnostics: { rule: string; range: { start: { line: number } } }[] } | null>('kubeTrafficLens/renderedManifest', { path: renderedPath });
   assert.ok(view && view.text.includes('# Source: podinfo/templates/service.yaml'));
@@ -80,6 +84,11 @@ test('an edit of one chart\'s template renders that chart again, not the others'
   await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(w.service), type: 2 }] });
   await client.waitFor(uri(w.helpers), (d) => !hasRule('service-selector-orphaned')(d), 'the finding gone');
   assert.equal(runs(), 3, 'only the edited chart was rendered again');
+
+  // Definition from a template's targetPort to the template line of the container port.
+  const definition = await client.request<{ uri: string; range: { start: { line: number } } }[]>('textDocument/definition', { textDocument: { uri: uri(w.service) }, position: { line: w.lineOf(w.service, 'targetPort: http'), character: 20 } });
+  const deployment = path.join(w.ws, 'podinfo/templates/deployment.yaml');
+  assert.deepEqual(definition.map((l) => [l.uri, l.range.start.line]), [[uri(deployment), w.lineOf(deployment, '- name: http')]]);
 });
 
 test('an untrusted workspace starts no process, says why on Chart.yaml, and renders once trusted', async (t) => {

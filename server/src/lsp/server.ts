@@ -190,7 +190,7 @@ export function startServer(): void {
 
   /** The text a request sees for a file now: the open document's, else what is on disk. */
   function currentText(file: string, uri = proto.pathToUri(file)): string | undefined {
-    return documents.get(uri)?.getText() ?? disk.get(file);
+    return documents.get(uri)?.getText() ?? disk.get(file) ?? helm.renderedText(file);
   }
 
   /** Whether the last analysis read the file as it is now (its offsets are valid for it). */
@@ -596,6 +596,11 @@ export function startServer(): void {
     return `${proto.pathToUri(at.file)}#L${line}`;
   };
 
+  /** A position on a chart's template line stands for the rendered node it wrote (definition, references). */
+  function renderedAt(c: { a: Analysis; file: string }, offset: number): { file: string; offset: number } {
+    return (c.a.workspace.files.get(c.file)?.role === 'template' ? helm.toRendered(c.file, offset) : undefined) ?? { file: c.file, offset };
+  }
+
   connection.onHover(
     guard('hover', null, (params: lsp.HoverParams): lsp.Hover | null => {
       const c = context(params.textDocument.uri);
@@ -623,14 +628,18 @@ export function startServer(): void {
   connection.onDefinition(
     guard('definition', [] as lsp.Location[], (params: lsp.DefinitionParams) => {
       const c = context(params.textDocument.uri);
-      return c ? toLocations(queries.definitionAt(c.a, c.file, c.lines.offset(params.position))) : [];
+      if (!c) return [];
+      const at = renderedAt(c, c.lines.offset(params.position));
+      return toLocations(queries.definitionAt(c.a, at.file, at.offset));
     }),
   );
 
   connection.onReferences(
     guard('references', [] as lsp.Location[], (params: lsp.ReferenceParams) => {
       const c = context(params.textDocument.uri);
-      return c ? toLocations(queries.referencesAt(c.a, c.file, c.lines.offset(params.position), params.context.includeDeclaration)) : [];
+      if (!c) return [];
+      const at = renderedAt(c, c.lines.offset(params.position));
+      return toLocations(queries.referencesAt(c.a, at.file, at.offset, params.context.includeDeclaration));
     }),
   );
 
@@ -657,7 +666,12 @@ export function startServer(): void {
     guard('codeLens', [] as lsp.CodeLens[], (params: lsp.CodeLensParams) => {
       const c = context(params.textDocument.uri);
       if (!c) return [];
-      return queries.codeLenses(c.a, c.file).map((l) => ({
+      // On a chart's template: the lenses of what it rendered to, on the lines that wrote them.
+      const lenses = c.a.workspace.files.get(c.file)?.role === 'template' ? helm.rendersFor(c.file).flatMap((r) => queries.codeLenses(c.a, r.path).flatMap((l) => {
+        const at = helm.locate(r.path, l.span);
+        return at?.file === c.file ? [{ ...l, span: at.span }] : [];
+      })) : queries.codeLenses(c.a, c.file);
+      return lenses.map((l) => ({
         range: proto.range(c.lines, l.span),
         command: { title: l.title, command: l.command?.id ?? '', arguments: l.command ? [...l.command.arguments] : undefined },
       }));
