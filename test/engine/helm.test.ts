@@ -203,6 +203,64 @@ describe('a rendered node to the line that wrote it', () => {
   });
 });
 
+describe('a pod spec written whole by a helper, with indentless sequences', () => {
+  const helpers = `{{- define "x.podSpec" -}}
+serviceAccountName: x
+containers:
+{{ with .Values.extraContainers }}
+  {{- toYaml . }}
+{{- end }}
+- name: exporter
+  image: exporter
+  ports:
+  - containerPort: {{ .Values.containerPort }}
+    name: http
+{{- end -}}
+`;
+  const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: x
+spec:
+  template:
+    spec:
+      {{- include "x.podSpec" . | nindent 6 }}
+`;
+  const rendered = `---
+# Source: x/templates/deployment.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: x
+spec:
+  template:
+    spec:
+      serviceAccountName: x
+      containers:
+      - name: exporter
+        image: exporter
+        ports:
+        - containerPort: 9115
+          name: http
+`;
+  const r: ChartRender = { ...render(rendered), chartDir: 'x', chartName: 'x', path: 'x/.ktl-rendered/rel.yaml' };
+  const chartTexts = new Map([['x/templates/_helpers.tpl', helpers], ['x/templates/deployment.yaml', deployment], ['x/values.yaml', 'containerPort: 9115\n']]);
+  const map = new HelmSourceMap({ renders: [r], texts: chartTexts }, () => undefined);
+  const where = (needle: string) => {
+    const start = rendered.indexOf(needle);
+    const at = map.locate(r.path, { start, end: start + needle.length });
+    assert.ok(at);
+    const text = chartTexts.get(at.file)!;
+    return `${at.file}:${text.slice(0, at.span.start).split('\n').length} ${text.slice(at.span.start, at.span.end)}`;
+  };
+
+  test('the container port value goes to values.yaml, its name to the helper line', () => {
+    assert.equal(where('9115'), 'x/values.yaml:1 9115');
+    assert.equal(where('name: http'), 'x/templates/_helpers.tpl:11 name');
+    assert.equal(where('image: exporter'), 'x/templates/_helpers.tpl:8 image');
+  });
+});
+
 describe('diagnostics on chart lines', () => {
   test('a finding in the render is reported on the helper line, with the rendered line related; several value sets are named', () => {
     const broken = RENDERED.replace('    app.kubernetes.io/name: rel-shop\n  ports:', '    app.kubernetes.io/name: rel-shopp\n  ports:');
