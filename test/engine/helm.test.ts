@@ -5,7 +5,7 @@ import { test, describe } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { analyze, DEFAULT_CONFIG } from '../../server/src/engine';
 import { HelmSourceMap, withHelm, type ChartRender } from '../../server/src/engine/helm';
-import { indexTemplate } from '../../server/src/engine/helm/templateIndex';
+import { indexTemplate, valuesReference } from '../../server/src/engine/helm/templateIndex';
 import { renderedDocuments } from '../../server/src/engine/helm/rendered';
 
 const HELPERS = `{{- define "shop.fullname" -}}
@@ -154,6 +154,12 @@ describe('template structure', () => {
     assert.equal(ix.byPath(0, ['data', 'nginx.conf', 'listen']), undefined);
     assert.equal(ix.byPath(0, ['listen']), undefined);
     assert.equal(ix.kinds.get(1), 'Service');
+  });
+
+  test('a value that reads one value, through functions that keep or default it, refers to the values line', () => {
+    const refs = Object.fromEntries(['{{ .Values.a.b }}', '{{ .Values.a.b | quote }}', '"{{ .Values.a }}"', '{{ default 80 .Values.svc.port }}', '{{ $.Values.a.b }}', '{{- .Values.x | toString -}}'].map((t) => [t, valuesReference(t)?.join('.')]));
+    assert.deepEqual(refs, { '{{ .Values.a.b }}': 'a.b', '{{ .Values.a.b | quote }}': 'a.b', '"{{ .Values.a }}"': 'a', '{{ default 80 .Values.svc.port }}': 'svc.port', '{{ $.Values.a.b }}': 'a.b', '{{- .Values.x | toString -}}': 'x' });
+    for (const t of ['{{ .Values.a }}-{{ .Values.b }}', '{{ printf "%s-x" .Values.a }}', '{{ .Release.Name }}', '{{ .Values.a | default .Values.b }}', '{{ $x.Values.a }}', '{{ include "x" . }}', 'http-{{ .Values.a }}']) assert.equal(valuesReference(t), undefined, t);
   });
 
   test('rendered documents and their sources', () => {

@@ -179,10 +179,20 @@ export function indexTemplate(text: string, depth = 0, from = 0, to = text.lengt
   return { text, lines, actions, defines, kinds, byPath: (d, p) => byKey.get(pathKey(d, p)) };
 }
 
-/** The `.Values.a.b` path of a value that is one reference (with filters such as quote, int, default). */
+/**
+ * The `.Values.a.b` path of a value that is one action reading one value, through functions that
+ * keep or default it: `{{ .Values.a.b }}`, `{{ .Values.a.b | quote }}`, `{{ default 80 .Values.a.b }}`.
+ * Anything else (several values, `.Release`, variables, text around the action) is no reference.
+ */
 export function valuesReference(valueText: string): string[] | undefined {
-  const m = /^["']?\{\{-?\s*(?:\(\s*)?\.Values\.([A-Za-z0-9_.]+)\s*\)?\s*(?:\|[^}]*)?-?\}\}["']?$/.exec(valueText.trim());
-  return m ? m[1].split('.').filter(Boolean) : undefined;
+  // `$.Values` is the root's values, as `.Values` is outside range and with.
+  const m = /^["']?\{\{-?\s*(.*?)\s*-?\}\}["']?$/.exec(valueText.trim().replace(/\$\.Values\./g, '.Values.'));
+  if (!m || m[1].includes('}}') || m[1].includes('{{')) return undefined;
+  const refs = [...m[1].matchAll(/\.Values\.([A-Za-z0-9_.]+)/g)];
+  if (refs.length !== 1) return undefined;
+  const rest = m[1].replace(refs[0][0], ' ');
+  if (/\$|(^|[\s(|])\.[A-Za-z]|\b(?:include|template|tpl|printf|print|cat|add|sub|mul|div|ternary|if|else)\b/.test(rest)) return undefined;
+  return refs[0][1].split('.').filter(Boolean);
 }
 
 /** The templates an action line includes (`include "x"`, `template "x"`), and the values it dumps (`toYaml .Values.a`). */
