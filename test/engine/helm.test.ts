@@ -267,6 +267,52 @@ spec:
   });
 });
 
+describe('values read inside a with block', () => {
+  const service = `apiVersion: v1
+kind: Service
+metadata:
+  name: x
+spec:
+  ports:
+  {{- with .Values.service }}
+    - port: {{ .port }}
+      targetPort: {{ .targetPort | quote }}
+  {{- end }}
+  {{- range .Values.extraPorts }}
+    - port: {{ .port }}
+  {{- end }}
+`;
+  const values = 'service:\n  port: 80\n  targetPort: web\nextraPorts:\n  - port: 81\n';
+  const rendered = `---
+# Source: x/templates/service.yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: x
+spec:
+  ports:
+    - port: 80
+      targetPort: "web"
+    - port: 81
+`;
+  const r: ChartRender = { ...render(rendered), chartDir: 'x', chartName: 'x', path: 'x/.ktl-rendered/rel.yaml' };
+  const chartTexts = new Map([['x/templates/service.yaml', service], ['x/values.yaml', values]]);
+  const map = new HelmSourceMap({ renders: [r], texts: chartTexts }, () => undefined);
+  const where = (needle: string) => {
+    const start = rendered.indexOf(needle);
+    const at = map.locate(r.path, { start, end: start + needle.length });
+    assert.ok(at);
+    const text = chartTexts.get(at.file)!;
+    return `${at.file}:${text.slice(0, at.span.start).split('\n').length} ${text.slice(at.span.start, at.span.end)}`;
+  };
+
+  test('`.targetPort` under `with .Values.service` is service.targetPort in values.yaml; a range element is not a values path', () => {
+    assert.equal(where('"web"'), 'x/values.yaml:3 web');
+    assert.equal(where('80'), 'x/values.yaml:2 80');
+    assert.equal(where('81'), 'x/templates/service.yaml:12 {{ .port }}');
+  });
+});
+
 describe('diagnostics on chart lines', () => {
   test('a finding in the render is reported on the helper line, with the rendered line related; several value sets are named', () => {
     const broken = RENDERED.replace('    app.kubernetes.io/name: rel-shop\n  ports:', '    app.kubernetes.io/name: rel-shopp\n  ports:');

@@ -9,7 +9,7 @@ import type { Diagnostic, RelatedLocation } from '../diagnostics';
 import { parseYaml, type YNode, type YPair } from '../syntax';
 import type { Span } from '../text';
 import { renderedDocuments, templatePathOf, type ChartRender, type HelmSources, type RenderedDocument } from './rendered';
-import { actionTargets, indexTemplate, valuesReference, type Segment, type TemplateIndex, type TemplateLine } from './templateIndex';
+import { actionTargets, dotReference, indexTemplate, valuesReference, type Segment, type TemplateIndex, type TemplateLine } from './templateIndex';
 
 export interface SourceLocation {
   readonly file: string;
@@ -57,7 +57,7 @@ export class HelmSourceMap {
     return this.renders.get(path);
   }
 
-  /** The text of a chart file: the workspace's, else the one the adapter read (`.tpl`). */
+  /** The text of a file: a render's, else as helm read it (`.tpl` too), else the workspace's. */
   textOf(file: string): string | undefined {
     return this.renders.get(file)?.text ?? this.sources.texts.get(file) ?? this.workspaceText(file);
   }
@@ -99,7 +99,7 @@ export class HelmSourceMap {
     defs = new Map();
     const dirs = [render.chartDir, ...Object.values(render.dependencyDirs)];
     const files = new Set<string>(this.sources.texts.keys());
-    for (const { docs } of [this.renderedTree(render)]) for (const d of docs) files.add(templatePathOf(render, d.source));
+    for (const d of this.renderedTree(render).docs) files.add(templatePathOf(render, d.source));
     for (const file of files) {
       if (!dirs.some((d) => file.startsWith(d === '.' ? '' : `${d}/`)) || !/\/templates\//.test(`/${file}`)) continue;
       const ix = this.index(file);
@@ -171,11 +171,14 @@ export class HelmSourceMap {
     return out;
   }
 
-  /** The template document a rendered document came from: the one with its literal kind, else by order. */
+  /**
+   * The template document a rendered document came from: among those with its literal kind (else
+   * all), the one at its position among the template's outputs, else the first.
+   */
   private templateDoc(ix: TemplateIndex, rendered: RenderedPath, kind: string | undefined): number {
-    for (const [doc, k] of ix.kinds) if (k === kind) return doc;
-    const docs = new Set(ix.lines.map((l) => l.doc));
-    return docs.has(rendered.doc.ordinal) ? rendered.doc.ordinal : Math.min(...docs, 0);
+    const ofKind = [...ix.kinds].filter(([, k]) => k === kind).map(([doc]) => doc);
+    const candidates = ofKind.length ? ofKind : [...new Set(ix.lines.map((l) => l.doc))];
+    return candidates.includes(rendered.doc.ordinal) ? rendered.doc.ordinal : candidates[0] ?? 0;
   }
 
   /** Where the rendered span was written: a template, helper or values line. */
@@ -226,7 +229,8 @@ export class HelmSourceMap {
   /** A template line's key, or its value; a value that is one `.Values` reference goes to the values line. */
   private place(render: ChartRender, file: string, ix: TemplateIndex, line: TemplateLine, on: 'key' | 'value'): SourceLocation {
     if (on === 'value' && line.valueEnd > line.valueStart) {
-      const ref = valuesReference(ix.text.slice(line.valueStart, line.valueEnd));
+      const text = ix.text.slice(line.valueStart, line.valueEnd);
+      const ref = valuesReference(text) ?? dotReference(text, line.dot);
       const inValues = ref && this.valuesLine(render, ref);
       if (inValues) return inValues;
       return { file, span: { start: line.valueStart, end: line.valueEnd } };

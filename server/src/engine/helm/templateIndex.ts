@@ -17,6 +17,11 @@ export interface TemplateLine {
   readonly keyEnd: number;
   readonly valueStart: number;
   readonly valueEnd: number;
+  /**
+   * What `.` is on this line: a values path inside `{{ with .Values.a }}`, null inside `range`
+   * (an element), undefined at the root.
+   */
+  readonly dot?: readonly string[] | null;
 }
 
 /** A line that is only template actions, with the path its output lands under. */
@@ -78,6 +83,8 @@ export function indexTemplate(text: string, depth = 0, from = 0, to = text.lengt
   let counters = new Map<string, number>();
   let doc = 0;
   let define: { name: string; depth: number; start: number } | undefined;
+  /** What `with` and `range` blocks make `.` (followControl), innermost last. */
+  const dots: Dot[] = [];
   /** Inside a block scalar (`key: |`): lines indented deeper than its key are text, not structure. */
   let blockOf: number | undefined;
   let offset = from;
@@ -123,11 +130,13 @@ export function indexTemplate(text: string, depth = 0, from = 0, to = text.lengt
       doc++;
       stack = [];
       counters = new Map();
+      dots.length = 0;
       if (nl < 0) break;
       continue;
     }
     let col = line.length - line.trimStart().length;
     if (ACTION_ONLY.test(trimmed)) {
+      followControl(trimmed, dots);
       // Its output lands at the indentation its indent/nindent names, else at its own column.
       const indent = INDENT_FN.exec(trimmed);
       const at = indent ? Number(indent[1]) : col;
@@ -164,7 +173,7 @@ export function indexTemplate(text: string, depth = 0, from = 0, to = text.lengt
       const comment = / #(?![^{]*\}\})/.exec(value);
       if (comment) value = value.slice(0, comment.index);
       value = value.trimEnd();
-      const entry: TemplateLine = { doc, path, keyStart, keyEnd: keyStart + key.key.length + (rest.startsWith('"') || rest.startsWith("'") ? 2 : 0), valueStart, valueEnd: valueStart + value.length };
+      const entry: TemplateLine = { doc, path, keyStart, keyEnd: keyStart + key.key.length + (rest.startsWith('"') || rest.startsWith("'") ? 2 : 0), valueStart, valueEnd: valueStart + value.length, dot: dotOf(dots) };
       lines.push(entry);
       const k = pathKey(doc, path);
       if (!byKey.has(k)) byKey.set(k, entry);
@@ -193,6 +202,47 @@ export function valuesReference(valueText: string): string[] | undefined {
   const rest = m[1].replace(refs[0][0], ' ');
   if (/\$|(^|[\s(|])\.[A-Za-z]|\b(?:include|template|tpl|printf|print|cat|add|sub|mul|div|ternary|if|else)\b/.test(rest)) return undefined;
   return refs[0][1].split('.').filter(Boolean);
+}
+
+/** What a control block makes `.`: a values path (`with .Values.a`), an element (`range`: null), or unchanged (`if`). */
+type Dot = readonly string[] | null | 'same';
+
+const CONTROL = /\{\{-?\s*(with|range|if|block|end)\b([^}]*)\}\}/g;
+
+/** Follows the control actions of a line that is only actions, keeping what `.` is. */
+function followControl(line: string, dots: Dot[]): void {
+  for (const m of line.matchAll(CONTROL)) {
+    if (m[1] === 'end') {
+      dots.pop();
+      continue;
+    }
+    if (m[1] !== 'with') {
+      dots.push(m[1] === 'range' ? null : 'same');
+      continue;
+    }
+    // `with .Values.a.b` (or `with .c` relative to a values path) makes `.` that values path.
+    const arg = m[2].replace(/-\s*$/, '').trim().replace(/^\$\.Values\./, '.Values.');
+    const outer = dotOf(dots);
+    const field = /^\.([A-Za-z0-9_.]+)$/.exec(arg)?.[1].split('.');
+    if (field && field[0] === 'Values') dots.push(field.slice(1));
+    else if (field && Array.isArray(outer) && !['Release', 'Chart', 'Capabilities', 'Files', 'Template'].includes(field[0])) dots.push([...outer, ...field]);
+    else dots.push(null);
+  }
+}
+
+function dotOf(dots: readonly Dot[]): readonly string[] | null | undefined {
+  for (let i = dots.length - 1; i >= 0; i--) if (dots[i] !== 'same') return dots[i] as readonly string[] | null;
+  return undefined;
+}
+
+/**
+ * The values path of a value that reads one field of `.` where `.` is a values path (inside
+ * `{{ with .Values.service }}`, `port: {{ .port }}` reads `service.port`).
+ */
+export function dotReference(valueText: string, dot: readonly string[] | null | undefined): string[] | undefined {
+  if (!dot) return undefined;
+  const m = /^["']?\{\{-?\s*\.([A-Za-z0-9_.]+)\s*(?:\|\s*(?:quote|int|int64|toString|trim)\s*)*-?\}\}["']?$/.exec(valueText.trim());
+  return m && !['Values', 'Release', 'Chart', 'Capabilities', 'Files', 'Template'].includes(m[1].split('.')[0]) ? [...dot, ...m[1].split('.').filter(Boolean)] : undefined;
 }
 
 /** The templates an action line includes (`include "x"`, `template "x"`), and the values it dumps (`toYaml .Values.a`). */
