@@ -209,6 +209,23 @@ describe('a rendered node to the line that wrote it', () => {
   });
 });
 
+/**
+ * A chart `x` of the given files rendered as `rendered`: where(needle) is `file:line text` of the
+ * chart line that wrote the needle's first occurrence in the render.
+ */
+function chartX(rendered: string, files: Record<string, string>): (needle: string) => string {
+  const r: ChartRender = { ...render(rendered), chartDir: 'x', chartName: 'x', path: 'x/.ktl-rendered/rel.yaml' };
+  const chartTexts = new Map(Object.entries(files));
+  const map = new HelmSourceMap({ renders: [r], texts: chartTexts }, () => undefined);
+  return (needle) => {
+    const start = rendered.indexOf(needle);
+    const at = map.locate(r.path, { start, end: start + needle.length });
+    assert.ok(at, needle);
+    const text = chartTexts.get(at.file)!;
+    return `${at.file}:${text.slice(0, at.span.start).split('\n').length} ${text.slice(at.span.start, at.span.end)}`;
+  };
+}
+
 describe('a pod spec written whole by a helper, with indentless sequences', () => {
   const helpers = `{{- define "x.podSpec" -}}
 serviceAccountName: x
@@ -249,16 +266,7 @@ spec:
         - containerPort: 9115
           name: http
 `;
-  const r: ChartRender = { ...render(rendered), chartDir: 'x', chartName: 'x', path: 'x/.ktl-rendered/rel.yaml' };
-  const chartTexts = new Map([['x/templates/_helpers.tpl', helpers], ['x/templates/deployment.yaml', deployment], ['x/values.yaml', 'containerPort: 9115\n']]);
-  const map = new HelmSourceMap({ renders: [r], texts: chartTexts }, () => undefined);
-  const where = (needle: string) => {
-    const start = rendered.indexOf(needle);
-    const at = map.locate(r.path, { start, end: start + needle.length });
-    assert.ok(at);
-    const text = chartTexts.get(at.file)!;
-    return `${at.file}:${text.slice(0, at.span.start).split('\n').length} ${text.slice(at.span.start, at.span.end)}`;
-  };
+  const where = chartX(rendered, { 'x/templates/_helpers.tpl': helpers, 'x/templates/deployment.yaml': deployment, 'x/values.yaml': 'containerPort: 9115\n' });
 
   test('the container port value goes to values.yaml, its name to the helper line', () => {
     assert.equal(where('9115'), 'x/values.yaml:1 9115');
@@ -295,16 +303,7 @@ spec:
       targetPort: "web"
     - port: 81
 `;
-  const r: ChartRender = { ...render(rendered), chartDir: 'x', chartName: 'x', path: 'x/.ktl-rendered/rel.yaml' };
-  const chartTexts = new Map([['x/templates/service.yaml', service], ['x/values.yaml', values]]);
-  const map = new HelmSourceMap({ renders: [r], texts: chartTexts }, () => undefined);
-  const where = (needle: string) => {
-    const start = rendered.indexOf(needle);
-    const at = map.locate(r.path, { start, end: start + needle.length });
-    assert.ok(at);
-    const text = chartTexts.get(at.file)!;
-    return `${at.file}:${text.slice(0, at.span.start).split('\n').length} ${text.slice(at.span.start, at.span.end)}`;
-  };
+  const where = chartX(rendered, { 'x/templates/service.yaml': service, 'x/values.yaml': values });
 
   test('`.targetPort` under `with .Values.service` is service.targetPort in values.yaml; a range element is not a values path', () => {
     assert.equal(where('"web"'), 'x/values.yaml:3 web');
