@@ -357,9 +357,10 @@ export function startServer(): void {
   }
 
   /** Lists the folders and reads every manifest, in batches between which requests are answered. */
-  async function readListing(progress?: { report(percentage: number, message: string): void }) {
+  async function readListing(progress?: { report(percentage: number, message: string): void }, onListed?: (paths: ReadonlySet<string>) => void) {
     const entries = listManifests(roots, config, (dir, error) => connection.console.warn(`skipped unreadable directory ${dir} (${error})`));
     const listed = new Set(entries.map((e) => e.absolutePath.split(path.sep).join('/')));
+    onListed?.(listed);
     for (const p of [...disk.keys(), ...tooLarge.keys()]) {
       if (listed.has(p)) continue;
       disk.delete(p);
@@ -382,10 +383,20 @@ export function startServer(): void {
   async function indexWorkspace() {
     const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
     progress?.begin('Kube Traffic Lens: indexing manifests', 0, 'listing files', false);
-    await readListing(progress);
-    // helm runs in processes of its own: meanwhile the files read are analysed, unpublished, so that
-    // the first published analysis (with the renders) finds the engine warm and the readings made.
-    const rendering = refreshHelm();
+    // Charts are rendered as soon as they are listed: helm runs in processes of its own while the
+    // files are read, and meanwhile what was read is analysed, unpublished, so that the first
+    // published analysis (with the renders) finds the engine warm and the readings made.
+    let rendering: Promise<boolean> = Promise.resolve(false);
+    await readListing(progress, (listed) => {
+      const chartFiles = [...listed].filter((p) => ['Chart.yaml', 'requirements.yaml'].includes(path.basename(p)));
+      rendering = refreshHelm(chartFiles.flatMap((p) => {
+        try {
+          return [{ path: p, text: decode(fs.readFileSync(p)) }];
+        } catch {
+          return [];
+        }
+      }));
+    });
     if (helm.rendering) {
       try {
         const { files, skipped } = currentFiles();
@@ -437,9 +448,9 @@ export function startServer(): void {
   }
 
   /** Renders the charts again (the renderer re-runs helm only for charts whose files changed). */
-  async function refreshHelm(): Promise<boolean> {
+  async function refreshHelm(files: readonly WorkspaceFile[] = [...disk].map(([p, text]) => ({ path: p, text }))): Promise<boolean> {
     try {
-      const changed = await helm.refresh([...disk].map(([p, text]) => ({ path: p, text })), config.helm);
+      const changed = await helm.refresh(files, config.helm);
       if (changed) paths = undefined;
       return changed;
     } catch (err) {
