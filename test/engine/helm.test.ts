@@ -310,6 +310,28 @@ spec:
     assert.equal(where('80'), 'x/values.yaml:2 80');
     assert.equal(where('81'), 'x/templates/service.yaml:12 {{ .port }}');
   });
+
+  test('a block dumped by `toYaml .` inside `with .Values.a`, on its own line or on the with line', () => {
+    const template = `apiVersion: v1
+kind: Service
+metadata:
+  name: x
+  labels:
+    {{- with .Values.labels }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+  annotations: {{- with .Values.annotations }}{{ toYaml . | nindent 4 }}{{- end }}
+spec:
+  selector:
+    {{- with .Values.selector }}{{ toYaml . | nindent 4 }}{{ end }}
+`;
+    const values = 'labels:\n  team: web\nannotations:\n  owner: me\nselector:\n  app: web\n';
+    const out = '---\n# Source: x/templates/service.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: x\n  labels:\n    team: web\n  annotations:\n    owner: me\nspec:\n  selector:\n    app: web\n';
+    const where = chartX(out, { 'x/templates/service.yaml': template, 'x/values.yaml': values });
+    assert.equal(where('team'), 'x/values.yaml:2 team');
+    assert.equal(where('owner'), 'x/values.yaml:4 owner');
+    assert.equal(where('app: web'), 'x/values.yaml:6 app');
+  });
 });
 
 describe('diagnostics on chart lines', () => {

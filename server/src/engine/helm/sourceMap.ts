@@ -210,14 +210,14 @@ export class HelmSourceMap {
       const rest = path.slice(k);
       for (const action of ix.actions) {
         if (action.doc !== doc || !samePath(action.parent, prefix)) continue;
-        const targets = actionTargets(action.text);
+        const targets = actionTargets(action.text, action.dot);
         for (const name of targets.includes) {
           const def = this.definesOf(render).get(name);
           const found = def && this.find(render, def, 0, rest, on, depth + 1, budget);
           if (found) return found;
         }
         for (const valuesPath of targets.values) {
-          const found = this.valuesLine(render, [...valuesPath, ...rest.map(String)]);
+          const found = this.valuesLine(render, [...valuesPath, ...rest.map(String)], on);
           if (found) return found;
         }
       }
@@ -239,12 +239,12 @@ export class HelmSourceMap {
   }
 
   /** The line of the last values file that sets a path (the one helm's merge takes). */
-  private valuesLine(render: ChartRender, path: readonly string[]): SourceLocation | undefined {
+  private valuesLine(render: ChartRender, path: readonly string[], on: 'key' | 'value' = 'value'): SourceLocation | undefined {
     const chartValues = render.chartDir === '.' ? 'values.yaml' : `${render.chartDir}/values.yaml`;
     for (const file of [...render.valuesFiles].reverse().concat(chartValues)) {
       const ix = this.index(file);
       const line = ix?.byPath(0, path);
-      if (line) return line.valueEnd > line.valueStart ? { file, span: { start: line.valueStart, end: line.valueEnd } } : { file, span: { start: line.keyStart, end: line.keyEnd } };
+      if (line) return on === 'value' && line.valueEnd > line.valueStart ? { file, span: { start: line.valueStart, end: line.valueEnd } } : { file, span: { start: line.keyStart, end: line.keyEnd } };
     }
     return undefined;
   }

@@ -31,6 +31,8 @@ export interface ActionLine {
   readonly text: string;
   readonly start: number;
   readonly end: number;
+  /** What `.` is where the line dumps it (`{{ toYaml . }}` inside `{{ with .Values.a }}`). */
+  readonly dot?: readonly string[] | null;
 }
 
 export interface TemplateIndex {
@@ -136,12 +138,12 @@ export function indexTemplate(text: string, depth = 0, from = 0, to = text.lengt
     }
     let col = line.length - line.trimStart().length;
     if (ACTION_ONLY.test(trimmed)) {
-      followControl(trimmed, dots);
+      const dot = followControl(trimmed, dots, trimmed.search(DUMPS_DOT));
       // Its output lands at the indentation its indent/nindent names, else at its own column.
       const indent = INDENT_FN.exec(trimmed);
       const at = indent ? Number(indent[1]) : col;
       const parent = [...stack].reverse().find((f) => f.col < at);
-      actions.push({ doc, parent: parent?.path ?? [], text: trimmed, start: lineStart + col, end: lineStart + line.length });
+      actions.push({ doc, parent: parent?.path ?? [], text: trimmed, start: lineStart + col, end: lineStart + line.length, dot });
       if (nl < 0) break;
       continue;
     }
@@ -180,7 +182,9 @@ export function indexTemplate(text: string, depth = 0, from = 0, to = text.lengt
       if (path.length === 1 && path[0] === 'kind' && /^[A-Za-z]+$/.test(value)) kinds.set(doc, value);
       if (/^[|>][-+0-9]*$/.test(value)) blockOf = col;
       // `key: {{- include "x" . | nindent 4 }}`: the action writes the key's content.
-      if (value.startsWith('{{') && /\b(?:include|template|toYaml)\b/.test(value)) actions.push({ doc, parent: path, text: value, start: valueStart, end: valueStart + value.length });
+      if (value.startsWith('{{') && /\b(?:include|template|toYaml)\b/.test(value)) {
+        actions.push({ doc, parent: path, text: value, start: valueStart, end: valueStart + value.length, dot: followControl(value, [...dots], value.search(DUMPS_DOT)) });
+      }
       stack.push({ col, kind: 'key', path });
     }
     if (nl < 0) break;
@@ -209,9 +213,21 @@ type Dot = readonly string[] | null | 'same';
 
 const CONTROL = /\{\{-?\s*(with|range|if|block|end)\b([^}]*)\}\}/g;
 
-/** Follows the control actions of a line that is only actions, keeping what `.` is. */
-function followControl(line: string, dots: Dot[]): void {
+/** `toYaml .` (or `tpl (toYaml .)`): the line writes `.` itself. */
+const DUMPS_DOT = /\btoYaml\s+\.(?=[\s|)}])/;
+
+/**
+ * Follows the control actions of a line that is only actions, keeping what `.` is; returns what it
+ * is at offset `at` of the line (where the line dumps `.`), when asked.
+ */
+function followControl(line: string, dots: Dot[], at = -1): readonly string[] | null | undefined {
+  let dotAt: readonly string[] | null | undefined;
+  let seen = at < 0;
   for (const m of line.matchAll(CONTROL)) {
+    if (!seen && (m.index ?? 0) > at) {
+      dotAt = dotOf(dots);
+      seen = true;
+    }
     if (m[1] === 'end') {
       dots.pop();
       continue;
@@ -228,6 +244,7 @@ function followControl(line: string, dots: Dot[]): void {
     else if (field && Array.isArray(outer) && !['Release', 'Chart', 'Capabilities', 'Files', 'Template'].includes(field[0])) dots.push([...outer, ...field]);
     else dots.push(null);
   }
+  return seen ? dotAt : dotOf(dots);
 }
 
 function dotOf(dots: readonly Dot[]): readonly string[] | null | undefined {
@@ -246,8 +263,10 @@ export function dotReference(valueText: string, dot: readonly string[] | null | 
 }
 
 /** The templates an action line includes (`include "x"`, `template "x"`), and the values it dumps (`toYaml .Values.a`). */
-export function actionTargets(actionText: string): { includes: string[]; values: string[][] } {
+export function actionTargets(actionText: string, dot?: readonly string[] | null): { includes: string[]; values: string[][] } {
   const includes = [...actionText.matchAll(/\b(?:include|template)\s+"([^"]+)"/g)].map((m) => m[1]);
   const values = [...actionText.matchAll(/\btoYaml\s+\(?\s*\.Values\.([A-Za-z0-9_.]+)|\.Values\.([A-Za-z0-9_.]+)\s*\|\s*toYaml\b/g)].map((m) => (m[1] ?? m[2]).split('.').filter(Boolean));
+  // `{{ toYaml . }}` inside `{{ with .Values.a }}` dumps a.
+  if (dot && DUMPS_DOT.test(actionText)) values.push([...dot]);
   return { includes, values };
 }
