@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { IndexStatusNotification, ResourceAtRequest } from '../../server/src/protocol';
+import { registerRenderedManifests } from './renderedManifest';
 import { TrafficMapPanel } from './trafficMapPanel';
 
 const OUTPUT_CHANNEL_NAME = 'Kube Traffic Lens';
@@ -34,11 +35,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'file', language: 'yaml' },
       { scheme: 'file', language: 'json' },
       { scheme: 'untitled', language: 'yaml' },
+      // Chart templates, where an extension (vscode-kubernetes-tools) gives them a language of their own.
+      { scheme: 'file', language: 'helm' },
     ],
     synchronize: { configurationSection: 'kubeTrafficLens' },
     outputChannel: output,
     // Red Hat's YAML extension already reports YAML syntax errors: do not report them twice.
-    initializationOptions: { storagePath: context.storageUri?.fsPath, syntaxDiagnostics: vscode.extensions.getExtension('redhat.vscode-yaml') === undefined },
+    // Helm charts are rendered (helm is started) only in a trusted workspace.
+    initializationOptions: { storagePath: context.storageUri?.fsPath, syntaxDiagnostics: vscode.extensions.getExtension('redhat.vscode-yaml') === undefined, workspaceTrusted: vscode.workspace.isTrusted },
   };
   client = new LanguageClient('kubeTrafficLens', OUTPUT_CHANNEL_NAME, serverOptions, clientOptions);
 
@@ -84,6 +88,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (target) await vscode.workspace.fs.writeFile(target, Buffer.from(svg, 'utf8'));
     }),
   );
+
+  registerRenderedManifests(context, () => client);
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification('kubeTrafficLens/workspaceTrusted')));
 
   await client.start();
   client.onNotification(IndexStatusNotification, (p) => {

@@ -40,6 +40,9 @@ export interface IndexStatusParams {
   readonly files: number;
   readonly indexing: boolean;
   readonly cancelledAnalyses?: number;
+  /** Helm charts found but not rendered (no helm, untrusted workspace, rendering off), and why. */
+  readonly chartsNotRendered?: number;
+  readonly chartsNotRenderedReason?: string;
 }
 /** Sent while indexing and after each completed analysis, for the status bar. */
 export const IndexStatusNotification = new NotificationType<IndexStatusParams>('kubeTrafficLens/indexStatus');

@@ -97,6 +97,32 @@ export class CodeServer {
   }
 }
 
+/** One window of a fresh server on `workspace`, with the shared steps bound to it. */
+export interface Editor {
+  readonly page: Page;
+  screenshot(name: string): Promise<void>;
+  openFile(name: string): Promise<void>;
+  runCommand(title: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Packages and installs the extension, starts a server with these user settings and opens `workspace`. */
+export async function startEditor(workspace: string, settings: Record<string, unknown> = {}): Promise<Editor> {
+  const server = new CodeServer();
+  await server.start(settings);
+  const page = await server.open(workspace);
+  return {
+    page,
+    screenshot: (name) => screenshot(page, name),
+    openFile: (name) => openFile(page, name),
+    runCommand: (title) => runCommand(page, title),
+    async close() {
+      await server.stop();
+      fs.rmSync(server.tmp, { recursive: true, force: true });
+    },
+  };
+}
+
 export async function screenshot(page: Page, name: string, dir = RESULTS) {
   fs.mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, `${name}.png`) });
@@ -108,7 +134,7 @@ export async function openFile(page: Page, name: string) {
   await page.keyboard.type(name);
   await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${name}"]`, { timeout: 15000 });
   await page.keyboard.press('Enter');
-  await page.waitForSelector(`.tab.active[aria-label*="${name}"]`, { timeout: 15000 });
+  await page.waitForSelector(`.tab.active[aria-label*="${path.basename(name)}"]`, { timeout: 15000 });
 }
 
 export async function runCommand(page: Page, title: string) {

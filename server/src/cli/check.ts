@@ -2,33 +2,36 @@
 // With `--cache DIR`, a run over exactly the same files and settings prints the stored result, and
 // otherwise unchanged files are read back from the parse cache (see node/analysisCache.ts).
 import { analyze } from '../engine';
+import type { AnalysedRenders } from '../engine/helm';
 import { cachedResultOf, type CachedResult } from '../node/analysisCache';
 import { formatJson } from './format/json';
 import { locate, positionsFromTexts, positionsOf, type LocatedDiagnostic, type PositionOf } from './format/located';
 import { formatSarif } from './format/sarif';
 import { formatStylish } from './format/stylish';
+import { renderCharts, type CliHelm } from './helm';
 import { closeCache, loadInput, openCache, parseCommon, progressReporter, reportUnreadable, type CommonOptions, type LoadedInput } from './options';
 
-export function runCheck(args: string[]): number {
+export async function runCheck(args: string[]): Promise<number> {
   const options = parseCommon(args, ['text', 'json', 'sarif'], 'text');
   const progress = progressReporter();
   const input = loadInput(options, process.cwd(), progress.onProgress);
   progress.done();
   const unreadableExit = reportUnreadable(options, input.read);
+  const helm = await renderCharts(input.read.files, input.config);
 
-  const { result, located, files, texts, positionOf } = checkInput(options, input, process.cwd());
+  const { result, located, files, texts, positionOf, errors } = checkInput(options, input, process.cwd(), helm);
   for (const f of result.ruleFailures) process.stderr.write(`kube-traffic-lens: internal error in rule ${f.rule} on ${f.resource}: ${f.error.split('\n')[0]}\n`);
   switch (options.format) {
     case 'json':
       process.stdout.write(formatJson(located, result.resourceCount, files));
       break;
     case 'sarif':
-      process.stdout.write(formatSarif(located, positionOf, (file, span) => texts.get(file)?.slice(span.start, span.end)));
+      process.stdout.write(formatSarif(located, positionOf, (file, span) => (texts.get(file) ?? helm.map.textOf(file))?.slice(span.start, span.end)));
       break;
     default:
       process.stdout.write(formatStylish(located, result.resourceCount, files, { color: !!process.stdout.isTTY && !process.env.NO_COLOR }));
   }
-  return Math.max(unreadableExit, result.diagnostics.some((d) => d.severity === 'error') ? 1 : 0);
+  return Math.max(unreadableExit, errors ? 1 : 0);
 }
 
 /** What `check` computed, before it is printed. */
@@ -39,27 +42,47 @@ export interface CheckOutcome {
   readonly files: number;
   readonly texts: ReadonlyMap<string, string>;
   readonly positionOf: PositionOf;
+  /** Whether any reported diagnostic is an error (after chart findings moved to their templates). */
+  readonly errors: boolean;
 }
 
 /**
- * The analysis behind `check` over the loaded input: from the result cache when it holds this
- * workspace, else analysed (and stored). The in-process rule tester (test/support/ruleTester.ts)
- * calls this too, so fixtures are judged exactly as the command judges them.
+ * The analysis behind `check` over the loaded input (plus rendered charts, when given): from the
+ * result cache when it holds this workspace, else analysed (and stored). The in-process rule tester
+ * (test/support/ruleTester.ts) calls this too, so fixtures are judged exactly as the command judges them.
  */
-export function checkInput(options: CommonOptions, { config, read }: LoadedInput, base: string): CheckOutcome {
+export function checkInput(options: CommonOptions, { config, read }: LoadedInput, base: string, helm?: CliHelm): CheckOutcome {
+  const files = helm?.files ?? read.files;
   const cache = openCache(options, base);
-  const fingerprint = cache?.fingerprint(read.files, read.skipped, config);
+  const fingerprint = cache?.fingerprint(files, read.skipped, config);
   let result: CachedResult | undefined = fingerprint === undefined ? undefined : cache?.loadResult(fingerprint);
-  const texts = new Map(read.files.map((f) => [f.path, f.text]));
+  const texts = new Map(files.map((f) => [f.path, f.text]));
   let positionOf: PositionOf;
+  let analysedRenders: AnalysedRenders | undefined;
   if (result) {
     positionOf = positionsFromTexts(texts);
   } else {
-    const analysis = analyze({ files: read.files, skipped: read.skipped, config, parse: cache?.parser() });
+    const analysis = analyze({ files, skipped: read.skipped, config, parse: cache?.parser() });
     result = cachedResultOf(analysis);
+    analysedRenders = { resources: analysis.workspace.resources, textOf: (f) => texts.get(f) };
     positionOf = positionsOf(analysis);
     if (cache && fingerprint !== undefined) cache.saveResult(fingerprint, result);
   }
   closeCache(cache);
-  return { result, located: locate(result.diagnostics, positionOf), files: read.files.length + read.skipped.length, texts, positionOf };
+  let diagnostics = result.diagnostics;
+  if (helm) {
+    // Findings in rendered charts go to the template and values lines that wrote them.
+    diagnostics = helm.finish(result.diagnostics, analysedRenders);
+    const chartLines = helm.linesOf(() => undefined);
+    const workspacePosition = positionOf;
+    positionOf = (file, offset) => chartLines(file)?.position(offset) ?? workspacePosition(file, offset);
+  }
+  return {
+    result,
+    located: locate(diagnostics, positionOf),
+    files: read.files.length + read.skipped.length,
+    texts,
+    positionOf,
+    errors: diagnostics.some((d) => d.severity === 'error'),
+  };
 }

@@ -1,19 +1,25 @@
 // `kube-traffic-lens graph`: the traffic paths of the manifests under the given paths.
 import { analyze } from '../engine';
+import { mapOnChartLines } from '../engine/helm';
 import { buildTrafficMap } from '../engine/paths';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatGraphDot, formatGraphHtml, formatGraphJson, formatGraphMermaid, formatGraphText } from './format/graph';
+import { renderCharts } from './helm';
 import { closeCache, loadInput, openCache, parseCommon, progressReporter, reportUnreadable, UsageError } from './options';
 
-export function runGraph(args: string[]): number {
+export async function runGraph(args: string[]): Promise<number> {
   const options = parseCommon(args, ['text', 'json', 'mermaid', 'dot', 'html'], 'text');
   const progress = progressReporter();
   const { config, read } = loadInput(options, process.cwd(), progress.onProgress);
   progress.done();
   const unreadableExit = reportUnreadable(options, read);
+  const helm = await renderCharts(read.files, config);
   const cache = openCache(options, process.cwd());
-  const map = buildTrafficMap(analyze({ files: read.files, skipped: read.skipped, config, parse: cache?.parser() }), { ingressControllerNamespaces: config.ingressControllerNamespaces });
+  const map = mapOnChartLines(
+    buildTrafficMap(analyze({ files: helm.files, skipped: read.skipped, config, parse: cache?.parser() }), { ingressControllerNamespaces: config.ingressControllerNamespaces }),
+    helm.map,
+  );
   closeCache(cache);
   switch (options.format) {
     case 'json':

@@ -14,10 +14,13 @@ Commands:
       --config FILE              Settings file (default: .kube-traffic-lens.yaml in the first PATH)
       --cache DIR                Keep parsed files and results in DIR; later runs reuse what is unchanged
       --allow-unreadable         Unreadable files or directories inside PATH are warnings (default: exit 2)
+      --helm PATH                The helm binary that renders Helm charts (default: helm on PATH)
+      --no-helm                  Do not render Helm charts (they are reported as not analysed)
   graph [PATH...]   Print the traffic paths
       --format text|json|mermaid|dot|html   Output format (default: text)
       --cache DIR                As for check
       --allow-unreadable         As for check
+      --helm PATH, --no-helm     As for check
   lsp --stdio       Start the language server (or --node-ipc)
 
 Options:

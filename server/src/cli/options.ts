@@ -21,6 +21,9 @@ export interface CommonOptions {
   readonly cacheDir: string | undefined;
   /** `--allow-unreadable`: unreadable files and directories inside the paths are warnings, not exit 2. */
   readonly allowUnreadable: boolean;
+  /** `--helm PATH` and `--no-helm`: how Helm charts are rendered. */
+  readonly helm: string | undefined;
+  readonly noHelm: boolean;
 }
 
 export function parseCommon(args: string[], formats: readonly string[], defaultFormat: string): CommonOptions {
@@ -29,7 +32,14 @@ export function parseCommon(args: string[], formats: readonly string[], defaultF
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { format: { type: 'string', short: 'f' }, config: { type: 'string', short: 'c' }, cache: { type: 'string' }, 'allow-unreadable': { type: 'boolean' } },
+      options: {
+        format: { type: 'string', short: 'f' },
+        config: { type: 'string', short: 'c' },
+        cache: { type: 'string' },
+        'allow-unreadable': { type: 'boolean' },
+        helm: { type: 'string' },
+        'no-helm': { type: 'boolean' },
+      },
     });
   } catch (err) {
     throw new UsageError((err as Error).message.split('\n')[0]);
@@ -37,12 +47,15 @@ export function parseCommon(args: string[], formats: readonly string[], defaultF
   const format = parsed.values.format ?? defaultFormat;
   if (!formats.includes(format)) throw new UsageError(`unknown format '${format}' (expected ${formats.join(', ')})`);
   if (parsed.values.cache === '') throw new UsageError('--cache needs a directory');
+  if (parsed.values.helm === '') throw new UsageError('--helm needs the path of a helm binary');
   return {
     paths: parsed.positionals.length ? parsed.positionals : ['.'],
     format,
     configFile: parsed.values.config,
     cacheDir: parsed.values.cache,
     allowUnreadable: parsed.values['allow-unreadable'] === true,
+    helm: parsed.values.helm,
+    noHelm: parsed.values['no-helm'] === true,
   };
 }
 
@@ -61,6 +74,7 @@ export function loadInput(options: CommonOptions, base: string, onProgress?: (n:
     const loaded = loadConfig(options.paths, base, options.configFile, DEFAULT_CONFIG);
     for (const p of loaded.problems) process.stderr.write(`kube-traffic-lens: warning: ${p}\n`);
     config = loaded.config;
+    if (options.helm !== undefined || options.noHelm) config = { ...config, helm: { ...config.helm, path: options.helm ?? config.helm.path, enabled: !options.noHelm && config.helm.enabled } };
   } catch (err) {
     throw new UsageError(`cannot read config file '${options.configFile}': ${describeError(err)}`, false);
   }

@@ -3,6 +3,7 @@
 import { compileGlob } from './glob';
 import { parseYaml } from './syntax';
 import { toPlain } from './tree';
+import { DEFAULT_HELM_CONFIG, normalizeHelmConfig, type HelmConfig } from './helm/config';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type SeverityOverride = Severity | 'off';
@@ -27,6 +28,8 @@ export interface AnalysisConfig {
   readonly maxDiagnosticsPerFile: number;
   /** Pod templates the near-miss search ("Closest: ...") looks at per selector. */
   readonly maxNearMissCandidates: number;
+  /** Rendering Helm charts (helm/config.ts). */
+  readonly helm: HelmConfig;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 16 * 1024 * 1024;
@@ -48,6 +51,7 @@ export const DEFAULT_CONFIG: AnalysisConfig = {
   serviceCIDR: [],
   ingressControllerNamespaces: [],
   ...DEFAULT_LIMITS,
+  helm: DEFAULT_HELM_CONFIG,
 };
 
 const SEVERITIES = new Set<SeverityOverride>(['error', 'warning', 'info', 'hint', 'off']);
@@ -107,8 +111,9 @@ export function normalizeConfig(raw: unknown, base: AnalysisConfig = DEFAULT_CON
     problems.push({ message: `${key} must be a positive whole number` });
     return base[key];
   };
+  const helm = normalizeHelmConfig(r.helm, base.helm, problems);
   return {
-    defaultNamespace, exclude, maxFileSize, rules, nodePortRange, serviceCIDR, ingressControllerNamespaces,
+    defaultNamespace, exclude, maxFileSize, rules, nodePortRange, serviceCIDR, ingressControllerNamespaces, helm,
     maxNodesPerFile: limit('maxNodesPerFile'), maxNestingDepth: limit('maxNestingDepth'),
     maxDiagnosticsPerFile: limit('maxDiagnosticsPerFile'), maxNearMissCandidates: limit('maxNearMissCandidates'),
   };
@@ -130,6 +135,12 @@ export function parseConfigFile(text: string, base: AnalysisConfig = DEFAULT_CON
   const parsed = parseYaml(text);
   const problems: ConfigProblem[] = parsed.problems.map((p) => ({ message: p.message }));
   const raw = toPlain(parsed.documents[0]?.contents ?? null);
+  // The helm binary is chosen by the user (--helm, the editor setting), never by a repository's file.
+  const helm = raw && typeof raw === 'object' ? (raw as { helm?: unknown }).helm : undefined;
+  if (helm && typeof helm === 'object' && 'path' in helm) {
+    problems.push({ message: 'helm.path is not read from the configuration file: use --helm or the kubeTrafficLens.helm.path setting' });
+    delete (helm as { path?: unknown }).path;
+  }
   const config = normalizeConfig(raw, base, problems);
   return { config, problems };
 }

@@ -9,6 +9,7 @@ import { isKustomizationFile, layoutKustomizations, readKustomization, type Buil
 import { isClusterScoped } from './model/kinds';
 import { resourceId, type NamespaceOrigin, type Resource } from './model/resource';
 import { overShapeLimits, type ShapeLimits } from './shape';
+import { isRenderedPath } from './helm/rendered';
 import { parseYaml, type ParsedFile, type YMap, type YNode } from './syntax';
 import { LineIndex, type Span } from './text';
 import { asMap, asScalar, exact, get, getPath, keyText, keyValue, pair, seqItems, stringValue } from './tree';
@@ -18,6 +19,8 @@ export interface WorkspaceFile {
   /** A path (posix separators) that the adapters can map back to the real file. */
   readonly path: string;
   readonly text: string;
+  /** The namespace the file is applied to, when known (a Helm release's `--namespace`). */
+  readonly namespace?: string;
 }
 
 export interface SkippedFile {
@@ -174,6 +177,7 @@ class FileEntry {
     readonly fileNamespace: string | undefined = undefined,
     /** The shape limits the reading was made under (a reading refused under other limits is redone). */
     readonly limits: string = '',
+    readonly appliedNamespace: string | undefined = undefined,
   ) {}
 
   get lines(): LineIndex {
@@ -254,8 +258,10 @@ function limitsKey(limits: ShapeLimits): string {
 }
 
 /** Whether a stored reading holds for this text and these limits (a refused one is redone under others). */
-function entryHolds(entry: FileEntry | undefined, text: string, inChart: boolean, limits: ShapeLimits): entry is FileEntry {
-  return entry !== undefined && entry.text === text && entry.inChart === inChart && (entry.limits === '' || entry.limits === limitsKey(limits));
+function entryHolds(entry: FileEntry | undefined, f: WorkspaceFile, inChart: boolean, limits: ShapeLimits): entry is FileEntry {
+  return (
+    entry !== undefined && entry.text === f.text && entry.inChart === inChart && entry.appliedNamespace === f.namespace && (entry.limits === '' || entry.limits === limitsKey(limits))
+  );
 }
 
 /** The first line of an error's message, short enough for a diagnostic. */
@@ -290,7 +296,7 @@ function readFileEntryUnguarded(f: WorkspaceFile, inChart: boolean, parse: FileP
   }));
   const role: FileRole = isKustomizationFile(f.path) ? 'kustomization' : 'manifest';
   const docs = role === 'manifest' ? collectResourceDocs(parsed) : NO_DOCS;
-  return new FileEntry(f.text, inChart, role, parsed, diagnostics, docs, agreedNamespace(docs));
+  return new FileEntry(f.text, inChart, role, parsed, diagnostics, docs, agreedNamespace(docs), '', f.namespace);
 }
 
 export function loadWorkspace(
@@ -337,10 +343,15 @@ export function* loadWorkspaceSteps(
   }
 
   // Helm charts: everything under a directory holding Chart.yaml is chart source, not manifests.
-  const chartDirs = files.filter((f) => path.basename(f.path) === 'Chart.yaml').map((f) => path.dirname(f.path));
-  const chartOf = (p: string) => chartDirs.find((d) => p.startsWith(d === '.' ? '' : `${d}/`));
-  for (const dir of chartDirs) {
+  // The adapters add what helm rendered of a chart at a virtual path beside it (helm/rendered.ts);
+  // a chart rendered so, or a library chart (never rendered alone), needs no note.
+  const chartFiles = files.filter((f) => path.basename(f.path) === 'Chart.yaml' && !isRenderedPath(f.path));
+  const chartDirs = chartFiles.map((f) => path.dirname(f.path));
+  const chartOf = (p: string) => (isRenderedPath(p) ? undefined : chartDirs.find((d) => p.startsWith(d === '.' ? '' : `${d}/`)));
+  const rendered = new Set(files.filter((f) => isRenderedPath(f.path)).map((f) => f.path.slice(0, Math.max(0, f.path.lastIndexOf('/.ktl-rendered/'))) || '.'));
+  for (const [i, dir] of chartDirs.entries()) {
     const chartFile = dir === '.' ? 'Chart.yaml' : `${dir}/Chart.yaml`;
+    if (rendered.has(dir) || /^type:\s*["']?library["']?\s*$/m.test(chartFiles[i].text)) continue;
     diagnostics.push({
       file: chartFile, span: { start: 0, end: 0 }, severity: 'info', rule: 'helm-template-skipped', related: [],
       message: `Helm chart '${dir}' is not analysed: its templates must be rendered first (helm template ... > rendered.yaml).`,
@@ -354,7 +365,7 @@ export function* loadWorkspaceSteps(
     if (++step % FILES_PER_STEP === 0) yield;
     const inChart = chartOf(f.path) !== undefined;
     const cached = cache.files.get(f.path);
-    const entry = entryHolds(cached, f.text, inChart, config) ? cached : readFileEntry(f, inChart, parse, config);
+    const entry = entryHolds(cached, f, inChart, config) ? cached : readFileEntry(f, inChart, parse, config);
     if (entry !== cached) cache.files.set(f.path, entry); // kept if this load is abandoned
     entries.set(f.path, entry);
     sourceFiles.set(f.path, new SourceRecord(f.path, entry.role, entry, entry.parsed?.documents.length ?? 0));
@@ -417,7 +428,7 @@ function fileInstances(file: string, entry: FileEntry, layout: KustomizeLayout, 
   const counts: (readonly [string, number])[] = [];
   for (const doc of entry.docs) {
     counts.push([`${file}#${doc.docIndex}${doc.itemIndex === undefined ? '' : `.${doc.itemIndex}`}`, memberships.length]);
-    for (const m of memberships) fileResources.push(makeResource(file, doc, m, entry.fileNamespace, config));
+    for (const m of memberships) fileResources.push(makeResource(file, doc, m, entry.fileNamespace, entry.appliedNamespace, config));
   }
   return { entry, signature, resources: fileResources, counts };
 }
@@ -454,7 +465,7 @@ function* patchLastLoad(files: readonly WorkspaceFile[], settings: string, confi
     const before = last.entries[i];
     if (before.role !== 'manifest' || sourceFiles.get(f.path)?.role !== 'manifest') return undefined;
     const cached = cache.files.get(f.path);
-    const entry = entryHolds(cached, f.text, before.inChart, config) ? cached : readFileEntry(f, before.inChart, parse, config);
+    const entry = entryHolds(cached, f, before.inChart, config) ? cached : readFileEntry(f, before.inChart, parse, config);
     cache.files.set(f.path, entry);
     if (entry.role !== 'manifest' || entry.mayHideResources !== before.mayHideResources) return undefined;
     entries.set(i, entry);
@@ -642,7 +653,7 @@ function stringRecord(node: YNode | undefined): Record<string, string> {
   return Object.fromEntries(entries);
 }
 
-function makeResource(file: string, doc: ResourceDoc, m: BuildMembership | undefined, fileNamespace: string | undefined, config: AnalysisConfig): Resource {
+function makeResource(file: string, doc: ResourceDoc, m: BuildMembership | undefined, fileNamespace: string | undefined, appliedNamespace: string | undefined, config: AnalysisConfig): Resource {
   const metadata = asMap(get(doc.node, 'metadata'));
   const nameNode = asScalar(get(metadata, 'name'));
   const baseName = nameNode && nameNode.value !== null ? nameNode.text : `${stringValue(get(metadata, 'generateName')) ?? ''}<generated>`;
@@ -661,6 +672,10 @@ function makeResource(file: string, doc: ResourceDoc, m: BuildMembership | undef
   } else if (explicitNamespace) {
     namespace = explicitNamespace;
     namespaceOrigin = 'explicit';
+  } else if (appliedNamespace) {
+    // `helm template --namespace X` (and so `helm install -n X`) puts namespaced objects in X.
+    namespace = appliedNamespace;
+    namespaceOrigin = 'file';
   } else if (config.defaultNamespace) {
     namespace = config.defaultNamespace;
     namespaceOrigin = 'setting';

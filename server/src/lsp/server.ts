@@ -12,7 +12,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import * as lsp from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Analyzer, CANCELLED, DEFAULT_CONFIG, LineIndex, lineIndexesOf, normalizeConfig, parseConfigFile, type Analysis, type AnalysisConfig, type Diagnostic } from '../engine';
+import { analyze, Analyzer, CANCELLED, DEFAULT_CONFIG, LineIndex, lineIndexesOf, normalizeConfig, parseConfigFile, type Analysis, type AnalysisConfig, type Diagnostic } from '../engine';
 import { buildTrafficMap } from '../engine/paths';
 import * as queries from '../engine/queries';
 import { locate } from '../engine/queries/locate';
@@ -21,6 +21,7 @@ import type { FileParser, SkippedFile, WorkspaceFile } from '../engine/workspace
 import { AnalysisCache, cachedResultOf } from '../node/analysisCache';
 import { CONFIG_FILE_NAME, decode, describeError, isListedManifest, isManifestName, listManifests, readConfigFile } from '../node/readWorkspace';
 import { readRegularFile } from '../node/safeRead';
+import { ENGINE_WARM_UP, HelmState } from './helmState';
 import * as proto from './toProto';
 
 /** The longest wait after an edit: a burst of keystrokes costs one analysis. */
@@ -109,6 +110,9 @@ export function startServer(): void {
   let parseForNextRun: FileParser | undefined;
 
   const log = (message: string) => connection.console.log(message);
+  /** Rendered Helm charts (helmState.ts): their renders are analysed as files; never rendered untrusted. */
+  const helm = new HelmState(log);
+  let helmTimer: NodeJS.Timeout | undefined;
 
   /**
    * Requests answered in the last turns. The connection writes a response a turn or two after the
@@ -186,14 +190,17 @@ export function startServer(): void {
       const all = new Set(disk.keys());
       for (const p of open.keys()) all.add(p);
       for (const p of tooLargeOpen.keys()) all.delete(p);
+      for (const f of helm.files) all.add(f.path);
       paths = [...all].sort((a, b) => (a < b ? -1 : 1));
     }
     // The last list's entry is kept where the text is the same (no 20k new objects per analysis).
     const last = lastFiles.paths === paths ? lastFiles.files : undefined;
     const files = paths.map((p, i) => {
-      const text = open.get(p) ?? disk.get(p) ?? '';
+      const text = open.get(p) ?? disk.get(p) ?? helm.renderedText(p) ?? '';
       const before = last?.[i];
-      return before && before.text === text ? before : { path: p, text };
+      if (before && before.text === text) return before;
+      const rendered = helm.renderedText(p) === undefined ? undefined : helm.files.find((f) => f.path === p);
+      return rendered ?? { path: p, text };
     });
     lastFiles = { paths, files };
     const skipped = [...tooLarge].filter(([p]) => !disk.has(p) && !open.has(p) && !tooLargeOpen.has(p)).map(([p, size]) => ({ path: p, size }));
@@ -204,7 +211,7 @@ export function startServer(): void {
 
   /** The text a request sees for a file now: the open document's, else what is on disk. */
   function currentText(file: string, uri = proto.pathToUri(file)): string | undefined {
-    return documents.get(uri)?.getText() ?? disk.get(file);
+    return documents.get(uri)?.getText() ?? disk.get(file) ?? helm.renderedText(file);
   }
 
   /** Whether the last analysis read the file as it is now (its offsets are valid for it). */
@@ -239,7 +246,7 @@ export function startServer(): void {
     // files follows filePaths: the index by path is rebuilt only when the list of paths changed.
     analysed = { files, paths: filePaths, index: analysed.paths === filePaths ? analysed.index : new Map(filePaths.map((p, i) => [p, i])) };
     for (const f of result.ruleFailures) connection.console.error(`rule ${f.rule} failed on ${f.resource}: ${f.error}`);
-    publish(result.diagnostics, (file) => result.workspace.files.get(file)?.lines, analysedText);
+    publish(result.diagnostics, (file) => result.workspace.files.get(file)?.lines, analysedText, result.workspace.resources);
     lastPublishedAt = performance.now();
     if (parse) {
       parseForNextRun = undefined;
@@ -269,7 +276,15 @@ export function startServer(): void {
       }
       collectIndexingGarbage();
     }
-    void connection.sendNotification(IndexStatusNotification, { resources: result.workspace.resources.length, files: files.length, indexing, cancelledAnalyses });
+    const charts = helm.notRendered;
+    void connection.sendNotification(IndexStatusNotification, {
+      resources: result.workspace.resources.length,
+      files: files.length,
+      indexing,
+      cancelledAnalyses,
+      chartsNotRendered: charts.count,
+      chartsNotRenderedReason: charts.reason,
+    });
     firstAnalysisDone?.();
     firstAnalysisDone = undefined;
   }
@@ -289,16 +304,20 @@ export function startServer(): void {
     if (running === run) running = undefined;
   }
 
-  function publish(diagnostics: readonly Diagnostic[], linesOf: (file: string) => LineIndex | undefined, textOf: (file: string) => string | undefined) {
+  function publish(analysed: readonly Diagnostic[], workspaceLines: (file: string) => LineIndex | undefined, textOf: (file: string) => string | undefined, resources?: Analysis['workspace']['resources']) {
+    // Findings in rendered charts go to the template and values lines that wrote them.
+    const diagnostics = helm.finish(analysed, { resources: resources ?? [], textOf });
+    const linesOf = helm.linesOf(workspaceLines);
     const manifestMemo = new Map<string, boolean>();
     const looksLikeManifest = (file: string) => {
       let yes = manifestMemo.get(file);
-      if (yes === undefined) manifestMemo.set(file, (yes = LOOKS_LIKE_MANIFEST.test(textOf(file) ?? '')));
+      if (yes === undefined) manifestMemo.set(file, (yes = LOOKS_LIKE_MANIFEST.test(textOf(file) ?? '') || helm.isChartFile(file)));
       return yes;
     };
     const byFile = new Map<string, lsp.Diagnostic[]>();
     for (const d of diagnostics) {
-      if (d.rule === 'helm-template-skipped') continue;
+      // A chart that is not rendered is said on its Chart.yaml; other files with `{{ }}` stay quiet.
+      if (d.rule === 'helm-template-skipped' && path.basename(d.file) !== 'Chart.yaml') continue;
       // A skipped file has no text to look at: its size is the reason, said as the CLI says it.
       if (d.rule !== 'file-too-large' && !looksLikeManifest(d.file)) continue;
       if (!syntaxDiagnostics && (d.rule === 'yaml-syntax' || d.rule === 'yaml-duplicate-key')) continue;
@@ -402,9 +421,10 @@ export function startServer(): void {
   }
 
   /** Lists the folders and reads every manifest, in batches between which requests are answered. */
-  async function readListing(progress?: { report(percentage: number, message: string): void }) {
+  async function readListing(progress?: { report(percentage: number, message: string): void }, onListed?: (paths: ReadonlySet<string>) => void) {
     const entries = listManifests(roots, config, (dir, error) => connection.console.warn(`skipped unreadable directory ${dir} (${error})`));
     const listed = new Set(entries.map((e) => e.absolutePath.split(path.sep).join('/')));
+    onListed?.(listed);
     for (const p of [...disk.keys(), ...tooLarge.keys()]) {
       if (listed.has(p)) continue;
       disk.delete(p);
@@ -427,7 +447,32 @@ export function startServer(): void {
   async function indexWorkspace() {
     const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
     progress?.begin('Kube Traffic Lens: indexing manifests', 0, 'listing files', false);
-    await readListing(progress);
+    // Charts are rendered as soon as they are listed: helm runs in processes of its own while the
+    // files are read, and meanwhile what was read is analysed, unpublished, so that the first
+    // published analysis (with the renders) finds the engine warm and the readings made.
+    let rendering: Promise<boolean> = Promise.resolve(false);
+    await readListing(progress, (listed) => {
+      const chartFiles = [...listed].filter((p) => ['Chart.yaml', 'requirements.yaml'].includes(path.basename(p)));
+      rendering = refreshHelm(chartFiles.flatMap((p) => {
+        try {
+          const read = readRegularFile(p, config.maxFileSize);
+          return read.buffer ? [{ path: p, text: decode(read.buffer) }] : [];
+        } catch {
+          return [];
+        }
+      }));
+    });
+    if (helm.rendering) {
+      try {
+        const { files, skipped } = currentFiles();
+        const before = await analyzer.runAsync({ files, skipped, config }, { sliceMs: SLICE_MS, isCancelled: () => false, isBusy: () => answering > 0 });
+        // A workspace of charts only has nothing to analyse yet: a small sample compiles the engine's code.
+        if (before === CANCELLED || before.workspace.resources.length === 0) analyze({ files: ENGINE_WARM_UP, config });
+      } catch (err) {
+        connection.console.error(`analysis while rendering failed: ${(err as Error)?.stack ?? String(err)}`);
+      }
+    }
+    await rendering;
     indexing = false;
     if (cache) {
       parseForNextRun = cache.parser();
@@ -467,12 +512,39 @@ export function startServer(): void {
     });
   }
 
+  /** Renders the charts again (the renderer re-runs helm only for charts whose files changed). */
+  async function refreshHelm(files: readonly WorkspaceFile[] = [...disk].map(([p, text]) => ({ path: p, text }))): Promise<boolean> {
+    try {
+      const changed = await helm.refresh(files, config.helm);
+      if (changed) paths = undefined;
+      return changed;
+    } catch (err) {
+      connection.console.error(`helm rendering failed: ${(err as Error)?.stack ?? String(err)}`);
+      return false;
+    }
+  }
+
+  /** A chart's file changed: render again after a short wait, then analyse if a render changed. */
+  function scheduleHelm() {
+    if (helmTimer) clearTimeout(helmTimer);
+    helmTimer = setTimeout(() => {
+      helmTimer = undefined;
+      if (indexing) return;
+      void refreshHelm().then((changed) => {
+        if (changed) schedule(0);
+      });
+    }, 200);
+  }
+
   connection.onInitialize((params) => {
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     roots = folders.map(proto.uriToPath).filter((p): p is string => p !== undefined);
     canRegisterWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     canReadConfiguration = params.capabilities.workspace?.configuration === true;
-    const options = params.initializationOptions as { syntaxDiagnostics?: unknown; storagePath?: unknown } | undefined;
+    const options = params.initializationOptions as { syntaxDiagnostics?: unknown; storagePath?: unknown; workspaceTrusted?: unknown } | undefined;
+    // VS Code says whether the workspace is trusted; helm is never started in one that is not.
+    // Other editors have no such notion and pass nothing: their user opened the folder on purpose.
+    helm.trusted = options?.workspaceTrusted !== false;
     syntaxDiagnostics = options?.syntaxDiagnostics !== false;
     if (typeof options?.storagePath === 'string' && options.storagePath) cache = new AnalysisCache(path.join(options.storagePath, 'cache'));
     return {
@@ -495,7 +567,7 @@ export function startServer(): void {
   connection.onInitialized(async () => {
     if (canRegisterWatchers) {
       await connection.client.register(lsp.DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/*.{yaml,yml,json}' }, { globPattern: '**/Kustomization' }, { globPattern: `**/${CONFIG_FILE_NAME}` }],
+        watchers: [{ globPattern: '**/*.{yaml,yml,json}' }, { globPattern: '**/Kustomization' }, { globPattern: `**/${CONFIG_FILE_NAME}` }, { globPattern: '**/*.tpl' }],
       });
     }
     loadFileConfig();
@@ -512,9 +584,16 @@ export function startServer(): void {
       await readListing();
     }
     schedule(0);
+    scheduleHelm();
   }
 
   connection.onDidChangeConfiguration(() => applyConfigChange());
+
+  // The user trusted the workspace: charts are rendered now.
+  connection.onNotification('kubeTrafficLens/workspaceTrusted', () => {
+    helm.trusted = true;
+    scheduleHelm();
+  });
 
   connection.onDidChangeWatchedFiles((params) => {
     // A link or directory on the way may have appeared or gone: only with creations and deletions.
@@ -523,6 +602,7 @@ export function startServer(): void {
     for (const change of params.changes) {
       const p = proto.uriToPath(change.uri);
       if (!p) continue;
+      if (helm.concernsCharts(p)) scheduleHelm();
       if (path.basename(p) === CONFIG_FILE_NAME) {
         loadFileConfig();
         void applyConfigChange();
@@ -566,6 +646,7 @@ export function startServer(): void {
   });
   documents.onDidSave((e) => {
     const p = proto.uriToPath(e.document.uri);
+    if (p && helm.concernsCharts(p)) scheduleHelm();
     if (p && isAnalysedPath(p)) readDiskFile(p);
   });
 
@@ -582,38 +663,64 @@ export function startServer(): void {
     return { a, file, lines, text };
   }
 
-  const linkTo = (file: string, span: { start: number }) => {
-    const lines = analysis?.workspace.files.get(file)?.lines;
-    const line = lines ? lines.position(span.start).line + 1 : 1;
-    return `${proto.pathToUri(file)}#L${line}`;
+  /** A place to show the user: a rendered chart's is the template or values line that wrote it. */
+  const sourceOf = <T extends { file: string; span: { start: number; end: number } }>(l: T): T => {
+    const source = helm.locate(l.file, l.span);
+    return source ? { ...l, file: source.file, span: source.span } : l;
   };
+  const linesFor = (file: string) => helm.linesOf((f) => analysis?.workspace.files.get(f)?.lines)(file);
+
+  const linkTo = (file: string, span: { start: number; end?: number }) => {
+    const at = sourceOf({ file, span: { start: span.start, end: span.end ?? span.start } });
+    const lines = linesFor(at.file);
+    const line = lines ? lines.position(at.span.start).line + 1 : 1;
+    return `${proto.pathToUri(at.file)}#L${line}`;
+  };
+
+  /** A position on a chart's template line stands for the rendered node it wrote (definition, references). */
+  function renderedAt(c: { a: Analysis; file: string }, offset: number): { file: string; offset: number } {
+    return (c.a.workspace.files.get(c.file)?.role === 'template' ? helm.toRendered(c.file, offset) : undefined) ?? { file: c.file, offset };
+  }
 
   connection.onHover(
     guard('hover', null, (params: lsp.HoverParams): lsp.Hover | null => {
       const c = context(params.textDocument.uri);
       if (!c) return null;
-      const h = queries.hoverAt(c.a, c.file, c.lines.offset(params.position), { linkTo, serviceCIDR: config.serviceCIDR });
+      const offset = c.lines.offset(params.position);
+      // On a chart's template line: the hover of what it rendered to.
+      const rendered = c.a.workspace.files.get(c.file)?.role === 'template' ? helm.toRendered(c.file, offset) : undefined;
+      if (rendered) {
+        const h = queries.hoverAt(c.a, rendered.file, rendered.offset, { linkTo, serviceCIDR: config.serviceCIDR });
+        return h ? { contents: { kind: lsp.MarkupKind.Markdown, value: h.markdown } } : null;
+      }
+      const h = queries.hoverAt(c.a, c.file, offset, { linkTo, serviceCIDR: config.serviceCIDR });
       return h ? { contents: { kind: lsp.MarkupKind.Markdown, value: h.markdown }, range: proto.range(c.lines, h.span) } : null;
     }),
   );
 
   const toLocations = (locations: queries.SourceLocation[]): lsp.Location[] =>
-    locations.flatMap((l) => {
-      const lines = analysis?.workspace.files.get(l.file)?.lines;
-      return lines && isCurrent(l.file) ? [{ uri: proto.pathToUri(l.file), range: proto.range(lines, l.span) }] : [];
+    locations.flatMap((found) => {
+      if (!isCurrent(found.file)) return [];
+      const l = sourceOf(found);
+      const lines = linesFor(l.file);
+      return lines ? [{ uri: proto.pathToUri(l.file), range: proto.range(lines, l.span) }] : [];
     });
 
   connection.onDefinition(
     guard('definition', [] as lsp.Location[], (params: lsp.DefinitionParams) => {
       const c = context(params.textDocument.uri);
-      return c ? toLocations(queries.definitionAt(c.a, c.file, c.lines.offset(params.position))) : [];
+      if (!c) return [];
+      const at = renderedAt(c, c.lines.offset(params.position));
+      return toLocations(queries.definitionAt(c.a, at.file, at.offset));
     }),
   );
 
   connection.onReferences(
     guard('references', [] as lsp.Location[], (params: lsp.ReferenceParams) => {
       const c = context(params.textDocument.uri);
-      return c ? toLocations(queries.referencesAt(c.a, c.file, c.lines.offset(params.position), params.context.includeDeclaration)) : [];
+      if (!c) return [];
+      const at = renderedAt(c, c.lines.offset(params.position));
+      return toLocations(queries.referencesAt(c.a, at.file, at.offset, params.context.includeDeclaration));
     }),
   );
 
@@ -629,8 +736,9 @@ export function startServer(): void {
       const a = analysis;
       if (!a) return [];
       return queries.workspaceSymbols(a, params.query).flatMap((s) => {
-        const lines = a.workspace.files.get(s.file)?.lines;
-        return lines ? [{ name: s.name, kind: proto.symbolKind(s.kind), containerName: `${s.kind}${s.namespace ? ` · ${s.namespace}` : ''}`, location: { uri: proto.pathToUri(s.file), range: proto.range(lines, s.selectionSpan) } }] : [];
+        const at = sourceOf({ file: s.file, span: s.selectionSpan });
+        const lines = linesFor(at.file);
+        return lines ? [{ name: s.name, kind: proto.symbolKind(s.kind), containerName: `${s.kind}${s.namespace ? ` · ${s.namespace}` : ''}`, location: { uri: proto.pathToUri(at.file), range: proto.range(lines, at.span) } }] : [];
       });
     }),
   );
@@ -639,7 +747,12 @@ export function startServer(): void {
     guard('codeLens', [] as lsp.CodeLens[], (params: lsp.CodeLensParams) => {
       const c = context(params.textDocument.uri);
       if (!c) return [];
-      return queries.codeLenses(c.a, c.file).map((l) => ({
+      // On a chart's template: the lenses of what it rendered to, on the lines that wrote them.
+      const lenses = c.a.workspace.files.get(c.file)?.role === 'template' ? helm.rendersFor(c.file).flatMap((r) => queries.codeLenses(c.a, r.path).flatMap((l) => {
+        const at = helm.locate(r.path, l.span);
+        return at?.file === c.file ? [{ ...l, span: at.span }] : [];
+      })) : queries.codeLenses(c.a, c.file);
+      return lenses.map((l) => ({
         range: proto.range(c.lines, l.span),
         command: { title: l.title, command: l.command?.id ?? '', arguments: l.command ? [...l.command.arguments] : undefined },
       }));
@@ -685,9 +798,35 @@ export function startServer(): void {
     }),
   );
 
+  // The client's read-only view of rendered charts (client/src/renderedManifest.ts).
+  connection.onRequest(
+    'kubeTrafficLens/renderedManifest',
+    guard('renderedManifest', null, (params: { path: string }) => {
+      const text = helm.renderedText(params.path);
+      if (text === undefined) return null;
+      const lines = new LineIndex(text);
+      // The diagnostics found in this render, at their rendered places.
+      const diagnostics = (analysis?.diagnostics ?? []).filter((d) => d.file === params.path).map((d) => ({ range: proto.range(lines, d.span), severity: d.severity, rule: d.rule, message: d.message }));
+      return { path: params.path, text, diagnostics };
+    }),
+  );
+
+  connection.onRequest(
+    'kubeTrafficLens/renderedManifests',
+    guard('renderedManifests', null, (params: { uri?: string; position?: lsp.Position }) => {
+      // The renders of the chart a document belongs to, and the rendered line of a position in it.
+      const file = params.uri ? proto.uriToPath(params.uri) : undefined;
+      const lines = file ? analysis?.workspace.files.get(file)?.lines : undefined;
+      const at = file && lines && params.position ? helm.toRendered(file, lines.offset(params.position)) : undefined;
+      const renders = helm.rendersFor(file).map((r) => ({ path: r.path, title: `${r.chartName}: release ${r.release} (${r.valueSet})` }));
+      const line = at ? new LineIndex(helm.renderedText(at.file) ?? '').position(at.offset).line : undefined;
+      return { renders, at: at && { path: at.file, line } };
+    }),
+  );
+
   connection.onRequest(
     TrafficMapRequest,
-    guard('trafficMap', null, () => (analysis ? buildTrafficMap(analysis, { ingressControllerNamespaces: config.ingressControllerNamespaces }) : null)),
+    guard('trafficMap', null, () => (analysis ? helm.trafficMap(buildTrafficMap(analysis, { ingressControllerNamespaces: config.ingressControllerNamespaces })) : null)),
   );
 
   connection.onRequest(

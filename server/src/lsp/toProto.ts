@@ -3,7 +3,9 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as lsp from 'vscode-languageserver/node';
 import { ruleDocsUrl, type Diagnostic, type LineIndex, type Span } from '../engine';
+import { isRenderedPath } from '../engine/helm/rendered';
 import type { SymbolInfo } from '../engine/queries';
+import { RENDERED_SCHEME } from './helmState';
 
 export function uriToPath(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;
@@ -14,7 +16,9 @@ export function uriToPath(uri: string): string | undefined {
   }
 }
 
+/** A file's URI; a rendered chart's is in the client's read-only view (RENDERED_SCHEME). */
 export function pathToUri(path: string): string {
+  if (isRenderedPath(path)) return `${RENDERED_SCHEME}://render${pathToFileURL(path).pathname}`;
   return pathToFileURL(path).href;
 }
 

@@ -1,0 +1,161 @@
+// The language server's Helm charts: renders them (only in a trusted workspace), keeps the renders
+// the analysis reads as files, places diagnostics on template and values lines, maps a template
+// position to the rendered one (hovers) and serves the rendered text to the client's read-only
+// view. Rendering is debounced and re-run only for charts whose files changed (the renderer
+// caches by content hash).
+import * as path from 'node:path';
+import type { Diagnostic, LineIndex } from '../engine';
+import { chartLineIndexes, HelmSourceMap, mapOnChartLines, withHelm, type AnalysedRenders, type ChartRender } from '../engine/helm';
+import type { TrafficMap } from '../engine/paths';
+import type { HelmConfig } from '../engine/helm/config';
+import type { WorkspaceFile } from '../engine/workspace';
+import { HelmRenderer, type HelmRun } from '../node/helm';
+
+/** The URI scheme of the client's read-only rendered view (client/src/renderedManifest.ts). */
+export const RENDERED_SCHEME = 'kube-traffic-lens-rendered';
+
+const NO_RUN: HelmRun = { sources: { renders: [], texts: new Map() }, files: [], diagnostics: [], skipReason: undefined, notRendered: 0, explained: new Set() };
+
+export class HelmState {
+  private run: HelmRun = NO_RUN;
+  private map = new HelmSourceMap(NO_RUN.sources, () => undefined);
+  private readonly renderer = new HelmRenderer((p) => p);
+  /** Chart directories (absolute, posix) of the last run, to tell which file changes concern charts. */
+  private chartDirs: string[] = [];
+  /** Rendered texts by virtual path. */
+  private rendered = new Map<string, string>();
+  trusted = true;
+
+  constructor(private readonly log: (message: string) => void) {}
+
+  get processesStarted(): number {
+    return this.renderer.processesStarted;
+  }
+
+  get notRendered(): { count: number; reason: string | undefined } {
+    return { count: this.run.notRendered, reason: this.run.skipReason };
+  }
+
+  get files(): readonly WorkspaceFile[] {
+    return this.run.files;
+  }
+
+  renderedText(p: string): string | undefined {
+    return this.rendered.get(p);
+  }
+
+  /** Whether a changed file may change a render: a chart's file, or a Chart.yaml that appeared. */
+  concernsCharts(p: string): boolean {
+    return path.posix.basename(p) === 'Chart.yaml' || p.endsWith('.tpl') || this.chartDirs.some((d) => p.startsWith(`${d}/`));
+  }
+
+  /** Whether a refresh is running helm (set synchronously when refresh starts one). */
+  rendering = false;
+  /** Refreshes started; a refresh overtaken by a newer one does not apply its (older) renders. */
+  private refreshes = 0;
+
+  /** Renders the charts among the files; returns whether the renders changed. */
+  async refresh(files: readonly WorkspaceFile[], config: HelmConfig): Promise<boolean> {
+    const started = performance.now();
+    const mine = ++this.refreshes;
+    this.rendering = this.trusted && config.enabled && files.some((f) => path.posix.basename(f.path) === 'Chart.yaml');
+    const run = await this.renderer.renderWorkspace(files, config, this.trusted ? undefined : 'the workspace is not trusted (Helm charts are rendered only in trusted workspaces)');
+    if (mine !== this.refreshes) return false;
+    const rendered = new Map(run.files.map((f) => [f.path, f.text]));
+    const changed =
+      rendered.size !== this.rendered.size || [...rendered].some(([p, t]) => this.rendered.get(p) !== t) ||
+      JSON.stringify(run.diagnostics) !== JSON.stringify(this.run.diagnostics) || run.skipReason !== this.run.skipReason;
+    this.rendering = false;
+    this.run = run;
+    this.rendered = rendered;
+    this.chartDirs = files.filter((f) => path.posix.basename(f.path) === 'Chart.yaml').map((f) => path.posix.dirname(f.path));
+    const workspace = new Map(files.map((f) => [f.path, f.text]));
+    this.map = new HelmSourceMap(run.sources, (f) => workspace.get(f));
+    if (this.chartDirs.length) this.log(`helm: ${run.sources.renders.length} renders of ${this.chartDirs.length} charts in ${(performance.now() - started).toFixed(0)} ms${run.skipReason ? ` (${run.skipReason})` : ''}`);
+    return changed;
+  }
+
+  /** The analysis's diagnostics on template and values lines, with rendering's own. */
+  finish(diagnostics: readonly Diagnostic[], analysed?: AnalysedRenders): Diagnostic[] {
+    return this.run.sources.renders.length === 0 && this.run.diagnostics.length === 0 && !this.run.skipReason ? [...diagnostics] : withHelm(diagnostics, this.map, this.run, analysed);
+  }
+
+  linesOf(workspaceLines: (file: string) => LineIndex | undefined): (file: string) => LineIndex | undefined {
+    return chartLineIndexes(this.map, workspaceLines);
+  }
+
+  /** The traffic map with rendered nodes on their template lines. */
+  trafficMap(map: TrafficMap): TrafficMap {
+    return mapOnChartLines(map, this.map);
+  }
+
+  /** Whether a file is a chart's (its diagnostics are shown even if it does not look like a manifest). */
+  isChartFile(file: string): boolean {
+    return this.map.chartText(file) !== undefined || this.chartDirs.some((d) => file.startsWith(`${d}/`));
+  }
+
+  /** Where a rendered span was written (template, helper or values line); undefined for other files. */
+  locate(file: string, span: { start: number; end: number }): { file: string; span: { start: number; end: number } } | undefined {
+    return this.rendered.has(file) ? this.map.locate(file, span) : undefined;
+  }
+
+  /** The rendered place of a template position, for hovers and the rendered view. */
+  toRendered(file: string, offset: number): { file: string; offset: number } | undefined {
+    return this.map.toRendered(file, offset)[0];
+  }
+
+  /** The renders of the chart a file belongs to (or of every chart when the file is in none). */
+  rendersFor(file: string | undefined): readonly ChartRender[] {
+    const all = this.run.sources.renders;
+    if (!file) return all;
+    const own = all.filter((r) => file === r.path || file.startsWith(`${r.chartDir}/`) || Object.values(r.dependencyDirs).some((d) => file.startsWith(`${d}/`)));
+    return own.length ? own : all;
+  }
+}
+
+/**
+ * A small workspace of the kinds charts hold, analysed while helm renders when the workspace has
+ * nothing else to analyse: the first analysis of the renders then runs compiled code.
+ */
+export const ENGINE_WARM_UP: readonly WorkspaceFile[] = [
+  {
+    path: '/ktl-warm-up/app.yaml',
+    text: `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, labels: {app: web}}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: nginx
+          ports: [{name: http, containerPort: 8080}]
+          env: [{name: API, value: "http://api:80"}]
+          readinessProbe: {httpGet: {path: /, port: http}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{name: http, port: 80, targetPort: htp}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web}
+spec:
+  rules:
+    - host: web.example
+      http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 81}}}}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress: [{from: [{podSelector: {matchLabels: {app: ingress}}}], ports: [{port: 8080}]}]
+`,
+  },
+];
