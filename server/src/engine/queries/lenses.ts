@@ -55,8 +55,8 @@ function lensesOf(g: TrafficGraph, r: Resource): Lens[] {
   if (route) {
     const refs = route.rules.flatMap((rule) => rule.backendRefs);
     const found = refs.flatMap((b) => (b.kind === 'Service' && b.group === '' ? g.servicesNamed(b.namespace, b.name).slice(0, 1) : []));
-    const missing = refs.filter((b) => b.kind === 'Service' && b.group === '' && g.servicesNamed(b.namespace, b.name).length === 0).length;
-    out.push({ title: `→ ${plural(refs.length, 'backend')}${missing ? `, ${missing} missing` : ''}`, peek: found.map((s) => anchor(s.resource)) });
+    const broken = refs.filter((b) => b.kind === 'Service' && b.group === '' && !g.servicesNamed(b.namespace, b.name).some((s) => s.ports.some((p) => p.port === b.port))).length;
+    out.push({ title: `→ ${plural(refs.length, 'backend')}${broken ? `, ${broken} broken` : ''}`, peek: found.map((s) => anchor(s.resource)) });
   }
   const workload = g.workload(r);
   if (workload) {
@@ -73,7 +73,8 @@ function lensesOf(g: TrafficGraph, r: Resource): Lens[] {
     const sources = allowedSources(g, policy);
     const selects = selected.length ? `selects ${countPods(g, selected)}` : 'selects no pods';
     const ingressTypes = policy.policyTypes.includes('Ingress');
-    const allows = !ingressTypes ? 'ingress not isolated' : sources.anySource ? 'allows every source' : sources.workloads.length === 0 && !sources.outside ? 'denies all ingress' : `allows ${plural(sources.workloads.length, 'source')}${sources.outside ? ' + others' : ''}`;
+    const allowed = [sources.workloads.length ? plural(sources.workloads.length, 'source') : '', sources.outside ? 'sources outside the workspace' : ''].filter(Boolean).join(' + ');
+    const allows = !ingressTypes ? 'ingress not isolated' : sources.anySource ? 'allows every source' : allowed ? `allows ${allowed}` : 'denies all ingress';
     out.push({ title: `${selects} · ${allows}`, peek: selected.map((w) => ({ file: w.resource.file, span: w.template.labelsSpan ?? resourceAnchor(w.resource) })) });
     if (sources.workloads.length) out.push({ title: `← from ${sources.workloads.slice(0, 3).map((w) => w.resource.name).join(', ')}${sources.workloads.length > 3 ? ', …' : ''}`, peek: sources.workloads.map((w) => anchor(w.resource)) });
   }
