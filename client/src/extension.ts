@@ -38,6 +38,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     outputChannel: output,
     // Red Hat's YAML extension already reports YAML syntax errors: do not report them twice.
     initializationOptions: { storagePath: context.storageUri?.fsPath, syntaxDiagnostics: vscode.extensions.getExtension('redhat.vscode-yaml') === undefined },
+    middleware: {
+      // Lenses that count locations peek them: the server sends VS Code's showReferences command
+      // with protocol values, which the command needs as VS Code objects.
+      provideCodeLenses: async (document, token, next) => {
+        const lenses = await next(document, token);
+        for (const lens of lenses ?? []) {
+          const args = lens.command?.arguments;
+          if (lens.command?.command !== 'editor.action.showReferences' || !args || !client) continue;
+          const p2c = client.protocol2CodeConverter;
+          lens.command.arguments = [vscode.Uri.parse(args[0] as string), p2c.asPosition(args[1]), (args[2] as Parameters<typeof p2c.asLocation>[0][]).map((l) => p2c.asLocation(l))];
+        }
+        return lenses;
+      },
+    },
   };
   client = new LanguageClient('kubeTrafficLens', OUTPUT_CHANNEL_NAME, serverOptions, clientOptions);
 
@@ -82,10 +96,44 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
 
   await client.start();
-  client.onNotification('kubeTrafficLens/indexStatus', (p: { resources: number; files: number; indexing: boolean }) => {
-    status.text = p.indexing ? `$(sync~spin) Kube Traffic Lens: ${p.files} files` : `$(type-hierarchy) ${p.resources} resources`;
-    status.tooltip = p.indexing ? 'Kube Traffic Lens: indexing manifests' : `Kube Traffic Lens: ${p.resources} resources in ${p.files} files`;
-  });
+  client.onNotification('kubeTrafficLens/indexStatus', (p: IndexStatus) => showIndexStatus(status, p));
+}
+
+interface IndexStatus {
+  readonly resources: number;
+  readonly files: number;
+  readonly indexing: boolean;
+  /** Files not analysed (Helm templates, too large, unreadable), the first few with the reason. */
+  readonly skipped?: readonly { readonly path: string; readonly reason: string }[];
+  readonly skippedCount?: number;
+}
+
+/** Resources and skipped files; hidden where there is nothing Kubernetes to show. */
+function showIndexStatus(status: vscode.StatusBarItem, p: IndexStatus): void {
+  const skippedCount = p.skippedCount ?? 0;
+  if (!p.indexing && p.resources === 0 && skippedCount === 0) {
+    status.hide();
+    return;
+  }
+  status.show();
+  if (p.indexing) {
+    status.text = `$(sync~spin) Kube Traffic Lens: ${p.files} files`;
+    status.tooltip = 'Kube Traffic Lens: indexing manifests';
+    return;
+  }
+  const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+  status.text = `$(type-hierarchy) ${plural(p.resources, 'resource')}${skippedCount ? ` · ${skippedCount} skipped` : ''}`;
+  const tooltip = new vscode.MarkdownString(`Kube Traffic Lens: ${plural(p.resources, 'resource')} in ${plural(p.files, 'file')}`);
+  if (skippedCount) {
+    tooltip.appendMarkdown(`\n\n**Not analysed** (${skippedCount}):\n`);
+    for (const s of p.skipped ?? []) tooltip.appendMarkdown(`\n- ${escapeMarkdown(vscode.workspace.asRelativePath(s.path))}: ${escapeMarkdown(s.reason)}`);
+    if ((p.skipped?.length ?? 0) < skippedCount) tooltip.appendMarkdown(`\n- and ${skippedCount - (p.skipped?.length ?? 0)} more (see Problems)`);
+  }
+  status.tooltip = tooltip;
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
 }
 
 /** `Kind/namespace/name` of the resource under the cursor, from the server's document symbols. */

@@ -72,6 +72,11 @@ export class LspClient {
     return withTimeout(this.connection.sendRequest(method, params) as Promise<R>, 10000, method);
   }
 
+  /** Calls the handler for each notification of a method the server sends (custom ones included). */
+  onNotification<P>(method: string, handler: (params: P) => void): void {
+    this.connection.onNotification(method, handler);
+  }
+
   notify(method: string, params: unknown): Promise<void> {
     return this.connection.sendNotification(method, params);
   }

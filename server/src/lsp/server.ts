@@ -39,6 +39,10 @@ const SLICE_MS = 0.5;
 const READ_BATCH = 200;
 /** Only files that look like manifests get diagnostics (a broken CI workflow is not ours to report). */
 const LOOKS_LIKE_MANIFEST = /^\s*apiVersion\s*:/m;
+/** Notes on files that are not analysed: published on the file whatever it looks like, and listed in the status. */
+const SKIP_NOTES = new Set(['helm-template-skipped', 'file-too-large']);
+/** Skipped files named in the status notification at most (the count is always given). */
+const MAX_SKIPPED_LISTED = 50;
 
 /**
  * One full garbage collection right after indexing, while the user reads the first diagnostics:
@@ -69,6 +73,8 @@ export function startServer(): void {
   const analyzer = new Analyzer();
   const disk = new Map<string, string>();
   const tooLarge = new Map<string, number>();
+  /** Files that could not be read, with the reason: not analysed, and said so. */
+  const unreadable = new Map<string, string>();
   let roots: string[] = [];
   let fileConfig: unknown;
   let settings: unknown;
@@ -242,7 +248,14 @@ export function startServer(): void {
       }
       collectIndexingGarbage();
     }
-    void connection.sendNotification('kubeTrafficLens/indexStatus', { resources: result.workspace.resources.length, files: files.length, indexing, cancelledAnalyses });
+    const notAnalysed = [
+      ...result.diagnostics.filter((d) => SKIP_NOTES.has(d.rule)).map((d) => ({ path: d.file, reason: d.message })),
+      ...[...unreadable].map(([p, reason]) => ({ path: p, reason: `cannot be read (${reason})` })),
+    ];
+    void connection.sendNotification('kubeTrafficLens/indexStatus', {
+      resources: result.workspace.resources.length, files: files.length, indexing, cancelledAnalyses,
+      skipped: notAnalysed.slice(0, MAX_SKIPPED_LISTED), skippedCount: notAnalysed.length,
+    });
     firstAnalysisDone?.();
     firstAnalysisDone = undefined;
   }
@@ -261,13 +274,16 @@ export function startServer(): void {
     const looksLikeManifest = (file: string) => LOOKS_LIKE_MANIFEST.test(textOf(file) ?? '');
     const byFile = new Map<string, lsp.Diagnostic[]>();
     for (const d of diagnostics) {
-      if (d.rule === 'helm-template-skipped' || !looksLikeManifest(d.file)) continue;
+      if (!SKIP_NOTES.has(d.rule) && !looksLikeManifest(d.file)) continue;
       if (!syntaxDiagnostics && (d.rule === 'yaml-syntax' || d.rule === 'yaml-duplicate-key')) continue;
       const converted = proto.diagnostic(d, linesOf);
       if (!converted) continue;
       const list = byFile.get(d.file) ?? [];
       list.push(converted);
       byFile.set(d.file, list);
+    }
+    for (const [file, reason] of unreadable) {
+      if (!byFile.has(file)) byFile.set(file, [proto.unreadableNote(reason)]);
     }
     const next = new Map<string, string>();
     for (const [file, diagnostics] of byFile) {
@@ -304,11 +320,16 @@ export function startServer(): void {
         disk.set(p, decode(fs.readFileSync(p)));
         tooLarge.delete(p);
       }
+      unreadable.delete(p);
     } catch (err) {
       disk.delete(p);
       tooLarge.delete(p);
+      unreadable.delete(p);
       const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') connection.console.warn(`skipped unreadable ${p} (${describeError(err)})`);
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+        connection.console.warn(`skipped unreadable ${p} (${describeError(err)})`);
+        unreadable.set(p, describeError(err));
+      }
     }
     if (disk.has(p) !== wasListed) paths = undefined; // a file appeared or went: the sorted list is rebuilt
   }
@@ -348,10 +369,11 @@ export function startServer(): void {
   async function readListing(progress?: { report(percentage: number, message: string): void }) {
     const entries = listManifests(roots, config, (dir, error) => connection.console.warn(`skipped unreadable directory ${dir} (${error})`));
     const listed = new Set(entries.map((e) => e.absolutePath.split(path.sep).join('/')));
-    for (const p of [...disk.keys(), ...tooLarge.keys()]) {
+    for (const p of [...disk.keys(), ...tooLarge.keys(), ...unreadable.keys()]) {
       if (listed.has(p)) continue;
       disk.delete(p);
       tooLarge.delete(p);
+      unreadable.delete(p);
       paths = undefined;
     }
     const all = [...listed];
@@ -473,6 +495,7 @@ export function startServer(): void {
       if (change.type === lsp.FileChangeType.Deleted) {
         disk.delete(p);
         tooLarge.delete(p);
+        unreadable.delete(p);
         paths = undefined;
       } else readDiskFile(p);
     }
@@ -577,10 +600,8 @@ export function startServer(): void {
     guard('codeLens', [] as lsp.CodeLens[], (params: lsp.CodeLensParams) => {
       const c = context(params.textDocument.uri);
       if (!c) return [];
-      return queries.codeLenses(c.a, c.file).map((l) => ({
-        range: proto.range(c.lines, l.span),
-        command: { title: l.title, command: l.command?.id ?? '', arguments: l.command ? [...l.command.arguments] : undefined },
-      }));
+      const linesOf = (file: string) => (isCurrent(file) ? c.a.workspace.files.get(file)?.lines : undefined);
+      return queries.codeLenses(c.a, c.file).flatMap((l) => proto.codeLens(l, c.file, linesOf) ?? []);
     }),
   );
 
