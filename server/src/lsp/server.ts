@@ -104,6 +104,8 @@ export function startServer(): void {
   let canRegisterWatchers = false;
   let canReadConfiguration = false;
   let syntaxDiagnostics = true;
+  /** The client re-asks for code lenses when told (LSP 3.16 workspace/codeLens/refresh). */
+  let canRefreshCodeLenses = false;
   /** The persistent cache in the client's storage (initializationOptions.storagePath), if given. */
   let cache: AnalysisCache | undefined;
   /** The parser of the next analysis: the cache's for the first one, then the Analyzer's own. */
@@ -220,6 +222,8 @@ export function startServer(): void {
     analysed = { files, paths: filePaths, index: analysed.paths === filePaths ? analysed.index : new Map(filePaths.map((p, i) => [p, i])) };
     for (const f of result.ruleFailures) connection.console.error(`rule ${f.rule} failed on ${f.resource}: ${f.error}`);
     publish(result.diagnostics, (file) => result.workspace.files.get(file)?.lines, analysedText);
+    // Lenses asked for while a document was ahead of the analysis were answered empty: ask again.
+    if (canRefreshCodeLenses) void connection.sendRequest(lsp.CodeLensRefreshRequest.type).catch(() => undefined);
     if (parse) {
       parseForNextRun = undefined;
       if (cache) saveCache(cache, files, skipped, result);
@@ -437,6 +441,7 @@ export function startServer(): void {
     roots = folders.map(proto.uriToPath).filter((p): p is string => p !== undefined);
     canRegisterWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     canReadConfiguration = params.capabilities.workspace?.configuration === true;
+    canRefreshCodeLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     const options = params.initializationOptions as { syntaxDiagnostics?: unknown; storagePath?: unknown } | undefined;
     syntaxDiagnostics = options?.syntaxDiagnostics !== false;
     if (typeof options?.storagePath === 'string' && options.storagePath) cache = new AnalysisCache(path.join(options.storagePath, 'cache'));
