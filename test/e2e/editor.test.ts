@@ -259,6 +259,12 @@ test('examples: Ingress port completion offers only the named Service’s ports'
   const broken = await hoverAt(29, 28, 'has:');
   assert.match(broken, /Service tomcat has:\s*8080\/TCP \(http\) → tomcat:8080 \(http\) in Deployment tomcat/);
   await shot('hover-broken-backend-port');
+  // The rule's docs link opens the page shipped in the extension, inside the editor (offline).
+  await page.locator('.monaco-hover a', { hasText: 'ingress-backend-port-missing' }).first().click();
+  await page.waitForSelector('.tab.active[aria-label*="ingress-backend-port-missing.md"]', { timeout: 20_000 });
+  await page.locator('.editor-group-container.active .view-line', { hasText: '# ingress-backend-port-missing' }).first().waitFor({ timeout: 20_000 });
+  await shot('rule-docs-preview');
+  await page.keyboard.press('Control+W');
   await page.mouse.move(5, 5);
   await openFile('tomcat.yaml');
   await page.locator('.codelens-decoration:visible').first().waitFor({ timeout: 30_000 });
