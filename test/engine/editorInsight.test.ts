@@ -105,6 +105,47 @@ describe('hovers on broken references show what exists', () => {
   });
 });
 
+describe('headless Services', () => {
+  test('an address on a container port of a headless Service leads to the pods, not to "no such port"', () => {
+    const text = `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: data}
+spec:
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec: {containers: [{name: db, image: db, ports: [{containerPort: 5432}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: db, namespace: data}
+spec:
+  clusterIP: None
+  selector: {app: db}
+  ports: [{name: pg, port: 15432, targetPort: 5432}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: data}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers:
+        - name: api
+          image: api
+          env: [{name: DB, value: "db-0.db.data.svc.cluster.local:5432"}]
+`;
+    const files = [{ path: 'db.yaml', text }];
+    const a = analyze({ files, config: DEFAULT_CONFIG });
+    const h = hoverAt(a, 'db.yaml', cursor(files, 'db.yaml', 'db-0.db.d$0ata'), options);
+    assert.match(h!.markdown, /→ \[Service db\]\([^)]+\) \(headless: DNS returns the pods' IPs; port 5432 on the pods\) → \[StatefulSet db\]/);
+    assert.doesNotMatch(h!.markdown, /no such port/);
+  });
+});
+
 describe('Service hovers look upstream', () => {
   test('callers (east-west) with their verdicts, and the policies that isolate its pods', () => {
     const h = hoverAt(shop, 'shop/data.yaml', cursor(shopFiles, 'shop/data.yaml', 'name: post$0gres\n  namespace: shop\nspec:\n  clusterIP'), options);

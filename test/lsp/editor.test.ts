@@ -75,6 +75,37 @@ describe('lenses and quick fixes over stdio', () => {
   });
 });
 
+describe('code lenses follow the analysis', () => {
+  test('a client that supports it is asked to refresh lenses after an edit is analysed', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-refresh-'));
+    fs.cpSync(path.join(REPO_ROOT, 'examples/shop'), root, { recursive: true });
+    const client = new LspClient();
+    let refreshes = 0;
+    client.onRequest('workspace/codeLens/refresh', () => {
+      refreshes++;
+      return null;
+    });
+    try {
+      await client.initialize(root, {}, undefined, { codeLens: { refreshSupport: true } });
+      const docUri = uri(path.join(root, 'data.yaml'));
+      const text = fs.readFileSync(path.join(root, 'data.yaml'), 'utf8');
+      await client.waitFor(docUri, hasRule('service-selector-orphaned'), 'the orphaned selector');
+      const before = refreshes;
+      await client.notify('textDocument/didOpen', { textDocument: { uri: docUri, languageId: 'yaml', version: 1, text } });
+      const line = text.split('\n').findIndex((l) => l.includes('app: reddis'));
+      await client.notify('textDocument/didChange', { textDocument: { uri: docUri, version: 2 }, contentChanges: [{ range: { start: { line, character: 9 }, end: { line, character: 15 } }, text: 'redis' }] });
+      await client.waitFor(docUri, (ds) => !!ds && !ds.some((d) => d.code === 'service-selector-orphaned'), 'the fix to be analysed');
+      const deadline = Date.now() + 5000;
+      while (refreshes === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(refreshes > before, 'a refresh after the edit');
+      const lenses = await client.request<Lens[]>('textDocument/codeLens', { textDocument: { uri: docUri } });
+      assert.ok(lenses.some((l) => l.command?.title === '→ Deployment redis (1 pod)'), JSON.stringify(lenses.map((l) => l.command?.title)));
+    } finally {
+      await client.stop();
+    }
+  });
+});
+
 describe('what is not analysed is visible', () => {
   test('a Helm chart and an oversized file: Problems information on each, listed in the status', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-skipped-'));

@@ -250,6 +250,11 @@ function referenceHover(g: TrafficGraph, from: Workload, reference: ServiceRefer
   if (!service) return [...lines, `⚠ No Service ${code(reference.service)} in namespace ${code(reference.namespace)}: the name does not resolve.`, '', ...servicesThere(g, reference.namespace, ref)].join('\n');
   const port = reference.port === undefined ? service.ports[0] : service.ports.find((p) => p.port === reference.port);
   const svc = ref(service.resource, `Service ${service.resource.name}${port ? `:${port.port}` : ''}`);
+  if (!port && service.headless && reference.port !== undefined) {
+    // A headless Service's name resolves to the pods' own addresses: the port is the container's.
+    const workloads = g.workloadsSelectedBy(service);
+    return [...lines, `→ ${svc} (headless: DNS returns the pods' IPs; port ${reference.port} on the pods)${workloads.length ? ` → ${workloadList(g, workloads, ref)}` : ''}`].join('\n');
+  }
   if (!port) return [...lines, `→ ${svc} ⚠ **no such port**`, '', ...portsAndLandings(g, service, ref)].join('\n');
   const workloads = g.workloadsSelectedBy(service);
   if (!service.selector || workloads.length === 0) return [...lines, `→ ${svc}${service.selector ? ' → ⚠ no pods selected' : ''}`].join('\n');
