@@ -105,6 +105,37 @@ describe('hovers on broken references show what exists', () => {
   });
 });
 
+describe('addresses in ConfigMaps', () => {
+  test('hover and F12 on a Service address in a ConfigMap value a workload reads', () => {
+    const text = `apiVersion: v1
+kind: ConfigMap
+metadata: {name: app-config, namespace: shop}
+data:
+  SEARCH_URL: http://search.shop.svc:9200/products
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: worker, namespace: shop}
+spec:
+  selector: {matchLabels: {app: worker}}
+  template:
+    metadata: {labels: {app: worker}}
+    spec:
+      containers:
+        - name: worker
+          image: worker
+          envFrom: [{configMapRef: {name: app-config}}]
+`;
+    const files = [...shopFiles, { path: 'shop/worker.yaml', text }];
+    const a = analyze({ files, config: DEFAULT_CONFIG });
+    const at = cursor(files, 'shop/worker.yaml', 'search.sh$0op.svc');
+    const h = hoverAt(a, 'shop/worker.yaml', at, options);
+    assert.match(h!.markdown, /^\*\*Service reference\*\* `search\.shop\.svc:9200`/);
+    assert.match(h!.markdown, /→ \[Service search:9200\]\([^)]+\) → \[Deployment search\]/);
+    assert.deepEqual(where(files, definitionAt(a, 'shop/worker.yaml', at)), ['shop/search.yaml:32']);
+  });
+});
+
 describe('headless Services', () => {
   test('an address on a container port of a headless Service leads to the pods, not to "no such port"', () => {
     const text = `apiVersion: apps/v1
@@ -209,6 +240,19 @@ describe('backend port completion offers only the named Service’s ports', () =
     const text = nearFiles[0].text.replace('port: 7071', 'port: ');
     assert.deepEqual(complete(near, 'editor/near-misses.yaml', text, '- name: cart\n          port: '), ['7070']);
     assert.deepEqual(complete(near, 'editor/near-misses.yaml', nearFiles[0].text.replace('port: 80\n    - matches', 'port: \n    - matches').replace('frontnd', 'api'), '- name: api\n          port: '), ['80']);
+  });
+});
+
+describe('NetworkPolicy label completion', () => {
+  test('pod labels under a podSelector, namespace labels under a namespaceSelector', () => {
+    const base = shopFiles.find((f) => f.path === 'shop/network-policies.yaml')!.text;
+    const labels = (text: string, needle: string) => completionAt(shop, 'shop/network-policies.yaml', text.indexOf(needle) + needle.length, text).map((c) => c.label).sort();
+    const value = base.replace('app: postgress', 'app: ');
+    assert.deepEqual(labels(value, 'matchLabels:\n      app: '), ['frontend', 'postgres', 'redis', 'search', 'tomcat']);
+    const podKey = base.replace('      app: postgress\n', '      \n');
+    assert.deepEqual(labels(podKey, 'name: postgres-from-tomcat\n  namespace: shop\nspec:\n  podSelector:\n    matchLabels:\n      '), ['app', 'tier']);
+    const nsKey = base.replace('              kubernetes.io/metadata.name: ingress-nginx\n', '              \n');
+    assert.deepEqual(labels(nsKey, 'namespaceSelector:\n            matchLabels:\n              '), ['kubernetes.io/metadata.name', 'team']);
   });
 });
 

@@ -55,11 +55,24 @@ export function completion(analysis: Analysis, file: string, offset: number, tex
   }
   // Service selectors: label keys (at the key position) and values (after `key:`).
   if (/\n\s*selector:\s*\n(?:\s+[\w.\-/]+:[^\n]*\n)*$/.test(context) && resource && g.service(resource)) {
-    const templates = g.workloadsIn(ns).map((w) => w.template.labels.declared);
-    if (key) return unique(templates.flatMap((labels) => (labels[key] !== undefined ? [{ label: labels[key], kind: 'label-value' as const, replace }] : [])));
-    return unique(templates.flatMap((labels) => Object.keys(labels).map((k) => ({ label: k, kind: 'label-key' as const, insertText: `${k}: `, replace }))));
+    return labelEntries(g.workloadsIn(ns).map((w) => w.template.labels.declared), key, replace);
+  }
+  // NetworkPolicy matchLabels: pod labels of the namespace, or namespace labels under a namespaceSelector.
+  if (/\n\s*matchLabels:\s*\n(?:\s+[\w.\-/]+:[^\n]*\n)*$/.test(context) && resource && g.networkPolicy(resource)) {
+    const index = text.slice(0, lineStart).split('\n').length - 1;
+    let matchLabels: TextLine | undefined;
+    for (let i = index - 1; i >= Math.max(0, index - 50) && !matchLabels; i--) if (blocks.lineAt(i)?.key === 'matchLabels') matchLabels = blocks.lineAt(i);
+    const selector = matchLabels && blocks.parent(matchLabels);
+    if (selector?.key === 'namespaceSelector') return labelEntries([...g.namespaces].map((n) => g.namespaceLabels(n)), key, replace);
+    if (selector?.key === 'podSelector') return labelEntries(g.workloadsIn(ns).map((w) => w.template.labels.declared), key, replace);
   }
   return [];
+}
+
+/** Label keys (at the key position) or the values of `key` (after `key:`) among these label sets. */
+function labelEntries(sets: readonly Readonly<Record<string, string>>[], key: string | undefined, replace: { start: number; end: number }): CompletionEntry[] {
+  if (key) return unique(sets.flatMap((labels) => (labels[key] !== undefined ? [{ label: labels[key], kind: 'label-value' as const, replace }] : [])));
+  return unique(sets.flatMap((labels) => Object.keys(labels).map((k) => ({ label: k, kind: 'label-key' as const, insertText: `${k}: `, replace }))));
 }
 
 function named(services: readonly Service[], name: string | undefined): Service | undefined {

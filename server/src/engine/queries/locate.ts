@@ -107,6 +107,13 @@ function targetAt(analysis: Analysis, resource: Resource, offset: number): Targe
     const whole = selectors.find((s) => s.selector.span !== resource.kindSpan && at(s.selector.span));
     if (whole) return { kind: 'policy-selector', policy, ...whole, term: undefined, span: whole.selector.span };
   }
+  if (resource.kind === 'ConfigMap') {
+    // A Service address in a ConfigMap value that a workload reads (envFrom, valueFrom).
+    for (const w of graph.workloadsIn(resource.namespace ?? 'default')) {
+      const reference = graph.serviceReferences(w).find((r) => r.via?.configMap.key === resource.key && at(r.span) && (r.clusterDns || graph.servicesNamed(r.namespace, r.service).length > 0));
+      if (reference) return { kind: 'reference', workload: w, reference, span: reference.span };
+    }
+  }
   const workload = graph.workload(resource);
   if (workload) {
     for (const [key, span] of workload.template.labelSpans) if (at(span)) return { kind: 'template-label', workload, key, span };
