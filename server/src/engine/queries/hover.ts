@@ -18,7 +18,7 @@ import { resourceAnchor } from '../rules/rule';
 import type { HoverResult, QueryOptions } from './index';
 import { locate } from './locate';
 import { code, link, text } from './markdown';
-import { allowedSources, countPods, describePolicyPort, isolates, peerNamespaces, peerWorkloads, plural, podsSelectedBy, policyNamespace, rulesOf, workloadsOfSelector } from './policies';
+import { countPods, describePolicyPort, isolates, peerNamespaces, peerWorkloads, podsSelectedBy, policyNamespace, rulesOf, workloadsOfSelector } from './policies';
 
 const ORIGIN_NOTE: Partial<Record<NamespaceOrigin, string>> = {
   kustomize: "namespace from the kustomization's `namespace:`",
