@@ -70,9 +70,9 @@ describe('NetworkPolicy insight', () => {
   test('lenses on policies: pods selected and sources allowed, each peeking its locations', () => {
     const lenses = codeLenses(shop, 'shop/network-policies.yaml');
     assert.deepEqual(lenses.map((l) => l.title), [
-      'selects 5 workloads · denies all ingress',
+      'selects 8-16 pods · denies all ingress',
       'selects 3 pods · allows sources outside the workspace',
-      'selects 1 workload · allows 1 source',
+      'selects 2-10 pods · allows 1 source',
       '← from frontend',
       'selects no pods · allows 1 source',
       '← from tomcat',

@@ -27,7 +27,7 @@ describe('lenses and quick fixes over stdio', () => {
     const policies = uri(path.join(root, 'shop/network-policies.yaml'));
     await client.waitFor(policies, hasRule('networkpolicy-selector-orphaned'), 'the policy diagnostics');
     const lenses = await client.request<Lens[]>('textDocument/codeLens', { textDocument: { uri: policies } });
-    const lens = lenses.find((l) => l.command?.title === 'selects 1 workload · allows 1 source');
+    const lens = lenses.find((l) => l.command?.title === 'selects 2-10 pods · allows 1 source');
     assert.ok(lens, JSON.stringify(lenses.map((l) => l.command?.title)));
     // The third document starts on line 29 (0-based 28): the lens sits on its first line.
     assert.deepEqual(lens.range.start, { line: 28, character: 0 });

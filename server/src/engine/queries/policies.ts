@@ -79,8 +79,18 @@ export function plural(n: number, noun: string, pluralNoun = `${noun}s`): string
   return `${n} ${n === 1 ? noun : pluralNoun}`;
 }
 
-/** The pods of these templates when every count is fixed (`5 pods`), else the templates (`2 workloads`). */
+/**
+ * The pods of these templates: `5 pods`, or a range where autoscalers scale them (`3-12 pods`);
+ * the templates (`2 workloads`) when one runs a pod per node or its autoscaler has no maximum.
+ */
 export function countPods(g: TrafficGraph, workloads: readonly Workload[]): string {
-  const fixed = workloads.every((w) => !w.perNode && g.autoscalersOf(w).length === 0);
-  return fixed ? plural(workloads.reduce((n, w) => n + (w.replicas ?? 1), 0), 'pod') : plural(workloads.length, 'workload');
+  let min = 0;
+  let max = 0;
+  for (const w of workloads) {
+    const hpa = g.autoscalersOf(w)[0];
+    if (w.perNode || (hpa && hpa.maxReplicas === undefined)) return plural(workloads.length, 'workload');
+    min += hpa ? hpa.minReplicas ?? 1 : w.replicas ?? 1;
+    max += hpa ? hpa.maxReplicas! : w.replicas ?? 1;
+  }
+  return min === max ? plural(min, 'pod') : `${min}-${max} pods`;
 }
