@@ -112,6 +112,8 @@ describe('what is not analysed is visible', () => {
     fs.mkdirSync(path.join(root, 'chart/templates'), { recursive: true });
     fs.writeFileSync(path.join(root, 'chart/Chart.yaml'), 'apiVersion: v2\nname: web\nversion: 0.1.0\n');
     fs.writeFileSync(path.join(root, 'chart/templates/service.yaml'), 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n');
+    fs.mkdirSync(path.join(root, 'deploy/templates'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'deploy/templates/web.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Values.name }}\n');
     fs.writeFileSync(path.join(root, 'big.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  blob: "${'x'.repeat(3000)}"\n`);
     fs.writeFileSync(path.join(root, 'svc.yaml'), 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [{port: 80}]\n');
     const client = new LspClient();
@@ -123,10 +125,13 @@ describe('what is not analysed is visible', () => {
       assert.equal(chart[0].severity, 3);
       const big = await client.waitFor(uri(path.join(root, 'big.yaml')), hasRule('file-too-large'), 'the size note');
       assert.deepEqual(big[0].range.start, { line: 0, character: 0 });
+      const template = await client.waitFor(uri(path.join(root, 'deploy/templates/web.yaml')), hasRule('helm-template-skipped'), 'the template note');
+      assert.match(template[0].message, /template syntax/);
+      assert.equal(client.diagnostics.get(uri(path.join(root, 'chart/templates/service.yaml'))), undefined, 'a chart has one note, on Chart.yaml');
       const last = statuses.filter((s) => !s.indexing).at(-1)!;
       assert.equal(last.resources, 1);
-      assert.equal(last.skippedCount, 2);
-      assert.deepEqual(last.skipped!.map((s) => path.relative(root, s.path)).sort(), ['big.yaml', path.join('chart', 'Chart.yaml')]);
+      assert.equal(last.skippedCount, 3);
+      assert.deepEqual(last.skipped!.map((s) => path.relative(root, s.path)).sort(), ['big.yaml', path.join('chart', 'Chart.yaml'), path.join('deploy', 'templates', 'web.yaml')]);
       assert.match(last.skipped!.find((s) => s.path.endsWith('big.yaml'))!.reason, /over the 2000-byte limit/);
     } finally {
       await client.stop();

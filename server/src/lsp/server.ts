@@ -221,7 +221,8 @@ export function startServer(): void {
     // files follows filePaths: the index by path is rebuilt only when the list of paths changed.
     analysed = { files, paths: filePaths, index: analysed.paths === filePaths ? analysed.index : new Map(filePaths.map((p, i) => [p, i])) };
     for (const f of result.ruleFailures) connection.console.error(`rule ${f.rule} failed on ${f.resource}: ${f.error}`);
-    publish(result.diagnostics, (file) => result.workspace.files.get(file)?.lines, analysedText);
+    const templateNotes = unnotedTemplates(result);
+    publish(templateNotes.length ? [...result.diagnostics, ...templateNotes] : result.diagnostics, (file) => result.workspace.files.get(file)?.lines, analysedText);
     // Lenses asked for while a document was ahead of the analysis were answered empty: ask again.
     if (canRefreshCodeLenses) void connection.sendRequest(lsp.CodeLensRefreshRequest.type).catch(() => undefined);
     if (parse) {
@@ -253,7 +254,7 @@ export function startServer(): void {
       collectIndexingGarbage();
     }
     const notAnalysed = [
-      ...result.diagnostics.filter((d) => SKIP_NOTES.has(d.rule)).map((d) => ({ path: d.file, reason: d.message })),
+      ...[...result.diagnostics, ...templateNotes].filter((d) => SKIP_NOTES.has(d.rule)).map((d) => ({ path: d.file, reason: d.message })),
       ...[...unreadable].map(([p, reason]) => ({ path: p, reason: `cannot be read (${reason})` })),
     ];
     void connection.sendNotification('kubeTrafficLens/indexStatus', {
@@ -656,6 +657,27 @@ export function startServer(): void {
 
   documents.listen(connection);
   connection.listen();
+}
+
+/**
+ * Template files the engine set aside without a note of their own (`{{ }}` in a templates/
+ * directory outside a Helm chart; a chart has one note, on its Chart.yaml): a note each, so that
+ * what is not analysed shows in Problems and the status.
+ */
+function unnotedTemplates(a: Analysis): Diagnostic[] {
+  const noted = new Set<string>();
+  const charts: string[] = [];
+  for (const d of a.diagnostics) {
+    if (d.rule !== 'helm-template-skipped') continue;
+    noted.add(d.file);
+    if (d.file === 'Chart.yaml' || d.file.endsWith('/Chart.yaml')) charts.push(d.file.slice(0, -'Chart.yaml'.length));
+  }
+  const out: Diagnostic[] = [];
+  for (const [file, f] of a.workspace.files) {
+    if (f.role !== 'template' || noted.has(file) || charts.some((dir) => file.startsWith(dir))) continue;
+    out.push({ file, span: { start: 0, end: 0 }, severity: 'info', rule: 'helm-template-skipped', related: [], message: 'File contains template syntax ({{ }}) and is not analysed until rendered.' });
+  }
+  return out;
 }
 
 /** VS Code settings: empty strings mean "not set". */
