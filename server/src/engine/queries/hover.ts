@@ -17,6 +17,7 @@ import { formatSelector } from '../selectors';
 import { resourceAnchor } from '../rules/rule';
 import type { HoverResult, QueryOptions } from './index';
 import { locate } from './locate';
+import { usesIndex } from './navigation';
 import { code, link, text } from './markdown';
 import { countPods, describePolicyPort, isolates, peerNamespaces, peerWorkloads, podsSelectedBy, policyNamespace, rulesOf, workloadsOfSelector } from './policies';
 
@@ -133,20 +134,20 @@ function serviceHover(g: TrafficGraph, service: Service, ref: Ref): string {
 
 /** Workloads given this Service's address (east-west), each with the NetworkPolicy verdict. */
 function callersOf(g: TrafficGraph, service: Service, ref: Ref): string[] {
-  const ns = service.resource.namespace ?? 'default';
   const out: string[] = [];
-  for (const w of g.workloads) {
-    const seen = new Set<number | undefined>();
-    for (const reference of g.serviceReferences(w)) {
-      if (reference.namespace !== ns || reference.service !== service.resource.name || seen.has(reference.port)) continue;
-      seen.add(reference.port);
-      const port = reference.port === undefined ? (service.ports.length === 1 ? service.ports[0] : undefined) : service.ports.find((p) => p.port === reference.port);
-      const { denied, policies } = summarizeVerdicts(port ? serviceFlowVerdicts(g, w, service, port).map((v) => v.verdict) : []);
-      const names = policies.map((p) => ref(p.resource));
-      const verdict = denied ? ` — **denied** by ${names.join(', ')}` : names.length ? ` — allowed by ${names.join(', ')}` : '';
-      out.push(`${ref(w.resource)} on ${code(`${reference.host}${reference.port !== undefined ? `:${reference.port}` : ''}`)}${port ? '' : ' ⚠ no such port'}${verdict}`);
-      if (out.length >= 20) return [...out, '…'];
-    }
+  const seen = new Set<string>();
+  for (const { workload: w, reference } of usesIndex(g).references.get(`${service.resource.namespace}/${service.resource.name}`) ?? []) {
+    const key = `${w.resource.key}:${reference.port}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const port = reference.port === undefined ? (service.ports.length === 1 ? service.ports[0] : undefined) : service.ports.find((p) => p.port === reference.port);
+    const { denied, policies } = summarizeVerdicts(port ? serviceFlowVerdicts(g, w, service, port).map((v) => v.verdict) : []);
+    const names = policies.map((p) => ref(p.resource));
+    const verdict = denied ? ` — **denied** by ${names.join(', ')}` : names.length ? ` — allowed by ${names.join(', ')}` : '';
+    // A headless Service's name leads to the pods: a container port there is no mistake.
+    const portNote = port || service.headless || reference.port === undefined ? '' : ' ⚠ no such port';
+    out.push(`${ref(w.resource)} on ${code(`${reference.host}${reference.port !== undefined ? `:${reference.port}` : ''}`)}${portNote}${verdict}`);
+    if (out.length >= 20) return [...out, '…'];
   }
   return out;
 }

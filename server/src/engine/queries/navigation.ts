@@ -3,6 +3,7 @@
 import type { Analysis } from '../analyze';
 import type { TrafficGraph } from '../graph';
 import type { Resource } from '../model/resource';
+import type { ServiceReference } from '../model/references';
 import type { Workload } from '../model/workload';
 import { resourceAnchor } from '../rules/rule';
 import type { SourceLocation, SymbolInfo } from './index';
@@ -92,16 +93,46 @@ export function serviceUses(g: TrafficGraph, service: Resource): { routes: Sourc
   for (const s of g.resourcesWithId(service.id).map((r) => g.service(r)).filter((s) => s !== undefined)) {
     for (const t of g.routesTo(s)) routes.push({ file: t.ingress.resource.file, span: t.backend.serviceNameSpan });
   }
-  const ns = service.namespace;
-  for (const w of g.workloads) {
-    for (const r of g.serviceReferences(w)) if (r.namespace === ns && r.service === service.name) callers.push({ file: r.file, span: r.span });
-  }
-  for (const route of g.routes) {
-    for (const rule of route.rules) {
-      for (const b of rule.backendRefs) if (b.kind === 'Service' && b.group === '' && b.namespace === ns && b.name === service.name) routes.push({ file: route.resource.file, span: b.nameSpan });
-    }
-  }
+  const key = `${service.namespace}/${service.name}`;
+  const index = usesIndex(g);
+  for (const { reference: r } of index.references.get(key) ?? []) callers.push({ file: r.file, span: r.span });
+  routes.push(...(index.backendRefs.get(key) ?? []));
   return { routes: unique(routes), callers: unique(callers), all: unique([...routes, ...callers]) };
+}
+
+interface UsesIndex {
+  /** East-west references by `namespace/service`, with the workload that makes them. */
+  readonly references: ReadonlyMap<string, readonly { workload: Workload; reference: ServiceReference }[]>;
+  /** Gateway API backendRefs to Services, by `namespace/service`. */
+  readonly backendRefs: ReadonlyMap<string, readonly SourceLocation[]>;
+}
+const usesIndexes = new WeakMap<TrafficGraph, UsesIndex>();
+
+/** Who uses each Service, built once per analysis: lenses and hovers ask it for every Service of a file. */
+export function usesIndex(g: TrafficGraph): UsesIndex {
+  let index = usesIndexes.get(g);
+  if (!index) {
+    const references = new Map<string, { workload: Workload; reference: ServiceReference }[]>();
+    for (const workload of g.workloads) {
+      for (const reference of g.serviceReferences(workload)) {
+        const key = `${reference.namespace}/${reference.service}`;
+        const list = references.get(key) ?? [];
+        list.push({ workload, reference });
+        references.set(key, list);
+      }
+    }
+    const backendRefs = new Map<string, SourceLocation[]>();
+    for (const route of g.routes) {
+      for (const b of route.rules.flatMap((rule) => rule.backendRefs)) {
+        if (b.kind !== 'Service' || b.group !== '') continue;
+        const key = `${b.namespace}/${b.name}`;
+        backendRefs.set(key, [...(backendRefs.get(key) ?? []), { file: route.resource.file, span: b.nameSpan }]);
+      }
+    }
+    index = { references, backendRefs };
+    usesIndexes.set(g, index);
+  }
+  return index;
 }
 
 /** What refers to a pod template: the Services and NetworkPolicies selecting it, and disruption budgets. */
