@@ -3,7 +3,7 @@
 // commands. All analysis happens in the server; this file only wires VS Code to it.
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { IndexStatusNotification, ResourceAtRequest } from '../../server/src/protocol';
+import { IndexStatusNotification, ResourceAtRequest, type IndexStatusParams } from '../../server/src/protocol';
 import { registerRenderedManifests } from './renderedManifest';
 import { TrafficMapPanel } from './trafficMapPanel';
 
@@ -43,6 +43,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     // Red Hat's YAML extension already reports YAML syntax errors: do not report them twice.
     // Helm charts are rendered (helm is started) only in a trusted workspace.
     initializationOptions: { storagePath: context.storageUri?.fsPath, syntaxDiagnostics: vscode.extensions.getExtension('redhat.vscode-yaml') === undefined, workspaceTrusted: vscode.workspace.isTrusted },
+    middleware: {
+      // Lenses that count locations peek them: the server sends VS Code's showReferences command
+      // with protocol values, which the command needs as VS Code objects.
+      provideCodeLenses: async (document, token, next) => {
+        const lenses = await next(document, token);
+        for (const lens of lenses ?? []) {
+          const args = lens.command?.arguments;
+          if (lens.command?.command !== 'editor.action.showReferences' || !args || !client) continue;
+          const p2c = client.protocol2CodeConverter;
+          lens.command.arguments = [vscode.Uri.parse(args[0] as string), p2c.asPosition(args[1]), (args[2] as Parameters<typeof p2c.asLocation>[0][]).map((l) => p2c.asLocation(l))];
+        }
+        return lenses;
+      },
+    },
   };
   client = new LanguageClient('kubeTrafficLens', OUTPUT_CHANNEL_NAME, serverOptions, clientOptions);
 
@@ -93,10 +107,35 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification('kubeTrafficLens/workspaceTrusted')));
 
   await client.start();
-  client.onNotification(IndexStatusNotification, (p) => {
-    status.text = p.indexing ? `$(sync~spin) Kube Traffic Lens: ${p.files} files` : `$(type-hierarchy) ${p.resources} resources`;
-    status.tooltip = p.indexing ? 'Kube Traffic Lens: indexing manifests' : `Kube Traffic Lens: ${p.resources} resources in ${p.files} files`;
-  });
+  client.onNotification(IndexStatusNotification, (p) => showIndexStatus(status, p));
+}
+
+/** Resources and skipped files; hidden where there is nothing Kubernetes to show. */
+function showIndexStatus(status: vscode.StatusBarItem, p: IndexStatusParams): void {
+  const skippedCount = p.skippedCount ?? 0;
+  if (!p.indexing && p.resources === 0 && skippedCount === 0) {
+    status.hide();
+    return;
+  }
+  status.show();
+  if (p.indexing) {
+    status.text = `$(sync~spin) Kube Traffic Lens: ${p.files} files`;
+    status.tooltip = 'Kube Traffic Lens: indexing manifests';
+    return;
+  }
+  const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+  status.text = `$(type-hierarchy) ${plural(p.resources, 'resource')}${skippedCount ? ` · ${skippedCount} skipped` : ''}`;
+  const tooltip = new vscode.MarkdownString(`Kube Traffic Lens: ${plural(p.resources, 'resource')} in ${plural(p.files, 'file')}`);
+  if (skippedCount) {
+    tooltip.appendMarkdown(`\n\n**Not analysed** (${skippedCount}):\n`);
+    for (const s of p.skipped ?? []) tooltip.appendMarkdown(`\n- ${escapeMarkdown(vscode.workspace.asRelativePath(s.path))}: ${escapeMarkdown(s.reason)}`);
+    if ((p.skipped?.length ?? 0) < skippedCount) tooltip.appendMarkdown(`\n- and ${skippedCount - (p.skipped?.length ?? 0)} more (see Problems)`);
+  }
+  status.tooltip = tooltip;
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
 }
 
 /** `Kind/namespace/name` of the resource under the cursor, as the server's last analysis sees it. */

@@ -43,6 +43,9 @@ export interface IndexStatusParams {
   /** Helm charts found but not rendered (no helm, untrusted workspace, rendering off), and why. */
   readonly chartsNotRendered?: number;
   readonly chartsNotRenderedReason?: string;
+  /** Files not analysed (Helm templates, too large, unreadable), the first few with the reason. */
+  readonly skipped?: readonly { readonly path: string; readonly reason: string }[];
+  readonly skippedCount?: number;
 }
 /** Sent while indexing and after each completed analysis, for the status bar. */
 export const IndexStatusNotification = new NotificationType<IndexStatusParams>('kubeTrafficLens/indexStatus');

@@ -60,7 +60,7 @@ test('quick fix replaces the orphaned selector value with the near miss', async 
     range: d.range,
     context: { diagnostics: [d] },
   });
-  assert.deepEqual(actions.map((a) => a.title), ['Change to app: redis', 'Disable service-selector-orphaned for this line']);
+  assert.deepEqual(actions.map((a) => a.title), ['Change to app: redis (Deployment redis)', 'Disable service-selector-orphaned for this line']);
   assert.equal(actions[0].isPreferred, true);
   const [edit] = actions[0].edit.changes[shop('data.yaml')];
   assert.deepEqual(edit, { range: { start: { line: 68, character: 9 }, end: { line: 68, character: 15 } }, newText: 'redis' });

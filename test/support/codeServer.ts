@@ -129,10 +129,12 @@ export async function screenshot(page: Page, name: string, dir = RESULTS) {
 }
 
 export async function openFile(page: Page, name: string) {
+  await page.keyboard.press('Escape');
   await page.keyboard.press('Control+P');
   await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
   await page.keyboard.type(name);
-  await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${name}"]`, { timeout: 15000 });
+  // Wait for the filtered list: the recently opened list shown first may hold the name at another row.
+  await page.waitForSelector(`.quick-input-list .monaco-list-row.focused[aria-label*="${name}"]`, { timeout: 15000 });
   await page.keyboard.press('Enter');
   await page.waitForSelector(`.tab.active[aria-label*="${path.basename(name)}"]`, { timeout: 15000 });
 }

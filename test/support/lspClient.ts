@@ -45,7 +45,7 @@ export class LspClient {
     this.connection.listen();
   }
 
-  async initialize(rootPath: string, settings: Record<string, unknown> = {}, initializationOptions?: unknown): Promise<void> {
+  async initialize(rootPath: string, settings: Record<string, unknown> = {}, initializationOptions?: unknown, workspaceCapabilities: Record<string, unknown> = {}): Promise<void> {
     this.settings = settings;
     let done!: () => void;
     this.indexed = new Promise((resolve) => (done = resolve));
@@ -60,7 +60,7 @@ export class LspClient {
       initializationOptions,
       capabilities: {
         window: { workDoneProgress: true },
-        workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } },
+        workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true }, ...workspaceCapabilities },
         textDocument: { hover: { contentFormat: ['markdown'] } },
       },
     });
@@ -70,6 +70,16 @@ export class LspClient {
 
   request<R>(method: string, params: unknown): Promise<R> {
     return withTimeout(this.connection.sendRequest(method, params) as Promise<R>, 10000, method);
+  }
+
+  /** Answers a request the server makes of the client (null when not set: nothing to return). */
+  onRequest(method: string, handler: (params: unknown) => unknown): void {
+    this.connection.onRequest(method, handler);
+  }
+
+  /** Calls the handler for each notification of a method the server sends (custom ones included). */
+  onNotification<P>(method: string, handler: (params: P) => void): void {
+    this.connection.onNotification(method, handler);
   }
 
   notify(method: string, params: unknown): Promise<void> {

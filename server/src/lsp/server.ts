@@ -44,6 +44,10 @@ const READ_BATCH = 200;
 const MAX_STALE_MS = 1000;
 /** Only files that look like manifests get diagnostics (a broken CI workflow is not ours to report). */
 const LOOKS_LIKE_MANIFEST = /^[ \t]*apiVersion[ \t]*:/m; // [ \t], not \s: no backtracking over blank lines
+/** Notes on files that are not analysed: published on the file whatever it looks like, and listed in the status. */
+const SKIP_NOTES = new Set(['helm-template-skipped', 'file-too-large']);
+/** Skipped files named in the status notification at most (the count is always given). */
+const MAX_SKIPPED_LISTED = 50;
 
 /**
  * One full garbage collection right after indexing, while the user reads the first diagnostics:
@@ -74,6 +78,8 @@ export function startServer(): void {
   const analyzer = new Analyzer();
   const disk = new Map<string, string>();
   const tooLarge = new Map<string, number>();
+  /** Files that could not be read, with the reason: not analysed, and said so. */
+  const unreadable = new Map<string, string>();
   let roots: string[] = [];
   let fileConfig: unknown;
   let settings: unknown;
@@ -104,6 +110,8 @@ export function startServer(): void {
   let canRegisterWatchers = false;
   let canReadConfiguration = false;
   let syntaxDiagnostics = true;
+  /** The client re-asks for code lenses when told (LSP 3.16 workspace/codeLens/refresh). */
+  let canRefreshCodeLenses = false;
   /** The persistent cache in the client's storage (initializationOptions.storagePath), if given. */
   let cache: AnalysisCache | undefined;
   /** The parser of the next analysis: the cache's for the first one, then the Analyzer's own. */
@@ -246,8 +254,11 @@ export function startServer(): void {
     // files follows filePaths: the index by path is rebuilt only when the list of paths changed.
     analysed = { files, paths: filePaths, index: analysed.paths === filePaths ? analysed.index : new Map(filePaths.map((p, i) => [p, i])) };
     for (const f of result.ruleFailures) connection.console.error(`rule ${f.rule} failed on ${f.resource}: ${f.error}`);
-    publish(result.diagnostics, (file) => result.workspace.files.get(file)?.lines, analysedText, result.workspace.resources);
+    const templateNotes = unnotedTemplates(result);
+    publish(templateNotes.length ? [...result.diagnostics, ...templateNotes] : result.diagnostics, (file) => result.workspace.files.get(file)?.lines, analysedText, result.workspace.resources);
     lastPublishedAt = performance.now();
+    // Lenses asked for while a document was ahead of the analysis were answered empty: ask again.
+    if (canRefreshCodeLenses) void connection.sendRequest(lsp.CodeLensRefreshRequest.type).catch(() => undefined);
     if (parse) {
       parseForNextRun = undefined;
       if (cache) saveCache(cache, files, skipped, result);
@@ -277,6 +288,10 @@ export function startServer(): void {
       collectIndexingGarbage();
     }
     const charts = helm.notRendered;
+    const notAnalysed = [
+      ...[...result.diagnostics, ...templateNotes].filter((d) => SKIP_NOTES.has(d.rule)).map((d) => ({ path: d.file, reason: d.message })),
+      ...[...unreadable].map(([p, reason]) => ({ path: p, reason: `cannot be read (${reason})` })),
+    ];
     void connection.sendNotification(IndexStatusNotification, {
       resources: result.workspace.resources.length,
       files: files.length,
@@ -284,6 +299,8 @@ export function startServer(): void {
       cancelledAnalyses,
       chartsNotRendered: charts.count,
       chartsNotRenderedReason: charts.reason,
+      skipped: notAnalysed.slice(0, MAX_SKIPPED_LISTED),
+      skippedCount: notAnalysed.length,
     });
     firstAnalysisDone?.();
     firstAnalysisDone = undefined;
@@ -316,16 +333,19 @@ export function startServer(): void {
     };
     const byFile = new Map<string, lsp.Diagnostic[]>();
     for (const d of diagnostics) {
-      // A chart that is not rendered is said on its Chart.yaml; other files with `{{ }}` stay quiet.
-      if (d.rule === 'helm-template-skipped' && path.basename(d.file) !== 'Chart.yaml') continue;
-      // A skipped file has no text to look at: its size is the reason, said as the CLI says it.
-      if (d.rule !== 'file-too-large' && !looksLikeManifest(d.file)) continue;
+      // A chart that is not rendered is said once, on its Chart.yaml; its templates stay quiet.
+      if (d.rule === 'helm-template-skipped' && path.basename(d.file) !== 'Chart.yaml' && helm.isChartFile(d.file)) continue;
+      // A skipped file has no text to look at: the note is the reason, said as the CLI says it.
+      if (!SKIP_NOTES.has(d.rule) && !looksLikeManifest(d.file)) continue;
       if (!syntaxDiagnostics && (d.rule === 'yaml-syntax' || d.rule === 'yaml-duplicate-key')) continue;
       const converted = proto.diagnostic(d, linesOf);
       if (!converted) continue;
       const list = byFile.get(d.file) ?? [];
       list.push(converted);
       byFile.set(d.file, list);
+    }
+    for (const [file, reason] of unreadable) {
+      if (!byFile.has(file)) byFile.set(file, [proto.unreadableNote(reason)]);
     }
     const next = new Map<string, string>();
     for (const [file, all] of byFile) {
@@ -372,11 +392,16 @@ export function startServer(): void {
         disk.set(p, text!);
         tooLarge.delete(p);
       }
+      unreadable.delete(p);
     } catch (err) {
       disk.delete(p);
       tooLarge.delete(p);
+      unreadable.delete(p);
       const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') connection.console.warn(`skipped unreadable ${p} (${describeError(err)})`);
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+        connection.console.warn(`skipped unreadable ${p} (${describeError(err)})`);
+        unreadable.set(p, describeError(err));
+      }
     }
     if (disk.has(p) !== wasListed) paths = undefined; // a file appeared or went: the sorted list is rebuilt
     return disk.get(p) !== before || tooLarge.get(p) !== sizeBefore;
@@ -425,10 +450,11 @@ export function startServer(): void {
     const entries = listManifests(roots, config, (dir, error) => connection.console.warn(`skipped unreadable directory ${dir} (${error})`));
     const listed = new Set(entries.map((e) => e.absolutePath.split(path.sep).join('/')));
     onListed?.(listed);
-    for (const p of [...disk.keys(), ...tooLarge.keys()]) {
+    for (const p of [...disk.keys(), ...tooLarge.keys(), ...unreadable.keys()]) {
       if (listed.has(p)) continue;
       disk.delete(p);
       tooLarge.delete(p);
+      unreadable.delete(p);
       paths = undefined;
     }
     const all = [...listed];
@@ -541,6 +567,7 @@ export function startServer(): void {
     roots = folders.map(proto.uriToPath).filter((p): p is string => p !== undefined);
     canRegisterWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     canReadConfiguration = params.capabilities.workspace?.configuration === true;
+    canRefreshCodeLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     const options = params.initializationOptions as { syntaxDiagnostics?: unknown; storagePath?: unknown; workspaceTrusted?: unknown } | undefined;
     // VS Code says whether the workspace is trusted; helm is never started in one that is not.
     // Other editors have no such notion and pass nothing: their user opened the folder on purpose.
@@ -612,6 +639,7 @@ export function startServer(): void {
         if (!disk.has(p) && !tooLarge.has(p)) continue; // excluded, not a manifest, or never read
         disk.delete(p);
         tooLarge.delete(p);
+        unreadable.delete(p);
         paths = undefined;
         changed = true;
       } else if (isAnalysedPath(p)) changed = readDiskFile(p) || changed;
@@ -752,10 +780,8 @@ export function startServer(): void {
         const at = helm.locate(r.path, l.span);
         return at?.file === c.file ? [{ ...l, span: at.span }] : [];
       })) : queries.codeLenses(c.a, c.file);
-      return lenses.map((l) => ({
-        range: proto.range(c.lines, l.span),
-        command: { title: l.title, command: l.command?.id ?? '', arguments: l.command ? [...l.command.arguments] : undefined },
-      }));
+      const linesOf = (file: string) => (isCurrent(file) ? c.a.workspace.files.get(file)?.lines : undefined);
+      return lenses.flatMap((l) => proto.codeLens(l, c.file, linesOf) ?? []);
     }),
   );
 
@@ -911,6 +937,27 @@ export function capped(list: lsp.Diagnostic[], max: number): lsp.Diagnostic[] {
     message: `${hidden} more diagnostics in this file are not shown (${count(lsp.DiagnosticSeverity.Error)} errors, ${count(lsp.DiagnosticSeverity.Warning)} warnings, the rest information; setting maxDiagnosticsPerFile is ${max}). The command line lists them all.`,
   };
   return [...kept.sort((a, b) => a.i - b.i).map((k) => k.d), summary];
+}
+
+/**
+ * Template files the engine set aside without a note of their own (`{{ }}` in a templates/
+ * directory outside a Helm chart; a chart has one note, on its Chart.yaml): a note each, so that
+ * what is not analysed shows in Problems and the status.
+ */
+function unnotedTemplates(a: Analysis): Diagnostic[] {
+  const noted = new Set<string>();
+  const charts: string[] = [];
+  for (const d of a.diagnostics) {
+    if (d.rule !== 'helm-template-skipped') continue;
+    noted.add(d.file);
+    if (d.file === 'Chart.yaml' || d.file.endsWith('/Chart.yaml')) charts.push(d.file.slice(0, -'Chart.yaml'.length));
+  }
+  const out: Diagnostic[] = [];
+  for (const [file, f] of a.workspace.files) {
+    if (f.role !== 'template' || noted.has(file) || charts.some((dir) => file.startsWith(dir))) continue;
+    out.push({ file, span: { start: 0, end: 0 }, severity: 'info', rule: 'helm-template-skipped', related: [], message: 'File contains template syntax ({{ }}) and is not analysed until rendered.' });
+  }
+  return out;
 }
 
 /** VS Code settings: empty strings mean "not set". */

@@ -1,9 +1,11 @@
 // Completion from the text around the cursor (the buffer may not parse while typing) and the last
-// analysis: Service names and ports in Ingress backends, pod labels in Service selectors, container
-// ports in targetPort.
+// analysis: Service names and ports in Ingress backends and route backendRefs (ports only of the
+// Service that backend names), pod labels in Service selectors, container ports in targetPort.
 import type { Analysis } from '../analysis';
+import type { Service } from '../model/service';
 import type { CompletionEntry } from './types';
 import { locate } from './locate';
+import { TextBlocks, type TextLine } from './textBlocks';
 
 /**
  * The longest line prefix completion reads. What it completes is far shorter (a label key is at
@@ -32,20 +34,30 @@ export function completion(analysis: Analysis, file: string, offset: number, tex
   const g = analysis.graph;
   const key = /^\s*(?:-\s+)?([\w.\-/]+)\s*:\s*[\w.\-/]*$/.exec(before)?.[1];
   const context = text.slice(Math.max(0, lineStart - 400), lineStart);
-  const services = () => g.services.filter((s) => (s.resource.namespace ?? 'default') === ns);
+  const servicesIn = (namespace: string) => g.services.filter((s) => (s.resource.namespace ?? 'default') === namespace);
+  const serviceNames = (namespace: string) =>
+    unique(servicesIn(namespace).map((s) => ({ label: s.resource.name, kind: 'service' as const, detail: `Service · ${s.ports.map((p) => p.port).join(', ')}`, replace })));
+  const blocks = new TextBlocks(text);
+  const line = key ? blocks.lineAt(text.slice(0, lineStart).split('\n').length - 1) : undefined;
+  const parent = line && blocks.parent(line);
 
-  // Ingress backends: `name:` under `service:` (v1) or `serviceName:` (v1beta1).
-  if (key === 'serviceName' || (key === 'name' && /\n\s*service:\s*\n[^\n]*$/.test(context))) {
-    return unique(services().map((s) => ({ label: s.resource.name, kind: 'service' as const, detail: `Service · ${s.ports.map((p) => p.port).join(', ')}`, replace })));
+  // Ingress v1: service: {name, port: {number | name}}; v1beta1: serviceName, servicePort.
+  if (line && parent?.key === 'service' && key === 'name') return serviceNames(ns);
+  if (key === 'serviceName') return serviceNames(ns);
+  if (line && parent?.key === 'port' && (key === 'number' || key === 'name')) {
+    const service = blocks.parent(parent)?.key === 'service' ? named(servicesIn(ns), blocks.sibling(parent, 'name')) : undefined;
+    return service ? portsOf(service, key === 'name', replace) : [];
   }
-  if (key === 'number' || key === 'servicePort' || (key === 'name' && /\n\s*port:\s*\n[^\n]*$/.test(context))) {
-    const serviceName = /(?:serviceName:\s*|service:\s*\n\s*name:\s*)([\w.-]+)[^]*$/.exec(context)?.[1];
-    const service = services().find((s) => s.resource.name === serviceName);
-    if (!service) return [];
-    const byName = key === 'name' || (key === 'servicePort' && /[a-z]/i.test(word));
-    return service.ports
-      .filter((p) => !byName || p.name)
-      .map((p) => ({ label: byName ? p.name! : String(p.port), kind: 'port' as const, detail: `${service.resource.name} ${p.port}/${p.protocol} → ${p.targetPort}`, replace }));
+  if (line && key === 'servicePort') {
+    const service = named(servicesIn(ns), blocks.sibling(line, 'serviceName'));
+    return service ? portsOf(service, /[a-z]/i.test(word), replace) : [];
+  }
+  // Gateway API backendRefs: name (a Service of the item's namespace) and port (that Service's).
+  if (line && parent?.key === 'backendRefs' && isServiceRef(blocks, line) && (key === 'name' || key === 'port')) {
+    const namespace = blocks.sibling(line, 'namespace') ?? ns;
+    if (key === 'name') return serviceNames(namespace);
+    const service = named(servicesIn(namespace), blocks.sibling(line, 'name'));
+    return service ? portsOf(service, false, replace) : [];
   }
   // targetPort: the ports the selected containers declare.
   if (key === 'targetPort' && resource) {
@@ -60,11 +72,39 @@ export function completion(analysis: Analysis, file: string, offset: number, tex
   }
   // Service selectors: label keys (at the key position) and values (after `key:`).
   if (/\n\s*selector:\s*\n(?:\s+[\w.\-/]+:[^\n]*\n)*$/.test(context) && resource && g.service(resource)) {
-    const templates = g.workloadsIn(ns).map((w) => w.template.labels.declared);
-    if (key) return unique(templates.flatMap((labels) => (labels[key] !== undefined ? [{ label: labels[key], kind: 'label-value' as const, replace }] : [])));
-    return unique(templates.flatMap((labels) => Object.keys(labels).map((k) => ({ label: k, kind: 'label-key' as const, insertText: `${k}: `, replace }))));
+    return labelEntries(g.workloadsIn(ns).map((w) => w.template.labels.declared), key, replace);
+  }
+  // NetworkPolicy matchLabels: pod labels of the namespace, or namespace labels under a namespaceSelector.
+  if (/\n\s*matchLabels:\s*\n(?:\s+[\w.\-/]+:[^\n]*\n)*$/.test(context) && resource && g.networkPolicy(resource)) {
+    const index = text.slice(0, lineStart).split('\n').length - 1;
+    let matchLabels: TextLine | undefined;
+    for (let i = index - 1; i >= Math.max(0, index - 50) && !matchLabels; i--) if (blocks.lineAt(i)?.key === 'matchLabels') matchLabels = blocks.lineAt(i);
+    const selector = matchLabels && blocks.parent(matchLabels);
+    if (selector?.key === 'namespaceSelector') return labelEntries([...g.namespaces].map((n) => g.namespaceLabels(n)), key, replace);
+    if (selector?.key === 'podSelector') return labelEntries(g.workloadsIn(ns).map((w) => w.template.labels.declared), key, replace);
   }
   return [];
+}
+
+/** Label keys (at the key position) or the values of `key` (after `key:`) among these label sets. */
+function labelEntries(sets: readonly Readonly<Record<string, string>>[], key: string | undefined, replace: { start: number; end: number }): CompletionEntry[] {
+  if (key) return unique(sets.flatMap((labels) => (labels[key] !== undefined ? [{ label: labels[key], kind: 'label-value' as const, replace }] : [])));
+  return unique(sets.flatMap((labels) => Object.keys(labels).map((k) => ({ label: k, kind: 'label-key' as const, insertText: `${k}: `, replace }))));
+}
+
+function named(services: readonly Service[], name: string | undefined): Service | undefined {
+  return name === undefined ? undefined : services.find((s) => s.resource.name === name);
+}
+
+/** A backendRef's group and kind default to "" and Service. */
+function isServiceRef(blocks: TextBlocks, line: TextLine): boolean {
+  return (blocks.sibling(line, 'kind') ?? 'Service') === 'Service' && (blocks.sibling(line, 'group') ?? '') === '';
+}
+
+function portsOf(service: Service, byName: boolean, replace: { start: number; end: number }): CompletionEntry[] {
+  return service.ports
+    .filter((p) => !byName || p.name)
+    .map((p) => ({ label: byName ? p.name! : String(p.port), kind: 'port' as const, detail: `${service.resource.name} ${p.port}/${p.protocol} → ${p.targetPort}`, replace }));
 }
 
 function unique<T extends { label: string }>(entries: T[]): T[] {

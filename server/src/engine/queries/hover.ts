@@ -6,8 +6,10 @@ import { resourceAnchor, type NamespaceOrigin, type Resource } from '../model/re
 import type { Service, ServicePort } from '../model/service';
 import type { Workload } from '../model/workload';
 import type { ServiceReference } from '../model/references';
-import type { Route } from '../model/gateway';
+import type { BackendRef, Route } from '../model/gateway';
 import { readVirtualService, type VirtualServiceView } from '../model/istio';
+import type { NetworkPolicy, PolicyPeer } from '../model/networkPolicy';
+import type { Selector } from '../selectors';
 import { readNetworkRequest } from '../model/multus';
 import { cidrContainsAddress, cidrContainsCidr, describeCidr, parseAddress, parseCidr } from '../addresses';
 import { decide, policiesKeptWith, serviceFlowVerdicts, summarizeVerdicts } from '../reachability';
@@ -15,7 +17,9 @@ import { describeReplicas } from '../paths';
 import { formatSelector } from '../selectors';
 import type { HoverResult, QueryOptions } from './types';
 import { locate } from './locate';
+import { usesIndex } from './navigation';
 import { code, link, text } from './markdown';
+import { countPods, describePolicyPort, isolates, peerNamespaces, peerWorkloads, podsSelectedBy, policyNamespace, rulesOf, workloadsOfSelector } from './policies';
 
 const ORIGIN_NOTE: Partial<Record<NamespaceOrigin, string>> = {
   kustomize: "namespace from the kustomization's `namespace:`",
@@ -36,7 +40,9 @@ export function hover(analysis: Analysis, file: string, offset: number, options:
       const service = g.service(resource);
       const ingress = g.ingress(resource);
       const workload = g.workload(resource);
+      const policy = g.networkPolicy(resource);
       if (service) markdown = serviceHover(g, service, ref);
+      else if (policy) markdown = policyHover(g, policy, ref);
       else if (ingress) markdown = [headline(resource), '', ...g.backendTargets(ingress).map((t) => `- ${backendPath(g, t, ref)}`)].join('\n');
       else if (workload) markdown = workloadHover(g, workload, ref);
       break;
@@ -46,7 +52,13 @@ export function hover(analysis: Analysis, file: string, offset: number, options:
       markdown = serviceHover(g, target.service, ref);
       break;
     case 'backend':
-      markdown = [`**Ingress backend** ${code(target.target.backend.serviceName)}`, '', backendPath(g, target.target, ref)].join('\n');
+      markdown = [`**Ingress backend** ${code(target.target.backend.serviceName)}`, '', backendPath(g, target.target, ref), ...whatExists(g, target.target, ref)].join('\n');
+      break;
+    case 'route-backend':
+      markdown = routeBackendHover(g, target.route, target.backend, ref);
+      break;
+    case 'policy-selector':
+      markdown = selectorHover(g, target.policy, target.peer, target.which, target.selector, ref);
       break;
     case 'template-label':
     case 'container-port':
@@ -105,7 +117,7 @@ function serviceHover(g: TrafficGraph, service: Service, ref: Ref): string {
         for (const w of workloads) lines.push(`| ${portCell(port)} | ${text(port.targetPort)} | ${landing(g, port, w, ref)} |`);
       }
       const fixed = workloads.every((w) => !w.perNode && g.autoscalersOf(w).length === 0);
-      const total = fixed ? ` — ${workloads.reduce((n, w) => n + (w.replicas ?? 1), 0)} pods in total` : '';
+      const total = fixed && workloads.length > 1 ? ` — ${countPods(g, workloads)} in total` : '';
       lines.push('', `Selects ${workloads.map((w) => `${ref(w.resource)} (${text(describeReplicas(w, g))})`).join(', ')}${total}`);
     }
   }
@@ -115,6 +127,10 @@ function serviceHover(g: TrafficGraph, service: Service, ref: Ref): string {
   }
   const meshRoutes = istioRoutesTo(g, service);
   if (meshRoutes.length) lines.push('', `Istio routes: ${meshRoutes.map((m) => `${ref(m.vs.resource)}${m.notes.length ? ` (${text(m.notes.join('; '))})` : ''}`).join(', ')}`);
+  const callers = callersOf(g, service, ref);
+  if (callers.length) lines.push('', '**Called by**', ...callers.map((c) => `- ${c}`));
+  const isolating = [...new Set(g.workloadsSelectedBy(service).flatMap((w) => g.policiesSelecting(w).filter((p) => isolates(p, 'ingress'))))];
+  if (isolating.length) lines.push('', `Ingress to its pods is limited by ${isolating.map((p) => ref(p.resource)).join(', ')}`);
   return lines.join('\n');
 }
 
@@ -131,6 +147,54 @@ function istioRoutesTo(g: TrafficGraph, service: Service): { vs: VirtualServiceV
     out.push({ vs, notes });
   }
   return out;
+}
+
+/** Workloads given this Service's address (east-west), each with the NetworkPolicy verdict. */
+function callersOf(g: TrafficGraph, service: Service, ref: Ref): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const { workload: w, reference } of usesIndex(g).references.get(`${service.resource.namespace}/${service.resource.name}`) ?? []) {
+    const key = `${w.resource.key}:${reference.port}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const port = reference.port === undefined ? (service.ports.length === 1 ? service.ports[0] : undefined) : service.ports.find((p) => p.port === reference.port);
+    const { denied, policies } = summarizeVerdicts(port ? serviceFlowVerdicts(g, w, service, port).map((v) => v.verdict) : []);
+    const names = policies.map((p) => ref(p.resource));
+    const verdict = denied ? ` — **denied** by ${names.join(', ')}` : names.length ? ` — allowed by ${names.join(', ')}` : '';
+    // A headless Service's name leads to the pods: a container port there is no mistake.
+    const portNote = port || service.headless || reference.port === undefined ? '' : ' ⚠ no such port';
+    out.push(`${ref(w.resource)} on ${code(`${reference.host}${reference.port !== undefined ? `:${reference.port}` : ''}`)}${portNote}${verdict}`);
+    if (out.length >= 20) return [...out, '…'];
+  }
+  return out;
+}
+
+/** A Service's ports and where each leads: what a broken reference could have named. */
+function portsAndLandings(g: TrafficGraph, service: Service, ref: Ref): string[] {
+  if (service.ports.length === 0) return [`${ref(service.resource)} defines no ports.`];
+  const workloads = service.selector ? g.workloadsSelectedBy(service) : [];
+  return [
+    `${ref(service.resource)} has:`,
+    ...service.ports.map((p) => {
+      const to = workloads.length ? ` → ${workloads.map((w) => landing(g, p, w, ref)).join('; ')}` : service.selector ? ' → no pods selected' : '';
+      return `- ${code(`${p.port}/${p.protocol}`)}${p.name ? ` (${text(p.name)})` : ''}${to}`;
+    }),
+  ];
+}
+
+/** The Services of a namespace, for a backend or address naming one that does not exist. */
+function servicesThere(g: TrafficGraph, namespace: string, ref: Ref): string[] {
+  const there = g.services.filter((s) => (s.resource.namespace ?? 'default') === namespace);
+  if (there.length === 0) return [`The workspace defines no Service in namespace ${code(namespace)}.`];
+  const shown = there.slice(0, 12).map((s) => ref(s.resource, `${s.resource.name}`));
+  return [`Services in ${code(namespace)}: ${shown.join(', ')}${there.length > shown.length ? `, and ${there.length - shown.length} more` : ''}`];
+}
+
+/** For a broken Ingress backend: the Services there are, or the ports the named one has. */
+function whatExists(g: TrafficGraph, t: BackendTarget, ref: Ref): string[] {
+  if (t.services.length === 0) return ['', ...servicesThere(g, t.ingress.resource.namespace ?? 'default', ref)];
+  if (!t.ports[0].port) return ['', ...portsAndLandings(g, t.services[0], ref)];
+  return [];
 }
 
 function portCell(port: ServicePort): string {
@@ -201,19 +265,24 @@ function workloadHover(g: TrafficGraph, w: Workload, ref: Ref): string {
 /** An address in env/args: the Service it resolves to and where that Service sends the traffic. */
 function referenceHover(g: TrafficGraph, from: Workload, reference: ServiceReference, ref: Ref): string | undefined {
   const service = g.servicesNamed(reference.namespace, reference.service)[0];
-  if (!service) return undefined;
-  const port = reference.port === undefined ? service.ports[0] : service.ports.find((p) => p.port === reference.port);
   const lines = [`**Service reference** ${code(`${reference.host}${reference.port !== undefined ? `:${reference.port}` : ''}`)}`, ''];
+  if (!service) return [...lines, `⚠ No Service ${code(reference.service)} in namespace ${code(reference.namespace)}: the name does not resolve.`, '', ...servicesThere(g, reference.namespace, ref)].join('\n');
+  const port = reference.port === undefined ? service.ports[0] : service.ports.find((p) => p.port === reference.port);
   const svc = ref(service.resource, `Service ${service.resource.name}${port ? `:${port.port}` : ''}`);
-  if (!port) return [...lines, `→ ${svc} ⚠ **no such port**`].join('\n');
+  if (!port && service.headless && reference.port !== undefined) {
+    // A headless Service's name resolves to the pods' own addresses: the port is the container's.
+    const workloads = g.workloadsSelectedBy(service);
+    return [...lines, `→ ${svc} (headless: DNS returns the pods' IPs; port ${reference.port} on the pods)${workloads.length ? ` → ${workloadList(g, workloads, ref)}` : ''}`].join('\n');
+  }
+  if (!port) return [...lines, `→ ${svc} ⚠ **no such port**`, '', ...portsAndLandings(g, service, ref)].join('\n');
   const workloads = g.workloadsSelectedBy(service);
   if (!service.selector || workloads.length === 0) return [...lines, `→ ${svc}${service.selector ? ' → ⚠ no pods selected' : ''}`].join('\n');
   for (const w of workloads) {
     const r = g.resolveServicePort(port, w);
     const verdict = r.containerPort !== undefined ? decide(g, { from, to: w, port: r.containerPort, protocol: port.protocol }, policiesKeptWith(from, w)) : undefined;
     const policy = !verdict ? '' : verdict.allowed
-      ? (verdict.egress.isolated || verdict.ingress.isolated ? ` — ✔ allowed by ${[...verdict.egress.policies, ...verdict.ingress.policies].map((p) => ref(p.resource)).join(', ')}` : '')
-      : ` — ⛔ **denied** by ${[...(verdict.egress.allowed ? [] : verdict.egress.policies), ...(verdict.ingress.allowed ? [] : verdict.ingress.policies)].map((p) => ref(p.resource)).join(', ')}`;
+      ? (verdict.egress.isolated || verdict.ingress.isolated ? ` — allowed by ${[...verdict.egress.policies, ...verdict.ingress.policies].map((p) => ref(p.resource)).join(', ')}` : '')
+      : ` — **denied** by ${[...(verdict.egress.allowed ? [] : verdict.egress.policies), ...(verdict.ingress.allowed ? [] : verdict.ingress.policies)].map((p) => ref(p.resource)).join(', ')}`;
     lines.push(`→ ${svc} → ${ref(w.resource)} (${text(describeReplicas(w, g))}) → ${landing(g, port, w, ref, false)}${policy}`, '');
   }
   return lines.join('\n').trimEnd();
@@ -298,7 +367,81 @@ function callsOf(g: TrafficGraph, from: Workload, ref: Ref): string[] {
     const svc = ref(service.resource, `Service ${service.resource.name}${port ? `:${port.port}` : ''}`);
     const { denied, policies } = summarizeVerdicts(port ? serviceFlowVerdicts(g, from, service, port).map((v) => v.verdict) : []);
     const names = policies.map((p) => ref(p.resource));
-    out.push(`${svc}${denied ? ` — ⛔ **denied** by ${names.join(', ')}` : names.length ? ` — ✔ allowed by ${names.join(', ')}` : ''}`);
+    out.push(`${svc}${denied ? ` — **denied** by ${names.join(', ')}` : names.length ? ` — allowed by ${names.join(', ')}` : ''}`);
   }
   return out;
+}
+
+/** A NetworkPolicy: the pods it selects, the directions it isolates, each rule's peers and ports. */
+function policyHover(g: TrafficGraph, policy: NetworkPolicy, ref: Ref): string {
+  const ns = policyNamespace(policy);
+  const selected = podsSelectedBy(g, policy);
+  const lines = [headline(policy.resource), ''];
+  const selector = policy.podSelector.terms.length === 0 ? `every pod in ${code(ns)}` : code(formatSelector(policy.podSelector));
+  lines.push(selected.length ? `Selects ${selector}: ${workloadList(g, selected, ref)}` : `⚠ Selects ${selector}: no pod template in the workspace matches.`, '');
+  for (const direction of ['ingress', 'egress'] as const) {
+    const word = direction === 'ingress' ? 'Ingress' : 'Egress';
+    if (!isolates(policy, direction)) {
+      lines.push(`**${word}** not isolated by this policy.`, '');
+      continue;
+    }
+    const rules = rulesOf(policy, direction);
+    if (rules.length === 0) {
+      lines.push(`**${word}** isolated: **all ${direction} denied** unless another policy selecting these pods allows it.`, '');
+      continue;
+    }
+    lines.push(`**${word}** isolated; allowed:`);
+    rules.forEach((rule, i) => {
+      const peers = rule.peers.length === 0 ? [direction === 'ingress' ? 'every source' : 'every destination'] : rule.peers.map((p) => describePeer(g, policy, p, ref));
+      const ports = rule.ports.length === 0 ? 'every port' : rule.ports.map((p) => code(describePolicyPort(p))).join(', ');
+      lines.push(`- rule ${i + 1} ${direction === 'ingress' ? 'from' : 'to'} ${peers.join('; ')} · on ${ports}`);
+    });
+    lines.push('');
+  }
+  return lines.join('\n').trimEnd();
+}
+
+/** A peer resolved to the pod templates it matches. */
+function describePeer(g: TrafficGraph, policy: NetworkPolicy, peer: PolicyPeer, ref: Ref): string {
+  if (peer.hasIpBlock) return 'an IP block (addresses, not pods)';
+  const pods = peer.podSelector ? (peer.podSelector.terms.length ? code(formatSelector(peer.podSelector)) : 'all pods') : 'all pods';
+  const where = peer.namespaceSelector
+    ? (peer.namespaceSelector.terms.length ? `in namespaces ${code(formatSelector(peer.namespaceSelector))}` : 'in every namespace')
+    : `in ${code(policyNamespace(policy))}`;
+  const workloads = peerWorkloads(g, policy, peer);
+  const known = peer.namespaceSelector && peerNamespaces(g, policy, peer).length === 0 ? ' (no such namespace in the workspace)' : '';
+  return `${pods} ${where}${known}: ${workloads.length ? workloadList(g, workloads, ref) : 'no pod template in the workspace'}`;
+}
+
+function workloadList(g: TrafficGraph, workloads: readonly Workload[], ref: Ref, max = 8): string {
+  const shown = workloads.slice(0, max).map((w) => `${ref(w.resource)} (${text(describeReplicas(w, g))})`);
+  return `${shown.join(', ')}${workloads.length > max ? `, and ${workloads.length - max} more` : ''}`;
+}
+
+/** A label under a NetworkPolicy selector: the pod templates (or namespaces) the selector selects. */
+function selectorHover(g: TrafficGraph, policy: NetworkPolicy, peer: PolicyPeer | undefined, which: 'pod' | 'namespace', selector: Selector, ref: Ref): string {
+  const what = !peer ? 'podSelector' : which === 'pod' ? `${peer.direction === 'ingress' ? 'from' : 'to'} podSelector` : `${peer.direction === 'ingress' ? 'from' : 'to'} namespaceSelector`;
+  const lines = [`**${what}** ${code(formatSelector(selector))} of ${ref(policy.resource)}`, ''];
+  if (peer && which === 'namespace') {
+    const namespaces = peerNamespaces(g, policy, peer);
+    lines.push(namespaces.length ? `Namespaces: ${namespaces.map((n) => code(n)).join(', ')}` : 'No namespace of the workspace matches (it may exist in the cluster).', '');
+  }
+  const workloads = workloadsOfSelector(g, policy, peer, which, selector);
+  lines.push(workloads.length ? `Selects ${workloadList(g, workloads, ref)}${workloads.length > 1 ? ` — ${countPods(g, workloads)}` : ''}` : '⚠ Selects no pod template in the workspace.');
+  return lines.join('\n');
+}
+
+/** A route's backendRef: where it leads, or what exists when it is broken. */
+function routeBackendHover(g: TrafficGraph, route: Route, b: BackendRef, ref: Ref): string {
+  const lines = [`**${text(route.resource.kind)} backendRef** ${code(`${b.namespace}/${b.name}${b.port !== undefined ? `:${b.port}` : ''}`)}`, ''];
+  if (b.kind !== 'Service' || b.group !== '') return [...lines, `${text(b.kind)} backend: not a Service.`].join('\n');
+  const service = g.servicesNamed(b.namespace, b.name)[0];
+  if (!service) return [...lines, `⚠ Service ${code(b.name)} **does not exist** in ${code(b.namespace)}.`, '', ...servicesThere(g, b.namespace, ref)].join('\n');
+  const port = service.ports.find((p) => p.port === b.port);
+  if (!port) return [...lines, `${ref(service.resource)} ⚠ **no such port**`, '', ...portsAndLandings(g, service, ref)].join('\n');
+  const workloads = g.workloadsSelectedBy(service);
+  const svc = ref(service.resource, `Service ${service.resource.name}:${port.port}`);
+  if (!service.selector) return [...lines, `→ ${svc} → manual endpoints`].join('\n');
+  if (workloads.length === 0) return [...lines, `→ ${svc} → ⚠ no pods selected`].join('\n');
+  return [...lines, ...workloads.map((w) => `→ ${svc} → ${ref(w.resource)} (${text(describeReplicas(w, g))}) → ${landing(g, port, w, ref, false)}`)].join('\n');
 }

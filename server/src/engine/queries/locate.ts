@@ -5,10 +5,11 @@ import type { BackendTarget } from '../graph';
 import type { Resource } from '../model/resource';
 import type { Service, ServicePort } from '../model/service';
 import type { ContainerPort, Container, Workload } from '../model/workload';
-import type { SelectorTerm } from '../selectors';
+import type { Selector, SelectorTerm } from '../selectors';
+import type { NetworkPolicy, PolicyPeer } from '../model/networkPolicy';
 import type { ServiceReference } from '../model/references';
 import { addressFields, type AddressField } from '../model/addressFields';
-import type { Route } from '../model/gateway';
+import type { BackendRef, Route } from '../model/gateway';
 import { NETWORKS_ANNOTATION } from '../model/multus';
 import { asScalar, getPath } from '../tree';
 import { containsOffset, type Span } from '../text';
@@ -23,7 +24,10 @@ export type Target =
   | { kind: 'reference'; workload: Workload; reference: ServiceReference; span: Span }
   | { kind: 'address'; field: AddressField; span: Span }
   | { kind: 'attachment'; workload: Workload; span: Span }
-  | { kind: 'route'; route: Route; span: Span };
+  | { kind: 'route'; route: Route; span: Span }
+  | { kind: 'route-backend'; route: Route; backend: BackendRef; part: 'name' | 'port'; span: Span }
+  /** A NetworkPolicy's own podSelector (`peer` undefined) or a peer's pod or namespace selector. */
+  | { kind: 'policy-selector'; policy: NetworkPolicy; peer: PolicyPeer | undefined; which: 'pod' | 'namespace'; selector: Selector; term: SelectorTerm | undefined; span: Span };
 
 export interface Located {
   readonly resource: Resource;
@@ -56,6 +60,12 @@ function targetAt(analysis: Analysis, resource: Resource, offset: number): Targe
   const at = (s: Span | undefined) => s !== undefined && containsOffset(s, offset);
   const route = analysis.graph.route(resource);
   if (route && at(resource.nameSpan)) return { kind: 'route', route, span: resource.nameSpan! };
+  if (route) {
+    for (const backend of route.rules.flatMap((r) => r.backendRefs)) {
+      if (at(backend.nameSpan)) return { kind: 'route-backend', route, backend, part: 'name', span: backend.nameSpan };
+      if (at(backend.portSpan)) return { kind: 'route-backend', route, backend, part: 'port', span: backend.portSpan! };
+    }
+  }
   if (at(resource.nameSpan)) return { kind: 'resource', span: resource.nameSpan! };
   const field = addressFields(resource).find((f) => at(f.span));
   if (field) return { kind: 'address', field, span: field.span };
@@ -80,12 +90,37 @@ function targetAt(analysis: Analysis, resource: Resource, offset: number): Targe
       if (at(target.backend.portSpan)) return { kind: 'backend', target, part: 'port', span: target.backend.portSpan! };
     }
   }
+  const policy = graph.networkPolicy(resource);
+  if (policy) {
+    const selectors = [
+      { peer: undefined, which: 'pod' as const, selector: policy.podSelector },
+      ...policy.peers.flatMap((peer) => [
+        ...(peer.podSelector ? [{ peer, which: 'pod' as const, selector: peer.podSelector }] : []),
+        ...(peer.namespaceSelector ? [{ peer, which: 'namespace' as const, selector: peer.namespaceSelector }] : []),
+      ]),
+    ];
+    for (const s of selectors) {
+      const term = s.selector.terms.find((t) => at(t.span));
+      if (term) return { kind: 'policy-selector', policy, ...s, term, span: term.span };
+    }
+    // An empty selector (`{}`) or the selector's key itself.
+    const whole = selectors.find((s) => s.selector.span !== resource.kindSpan && at(s.selector.span));
+    if (whole) return { kind: 'policy-selector', policy, ...whole, term: undefined, span: whole.selector.span };
+  }
+  if (resource.kind === 'ConfigMap') {
+    // A Service address in a ConfigMap value that a workload reads (envFrom, valueFrom).
+    for (const w of graph.workloadsIn(resource.namespace ?? 'default')) {
+      const reference = graph.serviceReferences(w).find((r) => r.via?.configMap.key === resource.key && at(r.span) && (r.clusterDns || graph.servicesNamed(r.namespace, r.service).length > 0));
+      if (reference) return { kind: 'reference', workload: w, reference, span: reference.span };
+    }
+  }
   const workload = graph.workload(resource);
   if (workload) {
     for (const [key, span] of workload.template.labelSpans) if (at(span)) return { kind: 'template-label', workload, key, span };
     const networks = asScalar(getPath(workload.template.metadata, 'annotations', NETWORKS_ANNOTATION));
     if (networks && at(networks.span)) return { kind: 'attachment', workload, span: networks.span };
-    const reference = graph.serviceReferences(workload).find((r) => r.via === undefined && at(r.workloadSpan) && graph.servicesNamed(r.namespace, r.service).length > 0);
+    // A reference to a Service of the workspace, or an unambiguous cluster DNS name (the hover then says what exists).
+    const reference = graph.serviceReferences(workload).find((r) => r.via === undefined && at(r.workloadSpan) && (r.clusterDns || graph.servicesNamed(r.namespace, r.service).length > 0));
     if (reference) return { kind: 'reference', workload, reference, span: reference.workloadSpan };
     for (const container of workload.template.containers) {
       for (const port of container.ports) {

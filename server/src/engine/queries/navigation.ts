@@ -1,9 +1,14 @@
 // Go to definition, find references, and symbols: where a name used in one manifest is defined,
 // and who refers to a Service or selects a pod template.
 import type { Analysis } from '../analysis';
-import { resourceAnchor, type Resource } from '../model/resource';
+import type { TrafficGraph } from '../graph';
+import type { Resource } from '../model/resource';
+import type { ServiceReference } from '../model/references';
+import type { Workload } from '../model/workload';
+import { resourceAnchor } from '../model/resource';
 import type { SourceLocation, SymbolInfo } from './types';
 import { locate, resourcesInFile } from './locate';
+import { peerNamespaces, workloadsOfSelector } from './policies';
 
 const at = (r: Resource): SourceLocation => ({ file: r.file, span: resourceAnchor(r) });
 
@@ -35,10 +40,38 @@ export function definition(analysis: Analysis, file: string, offset: number): So
         }),
       );
     case 'service-selector':
-      return unique(g.workloadsSelectedBy(t.service).map((w) => ({ file: w.resource.file, span: w.template.labelsSpan ?? resourceAnchor(w.resource) })));
+      return unique(g.workloadsSelectedBy(t.service).map((w) => templateLabels(w, t.term?.key)));
+    case 'policy-selector': {
+      // A namespaceSelector leads to the Namespace objects the workspace defines, else to the pods there.
+      if (t.peer && t.which === 'namespace') {
+        const namespaces = peerNamespaces(g, t.policy, t.peer).flatMap((ns) => g.resourcesWithId(`Namespace/${ns}`).map(at));
+        if (namespaces.length) return unique(namespaces);
+      }
+      return unique(workloadsOfSelector(g, t.policy, t.peer, t.which, t.selector).map((w) => templateLabels(w, t.term?.key)));
+    }
+    case 'reference': {
+      // Every DNS form the hover resolves (svc, svc.ns, svc.ns.svc[.cluster.local]) leads to the Service, or its port.
+      const services = g.servicesNamed(t.reference.namespace, t.reference.service);
+      return unique(services.map((s) => {
+        const port = t.reference.port === undefined ? undefined : s.ports.find((p) => p.port === t.reference.port);
+        return port ? { file: s.resource.file, span: port.span } : at(s.resource);
+      }));
+    }
+    case 'route-backend': {
+      const b = t.backend;
+      if (b.kind !== 'Service' || b.group !== '') return [];
+      const services = g.servicesNamed(b.namespace, b.name);
+      if (t.part === 'name') return unique(services.map((s) => at(s.resource)));
+      return unique(services.flatMap((s) => s.ports.filter((p) => p.port === b.port).map((p) => ({ file: s.resource.file, span: p.span }))));
+    }
     default:
       return [];
   }
+}
+
+/** A pod template's label the selector uses (its labels block otherwise). */
+function templateLabels(w: Workload, key: string | undefined): SourceLocation {
+  return { file: w.resource.file, span: (key !== undefined ? w.template.labelSpans.get(key) : undefined) ?? w.template.labelsSpan ?? resourceAnchor(w.resource) };
 }
 
 export function references(analysis: Analysis, file: string, offset: number, includeDeclaration: boolean): SourceLocation[] {
@@ -47,29 +80,67 @@ export function references(analysis: Analysis, file: string, offset: number, inc
   const g = analysis.graph;
   const out: SourceLocation[] = [];
   if (includeDeclaration) out.push(at(located.resource));
-  const service = g.service(located.resource);
-  if (service) {
-    for (const s of g.resourcesWithId(located.resource.id).map((r) => g.service(r)).filter((s) => s !== undefined)) {
-      for (const t of g.routesTo(s)) out.push({ file: t.ingress.resource.file, span: t.backend.serviceNameSpan });
-    }
-    // Workloads that are given this Service's address (east-west), and Gateway API routes to it.
-    const ns = located.resource.namespace;
-    for (const w of g.workloads) {
-      for (const r of g.serviceReferences(w)) if (r.namespace === ns && r.service === located.resource.name) out.push({ file: r.file, span: r.span });
-    }
-    for (const route of g.routes) {
-      for (const rule of route.rules) {
-        for (const b of rule.backendRefs) if (b.kind === 'Service' && b.group === '' && b.namespace === ns && b.name === located.resource.name) out.push({ file: route.resource.file, span: b.nameSpan });
+  if (g.service(located.resource)) out.push(...serviceUses(g, located.resource).all);
+  const workload = g.workload(located.resource);
+  if (workload) out.push(...workloadUses(g, workload).all);
+  return unique(out);
+}
+
+/** Where a Service is used: Ingress backends and routes naming it, and workloads given its address (east-west). */
+export function serviceUses(g: TrafficGraph, service: Resource): { routes: SourceLocation[]; callers: SourceLocation[]; all: SourceLocation[] } {
+  const routes: SourceLocation[] = [];
+  const callers: SourceLocation[] = [];
+  for (const s of g.resourcesWithId(service.id).map((r) => g.service(r)).filter((s) => s !== undefined)) {
+    for (const t of g.routesTo(s)) routes.push({ file: t.ingress.resource.file, span: t.backend.serviceNameSpan });
+  }
+  const key = `${service.namespace}/${service.name}`;
+  const index = usesIndex(g);
+  for (const { reference: r } of index.references.get(key) ?? []) callers.push({ file: r.file, span: r.span });
+  routes.push(...(index.backendRefs.get(key) ?? []));
+  return { routes: unique(routes), callers: unique(callers), all: unique([...routes, ...callers]) };
+}
+
+interface UsesIndex {
+  /** East-west references by `namespace/service`, with the workload that makes them. */
+  readonly references: ReadonlyMap<string, readonly { workload: Workload; reference: ServiceReference }[]>;
+  /** Gateway API backendRefs to Services, by `namespace/service`. */
+  readonly backendRefs: ReadonlyMap<string, readonly SourceLocation[]>;
+}
+const usesIndexes = new WeakMap<TrafficGraph, UsesIndex>();
+
+/** Who uses each Service, built once per analysis: lenses and hovers ask it for every Service of a file. */
+export function usesIndex(g: TrafficGraph): UsesIndex {
+  let index = usesIndexes.get(g);
+  if (!index) {
+    const references = new Map<string, { workload: Workload; reference: ServiceReference }[]>();
+    for (const workload of g.workloads) {
+      for (const reference of g.serviceReferences(workload)) {
+        const key = `${reference.namespace}/${reference.service}`;
+        const list = references.get(key) ?? [];
+        list.push({ workload, reference });
+        references.set(key, list);
       }
     }
+    const backendRefs = new Map<string, SourceLocation[]>();
+    for (const route of g.routes) {
+      for (const b of route.rules.flatMap((rule) => rule.backendRefs)) {
+        if (b.kind !== 'Service' || b.group !== '') continue;
+        const key = `${b.namespace}/${b.name}`;
+        backendRefs.set(key, [...(backendRefs.get(key) ?? []), { file: route.resource.file, span: b.nameSpan }]);
+      }
+    }
+    index = { references, backendRefs };
+    usesIndexes.set(g, index);
   }
-  const workload = g.workload(located.resource);
-  if (workload) {
-    for (const s of g.servicesSelecting(workload)) out.push({ file: s.resource.file, span: s.selector?.span ?? resourceAnchor(s.resource) });
-    for (const p of g.policiesSelecting(workload)) out.push({ file: p.resource.file, span: p.podSelector.span });
-    for (const b of g.disruptionBudgetsFor(workload)) out.push({ file: b.resource.file, span: b.selector.span });
-  }
-  return unique(out);
+  return index;
+}
+
+/** What refers to a pod template: the Services and NetworkPolicies selecting it, and disruption budgets. */
+export function workloadUses(g: TrafficGraph, workload: Workload): { services: SourceLocation[]; policies: SourceLocation[]; all: SourceLocation[] } {
+  const services = g.servicesSelecting(workload).map((s) => ({ file: s.resource.file, span: s.selector?.span ?? resourceAnchor(s.resource) }));
+  const policies = g.policiesSelecting(workload).map((p) => ({ file: p.resource.file, span: p.podSelector.span }));
+  const budgets = g.disruptionBudgetsFor(workload).map((b) => ({ file: b.resource.file, span: b.selector.span }));
+  return { services: unique(services), policies: unique(policies), all: unique([...services, ...policies, ...budgets]) };
 }
 
 function symbolOf(r: Resource): SymbolInfo {

@@ -63,6 +63,8 @@ export interface CodeLensResult {
   readonly title: string;
   /** The client command to run (`kubeTrafficLens.showTraffic` with the resource id), if any. */
   readonly command?: { readonly id: string; readonly arguments: readonly unknown[] };
+  /** The locations the lens counts: clicking it peeks them (the language server makes the command). */
+  readonly peek?: readonly SourceLocation[];
 }
 
 export const SHOW_TRAFFIC_COMMAND = 'kubeTrafficLens.showTraffic';
