@@ -29,6 +29,7 @@ import type { AnalysisConfig, Severity } from './config';
 import { compareDiagnostics, type Diagnostic, type RelatedLocation } from './diagnostics';
 import { TrafficGraph, type GraphChange } from './graph';
 import { directoryOf, sourceKey, type Resource } from './model/resource';
+import { resolveSpan } from './origin';
 import { RULES } from './rules';
 import { resourceAnchor, type Report, type Rule } from './rules/rule';
 import { instanceIndexInFile, LoadCache, loadWorkspaceSteps, type FileParser, type LoadedWorkspace, type SkippedFile, type WorkspaceFile } from './workspace';
@@ -57,6 +58,8 @@ interface Vote {
   readonly key: string;
   readonly source: string;
   readonly diagnostic: Diagnostic;
+  /** From an instance of a build nobody includes (what is applied), which stands on its own. */
+  readonly leafBuild: string | undefined;
 }
 
 interface RuleOutcome {
@@ -301,21 +304,27 @@ export class Analyzer {
       }
     }
 
-    // Votes per (source document, rule, span): a diagnostic stands when every instance reported it.
-    const votes = new Map<string, { diagnostic: Diagnostic; count: number; source: string }>();
+    // Votes per (source document, rule, span): a diagnostic stands when every instance reported it,
+    // or when the instance of a build that is applied as such (no kustomization includes it) did:
+    // a base whose finding every overlay patches away is fine, but an overlay that breaks its base
+    // is wrong wherever the base is written.
+    const votes = new Map<string, { diagnostic: Diagnostic; count: number; source: string; leafBuild: string | undefined }>();
     const ruleFailures: { rule: string; resource: string; error: string }[] = [];
     for (const outcome of reporting) {
       if (++step % (RESOURCES_PER_STEP * 16) === 0) yield;
       if (outcome.failures.length > 0) ruleFailures.push(...outcome.failures);
       for (const v of outcome.votes) {
         const existing = votes.get(v.key);
-        if (existing) existing.count++;
-        else votes.set(v.key, { diagnostic: v.diagnostic, count: 1, source: v.source });
+        if (existing) {
+          existing.count++;
+          existing.leafBuild ??= v.leafBuild;
+        } else votes.set(v.key, { diagnostic: v.diagnostic, count: 1, source: v.source, leafBuild: v.leafBuild });
       }
     }
     const diagnostics: Diagnostic[] = [];
-    for (const { diagnostic, count, source } of votes.values()) {
+    for (const { diagnostic, count, source, leafBuild } of votes.values()) {
       if (count >= (workspace.instanceCounts.get(source) ?? 1)) diagnostics.push(diagnostic);
+      else if (leafBuild !== undefined) diagnostics.push({ ...diagnostic, message: `${diagnostic.message} (In the kustomize build of '${leafBuild}'.)` });
     }
     diagnostics.push(...workspace.diagnostics);
     const final = diagnostics
@@ -576,7 +585,7 @@ function runRules(resource: Resource, graph: TrafficGraph, tracked: TrackedGraph
         const key = `${source}|${rule.id}|${r.span.start}|${r.span.end}`;
         if (seen?.has(key)) return;
         (seen ??= new Set()).add(key);
-        const vote = { key, source, diagnostic: toDiagnostic(rule, resource, r) };
+        const vote = { key, source, diagnostic: toDiagnostic(rule, resource, r), leafBuild: resource.leafBuild ? resource.build : undefined };
         votes.push(vote);
         if (wide) wideVotes.push(vote);
       },
@@ -615,11 +624,12 @@ function withWideRerun(cached: RuleOutcome, wide: RuleOutcome): RuleOutcome {
 
 function toDiagnostic(rule: Rule, resource: Resource, r: Report): Diagnostic {
   const related: RelatedLocation[] = (r.related ?? []).map((rel) => ({
-    file: rel.resource.file,
-    span: rel.span ?? resourceAnchor(rel.resource),
+    ...resolveSpan(rel.resource.file, rel.span ?? resourceAnchor(rel.resource), rel.resource.origins),
     message: `${rel.resource.id}: ${rel.message}`,
   }));
-  return { file: resource.file, span: r.span, severity: rule.severity, rule: rule.id, message: r.message, resource: resource.id, related };
+  // A node a kustomize patch put in the tree is reported in the patch (origin.ts).
+  const at = resolveSpan(resource.file, r.span, resource.origins);
+  return { file: at.file, span: at.span, severity: r.severity ?? rule.severity, rule: rule.id, message: r.message, resource: resource.id, related };
 }
 
 function applySeverity(d: Diagnostic, override: Severity | 'off' | undefined): Diagnostic | undefined {

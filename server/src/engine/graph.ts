@@ -4,6 +4,7 @@
 // analysis's graph when the load says which instances were removed and added: the new graph shares
 // the previous one's index maps and layers the changed keys over them, so a one-document edit
 // costs a few index entries instead of 20,000. All lookups are index hits, not scans of the workspace.
+import { hasPlaceholder } from './placeholders';
 import { readAutoscaler, type Autoscaler } from './model/autoscaler';
 import { readDisruptionBudget, type DisruptionBudget } from './model/disruptionBudget';
 import { readEndpoints, type ManualEndpoints } from './model/endpoints';
@@ -867,6 +868,8 @@ export class TrafficGraph {
   resolveServicePort(port: ServicePort, workload: Workload): PortResolution {
     const containers = workload.template.containers;
     const base = { workload, container: undefined, declared: undefined, containerPort: undefined };
+    // A targetPort written as a substitution placeholder is unknown: traffic goes somewhere, unverified.
+    if (typeof port.targetPort === 'string' && hasPlaceholder(port.targetPort)) return { ...base, status: 'assumed' };
     if (typeof port.targetPort === 'string') {
       let sameNameOtherProtocol: { container: Container; declared: ContainerPort } | undefined;
       for (const container of containers) {

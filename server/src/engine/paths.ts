@@ -2,6 +2,7 @@
 // for the CLI's `graph` formats and the editor's traffic map. A path runs from an entry (Ingress
 // host/path, LoadBalancer, NodePort on every node, or the in-cluster DNS name) through a Service
 // port to each selected workload and the container port that receives the traffic.
+import { originFile } from './origin';
 import type { Analysis } from './analyze';
 import type { PortResolution, TrafficGraph } from './graph';
 import type { IngressPath } from './model/ingress';
@@ -117,6 +118,8 @@ class TrafficMapBuilder {
   }
 
   private line(r: Resource, offset = r.span.start): number | undefined {
+    // A node a kustomize patch added lies in the patch file; the map points at the resource.
+    if (originFile(offset, r.origins) !== undefined) offset = r.span.start;
     const lines = this.analysis.workspace.files.get(r.file)?.lines;
     return lines ? lines.position(offset).line + 1 : undefined;
   }
