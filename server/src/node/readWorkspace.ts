@@ -8,6 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { parseConfigFile, type AnalysisConfig } from '../engine/config';
+import { isKustomizationFile, KUSTOMIZATION_FILE_NAMES, readKustomization } from '../engine/kustomize';
+import { parseYaml } from '../engine/syntax';
 import type { SkippedFile, WorkspaceFile } from '../engine/workspace';
 
 export const CONFIG_FILE_NAME = '.kube-traffic-lens.yaml';
@@ -120,8 +122,45 @@ export function readWorkspace(roots: readonly string[], options: ReadOptions): R
     const onUnreadable = (dir: string, error: string) => result.unreadable.push({ path: rel(options.base, dir), error });
     for (const entry of listManifests([absRoot], options.config, onUnreadable)) readOne(entry.absolutePath, options, result, seen);
   }
+  followKustomizations(options, result, seen);
   result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return result;
+}
+
+/** At most this many files are read beyond the roots by following kustomizations. */
+const MAX_FOLLOWED_FILES = 2000;
+
+/**
+ * An overlay given alone is built by kustomize with its bases (`../base`) and patches: read what
+ * each kustomization read lists (a base directory's kustomization, then what that lists, ...)
+ * when it lies outside the roots, so that the overlay is analysed as kustomize renders it.
+ */
+function followKustomizations(options: ReadOptions, result: ReadResult, seen: Set<string>): void {
+  const queue = result.files.filter((f) => isKustomizationFile(f.path));
+  let followed = 0;
+  while (queue.length > 0 && followed < MAX_FOLLOWED_FILES) {
+    const file = queue.shift()!;
+    const k = readKustomization(file.path, parseYaml(file.text));
+    if (!k) continue;
+    const listed = [...k.entries, ...k.patchFiles, ...k.configFiles, ...k.replacements.flatMap((r) => ('file' in r ? [r.file] : []))];
+    for (const entry of listed) {
+      const abs = path.resolve(options.base, entry);
+      let stat: fs.Stats;
+      try {
+        stat = fs.statSync(abs);
+      } catch {
+        continue; // missing: the analysis sees the kustomization as not building
+      }
+      const candidates = stat.isDirectory() ? [...KUSTOMIZATION_FILE_NAMES].map((n) => path.join(abs, n)).filter((f) => fs.existsSync(f)).slice(0, 1) : [abs];
+      for (const c of candidates) {
+        if (seen.has(rel(options.base, c))) continue;
+        const before = result.files.length;
+        readOne(c, options, result, seen);
+        followed++;
+        if (result.files.length > before && isKustomizationFile(c)) queue.push(result.files[result.files.length - 1]);
+      }
+    }
+  }
 }
 
 function readOne(abs: string, options: ReadOptions, result: ReadResult, seen: Set<string>) {
