@@ -946,10 +946,12 @@ function deriveListIndex<V extends { resource: Resource }>(
   return index.with(updates);
 }
 
+/**
+ * Where a resource is applied with others: its kustomize build, or else its file. Two builds of one
+ * file (a base in two overlays, staging and prod) are alternatives, never applied together.
+ */
 function placeKeys(r: Resource): string[] {
-  const keys = [`file:${r.file}`];
-  if (r.build !== undefined) keys.push(`build:${r.build}`);
-  return keys;
+  return r.build !== undefined ? [`build:${r.build}`] : [`file:${r.file}`];
 }
 
 function appliedTogetherKey(r: Resource): string {
