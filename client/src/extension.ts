@@ -37,7 +37,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     synchronize: { configurationSection: 'kubeTrafficLens' },
     outputChannel: output,
     // Red Hat's YAML extension already reports YAML syntax errors: do not report them twice.
-    initializationOptions: { storagePath: context.storageUri?.fsPath, syntaxDiagnostics: vscode.extensions.getExtension('redhat.vscode-yaml') === undefined },
+    initializationOptions: {
+      storagePath: context.storageUri?.fsPath,
+      syntaxDiagnostics: vscode.extensions.getExtension('redhat.vscode-yaml') === undefined,
+      // The kustomize renderer binary (kubeTrafficLens.kustomize.renderer) runs only in trusted workspaces.
+      workspaceTrusted: vscode.workspace.isTrusted,
+    },
   };
   client = new LanguageClient('kubeTrafficLens', OUTPUT_CHANNEL_NAME, serverOptions, clientOptions);
 
@@ -48,6 +53,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   status.command = 'kubeTrafficLens.showTrafficMap';
   status.show();
   context.subscriptions.push(status, output);
+  // Trust granted later: restart the server, which reads the trust at start (kustomize renderer).
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.restart()));
 
   client.onDidChangeState((e) => {
     if (e.newState === State.Stopped) {

@@ -7,7 +7,7 @@ import { formatJson } from './format/json';
 import { locate, positionsFromTexts, positionsOf, type PositionOf } from './format/located';
 import { formatSarif } from './format/sarif';
 import { formatStylish } from './format/stylish';
-import { closeCache, loadInput, openCache, parseCommon, progressReporter } from './options';
+import { closeCache, loadInput, openCache, parseCommon, progressReporter, renderedBuilds } from './options';
 
 export function runCheck(args: string[]): number {
   const options = parseCommon(args, ['text', 'json', 'sarif'], 'text');
@@ -24,7 +24,7 @@ export function runCheck(args: string[]): number {
   if (result) {
     positionOf = positionsFromTexts(texts);
   } else {
-    const analysis = analyze({ files: read.files, skipped: read.skipped, config, parse: cache?.parser() });
+    const analysis = analyze({ files: read.files, skipped: read.skipped, config, parse: cache?.parser(), rendered: renderedBuilds(config, read.files) });
     result = cachedResultOf(analysis);
     positionOf = positionsOf(analysis);
     if (cache && fingerprint !== undefined) cache.saveResult(fingerprint, result);

@@ -4,7 +4,7 @@ import { buildTrafficMap } from '../engine/paths';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatGraphDot, formatGraphHtml, formatGraphJson, formatGraphMermaid, formatGraphText } from './format/graph';
-import { closeCache, loadInput, openCache, parseCommon, progressReporter, UsageError } from './options';
+import { closeCache, loadInput, openCache, parseCommon, progressReporter, renderedBuilds, UsageError } from './options';
 
 export function runGraph(args: string[]): number {
   const options = parseCommon(args, ['text', 'json', 'mermaid', 'dot', 'html'], 'text');
@@ -12,7 +12,7 @@ export function runGraph(args: string[]): number {
   const { config, read } = loadInput(options, progress.onProgress);
   progress.done();
   const cache = openCache(options);
-  const map = buildTrafficMap(analyze({ files: read.files, skipped: read.skipped, config, parse: cache?.parser() }));
+  const map = buildTrafficMap(analyze({ files: read.files, skipped: read.skipped, config, parse: cache?.parser(), rendered: renderedBuilds(config, read.files) }));
   closeCache(cache);
   switch (options.format) {
     case 'json':

@@ -13,6 +13,8 @@ Commands:
       --format text|json|sarif   Output format (default: text)
       --config FILE              Settings file (default: .kube-traffic-lens.yaml in the first PATH)
       --cache DIR                Keep parsed files and results in DIR; later runs reuse what is unchanged
+      --kustomize-renderer builtin|kubectl|kustomize
+                                 Render kustomize builds with the engine (default) or the binary (exact)
   graph [PATH...]   Print the traffic paths
       --format text|json|mermaid|dot|html   Output format (default: text)
       --cache DIR                As for check

@@ -2,7 +2,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_CONFIG, type AnalysisConfig } from '../engine';
+import { DEFAULT_CONFIG, type AnalysisConfig, type RenderedBuild } from '../engine';
+import type { KustomizeRenderer } from '../engine/config';
+import { renderKustomizations } from '../node/kustomizeRenderer';
 import { AnalysisCache } from '../node/analysisCache';
 import { loadConfig, readWorkspace, type ReadResult } from '../node/readWorkspace';
 
@@ -18,7 +20,11 @@ export interface CommonOptions {
   readonly configFile: string | undefined;
   /** `--cache DIR`: the persistent parse and result cache. */
   readonly cacheDir: string | undefined;
+  /** `--kustomize-renderer builtin|kubectl|kustomize`: overrides the setting. */
+  readonly kustomizeRenderer: KustomizeRenderer | undefined;
 }
+
+const RENDERERS: readonly KustomizeRenderer[] = ['builtin', 'kubectl', 'kustomize'];
 
 export function parseCommon(args: string[], formats: readonly string[], defaultFormat: string): CommonOptions {
   let parsed;
@@ -26,7 +32,7 @@ export function parseCommon(args: string[], formats: readonly string[], defaultF
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { format: { type: 'string', short: 'f' }, config: { type: 'string', short: 'c' }, cache: { type: 'string' } },
+      options: { format: { type: 'string', short: 'f' }, config: { type: 'string', short: 'c' }, cache: { type: 'string' }, 'kustomize-renderer': { type: 'string' } },
     });
   } catch (err) {
     throw new UsageError((err as Error).message.split('\n')[0]);
@@ -34,7 +40,9 @@ export function parseCommon(args: string[], formats: readonly string[], defaultF
   const format = parsed.values.format ?? defaultFormat;
   if (!formats.includes(format)) throw new UsageError(`unknown format '${format}' (expected ${formats.join(', ')})`);
   if (parsed.values.cache === '') throw new UsageError('--cache needs a directory');
-  return { paths: parsed.positionals.length ? parsed.positionals : ['.'], format, configFile: parsed.values.config, cacheDir: parsed.values.cache };
+  const renderer = parsed.values['kustomize-renderer'];
+  if (renderer !== undefined && !RENDERERS.includes(renderer as KustomizeRenderer)) throw new UsageError(`unknown kustomize renderer '${renderer}' (expected ${RENDERERS.join(', ')})`);
+  return { paths: parsed.positionals.length ? parsed.positionals : ['.'], format, configFile: parsed.values.config, cacheDir: parsed.values.cache, kustomizeRenderer: renderer as KustomizeRenderer | undefined };
 }
 
 export interface LoadedInput {
@@ -49,7 +57,7 @@ export function loadInput(options: CommonOptions, onProgress?: (n: number) => vo
   try {
     const loaded = loadConfig(options.paths, base, options.configFile, DEFAULT_CONFIG);
     for (const p of loaded.problems) process.stderr.write(`kube-traffic-lens: warning: ${p}\n`);
-    config = loaded.config;
+    config = options.kustomizeRenderer ? { ...loaded.config, kustomizeRenderer: options.kustomizeRenderer } : loaded.config;
   } catch (err) {
     throw new UsageError(`cannot read config file '${options.configFile}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, false);
   }
@@ -97,4 +105,15 @@ export function closeCache(cache: AnalysisCache | undefined): void {
   if (!cache) return;
   cache.saveParsed();
   if (cache.writeError) process.stderr.write(`kube-traffic-lens: warning: cannot write cache in ${cache.dir} (${cache.writeError}); continuing without it\n`);
+}
+
+/**
+ * Exact mode: the kustomize builds rendered by the configured binary (the CLI always may run it);
+ * problems go to stderr and the builds concerned keep the builtin rendering.
+ */
+export function renderedBuilds(config: AnalysisConfig, files: LoadedInput['read']['files']): ReadonlyMap<string, RenderedBuild> | undefined {
+  if (config.kustomizeRenderer === 'builtin') return undefined;
+  const result = renderKustomizations(files, process.cwd(), config, [path.resolve(__dirname, '..'), process.cwd()]);
+  for (const p of result.problems) process.stderr.write(`kube-traffic-lens: warning: kustomize ${p}\n`);
+  return result.rendered;
 }

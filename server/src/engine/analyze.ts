@@ -29,6 +29,7 @@ import type { AnalysisConfig, Severity } from './config';
 import { compareDiagnostics, type Diagnostic, type RelatedLocation } from './diagnostics';
 import { TrafficGraph, type GraphChange } from './graph';
 import { directoryOf, sourceKey, type Resource } from './model/resource';
+import type { RenderedBuild } from './kustomizeRendered';
 import { resolveSpan } from './origin';
 import { RULES } from './rules';
 import { resourceAnchor, type Report, type Rule } from './rules/rule';
@@ -52,6 +53,8 @@ export interface AnalyzeInput {
   readonly config: AnalysisConfig;
   readonly rules?: readonly Rule[];
   readonly parse?: FileParser;
+  /** Exact mode: kustomize builds rendered by a binary, by build directory (see kustomizeRendered.ts). */
+  readonly rendered?: ReadonlyMap<string, RenderedBuild>;
 }
 
 interface Vote {
@@ -223,7 +226,7 @@ export class Analyzer {
   }
 
   private *analyse(input: AnalyzeInput): Generator<void, Analysis> {
-    const workspace = yield* loadWorkspaceSteps(input.files, input.skipped ?? [], input.config, input.parse, this.loadCache);
+    const workspace = yield* loadWorkspaceSteps(input.files, input.skipped ?? [], input.config, input.parse, this.loadCache, input.rendered);
     yield;
     const graphChange = this.changeSincePrevious(workspace);
     const graph = yield* TrafficGraph.steps(workspace.resources, workspace.templateDirs, graphChange && this.previous && { graph: this.previous.graph, change: graphChange });

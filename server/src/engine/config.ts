@@ -18,7 +18,17 @@ export interface AnalysisConfig {
   readonly serviceCIDR: readonly string[];
   /** Namespaces where the ingress controller runs, for judging whether it may reach Ingress backends. */
   readonly ingressControllerNamespaces: readonly string[];
+  /**
+   * How kustomize builds are rendered: by the engine (`builtin`), or by `kubectl kustomize` /
+   * `kustomize build` (exact; the adapters run the binary, only in trusted workspaces).
+   */
+  readonly kustomizeRenderer: KustomizeRenderer;
+  /** The binary for the `kubectl` or `kustomize` renderer (unset: looked up). */
+  readonly kustomizePath: string | undefined;
 }
+
+export type KustomizeRenderer = 'builtin' | 'kubectl' | 'kustomize';
+const RENDERERS: readonly KustomizeRenderer[] = ['builtin', 'kubectl', 'kustomize'];
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
 
@@ -30,6 +40,8 @@ export const DEFAULT_CONFIG: AnalysisConfig = {
   nodePortRange: { min: 30000, max: 32767 },
   serviceCIDR: [],
   ingressControllerNamespaces: [],
+  kustomizeRenderer: 'builtin',
+  kustomizePath: undefined,
 };
 
 const SEVERITIES = new Set<SeverityOverride>(['error', 'warning', 'info', 'hint', 'off']);
@@ -82,7 +94,22 @@ export function normalizeConfig(raw: unknown, base: AnalysisConfig = DEFAULT_CON
   if (typeof r.ingressControllerNamespaces === 'string') ingressControllerNamespaces = r.ingressControllerNamespaces.split(',').map((s) => s.trim()).filter(Boolean);
   else if (Array.isArray(r.ingressControllerNamespaces)) ingressControllerNamespaces = r.ingressControllerNamespaces.filter((s): s is string => typeof s === 'string');
 
-  return { defaultNamespace, exclude, maxFileSize, rules, nodePortRange, serviceCIDR, ingressControllerNamespaces };
+  // `kustomize: { renderer, path }` (the editor's kubeTrafficLens.kustomize.* settings arrive nested).
+  let kustomizeRenderer = base.kustomizeRenderer;
+  let kustomizePath = base.kustomizePath;
+  const k = r.kustomize;
+  if (k !== undefined && k !== null) {
+    if (typeof k !== 'object' || Array.isArray(k)) problems.push({ message: 'kustomize must be a mapping (renderer, path)' });
+    else {
+      const kr = k as Record<string, unknown>;
+      if (RENDERERS.includes(kr.renderer as KustomizeRenderer)) kustomizeRenderer = kr.renderer as KustomizeRenderer;
+      else if (kr.renderer !== undefined) problems.push({ message: `kustomize.renderer must be one of ${RENDERERS.join(', ')}` });
+      if (typeof kr.path === 'string' && kr.path.trim() !== '') kustomizePath = kr.path.trim();
+      else if (kr.path !== undefined && kr.path !== null && kr.path !== '') problems.push({ message: 'kustomize.path must be a string' });
+    }
+  }
+
+  return { defaultNamespace, exclude, maxFileSize, rules, nodePortRange, serviceCIDR, ingressControllerNamespaces, kustomizeRenderer, kustomizePath };
 }
 
 /** Parses the text of a `.kube-traffic-lens.yaml` file. */

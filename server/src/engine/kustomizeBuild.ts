@@ -7,6 +7,7 @@
 // unknown value REPLACED_VALUE, so it vetoes only the findings that read it.
 import type { BuildMembership, PatchSpec, PatchTarget, ReplacementSpec } from './kustomize';
 import { applyJson6902, DELETED, PatchError, relocator, strategicMerge, type Relocate } from './kustomizePatch';
+import type { RenderedIndex } from './kustomizeRendered';
 import type { OriginTable } from './origin';
 import { REPLACED_VALUE } from './placeholders';
 import { mapNode, pairOf, parseYaml, scalarNode, seqNode, type ParsedFile, type YMap, type YNode, type YScalar } from './syntax';
@@ -16,6 +17,8 @@ export interface BuildContext {
   readonly parsed: (file: string) => ParsedFile | undefined;
   readonly text: (file: string) => string | undefined;
   readonly origins: OriginTable;
+  /** Exact mode: builds rendered by kubectl or kustomize (those take their output instead). */
+  readonly rendered?: RenderedIndex;
 }
 
 export interface BuiltDocument {

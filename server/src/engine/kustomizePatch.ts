@@ -112,7 +112,8 @@ export function strategicMerge(base: YMap, patch: YMap, relocate: Relocate): YMa
     else if (existing.type === 'seq' && v.type === 'seq') merged = mergeList(key, existing, v, relocate);
     else merged = relocate(v);
     if (merged === DELETED) pairs.splice(at, 1);
-    else pairs[at] = pairOf(pairs[at].key, merged);
+    // A value the patch replaces is the patch's entry, key and all (a selector term points into the patch).
+    else pairs[at] = pairOf(v.type === 'scalar' ? (relocate(p.key) as YScalar) : pairs[at].key, merged);
   }
   if (ownValuesChanged) {
     const at = relocate(scalarNode(patch.span.start, patch.span.end, null, '')).span;

@@ -8,6 +8,7 @@ import { findDisabledLines, type Diagnostic, type DisabledLines } from './diagno
 import { isKustomizationFile, layoutKustomizations, readKustomization, type BuildMembership, type KustomizationFile, type KustomizeLayout } from './kustomize';
 import { buildDocument, type BuildContext } from './kustomizeBuild';
 import { DELETED } from './kustomizePatch';
+import { RenderedIndex, traceOnto, type RenderedBuild } from './kustomizeRendered';
 import { OriginTable } from './origin';
 import { isClusterScoped } from './model/kinds';
 import { resourceId, type NamespaceOrigin, type Resource } from './model/resource';
@@ -231,8 +232,9 @@ export function loadWorkspace(
   config: AnalysisConfig,
   parse: FileParser = (f) => parseYaml(f.text),
   cache: LoadCache = new LoadCache(),
+  rendered?: ReadonlyMap<string, RenderedBuild>,
 ): LoadedWorkspace {
-  const steps = loadWorkspaceSteps(files, skipped, config, parse, cache);
+  const steps = loadWorkspaceSteps(files, skipped, config, parse, cache, rendered);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -253,6 +255,7 @@ export function* loadWorkspaceSteps(
   config: AnalysisConfig,
   parse: FileParser = (f) => parseYaml(f.text),
   cache: LoadCache = new LoadCache(),
+  rendered?: ReadonlyMap<string, RenderedBuild>,
 ): Generator<void, LoadedWorkspace> {
   const settings = JSON.stringify([skipped, config.maxFileSize, config.defaultNamespace ?? '']);
   const patched = yield* patchLastLoad(files, settings, config, parse, cache);
@@ -322,6 +325,7 @@ export function* loadWorkspaceSteps(
     parsed: (f) => entries.get(f)?.parsed,
     text: (f) => entries.get(f)?.text,
     origins: new OriginTable(),
+    rendered: rendered && rendered.size > 0 ? new RenderedIndex(rendered) : undefined,
   };
 
   const resources: Resource[] = [];
@@ -358,8 +362,10 @@ let uncachedSignatures = 0;
 
 function fileInstances(file: string, entry: FileEntry, layout: KustomizeLayout, config: AnalysisConfig, cache: LoadCache, build: BuildContext | undefined): FileInstances {
   const memberships: readonly (BuildMembership | undefined)[] = layout.memberships.get(file) ?? [undefined];
-  // Patched instances depend on other files (patches, kustomizations): never reused.
-  const signature = memberships.some(rewritesTrees)
+  const rendered = build?.rendered;
+  const isRendered = (m: BuildMembership | undefined) => m !== undefined && rendered !== undefined && rendered.has(m.build);
+  // Patched or rendered instances depend on other files (patches, kustomizations): never reused.
+  const signature = memberships.some((m) => rewritesTrees(m) || isRendered(m))
     ? `rebuilt-${++uncachedSignatures}`
     : `${memberships[0] === undefined ? 'none' : JSON.stringify(memberships, (k, v) => (k === 'layers' ? (v as KustomizationFile[]).map((l) => l.file) : v))}|${config.defaultNamespace ?? ''}`;
   const cached = cache.instances.get(file);
@@ -369,6 +375,15 @@ function fileInstances(file: string, entry: FileEntry, layout: KustomizeLayout, 
   for (const doc of entry.docs) {
     let made = 0;
     for (const m of memberships) {
+      if (m && rendered && isRendered(m)) {
+        // Exact mode: the binary's output, traced back onto this document; not in the output: not in the build.
+        const out = rendered.find(m.build, file, doc.kind, `${m.namePrefix}${baseNameOf(doc)}${m.nameSuffix}`);
+        if (!out) continue;
+        const asRendered = { ...m, metadataLabels: {}, selectorLabels: {}, templateLabels: {} };
+        fileResources.push(makeResource(file, doc, asRendered, entry.fileNamespace, config, { node: traceOnto(out, doc.node), uncertain: false }, undefined));
+        made++;
+        continue;
+      }
       const built = m && build && rewritesTrees(m) ? buildDocument(doc.node, doc.kind, doc.apiVersion, baseNameOf(doc), m, build) : undefined;
       if (built === DELETED) continue;
       fileResources.push(makeResource(file, doc, m, entry.fileNamespace, config, built, build?.origins.files));
