@@ -60,8 +60,6 @@ export interface KustomizationFile {
   readonly replacements: readonly ReplacementSpec[];
   /** Names of `vars`: kustomize replaces `$(NAME)` with a value read elsewhere. */
   readonly varNames: readonly string[];
-  /** Resources fetched from a URL: the build holds more than the workspace shows. */
-  readonly hasRemote: boolean;
 }
 
 /** What one build does to a resource it includes, composed from the innermost kustomization out. */
@@ -98,8 +96,7 @@ export function readKustomization(file: string, parsed: ParsedFile): Kustomizati
   const dir = path.dirname(file);
   const resolve = (p: string) => path.normalize(path.join(dir, p));
   const strings = (key: string) => seqItems(get(root, key)).map(stringValue).filter((s): s is string => !!s);
-  const allEntries = [...strings('resources'), ...strings('bases'), ...strings('components')];
-  const entries = allEntries.filter((e) => !isRemote(e)).map(resolve);
+  const entries = [...strings('resources'), ...strings('bases'), ...strings('components')].filter((e) => !isRemote(e)).map(resolve);
 
   const patchFiles: string[] = [];
   const patches: PatchSpec[] = [];
@@ -171,7 +168,6 @@ export function readKustomization(file: string, parsed: ParsedFile): Kustomizati
     patches,
     replacements,
     varNames,
-    hasRemote: allEntries.some(isRemote),
   };
 }
 
