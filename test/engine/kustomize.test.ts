@@ -180,3 +180,28 @@ describe('builds', () => {
     assert.deepEqual(onPort, [], 'a targetPort a replacement writes is unknown');
   });
 });
+
+describe('bad input', () => {
+  test('a target name that would backtrack exponentially is compared literally, in bounded time', () => {
+    const started = Date.now();
+    const out = check({
+      'app/kustomization.yaml': 'resources:\n- service.yaml\npatches:\n- target:\n    kind: Service\n    name: (a+)+b\n  patch: |-\n    - op: add\n      path: /metadata/labels\n      value: {x: y}\n',
+      'app/service.yaml': service('80').replace('name: web', `name: ${'a'.repeat(60)}`),
+    });
+    assert.deepEqual(out, []);
+    assert.ok(Date.now() - started < 5000);
+  });
+
+  test('a patch kustomize would refuse leaves the resource unjudged, and cycles end', () => {
+    const files = {
+      'a/kustomization.yaml': 'resources:\n- ../b\n- service.yaml\n- deployment.yaml\n',
+      'a/service.yaml': service('80', 'app: webb'),
+      'a/deployment.yaml': deployment(PORT_8080),
+      'b/kustomization.yaml': 'resources:\n- ../a\n',
+    };
+    assert.deepEqual(check(files), ['a/service.yaml:7 service-selector-orphaned'], 'judged without the bad patch');
+    const refused = '- op: replace\n      path: /spec/nothing/here\n      value: 1\n';
+    const out = check({ ...files, 'a/kustomization.yaml': `${files['a/kustomization.yaml']}patches:\n- target:\n    kind: Service\n  patch: |-\n    ${refused}` });
+    assert.deepEqual(out, []);
+  });
+});

@@ -99,8 +99,14 @@ interface Identity {
   readonly namespaces: (string | undefined)[];
 }
 
+/**
+ * kustomize matches target names and kinds as Go regular expressions (RE2: linear time). JavaScript's
+ * engine backtracks, so a pattern that could take exponential time (a quantified group, a
+ * back-reference) or a long one is compared literally instead: the cost stays bounded.
+ */
 function fullMatch(pattern: string | undefined, value: string): boolean {
   if (pattern === undefined || pattern === '') return true;
+  if (pattern.length > 256 || /\)[*+?{]|\\[1-9]/.test(pattern)) return pattern === value;
   try {
     return new RegExp(`^(?:${pattern})$`).test(value);
   } catch {
