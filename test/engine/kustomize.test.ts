@@ -138,6 +138,25 @@ describe('patches', () => {
   });
 });
 
+describe('name references', () => {
+  const ingress = (backend: string) => `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service:\n            name: ${backend}\n            port:\n              number: 443\n`;
+  const files = (backend: string) => ({
+    'base/kustomization.yaml': 'resources:\n- deployment.yaml\n- service.yaml\n- ingress.yaml\n',
+    'base/deployment.yaml': deployment(PORT_8080),
+    'base/service.yaml': service('8080'),
+    'base/ingress.yaml': ingress(backend),
+    'overlay/kustomization.yaml': 'namePrefix: shop-\nnameSuffix: -v2\nresources:\n- ../base\n',
+  });
+
+  test('namePrefix and nameSuffix rename the backends that name objects of the build', () => {
+    assert.deepEqual(check(files('web')), []);
+  });
+
+  test('so a backend typo is judged in a renaming build too', () => {
+    assert.deepEqual(check(files('wbe')), ['base/ingress.yaml:13 ingress-backend-service-missing']);
+  });
+});
+
 describe('builds', () => {
   const base = {
     'base/kustomization.yaml': 'resources:\n- deployment.yaml\n- service.yaml\n',

@@ -19,6 +19,62 @@ export interface BuildContext {
   readonly origins: OriginTable;
   /** Exact mode: builds rendered by kubectl or kustomize (those take their output instead). */
   readonly rendered?: RenderedIndex;
+  /**
+   * The names resources of a build have before that build's own prefix and suffix apply, by kind
+   * (`Kind/name`): what its name-reference rewriting renames.
+   */
+  readonly namesBefore: (build: string) => ReadonlySet<string>;
+}
+
+/**
+ * Where manifests name other objects that kustomize's nameReference transformer renames with them
+ * (api/konfig/builtinpluginconsts/namereference.go): [referring kind, path, referred kind].
+ */
+const NAME_REFERENCES: readonly (readonly [string, readonly string[], string])[] = [
+  ['Ingress', ['spec', 'rules', '*', 'http', 'paths', '*', 'backend', 'service', 'name'], 'Service'],
+  ['Ingress', ['spec', 'rules', '*', 'http', 'paths', '*', 'backend', 'serviceName'], 'Service'],
+  ['Ingress', ['spec', 'defaultBackend', 'service', 'name'], 'Service'],
+  ['Ingress', ['spec', 'backend', 'serviceName'], 'Service'],
+  ['StatefulSet', ['spec', 'serviceName'], 'Service'],
+  ...['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute', 'UDPRoute'].flatMap((route) => [
+    [route, ['spec', 'rules', '*', 'backendRefs', '*', 'name'], 'Service'] as const,
+    [route, ['spec', 'parentRefs', '*', 'name'], 'Gateway'] as const,
+  ]),
+];
+
+/** Renames the references to objects of the build that the layer's prefix and suffix rename. */
+function renameReferences(node: YMap, kind: string, prefix: string, suffix: string, names: ReadonlySet<string>): YMap {
+  let out: YNode = node;
+  for (const [referring, path, referred] of NAME_REFERENCES) {
+    if (referring !== kind) continue;
+    out = renameAt(out, path, 0, (value) => (names.has(`${referred}/${value}`) ? `${prefix}${value}${suffix}` : undefined));
+  }
+  return out as YMap;
+}
+
+function renameAt(node: YNode, path: readonly string[], i: number, rename: (value: string) => string | undefined): YNode {
+  if (i === path.length) {
+    if (node.type !== 'scalar' || typeof node.value !== 'string') return node;
+    const renamed = rename(node.value);
+    return renamed === undefined ? node : scalarNode(node.span.start, node.span.end, renamed, renamed);
+  }
+  if (path[i] === '*') {
+    if (node.type !== 'seq') return node;
+    // A backendRef or parentRef of another kind (a ServiceImport, a foreign Gateway) is not renamed.
+    const items = node.items.map((item) => {
+      if (!item) return item;
+      const k = stringValue(get(item, 'kind'));
+      const g = stringValue(get(item, 'group'));
+      if ((k !== undefined && k !== 'Service' && k !== 'Gateway') || (g !== undefined && g !== '' && g !== 'gateway.networking.k8s.io')) return item;
+      return renameAt(item, path, i + 1, rename);
+    });
+    return items.every((x, j) => x === node.items[j]) ? node : seqNode(node.span.start, node.span.end, items);
+  }
+  if (node.type !== 'map') return node;
+  const p = node.pairs.find((x) => keyText(x) === path[i]);
+  if (!p || !p.value) return node;
+  const value = renameAt(p.value, path, i + 1, rename);
+  return value === p.value ? node : mapNode(node.span.start, node.span.end, node.pairs.map((x) => (x === p ? pairOf(p.key, value) : x)));
 }
 
 export interface BuiltDocument {
@@ -218,6 +274,7 @@ export function buildDocument(doc: YMap, kind: string, apiVersion: string, baseN
     }
     varNames.push(...layer.varNames);
     if (layer.namespace) id.namespaces.push(layer.namespace);
+    if (layer.namePrefix || layer.nameSuffix) node = renameReferences(node, kind, layer.namePrefix, layer.nameSuffix, ctx.namesBefore(layer.dir));
     name = `${layer.namePrefix}${name}${layer.nameSuffix}`;
     if (name !== id.names[id.names.length - 1]) id.names.push(name);
   }

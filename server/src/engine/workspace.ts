@@ -321,11 +321,17 @@ export function* loadWorkspaceSteps(
   for (const [file, sf] of sourceFiles) {
     if (sf.role === 'manifest' && kustomizedDirs.has(path.dirname(file)) && !layout.memberships.has(file)) sourceFiles.set(file, sf.withRole('other'));
   }
+  const namesBefore = new Map<string, ReadonlySet<string>>();
   const build: BuildContext = {
     parsed: (f) => entries.get(f)?.parsed,
     text: (f) => entries.get(f)?.text,
     origins: new OriginTable(),
     rendered: rendered && rendered.size > 0 ? new RenderedIndex(rendered) : undefined,
+    namesBefore: (dir) => {
+      let names = namesBefore.get(dir);
+      if (!names) namesBefore.set(dir, (names = buildNamesBefore(dir, layout, entries)));
+      return names;
+    },
   };
 
   const resources: Resource[] = [];
@@ -353,9 +359,9 @@ export function* loadWorkspaceSteps(
   return result;
 }
 
-/** Whether a build changes resource trees (patches, replacements, vars): its instances are rebuilt on every load. */
+/** Whether a build changes resource trees (patches, replacements, vars, renamed references): its instances are rebuilt on every load. */
 function rewritesTrees(m: BuildMembership | undefined): boolean {
-  return m !== undefined && m.layers.some((k) => k.patches.length > 0 || k.replacements.length > 0 || k.varNames.length > 0);
+  return m !== undefined && m.layers.some((k) => k.patches.length > 0 || k.replacements.length > 0 || k.varNames.length > 0 || k.namePrefix !== '' || k.nameSuffix !== '');
 }
 
 let uncachedSignatures = 0;
@@ -392,6 +398,22 @@ function fileInstances(file: string, entry: FileEntry, layout: KustomizeLayout, 
     counts.push([`${file}#${doc.docIndex}${doc.itemIndex === undefined ? '' : `.${doc.itemIndex}`}`, made]);
   }
   return { entry, signature, resources: fileResources, counts };
+}
+
+/** `Kind/name` of every resource of a build, named as before that build's own prefix and suffix. */
+function buildNamesBefore(dir: string, layout: KustomizeLayout, entries: ReadonlyMap<string, FileEntry>): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const [file, memberships] of layout.memberships) {
+    const m = memberships.find((x) => x.build === dir);
+    if (!m) continue;
+    const inner = m.layers.slice(0, -1);
+    for (const doc of entries.get(file)?.docs ?? []) {
+      let name = baseNameOf(doc);
+      for (const k of inner) name = `${k.namePrefix}${name}${k.nameSuffix}`;
+      names.add(`${doc.kind}/${name}`);
+    }
+  }
+  return names;
 }
 
 function baseNameOf(doc: ResourceDoc): string {
@@ -685,7 +707,8 @@ function makeResource(
     annotations,
     build: m?.build,
     buildLabels: m ? { selector: m.selectorLabels, template: m.templateLabels } : undefined,
-    namesTransformed: m !== undefined && (m.namePrefix !== '' || m.nameSuffix !== ''),
+    // Built (or rendered) trees have their references renamed with the objects they name.
+    namesTransformed: m !== undefined && built === undefined && (m.namePrefix !== '' || m.nameSuffix !== ''),
     uncertain,
     leafBuild: m?.leaf ?? false,
     origins: built ? origins : undefined,
