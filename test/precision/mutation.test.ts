@@ -226,6 +226,8 @@ function asKustomizeBase(scope: string): Map<string, string> {
   }
   files.set('layout/base/kustomization.yaml', `resources:\n${list.map((f) => `- ${f}`).join('\n')}\n`);
   const patch = 'patches:\n- target:\n    kind: Deployment\n  patch: |-\n    - op: add\n      path: /metadata/annotations\n      value:\n        overlay: "true"\n';
+  // No name prefix: these apps name their Services by host (`frontend:80`), which kustomize does not
+  // rename, so a prefixed build of them is broken indeed (and reported).
   for (const o of ['staging', 'prod']) files.set(`layout/${o}/kustomization.yaml`, `namespace: ${o}\nresources:\n- ../base\n${patch}`);
   return files;
 }
