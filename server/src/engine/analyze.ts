@@ -517,6 +517,7 @@ const NAMESPACE_QUESTIONS: Readonly<Record<string, Recorder>> = {
   attachmentDefinitions: firstArgument,
   servicesNamed: firstArgument,
   workloadsIn: firstArgument,
+  servicesIn: firstArgument,
   hasServicesIn: firstArgument,
   workloadsSelecting: ([, ns]) => [ns],
   // Namespace objects are cluster-scoped.

@@ -799,6 +799,11 @@ export class TrafficGraph {
     return this.ix.resourcesById.get(id) ?? [];
   }
 
+  /** The Services of a namespace. */
+  servicesIn(namespace: string): readonly Service[] {
+    return this.ix.servicesByNamespace.get(namespace) ?? [];
+  }
+
   workloadsIn(namespace: string): readonly Workload[] {
     return this.ix.workloadsByNamespace.get(namespace) ?? [];
   }

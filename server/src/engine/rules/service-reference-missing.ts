@@ -28,8 +28,8 @@ export default defineRule({
     for (const ref of ctx.graph.serviceReferences(workload)) {
       if (ctx.graph.servicesNamed(ref.namespace, ref.service).length > 0) continue;
       if (ref.service === 'kubernetes' && ref.namespace === 'default') continue;
-      const similar = ctx.graph.services.find(
-        (s) => s.resource.namespace === ref.namespace && s.resource.name !== ref.service && (ref.clusterDns ? editDistance(s.resource.name, ref.service) <= Math.max(1, Math.floor(ref.service.length / 4)) : isTypo(s.resource.name, ref.service)),
+      const similar = ctx.graph.servicesIn(ref.namespace).find(
+        (s) => s.resource.name !== ref.service && (ref.clusterDns ? editDistance(s.resource.name, ref.service) <= Math.max(1, Math.floor(ref.service.length / 4)) : isTypo(s.resource.name, ref.service)),
       );
       const otherBuild = similar ? undefined : resolvedInAnotherBuild(ctx.graph, resource, ref.service, ref.namespace, ref.namespaceWritten);
       if (!similar && !otherBuild) continue;
