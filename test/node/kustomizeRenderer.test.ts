@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { analyze, DEFAULT_CONFIG, type AnalysisConfig } from '../../server/src/engine';
+import { analyze, DEFAULT_CONFIG, normalizeConfig, type AnalysisConfig } from '../../server/src/engine';
 import { findRendererBinary, renderKustomizations } from '../../server/src/node/kustomizeRenderer';
 import { readWorkspace } from '../../server/src/node/readWorkspace';
 import { checkJson, REPO_ROOT } from '../support/cli';
@@ -64,4 +64,16 @@ describe('exact mode with the kubectl the machine has', { skip }, () => {
 test('an unknown renderer is a usage error', () => {
   assert.ok(fs.existsSync(path.join(REPO_ROOT, 'dist/cli.js')));
   assert.throws(() => checkJson(['.'], { cwd: os.tmpdir(), extraArgs: ['--kustomize-renderer', 'helm'] }));
+});
+
+test('the renderer setting is read from `kustomize: {renderer, path}` and ill-typed values are refused', () => {
+  const problems: { message: string }[] = [];
+  const config = normalizeConfig({ kustomize: { renderer: 'kustomize', path: '/opt/bin/kustomize' } }, DEFAULT_CONFIG, problems);
+  assert.equal(config.kustomizeRenderer, 'kustomize');
+  assert.equal(config.kustomizePath, '/opt/bin/kustomize');
+  assert.deepEqual(problems, []);
+  const bad = normalizeConfig({ kustomize: { renderer: 'helm' } }, DEFAULT_CONFIG, problems);
+  assert.equal(bad.kustomizeRenderer, 'builtin');
+  assert.equal(problems.length, 1);
+  assert.equal(findRendererBinary({ ...DEFAULT_CONFIG, kustomizeRenderer: 'kubectl', kustomizePath: '/nonexistent/kubectl' }, [], { PATH: '' }), undefined);
 });
