@@ -24,6 +24,17 @@ const EXPECTED_CLEAN = [
   'istio-bookinfo/bookinfo/platform/kube/bookinfo.yaml',
   'sock-shop/complete-demo.yaml',
   'podinfo-kustomize/deploy/webapp',
+  // Kustomize-heavy second-round scopes: clean once patches are applied and overlays built.
+  'cloudnative-pg/config',
+  'otel-operator/config/default',
+  'otel-operator/config/manager',
+  'otel-operator/config/overlays/openshift',
+  'eks-workshop/manifests/base-application',
+  'flux2/manifests/install',
+  'zalando-postgres-operator/ui/manifests',
+  'aws-load-balancer-controller/docs/examples/2048/2048_full.yaml',
+  'aws-load-balancer-controller/docs/examples/echoservice',
+  'aws-load-balancer-controller/docs/examples/grpc',
 ];
 
 /** Real bugs of the rules this project has, each analysed with the scope it needs. */
@@ -46,6 +57,17 @@ const REAL_BUGS = [
   ...['istio-host-missing', 'istio-port-ambiguous'].map((rule) => ({ paths: ['istio-analyzer-testdata/virtualservice_destinationhosts.yaml'], file: 'istio-analyzer-testdata/virtualservice_destinationhosts.yaml', rule })),
   { paths: ['istio-analyzer-testdata/virtualservice_destinationrules.yaml'], file: 'istio-analyzer-testdata/virtualservice_destinationrules.yaml', rule: 'istio-subset-missing' },
   { paths: ['istio-analyzer-testdata/virtualservice_gateways.yaml'], file: 'istio-analyzer-testdata/virtualservice_gateways.yaml', rule: 'istio-gateway-missing' },
+  // Overlays given alone: their ../ bases are followed, and the build's findings reported.
+  {
+    paths: ['eks-workshop/manifests/modules/networking/vpc-lattice/abtesting'],
+    file: 'eks-workshop/manifests/base-application/checkout/deployment.yaml',
+    rule: 'service-reference-missing',
+  },
+  {
+    paths: ['eks-workshop/manifests/modules/troubleshooting/alb/creating-alb'],
+    file: 'eks-workshop/manifests/modules/troubleshooting/alb/creating-alb/service.yaml',
+    rule: 'service-selector-orphaned',
+  },
 ];
 
 test('the corpus is present beside the repository', needsCorpus, () => {

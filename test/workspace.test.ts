@@ -96,6 +96,12 @@ describe('kustomize', () => {
     assert.equal(report.resources, 4, 'three base documents and the overlay Service; patches excluded');
     assert.deepEqual(lines, ['kustomize/base/app.yaml:34:5 warning service-selector-orphaned Service/default/api-typo']);
   });
+
+  test('an overlay given alone is built with its ../ bases, as kustomize does', () => {
+    const { report, lines } = brief([`${W}/kustomize/overlays/staging`]);
+    assert.equal(report.files, 3, 'the overlay kustomization, the base kustomization and the base manifest');
+    assert.deepEqual(lines, ['kustomize/base/app.yaml:34:5 warning service-selector-orphaned Service/default/api-typo']);
+  });
 });
 
 describe('namespaces', () => {

@@ -41,7 +41,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     synchronize: { configurationSection: 'kubeTrafficLens' },
     outputChannel: output,
     // Red Hat's YAML extension already reports YAML syntax errors: do not report them twice.
-    // Helm charts are rendered (helm is started) only in a trusted workspace.
+    // Helm charts and the kustomize renderer binary run only in a trusted workspace.
     initializationOptions: { storagePath: context.storageUri?.fsPath, syntaxDiagnostics: vscode.extensions.getExtension('redhat.vscode-yaml') === undefined, workspaceTrusted: vscode.workspace.isTrusted },
     middleware: {
       // Lenses that count locations peek them: the server sends VS Code's showReferences command
@@ -67,6 +67,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   status.command = 'kubeTrafficLens.showTrafficMap';
   status.show();
   context.subscriptions.push(status, output);
+  // Trust granted later: restart the server, which reads the trust at start (kustomize renderer).
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.restart()));
 
   client.onDidChangeState((e) => {
     if (e.newState === State.Stopped) {
@@ -104,7 +106,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
 
   registerRenderedManifests(context, () => client);
-  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification('kubeTrafficLens/workspaceTrusted')));
 
   await client.start();
   client.onNotification(IndexStatusNotification, (p) => showIndexStatus(status, p));

@@ -9,7 +9,7 @@ import { locate, positionsFromTexts, positionsOf, type LocatedDiagnostic, type P
 import { formatSarif } from './format/sarif';
 import { formatStylish } from './format/stylish';
 import { renderCharts, type CliHelm } from './helm';
-import { closeCache, loadInput, openCache, parseCommon, progressReporter, reportUnreadable, type CommonOptions, type LoadedInput } from './options';
+import { closeCache, loadInput, openCache, parseCommon, progressReporter, renderedBuilds, reportUnreadable, type CommonOptions, type LoadedInput } from './options';
 
 export async function runCheck(args: string[]): Promise<number> {
   const options = parseCommon(args, ['text', 'json', 'sarif'], 'text');
@@ -62,7 +62,7 @@ export function checkInput(options: CommonOptions, { config, read }: LoadedInput
   if (result) {
     positionOf = positionsFromTexts(texts);
   } else {
-    const analysis = analyze({ files, skipped: read.skipped, config, parse: cache?.parser() });
+    const analysis = analyze({ files, skipped: read.skipped, config, parse: cache?.parser(), rendered: renderedBuilds(config, read.files) });
     result = cachedResultOf(analysis);
     analysedRenders = { resources: analysis.workspace.resources, textOf: (f) => texts.get(f) };
     positionOf = positionsOf(analysis);

@@ -16,6 +16,8 @@ Commands:
       --allow-unreadable         Unreadable files or directories inside PATH are warnings (default: exit 2)
       --helm PATH                The helm binary that renders Helm charts (default: helm on PATH)
       --no-helm                  Do not render Helm charts (they are reported as not analysed)
+      --kustomize-renderer builtin|kubectl|kustomize
+                                 Render kustomize builds with the engine (default) or the binary (exact)
   graph [PATH...]   Print the traffic paths
       --format text|json|mermaid|dot|html   Output format (default: text)
       --cache DIR                As for check

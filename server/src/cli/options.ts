@@ -2,7 +2,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_CONFIG, type AnalysisConfig } from '../engine';
+import { DEFAULT_CONFIG, type AnalysisConfig, type RenderedBuild } from '../engine';
+import type { KustomizeRenderer } from '../engine/config';
+import { renderKustomizations } from '../node/kustomizeRenderer';
 import { AnalysisCache } from '../node/analysisCache';
 import { terminalText } from './format/terminalText';
 import { describeError, loadConfig, readWorkspace, type ReadResult } from '../node/readWorkspace';
@@ -24,7 +26,11 @@ export interface CommonOptions {
   /** `--helm PATH` and `--no-helm`: how Helm charts are rendered. */
   readonly helm: string | undefined;
   readonly noHelm: boolean;
+  /** `--kustomize-renderer builtin|kubectl|kustomize`: overrides the setting. */
+  readonly kustomizeRenderer: KustomizeRenderer | undefined;
 }
+
+const RENDERERS: readonly KustomizeRenderer[] = ['builtin', 'kubectl', 'kustomize'];
 
 export function parseCommon(args: string[], formats: readonly string[], defaultFormat: string): CommonOptions {
   let parsed;
@@ -39,6 +45,7 @@ export function parseCommon(args: string[], formats: readonly string[], defaultF
         'allow-unreadable': { type: 'boolean' },
         helm: { type: 'string' },
         'no-helm': { type: 'boolean' },
+        'kustomize-renderer': { type: 'string' },
       },
     });
   } catch (err) {
@@ -48,6 +55,8 @@ export function parseCommon(args: string[], formats: readonly string[], defaultF
   if (!formats.includes(format)) throw new UsageError(`unknown format '${format}' (expected ${formats.join(', ')})`);
   if (parsed.values.cache === '') throw new UsageError('--cache needs a directory');
   if (parsed.values.helm === '') throw new UsageError('--helm needs the path of a helm binary');
+  const renderer = parsed.values['kustomize-renderer'];
+  if (renderer !== undefined && !RENDERERS.includes(renderer as KustomizeRenderer)) throw new UsageError(`unknown kustomize renderer '${renderer}' (expected ${RENDERERS.join(', ')})`);
   return {
     paths: parsed.positionals.length ? parsed.positionals : ['.'],
     format,
@@ -56,6 +65,7 @@ export function parseCommon(args: string[], formats: readonly string[], defaultF
     allowUnreadable: parsed.values['allow-unreadable'] === true,
     helm: parsed.values.helm,
     noHelm: parsed.values['no-helm'] === true,
+    kustomizeRenderer: renderer as KustomizeRenderer | undefined,
   };
 }
 
@@ -73,7 +83,7 @@ export function loadInput(options: CommonOptions, base: string, onProgress?: (n:
   try {
     const loaded = loadConfig(options.paths, base, options.configFile, DEFAULT_CONFIG);
     for (const p of loaded.problems) process.stderr.write(`kube-traffic-lens: warning: ${p}\n`);
-    config = loaded.config;
+    config = options.kustomizeRenderer ? { ...loaded.config, kustomizeRenderer: options.kustomizeRenderer } : loaded.config;
     if (options.helm !== undefined || options.noHelm) config = { ...config, helm: { ...config.helm, path: options.helm ?? config.helm.path, enabled: !options.noHelm && config.helm.enabled } };
   } catch (err) {
     throw new UsageError(`cannot read config file '${options.configFile}': ${describeError(err)}`, false);
@@ -135,4 +145,15 @@ export function closeCache(cache: AnalysisCache | undefined): void {
   if (!cache) return;
   cache.saveParsed();
   if (cache.writeError) process.stderr.write(`kube-traffic-lens: warning: cannot write cache in ${cache.dir} (${cache.writeError}); continuing without it\n`);
+}
+
+/**
+ * Exact mode: the kustomize builds rendered by the configured binary (the CLI always may run it);
+ * problems go to stderr and the builds concerned keep the builtin rendering.
+ */
+export function renderedBuilds(config: AnalysisConfig, files: LoadedInput['read']['files']): ReadonlyMap<string, RenderedBuild> | undefined {
+  if (config.kustomizeRenderer === 'builtin') return undefined;
+  const result = renderKustomizations(files, process.cwd(), config, [path.resolve(__dirname, '..'), process.cwd()]);
+  for (const p of result.problems) process.stderr.write(`kube-traffic-lens: warning: kustomize ${p}\n`);
+  return result.rendered;
 }

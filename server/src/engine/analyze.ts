@@ -30,6 +30,8 @@ import type { AnalysisConfig, Severity } from './config';
 import { compareDiagnostics, type Diagnostic, type RelatedLocation } from './diagnostics';
 import { TrafficGraph, type GraphChange } from './graph';
 import { directoryOf, resourceAnchor, sourceKey, type Resource } from './model/resource';
+import type { RenderedBuild } from './kustomizeRendered';
+import { resolveSpan } from './origin';
 import { RULES } from './rules';
 import type { Report, Rule } from './rules/rule';
 import { errorLine, instanceIndexInFile, LoadCache, loadWorkspaceSteps, type FileParser, type LoadedWorkspace, type SkippedFile, type WorkspaceFile } from './workspace';
@@ -43,12 +45,16 @@ export interface AnalyzeInput {
   readonly config: AnalysisConfig;
   readonly rules?: readonly Rule[];
   readonly parse?: FileParser;
+  /** Exact mode: kustomize builds rendered by a binary, by build directory (see kustomizeRendered.ts). */
+  readonly rendered?: ReadonlyMap<string, RenderedBuild>;
 }
 
 interface Vote {
   readonly key: string;
   readonly source: string;
   readonly diagnostic: Diagnostic;
+  /** From an instance of a build nobody includes (what is applied), which stands on its own. */
+  readonly leafBuild: string | undefined;
 }
 
 interface RuleOutcome {
@@ -212,7 +218,7 @@ export class Analyzer {
   }
 
   private *analyse(input: AnalyzeInput): Generator<void, Analysis> {
-    const workspace = yield* loadWorkspaceSteps(input.files, input.skipped ?? [], input.config, input.parse, this.loadCache);
+    const workspace = yield* loadWorkspaceSteps(input.files, input.skipped ?? [], input.config, input.parse, this.loadCache, input.rendered);
     yield;
     const graphChange = this.changeSincePrevious(workspace);
     const graph = yield* TrafficGraph.steps(workspace.resources, workspace.templateDirs, graphChange && this.previous && { graph: this.previous.graph, change: graphChange });
@@ -293,21 +299,27 @@ export class Analyzer {
       }
     }
 
-    // Votes per (source document, rule, span): a diagnostic stands when every instance reported it.
-    const votes = new Map<string, { diagnostic: Diagnostic; count: number; source: string }>();
+    // Votes per (source document, rule, span): a diagnostic stands when every instance reported it,
+    // or when the instance of a build that is applied as such (no kustomization includes it) did:
+    // a base whose finding every overlay patches away is fine, but an overlay that breaks its base
+    // is wrong wherever the base is written.
+    const votes = new Map<string, { diagnostic: Diagnostic; count: number; source: string; leafBuild: string | undefined }>();
     const ruleFailures: { rule: string; resource: string; error: string }[] = [];
     for (const outcome of reporting) {
       if (++step % (RESOURCES_PER_STEP * 16) === 0) yield;
       if (outcome.failures.length > 0) pushAll(ruleFailures, outcome.failures);
       for (const v of outcome.votes) {
         const existing = votes.get(v.key);
-        if (existing) existing.count++;
-        else votes.set(v.key, { diagnostic: v.diagnostic, count: 1, source: v.source });
+        if (existing) {
+          existing.count++;
+          existing.leafBuild ??= v.leafBuild;
+        } else votes.set(v.key, { diagnostic: v.diagnostic, count: 1, source: v.source, leafBuild: v.leafBuild });
       }
     }
     const diagnostics: Diagnostic[] = [];
-    for (const { diagnostic, count, source } of votes.values()) {
+    for (const { diagnostic, count, source, leafBuild } of votes.values()) {
       if (count >= (workspace.instanceCounts.get(source) ?? 1)) diagnostics.push(diagnostic);
+      else if (leafBuild !== undefined) diagnostics.push({ ...diagnostic, message: `${diagnostic.message} (In the kustomize build of '${leafBuild}'.)` });
     }
     pushAll(diagnostics, workspace.diagnostics);
     const final = diagnostics
@@ -497,8 +509,8 @@ const NAMESPACE_QUESTIONS: Readonly<Record<string, Recorder>> = {
   attachmentDefinitions: firstArgument,
   servicesNamed: firstArgument,
   workloadsIn: firstArgument,
-  hasServicesIn: firstArgument,
   servicesIn: firstArgument,
+  hasServicesIn: firstArgument,
   workloadsSelecting: ([, ns]) => [ns],
   workloadCandidates: ([, ns]) => [ns],
   namespacesWithWorkloads: () => [''],
@@ -571,7 +583,7 @@ function runRules(resource: Resource, graph: TrafficGraph, tracked: TrackedGraph
         const key = `${source}|${rule.id}|${r.span.start}|${r.span.end}`;
         if (seen?.has(key)) return;
         (seen ??= new Set()).add(key);
-        const vote = { key, source, diagnostic: toDiagnostic(rule, resource, r) };
+        const vote = { key, source, diagnostic: toDiagnostic(rule, resource, r), leafBuild: resource.leafBuild ? resource.build : undefined };
         votes.push(vote);
         if (wide) wideVotes.push(vote);
       },
@@ -588,7 +600,7 @@ function runRules(resource: Resource, graph: TrafficGraph, tracked: TrackedGraph
         file: resource.file, span: resource.kindSpan, severity: 'info', rule: 'analysis-incomplete', resource: resource.id, related: [],
         message: `Rule ${rule.id} could not judge ${resource.id} (internal error: ${errorLine(err)}); the other rules are unaffected.`,
       };
-      const vote = { key, source, diagnostic };
+      const vote: Vote = { key, source, diagnostic, leafBuild: undefined };
       votes.push(vote);
       if (wide) wideVotes.push(vote);
       if (wide) {
@@ -619,11 +631,12 @@ function withWideRerun(cached: RuleOutcome, wide: RuleOutcome): RuleOutcome {
 
 function toDiagnostic(rule: Rule, resource: Resource, r: Report): Diagnostic {
   const related: RelatedLocation[] = (r.related ?? []).map((rel) => ({
-    file: rel.resource.file,
-    span: rel.span ?? resourceAnchor(rel.resource),
+    ...resolveSpan(rel.resource.file, rel.span ?? resourceAnchor(rel.resource), rel.resource.origins),
     message: `${rel.resource.id}: ${rel.message}`,
   }));
-  return { file: resource.file, span: r.span, severity: rule.severity, rule: rule.id, message: r.message, resource: resource.id, related };
+  // A node a kustomize patch put in the tree is reported in the patch (origin.ts).
+  const at = resolveSpan(resource.file, r.span, resource.origins);
+  return { file: at.file, span: at.span, severity: r.severity ?? rule.severity, rule: rule.id, message: r.message, resource: resource.id, related };
 }
 
 function applySeverity(d: Diagnostic, override: Severity | 'off' | undefined): Diagnostic | undefined {

@@ -30,7 +30,18 @@ export interface AnalysisConfig {
   readonly maxNearMissCandidates: number;
   /** Rendering Helm charts (helm/config.ts). */
   readonly helm: HelmConfig;
+  /**
+   * How kustomize builds are rendered: by the engine (`builtin`), or by `kubectl kustomize` /
+   * `kustomize build` (exact; the adapters run the binary, only in trusted workspaces).
+   */
+  readonly kustomizeRenderer: KustomizeRenderer;
+  /** The binary for the `kubectl` or `kustomize` renderer (unset: looked up). */
+  readonly kustomizePath: string | undefined;
 }
+
+export type KustomizeRenderer = 'builtin' | 'kubectl' | 'kustomize';
+const RENDERERS: readonly KustomizeRenderer[] = ['builtin', 'kubectl', 'kustomize'];
+
 
 export const DEFAULT_MAX_FILE_SIZE = 16 * 1024 * 1024;
 
@@ -52,6 +63,8 @@ export const DEFAULT_CONFIG: AnalysisConfig = {
   ingressControllerNamespaces: [],
   ...DEFAULT_LIMITS,
   helm: DEFAULT_HELM_CONFIG,
+  kustomizeRenderer: 'builtin',
+  kustomizePath: undefined,
 };
 
 const SEVERITIES = new Set<SeverityOverride>(['error', 'warning', 'info', 'hint', 'off']);
@@ -111,9 +124,24 @@ export function normalizeConfig(raw: unknown, base: AnalysisConfig = DEFAULT_CON
     problems.push({ message: `${key} must be a positive whole number` });
     return base[key];
   };
+  // `kustomize: { renderer, path }` (the editor's kubeTrafficLens.kustomize.* settings arrive nested).
+  let kustomizeRenderer = base.kustomizeRenderer;
+  let kustomizePath = base.kustomizePath;
+  const k = r.kustomize;
+  if (k !== undefined && k !== null) {
+    if (typeof k !== 'object' || Array.isArray(k)) problems.push({ message: 'kustomize must be a mapping (renderer, path)' });
+    else {
+      const kr = k as Record<string, unknown>;
+      if (RENDERERS.includes(kr.renderer as KustomizeRenderer)) kustomizeRenderer = kr.renderer as KustomizeRenderer;
+      else if (kr.renderer !== undefined) problems.push({ message: `kustomize.renderer must be one of ${RENDERERS.join(', ')}` });
+      if (typeof kr.path === 'string' && kr.path.trim() !== '') kustomizePath = kr.path.trim();
+      else if (kr.path !== undefined && kr.path !== null && kr.path !== '') problems.push({ message: 'kustomize.path must be a string' });
+    }
+  }
+
   const helm = normalizeHelmConfig(r.helm, base.helm, problems);
   return {
-    defaultNamespace, exclude, maxFileSize, rules, nodePortRange, serviceCIDR, ingressControllerNamespaces, helm,
+    defaultNamespace, exclude, maxFileSize, rules, nodePortRange, serviceCIDR, ingressControllerNamespaces, helm, kustomizeRenderer, kustomizePath,
     maxNodesPerFile: limit('maxNodesPerFile'), maxNestingDepth: limit('maxNestingDepth'),
     maxDiagnosticsPerFile: limit('maxDiagnosticsPerFile'), maxNearMissCandidates: limit('maxNearMissCandidates'),
   };
@@ -140,6 +168,12 @@ export function parseConfigFile(text: string, base: AnalysisConfig = DEFAULT_CON
   if (helm && typeof helm === 'object' && 'path' in helm) {
     problems.push({ message: 'helm.path is not read from the configuration file: use --helm or the kubeTrafficLens.helm.path setting' });
     delete (helm as { path?: unknown }).path;
+  }
+  // Nor the kustomize binary: a repository must not choose what the tool executes.
+  const kustomize = raw && typeof raw === 'object' ? (raw as { kustomize?: unknown }).kustomize : undefined;
+  if (kustomize && typeof kustomize === 'object' && 'path' in kustomize) {
+    problems.push({ message: 'kustomize.path is not read from the configuration file: use the kubeTrafficLens.kustomize.path setting' });
+    delete (kustomize as { path?: unknown }).path;
   }
   const config = normalizeConfig(raw, base, problems);
   return { config, problems };

@@ -4,6 +4,7 @@
 // analysis's graph when the load says which instances were removed and added: the new graph shares
 // the previous one's index maps and layers the changed keys over them, so a one-document edit
 // costs a few index entries instead of 20,000. All lookups are index hits, not scans of the workspace.
+import { hasPlaceholder } from './placeholders';
 import { readAutoscaler, type Autoscaler } from './model/autoscaler';
 import { readDisruptionBudget, type DisruptionBudget } from './model/disruptionBudget';
 import { readEndpoints, type ManualEndpoints } from './model/endpoints';
@@ -919,6 +920,8 @@ export class TrafficGraph {
   resolveServicePort(port: ServicePort, workload: Workload): PortResolution {
     const containers = workload.template.containers;
     const base = { workload, container: undefined, declared: undefined, containerPort: undefined };
+    // A targetPort written as a substitution placeholder is unknown: traffic goes somewhere, unverified.
+    if (typeof port.targetPort === 'string' && hasPlaceholder(port.targetPort)) return { ...base, status: 'assumed' };
     if (typeof port.targetPort === 'string') {
       let sameNameOtherProtocol: { container: Container; declared: ContainerPort } | undefined;
       for (const container of containers) {
@@ -999,10 +1002,12 @@ function claimsHostPorts(w: Workload): boolean {
   return w.template.containers.some((c) => c.ports.some((p) => w.template.hostNetwork || p.hostPort !== undefined));
 }
 
+/**
+ * Where a resource is applied with others: its kustomize build, or else its file. Two builds of one
+ * file (a base in two overlays, staging and prod) are alternatives, never applied together.
+ */
 function placeKeys(r: Resource): string[] {
-  const keys = [`file:${r.file}`];
-  if (r.build !== undefined) keys.push(`build:${r.build}`);
-  return keys;
+  return r.build !== undefined ? [`build:${r.build}`] : [`file:${r.file}`];
 }
 
 function appliedTogetherKey(r: Resource): string {

@@ -6,3 +6,4 @@ export { TrafficGraph } from './graph';
 export { allRuleMeta, ruleDocsUrl, RULES, BUILTIN_RULES } from './rules';
 export { LineIndex, lineIndexesOf, type Position, type Span } from './text';
 export type { WorkspaceFile, SkippedFile } from './workspace';
+export type { RenderedBuild } from './kustomizeRendered';

@@ -1,12 +1,11 @@
 // Kustomize as far as it changes what the analysis must believe: which files are resources and
 // which are patches or transformer configuration, and what each build does to the resources it
-// lists (namespace, name prefix/suffix, added labels). Transformations we do not reproduce
-// (patches, replacements, vars) make the affected instances "uncertain": no diagnostic is drawn
-// from them, because guessing is worse than silence.
+// lists (namespace, name prefix/suffix, added labels, patches, replacements, vars). The patches
+// themselves are applied by kustomizeBuild.ts; here each kustomization is read and every build
+// laid out as the chain of layers (innermost first) that each of its resource files goes through.
 import * as path from 'node:path/posix';
-import type { ParsedFile } from './syntax';
-import { asMap, asSeq, get, seqItems, stringEntries, stringValue, boolValue } from './tree';
-import { pushAll } from './arrays';
+import type { ParsedFile, YNode, YScalar } from './syntax';
+import { asMap, asScalar, get, seqItems, stringEntries, stringValue, boolValue } from './tree';
 
 export const KUSTOMIZATION_FILE_NAMES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 
@@ -20,6 +19,31 @@ interface LabelAddition {
   readonly toTemplates: boolean;
 }
 
+/** A patch's `target` (kustomize's types.Selector): name, kind, group and version are regexes. */
+export interface PatchTarget {
+  readonly group?: string;
+  readonly version?: string;
+  readonly kind?: string;
+  readonly name?: string;
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+  readonly annotationSelector?: string;
+}
+
+/** One patch of a kustomization: from a file or inline, strategic merge or JSON 6902. */
+export interface PatchSpec {
+  /** The patch file, or the kustomization file for an inline patch. */
+  readonly file: string;
+  /** The inline patch's text node (in the kustomization file). */
+  readonly inline?: YScalar;
+  readonly target?: PatchTarget;
+  /** `patches` entries hold either format (told apart by content); the old fields say which. */
+  readonly format: 'auto' | 'strategic' | 'json6902';
+}
+
+/** A replacement, inline (its node in the kustomization) or the file of a list of them. */
+export type ReplacementSpec = { readonly node: YNode } | { readonly file: string };
+
 export interface KustomizationFile {
   readonly dir: string;
   readonly file: string;
@@ -32,10 +56,10 @@ export interface KustomizationFile {
   readonly entries: readonly string[];
   readonly patchFiles: readonly string[];
   readonly configFiles: readonly string[];
-  /** `Kind/name` of resources that patches target (`*` when a patch's target cannot be known). */
-  readonly patchTargets: readonly string[];
-  /** replacements or vars: anything may change. */
-  readonly rewritesValues: boolean;
+  readonly patches: readonly PatchSpec[];
+  readonly replacements: readonly ReplacementSpec[];
+  /** Names of `vars`: kustomize replaces `$(NAME)` with a value read elsewhere. */
+  readonly varNames: readonly string[];
 }
 
 /** What one build does to a resource it includes, composed from the innermost kustomization out. */
@@ -48,8 +72,10 @@ export interface BuildMembership {
   readonly metadataLabels: Readonly<Record<string, string>>;
   readonly selectorLabels: Readonly<Record<string, string>>;
   readonly templateLabels: Readonly<Record<string, string>>;
-  readonly patchTargets: ReadonlySet<string>;
-  readonly rewritesValues: boolean;
+  /** The kustomizations the resource goes through, innermost first (each layer's patches apply in turn). */
+  readonly layers: readonly KustomizationFile[];
+  /** Whether the build is one nobody includes: what is actually applied. */
+  readonly leaf: boolean;
 }
 
 export interface KustomizeLayout {
@@ -64,7 +90,7 @@ function isRemote(entry: string): boolean {
   return /^[a-z]+:\/\//i.test(entry) || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(entry) || entry.startsWith('git@');
 }
 
-export function readKustomization(file: string, parsed: ParsedFile, patchTargetsOf: (file: string) => string[]): KustomizationFile | undefined {
+export function readKustomization(file: string, parsed: ParsedFile): KustomizationFile | undefined {
   const root = asMap(parsed.documents[0]?.contents);
   if (!root) return undefined;
   const dir = path.dirname(file);
@@ -73,33 +99,44 @@ export function readKustomization(file: string, parsed: ParsedFile, patchTargets
   const entries = [...strings('resources'), ...strings('bases'), ...strings('components')].filter((e) => !isRemote(e)).map(resolve);
 
   const patchFiles: string[] = [];
-  const patchTargets: string[] = [];
-  const addPatchTarget = (target: unknown) => {
-    const t = asMap(target as never);
-    const kind = stringValue(get(t, 'kind'));
-    const name = stringValue(get(t, 'name'));
-    // A target chosen by label or annotation selector, or by name regex, could be anything.
-    patchTargets.push(kind && name && !/[*^$[\]()|+?]/.test(name) && !get(t, 'labelSelector') && !get(t, 'annotationSelector') ? `${kind}/${name}` : '*');
+  const patches: PatchSpec[] = [];
+  const readTarget = (node: YNode | undefined): PatchTarget | undefined => {
+    const t = asMap(node);
+    if (!t) return undefined;
+    const field = (k: string) => stringValue(get(t, k)) || undefined;
+    return { group: field('group'), version: field('version'), kind: field('kind'), name: field('name'), namespace: field('namespace'), labelSelector: field('labelSelector'), annotationSelector: field('annotationSelector') };
   };
   for (const item of seqItems(get(root, 'patches'))) {
     const p = stringValue(get(item, 'path'));
-    if (p) patchFiles.push(resolve(p));
-    if (get(item, 'target')) addPatchTarget(get(item, 'target'));
-    else if (p) pushAll(patchTargets, patchTargetsOf(resolve(p)));
-    else if (stringValue(get(item, 'patch'))) patchTargets.push('*');
+    const inline = asScalar(get(item, 'patch'));
+    const target = readTarget(get(item, 'target'));
+    if (p) {
+      patchFiles.push(resolve(p));
+      patches.push({ file: resolve(p), target, format: 'auto' });
+    } else if (inline && typeof inline.value === 'string') patches.push({ file, inline, target, format: 'auto' });
   }
   for (const item of seqItems(get(root, 'patchesStrategicMerge'))) {
-    const p = stringValue(item);
-    if (p && !p.includes('\n')) {
-      patchFiles.push(resolve(p));
-      pushAll(patchTargets, patchTargetsOf(resolve(p)));
-    } else patchTargets.push('*');
+    const p = asScalar(item);
+    if (!p || typeof p.value !== 'string') continue;
+    if (!p.value.includes('\n')) {
+      patchFiles.push(resolve(p.value));
+      patches.push({ file: resolve(p.value), format: 'strategic' });
+    } else patches.push({ file, inline: p, format: 'strategic' });
   }
   for (const item of seqItems(get(root, 'patchesJson6902'))) {
     const p = stringValue(get(item, 'path'));
-    if (p) patchFiles.push(resolve(p));
-    addPatchTarget(get(item, 'target'));
+    const inline = asScalar(get(item, 'patch'));
+    const target = readTarget(get(item, 'target'));
+    if (p) {
+      patchFiles.push(resolve(p));
+      patches.push({ file: resolve(p), target, format: 'json6902' });
+    } else if (inline && typeof inline.value === 'string') patches.push({ file, inline, target, format: 'json6902' });
   }
+  const replacements: ReplacementSpec[] = seqItems(get(root, 'replacements')).map((r) => {
+    const p = stringValue(get(r, 'path'));
+    return p ? { file: resolve(p) } : { node: r };
+  });
+  const varNames = seqItems(get(root, 'vars')).map((v) => stringValue(get(v, 'name'))).filter((n): n is string => !!n);
   const configFiles = [
     ...strings('transformers'), ...strings('generators'), ...strings('validators'), ...strings('configurations'), ...strings('crds'),
     ...seqItems(get(root, 'replacements')).map((r) => stringValue(get(r, 'path'))).filter((s): s is string => !!s),
@@ -128,13 +165,30 @@ export function readKustomization(file: string, parsed: ParsedFile, patchTargets
     entries,
     patchFiles,
     configFiles,
-    patchTargets,
-    rewritesValues: asSeq(get(root, 'replacements')) !== undefined || asSeq(get(root, 'vars')) !== undefined,
+    patches,
+    replacements,
+    varNames,
   };
 }
 
 interface Layer {
   readonly k: KustomizationFile;
+}
+
+/**
+ * A layer as it acts on the resources below it: a component's patches, replacements and labels act
+ * on the resources of the kustomization that lists it, so they are added to that layer.
+ */
+function withComponents(k: KustomizationFile, byDir: ReadonlyMap<string, KustomizationFile>): KustomizationFile {
+  const components = k.entries.map((e) => byDir.get(e)).filter((c): c is KustomizationFile => c !== undefined && c.isComponent);
+  if (components.length === 0) return k;
+  return {
+    ...k,
+    labels: [...k.labels, ...components.flatMap((c) => c.labels)],
+    patches: [...components.flatMap((c) => c.patches), ...k.patches],
+    replacements: [...k.replacements, ...components.flatMap((c) => c.replacements)],
+    varNames: [...k.varNames, ...components.flatMap((c) => c.varNames)],
+  };
 }
 
 /**
@@ -145,8 +199,10 @@ export function layoutKustomizations(
   kustomizations: ReadonlyMap<string, KustomizationFile>,
   fileExists: (file: string) => boolean,
 ): KustomizeLayout {
+  const read = new Map<string, KustomizationFile>();
+  for (const k of kustomizations.values()) read.set(k.dir, k);
   const byDir = new Map<string, KustomizationFile>();
-  for (const k of kustomizations.values()) byDir.set(k.dir, k);
+  for (const k of read.values()) byDir.set(k.dir, withComponents(k, read));
   const nonResourceFiles = new Set<string>();
   for (const k of kustomizations.values()) {
     for (const f of [...k.patchFiles, ...k.configFiles]) nonResourceFiles.add(f);
@@ -162,7 +218,7 @@ export function layoutKustomizations(
     collect(k, [], new Set(), files);
     for (const { file, chain } of files) {
       const list = memberships.get(file) ?? [];
-      list.push(compose(k.dir, chain));
+      list.push(compose(k.dir, chain, !includedDirs.has(k.dir)));
       memberships.set(file, list);
     }
   }
@@ -182,15 +238,13 @@ export function layoutKustomizations(
 }
 
 /** Composes layers innermost first, as kustomize applies them: outer namespaces override inner ones. */
-function compose(build: string, chain: Layer[]): BuildMembership {
+function compose(build: string, chain: Layer[], leaf: boolean): BuildMembership {
   let namespace: string | undefined;
   let namePrefix = '';
   let nameSuffix = '';
   const metadataLabels: Record<string, string> = {};
   const selectorLabels: Record<string, string> = {};
   const templateLabels: Record<string, string> = {};
-  const patchTargets = new Set<string>();
-  let rewritesValues = false;
   for (const { k } of chain) {
     if (k.namespace) namespace = k.namespace;
     namePrefix = k.namePrefix + namePrefix;
@@ -200,8 +254,6 @@ function compose(build: string, chain: Layer[]): BuildMembership {
       if (l.toSelectors) Object.assign(selectorLabels, l.pairs);
       if (l.toTemplates) Object.assign(templateLabels, l.pairs);
     }
-    for (const t of k.patchTargets) patchTargets.add(t);
-    rewritesValues ||= k.rewritesValues;
   }
-  return { build, namespace, namePrefix, nameSuffix, metadataLabels, selectorLabels, templateLabels, patchTargets, rewritesValues };
+  return { build, namespace, namePrefix, nameSuffix, metadataLabels, selectorLabels, templateLabels, layers: chain.map((l) => l.k), leaf };
 }

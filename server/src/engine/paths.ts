@@ -4,6 +4,7 @@
 // DNS name) through a Service port to each selected workload and the container port that receives
 // the traffic.
 import type { Analysis } from './analysis';
+import { originFile } from './origin';
 import type { PortResolution, TrafficGraph } from './graph';
 import type { IngressPath } from './model/ingress';
 import type { Resource } from './model/resource';
@@ -124,17 +125,23 @@ function describeResolutionProblem(r: PortResolution, port: ServicePort): string
   }
 }
 
+/** The rules whose findings are port problems the map draws. */
+const PORT_RULES = ['service-target-port-unmatched', 'service-target-port-name-unresolved', 'service-port-protocol-mismatch'];
+
 class TrafficMapBuilder {
   private readonly nodes = new Map<string, MapNode>();
   private readonly edges = new Map<string, MapEdge>();
   private readonly paths: TrafficPath[] = [];
   private readonly graph: TrafficGraph;
   private readonly ingressControllers: readonly Workload[];
+  /** `resource|rule` of every diagnostic: a link is drawn broken only where check reports it. */
+  private readonly reported = new Set<string>();
 
   constructor(
     private readonly analysis: Analysis,
     options: TrafficMapOptions,
   ) {
+    for (const d of analysis.diagnostics) if (d.resource) this.reported.add(`${d.resource}|${d.rule}`);
     this.graph = analysis.graph;
     this.ingressControllers = this.graph.ingressControllers(options.ingressControllerNamespaces ?? []);
   }
@@ -161,6 +168,8 @@ class TrafficMapBuilder {
   }
 
   private line(r: Resource, offset = r.span.start): number | undefined {
+    // A node a kustomize patch added lies in the patch file; the map points at the resource.
+    if (originFile(offset, r.origins) !== undefined) offset = r.span.start;
     const lines = this.analysis.workspace.files.get(r.file)?.lines;
     return lines ? lines.position(offset).line + 1 : undefined;
   }
@@ -194,9 +203,11 @@ class TrafficMapBuilder {
     const serviceId = this.resourceNode(r, 'Service', `${r.name}${typeNote}`);
     const workloads = this.graph.workloadsSelectedBy(service);
     if (service.selector && workloads.length === 0) {
+      // Broken only where check says so; otherwise the pods may come from outside the workspace.
+      const broken = this.reported.has(`${r.id}|service-selector-orphaned`);
       const missing = `${serviceId}#no-endpoints`;
-      this.addNode({ id: missing, kind: 'Missing', label: 'no matching pods', namespace: ns, resource: undefined, file: r.file, line: this.line(r) });
-      this.addEdge({ from: serviceId, to: missing, kind: 'selects', label: 'selector', broken: true, reason: 'the selector matches no pod template' });
+      this.addNode({ id: missing, kind: 'Missing', label: broken ? 'no matching pods' : 'pods not in the workspace', namespace: ns, resource: undefined, file: r.file, line: this.line(r) });
+      this.addEdge({ from: serviceId, to: missing, kind: 'selects', label: 'selector', broken, reason: broken ? 'the selector matches no pod template' : 'no pod template here matches; the pods may be created elsewhere' });
     }
     for (const port of service.ports) {
       const entries: { id: string | undefined; label: string }[] = [];
@@ -235,7 +246,7 @@ class TrafficMapBuilder {
   private addPortEdges(service: Service, port: ServicePort, w: Workload) {
     const workloadId = this.workloadNode(w);
     const resolution = this.graph.resolveServicePort(port, w);
-    const problem = describeResolutionProblem(resolution, port);
+    const problem = this.reportedProblem(service, resolution, port);
     this.addEdge({ from: service.resource.id, to: workloadId, kind: 'selects', label: `${port.port} -> ${port.targetPort}`, broken: problem !== undefined, reason: problem });
     const target = this.containerPortNode(w, resolution, port);
     this.addEdge({ from: workloadId, to: target, kind: 'targets', label: `${port.protocol}`, broken: problem !== undefined, reason: problem });
@@ -268,6 +279,14 @@ class TrafficMapBuilder {
     }
   }
 
+  /** A port's problem as the map shows it: only one that check reports for the Service. */
+  private reportedProblem(service: Service, resolution: PortResolution, port: ServicePort): string | undefined {
+    const problem = describeResolutionProblem(resolution, port);
+    if (problem === undefined) return undefined;
+    const id = service.resource.id;
+    return PORT_RULES.some((rule) => this.reported.has(`${id}|${rule}`)) ? problem : undefined;
+  }
+
   private addPath(namespace: string, entry: string, prefix: PathHop[], service: Service, port: ServicePort, brokenBefore?: string, subset?: Selector) {
     const serviceHop = { node: service.resource.id, label: `Service ${service.resource.name}:${port.port}` };
     if (brokenBefore) {
@@ -284,12 +303,13 @@ class TrafficMapBuilder {
     }
     const workloads = this.graph.workloadsSelectedBy(service).filter((w) => !subset || selectorMatchesLabels(subset, w.template.labels.declared));
     if (workloads.length === 0) {
-      this.paths.push({ namespace, entry, hops: [...prefix, serviceHop], broken: subset ? 'the subset selects none of the Service\'s pod templates' : 'the selector matches no pod template' });
+      const broken = subset ? "the subset selects none of the Service's pod templates" : this.reported.has(`${service.resource.id}|service-selector-orphaned`) ? 'the selector matches no pod template' : undefined;
+      this.paths.push({ namespace, entry, hops: [...prefix, serviceHop], broken });
       return;
     }
     for (const w of workloads) {
       const resolution = this.graph.resolveServicePort(port, w);
-      const problem = describeResolutionProblem(resolution, port);
+      const problem = this.reportedProblem(service, resolution, port);
       const workloadHop = { node: w.resource.id, label: `${w.resource.kind} ${w.resource.name} (${describeReplicas(w, this.graph)})` };
       const number = resolution.containerPort ?? port.targetPort;
       const portHop = { node: `${w.resource.id}:${number}`, label: `${resolution.container ? `${resolution.container.name}:` : ''}${number}` };
@@ -315,9 +335,11 @@ class TrafficMapBuilder {
         const services = this.graph.servicesNamed(b.namespace, b.name);
         if (services.length === 0) {
           const missingId = `Service/${b.namespace}/${b.name}`;
-          this.addNode({ id: missingId, kind: 'Missing', label: `${b.name} (missing Service)`, namespace: b.namespace, resource: undefined, file: r.file, line: this.line(r, b.nameSpan.start) });
-          this.addEdge({ from: entryId, to: missingId, kind: 'routes', label: `:${b.port ?? '?'}${weight}`, broken: true, reason: `no Service '${b.name}' in namespace '${b.namespace}'` });
-          this.paths.push({ namespace: ns, entry: label, hops: [{ node: entryId, label }, { node: missingId, label: `Service ${b.name}` }], broken: `no Service '${b.name}' in namespace '${b.namespace}'` });
+          const broken = this.reported.has(`${r.id}|route-backend-service-missing`);
+          const reason = broken ? `no Service '${b.name}' in namespace '${b.namespace}'` : `Service '${b.name}' is not in the workspace`;
+          this.addNode({ id: missingId, kind: 'Missing', label: `${b.name} (${broken ? 'missing Service' : 'not in the workspace'})`, namespace: b.namespace, resource: undefined, file: r.file, line: this.line(r, b.nameSpan.start) });
+          this.addEdge({ from: entryId, to: missingId, kind: 'routes', label: `:${b.port ?? '?'}${weight}`, broken, reason });
+          this.paths.push({ namespace: ns, entry: label, hops: [{ node: entryId, label }, { node: missingId, label: `Service ${b.name}` }], broken: broken ? reason : undefined });
           continue;
         }
         const service = services[0];
@@ -374,9 +396,11 @@ class TrafficMapBuilder {
     const portText = target.backend.port === undefined ? '' : `:${target.backend.port}`;
     if (target.services.length === 0) {
       const missingId = `Service/${ns}/${target.backend.serviceName}`;
-      this.addNode({ id: missingId, kind: 'Missing', label: `${target.backend.serviceName} (missing Service)`, namespace: ns, resource: undefined, file: ingress.file, line: this.line(ingress, target.backend.serviceNameSpan.start) });
-      this.addEdge({ from: entryId, to: missingId, kind: 'routes', label: portText, broken: true, reason: `no Service '${target.backend.serviceName}' in namespace '${ns}'` });
-      this.paths.push({ namespace: ns, entry: where, hops: [{ node: entryId, label: where }, { node: missingId, label: `Service ${target.backend.serviceName}` }], broken: `no Service '${target.backend.serviceName}' in namespace '${ns}'` });
+      const broken = this.reported.has(`${ingress.id}|ingress-backend-service-missing`);
+      const reason = broken ? `no Service '${target.backend.serviceName}' in namespace '${ns}'` : `Service '${target.backend.serviceName}' is not in the workspace`;
+      this.addNode({ id: missingId, kind: 'Missing', label: `${target.backend.serviceName} (${broken ? 'missing Service' : 'not in the workspace'})`, namespace: ns, resource: undefined, file: ingress.file, line: this.line(ingress, target.backend.serviceNameSpan.start) });
+      this.addEdge({ from: entryId, to: missingId, kind: 'routes', label: portText, broken, reason });
+      this.paths.push({ namespace: ns, entry: where, hops: [{ node: entryId, label: where }, { node: missingId, label: `Service ${target.backend.serviceName}` }], broken: broken ? reason : undefined });
       return;
     }
     const { service, port } = target.ports[0];

@@ -3,6 +3,7 @@
 // matchExpressions with In, NotIn, Exists, DoesNotExist). Pods also carry labels that controllers
 // add at run time; those are modelled as predicates on the value, since the value is not known
 // statically (a pod-template-hash) or only partly (a StatefulSet pod's name).
+import { hasPlaceholder } from './placeholders';
 import type { YNode } from './syntax';
 import type { Span } from './text';
 import { asMap, contentSpan, get, seqItems, stringEntries, stringValue, asScalar } from './tree';
@@ -88,6 +89,9 @@ export function selectorMayMatch(selector: Selector, pod: PodLabels): boolean {
 
 export function termMayMatch(t: SelectorTerm, pod: PodLabels): boolean {
   const declared = Object.prototype.hasOwnProperty.call(pod.declared, t.key) ? pod.declared[t.key] : undefined;
+  // A substitution placeholder (`${ENV}`, a kustomize replacement) may become any value.
+  if (t.values.some(hasPlaceholder) && t.operator !== 'Exists' && t.operator !== 'DoesNotExist') return true;
+  if (hasPlaceholder(declared) && (t.operator === 'Equals' || t.operator === 'In' || t.operator === 'NotIn')) return true;
   const runtime = pod.runtime.get(t.key);
   const has = declared !== undefined || runtime !== undefined;
   switch (t.operator) {

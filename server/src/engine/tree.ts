@@ -1,5 +1,6 @@
 // Small, total accessors over the located YAML tree: each returns undefined instead of throwing when
 // the shape is not what a manifest should have, so extractors read like the API reference.
+import { SLOT_SIZE } from './origin';
 import { PairNode, type YMap, type YNode, type YPair, type YScalar, type YSeq } from './syntax';
 
 export function asMap(node: YNode | null | undefined): YMap | undefined {
@@ -159,5 +160,9 @@ export function contentSpan(map: YMap): YMap['span'] {
   const last = map.pairs[map.pairs.length - 1];
   if (!first || !last) return map.span;
   const start = first instanceof PairNode ? first.keyStart : first.key.span.start;
-  return { start, end: last.value ? last.value.span.end : last instanceof PairNode ? last.keyEnd : last.key.span.end };
+  const end = last.value ? last.value.span.end : last instanceof PairNode ? last.keyEnd : last.key.span.end;
+  // A map a kustomize patch merged holds entries of two files (origin.ts): its own span then.
+  const slot = Math.floor(map.span.start / SLOT_SIZE);
+  if (Math.floor(start / SLOT_SIZE) !== slot || Math.floor(end / SLOT_SIZE) !== slot || end < start) return map.span;
+  return { start, end };
 }

@@ -6,6 +6,10 @@ import * as path from 'node:path/posix';
 import type { AnalysisConfig } from './config';
 import { findDisabledLines, type Diagnostic, type DisabledLines } from './diagnostics';
 import { isKustomizationFile, layoutKustomizations, readKustomization, type BuildMembership, type KustomizationFile, type KustomizeLayout } from './kustomize';
+import { buildDocument, type BuildContext } from './kustomizeBuild';
+import { DELETED } from './kustomizePatch';
+import { RenderedIndex, traceOnto, type RenderedBuild } from './kustomizeRendered';
+import { OriginTable } from './origin';
 import { isClusterScoped } from './model/kinds';
 import { resourceId, type NamespaceOrigin, type Resource } from './model/resource';
 import { overShapeLimits, type ShapeLimits } from './shape';
@@ -305,8 +309,9 @@ export function loadWorkspace(
   config: AnalysisConfig,
   parse: FileParser = (f) => parseYaml(f.text),
   cache: LoadCache = new LoadCache(),
+  rendered?: ReadonlyMap<string, RenderedBuild>,
 ): LoadedWorkspace {
-  const steps = loadWorkspaceSteps(files, skipped, config, parse, cache);
+  const steps = loadWorkspaceSteps(files, skipped, config, parse, cache, rendered);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -327,6 +332,7 @@ export function* loadWorkspaceSteps(
   config: AnalysisConfig,
   parse: FileParser = (f) => parseYaml(f.text),
   cache: LoadCache = new LoadCache(),
+  rendered?: ReadonlyMap<string, RenderedBuild>,
 ): Generator<void, LoadedWorkspace> {
   const settings = JSON.stringify([skipped, config.maxFileSize, config.defaultNamespace ?? '', config.maxNodesPerFile, config.maxNestingDepth]);
   const patched = yield* patchLastLoad(files, settings, config, parse, cache);
@@ -348,10 +354,10 @@ export function* loadWorkspaceSteps(
   const chartFiles = files.filter((f) => path.basename(f.path) === 'Chart.yaml' && !isRenderedPath(f.path));
   const chartDirs = chartFiles.map((f) => path.dirname(f.path));
   const chartOf = (p: string) => (isRenderedPath(p) ? undefined : chartDirs.find((d) => p.startsWith(d === '.' ? '' : `${d}/`)));
-  const rendered = new Set(files.filter((f) => isRenderedPath(f.path)).map((f) => f.path.slice(0, Math.max(0, f.path.lastIndexOf('/.ktl-rendered/'))) || '.'));
+  const renderedCharts = new Set(files.filter((f) => isRenderedPath(f.path)).map((f) => f.path.slice(0, Math.max(0, f.path.lastIndexOf('/.ktl-rendered/'))) || '.'));
   for (const [i, dir] of chartDirs.entries()) {
     const chartFile = dir === '.' ? 'Chart.yaml' : `${dir}/Chart.yaml`;
-    if (rendered.has(dir) || /^type:\s*["']?library["']?\s*$/m.test(chartFiles[i].text)) continue;
+    if (renderedCharts.has(dir) || /^type:\s*["']?library["']?\s*$/m.test(chartFiles[i].text)) continue;
     diagnostics.push({
       file: chartFile, span: { start: 0, end: 0 }, severity: 'info', rule: 'helm-template-skipped', related: [],
       message: `Helm chart '${dir}' is not analysed: its templates must be rendered first (helm template ... > rendered.yaml).`,
@@ -374,17 +380,8 @@ export function* loadWorkspaceSteps(
   }
   cache.files = entries;
 
-  const patchTargetsOf = (file: string): string[] => {
-    const parsed = entries.get(file)?.parsed;
-    if (!parsed) return ['*'];
-    return parsed.documents.map((d) => {
-      const kind = stringValue(get(d.contents, 'kind'));
-      const name = stringValue(getPath(d.contents, 'metadata', 'name'));
-      return kind && name ? `${kind}/${name}` : '*';
-    });
-  };
   for (const file of pendingKustomizations) {
-    const k = readKustomization(file, entries.get(file)!.parsed!, patchTargetsOf);
+    const k = readKustomization(file, entries.get(file)!.parsed!);
     if (k) kustomizations.set(file, k);
   }
   const layout = layoutKustomizations(kustomizations, (f) => entries.get(f)?.parsed !== undefined);
@@ -392,6 +389,32 @@ export function* loadWorkspaceSteps(
     const sf = sourceFiles.get(f);
     if (sf && sf.role === 'manifest') sourceFiles.set(f, sf.withRole('patch'));
   }
+  // A directory with a kustomization is applied through it: a file there that no build lists is not
+  // part of the app (kustomize never reads it), whatever else it may be (a lab's later step, a draft).
+  // A kustomization that lists a file or directory the workspace lacks does not build: its folder is
+  // applied some other way (file by file), so nothing there is left out.
+  const dirs = new Set<string>();
+  for (const f of entries.keys()) for (let d = path.dirname(f); !dirs.has(d); d = path.dirname(d)) {
+    dirs.add(d);
+    if (d === '.' || d === '/' || d === '') break;
+  }
+  const builds = (k: KustomizationFile) => k.entries.every((e) => entries.has(e) || dirs.has(e) || e.startsWith('../') || e === '..');
+  const kustomizedDirs = new Set([...kustomizations.values()].filter(builds).map((k) => k.dir));
+  for (const [file, sf] of sourceFiles) {
+    if (sf.role === 'manifest' && kustomizedDirs.has(path.dirname(file)) && !layout.memberships.has(file)) sourceFiles.set(file, sf.withRole('other'));
+  }
+  const namesBefore = new Map<string, ReadonlySet<string>>();
+  const build: BuildContext = {
+    parsed: (f) => entries.get(f)?.parsed,
+    text: (f) => entries.get(f)?.text,
+    origins: new OriginTable(),
+    rendered: rendered && rendered.size > 0 ? new RenderedIndex(rendered) : undefined,
+    namesBefore: (dir) => {
+      let names = namesBefore.get(dir);
+      if (!names) namesBefore.set(dir, (names = buildNamesBefore(dir, layout, entries)));
+      return names;
+    },
+  };
 
   const resources: Resource[] = [];
   const instanceCounts = new Map<string, number>();
@@ -403,7 +426,7 @@ export function* loadWorkspaceSteps(
       instanceList.push(undefined);
       continue;
     }
-    const cached = fileInstances(file, entry, layout, config, cache);
+    const cached = fileInstances(file, entry, layout, config, cache, build);
     instances.set(file, cached);
     instanceList.push(cached);
     for (const [key, n] of cached.counts) instanceCounts.set(key, n);
@@ -419,18 +442,67 @@ export function* loadWorkspaceSteps(
   return result;
 }
 
-function fileInstances(file: string, entry: FileEntry, layout: KustomizeLayout, config: AnalysisConfig, cache: LoadCache): FileInstances {
+/** Whether a build changes resource trees (patches, replacements, vars, renamed references): its instances are rebuilt on every load. */
+function rewritesTrees(m: BuildMembership | undefined): boolean {
+  return m !== undefined && m.layers.some((k) => k.patches.length > 0 || k.replacements.length > 0 || k.varNames.length > 0 || k.namePrefix !== '' || k.nameSuffix !== '');
+}
+
+let uncachedSignatures = 0;
+
+function fileInstances(file: string, entry: FileEntry, layout: KustomizeLayout, config: AnalysisConfig, cache: LoadCache, build: BuildContext | undefined): FileInstances {
   const memberships: readonly (BuildMembership | undefined)[] = layout.memberships.get(file) ?? [undefined];
-  const signature = `${memberships[0] === undefined ? 'none' : JSON.stringify(memberships, (_k, v) => (v instanceof Set ? [...v] : v))}|${config.defaultNamespace ?? ''}`;
+  const rendered = build?.rendered;
+  const isRendered = (m: BuildMembership | undefined) => m !== undefined && rendered !== undefined && rendered.has(m.build);
+  // Patched or rendered instances depend on other files (patches, kustomizations): never reused.
+  const signature = memberships.some((m) => rewritesTrees(m) || isRendered(m))
+    ? `rebuilt-${++uncachedSignatures}`
+    : `${memberships[0] === undefined ? 'none' : JSON.stringify(memberships, (k, v) => (k === 'layers' ? (v as KustomizationFile[]).map((l) => l.file) : v))}|${config.defaultNamespace ?? ''}`;
   const cached = cache.instances.get(file);
   if (cached && cached.entry === entry && cached.signature === signature) return cached;
   const fileResources: Resource[] = [];
   const counts: (readonly [string, number])[] = [];
   for (const doc of entry.docs) {
-    counts.push([`${file}#${doc.docIndex}${doc.itemIndex === undefined ? '' : `.${doc.itemIndex}`}`, memberships.length]);
-    for (const m of memberships) fileResources.push(makeResource(file, doc, m, entry.fileNamespace, entry.appliedNamespace, config));
+    let made = 0;
+    for (const m of memberships) {
+      if (m && rendered && isRendered(m)) {
+        // Exact mode: the binary's output, traced back onto this document; not in the output: not in the build.
+        const out = rendered.find(m.build, file, doc.kind, `${m.namePrefix}${baseNameOf(doc)}${m.nameSuffix}`);
+        if (!out) continue;
+        const asRendered = { ...m, metadataLabels: {}, selectorLabels: {}, templateLabels: {} };
+        fileResources.push(makeResource(file, doc, asRendered, entry.fileNamespace, entry.appliedNamespace, config, { node: traceOnto(out, doc.node), uncertain: false }, undefined));
+        made++;
+        continue;
+      }
+      const built = m && build && rewritesTrees(m) ? buildDocument(doc.node, doc.kind, doc.apiVersion, baseNameOf(doc), m, build) : undefined;
+      if (built === DELETED) continue;
+      fileResources.push(makeResource(file, doc, m, entry.fileNamespace, entry.appliedNamespace, config, built, build?.origins.files));
+      made++;
+    }
+    counts.push([`${file}#${doc.docIndex}${doc.itemIndex === undefined ? '' : `.${doc.itemIndex}`}`, made]);
   }
   return { entry, signature, resources: fileResources, counts };
+}
+
+/** `Kind/name` of every resource of a build, named as before that build's own prefix and suffix. */
+function buildNamesBefore(dir: string, layout: KustomizeLayout, entries: ReadonlyMap<string, FileEntry>): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const [file, memberships] of layout.memberships) {
+    const m = memberships.find((x) => x.build === dir);
+    if (!m) continue;
+    const inner = m.layers.slice(0, -1);
+    for (const doc of entries.get(file)?.docs ?? []) {
+      let name = baseNameOf(doc);
+      for (const k of inner) name = `${k.namePrefix}${name}${k.nameSuffix}`;
+      names.add(`${doc.kind}/${name}`);
+    }
+  }
+  return names;
+}
+
+function baseNameOf(doc: ResourceDoc): string {
+  const metadata = asMap(get(doc.node, 'metadata'));
+  const nameNode = asScalar(get(metadata, 'name'));
+  return nameNode && nameNode.value !== null ? nameNode.text : `${stringValue(get(metadata, 'generateName')) ?? ''}<generated>`;
 }
 
 /**
@@ -471,7 +543,7 @@ function* patchLastLoad(files: readonly WorkspaceFile[], settings: string, confi
     entries.set(i, entry);
     sourceFiles.set(f.path, { path: f.path, role: entry.role, lines: entry.lines, disabledLines: entry.disabledLines, documentCount: entry.parsed?.documents.length ?? 0 });
     for (const [key] of last.instances[i]?.counts ?? []) instanceCounts.delete(key);
-    const fresh = fileInstances(f.path, entry, last.result.kustomize, config, cache);
+    const fresh = fileInstances(f.path, entry, last.result.kustomize, config, cache, undefined);
     cache.instances.set(f.path, fresh);
     const old = last.instances[i];
     if (fresh !== old) {
@@ -653,12 +725,22 @@ function stringRecord(node: YNode | undefined): Record<string, string> {
   return Object.fromEntries(entries);
 }
 
-function makeResource(file: string, doc: ResourceDoc, m: BuildMembership | undefined, fileNamespace: string | undefined, appliedNamespace: string | undefined, config: AnalysisConfig): Resource {
-  const metadata = asMap(get(doc.node, 'metadata'));
-  const nameNode = asScalar(get(metadata, 'name'));
-  const baseName = nameNode && nameNode.value !== null ? nameNode.text : `${stringValue(get(metadata, 'generateName')) ?? ''}<generated>`;
+function makeResource(
+  file: string,
+  doc: ResourceDoc,
+  m: BuildMembership | undefined,
+  fileNamespace: string | undefined,
+  appliedNamespace: string | undefined,
+  config: AnalysisConfig,
+  built: { readonly node: YMap; readonly uncertain: boolean } | undefined,
+  origins: readonly string[] | undefined,
+): Resource {
+  const node = built?.node ?? doc.node;
+  const metadata = asMap(get(node, 'metadata'));
+  const nameNode = asScalar(get(asMap(get(doc.node, 'metadata')), 'name'));
+  const baseName = baseNameOf(doc);
   const name = m ? `${m.namePrefix}${baseName}${m.nameSuffix}` : baseName;
-  const explicitNamespace = stringValue(get(metadata, 'namespace'));
+  const explicitNamespace = stringValue(get(asMap(get(doc.node, 'metadata')), 'namespace'));
 
   let namespace: string | undefined;
   let namespaceOrigin: NamespaceOrigin;
@@ -693,7 +775,7 @@ function makeResource(file: string, doc: ResourceDoc, m: BuildMembership | undef
   const ignore = annotations[ANNOTATION_IGNORE];
   const ignoredRules: ReadonlySet<string> = ignore ? new Set(ignore.split(/[\s,]+/).filter(Boolean)) : NO_RULES;
   const itemSuffix = doc.itemIndex === undefined ? '' : `.${doc.itemIndex}`;
-  const uncertain = m !== undefined && (m.rewritesValues || m.patchTargets.has('*') || m.patchTargets.has(`${doc.kind}/${baseName}`));
+  const uncertain = built?.uncertain ?? false;
   return {
     id: resourceId(doc.kind, namespace, name),
     key: `${file}#${doc.docIndex}${itemSuffix}${m ? `@${m.build}` : ''}`,
@@ -707,14 +789,17 @@ function makeResource(file: string, doc: ResourceDoc, m: BuildMembership | undef
     itemIndex: doc.itemIndex,
     span: doc.node.span,
     kindSpan: doc.kindSpan,
-    nameSpan: nameNode?.span ?? pair(metadata, 'name')?.key.span,
-    node: doc.node,
+    nameSpan: nameNode?.span ?? pair(asMap(get(doc.node, 'metadata')), 'name')?.key.span,
+    node,
     labels,
     annotations,
     build: m?.build,
     buildLabels: m ? { selector: m.selectorLabels, template: m.templateLabels } : undefined,
-    namesTransformed: m !== undefined && (m.namePrefix !== '' || m.nameSuffix !== ''),
+    // Built (or rendered) trees have their references renamed with the objects they name.
+    namesTransformed: m !== undefined && built === undefined && (m.namePrefix !== '' || m.nameSuffix !== ''),
     uncertain,
+    leafBuild: m?.leaf ?? false,
+    origins: built ? origins : undefined,
     ignoredRules,
   };
 }

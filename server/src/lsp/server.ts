@@ -7,12 +7,15 @@
 // the last completed analysis; a document whose text changed since then gets no answer rather
 // than one at stale offsets. A change (edit, watched file, settings) cancels the running analysis
 // and schedules a new one.
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import * as lsp from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, Analyzer, CANCELLED, DEFAULT_CONFIG, LineIndex, lineIndexesOf, normalizeConfig, parseConfigFile, type Analysis, type AnalysisConfig, type Diagnostic } from '../engine';
+import { analyze, Analyzer, CANCELLED, DEFAULT_CONFIG, LineIndex, lineIndexesOf, normalizeConfig, parseConfigFile, type Analysis, type AnalysisConfig, type Diagnostic, type RenderedBuild } from '../engine';
+import { isKustomizationFile } from '../engine/kustomize';
+import { renderKustomizations } from '../node/kustomizeRenderer';
 import { buildTrafficMap } from '../engine/paths';
 import * as queries from '../engine/queries';
 import { locate } from '../engine/queries/locate';
@@ -81,6 +84,10 @@ export function startServer(): void {
   /** Files that could not be read, with the reason: not analysed, and said so. */
   const unreadable = new Map<string, string>();
   let roots: string[] = [];
+  /** Whether the editor trusts the workspace: only then may the kustomize renderer binary run. */
+  let workspaceTrusted = false;
+  /** Exact mode's rendered builds, kept while the files of kustomize folders are unchanged. */
+  let renderedFor: { key: string; config: AnalysisConfig; rendered: ReadonlyMap<string, RenderedBuild> | undefined } | undefined;
   let fileConfig: unknown;
   let settings: unknown;
   let config: AnalysisConfig = DEFAULT_CONFIG;
@@ -228,6 +235,27 @@ export function startServer(): void {
     return text !== undefined && text === currentText(file, uri);
   }
 
+  /**
+   * Exact mode (kubeTrafficLens.kustomize.renderer): kustomize builds rendered by the binary, only in
+   * a trusted workspace; rendered again when a file of a kustomize folder changes.
+   */
+  function renderedBuilds(files: readonly WorkspaceFile[]): ReadonlyMap<string, RenderedBuild> | undefined {
+    if (config.kustomizeRenderer === 'builtin') return undefined;
+    if (!workspaceTrusted) {
+      if (renderedFor?.config !== config) connection.console.warn('kustomize.renderer is ignored: the workspace is not trusted (the builtin renderer is used)');
+      renderedFor = { key: '', config, rendered: undefined };
+      return undefined;
+    }
+    const dirs = new Set(files.filter((f) => isKustomizationFile(f.path)).map((f) => path.posix.dirname(f.path)));
+    const relevant = files.filter((f) => dirs.has(path.posix.dirname(f.path)));
+    const key = createHash('sha1').update(relevant.map((f) => `${f.path}\u0000${f.text}`).join('\u0001')).digest('hex');
+    if (renderedFor && renderedFor.key === key && renderedFor.config === config) return renderedFor.rendered;
+    const result = renderKustomizations(relevant, roots[0] ?? process.cwd(), config, [path.resolve(__dirname, '..'), ...roots]);
+    for (const p of result.problems) connection.console.warn(`kustomize ${p}`);
+    renderedFor = { key, config, rendered: result.rendered };
+    return result.rendered;
+  }
+
   /** One analysis for the current generation, in slices; stops when a newer change comes. */
   async function reanalyse(): Promise<void> {
     const mine = generation;
@@ -244,7 +272,7 @@ export function startServer(): void {
     // The first analysis reads unchanged files back from the persistent cache (kept for a restart
     // if a change overtakes it); later ones parse what changed, through the Analyzer's own cache.
     const parse = parseForNextRun;
-    const result = await analyzer.runAsync({ files, skipped, config, parse }, { ...inSlices, stats });
+    const result = await analyzer.runAsync({ files, skipped, config, parse, rendered: renderedBuilds(files) }, { ...inSlices, stats });
     if (result === CANCELLED) {
       cancelledAnalyses++;
       log(`analysis cancelled: overtaken by a newer change (${cancelledAnalyses} so far)`);
@@ -573,6 +601,7 @@ export function startServer(): void {
     // Other editors have no such notion and pass nothing: their user opened the folder on purpose.
     helm.trusted = options?.workspaceTrusted !== false;
     syntaxDiagnostics = options?.syntaxDiagnostics !== false;
+    workspaceTrusted = options?.workspaceTrusted === true;
     if (typeof options?.storagePath === 'string' && options.storagePath) cache = new AnalysisCache(path.join(options.storagePath, 'cache'));
     return {
       capabilities: {

@@ -8,6 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseConfigFile, type AnalysisConfig } from '../engine/config';
 import { compileGlob } from '../engine/glob';
+import { isKustomizationFile, KUSTOMIZATION_FILE_NAMES, readKustomization } from '../engine/kustomize';
+import { parseYaml } from '../engine/syntax';
 import type { SkippedFile, WorkspaceFile } from '../engine/workspace';
 import { readRegularFile, readRegularFileWithin } from './safeRead';
 
@@ -139,12 +141,49 @@ export function readWorkspace(roots: readonly string[], options: ReadOptions): R
       throw rootError('ENOENT', result.unreadable.length > before.unreadable ? 'no readable file in it' : 'no manifest (*.yaml, *.yml, *.json) in it', root);
     }
   }
+  followKustomizations(options, result, seen);
   result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return result;
 }
 
 function rootError(code: string, text: string, root: string): NodeJS.ErrnoException {
   return Object.assign(new Error(text), { code, path: root, description: text });
+}
+
+/** At most this many files are read beyond the roots by following kustomizations. */
+const MAX_FOLLOWED_FILES = 2000;
+
+/**
+ * An overlay given alone is built by kustomize with its bases (`../base`) and patches: read what
+ * each kustomization read lists (a base directory's kustomization, then what that lists, ...)
+ * when it lies outside the roots, so that the overlay is analysed as kustomize renders it.
+ */
+function followKustomizations(options: ReadOptions, result: ReadResult, seen: Set<string>): void {
+  const queue = result.files.filter((f) => isKustomizationFile(f.path));
+  let followed = 0;
+  while (queue.length > 0 && followed < MAX_FOLLOWED_FILES) {
+    const file = queue.shift()!;
+    const k = readKustomization(file.path, parseYaml(file.text));
+    if (!k) continue;
+    const listed = [...k.entries, ...k.patchFiles, ...k.configFiles, ...k.replacements.flatMap((r) => ('file' in r ? [r.file] : []))];
+    for (const entry of listed) {
+      const abs = path.resolve(options.base, entry);
+      let stat: fs.Stats;
+      try {
+        stat = fs.statSync(abs);
+      } catch {
+        continue; // missing: the analysis sees the kustomization as not building
+      }
+      const candidates = stat.isDirectory() ? [...KUSTOMIZATION_FILE_NAMES].map((n) => path.join(abs, n)).filter((f) => fs.existsSync(f)).slice(0, 1) : [abs];
+      for (const c of candidates) {
+        if (seen.has(rel(options.base, c))) continue;
+        const before = result.files.length;
+        readOne(c, options, result, seen, false);
+        followed++;
+        if (result.files.length > before && isKustomizationFile(c)) queue.push(result.files[result.files.length - 1]);
+      }
+    }
+  }
 }
 
 function readOne(abs: string, options: ReadOptions, result: ReadResult, seen: Set<string>, named: boolean) {

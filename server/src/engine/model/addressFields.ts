@@ -1,6 +1,7 @@
 // Where manifests write IP addresses and CIDRs, with the span of each value: Service cluster IPs,
 // external IPs, load balancer IP and source ranges, NetworkPolicy ipBlocks, Endpoints addresses
 // and EndpointSlice endpoints.
+import { hasPlaceholder } from '../placeholders';
 import type { YNode } from '../syntax';
 import type { Span } from '../text';
 import { asScalar, get, getPath, seqItems, stringValue } from '../tree';
@@ -20,7 +21,8 @@ export interface AddressField {
 /** Appends the field at node to out, when it holds a value. */
 function scalarField(out: AddressField[], node: YNode | undefined, form: AddressField['form'], field: string, requiredFamily?: Family): void {
   const s = asScalar(node);
-  if (!s || s.value === null || s.text === '') return;
+  // `$INBOUND_CIDRS`, `${LB_IP}`: filled in by envsubst or Flux; not an address until then.
+  if (!s || s.value === null || s.text === '' || hasPlaceholder(s.text)) return;
   out.push({ text: s.text, span: s.span, form, field, requiredFamily });
 }
 

@@ -2,6 +2,7 @@
 // parentRefs and backendRefs (defaults as the API defines them: parentRef group/kind Gateway in
 // the route's namespace; backendRef group "" kind Service in the route's namespace), and
 // ReferenceGrants that allow cross-namespace references.
+import { hasPlaceholder } from '../placeholders';
 import { readLabelSelector, type Selector } from '../selectors';
 import type { Span } from '../text';
 import { asScalar, get, getPath, integerValue, seqItems, stringValue } from '../tree';
@@ -95,7 +96,8 @@ export function readRoute(resource: Resource): Route | undefined {
   const ns = resource.namespace ?? 'default';
   const parentRefs = seqItems(get(spec, 'parentRefs')).flatMap<ParentRef>((p) => {
     const nameNode = asScalar(get(p, 'name'));
-    if (!nameNode || nameNode.value === null) return [];
+    // A parent written as a substitution placeholder (`${CLUSTER_NAME}`) is unknown here.
+    if (!nameNode || nameNode.value === null || hasPlaceholder(nameNode.text) || hasPlaceholder(stringValue(get(p, 'namespace')))) return [];
     const sectionNode = asScalar(get(p, 'sectionName'));
     return [{
       group: stringValue(get(p, 'group')) ?? GATEWAY_GROUP,
@@ -113,7 +115,7 @@ export function readRoute(resource: Resource): Route | undefined {
     matches: seqItems(get(rule, 'matches')).map((m) => ({ path: stringValue(getPath(m, 'path', 'value')) })),
     backendRefs: seqItems(get(rule, 'backendRefs')).flatMap<BackendRef>((b) => {
       const nameNode = asScalar(get(b, 'name'));
-      if (!nameNode || nameNode.value === null) return [];
+      if (!nameNode || nameNode.value === null || hasPlaceholder(nameNode.text) || hasPlaceholder(stringValue(get(b, 'namespace')))) return [];
       const nsNode = stringValue(get(b, 'namespace'));
       return [{
         group: stringValue(get(b, 'group')) ?? '',

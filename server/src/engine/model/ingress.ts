@@ -1,5 +1,6 @@
 // Ingress in networking.k8s.io/v1 and in the older networking.k8s.io/v1beta1 and
 // extensions/v1beta1 shapes, read into one model of rules, paths and backends.
+import { hasPlaceholder } from '../placeholders';
 import type { Span } from '../text';
 import { asScalar, get, getPath, integerValue, seqItems, stringValue, type StringEntry } from '../tree';
 import type { Resource } from './resource';
@@ -71,7 +72,8 @@ function readV1Backend(node: YNode | undefined, resource: Resource): IngressBack
     port,
     portSpan: (numberNode ?? portNameNode)?.span,
     span: node.span,
-    isControllerAction: isAlbAction(resource, nameNode.value, port),
+    // An ALB action, or a backend written as a substitution placeholder: not a Service we can look up.
+    isControllerAction: isAlbAction(resource, nameNode.value, port) || hasPlaceholder(nameNode.value) || (typeof port === 'string' && hasPlaceholder(port)),
   };
 }
 

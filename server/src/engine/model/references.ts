@@ -3,6 +3,7 @@
 // $(VAR) the way the kubelet does, so that a host and a port kept in two variables and joined in an
 // argument are read as one address. Hosts in the cluster DNS forms svc, svc.ns, svc.ns.svc and
 // svc.ns.svc.cluster.local (optionally a per-pod name in front, a scheme, a port and a path).
+import { blankPlaceholders } from '../placeholders';
 import type { Span } from '../text';
 import { asScalar, get, getPath, seqItems, stringEntries, stringValue } from '../tree';
 import type { Resource } from './resource';
@@ -96,7 +97,8 @@ export function readReferences(workload: Workload, namespaces: ReadonlySet<strin
 
 function referencesIn(source: TextSource, podNamespace: string, namespaces: ReadonlySet<string>): ServiceReference[] {
   const out: ServiceReference[] = [];
-  for (const m of source.text.matchAll(HOST)) {
+  // A host written as an envsubst/Flux placeholder (`${DB_HOST}:5432`) is unknown, never a Service name.
+  for (const m of blankPlaceholders(source.text).matchAll(HOST)) {
     const host = m[1];
     const port = m[2] !== undefined ? Number(m[2]) : undefined;
     const labels = host.split('.');

@@ -34,6 +34,10 @@ export interface Resource {
   readonly namesTransformed: boolean;
   /** The build patches or rewrites this resource in ways not reproduced: no diagnostic is drawn from it. */
   readonly uncertain: boolean;
+  /** The build is one no other kustomization includes (what is applied): its findings stand alone. */
+  readonly leafBuild: boolean;
+  /** Files whose nodes the build's patches put in `node`, by slot (origin.ts); undefined when unpatched. */
+  readonly origins: readonly string[] | undefined;
   /** Rule ids silenced by the `kube-traffic-lens/ignore` annotation ('*' silences all). */
   readonly ignoredRules: ReadonlySet<string>;
 }

@@ -90,6 +90,21 @@ export function describeNearMiss(miss: NearMiss | undefined): { hint: string; re
 export function reportSelectsNothing(ctx: RuleContext, resource: Resource, selector: Selector, namespace: string, message: string): void {
   const miss = nearestMiss(ctx.graph, selector, namespace, resource.file, ctx.config.maxNearMissCandidates);
   if (!miss && !ctx.graph.canJudgeSelectionIn(namespace, resource.file, selector.terms.map((t) => t.key))) return;
+  // Pods of the same kustomize build that match, but in another namespace: the build's namespaces
+  // are likely rewritten where it is installed (an OLM bundle installs into one namespace), or one
+  // namespace was forgotten. Plausible either way; the tool cannot know which.
+  const elsewhere = resource.build === undefined ? undefined : ctx.graph.instancesIn('build', resource.build)
+    .map((r) => ctx.graph.workload(r))
+    .find((w) => w !== undefined && w.template.namespace !== namespace && selectorMayMatch(selector, w.template.labels));
+  if (elsewhere) {
+    ctx.report({
+      span: selector.span,
+      severity: 'info',
+      message: `${message} Pod templates of the same kustomize build match in namespace '${elsewhere.template.namespace}' (${elsewhere.resource.kind} '${elsewhere.resource.name}'), and a selector only selects in its own namespace.`,
+      related: [{ resource: elsewhere.resource, message: 'matching pod template in another namespace' }],
+    });
+    return;
+  }
   const { hint, related } = describeNearMiss(miss);
   ctx.report({ span: miss?.kind === 'value' ? miss.termSpan : selector.span, message: `${message}${hint}`, related });
 }

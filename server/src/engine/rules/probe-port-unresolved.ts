@@ -2,12 +2,15 @@
 // Probe ports are resolved by the kubelet in the probed container only (a named port must be one
 // of that container's ports). A name it does not declare fails every probe: a liveness probe then
 // restarts the container forever, a readiness probe keeps the pod out of its Services. A numeric
-// port that no container of the pod declares is reported only when the pod declares ports at all,
-// and not when the probed container's other ports are reached by a Service (it then declares only a
-// subset of what it listens on, as health and admin ports often are).
+// port that no container of the pod declares is only information: `containerPort` is informational
+// (a container listens on whatever its process opens; controller-runtime's health port 8081 and many
+// servers' admin ports are never declared), and it is said only when the pod declares ports at all,
+// and not when the probed container's other ports are reached by a Service. A port that is a
+// substitution placeholder (`${PORT}`) is unknown and not judged.
 import type { Container } from '../model/workload';
 import type { YNode } from '../syntax';
 import { asScalar, get } from '../tree';
+import { hasPlaceholder } from '../placeholders';
 import { defineRule } from './rule';
 
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
@@ -26,7 +29,7 @@ export default defineRule({
     for (const container of workload.template.containers) {
       for (const { probe, portNode } of probePorts(container)) {
         const port = asScalar(portNode);
-        if (!port || port.value === null) continue;
+        if (!port || port.value === null || (typeof port.value === 'string' && hasPlaceholder(port.value))) continue;
         if (typeof port.value === 'string' && !/^\d+$/.test(port.value)) {
           if (container.ports.some((p) => p.name === port.value)) continue;
           const names = container.ports.map((p) => p.name).filter(Boolean);
@@ -42,7 +45,8 @@ export default defineRule({
         if (reached) continue;
         ctx.report({
           span: port.span,
-          message: `${probe} of container '${container.name}' probes port ${number}, which no container of the pod declares (declared: ${[...new Set(allPorts.map((p) => p.containerPort))].join(', ')}).`,
+          severity: 'info',
+          message: `${probe} of container '${container.name}' probes port ${number}, which no container of the pod declares (declared: ${[...new Set(allPorts.map((p) => p.containerPort))].join(', ')}); the container may still listen there (containerPort is informational).`,
         });
       }
     }

@@ -15,6 +15,8 @@ export interface RelatedRef {
 export interface Report {
   readonly span: Span;
   readonly message: string;
+  /** A lower certainty than the rule's default (information: plausible, the tool cannot know). */
+  readonly severity?: Severity;
   readonly related?: readonly RelatedRef[];
 }
 

@@ -5,7 +5,12 @@
 // are often installed by Helm releases or operators outside the workspace (a database chart, a
 // monitoring stack), and manifests are applied with `kubectl -n`, so a missing name is reported only
 // when the workspace shows the likely mistake: a Service of a similar name (a typo) in that
-// namespace. The API server's own `kubernetes.default` Service always exists.
+// namespace. The API server's own `kubernetes.default` Service always exists. A bare `name:port`
+// (resolved in the pod's namespace through its DNS search path) is reported on the same evidence, or
+// when the same manifest resolves it in another kustomize build: an overlay that moves an app to
+// another namespace, or deletes the Service it relies on, breaks the reference in that build only.
+import type { TrafficGraph } from '../graph';
+import { directoryOf, type Resource } from '../model/resource';
 import { editDistance } from './near-miss';
 import { defineRule } from './rule';
 
@@ -21,21 +26,52 @@ export default defineRule({
     if (!workload) return;
     const seen = new Set<string>();
     for (const ref of ctx.graph.serviceReferences(workload)) {
-      if (!ref.clusterDns || ctx.graph.servicesNamed(ref.namespace, ref.service).length > 0) continue;
+      if (ctx.graph.servicesNamed(ref.namespace, ref.service).length > 0) continue;
       if (ref.service === 'kubernetes' && ref.namespace === 'default') continue;
-      const similar = ctx.graph.services.find(
-        (s) => s.resource.namespace === ref.namespace && editDistance(s.resource.name, ref.service) <= Math.max(1, Math.floor(ref.service.length / 4)),
+      const similar = ctx.graph.servicesIn(ref.namespace).find(
+        (s) => s.resource.name !== ref.service && (ref.clusterDns ? editDistance(s.resource.name, ref.service) <= Math.max(1, Math.floor(ref.service.length / 4)) : isTypo(s.resource.name, ref.service)),
       );
-      if (!similar) continue;
+      const otherBuild = similar ? undefined : resolvedInAnotherBuild(ctx.graph, resource, ref.service, ref.namespace, ref.namespaceWritten);
+      if (!similar && !otherBuild) continue;
       const key = `${ref.workloadSpan.start}|${ref.host}`;
       if (seen.has(key)) continue;
       seen.add(key);
       const via = ref.via ? ` (ConfigMap '${ref.via.configMap.name}', key ${ref.via.key})` : '';
+      const hint = similar
+        ? ` Did you mean '${similar.resource.name}'?`
+        : ` The same manifest in kustomize build '${otherBuild!.build}' finds it in namespace '${otherBuild!.namespace}'.`;
+      const found = similar?.resource ?? otherBuild!.service;
       ctx.report({
         span: ref.workloadSpan,
-        message: `'${ref.host}'${via} names Service '${ref.service}' in namespace '${ref.namespace}', which does not exist. Did you mean '${similar.resource.name}'?`,
-        related: [{ resource: similar.resource, message: 'a Service of a similar name' }, ...(ref.via ? [{ resource: ref.via.configMap, span: ref.span, message: `${ref.via.key} = ${ref.host}` }] : [])],
+        message: `'${ref.host}'${via} names Service '${ref.service}' in namespace '${ref.namespace}', which does not exist.${hint}`,
+        related: [{ resource: found, message: similar ? 'a Service of a similar name' : 'the Service in the other build' }, ...(ref.via ? [{ resource: ref.via.configMap, span: ref.span, message: `${ref.via.key} = ${ref.host}` }] : [])],
       });
     }
   },
 });
+
+/**
+ * Another kustomize instance of the same workload document, in another namespace, where a
+ * reference by the short name (no namespace written) finds the Service.
+ */
+function resolvedInAnotherBuild(graph: TrafficGraph, resource: Resource, service: string, namespace: string, namespaceWritten: string | undefined): { build: string; namespace: string; service: Resource } | undefined {
+  if (resource.build === undefined || namespaceWritten !== undefined) return undefined;
+  for (const other of graph.instancesIn('directory', directoryOf(resource.file))) {
+    if (other === resource || other.file !== resource.file || other.docIndex !== resource.docIndex || other.itemIndex !== resource.itemIndex) continue;
+    const ns = other.namespace ?? 'default';
+    if (ns === namespace || other.build === undefined) continue;
+    const found = graph.servicesNamed(ns, service).find((s) => s.resource.build === other.build);
+    if (found) return { build: other.build, namespace: ns, service: found.resource };
+  }
+  return undefined;
+}
+
+/**
+ * A bare name may be an external host, so only a typo counts as evidence: one edit (two in a long
+ * name), and not another component of the same app (`postgres-operator` beside `postgres-operator-ui`).
+ */
+function isTypo(existing: string, written: string): boolean {
+  if (existing.startsWith(`${written}-`) || written.startsWith(`${existing}-`) || existing.endsWith(`-${written}`) || written.endsWith(`-${existing}`)) return false;
+  const d = editDistance(existing, written);
+  return d <= 1 || (d <= 2 && written.length >= 10);
+}

@@ -1,6 +1,7 @@
 // Rule: statefulset-service-missing
 // A StatefulSet's spec.serviceName names the governing Service that gives its pods stable DNS names
 // (pod-0.service.namespace.svc). Without that Service in the namespace, the per-pod names never resolve.
+import { hasPlaceholder } from '../placeholders';
 import { getPath, stringValue } from '../tree';
 import { defineRule } from './rule';
 
@@ -13,7 +14,7 @@ export default defineRule({
   check(ctx, resource) {
     const node = getPath(resource.node, 'spec', 'serviceName');
     const serviceName = stringValue(node);
-    if (!node || !serviceName || resource.namesTransformed) return;
+    if (!node || !serviceName || resource.namesTransformed || hasPlaceholder(serviceName)) return;
     const ns = resource.namespace ?? 'default';
     if (ctx.graph.servicesNamed(ns, serviceName).length > 0) return;
     ctx.report({
