@@ -87,26 +87,56 @@ const SETTINGS_PREFIX = 'kubeTrafficLens.';
 const declared = (): Record<string, DeclaredSetting> =>
   (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, DeclaredSetting> } } }).contributes.configuration.properties;
 
+/**
+ * Settings declared nested (`kubeTrafficLens.helm.path`) arrive in the server as nested objects
+ * (`helm: { path }`); normalizeConfig reads some of them into flat keys of AnalysisConfig.
+ */
+const NESTED_CONFIG_KEYS: Record<string, string> = { 'kustomize.renderer': 'kustomizeRenderer', 'kustomize.path': 'kustomizePath' };
+/** Binaries the tool runs: chosen by the user, never read from a repository's configuration file. */
+const USER_ONLY = new Set(['helm.path', 'kustomize.path']);
+
+/** The raw settings object for one declared setting, and the value the engine makes of it. */
+function settingIn(name: string, value: unknown): { raw: Record<string, unknown>; read: (c: typeof DEFAULT_CONFIG) => unknown; configKey: string } {
+  const parts = name.split('.');
+  if (parts.length === 1) return { raw: { [name]: value }, read: (c) => c[name as keyof typeof c], configKey: name };
+  const [outer, inner] = parts;
+  const flat = NESTED_CONFIG_KEYS[name];
+  return {
+    raw: { [outer]: { [inner]: value } },
+    read: (c) => (flat ? c[flat as keyof typeof c] : (c[outer as keyof typeof c] as unknown as Record<string, unknown>)[inner]),
+    configKey: flat ?? outer,
+  };
+}
+
 test('package.json declares exactly the settings the engine reads, with its defaults', () => {
   // The language server reads the whole `kubeTrafficLens` section and normalises it into an
-  // AnalysisConfig (engine/config.ts), so the settings are the keys of DEFAULT_CONFIG.
+  // AnalysisConfig (engine/config.ts), so the settings reach exactly the keys of DEFAULT_CONFIG.
   const properties = declared();
   const names = Object.keys(properties).map((k) => {
     assert.ok(k.startsWith(SETTINGS_PREFIX), `${k} is under ${SETTINGS_PREFIX}`);
     return k.slice(SETTINGS_PREFIX.length);
   });
-  assert.deepEqual(names.sort(), Object.keys(DEFAULT_CONFIG).sort());
+  assert.deepEqual([...new Set(names.map((n) => settingIn(n, undefined).configKey))].sort(), Object.keys(DEFAULT_CONFIG).sort());
   for (const name of names) {
     const setting = properties[SETTINGS_PREFIX + name];
     assert.ok((setting.markdownDescription ?? setting.description ?? '').length > 10, `${name} is described`);
     const problems: { message: string }[] = [];
-    const config = normalizeConfig({ [name]: setting.default }, DEFAULT_CONFIG, problems);
+    const { raw, read } = settingIn(name, setting.default);
+    const config = normalizeConfig(raw, DEFAULT_CONFIG, problems);
     assert.deepEqual(problems, [], `the declared default of ${name} is accepted`);
-    assert.deepEqual(config[name as keyof typeof config], DEFAULT_CONFIG[name as keyof typeof DEFAULT_CONFIG], `the declared default of ${name} is the engine's`);
+    assert.deepEqual(read(config), read(DEFAULT_CONFIG), `the declared default of ${name} is the engine's`);
   }
 });
 
-test('the README configuration section shows every setting', () => {
+test('the README configuration section shows every setting a repository may set, and no binary path', () => {
   const section = readmeSection('Configuration');
-  for (const name of Object.keys(DEFAULT_CONFIG)) assert.match(section, new RegExp(`^${name}:`, 'm'), `${name} in the README's configuration example`);
+  for (const name of Object.keys(declared()).map((k) => k.slice(SETTINGS_PREFIX.length))) {
+    const [outer, inner] = name.split('.');
+    if (USER_ONLY.has(name)) {
+      assert.doesNotMatch(section, new RegExp(`^${outer}:.*(\\n\\s+.*)*\\n\\s+${inner}:`, 'm'), `${name} is not shown in the configuration file`);
+      continue;
+    }
+    assert.match(section, new RegExp(`^${outer}:`, 'm'), `${name} in the README's configuration example`);
+    if (inner) assert.match(section, new RegExp(`^${outer}:.*(\\n\\s+.*)*\\n\\s+${inner}:`, 'm'), `${name} in the README's configuration example`);
+  }
 });

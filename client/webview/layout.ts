@@ -7,6 +7,7 @@
 // entries reach first, then what their workloads call, ...), so calls run left to right. A band
 // taller than the view allows wraps into several column chunks, and chunks wrap into rows; the
 // chunk height and row width are chosen to make the whole map fit the view at the largest scale.
+import { maxOf } from '../../server/src/engine/arrays';
 import type { MapEdge, MapNode, TrafficMap } from './model';
 
 export type Column = 'entry' | 'service' | 'workload';
@@ -189,7 +190,7 @@ const READABLE_SCALE = 0.85;
 /** Names are still readable here (13 px -> 9.75 px, grown below 0.8): fewer wraps win at this scale. */
 const LEGIBLE_SCALE = 0.75;
 function preferred<T extends { scale: number }>(candidates: readonly T[]): T | undefined {
-  const best = Math.max(...candidates.map((c) => c.scale));
+  const best = maxOf(candidates.map((c) => c.scale));
   const enough = Math.min(best, READABLE_SCALE) - 1e-6;
   return candidates.find((c) => c.scale >= enough || c.scale >= Math.min(best, LEGIBLE_SCALE) - 1e-6);
 }
@@ -197,7 +198,7 @@ function preferred<T extends { scale: number }>(candidates: readonly T[]): T | u
 /** The row width (among those giving 1..8 rows) at which wrapped items fit the view best. */
 function bestWrap<T extends { width: number; height: number }>(items: readonly T[], gap: number, vw: number, vh: number, pad = { w: 0, h: 0 }) {
   const total = items.reduce((a, i) => a + i.width + gap, 0);
-  const widest = Math.max(0, ...items.map((i) => i.width));
+  const widest = maxOf(items.map((i) => i.width), 0);
   const candidates: { wrapped: ReturnType<typeof wrapRows<T>>; scale: number }[] = [];
   for (let rows = 1; rows <= Math.max(1, Math.min(8, items.length)); rows++) {
     const wrapped = wrapRows(items, Math.max(widest, total / rows), gap);
@@ -268,7 +269,7 @@ function layoutWith(map: TrafficMap, options: LayoutOptions, compact: boolean): 
   const namespaces = [...byNamespace.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })); // team-2 before team-10
   const blocksByNamespace = namespaces.map((ns) => ({ namespace: ns, blocks: blocksOf(byNamespace.get(ns)!, map.edges, nodeById) }));
   // One chunk height for every namespace, chosen for the best fit of the whole map.
-  const totalRows = Math.max(1, ...blocksByNamespace.map((g) => g.blocks.reduce((a, b) => a + b.rows, 0)));
+  const totalRows = maxOf(blocksByNamespace.map((g) => g.blocks.reduce((a, b) => a + b.rows, 0)), 1);
   const heights = new Set<number>();
   for (let r = totalRows; r >= 1; r = r > 40 ? Math.floor(r * 0.93) : r - 1) heights.add(r);
   const arrangements = [...heights].map((maxRows) => {
@@ -395,7 +396,7 @@ function blocksOf(nodes: readonly MapNode[], edges: readonly MapEdge[], nodeById
     const gap = (from: readonly string[], to: readonly string[]) => {
       const texts = new Map<string, Set<string>>();
       for (const e of edges) if (from.includes(e.from) && to.includes(e.to)) texts.set(`${e.from}\u0000${e.to}`, (texts.get(`${e.from}\u0000${e.to}`) ?? new Set()).add(edgeText(e, true)));
-      return Math.max(COLUMN_GAP, Math.min(200, Math.max(0, ...[...texts.values()].map((t) => [...t].join(', ').length * 5.9 + 24))));
+      return Math.max(COLUMN_GAP, Math.min(200, maxOf([...texts.values()].map((t) => [...t].join(', ').length * 5.9 + 24), 0)));
     };
     const own = service ? [service] : [];
     blocks.push({ entries, service, workloads, band, order: 0, rows: Math.max(1, entries.length, workloads.length), gaps: { entry: gap(entries, own), workload: gap(own, workloads) } });
@@ -443,13 +444,13 @@ function arrangeNamespace(blocks: readonly Block[], sized: ReadonlyMap<string, {
   const widthOf = (id: string | undefined) => (id ? sized.get(id)?.width ?? 0 : 0);
   const chunkOf = (list: Block[]): Chunk => {
     const widths: Record<Column, number> = {
-      entry: Math.max(0, ...list.flatMap((b) => b.entries.map(widthOf))),
-      service: Math.max(0, ...list.map((b) => widthOf(b.service))),
-      workload: Math.max(0, ...list.flatMap((b) => b.workloads.map(widthOf))),
+      entry: maxOf(list.flatMap((b) => b.entries.map(widthOf)), 0),
+      service: maxOf(list.map((b) => widthOf(b.service)), 0),
+      workload: maxOf(list.flatMap((b) => b.workloads.map(widthOf)), 0),
     };
     const used = (['entry', 'service', 'workload'] as const).filter((c) => widths[c] > 0);
     const rows = list.reduce((a, b) => a + b.rows, 0);
-    const gaps = { entry: Math.max(...list.map((b) => b.gaps.entry)), workload: Math.max(...list.map((b) => b.gaps.workload)) };
+    const gaps = { entry: maxOf(list.map((b) => b.gaps.entry)), workload: maxOf(list.map((b) => b.gaps.workload)) };
     const gapSum = used.length === 3 ? gaps.entry + gaps.workload : used.length === 2 ? (widths.entry > 0 && widths.service > 0 ? gaps.entry : widths.service > 0 ? gaps.workload : COLUMN_GAP) : 0;
     return { blocks: list, rows, widths, gaps, width: used.reduce((a, c) => a + widths[c], 0) + gapSum, height: rows * ROW_HEIGHT - (ROW_HEIGHT - NODE_HEIGHT) };
   };

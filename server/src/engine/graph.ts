@@ -649,9 +649,12 @@ export class TrafficGraph {
     return [...out];
   }
 
-  /** Whether two resources are applied together: the same file or the same kustomize build. */
+  /**
+   * Whether two resources are applied together: the same kustomize build, or outside builds the
+   * same file (two builds of one file are alternatives, see placeKeys).
+   */
   appliedTogether(a: Resource, b: Resource): boolean {
-    return a.file === b.file || (a.build !== undefined && a.build === b.build);
+    return placeKeys(a)[0] === placeKeys(b)[0];
   }
 
   private hostClaimersByPlace: Layered<string, readonly Workload[]> | undefined;

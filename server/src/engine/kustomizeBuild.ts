@@ -5,6 +5,7 @@
 // exactly (a patch that kustomize would refuse, an unreadable patch, a replacement that writes a
 // whole object) makes the instance `uncertain`; a field a replacement or var writes becomes the
 // unknown value REPLACED_VALUE, so it vetoes only the findings that read it.
+import { pushAll } from './arrays';
 import type { BuildMembership, PatchSpec, PatchTarget, ReplacementSpec } from './kustomize';
 import { applyJson6902, DELETED, PatchError, relocator, strategicMerge, type Relocate } from './kustomizePatch';
 import type { RenderedIndex } from './kustomizeRendered';
@@ -272,7 +273,7 @@ export function buildDocument(doc: YMap, kind: string, apiVersion: string, baseN
       node = result.node;
       uncertain ||= result.uncertain;
     }
-    varNames.push(...layer.varNames);
+    pushAll(varNames, layer.varNames);
     if (layer.namespace) id.namespaces.push(layer.namespace);
     if (layer.namePrefix || layer.nameSuffix) node = renameReferences(node, kind, layer.namePrefix, layer.nameSuffix, ctx.namesBefore(layer.dir));
     name = `${layer.namePrefix}${name}${layer.nameSuffix}`;

@@ -4,6 +4,7 @@
 // chart is staged in a temporary copy with charts/<dep> linked to it). Every run is bounded: a
 // time-out, a limit of concurrent helm processes, a bound on output and on the chart files read.
 // Renders are cached by the hash of the chart's files, the values and the options.
+import { pushAll } from '../engine/arrays';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -138,7 +139,7 @@ export class HelmRenderer {
     const explained = new Set<string>();
     await Promise.all(charts.map(async (chart) => {
       const result = await this.renderChart(helm, chart, config, texts);
-      diagnostics.push(...result.diagnostics);
+      pushAll(diagnostics, result.diagnostics);
       if (result.renders.length === 0) {
         notRendered++;
         if (result.diagnostics.length > 0) explained.add(chart.chartFile);

@@ -1,6 +1,9 @@
 // The `helm` section of the settings (`.kube-traffic-lens.yaml`, `kubeTrafficLens.helm.*`) and the
 // value sets a chart is rendered with. Plain data; the adapters run helm.
-import type { ConfigProblem } from '../config';
+/** What config.ts collects as a ConfigProblem (structurally the same; no import back into config.ts). */
+interface ConfigProblem {
+  readonly message: string;
+}
 
 export interface ChartSettings {
   /** Release name (`helm template <release>`); default: the chart's name. */

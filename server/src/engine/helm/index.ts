@@ -1,6 +1,7 @@
 // Helm charts in an analysis: the adapters render charts (node/helm.ts), add the renders to the
 // workspace files, and pass the analysis's diagnostics through withHelm to place them on template
 // and values lines and to add what rendering itself found.
+import { pushAll } from '../arrays';
 import { compareDiagnostics, type Diagnostic } from '../diagnostics';
 import type { Resource } from '../model/resource';
 import type { TrafficMap } from '../paths';
@@ -43,7 +44,7 @@ export function withHelm(diagnostics: readonly Diagnostic[], map: HelmSourceMap,
       ? { ...d, message: d.message.replace(/: its templates must be rendered first.*$/, `: ${outcome.skipReason}.`) }
       : d,
   );
-  out.push(...outcome.diagnostics);
+  pushAll(out, outcome.diagnostics);
   return out.sort(compareDiagnostics);
 }
 

@@ -1,5 +1,6 @@
 // Hovers that explain traffic: a short headline, then a table or a path. Every resource named links
 // to its location; every manifest string is escaped (markdown.ts).
+import { pushAll } from '../arrays';
 import type { Analysis } from '../analysis';
 import type { BackendTarget, TrafficGraph } from '../graph';
 import { resourceAnchor, type NamespaceOrigin, type Resource } from '../model/resource';
@@ -128,7 +129,7 @@ function serviceHover(g: TrafficGraph, service: Service, ref: Ref): string {
   const meshRoutes = istioRoutesTo(g, service);
   if (meshRoutes.length) lines.push('', `Istio routes: ${meshRoutes.map((m) => `${ref(m.vs.resource)}${m.notes.length ? ` (${text(m.notes.join('; '))})` : ''}`).join(', ')}`);
   const callers = callersOf(g, service, ref);
-  if (callers.length) lines.push('', '**Called by**', ...callers.map((c) => `- ${c}`));
+  if (callers.length) pushAll(lines, ['', '**Called by**', ...callers.map((c) => `- ${c}`)]);
   const isolating = [...new Set(g.workloadsSelectedBy(service).flatMap((w) => g.policiesSelecting(w).filter((p) => isolates(p, 'ingress'))))];
   if (isolating.length) lines.push('', `Ingress to its pods is limited by ${isolating.map((p) => ref(p.resource)).join(', ')}`);
   return lines.join('\n');

@@ -1,5 +1,6 @@
 // Go to definition, find references, and symbols: where a name used in one manifest is defined,
 // and who refers to a Service or selects a pod template.
+import { pushAll } from '../arrays';
 import type { Analysis } from '../analysis';
 import type { TrafficGraph } from '../graph';
 import type { Resource } from '../model/resource';
@@ -80,9 +81,9 @@ export function references(analysis: Analysis, file: string, offset: number, inc
   const g = analysis.graph;
   const out: SourceLocation[] = [];
   if (includeDeclaration) out.push(at(located.resource));
-  if (g.service(located.resource)) out.push(...serviceUses(g, located.resource).all);
+  if (g.service(located.resource)) pushAll(out, serviceUses(g, located.resource).all);
   const workload = g.workload(located.resource);
-  if (workload) out.push(...workloadUses(g, workload).all);
+  if (workload) pushAll(out, workloadUses(g, workload).all);
   return unique(out);
 }
 
@@ -96,7 +97,7 @@ export function serviceUses(g: TrafficGraph, service: Resource): { routes: Sourc
   const key = `${service.namespace}/${service.name}`;
   const index = usesIndex(g);
   for (const { reference: r } of index.references.get(key) ?? []) callers.push({ file: r.file, span: r.span });
-  routes.push(...(index.backendRefs.get(key) ?? []));
+  pushAll(routes, index.backendRefs.get(key) ?? []);
   return { routes: unique(routes), callers: unique(callers), all: unique([...routes, ...callers]) };
 }
 

@@ -8,6 +8,7 @@
 // percentage minAvailable is rounded up (GetScaledValueFromIntOrPercent with roundUp). The pod count
 // is the selected workloads' replicas, or the minimum of an HPA that scales them (at its minimum,
 // nothing can be evicted); DaemonSets, Jobs and unknown workloads leave it unknown.
+import { maxOf } from '../arrays';
 import type { TrafficGraph } from '../graph';
 import { budgetValue, readDisruptionBudget } from '../model/disruptionBudget';
 import type { Workload } from '../model/workload';
@@ -20,7 +21,7 @@ function minimumPods(graph: TrafficGraph, workloads: readonly Workload[]): numbe
     // Job pods come and go by completion, not by a replica count the budget can rely on.
     if (w.perNode || w.replicas === undefined || w.resource.kind === 'Job' || w.resource.kind === 'CronJob') return undefined;
     const autoscalers = graph.autoscalersOf(w);
-    total += autoscalers.length > 0 ? Math.min(...autoscalers.map((a) => a.minReplicas)) : w.replicas;
+    total += autoscalers.length > 0 ? -maxOf(autoscalers.map((a) => -a.minReplicas)) : w.replicas;
   }
   return total;
 }

@@ -13,6 +13,7 @@
 // - validateContainerPorts: a container port name is an IANA port name, unique within its container.
 // Names duplicated across two containers of one pod are accepted (the API only warns), so not reported.
 import { apiGroup, describesExpectedState, type Resource } from '../model/resource';
+import { hasPlaceholder } from '../placeholders';
 import type { YNode } from '../syntax';
 import { asScalar, get, getPath, integerValue, seqItems, stringValue } from '../tree';
 import { isDns1123Label, isValidPortNumber, portNameProblem } from './api-validation';
@@ -25,7 +26,11 @@ const EXTERNALLY_ACCESSIBLE = new Set(['NodePort', 'LoadBalancer']);
 function checkService(ctx: RuleContext, resource: Resource): void {
   const spec = get(resource.node, 'spec');
   const type = stringValue(get(spec, 'type')) ?? 'ClusterIP';
-  const reject = (node: YNode, message: string) => ctx.report({ span: node.span, message: `${message}; the API server rejects the Service.` });
+  // A value filled in later (envsubst, Flux, a kustomize replacement) is unknown, so not judged.
+  const reject = (node: YNode, message: string) => {
+    if (node.type === 'scalar' && hasPlaceholder(node.text)) return;
+    ctx.report({ span: node.span, message: `${message}; the API server rejects the Service.` });
+  };
   const ports = seqItems(get(spec, 'ports'));
   const names = new Set<string>();
   const keys = new Set<string>();
@@ -73,7 +78,7 @@ function checkContainerPorts(ctx: RuleContext, resource: Resource): void {
   const path = POD_TEMPLATE_PATHS[resource.kind];
   // Core validation judges the built-in kinds only; a custom resource's schema is its own.
   if (path === undefined || !BUILTIN_GROUPS.has(apiGroup(resource.apiVersion))) return;
-  const podSpec = get(path.length === 0 ? resource.node : getPath(resource.node, ...path), 'spec');
+  const podSpec = get(path.length === 0 ? resource.node : path.reduce<YNode | undefined>((node, key) => get(node, key), resource.node), 'spec');
   for (const list of ['containers', 'initContainers', 'ephemeralContainers']) {
     for (const container of seqItems(get(podSpec, list))) {
       const seen = new Set<string>();
