@@ -23,7 +23,11 @@ export interface SkippedFile {
   readonly size: number;
 }
 
-export type FileRole = 'manifest' | 'kustomization' | 'patch' | 'template' | 'other';
+/**
+ * `expectation`: a test suite's description of state to assert or to be absent (chainsaw and kuttl
+ * `assert`/`error` files), not objects to apply; `test` the suite's own configuration.
+ */
+export type FileRole = 'manifest' | 'kustomization' | 'patch' | 'template' | 'test' | 'expectation' | 'other';
 
 export interface SourceFile {
   readonly path: string;
@@ -217,7 +221,7 @@ function readFileEntry(f: WorkspaceFile, inChart: boolean, parse: FileParser): F
   const diagnostics = parsed.problems.length === 0 ? NO_DIAGNOSTICS : parsed.problems.map<Diagnostic>((p) => ({
     file: f.path, span: p.span, severity: p.rule === 'yaml-syntax' ? 'error' : 'warning', rule: p.rule, message: p.message, related: [],
   }));
-  const role: FileRole = isKustomizationFile(f.path) ? 'kustomization' : 'manifest';
+  const role: FileRole = isKustomizationFile(f.path) ? 'kustomization' : isTestHarnessFile(parsed) ? 'test' : 'manifest';
   const docs = role === 'manifest' ? collectResourceDocs(parsed) : NO_DOCS;
   return new FileEntry(f.text, inChart, role, parsed, diagnostics, docs, agreedNamespace(docs));
 }
@@ -306,6 +310,10 @@ export function* loadWorkspaceSteps(
     if (k) kustomizations.set(file, k);
   }
   const layout = layoutKustomizations(kustomizations, (f) => entries.get(f)?.parsed !== undefined);
+  for (const f of expectationFiles(entries)) {
+    const sf = sourceFiles.get(f);
+    if (sf && sf.role === 'manifest') sourceFiles.set(f, sf.withRole('expectation'));
+  }
   for (const f of layout.nonResourceFiles) {
     const sf = sourceFiles.get(f);
     if (sf && sf.role === 'manifest') sourceFiles.set(f, sf.withRole('patch'));
@@ -521,6 +529,56 @@ interface ResourceDoc {
   readonly apiVersion: string;
   readonly kind: string;
   readonly kindSpan: Span;
+}
+
+/**
+ * Test harnesses whose steps apply some files and compare others with the cluster: kyverno's
+ * chainsaw (`chainsaw.kyverno.io` Test, StepTemplate) and kuttl (`kuttl.dev` TestStep, TestSuite).
+ */
+const TEST_HARNESS_GROUPS = ['chainsaw.kyverno.io', 'kuttl.dev'];
+
+function isTestHarnessFile(parsed: ParsedFile): boolean {
+  return parsed.documents.some((d) => {
+    const apiVersion = stringValue(get(d.contents, 'apiVersion'));
+    return apiVersion !== undefined && TEST_HARNESS_GROUPS.includes(apiVersion.slice(0, apiVersion.indexOf('/')));
+  });
+}
+
+/**
+ * Files a test harness asserts (or asserts absent) rather than applies: those named by an `assert`
+ * or `error` operation of a chainsaw Test, and, in a directory holding a harness file, those named
+ * by the harnesses' convention (`00-assert.yaml`, `01-errors.yaml`, `assert-operator.yaml`: chainsaw
+ * and kuttl read files whose name holds `assert` or `error(s)` as expected state). Their documents
+ * are partial objects (a Deployment with only `status`), never created by the test.
+ */
+function expectationFiles(entries: ReadonlyMap<string, FileEntry>): Set<string> {
+  const harnessDirs = new Set<string>();
+  const out = new Set<string>();
+  for (const [file, entry] of entries) {
+    if (entry.role !== 'test' || !entry.parsed) continue;
+    const dir = path.dirname(file);
+    harnessDirs.add(dir);
+    const visit = (node: YNode | null | undefined, depth: number): void => {
+      if (!node || depth > 12) return;
+      if (node.type === 'seq') for (const item of node.items) visit(item, depth + 1);
+      else if (node.type === 'map') {
+        for (const p of node.pairs) {
+          const key = keyText(p);
+          if ((key === 'assert' || key === 'error') && p.value?.type === 'map') {
+            const target = stringValue(get(p.value, 'file'));
+            if (target) out.add(path.normalize(path.join(dir, target)));
+          }
+          visit(p.value, depth + 1);
+        }
+      }
+    };
+    for (const d of entry.parsed.documents) visit(d.contents, 0);
+  }
+  if (harnessDirs.size === 0) return out;
+  for (const file of entries.keys()) {
+    if (harnessDirs.has(path.dirname(file)) && /(^|[-_.])(assert|errors?)([-_.]|$)/i.test(path.basename(file))) out.add(file);
+  }
+  return out;
 }
 
 function collectResourceDocs(parsed: ParsedFile): ResourceDoc[] {
