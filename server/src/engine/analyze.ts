@@ -491,6 +491,10 @@ const NAMESPACE_QUESTIONS: Readonly<Record<string, Recorder>> = {
   networkPolicy: ofResource,
   route: ofResource,
   canJudgeSelectionIn: firstArgument,
+  hiddenProducerNear: firstArgument,
+  hiddenProducersIn: firstArgument,
+  servicesIn: firstArgument,
+  gatewaysIn: firstArgument,
   policiesSelecting: ofWorkload,
   disruptionBudgetsFor: ofWorkload,
   autoscalersOf: ofWorkload,
@@ -619,7 +623,7 @@ function toDiagnostic(rule: Rule, resource: Resource, r: Report): Diagnostic {
     span: rel.span ?? resourceAnchor(rel.resource),
     message: `${rel.resource.id}: ${rel.message}`,
   }));
-  return { file: resource.file, span: r.span, severity: rule.severity, rule: rule.id, message: r.message, resource: resource.id, related };
+  return { file: resource.file, span: r.span, severity: r.severity ?? rule.severity, rule: rule.id, message: r.message, resource: resource.id, related };
 }
 
 function applySeverity(d: Diagnostic, override: Severity | 'off' | undefined): Diagnostic | undefined {

@@ -18,6 +18,12 @@ export interface AnalysisConfig {
   readonly serviceCIDR: readonly string[];
   /** Namespaces where the ingress controller runs, for judging whether it may reach Ingress backends. */
   readonly ingressControllerNamespaces: readonly string[];
+  /**
+   * Closed world: the workspace is all that exists (rendered `helm template` or `kustomize build`
+   * output in CI), so a selection or reference that nothing in it satisfies is judged, never
+   * excused by pods or Services that may come from elsewhere.
+   */
+  readonly completeWorkspace: boolean;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
@@ -30,6 +36,7 @@ export const DEFAULT_CONFIG: AnalysisConfig = {
   nodePortRange: { min: 30000, max: 32767 },
   serviceCIDR: [],
   ingressControllerNamespaces: [],
+  completeWorkspace: false,
 };
 
 const SEVERITIES = new Set<SeverityOverride>(['error', 'warning', 'info', 'hint', 'off']);
@@ -82,7 +89,11 @@ export function normalizeConfig(raw: unknown, base: AnalysisConfig = DEFAULT_CON
   if (typeof r.ingressControllerNamespaces === 'string') ingressControllerNamespaces = r.ingressControllerNamespaces.split(',').map((s) => s.trim()).filter(Boolean);
   else if (Array.isArray(r.ingressControllerNamespaces)) ingressControllerNamespaces = r.ingressControllerNamespaces.filter((s): s is string => typeof s === 'string');
 
-  return { defaultNamespace, exclude, maxFileSize, rules, nodePortRange, serviceCIDR, ingressControllerNamespaces };
+  let completeWorkspace = base.completeWorkspace;
+  if (typeof r.completeWorkspace === 'boolean') completeWorkspace = r.completeWorkspace;
+  else if (r.completeWorkspace !== undefined && r.completeWorkspace !== null) problems.push({ message: 'completeWorkspace must be true or false' });
+
+  return { defaultNamespace, exclude, maxFileSize, rules, nodePortRange, serviceCIDR, ingressControllerNamespaces, completeWorkspace };
 }
 
 /** Parses the text of a `.kube-traffic-lens.yaml` file. */

@@ -12,7 +12,8 @@ import { readReferences, type ServiceReference } from './model/references';
 import { readGateway, readReferenceGrant, readRoute, type Gateway, type ReferenceGrant, type Route } from './model/gateway';
 import { allBackends, readIngress, type Ingress, type IngressBackend, type IngressPath } from './model/ingress';
 import { readNetworkPolicy, type NetworkPolicy } from './model/networkPolicy';
-import { apiGroup, directoryOf, keptTogether, type Resource } from './model/resource';
+import { apiGroup, appliedTogether, directoryOf, keptTogether, type Resource } from './model/resource';
+import { producerClass, readProduced, type ProducedViews } from './model/producers';
 import { readService, type Service, type ServicePort } from './model/service';
 import { declaresAnyPort, readWorkload, type Container, type ContainerPort, type Workload } from './model/workload';
 import { selectorMayMatch, type Selector } from './selectors';
@@ -54,6 +55,8 @@ type TypedView =
   | { kind: 'gateway'; view: Gateway }
   | { kind: 'route'; view: Route }
   | { kind: 'grant'; view: ReferenceGrant }
+  | { kind: 'produced'; view: ProducedViews }
+  | { kind: 'hidden'; view: Resource }
   | { kind: 'none' };
 
 /** Service references per workload object, with what they were read from (see serviceReferences). */
@@ -75,6 +78,8 @@ const VIEW_READERS: readonly ((r: Resource) => TypedView | undefined)[] = [
   (r) => as('gateway', readGateway(r)),
   (r) => as('route', readRoute(r)),
   (r) => as('grant', readReferenceGrant(r)),
+  (r) => as('produced', readProduced(r)),
+  (r) => as('hidden', producerClass(r) === 'unknown' ? r : undefined),
 ];
 
 function as<K extends TypedView['kind']>(kind: K, view: unknown): TypedView | undefined {
@@ -167,6 +172,9 @@ interface GraphIndexes {
   readonly ingressesByNamespace: Layered<string, readonly Ingress[]>;
   readonly resourcesByDirectory: Layered<string, readonly Resource[]>;
   readonly resourcesByBuild: Layered<string, readonly Resource[]>;
+  /** Custom resources of kinds nobody describes, which may create pods and Services (model/producers.ts). */
+  readonly hiddenProducersByNamespace: Layered<string, readonly Resource[]>;
+  readonly gatewaysByNamespace: Layered<string, readonly Gateway[]>;
 }
 
 /**
@@ -194,7 +202,9 @@ type ListIndex =
   | 'servicesByNamespace'
   | 'ingressesByNamespace'
   | 'resourcesByDirectory'
-  | 'resourcesByBuild';
+  | 'resourcesByBuild'
+  | 'hiddenProducersByNamespace'
+  | 'gatewaysByNamespace';
 
 /** Calls add for every index entry of one resource (the single definition of what is indexed where). */
 function indexEntries(
@@ -238,6 +248,7 @@ function indexEntries(
       break;
     case 'gateway':
       list('gatewaysByName', `${r.namespace}/${r.name}`, v.view);
+      list('gatewaysByNamespace', r.namespace ?? 'default', v.view);
       break;
     case 'route':
       byKey('routeByKey', v.view);
@@ -248,10 +259,24 @@ function indexEntries(
     case 'nad':
       list('attachmentsByName', `${r.namespace}/${r.name}`, v.view);
       break;
+    case 'produced':
+      for (const w of v.view.workloads) list('workloadsByNamespace', w.template.namespace, w);
+      for (const s of v.view.services) {
+        list('servicesByName', `${s.resource.namespace}/${s.resource.name}`, s);
+        list('servicesByNamespace', s.resource.namespace ?? 'default', s);
+      }
+      break;
+    case 'hidden':
+      list('hiddenProducersByNamespace', r.namespace ?? 'default', r);
+      break;
   }
 }
 
-const resourceOf = (v: { resource: Resource } | Resource): Resource => ('resource' in v ? v.resource : v) as Resource;
+/** The instance an index entry belongs to: for an operator-made view, the custom resource that makes it. */
+const resourceOf = (v: { resource: Resource } | Resource): Resource => {
+  const r = ('resource' in v ? v.resource : v) as Resource;
+  return r.producedBy ?? r;
+};
 
 /** Builds every index from scratch, yielding every RESOURCES_PER_STEP resources. */
 function* buildIndexes(resources: readonly Resource[]): Generator<void, GraphIndexes> {
@@ -286,6 +311,8 @@ function* buildIndexes(resources: readonly Resource[]): Generator<void, GraphInd
     ingressesByNamespace: new Map(),
     resourcesByDirectory: new Map(),
     resourcesByBuild: new Map(),
+    hiddenProducersByNamespace: new Map(),
+    gatewaysByNamespace: new Map(),
   };
   let step = 0;
   for (const r of resources) {
@@ -323,6 +350,10 @@ function* buildIndexes(resources: readonly Resource[]): Generator<void, GraphInd
       case 'gateway':
         gatewayCount++;
         break;
+      case 'produced':
+        workloads.push(...v.view.workloads);
+        services.push(...v.view.services);
+        break;
     }
   }
   const layered = <V>(m: Map<string, unknown>) => new Layered(m as Map<string, V>);
@@ -355,6 +386,8 @@ function* buildIndexes(resources: readonly Resource[]): Generator<void, GraphInd
     ingressesByNamespace: layered(lists.ingressesByNamespace),
     resourcesByDirectory: layered(lists.resourcesByDirectory),
     resourcesByBuild: layered(lists.resourcesByBuild),
+    hiddenProducersByNamespace: layered(lists.hiddenProducersByNamespace),
+    gatewaysByNamespace: layered(lists.gatewaysByNamespace),
   };
 }
 
@@ -399,7 +432,13 @@ function deriveIndexes(previous: GraphIndexes, change: GraphChange): GraphIndexe
       (ns) => countChanges.set(ns, (countChanges.get(ns) ?? previous.namespaceCounts.get(ns) ?? 0) + (adding ? 1 : -1)),
     );
     if (v.kind === 'gateway') gatewayCount += adding ? 1 : -1;
-    else if (v.kind in global) {
+    else if (v.kind === 'produced') {
+      for (const [g, views] of [[global.workload, v.view.workloads], [global.service, v.view.services]] as const) {
+        if (views.length === 0) continue;
+        if (adding) g.added.push(...views);
+        else g.removed = true;
+      }
+    } else if (v.kind in global) {
       const g = global[v.kind as keyof typeof global];
       if (adding) g.added.push((v as { view: { resource: Resource } }).view);
       else g.removed = true;
@@ -477,6 +516,8 @@ function deriveIndexes(previous: GraphIndexes, change: GraphChange): GraphIndexe
     ingressesByNamespace: lists.ingressesByNamespace as Layered<string, readonly Ingress[]>,
     resourcesByDirectory: lists.resourcesByDirectory as Layered<string, readonly Resource[]>,
     resourcesByBuild: lists.resourcesByBuild as Layered<string, readonly Resource[]>,
+    hiddenProducersByNamespace: lists.hiddenProducersByNamespace as Layered<string, readonly Resource[]>,
+    gatewaysByNamespace: lists.gatewaysByNamespace as Layered<string, readonly Gateway[]>,
   };
 }
 
@@ -495,6 +536,8 @@ const LIST_INDEXES: readonly ListIndex[] = [
   'ingressesByNamespace',
   'resourcesByDirectory',
   'resourcesByBuild',
+  'hiddenProducersByNamespace',
+  'gatewaysByNamespace',
 ];
 
 /**
@@ -631,7 +674,7 @@ export class TrafficGraph {
    * (an IPv4 and an IPv6 variant side by side) that are never applied to one cluster together.
    */
   servicesAppliedNear(service: Service): Service[] {
-    this.servicesByPlace ??= listIndex(this.services, (s) => placeKeys(s.resource));
+    this.servicesByPlace ??= listIndex(this.services, (s) => (s.producer ? [] : placeKeys(s.resource)));
     const out = new Set<Service>();
     for (const key of placeKeys(service.resource)) for (const s of this.servicesByPlace.get(key) ?? []) if (s.resource.id !== service.resource.id) out.add(s);
     return [...out];
@@ -639,7 +682,7 @@ export class TrafficGraph {
 
   /** Other workloads applied together with this one (same file or build), any namespace. */
   workloadsAppliedNear(workload: Workload): Workload[] {
-    this.workloadsByPlace ??= listIndex(this.workloads, (w) => placeKeys(w.resource));
+    this.workloadsByPlace ??= listIndex(this.workloads, (w) => (w.template.producer ? [] : placeKeys(w.resource)));
     const out = new Set<Workload>();
     for (const key of placeKeys(workload.resource)) for (const w of this.workloadsByPlace.get(key) ?? []) if (w.resource.id !== workload.resource.id) out.add(w);
     return [...out];
@@ -719,12 +762,34 @@ export class TrafficGraph {
     return this.ix.gatewaysByName.get(`${namespace}/${name}`) ?? [];
   }
 
+  gatewaysIn(namespace: string): readonly Gateway[] {
+    return this.ix.gatewaysByNamespace.get(namespace) ?? [];
+  }
+
   get hasGateways(): boolean {
     return this.ix.gatewayCount > 0;
   }
 
   referenceGrantsIn(namespace: string): readonly ReferenceGrant[] {
     return this.ix.grantsByNamespace.get(namespace) ?? [];
+  }
+
+  /**
+   * A custom resource of a kind nobody describes, in this namespace and kept with this file (the
+   * same deploy unit): it may create pods and Services the workspace cannot show.
+   */
+  hiddenProducerNear(namespace: string, near: Pick<Resource, 'file' | 'build'>): Resource | undefined {
+    return this.hiddenProducersIn(namespace).find((r) => appliedTogether(r, near));
+  }
+
+  /** Custom resources of kinds nobody describes in a namespace: they may create pods and Services. */
+  hiddenProducersIn(namespace: string): readonly Resource[] {
+    return this.ix.hiddenProducersByNamespace.get(namespace) ?? [];
+  }
+
+  /** Services of a namespace, operator-made ones included, in resource order. */
+  servicesIn(namespace: string): readonly Service[] {
+    return this.ix.servicesByNamespace.get(namespace) ?? [];
   }
 
   /** Services of a namespace (for judging whether the workspace knows that namespace's Services). */
@@ -828,7 +893,7 @@ export class TrafficGraph {
     let found = this.selectingCache.get(workload);
     if (found) return found;
     found = [];
-    if (this.ix.workloadByKey.get(workload.resource.key) === workload) {
+    if (workload.template.producer || this.ix.workloadByKey.get(workload.resource.key) === workload) {
       for (const s of this.ix.servicesByNamespace.get(workload.template.namespace) ?? []) {
         if (s.selector && selectorMayMatch(s.selector, workload.template.labels)) found.push(s);
       }
@@ -877,7 +942,8 @@ export class TrafficGraph {
         }
       }
       if (sameNameOtherProtocol) return { ...base, ...sameNameOtherProtocol, status: 'protocol-mismatch', containerPort: undefined };
-      return { ...base, status: 'name-unresolved' };
+      // Operator-made pods may declare ports the operator table does not list.
+      return { ...base, status: workload.template.producer?.portsOpen ? 'assumed' : 'name-unresolved' };
     }
     let otherProtocol: { container: Container; declared: ContainerPort } | undefined;
     for (const container of containers) {
@@ -888,7 +954,7 @@ export class TrafficGraph {
       }
     }
     if (otherProtocol) return { ...base, ...otherProtocol, status: 'protocol-mismatch', containerPort: port.targetPort };
-    return { ...base, containerPort: port.targetPort, status: declaresAnyPort(workload.template) ? 'undeclared' : 'assumed' };
+    return { ...base, containerPort: port.targetPort, status: declaresAnyPort(workload.template) && !workload.template.producer?.portsOpen ? 'undeclared' : 'assumed' };
   }
 }
 
@@ -903,6 +969,7 @@ function byPosition(a: Resource, b: Resource): number {
 }
 
 function isIngressController(w: Workload, namespaces: readonly string[]): boolean {
+  if (w.template.producer) return false;
   return (
     namespaces.includes(w.template.namespace) ||
     (w.template.labels.declared['app.kubernetes.io/component'] === 'controller' && /ingress/.test(w.template.labels.declared['app.kubernetes.io/name'] ?? ''))

@@ -36,6 +36,8 @@ export interface Resource {
   readonly uncertain: boolean;
   /** Rule ids silenced by the `kube-traffic-lens/ignore` annotation ('*' silences all). */
   readonly ignoredRules: ReadonlySet<string>;
+  /** For an object an operator creates at run time (model/producers.ts): the custom resource it comes from. */
+  readonly producedBy?: Resource;
 }
 
 export function resourceId(kind: string, namespace: string | undefined, name: string): string {
@@ -57,6 +59,15 @@ export function apiGroup(apiVersion: string): string {
 export function directoryOf(file: string): string {
   const slash = file.lastIndexOf('/');
   return slash < 0 ? '.' : file.slice(0, slash);
+}
+
+/**
+ * Whether two instances belong to one deploy unit: the same kustomize build, or files kept
+ * together (keptTogether) when neither comes from a build that the other is not part of.
+ */
+export function appliedTogether(a: Pick<Resource, 'file' | 'build'>, b: Pick<Resource, 'file' | 'build'>): boolean {
+  if (a.build !== undefined && a.build === b.build) return true;
+  return keptTogether(a.file, b.file);
 }
 
 /**

@@ -7,6 +7,7 @@ import type { YMap, YNode } from '../syntax';
 import type { Span } from '../text';
 import { asMap, asScalar, boolValue, exact, get, getPath, integerValue, seqItems, stringEntries, stringValue } from '../tree';
 import { POD_TEMPLATE_PATHS } from './kinds';
+import type { Producer } from './producers';
 import type { Resource } from './resource';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
@@ -47,6 +48,8 @@ export interface PodTemplate {
   /** The template's (or the Pod's) metadata, for annotations. */
   readonly metadata: YMap | undefined;
   readonly hostNetwork: boolean;
+  /** Set for pods an operator creates from a custom resource (model/producers.ts). */
+  readonly producer?: Producer;
 }
 
 export interface Workload {

@@ -80,7 +80,19 @@ export function describeNearMiss(miss: NearMiss | undefined): { hint: string; re
  */
 export function reportSelectsNothing(ctx: RuleContext, resource: Resource, selector: Selector, namespace: string, message: string): void {
   const miss = nearestMiss(ctx.graph, selector, namespace, resource.file);
-  if (!miss && !ctx.graph.canJudgeSelectionIn(namespace, resource.file, selector.terms.map((t) => t.key))) return;
   const { hint, related } = describeNearMiss(miss);
-  ctx.report({ span: miss?.kind === 'value' ? miss.termSpan : selector.span, message: `${message}${hint}`, related });
+  const span = miss?.kind === 'value' ? miss.termSpan : selector.span;
+  if (!miss && !ctx.config.completeWorkspace && !ctx.graph.canJudgeSelectionIn(namespace, resource.file, selector.terms.map((t) => t.key))) return;
+  // A custom resource of a kind nobody describes, applied with this one, may create the pods: plausible, not known.
+  const hidden = ctx.graph.hiddenProducerNear(namespace, resource);
+  if (hidden) {
+    ctx.report({ span, severity: 'info', message: `${message}${hint}${mayCreate(hidden, 'such pods')}`, related: [...related, { resource: hidden, message: 'may create pods' }] });
+    return;
+  }
+  ctx.report({ span, message: `${message}${hint}`, related });
+}
+
+/** The sentence of a finding graded down because a custom resource of an unknown kind may satisfy it. */
+export function mayCreate(producer: Resource, what: string): string {
+  return ` ${producer.kind} '${producer.name}' (a custom resource of a kind this tool does not know) is applied in the same namespace and may create ${what}.`;
 }

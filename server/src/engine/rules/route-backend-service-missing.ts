@@ -3,6 +3,7 @@
 // in its namespace (the route's unless given). The implementation answers 500 for the requests of
 // that rule (HTTPRoute) or drops the connections. Reported when the workspace has Services in that
 // namespace, so that namespaces managed elsewhere are not judged.
+import { gradeMissingName } from './certainty';
 import { defineRule } from './rule';
 
 export default defineRule({
@@ -19,8 +20,9 @@ export default defineRule({
       for (const backend of rule.backendRefs) {
         if (backend.group !== '' || backend.kind !== 'Service') continue;
         if (ctx.graph.servicesNamed(backend.namespace, backend.name).length > 0) continue;
-        if (!ctx.graph.hasServicesIn(backend.namespace)) continue;
-        ctx.report({ span: backend.nameSpan, message: `No Service '${backend.name}' in namespace '${backend.namespace}'; requests routed to this backend fail.` });
+        if (!ctx.config.completeWorkspace && !ctx.graph.hasServicesIn(backend.namespace)) continue;
+        const grade = gradeMissingName(ctx, resource, backend.namespace, ctx.graph.servicesIn(backend.namespace), 'Services');
+        ctx.report({ span: backend.nameSpan, severity: grade.severity, message: `No Service '${backend.name}' in namespace '${backend.namespace}'; requests routed to this backend fail.${grade.note}`, related: grade.related });
       }
     }
   },

@@ -15,6 +15,11 @@ export interface RelatedRef {
 export interface Report {
   readonly span: Span;
   readonly message: string;
+  /**
+   * The certainty of this finding when it differs from the rule's default: rules grade down to
+   * `info` what is plausible but cannot be known (pods or Services may come from elsewhere).
+   */
+  readonly severity?: Severity;
   readonly related?: readonly RelatedRef[];
 }
 
