@@ -13,9 +13,12 @@ Commands:
       --format text|json|sarif   Output format (default: text)
       --config FILE              Settings file (default: .kube-traffic-lens.yaml in the first PATH)
       --cache DIR                Keep parsed files and results in DIR; later runs reuse what is unchanged
+      --complete                 The PATHs are all that exists (rendered output): judge every selection
+                                 and name as a closed world (setting completeWorkspace)
   graph [PATH...]   Print the traffic paths
       --format text|json|mermaid|dot|html   Output format (default: text)
       --cache DIR                As for check
+      --complete                 As for check
   lsp --stdio       Start the language server (or --node-ipc)
 
 Options:

@@ -18,6 +18,8 @@ export interface CommonOptions {
   readonly configFile: string | undefined;
   /** `--cache DIR`: the persistent parse and result cache. */
   readonly cacheDir: string | undefined;
+  /** `--complete`: the paths are all that exists (setting completeWorkspace). */
+  readonly complete: boolean;
 }
 
 export function parseCommon(args: string[], formats: readonly string[], defaultFormat: string): CommonOptions {
@@ -26,7 +28,7 @@ export function parseCommon(args: string[], formats: readonly string[], defaultF
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { format: { type: 'string', short: 'f' }, config: { type: 'string', short: 'c' }, cache: { type: 'string' } },
+      options: { format: { type: 'string', short: 'f' }, config: { type: 'string', short: 'c' }, cache: { type: 'string' }, complete: { type: 'boolean' } },
     });
   } catch (err) {
     throw new UsageError((err as Error).message.split('\n')[0]);
@@ -34,7 +36,13 @@ export function parseCommon(args: string[], formats: readonly string[], defaultF
   const format = parsed.values.format ?? defaultFormat;
   if (!formats.includes(format)) throw new UsageError(`unknown format '${format}' (expected ${formats.join(', ')})`);
   if (parsed.values.cache === '') throw new UsageError('--cache needs a directory');
-  return { paths: parsed.positionals.length ? parsed.positionals : ['.'], format, configFile: parsed.values.config, cacheDir: parsed.values.cache };
+  return {
+    paths: parsed.positionals.length ? parsed.positionals : ['.'],
+    format,
+    configFile: parsed.values.config,
+    cacheDir: parsed.values.cache,
+    complete: parsed.values.complete === true,
+  };
 }
 
 export interface LoadedInput {
@@ -49,7 +57,7 @@ export function loadInput(options: CommonOptions, onProgress?: (n: number) => vo
   try {
     const loaded = loadConfig(options.paths, base, options.configFile, DEFAULT_CONFIG);
     for (const p of loaded.problems) process.stderr.write(`kube-traffic-lens: warning: ${p}\n`);
-    config = loaded.config;
+    config = options.complete ? { ...loaded.config, completeWorkspace: true } : loaded.config;
   } catch (err) {
     throw new UsageError(`cannot read config file '${options.configFile}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, false);
   }

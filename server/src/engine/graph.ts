@@ -877,8 +877,9 @@ export class TrafficGraph {
     if (cached) return cached;
     const selector = service.selector;
     const selected = selector ? this.workloadsIn(service.resource.namespace ?? 'default').filter((w) => selectorMayMatch(selector, w.template.labels)) : [];
-    this.selectedCache.set(service, selected);
-    return selected;
+    const own = oneCopyEach(selected, service.resource);
+    this.selectedCache.set(service, own);
+    return own;
   }
 
   /** Pod templates in a namespace that a LabelSelector can match. */
@@ -897,6 +898,7 @@ export class TrafficGraph {
       for (const s of this.ix.servicesByNamespace.get(workload.template.namespace) ?? []) {
         if (s.selector && selectorMayMatch(s.selector, workload.template.labels)) found.push(s);
       }
+      found = oneCopyEach(found, workload.resource);
     }
     this.selectingCache.set(workload, found);
     return found;
@@ -956,6 +958,40 @@ export class TrafficGraph {
     if (otherProtocol) return { ...base, ...otherProtocol, status: 'protocol-mismatch', containerPort: port.targetPort };
     return { ...base, containerPort: port.targetPort, status: declaresAnyPort(workload.template) && !workload.template.producer?.portsOpen ? 'undeclared' : 'assumed' };
   }
+}
+
+/**
+ * One view per object (id) among views found for `near`: where a repository keeps the same object
+ * in several deploy units (a release bundle beside the split files it was built from, overlays of
+ * one base), the copy applied with `near` stands for it (the same file, else the same build, the
+ * same directory, a directory kept with it, else the first). A copy in another unit can neither
+ * hide this unit's mistake nor count its pods twice.
+ */
+function oneCopyEach<V extends { resource: Resource }>(views: V[], near: Resource): V[] {
+  if (views.length < 2) return views;
+  const byId = new Map<string, V>();
+  let duplicated = false;
+  for (const v of views) {
+    const id = v.resource.id;
+    const held = byId.get(id);
+    if (held === undefined) byId.set(id, v);
+    else {
+      duplicated = true;
+      if (closeness(v.resource, near) > closeness(held.resource, near)) byId.set(id, v);
+    }
+  }
+  return duplicated ? [...byId.values()] : views;
+}
+
+/** How closely an instance is applied with another: same file, same build, same directory, kept together. */
+function closeness(a: Resource, b: Resource): number {
+  const ra = a.producedBy ?? a;
+  const rb = b.producedBy ?? b;
+  if (ra.file === rb.file && ra.build === rb.build) return 5;
+  if (ra.build !== undefined && ra.build === rb.build) return 4;
+  if (ra.build === undefined && rb.build === undefined && directoryOf(ra.file) === directoryOf(rb.file)) return 3;
+  if (keptTogether(ra.file, rb.file)) return 2;
+  return 1;
 }
 
 /** The Service port an Ingress or route backend port refers to: by number, or by the port's name. */

@@ -131,7 +131,9 @@ class TrafficMapBuilder {
   }
 
   private resourceNode(r: Resource, kind: MapNodeKind, label: string): string {
-    this.addNode({ id: r.id, kind, label, namespace: r.namespace, resource: r.id, file: r.file, line: this.line(r) });
+    // An operator-made object is shown as such, located at the custom resource that makes it.
+    const made = r.producedBy ? ` (made by ${r.producedBy.kind} ${r.producedBy.name})` : '';
+    this.addNode({ id: r.id, kind, label: `${label}${made}`, namespace: r.namespace, resource: r.id, file: r.file, line: this.line(r) });
     return r.id;
   }
 
@@ -146,7 +148,7 @@ class TrafficMapBuilder {
     const typeNote = service.type === 'ClusterIP' ? (service.headless ? ' (headless)' : '') : ` (${service.type})`;
     const serviceId = this.resourceNode(r, 'Service', `${r.name}${typeNote}`);
     const workloads = this.graph.workloadsSelectedBy(service);
-    if (service.selector && workloads.length === 0) {
+    if (service.selector && workloads.length === 0 && !service.producer) {
       const missing = `${serviceId}#no-endpoints`;
       this.addNode({ id: missing, kind: 'Missing', label: 'no matching pods', namespace: ns, resource: undefined, file: r.file, line: this.line(r) });
       this.addEdge({ from: serviceId, to: missing, kind: 'selects', label: 'selector', broken: true, reason: 'the selector matches no pod template' });
@@ -209,6 +211,11 @@ class TrafficMapBuilder {
       return;
     }
     const workloads = this.graph.workloadsSelectedBy(service);
+    if (workloads.length === 0 && service.producer) {
+      // An operator-made Service whose pods the operator makes from resources not in the workspace.
+      this.paths.push({ namespace, entry, hops: [...prefix, serviceHop, { node: `${service.resource.id}#operator-pods`, label: `pods the ${service.producer.operator} runs` }], broken: undefined });
+      return;
+    }
     if (workloads.length === 0) {
       this.paths.push({ namespace, entry, hops: [...prefix, serviceHop], broken: 'the selector matches no pod template' });
       return;

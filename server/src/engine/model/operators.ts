@@ -48,6 +48,8 @@ export interface ProducedPods {
   readonly portsFrom?: PortsFrom;
   /** The kind follows `spec.mode` (OpenTelemetryCollector: deployment, daemonset, statefulset). */
   readonly kindFrom?: { readonly path: readonly string[]; readonly kinds: Readonly<Record<string, string>>; readonly default: string };
+  /** Where the resource sets the number of pods (the operator's default when absent: 1). */
+  readonly replicasFrom?: readonly string[];
   readonly when?: Condition;
 }
 
@@ -154,7 +156,7 @@ export const OPERATORS: readonly OperatorEntry[] = [
       'strimzi-kafka-operator api/.../kafka/KafkaResources.java (bootstrapServiceName, brokersServiceName), cluster-operator/.../model/KafkaCluster.java (generateService, broker selector), ListenersUtils.java (backwardsCompatiblePortName), EntityTopicOperator.java, EntityUserOperator.java, CruiseControl.java',
     pods: [
       // Without node pools (spec.kafka.replicas), the brokers belong to the Kafka resource itself.
-      { kind: 'StrimziPodSet', name: '{name}-kafka', labels: strimziLabels('{name}', 'Kafka', '{name}-kafka'), portsFrom: { ...KAFKA_LISTENER_PORTS, where: undefined }, when: { present: ['spec', 'kafka', 'replicas'] } },
+      { kind: 'StrimziPodSet', name: '{name}-kafka', labels: strimziLabels('{name}', 'Kafka', '{name}-kafka'), replicasFrom: ['spec', 'kafka', 'replicas'], portsFrom: { ...KAFKA_LISTENER_PORTS, where: undefined }, when: { present: ['spec', 'kafka', 'replicas'] } },
       {
         kind: 'Deployment',
         name: '{name}-entity-operator',
@@ -181,6 +183,7 @@ export const OPERATORS: readonly OperatorEntry[] = [
         name: '{label:strimzi.io/cluster}-{name}',
         labels: { ...strimziLabels('{label:strimzi.io/cluster}', 'Kafka', '{label:strimzi.io/cluster}-kafka'), 'strimzi.io/pool-name': '{name}' },
         runtimeLabels: ['strimzi.io/broker-role', 'strimzi.io/controller-role', 'statefulset.kubernetes.io/pod-name'],
+        replicasFrom: ['spec', 'replicas'],
       },
     ],
   },
@@ -189,7 +192,7 @@ export const OPERATORS: readonly OperatorEntry[] = [
     kinds: ['KafkaBridge'],
     operator: STRIMZI,
     source: 'strimzi-kafka-operator api/.../bridge/KafkaBridgeResources.java (serviceName), cluster-operator/.../model/KafkaBridgeCluster.java',
-    pods: [{ kind: 'Deployment', name: '{name}-bridge', labels: strimziLabels('{name}', 'KafkaBridge', '{name}-bridge'), ports: [{ name: 'rest-api', port: 8080, from: ['spec', 'http', 'port'] }, { name: 'rest-api-mgmt', port: 8081 }] }],
+    pods: [{ kind: 'Deployment', name: '{name}-bridge', replicasFrom: ['spec', 'replicas'], labels: strimziLabels('{name}', 'KafkaBridge', '{name}-bridge'), ports: [{ name: 'rest-api', port: 8080, from: ['spec', 'http', 'port'] }, { name: 'rest-api-mgmt', port: 8081 }] }],
     services: [{ name: '{name}-bridge-service', selector: strimziLabels('{name}', 'KafkaBridge', '{name}-bridge'), ports: [{ name: 'rest-api', port: 8080, from: ['spec', 'http', 'port'] }] }],
   },
   {
@@ -197,7 +200,7 @@ export const OPERATORS: readonly OperatorEntry[] = [
     kinds: ['KafkaConnect'],
     operator: STRIMZI,
     source: 'strimzi-kafka-operator api/.../connect/KafkaConnectResources.java (serviceName), cluster-operator/.../model/KafkaConnectCluster.java (REST_API_PORT 8083)',
-    pods: [{ kind: 'StrimziPodSet', name: '{name}-connect', labels: strimziLabels('{name}', 'KafkaConnect', '{name}-connect'), ports: [{ name: 'rest-api', port: 8083 }] }],
+    pods: [{ kind: 'StrimziPodSet', name: '{name}-connect', replicasFrom: ['spec', 'replicas'], labels: strimziLabels('{name}', 'KafkaConnect', '{name}-connect'), ports: [{ name: 'rest-api', port: 8083 }] }],
     services: [{ name: '{name}-connect-api', selector: strimziLabels('{name}', 'KafkaConnect', '{name}-connect'), ports: [{ name: 'rest-api', port: 8083 }] }],
   },
   {
@@ -205,7 +208,7 @@ export const OPERATORS: readonly OperatorEntry[] = [
     kinds: ['KafkaMirrorMaker2'],
     operator: STRIMZI,
     source: 'strimzi-kafka-operator api/.../mirrormaker2/KafkaMirrorMaker2Resources.java (serviceName), KafkaMirrorMaker2Cluster.java',
-    pods: [{ kind: 'StrimziPodSet', name: '{name}-mirrormaker2', labels: strimziLabels('{name}', 'KafkaMirrorMaker2', '{name}-mirrormaker2'), ports: [{ name: 'rest-api', port: 8083 }] }],
+    pods: [{ kind: 'StrimziPodSet', name: '{name}-mirrormaker2', replicasFrom: ['spec', 'replicas'], labels: strimziLabels('{name}', 'KafkaMirrorMaker2', '{name}-mirrormaker2'), ports: [{ name: 'rest-api', port: 8083 }] }],
     services: [{ name: '{name}-mirrormaker2-api', selector: strimziLabels('{name}', 'KafkaMirrorMaker2', '{name}-mirrormaker2'), ports: [{ name: 'rest-api', port: 8083 }] }],
   },
   {
@@ -219,6 +222,7 @@ export const OPERATORS: readonly OperatorEntry[] = [
         name: '{name}',
         labels: { 'cnpg.io/cluster': '{name}', 'cnpg.io/podRole': 'instance' },
         runtimeLabels: ['cnpg.io/instanceRole', 'role', 'cnpg.io/instanceName'],
+        replicasFrom: ['spec', 'instances'],
         ports: [{ name: 'postgresql', port: 5432 }, { name: 'metrics', port: 9187 }, { name: 'status', port: 8000 }],
       },
     ],
@@ -233,7 +237,7 @@ export const OPERATORS: readonly OperatorEntry[] = [
     kinds: ['Pooler'],
     operator: 'CloudNativePG',
     source: 'cloudnative-pg pkg/specs/pgbouncer/deployments.go, pkg/specs/pgbouncer/services.go (name = the Pooler, label cnpg.io/poolerName)',
-    pods: [{ kind: 'Deployment', name: '{name}', labels: { 'cnpg.io/poolerName': '{name}' }, ports: [{ name: 'pgbouncer', port: 5432 }, { name: 'metrics', port: 9127 }] }],
+    pods: [{ kind: 'Deployment', name: '{name}', labels: { 'cnpg.io/poolerName': '{name}' }, replicasFrom: ['spec', 'instances'], ports: [{ name: 'pgbouncer', port: 5432 }, { name: 'metrics', port: 9127 }] }],
     services: [{ name: '{name}', selector: { 'cnpg.io/poolerName': '{name}' }, ports: [{ name: 'pgbouncer', port: 5432, targetPort: 'pgbouncer' }] }],
   },
   {
@@ -241,7 +245,7 @@ export const OPERATORS: readonly OperatorEntry[] = [
     kinds: ['postgresql'],
     operator: 'Zalando Postgres Operator',
     source: 'postgres-operator pkg/cluster/k8sres.go (serviceName, generateService), pkg/cluster/connection_pooler.go, manifests/configmap.yaml (cluster_labels application: spilo, pod_role_label spilo-role)',
-    pods: [{ kind: 'StatefulSet', name: '{name}', labels: { application: 'spilo', 'cluster-name': '{name}' }, runtimeLabels: ['spilo-role'], ports: [{ name: 'postgresql', port: 5432 }, { name: 'patroni', port: 8008 }] }],
+    pods: [{ kind: 'StatefulSet', name: '{name}', labels: { application: 'spilo', 'cluster-name': '{name}' }, replicasFrom: ['spec', 'numberOfInstances'], runtimeLabels: ['spilo-role'], ports: [{ name: 'postgresql', port: 5432 }, { name: 'patroni', port: 8008 }] }],
     services: [
       // The primary's Service has no selector: Patroni maintains its endpoints.
       { name: '{name}', selector: null, labels: { application: 'spilo', 'cluster-name': '{name}', 'spilo-role': 'master' }, ports: [{ name: 'postgresql', port: 5432 }] },
@@ -262,6 +266,7 @@ export const OPERATORS: readonly OperatorEntry[] = [
         name: '{name}-collector',
         labels: otelLabels('opentelemetry-collector', 'collector'),
         ports: [{ name: 'metrics', port: 8888 }],
+        replicasFrom: ['spec', 'replicas'],
         when: notSidecar,
       },
       { kind: 'Deployment', name: '{name}-targetallocator', labels: otelLabels('opentelemetry-targetallocator', 'targetallocator'), ports: [{ name: 'http', port: 8080 }], when: { equals: { path: ['spec', 'targetAllocator', 'enabled'], value: 'true' } } },
@@ -284,7 +289,7 @@ export const OPERATORS: readonly OperatorEntry[] = [
     kinds: ['Prometheus'],
     operator: PROMETHEUS_OPERATOR,
     source: 'prometheus-operator pkg/prometheus/statefulset.go (prometheus-<name>, governing Service prometheus-operated), pkg/prometheus/server/operator.go',
-    pods: [{ kind: 'StatefulSet', name: 'prometheus-{name}', labels: promLabels('prometheus'), runtimeLabels: ['operator.prometheus.io/shard', 'statefulset.kubernetes.io/pod-name'], ports: [{ name: 'web', port: 9090 }] }],
+    pods: [{ kind: 'StatefulSet', name: 'prometheus-{name}', labels: promLabels('prometheus'), replicasFrom: ['spec', 'replicas'], runtimeLabels: ['operator.prometheus.io/shard', 'statefulset.kubernetes.io/pod-name'], ports: [{ name: 'web', port: 9090 }] }],
     services: [{ name: 'prometheus-operated', selector: { 'app.kubernetes.io/name': 'prometheus' }, labels: { 'operated-prometheus': 'true' }, headless: true, ports: [{ name: 'web', port: 9090, targetPort: 'web' }] }],
   },
   {
@@ -297,6 +302,7 @@ export const OPERATORS: readonly OperatorEntry[] = [
         kind: 'StatefulSet',
         name: 'alertmanager-{name}',
         labels: promLabels('alertmanager'),
+        replicasFrom: ['spec', 'replicas'],
         runtimeLabels: ['statefulset.kubernetes.io/pod-name'],
         ports: [{ name: 'web', port: 9093 }, { name: 'mesh-tcp', port: 9094 }, { name: 'mesh-udp', port: 9094, protocol: 'UDP' }],
       },

@@ -85,7 +85,7 @@ export function readProduced(r: Resource): ProducedViews | undefined {
       },
       selector: undefined,
       selectorNode: undefined,
-      replicas: undefined,
+      replicas: kind === 'DaemonSet' ? undefined : (p.replicasFrom && integerValue(getPath(r.node, ...p.replicasFrom))) ?? 1,
       perNode: kind === 'DaemonSet',
     });
   }

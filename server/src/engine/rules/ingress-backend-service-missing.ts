@@ -1,7 +1,9 @@
 // Rule: ingress-backend-service-missing
 // An Ingress backend names a Service that does not exist in the Ingress's namespace. Backends
 // cannot cross namespaces (IngressServiceBackend has no namespace field), so the controller answers
-// 503 for that host/path.
+// 503 for that host/path. Graded by certainty (certainty.ts): an error only in a closed world
+// (completeWorkspace), a warning when Services applied with the Ingress live in that namespace (or
+// one of that name in another), information otherwise.
 import { gradeMissingName } from './certainty';
 import { defineRule } from './rule';
 
@@ -21,7 +23,8 @@ export default defineRule({
       if (target.services.length > 0) continue;
       const elsewhere = ctx.graph.services.find((s) => s.resource.name === target.backend.serviceName && s.resource.namespace !== ns);
       const hint = elsewhere ? ` A Service of that name exists in namespace '${elsewhere.resource.namespace}', but Ingress backends cannot cross namespaces.` : '';
-      const grade = gradeMissingName(ctx, resource, ns, ctx.graph.servicesIn(ns), 'Services');
+      // A Service of that name applied with the Ingress in another namespace is as strong a sign as Services beside it.
+      const grade = gradeMissingName(ctx, resource, ns, elsewhere ? [...ctx.graph.servicesIn(ns), elsewhere] : ctx.graph.servicesIn(ns), 'Services');
       ctx.report({
         span: target.backend.serviceNameSpan,
         severity: grade.severity,

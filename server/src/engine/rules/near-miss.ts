@@ -84,7 +84,7 @@ export function reportSelectsNothing(ctx: RuleContext, resource: Resource, selec
   const span = miss?.kind === 'value' ? miss.termSpan : selector.span;
   if (!miss && !ctx.config.completeWorkspace && !ctx.graph.canJudgeSelectionIn(namespace, resource.file, selector.terms.map((t) => t.key))) return;
   // A custom resource of a kind nobody describes, applied with this one, may create the pods: plausible, not known.
-  const hidden = ctx.graph.hiddenProducerNear(namespace, resource);
+  const hidden = ctx.config.completeWorkspace ? undefined : ctx.graph.hiddenProducerNear(namespace, resource);
   if (hidden) {
     ctx.report({ span, severity: 'info', message: `${message}${hint}${mayCreate(hidden, 'such pods')}`, related: [...related, { resource: hidden, message: 'may create pods' }] });
     return;
