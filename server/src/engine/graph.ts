@@ -12,7 +12,7 @@ import { readReferences, type ServiceReference } from './model/references';
 import { readGateway, readReferenceGrant, readRoute, type Gateway, type ReferenceGrant, type Route } from './model/gateway';
 import { allBackends, readIngress, type Ingress, type IngressBackend, type IngressPath } from './model/ingress';
 import { readNetworkPolicy, type NetworkPolicy } from './model/networkPolicy';
-import { apiGroup, appliedTogether, directoryOf, keptTogether, type Resource } from './model/resource';
+import { apiGroup, directoryOf, keptTogether, type Resource } from './model/resource';
 import { producerClass, readProduced, type ProducedViews } from './model/producers';
 import { readService, type Service, type ServicePort } from './model/service';
 import { declaresAnyPort, readWorkload, type Container, type ContainerPort, type Workload } from './model/workload';
@@ -639,13 +639,21 @@ export class TrafficGraph {
    * unrendered template may sit beside the selecting file. Some such template must use one of the
    * selector's label keys.
    */
+  /** appliedTogether for an instance and a file outside builds (the file of a selecting resource). */
+  filesAppliedTogether(r: Resource, file: string): boolean {
+    const rr = r.producedBy ?? r;
+    if (rr.file === file) return true;
+    if (!keptTogether(rr.file, file)) return false;
+    return !(rr.build === undefined && this.isCollectionDirectory(directoryOf(rr.file))) && !this.isCollectionDirectory(directoryOf(file));
+  }
+
   canJudgeSelectionIn(namespace: string, file: string, selectorKeys: readonly string[]): boolean {
     if (this.templateDirs.has(directoryOf(file))) return false;
     // A selector whose keys no template kept with it uses follows a labelling scheme this
     // workspace does not define (a Helm chart's app.kubernetes.io/name beside manifests that use
     // app): its pods come from elsewhere.
     return this.workloadsIn(namespace).some(
-      (w) => keptTogether(w.resource.file, file) && (selectorKeys.length === 0 || selectorKeys.some((k) => k in w.template.labels.declared)),
+      (w) => this.filesAppliedTogether(w.resource, file) && (selectorKeys.length === 0 || selectorKeys.some((k) => k in w.template.labels.declared)),
     );
   }
 
@@ -684,7 +692,8 @@ export class TrafficGraph {
   workloadsAppliedNear(workload: Workload): Workload[] {
     this.workloadsByPlace ??= listIndex(this.workloads, (w) => (w.template.producer ? [] : placeKeys(w.resource)));
     const out = new Set<Workload>();
-    for (const key of placeKeys(workload.resource)) for (const w of this.workloadsByPlace.get(key) ?? []) if (w.resource.id !== workload.resource.id) out.add(w);
+    // A workload the API server rejects never runs: it conflicts with nothing.
+    for (const key of placeKeys(workload.resource)) for (const w of this.workloadsByPlace.get(key) ?? []) if (w.resource.id !== workload.resource.id && !w.rejected) out.add(w);
     return [...out];
   }
 
@@ -778,8 +787,48 @@ export class TrafficGraph {
    * A custom resource of a kind nobody describes, in this namespace and kept with this file (the
    * same deploy unit): it may create pods and Services the workspace cannot show.
    */
-  hiddenProducerNear(namespace: string, near: Pick<Resource, 'file' | 'build'>): Resource | undefined {
-    return this.hiddenProducersIn(namespace).find((r) => appliedTogether(r, near));
+  hiddenProducerNear(namespace: string, near: Resource): Resource | undefined {
+    return this.hiddenProducersIn(namespace).find((r) => this.appliedTogether(r, near));
+  }
+
+  private readonly collectionMemo = new Map<string, boolean>();
+
+  /**
+   * Whether two instances belong to one deploy unit: the same kustomize build or file, or files
+   * kept together (the same, a nested or a sibling directory), unless one of them lies in a
+   * collection directory (see isCollectionDirectory), whose files are units of their own.
+   */
+  appliedTogether(a: Resource, b: Resource): boolean {
+    const ra = a.producedBy ?? a;
+    const rb = b.producedBy ?? b;
+    if (ra.build !== undefined && ra.build === rb.build) return true;
+    if (ra.file === rb.file) return true;
+    if (!keptTogether(ra.file, rb.file)) return false;
+    return !(ra.build === undefined && this.isCollectionDirectory(directoryOf(ra.file))) && !(rb.build === undefined && this.isCollectionDirectory(directoryOf(rb.file)));
+  }
+
+  /**
+   * A directory whose files define the same object more than once (outside kustomize builds) holds
+   * alternatives side by side (snippets of a documentation page, variants of a sample, successive
+   * versions of a route applied in turn), not one app: each file is a deploy unit of its own.
+   */
+  isCollectionDirectory(dir: string): boolean {
+    let known = this.collectionMemo.get(dir);
+    if (known === undefined) {
+      const fileOf = new Map<string, string>();
+      known = false;
+      for (const r of this.instancesIn('directory', dir)) {
+        if (r.build !== undefined || r.kind === 'Namespace') continue;
+        const seen = fileOf.get(r.id);
+        if (seen === undefined) fileOf.set(r.id, r.file);
+        else if (seen !== r.file) {
+          known = true;
+          break;
+        }
+      }
+      this.collectionMemo.set(dir, known);
+    }
+    return known;
   }
 
   /** Custom resources of kinds nobody describes in a namespace: they may create pods and Services. */

@@ -529,6 +529,12 @@ interface ResourceDoc {
   readonly apiVersion: string;
   readonly kind: string;
   readonly kindSpan: Span;
+  /**
+   * The document has a syntax error and was read as the parser recovered it: it stays in the graph
+   * (a half-typed value must not make a Deployment vanish and its Services look orphaned), but no
+   * finding is drawn from it besides the syntax error.
+   */
+  readonly damaged: boolean;
 }
 
 /**
@@ -586,16 +592,17 @@ function collectResourceDocs(parsed: ParsedFile): ResourceDoc[] {
   for (const d of parsed.documents) {
     const header = resourceHeader(d.contents);
     if (!header) continue;
+    const damaged = d.damaged === true;
     const node = d.contents as YMap;
     // `kind: List` (and typed lists such as ServiceList) hold their objects in items.
     if (header.kind === 'List' || (header.kind.endsWith('List') && get(node, 'items'))) {
       seqItems(get(node, 'items')).forEach((item, itemIndex) => {
         const h = resourceHeader(item);
-        if (h) out.push({ docIndex: d.index, itemIndex, node: item as YMap, apiVersion: h.apiVersion, kind: h.kind, kindSpan: h.kindSpan });
+        if (h) out.push({ docIndex: d.index, itemIndex, node: item as YMap, apiVersion: h.apiVersion, kind: h.kind, kindSpan: h.kindSpan, damaged });
       });
       continue;
     }
-    out.push({ docIndex: d.index, itemIndex: undefined, node, apiVersion: header.apiVersion, kind: header.kind, kindSpan: header.kindSpan });
+    out.push({ docIndex: d.index, itemIndex: undefined, node, apiVersion: header.apiVersion, kind: header.kind, kindSpan: header.kindSpan, damaged });
   }
   return exact(out);
 }
@@ -664,7 +671,7 @@ function makeResource(file: string, doc: ResourceDoc, m: BuildMembership | undef
   const ignore = annotations[ANNOTATION_IGNORE];
   const ignoredRules: ReadonlySet<string> = ignore ? new Set(ignore.split(/[\s,]+/).filter(Boolean)) : NO_RULES;
   const itemSuffix = doc.itemIndex === undefined ? '' : `.${doc.itemIndex}`;
-  const uncertain = m !== undefined && (m.rewritesValues || m.patchTargets.has('*') || m.patchTargets.has(`${doc.kind}/${baseName}`));
+  const uncertain = doc.damaged || (m !== undefined && (m.rewritesValues || m.patchTargets.has('*') || m.patchTargets.has(`${doc.kind}/${baseName}`)));
   return {
     id: resourceId(doc.kind, namespace, name),
     key: `${file}#${doc.docIndex}${itemSuffix}${m ? `@${m.build}` : ''}`,

@@ -62,15 +62,6 @@ export function directoryOf(file: string): string {
 }
 
 /**
- * Whether two instances belong to one deploy unit: the same kustomize build, or files kept
- * together (keptTogether) when neither comes from a build that the other is not part of.
- */
-export function appliedTogether(a: Pick<Resource, 'file' | 'build'>, b: Pick<Resource, 'file' | 'build'>): boolean {
-  if (a.build !== undefined && a.build === b.build) return true;
-  return keptTogether(a.file, b.file);
-}
-
-/**
  * Whether two files are kept together: the same directory, one directory inside the other, or
  * sibling directories (`app/deploy` and `app/services`). Repositories keep unrelated apps and
  * snippet collections side by side; a selector is judged only against pod templates kept with it.

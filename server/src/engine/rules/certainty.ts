@@ -6,7 +6,7 @@
 // otherwise information (plausible that it exists elsewhere), or when a custom resource of a kind
 // this tool does not know, applied with it, may create the object.
 import type { Severity } from '../config';
-import { appliedTogether, type Resource } from '../model/resource';
+import type { Resource } from '../model/resource';
 import { mayCreate } from './near-miss';
 import type { RuleContext } from './rule';
 
@@ -32,6 +32,6 @@ export function gradeMissingName(
   if (ctx.config.completeWorkspace) return { severity: undefined, note: '', related: [] };
   const hidden = operatorsMayCreate ? ctx.graph.hiddenProducerNear(namespace, resource) : undefined;
   if (hidden) return { severity: 'info', note: mayCreate(hidden, what), related: [{ resource: hidden, message: `may create ${what}` }] };
-  if (peers.some((p) => appliedTogether(p.resource.producedBy ?? p.resource, resource))) return { severity: 'warning', note: '', related: [] };
+  if (peers.some((p) => ctx.graph.appliedTogether(p.resource, resource))) return { severity: 'warning', note: '', related: [] };
   return { severity: 'info', note: ` Nothing applied with it defines ${what} in that namespace; it may be created elsewhere (a Helm release, an operator, another repository).`, related: [] };
 }

@@ -4,7 +4,7 @@ import type { TrafficGraph } from '../graph';
 import type { Workload } from '../model/workload';
 import { selectorMayMatch, termMayMatch, type Selector } from '../selectors';
 import type { Span } from '../text';
-import { keptTogether, type Resource } from '../model/resource';
+import type { Resource } from '../model/resource';
 import type { RelatedRef, RuleContext } from './rule';
 
 export type NearMiss =
@@ -36,7 +36,7 @@ export function nearestMiss(graph: TrafficGraph, selector: Selector, namespace: 
   let best: (NearMiss & { kind: 'value' }) | undefined;
   let bestDistance = Infinity;
   for (const w of graph.workloadsIn(namespace)) {
-    if (!keptTogether(w.resource.file, file)) continue;
+    if (!graph.filesAppliedTogether(w.resource, file)) continue;
     const failing = selector.terms.filter((t) => !termMayMatch(t, w.template.labels));
     if (failing.length !== 1 || failing[0].operator !== 'Equals') continue;
     const actual = w.template.labels.declared[failing[0].key];
@@ -49,7 +49,7 @@ export function nearestMiss(graph: TrafficGraph, selector: Selector, namespace: 
   }
   if (best) return best;
   for (const w of graph.workloads) {
-    if (w.template.namespace !== namespace && keptTogether(w.resource.file, file) && selectorMayMatch(selector, w.template.labels)) return { kind: 'namespace', workload: w };
+    if (w.template.namespace !== namespace && graph.filesAppliedTogether(w.resource, file) && selectorMayMatch(selector, w.template.labels)) return { kind: 'namespace', workload: w };
   }
   return undefined;
 }

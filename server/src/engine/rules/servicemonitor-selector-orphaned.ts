@@ -6,7 +6,6 @@
 // their targets may be installed by other means (an istiod Service, a cloud agent).
 import { readMonitor } from '../model/monitor';
 import { formatSelector, selectorMatchesLabels, selectorMayMatch } from '../selectors';
-import { appliedTogether } from '../model/resource';
 import { mayCreate } from './near-miss';
 import { defineRule } from './rule';
 
@@ -29,11 +28,11 @@ export default defineRule({
     if (monitor.target === 'Service') {
       const candidates = ctx.graph.services.filter((s) => inScope(s.resource.namespace));
       if (candidates.length === 0 || candidates.some((s) => selectorMatchesLabels(selector, s.resource.labels))) return;
-      judgeable = candidates.some((s) => appliedTogether(s.resource.producedBy ?? s.resource, resource) && keys.some((k) => k in s.resource.labels));
+      judgeable = candidates.some((s) => ctx.graph.appliedTogether(s.resource, resource) && keys.some((k) => k in s.resource.labels));
     } else {
       const candidates = ctx.graph.workloads.filter((w) => inScope(w.template.namespace));
       if (candidates.length === 0 || candidates.some((w) => selectorMayMatch(selector, w.template.labels))) return;
-      judgeable = candidates.some((w) => appliedTogether(w.resource.producedBy ?? w.resource, resource) && keys.some((k) => k in w.template.labels.declared));
+      judgeable = candidates.some((w) => ctx.graph.appliedTogether(w.resource, resource) && keys.some((k) => k in w.template.labels.declared));
     }
     if (!judgeable && !ctx.config.completeWorkspace) return;
     const hidden = ctx.config.completeWorkspace ? undefined : monitor.namespaces.map((ns) => ctx.graph.hiddenProducerNear(ns, resource)).find((r) => r !== undefined);
