@@ -33,6 +33,13 @@ describe('documents and files', () => {
     assert.ok(lines.includes('lists/broken.yaml:13:5 warning service-selector-orphaned Service/default/after-error'));
   });
 
+  test('chainsaw assert and error files are expected state, not objects: only the applied files are resources', () => {
+    const { report, lines } = brief([`${W}/chainsaw`]);
+    assert.equal(report.files, 7);
+    assert.equal(report.resources, 1, 'the Service of install.yaml');
+    assert.deepEqual(lines, []);
+  });
+
   test('YAML that is not a Kubernetes object (workflows, compose, values) is ignored silently', () => {
     const { report, lines } = brief([`${W}/nonk8s`]);
     assert.equal(report.files, 3);
