@@ -163,6 +163,14 @@ spec:
     assert.match(h.markdown, /Service my\\-cluster\\-kafka\\-bootstrap:9092\]\([^)]+\) \(made by Kafka my\\-cluster\) → \[StrimziPodSet my\\-cluster\\-broker\]\([^)]+\) \(made by KafkaNodePool broker\)/);
   });
 
+  test('a hover on the custom resource lists what the operator creates', () => {
+    const h = hoverAt(analysis, 'kafka/all.yaml', kafka.indexOf('name: my-cluster') + 7, options);
+    assert.ok(h, 'hover');
+    assert.match(h.markdown, /At run time the Strimzi cluster operator creates:/);
+    assert.match(h.markdown, /Service `my-cluster-kafka-bootstrap` — 9092 tcp\\-clients, 9093 tcp\\-clientstls, 9091 tcp\\-replication/);
+    assert.match(h.markdown, /Deployment `my-cluster-entity-operator` \(1 pod\)/);
+  });
+
   test('the traffic map shows it as operator-made, not missing', () => {
     const map = buildTrafficMap(analysis);
     const node = map.nodes.find((n) => n.id === 'Service/kafka/my-cluster-kafka-bootstrap');

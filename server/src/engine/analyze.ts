@@ -490,6 +490,7 @@ const NAMESPACE_QUESTIONS: Readonly<Record<string, Recorder>> = {
   ingress: ofResource,
   networkPolicy: ofResource,
   route: ofResource,
+  produced: ofResource,
   canJudgeSelectionIn: firstArgument,
   hiddenProducerNear: firstArgument,
   hiddenProducersIn: firstArgument,

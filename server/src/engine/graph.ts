@@ -628,6 +628,12 @@ export class TrafficGraph {
     return this.ix.ingressByKey.get(r.key);
   }
 
+  /** What an operator in the table makes from this custom resource (model/operators.ts). */
+  produced(r: Resource): ProducedViews | undefined {
+    const v = typedView(r);
+    return v.kind === 'produced' ? v.view : undefined;
+  }
+
   networkPolicy(r: Resource): NetworkPolicy | undefined {
     return this.ix.policyByKey.get(r.key);
   }

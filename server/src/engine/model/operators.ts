@@ -76,7 +76,7 @@ export interface OperatorEntry {
   readonly services?: readonly ProducedService[];
 }
 
-const STRIMZI = 'Strimzi';
+const STRIMZI = 'Strimzi cluster operator';
 const strimziLabels = (cluster: string, kind: string, name: string) => ({ 'strimzi.io/cluster': cluster, 'strimzi.io/kind': kind, 'strimzi.io/name': name });
 /** Strimzi's bootstrap and broker Service ports: one per internal listener (ListenersUtils.backwardsCompatiblePortName). */
 const KAFKA_LISTENER_PORTS: PortsFrom = {
@@ -214,7 +214,7 @@ export const OPERATORS: readonly OperatorEntry[] = [
   {
     group: 'postgresql.cnpg.io',
     kinds: ['Cluster'],
-    operator: 'CloudNativePG',
+    operator: 'CloudNativePG operator',
     source: 'cloudnative-pg api/v1/cluster_types.go (ServiceReadWriteSuffix -rw, ServiceReadOnlySuffix -ro, ServiceReadSuffix -r), pkg/specs/services.go, pkg/specs/pods.go, pkg/utils/labels_annotations.go',
     pods: [
       {
@@ -235,7 +235,7 @@ export const OPERATORS: readonly OperatorEntry[] = [
   {
     group: 'postgresql.cnpg.io',
     kinds: ['Pooler'],
-    operator: 'CloudNativePG',
+    operator: 'CloudNativePG operator',
     source: 'cloudnative-pg pkg/specs/pgbouncer/deployments.go, pkg/specs/pgbouncer/services.go (name = the Pooler, label cnpg.io/poolerName)',
     pods: [{ kind: 'Deployment', name: '{name}', labels: { 'cnpg.io/poolerName': '{name}' }, replicasFrom: ['spec', 'instances'], ports: [{ name: 'pgbouncer', port: 5432 }, { name: 'metrics', port: 9127 }] }],
     services: [{ name: '{name}', selector: { 'cnpg.io/poolerName': '{name}' }, ports: [{ name: 'pgbouncer', port: 5432, targetPort: 'pgbouncer' }] }],

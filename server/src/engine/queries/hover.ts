@@ -42,6 +42,7 @@ export function hover(analysis: Analysis, file: string, offset: number, options:
       if (service) markdown = serviceHover(g, service, ref);
       else if (ingress) markdown = [headline(resource), '', ...g.backendTargets(ingress).map((t) => `- ${backendPath(g, t, ref)}`)].join('\n');
       else if (workload) markdown = workloadHover(g, workload, ref);
+      else if (g.produced(resource)) markdown = producedHover(g, resource);
       break;
     }
     case 'service-selector':
@@ -129,6 +130,20 @@ function serviceHover(g: TrafficGraph, service: Service, ref: Ref): string {
   if (routes.length) {
     lines.push('', `Routed from ${routes.map((t) => `${text(routeLabel(t))} (${ref(t.ingress.resource)})`).join(', ')}`);
   }
+  return lines.join('\n');
+}
+
+/** A custom resource an operator in the table reads: the Services and pods it makes at run time. */
+function producedHover(g: TrafficGraph, r: Resource): string | undefined {
+  const made = g.produced(r);
+  if (!made) return undefined;
+  const lines = [headline(r), '', `At run time the ${text(made.producer.operator)} creates:`, ''];
+  for (const s of made.services) {
+    const ports = s.ports.map((p) => `${p.port}${p.name ? ` ${p.name}` : ''}`).join(', ');
+    lines.push(`- Service ${code(s.resource.name)}${s.headless ? ' (headless)' : ''}${ports ? ` — ${text(ports)}` : ''}${s.producer?.portsOpen ? ' (and ports from its configuration)' : ''}`);
+  }
+  for (const w of made.workloads) lines.push(`- ${text(w.resource.kind)} ${code(w.resource.name)} (${text(describeReplicas(w, g))}), pods labelled ${code(Object.entries(w.template.labels.declared).map(([k, v]) => `${k}=${v}`).join(', '))}`);
+  lines.push('', `Source: ${text(made.producer.source)}`);
   return lines.join('\n');
 }
 
