@@ -190,6 +190,84 @@ spec:
   });
 });
 
+test('Elasticsearch node sets, Kibana and RabbitMQ clusters: one workload per node set, Services by their operators', () => {
+  const text = `apiVersion: elasticsearch.k8s.elastic.co/v1
+kind: Elasticsearch
+metadata:
+  name: quickstart
+spec:
+  nodeSets:
+    - name: hot
+      count: 3
+    - name: warm
+      count: 2
+---
+apiVersion: kibana.k8s.elastic.co/v1
+kind: Kibana
+metadata:
+  name: quickstart
+spec:
+  count: 1
+  elasticsearchRef: {name: quickstart}
+---
+apiVersion: rabbitmq.com/v1beta1
+kind: RabbitmqCluster
+metadata:
+  name: hello-world
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: kibana
+spec:
+  defaultBackend:
+    service:
+      name: quickstart-kb-http
+      port: {number: 5601}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: es
+spec:
+  podSelector:
+    matchLabels: {elasticsearch.k8s.elastic.co/cluster-name: quickstart}
+  ingress:
+    - from:
+        - podSelector:
+            matchLabels: {kibana.k8s.elastic.co/name: quickstart}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: worker
+spec:
+  selector:
+    matchLabels: {app: worker}
+  template:
+    metadata:
+      labels: {app: worker}
+    spec:
+      containers:
+        - name: worker
+          image: worker:1
+          env:
+            - {name: AMQP_URL, value: "amqp://hello-world.default.svc:5672"}
+            - {name: ES_URL, value: "https://quickstart-es-http.default.svc:9200"}
+`;
+  const analysis = analyze({ files: [{ path: 'search/all.yaml', text }], config: normalizeConfig({ completeWorkspace: true }) });
+  // Judged as a closed world: everything referenced exists because the operators make it, and
+  // the policy on the operator's pods admits Kibana only, so the worker's calls are denied.
+  assert.deepEqual(analysis.diagnostics.map((d) => `${d.severity} ${d.rule}: ${d.message}`), [
+    "warning traffic-denied-by-networkpolicy: Traffic to Service 'default/quickstart-es-http:9200' is denied by the ingress policies of StatefulSet 'quickstart-es-hot', StatefulSet 'quickstart-es-warm' (es).",
+  ]);
+  const sets = analysis.graph.workloadsIn('default').filter((w) => w.resource.producedBy?.kind === 'Elasticsearch');
+  assert.deepEqual(sets.map((w) => `${w.resource.kind} ${w.resource.name} ${w.replicas}`), ['StatefulSet quickstart-es-hot 3', 'StatefulSet quickstart-es-warm 2']);
+  assert.deepEqual(analysis.graph.servicesNamed('default', 'hello-world')[0]?.producer?.operator, 'RabbitMQ Cluster Operator');
+  const map = buildTrafficMap(analysis);
+  assert.ok(map.edges.some((e) => e.from === 'Deployment/default/worker' && e.to === 'Service/default/hello-world' && e.label === ':5672'));
+});
+
 describe('deploy units', () => {
   const deployment = (port: number) => `apiVersion: apps/v1
 kind: Deployment

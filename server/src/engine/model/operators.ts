@@ -50,6 +50,11 @@ export interface ProducedPods {
   readonly kindFrom?: { readonly path: readonly string[]; readonly kinds: Readonly<Record<string, string>>; readonly default: string };
   /** Where the resource sets the number of pods (the operator's default when absent: 1). */
   readonly replicasFrom?: readonly string[];
+  /**
+   * One workload per item of a list in the resource (Elasticsearch nodeSets): `{item}` in names and
+   * labels is the item's `name`, and replicasFrom is read from the item.
+   */
+  readonly each?: readonly string[];
   readonly when?: Condition;
 }
 
@@ -113,6 +118,7 @@ const promLabels = (app: string) => ({
 /** Kinds that create no pods and no Services (topics, users, monitors, certificates, policies). */
 export const INERT_KINDS: Readonly<Record<string, readonly string[] | '*'>> = {
   'kafka.strimzi.io': ['KafkaTopic', 'KafkaUser', 'KafkaRebalance', 'KafkaConnector'],
+  'rabbitmq.com': ['Queue', 'Exchange', 'Binding', 'User', 'Permission', 'Vhost', 'Policy', 'Federation', 'Shovel', 'SchemaReplication', 'SuperStream', 'TopicPermission', 'OperatorPolicy'],
   'core.strimzi.io': ['StrimziPodSet'],
   'postgresql.cnpg.io': ['Backup', 'ScheduledBackup', 'Database', 'Publication', 'Subscription', 'ImageCatalog', 'ClusterImageCatalog'],
   'opentelemetry.io': ['Instrumentation'],
@@ -282,6 +288,57 @@ export const OPERATORS: readonly OperatorEntry[] = [
         ports: [{ name: 'targetallocation', port: 80, targetPort: 'http' }],
         when: { equals: { path: ['spec', 'targetAllocator', 'enabled'], value: 'true' } },
       },
+    ],
+  },
+  {
+    group: 'elasticsearch.k8s.elastic.co',
+    kinds: ['Elasticsearch'],
+    operator: 'Elastic Cloud on Kubernetes',
+    source: 'cloud-on-k8s pkg/controller/elasticsearch/label/label.go (elasticsearch.k8s.elastic.co/cluster-name), pkg/controller/elasticsearch/services/services.go, pkg/controller/elasticsearch/nodespec (ESNamer: <name>-es-http, <name>-es-transport, StatefulSet <name>-es-<nodeSet>)',
+    pods: [
+      {
+        kind: 'StatefulSet',
+        name: '{name}-es-{item}',
+        each: ['spec', 'nodeSets'],
+        replicasFrom: ['count'],
+        labels: { 'elasticsearch.k8s.elastic.co/cluster-name': '{name}', 'common.k8s.elastic.co/type': 'elasticsearch', 'elasticsearch.k8s.elastic.co/statefulset-name': '{name}-es-{item}' },
+        runtimeLabels: ['statefulset.kubernetes.io/pod-name'],
+        ports: [{ name: 'https', port: 9200 }, { name: 'transport', port: 9300 }],
+      },
+    ],
+    services: [
+      // The HTTP port is named https, or http when spec.http.tls.selfSignedCertificate.disabled.
+      { name: '{name}-es-http', selector: { 'elasticsearch.k8s.elastic.co/cluster-name': '{name}', 'common.k8s.elastic.co/type': 'elasticsearch' }, labels: { 'elasticsearch.k8s.elastic.co/cluster-name': '{name}', 'common.k8s.elastic.co/type': 'elasticsearch' }, ports: [{ name: 'https', port: 9200 }], morePorts: true },
+      { name: '{name}-es-transport', selector: { 'elasticsearch.k8s.elastic.co/cluster-name': '{name}', 'common.k8s.elastic.co/type': 'elasticsearch' }, headless: true, ports: [{ name: 'tls-transport', port: 9300 }] },
+    ],
+  },
+  {
+    group: 'kibana.k8s.elastic.co',
+    kinds: ['Kibana'],
+    operator: 'Elastic Cloud on Kubernetes',
+    source: 'cloud-on-k8s pkg/controller/kibana/pod.go, pkg/controller/kibana/driver.go (Deployment <name>-kb, Service <name>-kb-http, label kibana.k8s.elastic.co/name)',
+    pods: [{ kind: 'Deployment', name: '{name}-kb', labels: { 'kibana.k8s.elastic.co/name': '{name}', 'common.k8s.elastic.co/type': 'kibana' }, replicasFrom: ['spec', 'count'], ports: [{ name: 'https', port: 5601 }] }],
+    services: [{ name: '{name}-kb-http', selector: { 'kibana.k8s.elastic.co/name': '{name}', 'common.k8s.elastic.co/type': 'kibana' }, ports: [{ name: 'https', port: 5601 }], morePorts: true }],
+  },
+  {
+    group: 'rabbitmq.com',
+    kinds: ['RabbitmqCluster'],
+    operator: 'RabbitMQ Cluster Operator',
+    source: 'rabbitmq/cluster-operator internal/resource/service.go (client Service named as the cluster), headless_service.go (<name>-nodes, epmd 4369, cluster-rpc 25672), statefulset.go (<name>-server), internal/metadata/label.go (app.kubernetes.io/name)',
+    pods: [
+      {
+        kind: 'StatefulSet',
+        name: '{name}-server',
+        labels: { 'app.kubernetes.io/name': '{name}', 'app.kubernetes.io/component': 'rabbitmq', 'app.kubernetes.io/part-of': 'rabbitmq' },
+        runtimeLabels: ['statefulset.kubernetes.io/pod-name'],
+        replicasFrom: ['spec', 'replicas'],
+        ports: [{ name: 'amqp', port: 5672 }, { name: 'management', port: 15672 }, { name: 'prometheus', port: 15692 }, { name: 'epmd', port: 4369 }, { name: 'cluster-rpc', port: 25672 }],
+      },
+    ],
+    services: [
+      // Ports follow the enabled plugins and TLS (amqps 5671, stream 5552, mqtt 1883, ...).
+      { name: '{name}', selector: { 'app.kubernetes.io/name': '{name}' }, labels: { 'app.kubernetes.io/name': '{name}', 'app.kubernetes.io/component': 'rabbitmq', 'app.kubernetes.io/part-of': 'rabbitmq' }, ports: [{ name: 'amqp', port: 5672 }, { name: 'management', port: 15672 }, { name: 'prometheus', port: 15692 }], morePorts: true },
+      { name: '{name}-nodes', selector: { 'app.kubernetes.io/name': '{name}' }, headless: true, ports: [{ name: 'epmd', port: 4369 }, { name: 'cluster-rpc', port: 25672 }] },
     ],
   },
   {

@@ -6,7 +6,7 @@
 import { NO_RUNTIME_LABELS, type Selector, type SelectorTerm } from '../selectors';
 import type { YNode } from '../syntax';
 import { getPath, integerValue, scalarText, seqItems, stringValue } from '../tree';
-import { INERT_KINDS, OPERATORS, type Condition, type OperatorEntry, type PortTemplate, type PortsFrom } from './operators';
+import { INERT_KINDS, OPERATORS, type Condition, type OperatorEntry, type PortTemplate, type PortsFrom, type ProducedPods } from './operators';
 import { apiGroup, resourceId, type Resource } from './resource';
 import type { Service, ServicePort } from './service';
 import type { Container, ContainerPort, Workload } from './workload';
@@ -62,32 +62,9 @@ export function readProduced(r: Resource): ProducedViews | undefined {
   for (const p of entry.pods ?? []) {
     if (!holds(p.when, r)) continue;
     const kind = p.kindFrom ? (p.kindFrom.kinds[stringValue(getPath(r.node, ...p.kindFrom.path)) ?? ''] ?? p.kindFrom.default) : p.kind;
-    const resource = virtualResource(r, kind, fill(p.name), namespace, {});
-    const runtime = new Map<string, (v: string) => boolean>();
-    for (const key of p.runtimeLabels ?? []) runtime.set(key, () => true);
-    const ports: ContainerPort[] = [...fixedPorts(p.ports, r), ...listedPorts(p.portsFrom, r)].map((port) => ({
-      name: port.name, containerPort: port.port, protocol: port.protocol, hostPort: undefined, span: r.span, numberSpan: r.span, nameSpan: undefined,
-    }));
-    const container: Container = { name: entry.operator, role: 'container', ports, node: r.node, nameSpan: undefined };
-    workloads.push({
-      resource,
-      template: {
-        owner: resource,
-        namespace,
-        labels: { declared: fillAll(p.labels), runtime: runtime.size > 0 ? runtime : NO_RUNTIME_LABELS },
-        labelsSpan: undefined,
-        labelSpans: new Map(),
-        containers: [container],
-        spec: undefined,
-        metadata: undefined,
-        hostNetwork: false,
-        producer,
-      },
-      selector: undefined,
-      selectorNode: undefined,
-      replicas: kind === 'DaemonSet' ? undefined : (p.replicasFrom && integerValue(getPath(r.node, ...p.replicasFrom))) ?? 1,
-      perNode: kind === 'DaemonSet',
-    });
+    // One workload, or one per item of a list (bounded: a manifest is not a database).
+    const items: (YNode | undefined)[] = p.each ? seqItems(getPath(r.node, ...p.each)).slice(0, 64) : [undefined];
+    for (const item of items) workloads.push(podTemplateView(r, p, kind, item, namespace, producer));
   }
   const services: Service[] = [];
   for (const s of entry.services ?? []) {
@@ -120,6 +97,38 @@ export function readProduced(r: Resource): ProducedViews | undefined {
     });
   }
   return workloads.length + services.length > 0 ? { producer, workloads, services } : undefined;
+}
+
+/** The workload view of one pod template the operator makes (`item`: the list item it is made for). */
+function podTemplateView(r: Resource, p: ProducedPods, kind: string, item: YNode | undefined, namespace: string, producer: Producer): Workload {
+  const itemName = item ? (stringValue(getPath(item, 'name')) ?? '') : '';
+  const fill = (t: string) => fillTemplate(t.replace(/\{item\}/g, itemName), r, namespace);
+  const resource = virtualResource(r, kind, fill(p.name), namespace, {});
+  const runtime = new Map<string, (v: string) => boolean>();
+  for (const key of p.runtimeLabels ?? []) runtime.set(key, () => true);
+  const ports: ContainerPort[] = [...fixedPorts(p.ports, r), ...listedPorts(p.portsFrom, r)].map((port) => ({
+    name: port.name, containerPort: port.port, protocol: port.protocol, hostPort: undefined, span: r.span, numberSpan: r.span, nameSpan: undefined,
+  }));
+  const container: Container = { name: producer.operator, role: 'container', ports, node: r.node, nameSpan: undefined };
+  return {
+    resource,
+    template: {
+      owner: resource,
+      namespace,
+      labels: { declared: Object.fromEntries(Object.entries(p.labels).map(([k, v]) => [k, fill(v)])), runtime: runtime.size > 0 ? runtime : NO_RUNTIME_LABELS },
+      labelsSpan: undefined,
+      labelSpans: new Map(),
+      containers: [container],
+      spec: undefined,
+      metadata: undefined,
+      hostNetwork: false,
+      producer,
+    },
+    selector: undefined,
+    selectorNode: undefined,
+    replicas: kind === 'DaemonSet' ? undefined : ((p.replicasFrom && integerValue(getPath(item ?? r.node, ...p.replicasFrom))) ?? 1),
+    perNode: kind === 'DaemonSet',
+  };
 }
 
 function fillTemplate(template: string, r: Resource, namespace: string): string {
