@@ -5,8 +5,10 @@
 // are often installed by Helm releases or operators outside the workspace (a database chart, a
 // monitoring stack), and manifests are applied with `kubectl -n`, so a missing name is reported only
 // when the workspace shows the likely mistake: a Service of a similar name (a typo) in that
-// namespace. The API server's own `kubernetes.default` Service always exists.
-import { editDistance } from './near-miss';
+// namespace. The API server's own `kubernetes.default` Service always exists. With completeWorkspace
+// every cluster DNS name that nothing defines is an error; near a custom resource of an unknown kind
+// (which may create the Service) the finding is information.
+import { editDistance, mayCreate } from './near-miss';
 import { defineRule } from './rule';
 
 export default defineRule({
@@ -23,18 +25,24 @@ export default defineRule({
     for (const ref of ctx.graph.serviceReferences(workload)) {
       if (!ref.clusterDns || ctx.graph.servicesNamed(ref.namespace, ref.service).length > 0) continue;
       if (ref.service === 'kubernetes' && ref.namespace === 'default') continue;
-      const similar = ctx.graph.services.find(
-        (s) => s.resource.namespace === ref.namespace && editDistance(s.resource.name, ref.service) <= Math.max(1, Math.floor(ref.service.length / 4)),
-      );
-      if (!similar) continue;
+      const similar = ctx.graph.servicesIn(ref.namespace).find((s) => editDistance(s.resource.name, ref.service) <= Math.max(1, Math.floor(ref.service.length / 4)));
+      // In a closed world (completeWorkspace) a cluster DNS name that nothing defines certainly fails.
+      if (!similar && !ctx.config.completeWorkspace) continue;
       const key = `${ref.workloadSpan.start}|${ref.host}`;
       if (seen.has(key)) continue;
       seen.add(key);
       const via = ref.via ? ` (ConfigMap '${ref.via.configMap.name}', key ${ref.via.key})` : '';
+      // A custom resource of a kind nobody describes, applied with the workload there, may make it.
+      const hidden = ctx.config.completeWorkspace ? undefined : ctx.graph.hiddenProducerNear(ref.namespace, resource);
       ctx.report({
         span: ref.workloadSpan,
-        message: `'${ref.host}'${via} names Service '${ref.service}' in namespace '${ref.namespace}', which does not exist. Did you mean '${similar.resource.name}'?`,
-        related: [{ resource: similar.resource, message: 'a Service of a similar name' }, ...(ref.via ? [{ resource: ref.via.configMap, span: ref.span, message: `${ref.via.key} = ${ref.host}` }] : [])],
+        severity: hidden ? 'info' : ctx.config.completeWorkspace ? 'error' : undefined,
+        message: `'${ref.host}'${via} names Service '${ref.service}' in namespace '${ref.namespace}', which does not exist.${similar ? ` Did you mean '${similar.resource.name}'?` : ''}${hidden ? mayCreate(hidden, 'it') : ''}`,
+        related: [
+          ...(similar ? [{ resource: similar.resource, message: 'a Service of a similar name' }] : []),
+          ...(ref.via ? [{ resource: ref.via.configMap, span: ref.span, message: `${ref.via.key} = ${ref.host}` }] : []),
+          ...(hidden ? [{ resource: hidden, message: 'may create the Service' }] : []),
+        ],
       });
     }
   },
