@@ -19,7 +19,7 @@ export function completion(analysis: Analysis, file: string, offset: number, tex
 
   // Ingress backends: `name:` under `service:` (v1) or `serviceName:` (v1beta1).
   if (key === 'serviceName' || (key === 'name' && /\n\s*service:\s*\n[^\n]*$/.test(context))) {
-    return unique(services().map((s) => ({ label: s.resource.name, kind: 'service' as const, detail: `Service · ${s.ports.map((p) => p.port).join(', ')}`, replace })));
+    return unique(services().map((s) => ({ label: s.resource.name, kind: 'service' as const, detail: `${s.producer ? `Service made by ${s.producer.resource.kind} ${s.producer.resource.name}` : 'Service'} · ${s.ports.map((p) => p.port).join(', ')}`, replace })));
   }
   if (key === 'number' || key === 'servicePort' || (key === 'name' && /\n\s*port:\s*\n[^\n]*$/.test(context))) {
     const serviceName = /(?:serviceName:\s*|service:\s*\n\s*name:\s*)([\w.-]+)[^]*$/.exec(context)?.[1];
