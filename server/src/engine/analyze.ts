@@ -492,6 +492,7 @@ const NAMESPACE_QUESTIONS: Readonly<Record<string, Recorder>> = {
   route: ofResource,
   produced: ofResource,
   canJudgeSelectionIn: firstArgument,
+  labelKeyUsedNear: firstArgument,
   hiddenProducerNear: firstArgument,
   hiddenProducersIn: firstArgument,
   servicesIn: firstArgument,

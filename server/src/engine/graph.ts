@@ -653,6 +653,11 @@ export class TrafficGraph {
     return !(rr.build === undefined && this.isCollectionDirectory(directoryOf(rr.file))) && !this.isCollectionDirectory(directoryOf(file));
   }
 
+  /** Whether a pod template of the namespace applied with this file carries the label key (written, or added at run time). */
+  labelKeyUsedNear(namespace: string, file: string, key: string): boolean {
+    return this.workloadsIn(namespace).some((w) => (key in w.template.labels.declared || w.template.labels.runtime.has(key)) && this.filesAppliedTogether(w.resource, file));
+  }
+
   canJudgeSelectionIn(namespace: string, file: string, selectorKeys: readonly string[]): boolean {
     if (this.templateDirs.has(directoryOf(file))) return false;
     // A selector whose keys no template kept with it uses follows a labelling scheme this

@@ -89,6 +89,14 @@ export function reportSelectsNothing(ctx: RuleContext, resource: Resource, selec
     ctx.report({ span, severity: 'info', message: `${message}${hint}${mayCreate(hidden, 'such pods')}`, related: [...related, { resource: hidden, message: 'may create pods' }] });
     return;
   }
+  // A label key that no pod template applied with it carries at all follows a labelling scheme
+  // defined elsewhere (an installer's pods, a mesh gateway) as often as it is a forgotten label:
+  // plausible, not known.
+  const foreign = miss || ctx.config.completeWorkspace ? undefined : selector.terms.find((t) => t.operator !== 'NotIn' && t.operator !== 'DoesNotExist' && !ctx.graph.labelKeyUsedNear(namespace, resource.file, t.key));
+  if (foreign) {
+    ctx.report({ span, severity: 'info', message: `${message} No pod template applied with it has the label '${foreign.key}'; its pods may be made elsewhere.`, related });
+    return;
+  }
   ctx.report({ span, message: `${message}${hint}`, related });
 }
 
