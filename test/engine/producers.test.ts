@@ -100,6 +100,14 @@ spec:
   });
 });
 
+test('in a closed world the table is what makes strimzi-examples resolve: with the operators renamed, their pods are missing', () => {
+  const config = normalizeConfig({ completeWorkspace: true });
+  const files = corpusFiles('strimzi-examples');
+  assert.deepEqual(problems(analyze({ files, config }).diagnostics), []);
+  const renamedFindings = problems(analyze({ files: files.map((f) => ({ path: f.path, text: renamed(f.text) })), config }).diagnostics);
+  assert.ok(renamedFindings.some((d) => /service-selector-orphaned: Selector alertmanager=alertmanager/.test(d)), renamedFindings.join('\n'));
+});
+
 describe('operators in the table', () => {
   const kafka = `apiVersion: kafka.strimzi.io/v1beta2
 kind: Kafka
