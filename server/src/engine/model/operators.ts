@@ -27,14 +27,14 @@ export interface PortsFrom {
   readonly names?: Readonly<Record<string, string>>;
 }
 
-/** When a produced object exists: a path present (or a value at it), or a value not listed at a path. */
+/** When a produced object exists: a path present, a value (not) at a path, a value not listed at a path, a label. */
 export interface Condition {
   readonly present?: readonly string[];
-  readonly absent?: readonly string[];
   readonly equals?: { readonly path: readonly string[]; readonly value: string };
   readonly notEquals?: { readonly path: readonly string[]; readonly value: string };
   readonly notIn?: { readonly path: readonly string[]; readonly value: string };
-  readonly annotationNot?: { readonly key: string; readonly value: string };
+  /** A label the resource must carry (the cluster a node pool belongs to). */
+  readonly label?: string;
 }
 
 export interface ProducedPods {
@@ -204,6 +204,7 @@ export const OPERATORS: readonly OperatorEntry[] = [
         labels: { ...strimziLabels('{label:strimzi.io/cluster}', 'Kafka', '{label:strimzi.io/cluster}-kafka'), 'strimzi.io/pool-name': '{name}' },
         runtimeLabels: ['strimzi.io/broker-role', 'strimzi.io/controller-role', 'statefulset.kubernetes.io/pod-name'],
         replicasFrom: ['spec', 'replicas'],
+        when: { label: 'strimzi.io/cluster' },
       },
     ],
   },

@@ -143,11 +143,10 @@ function holds(c: Condition | undefined, r: Resource): boolean {
   if (!c) return true;
   const at = (path: readonly string[]) => getPath(r.node, ...path);
   if (c.present && !hasValue(at(c.present))) return false;
-  if (c.absent && hasValue(at(c.absent))) return false;
   if (c.equals && scalarText(at(c.equals.path)) !== c.equals.value) return false;
   if (c.notEquals && scalarText(at(c.notEquals.path)) === c.notEquals.value) return false;
   if (c.notIn && seqItems(at(c.notIn.path)).some((n) => scalarText(n) === c.notIn!.value)) return false;
-  if (c.annotationNot && r.annotations[c.annotationNot.key] === c.annotationNot.value) return false;
+  if (c.label !== undefined && !r.labels[c.label]) return false;
   return true;
 }
 
