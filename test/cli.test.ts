@@ -47,7 +47,8 @@ describe('JSON report', () => {
     const report = checkJson([BROKEN]);
     assert.equal(report.version, 1);
     assert.equal(report.files, 2);
-    assert.equal(report.resources, 4);
+    // The ConfigMap with the syntax error is kept as the parser recovered it (no finding drawn from it).
+    assert.equal(report.resources, 5);
     const d = report.diagnostics.find((x) => x.rule === 'service-selector-orphaned');
     assert.ok(d, JSON.stringify(report.diagnostics));
     assert.deepEqual(Object.keys(d), ['file', 'line', 'column', 'endLine', 'endColumn', 'severity', 'rule', 'message', 'resource']);
@@ -114,8 +115,8 @@ describe('text report', () => {
     const r = runCli(['check', BROKEN]);
     assert.match(r.stdout, /^test\/fixtures\/cli\/broken\/app\.yaml\n {2}26:5 {2}warning {2}Selector app=webb matches no pod template/m);
     assert.match(r.stdout, /service-selector-orphaned$/m);
-    assert.match(r.stdout, /✖ 2 problems \(1 error, 1 warning, 0 info\) in 4 resources in 2 files/);
-    assert.ok(!r.stdout.includes('\u001b['), 'no color when not a terminal');
+    assert.match(r.stdout, /✖ 2 problems \(1 error, 1 warning, 0 info\) in 5 resources in 2 files/);
+    assert.doesNotMatch(r.stdout, /\u001b\[/, 'no color when not a terminal');
     assert.equal(r.stderr, '', 'no progress output when stderr is not a terminal');
   });
 });

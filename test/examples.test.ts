@@ -8,7 +8,7 @@ const DOCUMENTED = [
   'examples/shop/data.yaml:69 warning service-selector-orphaned',
   'examples/shop/frontend.yaml:54 error service-target-port-name-unresolved',
   'examples/shop/ingress.yaml:29 error ingress-backend-port-missing',
-  'examples/shop/ingress.yaml:37 error ingress-backend-service-missing',
+  'examples/shop/ingress.yaml:37 warning ingress-backend-service-missing',
   'examples/shop/network-policies.yaml:54 warning networkpolicy-selector-orphaned',
   'examples/shop/search.yaml:33 warning service-target-port-unmatched',
   'examples/shop/tomcat.yaml:28 warning traffic-denied-by-networkpolicy',

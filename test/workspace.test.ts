@@ -20,7 +20,7 @@ const brief = (paths: string[], extraArgs?: string[]) => {
 describe('documents and files', () => {
   test('List items (YAML with anchors and flow style, and JSON) are resources with their own ranges', () => {
     const { report, lines } = brief([`${W}/lists`]);
-    assert.equal(report.resources, 5, 'two List items in YAML, two in JSON, one after the syntax error');
+    assert.equal(report.resources, 6, 'two List items in YAML, two in JSON, the broken document as recovered, one after the syntax error');
     assert.ok(lines.includes('lists/list.yaml:16:23 warning service-selector-orphaned Service/default/web-typo'), lines.join('\n'));
     assert.ok(lines.includes('lists/list.json:6:102 warning service-selector-orphaned Service/default/json-typo'), lines.join('\n'));
     assert.ok(!lines.some((l) => l.includes('json-web')), 'the JSON Service selecting the YAML List Deployment is matched');
@@ -31,6 +31,13 @@ describe('documents and files', () => {
     const { lines } = brief([`${W}/lists`]);
     assert.ok(lines.some((l) => l.startsWith('lists/broken.yaml:6:1 error yaml-syntax')), lines.join('\n'));
     assert.ok(lines.includes('lists/broken.yaml:13:5 warning service-selector-orphaned Service/default/after-error'));
+  });
+
+  test('chainsaw assert and error files are expected state, not objects: only the applied files are resources', () => {
+    const { report, lines } = brief([`${W}/chainsaw`]);
+    assert.equal(report.files, 7);
+    assert.equal(report.resources, 1, 'the Service of install.yaml');
+    assert.deepEqual(lines, []);
   });
 
   test('YAML that is not a Kubernetes object (workflows, compose, values) is ignored silently', () => {

@@ -18,11 +18,14 @@ Commands:
       --no-helm                  Do not render Helm charts (they are reported as not analysed)
       --kustomize-renderer builtin|kubectl|kustomize
                                  Render kustomize builds with the engine (default) or the binary (exact)
+      --complete                 The PATHs are all that exists (rendered output): judge every selection
+                                 and name as a closed world (setting completeWorkspace)
   graph [PATH...]   Print the traffic paths
       --format text|json|mermaid|dot|html   Output format (default: text)
       --cache DIR                As for check
       --allow-unreadable         As for check
       --helm PATH, --no-helm     As for check
+      --complete                 As for check
   lsp --stdio       Start the language server (or --node-ipc)
 
 Options:

@@ -28,6 +28,8 @@ export interface CommonOptions {
   readonly noHelm: boolean;
   /** `--kustomize-renderer builtin|kubectl|kustomize`: overrides the setting. */
   readonly kustomizeRenderer: KustomizeRenderer | undefined;
+  /** `--complete`: the paths are all that exists (setting completeWorkspace). */
+  readonly complete: boolean;
 }
 
 const RENDERERS: readonly KustomizeRenderer[] = ['builtin', 'kubectl', 'kustomize'];
@@ -46,6 +48,7 @@ export function parseCommon(args: string[], formats: readonly string[], defaultF
         helm: { type: 'string' },
         'no-helm': { type: 'boolean' },
         'kustomize-renderer': { type: 'string' },
+        complete: { type: 'boolean' },
       },
     });
   } catch (err) {
@@ -66,6 +69,7 @@ export function parseCommon(args: string[], formats: readonly string[], defaultF
     helm: parsed.values.helm,
     noHelm: parsed.values['no-helm'] === true,
     kustomizeRenderer: renderer as KustomizeRenderer | undefined,
+    complete: parsed.values.complete === true,
   };
 }
 
@@ -85,6 +89,7 @@ export function loadInput(options: CommonOptions, base: string, onProgress?: (n:
     for (const p of loaded.problems) process.stderr.write(`kube-traffic-lens: warning: ${p}\n`);
     config = options.kustomizeRenderer ? { ...loaded.config, kustomizeRenderer: options.kustomizeRenderer } : loaded.config;
     if (options.helm !== undefined || options.noHelm) config = { ...config, helm: { ...config.helm, path: options.helm ?? config.helm.path, enabled: !options.noHelm && config.helm.enabled } };
+    if (options.complete) config = { ...config, completeWorkspace: true };
   } catch (err) {
     throw new UsageError(`cannot read config file '${options.configFile}': ${describeError(err)}`, false);
   }

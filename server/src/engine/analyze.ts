@@ -494,7 +494,13 @@ const NAMESPACE_QUESTIONS: Readonly<Record<string, Recorder>> = {
   ingress: ofResource,
   networkPolicy: ofResource,
   route: ofResource,
+  produced: ofResource,
   canJudgeSelectionIn: firstArgument,
+  labelKeyUsedNear: firstArgument,
+  hiddenProducerNear: firstArgument,
+  hiddenProducersIn: firstArgument,
+  servicesIn: firstArgument,
+  gatewaysIn: firstArgument,
   policiesSelecting: ofWorkload,
   disruptionBudgetsFor: ofWorkload,
   autoscalersOf: ofWorkload,
@@ -509,7 +515,6 @@ const NAMESPACE_QUESTIONS: Readonly<Record<string, Recorder>> = {
   attachmentDefinitions: firstArgument,
   servicesNamed: firstArgument,
   workloadsIn: firstArgument,
-  servicesIn: firstArgument,
   hasServicesIn: firstArgument,
   workloadsSelecting: ([, ns]) => [ns],
   workloadCandidates: ([, ns]) => [ns],
@@ -562,6 +567,9 @@ function trackingGraph(graph: TrafficGraph): TrackedGraph {
   return Object.assign(tracked, { graph: proxy });
 }
 
+/** The rule that reports why the API server rejects a workload (Workload.rejected). */
+const REJECTION_RULE = 'workload-selector-mismatch';
+
 function runRules(resource: Resource, graph: TrafficGraph, tracked: TrackedGraph, config: AnalysisConfig, rules: readonly Rule[]): RuleOutcome {
   const votes: Vote[] = [];
   const failures: { rule: string; resource: string; error: string }[] = [];
@@ -572,8 +580,12 @@ function runRules(resource: Resource, graph: TrafficGraph, tracked: TrackedGraph
   const directory = directoryOf(resource.file);
   if (resource.uncertain) return { votes, failures, wide: { votes: wideVotes, failures: wideFailures, reads }, hasWide, directory };
   const source = sourceKey(resource);
+  // The API server rejects a workload whose selector does not match its template: it never runs,
+  // so the rejection is its only finding (no cascade of overlap, port or policy findings on it).
+  const rejected = graph.workload(resource)?.rejected === true;
   for (const rule of rules) {
     if (resource.ignoredRules.has(rule.id) || resource.ignoredRules.has('*')) continue;
+    if (rejected && rule.id !== REJECTION_RULE) continue;
     let seen: Set<string> | undefined;
     const wide = rule.reach === 'workspace';
     const ctx = {

@@ -37,6 +37,12 @@ export interface AnalysisConfig {
   readonly kustomizeRenderer: KustomizeRenderer;
   /** The binary for the `kubectl` or `kustomize` renderer (unset: looked up). */
   readonly kustomizePath: string | undefined;
+  /**
+   * Closed world: the workspace is all that exists (rendered `helm template` or `kustomize build`
+   * output in CI), so a selection or reference that nothing in it satisfies is judged, never
+   * excused by pods or Services that may come from elsewhere.
+   */
+  readonly completeWorkspace: boolean;
 }
 
 export type KustomizeRenderer = 'builtin' | 'kubectl' | 'kustomize';
@@ -65,6 +71,7 @@ export const DEFAULT_CONFIG: AnalysisConfig = {
   helm: DEFAULT_HELM_CONFIG,
   kustomizeRenderer: 'builtin',
   kustomizePath: undefined,
+  completeWorkspace: false,
 };
 
 const SEVERITIES = new Set<SeverityOverride>(['error', 'warning', 'info', 'hint', 'off']);
@@ -117,6 +124,10 @@ export function normalizeConfig(raw: unknown, base: AnalysisConfig = DEFAULT_CON
   if (typeof r.ingressControllerNamespaces === 'string') ingressControllerNamespaces = r.ingressControllerNamespaces.split(',').map((s) => s.trim()).filter(Boolean);
   else if (Array.isArray(r.ingressControllerNamespaces)) ingressControllerNamespaces = r.ingressControllerNamespaces.filter((s): s is string => typeof s === 'string');
 
+  let completeWorkspace = base.completeWorkspace;
+  if (typeof r.completeWorkspace === 'boolean') completeWorkspace = r.completeWorkspace;
+  else if (r.completeWorkspace !== undefined && r.completeWorkspace !== null) problems.push({ message: 'completeWorkspace must be true or false' });
+
   const limit = (key: keyof typeof DEFAULT_LIMITS): number => {
     const v = r[key];
     if (v === undefined || v === null) return base[key];
@@ -141,7 +152,7 @@ export function normalizeConfig(raw: unknown, base: AnalysisConfig = DEFAULT_CON
 
   const helm = normalizeHelmConfig(r.helm, base.helm, problems);
   return {
-    defaultNamespace, exclude, maxFileSize, rules, nodePortRange, serviceCIDR, ingressControllerNamespaces, helm, kustomizeRenderer, kustomizePath,
+    defaultNamespace, exclude, maxFileSize, rules, nodePortRange, serviceCIDR, ingressControllerNamespaces, helm, kustomizeRenderer, kustomizePath, completeWorkspace,
     maxNodesPerFile: limit('maxNodesPerFile'), maxNestingDepth: limit('maxNestingDepth'),
     maxDiagnosticsPerFile: limit('maxDiagnosticsPerFile'), maxNearMissCandidates: limit('maxNearMissCandidates'),
   };

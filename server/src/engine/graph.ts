@@ -14,6 +14,7 @@ import { readGateway, readReferenceGrant, readRoute, type Gateway, type Referenc
 import { allBackends, readIngress, type Ingress, type IngressBackend, type IngressPath } from './model/ingress';
 import { readNetworkPolicy, type NetworkPolicy } from './model/networkPolicy';
 import { apiGroup, directoryOf, keptTogether, type Resource } from './model/resource';
+import { producerClass, readProduced, type ProducedViews } from './model/producers';
 import { readService, type Service, type ServicePort } from './model/service';
 import { declaresAnyPort, readWorkload, type Container, type ContainerPort, type Workload } from './model/workload';
 import { selectorMayMatch, type Selector } from './selectors';
@@ -56,6 +57,8 @@ type TypedView =
   | { kind: 'gateway'; view: Gateway }
   | { kind: 'route'; view: Route }
   | { kind: 'grant'; view: ReferenceGrant }
+  | { kind: 'produced'; view: ProducedViews }
+  | { kind: 'hidden'; view: Resource }
   | { kind: 'none' };
 
 /** Service references per workload object, with what they were read from (see serviceReferences). */
@@ -77,6 +80,8 @@ const VIEW_READERS: readonly ((r: Resource) => TypedView | undefined)[] = [
   (r) => as('gateway', readGateway(r)),
   (r) => as('route', readRoute(r)),
   (r) => as('grant', readReferenceGrant(r)),
+  (r) => as('produced', readProduced(r)),
+  (r) => as('hidden', producerClass(r) === 'unknown' ? r : undefined),
 ];
 
 function as<K extends TypedView['kind']>(kind: K, view: unknown): TypedView | undefined {
@@ -169,6 +174,9 @@ interface GraphIndexes {
   readonly ingressesByNamespace: Layered<string, readonly Ingress[]>;
   readonly resourcesByDirectory: Layered<string, readonly Resource[]>;
   readonly resourcesByBuild: Layered<string, readonly Resource[]>;
+  /** Custom resources of kinds nobody describes, which may create pods and Services (model/producers.ts). */
+  readonly hiddenProducersByNamespace: Layered<string, readonly Resource[]>;
+  readonly gatewaysByNamespace: Layered<string, readonly Gateway[]>;
 }
 
 /**
@@ -196,7 +204,9 @@ type ListIndex =
   | 'servicesByNamespace'
   | 'ingressesByNamespace'
   | 'resourcesByDirectory'
-  | 'resourcesByBuild';
+  | 'resourcesByBuild'
+  | 'hiddenProducersByNamespace'
+  | 'gatewaysByNamespace';
 
 /** Calls add for every index entry of one resource (the single definition of what is indexed where). */
 function indexEntries(
@@ -240,6 +250,7 @@ function indexEntries(
       break;
     case 'gateway':
       list('gatewaysByName', `${r.namespace}/${r.name}`, v.view);
+      list('gatewaysByNamespace', r.namespace ?? 'default', v.view);
       break;
     case 'route':
       byKey('routeByKey', v.view);
@@ -250,10 +261,24 @@ function indexEntries(
     case 'nad':
       list('attachmentsByName', `${r.namespace}/${r.name}`, v.view);
       break;
+    case 'produced':
+      for (const w of v.view.workloads) list('workloadsByNamespace', w.template.namespace, w);
+      for (const s of v.view.services) {
+        list('servicesByName', `${s.resource.namespace}/${s.resource.name}`, s);
+        list('servicesByNamespace', s.resource.namespace ?? 'default', s);
+      }
+      break;
+    case 'hidden':
+      list('hiddenProducersByNamespace', r.namespace ?? 'default', r);
+      break;
   }
 }
 
-const resourceOf = (v: { resource: Resource } | Resource): Resource => ('resource' in v ? v.resource : v) as Resource;
+/** The instance an index entry belongs to: for an operator-made view, the custom resource that makes it. */
+const resourceOf = (v: { resource: Resource } | Resource): Resource => {
+  const r = ('resource' in v ? v.resource : v) as Resource;
+  return r.producedBy ?? r;
+};
 
 /** Builds every index from scratch, yielding every RESOURCES_PER_STEP resources. */
 function* buildIndexes(resources: readonly Resource[]): Generator<void, GraphIndexes> {
@@ -288,6 +313,8 @@ function* buildIndexes(resources: readonly Resource[]): Generator<void, GraphInd
     ingressesByNamespace: new Map(),
     resourcesByDirectory: new Map(),
     resourcesByBuild: new Map(),
+    hiddenProducersByNamespace: new Map(),
+    gatewaysByNamespace: new Map(),
   };
   let step = 0;
   for (const r of resources) {
@@ -325,6 +352,10 @@ function* buildIndexes(resources: readonly Resource[]): Generator<void, GraphInd
       case 'gateway':
         gatewayCount++;
         break;
+      case 'produced':
+        workloads.push(...v.view.workloads);
+        services.push(...v.view.services);
+        break;
     }
   }
   const layered = <V>(m: Map<string, unknown>) => new Layered(m as Map<string, V>);
@@ -357,6 +388,8 @@ function* buildIndexes(resources: readonly Resource[]): Generator<void, GraphInd
     ingressesByNamespace: layered(lists.ingressesByNamespace),
     resourcesByDirectory: layered(lists.resourcesByDirectory),
     resourcesByBuild: layered(lists.resourcesByBuild),
+    hiddenProducersByNamespace: layered(lists.hiddenProducersByNamespace),
+    gatewaysByNamespace: layered(lists.gatewaysByNamespace),
   };
 }
 
@@ -401,7 +434,13 @@ function deriveIndexes(previous: GraphIndexes, change: GraphChange): GraphIndexe
       (ns) => countChanges.set(ns, (countChanges.get(ns) ?? previous.namespaceCounts.get(ns) ?? 0) + (adding ? 1 : -1)),
     );
     if (v.kind === 'gateway') gatewayCount += adding ? 1 : -1;
-    else if (v.kind in global) {
+    else if (v.kind === 'produced') {
+      for (const [g, views] of [[global.workload, v.view.workloads], [global.service, v.view.services]] as const) {
+        if (views.length === 0) continue;
+        if (adding) g.added.push(...views);
+        else g.removed = true;
+      }
+    } else if (v.kind in global) {
       const g = global[v.kind as keyof typeof global];
       if (adding) g.added.push((v as { view: { resource: Resource } }).view);
       else g.removed = true;
@@ -479,6 +518,8 @@ function deriveIndexes(previous: GraphIndexes, change: GraphChange): GraphIndexe
     ingressesByNamespace: lists.ingressesByNamespace as Layered<string, readonly Ingress[]>,
     resourcesByDirectory: lists.resourcesByDirectory as Layered<string, readonly Resource[]>,
     resourcesByBuild: lists.resourcesByBuild as Layered<string, readonly Resource[]>,
+    hiddenProducersByNamespace: lists.hiddenProducersByNamespace as Layered<string, readonly Resource[]>,
+    gatewaysByNamespace: lists.gatewaysByNamespace as Layered<string, readonly Gateway[]>,
   };
 }
 
@@ -497,6 +538,8 @@ const LIST_INDEXES: readonly ListIndex[] = [
   'ingressesByNamespace',
   'resourcesByDirectory',
   'resourcesByBuild',
+  'hiddenProducersByNamespace',
+  'gatewaysByNamespace',
 ];
 
 /**
@@ -586,6 +629,12 @@ export class TrafficGraph {
     return this.ix.ingressByKey.get(r.key);
   }
 
+  /** What an operator in the table makes from this custom resource (model/operators.ts). */
+  produced(r: Resource): ProducedViews | undefined {
+    const v = typedView(r);
+    return v.kind === 'produced' ? v.view : undefined;
+  }
+
   networkPolicy(r: Resource): NetworkPolicy | undefined {
     return this.ix.policyByKey.get(r.key);
   }
@@ -597,19 +646,39 @@ export class TrafficGraph {
    * unrendered template may sit beside the selecting file. Some such template must use one of the
    * selector's label keys.
    */
+  /** appliedTogether for an instance and a file outside builds (the file of a selecting resource). */
+  filesAppliedTogether(r: Resource, file: string): boolean {
+    const rr = r.producedBy ?? r;
+    if (rr.file === file) return true;
+    if (!keptTogether(rr.file, file)) return false;
+    return !(rr.build === undefined && this.isCollectionDirectory(directoryOf(rr.file))) && !this.isCollectionDirectory(directoryOf(file));
+  }
+
+  /** Whether a pod template of the namespace applied with this file carries the label key (written, or added at run time). */
+  labelKeyUsedNear(namespace: string, file: string, key: string): boolean {
+    const memoKey = `${namespace}\u0000${file}\u0000${key}`;
+    let known = this.labelKeyMemo.get(memoKey);
+    if (known === undefined) {
+      known = this.workloadsIn(namespace).some((w) => (key in w.template.labels.declared || w.template.labels.runtime.has(key)) && this.filesAppliedTogether(w.resource, file));
+      this.labelKeyMemo.set(memoKey, known);
+    }
+    return known;
+  }
+
+  private readonly labelKeyMemo = new Map<string, boolean>();
+
   canJudgeSelectionIn(namespace: string, file: string, selectorKeys: readonly string[]): boolean {
-    const directory = directoryOf(file);
-    if (this.templateDirs.has(directory)) return false;
-    // keptTogether depends on the directories only: remembered per (namespace, directory, keys), so
-    // that thousands of orphaned selectors in one place do not each scan the namespace.
-    const memoKey = `${namespace}\u0000${directory}\u0000${selectorKeys.join('\u0000')}`;
+    if (this.templateDirs.has(directoryOf(file))) return false;
+    // Remembered per (namespace, file, keys), so that thousands of orphaned selectors in one file
+    // do not each scan the namespace.
+    const memoKey = `${namespace}\u0000${file}\u0000${selectorKeys.join('\u0000')}`;
     let known = this.judgeMemo.get(memoKey);
     if (known === undefined) {
       // A selector whose keys no template kept with it uses follows a labelling scheme this
       // workspace does not define (a Helm chart's app.kubernetes.io/name beside manifests that use
       // app): its pods come from elsewhere.
       known = this.workloadsIn(namespace).some(
-        (w) => keptTogether(w.resource.file, file) && (selectorKeys.length === 0 || selectorKeys.some((k) => k in w.template.labels.declared)),
+        (w) => this.filesAppliedTogether(w.resource, file) && (selectorKeys.length === 0 || selectorKeys.some((k) => k in w.template.labels.declared)),
       );
       this.judgeMemo.set(memoKey, known);
     }
@@ -643,18 +712,10 @@ export class TrafficGraph {
    * (an IPv4 and an IPv6 variant side by side) that are never applied to one cluster together.
    */
   servicesAppliedNear(service: Service): Service[] {
-    this.servicesByPlace ??= listIndex(this.services, (s) => placeKeys(s.resource));
+    this.servicesByPlace ??= listIndex(this.services, (s) => (s.producer ? [] : placeKeys(s.resource)));
     const out = new Set<Service>();
     for (const key of placeKeys(service.resource)) for (const s of this.servicesByPlace.get(key) ?? []) if (s.resource.id !== service.resource.id) out.add(s);
     return [...out];
-  }
-
-  /**
-   * Whether two resources are applied together: the same kustomize build, or outside builds the
-   * same file (two builds of one file are alternatives, see placeKeys).
-   */
-  appliedTogether(a: Resource, b: Resource): boolean {
-    return placeKeys(a)[0] === placeKeys(b)[0];
   }
 
   private hostClaimersByPlace: Layered<string, readonly Workload[]> | undefined;
@@ -665,9 +726,9 @@ export class TrafficGraph {
    * workloads costs nothing here.
    */
   hostPortWorkloadsAppliedNear(workload: Workload): Workload[] {
-    this.hostClaimersByPlace ??= listIndex(this.workloads.filter(claimsHostPorts), (w) => placeKeys(w.resource));
+    this.hostClaimersByPlace ??= listIndex(this.workloads.filter((w) => claimsHostPorts(w) && !w.template.producer), (w) => placeKeys(w.resource));
     const out = new Set<Workload>();
-    for (const key of placeKeys(workload.resource)) for (const w of this.hostClaimersByPlace.get(key) ?? []) if (w.resource.id !== workload.resource.id) out.add(w);
+    for (const key of placeKeys(workload.resource)) for (const w of this.hostClaimersByPlace.get(key) ?? []) if (w.resource.id !== workload.resource.id && !w.rejected) out.add(w); // a rejected workload never runs
     return [...out];
   }
 
@@ -745,6 +806,10 @@ export class TrafficGraph {
     return this.ix.gatewaysByName.get(`${namespace}/${name}`) ?? [];
   }
 
+  gatewaysIn(namespace: string): readonly Gateway[] {
+    return this.ix.gatewaysByNamespace.get(namespace) ?? [];
+  }
+
   get hasGateways(): boolean {
     return this.ix.gatewayCount > 0;
   }
@@ -753,7 +818,62 @@ export class TrafficGraph {
     return this.ix.grantsByNamespace.get(namespace) ?? [];
   }
 
-  /** The Services of a namespace, in resource order. */
+  /**
+   * A custom resource of a kind nobody describes, in this namespace and kept with this file (the
+   * same deploy unit): it may create pods and Services the workspace cannot show.
+   */
+  hiddenProducerNear(namespace: string, near: Resource): Resource | undefined {
+    return this.hiddenProducersIn(namespace).find((r) => this.appliedTogether(r, near));
+  }
+
+  private readonly collectionMemo = new Map<string, boolean>();
+
+  /**
+   * Whether two instances belong to one deploy unit: the same kustomize build, or outside builds
+   * the same file or files kept together (the same, a nested or a sibling directory), unless one of them lies in a
+   * collection directory (see isCollectionDirectory), whose files are units of their own.
+   */
+  appliedTogether(a: Resource, b: Resource): boolean {
+    const ra = a.producedBy ?? a;
+    const rb = b.producedBy ?? b;
+    // A kustomize build is applied as a whole; two builds of one base (staging, prod) are
+    // alternatives, never applied together, and a build takes in nothing it does not list.
+    if (ra.build !== undefined || rb.build !== undefined) return ra.build === rb.build;
+    if (ra.file === rb.file) return true;
+    if (!keptTogether(ra.file, rb.file)) return false;
+    return !(ra.build === undefined && this.isCollectionDirectory(directoryOf(ra.file))) && !(rb.build === undefined && this.isCollectionDirectory(directoryOf(rb.file)));
+  }
+
+  /**
+   * A directory whose files define the same object more than once (outside kustomize builds) holds
+   * alternatives side by side (snippets of a documentation page, variants of a sample, successive
+   * versions of a route applied in turn), not one app: each file is a deploy unit of its own.
+   */
+  isCollectionDirectory(dir: string): boolean {
+    let known = this.collectionMemo.get(dir);
+    if (known === undefined) {
+      const fileOf = new Map<string, string>();
+      known = false;
+      for (const r of this.instancesIn('directory', dir)) {
+        if (r.build !== undefined || r.kind === 'Namespace') continue;
+        const seen = fileOf.get(r.id);
+        if (seen === undefined) fileOf.set(r.id, r.file);
+        else if (seen !== r.file) {
+          known = true;
+          break;
+        }
+      }
+      this.collectionMemo.set(dir, known);
+    }
+    return known;
+  }
+
+  /** Custom resources of kinds nobody describes in a namespace: they may create pods and Services. */
+  hiddenProducersIn(namespace: string): readonly Resource[] {
+    return this.ix.hiddenProducersByNamespace.get(namespace) ?? [];
+  }
+
+  /** Services of a namespace, operator-made ones included, in resource order. */
   servicesIn(namespace: string): readonly Service[] {
     return this.ix.servicesByNamespace.get(namespace) ?? [];
   }
@@ -868,8 +988,9 @@ export class TrafficGraph {
     if (cached) return cached;
     const selector = service.selector;
     const selected = selector ? this.workloadCandidates(selector, service.resource.namespace ?? 'default').filter((w) => selectorMayMatch(selector, w.template.labels)) : [];
-    this.selectedCache.set(service, selected);
-    return selected;
+    const own = oneCopyEach(selected, service.resource);
+    this.selectedCache.set(service, own);
+    return own;
   }
 
   /** Pod templates in a namespace that a LabelSelector can match. */
@@ -884,10 +1005,11 @@ export class TrafficGraph {
     let found = this.selectingCache.get(workload);
     if (found) return found;
     found = [];
-    if (this.ix.workloadByKey.get(workload.resource.key) === workload) {
+    if (workload.template.producer || this.ix.workloadByKey.get(workload.resource.key) === workload) {
       for (const s of this.ix.servicesByNamespace.get(workload.template.namespace) ?? []) {
         if (s.selector && selectorMayMatch(s.selector, workload.template.labels)) found.push(s);
       }
+      found = oneCopyEach(found, workload.resource);
     }
     this.selectingCache.set(workload, found);
     return found;
@@ -935,7 +1057,8 @@ export class TrafficGraph {
         }
       }
       if (sameNameOtherProtocol) return { ...base, ...sameNameOtherProtocol, status: 'protocol-mismatch', containerPort: undefined };
-      return { ...base, status: 'name-unresolved' };
+      // Operator-made pods may declare ports the operator table does not list.
+      return { ...base, status: workload.template.producer?.portsOpen ? 'assumed' : 'name-unresolved' };
     }
     let otherProtocol: { container: Container; declared: ContainerPort } | undefined;
     for (const container of containers) {
@@ -946,8 +1069,42 @@ export class TrafficGraph {
       }
     }
     if (otherProtocol) return { ...base, ...otherProtocol, status: 'protocol-mismatch', containerPort: port.targetPort };
-    return { ...base, containerPort: port.targetPort, status: declaresAnyPort(workload.template) ? 'undeclared' : 'assumed' };
+    return { ...base, containerPort: port.targetPort, status: declaresAnyPort(workload.template) && !workload.template.producer?.portsOpen ? 'undeclared' : 'assumed' };
   }
+}
+
+/**
+ * One view per object (id) among views found for `near`: where a repository keeps the same object
+ * in several deploy units (a release bundle beside the split files it was built from, overlays of
+ * one base), the copy applied with `near` stands for it (the same file, else the same build, the
+ * same directory, a directory kept with it, else the first). A copy in another unit can neither
+ * hide this unit's mistake nor count its pods twice.
+ */
+function oneCopyEach<V extends { resource: Resource }>(views: V[], near: Resource): V[] {
+  if (views.length < 2) return views;
+  const byId = new Map<string, V>();
+  let duplicated = false;
+  for (const v of views) {
+    const id = v.resource.id;
+    const held = byId.get(id);
+    if (held === undefined) byId.set(id, v);
+    else {
+      duplicated = true;
+      if (closeness(v.resource, near) > closeness(held.resource, near)) byId.set(id, v);
+    }
+  }
+  return duplicated ? [...byId.values()] : views;
+}
+
+/** How closely an instance is applied with another: same file, same build, same directory, kept together. */
+function closeness(a: Resource, b: Resource): number {
+  const ra = a.producedBy ?? a;
+  const rb = b.producedBy ?? b;
+  if (ra.file === rb.file && ra.build === rb.build) return 5;
+  if (ra.build !== undefined && ra.build === rb.build) return 4;
+  if (ra.build === undefined && rb.build === undefined && directoryOf(ra.file) === directoryOf(rb.file)) return 3;
+  if (keptTogether(ra.file, rb.file)) return 2;
+  return 1;
 }
 
 /** The Service port an Ingress or route backend port refers to: by number, or by the port's name. */
@@ -961,6 +1118,7 @@ function byPosition(a: Resource, b: Resource): number {
 }
 
 function isIngressController(w: Workload, namespaces: readonly string[]): boolean {
+  if (w.template.producer) return false;
   return (
     namespaces.includes(w.template.namespace) ||
     (w.template.labels.declared['app.kubernetes.io/component'] === 'controller' && /ingress/.test(w.template.labels.declared['app.kubernetes.io/name'] ?? ''))

@@ -18,7 +18,7 @@ import { pushAll } from './arrays';
 export type EncodedNode = readonly unknown[];
 
 export interface EncodedParsedFile {
-  readonly documents: readonly (readonly [index: number, start: number, end: number, contents: EncodedNode | null])[];
+  readonly documents: readonly (readonly [index: number, start: number, end: number, contents: EncodedNode | null, damaged?: 1])[];
   readonly problems: readonly (readonly [start: number, end: number, message: string, rule: SyntaxProblem['rule']])[];
 }
 
@@ -56,7 +56,7 @@ export function encodeParsedFile(parsed: ParsedFile): EncodedParsedFile {
     }
   };
   return {
-    documents: parsed.documents.map((d) => [d.index, d.span.start, d.span.end, encode(d.contents)] as const),
+    documents: parsed.documents.map((d) => (d.damaged ? ([d.index, d.span.start, d.span.end, encode(d.contents), 1] as const) : ([d.index, d.span.start, d.span.end, encode(d.contents)] as const))),
     problems: parsed.problems.map((p) => [p.span.start, p.span.end, p.message, p.rule] as const),
   };
 }
@@ -87,8 +87,9 @@ export function decodeParsedFile(data: unknown): ParsedFile | undefined {
     if (!isRecord(data) || !Array.isArray(data.documents) || !Array.isArray(data.problems)) return undefined;
     const refs = new Map<number, YNode>();
     const documents: SourceDocument[] = data.documents.map((d: unknown) => {
-      if (!Array.isArray(d) || d.length !== 4) throw new Malformed();
-      return { index: int(d[0]), span: { start: int(d[1]), end: int(d[2]) }, contents: d[3] === null ? null : decodeNode(d[3], refs) };
+      if (!Array.isArray(d) || (d.length !== 4 && !(d.length === 5 && d[4] === 1))) throw new Malformed();
+      const document = { index: int(d[0]), span: { start: int(d[1]), end: int(d[2]) }, contents: d[3] === null ? null : decodeNode(d[3], refs) };
+      return d.length === 5 ? { ...document, damaged: true as const } : document;
     });
     const problems: SyntaxProblem[] = data.problems.map((p: unknown) => {
       if (!Array.isArray(p) || p.length !== 4 || typeof p[2] !== 'string' || (p[3] !== 'yaml-syntax' && p[3] !== 'yaml-duplicate-key' && p[3] !== 'analysis-incomplete')) throw new Malformed();

@@ -184,7 +184,9 @@ class TrafficMapBuilder {
   }
 
   private resourceNode(r: Resource, kind: MapNodeKind, label: string): string {
-    this.addNode({ id: r.id, kind, label, namespace: r.namespace, resource: r.id, file: r.file, line: this.line(r) });
+    // An operator-made object is shown as such, located at the custom resource that makes it.
+    const made = r.producedBy ? ` (made by ${r.producedBy.kind} ${r.producedBy.name})` : '';
+    this.addNode({ id: r.id, kind, label: `${label}${made}`, namespace: r.namespace, resource: r.id, file: r.file, line: this.line(r) });
     return r.id;
   }
 
@@ -202,7 +204,7 @@ class TrafficMapBuilder {
     const typeNote = service.type === 'ClusterIP' ? (service.headless ? ' (headless)' : '') : ` (${service.type})`;
     const serviceId = this.resourceNode(r, 'Service', `${r.name}${typeNote}`);
     const workloads = this.graph.workloadsSelectedBy(service);
-    if (service.selector && workloads.length === 0) {
+    if (service.selector && workloads.length === 0 && !service.producer) {
       // Broken only where check says so; otherwise the pods may come from outside the workspace.
       const broken = this.reported.has(`${r.id}|service-selector-orphaned`);
       const missing = `${serviceId}#no-endpoints`;
@@ -302,6 +304,11 @@ class TrafficMapBuilder {
       return;
     }
     const workloads = this.graph.workloadsSelectedBy(service).filter((w) => !subset || selectorMatchesLabels(subset, w.template.labels.declared));
+    if (workloads.length === 0 && service.producer) {
+      // An operator-made Service whose pods the operator makes from resources not in the workspace.
+      this.paths.push({ namespace, entry, hops: [...prefix, serviceHop, { node: `${service.resource.id}#operator-pods`, label: `pods the ${service.producer.operator} runs` }], broken: undefined });
+      return;
+    }
     if (workloads.length === 0) {
       const broken = subset ? "the subset selects none of the Service's pod templates" : this.reported.has(`${service.resource.id}|service-selector-orphaned`) ? 'the selector matches no pod template' : undefined;
       this.paths.push({ namespace, entry, hops: [...prefix, serviceHop], broken });

@@ -94,7 +94,7 @@ function keptWith(policy: Resource, workload: Resource): boolean {
 /** The verdict for traffic from a workload to each pod template a Service port delivers to. */
 export function serviceFlowVerdicts(graph: TrafficGraph, from: Workload, service: Service, port: ServicePort): { to: Workload; verdict: Verdict }[] {
   return graph.workloadsSelectedBy(service).flatMap((to) => {
-    if (to === from) return [];
+    if (to === from || to.rejected) return []; // a rejected workload never runs
     const r = graph.resolveServicePort(port, to);
     if (r.containerPort === undefined || (r.status !== 'resolved' && r.status !== 'assumed')) return [];
     return [{ to, verdict: decide(graph, { from, to, port: r.containerPort, protocol: port.protocol }, policiesKeptWith(from, to)) }];

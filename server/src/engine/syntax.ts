@@ -69,10 +69,14 @@ function parseWith(text: string, toOriginal: (offset: number) => number, origina
     const range = doc.range ?? [0, 0, 0];
     const docSpan = { start: Math.min(toOriginal(range[0]), originalLength), end: Math.min(toOriginal(range[2] ?? range[1]), originalLength) };
     let fatal = false;
+    // After a syntax error the parser's structure is its recovery guess, so its further complaints
+    // (duplicate keys included) are mostly consequences: one clear error per document is what
+    // helps. Duplicate keys written before the error are real and kept.
+    const firstFatal = doc.errors.find((e) => e.code !== 'DUPLICATE_KEY');
+    const fatalAt = firstFatal?.pos?.[0] ?? (firstFatal ? -1 : Infinity);
     for (const err of doc.errors) {
-      // After the first syntax error the parser's further complaints are mostly its consequences:
-      // one clear error per document is what helps.
       if (fatal && err.code !== 'DUPLICATE_KEY') continue;
+      if (err.code === 'DUPLICATE_KEY' && (err.pos?.[0] ?? Infinity) >= fatalAt) continue;
       const duplicate = err.code === 'DUPLICATE_KEY';
       const keyText = duplicate && err.pos ? (/^[^:\n]*/.exec(text.slice(err.pos[0], err.pos[0] + 256))?.[0] ?? '') : '';
       const clamp = (o: number) => Math.min(Math.max(0, o), originalLength);
@@ -85,16 +89,21 @@ function parseWith(text: string, toOriginal: (offset: number) => number, origina
       });
     }
     let contents: YNode | null = null;
-    if (!fatal && doc.contents) {
+    if (doc.contents) {
       try {
+        // A document with a syntax error is kept as the parser recovered it (the workspace marks
+        // its resources as damaged): a value being typed must not make the object vanish.
         contents = new Converter(doc, text, toOriginal, mayHaveAliases).convert(doc.contents as YamlAstNode, 0);
       } catch (err) {
-        if (!(err instanceof DocumentTooComplex) && !(err instanceof RangeError)) throw err;
-        const message = err instanceof DocumentTooComplex ? err.message : 'Document is nested too deeply to analyse.';
-        problems.push({ span: { start: docSpan.start, end: docSpan.start }, message, rule: 'analysis-incomplete' });
+        if (fatal) contents = null;
+        else {
+          if (!(err instanceof DocumentTooComplex) && !(err instanceof RangeError)) throw err;
+          const message = err instanceof DocumentTooComplex ? err.message : 'Document is nested too deeply to analyse.';
+          problems.push({ span: { start: docSpan.start, end: docSpan.start }, message, rule: 'analysis-incomplete' });
+        }
       }
     }
-    documents.push({ index, span: docSpan, contents });
+    documents.push(fatal ? { index, span: docSpan, contents, damaged: true } : { index, span: docSpan, contents });
   });
   // Exact-size copies: an array built with push keeps room for 17 items.
   return { documents: documents.length <= 16 ? documents.slice() : documents, problems: problems.length === 0 ? NO_PROBLEMS : problems.slice() };

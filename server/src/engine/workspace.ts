@@ -32,7 +32,11 @@ export interface SkippedFile {
   readonly size: number;
 }
 
-export type FileRole = 'manifest' | 'kustomization' | 'patch' | 'template' | 'other';
+/**
+ * `expectation`: a test suite's description of state to assert or to be absent (chainsaw and kuttl
+ * `assert`/`error` files), not objects to apply; `test` the suite's own configuration.
+ */
+export type FileRole = 'manifest' | 'kustomization' | 'patch' | 'template' | 'test' | 'expectation' | 'other';
 
 export interface SourceFile {
   readonly path: string;
@@ -298,7 +302,7 @@ function readFileEntryUnguarded(f: WorkspaceFile, inChart: boolean, parse: FileP
   const diagnostics = parsed.problems.length === 0 ? NO_DIAGNOSTICS : parsed.problems.map<Diagnostic>((p) => ({
     file: f.path, span: p.span, severity: p.rule === 'yaml-syntax' ? 'error' : p.rule === 'analysis-incomplete' ? 'info' : 'warning', rule: p.rule, message: p.message, related: [],
   }));
-  const role: FileRole = isKustomizationFile(f.path) ? 'kustomization' : 'manifest';
+  const role: FileRole = isKustomizationFile(f.path) ? 'kustomization' : isTestHarnessFile(parsed) ? 'test' : 'manifest';
   const docs = role === 'manifest' ? collectResourceDocs(parsed) : NO_DOCS;
   return new FileEntry(f.text, inChart, role, parsed, diagnostics, docs, agreedNamespace(docs), '', f.namespace);
 }
@@ -385,6 +389,10 @@ export function* loadWorkspaceSteps(
     if (k) kustomizations.set(file, k);
   }
   const layout = layoutKustomizations(kustomizations, (f) => entries.get(f)?.parsed !== undefined);
+  for (const f of expectationFiles(entries)) {
+    const sf = sourceFiles.get(f);
+    if (sf && sf.role === 'manifest') sourceFiles.set(f, sf.withRole('expectation'));
+  }
   for (const f of layout.nonResourceFiles) {
     const sf = sourceFiles.get(f);
     if (sf && sf.role === 'manifest') sourceFiles.set(f, sf.withRole('patch'));
@@ -676,6 +684,62 @@ interface ResourceDoc {
   readonly apiVersion: string;
   readonly kind: string;
   readonly kindSpan: Span;
+  /**
+   * The document has a syntax error and was read as the parser recovered it: it stays in the graph
+   * (a half-typed value must not make a Deployment vanish and its Services look orphaned), but no
+   * finding is drawn from it besides the syntax error.
+   */
+  readonly damaged: boolean;
+}
+
+/**
+ * Test harnesses whose steps apply some files and compare others with the cluster: kyverno's
+ * chainsaw (`chainsaw.kyverno.io` Test, StepTemplate) and kuttl (`kuttl.dev` TestStep, TestSuite).
+ */
+const TEST_HARNESS_GROUPS = ['chainsaw.kyverno.io', 'kuttl.dev'];
+
+function isTestHarnessFile(parsed: ParsedFile): boolean {
+  return parsed.documents.some((d) => {
+    const apiVersion = stringValue(get(d.contents, 'apiVersion'));
+    return apiVersion !== undefined && TEST_HARNESS_GROUPS.includes(apiVersion.slice(0, apiVersion.indexOf('/')));
+  });
+}
+
+/**
+ * Files a test harness asserts (or asserts absent) rather than applies: those named by an `assert`
+ * or `error` operation of a chainsaw Test, and, in a directory holding a harness file, those named
+ * by the harnesses' convention (`00-assert.yaml`, `01-errors.yaml`, `assert-operator.yaml`: chainsaw
+ * and kuttl read files whose name holds `assert` or `error(s)` as expected state). Their documents
+ * are partial objects (a Deployment with only `status`), never created by the test.
+ */
+function expectationFiles(entries: ReadonlyMap<string, FileEntry>): Set<string> {
+  const harnessDirs = new Set<string>();
+  const out = new Set<string>();
+  for (const [file, entry] of entries) {
+    if (entry.role !== 'test' || !entry.parsed) continue;
+    const dir = path.dirname(file);
+    harnessDirs.add(dir);
+    const visit = (node: YNode | null | undefined, depth: number): void => {
+      if (!node || depth > 12) return;
+      if (node.type === 'seq') for (const item of node.items) visit(item, depth + 1);
+      else if (node.type === 'map') {
+        for (const p of node.pairs) {
+          const key = keyText(p);
+          if ((key === 'assert' || key === 'error') && p.value?.type === 'map') {
+            const target = stringValue(get(p.value, 'file'));
+            if (target) out.add(path.normalize(path.join(dir, target)));
+          }
+          visit(p.value, depth + 1);
+        }
+      }
+    };
+    for (const d of entry.parsed.documents) visit(d.contents, 0);
+  }
+  if (harnessDirs.size === 0) return out;
+  for (const file of entries.keys()) {
+    if (harnessDirs.has(path.dirname(file)) && /(^|[-_.])(assert|errors?)([-_.]|$)/i.test(path.basename(file))) out.add(file);
+  }
+  return out;
 }
 
 function collectResourceDocs(parsed: ParsedFile): ResourceDoc[] {
@@ -683,16 +747,17 @@ function collectResourceDocs(parsed: ParsedFile): ResourceDoc[] {
   for (const d of parsed.documents) {
     const header = resourceHeader(d.contents);
     if (!header) continue;
+    const damaged = d.damaged === true;
     const node = d.contents as YMap;
     // `kind: List` (and typed lists such as ServiceList) hold their objects in items.
     if (header.kind === 'List' || (header.kind.endsWith('List') && get(node, 'items'))) {
       seqItems(get(node, 'items')).forEach((item, itemIndex) => {
         const h = resourceHeader(item);
-        if (h) out.push({ docIndex: d.index, itemIndex, node: item as YMap, apiVersion: h.apiVersion, kind: h.kind, kindSpan: h.kindSpan });
+        if (h) out.push({ docIndex: d.index, itemIndex, node: item as YMap, apiVersion: h.apiVersion, kind: h.kind, kindSpan: h.kindSpan, damaged });
       });
       continue;
     }
-    out.push({ docIndex: d.index, itemIndex: undefined, node, apiVersion: header.apiVersion, kind: header.kind, kindSpan: header.kindSpan });
+    out.push({ docIndex: d.index, itemIndex: undefined, node, apiVersion: header.apiVersion, kind: header.kind, kindSpan: header.kindSpan, damaged });
   }
   return exact(out);
 }
@@ -775,7 +840,8 @@ function makeResource(
   const ignore = annotations[ANNOTATION_IGNORE];
   const ignoredRules: ReadonlySet<string> = ignore ? new Set(ignore.split(/[\s,]+/).filter(Boolean)) : NO_RULES;
   const itemSuffix = doc.itemIndex === undefined ? '' : `.${doc.itemIndex}`;
-  const uncertain = built?.uncertain ?? false;
+  // A document with a syntax error (kept as the parser recovered it), or fields a build rewrites, are unknown.
+  const uncertain = doc.damaged === true || (built?.uncertain ?? false);
   return {
     id: resourceId(doc.kind, namespace, name),
     key: `${file}#${doc.docIndex}${itemSuffix}${m ? `@${m.build}` : ''}`,

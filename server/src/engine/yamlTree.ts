@@ -152,8 +152,10 @@ export interface SyntaxProblem {
 export interface SourceDocument {
   readonly index: number;
   readonly span: Span;
-  /** null for empty documents and for documents whose syntax errors make them unreadable. */
+  /** null for empty documents and for those the parser could not recover from a syntax error. */
   readonly contents: YNode | null;
+  /** Set when a syntax error was found in the document: contents are the parser's recovery. */
+  readonly damaged?: true;
 }
 
 export interface ParsedFile {

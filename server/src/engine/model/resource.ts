@@ -40,6 +40,8 @@ export interface Resource {
   readonly origins: readonly string[] | undefined;
   /** Rule ids silenced by the `kube-traffic-lens/ignore` annotation ('*' silences all). */
   readonly ignoredRules: ReadonlySet<string>;
+  /** For an object an operator creates at run time (model/producers.ts): the custom resource it comes from. */
+  readonly producedBy?: Resource;
 }
 
 /** Where a diagnostic or a link about the whole resource points: its name, else its kind. */

@@ -3,6 +3,7 @@
 import { readEqualitySelector, withAddedTerms, type Selector } from '../selectors';
 import type { Span } from '../text';
 import { asScalar, exact, get, getPath, integerValue, seqItems, stringValue } from '../tree';
+import type { Producer } from './producers';
 import type { Resource } from './resource';
 import { readProtocol, type Protocol } from './workload';
 
@@ -35,6 +36,8 @@ export interface Service {
   /** undefined: no selector, so endpoints are managed by hand (Endpoints/EndpointSlices). */
   readonly selector: Selector | undefined;
   readonly ports: readonly ServicePort[];
+  /** Set for Services an operator creates from a custom resource (model/producers.ts). */
+  readonly producer?: Producer;
 }
 
 const TYPES = new Set<ServiceType>(['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName']);

@@ -2,11 +2,12 @@
 // time), containers and their declared ports, replicas. Pods come from the built-in controllers and
 // from any other kind whose `spec.template` has `spec.containers` (Argo Rollouts, OpenShift
 // DeploymentConfigs, ...).
-import { readEqualitySelector, readLabelSelector, withAddedTerms, type PodLabels, type Selector } from '../selectors';
+import { readEqualitySelector, readLabelSelector, termMayMatch, withAddedTerms, type PodLabels, type Selector } from '../selectors';
 import type { YMap, YNode } from '../syntax';
 import type { Span } from '../text';
 import { asMap, asScalar, boolValue, exact, get, getPath, integerValue, seqItems, stringEntries, stringValue } from '../tree';
 import { POD_TEMPLATE_PATHS } from './kinds';
+import type { Producer } from './producers';
 import { apiGroup, type Resource } from './resource';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
@@ -47,6 +48,8 @@ export interface PodTemplate {
   /** The template's (or the Pod's) metadata, for annotations. */
   readonly metadata: YMap | undefined;
   readonly hostNetwork: boolean;
+  /** Set for pods an operator creates from a custom resource (model/producers.ts). */
+  readonly producer?: Producer;
 }
 
 export interface Workload {
@@ -58,6 +61,12 @@ export interface Workload {
   /** Desired replicas; undefined for DaemonSets (one per eligible node). */
   readonly replicas: number | undefined;
   readonly perNode: boolean;
+  /**
+   * The API server rejects the object: its selector does not match its own template's labels
+   * (apps/v1 validation, rule workload-selector-mismatch). It never runs, so no other finding
+   * involves it.
+   */
+  readonly rejected?: boolean;
 }
 
 export function declaresAnyPort(template: PodTemplate): boolean {
@@ -81,6 +90,9 @@ const SHARED_RUNTIME_LABELS: Readonly<Record<string, Map<string, (value: string)
   Rollout: new Map([['rollouts-pod-template-hash', any]]),
 };
 const NO_RUNTIME_LABELS = new Map<string, (value: string) => boolean>();
+
+/** Kinds whose selector the API server validates against the template (workload-selector-mismatch). */
+const REJECTING_KINDS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicationController']);
 
 /** Labels a controller adds to the pods it creates (k8s.io/kubernetes/pkg/controller/...). */
 function runtimeLabels(resource: Resource): Map<string, (value: string) => boolean> {
@@ -176,6 +188,9 @@ export function readWorkload(resource: Resource): Workload | undefined {
     selector = selectorNode ? readLabelSelector(selectorNode) : undefined;
   }
   selector = withAddedTerms(selector, resource.buildLabels?.selector);
+  const rejected =
+    selector !== undefined && !selector.invalid && selector.terms.length > 0 && REJECTING_KINDS.has(resource.kind) &&
+    !selector.terms.every((t) => termMayMatch(t, { declared, runtime: NO_RUNTIME_LABELS }));
 
   const perNode = resource.kind === 'DaemonSet';
   let replicas: number | undefined;
@@ -183,5 +198,5 @@ export function readWorkload(resource: Resource): Workload | undefined {
   else if (resource.kind === 'Job') replicas = integerValue(getPath(resource.node, 'spec', 'parallelism')) ?? 1;
   else if (resource.kind === 'CronJob') replicas = integerValue(getPath(resource.node, 'spec', 'jobTemplate', 'spec', 'parallelism')) ?? 1;
   else if (!perNode) replicas = integerValue(getPath(resource.node, 'spec', 'replicas')) ?? 1;
-  return { resource, template: podTemplate, selector, selectorNode, replicas, perNode };
+  return { resource, template: podTemplate, selector, selectorNode, replicas, perNode, rejected };
 }

@@ -34,9 +34,17 @@ export function completion(analysis: Analysis, file: string, offset: number, tex
   const g = analysis.graph;
   const key = /^\s*(?:-\s+)?([\w.\-/]+)\s*:\s*[\w.\-/]*$/.exec(before)?.[1];
   const context = text.slice(Math.max(0, lineStart - 400), lineStart);
-  const servicesIn = (namespace: string) => g.services.filter((s) => (s.resource.namespace ?? 'default') === namespace);
+  // Operator-made Services included (model/producers.ts), said so in the detail.
+  const servicesIn = (namespace: string) => g.servicesIn(namespace);
   const serviceNames = (namespace: string) =>
-    unique(servicesIn(namespace).map((s) => ({ label: s.resource.name, kind: 'service' as const, detail: `Service · ${s.ports.map((p) => p.port).join(', ')}`, replace })));
+    unique(
+      servicesIn(namespace).map((s) => ({
+        label: s.resource.name,
+        kind: 'service' as const,
+        detail: `${s.producer ? `Service made by ${s.producer.resource.kind} ${s.producer.resource.name}` : 'Service'} · ${s.ports.map((p) => p.port).join(', ')}`,
+        replace,
+      })),
+    );
   const blocks = new TextBlocks(text);
   const line = key ? blocks.lineAt(text.slice(0, lineStart).split('\n').length - 1) : undefined;
   const parent = line && blocks.parent(line);

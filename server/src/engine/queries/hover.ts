@@ -4,6 +4,7 @@ import { pushAll } from '../arrays';
 import type { Analysis } from '../analysis';
 import type { BackendTarget, TrafficGraph } from '../graph';
 import { resourceAnchor, type NamespaceOrigin, type Resource } from '../model/resource';
+import type { Producer } from '../model/producers';
 import type { Service, ServicePort } from '../model/service';
 import type { Workload } from '../model/workload';
 import type { ServiceReference } from '../model/references';
@@ -34,7 +35,9 @@ export function hover(analysis: Analysis, file: string, offset: number, options:
   if (!located?.target) return undefined;
   const { resource, target } = located;
   const g = analysis.graph;
-  const ref = (r: Resource, label = `${r.kind} ${r.name}`) => link(text(label), options.linkTo(r.file, resourceAnchor(r)));
+  // An operator-made object links to the custom resource that makes it, and says so.
+  const ref = (r: Resource, label = `${r.kind} ${r.name}`) =>
+    `${link(text(label), options.linkTo(r.file, resourceAnchor(r)))}${r.producedBy ? ` (made by ${text(`${r.producedBy.kind} ${r.producedBy.name}`)})` : ''}`;
   let markdown: string | undefined;
   switch (target.kind) {
     case 'resource': {
@@ -46,6 +49,7 @@ export function hover(analysis: Analysis, file: string, offset: number, options:
       else if (policy) markdown = policyHover(g, policy, ref);
       else if (ingress) markdown = [headline(resource), '', ...g.backendTargets(ingress).map((t) => `- ${backendPath(g, t, ref)}`)].join('\n');
       else if (workload) markdown = workloadHover(g, workload, ref);
+      else if (g.produced(resource)) markdown = producedHover(g, resource);
       break;
     }
     case 'service-selector':
@@ -89,10 +93,22 @@ function headline(r: Resource): string {
 
 type Ref = (r: Resource, label?: string) => string;
 
+/**
+ * Where an object comes from when that is not its own manifest: the operator that makes it at run
+ * time, and the other deploy units that define the same object (counted once, shown here).
+ */
+function origin(g: TrafficGraph, r: Resource, producer: Producer | undefined): string[] {
+  const out: string[] = [];
+  if (producer) out.push(`Created at run time by the ${text(producer.operator)} from ${text(`${producer.resource.kind} ${producer.resource.name}`)} (not in the workspace as a manifest).`);
+  const elsewhere = [...new Set(g.resourcesWithId(r.id).filter((x) => x.file !== r.file).map((x) => x.file))];
+  if (elsewhere.length) out.push(`Also defined in ${elsewhere.slice(0, 3).map((f) => code(f)).join(', ')}${elsewhere.length > 3 ? ` and ${elsewhere.length - 3} more` : ''} (counted once).`);
+  return out.length ? [...out, ''] : [];
+}
+
 function serviceHover(g: TrafficGraph, service: Service, ref: Ref): string {
   const r = service.resource;
   const ns = r.namespace ?? 'default';
-  const lines = [headline(r), ''];
+  const lines = [headline(r), '', ...origin(g, r, service.producer), ''];
   const exposure: string[] = [service.headless ? 'headless (DNS returns pod IPs)' : `${service.type}${service.clusterIP ? ` ${code(service.clusterIP)}` : ''}`];
   if (service.type === 'NodePort' || service.type === 'LoadBalancer') exposure.push('NodePort on every node');
   if (service.type === 'LoadBalancer') exposure.push('external load balancer');
@@ -111,7 +127,8 @@ function serviceHover(g: TrafficGraph, service: Service, ref: Ref): string {
     } else lines.push('No selector: endpoints are managed by hand (no Endpoints or EndpointSlice for it in the workspace).');
   } else {
     const workloads = g.workloadsSelectedBy(service);
-    if (workloads.length === 0) lines.push(`⚠ Selector ${code(formatSelector(service.selector))} matches no pod template: **no endpoints**.`);
+    if (workloads.length === 0 && service.producer) lines.push(`Selects the pods the ${text(service.producer.operator)} runs (${code(formatSelector(service.selector))}).`);
+    else if (workloads.length === 0) lines.push(`⚠ Selector ${code(formatSelector(service.selector))} matches no pod template: **no endpoints**.`);
     else {
       lines.push('| port | targetPort | container port |', '|---|---|---|');
       for (const port of service.ports) {
@@ -198,6 +215,20 @@ function whatExists(g: TrafficGraph, t: BackendTarget, ref: Ref): string[] {
   return [];
 }
 
+/** A custom resource an operator in the table reads: the Services and pods it makes at run time. */
+function producedHover(g: TrafficGraph, r: Resource): string | undefined {
+  const made = g.produced(r);
+  if (!made) return undefined;
+  const lines = [headline(r), '', `At run time the ${text(made.producer.operator)} creates:`, ''];
+  for (const s of made.services) {
+    const ports = s.ports.map((p) => `${p.port}${p.name ? ` ${p.name}` : ''}`).join(', ');
+    lines.push(`- Service ${code(s.resource.name)}${s.headless ? ' (headless)' : ''}${ports ? ` — ${text(ports)}` : ''}${s.producer?.portsOpen ? ' (and ports from its configuration)' : ''}`);
+  }
+  for (const w of made.workloads) lines.push(`- ${text(w.resource.kind)} ${code(w.resource.name)} (${text(describeReplicas(w, g))}), pods labelled ${code(Object.entries(w.template.labels.declared).map(([k, v]) => `${k}=${v}`).join(', '))}`);
+  lines.push('', `Source: ${text(made.producer.source)}`);
+  return lines.join('\n');
+}
+
 function portCell(port: ServicePort): string {
   const node = port.nodePort !== undefined ? ` · nodePort ${port.nodePort}` : '';
   return `${port.port}/${port.protocol}${port.name ? ` ${text(port.name)}` : ''}${node}`;
@@ -235,12 +266,12 @@ function backendPath(g: TrafficGraph, t: BackendTarget, ref: Ref): string {
   if (!servicePort) return `${start}${svc} ⚠ **no such port**`;
   const workloads = g.workloadsSelectedBy(service);
   if (!service.selector) return `${start}${svc} → manual endpoints`;
-  if (workloads.length === 0) return `${start}${svc} → ⚠ no pods selected`;
+  if (workloads.length === 0) return `${start}${svc} → ${service.producer ? `pods the ${text(service.producer.operator)} runs` : '⚠ no pods selected'}`;
   return workloads.map((w) => `${start}${svc} → ${ref(w.resource)} (${text(describeReplicas(w, g))}) → ${landing(g, servicePort, w, ref, false)}`).join('<br>');
 }
 
 function workloadHover(g: TrafficGraph, w: Workload, ref: Ref): string {
-  const lines = [headline(w.resource), '', `${text(describeReplicas(w, g))}`];
+  const lines = [headline(w.resource), '', ...origin(g, w.resource, w.template.producer), `${text(describeReplicas(w, g))}`];
   const services = g.servicesSelecting(w);
   lines.push('', services.length ? `Selected by ${services.map((s) => ref(s.resource)).join(', ')}` : 'No Service selects these pods.');
   const policies = g.policiesSelecting(w);
@@ -277,7 +308,10 @@ function referenceHover(g: TrafficGraph, from: Workload, reference: ServiceRefer
   }
   if (!port) return [...lines, `→ ${svc} ⚠ **no such port**`, '', ...portsAndLandings(g, service, ref)].join('\n');
   const workloads = g.workloadsSelectedBy(service);
-  if (!service.selector || workloads.length === 0) return [...lines, `→ ${svc}${service.selector ? ' → ⚠ no pods selected' : ''}`].join('\n');
+  if (!service.selector || workloads.length === 0) {
+    const pods = !service.selector ? '' : service.producer ? ` → pods the ${text(service.producer.operator)} runs` : ' → ⚠ no pods selected';
+    return [...lines, `→ ${svc}${pods}`].join('\n');
+  }
   for (const w of workloads) {
     const r = g.resolveServicePort(port, w);
     const verdict = r.containerPort !== undefined ? decide(g, { from, to: w, port: r.containerPort, protocol: port.protocol }, policiesKeptWith(from, w)) : undefined;

@@ -2,7 +2,8 @@
 // The same object (API group, kind, namespace, name) defined twice where both definitions are
 // applied together: in one file, or in one kustomize build (kustomize itself refuses to build it;
 // `kubectl apply` silently lets the second win). Alternative variants of an app in separate files
-// or directories are not applied together and are not reported.
+// or directories are not applied together and are not reported, nor is one object written in two
+// API versions.
 import { apiGroup } from '../model/resource';
 import { defineRule } from './rule';
 
@@ -13,7 +14,10 @@ export default defineRule({
   remediation: 'Remove one definition, or give them different names; patch the base in an overlay instead of redefining it.',
   kinds: ['*'],
   check(ctx, resource) {
-    const twins = ctx.graph.definitionsAppliedWith(resource);
+    // One object written in two API versions (a sample per served version, listed together for an
+    // OLM bundle) is two representations, not a conflict: kustomize's resource ids include the
+    // version, so it builds them, and the API server converts between them.
+    const twins = ctx.graph.definitionsAppliedWith(resource).filter((r) => r.apiVersion === resource.apiVersion);
     const first = twins[0];
     if (!first || first === resource) return;
     const where = resource.build ? `kustomize build '${resource.build}'` : 'this file';

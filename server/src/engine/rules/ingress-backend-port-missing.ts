@@ -20,7 +20,8 @@ export default defineRule({
     for (const target of ctx.graph.backendTargets(ingress)) {
       if (target.services.length === 0) continue;
       // Variants of one app may define the Service differently: judge only when none has the port.
-      if (target.services.some((s) => findServicePort(s, target.backend.port) !== undefined)) continue;
+      // Operator-made Services may have ports the operator table does not list.
+      if (target.services.some((s) => s.producer?.portsOpen || findServicePort(s, target.backend.port) !== undefined)) continue;
       const service = target.services[0];
       const ports = service.ports.map(describeServicePort).join(', ') || 'none';
       const wanted = target.backend.port === undefined ? 'no port' : typeof target.backend.port === 'number' ? `port ${target.backend.port}` : `port '${target.backend.port}'`;

@@ -5,7 +5,7 @@ import type { TrafficGraph } from '../graph';
 import type { Workload } from '../model/workload';
 import { selectorMayMatch, termMayMatch, type Selector } from '../selectors';
 import type { Span } from '../text';
-import { keptTogether, type Resource } from '../model/resource';
+import type { Resource } from '../model/resource';
 import type { RelatedRef, RuleContext } from './rule';
 
 export type NearMiss =
@@ -41,7 +41,7 @@ export function nearestMiss(graph: TrafficGraph, selector: Selector, namespace: 
   let budget = maxCandidates;
   for (const w of graph.workloadCandidates(selector, namespace, true)) {
     if (budget-- <= 0) break;
-    if (!keptTogether(w.resource.file, file)) continue;
+    if (!graph.filesAppliedTogether(w.resource, file)) continue;
     const failing = selector.terms.filter((t) => !termMayMatch(t, w.template.labels));
     if (failing.length !== 1 || failing[0].operator !== 'Equals') continue;
     const actual = w.template.labels.declared[failing[0].key];
@@ -57,7 +57,7 @@ export function nearestMiss(graph: TrafficGraph, selector: Selector, namespace: 
     if (other === namespace) continue;
     for (const w of graph.workloadCandidates(selector, other)) {
       if (budget-- <= 0) return undefined;
-      if (keptTogether(w.resource.file, file) && selectorMayMatch(selector, w.template.labels)) return { kind: 'namespace', workload: w };
+      if (graph.filesAppliedTogether(w.resource, file) && selectorMayMatch(selector, w.template.labels)) return { kind: 'namespace', workload: w };
     }
   }
   return undefined;
@@ -89,7 +89,6 @@ export function describeNearMiss(miss: NearMiss | undefined): { hint: string; re
  */
 export function reportSelectsNothing(ctx: RuleContext, resource: Resource, selector: Selector, namespace: string, message: string): void {
   const miss = nearestMiss(ctx.graph, selector, namespace, resource.file, ctx.config.maxNearMissCandidates);
-  if (!miss && !ctx.graph.canJudgeSelectionIn(namespace, resource.file, selector.terms.map((t) => t.key))) return;
   // Pods of the same kustomize build that match, but in another namespace: the build's namespaces
   // are likely rewritten where it is installed (an OLM bundle installs into one namespace), or one
   // namespace was forgotten. Plausible either way; the tool cannot know which.
@@ -106,5 +105,26 @@ export function reportSelectsNothing(ctx: RuleContext, resource: Resource, selec
     return;
   }
   const { hint, related } = describeNearMiss(miss);
-  ctx.report({ span: miss?.kind === 'value' ? miss.termSpan : selector.span, message: `${message}${hint}`, related });
+  const span = miss?.kind === 'value' ? miss.termSpan : selector.span;
+  if (!miss && !ctx.config.completeWorkspace && !ctx.graph.canJudgeSelectionIn(namespace, resource.file, selector.terms.map((t) => t.key))) return;
+  // A custom resource of a kind nobody describes, applied with this one, may create the pods: plausible, not known.
+  const hidden = ctx.config.completeWorkspace ? undefined : ctx.graph.hiddenProducerNear(namespace, resource);
+  if (hidden) {
+    ctx.report({ span, severity: 'info', message: `${message}${hint}${mayCreate(hidden, 'such pods')}`, related: [...related, { resource: hidden, message: 'may create pods' }] });
+    return;
+  }
+  // A label key that no pod template applied with it carries at all follows a labelling scheme
+  // defined elsewhere (an installer's pods, a mesh gateway) as often as it is a forgotten label:
+  // plausible, not known.
+  const foreign = miss || ctx.config.completeWorkspace ? undefined : selector.terms.find((t) => t.operator !== 'NotIn' && t.operator !== 'DoesNotExist' && !ctx.graph.labelKeyUsedNear(namespace, resource.file, t.key));
+  if (foreign) {
+    ctx.report({ span, severity: 'info', message: `${message} No pod template applied with it has the label '${foreign.key}'; its pods may be made elsewhere.`, related });
+    return;
+  }
+  ctx.report({ span, message: `${message}${hint}`, related });
+}
+
+/** The sentence of a finding graded down because a custom resource of an unknown kind may satisfy it. */
+export function mayCreate(producer: Resource, what: string): string {
+  return ` ${producer.kind} '${producer.name}' (a custom resource of a kind this tool does not know) is applied in the same namespace and may create ${what}.`;
 }

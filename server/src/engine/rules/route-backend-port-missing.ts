@@ -23,7 +23,8 @@ export default defineRule({
           ctx.report({ span: backend.nameSpan, message: `backendRef to Service '${backend.name}' has no port; the API requires one for Service backends.` });
           continue;
         }
-        if (services.some((s) => s.ports.some((p) => p.port === backend.port))) continue;
+        // Operator-made Services may have ports the operator table does not list.
+        if (services.some((s) => s.producer?.portsOpen || s.ports.some((p) => p.port === backend.port))) continue;
         const ports = services[0].ports.map(describeServicePort).join(', ') || 'none';
         ctx.report({
           span: backend.portSpan ?? backend.nameSpan,

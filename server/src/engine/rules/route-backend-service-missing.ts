@@ -6,7 +6,10 @@
 // applied together with the route (same file or kustomize build) is in another namespace: a
 // cross-namespace backendRef needs namespace and a ReferenceGrant in the Service's namespace
 // (GEP-709). The hint also names such a Service kept near the route (same or related directory).
+// How sure: certainty.ts (gradeMissingName); a Service of that name applied with the route in
+// another namespace is a near-certain mistake (warning).
 import { keptTogether } from '../model/resource';
+import { gradeMissingName } from './certainty';
 import { defineRule } from './rule';
 
 export default defineRule({
@@ -24,14 +27,16 @@ export default defineRule({
         if (backend.group !== '' || backend.kind !== 'Service') continue;
         if (ctx.graph.servicesNamed(backend.namespace, backend.name).length > 0) continue;
         const others = ctx.graph.services.filter((s) => s.resource.name === backend.name && s.resource.namespace !== backend.namespace && keptTogether(s.resource.file, resource.file));
-        const together = others.find((s) => (resource.build !== undefined ? s.resource.build === resource.build : s.resource.build === undefined && s.resource.file === resource.file));
+        const together = others.find((s) => ctx.graph.appliedTogether(s.resource, resource));
         const elsewhere = together ?? others[0];
-        if (!together && !ctx.graph.hasServicesIn(backend.namespace)) continue;
+        if (!together && !ctx.config.completeWorkspace && !ctx.graph.hasServicesIn(backend.namespace)) continue;
         const hint = elsewhere ? ` A Service of that name exists in namespace '${elsewhere.resource.namespace}': set namespace and add a ReferenceGrant there.` : '';
+        const grade = together ? { severity: 'warning' as const, note: '', related: [] } : gradeMissingName(ctx, resource, backend.namespace, ctx.graph.servicesIn(backend.namespace), 'Services');
         ctx.report({
           span: backend.nameSpan,
-          message: `No Service '${backend.name}' in namespace '${backend.namespace}'; requests routed to this backend fail.${hint}`,
-          related: elsewhere ? [{ resource: elsewhere.resource, message: 'Service of that name in another namespace' }] : [],
+          severity: grade.severity,
+          message: `No Service '${backend.name}' in namespace '${backend.namespace}'; requests routed to this backend fail.${hint}${grade.note}`,
+          related: [...(elsewhere ? [{ resource: elsewhere.resource, message: 'Service of that name in another namespace' }] : []), ...grade.related],
         });
       }
     }

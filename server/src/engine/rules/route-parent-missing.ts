@@ -6,6 +6,7 @@
 // routing: group "" or "core", kind Service) must exist too, judged where the workspace defines
 // Services in that namespace.
 import { GATEWAY_GROUP } from '../model/gateway';
+import { gradeMissingName } from './certainty';
 import { defineRule } from './rule';
 
 export default defineRule({
@@ -27,7 +28,8 @@ export default defineRule({
       if (parent.group !== GATEWAY_GROUP || parent.kind !== 'Gateway' || !ctx.graph.hasGateways) continue;
       const gateways = ctx.graph.gatewaysNamed(parent.namespace, parent.name);
       if (gateways.length === 0) {
-        ctx.report({ span: parent.nameSpan, message: `No Gateway '${parent.name}' in namespace '${parent.namespace}'; the route is attached to nothing there.` });
+        const grade = gradeMissingName(ctx, resource, parent.namespace, ctx.graph.gatewaysIn(parent.namespace), 'Gateways', false);
+        ctx.report({ span: parent.nameSpan, severity: grade.severity, message: `No Gateway '${parent.name}' in namespace '${parent.namespace}'; the route is attached to nothing there.${grade.note}`, related: grade.related });
         continue;
       }
       if (parent.sectionName !== undefined && !gateways.some((g) => g.listeners.some((l) => l.name === parent.sectionName))) {

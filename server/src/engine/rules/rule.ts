@@ -15,7 +15,10 @@ export interface RelatedRef {
 export interface Report {
   readonly span: Span;
   readonly message: string;
-  /** A lower certainty than the rule's default (information: plausible, the tool cannot know). */
+  /**
+   * The certainty of this finding when it differs from the rule's default: rules grade down to
+   * `info` what is plausible but cannot be known (pods or Services may come from elsewhere).
+   */
   readonly severity?: Severity;
   readonly related?: readonly RelatedRef[];
 }

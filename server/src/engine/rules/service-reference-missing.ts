@@ -9,9 +9,11 @@
 // (resolved in the pod's namespace through its DNS search path) is reported on the same evidence, or
 // when the same manifest resolves it in another kustomize build: an overlay that moves an app to
 // another namespace, or deletes the Service it relies on, breaks the reference in that build only.
+// With completeWorkspace every cluster DNS name that nothing defines is an error; near a custom
+// resource of an unknown kind (which may create the Service) the finding is information.
 import type { TrafficGraph } from '../graph';
 import { directoryOf, type Resource } from '../model/resource';
-import { editDistance } from './near-miss';
+import { editDistance, mayCreate } from './near-miss';
 import { defineRule } from './rule';
 
 export default defineRule({
@@ -32,19 +34,31 @@ export default defineRule({
         (s) => s.resource.name !== ref.service && (ref.clusterDns ? editDistance(s.resource.name, ref.service) <= Math.max(1, Math.floor(ref.service.length / 4)) : isTypo(s.resource.name, ref.service)),
       );
       const otherBuild = similar ? undefined : resolvedInAnotherBuild(ctx.graph, resource, ref.service, ref.namespace, ref.namespaceWritten);
-      if (!similar && !otherBuild) continue;
+      // In a closed world (completeWorkspace) a cluster DNS name that nothing defines certainly fails;
+      // a bare name may still be an external host.
+      const closed = ctx.config.completeWorkspace && ref.clusterDns;
+      if (!similar && !otherBuild && !closed) continue;
       const key = `${ref.workloadSpan.start}|${ref.host}`;
       if (seen.has(key)) continue;
       seen.add(key);
       const via = ref.via ? ` (ConfigMap '${ref.via.configMap.name}', key ${ref.via.key})` : '';
       const hint = similar
         ? ` Did you mean '${similar.resource.name}'?`
-        : ` The same manifest in kustomize build '${otherBuild!.build}' finds it in namespace '${otherBuild!.namespace}'.`;
-      const found = similar?.resource ?? otherBuild!.service;
+        : otherBuild
+          ? ` The same manifest in kustomize build '${otherBuild.build}' finds it in namespace '${otherBuild.namespace}'.`
+          : '';
+      const found = similar?.resource ?? otherBuild?.service;
+      // A custom resource of a kind nobody describes, applied with the workload there, may make it.
+      const hidden = ctx.config.completeWorkspace ? undefined : ctx.graph.hiddenProducerNear(ref.namespace, resource);
       ctx.report({
         span: ref.workloadSpan,
-        message: `'${ref.host}'${via} names Service '${ref.service}' in namespace '${ref.namespace}', which does not exist.${hint}`,
-        related: [{ resource: found, message: similar ? 'a Service of a similar name' : 'the Service in the other build' }, ...(ref.via ? [{ resource: ref.via.configMap, span: ref.span, message: `${ref.via.key} = ${ref.host}` }] : [])],
+        severity: hidden ? 'info' : !found ? 'error' : undefined,
+        message: `'${ref.host}'${via} names Service '${ref.service}' in namespace '${ref.namespace}', which does not exist.${hint}${hidden ? mayCreate(hidden, 'it') : ''}`,
+        related: [
+          ...(found ? [{ resource: found, message: similar ? 'a Service of a similar name' : 'the Service in the other build' }] : []),
+          ...(ref.via ? [{ resource: ref.via.configMap, span: ref.span, message: `${ref.via.key} = ${ref.host}` }] : []),
+          ...(hidden ? [{ resource: hidden, message: 'may create the Service' }] : []),
+        ],
       });
     }
   },

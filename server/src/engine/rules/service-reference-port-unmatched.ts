@@ -19,7 +19,7 @@ export default defineRule({
     for (const ref of ctx.graph.serviceReferences(workload)) {
       if (ref.port === undefined) continue;
       const services = ctx.graph.servicesNamed(ref.namespace, ref.service);
-      if (services.length === 0 || services.some((s) => s.headless || s.type === 'ExternalName' || s.ports.some((p) => p.port === ref.port))) continue;
+      if (services.length === 0 || services.some((s) => s.headless || s.type === 'ExternalName' || s.producer?.portsOpen || s.ports.some((p) => p.port === ref.port))) continue;
       const key = `${ref.workloadSpan.start}|${ref.host}|${ref.port}`;
       if (seen.has(key)) continue;
       seen.add(key);

@@ -22,6 +22,12 @@ export default defineRule({
         ? ctx.graph.services.filter((s) => inScope(s.resource.namespace) && selectorMatchesLabels(selector, s.resource.labels)).map((s) => s.ports.map((p) => p.name))
         : ctx.graph.workloads.filter((w) => inScope(w.template.namespace) && selectorMayMatch(selector, w.template.labels)).map((w) => w.template.containers.flatMap((c) => c.ports.map((p) => p.name)));
     if (names.length === 0) return; // servicemonitor-selector-orphaned
+    // Operator-made targets may have ports the operator table does not list.
+    const open =
+      monitor.target === 'Service'
+        ? ctx.graph.services.some((s) => s.producer?.portsOpen && inScope(s.resource.namespace) && selectorMatchesLabels(selector, s.resource.labels))
+        : ctx.graph.workloads.some((w) => w.template.producer?.portsOpen && inScope(w.template.namespace) && selectorMayMatch(selector, w.template.labels));
+    if (open) return;
     const known = new Set(names.flat().filter((n): n is string => !!n));
     for (const port of monitor.ports) {
       if (known.has(port.name)) continue;

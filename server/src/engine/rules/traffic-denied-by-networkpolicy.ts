@@ -59,7 +59,7 @@ function checkIngress(ctx: RuleContext, ingress: Ingress) {
   for (const target of ctx.graph.backendTargets(ingress)) {
     const { service, port } = target.ports[0] ?? {};
     if (!service?.selector || !port) continue;
-    const destinations = ctx.graph.workloadsSelectedBy(service);
+    const destinations = ctx.graph.workloadsSelectedBy(service).filter((w) => !w.rejected); // rejected ones never run
     const verdicts = destinations.flatMap((to) => {
       const r = ctx.graph.resolveServicePort(port, to);
       if (r.containerPort === undefined || (r.status !== 'resolved' && r.status !== 'assumed')) return [];
