@@ -26,6 +26,11 @@ export class LspClient {
   private waiters: (() => void)[] = [];
   exited: number | null | undefined;
 
+  /** The server's process id (for its memory: /proc/<pid>/status). */
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+
   constructor() {
     this.process = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.process.on('exit', (code) => (this.exited = code));

@@ -2,7 +2,7 @@
 // The only module besides server.ts that knows LSP types.
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as lsp from 'vscode-languageserver/node';
-import { ruleDocsUrl, type Diagnostic, type LineIndex, type Span } from '../engine';
+import { LineIndex, ruleDocsUrl, type Diagnostic, type Span } from '../engine';
 import type { SymbolInfo } from '../engine/queries';
 
 export function uriToPath(uri: string): string | undefined {
@@ -29,8 +29,11 @@ const SEVERITY: Record<Diagnostic['severity'], lsp.DiagnosticSeverity> = {
   hint: lsp.DiagnosticSeverity.Hint,
 };
 
+const EMPTY_LINES = new LineIndex('');
+
 export function diagnostic(d: Diagnostic, linesOf: (file: string) => LineIndex | undefined): lsp.Diagnostic | undefined {
-  const lines = linesOf(d.file);
+  // A file skipped as too large has no text: its diagnostic sits at the start (offset 0).
+  const lines = linesOf(d.file) ?? (d.span.end === 0 ? EMPTY_LINES : undefined);
   if (!lines) return undefined;
   const related = d.related.flatMap((r) => {
     const rl = linesOf(r.file);
