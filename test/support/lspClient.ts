@@ -50,7 +50,7 @@ export class LspClient {
     this.connection.listen();
   }
 
-  async initialize(rootPath: string, settings: Record<string, unknown> = {}, initializationOptions?: unknown): Promise<void> {
+  async initialize(rootPath: string, settings: Record<string, unknown> = {}, initializationOptions?: unknown, indexTimeoutMs = 20000): Promise<void> {
     this.settings = settings;
     let done!: () => void;
     this.indexed = new Promise((resolve) => (done = resolve));
@@ -70,7 +70,7 @@ export class LspClient {
       },
     });
     await this.connection.sendNotification('initialized', {});
-    await withTimeout(this.indexed, 20000, 'indexing');
+    await withTimeout(this.indexed, indexTimeoutMs, 'indexing');
   }
 
   request<R>(method: string, params: unknown): Promise<R> {
