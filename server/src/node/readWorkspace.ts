@@ -12,6 +12,8 @@ import type { SkippedFile, WorkspaceFile } from '../engine/workspace';
 import { readRegularFile, readRegularFileWithin } from './safeRead';
 
 export const CONFIG_FILE_NAME = '.kube-traffic-lens.yaml';
+/** The cache directory tag (https://bford.info/cachedir/); the analysis cache writes one. */
+export const CACHEDIR_TAG = 'CACHEDIR.TAG';
 const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
@@ -61,6 +63,8 @@ export function listManifests(roots: readonly string[], config: AnalysisConfig, 
         if (!isGone(err)) onUnreadable?.(dir, describeError(err));
         continue;
       }
+      // A tagged cache directory (ours, or any tool's) holds no manifests.
+      if (entries.some((e) => e.name === CACHEDIR_TAG && e.isFile())) continue;
       for (const e of entries) {
         const abs = path.join(dir, e.name);
         const relToRoot = toPosix(path.relative(root, abs));
