@@ -192,7 +192,11 @@ const ROWS: Row[] = [
   {
     name: 'D1 a 130,000-item list with the cache on',
     setup: (dir) => writeTree(dir, { 'l/list.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: l}\ndata:\n  l:\n${'  - 1\n'.repeat(DUPLICATES)}` }),
-    cli: { args: (dir) => ['--cache', path.join(dir, '.cache'), dir], exit: [0] },
+    cli: { args: (dir) => ['--cache', path.join(dir, '.cache'), dir], exit: [0], check: (_r, dir) => {
+      // The cache, kept inside the analysed tree, is tagged (CACHEDIR.TAG) and never read as manifests.
+      const again = runCli(['check', '--format', 'json', dir]);
+      assert.equal((JSON.parse(again.stdout) as JsonReport).files, 3, again.stdout.slice(0, 300));
+    } },
     lsp: { init: (dir) => ({ storagePath: path.join(dir, '.storage') }) },
   },
   {
