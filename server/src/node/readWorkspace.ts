@@ -99,9 +99,11 @@ export function isListedManifest(absolutePath: string, roots: readonly string[],
   const isExcluded = excluder(config.exclude);
   for (let i = 1; i < parts.length; i++) if (isExcluded(parts.slice(0, i).join('/'), true)) return false;
   if (isExcluded(parts.join('/'), false)) return false;
-  // A link anywhere on the way is not followed by the walk (no loops, nothing outside the root).
+  // A link anywhere on the way is not followed by the walk (no loops, nothing outside the root),
+  // and a tagged cache directory on the way is not walked into.
   let current = root;
   for (const part of parts) {
+    if (fs.existsSync(path.join(current, CACHEDIR_TAG))) return false;
     current = path.join(current, part);
     try {
       if (fs.lstatSync(current).isSymbolicLink()) return false;
