@@ -26,6 +26,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: SERVER_EXEC_ARGV } },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6019'] } },
   };
+  const initializationOptions = {
+    storagePath: context.storageUri?.fsPath,
+    syntaxDiagnostics: vscode.extensions.getExtension('redhat.vscode-yaml') === undefined,
+    trusted: vscode.workspace.isTrusted,
+  };
+  // Trust granted: restart with the repository's settings applied in full.
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      initializationOptions.trusted = true;
+      void client?.restart();
+    }),
+  );
   const clientOptions: LanguageClientOptions = {
     // Manifests are YAML (and sometimes JSON); the server decides which documents are Kubernetes
     // objects and never reports on the others.
@@ -37,7 +49,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     synchronize: { configurationSection: 'kubeTrafficLens' },
     outputChannel: output,
     // Red Hat's YAML extension already reports YAML syntax errors: do not report them twice.
-    initializationOptions: { storagePath: context.storageUri?.fsPath, syntaxDiagnostics: vscode.extensions.getExtension('redhat.vscode-yaml') === undefined },
+    // In Restricted Mode the server bounds what the repository's settings file may ask for.
+    initializationOptions,
   };
   client = new LanguageClient('kubeTrafficLens', OUTPUT_CHANNEL_NAME, serverOptions, clientOptions);
 

@@ -439,3 +439,35 @@ test('hostile table figures', () => {
   if (process.env.KTL_TABLE_FIGURES) fs.writeFileSync(process.env.KTL_TABLE_FIGURES, JSON.stringify(ROW_FIGURES, null, 1));
   assert.equal(ROW_FIGURES.length, ROWS.length, 'every row ran');
 });
+
+// D7 at start-up: a file rewritten every 10 ms (and build-output JSON beside it) while the server
+// indexes and runs its first analysis. The first analysis is not cancelled by the changes: indexing
+// ends, the sentinel is published, and the latest text of the churning file is analysed next.
+test('D7: changes during start-up do not starve the first analysis', { timeout: 120_000 }, async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-startup-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  writeTree(dir, { [`${SENTINEL_DIR}/sentinel.yaml`]: SENTINEL });
+  for (let i = 0; i < 2000; i++) writeTree(dir, { [`apps/app-${i}.yaml`]: `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a${i}}\nspec:\n  selector: {matchLabels: {app: a${i}}}\n  template:\n    metadata: {labels: {app: a${i}}}\n    spec: {containers: [{name: c, image: i, ports: [{containerPort: 80}]}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: a${i}}\nspec: {selector: {app: a${i}}, ports: [{port: 80}]}\n` });
+  const client = new LspClient();
+  t.after(() => client.stop());
+  let stop = false;
+  let rounds = 0;
+  const churn = (async () => {
+    while (!stop) {
+      const round = rounds++;
+      fs.writeFileSync(path.join(dir, 'apps/app-0.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: churn}\ndata: {round: "${round}"}\n`);
+      fs.writeFileSync(path.join(dir, 'out.json'), `{"round": ${round}}`);
+      await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: lspUri(path.join(dir, 'apps/app-0.yaml')), type: 2 }, { uri: lspUri(path.join(dir, 'out.json')), type: 2 }] });
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  })();
+  try {
+    await client.initialize(dir, {}, {}, 90_000); // resolves when the first analysis is complete
+    await client.waitFor(lspUri(sentinelFile(dir)), hasRule('service-selector-orphaned'), 'the sentinel, published while changes go on');
+  } finally {
+    stop = true;
+    await churn;
+  }
+  assert.ok(rounds > 20, `${rounds} rewrites during start-up`);
+  assert.equal(client.exited, undefined);
+});
