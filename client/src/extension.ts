@@ -28,6 +28,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: SERVER_EXEC_ARGV } },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6019'] } },
   };
+  const initializationOptions = {
+    storagePath: context.storageUri?.fsPath,
+    syntaxDiagnostics: vscode.extensions.getExtension('redhat.vscode-yaml') === undefined,
+    // Untrusted (Restricted Mode): no helm, kubectl or kustomize process is started, and the
+    // repository's settings file may only lower the work limits.
+    workspaceTrusted: vscode.workspace.isTrusted,
+  };
+  // Trust granted: restart with charts rendered and the repository's settings applied in full.
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      initializationOptions.workspaceTrusted = true;
+      void client?.restart();
+    }),
+  );
   const clientOptions: LanguageClientOptions = {
     // Manifests are YAML (and sometimes JSON); the server decides which documents are Kubernetes
     // objects and never reports on the others.
@@ -41,8 +55,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     synchronize: { configurationSection: 'kubeTrafficLens' },
     outputChannel: output,
     // Red Hat's YAML extension already reports YAML syntax errors: do not report them twice.
-    // Helm charts and the kustomize renderer binary run only in a trusted workspace.
-    initializationOptions: { storagePath: context.storageUri?.fsPath, syntaxDiagnostics: vscode.extensions.getExtension('redhat.vscode-yaml') === undefined, workspaceTrusted: vscode.workspace.isTrusted },
+    initializationOptions,
     middleware: {
       // Lenses that count locations peek them: the server sends VS Code's showReferences command
       // with protocol values, which the command needs as VS Code objects.
@@ -67,9 +80,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   status.command = 'kubeTrafficLens.showTrafficMap';
   status.show();
   context.subscriptions.push(status, output);
-  // Trust granted later: restart the server, which reads the trust at start (kustomize renderer).
-  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.restart()));
-
   client.onDidChangeState((e) => {
     if (e.newState === State.Stopped) {
       status.text = '$(error) Kube Traffic Lens';

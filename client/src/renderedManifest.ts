@@ -5,20 +5,10 @@
 // render of the chart of the active file, at the rendered line of the cursor.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { RenderedManifestRequest, RenderedManifestsRequest, type RenderedManifest } from '../../server/src/protocol';
 
 /** The server's toProto.ts writes related locations in this scheme: `<scheme>://render/<path>`. */
 export const RENDERED_SCHEME = 'kube-traffic-lens-rendered';
-
-interface RenderedManifest {
-  readonly path: string;
-  readonly text: string;
-  readonly diagnostics: readonly { range: { start: { line: number; character: number }; end: { line: number; character: number } }; severity: string; rule: string; message: string }[];
-}
-
-interface RenderList {
-  readonly renders: readonly { path: string; title: string }[];
-  readonly at: { path: string; line: number | undefined } | undefined;
-}
 
 export function registerRenderedManifests(context: vscode.ExtensionContext, client: () => LanguageClient | undefined): void {
   const latest = new Map<string, RenderedManifest>();
@@ -48,7 +38,7 @@ export function registerRenderedManifests(context: vscode.ExtensionContext, clie
     vscode.workspace.registerTextDocumentContentProvider(RENDERED_SCHEME, {
       onDidChange: changed.event,
       async provideTextDocumentContent(uri) {
-        const manifest = await client()?.sendRequest<RenderedManifest | null>('kubeTrafficLens/renderedManifest', { path: uri.path });
+        const manifest = await client()?.sendRequest(RenderedManifestRequest, { path: uri.path });
         if (!manifest) return '# This chart is not rendered now (see the Problems on its Chart.yaml).\n';
         latest.set(uri.path, manifest);
         setImmediate(() => vscode.window.visibleTextEditors.forEach(decorate));
@@ -60,7 +50,7 @@ export function registerRenderedManifests(context: vscode.ExtensionContext, clie
       const c = client();
       if (!c) return;
       const editor = vscode.window.activeTextEditor;
-      const list = await c.sendRequest<RenderList | null>('kubeTrafficLens/renderedManifests', {
+      const list = await c.sendRequest(RenderedManifestsRequest, {
         uri: editor?.document.uri.scheme === 'file' ? editor.document.uri.toString() : undefined,
         position: editor ? { line: editor.selection.active.line, character: editor.selection.active.character } : undefined,
       });

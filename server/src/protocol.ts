@@ -2,7 +2,7 @@
 // registers handlers with these types, the VS Code client sends with them, and the webview imports
 // the payload types (type-only, so nothing of the protocol library reaches its bundle). A new
 // custom request is one entry here, one handler in lsp/server.ts and its callers.
-import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import { NotificationType, NotificationType0, RequestType } from 'vscode-languageserver-protocol';
 import type { MapEdge, MapEdgeKind, MapNode, MapNodeKind, PathHop, PolicyVerdict, TrafficMap, TrafficPath } from './engine/paths';
 
 export type { MapEdge, MapEdgeKind, MapNode, MapNodeKind, PathHop, PolicyVerdict, TrafficMap, TrafficPath };
@@ -49,3 +49,25 @@ export interface IndexStatusParams {
 }
 /** Sent while indexing and after each completed analysis, for the status bar. */
 export const IndexStatusNotification = new NotificationType<IndexStatusParams>('kubeTrafficLens/indexStatus');
+
+/**
+ * The user granted workspace trust: Helm charts may be rendered now. (The VS Code client restarts
+ * the server instead, which reads the trust at initialize; other clients may send this.)
+ */
+export const WorkspaceTrustedNotification = new NotificationType0('kubeTrafficLens/workspaceTrusted');
+
+/** A rendered Helm chart (one release and value set) as the read-only view shows it. */
+export interface RenderedManifest {
+  readonly path: string;
+  readonly text: string;
+  /** The diagnostics found in this render, at their rendered places. */
+  readonly diagnostics: readonly { range: { start: { line: number; character: number }; end: { line: number; character: number } }; severity: string; rule: string; message: string }[];
+}
+export const RenderedManifestRequest = new RequestType<{ path: string }, RenderedManifest | null, void>('kubeTrafficLens/renderedManifest');
+
+/** The renders of the chart a document belongs to, and the rendered line of a position in it. */
+export interface RenderList {
+  readonly renders: readonly { path: string; title: string }[];
+  readonly at: { path: string; line: number | undefined } | undefined;
+}
+export const RenderedManifestsRequest = new RequestType<{ uri?: string; position?: { line: number; character: number } }, RenderList | null, void>('kubeTrafficLens/renderedManifests');

@@ -68,7 +68,8 @@ test('random damage to every cache file yields exactly the uncached output', { s
   assert.equal(uncached.status, 1, 'the example has errors: a forged empty result would turn it into a pass');
   const first = run(['--cache', cacheDir]);
   assert.equal(first.stdout, uncached.stdout);
-  const pristine = new Map(fs.readdirSync(cacheDir).map((f) => [f, fs.readFileSync(path.join(cacheDir, f))]));
+  const pristine = new Map(fs.readdirSync(cacheDir).filter((f) => f.endsWith('.json')).map((f) => [f, fs.readFileSync(path.join(cacheDir, f))]));
+  assert.ok(fs.existsSync(path.join(cacheDir, 'CACHEDIR.TAG')), 'the cache directory is tagged');
   assert.deepEqual([...pristine.keys()].sort(), ['parse-v1.json', 'result-v1.json']);
   assert.ok(fs.existsSync(path.join(store, 'state/kube-traffic-lens/cache.key')), 'the key is outside the cache directory');
 

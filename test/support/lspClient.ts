@@ -26,6 +26,11 @@ export class LspClient {
   private waiters: (() => void)[] = [];
   exited: number | null | undefined;
 
+  /** The server's process id (for its memory: /proc/<pid>/status). */
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+
   constructor() {
     this.process = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.process.on('exit', (code) => (this.exited = code));
@@ -45,7 +50,7 @@ export class LspClient {
     this.connection.listen();
   }
 
-  async initialize(rootPath: string, settings: Record<string, unknown> = {}, initializationOptions?: unknown, workspaceCapabilities: Record<string, unknown> = {}): Promise<void> {
+  async initialize(rootPath: string, settings: Record<string, unknown> = {}, initializationOptions?: unknown, workspaceCapabilities: Record<string, unknown> = {}, indexTimeoutMs = 20000): Promise<void> {
     this.settings = settings;
     let done!: () => void;
     this.indexed = new Promise((resolve) => (done = resolve));
@@ -65,7 +70,7 @@ export class LspClient {
       },
     });
     await this.connection.sendNotification('initialized', {});
-    await withTimeout(this.indexed, 20000, 'indexing');
+    await withTimeout(this.indexed, indexTimeoutMs, 'indexing');
   }
 
   request<R>(method: string, params: unknown): Promise<R> {

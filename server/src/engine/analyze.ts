@@ -138,6 +138,8 @@ export interface AsyncRunOptions {
 
 /** Instances handled between two yields of the rule and vote loops... */
 const RESOURCES_PER_STEP = 64;
+/** Diagnostics handled between two yields when the final list is assembled. */
+const DIAGNOSTICS_PER_STEP = 4096;
 /** ...counting an instance whose rules run as this many (rules cost far more than a cached outcome). */
 const RULES_RUN_WEIGHT = 8;
 
@@ -322,10 +324,16 @@ export class Analyzer {
       else if (leafBuild !== undefined) diagnostics.push({ ...diagnostic, message: `${diagnostic.message} (In the kustomize build of '${leafBuild}'.)` });
     }
     pushAll(diagnostics, workspace.diagnostics);
-    const final = diagnostics
-      .map((d) => applySeverity(d, input.config.rules[d.rule]))
-      .filter((d): d is Diagnostic => d !== undefined && !isSuppressedByComment(workspace, d))
-      .sort(compareDiagnostics);
+    // In steps: a workspace can hold hundreds of thousands of findings (duplicate keys).
+    const final: Diagnostic[] = [];
+    for (let i = 0; i < diagnostics.length; i++) {
+      if (i % DIAGNOSTICS_PER_STEP === DIAGNOSTICS_PER_STEP - 1) yield;
+      const d = applySeverity(diagnostics[i], input.config.rules[diagnostics[i].rule]);
+      if (d !== undefined && !isSuppressedByComment(workspace, d)) final.push(d);
+    }
+    yield;
+    final.sort(compareDiagnostics); // mostly sorted runs (each file's in order): close to linear
+    yield;
     // The run is complete: what the next run compares against is committed together.
     if (!readers || !reportingInstances) {
       // Only candidates were visited: the indexes follow the outcomes that changed.

@@ -56,7 +56,7 @@ export const DEFAULT_LIMITS: Readonly<Record<'maxNodesPerFile' | 'maxNestingDept
   maxNodesPerFile: 2_000_000,
   maxNestingDepth: 256,
   maxDiagnosticsPerFile: 1000,
-  maxNearMissCandidates: 1000,
+  maxNearMissCandidates: 100,
 };
 
 export const DEFAULT_CONFIG: AnalysisConfig = {
@@ -168,6 +168,26 @@ function isUsableGlob(glob: string, problems: ConfigProblem[]): boolean {
     return false;
   }
 }
+
+/**
+ * Settings from a repository the user has not trusted (VS Code's Restricted Mode): what costs work
+ * may only be lowered (sizes and limits at most their defaults), and at most MAX_UNTRUSTED_EXCLUDES
+ * exclude patterns (each already bounded by the glob compiler). Rules, namespaces and ranges are
+ * read as usual: they change findings, not cost.
+ */
+export function boundUntrusted(config: AnalysisConfig): AnalysisConfig {
+  return {
+    ...config,
+    exclude: config.exclude.slice(0, MAX_UNTRUSTED_EXCLUDES),
+    maxFileSize: Math.min(config.maxFileSize, DEFAULT_MAX_FILE_SIZE),
+    maxNodesPerFile: Math.min(config.maxNodesPerFile, DEFAULT_LIMITS.maxNodesPerFile),
+    maxNestingDepth: Math.min(config.maxNestingDepth, DEFAULT_LIMITS.maxNestingDepth),
+    maxDiagnosticsPerFile: Math.min(config.maxDiagnosticsPerFile, DEFAULT_LIMITS.maxDiagnosticsPerFile),
+    maxNearMissCandidates: Math.min(config.maxNearMissCandidates, DEFAULT_LIMITS.maxNearMissCandidates),
+  };
+}
+
+export const MAX_UNTRUSTED_EXCLUDES = 64;
 
 /** Parses the text of a `.kube-traffic-lens.yaml` file. */
 export function parseConfigFile(text: string, base: AnalysisConfig = DEFAULT_CONFIG): { config: AnalysisConfig; problems: ConfigProblem[] } {

@@ -970,9 +970,9 @@ export class TrafficGraph {
    * Pod templates of the namespace that the selector may match: a superset, in resource order,
    * found through a label index in large namespaces (built on first use, per namespace).
    */
-  workloadCandidates(selector: Selector, namespace: string, near = false): readonly Workload[] {
+  workloadCandidates(selector: Selector, namespace: string, near = false, alwaysIndex = false): readonly Workload[] {
     const all = this.workloadsIn(namespace);
-    if (all.length < INDEX_FROM) return all;
+    if (all.length < INDEX_FROM && !alwaysIndex) return all;
     let index = this.labelIndexes.get(namespace);
     if (!index || index.workloads !== all) this.labelIndexes.set(namespace, (index = new LabelIndex(all)));
     return near ? index.nearCandidates(selector) : index.candidates(selector);

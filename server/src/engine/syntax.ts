@@ -55,6 +55,10 @@ function parseWith(text: string, toOriginal: (offset: number) => number, origina
   const documents: SourceDocument[] = [];
   const problems: SyntaxProblem[] = [];
   let docs: Document.Parsed[];
+  // Each problem the parser finds is an Error object; capturing a stack trace for each made a file
+  // of 130,000 duplicate keys take seconds (and the garbage as long again). Nobody reads them.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false, keepSourceTokens: false, strict: false }) as Document.Parsed[];
     if (!Array.isArray(docs)) docs = [];
@@ -62,6 +66,8 @@ function parseWith(text: string, toOriginal: (offset: number) => number, origina
     // The parser is not supposed to throw, but a stack overflow on pathological input can.
     problems.push({ span: { start: 0, end: 0 }, message: `YAML could not be parsed: ${(err as Error).message}`, rule: 'analysis-incomplete' });
     return { documents, problems };
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
   // Aliases are written `*name`: without a `*`, the alias bookkeeping can be skipped.
   const mayHaveAliases = text.includes('*');

@@ -564,7 +564,13 @@ function* patchLastLoad(files: readonly WorkspaceFile[], settings: string, confi
   yield;
   // Diagnostics and resources in file order, as a full load lists them.
   const patchedPaths = new Set(changed.map((i) => files[i].path));
-  const diagnostics = last.result.diagnostics.filter((d) => !patchedPaths.has(d.file) || d.rule === 'file-too-large' || d.rule === 'helm-template-skipped');
+  const diagnostics: Diagnostic[] = [];
+  const lastDiagnostics = last.result.diagnostics;
+  for (let i = 0; i < lastDiagnostics.length; i++) {
+    if (i % 4096 === 4095) yield;
+    const d = lastDiagnostics[i];
+    if (!patchedPaths.has(d.file) || d.rule === 'file-too-large' || d.rule === 'helm-template-skipped') diagnostics.push(d);
+  }
   for (const entry of entries.values()) pushAll(diagnostics, entry.diagnostics);
   const resources = patchedResources(last, instances, changed);
   const result: LoadedWorkspace = { ...last.result, files: sourceFiles.done(), resources, instanceCounts: instanceCounts.done(), diagnostics };

@@ -16,10 +16,11 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, Analyzer, CANCELLED, DEFAULT_CONFIG, LineIndex, lineIndexesOf, normalizeConfig, parseConfigFile, type Analysis, type AnalysisConfig, type Diagnostic, type RenderedBuild } from '../engine';
 import { isKustomizationFile } from '../engine/kustomize';
 import { renderKustomizations } from '../node/kustomizeRenderer';
+import { boundUntrusted } from '../engine/config';
 import { buildTrafficMap } from '../engine/paths';
 import * as queries from '../engine/queries';
 import { locate } from '../engine/queries/locate';
-import { IndexStatusNotification, ResourceAtRequest, ResourceDetailsRequest, TrafficMapRequest } from '../protocol';
+import { IndexStatusNotification, ResourceAtRequest, ResourceDetailsRequest, TrafficMapRequest, RenderedManifestRequest, RenderedManifestsRequest, WorkspaceTrustedNotification } from '../protocol';
 import type { FileParser, SkippedFile, WorkspaceFile } from '../engine/workspace';
 import { AnalysisCache, cachedResultOf } from '../node/analysisCache';
 import { CONFIG_FILE_NAME, decode, describeError, isListedManifest, isManifestName, listManifests, readConfigFile } from '../node/readWorkspace';
@@ -43,6 +44,8 @@ const IMMEDIATE_BELOW_MS = 50;
  */
 const SLICE_MS = 0.5;
 const READ_BATCH = 200;
+/** The warm-up after indexing edits a file no larger than this. */
+const WARM_UP_MAX_FILE = 64 * 1024;
 /** See reanalyse: after this long without a publish, a running analysis is not cancelled. */
 const MAX_STALE_MS = 1000;
 /** Only files that look like manifests get diagnostics (a broken CI workflow is not ours to report). */
@@ -85,7 +88,8 @@ export function startServer(): void {
   const unreadable = new Map<string, string>();
   let roots: string[] = [];
   /** Whether the editor trusts the workspace: only then may the kustomize renderer binary run. */
-  let workspaceTrusted = false;
+  /** Restricted Mode when false (set at initialize): no process is started, limits only lowered. */
+  let workspaceTrusted = true;
   /** Exact mode's rendered builds, kept while the files of kustomize folders are unchanged. */
   let renderedFor: { key: string; config: AnalysisConfig; rendered: ReadonlyMap<string, RenderedBuild> | undefined } | undefined;
   let fileConfig: unknown;
@@ -112,6 +116,7 @@ export function startServer(): void {
   let paths: string[] | undefined; // sorted paths of disk files and open manifests, until one appears or goes
   let lastFiles: { paths: readonly string[] | undefined; files: readonly WorkspaceFile[] } = { paths: undefined, files: [] };
   let published = new Map<string, string>(); // uri -> JSON of what was last sent
+  let publishedSources = new Map<string, readonly Diagnostic[]>(); // uri -> the engine's diagnostics it was made from
   let indexing = true;
   let timer: NodeJS.Timeout | undefined;
   let canRegisterWatchers = false;
@@ -302,7 +307,9 @@ export function startServer(): void {
       // the first real edit is as quick as the next (it took 4x as long); then the indexing
       // garbage is collected. Neither result is published, and the second leaves the Analyzer at
       // the files as they are.
-      const sample = result.workspace.resources.find((r) => r.kind === 'Deployment') ?? result.workspace.resources[0];
+      // The sample is a small file (re-reading a large one twice would only delay the first edit).
+      const small = (r: { file: string }) => (analysedText(r.file)?.length ?? Infinity) <= WARM_UP_MAX_FILE;
+      const sample = result.workspace.resources.find((r) => r.kind === 'Deployment' && small(r)) ?? result.workspace.resources.find(small);
       const edited = files.map((f) => (f.path === sample?.file ? { path: f.path, text: `${f.text}\n` } : f));
       try {
         for (const warm of [edited, [...files]]) {
@@ -359,25 +366,40 @@ export function startServer(): void {
       if (yes === undefined) manifestMemo.set(file, (yes = LOOKS_LIKE_MANIFEST.test(textOf(file) ?? '') || helm.isChartFile(file)));
       return yes;
     };
-    const byFile = new Map<string, lsp.Diagnostic[]>();
+    const byFile = new Map<string, Diagnostic[]>();
     for (const d of diagnostics) {
       // A chart that is not rendered is said once, on its Chart.yaml; its templates stay quiet.
       if (d.rule === 'helm-template-skipped' && path.basename(d.file) !== 'Chart.yaml' && helm.isChartFile(d.file)) continue;
       // A skipped file has no text to look at: the note is the reason, said as the CLI says it.
       if (!SKIP_NOTES.has(d.rule) && !looksLikeManifest(d.file)) continue;
       if (!syntaxDiagnostics && (d.rule === 'yaml-syntax' || d.rule === 'yaml-duplicate-key')) continue;
-      const converted = proto.diagnostic(d, linesOf);
-      if (!converted) continue;
-      const list = byFile.get(d.file) ?? [];
-      list.push(converted);
-      byFile.set(d.file, list);
+      const list = byFile.get(d.file);
+      if (list) list.push(d);
+      else byFile.set(d.file, [d]);
     }
     for (const [file, reason] of unreadable) {
-      if (!byFile.has(file)) byFile.set(file, [proto.unreadableNote(reason)]);
+      if (!byFile.has(file)) byFile.set(file, [unreadableNote(file, reason)]);
     }
     const next = new Map<string, string>();
+    const nextSources = new Map<string, readonly Diagnostic[]>();
     for (const [file, all] of byFile) {
-      const diagnostics = capped(all, config.maxDiagnosticsPerFile);
+      const uriOf = proto.pathToUri(file);
+      nextSources.set(uriOf, all);
+      // The same diagnostic objects as last time (an unchanged file's findings are kept by the
+      // engine): nothing to convert or send.
+      const before = publishedSources.get(uriOf);
+      if (before && before.length === all.length && before.every((d, i) => d === all[i]) && published.has(uriOf)) {
+        next.set(uriOf, published.get(uriOf)!);
+        continue;
+      }
+      // Capped before conversion: a file with 130,000 findings costs a bounded list per publish.
+      const { kept, summary } = capped(all, config.maxDiagnosticsPerFile);
+      const diagnostics: lsp.Diagnostic[] = [];
+      for (const d of kept) {
+        const converted = proto.diagnostic(d, linesOf);
+        if (converted) diagnostics.push(converted);
+      }
+      if (summary) diagnostics.push(summary);
       const uri = proto.pathToUri(file);
       const json = JSON.stringify(diagnostics);
       next.set(uri, json);
@@ -385,6 +407,7 @@ export function startServer(): void {
     }
     for (const uri of published.keys()) if (!next.has(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
     published = next;
+    publishedSources = nextSources;
   }
 
   /** A change: the running analysis is overtaken, a new one starts after the debounce. */
@@ -450,7 +473,7 @@ export function startServer(): void {
       try {
         const { config: c, problems } = parseConfigFile(text);
         problems.forEach((p) => connection.console.warn(`${file}: ${p.message}`));
-        fileConfig = c;
+        fileConfig = workspaceTrusted ? c : boundUntrusted(c);
       } catch (err) {
         connection.console.warn(`${file}: ${(err as Error).message}`);
       }
@@ -459,6 +482,7 @@ export function startServer(): void {
   }
 
   async function refreshConfig() {
+    publishedSources = new Map(); // the cap or the filters may change: convert everything again
     if (canReadConfiguration) {
       try {
         settings = await connection.workspace.getConfiguration('kubeTrafficLens');
@@ -597,11 +621,12 @@ export function startServer(): void {
     canReadConfiguration = params.capabilities.workspace?.configuration === true;
     canRefreshCodeLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     const options = params.initializationOptions as { syntaxDiagnostics?: unknown; storagePath?: unknown; workspaceTrusted?: unknown } | undefined;
-    // VS Code says whether the workspace is trusted; helm is never started in one that is not.
-    // Other editors have no such notion and pass nothing: their user opened the folder on purpose.
-    helm.trusted = options?.workspaceTrusted !== false;
+    // VS Code says whether the workspace is trusted (Restricted Mode): then no helm, kubectl or
+    // kustomize process is started and the repository's settings file may only lower limits. Other
+    // editors have no such notion and pass nothing: their user opened the folder on purpose.
+    workspaceTrusted = options?.workspaceTrusted !== false;
+    helm.trusted = workspaceTrusted;
     syntaxDiagnostics = options?.syntaxDiagnostics !== false;
-    workspaceTrusted = options?.workspaceTrusted === true;
     if (typeof options?.storagePath === 'string' && options.storagePath) cache = new AnalysisCache(path.join(options.storagePath, 'cache'));
     return {
       capabilities: {
@@ -646,7 +671,8 @@ export function startServer(): void {
   connection.onDidChangeConfiguration(() => applyConfigChange());
 
   // The user trusted the workspace: charts are rendered now.
-  connection.onNotification('kubeTrafficLens/workspaceTrusted', () => {
+  connection.onNotification(WorkspaceTrustedNotification, () => {
+    workspaceTrusted = true;
     helm.trusted = true;
     scheduleHelm();
   });
@@ -855,7 +881,7 @@ export function startServer(): void {
 
   // The client's read-only view of rendered charts (client/src/renderedManifest.ts).
   connection.onRequest(
-    'kubeTrafficLens/renderedManifest',
+    RenderedManifestRequest,
     guard('renderedManifest', null, (params: { path: string }) => {
       const text = helm.renderedText(params.path);
       if (text === undefined) return null;
@@ -867,7 +893,7 @@ export function startServer(): void {
   );
 
   connection.onRequest(
-    'kubeTrafficLens/renderedManifests',
+    RenderedManifestsRequest,
     guard('renderedManifests', null, (params: { uri?: string; position?: lsp.Position }) => {
       // The renders of the chart a document belongs to, and the rendered line of a position in it.
       const file = params.uri ? proto.uriToPath(params.uri) : undefined;
@@ -948,24 +974,37 @@ function validatingDocuments(warn: (uri: string, why: string) => void): lsp.Text
   };
 }
 
+const SEVERITY_RANK: Record<Diagnostic['severity'], number> = { error: 0, warning: 1, info: 2, hint: 3 };
+
 /**
- * At most max diagnostics for one file: the most severe first (then in order), and one summary in
+ * At most max diagnostics for one file: the most severe first (kept in order), and one summary in
  * place of the rest, so that a file with 130,000 duplicate keys costs the editor one bounded list.
  */
-export function capped(list: lsp.Diagnostic[], max: number): lsp.Diagnostic[] {
-  if (list.length <= max) return list;
-  const severity = (d: lsp.Diagnostic) => d.severity ?? lsp.DiagnosticSeverity.Error;
-  const kept = list.map((d, i) => ({ d, i })).sort((a, b) => severity(a.d) - severity(b.d) || a.i - b.i).slice(0, Math.max(0, max - 1));
-  const hidden = list.length - kept.length;
-  const count = (s: lsp.DiagnosticSeverity) => list.filter((d) => severity(d) === s).length - kept.filter((k) => severity(k.d) === s).length;
+export function capped(list: readonly Diagnostic[], max: number): { kept: readonly Diagnostic[]; summary: lsp.Diagnostic | undefined } {
+  if (list.length <= max) return { kept: list, summary: undefined };
+  const room = Math.max(0, max - 1);
+  // Counting sort by severity: the kept ones are the first `room` in (severity, order).
+  const keep = new Set<Diagnostic>();
+  for (let rank = 0; rank <= 3 && keep.size < room; rank++) for (const d of list) if (SEVERITY_RANK[d.severity] === rank && keep.size < room) keep.add(d);
+  const hidden = { error: 0, warning: 0, info: 0, hint: 0 };
+  const kept: Diagnostic[] = [];
+  for (const d of list) {
+    if (keep.has(d)) kept.push(d);
+    else hidden[d.severity]++;
+  }
   const summary: lsp.Diagnostic = {
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     severity: lsp.DiagnosticSeverity.Information,
     source: 'kube-traffic-lens',
     code: 'analysis-incomplete',
-    message: `${hidden} more diagnostics in this file are not shown (${count(lsp.DiagnosticSeverity.Error)} errors, ${count(lsp.DiagnosticSeverity.Warning)} warnings, the rest information; setting maxDiagnosticsPerFile is ${max}). The command line lists them all.`,
+    message: `${list.length - kept.length} more diagnostics in this file are not shown (${hidden.error} errors, ${hidden.warning} warnings, ${hidden.info + hidden.hint} information; setting maxDiagnosticsPerFile is ${max}). The command line lists them all.`,
   };
-  return [...kept.sort((a, b) => a.i - b.i).map((k) => k.d), summary];
+  return { kept, summary };
+}
+
+/** A file the server could not read: said on the file, as the CLI warns about it. */
+function unreadableNote(file: string, reason: string): Diagnostic {
+  return { file, span: { start: 0, end: 0 }, severity: 'info', rule: 'analysis-incomplete', related: [], message: `File not analysed: it cannot be read (${reason}).` };
 }
 
 /**

@@ -51,9 +51,11 @@ export function ruleDocsHref(rule: string): string {
 }
 const bundledDocs = new Map<string, string>();
 
+const EMPTY_LINES = new LineIndex('');
+
 export function diagnostic(d: Diagnostic, linesOf: (file: string) => LineIndex | undefined): lsp.Diagnostic | undefined {
   // A skipped file (too large) was never read: its note sits at the start.
-  const lines = linesOf(d.file) ?? (d.span.end === 0 ? new LineIndex('') : undefined);
+  const lines = linesOf(d.file) ?? (d.span.end === 0 ? EMPTY_LINES : undefined);
   if (!lines) return undefined;
   const related = d.related.flatMap((r) => {
     const rl = linesOf(r.file);
@@ -107,11 +109,3 @@ export function codeLens(l: CodeLensResult, file: string, linesOf: (file: string
 }
 
 /** Problems information on a file the server could not read (no rule: nothing was analysed). */
-export function unreadableNote(reason: string): lsp.Diagnostic {
-  return {
-    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-    severity: lsp.DiagnosticSeverity.Information,
-    source: 'kube-traffic-lens',
-    message: `File not analysed: it cannot be read (${reason}).`,
-  };
-}

@@ -26,6 +26,7 @@ import { decodeParsedFile, encodeParsedFile, type EncodedParsedFile } from '../e
 import { parseYaml, type ParsedFile } from '../engine/syntax';
 import type { FileParser, SkippedFile, WorkspaceFile } from '../engine/workspace';
 import { cacheKey } from './cacheKey';
+import { CACHEDIR_TAG } from './readWorkspace';
 import { readRegularFileWithin } from './safeRead';
 
 const FORMAT = 1;
@@ -197,6 +198,7 @@ export class AnalysisCache {
     try {
       fs.mkdirSync(this.dir, { recursive: true });
       if (!this.key) return;
+      markAsCache(this.dir);
       const body = JSON.stringify(data);
       fs.writeFileSync(temporary, `{"mac":"${this.mac(name, body).toString('hex')}","body":${body}}`, { flag: 'wx', mode: 0o600 });
       fs.renameSync(temporary, target);
@@ -208,6 +210,19 @@ export class AnalysisCache {
         // nothing more to clean up
       }
     }
+  }
+}
+
+/**
+ * Tags the directory as a cache (https://bford.info/cachedir/): backup tools skip it, and so does
+ * the walk for manifests (readWorkspace), so that a cache kept inside the analysed tree (`--cache
+ * .ktl-cache`) is never read as JSON manifests.
+ */
+function markAsCache(dir: string): void {
+  try {
+    fs.writeFileSync(path.join(dir, CACHEDIR_TAG), 'Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by kube-traffic-lens.\n', { flag: 'wx', mode: 0o644 });
+  } catch {
+    // already tagged, or not writable (then the entry write below says so)
   }
 }
 

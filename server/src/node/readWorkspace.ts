@@ -14,6 +14,8 @@ import type { SkippedFile, WorkspaceFile } from '../engine/workspace';
 import { readRegularFile, readRegularFileWithin } from './safeRead';
 
 export const CONFIG_FILE_NAME = '.kube-traffic-lens.yaml';
+/** The cache directory tag (https://bford.info/cachedir/); the analysis cache writes one. */
+export const CACHEDIR_TAG = 'CACHEDIR.TAG';
 const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
@@ -63,6 +65,8 @@ export function listManifests(roots: readonly string[], config: AnalysisConfig, 
         if (!isGone(err)) onUnreadable?.(dir, describeError(err));
         continue;
       }
+      // A tagged cache directory (ours, or any tool's) holds no manifests.
+      if (entries.some((e) => e.name === CACHEDIR_TAG && e.isFile())) continue;
       for (const e of entries) {
         const abs = path.join(dir, e.name);
         const relToRoot = toPosix(path.relative(root, abs));
@@ -97,9 +101,11 @@ export function isListedManifest(absolutePath: string, roots: readonly string[],
   const isExcluded = excluder(config.exclude);
   for (let i = 1; i < parts.length; i++) if (isExcluded(parts.slice(0, i).join('/'), true)) return false;
   if (isExcluded(parts.join('/'), false)) return false;
-  // A link anywhere on the way is not followed by the walk (no loops, nothing outside the root).
+  // A link anywhere on the way is not followed by the walk (no loops, nothing outside the root),
+  // and a tagged cache directory on the way is not walked into.
   let current = root;
   for (const part of parts) {
+    if (fs.existsSync(path.join(current, CACHEDIR_TAG))) return false;
     current = path.join(current, part);
     try {
       if (fs.lstatSync(current).isSymbolicLink()) return false;

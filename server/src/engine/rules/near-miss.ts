@@ -53,9 +53,11 @@ export function nearestMiss(graph: TrafficGraph, selector: Selector, namespace: 
     bestDistance = distance;
   }
   if (best) return best;
+  // Other namespaces: only templates the selector may match (the label index), with a budget of their own.
+  budget = maxCandidates;
   for (const other of graph.namespacesWithWorkloads()) {
     if (other === namespace) continue;
-    for (const w of graph.workloadCandidates(selector, other)) {
+    for (const w of graph.workloadCandidates(selector, other, false, true)) {
       if (budget-- <= 0) return undefined;
       if (graph.filesAppliedTogether(w.resource, file) && selectorMayMatch(selector, w.template.labels)) return { kind: 'namespace', workload: w };
     }
