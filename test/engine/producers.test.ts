@@ -321,7 +321,7 @@ spec:
     const text = files[0].text;
     const h = hoverAt(analysis, 'release/bundle.yaml', text.indexOf('name: api', text.indexOf('kind: Service')) + 7, options);
     assert.ok(h);
-    assert.match(h.markdown, /2 pods in total/);
+    assert.match(h.markdown, /Selects \[Deployment api\]\([^)]*\) \(2 pods\)/);
     assert.match(h.markdown, /Also defined in `deploy\/split\/service\.yaml` \(counted once\)/);
     const paths = buildTrafficMap(analysis).paths.filter((p) => p.entry === 'api.default.svc.cluster.local:80');
     assert.equal(paths.length, 1, JSON.stringify(paths));

@@ -226,7 +226,8 @@ const ROWS: Row[] = [
   {
     name: 'D3 completion at the end of a 60,000-character token',
     setup: (dir) => writeTree(dir, { 'c/token.yaml': `apiVersion: v1\nkind: Service\nmetadata:\n  name: t\nspec:\n  ports: [{port: 80, targetPort: ${'a'.repeat(60_000)}}]\n` }),
-    cli: { exit: [0] },
+    // The 60,000-character targetPort is no valid port name: the API server rejects it (exit 1).
+    cli: { exit: [1], check: (r) => assert.ok(r.diagnostics.some((d) => d.rule === 'service-spec-invalid')) },
     lsp: { action: async ({ client, dir }) => {
       const text = fs.readFileSync(path.join(dir, 'c/token.yaml'), 'utf8');
       await client.notify('textDocument/didOpen', { textDocument: { uri: hostileUri(dir, 'c/token.yaml'), languageId: 'yaml', version: 1, text } });
@@ -237,7 +238,8 @@ const ROWS: Row[] = [
   {
     name: 'D4 a forged result cache (diagnostics emptied, MAC kept)',
     setup: (dir) => {
-      writeTree(dir, { 'e/ingress.yaml': 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}\nspec:\n  rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: nowhere, port: {number: 80}}}}]}}]\n' });
+      // A closed world (completeWorkspace): the missing backend is an error, so the run exits 1.
+      writeTree(dir, { '.kube-traffic-lens.yaml': 'completeWorkspace: true\n', 'e/ingress.yaml': 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}\nspec:\n  rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: nowhere, port: {number: 80}}}}]}}]\n' });
       const cacheDir = path.join(dir, '.cache');
       runCli(['check', '--cache', cacheDir, dir], { env: { XDG_STATE_HOME: path.join(dir, '.state') } });
       const file = path.join(cacheDir, 'result-v1.json');

@@ -4,6 +4,7 @@
 // analysis's graph when the load says which instances were removed and added: the new graph shares
 // the previous one's index maps and layers the changed keys over them, so a one-document edit
 // costs a few index entries instead of 20,000. All lookups are index hits, not scans of the workspace.
+import { pushAll } from './arrays';
 import { hasPlaceholder } from './placeholders';
 import { readAutoscaler, type Autoscaler } from './model/autoscaler';
 import { readDisruptionBudget, type DisruptionBudget } from './model/disruptionBudget';
@@ -353,8 +354,8 @@ function* buildIndexes(resources: readonly Resource[]): Generator<void, GraphInd
         gatewayCount++;
         break;
       case 'produced':
-        workloads.push(...v.view.workloads);
-        services.push(...v.view.services);
+        pushAll(workloads, v.view.workloads);
+        pushAll(services, v.view.services);
         break;
     }
   }
@@ -437,7 +438,7 @@ function deriveIndexes(previous: GraphIndexes, change: GraphChange): GraphIndexe
     else if (v.kind === 'produced') {
       for (const [g, views] of [[global.workload, v.view.workloads], [global.service, v.view.services]] as const) {
         if (views.length === 0) continue;
-        if (adding) g.added.push(...views);
+        if (adding) pushAll(g.added, views);
         else g.removed = true;
       }
     } else if (v.kind in global) {
@@ -827,6 +828,15 @@ export class TrafficGraph {
   }
 
   private readonly collectionMemo = new Map<string, boolean>();
+
+  /**
+   * Whether two resources are certainly applied together: the same kustomize build, or outside
+   * builds the same file. Conflicts between two definitions (overlapping selectors, two budgets
+   * on one pod) are judged only so; files side by side may be alternatives.
+   */
+  sameFileOrBuild(a: Resource, b: Resource): boolean {
+    return placeKeys(a)[0] === placeKeys(b)[0];
+  }
 
   /**
    * Whether two instances belong to one deploy unit: the same kustomize build, or outside builds

@@ -42,6 +42,11 @@ export function get(node: YNode | null | undefined, key: string): YNode | undefi
 }
 
 export function getPath(node: YNode | null | undefined, ...keys: string[]): YNode | undefined {
+  return getPathOf(node, keys);
+}
+
+/** getPath with the keys as a list (a path read from data, of any length). */
+export function getPathOf(node: YNode | null | undefined, keys: readonly string[]): YNode | undefined {
   let current: YNode | null | undefined = node;
   for (const key of keys) {
     current = get(current, key);

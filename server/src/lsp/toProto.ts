@@ -107,5 +107,3 @@ export function codeLens(l: CodeLensResult, file: string, linesOf: (file: string
   if (locations.length === 0) return { range: at, command: { title: l.title, command: '' } };
   return { range: at, command: { title: l.title, command: PEEK_LOCATIONS_COMMAND, arguments: [pathToUri(file), at.start, locations] } };
 }
-
-/** Problems information on a file the server could not read (no rule: nothing was analysed). */

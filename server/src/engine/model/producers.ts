@@ -5,21 +5,15 @@
 // we cannot see), which selection and reference rules must take into account.
 import { NO_RUNTIME_LABELS, type Selector, type SelectorTerm } from '../selectors';
 import type { YNode } from '../syntax';
-import { getPath, integerValue, scalarText, seqItems, stringValue } from '../tree';
+import { getPath, getPathOf, integerValue, scalarText, seqItems, stringValue } from '../tree';
 import { INERT_KINDS, OPERATORS, type Condition, type OperatorEntry, type PortTemplate, type PortsFrom, type ProducedPods } from './operators';
 import { apiGroup, resourceId, type Resource } from './resource';
 import type { Service, ServicePort } from './service';
 import type { Container, ContainerPort, Workload } from './workload';
 
 /** What the views of an operator-made object know about their origin. */
-export interface Producer {
-  /** The custom resource the operator reads. */
-  readonly resource: Resource;
-  readonly operator: string;
-  readonly source: string;
-  /** Whether the object may have ports the table does not list (never judged as missing). */
-  readonly portsOpen: boolean;
-}
+export type { Producer } from './producer';
+import type { Producer } from './producer';
 
 export type ProducerClass = 'builtin' | 'catalog' | 'inert' | 'unknown';
 
@@ -61,9 +55,9 @@ export function readProduced(r: Resource): ProducedViews | undefined {
   const workloads: Workload[] = [];
   for (const p of entry.pods ?? []) {
     if (!holds(p.when, r)) continue;
-    const kind = p.kindFrom ? (p.kindFrom.kinds[stringValue(getPath(r.node, ...p.kindFrom.path)) ?? ''] ?? p.kindFrom.default) : p.kind;
+    const kind = p.kindFrom ? (p.kindFrom.kinds[stringValue(getPathOf(r.node, p.kindFrom.path)) ?? ''] ?? p.kindFrom.default) : p.kind;
     // One workload, or one per item of a list (bounded: a manifest is not a database).
-    const items: (YNode | undefined)[] = p.each ? seqItems(getPath(r.node, ...p.each)).slice(0, 64) : [undefined];
+    const items: (YNode | undefined)[] = p.each ? seqItems(getPathOf(r.node, p.each)).slice(0, 64) : [undefined];
     for (const item of items) workloads.push(podTemplateView(r, p, kind, item, namespace, producer));
   }
   const services: Service[] = [];
@@ -126,7 +120,7 @@ function podTemplateView(r: Resource, p: ProducedPods, kind: string, item: YNode
     },
     selector: undefined,
     selectorNode: undefined,
-    replicas: kind === 'DaemonSet' ? undefined : ((p.replicasFrom && integerValue(getPath(item ?? r.node, ...p.replicasFrom))) ?? 1),
+    replicas: kind === 'DaemonSet' ? undefined : ((p.replicasFrom && integerValue(getPathOf(item ?? r.node, p.replicasFrom))) ?? 1),
     perNode: kind === 'DaemonSet',
   };
 }
@@ -141,7 +135,7 @@ function fillTemplate(template: string, r: Resource, namespace: string): string 
 
 function holds(c: Condition | undefined, r: Resource): boolean {
   if (!c) return true;
-  const at = (path: readonly string[]) => getPath(r.node, ...path);
+  const at = (path: readonly string[]) => getPathOf(r.node, path);
   if (c.present && !hasValue(at(c.present))) return false;
   if (c.equals && scalarText(at(c.equals.path)) !== c.equals.value) return false;
   if (c.notEquals && scalarText(at(c.notEquals.path)) === c.notEquals.value) return false;
@@ -164,7 +158,7 @@ interface ResolvedPort {
 function fixedPorts(ports: readonly PortTemplate[] | undefined, r: Resource): ResolvedPort[] {
   return (ports ?? []).map((p) => ({
     name: p.name,
-    port: (p.from && integerValue(getPath(r.node, ...p.from))) || p.port,
+    port: (p.from && integerValue(getPathOf(r.node, p.from))) || p.port,
     protocol: p.protocol ?? 'TCP',
     targetPort: p.targetPort,
   }));
@@ -173,7 +167,7 @@ function fixedPorts(ports: readonly PortTemplate[] | undefined, r: Resource): Re
 function listedPorts(from: PortsFrom | undefined, r: Resource): ResolvedPort[] {
   if (!from) return [];
   const out: ResolvedPort[] = [];
-  for (const item of seqItems(getPath(r.node, ...from.list)).slice(0, 64)) {
+  for (const item of seqItems(getPathOf(r.node, from.list)).slice(0, 64)) {
     if (from.where && scalarText(getPath(item, from.where.field)) !== from.where.equals) continue;
     const port = integerValue(getPath(item, from.portField));
     const itemName = stringValue(getPath(item, 'name')) ?? '';

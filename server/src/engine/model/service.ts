@@ -3,7 +3,7 @@
 import { readEqualitySelector, withAddedTerms, type Selector } from '../selectors';
 import type { Span } from '../text';
 import { asScalar, exact, get, getPath, integerValue, seqItems, stringValue } from '../tree';
-import type { Producer } from './producers';
+import type { Producer } from './producer';
 import type { Resource } from './resource';
 import { readProtocol, type Protocol } from './workload';
 

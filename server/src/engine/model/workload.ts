@@ -7,7 +7,7 @@ import type { YMap, YNode } from '../syntax';
 import type { Span } from '../text';
 import { asMap, asScalar, boolValue, exact, get, getPath, integerValue, seqItems, stringEntries, stringValue } from '../tree';
 import { POD_TEMPLATE_PATHS } from './kinds';
-import type { Producer } from './producers';
+import type { Producer } from './producer';
 import { apiGroup, type Resource } from './resource';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';

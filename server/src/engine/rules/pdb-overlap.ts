@@ -9,10 +9,6 @@ import type { Resource } from '../model/resource';
 import { formatSelector } from '../selectors';
 import { defineRule } from './rule';
 
-function appliedTogether(a: Resource, b: Resource): boolean {
-  return a.build !== undefined ? a.build === b.build : b.build === undefined && a.file === b.file;
-}
-
 export default defineRule({
   id: 'pdb-overlap',
   severity: 'warning',
@@ -26,7 +22,7 @@ export default defineRule({
     for (const w of ctx.graph.workloadsSelecting(budget.selector, resource.namespace ?? 'default')) {
       for (const other of ctx.graph.disruptionBudgetsFor(w)) {
         const o = other.resource;
-        if (o === resource || o.id === resource.id || reported.has(o) || !appliedTogether(resource, o)) continue;
+        if (o === resource || o.id === resource.id || reported.has(o) || !ctx.graph.sameFileOrBuild(resource, o)) continue;
         reported.add(o);
         ctx.report({
           span: budget.selector.span,

@@ -27,7 +27,7 @@ export default defineRule({
         if (backend.group !== '' || backend.kind !== 'Service') continue;
         if (ctx.graph.servicesNamed(backend.namespace, backend.name).length > 0) continue;
         const others = ctx.graph.services.filter((s) => s.resource.name === backend.name && s.resource.namespace !== backend.namespace && keptTogether(s.resource.file, resource.file));
-        const together = others.find((s) => ctx.graph.appliedTogether(s.resource, resource));
+        const together = others.find((s) => ctx.graph.sameFileOrBuild(s.resource, resource));
         const elsewhere = together ?? others[0];
         if (!together && !ctx.config.completeWorkspace && !ctx.graph.hasServicesIn(backend.namespace)) continue;
         const hint = elsewhere ? ` A Service of that name exists in namespace '${elsewhere.resource.namespace}': set namespace and add a ReferenceGrant there.` : '';

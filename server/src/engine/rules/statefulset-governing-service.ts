@@ -12,6 +12,7 @@
 import type { TrafficGraph } from '../graph';
 import type { ServiceReference } from '../model/references';
 import type { Workload } from '../model/workload';
+import { selectorMayMatch } from '../selectors';
 import { getPath, stringValue } from '../tree';
 import { defineRule, type RuleContext } from './rule';
 import type { Resource } from '../model/resource';
@@ -48,7 +49,9 @@ function checkSelection(ctx: RuleContext, workload: Workload): void {
   if (!node || !name || r.namesTransformed) return;
   const services = ctx.graph.servicesNamed(r.namespace ?? 'default', name);
   // Missing: statefulset-service-missing. Without a selector: endpoints are managed by hand.
-  if (services.length === 0 || services.some((s) => !s.selector || ctx.graph.workloadsSelectedBy(s).includes(workload))) return;
+  // The selector is compared with this StatefulSet's own pod labels (not with the copy of it the
+  // Service's selection keeps: another copy of the object may be defined elsewhere).
+  if (services.length === 0 || services.some((s) => !s.selector || selectorMayMatch(s.selector, workload.template.labels))) return;
   ctx.report({
     span: node.span,
     message: `Governing Service '${name}' does not select the pods of StatefulSet '${r.name}': they get no per-pod DNS names (${r.name}-0.${name}).`,

@@ -21,7 +21,7 @@ export default defineRule({
     if (!workload?.selector || workload.selector.invalid || workload.selector.terms.length === 0) return;
     // The templates the selector may match in the namespace (a label index), applied together with it.
     for (const other of ctx.graph.workloadsSelecting(workload.selector, workload.template.namespace)) {
-      if (other.resource.id === resource.id || !ctx.graph.appliedTogether(other.resource, resource) || !CONTROLLERS.includes(other.resource.kind)) continue;
+      if (other.resource.id === resource.id || !ctx.graph.sameFileOrBuild(other.resource, resource) || !CONTROLLERS.includes(other.resource.kind)) continue;
       const selectorNode = workload.selectorNode;
       ctx.report({
         span: workload.selector.span ?? selectorNode?.span ?? resource.kindSpan,
