@@ -71,7 +71,13 @@ export class LabelIndex {
     if (nonEmpty.length <= 1) return nonEmpty[0] ?? [];
     const seen = new Set<Workload>();
     const out: Workload[] = [];
-    for (const l of nonEmpty) for (const w of l) if (!seen.has(w)) (seen.add(w), out.push(w));
+    for (const l of nonEmpty) {
+      for (const w of l) {
+        if (seen.has(w)) continue;
+        seen.add(w);
+        out.push(w);
+      }
+    }
     return out.sort((a, b) => this.position.get(a)! - this.position.get(b)!);
   }
 }

@@ -47,7 +47,7 @@ export function overShapeLimits(text: string, limits: ShapeLimits): string | und
       if (c === '\\' && quote === '"') i++;
       else if (c === quote) quote = '';
     } else if (c === '#' && (previous === ' ' || previous === '\t' || previous === '\n' || previous === '\r')) comment = true;
-    else if ((c === '"' || c === "'") && /[\s[{,:\-]/.test(previous)) quote = c;
+    else if ((c === '"' || c === "'") && /[\s[{,:-]/.test(previous)) quote = c;
     else if (c === '[' || c === '{') {
       if (++flow + indents.length > limits.maxNestingDepth) return `nested deeper than ${limits.maxNestingDepth} levels (setting maxNestingDepth)`;
       if (++nodes > limits.maxNodesPerFile) return `more than ${limits.maxNodesPerFile} YAML nodes (setting maxNodesPerFile)`;

@@ -8,7 +8,7 @@ import type { Analysis } from '../analysis';
 import type { Diagnostic } from '../diagnostics';
 import { findServicePort, type TrafficGraph } from '../graph';
 import type { Service, ServicePort } from '../model/service';
-import { editDistance, nearestMiss } from '../rules/near-miss';
+import { editDistance, nearestMiss } from '../nearMiss';
 import type { Selector } from '../selectors';
 import type { Span } from '../text';
 import type { CodeActionResult } from './types';

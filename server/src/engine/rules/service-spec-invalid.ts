@@ -15,7 +15,7 @@
 import { apiGroup, describesExpectedState, type Resource } from '../model/resource';
 import { hasPlaceholder } from '../placeholders';
 import type { YNode } from '../syntax';
-import { asScalar, get, getPath, integerValue, seqItems, stringValue } from '../tree';
+import { asScalar, get, integerValue, seqItems, stringValue } from '../tree';
 import { isDns1123Label, isValidPortNumber, portNameProblem } from './api-validation';
 import { defineRule, type RuleContext } from './rule';
 import { POD_TEMPLATE_PATHS } from '../model/kinds';
