@@ -16,27 +16,54 @@ const ENGINE = 'server/src/engine';
 /** The engine is pure: adapters, editor and protocol packages, the file system and processes stay outside. */
 const PURE = [
   { regex: '^vscode', message: 'The engine is pure: vscode* packages belong to the adapters (lsp/, client/).' },
-  { regex: '^(node:)?(fs|fs/promises|child_process)$', message: 'The engine is pure: no file system or process access; adapters pass (path, text) pairs.' },
+  {
+    regex: '^(node:)?(fs|fs/promises|child_process)$',
+    message: 'The engine is pure: no file system or process access; adapters pass (path, text) pairs.',
+  },
   { regex: '(^|/)(cli|lsp|node)/', message: 'The engine imports no adapter (cli/, lsp/, node/).' },
   { regex: '(^|/)client/', message: 'The engine imports nothing from the client.' },
 ];
-const NOT_ANALYZE = { regex: '(^|/)analyze$', message: 'Only the entry points import analyze.ts; take an `Analysis` (analysis.ts) instead.' };
-const NOT_QUERIES = { regex: '(^|/)queries(/|$)', message: 'The editor queries sit on top of the engine; nothing below them imports them.' };
-const NOT_RULES = { regex: '(^|/)rules(/|$)', message: 'Rules sit on top of the graph; import shared helpers from the model or graph instead.' };
-const NOT_PATHS = { regex: '(^|/)paths$', message: 'The traffic map sits on top of the graph; nothing below it imports it.' };
+const NOT_ANALYZE = {
+  regex: '(^|/)analyze$',
+  message: 'Only the entry points import analyze.ts; take an `Analysis` (analysis.ts) instead.',
+};
+const NOT_QUERIES = {
+  regex: '(^|/)queries(/|$)',
+  message: 'The editor queries sit on top of the engine; nothing below them imports them.',
+};
+const NOT_RULES = {
+  regex: '(^|/)rules(/|$)',
+  message: 'Rules sit on top of the graph; import shared helpers from the model or graph instead.',
+};
+const NOT_PATHS = {
+  regex: '(^|/)paths$',
+  message: 'The traffic map sits on top of the graph; nothing below it imports it.',
+};
 
 const restrict = (...patterns) => ['error', { patterns }];
 
 export default defineConfig(
   // The TypeScript sources and tests; bundles, build output and scripts are not linted.
-  globalIgnores(['out/**', 'dist/**', 'node_modules/**', '.cache/**', 'test/fixtures/**', '**/*.js', '**/*.mjs', '**/*.cjs']),
+  globalIgnores([
+    'out/**',
+    'dist/**',
+    'node_modules/**',
+    '.cache/**',
+    'test/fixtures/**',
+    '**/*.js',
+    '**/*.mjs',
+    '**/*.cjs',
+  ]),
   js.configs.recommended,
   tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
     rules: {
       // `_`-prefixed parameters and variables are deliberately unused (interface shapes, destructuring).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       'no-restricted-imports': 'off',
       // Control characters are matched on purpose: escaping terminal, SARIF and Mermaid output, and its tests.
       'no-control-regex': 'off',

@@ -23,7 +23,10 @@ const cli = path.resolve('dist/cli.js');
 
 function check(args) {
   const t = performance.now();
-  const r = spawnSync(process.execPath, [cli, 'check', '--format', 'json', ...args, dir], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync(process.execPath, [cli, 'check', '--format', 'json', ...args, dir], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
   const ms = performance.now() - t;
   if (r.status !== 0 && r.status !== 1) throw new Error(r.stderr);
   return { ms, diagnostics: JSON.parse(r.stdout).diagnostics.length };
@@ -41,7 +44,10 @@ const cacheMb = fs.readdirSync(cacheDir).reduce((n, f) => n + fs.statSync(path.j
 
 async function lspStart() {
   const server = spawn(process.execPath, [cli, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(server.stdout), new rpc.StreamMessageWriter(server.stdin));
+  const conn = rpc.createMessageConnection(
+    new rpc.StreamMessageReader(server.stdout),
+    new rpc.StreamMessageWriter(server.stdin),
+  );
   const started = performance.now();
   let firstPublish;
   let indexed;
@@ -52,13 +58,22 @@ async function lspStart() {
   conn.onNotification('kubeTrafficLens/indexStatus', (p) => {
     if (!p.indexing && p.resources > 0) indexed(performance.now() - started);
   });
-  conn.onNotification('window/logMessage', (p) => process.env.LOG && console.log(((performance.now() - started) / 1000).toFixed(2), p.message));
+  conn.onNotification(
+    'window/logMessage',
+    (p) => process.env.LOG && console.log(((performance.now() - started) / 1000).toFixed(2), p.message),
+  );
   conn.onRequest('window/workDoneProgress/create', () => null);
   conn.onRequest('client/registerCapability', () => null);
   conn.onRequest('workspace/configuration', (p) => p.items.map(() => ({})));
   conn.listen();
   const root = pathToFileURL(dir).href;
-  await conn.sendRequest('initialize', { processId: process.pid, rootUri: root, workspaceFolders: [{ uri: root, name: 'bench' }], initializationOptions: { storagePath: storage }, capabilities: { window: { workDoneProgress: true }, workspace: { configuration: true } } });
+  await conn.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: root,
+    workspaceFolders: [{ uri: root, name: 'bench' }],
+    initializationOptions: { storagePath: storage },
+    capabilities: { window: { workDoneProgress: true }, workspace: { configuration: true } },
+  });
   await conn.sendNotification('initialized', {});
   const complete = await done;
   await new Promise((r) => setTimeout(r, 1500)); // the cache is written after the first analysis
@@ -77,12 +92,24 @@ const rows = [
   ['check --cache, first run (cold, writes the cache)', `${first.ms.toFixed(0)} ms`, ratio(first.ms)],
   ['check --cache, unchanged workspace (warm)', `${warm.ms.toFixed(0)} ms`, ratio(warm.ms)],
   ['check --cache, one file changed', `${oneChanged.ms.toFixed(0)} ms`, ratio(oneChanged.ms)],
-  ['language server cold: diagnostics shown / analysis complete', `${lspCold.firstPublish?.toFixed(0)} / ${lspCold.complete.toFixed(0)} ms`, ''],
-  ['language server warm: diagnostics shown / analysis complete', `${lspWarm.firstPublish?.toFixed(0)} / ${lspWarm.complete.toFixed(0)} ms`, `${((lspWarm.firstPublish / lspCold.firstPublish) * 100).toFixed(0)}% / ${((lspWarm.complete / lspCold.complete) * 100).toFixed(0)}%`],
+  [
+    'language server cold: diagnostics shown / analysis complete',
+    `${lspCold.firstPublish?.toFixed(0)} / ${lspCold.complete.toFixed(0)} ms`,
+    '',
+  ],
+  [
+    'language server warm: diagnostics shown / analysis complete',
+    `${lspWarm.firstPublish?.toFixed(0)} / ${lspWarm.complete.toFixed(0)} ms`,
+    `${((lspWarm.firstPublish / lspCold.firstPublish) * 100).toFixed(0)}% / ${((lspWarm.complete / lspCold.complete) * 100).toFixed(0)}%`,
+  ],
 ];
 const same = [cold, first, warm, oneChanged].every((r) => r.diagnostics === cold.diagnostics);
 const w = [Math.max(...rows.map((r) => r[0].length)), Math.max(...rows.map((r) => r[1].length))];
-console.log(`\nKube Traffic Lens persistent cache, ${count} resources, ${os.cpus().length} cores, Node ${process.version}\n`);
+console.log(
+  `\nKube Traffic Lens persistent cache, ${count} resources, ${os.cpus().length} cores, Node ${process.version}\n`,
+);
 for (const r of rows) console.log(`${r[0].padEnd(w[0])}  ${r[1].padStart(w[1])}  ${r[2]}`);
-console.log(`\ncache size ${cacheMb.toFixed(1)} MB; every run reported the same ${cold.diagnostics} diagnostics: ${same ? 'yes' : 'NO'}`);
+console.log(
+  `\ncache size ${cacheMb.toFixed(1)} MB; every run reported the same ${cold.diagnostics} diagnostics: ${same ? 'yes' : 'NO'}`,
+);
 for (const d of [dir, cacheDir, storage]) fs.rmSync(d, { recursive: true, force: true });

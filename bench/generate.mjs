@@ -25,24 +25,62 @@ export const FAULT_KINDS = [
   // The Service selector has a typo: no endpoints.
   { id: 'selector-typo', rule: 'service-selector-orphaned', doc: 'Service', needle: (a) => `app: ${typo(a.name)}` },
   // A named targetPort the containers do not declare.
-  { id: 'target-port-name-typo', rule: 'service-target-port-name-unresolved', doc: 'Service', needle: () => 'targetPort: htpp' },
+  {
+    id: 'target-port-name-typo',
+    rule: 'service-target-port-name-unresolved',
+    doc: 'Service',
+    needle: () => 'targetPort: htpp',
+  },
   // A numeric targetPort off by one.
   { id: 'target-port-number', rule: 'service-target-port-unmatched', doc: 'Service', needle: () => 'targetPort: 8081' },
   // The Ingress names a Service that does not exist.
-  { id: 'ingress-service-name', rule: 'ingress-backend-service-missing', doc: 'Ingress', anchor: (a) => `path: /${a.name}\n`, needle: (a) => `name: ${a.name}-svc` },
+  {
+    id: 'ingress-service-name',
+    rule: 'ingress-backend-service-missing',
+    doc: 'Ingress',
+    anchor: (a) => `path: /${a.name}\n`,
+    needle: (a) => `name: ${a.name}-svc`,
+  },
   // The Ingress uses the container port instead of the Service port.
-  { id: 'ingress-container-port', rule: 'ingress-backend-port-missing', doc: 'Ingress', anchor: (a) => `path: /${a.name}\n`, needle: () => 'number: 8080' },
+  {
+    id: 'ingress-container-port',
+    rule: 'ingress-backend-port-missing',
+    doc: 'Ingress',
+    anchor: (a) => `path: /${a.name}\n`,
+    needle: () => 'number: 8080',
+  },
   // The NetworkPolicy's podSelector has a typo: it protects nothing.
-  { id: 'policy-selector-typo', rule: 'networkpolicy-selector-orphaned', doc: 'NetworkPolicy', needle: (a) => `app: ${typo(a.name)}` },
+  {
+    id: 'policy-selector-typo',
+    rule: 'networkpolicy-selector-orphaned',
+    doc: 'NetworkPolicy',
+    needle: (a) => `app: ${typo(a.name)}`,
+  },
   // The NetworkPolicy's peer has a typo: it allows nothing, so the caller is denied.
-  { id: 'policy-peer-typo', rule: 'networkpolicy-peer-selector-orphaned', doc: 'NetworkPolicy', needle: () => 'tier: backnd', predecessor: ['traffic-denied-by-networkpolicy'] },
+  {
+    id: 'policy-peer-typo',
+    rule: 'networkpolicy-peer-selector-orphaned',
+    doc: 'NetworkPolicy',
+    needle: () => 'tier: backnd',
+    predecessor: ['traffic-denied-by-networkpolicy'],
+  },
   // The NetworkPolicy allows the metrics port but not the one callers use: reported on the caller
   // only, the policy itself is valid.
   { id: 'policy-wrong-port', rule: null, predecessor: ['traffic-denied-by-networkpolicy'] },
   // The env address names a Service with a typo.
-  { id: 'reference-name-typo', rule: 'service-reference-missing', doc: 'Deployment', needle: () => 'value: http://svc' },
+  {
+    id: 'reference-name-typo',
+    rule: 'service-reference-missing',
+    doc: 'Deployment',
+    needle: () => 'value: http://svc',
+  },
   // The env address uses the container port instead of the Service port.
-  { id: 'reference-container-port', rule: 'service-reference-port-unmatched', doc: 'Deployment', needle: () => 'value: http://' },
+  {
+    id: 'reference-container-port',
+    rule: 'service-reference-port-unmatched',
+    doc: 'Deployment',
+    needle: () => 'value: http://',
+  },
   // The Service is pasted twice into its file.
   { id: 'duplicate-service', rule: 'duplicate-resource', doc: 'Service', nth: 1, needle: (a) => `name: ${a.name}` },
   // A NodePort Service asking for port 80 on the nodes.
@@ -70,7 +108,11 @@ export function generateWorkspace(dir, targetResources, { multiDocument = false 
  * and returns { resources, faults: [{ id, namespace, app }], expected: [{ file, rule, line }] },
  * files relative to `dir` with posix separators, lines 1-based.
  */
-export function generateFaultyWorkspace(dir, targetResources, { multiDocument = false, faults = FAULT_KINDS.length } = {}) {
+export function generateFaultyWorkspace(
+  dir,
+  targetResources,
+  { multiDocument = false, faults = FAULT_KINDS.length } = {},
+) {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
 
@@ -117,7 +159,13 @@ export function generateFaultyWorkspace(dir, targetResources, { multiDocument = 
     const fileOf = (s, kindName) => {
       const name = `svc-${s}`;
       if (multiDocument) return `${namespace}/${name}.yaml`;
-      const index = ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'NetworkPolicy'].indexOf(kindName);
+      const index = [
+        'Deployment',
+        'Service',
+        'HorizontalPodAutoscaler',
+        'PodDisruptionBudget',
+        'NetworkPolicy',
+      ].indexOf(kindName);
       return `${namespace}/${name}-${index}.yaml`;
     };
     const texts = new Map(); // relative file -> text
@@ -133,7 +181,14 @@ export function generateFaultyWorkspace(dir, targetResources, { multiDocument = 
       }
     }
     const ingressFaults = new Map(appDocs.map((_, s) => [`svc-${s}`, planted.get(`${namespace}/svc-${s}`)?.id]));
-    texts.set(`${namespace}/ingress.yaml`, ingressDocument(namespace, appDocs.map((_, s) => `svc-${s}`), ingressFaults));
+    texts.set(
+      `${namespace}/ingress.yaml`,
+      ingressDocument(
+        namespace,
+        appDocs.map((_, s) => `svc-${s}`),
+        ingressFaults,
+      ),
+    );
     resources++;
     // Like real repositories (about a third of the files in ../shared/corpus have no comment at
     // all), two files in three carry comments, which take the parser's general path.
@@ -149,7 +204,12 @@ export function generateFaultyWorkspace(dir, targetResources, { multiDocument = 
       if (!kind) continue;
       if (kind.rule) {
         const file = kind.doc === 'Ingress' ? `${namespace}/ingress.yaml` : fileOf(s, kind.doc);
-        expected.push({ file, rule: kind.rule, line: lineOf(texts.get(file), kind.doc, kind.nth ?? 0, kind.needle(app), kind.anchor?.(app)), fault: kind.id });
+        expected.push({
+          file,
+          rule: kind.rule,
+          line: lineOf(texts.get(file), kind.doc, kind.nth ?? 0, kind.needle(app), kind.anchor?.(app)),
+          fault: kind.id,
+        });
       }
       for (const rule of kind.predecessor ?? []) {
         const caller = (s + services - 1) % services;
@@ -165,7 +225,10 @@ export function generateFaultyWorkspace(dir, targetResources, { multiDocument = 
 function withComments(file, text) {
   return text
     .split('---\n')
-    .map((doc) => `# ${file}: owned by the platform team\n${doc.replace(/^(  replicas: \d+)$/m, '$1 # the HPA scales from here')}`)
+    .map(
+      (doc) =>
+        `# ${file}: owned by the platform team\n${doc.replace(/^(  replicas: \d+)$/m, '$1 # the HPA scales from here')}`,
+    )
     .join('---\n');
 }
 
@@ -187,11 +250,14 @@ function appDocuments({ name, next, namespace }, fault) {
   const nextHost = fault === 'reference-name-typo' ? next.replace('-', '') : next;
   const nextPort = fault === 'reference-container-port' ? 8080 : 80;
   const selectorExtra = fault === 'deployment-selector' ? '\n      tier: frontend' : '';
-  const probe = fault === 'probe-port-name' ? `
+  const probe =
+    fault === 'probe-port-name'
+      ? `
           readinessProbe:
             httpGet:
               path: /healthz
-              port: healthz` : '';
+              port: healthz`
+      : '';
   const deployment = `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -226,7 +292,10 @@ spec:
   const targetPort = fault === 'target-port-name-typo' ? 'htpp' : fault === 'target-port-number' ? '8081' : 'http';
   // The off-by-one targetPort comes with a Service of one port: a Service that also reaches the
   // pods on a declared port is (rightly) not judged, the pods may listen on more than they declare.
-  const metricsPort = fault === 'target-port-number' ? '' : `
+  const metricsPort =
+    fault === 'target-port-number'
+      ? ''
+      : `
     - name: metrics
       port: 9090
       targetPort: metrics`;
@@ -306,14 +375,18 @@ spec:
     - host: ${namespace}.example.com
       http:
         paths:
-${backends.map((b) => `          - path: /${b}
+${backends
+  .map(
+    (b) => `          - path: /${b}
             pathType: Prefix
             backend:
               service:
                 name: ${faults.get(b) === 'ingress-service-name' ? `${b}-svc` : b}
                 port:
                   ${faults.get(b) === 'ingress-container-port' ? 'number: 8080' : 'name: http'}
-`).join('')}`;
+`,
+  )
+  .join('')}`;
 }
 
 if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1]))) {

@@ -10,7 +10,11 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import rpc from 'vscode-jsonrpc/node';
 
-const helm = [process.env.KTL_HELM, path.resolve('.cache/tools/bin/helm'), ...(process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, 'helm'))].find((p) => p && fs.existsSync(p));
+const helm = [
+  process.env.KTL_HELM,
+  path.resolve('.cache/tools/bin/helm'),
+  ...(process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, 'helm')),
+].find((p) => p && fs.existsSync(p));
 if (!helm) {
   console.error('bench:helm needs helm: KTL_HELM, node scripts/install-k8s-tools.mjs, or helm on PATH');
   process.exit(1);
@@ -21,11 +25,16 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-bench-helm-'));
 const chart = path.join(dir, 'shop');
 fs.mkdirSync(path.join(chart, 'templates'), { recursive: true });
 fs.writeFileSync(path.join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: shop\nversion: 1.0.0\n');
-fs.writeFileSync(path.join(chart, 'templates/_helpers.tpl'), '{{- define "shop.labels" -}}\napp.kubernetes.io/instance: {{ .Release.Name }}\n{{- end }}\n');
+fs.writeFileSync(
+  path.join(chart, 'templates/_helpers.tpl'),
+  '{{- define "shop.labels" -}}\napp.kubernetes.io/instance: {{ .Release.Name }}\n{{- end }}\n',
+);
 let values = 'replicas: 2\nimage: registry.example/app:1.0\n';
 for (let i = 0; i < APPS; i++) {
   values += `app${i}:\n  port: ${8000 + i}\n  enabled: true\n`;
-  fs.writeFileSync(path.join(chart, `templates/app${i}-deployment.yaml`), `{{- if .Values.app${i}.enabled }}
+  fs.writeFileSync(
+    path.join(chart, `templates/app${i}-deployment.yaml`),
+    `{{- if .Values.app${i}.enabled }}
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -53,9 +62,12 @@ spec:
             - name: NEXT
               value: "http://{{ .Release.Name }}-app${(i + 1) % APPS}:80"
 {{- end }}
-`);
+`,
+  );
   // The last Service targets a port name no container declares: one finding to wait for.
-  fs.writeFileSync(path.join(chart, `templates/app${i}-service.yaml`), `apiVersion: v1
+  fs.writeFileSync(
+    path.join(chart, `templates/app${i}-service.yaml`),
+    `apiVersion: v1
 kind: Service
 metadata:
   name: {{ .Release.Name }}-app${i}
@@ -65,7 +77,8 @@ spec:
   ports:
     - port: 80
       targetPort: ${i === APPS - 1 ? 'htp' : 'http'}
-`);
+`,
+  );
 }
 fs.writeFileSync(path.join(chart, 'values.yaml'), values);
 
@@ -79,8 +92,22 @@ for (let i = 0; i < RUNS; i++) {
 
 const target = pathToFileURL(path.join(chart, `templates/app${APPS - 1}-service.yaml`)).href;
 async function firstDiagnostics() {
-  const server = spawn(process.execPath, ['--max-semi-space-size=4', '--heap-growing-percent=25', '--v8-pool-size=1', path.resolve('dist/cli.js'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(server.stdout), new rpc.StreamMessageWriter(server.stdin));
+  const server = spawn(
+    process.execPath,
+    [
+      '--max-semi-space-size=4',
+      '--heap-growing-percent=25',
+      '--v8-pool-size=1',
+      path.resolve('dist/cli.js'),
+      'lsp',
+      '--stdio',
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const conn = rpc.createMessageConnection(
+    new rpc.StreamMessageReader(server.stdout),
+    new rpc.StreamMessageWriter(server.stdin),
+  );
   let found;
   const published = new Promise((resolve) => (found = resolve));
   conn.onNotification('textDocument/publishDiagnostics', (p) => {
@@ -101,9 +128,14 @@ async function firstDiagnostics() {
   conn.listen();
   const started = performance.now();
   await conn.sendRequest('initialize', {
-    processId: process.pid, rootUri: pathToFileURL(dir).href, workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'bench' }],
+    processId: process.pid,
+    rootUri: pathToFileURL(dir).href,
+    workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'bench' }],
     initializationOptions: { workspaceTrusted: true },
-    capabilities: { window: { workDoneProgress: true }, workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } } },
+    capabilities: {
+      window: { workDoneProgress: true },
+      workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } },
+    },
   });
   const ready = performance.now();
   await conn.sendNotification('initialized', {});
@@ -135,7 +167,13 @@ console.log(`helm template:                       ${helmMs.toFixed(0)} ms`);
 console.log(`language server, first diagnostics:  ${first.toFixed(0)} ms (start, index, render, analyse, publish)`);
 console.log(`ratio:                               ${(first / helmMs).toFixed(2)}x`);
 const afterStart = median(runs.map((r) => r.afterStart));
-console.log(`  of which after the server is up:   ${afterStart.toFixed(0)} ms (index, render, analyse, publish): ${(afterStart / helmMs).toFixed(2)}x`);
-console.log(`  the server's render / first analysis: ${median(runs.map((r) => r.helmMs ?? NaN)).toFixed(0)} ms / ${median(runs.map((r) => r.analysisMs ?? NaN)).toFixed(0)} ms`);
-console.log(`edit of one template -> re-published: ${median(runs.map((r) => r.rerender)).toFixed(0)} ms (includes the 200 ms wait before re-rendering)`);
+console.log(
+  `  of which after the server is up:   ${afterStart.toFixed(0)} ms (index, render, analyse, publish): ${(afterStart / helmMs).toFixed(2)}x`,
+);
+console.log(
+  `  the server's render / first analysis: ${median(runs.map((r) => r.helmMs ?? NaN)).toFixed(0)} ms / ${median(runs.map((r) => r.analysisMs ?? NaN)).toFixed(0)} ms`,
+);
+console.log(
+  `edit of one template -> re-published: ${median(runs.map((r) => r.rerender)).toFixed(0)} ms (includes the 200 ms wait before re-rendering)`,
+);
 fs.rmSync(dir, { recursive: true, force: true });

@@ -22,19 +22,29 @@ const uri = (p) => pathToFileURL(p).href;
 
 // The V8 flags the VS Code client starts the server with (client/src/extension.ts); SERVER_FLAGS=''
 // measures the plain `kube-traffic-lens lsp` process instead.
-const SERVER_FLAGS = (process.env.SERVER_FLAGS ?? '--max-semi-space-size=4 --heap-growing-percent=25 --v8-pool-size=1').split(' ').filter(Boolean);
-const server = spawn(process.execPath, [...SERVER_FLAGS, path.resolve('dist/cli.js'), 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(server.stdout), new rpc.StreamMessageWriter(server.stdin));
+const SERVER_FLAGS = (process.env.SERVER_FLAGS ?? '--max-semi-space-size=4 --heap-growing-percent=25 --v8-pool-size=1')
+  .split(' ')
+  .filter(Boolean);
+const server = spawn(process.execPath, [...SERVER_FLAGS, path.resolve('dist/cli.js'), 'lsp', '--stdio'], {
+  stdio: ['pipe', 'pipe', 'inherit'],
+});
+const conn = rpc.createMessageConnection(
+  new rpc.StreamMessageReader(server.stdout),
+  new rpc.StreamMessageWriter(server.stdin),
+);
 const listeners = [];
 conn.onNotification('textDocument/publishDiagnostics', (p) => [...listeners].forEach((l) => l(p)));
 const logListeners = [];
 conn.onNotification('window/logMessage', (p) => [...logListeners].forEach((l) => l(p.message)));
 /** Resolves with the first log line matching re from now on. */
-const nextLog = (re) => new Promise((resolve) => logListeners.push(function once(m) {
-  if (!re.test(m)) return;
-  logListeners.splice(logListeners.indexOf(once), 1);
-  resolve(m);
-}));
+const nextLog = (re) =>
+  new Promise((resolve) =>
+    logListeners.push(function once(m) {
+      if (!re.test(m)) return;
+      logListeners.splice(logListeners.indexOf(once), 1);
+      resolve(m);
+    }),
+  );
 let settings = {};
 let indexed;
 const indexDone = new Promise((resolve) => (indexed = resolve));
@@ -46,7 +56,8 @@ conn.onRequest('client/registerCapability', () => null);
 conn.onRequest('workspace/configuration', (p) => p.items.map(() => settings));
 conn.listen();
 
-const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
+const percentile = (values, p) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
 const rssMb = () => {
   const status = fs.readFileSync(`/proc/${server.pid}/status`, 'utf8');
   return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024);
@@ -57,7 +68,10 @@ await conn.sendRequest('initialize', {
   processId: process.pid,
   rootUri: uri(dir),
   workspaceFolders: [{ uri: uri(dir), name: 'bench' }],
-  capabilities: { window: { workDoneProgress: true }, workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } } },
+  capabilities: {
+    window: { workDoneProgress: true },
+    workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } },
+  },
 });
 await conn.sendNotification('initialized', {});
 const status = await indexDone;
@@ -69,7 +83,9 @@ const firstDiagnostics = performance.now() - started;
 const deployment = path.join(dir, 'team-7', 'svc-3-0.yaml');
 const serviceUri = uri(path.join(dir, 'team-7', 'svc-3-1.yaml'));
 let text = fs.readFileSync(deployment, 'utf8');
-await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(deployment), languageId: 'yaml', version: 1, text } });
+await conn.sendNotification('textDocument/didOpen', {
+  textDocument: { uri: uri(deployment), languageId: 'yaml', version: 1, text },
+});
 let version = 1;
 /** Toggles the Deployment's template label; resolves when the Service's file is republished. */
 async function edit() {
@@ -77,17 +93,23 @@ async function edit() {
   const from = i % 2 === 1 ? 'app: svc-3\n        tier' : 'app: svc-3x\n        tier';
   const to = i % 2 === 1 ? 'app: svc-3x\n        tier' : 'app: svc-3\n        tier';
   text = text.replace(from, to);
-  const published = new Promise((resolve) => listeners.push(function once(p) {
-    if (p.uri !== serviceUri) return;
-    listeners.splice(listeners.indexOf(once), 1);
-    resolve(performance.now());
-  }));
+  const published = new Promise((resolve) =>
+    listeners.push(function once(p) {
+      if (p.uri !== serviceUri) return;
+      listeners.splice(listeners.indexOf(once), 1);
+      resolve(performance.now());
+    }),
+  );
   const analysed = nextLog(/^analysed /);
   const t0 = performance.now();
-  await conn.sendNotification('textDocument/didChange', { textDocument: { uri: uri(deployment), version: i + 1 }, contentChanges: [{ text }] });
+  await conn.sendNotification('textDocument/didChange', {
+    textDocument: { uri: uri(deployment), version: i + 1 },
+    contentChanges: [{ text }],
+  });
   return { t0, published, analysed };
 }
-const hover = () => conn.sendRequest('textDocument/hover', { textDocument: { uri: serviceUri }, position: { line: 3, character: 8 } });
+const hover = () =>
+  conn.sendRequest('textDocument/hover', { textDocument: { uri: serviceUri }, position: { line: 3, character: 8 } });
 
 const editLatencies = [];
 const serverLatencies = [];
@@ -134,11 +156,15 @@ for (let i = 0; i < EDITS; i++) hoverDuringEdit.push(...(await hoversDuring(edit
 const hoverDuringFull = [];
 const fullSlices = [];
 for (const s of [{ rules: { 'service-selector-orphaned': 'error' } }, {}]) {
-  hoverDuringFull.push(...(await hoversDuring(async () => {
-    settings = s;
-    await conn.sendNotification('workspace/didChangeConfiguration', { settings: {} });
-  })));
-  fullSlices.push(/published in ([\d.]+) ms.*the longest ([\d.]+) ms/.exec(lastAnalysed)?.slice(1).join(' ms, longest slice ') ?? '?');
+  hoverDuringFull.push(
+    ...(await hoversDuring(async () => {
+      settings = s;
+      await conn.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    })),
+  );
+  fullSlices.push(
+    /published in ([\d.]+) ms.*the longest ([\d.]+) ms/.exec(lastAnalysed)?.slice(1).join(' ms, longest slice ') ?? '?',
+  );
 }
 const rss = rssMb();
 
@@ -148,19 +174,41 @@ const p = (values, q) => (values.length ? percentile(values, q) : NaN);
 const rows = [
   ['resources', `${count} (${status.resources} instances read)`],
   ['time to first complete diagnostics (cold)', `${(cold / 1000).toFixed(2)} s`],
-  ['didChange -> publishDiagnostics p50 / p95', `${p(editLatencies, 50).toFixed(0)} / ${p(editLatencies, 95).toFixed(0)} ms (p95 ${ratio(p(editLatencies, 95))}; debounce ${Math.min(...debounces)}-${Math.max(...debounces)} ms)`],
-  ['  without the debounce (server: analyse + publish) p50 / p95', `${p(serverLatencies, 50).toFixed(0)} / ${p(serverLatencies, 95).toFixed(0)} ms (p95 ${ratio(p(serverLatencies, 95))}, target 1%)`],
+  [
+    'didChange -> publishDiagnostics p50 / p95',
+    `${p(editLatencies, 50).toFixed(0)} / ${p(editLatencies, 95).toFixed(0)} ms (p95 ${ratio(p(editLatencies, 95))}; debounce ${Math.min(...debounces)}-${Math.max(...debounces)} ms)`,
+  ],
+  [
+    '  without the debounce (server: analyse + publish) p50 / p95',
+    `${p(serverLatencies, 50).toFixed(0)} / ${p(serverLatencies, 95).toFixed(0)} ms (p95 ${ratio(p(serverLatencies, 95))}, target 1%)`,
+  ],
   ['  each edit, server only (ms, in order)', serverLatencies.map((v) => v.toFixed(0)).join(' ')],
-  ['  longest uninterrupted slice of those analyses p50 / max', `${p(longestSlices, 50).toFixed(1)} / ${Math.max(...longestSlices).toFixed(1)} ms`],
-  ['hover p50 / p95, idle', `${p(hoverLatencies, 50).toFixed(1)} / ${p(hoverLatencies, 95).toFixed(1)} ms (p95 ${ratio(p(hoverLatencies, 95))})`],
-  ['hover p50 / p95, during re-analysis after an edit', hoverDuringEdit.length ? `${p(hoverDuringEdit, 50).toFixed(1)} / ${p(hoverDuringEdit, 95).toFixed(1)} ms (p95 ${ratio(p(hoverDuringEdit, 95))}, target 0.2%; ${hoverDuringEdit.length} hovers)` : `none: each re-analysis finished before a hover sent after it started was answered`],
-  ['hover p50 / p95, during a full re-analysis (settings)', `${p(hoverDuringFull, 50).toFixed(1)} / ${p(hoverDuringFull, 95).toFixed(1)} ms (p95 ${ratio(p(hoverDuringFull, 95))}; ${hoverDuringFull.length} hovers)`],
+  [
+    '  longest uninterrupted slice of those analyses p50 / max',
+    `${p(longestSlices, 50).toFixed(1)} / ${Math.max(...longestSlices).toFixed(1)} ms`,
+  ],
+  [
+    'hover p50 / p95, idle',
+    `${p(hoverLatencies, 50).toFixed(1)} / ${p(hoverLatencies, 95).toFixed(1)} ms (p95 ${ratio(p(hoverLatencies, 95))})`,
+  ],
+  [
+    'hover p50 / p95, during re-analysis after an edit',
+    hoverDuringEdit.length
+      ? `${p(hoverDuringEdit, 50).toFixed(1)} / ${p(hoverDuringEdit, 95).toFixed(1)} ms (p95 ${ratio(p(hoverDuringEdit, 95))}, target 0.2%; ${hoverDuringEdit.length} hovers)`
+      : `none: each re-analysis finished before a hover sent after it started was answered`,
+  ],
+  [
+    'hover p50 / p95, during a full re-analysis (settings)',
+    `${p(hoverDuringFull, 50).toFixed(1)} / ${p(hoverDuringFull, 95).toFixed(1)} ms (p95 ${ratio(p(hoverDuringFull, 95))}; ${hoverDuringFull.length} hovers)`,
+  ],
   ['  those full re-analyses took', fullSlices.map((x) => `${x} ms`).join('; ')],
   ['server RSS after indexing', `${rssAfterIndexing} MB`],
   ['server RSS after indexing, edits, hovers and the full re-analyses', `${rss} MB`],
 ];
 const width = Math.max(...rows.map((r) => r[0].length));
-console.log(`\nKube Traffic Lens language server, ${os.cpus().length} cores, Node ${process.version}, server flags: ${SERVER_FLAGS.join(' ') || 'none'}\n`);
+console.log(
+  `\nKube Traffic Lens language server, ${os.cpus().length} cores, Node ${process.version}, server flags: ${SERVER_FLAGS.join(' ') || 'none'}\n`,
+);
 for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
 
 await conn.sendRequest('shutdown');

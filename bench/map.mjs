@@ -12,7 +12,11 @@ import { mapWorkspaces } from '../out/test/support/mapWorkspaces.js';
 const RUNS = Number(process.env.RUNS ?? 5);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const script = fs.readFileSync(path.resolve('dist/webview.js'), 'utf8');
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu'],
+});
 
 console.log('workspace         nodes  map request  webview paint  total (ms, median)');
 for (const ws of mapWorkspaces()) {
@@ -38,6 +42,8 @@ for (const ws of mapWorkspaces()) {
   await client.stop();
   const r = median(requests);
   const p = median(paints);
-  console.log(`${ws.name.padEnd(17)} ${String(nodes).padStart(5)}  ${r.toFixed(1).padStart(11)}  ${p.toFixed(1).padStart(13)}  ${(r + p).toFixed(1).padStart(5)}`);
+  console.log(
+    `${ws.name.padEnd(17)} ${String(nodes).padStart(5)}  ${r.toFixed(1).padStart(11)}  ${p.toFixed(1).padStart(13)}  ${(r + p).toFixed(1).padStart(5)}`,
+  );
 }
 await browser.close();

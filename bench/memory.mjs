@@ -11,10 +11,20 @@ const { analyze, DEFAULT_CONFIG } = require('../out/server/src/engine/index.js')
 const { parseYaml } = require('../out/server/src/engine/syntax.js');
 const { readWorkspace } = require('../out/server/src/node/readWorkspace.js');
 const dir = process.env.DIR ?? '/tmp/ktl-ws20k';
-if (!fs.existsSync(dir)) { fs.mkdirSync(dir); generateWorkspace(dir, 20000, {}); }
+if (!fs.existsSync(dir)) {
+  fs.mkdirSync(dir);
+  generateWorkspace(dir, 20000, {});
+}
 const { files } = readWorkspace([dir], { base: dir, config: DEFAULT_CONFIG });
-const cpu = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; };
-const heap = () => { gc(); gc(); return process.memoryUsage().heapUsed / 1e6; };
+const cpu = () => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+};
+const heap = () => {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed / 1e6;
+};
 const h0 = heap();
 const runs = Number(process.env.RUNS ?? 2);
 const out = {};
@@ -23,23 +33,47 @@ const out = {};
   let a = analyze({ files, config: DEFAULT_CONFIG });
   out.coldMs = Math.round(cpu() - t);
   out.analysisMB = +(heap() - h0).toFixed(1);
-  out.resources = a.workspace.resources.length; out.diagnostics = a.diagnostics.length;
+  out.resources = a.workspace.resources.length;
+  out.diagnostics = a.diagnostics.length;
   out.rssMB = Math.round(process.memoryUsage().rss / 1e6);
-  a = undefined; heap();
-  for (let i = 1; i < runs; i++) { t = cpu(); analyze({ files, config: DEFAULT_CONFIG }); out.coldMs = Math.min(out.coldMs, Math.round(cpu() - t)); heap(); }
+  a = undefined;
+  heap();
+  for (let i = 1; i < runs; i++) {
+    t = cpu();
+    analyze({ files, config: DEFAULT_CONFIG });
+    out.coldMs = Math.min(out.coldMs, Math.round(cpu() - t));
+    heap();
+  }
 }
 {
   let floor = Infinity;
-  for (let i = 0; i < runs; i++) { const t = cpu(); files.forEach((f) => parseAllDocuments(f.text)); floor = Math.min(floor, cpu() - t); heap(); }
+  for (let i = 0; i < runs; i++) {
+    const t = cpu();
+    files.forEach((f) => parseAllDocuments(f.text));
+    floor = Math.min(floor, cpu() - t);
+    heap();
+  }
   out.floorMs = Math.round(floor);
 }
 {
-  let parse = Infinity; let parsed;
-  for (let i = 0; i < runs; i++) { parsed = undefined; heap(); const t = cpu(); parsed = new Map(files.map((f) => [f.path, parseYaml(f.text)])); parse = Math.min(parse, cpu() - t); }
+  let parse = Infinity;
+  let parsed;
+  for (let i = 0; i < runs; i++) {
+    parsed = undefined;
+    heap();
+    const t = cpu();
+    parsed = new Map(files.map((f) => [f.path, parseYaml(f.text)]));
+    parse = Math.min(parse, cpu() - t);
+  }
   out.parseMs = Math.round(parse);
   out.treesMB = +(heap() - h0).toFixed(1);
   let noparse = Infinity;
-  for (let i = 0; i < runs; i++) { const t = cpu(); analyze({ files, config: DEFAULT_CONFIG, parse: (f) => parsed.get(f.path) }); noparse = Math.min(noparse, cpu() - t); heap(); }
+  for (let i = 0; i < runs; i++) {
+    const t = cpu();
+    analyze({ files, config: DEFAULT_CONFIG, parse: (f) => parsed.get(f.path) });
+    noparse = Math.min(noparse, cpu() - t);
+    heap();
+  }
   out.noParseMs = Math.round(noparse);
 }
 out.textsMB = +h0.toFixed(1);

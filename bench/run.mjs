@@ -29,7 +29,11 @@ const best = (runs, fn) => {
 
 /** `check --format json` in `dir`, paths relative to it. */
 function check(dir) {
-  const r = spawnSync(process.execPath, [path.resolve('dist/cli.js'), 'check', '--format', 'json', '.'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync(process.execPath, [path.resolve('dist/cli.js'), 'check', '--format', 'json', '.'], {
+    cwd: dir,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
   if (r.status !== 0 && r.status !== 1) throw new Error(r.stderr);
   return JSON.parse(r.stdout);
 }
@@ -62,8 +66,25 @@ for (const size of SIZES) {
     const cliMs = performance.now() - t;
     const planted = generateFaultyWorkspace(dir, size, { multiDocument });
     const { found, other } = score(planted.expected, check(dir).diagnostics);
-    rows.push([`${count}`, multiDocument ? 'per app' : 'per resource', files.length, floor.toFixed(0), engine.toFixed(0), (engine / floor).toFixed(2), cliMs.toFixed(0), (cliMs / floor).toFixed(2), `${diagnostics}/${cli.diagnostics.length}`, planted.faults.length, planted.expected.length, found, other.length]);
-    for (const d of other) console.error(`other diagnostic at ${count} ${multiDocument ? 'per app' : 'per resource'}: ${d.file}:${d.line} ${d.rule} ${d.message}`);
+    rows.push([
+      `${count}`,
+      multiDocument ? 'per app' : 'per resource',
+      files.length,
+      floor.toFixed(0),
+      engine.toFixed(0),
+      (engine / floor).toFixed(2),
+      cliMs.toFixed(0),
+      (cliMs / floor).toFixed(2),
+      `${diagnostics}/${cli.diagnostics.length}`,
+      planted.faults.length,
+      planted.expected.length,
+      found,
+      other.length,
+    ]);
+    for (const d of other)
+      console.error(
+        `other diagnostic at ${count} ${multiDocument ? 'per app' : 'per resource'}: ${d.file}:${d.line} ${d.rule} ${d.message}`,
+      );
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -78,15 +99,50 @@ if (fs.existsSync(CORPUS) && !process.env.BENCH_SIZES) {
   const t = performance.now();
   check(CORPUS);
   const cliMs = performance.now() - t;
-  const resources = new Set(analysis.workspace.resources.map((r) => `${r.file}#${r.docIndex}.${r.itemIndex ?? ''}`)).size;
-  rows.push([`${resources}`, 'real corpus', files.length, floor.toFixed(0), engine.toFixed(0), (engine / floor).toFixed(2), cliMs.toFixed(0), (cliMs / floor).toFixed(2), '-', '-', '-', '-', '-']);
+  const resources = new Set(analysis.workspace.resources.map((r) => `${r.file}#${r.docIndex}.${r.itemIndex ?? ''}`))
+    .size;
+  rows.push([
+    `${resources}`,
+    'real corpus',
+    files.length,
+    floor.toFixed(0),
+    engine.toFixed(0),
+    (engine / floor).toFixed(2),
+    cliMs.toFixed(0),
+    (cliMs / floor).toFixed(2),
+    '-',
+    '-',
+    '-',
+    '-',
+    '-',
+  ]);
 }
-const header = ['resources', 'layout', 'files', 'floor ms', 'engine ms', 'ratio', 'CLI wall ms', 'CLI ratio', 'clean diags', 'faults', 'expected', 'found', 'other'];
+const header = [
+  'resources',
+  'layout',
+  'files',
+  'floor ms',
+  'engine ms',
+  'ratio',
+  'CLI wall ms',
+  'CLI ratio',
+  'clean diags',
+  'faults',
+  'expected',
+  'found',
+  'other',
+];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
 const line = (r) => r.map((c, i) => String(c).padStart(widths[i])).join('  ');
-console.log(`\nKube Traffic Lens engine vs the yaml parseAllDocuments floor — ${os.cpus().length} cores, Node ${process.version}\n`);
+console.log(
+  `\nKube Traffic Lens engine vs the yaml parseAllDocuments floor — ${os.cpus().length} cores, Node ${process.version}\n`,
+);
 console.log(line(header));
 for (const r of rows) console.log(line(r));
-console.log(`\nratio: engine (in process, files already read) / floor. CLI ratio: the whole \`check\` process (start, read, analyse,\nprint) / floor.`);
-console.log(`clean diags: diagnostics on the clean workspace (engine/CLI), must be 0. faults: planted; expected: the\ndiagnostics they must cause; found: those reported (recall); other: any other warning or error (must be 0).`);
+console.log(
+  `\nratio: engine (in process, files already read) / floor. CLI ratio: the whole \`check\` process (start, read, analyse,\nprint) / floor.`,
+);
+console.log(
+  `clean diags: diagnostics on the clean workspace (engine/CLI), must be 0. faults: planted; expected: the\ndiagnostics they must cause; found: those reported (recall); other: any other warning or error (must be 0).`,
+);
 console.log(`\nprocess RSS at the end: ${Math.round(process.memoryUsage().rss / 1e6)} MB`);

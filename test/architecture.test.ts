@@ -9,7 +9,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT } from './support/cli';
 
-const FORBIDDEN = [/^vscode/, /^vscode-languageserver/, /^vscode-languageclient/, /^(node:)?fs(\/|$)/, /^(node:)?child_process$/, /^\.\.\/(lsp|cli|node)\//, /^\.\.\/\.\.\/(lsp|cli|node)\//];
+const FORBIDDEN = [
+  /^vscode/,
+  /^vscode-languageserver/,
+  /^vscode-languageclient/,
+  /^(node:)?fs(\/|$)/,
+  /^(node:)?child_process$/,
+  /^\.\.\/(lsp|cli|node)\//,
+  /^\.\.\/\.\.\/(lsp|cli|node)\//,
+];
 
 function tsFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -21,7 +29,11 @@ function tsFiles(dir: string): string[] {
 /** Module specifiers of a file's static imports and re-exports, type-only ones included. */
 function importsOf(file: string): string[] {
   const text = fs.readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+['"]([^'"]+)['"]|(?:require|import)\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2]);
+  return [
+    ...text.matchAll(
+      /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+['"]([^'"]+)['"]|(?:require|import)\(\s*['"]([^'"]+)['"]\s*\)/g,
+    ),
+  ].map((m) => m[1] ?? m[2]);
 }
 
 test('the engine imports no adapter, protocol or I/O module', () => {
@@ -88,11 +100,19 @@ function cycles(graph: Map<string, string[]>): string[][] {
 test('no import cycles among the sources', () => {
   const graph = moduleGraph(['server/src', 'client/src', 'client/webview']);
   assert.ok(graph.size > 50, `modules: ${graph.size}`);
-  assert.deepEqual(cycles(graph).map((c) => c.map((f) => path.relative(REPO_ROOT, f)).join(' <-> ')), []);
+  assert.deepEqual(
+    cycles(graph).map((c) => c.map((f) => path.relative(REPO_ROOT, f)).join(' <-> ')),
+    [],
+  );
 });
 
 test('the cycle check finds a cycle', () => {
-  const graph = new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]]);
+  const graph = new Map([
+    ['a', ['b']],
+    ['b', ['c']],
+    ['c', ['a']],
+    ['d', ['a']],
+  ]);
   assert.deepEqual(cycles(graph), [['a', 'b', 'c']]);
 });
 
@@ -119,7 +139,11 @@ test('the ESLint layer rules reject the imports ARCHITECTURE.md forbids', async 
   for (const [file, code, rejected] of cases) {
     const [result] = await eslint.lintText(`${code}\n`, { filePath: path.join(REPO_ROOT, file) });
     const restricted = result.messages.filter((m) => m.ruleId === 'no-restricted-imports');
-    assert.equal(restricted.length > 0, rejected, `${file}: ${code} -> ${JSON.stringify(result.messages.map((m) => m.message))}`);
+    assert.equal(
+      restricted.length > 0,
+      rejected,
+      `${file}: ${code} -> ${JSON.stringify(result.messages.map((m) => m.message))}`,
+    );
   }
 });
 
@@ -128,13 +152,19 @@ test('the ESLint layer rules reject the imports ARCHITECTURE.md forbids', async 
 // Loops instead; only spreads of array literals (a fixed, written-out count) are allowed.
 test('no call spreads an array of input-driven length into its arguments', async () => {
   const ts = await import('typescript');
-  const files = ['server/src', 'client/src', 'client/webview'].flatMap((d) => (fs.existsSync(path.join(REPO_ROOT, d)) ? tsFiles(path.join(REPO_ROOT, d)) : []));
+  const files = ['server/src', 'client/src', 'client/webview'].flatMap((d) =>
+    fs.existsSync(path.join(REPO_ROOT, d)) ? tsFiles(path.join(REPO_ROOT, d)) : [],
+  );
   assert.ok(files.length > 20);
   const offences: string[] = [];
   for (const file of files) {
     const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
     const visit = (node: import('typescript').Node) => {
-      if (ts.isSpreadElement(node) && (ts.isCallExpression(node.parent) || ts.isNewExpression(node.parent)) && !ts.isArrayLiteralExpression(node.expression)) {
+      if (
+        ts.isSpreadElement(node) &&
+        (ts.isCallExpression(node.parent) || ts.isNewExpression(node.parent)) &&
+        !ts.isArrayLiteralExpression(node.expression)
+      ) {
         const { line } = source.getLineAndCharacterOfPosition(node.getStart());
         offences.push(`${path.relative(REPO_ROOT, file)}:${line + 1}: ${node.parent.getText().slice(0, 80)}`);
       }

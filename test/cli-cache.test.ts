@@ -20,7 +20,11 @@ function exampleWithCache(t: TestContext): { dir: string; cacheDir: string } {
 function check(dir: string, extra: string[] = []) {
   const r = runCli(['check', '--format', 'json', ...extra, '.'], { cwd: dir });
   assert.ok(r.status === 0 || r.status === 1, r.stderr);
-  return { status: r.status, report: JSON.parse(r.stdout) as { resources: number; diagnostics: { rule: string; file: string; line: number }[] }, stderr: r.stderr };
+  return {
+    status: r.status,
+    report: JSON.parse(r.stdout) as { resources: number; diagnostics: { rule: string; file: string; line: number }[] },
+    stderr: r.stderr,
+  };
 }
 
 /** The body of a signed cache file (`{"mac": ..., "body": ...}`). */
@@ -55,14 +59,25 @@ test('an edited file is analysed again, and the other files come from the parse 
   const before = check(dir, ['--cache', cacheDir]);
   const fingerprintBefore = readJson(path.join(cacheDir, 'result-v1.json')).fingerprint;
   // Break a Service selector in one file: its finding must appear in the cached run.
-  const file = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).find((f) => /\.ya?ml$/.test(f) && /kind: Service\n/.test(fs.readFileSync(path.join(dir, f), 'utf8')) && /selector:\n\s+app: /.test(fs.readFileSync(path.join(dir, f), 'utf8')))!;
+  const file = fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .find(
+      (f) =>
+        /\.ya?ml$/.test(f) &&
+        /kind: Service\n/.test(fs.readFileSync(path.join(dir, f), 'utf8')) &&
+        /selector:\n\s+app: /.test(fs.readFileSync(path.join(dir, f), 'utf8')),
+    )!;
   assert.ok(file, 'a Service with an app selector');
   const text = fs.readFileSync(path.join(dir, file), 'utf8');
   fs.writeFileSync(path.join(dir, file), text.replace(/(selector:\n\s+app: )(\S+)/, '$1$2-renamed'));
   const after = check(dir, ['--cache', cacheDir]);
   assert.deepEqual(after.report, check(dir).report, 'the cached run equals a fresh run');
   assert.notDeepEqual(after.report.diagnostics, before.report.diagnostics);
-  assert.ok(after.report.diagnostics.some((d) => d.file.endsWith(path.basename(file)) && d.rule === 'service-selector-orphaned'));
+  assert.ok(
+    after.report.diagnostics.some(
+      (d) => d.file.endsWith(path.basename(file)) && d.rule === 'service-selector-orphaned',
+    ),
+  );
   assert.notEqual(readJson(path.join(cacheDir, 'result-v1.json')).fingerprint, fingerprintBefore);
   // Settings are part of the fingerprint too.
   const config = path.join(dir, 'ktl-test-config.yaml');
@@ -77,7 +92,16 @@ test('a damaged or foreign cache is ignored and rebuilt; an unwritable one is a 
   for (const [name, content] of [
     ['truncated', '{"format":1,"engine":'],
     ['binary', '\u0000\u0001\u0002'],
-    ['foreign engine', JSON.stringify({ format: 1, engine: 'another-build', fingerprint: 'x', entries: {}, result: { diagnostics: [], ruleFailures: [], resourceCount: 0 } })],
+    [
+      'foreign engine',
+      JSON.stringify({
+        format: 1,
+        engine: 'another-build',
+        fingerprint: 'x',
+        entries: {},
+        result: { diagnostics: [], ruleFailures: [], resourceCount: 0 },
+      }),
+    ],
   ]) {
     fs.writeFileSync(path.join(cacheDir, 'parse-v1.json'), content);
     fs.writeFileSync(path.join(cacheDir, 'result-v1.json'), content);
@@ -86,7 +110,8 @@ test('a damaged or foreign cache is ignored and rebuilt; an unwritable one is a 
   }
   // Damaged entries inside a well-formed cache of this engine are parsed again, never trusted.
   const signed = JSON.parse(fs.readFileSync(path.join(cacheDir, 'parse-v1.json'), 'utf8'));
-  for (const hash of Object.keys(signed.body.entries)) signed.body.entries[hash] = { documents: [[0, 0, 999999, [2, 0, 1]]], problems: [] };
+  for (const hash of Object.keys(signed.body.entries))
+    signed.body.entries[hash] = { documents: [[0, 0, 999999, [2, 0, 1]]], problems: [] };
   fs.writeFileSync(path.join(cacheDir, 'parse-v1.json'), JSON.stringify(signed));
   fs.rmSync(path.join(cacheDir, 'result-v1.json'));
   assert.deepEqual(check(dir, ['--cache', cacheDir]).report, fresh.report, 'damaged entries');

@@ -51,7 +51,17 @@ describe('JSON report', () => {
     assert.equal(report.resources, 5);
     const d = report.diagnostics.find((x) => x.rule === 'service-selector-orphaned');
     assert.ok(d, JSON.stringify(report.diagnostics));
-    assert.deepEqual(Object.keys(d), ['file', 'line', 'column', 'endLine', 'endColumn', 'severity', 'rule', 'message', 'resource']);
+    assert.deepEqual(Object.keys(d), [
+      'file',
+      'line',
+      'column',
+      'endLine',
+      'endColumn',
+      'severity',
+      'rule',
+      'message',
+      'resource',
+    ]);
     assert.equal(d.file, `${BROKEN}/app.yaml`);
     assert.deepEqual([d.line, d.column, d.endLine, d.endColumn], [26, 5, 26, 14]);
     assert.equal(d.severity, 'warning');
@@ -94,13 +104,23 @@ describe('SARIF fingerprints', () => {
       fs.cpSync(BROKEN, dir, { recursive: true });
       const fingerprints = () => {
         const sarif = JSON.parse(runCli(['check', '--format', 'sarif', '.'], { cwd: dir }).stdout);
-        return Object.fromEntries(sarif.runs[0].results.map((x: { ruleId: string; message: { text: string }; partialFingerprints: Record<string, string> }) => [x.ruleId, { fp: x.partialFingerprints['kubeTrafficLens/v1'], message: x.message.text }]));
+        return Object.fromEntries(
+          sarif.runs[0].results.map(
+            (x: { ruleId: string; message: { text: string }; partialFingerprints: Record<string, string> }) => [
+              x.ruleId,
+              { fp: x.partialFingerprints['kubeTrafficLens/v1'], message: x.message.text },
+            ],
+          ),
+        );
       };
       const before = fingerprints();
       assert.ok(before['service-selector-orphaned'], 'the orphaned selector is reported');
       const app = path.join(dir, 'app.yaml');
       // Lines move, and the Deployment the message names as the closest match is renamed.
-      fs.writeFileSync(app, `# moved down\n\n${fs.readFileSync(app, 'utf8').replace(/^ {2}name: web$/m, '  name: web-frontend')}`);
+      fs.writeFileSync(
+        app,
+        `# moved down\n\n${fs.readFileSync(app, 'utf8').replace(/^ {2}name: web$/m, '  name: web-frontend')}`,
+      );
       const after = fingerprints();
       assert.notEqual(after['service-selector-orphaned'].message, before['service-selector-orphaned'].message);
       for (const rule of Object.keys(before)) assert.equal(after[rule]?.fp, before[rule].fp, rule);
@@ -113,7 +133,10 @@ describe('SARIF fingerprints', () => {
 describe('text report', () => {
   test('is grouped by file with line:col, severity, message, rule and a summary', () => {
     const r = runCli(['check', BROKEN]);
-    assert.match(r.stdout, /^test\/fixtures\/cli\/broken\/app\.yaml\n {2}26:5 {2}warning {2}Selector app=webb matches no pod template/m);
+    assert.match(
+      r.stdout,
+      /^test\/fixtures\/cli\/broken\/app\.yaml\n {2}26:5 {2}warning {2}Selector app=webb matches no pod template/m,
+    );
     assert.match(r.stdout, /service-selector-orphaned$/m);
     assert.match(r.stdout, /✖ 2 problems \(1 error, 1 warning, 0 info\) in 5 resources in 2 files/);
     assert.doesNotMatch(r.stdout, /\u001b\[/, 'no color when not a terminal');
@@ -124,7 +147,12 @@ describe('text report', () => {
 describe('the in-process rule tester', () => {
   // The rule fixtures run in process (test/support/ruleTester.ts); that is sound only while the
   // process prints exactly what the tester computes, settings file and kustomize builds included.
-  for (const target of ['test/fixtures/cli/configured', 'test/fixtures/cli/broken', 'test/fixtures/rules/duplicate-resource/invalid-build', 'test/fixtures/rules/cluster-ip-outside-service-cidr/invalid']) {
+  for (const target of [
+    'test/fixtures/cli/configured',
+    'test/fixtures/cli/broken',
+    'test/fixtures/rules/duplicate-resource/invalid-build',
+    'test/fixtures/rules/cluster-ip-outside-service-cidr/invalid',
+  ]) {
     test(`reports what the process reports: ${target}`, () => {
       const report = checkJson([target]);
       assert.ok(report.diagnostics.length > 0, 'a case with findings');
@@ -144,7 +172,9 @@ describe('configuration', () => {
     assert.equal(runCli(['check', 'test/fixtures/cli/configured']).status, 1);
   });
   test('--config FILE replaces the discovered settings; off silences a rule', () => {
-    const report = checkJson(['test/fixtures/cli/configured'], { extraArgs: ['--config', 'test/fixtures/cli/configured/off.yaml'] });
+    const report = checkJson(['test/fixtures/cli/configured'], {
+      extraArgs: ['--config', 'test/fixtures/cli/configured/off.yaml'],
+    });
     assert.equal(report.resources, 3, 'no exclude from the discovered file');
     assert.deepEqual(report.diagnostics, []);
   });
@@ -154,7 +184,10 @@ describe('suppression', () => {
   test('a disable-next-line comment and the ignore annotation silence only the named rule', () => {
     const report = checkJson(['test/fixtures/cli/suppressed']);
     assert.equal(report.resources, 4);
-    assert.deepEqual(report.diagnostics.map((d) => `${d.resource} ${d.rule}`), ['Service/default/other-rule-disabled service-selector-orphaned']);
+    assert.deepEqual(
+      report.diagnostics.map((d) => `${d.resource} ${d.rule}`),
+      ['Service/default/other-rule-disabled service-selector-orphaned'],
+    );
   });
 });
 
@@ -163,18 +196,39 @@ describe('graph', () => {
     const r = runCli(['graph', CLEAN]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^namespace shop$/m);
-    assert.match(r.stdout, /^ {2}http:\/\/api\.example\.com\/ -> Service api:80 -> Deployment api \(2 pods\) -> api:8080$/m);
-    assert.match(r.stdout, /^ {2}NodePort :30080 on every node -> Service api:80 -> Deployment api \(2 pods\) -> api:8080$/m);
-    assert.match(r.stdout, /^ {2}api\.shop\.svc\.cluster\.local:80 -> Service api:80 -> Deployment api \(2 pods\) -> api:8080$/m);
+    assert.match(
+      r.stdout,
+      /^ {2}http:\/\/api\.example\.com\/ -> Service api:80 -> Deployment api \(2 pods\) -> api:8080$/m,
+    );
+    assert.match(
+      r.stdout,
+      /^ {2}NodePort :30080 on every node -> Service api:80 -> Deployment api \(2 pods\) -> api:8080$/m,
+    );
+    assert.match(
+      r.stdout,
+      /^ {2}api\.shop\.svc\.cluster\.local:80 -> Service api:80 -> Deployment api \(2 pods\) -> api:8080$/m,
+    );
     assert.match(r.stdout, /3 traffic paths, 0 broken/);
   });
   test('json has stable ids, edges with ports and broken edges marked', () => {
     const clean = JSON.parse(runCli(['graph', '--format', 'json', CLEAN]).stdout);
     assert.equal(clean.version, 1);
     const ids = clean.nodes.map((n: { id: string }) => n.id);
-    assert.deepEqual(ids, ['Deployment/shop/api', 'Deployment/shop/api:8080', 'Ingress/shop/api#api.example.com/', 'NodePort/shop/api', 'Service/shop/api']);
+    assert.deepEqual(ids, [
+      'Deployment/shop/api',
+      'Deployment/shop/api:8080',
+      'Ingress/shop/api#api.example.com/',
+      'NodePort/shop/api',
+      'Service/shop/api',
+    ]);
     const selects = clean.edges.find((e: { kind: string }) => e.kind === 'selects');
-    assert.deepEqual(selects, { from: 'Service/shop/api', to: 'Deployment/shop/api', kind: 'selects', label: '80 -> http', broken: false });
+    assert.deepEqual(selects, {
+      from: 'Service/shop/api',
+      to: 'Deployment/shop/api',
+      kind: 'selects',
+      label: '80 -> http',
+      broken: false,
+    });
     const service = clean.nodes.find((n: { id: string }) => n.id === 'Service/shop/api');
     assert.equal(service.file, `${CLEAN}/app.yaml`);
     assert.equal(service.line, 23);
@@ -182,7 +236,11 @@ describe('graph', () => {
     const orphan = broken.edges.find((e: { broken: boolean }) => e.broken);
     assert.equal(orphan.from, 'Service/default/web');
     assert.equal(orphan.reason, 'the selector matches no pod template');
-    assert.ok(broken.paths.some((p: { broken?: string; entry: string }) => p.entry === 'web.default.svc.cluster.local:80' && p.broken));
+    assert.ok(
+      broken.paths.some(
+        (p: { broken?: string; entry: string }) => p.entry === 'web.default.svc.cluster.local:80' && p.broken,
+      ),
+    );
   });
   test('mermaid and dot are well-formed, grouped by namespace, with broken edges dashed', () => {
     const mermaid = runCli(['graph', '--format', 'mermaid', BROKEN]).stdout;
@@ -191,7 +249,10 @@ describe('graph', () => {
     const dot = runCli(['graph', '--format', 'dot', BROKEN]).stdout;
     assert.match(dot, /^digraph traffic \{\n {2}rankdir=LR;/);
     assert.match(dot, /subgraph "cluster_0" \{\n {4}label="namespace default";/);
-    assert.match(dot, /"Service\/default\/web" -> "Service\/default\/web#no-endpoints" \[label="selector ✖ the selector matches no pod template", color=red, fontcolor=red, style=dashed\];/);
+    assert.match(
+      dot,
+      /"Service\/default\/web" -> "Service\/default\/web#no-endpoints" \[label="selector ✖ the selector matches no pod template", color=red, fontcolor=red, style=dashed\];/,
+    );
     assert.match(dot, /\}\n$/);
   });
 });
@@ -201,31 +262,59 @@ describe('graph: east-west calls and Gateway API routes', () => {
     const map = JSON.parse(runCli(['graph', '--format', 'json', 'examples']).stdout);
     assert.deepEqual(
       map.edges.filter((e: { kind: string }) => e.kind === 'calls'),
-      [{
-        from: 'Deployment/shop/tomcat', to: 'Service/shop/postgres', kind: 'calls', label: ':5432', broken: true, reason: 'denied by NetworkPolicy default-deny',
-        policy: { verdict: 'denied', policies: [{ id: 'NetworkPolicy/shop/default-deny', name: 'default-deny' }] },
-      }],
+      [
+        {
+          from: 'Deployment/shop/tomcat',
+          to: 'Service/shop/postgres',
+          kind: 'calls',
+          label: ':5432',
+          broken: true,
+          reason: 'denied by NetworkPolicy default-deny',
+          policy: { verdict: 'denied', policies: [{ id: 'NetworkPolicy/shop/default-deny', name: 'default-deny' }] },
+        },
+      ],
     );
   });
   test('the map denies exactly the flows traffic-denied-by-networkpolicy reports, naming the policies', () => {
     const dir = 'test/fixtures/rules/traffic-denied-by-networkpolicy';
     for (const name of fs.readdirSync(path.join(REPO_ROOT, dir))) {
       const map = JSON.parse(runCli(['graph', '--format', 'json', `${dir}/${name}`]).stdout);
-      const verdicts = map.edges.filter((e: { policy?: unknown }) => e.policy).map((e: { policy: { verdict: string; policies: unknown[] } }) => e.policy);
-      if (name.startsWith('invalid')) assert.ok(verdicts.some((v: { verdict: string; policies: unknown[] }) => v.verdict === 'denied' && v.policies.length > 0), name);
-      else assert.ok(verdicts.every((v: { verdict: string }) => v.verdict === 'allowed'), name);
+      const verdicts = map.edges
+        .filter((e: { policy?: unknown }) => e.policy)
+        .map((e: { policy: { verdict: string; policies: unknown[] } }) => e.policy);
+      if (name.startsWith('invalid'))
+        assert.ok(
+          verdicts.some(
+            (v: { verdict: string; policies: unknown[] }) => v.verdict === 'denied' && v.policies.length > 0,
+          ),
+          name,
+        );
+      else
+        assert.ok(
+          verdicts.every((v: { verdict: string }) => v.verdict === 'allowed'),
+          name,
+        );
     }
   });
   test('workloads no Service selects are nodes marked unselected; a missing Service points at its reference', () => {
     const map = JSON.parse(runCli(['graph', '--format', 'json', 'examples']).stdout);
-    assert.deepEqual(map.nodes.filter((n: { unselected?: boolean }) => n.unselected).map((n: { id: string }) => n.id), ['Deployment/shop/redis']);
+    assert.deepEqual(
+      map.nodes.filter((n: { unselected?: boolean }) => n.unselected).map((n: { id: string }) => n.id),
+      ['Deployment/shop/redis'],
+    );
     const admin = map.nodes.find((n: { id: string }) => n.id === 'Service/shop/admin');
     assert.deepEqual([admin.kind, admin.file, admin.line], ['Missing', 'examples/shop/ingress.yaml', 37]);
   });
   test('route rules are entries with weighted backends', () => {
     const r = runCli(['graph', 'test/fixtures/rules/route-backend-service-missing/valid.yaml']);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /^ {2}Gateway edge\/http \*\/ \(89%\) -> Service web:80 -> Deployment web \(1 pod\) -> web:8080$/m);
-    assert.match(r.stdout, /^ {2}Gateway edge\/http \*\/ \(10%\) -> Service web:80 -> Deployment web \(1 pod\) -> web:8080$/m);
+    assert.match(
+      r.stdout,
+      /^ {2}Gateway edge\/http \*\/ \(89%\) -> Service web:80 -> Deployment web \(1 pod\) -> web:8080$/m,
+    );
+    assert.match(
+      r.stdout,
+      /^ {2}Gateway edge\/http \*\/ \(10%\) -> Service web:80 -> Deployment web \(1 pod\) -> web:8080$/m,
+    );
   });
 });

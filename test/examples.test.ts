@@ -28,8 +28,14 @@ test('check exits 1 because the example has errors', () => {
 test('graph shows the working and the broken paths', () => {
   const r = runCli(['graph', 'examples']);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^ {2}https:\/\/shop\.example\.com\/ -> Service frontend:80 -> Deployment frontend \(3 pods\) -> nginx:80$/m);
-  assert.match(r.stdout, /^ {2}✖ http:\/\/admin\.example\.com\/ -> Service admin {2}\(no Service 'admin' in namespace 'shop'\)$/m);
+  assert.match(
+    r.stdout,
+    /^ {2}https:\/\/shop\.example\.com\/ -> Service frontend:80 -> Deployment frontend \(3 pods\) -> nginx:80$/m,
+  );
+  assert.match(
+    r.stdout,
+    /^ {2}✖ http:\/\/admin\.example\.com\/ -> Service admin {2}\(no Service 'admin' in namespace 'shop'\)$/m,
+  );
   assert.match(r.stdout, /Deployment tomcat \(2-10 pods \(HPA\)\) -> tomcat:8080$/m);
   assert.match(r.stdout, /StatefulSet postgres \(1 pod\) -> postgres:5432$/m);
 });

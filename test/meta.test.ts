@@ -21,7 +21,10 @@ test('the registry is sorted by id, without duplicates', () => {
 for (const rule of RULES) {
   test(`rule ${rule.id} is complete`, () => {
     assert.match(rule.id, /^[a-z0-9]+(-[a-z0-9]+)*$/);
-    assert.ok(fs.existsSync(path.join(REPO_ROOT, 'server/src/engine/rules', `${rule.id}.ts`)), 'source file named by the id');
+    assert.ok(
+      fs.existsSync(path.join(REPO_ROOT, 'server/src/engine/rules', `${rule.id}.ts`)),
+      'source file named by the id',
+    );
     assert.ok(rule.description.length > 10 && rule.remediation.length > 10, 'description and remediation');
     assert.ok(rule.kinds.length > 0);
     const fixtures = path.join(REPO_ROOT, 'test/fixtures/rules', rule.id);
@@ -73,7 +76,11 @@ test('the README rule table lists every rule with its default severity and docs 
   assert.ok(rows.size > 10, `rows: ${rows.size}`);
   assert.deepEqual([...rows.keys()].sort(), registry.map((r) => r.id).sort(), 'README rows and registry ids');
   for (const rule of registry) {
-    assert.deepEqual(rows.get(rule.id), { link: `docs/rules/${rule.id}.md`, severity: rule.severity }, `README row of ${rule.id}`);
+    assert.deepEqual(
+      rows.get(rule.id),
+      { link: `docs/rules/${rule.id}.md`, severity: rule.severity },
+      `README row of ${rule.id}`,
+    );
   }
 });
 
@@ -85,25 +92,36 @@ interface DeclaredSetting {
 
 const SETTINGS_PREFIX = 'kubeTrafficLens.';
 const declared = (): Record<string, DeclaredSetting> =>
-  (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, DeclaredSetting> } } }).contributes.configuration.properties;
+  (
+    JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      contributes: { configuration: { properties: Record<string, DeclaredSetting> } };
+    }
+  ).contributes.configuration.properties;
 
 /**
  * Settings declared nested (`kubeTrafficLens.helm.path`) arrive in the server as nested objects
  * (`helm: { path }`); normalizeConfig reads some of them into flat keys of AnalysisConfig.
  */
-const NESTED_CONFIG_KEYS: Record<string, string> = { 'kustomize.renderer': 'kustomizeRenderer', 'kustomize.path': 'kustomizePath' };
+const NESTED_CONFIG_KEYS: Record<string, string> = {
+  'kustomize.renderer': 'kustomizeRenderer',
+  'kustomize.path': 'kustomizePath',
+};
 /** Binaries the tool runs: chosen by the user, never read from a repository's configuration file. */
 const USER_ONLY = new Set(['helm.path', 'kustomize.path']);
 
 /** The raw settings object for one declared setting, and the value the engine makes of it. */
-function settingIn(name: string, value: unknown): { raw: Record<string, unknown>; read: (c: typeof DEFAULT_CONFIG) => unknown; configKey: string } {
+function settingIn(
+  name: string,
+  value: unknown,
+): { raw: Record<string, unknown>; read: (c: typeof DEFAULT_CONFIG) => unknown; configKey: string } {
   const parts = name.split('.');
   if (parts.length === 1) return { raw: { [name]: value }, read: (c) => c[name as keyof typeof c], configKey: name };
   const [outer, inner] = parts;
   const flat = NESTED_CONFIG_KEYS[name];
   return {
     raw: { [outer]: { [inner]: value } },
-    read: (c) => (flat ? c[flat as keyof typeof c] : (c[outer as keyof typeof c] as unknown as Record<string, unknown>)[inner]),
+    read: (c) =>
+      flat ? c[flat as keyof typeof c] : (c[outer as keyof typeof c] as unknown as Record<string, unknown>)[inner],
     configKey: flat ?? outer,
   };
 }
@@ -116,7 +134,10 @@ test('package.json declares exactly the settings the engine reads, with its defa
     assert.ok(k.startsWith(SETTINGS_PREFIX), `${k} is under ${SETTINGS_PREFIX}`);
     return k.slice(SETTINGS_PREFIX.length);
   });
-  assert.deepEqual([...new Set(names.map((n) => settingIn(n, undefined).configKey))].sort(), Object.keys(DEFAULT_CONFIG).sort());
+  assert.deepEqual(
+    [...new Set(names.map((n) => settingIn(n, undefined).configKey))].sort(),
+    Object.keys(DEFAULT_CONFIG).sort(),
+  );
   for (const name of names) {
     const setting = properties[SETTINGS_PREFIX + name];
     assert.ok((setting.markdownDescription ?? setting.description ?? '').length > 10, `${name} is described`);
@@ -133,10 +154,19 @@ test('the README configuration section shows every setting a repository may set,
   for (const name of Object.keys(declared()).map((k) => k.slice(SETTINGS_PREFIX.length))) {
     const [outer, inner] = name.split('.');
     if (USER_ONLY.has(name)) {
-      assert.doesNotMatch(section, new RegExp(`^${outer}:.*(\\n\\s+.*)*\\n\\s+${inner}:`, 'm'), `${name} is not shown in the configuration file`);
+      assert.doesNotMatch(
+        section,
+        new RegExp(`^${outer}:.*(\\n\\s+.*)*\\n\\s+${inner}:`, 'm'),
+        `${name} is not shown in the configuration file`,
+      );
       continue;
     }
     assert.match(section, new RegExp(`^${outer}:`, 'm'), `${name} in the README's configuration example`);
-    if (inner) assert.match(section, new RegExp(`^${outer}:.*(\\n\\s+.*)*\\n\\s+${inner}:`, 'm'), `${name} in the README's configuration example`);
+    if (inner)
+      assert.match(
+        section,
+        new RegExp(`^${outer}:.*(\\n\\s+.*)*\\n\\s+${inner}:`, 'm'),
+        `${name} in the README's configuration example`,
+      );
   }
 });

@@ -7,7 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from './support/cli';
 
-const EVIL = 'x\\"]\\n%%\\nclick n0 call alert(1)\\n%%[y](command:workbench.action.terminal.new)\\u001b]0;pwned\\u0007\\u001b[2J\\nall checks passed';
+const EVIL =
+  'x\\"]\\n%%\\nclick n0 call alert(1)\\n%%[y](command:workbench.action.terminal.new)\\u001b]0;pwned\\u0007\\u001b[2J\\nall checks passed';
 const MANIFEST = `apiVersion: v1\nkind: Service\nmetadata:\n  name: "${EVIL}"\nspec:\n  selector: {app: nothing}\n  ports: [{port: 80}]\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {app: other}}\nspec:\n  containers: [{name: c, image: i}]\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: "i\\n%%"}\nspec:\n  rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: "${EVIL}", port: {number: 81}}}}]}}]\n`;
 
 function workspace(): string {
@@ -21,7 +22,10 @@ test('mermaid: a name cannot add a line, a node, a click action or a comment', (
   const r = runCli(['graph', '--format', 'mermaid', '.'], { cwd: workspace() });
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.trimEnd().split('\n');
-  assert.ok(lines.some((l) => l.includes('click n0 call alert')), 'the name is in a label');
+  assert.ok(
+    lines.some((l) => l.includes('click n0 call alert')),
+    'the name is in a label',
+  );
   for (const l of lines) {
     assert.doesNotMatch(l, /^\s*(click|%%)/, l);
     assert.doesNotMatch(l, /[\u0000-\u001f]/);
@@ -47,8 +51,16 @@ test('SARIF: message text has no control characters and no live links; URIs are 
   const r = runCli(['check', '--format', 'sarif', '.'], { cwd: dir });
   const sarif = JSON.parse(r.stdout);
   const run = sarif.runs[0];
-  const texts: string[] = run.results.flatMap((res: { message: { text: string }; relatedLocations?: { message?: { text: string } }[] }) => [res.message.text, ...(res.relatedLocations ?? []).map((l) => l.message?.text ?? '')]);
-  assert.ok(texts.some((t) => t.includes('command:workbench')), 'the name is in a message');
+  const texts: string[] = run.results.flatMap(
+    (res: { message: { text: string }; relatedLocations?: { message?: { text: string } }[] }) => [
+      res.message.text,
+      ...(res.relatedLocations ?? []).map((l) => l.message?.text ?? ''),
+    ],
+  );
+  assert.ok(
+    texts.some((t) => t.includes('command:workbench')),
+    'the name is in a message',
+  );
   for (const t of texts) {
     assert.doesNotMatch(t, /[\u0000-\u001f]/);
     assert.doesNotMatch(t, /(^|[^\\])\[[^\]]*(^|[^\\])\]\(/, t); // no unescaped [text](target)

@@ -13,23 +13,42 @@ const brief = (paths: string[], extraArgs?: string[]) => {
   const report = checkJson(paths, { extraArgs });
   return {
     report,
-    lines: report.diagnostics.map((d) => `${d.file.replace(`${W}/`, '')}:${d.line}:${d.column} ${d.severity} ${d.rule}${d.resource ? ` ${d.resource}` : ''}`),
+    lines: report.diagnostics.map(
+      (d) =>
+        `${d.file.replace(`${W}/`, '')}:${d.line}:${d.column} ${d.severity} ${d.rule}${d.resource ? ` ${d.resource}` : ''}`,
+    ),
   };
 };
 
 describe('documents and files', () => {
   test('List items (YAML with anchors and flow style, and JSON) are resources with their own ranges', () => {
     const { report, lines } = brief([`${W}/lists`]);
-    assert.equal(report.resources, 6, 'two List items in YAML, two in JSON, the broken document as recovered, one after the syntax error');
-    assert.ok(lines.includes('lists/list.yaml:16:23 warning service-selector-orphaned Service/default/web-typo'), lines.join('\n'));
-    assert.ok(lines.includes('lists/list.json:6:102 warning service-selector-orphaned Service/default/json-typo'), lines.join('\n'));
-    assert.ok(!lines.some((l) => l.includes('json-web')), 'the JSON Service selecting the YAML List Deployment is matched');
+    assert.equal(
+      report.resources,
+      6,
+      'two List items in YAML, two in JSON, the broken document as recovered, one after the syntax error',
+    );
+    assert.ok(
+      lines.includes('lists/list.yaml:16:23 warning service-selector-orphaned Service/default/web-typo'),
+      lines.join('\n'),
+    );
+    assert.ok(
+      lines.includes('lists/list.json:6:102 warning service-selector-orphaned Service/default/json-typo'),
+      lines.join('\n'),
+    );
+    assert.ok(
+      !lines.some((l) => l.includes('json-web')),
+      'the JSON Service selecting the YAML List Deployment is matched',
+    );
     assert.ok(!lines.some((l) => l.includes('package.json')), 'JSON that is not a Kubernetes object is ignored');
   });
 
   test('a syntax error is reported at its position and the rest of the file is still analysed', () => {
     const { lines } = brief([`${W}/lists`]);
-    assert.ok(lines.some((l) => l.startsWith('lists/broken.yaml:6:1 error yaml-syntax')), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => l.startsWith('lists/broken.yaml:6:1 error yaml-syntax')),
+      lines.join('\n'),
+    );
     assert.ok(lines.includes('lists/broken.yaml:13:5 warning service-selector-orphaned Service/default/after-error'));
   });
 
@@ -54,7 +73,10 @@ describe('documents and files', () => {
 
   test('files over maxFileSize are skipped with an information diagnostic', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-size-'));
-    fs.writeFileSync(path.join(dir, 'big.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  blob: "${'x'.repeat(2000)}"\n`);
+    fs.writeFileSync(
+      path.join(dir, 'big.yaml'),
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  blob: "${'x'.repeat(2000)}"\n`,
+    );
     fs.writeFileSync(path.join(dir, '.kube-traffic-lens.yaml'), 'maxFileSize: 1000\n');
     const report = checkJson([dir]);
     assert.equal(report.resources, 0);
@@ -66,8 +88,14 @@ describe('documents and files', () => {
   test('symbolic links are not followed (no loops, nothing outside the root)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-links-'));
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-outside-'));
-    fs.writeFileSync(path.join(outside, 'svc.yaml'), 'apiVersion: v1\nkind: Service\nmetadata:\n  name: outside\nspec:\n  selector:\n    app: x\n');
-    fs.writeFileSync(path.join(dir, 'svc.yaml'), 'apiVersion: v1\nkind: Service\nmetadata:\n  name: inside\nspec:\n  selector:\n    app: x\n');
+    fs.writeFileSync(
+      path.join(outside, 'svc.yaml'),
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: outside\nspec:\n  selector:\n    app: x\n',
+    );
+    fs.writeFileSync(
+      path.join(dir, 'svc.yaml'),
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: inside\nspec:\n  selector:\n    app: x\n',
+    );
     fs.copyFileSync(`${W}/encodings/workload.yaml`, path.join(dir, 'workload.yaml'));
     fs.symlinkSync(dir, path.join(dir, 'loop'));
     fs.symlinkSync(outside, path.join(dir, 'escape'));
@@ -76,7 +104,10 @@ describe('documents and files', () => {
     assert.equal(r.status, 0, r.stderr);
     const report = JSON.parse(r.stdout);
     assert.equal(report.resources, 2);
-    assert.deepEqual(report.diagnostics.map((d: { resource: string }) => d.resource), ['Service/default/inside']);
+    assert.deepEqual(
+      report.diagnostics.map((d: { resource: string }) => d.resource),
+      ['Service/default/inside'],
+    );
   });
 });
 
@@ -101,13 +132,17 @@ describe('kustomize', () => {
   test('bases are built into each overlay with its namespace; patches are not resources; a diagnostic is reported once', () => {
     const { report, lines } = brief([`${W}/kustomize`]);
     assert.equal(report.resources, 4, 'three base documents and the overlay Service; patches excluded');
-    assert.deepEqual(lines, ['kustomize/base/app.yaml:34:5 warning service-selector-orphaned Service/default/api-typo']);
+    assert.deepEqual(lines, [
+      'kustomize/base/app.yaml:34:5 warning service-selector-orphaned Service/default/api-typo',
+    ]);
   });
 
   test('an overlay given alone is built with its ../ bases, as kustomize does', () => {
     const { report, lines } = brief([`${W}/kustomize/overlays/staging`]);
     assert.equal(report.files, 3, 'the overlay kustomization, the base kustomization and the base manifest');
-    assert.deepEqual(lines, ['kustomize/base/app.yaml:34:5 warning service-selector-orphaned Service/default/api-typo']);
+    assert.deepEqual(lines, [
+      'kustomize/base/app.yaml:34:5 warning service-selector-orphaned Service/default/api-typo',
+    ]);
   });
 });
 
@@ -123,7 +158,10 @@ describe('namespaces', () => {
     fs.copyFileSync(`${W}/namespaces/mixed.yaml`, path.join(dir, 'mixed.yaml'));
     fs.writeFileSync(path.join(dir, '.kube-traffic-lens.yaml'), 'defaultNamespace: other\n');
     const report = checkJson([dir]);
-    assert.deepEqual(report.diagnostics.map((d) => `${d.rule} ${d.resource}`), ['service-selector-orphaned Service/other/cart']);
+    assert.deepEqual(
+      report.diagnostics.map((d) => `${d.rule} ${d.resource}`),
+      ['service-selector-orphaned Service/other/cart'],
+    );
     assert.match(report.diagnostics[0].message, /Deployment 'cart' matches, but in namespace 'shop'/);
   });
 });

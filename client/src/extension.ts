@@ -2,7 +2,13 @@
 // "Kube Traffic Lens" output channel and indexing state in the status bar, and contributes the
 // commands. All analysis happens in the server; this file only wires VS Code to it.
 import * as vscode from 'vscode';
-import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  LanguageClient,
+  State,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
 import { IndexStatusNotification, ResourceAtRequest, type IndexStatusParams } from '../../server/src/protocol';
 import { registerRenderedManifests } from './renderedManifest';
 import { TrafficMapPanel } from './trafficMapPanel';
@@ -26,7 +32,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: SERVER_EXEC_ARGV } },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6019'] } },
+    debug: {
+      module: serverModule,
+      transport: TransportKind.ipc,
+      options: { execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6019'] },
+    },
   };
   const initializationOptions = {
     storagePath: context.storageUri?.fsPath,
@@ -65,7 +75,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
           const args = lens.command?.arguments;
           if (lens.command?.command !== 'editor.action.showReferences' || !args || !client) continue;
           const p2c = client.protocol2CodeConverter;
-          lens.command.arguments = [vscode.Uri.parse(args[0] as string), p2c.asPosition(args[1]), (args[2] as Parameters<typeof p2c.asLocation>[0][]).map((l) => p2c.asLocation(l))];
+          lens.command.arguments = [
+            vscode.Uri.parse(args[0] as string),
+            p2c.asPosition(args[1]),
+            (args[2] as Parameters<typeof p2c.asLocation>[0][]).map((l) => p2c.asLocation(l)),
+          ];
         }
         return lenses;
       },
@@ -101,7 +115,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (!client) return;
       const id = typeof resourceId === 'string' ? resourceId : await resourceAtCursor();
       if (!id) {
-        void vscode.window.showInformationMessage('Kube Traffic Lens: put the cursor in a Kubernetes resource to show its traffic.');
+        void vscode.window.showInformationMessage(
+          'Kube Traffic Lens: put the cursor in a Kubernetes resource to show its traffic.',
+        );
         return;
       }
       TrafficMapPanel.show(context, client, id);
@@ -110,7 +126,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (!client) return;
       const panel = TrafficMapPanel.instance ?? TrafficMapPanel.show(context, client);
       const svg = await panel.exportSvg();
-      const target = await vscode.window.showSaveDialog({ filters: { SVG: ['svg'] }, defaultUri: vscode.workspace.workspaceFolders?.[0] ? vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'traffic-map.svg') : undefined });
+      const target = await vscode.window.showSaveDialog({
+        filters: { SVG: ['svg'] },
+        defaultUri: vscode.workspace.workspaceFolders?.[0]
+          ? vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'traffic-map.svg')
+          : undefined,
+      });
       if (target) await vscode.workspace.fs.writeFile(target, Buffer.from(svg, 'utf8'));
     }),
   );
@@ -136,11 +157,17 @@ function showIndexStatus(status: vscode.StatusBarItem, p: IndexStatusParams): vo
   }
   const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
   status.text = `$(type-hierarchy) ${plural(p.resources, 'resource')}${skippedCount ? ` · ${skippedCount} skipped` : ''}`;
-  const tooltip = new vscode.MarkdownString(`Kube Traffic Lens: ${plural(p.resources, 'resource')} in ${plural(p.files, 'file')}`);
+  const tooltip = new vscode.MarkdownString(
+    `Kube Traffic Lens: ${plural(p.resources, 'resource')} in ${plural(p.files, 'file')}`,
+  );
   if (skippedCount) {
     tooltip.appendMarkdown(`\n\n**Not analysed** (${skippedCount}):\n`);
-    for (const s of p.skipped ?? []) tooltip.appendMarkdown(`\n- ${escapeMarkdown(vscode.workspace.asRelativePath(s.path))}: ${escapeMarkdown(s.reason)}`);
-    if ((p.skipped?.length ?? 0) < skippedCount) tooltip.appendMarkdown(`\n- and ${skippedCount - (p.skipped?.length ?? 0)} more (see Problems)`);
+    for (const s of p.skipped ?? [])
+      tooltip.appendMarkdown(
+        `\n- ${escapeMarkdown(vscode.workspace.asRelativePath(s.path))}: ${escapeMarkdown(s.reason)}`,
+      );
+    if ((p.skipped?.length ?? 0) < skippedCount)
+      tooltip.appendMarkdown(`\n- and ${skippedCount - (p.skipped?.length ?? 0)} more (see Problems)`);
   }
   status.tooltip = tooltip;
 }
@@ -154,7 +181,10 @@ async function resourceAtCursor(): Promise<string | undefined> {
   const editor = vscode.window.activeTextEditor;
   if (!editor || !client) return undefined;
   const at = await client
-    .sendRequest(ResourceAtRequest, { textDocument: { uri: editor.document.uri.toString() }, position: editor.selection.active })
+    .sendRequest(ResourceAtRequest, {
+      textDocument: { uri: editor.document.uri.toString() },
+      position: editor.selection.active,
+    })
     .catch(() => null);
   return at?.resource;
 }

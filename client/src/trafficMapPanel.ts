@@ -16,17 +16,28 @@ export class TrafficMapPanel {
   private refreshTimer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  static show(context: vscode.ExtensionContext, client: LanguageClient, focus?: string, column: vscode.ViewColumn = vscode.ViewColumn.Beside, preserveFocus = true): TrafficMapPanel {
+  static show(
+    context: vscode.ExtensionContext,
+    client: LanguageClient,
+    focus?: string,
+    column: vscode.ViewColumn = vscode.ViewColumn.Beside,
+    preserveFocus = true,
+  ): TrafficMapPanel {
     if (TrafficMapPanel.current) {
       TrafficMapPanel.current.panel.reveal(column === vscode.ViewColumn.Beside ? undefined : column, preserveFocus);
       TrafficMapPanel.current.focus(focus);
       return TrafficMapPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel('kubeTrafficLens.trafficMap', 'Traffic Map', { viewColumn: column, preserveFocus }, {
-      enableScripts: true,
-      retainContextWhenHidden: true,
-      localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist')],
-    });
+    const panel = vscode.window.createWebviewPanel(
+      'kubeTrafficLens.trafficMap',
+      'Traffic Map',
+      { viewColumn: column, preserveFocus },
+      {
+        enableScripts: true,
+        retainContextWhenHidden: true,
+        localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist')],
+      },
+    );
     TrafficMapPanel.current = new TrafficMapPanel(panel, context, client);
     TrafficMapPanel.current.pendingFocus = focus;
     return TrafficMapPanel.current;
@@ -39,16 +50,35 @@ export class TrafficMapPanel {
   static async showFullWidth(context: vscode.ExtensionContext, client: LanguageClient): Promise<TrafficMapPanel> {
     const current = TrafficMapPanel.current;
     // A map sharing a group with other editors moves to a group of its own first.
-    if (current && vscode.window.tabGroups.all.some((g) => g.tabs.length > 1 && g.tabs.some((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('kubeTrafficLens.trafficMap')))) {
+    if (
+      current &&
+      vscode.window.tabGroups.all.some(
+        (g) =>
+          g.tabs.length > 1 &&
+          g.tabs.some(
+            (t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('kubeTrafficLens.trafficMap'),
+          ),
+      )
+    ) {
       current.panel.reveal(current.panel.viewColumn, false);
       await vscode.commands.executeCommand('workbench.action.moveEditorToNextGroup');
     }
-    const shown = TrafficMapPanel.show(context, client, undefined, current ? current.panel.viewColumn ?? vscode.ViewColumn.Beside : vscode.ViewColumn.Beside, false);
+    const shown = TrafficMapPanel.show(
+      context,
+      client,
+      undefined,
+      current ? (current.panel.viewColumn ?? vscode.ViewColumn.Beside) : vscode.ViewColumn.Beside,
+      false,
+    );
     shown.panel.reveal(shown.panel.viewColumn, false);
     // "View: Maximize Editor Group and Hide Side Bars": not a toggle, so running it twice is harmless.
-    await vscode.commands.executeCommand('workbench.action.maximizeEditorHideSidebar').then(undefined, () =>
-      vscode.window.tabGroups.all.length > 1 ? vscode.commands.executeCommand('workbench.action.toggleMaximizeEditorGroup') : undefined,
-    );
+    await vscode.commands
+      .executeCommand('workbench.action.maximizeEditorHideSidebar')
+      .then(undefined, () =>
+        vscode.window.tabGroups.all.length > 1
+          ? vscode.commands.executeCommand('workbench.action.toggleMaximizeEditorGroup')
+          : undefined,
+      );
     return shown;
   }
 
@@ -72,7 +102,12 @@ export class TrafficMapPanel {
   private html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
     const nonce = randomBytes(16).toString('base64');
     const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
-    const csp = [`default-src 'none'`, `img-src ${webview.cspSource} data:`, `style-src ${webview.cspSource} 'nonce-${nonce}'`, `script-src 'nonce-${nonce}'`].join('; ');
+    const csp = [
+      `default-src 'none'`,
+      `img-src ${webview.cspSource} data:`,
+      `style-src ${webview.cspSource} 'nonce-${nonce}'`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ');
     return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -135,7 +170,9 @@ export class TrafficMapPanel {
       case 'details': {
         // The hover of a node's resource, for the side panel; only for a node the server reported.
         const node = this.map?.nodes.find((n) => n.id === message.nodeId);
-        const details = node?.resource ? await this.client.sendRequest(ResourceDetailsRequest, { resource: node.resource }).catch(() => null) : null;
+        const details = node?.resource
+          ? await this.client.sendRequest(ResourceDetailsRequest, { resource: node.resource }).catch(() => null)
+          : null;
         void this.post({ type: 'details', nodeId: message.nodeId, markdown: details?.markdown });
         break;
       }

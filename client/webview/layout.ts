@@ -102,14 +102,19 @@ export function nodeText(n: MapNode, ports: readonly string[]): { name: string; 
       return { name: n.label, sub: `Ingress ${name}` };
     case 'Route': {
       const colon = n.label.indexOf(': ');
-      return { name: colon >= 0 ? n.label.slice(colon + 2) : n.label, sub: colon >= 0 ? n.label.slice(0, colon) : 'route' };
+      return {
+        name: colon >= 0 ? n.label.slice(colon + 2) : n.label,
+        sub: colon >= 0 ? n.label.slice(0, colon) : 'route',
+      };
     }
     case 'LoadBalancer':
       return { name: 'LoadBalancer', sub: `Service ${name}` };
     case 'NodePort':
       return { name: 'NodePort', sub: `every node · Service ${name}` };
     case 'Missing':
-      return n.id.includes('#') ? { name: n.label, sub: `selector of Service ${lastSegment(n.id.split('#')[0])}` } : { name: n.label.replace(/ \(missing Service\)$/, ''), sub: 'missing Service' };
+      return n.id.includes('#')
+        ? { name: n.label, sub: `selector of Service ${lastSegment(n.id.split('#')[0])}` }
+        : { name: n.label.replace(/ \(missing Service\)$/, ''), sub: 'missing Service' };
     default:
       return { name: n.label, sub: n.kind };
   }
@@ -161,7 +166,11 @@ function fitScale(w: number, h: number, vw: number, vh: number): number {
 }
 
 /** Items of known size in reading order, wrapped into rows no wider than rowWidth. */
-function wrapRows<T extends { width: number; height: number }>(items: readonly T[], rowWidth: number, gap: number): { width: number; height: number; at: { item: T; x: number; y: number }[] } {
+function wrapRows<T extends { width: number; height: number }>(
+  items: readonly T[],
+  rowWidth: number,
+  gap: number,
+): { width: number; height: number; at: { item: T; x: number; y: number }[] } {
   const at: { item: T; x: number; y: number }[] = [];
   let x = 0;
   let y = 0;
@@ -196,9 +205,18 @@ function preferred<T extends { scale: number }>(candidates: readonly T[]): T | u
 }
 
 /** The row width (among those giving 1..8 rows) at which wrapped items fit the view best. */
-function bestWrap<T extends { width: number; height: number }>(items: readonly T[], gap: number, vw: number, vh: number, pad = { w: 0, h: 0 }) {
+function bestWrap<T extends { width: number; height: number }>(
+  items: readonly T[],
+  gap: number,
+  vw: number,
+  vh: number,
+  pad = { w: 0, h: 0 },
+) {
   const total = items.reduce((a, i) => a + i.width + gap, 0);
-  const widest = maxOf(items.map((i) => i.width), 0);
+  const widest = maxOf(
+    items.map((i) => i.width),
+    0,
+  );
   const candidates: { wrapped: ReturnType<typeof wrapRows<T>>; scale: number }[] = [];
   for (let rows = 1; rows <= Math.max(1, Math.min(8, items.length)); rows++) {
     const wrapped = wrapRows(items, Math.max(widest, total / rows), gap);
@@ -217,7 +235,8 @@ export const DETAIL_SCALE = 0.8;
  */
 export function layoutMap(map: TrafficMap, options: LayoutOptions = {}): Layout {
   const full = layoutWith(map, options, false);
-  const scaleOf = (l: Layout) => fitScale(l.width + 48, l.height + 48, options.viewWidth ?? 1200, options.viewHeight ?? 750);
+  const scaleOf = (l: Layout) =>
+    fitScale(l.width + 48, l.height + 48, options.viewWidth ?? 1200, options.viewHeight ?? 750);
   if (scaleOf(full) >= DETAIL_SCALE) return full;
   const compact = layoutWith(map, options, true);
   // Only while still in low detail: at full detail the small lines need the full widths.
@@ -250,11 +269,14 @@ function layoutWith(map: TrafficMap, options: LayoutOptions, compact: boolean): 
       const nameWidth = measure(text.name, 'name');
       const width = Math.round(
         compact
-          ? columnOf(n) === 'entry' ? Math.max(90, Math.min(170, nameWidth + 22)) : Math.max(80, Math.min(MAX_NODE_WIDTH, nameWidth * 1.75 + 22))
+          ? columnOf(n) === 'entry'
+            ? Math.max(90, Math.min(170, nameWidth + 22))
+            : Math.max(80, Math.min(MAX_NODE_WIDTH, nameWidth * 1.75 + 22))
           : Math.max(MIN_NODE_WIDTH, Math.min(MAX_NODE_WIDTH, Math.max(nameWidth, measure(text.sub, 'sub')) + 22)),
       );
       const room = (width - 20) / Math.max(1, measure(text.name, 'name'));
-      const grow = room >= 1.75 ? 175 : room >= 1.6 ? 160 : room >= 1.45 ? 145 : room >= 1.3 ? 130 : room >= 1.15 ? 115 : 100;
+      const grow =
+        room >= 1.75 ? 175 : room >= 1.6 ? 160 : room >= 1.45 ? 145 : room >= 1.3 ? 130 : room >= 1.15 ? 115 : 100;
       return [n.id, { node: n, ...text, width, grow } as const];
     }),
   );
@@ -267,18 +289,32 @@ function layoutWith(map: TrafficMap, options: LayoutOptions, compact: boolean): 
 
   const placed = new Map<string, PlacedNode>();
   const namespaces = [...byNamespace.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })); // team-2 before team-10
-  const blocksByNamespace = namespaces.map((ns) => ({ namespace: ns, blocks: blocksOf(byNamespace.get(ns)!, map.edges, nodeById) }));
+  const blocksByNamespace = namespaces.map((ns) => ({
+    namespace: ns,
+    blocks: blocksOf(byNamespace.get(ns)!, map.edges, nodeById),
+  }));
   // One chunk height for every namespace, chosen for the best fit of the whole map.
-  const totalRows = maxOf(blocksByNamespace.map((g) => g.blocks.reduce((a, b) => a + b.rows, 0)), 1);
+  const totalRows = maxOf(
+    blocksByNamespace.map((g) => g.blocks.reduce((a, b) => a + b.rows, 0)),
+    1,
+  );
   const heights = new Set<number>();
   for (let r = totalRows; r >= 1; r = r > 40 ? Math.floor(r * 0.93) : r - 1) heights.add(r);
   const arrangements = [...heights].map((maxRows) => {
-    const groups = blocksByNamespace.map((g) => ({ namespace: g.namespace, inner: arrangeNamespace(g.blocks, sized, maxRows, vw, vh) }));
-    const boxes = groups.map((g) => ({ ...g, width: g.inner.width + GROUP_PAD.side * 2, height: g.inner.height + GROUP_PAD.top + GROUP_PAD.bottom }));
+    const groups = blocksByNamespace.map((g) => ({
+      namespace: g.namespace,
+      inner: arrangeNamespace(g.blocks, sized, maxRows, vw, vh),
+    }));
+    const boxes = groups.map((g) => ({
+      ...g,
+      width: g.inner.width + GROUP_PAD.side * 2,
+      height: g.inner.height + GROUP_PAD.top + GROUP_PAD.bottom,
+    }));
     return { boxes, ...bestWrap(boxes, GROUP_GAP, vw, vh) };
   });
   const chosen = preferred(arrangements)!;
-  const groupBoxes: { namespace: string; width: number; height: number; place: (gx: number, gy: number) => void }[] = [];
+  const groupBoxes: { namespace: string; width: number; height: number; place: (gx: number, gy: number) => void }[] =
+    [];
   for (const { namespace, inner } of chosen.boxes) {
     groupBoxes.push({
       namespace,
@@ -290,7 +326,8 @@ function layoutWith(map: TrafficMap, options: LayoutOptions, compact: boolean): 
           let cx = 0;
           for (const c of ['entry', 'service', 'workload'] as const) {
             colX[c] = cx;
-            if (chunk.widths[c] > 0) cx += chunk.widths[c] + (c === 'entry' ? chunk.gaps.entry : c === 'service' ? chunk.gaps.workload : 0);
+            if (chunk.widths[c] > 0)
+              cx += chunk.widths[c] + (c === 'entry' ? chunk.gaps.entry : c === 'service' ? chunk.gaps.workload : 0);
           }
           let row = 0;
           for (const block of chunk.blocks) {
@@ -299,13 +336,30 @@ function layoutWith(map: TrafficMap, options: LayoutOptions, compact: boolean): 
               if (!s || placed.has(id)) return;
               const top = gy + GROUP_PAD.top + y + (row + i) * ROW_HEIGHT;
               // Centre a column shorter than its block against the block.
-              const count = column === 'entry' ? block.entries.length : column === 'service' ? 1 : block.workloads.length;
+              const count =
+                column === 'entry' ? block.entries.length : column === 'service' ? 1 : block.workloads.length;
               const offset = ((block.rows - count) * ROW_HEIGHT) / 2;
               placed.set(id, {
-                ...s.node, name: s.name, sub: s.sub, column, problem: problem.has(id), grow: s.grow,
+                ...s.node,
+                name: s.name,
+                sub: s.sub,
+                column,
+                problem: problem.has(id),
+                grow: s.grow,
                 // Entries against the Service column, workloads against it from the other side.
-                x: gx + GROUP_PAD.side + x + colX[column] + (column === 'entry' ? chunk.widths[column] - s.width : column === 'service' ? (chunk.widths[column] - s.width) / 2 : 0),
-                y: top + offset, width: s.width, height: NODE_HEIGHT,
+                x:
+                  gx +
+                  GROUP_PAD.side +
+                  x +
+                  colX[column] +
+                  (column === 'entry'
+                    ? chunk.widths[column] - s.width
+                    : column === 'service'
+                      ? (chunk.widths[column] - s.width) / 2
+                      : 0),
+                y: top + offset,
+                width: s.width,
+                height: NODE_HEIGHT,
               });
             };
             block.entries.forEach((id, i) => put(id, 'entry', i));
@@ -336,14 +390,26 @@ function layoutWith(map: TrafficMap, options: LayoutOptions, compact: boolean): 
     const worst = list.find((e) => e.policy?.verdict === 'denied') ?? list.find((e) => e.broken) ?? list[0];
     const labels = [...new Set(list.map((e) => e.label).filter(Boolean))];
     const reasons = [...new Set(list.map((e) => e.reason).filter((r): r is string => r !== undefined))];
-    const merged: MapEdge = { ...worst, label: labels.join(', '), reason: reasons.length ? reasons.join('; ') : undefined };
-    return { ...merged, ...edgeGeometry(placed.get(worst.from)!, placed.get(worst.to)!, worst.kind === 'calls'), text: edgeText(merged, false) };
+    const merged: MapEdge = {
+      ...worst,
+      label: labels.join(', '),
+      reason: reasons.length ? reasons.join('; ') : undefined,
+    };
+    return {
+      ...merged,
+      ...edgeGeometry(placed.get(worst.from)!, placed.get(worst.to)!, worst.kind === 'calls'),
+      text: edgeText(merged, false),
+    };
   });
   return { width: wrapped.width, height: wrapped.height, groups, nodes, edges };
 }
 
 /** One block per Service (its entries and workloads), then entries and workloads left over. */
-function blocksOf(nodes: readonly MapNode[], edges: readonly MapEdge[], nodeById: ReadonlyMap<string, MapNode>): Block[] {
+function blocksOf(
+  nodes: readonly MapNode[],
+  edges: readonly MapEdge[],
+  nodeById: ReadonlyMap<string, MapNode>,
+): Block[] {
   const here = new Set(nodes.map((n) => n.id));
   const column = (id: string) => (here.has(id) ? columnOf(nodeById.get(id)!) : undefined);
   const entriesOf = new Map<string, string[]>();
@@ -363,8 +429,12 @@ function blocksOf(nodes: readonly MapNode[], edges: readonly MapEdge[], nodeById
       push(callers, e.to, e.from);
     }
   }
-  const byName = (a: string, b: string) => nodeText(nodeById.get(a)!, []).name.localeCompare(nodeText(nodeById.get(b)!, []).name) || a.localeCompare(b);
-  const services = nodes.filter((n) => columnOf(n) === 'service').map((n) => n.id).sort(byName);
+  const byName = (a: string, b: string) =>
+    nodeText(nodeById.get(a)!, []).name.localeCompare(nodeText(nodeById.get(b)!, []).name) || a.localeCompare(b);
+  const services = nodes
+    .filter((n) => columnOf(n) === 'service')
+    .map((n) => n.id)
+    .sort(byName);
   // Call depth: the Services entries reach are 0, then what their workloads call, and so on.
   const depth = new Map<string, number>();
   const spread = (roots: string[]) => {
@@ -383,7 +453,12 @@ function blocksOf(nodes: readonly MapNode[], edges: readonly MapEdge[], nodeById
     }
   };
   spread(services.filter((s) => entriesOf.has(s)));
-  spread(services.filter((s) => !depth.has(s) && !(callers.get(s) ?? []).some((w) => nodeById.get(w)?.kind === 'Workload' && !w.includes('#'))));
+  spread(
+    services.filter(
+      (s) =>
+        !depth.has(s) && !(callers.get(s) ?? []).some((w) => nodeById.get(w)?.kind === 'Workload' && !w.includes('#')),
+    ),
+  );
   for (const s of services) if (!depth.has(s)) spread([s]);
 
   const taken = new Set<string>();
@@ -395,22 +470,51 @@ function blocksOf(nodes: readonly MapNode[], edges: readonly MapEdge[], nodeById
     // Room for the longest label between the columns (parallel edges' labels are drawn joined).
     const gap = (from: readonly string[], to: readonly string[]) => {
       const texts = new Map<string, Set<string>>();
-      for (const e of edges) if (from.includes(e.from) && to.includes(e.to)) texts.set(`${e.from}\u0000${e.to}`, (texts.get(`${e.from}\u0000${e.to}`) ?? new Set()).add(edgeText(e, true)));
-      return Math.max(COLUMN_GAP, Math.min(200, maxOf([...texts.values()].map((t) => [...t].join(', ').length * 5.9 + 24), 0)));
+      for (const e of edges)
+        if (from.includes(e.from) && to.includes(e.to))
+          texts.set(
+            `${e.from}\u0000${e.to}`,
+            (texts.get(`${e.from}\u0000${e.to}`) ?? new Set()).add(edgeText(e, true)),
+          );
+      return Math.max(
+        COLUMN_GAP,
+        Math.min(
+          200,
+          maxOf(
+            [...texts.values()].map((t) => [...t].join(', ').length * 5.9 + 24),
+            0,
+          ),
+        ),
+      );
     };
     const own = service ? [service] : [];
-    blocks.push({ entries, service, workloads, band, order: 0, rows: Math.max(1, entries.length, workloads.length), gaps: { entry: gap(entries, own), workload: gap(own, workloads) } });
+    blocks.push({
+      entries,
+      service,
+      workloads,
+      band,
+      order: 0,
+      rows: Math.max(1, entries.length, workloads.length),
+      gaps: { entry: gap(entries, own), workload: gap(own, workloads) },
+    });
   };
   // A workload no Service selects that calls a Service is a source of traffic like an entry point
   // (a load generator, a cron job): drawn in the entry column before the first Service it calls.
   const selected = new Set([...workloadsOf.values()].flat());
   for (const n of nodes) {
     if (columnOf(n) !== 'workload' || selected.has(n.id)) continue;
-    const target = (calls.get(n.id) ?? []).filter((t) => depth.has(t)).sort((a, b) => depth.get(a)! - depth.get(b)! || byName(a, b))[0];
+    const target = (calls.get(n.id) ?? [])
+      .filter((t) => depth.has(t))
+      .sort((a, b) => depth.get(a)! - depth.get(b)! || byName(a, b))[0];
     if (target) push(entriesOf, target, n.id);
   }
   for (const s of services) {
-    block((entriesOf.get(s) ?? []).filter((id) => !taken.has(id)), s, (workloadsOf.get(s) ?? []).filter((id) => !taken.has(id)), depth.get(s)! + 1);
+    block(
+      (entriesOf.get(s) ?? []).filter((id) => !taken.has(id)),
+      s,
+      (workloadsOf.get(s) ?? []).filter((id) => !taken.has(id)),
+      depth.get(s)! + 1,
+    );
   }
   for (const n of nodes) {
     if (taken.has(n.id)) continue;
@@ -426,11 +530,15 @@ function blocksOf(nodes: readonly MapNode[], edges: readonly MapEdge[], nodeById
   for (let band = 0; band < bands.length; band++) {
     const inBand = blocks.filter((b) => b.band === band);
     const weight = (b: Block) => {
-      const from = (b.service ? callers.get(b.service) ?? [] : []).map((w) => orderOf.get(w)).filter((o): o is number => o !== undefined);
+      const from = (b.service ? (callers.get(b.service) ?? []) : [])
+        .map((w) => orderOf.get(w))
+        .filter((o): o is number => o !== undefined);
       return from.length ? from.reduce((x, y) => x + y, 0) / from.length : Number.MAX_SAFE_INTEGER;
     };
     const weights = new Map(inBand.map((b) => [b, weight(b)]));
-    inBand.sort((a, b) => weights.get(a)! - weights.get(b)! || (b.entries.length > 0 ? 1 : 0) - (a.entries.length > 0 ? 1 : 0));
+    inBand.sort(
+      (a, b) => weights.get(a)! - weights.get(b)! || (b.entries.length > 0 ? 1 : 0) - (a.entries.length > 0 ? 1 : 0),
+    );
     for (const b of inBand) {
       b.order = next++;
       for (const w of b.workloads) orderOf.set(w, b.order);
@@ -440,19 +548,50 @@ function blocksOf(nodes: readonly MapNode[], edges: readonly MapEdge[], nodeById
 }
 
 /** Chunks of each band at most maxRows rows tall, wrapped into rows of chunks as fits the view best. */
-function arrangeNamespace(blocks: readonly Block[], sized: ReadonlyMap<string, { width: number }>, maxRows: number, vw: number, vh: number): Arranged {
-  const widthOf = (id: string | undefined) => (id ? sized.get(id)?.width ?? 0 : 0);
+function arrangeNamespace(
+  blocks: readonly Block[],
+  sized: ReadonlyMap<string, { width: number }>,
+  maxRows: number,
+  vw: number,
+  vh: number,
+): Arranged {
+  const widthOf = (id: string | undefined) => (id ? (sized.get(id)?.width ?? 0) : 0);
   const chunkOf = (list: Block[]): Chunk => {
     const widths: Record<Column, number> = {
-      entry: maxOf(list.flatMap((b) => b.entries.map(widthOf)), 0),
-      service: maxOf(list.map((b) => widthOf(b.service)), 0),
-      workload: maxOf(list.flatMap((b) => b.workloads.map(widthOf)), 0),
+      entry: maxOf(
+        list.flatMap((b) => b.entries.map(widthOf)),
+        0,
+      ),
+      service: maxOf(
+        list.map((b) => widthOf(b.service)),
+        0,
+      ),
+      workload: maxOf(
+        list.flatMap((b) => b.workloads.map(widthOf)),
+        0,
+      ),
     };
     const used = (['entry', 'service', 'workload'] as const).filter((c) => widths[c] > 0);
     const rows = list.reduce((a, b) => a + b.rows, 0);
     const gaps = { entry: maxOf(list.map((b) => b.gaps.entry)), workload: maxOf(list.map((b) => b.gaps.workload)) };
-    const gapSum = used.length === 3 ? gaps.entry + gaps.workload : used.length === 2 ? (widths.entry > 0 && widths.service > 0 ? gaps.entry : widths.service > 0 ? gaps.workload : COLUMN_GAP) : 0;
-    return { blocks: list, rows, widths, gaps, width: used.reduce((a, c) => a + widths[c], 0) + gapSum, height: rows * ROW_HEIGHT - (ROW_HEIGHT - NODE_HEIGHT) };
+    const gapSum =
+      used.length === 3
+        ? gaps.entry + gaps.workload
+        : used.length === 2
+          ? widths.entry > 0 && widths.service > 0
+            ? gaps.entry
+            : widths.service > 0
+              ? gaps.workload
+              : COLUMN_GAP
+          : 0;
+    return {
+      blocks: list,
+      rows,
+      widths,
+      gaps,
+      width: used.reduce((a, c) => a + widths[c], 0) + gapSum,
+      height: rows * ROW_HEIGHT - (ROW_HEIGHT - NODE_HEIGHT),
+    };
   };
   const chunksFor = (maxRows: number): Chunk[] => {
     const out: Chunk[] = [];
@@ -475,7 +614,11 @@ function arrangeNamespace(blocks: readonly Block[], sized: ReadonlyMap<string, {
   };
   const pad = { w: GROUP_PAD.side * 2, h: GROUP_PAD.top + GROUP_PAD.bottom };
   const { wrapped } = bestWrap(chunksFor(maxRows), CHUNK_GAP, vw, vh, pad);
-  return { width: wrapped.width, height: wrapped.height, at: wrapped.at.map(({ item, x, y }) => ({ chunk: item, x, y })) };
+  return {
+    width: wrapped.width,
+    height: wrapped.height,
+    at: wrapped.at.map(({ item, x, y }) => ({ chunk: item, x, y })),
+  };
 }
 
 /** A curve from the right side of a to the left side of b (a loop round when b is behind a). */
@@ -554,31 +697,57 @@ export function renderSvg(layout: Layout, options: RenderOptions = {}): string {
   const w = Math.ceil(layout.width + pad * 2);
   const h = Math.ceil(layout.height + pad * 2);
   const classes = ['ktl-map', options.policies ? 'policies' : ''].filter(Boolean).join(' ');
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" class="${classes}" role="img" aria-label="Traffic map" width="${w}" height="${h}" viewBox="${-pad} ${-pad} ${w} ${h}">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" class="${classes}" role="img" aria-label="Traffic map" width="${w}" height="${h}" viewBox="${-pad} ${-pad} ${w} ${h}">`,
+  );
   out.push(
     `<defs>${marker('ktl-arrow', 'var(--ktl-edge, #888)')}${marker('ktl-arrow-call', 'var(--ktl-call, #0284c7)')}${marker('ktl-arrow-broken', 'var(--ktl-broken, #dc2626)')}` +
       `${marker('ktl-arrow-denied', 'var(--ktl-denied, #ea580c)', true)}${marker('ktl-arrow-allowed', 'var(--ktl-allowed, #16a34a)')}</defs>`,
   );
   if (options.standalone) out.push(`<style>${MAP_STYLE}</style>`);
   for (const g of layout.groups) {
-    out.push(`<g class="group" data-namespace="${escapeXml(g.namespace)}"><rect x="${g.x}" y="${g.y}" width="${g.width}" height="${g.height}" rx="10"/><text x="${g.x + 16}" y="${g.y + 23}">namespace ${escapeXml(g.namespace)}</text></g>`);
+    out.push(
+      `<g class="group" data-namespace="${escapeXml(g.namespace)}"><rect x="${g.x}" y="${g.y}" width="${g.width}" height="${g.height}" rx="10"/><text x="${g.x + 16}" y="${g.y + 23}">namespace ${escapeXml(g.namespace)}</text></g>`,
+    );
   }
   for (const e of layout.edges) {
     const verdict = e.policy?.verdict;
     // Labels of east-west calls only on hover (many calls would cover the map), unless a policy decides them.
     const minor = e.kind === 'calls' && !(verdict === 'denied' || (options.policies && verdict));
-    const cls = ['edge', e.kind, e.broken && verdict !== 'denied' ? 'broken' : '', verdict ?? '', minor ? 'minor' : '', dim.has(e.from) || dim.has(e.to) ? 'dim' : ''].filter(Boolean).join(' ');
-    const arrow = verdict === 'denied' ? 'ktl-arrow-denied' : e.broken ? 'ktl-arrow-broken' : options.policies && verdict === 'allowed' ? 'ktl-arrow-allowed' : e.kind === 'calls' ? 'ktl-arrow-call' : 'ktl-arrow';
+    const cls = [
+      'edge',
+      e.kind,
+      e.broken && verdict !== 'denied' ? 'broken' : '',
+      verdict ?? '',
+      minor ? 'minor' : '',
+      dim.has(e.from) || dim.has(e.to) ? 'dim' : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+    const arrow =
+      verdict === 'denied'
+        ? 'ktl-arrow-denied'
+        : e.broken
+          ? 'ktl-arrow-broken'
+          : options.policies && verdict === 'allowed'
+            ? 'ktl-arrow-allowed'
+            : e.kind === 'calls'
+              ? 'ktl-arrow-call'
+              : 'ktl-arrow';
     const text = edgeText(e, options.policies === true);
     out.push(
       `<g class="${cls}" data-from="${escapeXml(e.from)}" data-to="${escapeXml(e.to)}">${options.standalone ? `<title>${escapeXml(edgeTitle(e))}</title>` : ''}` +
         `<path class="hit" d="${e.d}"/><path class="line" d="${e.d}" marker-end="url(#${arrow})"/>` +
-        (text ? `<text x="${e.labelAt.x.toFixed(1)}" y="${(e.labelAt.y - 4).toFixed(1)}" text-anchor="middle">${escapeXml(text)}</text>` : '') +
+        (text
+          ? `<text x="${e.labelAt.x.toFixed(1)}" y="${(e.labelAt.y - 4).toFixed(1)}" text-anchor="middle">${escapeXml(text)}</text>`
+          : '') +
         `</g>`,
     );
   }
   for (const n of layout.nodes) {
-    const cls = ['node', n.kind, n.column, n.unselected ? 'unselected' : '', dim.has(n.id) ? 'dim' : ''].filter(Boolean).join(' ');
+    const cls = ['node', n.kind, n.column, n.unselected ? 'unselected' : '', dim.has(n.id) ? 'dim' : '']
+      .filter(Boolean)
+      .join(' ');
     const chars = (width: number, per: number) => Math.max(4, Math.floor((n.width - 18) / per));
     out.push(
       `<g class="${cls}" tabindex="0" role="button" data-id="${escapeXml(n.id)}" aria-label="${escapeXml(`${n.sub}: ${n.name}`)}">${options.standalone ? `<title>${escapeXml(nodeTitle(n))}</title>` : ''}` +
@@ -600,7 +769,8 @@ export function nodeTitle(n: MapNode): string {
 export function edgeTitle(e: MapEdge): string {
   const parts = [e.label.replace(/ -> /g, ' → ')];
   if (e.reason) parts.push(e.reason);
-  if (e.policy && !e.reason) parts.push(`${e.policy.verdict} by NetworkPolicy ${e.policy.policies.map((p) => p.name).join(', ')}`);
+  if (e.policy && !e.reason)
+    parts.push(`${e.policy.verdict} by NetworkPolicy ${e.policy.policies.map((p) => p.name).join(', ')}`);
   return parts.filter(Boolean).join(': ');
 }
 

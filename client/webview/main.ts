@@ -3,7 +3,19 @@
 // zoom (Ctrl+wheel, pinch, buttons) toward the pointer, a minimap, a legend, search with a match
 // count, focus on one resource, the NetworkPolicy overlay, tooltips and a side panel per node.
 // It never analyses anything itself.
-import { DETAIL_SCALE, edgeTitle, escapeXml, layoutMap, MAP_STYLE, MAX_FIT_SCALE, nodesThrough, nodeTitle, renderSvg, type Layout, type PlacedNode } from './layout';
+import {
+  DETAIL_SCALE,
+  edgeTitle,
+  escapeXml,
+  layoutMap,
+  MAP_STYLE,
+  MAX_FIT_SCALE,
+  nodesThrough,
+  nodeTitle,
+  renderSvg,
+  type Layout,
+  type PlacedNode,
+} from './layout';
 import type { FromWebview, MapEdge, ToWebview, TrafficMap } from './model';
 import { PAGE_STYLE, renderMarkdown } from './page';
 
@@ -32,7 +44,15 @@ interface ViewState {
   fitted: boolean;
 }
 
-const state: ViewState = { search: '', namespace: '', focus: undefined, policies: false, view: undefined, fitted: true, ...((vscode?.getState() as Partial<ViewState> | undefined) ?? {}) };
+const state: ViewState = {
+  search: '',
+  namespace: '',
+  focus: undefined,
+  policies: false,
+  view: undefined,
+  fitted: true,
+  ...((vscode?.getState() as Partial<ViewState> | undefined) ?? {}),
+};
 let map: TrafficMap | undefined;
 let layout: Layout | undefined;
 let laidFor: { width: number; height: number } | undefined;
@@ -51,8 +71,10 @@ const style = document.createElement('style');
 if (nonce) style.setAttribute('nonce', nonce);
 style.textContent = `${MAP_STYLE}\n${PAGE_STYLE}`;
 document.head.appendChild(style);
-const swatch = (cls: string) => `<svg class="swatch ${cls}" width="26" height="12" aria-hidden="true"><rect x="1" y="1" width="24" height="10" rx="2"/></svg>`;
-const line = (cls: string) => `<svg class="swatch-edge ${cls}" width="30" height="12" aria-hidden="true"><path d="M1,6 L27,6"/><path class="tip" d="M23,2 L29,6 L23,10 z"/></svg>`;
+const swatch = (cls: string) =>
+  `<svg class="swatch ${cls}" width="26" height="12" aria-hidden="true"><rect x="1" y="1" width="24" height="10" rx="2"/></svg>`;
+const line = (cls: string) =>
+  `<svg class="swatch-edge ${cls}" width="30" height="12" aria-hidden="true"><path d="M1,6 L27,6"/><path class="tip" d="M23,2 L29,6 L23,10 z"/></svg>`;
 root.innerHTML = `
 <div id="toolbar">
   <span class="search-box"><input id="search" type="search" placeholder="Search (Enter: next)" aria-label="Search nodes" size="20"><span id="match-count" aria-live="polite"></span></span>
@@ -103,7 +125,9 @@ function measure(text: string, font: 'name' | 'sub'): number {
 
 /** The map restricted to the namespace filter and the focus. */
 function visibleMap(full: TrafficMap): TrafficMap {
-  let keep = new Set(full.nodes.filter((n) => !state.namespace || (n.namespace ?? '(cluster)') === state.namespace).map((n) => n.id));
+  let keep = new Set(
+    full.nodes.filter((n) => !state.namespace || (n.namespace ?? '(cluster)') === state.namespace).map((n) => n.id),
+  );
   if (state.focus) {
     const through = nodesThrough(full, state.focus);
     keep = new Set([...keep].filter((id) => through.has(id)));
@@ -119,7 +143,9 @@ function visibleMap(full: TrafficMap): TrafficMap {
 function redraw() {
   if (!map) return;
   const shown = visibleMap(map);
-  const namespaces = [...new Set(map.nodes.map((n) => n.namespace ?? '(cluster)'))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const namespaces = [...new Set(map.nodes.map((n) => n.namespace ?? '(cluster)'))].sort((a, b) =>
+    a.localeCompare(b, 'en', { numeric: true }),
+  );
   namespaceSelect.innerHTML = `<option value="">All namespaces</option>${namespaces.map((ns) => `<option value="${escapeXml(ns)}"${ns === state.namespace ? ' selected' : ''}>${escapeXml(ns)}</option>`).join('')}`;
   namespaceSelect.hidden = namespaces.length < 2;
   clearFocus.hidden = !state.focus;
@@ -142,7 +168,11 @@ function redraw() {
     return;
   }
   const size = viewSize();
-  layout = layoutMap(shown, { viewWidth: size.width - FIT_PADDING * 2, viewHeight: size.height - FIT_PADDING * 2, measure });
+  layout = layoutMap(shown, {
+    viewWidth: size.width - FIT_PADDING * 2,
+    viewHeight: size.height - FIT_PADDING * 2,
+    measure,
+  });
   laidFor = size;
   paint();
 }
@@ -168,7 +198,11 @@ function paint() {
   const found = matches();
   const q = state.search.trim();
   const dimmed = q ? new Set(layout.nodes.filter((n) => !found.includes(n)).map((n) => n.id)) : new Set<string>();
-  matchCount.textContent = q ? (found.length ? `${matchIndex >= 0 && matchIndex < found.length ? `${matchIndex + 1} of ` : ''}${found.length} match${found.length === 1 ? '' : 'es'}` : 'no match') : '';
+  matchCount.textContent = q
+    ? found.length
+      ? `${matchIndex >= 0 && matchIndex < found.length ? `${matchIndex + 1} of ` : ''}${found.length} match${found.length === 1 ? '' : 'es'}`
+      : 'no match'
+    : '';
   canvas.innerHTML = renderSvg(layout, { dimmed, policies: state.policies || state.focus !== undefined });
   if (selected) canvas.querySelector(`.node[data-id="${CSS.escape(selected)}"]`)?.classList.add('selected');
   const current = found[matchIndex];
@@ -179,13 +213,15 @@ function paint() {
   if (!painted && map) {
     painted = true;
     // After the browser has painted the frame with the map.
-    requestAnimationFrame(() => setTimeout(() => {
-      const ms = performance.now() - mapArrived;
-      document.body.dataset.paintMs = ms.toFixed(1);
-      // From the page asking for the map (the webview is up) to the map on screen.
-      document.body.dataset.readyToPaintMs = (performance.now() - readyAt).toFixed(1);
-      vscode?.postMessage({ type: 'painted', nodes: layout?.nodes.length ?? 0, ms });
-    }, 0));
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        const ms = performance.now() - mapArrived;
+        document.body.dataset.paintMs = ms.toFixed(1);
+        // From the page asking for the map (the webview is up) to the map on screen.
+        document.body.dataset.readyToPaintMs = (performance.now() - readyAt).toFixed(1);
+        vscode?.postMessage({ type: 'painted', nodes: layout?.nodes.length ?? 0, ms });
+      }, 0),
+    );
   }
 }
 
@@ -229,7 +265,11 @@ function centreOn(n: PlacedNode) {
   const { width, height } = viewSize();
   const scale = Math.max(state.view?.scale ?? 1, 1);
   // The SVG's viewBox starts at -24: map coordinates are offset by its padding.
-  setView({ x: width / 2 - (n.x + 24 + n.width / 2) * scale, y: height / 2 - (n.y + 24 + n.height / 2) * scale, scale });
+  setView({
+    x: width / 2 - (n.x + 24 + n.width / 2) * scale,
+    y: height / 2 - (n.y + 24 + n.height / 2) * scale,
+    scale,
+  });
 }
 
 // ---- minimap ----
@@ -240,7 +280,10 @@ function drawMinimap() {
   const h = layout.height + 48;
   minimapScale = Math.min(180 / w, 120 / h);
   const rects = layout.nodes
-    .map((n) => `<rect class="${n.column}${n.kind === 'Missing' ? ' missing' : ''}" x="${((n.x + 24) * minimapScale).toFixed(1)}" y="${((n.y + 24) * minimapScale).toFixed(1)}" width="${Math.max(1.5, n.width * minimapScale).toFixed(1)}" height="${Math.max(1.5, n.height * minimapScale).toFixed(1)}"/>`)
+    .map(
+      (n) =>
+        `<rect class="${n.column}${n.kind === 'Missing' ? ' missing' : ''}" x="${((n.x + 24) * minimapScale).toFixed(1)}" y="${((n.y + 24) * minimapScale).toFixed(1)}" width="${Math.max(1.5, n.width * minimapScale).toFixed(1)}" height="${Math.max(1.5, n.height * minimapScale).toFixed(1)}"/>`,
+    )
     .join('');
   minimap.innerHTML = `<svg width="${(w * minimapScale).toFixed(0)}" height="${(h * minimapScale).toFixed(0)}">${rects}<rect id="minimap-view" x="0" y="0" width="0" height="0"/></svg>`;
 }
@@ -290,7 +333,8 @@ const labelOf = (id: string) => {
 
 function edgeLine(e: MapEdge, id: string): string {
   const other = e.from === id ? `to ${labelOf(e.to)}` : `from ${labelOf(e.from)}`;
-  const cls = e.policy?.verdict === 'denied' ? 'denied' : e.broken ? 'broken' : e.policy?.verdict === 'allowed' ? 'allowed' : '';
+  const cls =
+    e.policy?.verdict === 'denied' ? 'denied' : e.broken ? 'broken' : e.policy?.verdict === 'allowed' ? 'allowed' : '';
   return `<li class="${cls}">${escapeXml(`${e.kind} ${other}${edgeTitle(e) ? ` (${edgeTitle(e)})` : ''}`)}</li>`;
 }
 
@@ -312,7 +356,11 @@ function hover(target: Element | null, e: MouseEvent) {
   if (node?.dataset.id) {
     const n = nodeOf(node.dataset.id);
     node.classList.add('hot');
-    canvas.querySelectorAll(`.edge[data-from="${CSS.escape(node.dataset.id)}"], .edge[data-to="${CSS.escape(node.dataset.id)}"]`).forEach((x) => x.classList.add('hot'));
+    canvas
+      .querySelectorAll(
+        `.edge[data-from="${CSS.escape(node.dataset.id)}"], .edge[data-to="${CSS.escape(node.dataset.id)}"]`,
+      )
+      .forEach((x) => x.classList.add('hot'));
     if (n) {
       const problems = edgesOf(n.id).filter((x) => x.broken || x.policy?.verdict === 'denied');
       showTooltip(
@@ -327,7 +375,12 @@ function hover(target: Element | null, e: MouseEvent) {
   } else if (edge?.dataset.from && edge.dataset.to) {
     const x = map?.edges.find((m) => m.from === edge.dataset.from && m.to === edge.dataset.to);
     edge.classList.add('hot');
-    if (x) showTooltip(`<div class="t-name">${escapeXml(labelOf(x.from))} → ${escapeXml(labelOf(x.to))}</div><div>${escapeXml(`${x.kind}${edgeTitle(x) ? `: ${edgeTitle(x)}` : ''}`)}</div>`, e.clientX, e.clientY);
+    if (x)
+      showTooltip(
+        `<div class="t-name">${escapeXml(labelOf(x.from))} → ${escapeXml(labelOf(x.to))}</div><div>${escapeXml(`${x.kind}${edgeTitle(x) ? `: ${edgeTitle(x)}` : ''}`)}</div>`,
+        e.clientX,
+        e.clientY,
+      );
   } else {
     tooltip.hidden = true;
   }
@@ -359,7 +412,10 @@ function select(id: string | undefined) {
     const nodeBox = canvas.querySelector(`.node[data-id="${CSS.escape(id)}"]`)?.getBoundingClientRect();
     const view = canvas.getBoundingClientRect();
     if (selected === id && !state.fitted && nodeBox && state.view && nodeBox.right > view.right - 12) {
-      setView({ ...state.view, x: state.view.x - Math.min(nodeBox.right - view.right + 24, nodeBox.left - view.left - 12) });
+      setView({
+        ...state.view,
+        x: state.view.x - Math.min(nodeBox.right - view.right + 24, nodeBox.left - view.left - 12),
+      });
     }
   });
   document.getElementById('panel-close')!.addEventListener('click', () => select(undefined));
@@ -369,7 +425,9 @@ function select(id: string | undefined) {
     e.preventDefault();
     vscode?.postMessage({ type: 'openLink', target: link.dataset.target });
   });
-  document.getElementById('panel-open')?.addEventListener('click', () => vscode?.postMessage({ type: 'reveal', nodeId: id }));
+  document
+    .getElementById('panel-open')
+    ?.addEventListener('click', () => vscode?.postMessage({ type: 'reveal', nodeId: id }));
   document.getElementById('panel-focus')!.addEventListener('click', () => setFocus(focusTarget));
   if (n.resource) vscode?.postMessage({ type: 'details', nodeId: id });
 }
@@ -427,21 +485,25 @@ document.addEventListener('keydown', (e) => {
 
 // Wheel and trackpad: scrolling pans; Ctrl+wheel (and a pinch, which browsers report as one) zooms
 // toward the pointer, as VS Code's image and diff views do.
-canvas.addEventListener('wheel', (e) => {
-  e.preventDefault();
-  tooltip.hidden = true;
-  const v = state.view ?? { x: 0, y: 0, scale: 1 };
-  const unit = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? canvas.clientHeight : 1;
-  if (e.ctrlKey || e.metaKey) {
-    const rect = canvas.getBoundingClientRect();
-    const delta = Math.max(-60, Math.min(60, e.deltaY * unit));
-    zoom(Math.exp(-delta * 0.006), e.clientX - rect.left, e.clientY - rect.top);
-  } else {
-    const dx = e.shiftKey && e.deltaX === 0 ? e.deltaY : e.deltaX;
-    const dy = e.shiftKey && e.deltaX === 0 ? 0 : e.deltaY;
-    setView({ ...v, x: v.x - dx * unit, y: v.y - dy * unit });
-  }
-}, { passive: false });
+canvas.addEventListener(
+  'wheel',
+  (e) => {
+    e.preventDefault();
+    tooltip.hidden = true;
+    const v = state.view ?? { x: 0, y: 0, scale: 1 };
+    const unit = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? canvas.clientHeight : 1;
+    if (e.ctrlKey || e.metaKey) {
+      const rect = canvas.getBoundingClientRect();
+      const delta = Math.max(-60, Math.min(60, e.deltaY * unit));
+      zoom(Math.exp(-delta * 0.006), e.clientX - rect.left, e.clientY - rect.top);
+    } else {
+      const dx = e.shiftKey && e.deltaX === 0 ? e.deltaY : e.deltaX;
+      const dy = e.shiftKey && e.deltaX === 0 ? 0 : e.deltaY;
+      setView({ ...v, x: v.x - dx * unit, y: v.y - dy * unit });
+    }
+  },
+  { passive: false },
+);
 let drag: { x: number; y: number; vx: number; vy: number; moved: boolean } | undefined;
 canvas.addEventListener('pointerdown', (e) => {
   if ((e.target as Element).closest('.node') || e.button !== 0) return;
@@ -487,7 +549,8 @@ search.addEventListener('keydown', (e) => {
   if (e.key !== 'Enter') return;
   const found = matches();
   if (!found.length) return;
-  matchIndex = (matchIndex + (e.shiftKey ? found.length - 1 : 1) + (matchIndex < 0 && e.shiftKey ? 1 : 0)) % found.length;
+  matchIndex =
+    (matchIndex + (e.shiftKey ? found.length - 1 : 1) + (matchIndex < 0 && e.shiftKey ? 1 : 0)) % found.length;
   const n = found[matchIndex];
   paint();
   centreOn(n);

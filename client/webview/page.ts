@@ -93,7 +93,7 @@ li.broken { color: var(--ktl-broken); } li.denied { color: var(--ktl-denied); } 
 function inline(s: string): string {
   let out = '';
   let strong = false;
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     const c = s[i];
     if (c === '\\' && i + 1 < s.length) {
       out += escapeXml(s[i + 1]);
@@ -135,13 +135,18 @@ function inline(s: string): string {
   return strong ? `${out}</strong>` : out;
 }
 
-const cells = (row: string) => row.trim().replace(/^\||\|$/g, '').split(/(?<!\\)\|/).map((c) => inline(c.trim()));
+const cells = (row: string) =>
+  row
+    .trim()
+    .replace(/^\||\|$/g, '')
+    .split(/(?<!\\)\|/)
+    .map((c) => inline(c.trim()));
 
 /** Block Markdown: paragraphs, "- " lists, pipe tables. */
 export function renderMarkdown(markdown: string): string {
   const lines = markdown.split('\n');
   const out: string[] = [];
-  for (let i = 0; i < lines.length; ) {
+  for (let i = 0; i < lines.length;) {
     const l = lines[i];
     if (l.trim() === '') {
       i++;
@@ -150,14 +155,26 @@ export function renderMarkdown(markdown: string): string {
       while (i < lines.length && lines[i].startsWith('|')) rows.push(lines[i++]);
       const body = rows.filter((r) => !/^\|[\s|:-]+\|$/.test(r.trim()));
       const [head, ...rest] = body;
-      out.push(`<table><tr>${cells(head).map((c) => `<th>${c}</th>`).join('')}</tr>${rest.map((r) => `<tr>${cells(r).map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</table>`);
+      out.push(
+        `<table><tr>${cells(head)
+          .map((c) => `<th>${c}</th>`)
+          .join('')}</tr>${rest
+          .map(
+            (r) =>
+              `<tr>${cells(r)
+                .map((c) => `<td>${c}</td>`)
+                .join('')}</tr>`,
+          )
+          .join('')}</table>`,
+      );
     } else if (/^[-*] /.test(l)) {
       const items: string[] = [];
       while (i < lines.length && /^[-*] /.test(lines[i])) items.push(lines[i++].slice(2));
       out.push(`<ul>${items.map((x) => `<li>${inline(x)}</li>`).join('')}</ul>`);
     } else {
       const para: string[] = [];
-      while (i < lines.length && lines[i].trim() !== '' && !lines[i].startsWith('|') && !/^[-*] /.test(lines[i])) para.push(inline(lines[i++]));
+      while (i < lines.length && lines[i].trim() !== '' && !lines[i].startsWith('|') && !/^[-*] /.test(lines[i]))
+        para.push(inline(lines[i++]));
       out.push(`<p>${para.join('<br>')}</p>`);
     }
   }

@@ -3,12 +3,23 @@
 // the payload types (type-only, so nothing of the protocol library reaches its bundle). A new
 // custom request is one entry here, one handler in lsp/server.ts and its callers.
 import { NotificationType, NotificationType0, RequestType } from 'vscode-languageserver-protocol';
-import type { MapEdge, MapEdgeKind, MapNode, MapNodeKind, PathHop, PolicyVerdict, TrafficMap, TrafficPath } from './engine/paths';
+import type {
+  MapEdge,
+  MapEdgeKind,
+  MapNode,
+  MapNodeKind,
+  PathHop,
+  PolicyVerdict,
+  TrafficMap,
+  TrafficPath,
+} from './engine/paths';
 
 export type { MapEdge, MapEdgeKind, MapNode, MapNodeKind, PathHop, PolicyVerdict, TrafficMap, TrafficPath };
 
 /** The whole traffic map of the last completed analysis; null before the first one. */
-export const TrafficMapRequest = new RequestType<Record<string, never>, TrafficMap | null, void>('kubeTrafficLens/trafficMap');
+export const TrafficMapRequest = new RequestType<Record<string, never>, TrafficMap | null, void>(
+  'kubeTrafficLens/trafficMap',
+);
 
 export interface ResourceAtParams {
   readonly textDocument: { readonly uri: string };
@@ -22,7 +33,9 @@ export interface ResourceAtResult {
   readonly namespace: string | undefined;
 }
 /** The Kubernetes resource whose document contains a position (the innermost List item). */
-export const ResourceAtRequest = new RequestType<ResourceAtParams, ResourceAtResult | null, void>('kubeTrafficLens/resourceAt');
+export const ResourceAtRequest = new RequestType<ResourceAtParams, ResourceAtResult | null, void>(
+  'kubeTrafficLens/resourceAt',
+);
 
 export interface ResourceDetailsParams {
   /** A map node's `resource` id. */
@@ -33,7 +46,9 @@ export interface ResourceDetailsResult {
   readonly markdown: string;
 }
 /** What the map's side panel shows for a node: the hover content of its resource. */
-export const ResourceDetailsRequest = new RequestType<ResourceDetailsParams, ResourceDetailsResult | null, void>('kubeTrafficLens/resourceDetails');
+export const ResourceDetailsRequest = new RequestType<ResourceDetailsParams, ResourceDetailsResult | null, void>(
+  'kubeTrafficLens/resourceDetails',
+);
 
 export interface IndexStatusParams {
   readonly resources: number;
@@ -61,13 +76,24 @@ export interface RenderedManifest {
   readonly path: string;
   readonly text: string;
   /** The diagnostics found in this render, at their rendered places. */
-  readonly diagnostics: readonly { range: { start: { line: number; character: number }; end: { line: number; character: number } }; severity: string; rule: string; message: string }[];
+  readonly diagnostics: readonly {
+    range: { start: { line: number; character: number }; end: { line: number; character: number } };
+    severity: string;
+    rule: string;
+    message: string;
+  }[];
 }
-export const RenderedManifestRequest = new RequestType<{ path: string }, RenderedManifest | null, void>('kubeTrafficLens/renderedManifest');
+export const RenderedManifestRequest = new RequestType<{ path: string }, RenderedManifest | null, void>(
+  'kubeTrafficLens/renderedManifest',
+);
 
 /** The renders of the chart a document belongs to, and the rendered line of a position in it. */
 export interface RenderList {
   readonly renders: readonly { path: string; title: string }[];
   readonly at: { path: string; line: number | undefined } | undefined;
 }
-export const RenderedManifestsRequest = new RequestType<{ uri?: string; position?: { line: number; character: number } }, RenderList | null, void>('kubeTrafficLens/renderedManifests');
+export const RenderedManifestsRequest = new RequestType<
+  { uri?: string; position?: { line: number; character: number } },
+  RenderList | null,
+  void
+>('kubeTrafficLens/renderedManifests');

@@ -21,11 +21,25 @@ before(async () => {
   if (skip) return;
   fs.cpSync(path.resolve(REPO_ROOT, '../shared/corpus/podinfo-helm'), workspace, { recursive: true });
   const helpers = path.join(workspace, 'podinfo/templates/_helpers.tpl');
-  fs.writeFileSync(helpers, `${fs.readFileSync(helpers, 'utf8')}\n{{- define "podinfo.serviceSelector" -}}\napp.kubernetes.io/name: {{ include "podinfo.fullname" . }}-web\n{{- end }}\n`);
+  fs.writeFileSync(
+    helpers,
+    `${fs.readFileSync(helpers, 'utf8')}\n{{- define "podinfo.serviceSelector" -}}\napp.kubernetes.io/name: {{ include "podinfo.fullname" . }}-web\n{{- end }}\n`,
+  );
   const service = path.join(workspace, 'podinfo/templates/service.yaml');
-  fs.writeFileSync(service, fs.readFileSync(service, 'utf8').replace('{{- include "podinfo.selectorLabels" . | nindent 4 }}', '{{- include "podinfo.serviceSelector" . | nindent 4 }}'));
+  fs.writeFileSync(
+    service,
+    fs
+      .readFileSync(service, 'utf8')
+      .replace(
+        '{{- include "podinfo.selectorLabels" . | nindent 4 }}',
+        '{{- include "podinfo.serviceSelector" . | nindent 4 }}',
+      ),
+  );
   // A trusted workspace (trust prompts off), helm from the user's settings.
-  editor = await startEditor(workspace, { 'security.workspace.trust.enabled': false, 'kubeTrafficLens.helm.path': helm });
+  editor = await startEditor(workspace, {
+    'security.workspace.trust.enabled': false,
+    'kubeTrafficLens.helm.path': helm,
+  });
   await editor.page.waitForSelector('.statusbar-item:has-text("2 resources")', { timeout: 120_000 });
 });
 
@@ -38,30 +52,40 @@ test('Problems lists the finding on the helper line of _helpers.tpl', { skip, ti
   const { page } = editor!;
   await editor!.openFile('service.yaml');
   await page.keyboard.press('Control+Shift+M');
-  await page.waitForSelector('.markers-panel .monaco-tl-row:has-text("service-selector-orphaned")', { timeout: 60_000 });
+  await page.waitForSelector('.markers-panel .monaco-tl-row:has-text("service-selector-orphaned")', {
+    timeout: 60_000,
+  });
   const rows = (await page.locator('.markers-panel .monaco-tl-row').allInnerTexts()).join('\n');
   assert.match(rows, /_helpers\.tpl/);
   assert.match(rows, /Selector app\.kubernetes\.io\/name=podinfo-web matches no pod template/);
-  const line = fs.readFileSync(path.join(workspace, 'podinfo/templates/_helpers.tpl'), 'utf8').split('\n').findIndex((l) => l.includes('-web')) + 1;
+  const line =
+    fs
+      .readFileSync(path.join(workspace, 'podinfo/templates/_helpers.tpl'), 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes('-web')) + 1;
   assert.match(rows, new RegExp(`\\[Ln ${line}, Col 1\\]`));
   await editor!.screenshot('e2e-helm-problems');
   await page.keyboard.press('Control+Shift+M');
 });
 
-test('a hover on a template line shows the rendered Service and its endpoints', { skip, timeout: 120_000 }, async () => {
-  const { page } = editor!;
-  await editor!.openFile('service.yaml');
-  const line = page.locator('.view-line', { hasText: 'name: {{ template "podinfo.fullname" . }}' }).first();
-  const box = await line.boundingBox();
-  assert.ok(box);
-  await page.mouse.move(box.x + 120, box.y + box.height / 2);
-  const hover = page.locator('.monaco-hover-content', { hasText: 'svc.cluster.local' });
-  await hover.waitFor({ state: 'visible', timeout: 30_000 });
-  const text = await hover.innerText();
-  assert.match(text, /podinfo\.default\.svc\.cluster\.local/);
-  await editor!.screenshot('e2e-helm-hover');
-  await page.mouse.move(5, 5);
-});
+test(
+  'a hover on a template line shows the rendered Service and its endpoints',
+  { skip, timeout: 120_000 },
+  async () => {
+    const { page } = editor!;
+    await editor!.openFile('service.yaml');
+    const line = page.locator('.view-line', { hasText: 'name: {{ template "podinfo.fullname" . }}' }).first();
+    const box = await line.boundingBox();
+    assert.ok(box);
+    await page.mouse.move(box.x + 120, box.y + box.height / 2);
+    const hover = page.locator('.monaco-hover-content', { hasText: 'svc.cluster.local' });
+    await hover.waitFor({ state: 'visible', timeout: 30_000 });
+    const text = await hover.innerText();
+    assert.match(text, /podinfo\.default\.svc\.cluster\.local/);
+    await editor!.screenshot('e2e-helm-hover');
+    await page.mouse.move(5, 5);
+  },
+);
 
 test('Show Rendered Manifest opens the render of the chart', { skip, timeout: 120_000 }, async () => {
   const { page } = editor!;

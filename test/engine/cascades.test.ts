@@ -29,7 +29,8 @@ spec:
   selector: {app: web}
   ports: [{port: 80, targetPort: 8080}]
 `;
-const found = (files: { path: string; text: string }[]) => analyze({ files, config: DEFAULT_CONFIG }).diagnostics.map((d) => `${d.file} ${d.severity} ${d.rule}`);
+const found = (files: { path: string; text: string }[]) =>
+  analyze({ files, config: DEFAULT_CONFIG }).diagnostics.map((d) => `${d.file} ${d.severity} ${d.rule}`);
 
 test("typing '[' in replicas: the syntax error only; the Deployment stays and its Service is not orphaned", () => {
   const files = [
@@ -61,9 +62,15 @@ test('a workload the API server rejects has only that finding, and overlaps noth
   // Overlaps are judged among workloads applied together: one file.
   const both = (canaryLabels: string) => [
     // With labels app: webb the selector does not match the template: rejected. Otherwise it overlaps 'web'.
-    { path: 'app/web.yaml', text: `${deployment('web-canary', canaryLabels, 'app: web')}---\n${deployment('web', 'app: web', 'app: web')}` },
+    {
+      path: 'app/web.yaml',
+      text: `${deployment('web-canary', canaryLabels, 'app: web')}---\n${deployment('web', 'app: web', 'app: web')}`,
+    },
     { path: 'app/service.yaml', text: service },
   ];
   assert.deepEqual(found(both('app: webb')), ['app/web.yaml error workload-selector-mismatch']);
-  assert.deepEqual(found(both('app: web')), ['app/web.yaml warning workload-selector-overlap', 'app/web.yaml warning workload-selector-overlap']);
+  assert.deepEqual(found(both('app: web')), [
+    'app/web.yaml warning workload-selector-overlap',
+    'app/web.yaml warning workload-selector-overlap',
+  ]);
 });

@@ -11,7 +11,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
-import { parseYaml, parseYamlComposed, parseYamlDirect, parseYamlFast, type ParsedFile } from '../../server/src/engine/syntax';
+import {
+  parseYaml,
+  parseYamlComposed,
+  parseYamlDirect,
+  parseYamlFast,
+  type ParsedFile,
+} from '../../server/src/engine/syntax';
 import { REPO_ROOT } from '../support/cli';
 import { CORPUS_DIR, corpusDir, needsCorpus } from '../support/corpus';
 
@@ -27,10 +33,14 @@ function yamlFiles(dir: string): string[] {
   return out.sort();
 }
 
-const read = (files: string[]) => files.map((f) => ({ path: path.relative(REPO_ROOT, f), text: fs.readFileSync(f, 'utf8') }));
+const read = (files: string[]) =>
+  files.map((f) => ({ path: path.relative(REPO_ROOT, f), text: fs.readFileSync(f, 'utf8') }));
 /** Empty when the corpus is absent. */
 const CORPUS = read(yamlFiles(CORPUS_DIR));
-const LOCAL = read([...yamlFiles(path.join(REPO_ROOT, 'test/fixtures')), ...yamlFiles(path.join(REPO_ROOT, 'examples'))]);
+const LOCAL = read([
+  ...yamlFiles(path.join(REPO_ROOT, 'test/fixtures')),
+  ...yamlFiles(path.join(REPO_ROOT, 'examples')),
+]);
 
 let directAccepted = 0;
 
@@ -205,7 +215,9 @@ describe('fast path agrees with the composer path', () => {
       if (parseYamlComposed(f.text).problems.length === 0) clean++;
     }
     const declined = CORPUS.length - accepted;
-    console.log(`fast path: ${accepted} of ${CORPUS.length} corpus files accepted, ${declined} declined (${((100 * declined) / CORPUS.length).toFixed(1)}%); ${CORPUS.length - clean} of them have problems; the direct path accepted ${directAccepted}`);
+    console.log(
+      `fast path: ${accepted} of ${CORPUS.length} corpus files accepted, ${declined} declined (${((100 * declined) / CORPUS.length).toFixed(1)}%); ${CORPUS.length - clean} of them have problems; the direct path accepted ${directAccepted}`,
+    );
     assert.ok(accepted / clean > 0.95, `accepted ${accepted} of ${clean} problem-free files`);
   });
 
@@ -221,20 +233,30 @@ describe('fast path agrees with the composer path', () => {
     for (const text of EDGE_CASES) if (agree(text, JSON.stringify(text))) accepted++;
     assert.ok(accepted > EDGE_CASES.length / 2, `accepted ${accepted} of ${EDGE_CASES.length}`);
     // What must decline: anything the composer reports, anchors, tags, directives, explicit keys.
-    for (const text of ['dup: 1\ndup: 2\n', 'a: &anchor 1\nb: *anchor\n', 'a: !!str 1\n', '%YAML 1.2\n---\na: 1\n', '? a\n: b\n', 'x: "open\n']) {
+    for (const text of [
+      'dup: 1\ndup: 2\n',
+      'a: &anchor 1\nb: *anchor\n',
+      'a: !!str 1\n',
+      '%YAML 1.2\n---\na: 1\n',
+      '? a\n: b\n',
+      'x: "open\n',
+    ]) {
       assert.equal(parseYamlFast(text), undefined, JSON.stringify(text));
     }
   });
 
   test('parseYaml gives the reference result whichever path it takes', () => {
-    for (const text of [...EDGE_CASES, ...LOCAL.map((f) => f.text)]) assert.deepStrictEqual(parseYaml(text), parseYamlComposed(text));
+    for (const text of [...EDGE_CASES, ...LOCAL.map((f) => f.text)])
+      assert.deepStrictEqual(parseYaml(text), parseYamlComposed(text));
   });
 
   describe('on generated workspaces with planted faults', () => {
     const dirs: string[] = [];
     const texts: { path: string; text: string }[] = [];
     before(async () => {
-      const { generateFaultyWorkspace } = (await import(pathToFileURL(path.join(REPO_ROOT, 'bench/generate.mjs')).href)) as {
+      const { generateFaultyWorkspace } = (await import(
+        pathToFileURL(path.join(REPO_ROOT, 'bench/generate.mjs')).href
+      )) as {
         generateFaultyWorkspace(dir: string, resources: number, options?: { multiDocument?: boolean }): unknown;
       };
       for (const multiDocument of [false, true]) {
@@ -260,7 +282,50 @@ describe('fast path agrees with the composer path', () => {
   });
 
   const ALL = [...CORPUS, ...LOCAL].filter((f) => f.text.length > 0);
-  const INSERTS = ['{', '}', '[', ']', ',', ':', ': ', '- ', '-', '? ', '#', ' #', '\t', ' ', '  ', '"', "'", '\\', '&a ', '*a', '!t ', '|', '>', '|-\n', '\n---\n', '\n...\n', '\n', '\r\n', '\u0000', '{{ x }}', '\n  ', '\n    - ', 'port: "x"', '~', 'null', 'true', '0x1F', '.inf', '1e3', '%', '@', '`'];
+  const INSERTS = [
+    '{',
+    '}',
+    '[',
+    ']',
+    ',',
+    ':',
+    ': ',
+    '- ',
+    '-',
+    '? ',
+    '#',
+    ' #',
+    '\t',
+    ' ',
+    '  ',
+    '"',
+    "'",
+    '\\',
+    '&a ',
+    '*a',
+    '!t ',
+    '|',
+    '>',
+    '|-\n',
+    '\n---\n',
+    '\n...\n',
+    '\n',
+    '\r\n',
+    '\u0000',
+    '{{ x }}',
+    '\n  ',
+    '\n    - ',
+    'port: "x"',
+    '~',
+    'null',
+    'true',
+    '0x1F',
+    '.inf',
+    '1e3',
+    '%',
+    '@',
+    '`',
+  ];
   const mutation = fc.oneof(
     fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 40 }) }),
     fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.constantFrom(...INSERTS) }),
@@ -278,10 +343,14 @@ describe('fast path agrees with the composer path', () => {
     let accepted = 0;
     directAccepted = 0;
     fc.assert(
-      fc.property(fc.nat({ max: ALL.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), (index, mutations) => {
-        const text = mutations.reduce((t, m) => mutate(t, m as Mutation), ALL[index].text);
-        if (agree(text, `${ALL[index].path} ${JSON.stringify(mutations)}`)) accepted++;
-      }),
+      fc.property(
+        fc.nat({ max: ALL.length - 1 }),
+        fc.array(mutation, { minLength: 1, maxLength: 4 }),
+        (index, mutations) => {
+          const text = mutations.reduce((t, m) => mutate(t, m as Mutation), ALL[index].text);
+          if (agree(text, `${ALL[index].path} ${JSON.stringify(mutations)}`)) accepted++;
+        },
+      ),
       { numRuns: 3000, seed: 6 },
     );
     console.log(`fast path accepted ${accepted} of 3000 mutated corpus texts, the direct path ${directAccepted}`);
@@ -290,7 +359,31 @@ describe('fast path agrees with the composer path', () => {
   });
 
   // Mutations that stay mostly inside the direct path's subset, over the texts it reads.
-  const PLAIN_INSERTS = ['-', '- ', ':', ': ', ' ', '  ', '\n', '\n  ', '\n- ', '\n---\n', '---', "'", '"', "''", ',', '~', '0x1', '.inf', 'true', 'a', 'a: ', 'a:\n', '  b: 1\n'];
+  const PLAIN_INSERTS = [
+    '-',
+    '- ',
+    ':',
+    ': ',
+    ' ',
+    '  ',
+    '\n',
+    '\n  ',
+    '\n- ',
+    '\n---\n',
+    '---',
+    "'",
+    '"',
+    "''",
+    ',',
+    '~',
+    '0x1',
+    '.inf',
+    'true',
+    'a',
+    'a: ',
+    'a:\n',
+    '  b: 1\n',
+  ];
   const plainMutation = fc.oneof(
     fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 12 }) }),
     fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.constantFrom(...PLAIN_INSERTS) }),
@@ -300,15 +393,22 @@ describe('fast path agrees with the composer path', () => {
   // Most texts the direct path reads come from the corpus (the local ones are too few to prove much).
   test('on plain mutations of the texts the direct path reads', needsCorpus, () => {
     corpusDir();
-    const plain = [...ALL.filter((f) => parseYamlDirect(f.text)).map((f) => f.text), ...EDGE_CASES.filter((t) => t.length > 0 && parseYamlDirect(t))];
+    const plain = [
+      ...ALL.filter((f) => parseYamlDirect(f.text)).map((f) => f.text),
+      ...EDGE_CASES.filter((t) => t.length > 0 && parseYamlDirect(t)),
+    ];
     assert.ok(plain.length > 100);
     let accepted = 0;
     directAccepted = 0;
     fc.assert(
-      fc.property(fc.constantFrom(...plain), fc.array(plainMutation, { minLength: 1, maxLength: 3 }), (base, mutations) => {
-        const text = mutations.reduce((t, m) => mutate(t, m as Mutation), base);
-        if (agree(text, JSON.stringify(text))) accepted++;
-      }),
+      fc.property(
+        fc.constantFrom(...plain),
+        fc.array(plainMutation, { minLength: 1, maxLength: 3 }),
+        (base, mutations) => {
+          const text = mutations.reduce((t, m) => mutate(t, m as Mutation), base);
+          if (agree(text, JSON.stringify(text))) accepted++;
+        },
+      ),
       { numRuns: 4000, seed: 5 },
     );
     console.log(`plain mutations: the fast path accepted ${accepted} of 4000, the direct path ${directAccepted}`);
@@ -319,10 +419,14 @@ describe('fast path agrees with the composer path', () => {
     let accepted = 0;
     directAccepted = 0;
     fc.assert(
-      fc.property(fc.constantFrom(...EDGE_CASES.filter((t) => t.length > 0)), fc.array(mutation, { minLength: 1, maxLength: 3 }), (base, mutations) => {
-        const text = mutations.reduce((t, m) => mutate(t, m as Mutation), base);
-        if (agree(text, JSON.stringify(text))) accepted++;
-      }),
+      fc.property(
+        fc.constantFrom(...EDGE_CASES.filter((t) => t.length > 0)),
+        fc.array(mutation, { minLength: 1, maxLength: 3 }),
+        (base, mutations) => {
+          const text = mutations.reduce((t, m) => mutate(t, m as Mutation), base);
+          if (agree(text, JSON.stringify(text))) accepted++;
+        },
+      ),
       { numRuns: 5000, seed: 11 },
     );
     console.log(`fast path accepted ${accepted} of 5000 mutated edge cases, the direct path ${directAccepted}`);

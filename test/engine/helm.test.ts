@@ -116,8 +116,16 @@ spec:
 `;
 
 const render = (text = RENDERED, several = false): ChartRender => ({
-  chartDir: 'charts/shop', chartName: 'shop', release: 'rel', namespace: undefined, valuesFiles: [], valueSet: 'values.yaml', several,
-  path: 'charts/shop/.ktl-rendered/rel.yaml', text, dependencyDirs: {},
+  chartDir: 'charts/shop',
+  chartName: 'shop',
+  release: 'rel',
+  namespace: undefined,
+  valuesFiles: [],
+  valueSet: 'values.yaml',
+  several,
+  path: 'charts/shop/.ktl-rendered/rel.yaml',
+  text,
+  dependencyDirs: {},
 });
 const texts = new Map([
   ['charts/shop/templates/_helpers.tpl', HELPERS],
@@ -149,7 +157,9 @@ describe('template structure', () => {
   });
 
   test('block scalars are text, documents are counted at ---', () => {
-    const ix = indexTemplate('kind: ConfigMap\ndata:\n  nginx.conf: |\n    server: {\n    listen: 80\n  other: x\n---\nkind: Service\n');
+    const ix = indexTemplate(
+      'kind: ConfigMap\ndata:\n  nginx.conf: |\n    server: {\n    listen: 80\n  other: x\n---\nkind: Service\n',
+    );
     assert.ok(ix.byPath(0, ['data', 'other']));
     assert.equal(ix.byPath(0, ['data', 'nginx.conf', 'listen']), undefined);
     assert.equal(ix.byPath(0, ['listen']), undefined);
@@ -157,14 +167,42 @@ describe('template structure', () => {
   });
 
   test('a value that reads one value, through functions that keep or default it, refers to the values line', () => {
-    const refs = Object.fromEntries(['{{ .Values.a.b }}', '{{ .Values.a.b | quote }}', '"{{ .Values.a }}"', '{{ default 80 .Values.svc.port }}', '{{ $.Values.a.b }}', '{{- .Values.x | toString -}}'].map((t) => [t, valuesReference(t)?.join('.')]));
-    assert.deepEqual(refs, { '{{ .Values.a.b }}': 'a.b', '{{ .Values.a.b | quote }}': 'a.b', '"{{ .Values.a }}"': 'a', '{{ default 80 .Values.svc.port }}': 'svc.port', '{{ $.Values.a.b }}': 'a.b', '{{- .Values.x | toString -}}': 'x' });
-    for (const t of ['{{ .Values.a }}-{{ .Values.b }}', '{{ printf "%s-x" .Values.a }}', '{{ .Release.Name }}', '{{ .Values.a | default .Values.b }}', '{{ $x.Values.a }}', '{{ include "x" . }}', 'http-{{ .Values.a }}']) assert.equal(valuesReference(t), undefined, t);
+    const refs = Object.fromEntries(
+      [
+        '{{ .Values.a.b }}',
+        '{{ .Values.a.b | quote }}',
+        '"{{ .Values.a }}"',
+        '{{ default 80 .Values.svc.port }}',
+        '{{ $.Values.a.b }}',
+        '{{- .Values.x | toString -}}',
+      ].map((t) => [t, valuesReference(t)?.join('.')]),
+    );
+    assert.deepEqual(refs, {
+      '{{ .Values.a.b }}': 'a.b',
+      '{{ .Values.a.b | quote }}': 'a.b',
+      '"{{ .Values.a }}"': 'a',
+      '{{ default 80 .Values.svc.port }}': 'svc.port',
+      '{{ $.Values.a.b }}': 'a.b',
+      '{{- .Values.x | toString -}}': 'x',
+    });
+    for (const t of [
+      '{{ .Values.a }}-{{ .Values.b }}',
+      '{{ printf "%s-x" .Values.a }}',
+      '{{ .Release.Name }}',
+      '{{ .Values.a | default .Values.b }}',
+      '{{ $x.Values.a }}',
+      '{{ include "x" . }}',
+      'http-{{ .Values.a }}',
+    ])
+      assert.equal(valuesReference(t), undefined, t);
   });
 
   test('rendered documents and their sources', () => {
     const docs = renderedDocuments(RENDERED);
-    assert.deepEqual(docs.map((d) => d.source), ['shop/templates/service.yaml', 'shop/templates/deployment.yaml']);
+    assert.deepEqual(
+      docs.map((d) => d.source),
+      ['shop/templates/service.yaml', 'shop/templates/deployment.yaml'],
+    );
     assert.ok(RENDERED.slice(docs[1].start).startsWith('apiVersion: apps/v1'));
   });
 });
@@ -266,7 +304,11 @@ spec:
         - containerPort: 9115
           name: http
 `;
-  const where = chartX(rendered, { 'x/templates/_helpers.tpl': helpers, 'x/templates/deployment.yaml': deployment, 'x/values.yaml': 'containerPort: 9115\n' });
+  const where = chartX(rendered, {
+    'x/templates/_helpers.tpl': helpers,
+    'x/templates/deployment.yaml': deployment,
+    'x/values.yaml': 'containerPort: 9115\n',
+  });
 
   test('the container port value goes to values.yaml, its name to the helper line', () => {
     assert.equal(where('9115'), 'x/values.yaml:1 9115');
@@ -326,7 +368,8 @@ spec:
     {{- with .Values.selector }}{{ toYaml . | nindent 4 }}{{ end }}
 `;
     const values = 'labels:\n  team: web\nannotations:\n  owner: me\nselector:\n  app: web\n';
-    const out = '---\n# Source: x/templates/service.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: x\n  labels:\n    team: web\n  annotations:\n    owner: me\nspec:\n  selector:\n    app: web\n';
+    const out =
+      '---\n# Source: x/templates/service.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: x\n  labels:\n    team: web\n  annotations:\n    owner: me\nspec:\n  selector:\n    app: web\n';
     const where = chartX(out, { 'x/templates/service.yaml': template, 'x/values.yaml': values });
     assert.equal(where('team'), 'x/values.yaml:2 team');
     assert.equal(where('owner'), 'x/values.yaml:4 owner');
@@ -336,11 +379,24 @@ spec:
 
 describe('diagnostics on chart lines', () => {
   test('a finding in the render is reported on the helper line, with the rendered line related; several value sets are named', () => {
-    const broken = RENDERED.replace('    app.kubernetes.io/name: rel-shop\n  ports:', '    app.kubernetes.io/name: rel-shopp\n  ports:');
+    const broken = RENDERED.replace(
+      '    app.kubernetes.io/name: rel-shop\n  ports:',
+      '    app.kubernetes.io/name: rel-shopp\n  ports:',
+    );
     // Two value sets of the chart; the finding holds in the first only.
     const r = render(broken, true);
-    const other: ChartRender = { ...render(RENDERED, true), path: 'charts/shop/.ktl-rendered/rel@1.yaml', valueSet: 'values.yaml + ci/b-values.yaml' };
-    const analysis = analyze({ files: [{ path: r.path, text: r.text }, { path: other.path, text: other.text }], config: DEFAULT_CONFIG });
+    const other: ChartRender = {
+      ...render(RENDERED, true),
+      path: 'charts/shop/.ktl-rendered/rel@1.yaml',
+      valueSet: 'values.yaml + ci/b-values.yaml',
+    };
+    const analysis = analyze({
+      files: [
+        { path: r.path, text: r.text },
+        { path: other.path, text: other.text },
+      ],
+      config: DEFAULT_CONFIG,
+    });
     const map = new HelmSourceMap({ renders: [r, other], texts }, () => undefined);
     const diagnostics = withHelm(analysis.diagnostics, map, { diagnostics: [], skipReason: undefined });
     const orphaned = diagnostics.filter((d) => d.rule === 'service-selector-orphaned');
@@ -350,37 +406,77 @@ describe('diagnostics on chart lines', () => {
     assert.equal(lineText(d.file, d.span.start), 'app.kubernetes.io/name: {{ include "shop.fullname" . }}');
     assert.match(d.message, /\(release rel, values values\.yaml\)$/);
     assert.ok(d.related.some((x) => x.file === r.path && /rendered by helm template/.test(x.message)));
-    assert.ok(diagnostics.every((x) => x.file !== r.path), 'nothing is left on the rendered file');
+    assert.ok(
+      diagnostics.every((x) => x.file !== r.path),
+      'nothing is left on the rendered file',
+    );
   });
 
   test('a finding that holds in every value set is reported once, without naming them', () => {
-    const broken = RENDERED.replace('    app.kubernetes.io/name: rel-shop\n  ports:', '    app.kubernetes.io/name: rel-shopp\n  ports:');
-    const renders = [render(broken, true), { ...render(broken, true), path: 'charts/shop/.ktl-rendered/rel@1.yaml', valueSet: 'values.yaml + ci/b-values.yaml' }];
+    const broken = RENDERED.replace(
+      '    app.kubernetes.io/name: rel-shop\n  ports:',
+      '    app.kubernetes.io/name: rel-shopp\n  ports:',
+    );
+    const renders = [
+      render(broken, true),
+      {
+        ...render(broken, true),
+        path: 'charts/shop/.ktl-rendered/rel@1.yaml',
+        valueSet: 'values.yaml + ci/b-values.yaml',
+      },
+    ];
     const analysis = analyze({ files: renders.map((r) => ({ path: r.path, text: r.text })), config: DEFAULT_CONFIG });
-    const diagnostics = withHelm(analysis.diagnostics, new HelmSourceMap({ renders, texts }, () => undefined), { diagnostics: [], skipReason: undefined });
+    const diagnostics = withHelm(analysis.diagnostics, new HelmSourceMap({ renders, texts }, () => undefined), {
+      diagnostics: [],
+      skipReason: undefined,
+    });
     const orphaned = diagnostics.filter((d) => d.rule === 'service-selector-orphaned');
     assert.equal(orphaned.length, 1, JSON.stringify(diagnostics));
     assert.doesNotMatch(orphaned[0].message, /release/);
   });
 
   test('the skip note on Chart.yaml says why charts were not rendered', () => {
-    const analysis = analyze({ files: [{ path: 'charts/shop/Chart.yaml', text: 'apiVersion: v2\nname: shop\nversion: 1.0.0\n' }], config: DEFAULT_CONFIG });
-    const out = withHelm(analysis.diagnostics, new HelmSourceMap({ renders: [], texts: new Map() }, () => undefined), { diagnostics: [], skipReason: 'helm was not found' });
-    assert.deepEqual(out.map((d) => `${d.file} ${d.rule}: ${d.message}`), ["charts/shop/Chart.yaml helm-template-skipped: Helm chart 'charts/shop' is not analysed: helm was not found."]);
+    const analysis = analyze({
+      files: [{ path: 'charts/shop/Chart.yaml', text: 'apiVersion: v2\nname: shop\nversion: 1.0.0\n' }],
+      config: DEFAULT_CONFIG,
+    });
+    const out = withHelm(analysis.diagnostics, new HelmSourceMap({ renders: [], texts: new Map() }, () => undefined), {
+      diagnostics: [],
+      skipReason: 'helm was not found',
+    });
+    assert.deepEqual(
+      out.map((d) => `${d.file} ${d.rule}: ${d.message}`),
+      ["charts/shop/Chart.yaml helm-template-skipped: Helm chart 'charts/shop' is not analysed: helm was not found."],
+    );
   });
 
   test('a library chart gets no note, a rendered chart none either', () => {
-    const library = analyze({ files: [{ path: 'common/Chart.yaml', text: 'apiVersion: v2\nname: common\ntype: library\nversion: 1.0.0\n' }], config: DEFAULT_CONFIG });
+    const library = analyze({
+      files: [{ path: 'common/Chart.yaml', text: 'apiVersion: v2\nname: common\ntype: library\nversion: 1.0.0\n' }],
+      config: DEFAULT_CONFIG,
+    });
     assert.deepEqual(library.diagnostics, []);
     const r = render();
-    const rendered = analyze({ files: [{ path: 'charts/shop/Chart.yaml', text: 'apiVersion: v2\nname: shop\nversion: 1.0.0\n' }, { path: r.path, text: r.text }], config: DEFAULT_CONFIG });
-    assert.deepEqual(rendered.diagnostics.map((d) => d.rule), []);
+    const rendered = analyze({
+      files: [
+        { path: 'charts/shop/Chart.yaml', text: 'apiVersion: v2\nname: shop\nversion: 1.0.0\n' },
+        { path: r.path, text: r.text },
+      ],
+      config: DEFAULT_CONFIG,
+    });
+    assert.deepEqual(
+      rendered.diagnostics.map((d) => d.rule),
+      [],
+    );
     assert.equal(rendered.workspace.resources.length, 2);
   });
 
   test('the release namespace applies to rendered resources without one', () => {
     const r = render();
     const a = analyze({ files: [{ path: r.path, text: r.text, namespace: 'shop' }], config: DEFAULT_CONFIG });
-    assert.deepEqual(a.workspace.resources.map((x) => x.id), ['Service/shop/rel-shop', 'Deployment/shop/rel-shop']);
+    assert.deepEqual(
+      a.workspace.resources.map((x) => x.id),
+      ['Service/shop/rel-shop', 'Deployment/shop/rel-shop'],
+    );
   });
 });

@@ -12,7 +12,10 @@ const original = fs
   .map((f) => ({ path: `shop/${f}`, text: fs.readFileSync(path.join(REPO_ROOT, 'examples/shop', f), 'utf8') }))
   .filter((f) => f.path.endsWith('.yaml'));
 
-const summary = (a: Analysis) => a.diagnostics.map((d) => `${d.file}:${d.span.start}-${d.span.end} ${d.severity} ${d.rule} ${d.message} ${JSON.stringify(d.related)}`);
+const summary = (a: Analysis) =>
+  a.diagnostics.map(
+    (d) => `${d.file}:${d.span.start}-${d.span.end} ${d.severity} ${d.rule} ${d.message} ${JSON.stringify(d.related)}`,
+  );
 
 /** What the graph answers, in order, for every resource, namespace and name of the workspace. */
 const graphSummary = (a: Analysis) => {
@@ -36,15 +39,44 @@ const graphSummary = (a: Analysis) => {
     ids(g.ingressControllers(CONFIG.ingressControllerNamespaces)),
   ];
   for (const r of a.workspace.resources) {
-    out.push(r.key, ids(g.resourcesWithId(r.id)), ids(g.definitionsAppliedWith(r)), g.workload(r)?.resource.key, g.service(r)?.resource.key, g.ingress(r)?.resource.key, g.networkPolicy(r)?.resource.key, g.route(r)?.resource.key);
+    out.push(
+      r.key,
+      ids(g.resourcesWithId(r.id)),
+      ids(g.definitionsAppliedWith(r)),
+      g.workload(r)?.resource.key,
+      g.service(r)?.resource.key,
+      g.ingress(r)?.resource.key,
+      g.networkPolicy(r)?.resource.key,
+      g.route(r)?.resource.key,
+    );
     const ns = r.namespace ?? 'default';
-    out.push(ids(g.servicesNamed(ns, r.name)), ids(g.gatewaysNamed(ns, r.name)), ids(g.attachmentDefinitions(ns, r.name)), ids(g.attachmentDefinitionsNamed(r.name)));
+    out.push(
+      ids(g.servicesNamed(ns, r.name)),
+      ids(g.gatewaysNamed(ns, r.name)),
+      ids(g.attachmentDefinitions(ns, r.name)),
+      ids(g.attachmentDefinitionsNamed(r.name)),
+    );
     const w = g.workload(r);
-    if (w) out.push(ids(g.autoscalersOf(w)), ids(g.disruptionBudgetsFor(w)), ids(g.servicesSelecting(w)), ids(g.policiesSelecting(w)), ids(g.hostPortWorkloadsAppliedNear(w)), w.selector ? ids(g.workloadsSelecting(w.selector, w.template.namespace)) : []);
+    if (w)
+      out.push(
+        ids(g.autoscalersOf(w)),
+        ids(g.disruptionBudgetsFor(w)),
+        ids(g.servicesSelecting(w)),
+        ids(g.policiesSelecting(w)),
+        ids(g.hostPortWorkloadsAppliedNear(w)),
+        w.selector ? ids(g.workloadsSelecting(w.selector, w.template.namespace)) : [],
+      );
     const s = g.service(r);
-    if (s) out.push(ids(g.manualEndpointsOf(s)), ids(g.workloadsSelectedBy(s)), ids(g.servicesAppliedNear(s)), g.routesTo(s).map((t) => t.ingress.resource.key));
+    if (s)
+      out.push(
+        ids(g.manualEndpointsOf(s)),
+        ids(g.workloadsSelectedBy(s)),
+        ids(g.servicesAppliedNear(s)),
+        g.routesTo(s).map((t) => t.ingress.resource.key),
+      );
   }
-  for (const ns of [...g.namespaces].sort()) out.push(ns, ids(g.workloadsIn(ns)), ids(g.referenceGrantsIn(ns)), g.hasServicesIn(ns));
+  for (const ns of [...g.namespaces].sort())
+    out.push(ns, ids(g.workloadsIn(ns)), ids(g.referenceGrantsIn(ns)), g.hasServicesIn(ns));
   return out;
 };
 
@@ -65,23 +97,57 @@ const EDITS: Edit[] = [
   replace('shop/data.yaml', 'app: reddis', 'app: redis'), // fixes an orphan
   replace('shop/frontend.yaml', 'app: frontend\n        tier: web', 'app: frontend2\n        tier: web'), // breaks the frontend Services
   replace('shop/ingress.yaml', 'name: admin', 'name: tomcat'), // fixes a backend, breaks its port
-  { name: 'add a file in another namespace', apply: (f) => f.set('other/app.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: redis\n  namespace: other\nspec:\n  selector:\n    matchLabels: {app: reddis}\n  template:\n    metadata:\n      labels: {app: reddis}\n    spec:\n      containers: [{name: r, image: redis}]\n') },
+  {
+    name: 'add a file in another namespace',
+    apply: (f) =>
+      f.set(
+        'other/app.yaml',
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: redis\n  namespace: other\nspec:\n  selector:\n    matchLabels: {app: reddis}\n  template:\n    metadata:\n      labels: {app: reddis}\n    spec:\n      containers: [{name: r, image: redis}]\n',
+      ),
+  },
   replace('shop/data.yaml', 'app: redis\n  ports', 'app: reddis\n  ports'), // orphan again, now with a near miss in namespace other
   { name: 'delete a file', apply: (f) => f.delete('shop/search.yaml') },
   replace('shop/frontend.yaml', 'app: frontend2\n        tier: web', 'app: frontend\n        tier: web'),
-  { name: 'duplicate a Service in one file', apply: (f) => f.set('shop/tomcat.yaml', `${f.get('shop/tomcat.yaml')}---\n${'apiVersion: v1\nkind: Service\nmetadata:\n  name: tomcat\n  namespace: shop\nspec:\n  selector:\n    app: tomcat\n  ports:\n    - port: 8080\n'}`) },
+  {
+    name: 'duplicate a Service in one file',
+    apply: (f) =>
+      f.set(
+        'shop/tomcat.yaml',
+        `${f.get('shop/tomcat.yaml')}---\n${'apiVersion: v1\nkind: Service\nmetadata:\n  name: tomcat\n  namespace: shop\nspec:\n  selector:\n    app: tomcat\n  ports:\n    - port: 8080\n'}`,
+      ),
+  },
   replace('shop/data.yaml', 'name: postgres\n  namespace: shop', 'name: postgres\n  namespace: shop-moved'), // a StatefulSet moves to a new namespace
-  { name: 'a document added to a file', apply: (f) => f.set('shop/data.yaml', `${f.get('shop/data.yaml')}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: postgres\n  namespace: shop\nspec:\n  selector: {app: postgres}\n  ports: [{port: 5432}]\n`) },
+  {
+    name: 'a document added to a file',
+    apply: (f) =>
+      f.set(
+        'shop/data.yaml',
+        `${f.get('shop/data.yaml')}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: postgres\n  namespace: shop\nspec:\n  selector: {app: postgres}\n  ports: [{port: 5432}]\n`,
+      ),
+  },
   replace('shop/data.yaml', 'namespace: shop-moved', 'namespace: shop'),
-  replace('shop/data.yaml', 'kind: Service\nmetadata:\n  name: postgres\n  namespace: shop\nspec:\n  selector: {app: postgres}', 'kind: ConfigMap\nmetadata:\n  name: postgres\n  namespace: shop\nspec:\n  selector: {app: postgres}'), // the same document becomes another kind
-  { name: 'a syntax error', apply: (f) => f.set('shop/tomcat.yaml', `${f.get('shop/tomcat.yaml')}---\nkind: [unclosed\n`) },
-  { name: 'the syntax error fixed', apply: (f) => f.set('shop/tomcat.yaml', f.get('shop/tomcat.yaml')!.replace('---\nkind: [unclosed\n', '')) },
+  replace(
+    'shop/data.yaml',
+    'kind: Service\nmetadata:\n  name: postgres\n  namespace: shop\nspec:\n  selector: {app: postgres}',
+    'kind: ConfigMap\nmetadata:\n  name: postgres\n  namespace: shop\nspec:\n  selector: {app: postgres}',
+  ), // the same document becomes another kind
+  {
+    name: 'a syntax error',
+    apply: (f) => f.set('shop/tomcat.yaml', `${f.get('shop/tomcat.yaml')}---\nkind: [unclosed\n`),
+  },
+  {
+    name: 'the syntax error fixed',
+    apply: (f) => f.set('shop/tomcat.yaml', f.get('shop/tomcat.yaml')!.replace('---\nkind: [unclosed\n', '')),
+  },
 ];
 
 test('every edit gives the same diagnostics as a fresh analysis', () => {
   const files = new Map(original.map((f) => [f.path, f.text]));
   const analyzer = new Analyzer();
-  const input = () => ({ files: [...files].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, text]) => ({ path: p, text })), config: CONFIG });
+  const input = () => ({
+    files: [...files].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, text]) => ({ path: p, text })),
+    config: CONFIG,
+  });
   const first = analyzer.run(input());
   assert.equal(first.rulesRunFor, first.workspace.resources.length);
   assert.deepEqual(summary(first), summary(analyze(input())));
@@ -110,9 +176,13 @@ test('an edit in one namespace does not re-run rules elsewhere', () => {
 });
 
 test('rules that look across namespaces follow changes elsewhere', () => {
-  const nad = (ns: string) => `apiVersion: k8s.cni.cncf.io/v1\nkind: NetworkAttachmentDefinition\nmetadata:\n  name: net\n  namespace: ${ns}\nspec:\n  config: '{"type": "macvlan"}'\n`;
+  const nad = (ns: string) =>
+    `apiVersion: k8s.cni.cncf.io/v1\nkind: NetworkAttachmentDefinition\nmetadata:\n  name: net\n  namespace: ${ns}\nspec:\n  config: '{"type": "macvlan"}'\n`;
   const files = new Map([
-    ['a/pod.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: a\n  annotations:\n    k8s.v1.cni.cncf.io/networks: b/net\nspec:\n  containers: [{name: c, image: i}]\n'],
+    [
+      'a/pod.yaml',
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: a\n  annotations:\n    k8s.v1.cni.cncf.io/networks: b/net\nspec:\n  containers: [{name: c, image: i}]\n',
+    ],
     ['b/nad.yaml', nad('b')],
   ]);
   const analyzer = new Analyzer();
@@ -125,12 +195,20 @@ test('rules that look across namespaces follow changes elsewhere', () => {
 });
 
 /** The shop in many namespaces: enough files and instances for loading and rules to take several slices. */
-const copies = Array.from({ length: 12 }, (_, i) => original.map((f) => ({ path: f.path.replace('shop/', `shop-${i}/`), text: f.text.replaceAll('namespace: shop', `namespace: shop-${i}`) }))).flat();
+const copies = Array.from({ length: 12 }, (_, i) =>
+  original.map((f) => ({
+    path: f.path.replace('shop/', `shop-${i}/`),
+    text: f.text.replaceAll('namespace: shop', `namespace: shop-${i}`),
+  })),
+).flat();
 
 test('a run cancelled at any point leaves the next run exact', async () => {
   const base = [...original, ...copies];
   const files = new Map(base.map((f) => [f.path, f.text]));
-  const input = () => ({ files: [...files].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, text]) => ({ path: p, text })), config: CONFIG });
+  const input = () => ({
+    files: [...files].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, text]) => ({ path: p, text })),
+    config: CONFIG,
+  });
   // Cancel after 1, 2, 3... slices until a run completes: every phase gets interrupted once.
   let cancelledRuns = 0;
   for (let slices = 1; ; slices++) {
@@ -158,7 +236,10 @@ test('runAsync gives what run gives, in slices', async () => {
   const files = original.map((f) => ({ path: f.path, text: f.text }));
   const sync = new Analyzer().run({ files, config: DEFAULT_CONFIG });
   let slices = 0;
-  const sliced = await new Analyzer().runAsync({ files, config: DEFAULT_CONFIG }, { sliceMs: 0, isCancelled: () => (slices++, false) });
+  const sliced = await new Analyzer().runAsync(
+    { files, config: DEFAULT_CONFIG },
+    { sliceMs: 0, isCancelled: () => (slices++, false) },
+  );
   assert.notEqual(sliced, CANCELLED);
   assert.ok(slices > 3, 'the work was cut into slices');
   assert.ok(summary(sync).length > 0);
@@ -175,13 +256,17 @@ test('an unaffected workload re-runs its rules of workspace reach only when what
   files.set('other/app.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c2\n  namespace: other\n');
   const after = analyzer.run(input());
   assert.deepEqual(summary(after), summary(analyze(input())));
-  assert.ok(after.wideRulesRunFor < first.graph.workloads.length, `workloads in shop read nothing of namespace other (${after.wideRulesRunFor})`);
+  assert.ok(
+    after.wideRulesRunFor < first.graph.workloads.length,
+    `workloads in shop read nothing of namespace other (${after.wideRulesRunFor})`,
+  );
 });
 
 test('a workload referring to a Service in another namespace follows changes there, and only there', () => {
   const deployment = (ns: string, target: string) =>
     `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\n  namespace: ${ns}\nspec:\n  selector:\n    matchLabels: {app: app}\n  template:\n    metadata:\n      labels: {app: app}\n    spec:\n      containers:\n        - name: c\n          image: i\n          env:\n            - name: URL\n              value: http://${target}.svc.cluster.local:5432\n`;
-  const service = (ns: string, name: string) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  selector: {app: db}\n  ports:\n    - port: 5432\n`;
+  const service = (ns: string, name: string) =>
+    `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  selector: {app: db}\n  ports:\n    - port: 5432\n`;
   const files = new Map([
     ['a/app.yaml', deployment('a', 'db.b')],
     ['b/db.yaml', service('b', 'db')],
@@ -189,12 +274,20 @@ test('a workload referring to a Service in another namespace follows changes the
     ['c/other.yaml', service('c', 'other')],
   ]);
   const analyzer = new Analyzer();
-  const input = () => ({ files: [...files].sort(([x], [y]) => (x < y ? -1 : 1)).map(([p, text]) => ({ path: p, text })), config: DEFAULT_CONFIG });
+  const input = () => ({
+    files: [...files].sort(([x], [y]) => (x < y ? -1 : 1)).map(([p, text]) => ({ path: p, text })),
+    config: DEFAULT_CONFIG,
+  });
   assert.deepEqual(summary(analyzer.run(input())), summary(analyze(input())));
   files.set('b/db.yaml', service('b', 'dbx')); // the Service a/app refers to is renamed
   const renamed = analyzer.run(input());
   assert.deepEqual(summary(renamed), summary(analyze(input())));
-  assert.ok(renamed.diagnostics.some((d) => d.rule === 'service-reference-missing' && d.file === 'a/app.yaml' && /Did you mean 'dbx'/.test(d.message)), JSON.stringify(summary(renamed)));
+  assert.ok(
+    renamed.diagnostics.some(
+      (d) => d.rule === 'service-reference-missing' && d.file === 'a/app.yaml' && /Did you mean 'dbx'/.test(d.message),
+    ),
+    JSON.stringify(summary(renamed)),
+  );
   assert.equal(renamed.wideRulesRunFor, 1, 'a/app re-ran its workspace-reach rules, c/app did not');
   files.set('b/db.yaml', service('b', 'db'));
   const back = analyzer.run(input());

@@ -66,14 +66,27 @@ test('a VirtualService route leads through its subsets to the pods they keep', (
   const map = buildTrafficMap(analysis);
   const routes = map.paths.filter((p) => p.entry.startsWith('Gateway bookinfo-gateway reviews'));
   assert.deepEqual(
-    routes.map((p) => `${p.entry} -> ${p.hops.slice(1).map((h) => h.label).join(' -> ')}`).sort(),
+    routes
+      .map(
+        (p) =>
+          `${p.entry} -> ${p.hops
+            .slice(1)
+            .map((h) => h.label)
+            .join(' -> ')}`,
+      )
+      .sort(),
     [
       'Gateway bookinfo-gateway reviews (subset v1, 90%) -> Service reviews:9080 -> Deployment reviews-v1 (1 pod) -> reviews:9080',
       'Gateway bookinfo-gateway reviews (subset v2, 10%) -> Service reviews:9080 -> Deployment reviews-v2 (1 pod) -> reviews:9080',
     ],
   );
-  const edges = map.edges.filter((e) => e.from === 'VirtualService/default/reviews#routes').map((e) => `${e.to} ${e.label}`);
-  assert.deepEqual(edges.sort(), ['Service/default/reviews :9080 (subset v1, 90%)', 'Service/default/reviews :9080 (subset v2, 10%)']);
+  const edges = map.edges
+    .filter((e) => e.from === 'VirtualService/default/reviews#routes')
+    .map((e) => `${e.to} ${e.label}`);
+  assert.deepEqual(edges.sort(), [
+    'Service/default/reviews :9080 (subset v1, 90%)',
+    'Service/default/reviews :9080 (subset v2, 10%)',
+  ]);
 });
 
 test('the hover of a Service names the VirtualServices that route to it', () => {

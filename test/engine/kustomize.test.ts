@@ -10,7 +10,10 @@ import type { LineIndex } from '../../server/src/engine/text';
 type Files = Record<string, string>;
 
 function check(files: Files): string[] {
-  const analysis = analyze({ files: Object.entries(files).map(([path, text]) => ({ path, text })), config: DEFAULT_CONFIG });
+  const analysis = analyze({
+    files: Object.entries(files).map(([path, text]) => ({ path, text })),
+    config: DEFAULT_CONFIG,
+  });
   return analysis.diagnostics
     .filter((d) => d.severity === 'error' || d.severity === 'warning')
     .map((d) => {
@@ -69,28 +72,51 @@ describe('patches', () => {
       'app/kustomization.yaml': 'resources:\n- deployment.yaml\n- service.yaml\npatches:\n- path: webhook.yaml\n',
       'app/deployment.yaml': deployment(PORT_8080),
       'app/service.yaml': service('9443'),
-      'app/webhook.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        ports:\n        - containerPort: 9443\n          name: webhook\n',
+      'app/webhook.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        ports:\n        - containerPort: 9443\n          name: webhook\n',
     });
     assert.deepEqual(out, []);
   });
 
   test('patchesStrategicMerge and a named targetPort added by the patch', () => {
     const out = check({
-      'app/kustomization.yaml': 'resources:\n- deployment.yaml\n- service.yaml\npatchesStrategicMerge:\n- webhook.yaml\n',
+      'app/kustomization.yaml':
+        'resources:\n- deployment.yaml\n- service.yaml\npatchesStrategicMerge:\n- webhook.yaml\n',
       'app/deployment.yaml': deployment(PORT_8080),
       'app/service.yaml': service('webhook'),
-      'app/webhook.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        ports:\n        - containerPort: 9443\n          name: webhook\n',
+      'app/webhook.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        ports:\n        - containerPort: 9443\n          name: webhook\n',
     });
     assert.deepEqual(out, []);
   });
 
   test('a JSON 6902 patch with a target (patches: and patchesJson6902:, file and inline) adds the port', () => {
-    const op = '- op: add\n  path: /spec/template/spec/containers/0/ports/-\n  value:\n    containerPort: 9443\n    name: webhook\n';
-    const base = { 'app/deployment.yaml': deployment(PORT_8080), 'app/service.yaml': service('9443'), 'app/port.yaml': op };
+    const op =
+      '- op: add\n  path: /spec/template/spec/containers/0/ports/-\n  value:\n    containerPort: 9443\n    name: webhook\n';
+    const base = {
+      'app/deployment.yaml': deployment(PORT_8080),
+      'app/service.yaml': service('9443'),
+      'app/port.yaml': op,
+    };
     const target = '  target:\n    kind: Deployment\n    name: web\n';
-    assert.deepEqual(check({ ...base, 'app/kustomization.yaml': `resources:\n- deployment.yaml\n- service.yaml\npatches:\n- path: port.yaml\n${target}` }), []);
-    assert.deepEqual(check({ ...base, 'app/kustomization.yaml': `resources:\n- deployment.yaml\n- service.yaml\npatchesJson6902:\n- path: port.yaml\n${target.replace('kind', 'group: apps\n    version: v1\n    kind')}` }), []);
-    const inline = `resources:\n- deployment.yaml\n- service.yaml\npatches:\n- patch: |-\n${op.split('\n').map((l) => (l ? `    ${l}` : l)).join('\n')}\n${target}`;
+    assert.deepEqual(
+      check({
+        ...base,
+        'app/kustomization.yaml': `resources:\n- deployment.yaml\n- service.yaml\npatches:\n- path: port.yaml\n${target}`,
+      }),
+      [],
+    );
+    assert.deepEqual(
+      check({
+        ...base,
+        'app/kustomization.yaml': `resources:\n- deployment.yaml\n- service.yaml\npatchesJson6902:\n- path: port.yaml\n${target.replace('kind', 'group: apps\n    version: v1\n    kind')}`,
+      }),
+      [],
+    );
+    const inline = `resources:\n- deployment.yaml\n- service.yaml\npatches:\n- patch: |-\n${op
+      .split('\n')
+      .map((l) => (l ? `    ${l}` : l))
+      .join('\n')}\n${target}`;
     assert.deepEqual(check({ ...base, 'app/kustomization.yaml': inline }), []);
   });
 
@@ -100,7 +126,8 @@ describe('patches', () => {
       'base/deployment.yaml': deployment(PORT_8080),
       'base/service.yaml': service('8080'),
       'overlay/kustomization.yaml': 'resources:\n- ../base\npatches:\n- path: service.yaml\n',
-      'overlay/service.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web-app\n',
+      'overlay/service.yaml':
+        'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web-app\n',
     });
     assert.deepEqual(out, ['overlay/service.yaml:7 service-selector-orphaned']);
   });
@@ -110,7 +137,8 @@ describe('patches', () => {
       'app/kustomization.yaml': 'resources:\n- deployment.yaml\n- service.yaml\npatches:\n- path: selector.yaml\n',
       'app/deployment.yaml': deployment(PORT_8080),
       'app/service.yaml': service('8080', 'app: web\n    control-plane: manager'),
-      'app/selector.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    control-plane: null\n',
+      'app/selector.yaml':
+        'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    control-plane: null\n',
     });
     assert.deepEqual(out, []);
   });
@@ -124,13 +152,19 @@ describe('patches', () => {
       'app/stale.yaml': service('9999'),
     };
     assert.deepEqual(check(files), [], 'a file no kustomization lists is not part of the app');
-    const deleting = { ...files, 'app/kustomization.yaml': 'resources:\n- deployment.yaml\n- service.yaml\n- worker.yaml\npatches:\n- path: delete.yaml\n', 'app/delete.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n$patch: delete\n' };
+    const deleting = {
+      ...files,
+      'app/kustomization.yaml':
+        'resources:\n- deployment.yaml\n- service.yaml\n- worker.yaml\npatches:\n- path: delete.yaml\n',
+      'app/delete.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n$patch: delete\n',
+    };
     assert.deepEqual(check(deleting), ['app/service.yaml:7 service-selector-orphaned']);
   });
 
   test('labels with includeSelectors, namePrefix and namespace apply to what patches produce', () => {
     const out = check({
-      'app/kustomization.yaml': 'namespace: shop\nnamePrefix: my-\nlabels:\n- includeSelectors: true\n  pairs:\n    team: a\nresources:\n- deployment.yaml\n- service.yaml\n',
+      'app/kustomization.yaml':
+        'namespace: shop\nnamePrefix: my-\nlabels:\n- includeSelectors: true\n  pairs:\n    team: a\nresources:\n- deployment.yaml\n- service.yaml\n',
       'app/deployment.yaml': deployment(PORT_8080),
       'app/service.yaml': service('http'),
     });
@@ -139,7 +173,8 @@ describe('patches', () => {
 });
 
 describe('name references', () => {
-  const ingress = (backend: string) => `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service:\n            name: ${backend}\n            port:\n              number: 443\n`;
+  const ingress = (backend: string) =>
+    `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service:\n            name: ${backend}\n            port:\n              number: 443\n`;
   const files = (backend: string) => ({
     'base/kustomization.yaml': 'resources:\n- deployment.yaml\n- service.yaml\n- ingress.yaml\n',
     'base/deployment.yaml': deployment(PORT_8080),
@@ -163,13 +198,16 @@ describe('builds', () => {
     'base/deployment.yaml': deployment(PORT_8080),
     'base/service.yaml': service('9443'),
   };
-  const fix = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        ports:\n        - containerPort: 9443\n';
+  const fix =
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        ports:\n        - containerPort: 9443\n';
 
   test('a finding every build fixes by a patch is not reported', () => {
     const out = check({
       ...base,
-      'a/kustomization.yaml': 'resources:\n- ../base\npatches:\n- path: fix.yaml\n', 'a/fix.yaml': fix,
-      'b/kustomization.yaml': 'resources:\n- ../base\nnamespace: b\npatches:\n- path: fix.yaml\n', 'b/fix.yaml': fix,
+      'a/kustomization.yaml': 'resources:\n- ../base\npatches:\n- path: fix.yaml\n',
+      'a/fix.yaml': fix,
+      'b/kustomization.yaml': 'resources:\n- ../base\nnamespace: b\npatches:\n- path: fix.yaml\n',
+      'b/fix.yaml': fix,
     });
     assert.deepEqual(out, []);
   });
@@ -177,14 +215,16 @@ describe('builds', () => {
   test('a finding that holds in a build that is applied is reported at the base line', () => {
     const out = check({
       ...base,
-      'a/kustomization.yaml': 'resources:\n- ../base\npatches:\n- path: fix.yaml\n', 'a/fix.yaml': fix,
+      'a/kustomization.yaml': 'resources:\n- ../base\npatches:\n- path: fix.yaml\n',
+      'a/fix.yaml': fix,
       'b/kustomization.yaml': 'resources:\n- ../base\nnamespace: b\n',
     });
     assert.deepEqual(out, ['base/service.yaml:11 service-target-port-unmatched']);
   });
 
   test('replacements veto only the fields they write', () => {
-    const replacement = 'replacements:\n- source:\n    kind: ConfigMap\n    name: settings\n    fieldPath: data.port\n  targets:\n  - select:\n      kind: Service\n      name: web\n    fieldPaths:\n    - metadata.annotations.port\n';
+    const replacement =
+      'replacements:\n- source:\n    kind: ConfigMap\n    name: settings\n    fieldPath: data.port\n  targets:\n  - select:\n      kind: Service\n      name: web\n    fieldPaths:\n    - metadata.annotations.port\n';
     const out = check({
       'app/kustomization.yaml': `resources:\n- deployment.yaml\n- service.yaml\n${replacement}`,
       'app/deployment.yaml': deployment(PORT_8080),
@@ -204,7 +244,8 @@ describe('bad input', () => {
   test('a target name that would backtrack exponentially is compared literally, in bounded time', () => {
     const started = Date.now();
     const out = check({
-      'app/kustomization.yaml': 'resources:\n- service.yaml\npatches:\n- target:\n    kind: Service\n    name: (a+)+b\n  patch: |-\n    - op: add\n      path: /metadata/labels\n      value: {x: y}\n',
+      'app/kustomization.yaml':
+        'resources:\n- service.yaml\npatches:\n- target:\n    kind: Service\n    name: (a+)+b\n  patch: |-\n    - op: add\n      path: /metadata/labels\n      value: {x: y}\n',
       'app/service.yaml': service('80').replace('name: web', `name: ${'a'.repeat(60)}`),
     });
     assert.deepEqual(out, []);
@@ -220,7 +261,10 @@ describe('bad input', () => {
     };
     assert.deepEqual(check(files), ['a/service.yaml:7 service-selector-orphaned'], 'judged without the bad patch');
     const refused = '- op: replace\n      path: /spec/nothing/here\n      value: 1\n';
-    const out = check({ ...files, 'a/kustomization.yaml': `${files['a/kustomization.yaml']}patches:\n- target:\n    kind: Service\n  patch: |-\n    ${refused}` });
+    const out = check({
+      ...files,
+      'a/kustomization.yaml': `${files['a/kustomization.yaml']}patches:\n- target:\n    kind: Service\n  patch: |-\n    ${refused}`,
+    });
     assert.deepEqual(out, []);
   });
 });

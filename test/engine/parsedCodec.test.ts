@@ -14,7 +14,8 @@ const roundTrip = (parsed: ParsedFile) => decodeParsedFile(JSON.parse(JSON.strin
 
 function yamlFilesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => /\.ya?ml$/.test(f))
     .map((f) => path.join(dir, f))
     .filter((f) => fs.statSync(f).isFile());
@@ -32,7 +33,10 @@ function assertRoundTrips(files: string[]): number {
 }
 
 test('every fixture and example manifest survives the round trip unchanged', () => {
-  const files = [...yamlFilesUnder(path.join(REPO_ROOT, 'test/fixtures')), ...yamlFilesUnder(path.join(REPO_ROOT, 'examples'))];
+  const files = [
+    ...yamlFilesUnder(path.join(REPO_ROOT, 'test/fixtures')),
+    ...yamlFilesUnder(path.join(REPO_ROOT, 'examples')),
+  ];
   assert.ok(files.length > 100, `found ${files.length} files`);
   assert.ok(assertRoundTrips(files) > 300);
 });
@@ -45,15 +49,31 @@ test('every corpus manifest survives the round trip unchanged', needsCorpus, () 
 
 test('scalars of every type, problems and empty documents keep their values and texts', () => {
   const text = [
-    'a: 1.0', 'b: yes', 'c: ~', 'd: .nan', 'e: -.inf', 'f: "80"', 'g: 0x1F', 'h: true', 'i:', 'j: [1, "x", null]', 'k: k', 'k: again',
-    '---', '---', 'bad: [unclosed', '',
+    'a: 1.0',
+    'b: yes',
+    'c: ~',
+    'd: .nan',
+    'e: -.inf',
+    'f: "80"',
+    'g: 0x1F',
+    'h: true',
+    'i:',
+    'j: [1, "x", null]',
+    'k: k',
+    'k: again',
+    '---',
+    '---',
+    'bad: [unclosed',
+    '',
   ].join('\n');
   const parsed = parseYaml(text);
   assert.ok(parsed.problems.some((p) => p.rule === 'yaml-duplicate-key'));
   assert.ok(parsed.problems.some((p) => p.rule === 'yaml-syntax'));
   const decoded = roundTrip(parsed);
   assert.deepStrictEqual(decoded, parsed);
-  const values = (decoded!.documents[0].contents as YMap as unknown as { pairs: { value: { value: unknown } | null }[] }).pairs.map((p) => p.value?.value);
+  const values = (
+    decoded!.documents[0].contents as YMap as unknown as { pairs: { value: { value: unknown } | null }[] }
+  ).pairs.map((p) => p.value?.value);
   assert.ok(values.some((v) => Number.isNaN(v)));
   assert.ok(values.includes(-Infinity));
 });
@@ -76,7 +96,12 @@ test('nodes shared by aliases stay shared after decoding, so an alias-heavy docu
 test('damaged data is refused', () => {
   const good = encodeParsedFile(parseYaml('a: {b: [1]}\n'));
   for (const bad of [
-    null, 42, 'text', {}, { documents: [] }, { documents: [[0, 0, 5]], problems: [] },
+    null,
+    42,
+    'text',
+    {},
+    { documents: [] },
+    { documents: [[0, 0, 5]], problems: [] },
     { documents: [[0, 0, 5, [9, 0, 1]]], problems: [] },
     { documents: [[0, 0, 5, [2, 0, 5, [0, 0, 1, 'a']]]], problems: [] }, // a key without its value
     { documents: [[0, 0, 5, [5, 7]]], problems: [] }, // a reference to nothing

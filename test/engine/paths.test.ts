@@ -4,16 +4,28 @@ import * as assert from 'node:assert/strict';
 import { analyze, DEFAULT_CONFIG } from '../../server/src/engine';
 import { buildTrafficMap } from '../../server/src/engine/paths';
 
-const service = (name: string, app: string) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  selector:\n    app: ${app}\n  ports:\n  - port: 80\n`;
-const deployment = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: web:1\n';
-const ingress = (backend: string) => `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: in\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service:\n            name: ${backend}\n            port:\n              number: 80\n`;
+const service = (name: string, app: string) =>
+  `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  selector:\n    app: ${app}\n  ports:\n  - port: 80\n`;
+const deployment =
+  'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: web:1\n';
+const ingress = (backend: string) =>
+  `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: in\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service:\n            name: ${backend}\n            port:\n              number: 80\n`;
 
 function brokenAndReported(files: Record<string, string>) {
-  const analysis = analyze({ files: Object.entries(files).map(([path, text]) => ({ path, text })), config: DEFAULT_CONFIG });
+  const analysis = analyze({
+    files: Object.entries(files).map(([path, text]) => ({ path, text })),
+    config: DEFAULT_CONFIG,
+  });
   const map = buildTrafficMap(analysis);
   return {
-    broken: map.edges.filter((e) => e.broken).map((e) => e.reason).sort(),
-    reported: analysis.diagnostics.filter((d) => d.severity !== 'info').map((d) => d.rule).sort(),
+    broken: map.edges
+      .filter((e) => e.broken)
+      .map((e) => e.reason)
+      .sort(),
+    reported: analysis.diagnostics
+      .filter((d) => d.severity !== 'info')
+      .map((d) => d.rule)
+      .sort(),
   };
 }
 
@@ -24,7 +36,9 @@ test('a selector whose pods may come from elsewhere is not drawn broken (check i
 });
 
 test('a near-miss selector and a missing Ingress backend are drawn broken (check reports them)', () => {
-  const { broken, reported } = brokenAndReported({ 'a.yaml': `${deployment}---\n${service('web', 'webb')}---\n${ingress('wbe')}` });
+  const { broken, reported } = brokenAndReported({
+    'a.yaml': `${deployment}---\n${service('web', 'webb')}---\n${ingress('wbe')}`,
+  });
   assert.deepEqual(reported, ['ingress-backend-service-missing', 'service-selector-orphaned']);
   assert.deepEqual(broken, ["no Service 'wbe' in namespace 'default'", 'the selector matches no pod template']);
 });

@@ -12,7 +12,8 @@ import { REPO_ROOT } from '../support/cli';
 
 const CORPUS = path.resolve(REPO_ROOT, '../shared/corpus');
 const options = { linkTo: (file: string, span: { start: number }) => `file:///ws/${file}#${span.start}` };
-const problems = (ds: readonly Diagnostic[]) => ds.filter((d) => d.severity === 'error' || d.severity === 'warning').map((d) => `${d.file} ${d.rule}: ${d.message}`);
+const problems = (ds: readonly Diagnostic[]) =>
+  ds.filter((d) => d.severity === 'error' || d.severity === 'warning').map((d) => `${d.file} ${d.rule}: ${d.message}`);
 
 function corpusFiles(dir: string): { path: string; text: string }[] {
   const out: { path: string; text: string }[] = [];
@@ -20,7 +21,8 @@ function corpusFiles(dir: string): { path: string; text: string }[] {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (/\.ya?ml$/.test(e.name)) out.push({ path: path.relative(CORPUS, p).split(path.sep).join('/'), text: fs.readFileSync(p, 'utf8') });
+      else if (/\.ya?ml$/.test(e.name))
+        out.push({ path: path.relative(CORPUS, p).split(path.sep).join('/'), text: fs.readFileSync(p, 'utf8') });
     }
   };
   walk(path.join(CORPUS, dir));
@@ -35,14 +37,26 @@ function renamed(text: string): string {
     .replace(/apiVersion: postgresql\.cnpg\.io\//g, 'apiVersion: databases.example.net/')
     .replace(/apiVersion: opentelemetry\.io\//g, 'apiVersion: telemetry.example.net/')
     .replace(/kind: OpenTelemetryCollector\n/g, 'kind: TelemetryPipeline\n')
-    .replace(/apiVersion: monitoring\.coreos\.com\/v1\nkind: Alertmanager/g, 'apiVersion: alerts.example.net/v1\nkind: AlertRouter');
+    .replace(
+      /apiVersion: monitoring\.coreos\.com\/v1\nkind: Alertmanager/g,
+      'apiVersion: alerts.example.net/v1\nkind: AlertRouter',
+    );
 }
 
 describe('operators nobody describes', () => {
-  for (const scope of ['strimzi-examples', 'strimzi-client-examples', 'cloudnative-pg/samples', 'cloudnative-pg/fixtures', 'otel-operator/tests/e2e']) {
+  for (const scope of [
+    'strimzi-examples',
+    'strimzi-client-examples',
+    'cloudnative-pg/samples',
+    'cloudnative-pg/fixtures',
+    'otel-operator/tests/e2e',
+  ]) {
     test(`${scope} with its operators renamed: no warning or error`, () => {
       const files = corpusFiles(scope).map((f) => ({ path: f.path, text: renamed(f.text) }));
-      assert.ok(files.some((f) => /example\.net\//.test(f.text)), 'the renaming applied');
+      assert.ok(
+        files.some((f) => /example\.net\//.test(f.text)),
+        'the renaming applied',
+      );
       const analysis = analyze({ files, config: DEFAULT_CONFIG });
       assert.ok(analysis.graph.resources.length > 20, 'resources were read');
       assert.deepEqual(problems(analysis.diagnostics), []);
@@ -91,12 +105,21 @@ spec:
 `;
     const analysis = analyze({ files: [{ path: 'app/all.yaml', text }], config: DEFAULT_CONFIG });
     assert.deepEqual(problems(analysis.diagnostics), []);
-    const infos = analysis.diagnostics.filter((d) => d.severity === 'info').map((d) => d.rule).sort();
+    const infos = analysis.diagnostics
+      .filter((d) => d.severity === 'info')
+      .map((d) => d.rule)
+      .sort();
     assert.deepEqual(infos, ['ingress-backend-service-missing', 'service-selector-orphaned']);
     assert.ok(analysis.diagnostics.every((d) => d.message.includes("QueueCluster 'orders'")));
     // In a closed world the same workspace is judged at full severity.
-    const closed = analyze({ files: [{ path: 'app/all.yaml', text }], config: normalizeConfig({ completeWorkspace: true }) });
-    assert.deepEqual(closed.diagnostics.map((d) => `${d.severity} ${d.rule}`).sort(), ['error ingress-backend-service-missing', 'warning service-selector-orphaned']);
+    const closed = analyze({
+      files: [{ path: 'app/all.yaml', text }],
+      config: normalizeConfig({ completeWorkspace: true }),
+    });
+    assert.deepEqual(closed.diagnostics.map((d) => `${d.severity} ${d.rule}`).sort(), [
+      'error ingress-backend-service-missing',
+      'warning service-selector-orphaned',
+    ]);
   });
 });
 
@@ -104,8 +127,13 @@ test('in a closed world the table is what makes strimzi-examples resolve: with t
   const config = normalizeConfig({ completeWorkspace: true });
   const files = corpusFiles('strimzi-examples');
   assert.deepEqual(problems(analyze({ files, config }).diagnostics), []);
-  const renamedFindings = problems(analyze({ files: files.map((f) => ({ path: f.path, text: renamed(f.text) })), config }).diagnostics);
-  assert.ok(renamedFindings.some((d) => /service-selector-orphaned: Selector alertmanager=alertmanager/.test(d)), renamedFindings.join('\n'));
+  const renamedFindings = problems(
+    analyze({ files: files.map((f) => ({ path: f.path, text: renamed(f.text) })), config }).diagnostics,
+  );
+  assert.ok(
+    renamedFindings.some((d) => /service-selector-orphaned: Selector alertmanager=alertmanager/.test(d)),
+    renamedFindings.join('\n'),
+  );
 });
 
 describe('operators in the table', () => {
@@ -158,7 +186,10 @@ spec:
     const bootstrap = analysis.graph.servicesNamed('kafka', 'my-cluster-kafka-bootstrap')[0];
     assert.ok(bootstrap?.producer, 'Service made by the operator');
     assert.equal(bootstrap.producer.resource.kind, 'Kafka');
-    assert.deepEqual(bootstrap.ports.map((p) => `${p.name}:${p.port}`), ['tcp-clients:9092', 'tcp-clientstls:9093', 'tcp-replication:9091']);
+    assert.deepEqual(
+      bootstrap.ports.map((p) => `${p.name}:${p.port}`),
+      ['tcp-clients:9092', 'tcp-clientstls:9093', 'tcp-replication:9091'],
+    );
     const entity = analysis.graph.workloadsIn('kafka').find((w) => w.resource.name === 'my-cluster-entity-operator');
     assert.equal(entity?.template.labels.declared['app.kubernetes.io/name'], 'entity-operator');
     assert.deepEqual(problems(analysis.diagnostics), []);
@@ -168,14 +199,20 @@ spec:
     const offset = kafka.indexOf('my-cluster-kafka-bootstrap:9092') + 3;
     const h = hoverAt(analysis, 'kafka/all.yaml', offset, options);
     assert.ok(h, 'hover');
-    assert.match(h.markdown, /Service my\\-cluster\\-kafka\\-bootstrap:9092\]\([^)]+\) \(made by Kafka my\\-cluster\) → \[StrimziPodSet my\\-cluster\\-broker\]\([^)]+\) \(made by KafkaNodePool broker\)/);
+    assert.match(
+      h.markdown,
+      /Service my\\-cluster\\-kafka\\-bootstrap:9092\]\([^)]+\) \(made by Kafka my\\-cluster\) → \[StrimziPodSet my\\-cluster\\-broker\]\([^)]+\) \(made by KafkaNodePool broker\)/,
+    );
   });
 
   test('a hover on the custom resource lists what the operator creates', () => {
     const h = hoverAt(analysis, 'kafka/all.yaml', kafka.indexOf('name: my-cluster') + 7, options);
     assert.ok(h, 'hover');
     assert.match(h.markdown, /At run time the Strimzi cluster operator creates:/);
-    assert.match(h.markdown, /Service `my-cluster-kafka-bootstrap` — 9092 tcp\\-clients, 9093 tcp\\-clientstls, 9091 tcp\\-replication/);
+    assert.match(
+      h.markdown,
+      /Service `my-cluster-kafka-bootstrap` — 9092 tcp\\-clients, 9093 tcp\\-clientstls, 9091 tcp\\-replication/,
+    );
     assert.match(h.markdown, /Deployment `my-cluster-entity-operator` \(1 pod\)/);
   });
 
@@ -189,11 +226,24 @@ spec:
   });
 
   test('the same names with a misspelt cluster are judged as before (a Service of a near name exists)', () => {
-    const typo = kafka.replace('value: my-cluster-kafka-bootstrap:9092', 'value: my-cluster-kafka-bootstrap.kafka.svc:9092').replace('namespace: kafka\nspec:\n  kafka', 'namespace: kafka\nspec:\n  kafka');
+    const typo = kafka
+      .replace('value: my-cluster-kafka-bootstrap:9092', 'value: my-cluster-kafka-bootstrap.kafka.svc:9092')
+      .replace('namespace: kafka\nspec:\n  kafka', 'namespace: kafka\nspec:\n  kafka');
     const ok = analyze({ files: [{ path: 'kafka/all.yaml', text: typo }], config: DEFAULT_CONFIG });
     assert.deepEqual(problems(ok.diagnostics), []);
-    const wrong = analyze({ files: [{ path: 'kafka/all.yaml', text: typo.replace('my-cluster-kafka-bootstrap.kafka.svc', 'my-cluster-kafka-bootstrp.kafka.svc') }], config: DEFAULT_CONFIG });
-    assert.deepEqual(wrong.diagnostics.map((d) => d.rule), ['service-reference-missing']);
+    const wrong = analyze({
+      files: [
+        {
+          path: 'kafka/all.yaml',
+          text: typo.replace('my-cluster-kafka-bootstrap.kafka.svc', 'my-cluster-kafka-bootstrp.kafka.svc'),
+        },
+      ],
+      config: DEFAULT_CONFIG,
+    });
+    assert.deepEqual(
+      wrong.diagnostics.map((d) => d.rule),
+      ['service-reference-missing'],
+    );
     assert.match(wrong.diagnostics[0].message, /Did you mean 'my-cluster-kafka-bootstrap'/);
   });
 });
@@ -263,17 +313,33 @@ spec:
             - {name: AMQP_URL, value: "amqp://hello-world.default.svc:5672"}
             - {name: ES_URL, value: "https://quickstart-es-http.default.svc:9200"}
 `;
-  const analysis = analyze({ files: [{ path: 'search/all.yaml', text }], config: normalizeConfig({ completeWorkspace: true }) });
+  const analysis = analyze({
+    files: [{ path: 'search/all.yaml', text }],
+    config: normalizeConfig({ completeWorkspace: true }),
+  });
   // Judged as a closed world: everything referenced exists because the operators make it, and
   // the policy on the operator's pods admits Kibana only, so the worker's calls are denied.
-  assert.deepEqual(analysis.diagnostics.map((d) => `${d.severity} ${d.rule}: ${d.message}`), [
-    "warning traffic-denied-by-networkpolicy: Traffic to Service 'default/quickstart-es-http:9200' is denied by the ingress policies of StatefulSet 'quickstart-es-hot', StatefulSet 'quickstart-es-warm' (es).",
-  ]);
+  assert.deepEqual(
+    analysis.diagnostics.map((d) => `${d.severity} ${d.rule}: ${d.message}`),
+    [
+      "warning traffic-denied-by-networkpolicy: Traffic to Service 'default/quickstart-es-http:9200' is denied by the ingress policies of StatefulSet 'quickstart-es-hot', StatefulSet 'quickstart-es-warm' (es).",
+    ],
+  );
   const sets = analysis.graph.workloadsIn('default').filter((w) => w.resource.producedBy?.kind === 'Elasticsearch');
-  assert.deepEqual(sets.map((w) => `${w.resource.kind} ${w.resource.name} ${w.replicas}`), ['StatefulSet quickstart-es-hot 3', 'StatefulSet quickstart-es-warm 2']);
-  assert.deepEqual(analysis.graph.servicesNamed('default', 'hello-world')[0]?.producer?.operator, 'RabbitMQ Cluster Operator');
+  assert.deepEqual(
+    sets.map((w) => `${w.resource.kind} ${w.resource.name} ${w.replicas}`),
+    ['StatefulSet quickstart-es-hot 3', 'StatefulSet quickstart-es-warm 2'],
+  );
+  assert.deepEqual(
+    analysis.graph.servicesNamed('default', 'hello-world')[0]?.producer?.operator,
+    'RabbitMQ Cluster Operator',
+  );
   const map = buildTrafficMap(analysis);
-  assert.ok(map.edges.some((e) => e.from === 'Deployment/default/worker' && e.to === 'Service/default/hello-world' && e.label === ':5672'));
+  assert.ok(
+    map.edges.some(
+      (e) => e.from === 'Deployment/default/worker' && e.to === 'Service/default/hello-world' && e.label === ':5672',
+    ),
+  );
 });
 
 describe('deploy units', () => {
@@ -319,7 +385,12 @@ spec:
 
   test('copies are counted once, and the hover says where else the object is defined', () => {
     const text = files[0].text;
-    const h = hoverAt(analysis, 'release/bundle.yaml', text.indexOf('name: api', text.indexOf('kind: Service')) + 7, options);
+    const h = hoverAt(
+      analysis,
+      'release/bundle.yaml',
+      text.indexOf('name: api', text.indexOf('kind: Service')) + 7,
+      options,
+    );
     assert.ok(h);
     assert.match(h.markdown, /Selects \[Deployment api\]\([^)]*\) \(2 pods\)/);
     assert.match(h.markdown, /Also defined in `deploy\/split\/service\.yaml` \(counted once\)/);

@@ -8,7 +8,16 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze, DEFAULT_CONFIG } from '../../server/src/engine';
-import { codeActionsAt, codeLenses, completionAt, definitionAt, documentSymbols, hoverAt, referencesAt, workspaceSymbols } from '../../server/src/engine/queries';
+import {
+  codeActionsAt,
+  codeLenses,
+  completionAt,
+  definitionAt,
+  documentSymbols,
+  hoverAt,
+  referencesAt,
+  workspaceSymbols,
+} from '../../server/src/engine/queries';
 import { REPO_ROOT } from '../support/cli';
 import { cursorIn, extractCursor } from '../support/cursor';
 
@@ -25,12 +34,20 @@ const lineOf = (file: string, offset: number) => textOf(file).slice(0, offset).s
 
 describe('hover', () => {
   test('on a Service name: DNS name, ports resolved to container ports, selected workloads, routes', () => {
-    const h = hoverAt(analysis, 'shop/frontend.yaml', at('shop/frontend.yaml', 'name: f$0rontend\n  namespace: shop\nspec:\n  selector'), options);
+    const h = hoverAt(
+      analysis,
+      'shop/frontend.yaml',
+      at('shop/frontend.yaml', 'name: f$0rontend\n  namespace: shop\nspec:\n  selector'),
+      options,
+    );
     assert.ok(h);
     const md = h.markdown;
     assert.match(md, /^\*\*Service frontend\*\* · namespace `shop`/);
     assert.match(md, /`frontend\.shop\.svc\.cluster\.local` · ClusterIP/);
-    assert.match(md, /\| 80\/TCP http \| http \| nginx:80 \(http\) in \[Deployment frontend\]\(file:\/\/\/ws\/shop\/frontend\.yaml#\d+\) \|/);
+    assert.match(
+      md,
+      /\| 80\/TCP http \| http \| nginx:80 \(http\) in \[Deployment frontend\]\(file:\/\/\/ws\/shop\/frontend\.yaml#\d+\) \|/,
+    );
     assert.match(md, /Selects \[Deployment frontend\]\([^)]+\) \(3 pods\)/);
     assert.match(md, /Routed from shop\\\.example\\\.com\/ \(\[Ingress shop\]/);
   });
@@ -45,7 +62,10 @@ describe('hover', () => {
   test('on an Ingress backend: the whole path, and a missing Service called out', () => {
     const ok = hoverAt(analysis, 'shop/ingress.yaml', at('shop/ingress.yaml', 'name: f$0rontend'), options);
     assert.ok(ok);
-    assert.match(ok.markdown, /shop\\\.example\\\.com\/ → \[Service frontend:http\]\([^)]+\) → \[Deployment frontend\]\([^)]+\) \(3 pods\) → nginx:80 \(http\)/);
+    assert.match(
+      ok.markdown,
+      /shop\\\.example\\\.com\/ → \[Service frontend:http\]\([^)]+\) → \[Deployment frontend\]\([^)]+\) \(3 pods\) → nginx:80 \(http\)/,
+    );
     const missing = hoverAt(analysis, 'shop/ingress.yaml', at('shop/ingress.yaml', 'name: a$0dmin'), options);
     assert.ok(missing);
     assert.match(missing.markdown, /⚠ Service `admin:80` \*\*does not exist\*\*/);
@@ -83,33 +103,71 @@ spec:
 describe('navigation', () => {
   test('definition of a backend name is the Service; of a named targetPort, the container port', () => {
     const toService = definitionAt(analysis, 'shop/ingress.yaml', at('shop/ingress.yaml', 'name: t$0omcat'));
-    assert.deepEqual(toService.map((l) => `${l.file}:${lineOf(l.file, l.span.start)}`), ['shop/tomcat.yaml:33']);
+    assert.deepEqual(
+      toService.map((l) => `${l.file}:${lineOf(l.file, l.span.start)}`),
+      ['shop/tomcat.yaml:33'],
+    );
     const toPort = definitionAt(analysis, 'shop/frontend.yaml', at('shop/frontend.yaml', 'targetPort: h$0ttp\n---'));
-    assert.deepEqual(toPort.map((l) => `${l.file}:${lineOf(l.file, l.span.start)}`), ['shop/frontend.yaml:22']);
+    assert.deepEqual(
+      toPort.map((l) => `${l.file}:${lineOf(l.file, l.span.start)}`),
+      ['shop/frontend.yaml:22'],
+    );
   });
 
   test('definition of a selector entry is the selected pod templates', () => {
-    const locs = definitionAt(analysis, 'shop/frontend.yaml', at('shop/frontend.yaml', 'LoadBalancer\n  selector:\n    ap$0p: frontend'));
-    assert.deepEqual(locs.map((l) => `${l.file}:${lineOf(l.file, l.span.start)}`), ['shop/frontend.yaml:15']);
+    const locs = definitionAt(
+      analysis,
+      'shop/frontend.yaml',
+      at('shop/frontend.yaml', 'LoadBalancer\n  selector:\n    ap$0p: frontend'),
+    );
+    assert.deepEqual(
+      locs.map((l) => `${l.file}:${lineOf(l.file, l.span.start)}`),
+      ['shop/frontend.yaml:15'],
+    );
   });
 
   test('references of a Service are the Ingress backends naming it; of a workload, who selects it', () => {
-    const refs = referencesAt(analysis, 'shop/tomcat.yaml', at('shop/tomcat.yaml', 'name: t$0omcat\n  namespace: shop\nspec:\n  selector:\n    app'), false);
-    assert.deepEqual(refs.map((l) => `${l.file}:${lineOf(l.file, l.span.start)}`), ['shop/ingress.yaml:27']);
-    const selecting = referencesAt(analysis, 'shop/tomcat.yaml', at('shop/tomcat.yaml', 'kind: Deployment\nmetadata:\n  name: t$0omcat'), false);
-    assert.deepEqual(selecting.map((l) => `${l.file}:${lineOf(l.file, l.span.start)}`).sort(), ['shop/network-policies.yaml:36', 'shop/network-policies.yaml:9', 'shop/tomcat.yaml:37']);
+    const refs = referencesAt(
+      analysis,
+      'shop/tomcat.yaml',
+      at('shop/tomcat.yaml', 'name: t$0omcat\n  namespace: shop\nspec:\n  selector:\n    app'),
+      false,
+    );
+    assert.deepEqual(
+      refs.map((l) => `${l.file}:${lineOf(l.file, l.span.start)}`),
+      ['shop/ingress.yaml:27'],
+    );
+    const selecting = referencesAt(
+      analysis,
+      'shop/tomcat.yaml',
+      at('shop/tomcat.yaml', 'kind: Deployment\nmetadata:\n  name: t$0omcat'),
+      false,
+    );
+    assert.deepEqual(selecting.map((l) => `${l.file}:${lineOf(l.file, l.span.start)}`).sort(), [
+      'shop/network-policies.yaml:36',
+      'shop/network-policies.yaml:9',
+      'shop/tomcat.yaml:37',
+    ]);
   });
 
   test('symbols', () => {
-    assert.deepEqual(documentSymbols(analysis, 'shop/data.yaml').map((s) => s.name), ['StatefulSet/postgres', 'Service/postgres', 'Deployment/redis', 'Service/redis']);
-    assert.deepEqual(workspaceSymbols(analysis, 'ingress/').map((s) => `${s.kind} ${s.name}`), ['Ingress shop']);
+    assert.deepEqual(
+      documentSymbols(analysis, 'shop/data.yaml').map((s) => s.name),
+      ['StatefulSet/postgres', 'Service/postgres', 'Deployment/redis', 'Service/redis'],
+    );
+    assert.deepEqual(
+      workspaceSymbols(analysis, 'ingress/').map((s) => `${s.kind} ${s.name}`),
+      ['Ingress shop'],
+    );
   });
 });
 
 describe('code lenses', () => {
   test('Services show where traffic goes and what routes to them, with a Show traffic command', () => {
     const serviceStart = textOf('shop/tomcat.yaml').indexOf('apiVersion: v1\nkind: Service');
-    const lenses = codeLenses(analysis, 'shop/tomcat.yaml').filter((l) => l.span.start === serviceStart).map((l) => l.title);
+    const lenses = codeLenses(analysis, 'shop/tomcat.yaml')
+      .filter((l) => l.span.start === serviceStart)
+      .map((l) => l.title);
     assert.deepEqual(lenses, ['→ Deployment tomcat (2-10 pods (HPA))', '← 1 route', 'Show traffic']);
     const show = codeLenses(analysis, 'shop/ingress.yaml').find((l) => l.command);
     assert.deepEqual(show?.command, { id: 'kubeTrafficLens.showTraffic', arguments: ['Ingress/shop/shop'] });
@@ -125,7 +183,10 @@ describe('completion', () => {
   });
   test('container ports in targetPort', () => {
     const { text, offset } = extractCursor(textOf('shop/tomcat.yaml').replace('targetPort: http', 'targetPort: $0'));
-    assert.deepEqual(completionAt(analysis, 'shop/tomcat.yaml', offset, text).map((c) => c.label), ['http', '8080', 'ajp', '8009']);
+    assert.deepEqual(
+      completionAt(analysis, 'shop/tomcat.yaml', offset, text).map((c) => c.label),
+      ['http', '8080', 'ajp', '8009'],
+    );
   });
   test('a 60,000-character token costs no more than a short one (the word is scanned linearly, the line bounded)', () => {
     const base = textOf('shop/tomcat.yaml').replace('targetPort: http', 'targetPort: ');
@@ -136,7 +197,12 @@ describe('completion', () => {
       const entries = completionAt(analysis, 'shop/tomcat.yaml', offset, text);
       assert.ok(performance.now() - started < 100, `${(performance.now() - started).toFixed(0)} ms`);
       if (token.length > 1024) assert.deepEqual(entries, []);
-      else assert.deepEqual(entries.map((c) => c.label), ['http', '8080', 'ajp', '8009'], 'a long but bounded word still completes');
+      else
+        assert.deepEqual(
+          entries.map((c) => c.label),
+          ['http', '8080', 'ajp', '8009'],
+          'a long but bounded word still completes',
+        );
     }
   });
 });
@@ -145,7 +211,10 @@ describe('code actions', () => {
   test('replace an orphaned selector value with the near miss; disable comment keeps indentation', () => {
     const d = analysis.diagnostics.find((x) => x.rule === 'service-selector-orphaned')!;
     const actions = codeActionsAt(analysis, d.file, d.span, [d], textOf(d.file));
-    assert.deepEqual(actions.map((a) => a.title), ['Change to app: redis (Deployment redis)', 'Disable service-selector-orphaned for this line']);
+    assert.deepEqual(
+      actions.map((a) => a.title),
+      ['Change to app: redis (Deployment redis)', 'Disable service-selector-orphaned for this line'],
+    );
     const [fix, disable] = actions;
     assert.equal(textOf(d.file).slice(fix.edits[0].span.start, fix.edits[0].span.end), 'reddis');
     assert.equal(fix.edits[0].newText, 'redis');
@@ -153,7 +222,10 @@ describe('code actions', () => {
   });
   test('set targetPort to the declared port; use a port the Service defines', () => {
     const unmatched = analysis.diagnostics.find((x) => x.rule === 'service-target-port-unmatched')!;
-    assert.equal(codeActionsAt(analysis, unmatched.file, unmatched.span, [unmatched], textOf(unmatched.file))[0].edits[0].newText, '9200');
+    assert.equal(
+      codeActionsAt(analysis, unmatched.file, unmatched.span, [unmatched], textOf(unmatched.file))[0].edits[0].newText,
+      '9200',
+    );
     const port = analysis.diagnostics.find((x) => x.rule === 'ingress-backend-port-missing')!;
     const fix = codeActionsAt(analysis, port.file, port.span, [port], textOf(port.file))[0];
     assert.equal(fix.title, 'Use port 8080 of Service tomcat');
@@ -226,11 +298,17 @@ spec:
   const a = analyze({ files: [{ path: 'data.yaml', text }], config: DEFAULT_CONFIG });
   test('a selector-less Service shows its hand-managed endpoints', () => {
     const h = hoverAt(a, 'data.yaml', cursorIn(text, 'name: l$0egacy-db\n  namespace: data\nspec'), options);
-    assert.match(h!.markdown, /endpoints by hand — `10\.20\.0\.5` on 5432 \\\(pg\\\) \(\[EndpointSlice legacy\\-db\\-1\]/);
+    assert.match(
+      h!.markdown,
+      /endpoints by hand — `10\.20\.0\.5` on 5432 \\\(pg\\\) \(\[EndpointSlice legacy\\-db\\-1\]/,
+    );
   });
   test('a Service counts the pods it selects', () => {
     const h = hoverAt(a, 'data.yaml', cursorIn(text, 'name: a$0pi\n  namespace: data\nspec:\n  selector'), options);
-    assert.match(h!.markdown, /Selects \[Deployment api\]\([^)]+\) \(3 pods\), \[Pod debug\]\([^)]+\) \(1 pod\) — 4 pods in total/);
+    assert.match(
+      h!.markdown,
+      /Selects \[Deployment api\]\([^)]+\) \(3 pods\), \[Pod debug\]\([^)]+\) \(1 pod\) — 4 pods in total/,
+    );
   });
   test('a pod template lists the disruption budgets that cover it', () => {
     const h = hoverAt(a, 'data.yaml', cursorIn(text, 'name: a$0pi\n  namespace: data\nspec:\n  replicas'), options);
@@ -241,7 +319,9 @@ spec:
 describe('selector completion', () => {
   test('label keys, then the values the namespace’s pod templates carry', () => {
     const base = textOf('shop/data.yaml');
-    const { text: keyText, offset: keyOffset } = extractCursor(base.replace('  selector:\n    app: reddis\n', '  selector:\n    $0\n'));
+    const { text: keyText, offset: keyOffset } = extractCursor(
+      base.replace('  selector:\n    app: reddis\n', '  selector:\n    $0\n'),
+    );
     const keys = completionAt(analysis, 'shop/data.yaml', keyOffset, keyText).map((c) => c.label);
     assert.deepEqual(keys.sort(), ['app', 'tier']);
     const { text: valueText, offset: valueOffset } = extractCursor(base.replace('app: reddis', 'app: $0'));
@@ -256,9 +336,20 @@ describe('east-west references', () => {
     const h = hoverAt(analysis, 'shop/tomcat.yaml', offset, options);
     assert.ok(h);
     assert.match(h.markdown, /^\*\*Service reference\*\* `postgres\.shop\.svc\.cluster\.local:5432`/);
-    assert.match(h.markdown, /→ \[Service postgres:5432\]\([^)]+\) → \[StatefulSet postgres\]\([^)]+\) \(1 pod\) → postgres:5432 \(postgres\)/);
-    const refs = referencesAt(analysis, 'shop/data.yaml', at('shop/data.yaml', 'name: p$0ostgres\n  namespace: shop\nspec:\n  clusterIP'), false);
-    assert.deepEqual(refs.map((l) => `${l.file}:${lineOf(l.file, l.span.start)}`), ['shop/tomcat.yaml:28']);
+    assert.match(
+      h.markdown,
+      /→ \[Service postgres:5432\]\([^)]+\) → \[StatefulSet postgres\]\([^)]+\) \(1 pod\) → postgres:5432 \(postgres\)/,
+    );
+    const refs = referencesAt(
+      analysis,
+      'shop/data.yaml',
+      at('shop/data.yaml', 'name: p$0ostgres\n  namespace: shop\nspec:\n  clusterIP'),
+      false,
+    );
+    assert.deepEqual(
+      refs.map((l) => `${l.file}:${lineOf(l.file, l.span.start)}`),
+      ['shop/tomcat.yaml:28'],
+    );
   });
 });
 
@@ -268,10 +359,17 @@ describe('networking hovers', () => {
     assert.match(h!.markdown, /\*\*denied\*\* by \[NetworkPolicy default\\-deny\]/);
   });
   test('addresses and CIDRs', () => {
-    const text = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: lb\nspec:\n  type: LoadBalancer\n  externalIPs: [192.0.2.10]\n  loadBalancerSourceRanges: [203.0.113.7/24]\n  ports: [{port: 80}]\n';
+    const text =
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: lb\nspec:\n  type: LoadBalancer\n  externalIPs: [192.0.2.10]\n  loadBalancerSourceRanges: [203.0.113.7/24]\n  ports: [{port: 80}]\n';
     const a = analyze({ files: [{ path: 'lb.yaml', text }], config: DEFAULT_CONFIG });
-    assert.equal(hoverAt(a, 'lb.yaml', cursorIn(text, '19$02.0.2.10'), options)!.markdown, '**IPv4 address** `192.0.2.10`');
-    assert.equal(hoverAt(a, 'lb.yaml', cursorIn(text, '20$03.0.113.7'), options)!.markdown, '**IPv4 network** `203.0.113.0/24` (written `203.0.113.7/24`, host bits set)\n\n256 addresses');
+    assert.equal(
+      hoverAt(a, 'lb.yaml', cursorIn(text, '19$02.0.2.10'), options)!.markdown,
+      '**IPv4 address** `192.0.2.10`',
+    );
+    assert.equal(
+      hoverAt(a, 'lb.yaml', cursorIn(text, '20$03.0.113.7'), options)!.markdown,
+      '**IPv4 network** `203.0.113.0/24` (written `203.0.113.7/24`, host bits set)\n\n256 addresses',
+    );
   });
   test('a Gateway API route shows each rule with weighted backends down to the pods', () => {
     const file = 'test/fixtures/rules/route-backend-service-missing/valid.yaml';
@@ -280,18 +378,31 @@ describe('networking hovers', () => {
     const h = hoverAt(a, file, cursorIn(text, 'kind: HTTPRoute\nmetadata:\n  name: w$0eb'), options);
     assert.ok(h);
     assert.match(h.markdown, /Attached to \[Gateway infra\/edge\/http\]/);
-    assert.match(h.markdown, /- \[Service web:80\]\([^)]+\) \(89%\) → \[Deployment web\]\([^)]+\) \(1 pod\) → web:8080/);
+    assert.match(
+      h.markdown,
+      /- \[Service web:80\]\([^)]+\) \(89%\) → \[Deployment web\]\([^)]+\) \(1 pod\) → web:8080/,
+    );
     assert.match(h.markdown, /- Bucket shop\/assets \(1%\)/);
   });
 });
 
 describe('more networking hovers', () => {
   test('a workload lists the Services it calls with the NetworkPolicy verdict', () => {
-    const h = hoverAt(analysis, 'shop/tomcat.yaml', at('shop/tomcat.yaml', 'kind: Deployment\nmetadata:\n  name: t$0omcat'), options);
-    assert.match(h!.markdown, /\*\*Calls\*\*\n- \[Service postgres:5432\]\([^)]+\) — \*\*denied\*\* by \[NetworkPolicy default\\-deny\]/);
+    const h = hoverAt(
+      analysis,
+      'shop/tomcat.yaml',
+      at('shop/tomcat.yaml', 'kind: Deployment\nmetadata:\n  name: t$0omcat'),
+      options,
+    );
+    assert.match(
+      h!.markdown,
+      /\*\*Calls\*\*\n- \[Service postgres:5432\]\([^)]+\) — \*\*denied\*\* by \[NetworkPolicy default\\-deny\]/,
+    );
   });
   test('an address says which configured Service CIDR holds it', () => {
-    const { text, offset } = extractCursor('apiVersion: v1\nkind: Service\nmetadata:\n  name: dns\nspec:\n  clusterIP: 1$00.96.0.10\n  ports: [{port: 53}]\n');
+    const { text, offset } = extractCursor(
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: dns\nspec:\n  clusterIP: 1$00.96.0.10\n  ports: [{port: 53}]\n',
+    );
     const a = analyze({ files: [{ path: 'dns.yaml', text }], config: DEFAULT_CONFIG });
     const h = hoverAt(a, 'dns.yaml', offset, { ...options, serviceCIDR: ['10.96.0.0/12'] });
     assert.equal(h!.markdown, '**IPv4 address** `10.96.0.10`\n\nInside the Service CIDR `10.96.0.0/12`');

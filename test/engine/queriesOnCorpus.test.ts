@@ -24,14 +24,20 @@ function yamlFiles(dir: string): string[] {
 for (const entry of ENTRIES) {
   const dir = path.join(CORPUS, entry);
   test(`queries on ${entry}`, { skip: fs.existsSync(dir) ? false : `${dir} is missing` }, () => {
-    const files = yamlFiles(dir).map((p) => ({ path: path.relative(CORPUS, p).split(path.sep).join('/'), text: fs.readFileSync(p, 'utf8') }));
+    const files = yamlFiles(dir).map((p) => ({
+      path: path.relative(CORPUS, p).split(path.sep).join('/'),
+      text: fs.readFileSync(p, 'utf8'),
+    }));
     const a = analyze({ files, config: DEFAULT_CONFIG });
     let policyHovers = 0;
     let lenses = 0;
     for (const f of files) {
       for (const l of codeLenses(a, f.path)) {
         lenses++;
-        assert.ok(l.title.length > 0 && (l.command || l.peek || l.title.startsWith('→ CNAME')), `${f.path}: ${l.title}`);
+        assert.ok(
+          l.title.length > 0 && (l.command || l.peek || l.title.startsWith('→ CNAME')),
+          `${f.path}: ${l.title}`,
+        );
       }
       const step = Math.max(3, Math.floor(f.text.length / 400));
       for (let offset = 0; offset < f.text.length; offset += step) {
@@ -40,7 +46,8 @@ for (const entry of ENTRIES) {
           assert.ok(h.span.start <= offset && offset <= h.span.end, `${f.path}@${offset}`);
           if (/^\*\*NetworkPolicy |^\*\*(from |to )?podSelector\*\*/.test(h.markdown)) policyHovers++;
         }
-        for (const l of [...definitionAt(a, f.path, offset), ...referencesAt(a, f.path, offset, true)]) assert.ok(a.workspace.files.has(l.file), l.file);
+        for (const l of [...definitionAt(a, f.path, offset), ...referencesAt(a, f.path, offset, true)])
+          assert.ok(a.workspace.files.has(l.file), l.file);
         completionAt(a, f.path, offset, f.text);
       }
     }

@@ -11,48 +11,97 @@ import { decide } from '../../server/src/engine/reachability';
 import { corpusDir, needsCorpus } from '../support/corpus';
 import { manifestFiles } from '../support/fixtures';
 
-test('matches the expected connectivity of acs-security-demos (netpol-analyzer connlist) on TCP 8080', needsCorpus, () => {
-  const ACS = corpusDir('acs-security-demos');
-  const files = manifestFiles(ACS).filter((f) => !f.endsWith('.json')).map((f) => ({ path: path.relative(ACS, f), text: fs.readFileSync(f, 'utf8') }));
-  const a = analyze({ files, config: DEFAULT_CONFIG });
-  const expected = new Set(
-    (JSON.parse(fs.readFileSync(path.join(ACS, 'connlist_output.json'), 'utf8')) as { src: string; dst: string; conn: string }[])
-      .filter((c) => c.src.endsWith('[Deployment]') && c.dst.endsWith('[Deployment]') && (c.conn.includes('TCP 8080') || c.conn === 'All Connections'))
-      .map((c) => `${c.src.replace('[Deployment]', '')} -> ${c.dst.replace('[Deployment]', '')}`),
-  );
-  const deployments = a.graph.workloads.filter((w) => w.resource.kind === 'Deployment');
-  assert.equal(deployments.length, 11);
-  const actual = new Set<string>();
-  for (const from of deployments) {
-    for (const to of deployments) {
-      if (from === to) continue;
-      if (decide(a.graph, { from, to, port: 8080, protocol: 'TCP' }).allowed) actual.add(`${from.template.namespace}/${from.resource.name} -> ${to.template.namespace}/${to.resource.name}`);
+test(
+  'matches the expected connectivity of acs-security-demos (netpol-analyzer connlist) on TCP 8080',
+  needsCorpus,
+  () => {
+    const ACS = corpusDir('acs-security-demos');
+    const files = manifestFiles(ACS)
+      .filter((f) => !f.endsWith('.json'))
+      .map((f) => ({ path: path.relative(ACS, f), text: fs.readFileSync(f, 'utf8') }));
+    const a = analyze({ files, config: DEFAULT_CONFIG });
+    const expected = new Set(
+      (
+        JSON.parse(fs.readFileSync(path.join(ACS, 'connlist_output.json'), 'utf8')) as {
+          src: string;
+          dst: string;
+          conn: string;
+        }[]
+      )
+        .filter(
+          (c) =>
+            c.src.endsWith('[Deployment]') &&
+            c.dst.endsWith('[Deployment]') &&
+            (c.conn.includes('TCP 8080') || c.conn === 'All Connections'),
+        )
+        .map((c) => `${c.src.replace('[Deployment]', '')} -> ${c.dst.replace('[Deployment]', '')}`),
+    );
+    const deployments = a.graph.workloads.filter((w) => w.resource.kind === 'Deployment');
+    assert.equal(deployments.length, 11);
+    const actual = new Set<string>();
+    for (const from of deployments) {
+      for (const to of deployments) {
+        if (from === to) continue;
+        if (decide(a.graph, { from, to, port: 8080, protocol: 'TCP' }).allowed)
+          actual.add(
+            `${from.template.namespace}/${from.resource.name} -> ${to.template.namespace}/${to.resource.name}`,
+          );
+      }
     }
-  }
-  assert.ok(expected.size > 5);
-  assert.deepEqual([...actual].sort(), [...expected].sort());
-});
+    assert.ok(expected.size > 5);
+    assert.deepEqual([...actual].sort(), [...expected].sort());
+  },
+);
 
 // ---- brute force: the semantics read directly from the plain objects ----
 type Labels = Record<string, string>;
-interface Pod { ns: string; name: string; labels: Labels; ports: { name: string; port: number }[] }
-interface Peer { podSelector?: Labels; namespaceSelector?: Labels }
-interface Rule { peers?: Peer[]; ports?: (number | string)[] }
-interface Policy { ns: string; podSelector: Labels; types: ('Ingress' | 'Egress')[]; ingress: Rule[]; egress: Rule[] }
+interface Pod {
+  ns: string;
+  name: string;
+  labels: Labels;
+  ports: { name: string; port: number }[];
+}
+interface Peer {
+  podSelector?: Labels;
+  namespaceSelector?: Labels;
+}
+interface Rule {
+  peers?: Peer[];
+  ports?: (number | string)[];
+}
+interface Policy {
+  ns: string;
+  podSelector: Labels;
+  types: ('Ingress' | 'Egress')[];
+  ingress: Rule[];
+  egress: Rule[];
+}
 const NS_LABELS: Record<string, Labels> = { a: { team: 'x' }, b: { team: 'y' } };
 const matches = (sel: Labels, labels: Labels) => Object.entries(sel).every(([k, v]) => labels[k] === v);
 
 function bruteAllowed(policies: Policy[], src: Pod, dst: Pod, port: number): boolean {
   const side = (subject: Pod, other: Pod, type: 'Ingress' | 'Egress') => {
-    const selecting = policies.filter((p) => p.ns === subject.ns && matches(p.podSelector, subject.labels) && p.types.includes(type));
+    const selecting = policies.filter(
+      (p) => p.ns === subject.ns && matches(p.podSelector, subject.labels) && p.types.includes(type),
+    );
     if (selecting.length === 0) return true;
     return selecting.some((p) =>
       (type === 'Ingress' ? p.ingress : p.egress).some((r) => {
-        const peerOk = !r.peers || r.peers.length === 0 || r.peers.some((peer) => {
-          const nsOk = peer.namespaceSelector ? matches(peer.namespaceSelector, { ...NS_LABELS[other.ns], 'kubernetes.io/metadata.name': other.ns }) : other.ns === p.ns;
-          return nsOk && (!peer.podSelector || matches(peer.podSelector, other.labels));
-        });
-        const portOk = !r.ports || r.ports.length === 0 || r.ports.some((pp) => (typeof pp === 'number' ? pp === port : dst.ports.some((cp) => cp.name === pp && cp.port === port)));
+        const peerOk =
+          !r.peers ||
+          r.peers.length === 0 ||
+          r.peers.some((peer) => {
+            const nsOk = peer.namespaceSelector
+              ? matches(peer.namespaceSelector, { ...NS_LABELS[other.ns], 'kubernetes.io/metadata.name': other.ns })
+              : other.ns === p.ns;
+            return nsOk && (!peer.podSelector || matches(peer.podSelector, other.labels));
+          });
+        const portOk =
+          !r.ports ||
+          r.ports.length === 0 ||
+          r.ports.some((pp) =>
+            typeof pp === 'number' ? pp === port : dst.ports.some((cp) => cp.name === pp && cp.port === port),
+          );
         return peerOk && portOk;
       }),
     );
@@ -61,8 +110,25 @@ function bruteAllowed(policies: Policy[], src: Pod, dst: Pod, port: number): boo
 }
 
 const labelsArb = fc.record({ app: fc.constantFrom('x', 'y'), role: fc.constantFrom('r', 's') }, { requiredKeys: [] });
-const peerArb = fc.record({ podSelector: labelsArb, namespaceSelector: fc.constantFrom<Labels>({ team: 'x' }, { team: 'y' }, {}, { 'kubernetes.io/metadata.name': 'b' }) }, { requiredKeys: [] });
-const ruleArb = fc.record({ peers: fc.array(peerArb, { maxLength: 2 }), ports: fc.array(fc.constantFrom<number | string>(80, 443, 'http'), { maxLength: 2 }) }, { requiredKeys: [] });
+const peerArb = fc.record(
+  {
+    podSelector: labelsArb,
+    namespaceSelector: fc.constantFrom<Labels>(
+      { team: 'x' },
+      { team: 'y' },
+      {},
+      { 'kubernetes.io/metadata.name': 'b' },
+    ),
+  },
+  { requiredKeys: [] },
+);
+const ruleArb = fc.record(
+  {
+    peers: fc.array(peerArb, { maxLength: 2 }),
+    ports: fc.array(fc.constantFrom<number | string>(80, 443, 'http'), { maxLength: 2 }),
+  },
+  { requiredKeys: [] },
+);
 const policyArb = fc.record({
   ns: fc.constantFrom('a', 'b'),
   podSelector: labelsArb,
@@ -73,8 +139,21 @@ const policyArb = fc.record({
 
 function toYaml(pods: Pod[], policies: Policy[]): string {
   const docs: unknown[] = [
-    ...Object.entries(NS_LABELS).map(([name, labels]) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } })),
-    ...pods.map((p) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: p.name, namespace: p.ns, labels: p.labels }, spec: { containers: [{ name: 'c', image: 'i', ports: p.ports.map((cp) => ({ name: cp.name, containerPort: cp.port })) }] } })),
+    ...Object.entries(NS_LABELS).map(([name, labels]) => ({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name, labels },
+    })),
+    ...pods.map((p) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: p.name, namespace: p.ns, labels: p.labels },
+      spec: {
+        containers: [
+          { name: 'c', image: 'i', ports: p.ports.map((cp) => ({ name: cp.name, containerPort: cp.port })) },
+        ],
+      },
+    })),
     ...policies.map((p, i) => ({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
@@ -82,8 +161,32 @@ function toYaml(pods: Pod[], policies: Policy[]): string {
       spec: {
         podSelector: { matchLabels: p.podSelector },
         policyTypes: p.types,
-        ingress: p.ingress.map((r) => ({ ...(r.peers ? { from: r.peers.map((x) => ({ ...(x.podSelector ? { podSelector: { matchLabels: x.podSelector } } : {}), ...(x.namespaceSelector ? { namespaceSelector: { matchLabels: x.namespaceSelector } } : {}) })).filter((x) => Object.keys(x).length) } : {}), ...(r.ports ? { ports: r.ports.map((port) => ({ port })) } : {}) })),
-        egress: p.egress.map((r) => ({ ...(r.peers ? { to: r.peers.map((x) => ({ ...(x.podSelector ? { podSelector: { matchLabels: x.podSelector } } : {}), ...(x.namespaceSelector ? { namespaceSelector: { matchLabels: x.namespaceSelector } } : {}) })).filter((x) => Object.keys(x).length) } : {}), ...(r.ports ? { ports: r.ports.map((port) => ({ port })) } : {}) })),
+        ingress: p.ingress.map((r) => ({
+          ...(r.peers
+            ? {
+                from: r.peers
+                  .map((x) => ({
+                    ...(x.podSelector ? { podSelector: { matchLabels: x.podSelector } } : {}),
+                    ...(x.namespaceSelector ? { namespaceSelector: { matchLabels: x.namespaceSelector } } : {}),
+                  }))
+                  .filter((x) => Object.keys(x).length),
+              }
+            : {}),
+          ...(r.ports ? { ports: r.ports.map((port) => ({ port })) } : {}),
+        })),
+        egress: p.egress.map((r) => ({
+          ...(r.peers
+            ? {
+                to: r.peers
+                  .map((x) => ({
+                    ...(x.podSelector ? { podSelector: { matchLabels: x.podSelector } } : {}),
+                    ...(x.namespaceSelector ? { namespaceSelector: { matchLabels: x.namespaceSelector } } : {}),
+                  }))
+                  .filter((x) => Object.keys(x).length),
+              }
+            : {}),
+          ...(r.ports ? { ports: r.ports.map((port) => ({ port })) } : {}),
+        })),
       },
     })),
   ];
@@ -111,8 +214,17 @@ test('agrees with a brute-force evaluation on random policy sets', () => {
           if (src === dst) continue;
           for (const port of [80, 443]) {
             if (!dst.ports.some((p) => p.port === port)) continue;
-            const engine = decide(a.graph, { from: workloads.get(src.name)!, to: workloads.get(dst.name)!, port, protocol: 'TCP' }).allowed;
-            assert.equal(engine, bruteAllowed(policies, src, dst, port), `${src.name} -> ${dst.name}:${port} with ${JSON.stringify(policies)}`);
+            const engine = decide(a.graph, {
+              from: workloads.get(src.name)!,
+              to: workloads.get(dst.name)!,
+              port,
+              protocol: 'TCP',
+            }).allowed;
+            assert.equal(
+              engine,
+              bruteAllowed(policies, src, dst, port),
+              `${src.name} -> ${dst.name}:${port} with ${JSON.stringify(policies)}`,
+            );
           }
         }
       }

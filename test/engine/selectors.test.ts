@@ -3,7 +3,14 @@
 import { test, describe } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { parseYaml } from '../../server/src/engine/syntax';
-import { readEqualitySelector, readLabelSelector, selectorMayMatch, selectorMatchesLabels, formatSelector, type PodLabels } from '../../server/src/engine/selectors';
+import {
+  readEqualitySelector,
+  readLabelSelector,
+  selectorMayMatch,
+  selectorMatchesLabels,
+  formatSelector,
+  type PodLabels,
+} from '../../server/src/engine/selectors';
 
 const node = (yaml: string) => parseYaml(yaml).documents[0].contents;
 const labelSelector = (yaml: string) => {
@@ -11,7 +18,10 @@ const labelSelector = (yaml: string) => {
   assert.ok(s);
   return s;
 };
-const pod = (declared: Record<string, string>, runtime: [string, (v: string) => boolean][] = []): PodLabels => ({ declared, runtime: new Map(runtime) });
+const pod = (declared: Record<string, string>, runtime: [string, (v: string) => boolean][] = []): PodLabels => ({
+  declared,
+  runtime: new Map(runtime),
+});
 
 describe('LabelSelector', () => {
   test('matchLabels requires every pair', () => {
@@ -86,10 +96,25 @@ describe('run-time labels', () => {
     assert.equal(selectorMayMatch(s('cache-0'), statefulSetPod), false);
   });
   test('Exists is satisfied by a run-time key; DoesNotExist is not', () => {
-    assert.equal(selectorMayMatch(labelSelector('matchExpressions: [{key: controller-revision-hash, operator: Exists}]'), statefulSetPod), true);
-    assert.equal(selectorMayMatch(labelSelector('matchExpressions: [{key: controller-revision-hash, operator: DoesNotExist}]'), statefulSetPod), false);
+    assert.equal(
+      selectorMayMatch(
+        labelSelector('matchExpressions: [{key: controller-revision-hash, operator: Exists}]'),
+        statefulSetPod,
+      ),
+      true,
+    );
+    assert.equal(
+      selectorMayMatch(
+        labelSelector('matchExpressions: [{key: controller-revision-hash, operator: DoesNotExist}]'),
+        statefulSetPod,
+      ),
+      false,
+    );
   });
   test('declared labels win over run-time predicates', () => {
-    assert.equal(selectorMayMatch(readEqualitySelector(node('app: web'))!, pod({ app: 'db' }, [['app', () => true]])), false);
+    assert.equal(
+      selectorMayMatch(readEqualitySelector(node('app: web'))!, pod({ app: 'db' }, [['app', () => true]])),
+      false,
+    );
   });
 });

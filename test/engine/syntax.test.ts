@@ -3,8 +3,27 @@
 // without parsing, such as a cache).
 import { test, describe } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { mapNode, pairOf, parseYaml, scalarNode, seqNode, type YMap, type YNode, type YScalar } from '../../server/src/engine/syntax';
-import { contentSpan, get, getPath, keyText, keyValue, pair, seqItems, stringEntries, toPlain } from '../../server/src/engine/tree';
+import {
+  mapNode,
+  pairOf,
+  parseYaml,
+  scalarNode,
+  seqNode,
+  type YMap,
+  type YNode,
+  type YScalar,
+} from '../../server/src/engine/syntax';
+import {
+  contentSpan,
+  get,
+  getPath,
+  keyText,
+  keyValue,
+  pair,
+  seqItems,
+  stringEntries,
+  toPlain,
+} from '../../server/src/engine/tree';
 
 const TEXT = `apiVersion: v1
 kind: Service
@@ -40,7 +59,10 @@ describe('located tree', () => {
     const nothing = get(item, 'nothing') as YScalar;
     assert.deepEqual([nothing.value, nothing.text], [null, '~']);
     const empty = pair(asMapOf(getPath(root, 'spec')), 'empty')?.value as YScalar;
-    assert.deepEqual([empty.type, empty.value, empty.text, empty.span.start, empty.span.end], ['scalar', null, '', TEXT.length - 1, TEXT.length - 1]);
+    assert.deepEqual(
+      [empty.type, empty.value, empty.text, empty.span.start, empty.span.end],
+      ['scalar', null, '', TEXT.length - 1, TEXT.length - 1],
+    );
     const name = getPath(root, 'metadata', 'name') as YScalar;
     assert.equal(at(TEXT, name.span), 'web');
     // A span is a plain { start, end } object.
@@ -50,12 +72,18 @@ describe('located tree', () => {
   test('pairs expose their key node, value and text', () => {
     const labels = pair(asMapOf(get(root, 'metadata')), 'labels')!;
     assert.equal(at(TEXT, labels.key.span), 'labels');
-    assert.deepEqual([labels.key.type, labels.key.value, labels.key.text, keyValue(labels), keyText(labels)], ['scalar', 'labels', 'labels', 'labels', 'labels']);
+    assert.deepEqual(
+      [labels.key.type, labels.key.value, labels.key.text, keyValue(labels), keyText(labels)],
+      ['scalar', 'labels', 'labels', 'labels', 'labels'],
+    );
     const entries = stringEntries(labels.value);
-    assert.deepEqual(entries.map((e) => [e.key, e.value, at(TEXT, e.keySpan), at(TEXT, e.valueSpan)]), [
-      ['app', 'web', 'app', 'web'],
-      ['tier', 'front', '"tier"', 'front'],
-    ]);
+    assert.deepEqual(
+      entries.map((e) => [e.key, e.value, at(TEXT, e.keySpan), at(TEXT, e.valueSpan)]),
+      [
+        ['app', 'web', 'app', 'web'],
+        ['tier', 'front', '"tier"', 'front'],
+      ],
+    );
     assert.deepEqual(toPlain(labels.value), { app: 'web', tier: 'front' });
     const metadata = asMapOf(get(root, 'metadata'));
     assert.equal(at(TEXT, contentSpan(metadata)), 'name: web\n  labels: {app: web, "tier": front}');
@@ -63,9 +91,18 @@ describe('located tree', () => {
 
   test('a repeated key keeps its first position and takes the last value', () => {
     const parsed = parseYaml('a: 1\nb: 2\na: 3\n');
-    assert.deepEqual(parsed.problems.map((p) => p.rule), ['yaml-duplicate-key']);
+    assert.deepEqual(
+      parsed.problems.map((p) => p.rule),
+      ['yaml-duplicate-key'],
+    );
     const map = parsed.documents[0].contents;
-    assert.deepEqual(stringEntries(map).map((e) => [e.key, e.value]), [['a', '3'], ['b', '2']]);
+    assert.deepEqual(
+      stringEntries(map).map((e) => [e.key, e.value]),
+      [
+        ['a', '3'],
+        ['b', '2'],
+      ],
+    );
     assert.equal((get(map, 'a') as YScalar).value, 3);
   });
 
@@ -91,7 +128,10 @@ describe('located tree', () => {
     assert.deepEqual(get(built, 'kind'), get(parsed, 'kind'));
     const seq = get(built, 'port')!;
     assert.equal(seq.type, 'seq');
-    assert.deepEqual(seqItems(seq).map((n) => [n.type, (n as YScalar).value, (n as YScalar).text, n.span]), [['scalar', 80, '80', { start: 20, end: 22 }]]);
+    assert.deepEqual(
+      seqItems(seq).map((n) => [n.type, (n as YScalar).value, (n as YScalar).text, n.span]),
+      [['scalar', 80, '80', { start: 20, end: 22 }]],
+    );
     assert.deepEqual(toPlain(built), { kind: 'Service', port: [80, null] });
   });
 });

@@ -17,10 +17,15 @@ function check(helm: string, paths: string[], cwd: string, extra: string[] = [])
   return JSON.parse(r.stdout) as JsonReport;
 }
 
-const show = (ds: readonly JsonDiagnostic[]) => ds.map((d) => `${d.file}:${d.line}:${d.column} ${d.severity} ${d.rule}: ${d.message}`);
+const show = (ds: readonly JsonDiagnostic[]) =>
+  ds.map((d) => `${d.file}:${d.line}:${d.column} ${d.severity} ${d.rule}: ${d.message}`);
 
 /** A copy of a corpus chart folder in a temporary directory, edited by `edits` (file -> [from, to]). */
-function plantedCopy(entry: string, edits: Record<string, [string, string][]>, extraFiles: Record<string, string> = {}): string {
+function plantedCopy(
+  entry: string,
+  edits: Record<string, [string, string][]>,
+  extraFiles: Record<string, string> = {},
+): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-helm-test-'));
   process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   fs.cpSync(path.join(CORPUS, entry), dir, { recursive: true });
@@ -61,7 +66,13 @@ describe('corpus charts render and analyse clean', () => {
     if (!helm) return;
     const r = runCli(['graph', '--format', 'json', '--helm', helm, 'bitnami-charts'], { cwd: CORPUS });
     const ids = (JSON.parse(r.stdout) as { nodes: { id: string }[] }).nodes.map((n) => n.id);
-    for (const id of ['Service/default/nginx', 'StatefulSet/default/redis-master', 'Service/default/wordpress-mariadb', 'Deployment/default/memcached']) assert.ok(ids.includes(id), `${id} in ${ids.join(', ')}`);
+    for (const id of [
+      'Service/default/nginx',
+      'StatefulSet/default/redis-master',
+      'Service/default/wordpress-mariadb',
+      'Deployment/default/memcached',
+    ])
+      assert.ok(ids.includes(id), `${id} in ${ids.join(', ')}`);
   });
 
   test('sock-shop-helm: its dependency is not vendored, said once on the line that declares it', (t) => {
@@ -81,13 +92,24 @@ describe('planted mistakes are reported on the template, helper or values line',
     const dir = plantedCopy(
       'podinfo-helm',
       {
-        'podinfo/templates/_helpers.tpl': [['{{- define "podinfo.selectorLabels" -}}', '{{- define "podinfo.serviceSelector" -}}\napp.kubernetes.io/name: {{ include "podinfo.fullname" . }}-web\n{{- end }}\n\n{{- define "podinfo.selectorLabels" -}}']],
-        'podinfo/templates/service.yaml': [['{{- include "podinfo.selectorLabels" . | nindent 4 }}', '{{- include "podinfo.serviceSelector" . | nindent 4 }}']],
+        'podinfo/templates/_helpers.tpl': [
+          [
+            '{{- define "podinfo.selectorLabels" -}}',
+            '{{- define "podinfo.serviceSelector" -}}\napp.kubernetes.io/name: {{ include "podinfo.fullname" . }}-web\n{{- end }}\n\n{{- define "podinfo.selectorLabels" -}}',
+          ],
+        ],
+        'podinfo/templates/service.yaml': [
+          [
+            '{{- include "podinfo.selectorLabels" . | nindent 4 }}',
+            '{{- include "podinfo.serviceSelector" . | nindent 4 }}',
+          ],
+        ],
         'podinfo/templates/ingress.yaml': [['number: {{ $svcPort }}', 'number: 9899']],
       },
       {
         'podinfo/values-ingress.yaml': 'ingress:\n  enabled: true\n',
-        '.kube-traffic-lens.yaml': 'helm:\n  charts:\n    podinfo:\n      release: web\n      valuesFiles: [values-ingress.yaml]\n',
+        '.kube-traffic-lens.yaml':
+          'helm:\n  charts:\n    podinfo:\n      release: web\n      valuesFiles: [values-ingress.yaml]\n',
       },
     );
     const report = check(helm, ['.'], dir);
@@ -100,7 +122,9 @@ describe('planted mistakes are reported on the template, helper or values line',
   test('a targetPort in values.yaml', (t) => {
     const helm = helmOrSkip(t);
     if (!helm) return;
-    const dir = plantedCopy('ingress-nginx-chart', { 'ingress-nginx/values.yaml': [['      http: http\n', '      http: htp\n']] });
+    const dir = plantedCopy('ingress-nginx-chart', {
+      'ingress-nginx/values.yaml': [['      http: http\n', '      http: htp\n']],
+    });
     const report = check(helm, ['.'], dir);
     const line = lineOf(path.join(dir, 'ingress-nginx/values.yaml'), 'http: htp');
     assert.deepEqual(show(report.diagnostics), [
@@ -111,10 +135,14 @@ describe('planted mistakes are reported on the template, helper or values line',
   test('a chart with several value sets names the value set of each finding', (t) => {
     const helm = helmOrSkip(t);
     if (!helm) return;
-    const dir = plantedCopy('podinfo-helm', { 'podinfo/templates/ingress.yaml': [['number: {{ $svcPort }}', 'number: 9899']] }, {
-      'podinfo/values-ingress.yaml': 'ingress:\n  enabled: true\n',
-      '.kube-traffic-lens.yaml': 'helm:\n  charts:\n    podinfo:\n      valueSets: [[values-ingress.yaml]]\n',
-    });
+    const dir = plantedCopy(
+      'podinfo-helm',
+      { 'podinfo/templates/ingress.yaml': [['number: {{ $svcPort }}', 'number: 9899']] },
+      {
+        'podinfo/values-ingress.yaml': 'ingress:\n  enabled: true\n',
+        '.kube-traffic-lens.yaml': 'helm:\n  charts:\n    podinfo:\n      valueSets: [[values-ingress.yaml]]\n',
+      },
+    );
     const report = check(helm, ['.'], dir);
     const found = report.diagnostics.filter((d) => d.rule === 'ingress-backend-port-missing');
     assert.equal(found.length, 1, JSON.stringify(report.diagnostics));
@@ -125,16 +153,23 @@ describe('planted mistakes are reported on the template, helper or values line',
   test('a template helm cannot render is reported on the line helm names', (t) => {
     const helm = helmOrSkip(t);
     if (!helm) return;
-    const dir = plantedCopy('podinfo-helm', { 'podinfo/templates/service.yaml': [['  type: {{ .Values.service.type }}', '  type: {{ .Values.service.type | nosuchfunction }}']] });
+    const dir = plantedCopy('podinfo-helm', {
+      'podinfo/templates/service.yaml': [
+        ['  type: {{ .Values.service.type }}', '  type: {{ .Values.service.type | nosuchfunction }}'],
+      ],
+    });
     const report = check(helm, ['.'], dir);
     assert.equal(report.diagnostics.length, 1, JSON.stringify(report.diagnostics));
     const d = report.diagnostics[0];
-    assert.equal(`${d.file}:${d.line} ${d.rule}`, `podinfo/templates/service.yaml:${lineOf(path.join(dir, 'podinfo/templates/service.yaml'), 'nosuchfunction')} helm-render-failed`);
+    assert.equal(
+      `${d.file}:${d.line} ${d.rule}`,
+      `podinfo/templates/service.yaml:${lineOf(path.join(dir, 'podinfo/templates/service.yaml'), 'nosuchfunction')} helm-render-failed`,
+    );
     assert.match(d.message, /nosuchfunction/);
   });
 });
 
-test('plain manifests reach the chart\'s Services by their rendered names', (t) => {
+test("plain manifests reach the chart's Services by their rendered names", (t) => {
   const helm = helmOrSkip(t);
   if (!helm) return;
   const client = `apiVersion: apps/v1
@@ -164,10 +199,15 @@ spec:
 test('a chart that renders without end is cut off by the time-out or the output bound', (t) => {
   const helm = helmOrSkip(t);
   if (!helm) return;
-  const dir = plantedCopy('podinfo-helm', {}, {
-    'podinfo/templates/huge.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: huge\ndata:\n{{- range until 100000000 }}\n  key{{ . }}: "{{ . }}"\n{{- end }}\n',
-    '.kube-traffic-lens.yaml': 'helm:\n  timeoutSeconds: 2\n',
-  });
+  const dir = plantedCopy(
+    'podinfo-helm',
+    {},
+    {
+      'podinfo/templates/huge.yaml':
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: huge\ndata:\n{{- range until 100000000 }}\n  key{{ . }}: "{{ . }}"\n{{- end }}\n',
+      '.kube-traffic-lens.yaml': 'helm:\n  timeoutSeconds: 2\n',
+    },
+  );
   const started = Date.now();
   const report = check(helm, ['.'], dir);
   assert.ok(Date.now() - started < 30_000, 'bounded');
@@ -180,7 +220,9 @@ test('--no-helm and a missing helm keep the chart skipped, with the reason', (t)
   const helm = helmOrSkip(t);
   if (!helm) return;
   const off = check(helm, ['podinfo-helm'], CORPUS, ['--no-helm']);
-  assert.deepEqual(show(off.diagnostics), ["podinfo-helm/podinfo/Chart.yaml:1:1 info helm-template-skipped: Helm chart 'podinfo-helm/podinfo' is not analysed: Helm rendering is turned off (helm.enabled: false or --no-helm)."]);
+  assert.deepEqual(show(off.diagnostics), [
+    "podinfo-helm/podinfo/Chart.yaml:1:1 info helm-template-skipped: Helm chart 'podinfo-helm/podinfo' is not analysed: Helm rendering is turned off (helm.enabled: false or --no-helm).",
+  ]);
   const missing = check('/nonexistent/helm', ['podinfo-helm'], CORPUS);
   assert.equal(missing.diagnostics.length, 1);
   assert.match(missing.diagnostics[0].message, /helm was not found/);

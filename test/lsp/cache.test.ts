@@ -44,7 +44,10 @@ test('a warm start publishes the stored diagnostics at once and parses nothing',
   assert.ok(fs.existsSync(path.join(storage, 'cache', 'parse-v1.json')));
 
   const warm = await session(root, storage);
-  assert.ok(warm.log.some((l) => /^published \d+ cached diagnostics for an unchanged workspace/.test(l)), warm.log.join('\n'));
+  assert.ok(
+    warm.log.some((l) => /^published \d+ cached diagnostics for an unchanged workspace/.test(l)),
+    warm.log.join('\n'),
+  );
   assert.match(warm.cacheLine, /^cache: [1-9]\d* files read back, 0 parsed/);
   assert.deepEqual(warm.diagnostics, cold.diagnostics);
 

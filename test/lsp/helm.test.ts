@@ -19,13 +19,28 @@ function workspace(t: { after(fn: () => void): void }, helm: string) {
   t.after(() => fs.rmSync(root, { recursive: true, force: true }));
   fs.cpSync(PODINFO, path.join(root, 'ws'), { recursive: true });
   const helpers = path.join(root, 'ws/podinfo/templates/_helpers.tpl');
-  fs.writeFileSync(helpers, `${fs.readFileSync(helpers, 'utf8')}\n{{- define "podinfo.serviceSelector" -}}\napp.kubernetes.io/name: {{ include "podinfo.fullname" . }}-web\n{{- end }}\n`);
+  fs.writeFileSync(
+    helpers,
+    `${fs.readFileSync(helpers, 'utf8')}\n{{- define "podinfo.serviceSelector" -}}\napp.kubernetes.io/name: {{ include "podinfo.fullname" . }}-web\n{{- end }}\n`,
+  );
   const service = path.join(root, 'ws/podinfo/templates/service.yaml');
-  fs.writeFileSync(service, fs.readFileSync(service, 'utf8').replace('{{- include "podinfo.selectorLabels" . | nindent 4 }}', '{{- include "podinfo.serviceSelector" . | nindent 4 }}'));
+  fs.writeFileSync(
+    service,
+    fs
+      .readFileSync(service, 'utf8')
+      .replace(
+        '{{- include "podinfo.selectorLabels" . | nindent 4 }}',
+        '{{- include "podinfo.serviceSelector" . | nindent 4 }}',
+      ),
+  );
   const mark = path.join(root, 'helm-was-run');
   const wrapper = path.join(root, 'helm-wrapper.sh');
   fs.writeFileSync(wrapper, `#!/bin/sh\necho run >> '${mark}'\nexec '${helm}' "$@"\n`, { mode: 0o755 });
-  const lineOf = (file: string, needle: string) => fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(needle));
+  const lineOf = (file: string, needle: string) =>
+    fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes(needle));
   return { ws: path.join(root, 'ws'), helpers, service, mark, wrapper, lineOf };
 }
 
@@ -37,7 +52,11 @@ test('a trusted workspace: findings on helper lines, hovers on template lines, t
   t.after(() => client.stop());
   await client.initialize(w.ws, { helm: { path: w.wrapper } }, { workspaceTrusted: true });
 
-  const published = await client.waitFor(uri(w.helpers), hasRule('service-selector-orphaned'), 'the selector finding on the helper line');
+  const published = await client.waitFor(
+    uri(w.helpers),
+    hasRule('service-selector-orphaned'),
+    'the selector finding on the helper line',
+  );
   const d = published.find((x) => x.code === 'service-selector-orphaned')!;
   assert.equal(d.range.start.line, w.lineOf(w.helpers, '-web'));
   const rendered = d.relatedInformation?.find((r) => r.location.uri.startsWith('kube-traffic-lens-rendered://'));
@@ -48,24 +67,35 @@ test('a trusted workspace: findings on helper lines, hovers on template lines, t
   // The hover on `name: {{ template "podinfo.fullname" . }}` shows the rendered Service.
   const line = w.lineOf(w.service, 'name: {{ template "podinfo.fullname" . }}');
   const character = fs.readFileSync(w.service, 'utf8').split('\n')[line].indexOf('{{') + 3;
-  const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: uri(w.service) }, position: { line, character } });
+  const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', {
+    textDocument: { uri: uri(w.service) },
+    position: { line, character },
+  });
   assert.ok(hover, 'a hover on the template line');
   assert.match(hover.contents.value, /podinfo/);
   assert.match(hover.contents.value, /Service/);
 
   // Code lenses of the rendered Service, on the template.
-  const lenses = await client.request<{ command: { title: string } }[]>('textDocument/codeLens', { textDocument: { uri: uri(w.service) } });
-  assert.ok(lenses.some((l) => l.command.title === 'Show traffic'), JSON.stringify(lenses));
+  const lenses = await client.request<{ command: { title: string } }[]>('textDocument/codeLens', {
+    textDocument: { uri: uri(w.service) },
+  });
+  assert.ok(
+    lenses.some((l) => l.command.title === 'Show traffic'),
+    JSON.stringify(lenses),
+  );
 
   const renderedPath = decodeURIComponent(new URL(rendered.location.uri).pathname);
-  const view = await client.request<{ text: string; diagnostics: { rule: string; range: { start: { line: number } } }[] } | null>('kubeTrafficLens/renderedManifest', { path: renderedPath });
+  const view = await client.request<{
+    text: string;
+    diagnostics: { rule: string; range: { start: { line: number } } }[];
+  } | null>('kubeTrafficLens/renderedManifest', { path: renderedPath });
   assert.ok(view && view.text.includes('# Source: podinfo/templates/service.yaml'));
   const inView = view.diagnostics.find((x) => x.rule === 'service-selector-orphaned');
   assert.ok(inView, 'the finding is placed in the rendered view');
   assert.match(view.text.split('\n')[inView.range.start.line], /app\.kubernetes\.io\/name: podinfo-web/);
 });
 
-test('an edit of one chart\'s template renders that chart again, not the others', async (t) => {
+test("an edit of one chart's template renders that chart again, not the others", async (t) => {
   const helm = helmOrSkip(t);
   if (!helm) return;
   const w = workspace(t, helm);
@@ -80,15 +110,27 @@ test('an edit of one chart\'s template renders that chart again, not the others'
   assert.equal(runs(), 2, 'one helm run per chart');
 
   // The fix, saved to disk: the chart is rendered again and the finding goes.
-  fs.writeFileSync(w.service, fs.readFileSync(w.service, 'utf8').replace('podinfo.serviceSelector', 'podinfo.selectorLabels'));
+  fs.writeFileSync(
+    w.service,
+    fs.readFileSync(w.service, 'utf8').replace('podinfo.serviceSelector', 'podinfo.selectorLabels'),
+  );
   await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(w.service), type: 2 }] });
   await client.waitFor(uri(w.helpers), (d) => !hasRule('service-selector-orphaned')(d), 'the finding gone');
   assert.equal(runs(), 3, 'only the edited chart was rendered again');
 
   // Definition from a template's targetPort to the template line of the container port.
-  const definition = await client.request<{ uri: string; range: { start: { line: number } } }[]>('textDocument/definition', { textDocument: { uri: uri(w.service) }, position: { line: w.lineOf(w.service, 'targetPort: http'), character: 20 } });
+  const definition = await client.request<{ uri: string; range: { start: { line: number } } }[]>(
+    'textDocument/definition',
+    {
+      textDocument: { uri: uri(w.service) },
+      position: { line: w.lineOf(w.service, 'targetPort: http'), character: 20 },
+    },
+  );
   const deployment = path.join(w.ws, 'podinfo/templates/deployment.yaml');
-  assert.deepEqual(definition.map((l) => [l.uri, l.range.start.line]), [[uri(deployment), w.lineOf(deployment, '- name: http')]]);
+  assert.deepEqual(
+    definition.map((l) => [l.uri, l.range.start.line]),
+    [[uri(deployment), w.lineOf(deployment, '- name: http')]],
+  );
 });
 
 test('an untrusted workspace starts no process, says why on Chart.yaml, and renders once trusted', async (t) => {
@@ -98,7 +140,11 @@ test('an untrusted workspace starts no process, says why on Chart.yaml, and rend
   const client = new LspClient();
   t.after(() => client.stop());
   await client.initialize(w.ws, { helm: { path: w.wrapper } }, { workspaceTrusted: false });
-  const chart = await client.waitFor(uri(path.join(w.ws, 'podinfo/Chart.yaml')), hasRule('helm-template-skipped'), 'the skip on Chart.yaml');
+  const chart = await client.waitFor(
+    uri(path.join(w.ws, 'podinfo/Chart.yaml')),
+    hasRule('helm-template-skipped'),
+    'the skip on Chart.yaml',
+  );
   assert.match(chart[0].message, /not trusted/);
   assert.equal(chart[0].severity, 3, 'information');
   assert.ok(!fs.existsSync(w.mark), 'no helm process in an untrusted workspace');

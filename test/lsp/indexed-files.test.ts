@@ -8,7 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { hasRule as has, isClean as clean, LspClient, uri } from '../support/lspClient';
 
-const ORPHAN = (name: string) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  selector:\n    app: ${name}-typo\n  ports:\n    - port: 80\n`;
+const ORPHAN = (name: string) =>
+  `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  selector:\n    app: ${name}-typo\n  ports:\n    - port: 80\n`;
 const DEPLOYMENT = (name: string) =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  selector:\n    matchLabels:\n      app: ${name}\n  template:\n    metadata:\n      labels:\n        app: ${name}\n    spec:\n      containers:\n        - name: app\n          image: ${name}:1\n`;
 
@@ -41,8 +42,16 @@ let toggles = 0;
 async function settle() {
   toggles++;
   const broken = toggles % 2 === 1;
-  await client.notify('textDocument/didOpen', { textDocument: { uri: uri(file(`app/probe-${toggles}.yaml`)), languageId: 'yaml', version: 1, text: broken ? ORPHAN(`probe${toggles}`) : DEPLOYMENT(`probe${toggles}`) } });
-  if (broken) await client.waitFor(uri(file(`app/probe-${toggles}.yaml`)), has('service-selector-orphaned'), 'the probe');
+  await client.notify('textDocument/didOpen', {
+    textDocument: {
+      uri: uri(file(`app/probe-${toggles}.yaml`)),
+      languageId: 'yaml',
+      version: 1,
+      text: broken ? ORPHAN(`probe${toggles}`) : DEPLOYMENT(`probe${toggles}`),
+    },
+  });
+  if (broken)
+    await client.waitFor(uri(file(`app/probe-${toggles}.yaml`)), has('service-selector-orphaned'), 'the probe');
   else await new Promise((r) => setTimeout(r, 1500));
 }
 
@@ -63,12 +72,27 @@ test('watched-file events and opened documents under node_modules or an excluded
       { uri: uri(file('node_modules/chart/service.yaml')), type: 2 },
     ],
   });
-  await client.notify('textDocument/didOpen', { textDocument: { uri: uri(file('vendor/service.yaml')), languageId: 'yaml', version: 1, text: `${DEPLOYMENT('ven')}---\n${ORPHAN('ven2')}` } });
+  await client.notify('textDocument/didOpen', {
+    textDocument: {
+      uri: uri(file('vendor/service.yaml')),
+      languageId: 'yaml',
+      version: 1,
+      text: `${DEPLOYMENT('ven')}---\n${ORPHAN('ven2')}`,
+    },
+  });
   await settle();
-  for (const name of ['node_modules/chart/new.yaml', 'vendor/new.yaml', 'node_modules/chart/service.yaml', 'vendor/service.yaml']) {
+  for (const name of [
+    'node_modules/chart/new.yaml',
+    'vendor/new.yaml',
+    'node_modules/chart/service.yaml',
+    'vendor/service.yaml',
+  ]) {
     assert.ok(clean(client.diagnostics.get(uri(file(name)))), name);
   }
-  assert.ok(has('service-selector-orphaned')(client.diagnostics.get(uri(file('app/service.yaml')))), 'the app is still analysed');
+  assert.ok(
+    has('service-selector-orphaned')(client.diagnostics.get(uri(file('app/service.yaml')))),
+    'the app is still analysed',
+  );
 });
 
 test('changing exclude lists the folders again', async () => {
@@ -78,7 +102,11 @@ test('changing exclude lists the folders again', async () => {
   assert.ok(has('service-selector-orphaned')(client.diagnostics.get(uri(file('app/service.yaml')))));
   client.settings = {};
   await client.notify('workspace/didChangeConfiguration', { settings: {} });
-  await client.waitFor(uri(file('app/legacy/service.yaml')), has('service-selector-orphaned'), 'the folder to be read again');
+  await client.waitFor(
+    uri(file('app/legacy/service.yaml')),
+    has('service-selector-orphaned'),
+    'the folder to be read again',
+  );
   // The settings add to the file's exclude list: vendor/ stayed out throughout.
   assert.ok(clean(client.diagnostics.get(uri(file('vendor/new.yaml')))));
 });

@@ -66,7 +66,9 @@ test('rapid edits overtake running analyses; the diagnostics published last are 
   const docUri = uri(deployment);
   const original = fs.readFileSync(deployment, 'utf8');
   // Opening a document as it is on disk changes nothing: no analysis, the next one is the settings'.
-  await client.notify('textDocument/didOpen', { textDocument: { uri: docUri, languageId: 'yaml', version: 1, text: original } });
+  await client.notify('textDocument/didOpen', {
+    textDocument: { uri: docUri, languageId: 'yaml', version: 1, text: original },
+  });
   // A settings change re-runs every rule: an analysis that takes far longer than a message.
   const from = client.log.length;
   client.settings = { rules: { 'service-reference-missing': 'error' } };
@@ -78,24 +80,46 @@ test('rapid edits overtake running analyses; the diagnostics published last are 
   for (let i = 0; i < labels.length; i++) {
     const text = original.replace('http://app-4.team-7', `http://app-4${labels[i]}.team-7`);
     assert.notEqual(text, original);
-    await client.notify('textDocument/didChange', { textDocument: { uri: docUri, version: i + 2 }, contentChanges: [{ text }] });
+    await client.notify('textDocument/didChange', {
+      textDocument: { uri: docUri, version: i + 2 },
+      contentChanges: [{ text }],
+    });
     if (i === 0) {
       // The document changed since the last analysis: no answer at offsets that may have moved.
-      const stale = await client.request<unknown>('textDocument/hover', { textDocument: { uri: docUri }, position: { line: 3, character: 8 } });
+      const stale = await client.request<unknown>('textDocument/hover', {
+        textDocument: { uri: docUri },
+        position: { line: 3, character: 8 },
+      });
       assert.equal(stale, null);
     }
   }
-  const ds = await client.waitFor(docUri, (d) => !!d?.some((x) => x.message.includes("Service 'app-4o'")), 'the last version to be published', 60000);
+  const ds = await client.waitFor(
+    docUri,
+    (d) => !!d?.some((x) => x.message.includes("Service 'app-4o'")),
+    'the last version to be published',
+    60000,
+  );
   assert.equal(ds.length, 1, JSON.stringify(ds));
   assert.equal(ds[0].code, 'service-reference-missing');
   assert.equal(ds[0].severity, 1, 'with the new settings');
-  assert.match(ds[0].message, /'app-4o\.team-7\.svc\.cluster\.local' names Service 'app-4o' in namespace 'team-7', which does not exist\. Did you mean 'app-4'\?/);
+  assert.match(
+    ds[0].message,
+    /'app-4o\.team-7\.svc\.cluster\.local' names Service 'app-4o' in namespace 'team-7', which does not exist\. Did you mean 'app-4'\?/,
+  );
   await logged(/^analysis cancelled: overtaken by a newer change/, from);
   // Once analysed, the document is answered again.
-  const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: docUri }, position: { line: 3, character: 8 } });
+  const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', {
+    textDocument: { uri: docUri },
+    position: { line: 3, character: 8 },
+  });
   assert.match(hover?.contents.value ?? '', /Deployment/);
   await client.notify('textDocument/didClose', { textDocument: { uri: docUri } });
-  await client.waitFor(docUri, (x) => x === undefined || x.length === 0, 'closing the unsaved document to restore the file on disk', 60000);
+  await client.waitFor(
+    docUri,
+    (x) => x === undefined || x.length === 0,
+    'closing the unsaved document to restore the file on disk',
+    60000,
+  );
 });
 
 test('a hover sent while a re-analysis runs is answered before that analysis publishes', async () => {
@@ -106,16 +130,35 @@ test('a hover sent while a re-analysis runs is answered before that analysis pub
   const broken = fs.readFileSync(service, 'utf8').replace('app: app-3', 'app: app-3x');
   fs.writeFileSync(service, broken);
   await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: serviceUri, type: 2 }] });
-  await client.waitFor(serviceUri, (d) => d?.find((x) => x.code === 'service-selector-orphaned')?.severity === 2, 'the broken Service', 60000);
-  const waitPublish = client.waitFor(serviceUri, (d) => d?.find((x) => x.code === 'service-selector-orphaned')?.severity === 1, 'the severity change', 60000).then(() => events.push('publish'));
+  await client.waitFor(
+    serviceUri,
+    (d) => d?.find((x) => x.code === 'service-selector-orphaned')?.severity === 2,
+    'the broken Service',
+    60000,
+  );
+  const waitPublish = client
+    .waitFor(
+      serviceUri,
+      (d) => d?.find((x) => x.code === 'service-selector-orphaned')?.severity === 1,
+      'the severity change',
+      60000,
+    )
+    .then(() => events.push('publish'));
   // A settings change: every rule runs again, and the Service's diagnostic becomes an error.
   const at = client.log.length;
   client.settings = { rules: { 'service-selector-orphaned': 'error' } };
   await client.notify('workspace/didChangeConfiguration', { settings: {} });
   await logged(/^analysis started/, Math.max(from, at));
-  const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: uri(otherService) }, position: { line: 3, character: 8 } });
+  const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', {
+    textDocument: { uri: uri(otherService) },
+    position: { line: 3, character: 8 },
+  });
   events.push('hover');
-  assert.match(hover?.contents.value ?? '', /`app-5\.team-42\.svc\.cluster\.local`/, 'answered from the last completed analysis');
+  assert.match(
+    hover?.contents.value ?? '',
+    /`app-5\.team-42\.svc\.cluster\.local`/,
+    'answered from the last completed analysis',
+  );
   assert.match(hover?.contents.value ?? '', /Selects \[Deployment app\\-5\]/);
   await waitPublish;
   assert.deepEqual(events, ['hover', 'publish']);

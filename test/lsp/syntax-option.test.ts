@@ -16,8 +16,14 @@ after(async () => {
 test('syntax errors are left to the YAML extension; our rules still report', async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-lsp-syntax-'));
   fs.cpSync(path.join(REPO_ROOT, 'test/fixtures/lsp/app'), root, { recursive: true });
-  fs.writeFileSync(path.join(root, 'mixed.yaml'), 'apiVersion: v1\nkind: [\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: typo\nspec:\n  selector:\n    app: webb\n  ports:\n    - port: 80\n');
+  fs.writeFileSync(
+    path.join(root, 'mixed.yaml'),
+    'apiVersion: v1\nkind: [\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: typo\nspec:\n  selector:\n    app: webb\n  ports:\n    - port: 80\n',
+  );
   await client.initialize(root, {}, { syntaxDiagnostics: false });
   const ds = await client.waitFor(uri(path.join(root, 'mixed.yaml')), (d) => !!d?.length, 'diagnostics of mixed.yaml');
-  assert.deepEqual(ds.map((d) => d.code), ['service-selector-orphaned']);
+  assert.deepEqual(
+    ds.map((d) => d.code),
+    ['service-selector-orphaned'],
+  );
 });

@@ -13,14 +13,19 @@ import { checkJson, REPO_ROOT } from '../support/cli';
 
 const CONFIG: AnalysisConfig = { ...DEFAULT_CONFIG, kustomizeRenderer: 'kubectl' };
 const binary = findRendererBinary(CONFIG, [REPO_ROOT]);
-const skip = binary || process.env.CI === 'true' ? false : 'no kubectl binary (setting, KTL_KUBECTL, .cache/tools/bin or PATH)';
+const skip =
+  binary || process.env.CI === 'true' ? false : 'no kubectl binary (setting, KTL_KUBECTL, .cache/tools/bin or PATH)';
 
 const FILES: Record<string, string> = {
   'base/kustomization.yaml': 'resources:\n- deployment.yaml\n- service.yaml\n',
-  'base/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: web:1\n        ports:\n        - containerPort: 8080\n',
-  'base/service.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n  - port: 443\n    targetPort: 9443\n',
-  'overlay/kustomization.yaml': 'namespace: shop\nnamePrefix: my-\nresources:\n- ../base\npatches:\n- path: port.yaml\n  target:\n    kind: Deployment\n',
-  'overlay/port.yaml': '- op: add\n  path: /spec/template/spec/containers/0/ports/-\n  value:\n    containerPort: 9443\n',
+  'base/deployment.yaml':
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: web:1\n        ports:\n        - containerPort: 8080\n',
+  'base/service.yaml':
+    'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n  - port: 443\n    targetPort: 9443\n',
+  'overlay/kustomization.yaml':
+    'namespace: shop\nnamePrefix: my-\nresources:\n- ../base\npatches:\n- path: port.yaml\n  target:\n    kind: Deployment\n',
+  'overlay/port.yaml':
+    '- op: add\n  path: /spec/template/spec/containers/0/ports/-\n  value:\n    containerPort: 9443\n',
   'broken/kustomization.yaml': 'resources:\n- ../base\npatches:\n- path: selector.yaml\n',
   'broken/selector.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: webb\n',
   'broken/other.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: stale\n',
@@ -43,7 +48,10 @@ describe('exact mode with the kubectl the machine has', { skip }, () => {
     assert.deepEqual(result.problems, []);
     assert.deepEqual([...result.rendered.keys()].sort(), ['base', 'broken', 'overlay']);
     const analysis = analyze({ files, config: CONFIG, rendered: result.rendered });
-    const overlay = analysis.workspace.resources.filter((r) => r.build === 'overlay').map((r) => `${r.id} ${r.file}`).sort();
+    const overlay = analysis.workspace.resources
+      .filter((r) => r.build === 'overlay')
+      .map((r) => `${r.id} ${r.file}`)
+      .sort();
     assert.deepEqual(overlay, ['Deployment/shop/my-web base/deployment.yaml', 'Service/shop/my-web base/service.yaml']);
     const found = analysis.diagnostics.filter((d) => d.severity !== 'info').map((d) => `${d.file} ${d.rule}`);
     // The JSON 6902 patch adds 9443 in `overlay`; in `broken` the Service selects nothing, so its
@@ -53,11 +61,18 @@ describe('exact mode with the kubectl the machine has', { skip }, () => {
 
   test('the CLI takes --kustomize-renderer and agrees with the builtin renderer on what is wrong', () => {
     const dir = workspace();
-    const rule = (r: ReturnType<typeof checkJson>) => r.diagnostics.filter((d) => d.severity !== 'info').map((d) => `${d.file} ${d.rule}`).sort();
+    const rule = (r: ReturnType<typeof checkJson>) =>
+      r.diagnostics
+        .filter((d) => d.severity !== 'info')
+        .map((d) => `${d.file} ${d.rule}`)
+        .sort();
     const exact = checkJson(['.'], { cwd: dir, extraArgs: ['--kustomize-renderer', 'kubectl'] });
     const builtin = checkJson(['.'], { cwd: dir });
     assert.ok(rule(exact).length > 0);
-    assert.deepEqual(rule(exact).map((l) => l.replace('broken/selector.yaml', 'base/service.yaml')), rule(builtin).map((l) => l.replace('broken/selector.yaml', 'base/service.yaml')));
+    assert.deepEqual(
+      rule(exact).map((l) => l.replace('broken/selector.yaml', 'base/service.yaml')),
+      rule(builtin).map((l) => l.replace('broken/selector.yaml', 'base/service.yaml')),
+    );
   });
 });
 
@@ -68,12 +83,21 @@ test('an unknown renderer is a usage error', () => {
 
 test('the renderer setting is read from `kustomize: {renderer, path}` and ill-typed values are refused', () => {
   const problems: { message: string }[] = [];
-  const config = normalizeConfig({ kustomize: { renderer: 'kustomize', path: '/opt/bin/kustomize' } }, DEFAULT_CONFIG, problems);
+  const config = normalizeConfig(
+    { kustomize: { renderer: 'kustomize', path: '/opt/bin/kustomize' } },
+    DEFAULT_CONFIG,
+    problems,
+  );
   assert.equal(config.kustomizeRenderer, 'kustomize');
   assert.equal(config.kustomizePath, '/opt/bin/kustomize');
   assert.deepEqual(problems, []);
   const bad = normalizeConfig({ kustomize: { renderer: 'helm' } }, DEFAULT_CONFIG, problems);
   assert.equal(bad.kustomizeRenderer, 'builtin');
   assert.equal(problems.length, 1);
-  assert.equal(findRendererBinary({ ...DEFAULT_CONFIG, kustomizeRenderer: 'kubectl', kustomizePath: '/nonexistent/kubectl' }, [], { PATH: '' }), undefined);
+  assert.equal(
+    findRendererBinary({ ...DEFAULT_CONFIG, kustomizeRenderer: 'kubectl', kustomizePath: '/nonexistent/kubectl' }, [], {
+      PATH: '',
+    }),
+    undefined,
+  );
 });

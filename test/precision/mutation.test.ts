@@ -42,7 +42,12 @@ const SCOPES = [
 ];
 
 /** Plain scopes (no kustomization) that are also made the base of overlays and given a bundle. */
-const LAYOUT_SCOPES = ['voting-app', 'bank-of-anthos/kubernetes-manifests', 'gcp-microservices-demo/kubernetes-manifests', 'k8s-examples/web/guestbook-go'];
+const LAYOUT_SCOPES = [
+  'voting-app',
+  'bank-of-anthos/kubernetes-manifests',
+  'gcp-microservices-demo/kubernetes-manifests',
+  'k8s-examples/web/guestbook-go',
+];
 
 /** At most this many sites per kind per scope (the first and others spread evenly). */
 const PER_KIND = 2;
@@ -76,7 +81,10 @@ function lineOf(files: Files, file: string, offset: number): number {
 function problems(analysis: Analysis, files: Files): string[] {
   return analysis.diagnostics
     .filter((d) => d.severity === 'error' || d.severity === 'warning')
-    .map((d) => `${d.file}:${lineOf(files, d.file, d.span.start)} ${d.rule}|${d.related.map((r) => `${r.file}:${lineOf(files, r.file, r.span.start)}`).join(',')}`);
+    .map(
+      (d) =>
+        `${d.file}:${lineOf(files, d.file, d.span.start)} ${d.rule}|${d.related.map((r) => `${r.file}:${lineOf(files, r.file, r.span.start)}`).join(',')}`,
+    );
 }
 
 /** A typo as people make them: one letter dropped from the middle (or one added to a short word). */
@@ -90,7 +98,8 @@ function typo(value: string): string {
 function swapDigits(n: number): number | undefined {
   const s = String(n);
   for (let i = s.length - 2; i >= 0; i--) {
-    if (s[i] !== s[i + 1] && !(i === 0 && s[i + 1] === '0')) return Number(s.slice(0, i) + s[i + 1] + s[i] + s.slice(i + 2));
+    if (s[i] !== s[i + 1] && !(i === 0 && s[i + 1] === '0'))
+      return Number(s.slice(0, i) + s[i + 1] + s[i] + s.slice(i + 2));
   }
   return undefined;
 }
@@ -122,7 +131,9 @@ function sites(analysis: Analysis): Mutation[] {
       if (t.services.length === 0) continue;
       at(ingress.resource, t.backend.serviceNameSpan, 'Ingress backend name', typo(t.backend.serviceName));
       if (typeof t.backend.port === 'number' && t.backend.portSpan) {
-        const free = [t.backend.port + 1, t.backend.port + 2].find((n) => !t.services.some((s) => s.ports.some((p) => p.port === n)));
+        const free = [t.backend.port + 1, t.backend.port + 2].find(
+          (n) => !t.services.some((s) => s.ports.some((p) => p.port === n)),
+        );
         if (free) at(ingress.resource, t.backend.portSpan, 'Ingress backend port', String(free));
       }
     }
@@ -131,27 +142,41 @@ function sites(analysis: Analysis): Mutation[] {
     const route = g.route(r);
     for (const rule of route?.rules ?? []) {
       for (const b of rule.backendRefs) {
-        if (b.kind === 'Service' && b.group === '' && g.servicesNamed(b.namespace, b.name).length > 0) at(r, b.nameSpan, 'route backend name', typo(b.name));
+        if (b.kind === 'Service' && b.group === '' && g.servicesNamed(b.namespace, b.name).length > 0)
+          at(r, b.nameSpan, 'route backend name', typo(b.name));
       }
     }
     if (r.kind === 'StatefulSet') {
       const node = asScalar(getPath(r.node, 'spec', 'serviceName'));
-      if (node && typeof node.value === 'string' && g.servicesNamed(r.namespace ?? 'default', node.value).length > 0) at(r, node.span, 'StatefulSet serviceName', typo(node.value));
+      if (node && typeof node.value === 'string' && g.servicesNamed(r.namespace ?? 'default', node.value).length > 0)
+        at(r, node.span, 'StatefulSet serviceName', typo(node.value));
     }
   }
   for (const p of g.networkPolicies) {
     const term = p.podSelector.terms.find((t) => t.operator === 'Equals' && t.valueSpan);
-    if (term?.valueSpan && g.workloadsSelecting(p.podSelector, p.resource.namespace ?? 'default').length > 0) at(p.resource, term.valueSpan, 'NetworkPolicy podSelector', typo(term.values[0]));
+    if (term?.valueSpan && g.workloadsSelecting(p.podSelector, p.resource.namespace ?? 'default').length > 0)
+      at(p.resource, term.valueSpan, 'NetworkPolicy podSelector', typo(term.values[0]));
   }
   for (const w of g.workloads) {
     for (const ref of g.serviceReferences(w)) {
       const services = g.servicesNamed(ref.namespace, ref.service);
       if (services.length === 0) continue;
       const where = resolveSpan(ref.file, ref.span, undefined);
-      out.push({ kind: 'env reference host', file: where.file, span: where.span, replacement: `\u0000host:${ref.service}` });
+      out.push({
+        kind: 'env reference host',
+        file: where.file,
+        span: where.span,
+        replacement: `\u0000host:${ref.service}`,
+      });
       if (ref.port !== undefined && services.some((s) => s.ports.some((p) => p.port === ref.port))) {
         const free = [ref.port + 1, ref.port + 2].find((n) => !services.some((s) => s.ports.some((p) => p.port === n)));
-        if (free) out.push({ kind: 'env reference port', file: where.file, span: where.span, replacement: `\u0000port:${ref.port}:${free}` });
+        if (free)
+          out.push({
+            kind: 'env reference port',
+            file: where.file,
+            span: where.span,
+            replacement: `\u0000port:${ref.port}:${free}`,
+          });
       }
     }
   }
@@ -166,7 +191,9 @@ function plant(files: Files, m: Mutation): Map<string, string> | undefined {
   let replacement = m.replacement;
   if (replacement.startsWith('\u0000host:')) {
     const host = replacement.slice(6);
-    const i = original.search(new RegExp(`(^|[^A-Za-z0-9-])${host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9-])`));
+    const i = original.search(
+      new RegExp(`(^|[^A-Za-z0-9-])${host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9-])`),
+    );
     if (i < 0) return undefined;
     const start = original[i] === host[0] && original.startsWith(host, i) ? i : i + 1;
     replacement = original.slice(0, start) + typo(host) + original.slice(start + host.length);
@@ -188,12 +215,17 @@ function sample(all: readonly Mutation[]): Mutation[] {
   const out: Mutation[] = [];
   for (const list of byKind.values()) {
     const step = Math.max(1, Math.floor(list.length / PER_KIND));
-    for (let i = 0; i < list.length && out.filter((m) => m.kind === list[0].kind).length < PER_KIND; i += step) out.push(list[i]);
+    for (let i = 0; i < list.length && out.filter((m) => m.kind === list[0].kind).length < PER_KIND; i += step)
+      out.push(list[i]);
   }
   return out;
 }
 
-function tryMutations(files: Files, baseline: readonly string[], mutations: readonly Mutation[]): { m: Mutation; outcome: Outcome }[] {
+function tryMutations(
+  files: Files,
+  baseline: readonly string[],
+  mutations: readonly Mutation[],
+): { m: Mutation; outcome: Outcome }[] {
   const before = new Set(baseline);
   const results: { m: Mutation; outcome: Outcome }[] = [];
   for (const m of mutations) {
@@ -203,7 +235,8 @@ function tryMutations(files: Files, baseline: readonly string[], mutations: read
     const fresh = problems(run(mutated), mutated).filter((p) => !before.has(p));
     // At the line, or pointing at it (a reference held in a ConfigMap is reported at the workload
     // that reads it, with the value as its related location).
-    const here = (p: string) => p.startsWith(`${m.file}:${line} `) || p.split('|')[1].split(',').includes(`${m.file}:${line}`);
+    const here = (p: string) =>
+      p.startsWith(`${m.file}:${line} `) || p.split('|')[1].split(',').includes(`${m.file}:${line}`);
     results.push({ m, outcome: { found: fresh.some(here), others: fresh.filter((p) => !here(p)) } });
   }
   return results;
@@ -225,10 +258,12 @@ function asKustomizeBase(scope: string): Map<string, string> {
     list.push(path.posix.basename(p));
   }
   files.set('layout/base/kustomization.yaml', `resources:\n${list.map((f) => `- ${f}`).join('\n')}\n`);
-  const patch = 'patches:\n- target:\n    kind: Deployment\n  patch: |-\n    - op: add\n      path: /metadata/annotations\n      value:\n        overlay: "true"\n';
+  const patch =
+    'patches:\n- target:\n    kind: Deployment\n  patch: |-\n    - op: add\n      path: /metadata/annotations\n      value:\n        overlay: "true"\n';
   // No name prefix: these apps name their Services by host (`frontend:80`), which kustomize does not
   // rename, so a prefixed build of them is broken indeed (and reported).
-  for (const o of ['staging', 'prod']) files.set(`layout/${o}/kustomization.yaml`, `namespace: ${o}\nresources:\n- ../base\n${patch}`);
+  for (const o of ['staging', 'prod'])
+    files.set(`layout/${o}/kustomization.yaml`, `namespace: ${o}\nresources:\n- ../base\n${patch}`);
   return files;
 }
 
@@ -241,60 +276,81 @@ function withBundle(scope: string): Map<string, string> {
 
 const present = fs.existsSync(path.join(CORPUS, 'EXPECTATIONS.md'));
 
-describe('planted mistakes in expected-clean corpus scopes', { skip: present ? false : `no corpus at ${CORPUS}` }, () => {
-  const tally = new Map<string, { planted: number; found: number; clean: number }>();
-  const misses: string[] = [];
-  const record = (layout: string, results: { m: Mutation; outcome: Outcome }[], files: Files) => {
-    for (const { m, outcome } of results) {
-      const t = tally.get(layout) ?? { planted: 0, found: 0, clean: 0 };
-      t.planted++;
-      if (outcome.found) t.found++;
-      if (outcome.found && outcome.others.length === 0) t.clean++;
-      else misses.push(`${layout}: ${m.kind} at ${m.file}:${lineOf(files, m.file, m.span.start)}${outcome.found ? '' : ' not found'}${outcome.others.length ? `; also new: ${outcome.others.slice(0, 3).join(', ')}` : ''}`);
-      tally.set(layout, t);
-    }
-  };
+describe(
+  'planted mistakes in expected-clean corpus scopes',
+  { skip: present ? false : `no corpus at ${CORPUS}` },
+  () => {
+    const tally = new Map<string, { planted: number; found: number; clean: number }>();
+    const misses: string[] = [];
+    const record = (layout: string, results: { m: Mutation; outcome: Outcome }[], files: Files) => {
+      for (const { m, outcome } of results) {
+        const t = tally.get(layout) ?? { planted: 0, found: 0, clean: 0 };
+        t.planted++;
+        if (outcome.found) t.found++;
+        if (outcome.found && outcome.others.length === 0) t.clean++;
+        else
+          misses.push(
+            `${layout}: ${m.kind} at ${m.file}:${lineOf(files, m.file, m.span.start)}${outcome.found ? '' : ' not found'}${outcome.others.length ? `; also new: ${outcome.others.slice(0, 3).join(', ')}` : ''}`,
+          );
+        tally.set(layout, t);
+      }
+    };
 
-  test('plain layout: every scope as published', () => {
-    for (const scope of SCOPES) {
-      const files = readScope(scope);
-      const analysis = run(files);
-      record('plain', tryMutations(files, problems(analysis, files), sample(sites(analysis))), files);
-    }
-    const t = tally.get('plain')!;
-    assert.ok(t.planted >= 40, `only ${t.planted} mistakes could be planted`);
-  });
+    test('plain layout: every scope as published', () => {
+      for (const scope of SCOPES) {
+        const files = readScope(scope);
+        const analysis = run(files);
+        record('plain', tryMutations(files, problems(analysis, files), sample(sites(analysis))), files);
+      }
+      const t = tally.get('plain')!;
+      assert.ok(t.planted >= 40, `only ${t.planted} mistakes could be planted`);
+    });
 
-  test('kustomize layout: the mistake in a base two overlays patch', () => {
-    for (const scope of LAYOUT_SCOPES) {
-      const files = asKustomizeBase(scope);
-      const analysis = run(files);
-      const baseline = problems(analysis, files);
-      assert.deepEqual(baseline, [], `${scope} as a kustomize base is clean`);
-      record('kustomize', tryMutations(files, baseline, sample(sites(analysis).filter((m) => m.file.startsWith('layout/base/')))), files);
-    }
-    assert.ok(tally.get('kustomize')!.planted >= 10);
-  });
+    test('kustomize layout: the mistake in a base two overlays patch', () => {
+      for (const scope of LAYOUT_SCOPES) {
+        const files = asKustomizeBase(scope);
+        const analysis = run(files);
+        const baseline = problems(analysis, files);
+        assert.deepEqual(baseline, [], `${scope} as a kustomize base is clean`);
+        record(
+          'kustomize',
+          tryMutations(files, baseline, sample(sites(analysis).filter((m) => m.file.startsWith('layout/base/')))),
+          files,
+        );
+      }
+      assert.ok(tally.get('kustomize')!.planted >= 10);
+    });
 
-  test('bundle layout: the mistake in a split file beside its bundle', () => {
-    for (const scope of LAYOUT_SCOPES) {
-      const files = withBundle(scope);
-      const analysis = run(files);
-      record('bundle', tryMutations(files, problems(analysis, files), sample(sites(analysis).filter((m) => !m.file.includes('/release/')))), files);
-    }
-    assert.ok(tally.get('bundle')!.planted >= 10);
-  });
+    test('bundle layout: the mistake in a split file beside its bundle', () => {
+      for (const scope of LAYOUT_SCOPES) {
+        const files = withBundle(scope);
+        const analysis = run(files);
+        record(
+          'bundle',
+          tryMutations(
+            files,
+            problems(analysis, files),
+            sample(sites(analysis).filter((m) => !m.file.includes('/release/'))),
+          ),
+          files,
+        );
+      }
+      assert.ok(tally.get('bundle')!.planted >= 10);
+    });
 
-  test('recall', { skip: !present }, () => {
-    const lines = [...tally].map(([layout, t]) => `${layout}: found ${t.found}/${t.planted}, alone at its line ${t.clean}/${t.planted}`);
-    console.log(`# mutation recall\n# ${lines.join('\n# ')}\n# ${misses.join('\n# ')}`);
-    const plain = tally.get('plain') ?? { planted: 0, found: 0 };
-    const kustomize = tally.get('kustomize') ?? { planted: 0, found: 0 };
-    assert.ok(plain.planted > 0 && kustomize.planted > 0, 'mistakes were planted');
-    // Floors from the measured figures: a drop is a regression (raise them as recall improves).
-    const bundle = tally.get('bundle') ?? { planted: 0, found: 0 };
-    assert.ok(plain.found / plain.planted >= 0.95, lines.join('; '));
-    assert.ok(kustomize.found / kustomize.planted >= 0.95, lines.join('; '));
-    assert.ok(bundle.found / bundle.planted >= 0.9, lines.join('; '));
-  });
-});
+    test('recall', { skip: !present }, () => {
+      const lines = [...tally].map(
+        ([layout, t]) => `${layout}: found ${t.found}/${t.planted}, alone at its line ${t.clean}/${t.planted}`,
+      );
+      console.log(`# mutation recall\n# ${lines.join('\n# ')}\n# ${misses.join('\n# ')}`);
+      const plain = tally.get('plain') ?? { planted: 0, found: 0 };
+      const kustomize = tally.get('kustomize') ?? { planted: 0, found: 0 };
+      assert.ok(plain.planted > 0 && kustomize.planted > 0, 'mistakes were planted');
+      // Floors from the measured figures: a drop is a regression (raise them as recall improves).
+      const bundle = tally.get('bundle') ?? { planted: 0, found: 0 };
+      assert.ok(plain.found / plain.planted >= 0.95, lines.join('; '));
+      assert.ok(kustomize.found / kustomize.planted >= 0.95, lines.join('; '));
+      assert.ok(bundle.found / bundle.planted >= 0.9, lines.join('; '));
+    });
+  },
+);

@@ -18,10 +18,15 @@ interface Expected {
 interface Generator {
   FAULT_KINDS: readonly { id: string }[];
   generateWorkspace(dir: string, resources: number, options?: { multiDocument?: boolean }): number;
-  generateFaultyWorkspace(dir: string, resources: number, options?: { multiDocument?: boolean; faults?: number }): { resources: number; faults: { id: string }[]; expected: Expected[] };
+  generateFaultyWorkspace(
+    dir: string,
+    resources: number,
+    options?: { multiDocument?: boolean; faults?: number },
+  ): { resources: number; faults: { id: string }[]; expected: Expected[] };
 }
 
-const loadGenerator = async (): Promise<Generator> => (await import(pathToFileURL(path.join(REPO_ROOT, 'bench/generate.mjs')).href)) as Generator;
+const loadGenerator = async (): Promise<Generator> =>
+  (await import(pathToFileURL(path.join(REPO_ROOT, 'bench/generate.mjs')).href)) as Generator;
 
 function check(dir: string): JsonReport {
   const r = runCli(['check', '--format', 'json', '.'], { cwd: dir });
@@ -79,9 +84,15 @@ test('faults fill every slot of a small workspace without disturbing each other'
     assert.equal(planted.faults.length, 95);
     const report = check(dir);
     const reported = new Set(report.diagnostics.map(key));
-    assert.deepEqual(planted.expected.filter((e) => !reported.has(key(e))), []);
+    assert.deepEqual(
+      planted.expected.filter((e) => !reported.has(key(e))),
+      [],
+    );
     const wanted = new Set(planted.expected.map(key));
-    assert.deepEqual(report.diagnostics.filter((d) => d.severity !== 'info' && !wanted.has(key(d))), []);
+    assert.deepEqual(
+      report.diagnostics.filter((d) => d.severity !== 'info' && !wanted.has(key(d))),
+      [],
+    );
     assert.throws(() => generateFaultyWorkspace(dir, 1000, { faults: 96 }), /at most 95 faults/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -9,7 +9,14 @@ export const CHROMIUM = '/usr/bin/chromium';
 export function ensureChromium(): boolean {
   if (fs.existsSync(CHROMIUM)) return true;
   if (process.getuid?.() !== 0) return false;
-  spawnSync('sh', ['-c', 'apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1)'], { stdio: 'ignore', timeout: 600_000 });
+  spawnSync(
+    'sh',
+    [
+      '-c',
+      'apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1)',
+    ],
+    { stdio: 'ignore', timeout: 600_000 },
+  );
   return fs.existsSync(CHROMIUM);
 }
 
@@ -18,6 +25,13 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }

@@ -59,17 +59,45 @@ export class CodeServer {
   /** Packs the extension, installs it and starts the server with the given user settings. */
   async start(settings: Record<string, unknown> = {}): Promise<void> {
     const vsix = path.join(this.tmp, 'kube-traffic-lens.vsix');
-    const pack = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '-o', vsix], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const pack = spawnSync(
+      process.execPath,
+      [
+        path.join(REPO_ROOT, 'node_modules/@vscode/vsce/vsce'),
+        'package',
+        '--no-dependencies',
+        '--allow-missing-repository',
+        '-o',
+        vsix,
+      ],
+      { cwd: REPO_ROOT, encoding: 'utf8' },
+    );
     assert.equal(pack.status, 0, pack.stderr + pack.stdout);
     const dirs = ['--extensions-dir', path.join(this.tmp, 'ext'), '--user-data-dir', path.join(this.tmp, 'data')];
     const install = spawnSync(CODE_SERVER, ['--install-extension', vsix, ...dirs], { encoding: 'utf8' });
     assert.equal(install.status, 0, install.stderr);
     this.settings({
-      'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off',
-      'extensions.autoCheckUpdates': false, 'update.mode': 'none', 'workbench.colorTheme': 'Default Dark Modern', ...settings,
+      'workbench.startupEditor': 'none',
+      'security.workspace.trust.enabled': false,
+      'telemetry.telemetryLevel': 'off',
+      'extensions.autoCheckUpdates': false,
+      'update.mode': 'none',
+      'workbench.colorTheme': 'Default Dark Modern',
+      ...settings,
     });
     this.port = await freePort();
-    this.server = spawn(CODE_SERVER, ['--auth', 'none', '--bind-addr', `127.0.0.1:${this.port}`, '--disable-telemetry', '--disable-update-check', ...dirs], { stdio: 'ignore' });
+    this.server = spawn(
+      CODE_SERVER,
+      [
+        '--auth',
+        'none',
+        '--bind-addr',
+        `127.0.0.1:${this.port}`,
+        '--disable-telemetry',
+        '--disable-update-check',
+        ...dirs,
+      ],
+      { stdio: 'ignore' },
+    );
     await waitForHttp(`http://127.0.0.1:${this.port}/healthz`, 60_000);
     this.browser = await launchChromium();
   }
@@ -152,7 +180,13 @@ export async function mapFrame(page: Page, ms = 60_000): Promise<Frame> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     for (const f of page.frames()) {
-      if (await f.locator('svg .node').count().catch(() => 0)) return f;
+      if (
+        await f
+          .locator('svg .node')
+          .count()
+          .catch(() => 0)
+      )
+        return f;
     }
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -17,7 +17,10 @@ const required = process.env.KTL_REQUIRE_CORPUS === '1';
  * absent and not required; otherwise run (and `corpusDir` fails it when the corpus is missing).
  */
 export const needsCorpus: { skip: string | false } = {
-  skip: present || required ? false : `the shared corpus is not at ${CORPUS_DIR} (set KTL_REQUIRE_CORPUS=1 to make this a failure)`,
+  skip:
+    present || required
+      ? false
+      : `the shared corpus is not at ${CORPUS_DIR} (set KTL_REQUIRE_CORPUS=1 to make this a failure)`,
 };
 
 /**
@@ -26,7 +29,9 @@ export const needsCorpus: { skip: string | false } = {
  */
 export function corpusDir(...segments: string[]): string {
   if (!present) {
-    throw new Error(`the shared corpus is missing: expected ${path.join(CORPUS_DIR, 'EXPECTATIONS.md')}${required ? ' (KTL_REQUIRE_CORPUS=1 requires it)' : ''}`);
+    throw new Error(
+      `the shared corpus is missing: expected ${path.join(CORPUS_DIR, 'EXPECTATIONS.md')}${required ? ' (KTL_REQUIRE_CORPUS=1 requires it)' : ''}`,
+    );
   }
   return path.join(CORPUS_DIR, ...segments);
 }

@@ -33,8 +33,13 @@ export function readExpectations(file: string, displayPath: string): Expectation
     }
     const column = m[1].length + 1 + m[2].length + 1;
     out.push({
-      file: displayPath, line: target + 1, column, endColumn: column + m[3].length,
-      severity: m[4], rule: m[5], messageIncludes: m[6]?.trim(),
+      file: displayPath,
+      line: target + 1,
+      column,
+      endColumn: column + m[3].length,
+      severity: m[4],
+      rule: m[5],
+      messageIncludes: m[6]?.trim(),
     });
   });
   return out;

@@ -24,7 +24,9 @@ function errnoError(code: 'EACCES', syscall: string, p: fs.PathLike): NodeJS.Err
   return err;
 }
 
-const faultFor = (p: unknown, fault: FsFault['fault']) => (typeof p === 'string' || p instanceof URL || Buffer.isBuffer(p)) && faults.some((f) => f.fault === fault && path.resolve(String(p)) === f.path);
+const faultFor = (p: unknown, fault: FsFault['fault']) =>
+  (typeof p === 'string' || p instanceof URL || Buffer.isBuffer(p)) &&
+  faults.some((f) => f.fault === fault && path.resolve(String(p)) === f.path);
 
 type AnyFn = (...args: unknown[]) => unknown;
 const mutableFs = fs as unknown as Record<string, AnyFn> & { promises: Record<string, AnyFn> };
@@ -55,7 +57,8 @@ for (const name of ['readFileSync', 'openSync', 'readdirSync', 'opendirSync']) {
   const original = mutableFs[name];
   mutableFs[name] = function (this: unknown, ...args: unknown[]) {
     const p = args[0];
-    if (typeof p === 'string' && faults.some((f) => f.fault === 'vanish' && f.path === path.resolve(p))) fs.rmSync(p, { force: true, recursive: true });
+    if (typeof p === 'string' && faults.some((f) => f.fault === 'vanish' && f.path === path.resolve(p)))
+      fs.rmSync(p, { force: true, recursive: true });
     return original.apply(this, args);
   };
 }

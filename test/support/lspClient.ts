@@ -3,7 +3,12 @@
 // diagnostics, and waits for indexing to end.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
 import { CLI } from './cli';
 
 export interface PublishedDiagnostic {
@@ -34,23 +39,37 @@ export class LspClient {
   constructor() {
     this.process = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.process.on('exit', (code) => (this.exited = code));
-    this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
-    this.connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: PublishedDiagnostic[] }) => {
-      this.diagnostics.set(p.uri, p.diagnostics);
-      const waiters = this.waiters;
-      this.waiters = [];
-      waiters.forEach((w) => w());
-    });
+    this.connection = createMessageConnection(
+      new StreamMessageReader(this.process.stdout!),
+      new StreamMessageWriter(this.process.stdin!),
+    );
+    this.connection.onNotification(
+      'textDocument/publishDiagnostics',
+      (p: { uri: string; diagnostics: PublishedDiagnostic[] }) => {
+        this.diagnostics.set(p.uri, p.diagnostics);
+        const waiters = this.waiters;
+        this.waiters = [];
+        waiters.forEach((w) => w());
+      },
+    );
     this.connection.onNotification('window/logMessage', (p: { message: string }) => {
       this.log.push(p.message);
     });
     this.connection.onRequest('window/workDoneProgress/create', () => null);
     this.connection.onRequest('client/registerCapability', () => null);
-    this.connection.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map(() => this.settings));
+    this.connection.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) =>
+      p.items.map(() => this.settings),
+    );
     this.connection.listen();
   }
 
-  async initialize(rootPath: string, settings: Record<string, unknown> = {}, initializationOptions?: unknown, workspaceCapabilities: Record<string, unknown> = {}, indexTimeoutMs = 20000): Promise<void> {
+  async initialize(
+    rootPath: string,
+    settings: Record<string, unknown> = {},
+    initializationOptions?: unknown,
+    workspaceCapabilities: Record<string, unknown> = {},
+    indexTimeoutMs = 20000,
+  ): Promise<void> {
     this.settings = settings;
     let done!: () => void;
     this.indexed = new Promise((resolve) => (done = resolve));
@@ -65,7 +84,11 @@ export class LspClient {
       initializationOptions,
       capabilities: {
         window: { workDoneProgress: true },
-        workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true }, ...workspaceCapabilities },
+        workspace: {
+          configuration: true,
+          didChangeWatchedFiles: { dynamicRegistration: true },
+          ...workspaceCapabilities,
+        },
         textDocument: { hover: { contentFormat: ['markdown'] } },
       },
     });
@@ -92,11 +115,17 @@ export class LspClient {
   }
 
   /** Resolves when the diagnostics of a file satisfy the predicate (checked after every publish). */
-  async waitFor(fileUri: string, predicate: (d: PublishedDiagnostic[] | undefined) => boolean, what: string, timeoutMs = 10000): Promise<PublishedDiagnostic[]> {
+  async waitFor(
+    fileUri: string,
+    predicate: (d: PublishedDiagnostic[] | undefined) => boolean,
+    what: string,
+    timeoutMs = 10000,
+  ): Promise<PublishedDiagnostic[]> {
     const deadline = Date.now() + timeoutMs;
     while (!predicate(this.diagnostics.get(fileUri))) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for ${what}; have ${JSON.stringify(this.diagnostics.get(fileUri))}`);
+      if (left <= 0)
+        throw new Error(`timed out waiting for ${what}; have ${JSON.stringify(this.diagnostics.get(fileUri))}`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.waiters.push(() => {
@@ -121,7 +150,10 @@ export class LspClient {
 }
 
 /** Predicates for waitFor: a file's diagnostics include the rule; a file has none. */
-export const hasRule = (rule: string) => (d: { code: string }[] | undefined): boolean => !!d?.some((x) => x.code === rule);
+export const hasRule =
+  (rule: string) =>
+  (d: { code: string }[] | undefined): boolean =>
+    !!d?.some((x) => x.code === rule);
 export const isClean = (d: unknown[] | undefined): boolean => d === undefined || d.length === 0;
 
 export function uri(p: string): string {

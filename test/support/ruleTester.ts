@@ -22,7 +22,17 @@ export const RULE_FIXTURES = path.join(REPO_ROOT, 'test/fixtures/rules');
  * repository root), as data. Unreadable paths throw, as the command exits 2 on them.
  */
 export function checkInProcess(paths: string[], base = REPO_ROOT): JsonReport {
-  const options: CommonOptions = { paths, format: 'json', configFile: undefined, cacheDir: undefined, allowUnreadable: false, helm: undefined, noHelm: true, kustomizeRenderer: undefined, complete: false };
+  const options: CommonOptions = {
+    paths,
+    format: 'json',
+    configFile: undefined,
+    cacheDir: undefined,
+    allowUnreadable: false,
+    helm: undefined,
+    noHelm: true,
+    kustomizeRenderer: undefined,
+    complete: false,
+  };
   const outcome = checkInput(options, loadInput(options, base), base);
   assert.deepEqual(outcome.result.ruleFailures, [], 'no rule threw');
   return jsonReport(outcome.located, outcome.result.resourceCount, outcome.files);

@@ -21,7 +21,12 @@ async function loadYamlWithInjection(): Promise<vsctm.IGrammar> {
       createOnigString: (s: string) => new oniguruma.OnigString(s),
     }),
     loadGrammar: async (scopeName) => {
-      const file = scopeName === 'source.yaml' ? YAML_GRAMMAR : scopeName === 'kubernetes-networking.injection' ? INJECTION : undefined;
+      const file =
+        scopeName === 'source.yaml'
+          ? YAML_GRAMMAR
+          : scopeName === 'kubernetes-networking.injection'
+            ? INJECTION
+            : undefined;
       return file ? vsctm.parseRawGrammar(fs.readFileSync(file, 'utf8'), file) : null;
     },
     getInjections: (scopeName) => (scopeName === 'source.yaml' ? ['kubernetes-networking.injection'] : undefined),

@@ -9,7 +9,17 @@ import { locate, positionsFromTexts, positionsOf, type LocatedDiagnostic, type P
 import { formatSarif } from './format/sarif';
 import { formatStylish } from './format/stylish';
 import { renderCharts, type CliHelm } from './helm';
-import { closeCache, loadInput, openCache, parseCommon, progressReporter, renderedBuilds, reportUnreadable, type CommonOptions, type LoadedInput } from './options';
+import {
+  closeCache,
+  loadInput,
+  openCache,
+  parseCommon,
+  progressReporter,
+  renderedBuilds,
+  reportUnreadable,
+  type CommonOptions,
+  type LoadedInput,
+} from './options';
 
 export async function runCheck(args: string[]): Promise<number> {
   const options = parseCommon(args, ['text', 'json', 'sarif'], 'text');
@@ -20,16 +30,25 @@ export async function runCheck(args: string[]): Promise<number> {
   const helm = await renderCharts(input.read.files, input.config);
 
   const { result, located, files, texts, positionOf, errors } = checkInput(options, input, process.cwd(), helm);
-  for (const f of result.ruleFailures) process.stderr.write(`kube-traffic-lens: internal error in rule ${f.rule} on ${f.resource}: ${f.error.split('\n')[0]}\n`);
+  for (const f of result.ruleFailures)
+    process.stderr.write(
+      `kube-traffic-lens: internal error in rule ${f.rule} on ${f.resource}: ${f.error.split('\n')[0]}\n`,
+    );
   switch (options.format) {
     case 'json':
       process.stdout.write(formatJson(located, result.resourceCount, files));
       break;
     case 'sarif':
-      process.stdout.write(formatSarif(located, positionOf, (file, span) => (texts.get(file) ?? helm.map.textOf(file))?.slice(span.start, span.end)));
+      process.stdout.write(
+        formatSarif(located, positionOf, (file, span) =>
+          (texts.get(file) ?? helm.map.textOf(file))?.slice(span.start, span.end),
+        ),
+      );
       break;
     default:
-      process.stdout.write(formatStylish(located, result.resourceCount, files, { color: !!process.stdout.isTTY && !process.env.NO_COLOR }));
+      process.stdout.write(
+        formatStylish(located, result.resourceCount, files, { color: !!process.stdout.isTTY && !process.env.NO_COLOR }),
+      );
   }
   return Math.max(unreadableExit, errors ? 1 : 0);
 }
@@ -51,7 +70,12 @@ export interface CheckOutcome {
  * result cache when it holds this workspace, else analysed (and stored). The in-process rule tester
  * (test/support/ruleTester.ts) calls this too, so fixtures are judged exactly as the command judges them.
  */
-export function checkInput(options: CommonOptions, { config, read }: LoadedInput, base: string, helm?: CliHelm): CheckOutcome {
+export function checkInput(
+  options: CommonOptions,
+  { config, read }: LoadedInput,
+  base: string,
+  helm?: CliHelm,
+): CheckOutcome {
   const files = helm?.files ?? read.files;
   const cache = openCache(options, base);
   const fingerprint = cache?.fingerprint(files, read.skipped, config);
@@ -62,7 +86,13 @@ export function checkInput(options: CommonOptions, { config, read }: LoadedInput
   if (result) {
     positionOf = positionsFromTexts(texts);
   } else {
-    const analysis = analyze({ files, skipped: read.skipped, config, parse: cache?.parser(), rendered: renderedBuilds(config, read.files) });
+    const analysis = analyze({
+      files,
+      skipped: read.skipped,
+      config,
+      parse: cache?.parser(),
+      rendered: renderedBuilds(config, read.files),
+    });
     result = cachedResultOf(analysis);
     analysedRenders = { resources: analysis.workspace.resources, textOf: (f) => texts.get(f) };
     positionOf = positionsOf(analysis);

@@ -6,7 +6,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatGraphDot, formatGraphHtml, formatGraphJson, formatGraphMermaid, formatGraphText } from './format/graph';
 import { renderCharts } from './helm';
-import { closeCache, loadInput, openCache, parseCommon, progressReporter, renderedBuilds, reportUnreadable, UsageError } from './options';
+import {
+  closeCache,
+  loadInput,
+  openCache,
+  parseCommon,
+  progressReporter,
+  renderedBuilds,
+  reportUnreadable,
+  UsageError,
+} from './options';
 
 export async function runGraph(args: string[]): Promise<number> {
   const options = parseCommon(args, ['text', 'json', 'mermaid', 'dot', 'html'], 'text');
@@ -17,7 +26,16 @@ export async function runGraph(args: string[]): Promise<number> {
   const helm = await renderCharts(read.files, config);
   const cache = openCache(options, process.cwd());
   const map = mapOnChartLines(
-    buildTrafficMap(analyze({ files: helm.files, skipped: read.skipped, config, parse: cache?.parser(), rendered: renderedBuilds(config, read.files) }), { ingressControllerNamespaces: config.ingressControllerNamespaces }),
+    buildTrafficMap(
+      analyze({
+        files: helm.files,
+        skipped: read.skipped,
+        config,
+        parse: cache?.parser(),
+        rendered: renderedBuilds(config, read.files),
+      }),
+      { ingressControllerNamespaces: config.ingressControllerNamespaces },
+    ),
     helm.map,
   );
   closeCache(cache);

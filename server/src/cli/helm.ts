@@ -25,7 +25,12 @@ export async function renderCharts(files: readonly WorkspaceFile[], config: Anal
     run,
     map,
     // The rendered text is no file a reader of the report can open: its related location is dropped.
-    finish: (diagnostics, analysed) => withHelm(diagnostics, map, run, analysed).map((d) => (d.related.some((r) => isRenderedPath(r.file)) ? { ...d, related: d.related.filter((r) => !isRenderedPath(r.file)) } : d)),
+    finish: (diagnostics, analysed) =>
+      withHelm(diagnostics, map, run, analysed).map((d) =>
+        d.related.some((r) => isRenderedPath(r.file))
+          ? { ...d, related: d.related.filter((r) => !isRenderedPath(r.file)) }
+          : d,
+      ),
     linesOf: (workspaceLines) => chartLineIndexes(map, workspaceLines),
   };
 }

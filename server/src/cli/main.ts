@@ -49,7 +49,9 @@ async function main(argv: string[]): Promise<number> {
     case 'graph':
       return runGraph(rest);
     case 'lsp':
-      if (!rest.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket=') || a.startsWith('--pipe='))) {
+      if (
+        !rest.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket=') || a.startsWith('--pipe='))
+      ) {
         throw new UsageError('lsp needs a transport: --stdio or --node-ipc');
       }
       // A long-lived process that holds every file's reading: let the heap grow by a quarter past

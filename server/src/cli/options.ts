@@ -10,7 +10,10 @@ import { terminalText } from './format/terminalText';
 import { describeError, loadConfig, readWorkspace, type ReadResult } from '../node/readWorkspace';
 
 export class UsageError extends Error {
-  constructor(message: string, readonly showUsage = true) {
+  constructor(
+    message: string,
+    readonly showUsage = true,
+  ) {
     super(message);
   }
 }
@@ -59,7 +62,8 @@ export function parseCommon(args: string[], formats: readonly string[], defaultF
   if (parsed.values.cache === '') throw new UsageError('--cache needs a directory');
   if (parsed.values.helm === '') throw new UsageError('--helm needs the path of a helm binary');
   const renderer = parsed.values['kustomize-renderer'];
-  if (renderer !== undefined && !RENDERERS.includes(renderer as KustomizeRenderer)) throw new UsageError(`unknown kustomize renderer '${renderer}' (expected ${RENDERERS.join(', ')})`);
+  if (renderer !== undefined && !RENDERERS.includes(renderer as KustomizeRenderer))
+    throw new UsageError(`unknown kustomize renderer '${renderer}' (expected ${RENDERERS.join(', ')})`);
   return {
     paths: parsed.positionals.length ? parsed.positionals : ['.'],
     format,
@@ -87,8 +91,18 @@ export function loadInput(options: CommonOptions, base: string, onProgress?: (n:
   try {
     const loaded = loadConfig(options.paths, base, options.configFile, DEFAULT_CONFIG);
     for (const p of loaded.problems) process.stderr.write(`kube-traffic-lens: warning: ${p}\n`);
-    config = options.kustomizeRenderer ? { ...loaded.config, kustomizeRenderer: options.kustomizeRenderer } : loaded.config;
-    if (options.helm !== undefined || options.noHelm) config = { ...config, helm: { ...config.helm, path: options.helm ?? config.helm.path, enabled: !options.noHelm && config.helm.enabled } };
+    config = options.kustomizeRenderer
+      ? { ...loaded.config, kustomizeRenderer: options.kustomizeRenderer }
+      : loaded.config;
+    if (options.helm !== undefined || options.noHelm)
+      config = {
+        ...config,
+        helm: {
+          ...config.helm,
+          path: options.helm ?? config.helm.path,
+          enabled: !options.noHelm && config.helm.enabled,
+        },
+      };
     if (options.complete) config = { ...config, completeWorkspace: true };
   } catch (err) {
     throw new UsageError(`cannot read config file '${options.configFile}': ${describeError(err)}`, false);
@@ -98,7 +112,10 @@ export function loadInput(options: CommonOptions, base: string, onProgress?: (n:
       fs.statSync(path.resolve(base, p));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      throw new UsageError(`cannot read path '${p}': ${code === 'ENOENT' ? 'no such file or directory' : describeError(err)}`, false);
+      throw new UsageError(
+        `cannot read path '${p}': ${code === 'ENOENT' ? 'no such file or directory' : describeError(err)}`,
+        false,
+      );
     }
   }
   try {
@@ -106,7 +123,10 @@ export function loadInput(options: CommonOptions, base: string, onProgress?: (n:
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { description?: string };
     const which = e.path ? ` '${e.path}'` : '';
-    throw new UsageError(`cannot read path${which}: ${e.description ?? (e.code === 'ENOENT' ? 'no such file or directory' : describeError(e))}`, false);
+    throw new UsageError(
+      `cannot read path${which}: ${e.description ?? (e.code === 'ENOENT' ? 'no such file or directory' : describeError(e))}`,
+      false,
+    );
   }
 }
 
@@ -116,10 +136,15 @@ export function loadInput(options: CommonOptions, base: string, onProgress?: (n:
  * manifest has not passed. Returns the exit code the run must not go below.
  */
 export function reportUnreadable(options: CommonOptions, read: ReadResult): number {
-  for (const u of read.unreadable) process.stderr.write(`kube-traffic-lens: warning: skipped unreadable ${terminalText(u.path)} (${terminalText(u.error)})\n`);
+  for (const u of read.unreadable)
+    process.stderr.write(
+      `kube-traffic-lens: warning: skipped unreadable ${terminalText(u.path)} (${terminalText(u.error)})\n`,
+    );
   if (read.unreadable.length === 0 || options.allowUnreadable) return 0;
   const n = read.unreadable.length;
-  process.stderr.write(`kube-traffic-lens: ${n} ${n === 1 ? 'path' : 'paths'} could not be read; exit 2 (pass --allow-unreadable to accept an incomplete analysis)\n`);
+  process.stderr.write(
+    `kube-traffic-lens: ${n} ${n === 1 ? 'path' : 'paths'} could not be read; exit 2 (pass --allow-unreadable to accept an incomplete analysis)\n`,
+  );
   return 2;
 }
 
@@ -149,14 +174,20 @@ export function openCache(options: CommonOptions, base: string): AnalysisCache |
 export function closeCache(cache: AnalysisCache | undefined): void {
   if (!cache) return;
   cache.saveParsed();
-  if (cache.writeError) process.stderr.write(`kube-traffic-lens: warning: cannot write cache in ${cache.dir} (${cache.writeError}); continuing without it\n`);
+  if (cache.writeError)
+    process.stderr.write(
+      `kube-traffic-lens: warning: cannot write cache in ${cache.dir} (${cache.writeError}); continuing without it\n`,
+    );
 }
 
 /**
  * Exact mode: the kustomize builds rendered by the configured binary (the CLI always may run it);
  * problems go to stderr and the builds concerned keep the builtin rendering.
  */
-export function renderedBuilds(config: AnalysisConfig, files: LoadedInput['read']['files']): ReadonlyMap<string, RenderedBuild> | undefined {
+export function renderedBuilds(
+  config: AnalysisConfig,
+  files: LoadedInput['read']['files'],
+): ReadonlyMap<string, RenderedBuild> | undefined {
   if (config.kustomizeRenderer === 'builtin') return undefined;
   const result = renderKustomizations(files, process.cwd(), config, [path.resolve(__dirname, '..'), process.cwd()]);
   for (const p of result.problems) process.stderr.write(`kube-traffic-lens: warning: kustomize ${p}\n`);

@@ -22,7 +22,9 @@ export function parseAddress(text: string): ParsedAddress | undefined {
   if (!text.includes('%') && text.includes(':') && ipaddr.IPv6.isValid(text)) {
     const address = ipaddr.IPv6.parse(text);
     // An IPv4-mapped IPv6 address is an IPv4 address to Go's net package.
-    return address.isIPv4MappedAddress() ? { family: 'IPv4', address: address.toIPv4Address() } : { family: 'IPv6', address };
+    return address.isIPv4MappedAddress()
+      ? { family: 'IPv4', address: address.toIPv4Address() }
+      : { family: 'IPv6', address };
   }
   return undefined;
 }
@@ -47,12 +49,18 @@ function networkOf(address: ipaddr.IPv4 | ipaddr.IPv6, prefix: number): ipaddr.I
 }
 
 export function cidrContainsAddress(cidr: ParsedCidr, address: ParsedAddress): boolean {
-  return cidr.family === address.family && (address.address as ipaddr.IPv4).match(cidr.network as ipaddr.IPv4, cidr.prefix);
+  return (
+    cidr.family === address.family && (address.address as ipaddr.IPv4).match(cidr.network as ipaddr.IPv4, cidr.prefix)
+  );
 }
 
 /** Whether `inner` lies within `outer` (same family, longer or equal prefix, network inside). */
 export function cidrContainsCidr(outer: ParsedCidr, inner: ParsedCidr): boolean {
-  return outer.family === inner.family && inner.prefix >= outer.prefix && cidrContainsAddress(outer, { family: inner.family, address: inner.network });
+  return (
+    outer.family === inner.family &&
+    inner.prefix >= outer.prefix &&
+    cidrContainsAddress(outer, { family: inner.family, address: inner.network })
+  );
 }
 
 export function describeCidr(cidr: ParsedCidr): string {

@@ -34,7 +34,16 @@ import type { RenderedBuild } from './kustomizeRendered';
 import { resolveSpan } from './origin';
 import { RULES } from './rules';
 import type { Report, Rule } from './rules/rule';
-import { errorLine, instanceIndexInFile, LoadCache, loadWorkspaceSteps, type FileParser, type LoadedWorkspace, type SkippedFile, type WorkspaceFile } from './workspace';
+import {
+  errorLine,
+  instanceIndexInFile,
+  LoadCache,
+  loadWorkspaceSteps,
+  type FileParser,
+  type LoadedWorkspace,
+  type SkippedFile,
+  type WorkspaceFile,
+} from './workspace';
 import { pushAll } from './arrays';
 
 export type { Analysis };
@@ -61,7 +70,11 @@ interface RuleOutcome {
   readonly votes: readonly Vote[];
   readonly failures: readonly { rule: string; resource: string; error: string }[];
   /** The part of votes and failures that came from rules of workspace reach, and what they read. */
-  readonly wide: { readonly votes: readonly Vote[]; readonly failures: readonly { rule: string; resource: string; error: string }[]; readonly reads: Reads };
+  readonly wide: {
+    readonly votes: readonly Vote[];
+    readonly failures: readonly { rule: string; resource: string; error: string }[];
+    readonly reads: Reads;
+  };
   /** Whether rules of workspace reach apply to the instance; and its directory (both asked on every run). */
   readonly hasWide: boolean;
   readonly directory: string;
@@ -156,7 +169,9 @@ function runSteps<T>(steps: Generator<void, T>): T {
 }
 
 const nextTurn: () => Promise<void> =
-  typeof setImmediate === 'function' ? () => new Promise((resolve) => setImmediate(resolve)) : () => new Promise((resolve) => setTimeout(resolve, 0));
+  typeof setImmediate === 'function'
+    ? () => new Promise((resolve) => setImmediate(resolve))
+    : () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** Drives steps in slices of about sliceMs, yielding to the event loop between slices. */
 async function runStepsAsync<T>(steps: Generator<void, T>, options: AsyncRunOptions): Promise<T | typeof CANCELLED> {
@@ -220,10 +235,21 @@ export class Analyzer {
   }
 
   private *analyse(input: AnalyzeInput): Generator<void, Analysis> {
-    const workspace = yield* loadWorkspaceSteps(input.files, input.skipped ?? [], input.config, input.parse, this.loadCache, input.rendered);
+    const workspace = yield* loadWorkspaceSteps(
+      input.files,
+      input.skipped ?? [],
+      input.config,
+      input.parse,
+      this.loadCache,
+      input.rendered,
+    );
     yield;
     const graphChange = this.changeSincePrevious(workspace);
-    const graph = yield* TrafficGraph.steps(workspace.resources, workspace.templateDirs, graphChange && this.previous && { graph: this.previous.graph, change: graphChange });
+    const graph = yield* TrafficGraph.steps(
+      workspace.resources,
+      workspace.templateDirs,
+      graphChange && this.previous && { graph: this.previous.graph, change: graphChange },
+    );
     yield;
     const rules = input.rules ?? RULES;
     const byKind = new Map<string, Rule[]>();
@@ -242,7 +268,12 @@ export class Analyzer {
       return found;
     };
 
-    const context = JSON.stringify([input.config, [...workspace.templateDirs].sort(), [...workspace.kustomize.memberships.keys()].sort(), rules.map((r) => r.id)]);
+    const context = JSON.stringify([
+      input.config,
+      [...workspace.templateDirs].sort(),
+      [...workspace.kustomize.memberships.keys()].sort(),
+      rules.map((r) => r.id),
+    ]);
     const namespacesKey = [...graph.namespaces].sort().join('\u0000');
     const rerunAll = context !== this.previousContext;
     const change = rerunAll ? undefined : this.affected(workspace.resources, graphChange);
@@ -287,7 +318,10 @@ export class Analyzer {
         // Local results stand; rules that look across the workspace run again.
         wideRulesRunFor++;
         budget -= RULES_RUN_WEIGHT;
-        outcome = withWideRerun(cached, runRules(resource, graph, tracked, input.config, applicableTo(resource.kind).wide));
+        outcome = withWideRerun(
+          cached,
+          runRules(resource, graph, tracked, input.config, applicableTo(resource.kind).wide),
+        );
       } else {
         rulesRunFor++;
         budget -= RULES_RUN_WEIGHT;
@@ -305,7 +339,10 @@ export class Analyzer {
     // or when the instance of a build that is applied as such (no kustomization includes it) did:
     // a base whose finding every overlay patches away is fine, but an overlay that breaks its base
     // is wrong wherever the base is written.
-    const votes = new Map<string, { diagnostic: Diagnostic; count: number; source: string; leafBuild: string | undefined }>();
+    const votes = new Map<
+      string,
+      { diagnostic: Diagnostic; count: number; source: string; leafBuild: string | undefined }
+    >();
     const ruleFailures: { rule: string; resource: string; error: string }[] = [];
     for (const outcome of reporting) {
       if (++step % (RESOURCES_PER_STEP * 16) === 0) yield;
@@ -321,7 +358,11 @@ export class Analyzer {
     const diagnostics: Diagnostic[] = [];
     for (const { diagnostic, count, source, leafBuild } of votes.values()) {
       if (count >= (workspace.instanceCounts.get(source) ?? 1)) diagnostics.push(diagnostic);
-      else if (leafBuild !== undefined) diagnostics.push({ ...diagnostic, message: `${diagnostic.message} (In the kustomize build of '${leafBuild}'.)` });
+      else if (leafBuild !== undefined)
+        diagnostics.push({
+          ...diagnostic,
+          message: `${diagnostic.message} (In the kustomize build of '${leafBuild}'.)`,
+        });
     }
     pushAll(diagnostics, workspace.diagnostics);
     // In steps: a workspace can hold hundreds of thousands of findings (duplicate keys).
@@ -390,7 +431,11 @@ export class Analyzer {
       for (const r of this.readers.all) keep(r);
       // Readers of workspace-wide facts (hasGateways...) only when an answer changed.
       const previousGraph = this.previous?.graph as unknown as Record<string, unknown> | undefined;
-      if (!previousGraph || FACT_LIST.some((fact) => previousGraph[fact] !== (graph as unknown as Record<string, unknown>)[fact])) for (const r of this.readers.facts) keep(r);
+      if (
+        !previousGraph ||
+        FACT_LIST.some((fact) => previousGraph[fact] !== (graph as unknown as Record<string, unknown>)[fact])
+      )
+        for (const r of this.readers.facts) keep(r);
       for (const ns of change.namespaces) for (const r of this.readers.byNamespace.get(ns) ?? []) keep(r);
     }
     // Resource order: by file position, then by place among the file's instances.
@@ -433,10 +478,7 @@ export class Analyzer {
    * Which instances need their rules run again, given the previous run's instances; and whether
    * what rules of workspace reach read for an instance may have changed.
    */
-  private affected(
-    current: readonly Resource[],
-    known: GraphChange | undefined,
-  ): Affected {
+  private affected(current: readonly Resource[], known: GraphChange | undefined): Affected {
     const changed: Resource[] = [];
     const removed: Resource[] = [];
     if (known) {
@@ -465,7 +507,12 @@ export class Analyzer {
       directories,
       builds,
       rerun: (r, previous) => {
-        if (namespaces.has(r.namespace ?? '') || directories.has(previous.directory) || (r.build !== undefined && builds.has(r.build))) return true;
+        if (
+          namespaces.has(r.namespace ?? '') ||
+          directories.has(previous.directory) ||
+          (r.build !== undefined && builds.has(r.build))
+        )
+          return true;
         return previous.votes.length > 0 || previous.failures.length > 0;
       },
       touches: (reads, graph) => {
@@ -473,7 +520,8 @@ export class Analyzer {
         if (reads.facts.size > 0) {
           for (let i = 0; i < FACT_LIST.length; i++) {
             const fact = FACT_LIST[i];
-            if (reads.facts.has(fact) && (graph as unknown as Record<string, unknown>)[fact] !== reads.facts.get(fact)) return true;
+            if (reads.facts.has(fact) && (graph as unknown as Record<string, unknown>)[fact] !== reads.facts.get(fact))
+              return true;
           }
         }
         const read = reads.namespaces;
@@ -578,7 +626,13 @@ function trackingGraph(graph: TrafficGraph): TrackedGraph {
 /** The rule that reports why the API server rejects a workload (Workload.rejected). */
 const REJECTION_RULE = 'workload-selector-mismatch';
 
-function runRules(resource: Resource, graph: TrafficGraph, tracked: TrackedGraph, config: AnalysisConfig, rules: readonly Rule[]): RuleOutcome {
+function runRules(
+  resource: Resource,
+  graph: TrafficGraph,
+  tracked: TrackedGraph,
+  config: AnalysisConfig,
+  rules: readonly Rule[],
+): RuleOutcome {
   const votes: Vote[] = [];
   const failures: { rule: string; resource: string; error: string }[] = [];
   const wideVotes: Vote[] = [];
@@ -586,7 +640,8 @@ function runRules(resource: Resource, graph: TrafficGraph, tracked: TrackedGraph
   const reads: Reads = { namespaces: new Set(), facts: new Map() };
   const hasWide = rules.some((r) => r.reach === 'workspace');
   const directory = directoryOf(resource.file);
-  if (resource.uncertain) return { votes, failures, wide: { votes: wideVotes, failures: wideFailures, reads }, hasWide, directory };
+  if (resource.uncertain)
+    return { votes, failures, wide: { votes: wideVotes, failures: wideFailures, reads }, hasWide, directory };
   const source = sourceKey(resource);
   // The API server rejects a workload whose selector does not match its template: it never runs,
   // so the rejection is its only finding (no cascade of overlap, port or policy findings on it).
@@ -603,7 +658,12 @@ function runRules(resource: Resource, graph: TrafficGraph, tracked: TrackedGraph
         const key = `${source}|${rule.id}|${r.span.start}|${r.span.end}`;
         if (seen?.has(key)) return;
         (seen ??= new Set()).add(key);
-        const vote = { key, source, diagnostic: toDiagnostic(rule, resource, r), leafBuild: resource.leafBuild ? resource.build : undefined };
+        const vote = {
+          key,
+          source,
+          diagnostic: toDiagnostic(rule, resource, r),
+          leafBuild: resource.leafBuild ? resource.build : undefined,
+        };
         votes.push(vote);
         if (wide) wideVotes.push(vote);
       },
@@ -617,7 +677,12 @@ function runRules(resource: Resource, graph: TrafficGraph, tracked: TrackedGraph
       // Said on the resource too, where the user looks: this rule's verdict on it is unknown.
       const key = `${source}|analysis-incomplete|${rule.id}`;
       const diagnostic: Diagnostic = {
-        file: resource.file, span: resource.kindSpan, severity: 'info', rule: 'analysis-incomplete', resource: resource.id, related: [],
+        file: resource.file,
+        span: resource.kindSpan,
+        severity: 'info',
+        rule: 'analysis-incomplete',
+        resource: resource.id,
+        related: [],
         message: `Rule ${rule.id} could not judge ${resource.id} (internal error: ${errorLine(err)}); the other rules are unaffected.`,
       };
       const vote: Vote = { key, source, diagnostic, leafBuild: undefined };
@@ -656,7 +721,15 @@ function toDiagnostic(rule: Rule, resource: Resource, r: Report): Diagnostic {
   }));
   // A node a kustomize patch put in the tree is reported in the patch (origin.ts).
   const at = resolveSpan(resource.file, r.span, resource.origins);
-  return { file: at.file, span: at.span, severity: r.severity ?? rule.severity, rule: rule.id, message: r.message, resource: resource.id, related };
+  return {
+    file: at.file,
+    span: at.span,
+    severity: r.severity ?? rule.severity,
+    rule: rule.id,
+    message: r.message,
+    resource: resource.id,
+    related,
+  };
 }
 
 function applySeverity(d: Diagnostic, override: Severity | 'off' | undefined): Diagnostic | undefined {

@@ -48,11 +48,12 @@ export interface AnalysisConfig {
 export type KustomizeRenderer = 'builtin' | 'kubectl' | 'kustomize';
 const RENDERERS: readonly KustomizeRenderer[] = ['builtin', 'kubectl', 'kustomize'];
 
-
 export const DEFAULT_MAX_FILE_SIZE = 16 * 1024 * 1024;
 
 /** The bounds on input-driven work, with their defaults (settings of the same names). */
-export const DEFAULT_LIMITS: Readonly<Record<'maxNodesPerFile' | 'maxNestingDepth' | 'maxDiagnosticsPerFile' | 'maxNearMissCandidates', number>> = {
+export const DEFAULT_LIMITS: Readonly<
+  Record<'maxNodesPerFile' | 'maxNestingDepth' | 'maxDiagnosticsPerFile' | 'maxNearMissCandidates', number>
+> = {
   maxNodesPerFile: 2_000_000,
   maxNestingDepth: 256,
   maxDiagnosticsPerFile: 1000,
@@ -81,7 +82,11 @@ export interface ConfigProblem {
 }
 
 /** Reads a partial, untrusted settings object over a base; unknown or ill-typed entries are reported and ignored. */
-export function normalizeConfig(raw: unknown, base: AnalysisConfig = DEFAULT_CONFIG, problems: ConfigProblem[] = []): AnalysisConfig {
+export function normalizeConfig(
+  raw: unknown,
+  base: AnalysisConfig = DEFAULT_CONFIG,
+  problems: ConfigProblem[] = [],
+): AnalysisConfig {
   if (raw === null || raw === undefined) return base;
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     problems.push({ message: 'configuration must be a mapping' });
@@ -89,11 +94,17 @@ export function normalizeConfig(raw: unknown, base: AnalysisConfig = DEFAULT_CON
   }
   const r = raw as Record<string, unknown>;
   let defaultNamespace = base.defaultNamespace;
-  if (typeof r.defaultNamespace === 'string' && r.defaultNamespace.trim() !== '') defaultNamespace = r.defaultNamespace.trim();
-  else if (r.defaultNamespace !== undefined && r.defaultNamespace !== null && r.defaultNamespace !== '') problems.push({ message: 'defaultNamespace must be a string' });
+  if (typeof r.defaultNamespace === 'string' && r.defaultNamespace.trim() !== '')
+    defaultNamespace = r.defaultNamespace.trim();
+  else if (r.defaultNamespace !== undefined && r.defaultNamespace !== null && r.defaultNamespace !== '')
+    problems.push({ message: 'defaultNamespace must be a string' });
 
   let exclude = base.exclude;
-  if (Array.isArray(r.exclude)) exclude = [...base.exclude, ...r.exclude.filter((g): g is string => typeof g === 'string' && isUsableGlob(g, problems))];
+  if (Array.isArray(r.exclude))
+    exclude = [
+      ...base.exclude,
+      ...r.exclude.filter((g): g is string => typeof g === 'string' && isUsableGlob(g, problems)),
+    ];
   else if (r.exclude !== undefined) problems.push({ message: 'exclude must be a list of globs' });
 
   let maxFileSize = base.maxFileSize;
@@ -117,16 +128,26 @@ export function normalizeConfig(raw: unknown, base: AnalysisConfig = DEFAULT_CON
   }
 
   let serviceCIDR = base.serviceCIDR;
-  if (typeof r.serviceCIDR === 'string') serviceCIDR = r.serviceCIDR.split(',').map((s) => s.trim()).filter(Boolean);
+  if (typeof r.serviceCIDR === 'string')
+    serviceCIDR = r.serviceCIDR
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   else if (Array.isArray(r.serviceCIDR)) serviceCIDR = r.serviceCIDR.filter((s): s is string => typeof s === 'string');
 
   let ingressControllerNamespaces = base.ingressControllerNamespaces;
-  if (typeof r.ingressControllerNamespaces === 'string') ingressControllerNamespaces = r.ingressControllerNamespaces.split(',').map((s) => s.trim()).filter(Boolean);
-  else if (Array.isArray(r.ingressControllerNamespaces)) ingressControllerNamespaces = r.ingressControllerNamespaces.filter((s): s is string => typeof s === 'string');
+  if (typeof r.ingressControllerNamespaces === 'string')
+    ingressControllerNamespaces = r.ingressControllerNamespaces
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  else if (Array.isArray(r.ingressControllerNamespaces))
+    ingressControllerNamespaces = r.ingressControllerNamespaces.filter((s): s is string => typeof s === 'string');
 
   let completeWorkspace = base.completeWorkspace;
   if (typeof r.completeWorkspace === 'boolean') completeWorkspace = r.completeWorkspace;
-  else if (r.completeWorkspace !== undefined && r.completeWorkspace !== null) problems.push({ message: 'completeWorkspace must be true or false' });
+  else if (r.completeWorkspace !== undefined && r.completeWorkspace !== null)
+    problems.push({ message: 'completeWorkspace must be true or false' });
 
   const limit = (key: keyof typeof DEFAULT_LIMITS): number => {
     const v = r[key];
@@ -140,21 +161,36 @@ export function normalizeConfig(raw: unknown, base: AnalysisConfig = DEFAULT_CON
   let kustomizePath = base.kustomizePath;
   const k = r.kustomize;
   if (k !== undefined && k !== null) {
-    if (typeof k !== 'object' || Array.isArray(k)) problems.push({ message: 'kustomize must be a mapping (renderer, path)' });
+    if (typeof k !== 'object' || Array.isArray(k))
+      problems.push({ message: 'kustomize must be a mapping (renderer, path)' });
     else {
       const kr = k as Record<string, unknown>;
       if (RENDERERS.includes(kr.renderer as KustomizeRenderer)) kustomizeRenderer = kr.renderer as KustomizeRenderer;
-      else if (kr.renderer !== undefined) problems.push({ message: `kustomize.renderer must be one of ${RENDERERS.join(', ')}` });
+      else if (kr.renderer !== undefined)
+        problems.push({ message: `kustomize.renderer must be one of ${RENDERERS.join(', ')}` });
       if (typeof kr.path === 'string' && kr.path.trim() !== '') kustomizePath = kr.path.trim();
-      else if (kr.path !== undefined && kr.path !== null && kr.path !== '') problems.push({ message: 'kustomize.path must be a string' });
+      else if (kr.path !== undefined && kr.path !== null && kr.path !== '')
+        problems.push({ message: 'kustomize.path must be a string' });
     }
   }
 
   const helm = normalizeHelmConfig(r.helm, base.helm, problems);
   return {
-    defaultNamespace, exclude, maxFileSize, rules, nodePortRange, serviceCIDR, ingressControllerNamespaces, helm, kustomizeRenderer, kustomizePath, completeWorkspace,
-    maxNodesPerFile: limit('maxNodesPerFile'), maxNestingDepth: limit('maxNestingDepth'),
-    maxDiagnosticsPerFile: limit('maxDiagnosticsPerFile'), maxNearMissCandidates: limit('maxNearMissCandidates'),
+    defaultNamespace,
+    exclude,
+    maxFileSize,
+    rules,
+    nodePortRange,
+    serviceCIDR,
+    ingressControllerNamespaces,
+    helm,
+    kustomizeRenderer,
+    kustomizePath,
+    completeWorkspace,
+    maxNodesPerFile: limit('maxNodesPerFile'),
+    maxNestingDepth: limit('maxNestingDepth'),
+    maxDiagnosticsPerFile: limit('maxDiagnosticsPerFile'),
+    maxNearMissCandidates: limit('maxNearMissCandidates'),
   };
 }
 
@@ -164,7 +200,9 @@ function isUsableGlob(glob: string, problems: ConfigProblem[]): boolean {
     compileGlob(glob);
     return true;
   } catch (err) {
-    problems.push({ message: `exclude pattern '${glob.slice(0, 40)}${glob.length > 40 ? '...' : ''}' ignored: ${(err as Error).message}` });
+    problems.push({
+      message: `exclude pattern '${glob.slice(0, 40)}${glob.length > 40 ? '...' : ''}' ignored: ${(err as Error).message}`,
+    });
     return false;
   }
 }
@@ -190,20 +228,27 @@ export function boundUntrusted(config: AnalysisConfig): AnalysisConfig {
 export const MAX_UNTRUSTED_EXCLUDES = 64;
 
 /** Parses the text of a `.kube-traffic-lens.yaml` file. */
-export function parseConfigFile(text: string, base: AnalysisConfig = DEFAULT_CONFIG): { config: AnalysisConfig; problems: ConfigProblem[] } {
+export function parseConfigFile(
+  text: string,
+  base: AnalysisConfig = DEFAULT_CONFIG,
+): { config: AnalysisConfig; problems: ConfigProblem[] } {
   const parsed = parseYaml(text);
   const problems: ConfigProblem[] = parsed.problems.map((p) => ({ message: p.message }));
   const raw = toPlain(parsed.documents[0]?.contents ?? null);
   // The helm binary is chosen by the user (--helm, the editor setting), never by a repository's file.
   const helm = raw && typeof raw === 'object' ? (raw as { helm?: unknown }).helm : undefined;
   if (helm && typeof helm === 'object' && 'path' in helm) {
-    problems.push({ message: 'helm.path is not read from the configuration file: use --helm or the kubeTrafficLens.helm.path setting' });
+    problems.push({
+      message: 'helm.path is not read from the configuration file: use --helm or the kubeTrafficLens.helm.path setting',
+    });
     delete (helm as { path?: unknown }).path;
   }
   // Nor the kustomize binary: a repository must not choose what the tool executes.
   const kustomize = raw && typeof raw === 'object' ? (raw as { kustomize?: unknown }).kustomize : undefined;
   if (kustomize && typeof kustomize === 'object' && 'path' in kustomize) {
-    problems.push({ message: 'kustomize.path is not read from the configuration file: use the kubeTrafficLens.kustomize.path setting' });
+    problems.push({
+      message: 'kustomize.path is not read from the configuration file: use the kubeTrafficLens.kustomize.path setting',
+    });
     delete (kustomize as { path?: unknown }).path;
   }
   const config = normalizeConfig(raw, base, problems);

@@ -45,7 +45,10 @@ export function findDisabledLines(text: string, lineOf: (offset: number) => numb
   for (const m of text.matchAll(DISABLE_COMMENT)) {
     const line = lineOf(m.index ?? 0) + 1;
     // Rule ids may be separated by commas or spaces; anything after `--` is an explanation.
-    const ids = m[1].split('--')[0].split(/[\s,]+/).filter(Boolean);
+    const ids = m[1]
+      .split('--')[0]
+      .split(/[\s,]+/)
+      .filter(Boolean);
     if (ids.length === 0) out.set(line, 'all');
     else {
       const existing = out.get(line);

@@ -60,7 +60,11 @@ class FastParser {
     let contents: YNode | null = null;
     const flush = () => {
       if (start < 0) return;
-      documents.push({ index: documents.length, span: { start: Math.min(start, length), end: Math.min(end, length) }, contents });
+      documents.push({
+        index: documents.length,
+        span: { start: Math.min(start, length), end: Math.min(end, length) },
+        contents,
+      });
     };
     for (const token of new Parser().parse(text)) {
       switch (token.type) {
@@ -69,7 +73,8 @@ class FastParser {
           // compose-doc.js
           this.props(token.start, 'doc-start', false, true, token.offset);
           const value = token.value;
-          if (this.pFound && value && (value.type === 'block-map' || value.type === 'block-seq') && !this.pHasNewline) throw DECLINE;
+          if (this.pFound && value && (value.type === 'block-map' || value.type === 'block-seq') && !this.pHasNewline)
+            throw DECLINE;
           contents = value ? this.node(value, 0, true) : this.empty(this.pEnd, token.start);
           const contentEnd = this.lastEnd;
           start = token.offset;
@@ -100,7 +105,13 @@ class FastParser {
    * indicator once, commas in flow collections); throws DECLINE wherever it would report an error
    * or meets anchors and tags.
    */
-  private props(tokens: readonly SourceToken[], indicator: string, flow: boolean, startOnNewline: boolean, offset: number): void {
+  private props(
+    tokens: readonly SourceToken[],
+    indicator: string,
+    flow: boolean,
+    startOnNewline: boolean,
+    offset: number,
+  ): void {
     let hasSpace = startOnNewline;
     let found: SourceToken | null = null;
     let comma = false;
@@ -319,7 +330,8 @@ class FastParser {
       const kEnd = this.kEnd;
       const kValue = this.kValue;
       const kText = this.kText;
-      for (let j = 0; j < pairs.length; j++) if ((pairs[j] as { keyValue?: unknown }).keyValue === kValue) throw DECLINE;
+      for (let j = 0; j < pairs.length; j++)
+        if ((pairs[j] as { keyValue?: unknown }).keyValue === kValue) throw DECLINE;
       this.props(sep, 'map-value-ind', true, false, this.lastEnd);
       let valueNode: YNode | null = null;
       if (this.pFound) valueNode = value ? this.node(value, depth + 1, false) : this.empty(this.pEnd, sep);
@@ -340,7 +352,8 @@ function decline(): void {
   throw DECLINE;
 }
 
-const isBlock = (token: Token | null | undefined) => !!token && (token.type === 'block-map' || token.type === 'block-seq');
+const isBlock = (token: Token | null | undefined) =>
+  !!token && (token.type === 'block-map' || token.type === 'block-seq');
 
 /** resolve-flow-scalar.js plainValue: characters a plain scalar may not start with (an error). */
 const BAD_PLAIN_START = '\t,%|>@`';
@@ -414,12 +427,18 @@ export function coreValue(str: string): string | number | boolean | null {
   const c = str.charCodeAt(0);
   // Only these first characters can start a null, a bool or a number: the rest are strings.
   if (c === 126 /* ~ */ || c === 110 /* n */ || c === 78 /* N */) return NULL_RE.test(str) ? null : str;
-  if (c === 116 /* t */ || c === 84 /* T */ || c === 102 /* f */ || c === 70 /* F */) return BOOL_RE.test(str) ? c === 116 || c === 84 : str;
+  if (c === 116 /* t */ || c === 84 /* T */ || c === 102 /* f */ || c === 70 /* F */)
+    return BOOL_RE.test(str) ? c === 116 || c === 84 : str;
   if (!((c >= 48 && c <= 57) || c === 43 /* + */ || c === 45 /* - */ || c === 46 /* . */)) return str;
   if (INT_OCT_RE.test(str)) return parseInt(str.substring(2), 8);
   if (INT_RE.test(str)) return parseInt(str, 10);
   if (INT_HEX_RE.test(str)) return parseInt(str.substring(2), 16);
-  if (FLOAT_NAN_RE.test(str)) return str.slice(-3).toLowerCase() === 'nan' ? NaN : str[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  if (FLOAT_NAN_RE.test(str))
+    return str.slice(-3).toLowerCase() === 'nan'
+      ? NaN
+      : str[0] === '-'
+        ? Number.NEGATIVE_INFINITY
+        : Number.POSITIVE_INFINITY;
   if (FLOAT_EXP_RE.test(str)) return parseFloat(str);
   if (FLOAT_RE.test(str)) return parseFloat(str);
   return str;
@@ -543,7 +562,11 @@ class DirectParser {
         const markerEnd = this.le;
         this.next();
         if (this.eof || this.marker) {
-          documents.push({ index: documents.length, span: { start: docStart, end: markerEnd }, contents: this.b.scalar(markerEnd, markerEnd, null, '') });
+          documents.push({
+            index: documents.length,
+            span: { start: docStart, end: markerEnd },
+            contents: this.b.scalar(markerEnd, markerEnd, null, ''),
+          });
           continue;
         }
       } else if (documents.length > 0) throw DECLINE;
@@ -595,7 +618,8 @@ class DirectParser {
       if (ke < 0) throw DECLINE;
       const keyText = t.slice(ks, ke);
       const keyValue = coreValue(keyText);
-      for (let i = base; i < stack.length; i++) if ((stack[i] as { keyValue?: unknown }).keyValue === keyValue) throw DECLINE;
+      for (let i = base; i < stack.length; i++)
+        if ((stack[i] as { keyValue?: unknown }).keyValue === keyValue) throw DECLINE;
       let value: YNode;
       if (ke + 1 === this.le) {
         const emptyAt = ke + 1;
@@ -682,7 +706,8 @@ class DirectParser {
       node = this.b.scalar(p, le, value, value);
     } else {
       // A plain scalar may not start with an indicator, nor hold `: ` or end with `:`.
-      if (c === 44 /* , */ || c === 58 /* : */ || (c === 45 /* - */ && (p + 1 === le || t.charCodeAt(p + 1) === 32))) throw DECLINE;
+      if (c === 44 /* , */ || c === 58 /* : */ || (c === 45 /* - */ && (p + 1 === le || t.charCodeAt(p + 1) === 32)))
+        throw DECLINE;
       for (let i = t.indexOf(':', p); i >= 0 && i < le; i = t.indexOf(':', i + 1)) {
         if (i + 1 === le || t.charCodeAt(i + 1) === 32) throw DECLINE;
       }

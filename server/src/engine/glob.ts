@@ -10,7 +10,11 @@ export const MAX_GLOB_LENGTH = 1024;
 /** Brace expansion stops here: `{a,b}{c,d}...` multiplies. */
 const MAX_ALTERNATIVES = 64;
 
-type Token = { readonly kind: 'char'; readonly c: string } | { readonly kind: 'any' } | { readonly kind: 'star' } | { readonly kind: 'class'; readonly test: (c: string) => boolean };
+type Token =
+  | { readonly kind: 'char'; readonly c: string }
+  | { readonly kind: 'any' }
+  | { readonly kind: 'star' }
+  | { readonly kind: 'class'; readonly test: (c: string) => boolean };
 /** A pattern segment: `**` (any number of path segments) or tokens for one segment. */
 type Segment = 'globstar' | readonly Token[];
 
@@ -106,7 +110,11 @@ function matchTokens(tokens: readonly Token[], s: string): boolean {
   let starI = 0;
   while (i < s.length) {
     const token = tokens[t];
-    if (token && token.kind !== 'star' && (token.kind === 'any' || (token.kind === 'char' ? token.c === s[i] : token.test(s[i])))) {
+    if (
+      token &&
+      token.kind !== 'star' &&
+      (token.kind === 'any' || (token.kind === 'char' ? token.c === s[i] : token.test(s[i])))
+    ) {
       t++;
       i++;
     } else if (token?.kind === 'star') {

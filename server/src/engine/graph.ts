@@ -11,7 +11,14 @@ import { readDisruptionBudget, type DisruptionBudget } from './model/disruptionB
 import { readEndpoints, type ManualEndpoints } from './model/endpoints';
 import { readAttachmentDefinition, type AttachmentDefinition } from './model/multus';
 import { readReferences, type ServiceReference } from './model/references';
-import { readGateway, readReferenceGrant, readRoute, type Gateway, type ReferenceGrant, type Route } from './model/gateway';
+import {
+  readGateway,
+  readReferenceGrant,
+  readRoute,
+  type Gateway,
+  type ReferenceGrant,
+  type Route,
+} from './model/gateway';
 import { allBackends, readIngress, type Ingress, type IngressBackend, type IngressPath } from './model/ingress';
 import { readNetworkPolicy, type NetworkPolicy } from './model/networkPolicy';
 import { apiGroup, directoryOf, keptTogether, type Resource } from './model/resource';
@@ -63,7 +70,10 @@ type TypedView =
   | { kind: 'none' };
 
 /** Service references per workload object, with what they were read from (see serviceReferences). */
-const referenceCache = new WeakMap<Workload, { namespacesKey: string; configMaps: [string, string, Resource | undefined][]; refs: ServiceReference[] }>();
+const referenceCache = new WeakMap<
+  Workload,
+  { namespacesKey: string; configMaps: [string, string, Resource | undefined][]; refs: ServiceReference[] }
+>();
 
 /** Typed views depend only on the resource, so they are read once per resource object. */
 const viewCache = new WeakMap<Resource, TypedView>();
@@ -214,7 +224,10 @@ function indexEntries(
   r: Resource,
   v: TypedView,
   list: (index: ListIndex, key: string, value: { resource: Resource } | Resource) => void,
-  byKey: (index: 'workloadByKey' | 'serviceByKey' | 'ingressByKey' | 'policyByKey' | 'routeByKey', value: unknown) => void,
+  byKey: (
+    index: 'workloadByKey' | 'serviceByKey' | 'ingressByKey' | 'policyByKey' | 'routeByKey',
+    value: unknown,
+  ) => void,
   namespace: (ns: string) => void,
 ): void {
   if (r.namespace) namespace(r.namespace);
@@ -402,10 +415,19 @@ function* buildIndexes(resources: readonly Resource[]): Generator<void, GraphInd
 function deriveIndexes(previous: GraphIndexes, change: GraphChange): GraphIndexes {
   const removed = new Set(change.removed);
   const position = change.filePosition;
-  const listChanges = new Map<ListIndex, Map<string, { removed: boolean; added: ({ resource: Resource } | Resource)[] }>>();
-  const keyChanges = new Map<'workloadByKey' | 'serviceByKey' | 'ingressByKey' | 'policyByKey' | 'routeByKey', Map<string, unknown>>();
+  const listChanges = new Map<
+    ListIndex,
+    Map<string, { removed: boolean; added: ({ resource: Resource } | Resource)[] }>
+  >();
+  const keyChanges = new Map<
+    'workloadByKey' | 'serviceByKey' | 'ingressByKey' | 'policyByKey' | 'routeByKey',
+    Map<string, unknown>
+  >();
   const countChanges = new Map<string, number>();
-  const global: Record<'workload' | 'service' | 'ingress' | 'policy' | 'route' | 'nad', { removed: boolean; added: { resource: Resource }[] }> = {
+  const global: Record<
+    'workload' | 'service' | 'ingress' | 'policy' | 'route' | 'nad',
+    { removed: boolean; added: { resource: Resource }[] }
+  > = {
     workload: { removed: false, added: [] },
     service: { removed: false, added: [] },
     ingress: { removed: false, added: [] },
@@ -436,7 +458,10 @@ function deriveIndexes(previous: GraphIndexes, change: GraphChange): GraphIndexe
     );
     if (v.kind === 'gateway') gatewayCount += adding ? 1 : -1;
     else if (v.kind === 'produced') {
-      for (const [g, views] of [[global.workload, v.view.workloads], [global.service, v.view.services]] as const) {
+      for (const [g, views] of [
+        [global.workload, v.view.workloads],
+        [global.service, v.view.services],
+      ] as const) {
         if (views.length === 0) continue;
         if (adding) pushAll(g.added, views);
         else g.removed = true;
@@ -451,8 +476,10 @@ function deriveIndexes(previous: GraphIndexes, change: GraphChange): GraphIndexe
   for (const r of change.removed) visit(r, false);
   for (const r of change.added) visit(r, true);
 
-  const merged = <V extends { resource: Resource } | Resource>(old: readonly V[], entry: { removed: boolean; added: readonly V[] }): V[] =>
-    mergeInOrder(old, entry.removed ? removed : undefined, entry.added, position);
+  const merged = <V extends { resource: Resource } | Resource>(
+    old: readonly V[],
+    entry: { removed: boolean; added: readonly V[] },
+  ): V[] => mergeInOrder(old, entry.removed ? removed : undefined, entry.added, position);
   const lists = {} as Record<ListIndex, Layered<string, readonly unknown[]>>;
   for (const index of LIST_INDEXES) {
     const prev = previous[index] as Layered<string, readonly ({ resource: Resource } | Resource)[]>;
@@ -468,7 +495,9 @@ function deriveIndexes(previous: GraphIndexes, change: GraphChange): GraphIndexe
     }
     lists[index] = prev.with(updates) as Layered<string, readonly unknown[]>;
   }
-  const keyed = <V>(index: 'workloadByKey' | 'serviceByKey' | 'ingressByKey' | 'policyByKey' | 'routeByKey'): Layered<string, V> => {
+  const keyed = <V>(
+    index: 'workloadByKey' | 'serviceByKey' | 'ingressByKey' | 'policyByKey' | 'routeByKey',
+  ): Layered<string, V> => {
     const prev = previous[index] as Layered<string, V>;
     const changes = keyChanges.get(index);
     return changes ? prev.with(changes as Map<string, V | undefined>) : prev;
@@ -489,7 +518,9 @@ function deriveIndexes(previous: GraphIndexes, change: GraphChange): GraphIndexe
     namespaces = next;
   }
   const globalList = <V extends { resource: Resource }>(old: readonly V[], kind: keyof typeof global): readonly V[] =>
-    global[kind].removed || global[kind].added.length > 0 ? merged(old, global[kind] as { removed: boolean; added: V[] }) : old;
+    global[kind].removed || global[kind].added.length > 0
+      ? merged(old, global[kind] as { removed: boolean; added: V[] })
+      : old;
   return {
     workloads: globalList(previous.workloads, 'workload'),
     services: globalList(previous.services, 'service'),
@@ -652,7 +683,10 @@ export class TrafficGraph {
     const rr = r.producedBy ?? r;
     if (rr.file === file) return true;
     if (!keptTogether(rr.file, file)) return false;
-    return !(rr.build === undefined && this.isCollectionDirectory(directoryOf(rr.file))) && !this.isCollectionDirectory(directoryOf(file));
+    return (
+      !(rr.build === undefined && this.isCollectionDirectory(directoryOf(rr.file))) &&
+      !this.isCollectionDirectory(directoryOf(file))
+    );
   }
 
   /** Whether a pod template of the namespace applied with this file carries the label key (written, or added at run time). */
@@ -660,7 +694,11 @@ export class TrafficGraph {
     const memoKey = `${namespace}\u0000${file}\u0000${key}`;
     let known = this.labelKeyMemo.get(memoKey);
     if (known === undefined) {
-      known = this.workloadsIn(namespace).some((w) => (key in w.template.labels.declared || w.template.labels.runtime.has(key)) && this.filesAppliedTogether(w.resource, file));
+      known = this.workloadsIn(namespace).some(
+        (w) =>
+          (key in w.template.labels.declared || w.template.labels.runtime.has(key)) &&
+          this.filesAppliedTogether(w.resource, file),
+      );
       this.labelKeyMemo.set(memoKey, known);
     }
     return known;
@@ -679,7 +717,9 @@ export class TrafficGraph {
       // workspace does not define (a Helm chart's app.kubernetes.io/name beside manifests that use
       // app): its pods come from elsewhere.
       known = this.workloadsIn(namespace).some(
-        (w) => this.filesAppliedTogether(w.resource, file) && (selectorKeys.length === 0 || selectorKeys.some((k) => k in w.template.labels.declared)),
+        (w) =>
+          this.filesAppliedTogether(w.resource, file) &&
+          (selectorKeys.length === 0 || selectorKeys.some((k) => k in w.template.labels.declared)),
       );
       this.judgeMemo.set(memoKey, known);
     }
@@ -715,7 +755,8 @@ export class TrafficGraph {
   servicesAppliedNear(service: Service): Service[] {
     this.servicesByPlace ??= listIndex(this.services, (s) => (s.producer ? [] : placeKeys(s.resource)));
     const out = new Set<Service>();
-    for (const key of placeKeys(service.resource)) for (const s of this.servicesByPlace.get(key) ?? []) if (s.resource.id !== service.resource.id) out.add(s);
+    for (const key of placeKeys(service.resource))
+      for (const s of this.servicesByPlace.get(key) ?? []) if (s.resource.id !== service.resource.id) out.add(s);
     return [...out];
   }
 
@@ -727,9 +768,14 @@ export class TrafficGraph {
    * workloads costs nothing here.
    */
   hostPortWorkloadsAppliedNear(workload: Workload): Workload[] {
-    this.hostClaimersByPlace ??= listIndex(this.workloads.filter((w) => claimsHostPorts(w) && !w.template.producer), (w) => placeKeys(w.resource));
+    this.hostClaimersByPlace ??= listIndex(
+      this.workloads.filter((w) => claimsHostPorts(w) && !w.template.producer),
+      (w) => placeKeys(w.resource),
+    );
     const out = new Set<Workload>();
-    for (const key of placeKeys(workload.resource)) for (const w of this.hostClaimersByPlace.get(key) ?? []) if (w.resource.id !== workload.resource.id && !w.rejected) out.add(w); // a rejected workload never runs
+    for (const key of placeKeys(workload.resource))
+      for (const w of this.hostClaimersByPlace.get(key) ?? [])
+        if (w.resource.id !== workload.resource.id && !w.rejected) out.add(w); // a rejected workload never runs
     return [...out];
   }
 
@@ -741,7 +787,12 @@ export class TrafficGraph {
    */
   ingressControllers(namespaces: readonly string[]): readonly Workload[] {
     const key = namespaces.join(',');
-    if (this.controllersMemo?.key !== key) this.controllersMemo = { key, namespaces, workloads: this.workloads.filter((w) => isIngressController(w, namespaces)) };
+    if (this.controllersMemo?.key !== key)
+      this.controllersMemo = {
+        key,
+        namespaces,
+        workloads: this.workloads.filter((w) => isIngressController(w, namespaces)),
+      };
     return this.controllersMemo.workloads;
   }
 
@@ -759,23 +810,48 @@ export class TrafficGraph {
       }
       return out;
     };
-    const workloads = { removed: views(change.removed, 'workload') as Workload[], added: views(change.added, 'workload') as Workload[] };
-    const derive = <V extends { resource: Resource }>(index: Layered<string, readonly V[]> | undefined, changed: { removed: V[]; added: V[] }, keys: (v: V) => readonly string[]) =>
-      index && deriveListIndex(index, changed.removed, changed.added, keys, removed, change.filePosition);
-    this.hostClaimersByPlace = derive(previous.hostClaimersByPlace, { removed: workloads.removed.filter(claimsHostPorts), added: workloads.added.filter(claimsHostPorts) }, (w) => placeKeys(w.resource));
-    this.servicesByPlace = derive(previous.servicesByPlace, { removed: views(change.removed, 'service') as Service[], added: views(change.added, 'service') as Service[] }, (s) => placeKeys(s.resource));
-    this.policiesByNamespace = derive(previous.policiesByNamespace, { removed: views(change.removed, 'policy') as NetworkPolicy[], added: views(change.added, 'policy') as NetworkPolicy[] }, policyNamespace);
+    const workloads = {
+      removed: views(change.removed, 'workload') as Workload[],
+      added: views(change.added, 'workload') as Workload[],
+    };
+    const derive = <V extends { resource: Resource }>(
+      index: Layered<string, readonly V[]> | undefined,
+      changed: { removed: V[]; added: V[] },
+      keys: (v: V) => readonly string[],
+    ) => index && deriveListIndex(index, changed.removed, changed.added, keys, removed, change.filePosition);
+    this.hostClaimersByPlace = derive(
+      previous.hostClaimersByPlace,
+      { removed: workloads.removed.filter(claimsHostPorts), added: workloads.added.filter(claimsHostPorts) },
+      (w) => placeKeys(w.resource),
+    );
+    this.servicesByPlace = derive(
+      previous.servicesByPlace,
+      { removed: views(change.removed, 'service') as Service[], added: views(change.added, 'service') as Service[] },
+      (s) => placeKeys(s.resource),
+    );
+    this.policiesByNamespace = derive(
+      previous.policiesByNamespace,
+      {
+        removed: views(change.removed, 'policy') as NetworkPolicy[],
+        added: views(change.added, 'policy') as NetworkPolicy[],
+      },
+      policyNamespace,
+    );
     const memo = previous.controllersMemo;
     if (memo) {
       const added = workloads.added.filter((w) => isIngressController(w, memo.namespaces));
       const changed = added.length > 0 || workloads.removed.some((w) => memo.workloads.includes(w));
-      this.controllersMemo = changed ? { ...memo, workloads: mergeInOrder(memo.workloads, removed, added, change.filePosition) } : memo;
+      this.controllersMemo = changed
+        ? { ...memo, workloads: mergeInOrder(memo.workloads, removed, added, change.filePosition) }
+        : memo;
     }
   }
 
   /** PodDisruptionBudgets whose selector matches this workload's pods. */
   disruptionBudgetsFor(workload: Workload): readonly DisruptionBudget[] {
-    return (this.ix.budgetsByNamespace.get(workload.template.namespace) ?? []).filter((b) => selectorMayMatch(b.selector, workload.template.labels));
+    return (this.ix.budgetsByNamespace.get(workload.template.namespace) ?? []).filter((b) =>
+      selectorMayMatch(b.selector, workload.template.labels),
+    );
   }
 
   /** NetworkPolicies whose podSelector matches this workload's pods. */
@@ -783,7 +859,9 @@ export class TrafficGraph {
     let cached = this.policiesSelectingCache.get(workload);
     if (!cached) {
       this.policiesByNamespace ??= listIndex(this.networkPolicies, policyNamespace);
-      cached = (this.policiesByNamespace.get(workload.template.namespace) ?? []).filter((p) => selectorMayMatch(p.podSelector, workload.template.labels));
+      cached = (this.policiesByNamespace.get(workload.template.namespace) ?? []).filter((p) =>
+        selectorMayMatch(p.podSelector, workload.template.labels),
+      );
       this.policiesSelectingCache.set(workload, cached);
     }
     return cached;
@@ -851,7 +929,10 @@ export class TrafficGraph {
     if (ra.build !== undefined || rb.build !== undefined) return ra.build === rb.build;
     if (ra.file === rb.file) return true;
     if (!keptTogether(ra.file, rb.file)) return false;
-    return !(ra.build === undefined && this.isCollectionDirectory(directoryOf(ra.file))) && !(rb.build === undefined && this.isCollectionDirectory(directoryOf(rb.file)));
+    return (
+      !(ra.build === undefined && this.isCollectionDirectory(directoryOf(ra.file))) &&
+      !(rb.build === undefined && this.isCollectionDirectory(directoryOf(rb.file)))
+    );
   }
 
   /**
@@ -907,7 +988,12 @@ export class TrafficGraph {
     const namespacesKey = (this.namespacesKeyMemo ??= [...this.namespaces].sort().join(','));
     const lookup = (ns: string, name: string) => this.resourcesWithId(`ConfigMap/${ns}/${name}`)[0];
     const cached = referenceCache.get(workload);
-    if (cached && cached.namespacesKey === namespacesKey && cached.configMaps.every(([ns, name, r]) => lookup(ns, name) === r)) return cached.refs;
+    if (
+      cached &&
+      cached.namespacesKey === namespacesKey &&
+      cached.configMaps.every(([ns, name, r]) => lookup(ns, name) === r)
+    )
+      return cached.refs;
     const configMaps: [string, string, Resource | undefined][] = [];
     const refs = readReferences(workload, this.namespaces, (ns, name) => {
       const r = lookup(ns, name);
@@ -950,7 +1036,12 @@ export class TrafficGraph {
    * resource order: where the Analyzer looks for the instances an edit can affect.
    */
   instancesIn(scope: 'namespace' | 'directory' | 'build', key: string): readonly Resource[] {
-    const index = scope === 'namespace' ? this.ix.resourcesByNamespace : scope === 'directory' ? this.ix.resourcesByDirectory : this.ix.resourcesByBuild;
+    const index =
+      scope === 'namespace'
+        ? this.ix.resourcesByNamespace
+        : scope === 'directory'
+          ? this.ix.resourcesByDirectory
+          : this.ix.resourcesByBuild;
     return index.get(key) ?? [];
   }
 
@@ -997,7 +1088,11 @@ export class TrafficGraph {
     const cached = this.selectedCache.get(service);
     if (cached) return cached;
     const selector = service.selector;
-    const selected = selector ? this.workloadCandidates(selector, service.resource.namespace ?? 'default').filter((w) => selectorMayMatch(selector, w.template.labels)) : [];
+    const selected = selector
+      ? this.workloadCandidates(selector, service.resource.namespace ?? 'default').filter((w) =>
+          selectorMayMatch(selector, w.template.labels),
+        )
+      : [];
     const own = oneCopyEach(selected, service.resource);
     this.selectedCache.set(service, own);
     return own;
@@ -1043,7 +1138,13 @@ export class TrafficGraph {
       .filter(({ backend }) => !backend.isControllerAction)
       .map(({ backend, path }) => {
         const services = this.servicesNamed(ns, backend.serviceName);
-        return { ingress, backend, path, services, ports: services.map((service) => ({ service, port: findServicePort(service, backend.port) })) };
+        return {
+          ingress,
+          backend,
+          path,
+          services,
+          ports: services.map((service) => ({ service, port: findServicePort(service, backend.port) })),
+        };
       });
   }
 
@@ -1062,11 +1163,13 @@ export class TrafficGraph {
       for (const container of containers) {
         for (const declared of container.ports) {
           if (declared.name !== port.targetPort) continue;
-          if (declared.protocol === port.protocol) return { workload, status: 'resolved', container, declared, containerPort: declared.containerPort };
+          if (declared.protocol === port.protocol)
+            return { workload, status: 'resolved', container, declared, containerPort: declared.containerPort };
           sameNameOtherProtocol ??= { container, declared };
         }
       }
-      if (sameNameOtherProtocol) return { ...base, ...sameNameOtherProtocol, status: 'protocol-mismatch', containerPort: undefined };
+      if (sameNameOtherProtocol)
+        return { ...base, ...sameNameOtherProtocol, status: 'protocol-mismatch', containerPort: undefined };
       // Operator-made pods may declare ports the operator table does not list.
       return { ...base, status: workload.template.producer?.portsOpen ? 'assumed' : 'name-unresolved' };
     }
@@ -1074,12 +1177,18 @@ export class TrafficGraph {
     for (const container of containers) {
       for (const declared of container.ports) {
         if (declared.containerPort !== port.targetPort) continue;
-        if (declared.protocol === port.protocol) return { workload, status: 'resolved', container, declared, containerPort: declared.containerPort };
+        if (declared.protocol === port.protocol)
+          return { workload, status: 'resolved', container, declared, containerPort: declared.containerPort };
         otherProtocol ??= { container, declared };
       }
     }
-    if (otherProtocol) return { ...base, ...otherProtocol, status: 'protocol-mismatch', containerPort: port.targetPort };
-    return { ...base, containerPort: port.targetPort, status: declaresAnyPort(workload.template) && !workload.template.producer?.portsOpen ? 'undeclared' : 'assumed' };
+    if (otherProtocol)
+      return { ...base, ...otherProtocol, status: 'protocol-mismatch', containerPort: port.targetPort };
+    return {
+      ...base,
+      containerPort: port.targetPort,
+      status: declaresAnyPort(workload.template) && !workload.template.producer?.portsOpen ? 'undeclared' : 'assumed',
+    };
   }
 }
 
@@ -1131,14 +1240,18 @@ function isIngressController(w: Workload, namespaces: readonly string[]): boolea
   if (w.template.producer) return false;
   return (
     namespaces.includes(w.template.namespace) ||
-    (w.template.labels.declared['app.kubernetes.io/component'] === 'controller' && /ingress/.test(w.template.labels.declared['app.kubernetes.io/name'] ?? ''))
+    (w.template.labels.declared['app.kubernetes.io/component'] === 'controller' &&
+      /ingress/.test(w.template.labels.declared['app.kubernetes.io/name'] ?? ''))
   );
 }
 
 const policyNamespace = (p: NetworkPolicy) => [p.resource.namespace ?? 'default'];
 
 /** Lists of views by key, in the order given (resource order). */
-function listIndex<V extends { resource: Resource }>(views: readonly V[], keys: (v: V) => readonly string[]): Layered<string, readonly V[]> {
+function listIndex<V extends { resource: Resource }>(
+  views: readonly V[],
+  keys: (v: V) => readonly string[],
+): Layered<string, readonly V[]> {
   const map = new Map<string, V[]>();
   for (const v of views) for (const key of keys(v)) push(map, key, v);
   return new Layered<string, readonly V[]>(map);

@@ -87,7 +87,9 @@ export interface KustomizeLayout {
 }
 
 function isRemote(entry: string): boolean {
-  return /^[a-z]+:\/\//i.test(entry) || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(entry) || entry.startsWith('git@');
+  return (
+    /^[a-z]+:\/\//i.test(entry) || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(entry) || entry.startsWith('git@')
+  );
 }
 
 export function readKustomization(file: string, parsed: ParsedFile): KustomizationFile | undefined {
@@ -95,8 +97,13 @@ export function readKustomization(file: string, parsed: ParsedFile): Kustomizati
   if (!root) return undefined;
   const dir = path.dirname(file);
   const resolve = (p: string) => path.normalize(path.join(dir, p));
-  const strings = (key: string) => seqItems(get(root, key)).map(stringValue).filter((s): s is string => !!s);
-  const entries = [...strings('resources'), ...strings('bases'), ...strings('components')].filter((e) => !isRemote(e)).map(resolve);
+  const strings = (key: string) =>
+    seqItems(get(root, key))
+      .map(stringValue)
+      .filter((s): s is string => !!s);
+  const entries = [...strings('resources'), ...strings('bases'), ...strings('components')]
+    .filter((e) => !isRemote(e))
+    .map(resolve);
 
   const patchFiles: string[] = [];
   const patches: PatchSpec[] = [];
@@ -104,7 +111,15 @@ export function readKustomization(file: string, parsed: ParsedFile): Kustomizati
     const t = asMap(node);
     if (!t) return undefined;
     const field = (k: string) => stringValue(get(t, k)) || undefined;
-    return { group: field('group'), version: field('version'), kind: field('kind'), name: field('name'), namespace: field('namespace'), labelSelector: field('labelSelector'), annotationSelector: field('annotationSelector') };
+    return {
+      group: field('group'),
+      version: field('version'),
+      kind: field('kind'),
+      name: field('name'),
+      namespace: field('namespace'),
+      labelSelector: field('labelSelector'),
+      annotationSelector: field('annotationSelector'),
+    };
   };
   for (const item of seqItems(get(root, 'patches'))) {
     const p = stringValue(get(item, 'path'));
@@ -136,11 +151,21 @@ export function readKustomization(file: string, parsed: ParsedFile): Kustomizati
     const p = stringValue(get(r, 'path'));
     return p ? { file: resolve(p) } : { node: r };
   });
-  const varNames = seqItems(get(root, 'vars')).map((v) => stringValue(get(v, 'name'))).filter((n): n is string => !!n);
+  const varNames = seqItems(get(root, 'vars'))
+    .map((v) => stringValue(get(v, 'name')))
+    .filter((n): n is string => !!n);
   const configFiles = [
-    ...strings('transformers'), ...strings('generators'), ...strings('validators'), ...strings('configurations'), ...strings('crds'),
-    ...seqItems(get(root, 'replacements')).map((r) => stringValue(get(r, 'path'))).filter((s): s is string => !!s),
-  ].filter((e) => !isRemote(e)).map(resolve);
+    ...strings('transformers'),
+    ...strings('generators'),
+    ...strings('validators'),
+    ...strings('configurations'),
+    ...strings('crds'),
+    ...seqItems(get(root, 'replacements'))
+      .map((r) => stringValue(get(r, 'path')))
+      .filter((s): s is string => !!s),
+  ]
+    .filter((e) => !isRemote(e))
+    .map(resolve);
   const openapi = stringValue(get(get(root, 'openapi'), 'path'));
   if (openapi) configFiles.push(resolve(openapi));
 
@@ -180,7 +205,9 @@ interface Layer {
  * on the resources of the kustomization that lists it, so they are added to that layer.
  */
 function withComponents(k: KustomizationFile, byDir: ReadonlyMap<string, KustomizationFile>): KustomizationFile {
-  const components = k.entries.map((e) => byDir.get(e)).filter((c): c is KustomizationFile => c !== undefined && c.isComponent);
+  const components = k.entries
+    .map((e) => byDir.get(e))
+    .filter((c): c is KustomizationFile => c !== undefined && c.isComponent);
   if (components.length === 0) return k;
   return {
     ...k,
@@ -224,7 +251,12 @@ export function layoutKustomizations(
   }
   return { kustomizations, nonResourceFiles, memberships };
 
-  function collect(k: KustomizationFile, outer: Layer[], visiting: Set<string>, out: { file: string; chain: Layer[] }[]) {
+  function collect(
+    k: KustomizationFile,
+    outer: Layer[],
+    visiting: Set<string>,
+    out: { file: string; chain: Layer[] }[],
+  ) {
     if (visiting.has(k.dir)) return; // a cycle; kustomize rejects it too
     visiting.add(k.dir);
     const chain = [{ k }, ...outer];
@@ -255,5 +287,15 @@ function compose(build: string, chain: Layer[], leaf: boolean): BuildMembership 
       if (l.toTemplates) Object.assign(templateLabels, l.pairs);
     }
   }
-  return { build, namespace, namePrefix, nameSuffix, metadataLabels, selectorLabels, templateLabels, layers: chain.map((l) => l.k), leaf };
+  return {
+    build,
+    namespace,
+    namePrefix,
+    nameSuffix,
+    metadataLabels,
+    selectorLabels,
+    templateLabels,
+    layers: chain.map((l) => l.k),
+    leaf,
+  };
 }

@@ -11,7 +11,17 @@ import { applyJson6902, DELETED, PatchError, relocator, strategicMerge, type Rel
 import type { RenderedIndex } from './kustomizeRendered';
 import type { OriginTable } from './origin';
 import { REPLACED_VALUE } from './placeholders';
-import { mapNode, pairOf, parseYaml, scalarNode, seqNode, type ParsedFile, type YMap, type YNode, type YScalar } from './syntax';
+import {
+  mapNode,
+  pairOf,
+  parseYaml,
+  scalarNode,
+  seqNode,
+  type ParsedFile,
+  type YMap,
+  type YNode,
+  type YScalar,
+} from './syntax';
 import { asMap, asScalar, get, getPath, keyText, seqItems, stringEntries, stringValue } from './tree';
 
 export interface BuildContext {
@@ -48,12 +58,19 @@ function renameReferences(node: YMap, kind: string, prefix: string, suffix: stri
   let out: YNode = node;
   for (const [referring, path, referred] of NAME_REFERENCES) {
     if (referring !== kind) continue;
-    out = renameAt(out, path, 0, (value) => (names.has(`${referred}/${value}`) ? `${prefix}${value}${suffix}` : undefined));
+    out = renameAt(out, path, 0, (value) =>
+      names.has(`${referred}/${value}`) ? `${prefix}${value}${suffix}` : undefined,
+    );
   }
   return out as YMap;
 }
 
-function renameAt(node: YNode, path: readonly string[], i: number, rename: (value: string) => string | undefined): YNode {
+function renameAt(
+  node: YNode,
+  path: readonly string[],
+  i: number,
+  rename: (value: string) => string | undefined,
+): YNode {
   if (i === path.length) {
     if (node.type !== 'scalar' || typeof node.value !== 'string') return node;
     const renamed = rename(node.value);
@@ -66,7 +83,11 @@ function renameAt(node: YNode, path: readonly string[], i: number, rename: (valu
       if (!item) return item;
       const k = stringValue(get(item, 'kind'));
       const g = stringValue(get(item, 'group'));
-      if ((k !== undefined && k !== 'Service' && k !== 'Gateway') || (g !== undefined && g !== '' && g !== 'gateway.networking.k8s.io')) return item;
+      if (
+        (k !== undefined && k !== 'Service' && k !== 'Gateway') ||
+        (g !== undefined && g !== '' && g !== 'gateway.networking.k8s.io')
+      )
+        return item;
       return renameAt(item, path, i + 1, rename);
     });
     return items.every((x, j) => x === node.items[j]) ? node : seqNode(node.span.start, node.span.end, items);
@@ -75,7 +96,13 @@ function renameAt(node: YNode, path: readonly string[], i: number, rename: (valu
   const p = node.pairs.find((x) => keyText(x) === path[i]);
   if (!p || !p.value) return node;
   const value = renameAt(p.value, path, i + 1, rename);
-  return value === p.value ? node : mapNode(node.span.start, node.span.end, node.pairs.map((x) => (x === p ? pairOf(p.key, value) : x)));
+  return value === p.value
+    ? node
+    : mapNode(
+        node.span.start,
+        node.span.end,
+        node.pairs.map((x) => (x === p ? pairOf(p.key, value) : x)),
+      );
 }
 
 export interface BuiltDocument {
@@ -99,10 +126,12 @@ function loadPatch(spec: PatchSpec, ctx: BuildContext): LoadedPatch | undefined 
   if (spec.inline && typeof spec.inline.value === 'string') {
     const parsed = parseYaml(spec.inline.value);
     const toFile = inlineOffsets(ctx.text(spec.file) ?? '', spec.inline);
-    if (!parsed.problems.some((p) => p.rule === 'yaml-syntax')) result = { docs: documentsOf(parsed), relocate: relocator((o) => base + toFile(o)) };
+    if (!parsed.problems.some((p) => p.rule === 'yaml-syntax'))
+      result = { docs: documentsOf(parsed), relocate: relocator((o) => base + toFile(o)) };
   } else {
     const parsed = ctx.parsed(spec.file);
-    if (parsed && !parsed.problems.some((p) => p.rule === 'yaml-syntax')) result = { docs: documentsOf(parsed), relocate: relocator((o) => base + o) };
+    if (parsed && !parsed.problems.some((p) => p.rule === 'yaml-syntax'))
+      result = { docs: documentsOf(parsed), relocate: relocator((o) => base + o) };
   }
   loadedPatches.set(spec, result ?? null);
   return result;
@@ -204,7 +233,8 @@ function targetMatches(target: PatchTarget, id: Identity, node: YMap): boolean {
   if (target.version !== undefined && !fullMatch(target.version, version)) return false;
   if (!fullMatch(target.kind, id.kind)) return false;
   if (target.name !== undefined && !id.names.some((n) => fullMatch(target.name, n))) return false;
-  if (target.namespace !== undefined && !id.namespaces.some((n) => fullMatch(target.namespace, n ?? 'default'))) return false;
+  if (target.namespace !== undefined && !id.namespaces.some((n) => fullMatch(target.namespace, n ?? 'default')))
+    return false;
   if (!selectorMatches(target.labelSelector, recordOf(getPath(node, 'metadata', 'labels')))) return false;
   return selectorMatches(target.annotationSelector, recordOf(getPath(node, 'metadata', 'annotations')));
 }
@@ -217,24 +247,52 @@ function ownTarget(patch: YNode): PatchTarget | undefined {
   const apiVersion = stringValue(get(patch, 'apiVersion')) ?? '';
   const slash = apiVersion.indexOf('/');
   const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return { kind: escape(kind), name: escape(name), group: escape(slash < 0 ? '' : apiVersion.slice(0, slash)), namespace: stringValue(getPath(patch, 'metadata', 'namespace')) ? escape(stringValue(getPath(patch, 'metadata', 'namespace'))!) : undefined };
+  return {
+    kind: escape(kind),
+    name: escape(name),
+    group: escape(slash < 0 ? '' : apiVersion.slice(0, slash)),
+    namespace: stringValue(getPath(patch, 'metadata', 'namespace'))
+      ? escape(stringValue(getPath(patch, 'metadata', 'namespace'))!)
+      : undefined,
+  };
 }
 
 /** The patch without the fields that identify its target (kustomize sets them from the resource). */
 function withoutIdentity(patch: YMap): YMap {
-  const pairs = patch.pairs.filter((p) => keyText(p) !== 'apiVersion' && keyText(p) !== 'kind').map((p) => {
-    if (keyText(p) !== 'metadata' || !asMap(p.value)) return p;
-    const meta = p.value as YMap;
-    return pairOf(p.key, mapNode(meta.span.start, meta.span.end, meta.pairs.filter((m) => keyText(m) !== 'name' && keyText(m) !== 'namespace')));
-  });
+  const pairs = patch.pairs
+    .filter((p) => keyText(p) !== 'apiVersion' && keyText(p) !== 'kind')
+    .map((p) => {
+      if (keyText(p) !== 'metadata' || !asMap(p.value)) return p;
+      const meta = p.value as YMap;
+      return pairOf(
+        p.key,
+        mapNode(
+          meta.span.start,
+          meta.span.end,
+          meta.pairs.filter((m) => keyText(m) !== 'name' && keyText(m) !== 'namespace'),
+        ),
+      );
+    });
   return mapNode(patch.span.start, patch.span.end, pairs);
 }
 
 /** Renders one document through the layers of one build; DELETED when a patch deletes it. */
-export function buildDocument(doc: YMap, kind: string, apiVersion: string, baseName: string, m: BuildMembership, ctx: BuildContext): BuiltDocument | typeof DELETED {
+export function buildDocument(
+  doc: YMap,
+  kind: string,
+  apiVersion: string,
+  baseName: string,
+  m: BuildMembership,
+  ctx: BuildContext,
+): BuiltDocument | typeof DELETED {
   let node = doc;
   let uncertain = false;
-  const id: Identity = { kind, apiVersion, names: [baseName], namespaces: [stringValue(getPath(doc, 'metadata', 'namespace'))] };
+  const id: Identity = {
+    kind,
+    apiVersion,
+    names: [baseName],
+    namespaces: [stringValue(getPath(doc, 'metadata', 'namespace'))],
+  };
   let name = baseName;
   const varNames: string[] = [];
   for (const layer of m.layers) {
@@ -275,7 +333,8 @@ export function buildDocument(doc: YMap, kind: string, apiVersion: string, baseN
     }
     pushAll(varNames, layer.varNames);
     if (layer.namespace) id.namespaces.push(layer.namespace);
-    if (layer.namePrefix || layer.nameSuffix) node = renameReferences(node, kind, layer.namePrefix, layer.nameSuffix, ctx.namesBefore(layer.dir));
+    if (layer.namePrefix || layer.nameSuffix)
+      node = renameReferences(node, kind, layer.namePrefix, layer.nameSuffix, ctx.namesBefore(layer.dir));
     name = `${layer.namePrefix}${name}${layer.nameSuffix}`;
     if (name !== id.names[id.names.length - 1]) id.names.push(name);
   }
@@ -295,14 +354,23 @@ function readTarget(node: YNode | undefined): PatchTarget | undefined {
   if (!t) return undefined;
   const escape = (s: string | undefined) => (s ? s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : undefined);
   return {
-    group: escape(stringValue(get(t, 'group'))), version: escape(stringValue(get(t, 'version'))), kind: escape(stringValue(get(t, 'kind'))),
-    name: escape(stringValue(get(t, 'name'))), namespace: escape(stringValue(get(t, 'namespace'))),
-    labelSelector: stringValue(get(t, 'labelSelector')), annotationSelector: stringValue(get(t, 'annotationSelector')),
+    group: escape(stringValue(get(t, 'group'))),
+    version: escape(stringValue(get(t, 'version'))),
+    kind: escape(stringValue(get(t, 'kind'))),
+    name: escape(stringValue(get(t, 'name'))),
+    namespace: escape(stringValue(get(t, 'namespace'))),
+    labelSelector: stringValue(get(t, 'labelSelector')),
+    annotationSelector: stringValue(get(t, 'annotationSelector')),
   };
 }
 
 /** The fields a replacement writes in this resource become unknown; the rest stays as written. */
-function vetoReplaced(node: YMap, spec: ReplacementSpec, id: Identity, ctx: BuildContext): { node: YMap; uncertain: boolean } {
+function vetoReplaced(
+  node: YMap,
+  spec: ReplacementSpec,
+  id: Identity,
+  ctx: BuildContext,
+): { node: YMap; uncertain: boolean } {
   const replacements = replacementsOf(spec, ctx);
   if (!replacements) return { node, uncertain: true };
   let uncertain = false;
@@ -311,7 +379,13 @@ function vetoReplaced(node: YMap, spec: ReplacementSpec, id: Identity, ctx: Buil
     for (const t of seqItems(get(r, 'targets'))) {
       const select = readTarget(get(t, 'select'));
       if (!select || !targetMatches(select, id, out as YMap)) continue;
-      if (seqItems(get(t, 'reject')).some((rej) => { const rt = readTarget(rej); return rt !== undefined && targetMatches(rt, id, out as YMap); })) continue;
+      if (
+        seqItems(get(t, 'reject')).some((rej) => {
+          const rt = readTarget(rej);
+          return rt !== undefined && targetMatches(rt, id, out as YMap);
+        })
+      )
+        continue;
       const create = get(get(t, 'options'), 'create');
       for (const fp of seqItems(get(t, 'fieldPaths'))) {
         const path = stringValue(fp);
@@ -332,7 +406,10 @@ function fieldPathTokens(path: string): string[] {
 }
 
 function vetoPath(node: YNode, tokens: readonly string[], i: number): YNode | 'missing' | 'object' {
-  if (i === tokens.length) return node.type === 'scalar' ? scalarNode(node.span.start, node.span.end, REPLACED_VALUE, REPLACED_VALUE) : 'object';
+  if (i === tokens.length)
+    return node.type === 'scalar'
+      ? scalarNode(node.span.start, node.span.end, REPLACED_VALUE, REPLACED_VALUE)
+      : 'object';
   const t = tokens[i];
   if (node.type === 'map') {
     let found = false;
@@ -372,9 +449,21 @@ function vetoPath(node: YNode, tokens: readonly string[], i: number): YNode | 'm
 function vetoVars(node: YNode, names: readonly string[]): YNode {
   const uses = (s: string) => s.includes('$(') && names.some((n) => s.includes(`$(${n})`));
   const walk = (n: YNode): YNode => {
-    if (n.type === 'scalar') return typeof n.value === 'string' && uses(n.value) ? scalarNode(n.span.start, n.span.end, REPLACED_VALUE, REPLACED_VALUE) : n;
-    if (n.type === 'seq') return seqNode(n.span.start, n.span.end, n.items.map((x) => (x ? walk(x) : x)));
-    return mapNode(n.span.start, n.span.end, n.pairs.map((p) => (p.value ? pairOf(p.key, walk(p.value)) : p)));
+    if (n.type === 'scalar')
+      return typeof n.value === 'string' && uses(n.value)
+        ? scalarNode(n.span.start, n.span.end, REPLACED_VALUE, REPLACED_VALUE)
+        : n;
+    if (n.type === 'seq')
+      return seqNode(
+        n.span.start,
+        n.span.end,
+        n.items.map((x) => (x ? walk(x) : x)),
+      );
+    return mapNode(
+      n.span.start,
+      n.span.end,
+      n.pairs.map((p) => (p.value ? pairOf(p.key, walk(p.value)) : p)),
+    );
   };
   return walk(node);
 }

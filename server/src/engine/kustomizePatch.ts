@@ -6,7 +6,17 @@
 // (add, remove, replace, move, copy, test on RFC 6901 pointers). Unchanged subtrees are shared with
 // the base; nodes taken from a patch are copied through `relocate` (origin.ts) so that diagnostics
 // on them point into the patch. A patch that kustomize would refuse throws PatchError.
-import { mapNode, pairOf, scalarNode, seqNode, type YMap, type YNode, type YPair, type YScalar, type YSeq } from './syntax';
+import {
+  mapNode,
+  pairOf,
+  scalarNode,
+  seqNode,
+  type YMap,
+  type YNode,
+  type YPair,
+  type YScalar,
+  type YSeq,
+} from './syntax';
 import { asMap, asScalar, get, keyText, stringValue, toPlain } from './tree';
 
 export class PatchError extends Error {}
@@ -24,14 +34,30 @@ export function relocator(toFileOffset: (offset: number) => number): Relocate {
     const start = toFileOffset(s.start);
     const end = Math.max(start, toFileOffset(s.end));
     if (n.type === 'scalar') return scalarNode(start, end, n.value, n.text);
-    if (n.type === 'seq') return seqNode(start, end, n.items.map((i) => (i ? copy(i) : null)));
-    return mapNode(start, end, n.pairs.filter((p) => !isDirectiveKey(keyText(p))).map((p) => pairOf(copy(p.key) as YScalar, p.value ? copy(p.value) : null)));
+    if (n.type === 'seq')
+      return seqNode(
+        start,
+        end,
+        n.items.map((i) => (i ? copy(i) : null)),
+      );
+    return mapNode(
+      start,
+      end,
+      n.pairs
+        .filter((p) => !isDirectiveKey(keyText(p)))
+        .map((p) => pairOf(copy(p.key) as YScalar, p.value ? copy(p.value) : null)),
+    );
   };
   return copy;
 }
 
 function isDirectiveKey(key: string): boolean {
-  return key.startsWith('$patch') || key.startsWith('$setElementOrder') || key.startsWith('$retainKeys') || key.startsWith('$deleteFromPrimitiveList');
+  return (
+    key.startsWith('$patch') ||
+    key.startsWith('$setElementOrder') ||
+    key.startsWith('$retainKeys') ||
+    key.startsWith('$deleteFromPrimitiveList')
+  );
 }
 
 /** The patchMergeKey of the Kubernetes API's lists (k8s.io/api types' `patchMergeKey` tags). */
@@ -57,7 +83,9 @@ const ASSOCIATIVE_KEYS = ['mountPath', 'devicePath', 'ip', 'type', 'topologyKey'
 
 function mergeKeyOf(field: string, base: readonly YNode[], patch: readonly YNode[]): string | undefined {
   const all = [...base, ...patch];
-  const every = (k: string) => all.length > 0 && all.every((i) => asScalar(get(i, k)) !== undefined || (asMap(i) && get(i, '$patch') !== undefined && k === 'name'));
+  const every = (k: string) =>
+    all.length > 0 &&
+    all.every((i) => asScalar(get(i, k)) !== undefined || (asMap(i) && get(i, '$patch') !== undefined && k === 'name'));
   // Container ports merge by containerPort, Service ports by port (both with protocol as list-map key).
   if (field === 'ports') return every('containerPort') ? 'containerPort' : every('port') ? 'port' : undefined;
   const known = MERGE_KEYS[field];
@@ -125,14 +153,22 @@ export function strategicMerge(base: YMap, patch: YMap, relocate: Relocate): YMa
 /** A patch map added where the base has nothing: its nulls and deletions have nothing to delete. */
 function mergeIntoNothing(v: YMap, relocate: Relocate): YNode {
   const copy = relocate(v) as YMap;
-  return mapNode(copy.span.start, copy.span.end, copy.pairs.filter((p) => p.value !== null && !(p.value.type === 'scalar' && p.value.value === null)));
+  return mapNode(
+    copy.span.start,
+    copy.span.end,
+    copy.pairs.filter((p) => p.value !== null && !(p.value.type === 'scalar' && p.value.value === null)),
+  );
 }
 
 function mergeList(field: string, base: YSeq, patch: YSeq, relocate: Relocate): YSeq {
   const baseItems = base.items.filter((i): i is YNode => i !== null);
   const patchItems = patch.items.filter((i): i is YNode => i !== null);
   if (patchItems.some((i) => stringValue(get(i, '$patch')) === 'replace')) {
-    return seqNode(patch.span.start, patch.span.end, patchItems.filter((i) => get(i, '$patch') === undefined).map(relocate));
+    return seqNode(
+      patch.span.start,
+      patch.span.end,
+      patchItems.filter((i) => get(i, '$patch') === undefined).map(relocate),
+    );
   }
   const key = mergeKeyOf(field, baseItems, patchItems);
   if (!key) return relocate(patch) as YSeq;
@@ -145,7 +181,8 @@ function mergeList(field: string, base: YSeq, patch: YSeq, relocate: Relocate): 
       if (at >= 0) items.splice(at, 1);
     } else if (at >= 0) {
       const existing = items[at];
-      const merged = existing.type === 'map' && pi.type === 'map' ? strategicMerge(existing, pi, relocate) : relocate(pi);
+      const merged =
+        existing.type === 'map' && pi.type === 'map' ? strategicMerge(existing, pi, relocate) : relocate(pi);
       if (merged === DELETED) items.splice(at, 1);
       else items[at] = merged;
     } else items.push(relocate(pi));
@@ -157,7 +194,10 @@ function mergeList(field: string, base: YSeq, patch: YSeq, relocate: Relocate): 
 function pointer(path: string): string[] {
   if (path === '') return [];
   if (!path.startsWith('/')) throw new PatchError(`JSON pointer '${path}' does not start with '/'`);
-  return path.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return path
+    .slice(1)
+    .split('/')
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function childOf(node: YNode | null | undefined, token: string): YNode | undefined {
@@ -189,7 +229,11 @@ function editAt(node: YNode, tokens: readonly string[], edit: Edit): YNode {
 
 function withChild(node: YNode, token: string, child: YNode): YNode {
   if (node.type === 'map') {
-    return mapNode(node.span.start, node.span.end, node.pairs.map((p) => (keyText(p) === token ? pairOf(p.key, child) : p)));
+    return mapNode(
+      node.span.start,
+      node.span.end,
+      node.pairs.map((p) => (keyText(p) === token ? pairOf(p.key, child) : p)),
+    );
   }
   if (node.type === 'seq') {
     const items = node.items.slice();
@@ -203,14 +247,20 @@ function addAt(parent: YNode, last: string, value: YNode, replaceOnly: boolean):
   if (parent.type === 'map') {
     const at = parent.pairs.findIndex((p) => keyText(p) === last);
     if (replaceOnly && at < 0) throw new PatchError(`no key '${last}' to replace`);
-    if (at >= 0) return mapNode(parent.span.start, parent.span.end, parent.pairs.map((p, i) => (i === at ? pairOf(p.key, value) : p)));
+    if (at >= 0)
+      return mapNode(
+        parent.span.start,
+        parent.span.end,
+        parent.pairs.map((p, i) => (i === at ? pairOf(p.key, value) : p)),
+      );
     const s = value.span.start;
     return mapNode(parent.span.start, parent.span.end, [...parent.pairs, pairOf(scalarNode(s, s, last, last), value)]);
   }
   if (parent.type === 'seq') {
     const items = parent.items.slice();
     const index = last === '-' ? items.length : /^\d+$/.test(last) ? Number(last) : -1;
-    if (index < 0 || index > items.length || (replaceOnly && index >= items.length)) throw new PatchError(`index '${last}' out of range`);
+    if (index < 0 || index > items.length || (replaceOnly && index >= items.length))
+      throw new PatchError(`index '${last}' out of range`);
     if (replaceOnly) items[index] = value;
     else items.splice(index, 0, value);
     return seqNode(parent.span.start, parent.span.end, items);
@@ -221,7 +271,11 @@ function addAt(parent: YNode, last: string, value: YNode, replaceOnly: boolean):
 function removeAt(parent: YNode, last: string): YNode {
   if (parent.type === 'map') {
     if (!parent.pairs.some((p) => keyText(p) === last)) throw new PatchError(`no key '${last}' to remove`);
-    return mapNode(parent.span.start, parent.span.end, parent.pairs.filter((p) => keyText(p) !== last));
+    return mapNode(
+      parent.span.start,
+      parent.span.end,
+      parent.pairs.filter((p) => keyText(p) !== last),
+    );
   }
   if (parent.type === 'seq' && /^\d+$/.test(last) && Number(last) < parent.items.length) {
     const items = parent.items.slice();
@@ -242,7 +296,9 @@ export function applyJson6902(base: YMap, ops: YSeq, relocate: Relocate): YMap {
     const valueNode = op && op.type === 'map' ? op.pairs.find((p) => keyText(p) === 'value') : undefined;
     const value = () => {
       if (!valueNode) throw new PatchError(`'${kind}' without a value`);
-      return valueNode.value ? relocate(valueNode.value) : relocate(scalarNode(valueNode.key.span.start, valueNode.key.span.end, null, 'null'));
+      return valueNode.value
+        ? relocate(valueNode.value)
+        : relocate(scalarNode(valueNode.key.span.start, valueNode.key.span.end, null, 'null'));
     };
     switch (kind) {
       case 'add':
@@ -263,7 +319,8 @@ export function applyJson6902(base: YMap, ops: YSeq, relocate: Relocate): YMap {
         break;
       }
       case 'test':
-        if (JSON.stringify(toPlain(valueAt(root, tokens))) !== JSON.stringify(toPlain(valueNode?.value ?? null))) throw new PatchError(`test failed at ${path}`);
+        if (JSON.stringify(toPlain(valueAt(root, tokens))) !== JSON.stringify(toPlain(valueNode?.value ?? null)))
+          throw new PatchError(`test failed at ${path}`);
         break;
       default:
         throw new PatchError(`unknown operation '${kind}'`);
@@ -272,4 +329,3 @@ export function applyJson6902(base: YMap, ops: YSeq, relocate: Relocate): YMap {
   if (root.type !== 'map') throw new PatchError('the patched document is not a mapping');
   return root;
 }
-

@@ -44,7 +44,10 @@ export class RenderedIndex {
   /** The rendered document of a source document in a build (undefined: the build does not output it). */
   find(build: string, file: string, kind: string, renderedName: string): YMap | undefined {
     const candidates = this.byBuild.get(build)?.get(`${file}\u0000${kind}`) ?? [];
-    return candidates.find((c) => stringValue(getPath(c, 'metadata', 'name')) === renderedName) ?? (candidates.length === 1 ? candidates[0] : undefined);
+    return (
+      candidates.find((c) => stringValue(getPath(c, 'metadata', 'name')) === renderedName) ??
+      (candidates.length === 1 ? candidates[0] : undefined)
+    );
   }
 }
 
@@ -73,7 +76,9 @@ function trace(r: YNode, s: YNode | undefined, anchor: Span, path: readonly stri
     if (key === ORIGIN && path.length === 2 && path[1] === 'annotations') continue;
     const sp = pair(sourceMap, key);
     const keySpan = sp ? sp.key.span : span;
-    const value = p.value ? trace(p.value, sp?.value ?? undefined, sp?.value ? sp.value.span : span, [...path, key]) : null;
+    const value = p.value
+      ? trace(p.value, sp?.value ?? undefined, sp?.value ? sp.value.span : span, [...path, key])
+      : null;
     pairs.push(pairOf(scalarNode(keySpan.start, keySpan.end, p.key.value, p.key.text), value));
   }
   return mapNode(span.start, span.end, pairs);

@@ -60,10 +60,13 @@ export class LabelIndex {
    * narrowing term, those carrying its key. For the near-miss search.
    */
   nearCandidates(selector: Selector): readonly Workload[] {
-    const narrowing = selector.terms.map((t) => this.termCandidates(t)).filter((c): c is readonly Workload[] => c !== undefined).sort((a, b) => a.length - b.length);
+    const narrowing = selector.terms
+      .map((t) => this.termCandidates(t))
+      .filter((c): c is readonly Workload[] => c !== undefined)
+      .sort((a, b) => a.length - b.length);
     if (narrowing.length >= 2) return this.merge([narrowing[0], narrowing[1]]);
     const keyed = selector.terms.find((t) => t.operator === 'Equals' || t.operator === 'In');
-    return keyed ? this.byKey.get(keyed.key) ?? [] : this.workloads;
+    return keyed ? (this.byKey.get(keyed.key) ?? []) : this.workloads;
   }
 
   private merge(lists: readonly (readonly Workload[])[]): readonly Workload[] {

@@ -32,7 +32,13 @@ export function editDistance(a: string, b: string): number {
  * namespace that the whole selector matches. Only templates kept with the selecting file count:
  * a similar label in an unrelated app elsewhere in the repository is no hint.
  */
-export function nearestMiss(graph: TrafficGraph, selector: Selector, namespace: string, file: string, maxCandidates: number = DEFAULT_LIMITS.maxNearMissCandidates): NearMiss | undefined {
+export function nearestMiss(
+  graph: TrafficGraph,
+  selector: Selector,
+  namespace: string,
+  file: string,
+  maxCandidates: number = DEFAULT_LIMITS.maxNearMissCandidates,
+): NearMiss | undefined {
   let best: (NearMiss & { kind: 'value' }) | undefined;
   let bestDistance = Infinity;
   // Bounded: only templates that can fail at most one term (an index), and at most maxCandidates
@@ -47,7 +53,8 @@ export function nearestMiss(graph: TrafficGraph, selector: Selector, namespace: 
     if (actual === undefined) continue;
     const wanted = failing[0].values[0];
     const distance = editDistance(wanted, actual);
-    if (distance > Math.max(1, Math.floor(Math.max(wanted.length, actual.length) / 3)) || distance >= bestDistance) continue;
+    if (distance > Math.max(1, Math.floor(Math.max(wanted.length, actual.length) / 3)) || distance >= bestDistance)
+      continue;
     best = { kind: 'value', workload: w, key: failing[0].key, actual, termSpan: failing[0].span };
     bestDistance = distance;
   }
@@ -58,7 +65,8 @@ export function nearestMiss(graph: TrafficGraph, selector: Selector, namespace: 
     if (other === namespace) continue;
     for (const w of graph.workloadCandidates(selector, other, false, true)) {
       if (budget-- <= 0) return undefined;
-      if (graph.filesAppliedTogether(w.resource, file) && selectorMayMatch(selector, w.template.labels)) return { kind: 'namespace', workload: w };
+      if (graph.filesAppliedTogether(w.resource, file) && selectorMayMatch(selector, w.template.labels))
+        return { kind: 'namespace', workload: w };
     }
   }
   return undefined;

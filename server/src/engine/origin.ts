@@ -26,7 +26,11 @@ export class OriginTable {
 }
 
 /** The file and span a span of a resource of `file` stands for (itself unless it is slotted). */
-export function resolveSpan(file: string, span: Span, origins: readonly string[] | undefined): { file: string; span: Span } {
+export function resolveSpan(
+  file: string,
+  span: Span,
+  origins: readonly string[] | undefined,
+): { file: string; span: Span } {
   if (span.start < SLOT_SIZE || !origins) return { file, span };
   const slot = Math.floor(span.start / SLOT_SIZE);
   const other = origins[slot - 1];

@@ -12,13 +12,30 @@
 //
 // Decoding validates shapes and returns undefined for anything malformed: a damaged cache entry
 // is parsed again, never trusted.
-import { mapNode, pairOf, scalarNode, seqNode, type ParsedFile, type SourceDocument, type SyntaxProblem, type YNode, type YPair, type YScalar } from './syntax';
+import {
+  mapNode,
+  pairOf,
+  scalarNode,
+  seqNode,
+  type ParsedFile,
+  type SourceDocument,
+  type SyntaxProblem,
+  type YNode,
+  type YPair,
+  type YScalar,
+} from './syntax';
 import { pushAll } from './arrays';
 
 export type EncodedNode = readonly unknown[];
 
 export interface EncodedParsedFile {
-  readonly documents: readonly (readonly [index: number, start: number, end: number, contents: EncodedNode | null, damaged?: 1])[];
+  readonly documents: readonly (readonly [
+    index: number,
+    start: number,
+    end: number,
+    contents: EncodedNode | null,
+    damaged?: 1,
+  ])[];
   readonly problems: readonly (readonly [start: number, end: number, message: string, rule: SyntaxProblem['rule']])[];
 }
 
@@ -56,7 +73,11 @@ export function encodeParsedFile(parsed: ParsedFile): EncodedParsedFile {
     }
   };
   return {
-    documents: parsed.documents.map((d) => (d.damaged ? ([d.index, d.span.start, d.span.end, encode(d.contents), 1] as const) : ([d.index, d.span.start, d.span.end, encode(d.contents)] as const))),
+    documents: parsed.documents.map((d) =>
+      d.damaged
+        ? ([d.index, d.span.start, d.span.end, encode(d.contents), 1] as const)
+        : ([d.index, d.span.start, d.span.end, encode(d.contents)] as const),
+    ),
     problems: parsed.problems.map((p) => [p.span.start, p.span.end, p.message, p.rule] as const),
   };
 }
@@ -88,11 +109,21 @@ export function decodeParsedFile(data: unknown): ParsedFile | undefined {
     const refs = new Map<number, YNode>();
     const documents: SourceDocument[] = data.documents.map((d: unknown) => {
       if (!Array.isArray(d) || (d.length !== 4 && !(d.length === 5 && d[4] === 1))) throw new Malformed();
-      const document = { index: int(d[0]), span: { start: int(d[1]), end: int(d[2]) }, contents: d[3] === null ? null : decodeNode(d[3], refs) };
+      const document = {
+        index: int(d[0]),
+        span: { start: int(d[1]), end: int(d[2]) },
+        contents: d[3] === null ? null : decodeNode(d[3], refs),
+      };
       return d.length === 5 ? { ...document, damaged: true as const } : document;
     });
     const problems: SyntaxProblem[] = data.problems.map((p: unknown) => {
-      if (!Array.isArray(p) || p.length !== 4 || typeof p[2] !== 'string' || (p[3] !== 'yaml-syntax' && p[3] !== 'yaml-duplicate-key' && p[3] !== 'analysis-incomplete')) throw new Malformed();
+      if (
+        !Array.isArray(p) ||
+        p.length !== 4 ||
+        typeof p[2] !== 'string' ||
+        (p[3] !== 'yaml-syntax' && p[3] !== 'yaml-duplicate-key' && p[3] !== 'analysis-incomplete')
+      )
+        throw new Malformed();
       return { span: { start: int(p[0]), end: int(p[1]) }, message: p[2], rule: p[3] };
     });
     return { documents, problems };
@@ -142,11 +173,13 @@ function decodeScalar(data: readonly unknown[]): YScalar {
   const start = int(data[1]);
   const end = int(data[2]);
   if (data[0] === 1) {
-    if (typeof data[4] !== 'string' || (data[3] !== 'NaN' && data[3] !== 'Infinity' && data[3] !== '-Infinity')) throw new Malformed();
+    if (typeof data[4] !== 'string' || (data[3] !== 'NaN' && data[3] !== 'Infinity' && data[3] !== '-Infinity'))
+      throw new Malformed();
     return scalarNode(start, end, Number(data[3]), data[4]);
   }
   const value = data[3];
-  if (value !== null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') throw new Malformed();
+  if (value !== null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+    throw new Malformed();
   if (data.length === 4) {
     if (typeof value !== 'string') throw new Malformed();
     return scalarNode(start, end, value, value);

@@ -16,7 +16,8 @@ import type { Service, ServicePort } from './model/service';
 import type { Workload } from './model/workload';
 import { getPath, seqItems, stringValue } from './tree';
 
-export type MapNodeKind = 'Ingress' | 'Route' | 'LoadBalancer' | 'NodePort' | 'Service' | 'Workload' | 'ContainerPort' | 'Missing';
+export type MapNodeKind =
+  'Ingress' | 'Route' | 'LoadBalancer' | 'NodePort' | 'Service' | 'Workload' | 'ContainerPort' | 'Missing';
 
 export interface MapNode {
   /** Stable across edits: `Kind/namespace/name`, with a `#...` or `:port` suffix for parts of a resource. */
@@ -91,7 +92,10 @@ export function buildTrafficMap(analysis: Analysis, options: TrafficMapOptions =
 function policyVerdict(verdicts: readonly Verdict[]): PolicyVerdict | undefined {
   if (!verdicts.some((v) => v.egress.isolated || v.ingress.isolated)) return undefined;
   const { denied, policies } = summarizeVerdicts(verdicts);
-  return { verdict: denied ? 'denied' : 'allowed', policies: policies.map((p) => ({ id: p.resource.id, name: p.resource.name })) };
+  return {
+    verdict: denied ? 'denied' : 'allowed',
+    policies: policies.map((p) => ({ id: p.resource.id, name: p.resource.name })),
+  };
 }
 
 /** "3 pods", "one pod per node", or "2-10 pods (HPA)" when an autoscaler owns the count. */
@@ -126,7 +130,11 @@ function describeResolutionProblem(r: PortResolution, port: ServicePort): string
 }
 
 /** The rules whose findings are port problems the map draws. */
-const PORT_RULES = ['service-target-port-unmatched', 'service-target-port-name-unresolved', 'service-port-protocol-mismatch'];
+const PORT_RULES = [
+  'service-target-port-unmatched',
+  'service-target-port-name-unresolved',
+  'service-port-protocol-mismatch',
+];
 
 class TrafficMapBuilder {
   private readonly nodes = new Map<string, MapNode>();
@@ -150,19 +158,28 @@ class TrafficMapBuilder {
     const services = uniqueById(this.graph.services, (s) => s.resource);
     for (const service of services) this.addService(service);
     for (const ingress of uniqueById(this.graph.ingresses, (i) => i.resource)) {
-      for (const target of this.graph.backendTargets(ingress)) this.addIngressBackend(ingress.resource, target.path, target);
+      for (const target of this.graph.backendTargets(ingress))
+        this.addIngressBackend(ingress.resource, target.path, target);
     }
     for (const route of uniqueById(this.graph.routes, (r) => r.resource)) this.addRoute(route);
     const virtualServices = this.graph.resources.filter((r) => r.kind === 'VirtualService').map(readVirtualService);
-    for (const vs of uniqueById(virtualServices.filter((v): v is VirtualServiceView => v !== undefined), (v) => v.resource)) this.addVirtualService(vs);
+    for (const vs of uniqueById(
+      virtualServices.filter((v): v is VirtualServiceView => v !== undefined),
+      (v) => v.resource,
+    ))
+      this.addVirtualService(vs);
     const workloads = uniqueById(this.graph.workloads, (x) => x.resource);
     for (const w of workloads) this.addReferences(w);
     // Workloads no Service selects still run pods: drawn (dimmed) so that the map shows every workload.
-    for (const w of workloads) if (!this.nodes.has(w.resource.id) && this.graph.servicesSelecting(w).length === 0) this.workloadNode(w, true);
+    for (const w of workloads)
+      if (!this.nodes.has(w.resource.id) && this.graph.servicesSelecting(w).length === 0) this.workloadNode(w, true);
     const nodes = [...this.nodes.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const edges = [...this.edges.values()].sort((a, b) => (a.from + a.to < b.from + b.to ? -1 : 1));
     const paths = this.paths.sort(
-      (a, b) => a.namespace.localeCompare(b.namespace) || entryRank(a.entry) - entryRank(b.entry) || a.entry.localeCompare(b.entry),
+      (a, b) =>
+        a.namespace.localeCompare(b.namespace) ||
+        entryRank(a.entry) - entryRank(b.entry) ||
+        a.entry.localeCompare(b.entry),
     );
     return { version: 1, nodes, edges, paths };
   }
@@ -186,14 +203,32 @@ class TrafficMapBuilder {
   private resourceNode(r: Resource, kind: MapNodeKind, label: string): string {
     // An operator-made object is shown as such, located at the custom resource that makes it.
     const made = r.producedBy ? ` (made by ${r.producedBy.kind} ${r.producedBy.name})` : '';
-    this.addNode({ id: r.id, kind, label: `${label}${made}`, namespace: r.namespace, resource: r.id, file: r.file, line: this.line(r) });
+    this.addNode({
+      id: r.id,
+      kind,
+      label: `${label}${made}`,
+      namespace: r.namespace,
+      resource: r.id,
+      file: r.file,
+      line: this.line(r),
+    });
     return r.id;
   }
 
   private workloadNode(w: Workload, unselected = false): string {
     const r = w.resource;
     const label = `${r.kind} ${r.name} (${describeReplicas(w, this.graph)})`;
-    if (unselected) this.addNode({ id: r.id, kind: 'Workload', label, namespace: r.namespace, resource: r.id, file: r.file, line: this.line(r), unselected: true });
+    if (unselected)
+      this.addNode({
+        id: r.id,
+        kind: 'Workload',
+        label,
+        namespace: r.namespace,
+        resource: r.id,
+        file: r.file,
+        line: this.line(r),
+        unselected: true,
+      });
     return this.resourceNode(r, 'Workload', label);
   }
 
@@ -208,28 +243,68 @@ class TrafficMapBuilder {
       // Broken only where check says so; otherwise the pods may come from outside the workspace.
       const broken = this.reported.has(`${r.id}|service-selector-orphaned`);
       const missing = `${serviceId}#no-endpoints`;
-      this.addNode({ id: missing, kind: 'Missing', label: broken ? 'no matching pods' : 'pods not in the workspace', namespace: ns, resource: undefined, file: r.file, line: this.line(r) });
-      this.addEdge({ from: serviceId, to: missing, kind: 'selects', label: 'selector', broken, reason: broken ? 'the selector matches no pod template' : 'no pod template here matches; the pods may be created elsewhere' });
+      this.addNode({
+        id: missing,
+        kind: 'Missing',
+        label: broken ? 'no matching pods' : 'pods not in the workspace',
+        namespace: ns,
+        resource: undefined,
+        file: r.file,
+        line: this.line(r),
+      });
+      this.addEdge({
+        from: serviceId,
+        to: missing,
+        kind: 'selects',
+        label: 'selector',
+        broken,
+        reason: broken
+          ? 'the selector matches no pod template'
+          : 'no pod template here matches; the pods may be created elsewhere',
+      });
     }
     for (const port of service.ports) {
       const entries: { id: string | undefined; label: string }[] = [];
-      if (service.type === 'LoadBalancer') entries.push(this.exposure(service, 'LoadBalancer', `LoadBalancer :${port.port}`, `${port.port}`));
+      if (service.type === 'LoadBalancer')
+        entries.push(this.exposure(service, 'LoadBalancer', `LoadBalancer :${port.port}`, `${port.port}`));
       if ((service.type === 'NodePort' || service.type === 'LoadBalancer') && port.nodePort !== undefined) {
-        entries.push(this.exposure(service, 'NodePort', `NodePort :${port.nodePort} on every node`, `${port.nodePort} -> ${port.port}`));
+        entries.push(
+          this.exposure(
+            service,
+            'NodePort',
+            `NodePort :${port.nodePort} on every node`,
+            `${port.nodePort} -> ${port.port}`,
+          ),
+        );
       } else if (service.type === 'NodePort') {
         entries.push(this.exposure(service, 'NodePort', 'NodePort (allocated) on every node', `-> ${port.port}`));
       }
       for (const ip of service.externalIPs) entries.push({ id: undefined, label: `${ip}:${port.port} (externalIP)` });
-      if (service.type !== 'ExternalName') entries.push({ id: undefined, label: `${r.name}.${ns}.svc.cluster.local:${port.port}` });
-      for (const entry of entries) this.addPath(ns, entry.label, entry.id ? [{ node: entry.id, label: entry.label }] : [], service, port);
+      if (service.type !== 'ExternalName')
+        entries.push({ id: undefined, label: `${r.name}.${ns}.svc.cluster.local:${port.port}` });
+      for (const entry of entries)
+        this.addPath(ns, entry.label, entry.id ? [{ node: entry.id, label: entry.label }] : [], service, port);
       for (const w of workloads) this.addPortEdges(service, port, w);
     }
   }
 
-  private exposure(service: Service, kind: 'LoadBalancer' | 'NodePort', label: string, edgeLabel: string): { id: string; label: string } {
+  private exposure(
+    service: Service,
+    kind: 'LoadBalancer' | 'NodePort',
+    label: string,
+    edgeLabel: string,
+  ): { id: string; label: string } {
     const r = service.resource;
     const id = `${kind}/${r.namespace}/${r.name}`;
-    this.addNode({ id, kind, label: kind === 'LoadBalancer' ? 'LoadBalancer' : 'NodePort (every node)', namespace: r.namespace, resource: r.id, file: r.file, line: this.line(r) });
+    this.addNode({
+      id,
+      kind,
+      label: kind === 'LoadBalancer' ? 'LoadBalancer' : 'NodePort (every node)',
+      namespace: r.namespace,
+      resource: r.id,
+      file: r.file,
+      line: this.line(r),
+    });
     this.addEdge({ from: id, to: r.id, kind: 'exposes', label: edgeLabel, broken: false, reason: undefined });
     return { id, label };
   }
@@ -241,7 +316,15 @@ class TrafficMapBuilder {
     const name = resolution.declared?.name ? ` (${resolution.declared.name})` : '';
     const container = resolution.container ? `${resolution.container.name}:` : '';
     const line = resolution.declared ? this.line(r, resolution.declared.span.start) : this.line(r);
-    this.addNode({ id, kind: 'ContainerPort', label: `${container}${number}${name}`, namespace: r.namespace, resource: r.id, file: r.file, line });
+    this.addNode({
+      id,
+      kind: 'ContainerPort',
+      label: `${container}${number}${name}`,
+      namespace: r.namespace,
+      resource: r.id,
+      file: r.file,
+      line,
+    });
     return id;
   }
 
@@ -249,9 +332,23 @@ class TrafficMapBuilder {
     const workloadId = this.workloadNode(w);
     const resolution = this.graph.resolveServicePort(port, w);
     const problem = this.reportedProblem(service, resolution, port);
-    this.addEdge({ from: service.resource.id, to: workloadId, kind: 'selects', label: `${port.port} -> ${port.targetPort}`, broken: problem !== undefined, reason: problem });
+    this.addEdge({
+      from: service.resource.id,
+      to: workloadId,
+      kind: 'selects',
+      label: `${port.port} -> ${port.targetPort}`,
+      broken: problem !== undefined,
+      reason: problem,
+    });
     const target = this.containerPortNode(w, resolution, port);
-    this.addEdge({ from: workloadId, to: target, kind: 'targets', label: `${port.protocol}`, broken: problem !== undefined, reason: problem });
+    this.addEdge({
+      from: workloadId,
+      to: target,
+      kind: 'targets',
+      label: `${port.protocol}`,
+      broken: problem !== undefined,
+      reason: problem,
+    });
   }
 
   /**
@@ -264,20 +361,68 @@ class TrafficMapBuilder {
     const gateways = vs.gateways.map((g) => g.name).filter((g) => g !== 'mesh');
     const label = `${gateways.length ? `Gateway ${gateways.join(', ')} ` : ''}${hosts}`;
     const entryId = `${r.id}#routes`;
-    this.addNode({ id: entryId, kind: 'Route', label: `VirtualService ${r.name}: ${hosts}`, namespace: vs.namespace, resource: r.id, file: r.file, line: this.line(r) });
+    this.addNode({
+      id: entryId,
+      kind: 'Route',
+      label: `VirtualService ${r.name}: ${hosts}`,
+      namespace: vs.namespace,
+      resource: r.id,
+      file: r.file,
+      line: this.line(r),
+    });
     const index = istioIndex(this.graph.resources);
     for (const d of vs.destinations) {
       const svc = clusterService(d.fqdn);
       const service = svc ? this.graph.servicesNamed(svc.namespace, svc.name)[0] : undefined;
       if (!service) continue;
-      const port = d.port !== undefined ? service.ports.find((p) => p.port === d.port) : service.ports.length === 1 ? service.ports[0] : undefined;
-      const subset = d.subset !== undefined ? index.destinationRules.find((dr) => dr.fqdn === d.fqdn && dr.subsets.has(d.subset!))?.subsets.get(d.subset) : undefined;
-      const note = d.subset !== undefined || d.weight !== undefined ? ` (${[d.subset !== undefined ? `subset ${d.subset}` : '', d.weight !== undefined ? `${d.weight}%` : ''].filter(Boolean).join(', ')})` : '';
-      const reason = port ? undefined : d.port !== undefined ? `Service '${service.resource.name}' has no port ${d.port}` : `Service '${service.resource.name}' has several ports and none is given`;
-      this.addEdge({ from: entryId, to: service.resource.id, kind: 'routes', label: `:${port?.port ?? d.port ?? '?'}${note}`, broken: reason !== undefined, reason });
+      const port =
+        d.port !== undefined
+          ? service.ports.find((p) => p.port === d.port)
+          : service.ports.length === 1
+            ? service.ports[0]
+            : undefined;
+      const subset =
+        d.subset !== undefined
+          ? index.destinationRules.find((dr) => dr.fqdn === d.fqdn && dr.subsets.has(d.subset!))?.subsets.get(d.subset)
+          : undefined;
+      const note =
+        d.subset !== undefined || d.weight !== undefined
+          ? ` (${[d.subset !== undefined ? `subset ${d.subset}` : '', d.weight !== undefined ? `${d.weight}%` : ''].filter(Boolean).join(', ')})`
+          : '';
+      const reason = port
+        ? undefined
+        : d.port !== undefined
+          ? `Service '${service.resource.name}' has no port ${d.port}`
+          : `Service '${service.resource.name}' has several ports and none is given`;
+      this.addEdge({
+        from: entryId,
+        to: service.resource.id,
+        kind: 'routes',
+        label: `:${port?.port ?? d.port ?? '?'}${note}`,
+        broken: reason !== undefined,
+        reason,
+      });
       const entry = `${label}${note}`;
-      if (port) this.addPath(vs.namespace, entry, [{ node: entryId, label: entry }], service, port, undefined, subset && labelSelector(subset));
-      else this.paths.push({ namespace: vs.namespace, entry, hops: [{ node: entryId, label: entry }, { node: service.resource.id, label: `Service ${service.resource.name}` }], broken: reason });
+      if (port)
+        this.addPath(
+          vs.namespace,
+          entry,
+          [{ node: entryId, label: entry }],
+          service,
+          port,
+          undefined,
+          subset && labelSelector(subset),
+        );
+      else
+        this.paths.push({
+          namespace: vs.namespace,
+          entry,
+          hops: [
+            { node: entryId, label: entry },
+            { node: service.resource.id, label: `Service ${service.resource.name}` },
+          ],
+          broken: reason,
+        });
     }
   }
 
@@ -289,37 +434,80 @@ class TrafficMapBuilder {
     return PORT_RULES.some((rule) => this.reported.has(`${id}|${rule}`)) ? problem : undefined;
   }
 
-  private addPath(namespace: string, entry: string, prefix: PathHop[], service: Service, port: ServicePort, brokenBefore?: string, subset?: Selector) {
+  private addPath(
+    namespace: string,
+    entry: string,
+    prefix: PathHop[],
+    service: Service,
+    port: ServicePort,
+    brokenBefore?: string,
+    subset?: Selector,
+  ) {
     const serviceHop = { node: service.resource.id, label: `Service ${service.resource.name}:${port.port}` };
     if (brokenBefore) {
       this.paths.push({ namespace, entry, hops: [...prefix, serviceHop], broken: brokenBefore });
       return;
     }
     if (service.type === 'ExternalName') {
-      this.paths.push({ namespace, entry, hops: [...prefix, serviceHop, { node: `dns:${service.externalName}`, label: `CNAME ${service.externalName ?? '?'}` }], broken: undefined });
+      this.paths.push({
+        namespace,
+        entry,
+        hops: [
+          ...prefix,
+          serviceHop,
+          { node: `dns:${service.externalName}`, label: `CNAME ${service.externalName ?? '?'}` },
+        ],
+        broken: undefined,
+      });
       return;
     }
     if (!service.selector) {
-      this.paths.push({ namespace, entry, hops: [...prefix, serviceHop, { node: `${service.resource.id}#endpoints`, label: 'manual Endpoints' }], broken: undefined });
+      this.paths.push({
+        namespace,
+        entry,
+        hops: [...prefix, serviceHop, { node: `${service.resource.id}#endpoints`, label: 'manual Endpoints' }],
+        broken: undefined,
+      });
       return;
     }
-    const workloads = this.graph.workloadsSelectedBy(service).filter((w) => !subset || selectorMatchesLabels(subset, w.template.labels.declared));
+    const workloads = this.graph
+      .workloadsSelectedBy(service)
+      .filter((w) => !subset || selectorMatchesLabels(subset, w.template.labels.declared));
     if (workloads.length === 0 && service.producer) {
       // An operator-made Service whose pods the operator makes from resources not in the workspace.
-      this.paths.push({ namespace, entry, hops: [...prefix, serviceHop, { node: `${service.resource.id}#operator-pods`, label: `pods the ${service.producer.operator} runs` }], broken: undefined });
+      this.paths.push({
+        namespace,
+        entry,
+        hops: [
+          ...prefix,
+          serviceHop,
+          { node: `${service.resource.id}#operator-pods`, label: `pods the ${service.producer.operator} runs` },
+        ],
+        broken: undefined,
+      });
       return;
     }
     if (workloads.length === 0) {
-      const broken = subset ? "the subset selects none of the Service's pod templates" : this.reported.has(`${service.resource.id}|service-selector-orphaned`) ? 'the selector matches no pod template' : undefined;
+      const broken = subset
+        ? "the subset selects none of the Service's pod templates"
+        : this.reported.has(`${service.resource.id}|service-selector-orphaned`)
+          ? 'the selector matches no pod template'
+          : undefined;
       this.paths.push({ namespace, entry, hops: [...prefix, serviceHop], broken });
       return;
     }
     for (const w of workloads) {
       const resolution = this.graph.resolveServicePort(port, w);
       const problem = this.reportedProblem(service, resolution, port);
-      const workloadHop = { node: w.resource.id, label: `${w.resource.kind} ${w.resource.name} (${describeReplicas(w, this.graph)})` };
+      const workloadHop = {
+        node: w.resource.id,
+        label: `${w.resource.kind} ${w.resource.name} (${describeReplicas(w, this.graph)})`,
+      };
       const number = resolution.containerPort ?? port.targetPort;
-      const portHop = { node: `${w.resource.id}:${number}`, label: `${resolution.container ? `${resolution.container.name}:` : ''}${number}` };
+      const portHop = {
+        node: `${w.resource.id}:${number}`,
+        label: `${resolution.container ? `${resolution.container.name}:` : ''}${number}`,
+      };
       this.paths.push({ namespace, entry, hops: [...prefix, serviceHop, workloadHop, portHop], broken: problem });
     }
   }
@@ -328,33 +516,89 @@ class TrafficMapBuilder {
   private addRoute(route: Route) {
     const r = route.resource;
     const ns = r.namespace ?? 'default';
-    const gateways = route.parentRefs.filter((p) => p.kind === 'Gateway').map((p) => `${p.name}${p.sectionName ? `/${p.sectionName}` : ''}`);
+    const gateways = route.parentRefs
+      .filter((p) => p.kind === 'Gateway')
+      .map((p) => `${p.name}${p.sectionName ? `/${p.sectionName}` : ''}`);
     const hosts = route.hostnames.length ? route.hostnames.join(',') : '*';
     route.rules.forEach((rule, i) => {
-      const path = rule.matches.map((m) => m.path).filter(Boolean).join(',') || '/';
+      const path =
+        rule.matches
+          .map((m) => m.path)
+          .filter(Boolean)
+          .join(',') || '/';
       const label = `${gateways.length ? `Gateway ${gateways.join(', ')} ` : ''}${hosts}${path}`;
       const entryId = `${r.id}#rule-${i}`;
-      this.addNode({ id: entryId, kind: 'Route', label: `${r.kind} ${r.name}: ${hosts}${path}`, namespace: ns, resource: r.id, file: r.file, line: this.line(r) });
+      this.addNode({
+        id: entryId,
+        kind: 'Route',
+        label: `${r.kind} ${r.name}: ${hosts}${path}`,
+        namespace: ns,
+        resource: r.id,
+        file: r.file,
+        line: this.line(r),
+      });
       const total = rule.backendRefs.reduce((n, b) => n + (b.weight ?? 1), 0);
       for (const b of rule.backendRefs) {
         if (b.group !== '' || b.kind !== 'Service') continue;
-        const weight = rule.backendRefs.length > 1 ? ` (${Math.round(((b.weight ?? 1) / Math.max(1, total)) * 100)}%)` : '';
+        const weight =
+          rule.backendRefs.length > 1 ? ` (${Math.round(((b.weight ?? 1) / Math.max(1, total)) * 100)}%)` : '';
         const services = this.graph.servicesNamed(b.namespace, b.name);
         if (services.length === 0) {
           const missingId = `Service/${b.namespace}/${b.name}`;
           const broken = this.reported.has(`${r.id}|route-backend-service-missing`);
-          const reason = broken ? `no Service '${b.name}' in namespace '${b.namespace}'` : `Service '${b.name}' is not in the workspace`;
-          this.addNode({ id: missingId, kind: 'Missing', label: `${b.name} (${broken ? 'missing Service' : 'not in the workspace'})`, namespace: b.namespace, resource: undefined, file: r.file, line: this.line(r, b.nameSpan.start) });
-          this.addEdge({ from: entryId, to: missingId, kind: 'routes', label: `:${b.port ?? '?'}${weight}`, broken, reason });
-          this.paths.push({ namespace: ns, entry: label, hops: [{ node: entryId, label }, { node: missingId, label: `Service ${b.name}` }], broken: broken ? reason : undefined });
+          const reason = broken
+            ? `no Service '${b.name}' in namespace '${b.namespace}'`
+            : `Service '${b.name}' is not in the workspace`;
+          this.addNode({
+            id: missingId,
+            kind: 'Missing',
+            label: `${b.name} (${broken ? 'missing Service' : 'not in the workspace'})`,
+            namespace: b.namespace,
+            resource: undefined,
+            file: r.file,
+            line: this.line(r, b.nameSpan.start),
+          });
+          this.addEdge({
+            from: entryId,
+            to: missingId,
+            kind: 'routes',
+            label: `:${b.port ?? '?'}${weight}`,
+            broken,
+            reason,
+          });
+          this.paths.push({
+            namespace: ns,
+            entry: label,
+            hops: [
+              { node: entryId, label },
+              { node: missingId, label: `Service ${b.name}` },
+            ],
+            broken: broken ? reason : undefined,
+          });
           continue;
         }
         const service = services[0];
         const port = service.ports.find((p) => p.port === b.port);
         const reason = port ? undefined : `Service '${b.name}' has no port ${b.port ?? '(none given)'}`;
-        this.addEdge({ from: entryId, to: service.resource.id, kind: 'routes', label: `:${b.port ?? '?'}${weight}`, broken: reason !== undefined, reason });
+        this.addEdge({
+          from: entryId,
+          to: service.resource.id,
+          kind: 'routes',
+          label: `:${b.port ?? '?'}${weight}`,
+          broken: reason !== undefined,
+          reason,
+        });
         if (port) this.addPath(ns, `${label}${weight}`, [{ node: entryId, label: `${label}${weight}` }], service, port);
-        else this.paths.push({ namespace: ns, entry: label, hops: [{ node: entryId, label }, { node: service.resource.id, label: `Service ${b.name}` }], broken: reason });
+        else
+          this.paths.push({
+            namespace: ns,
+            entry: label,
+            hops: [
+              { node: entryId, label },
+              { node: service.resource.id, label: `Service ${b.name}` },
+            ],
+            broken: reason,
+          });
       }
     });
   }
@@ -370,14 +614,30 @@ class TrafficMapBuilder {
       seen.add(key);
       this.workloadNode(w);
       const policy = this.callPolicy(w, service, ref.port);
-      const denied = policy?.verdict === 'denied' ? `denied by NetworkPolicy ${policy.policies.map((p) => p.name).join(', ')}` : undefined;
-      this.addEdge({ from: w.resource.id, to: service.resource.id, kind: 'calls', label: ref.port !== undefined ? `:${ref.port}` : '', broken: denied !== undefined, reason: denied, ...(policy ? { policy } : {}) });
+      const denied =
+        policy?.verdict === 'denied'
+          ? `denied by NetworkPolicy ${policy.policies.map((p) => p.name).join(', ')}`
+          : undefined;
+      this.addEdge({
+        from: w.resource.id,
+        to: service.resource.id,
+        kind: 'calls',
+        label: ref.port !== undefined ? `:${ref.port}` : '',
+        broken: denied !== undefined,
+        reason: denied,
+        ...(policy ? { policy } : {}),
+      });
     }
   }
 
   /** What NetworkPolicies decide about a workload's calls to a Service (denied when every destination is). */
   private callPolicy(from: Workload, service: Service, portNumber: number | undefined): PolicyVerdict | undefined {
-    const port = portNumber === undefined ? (service.ports.length === 1 ? service.ports[0] : undefined) : service.ports.find((p) => p.port === portNumber);
+    const port =
+      portNumber === undefined
+        ? service.ports.length === 1
+          ? service.ports[0]
+          : undefined
+        : service.ports.find((p) => p.port === portNumber);
     if (!port) return undefined;
     return policyVerdict(serviceFlowVerdicts(this.graph, from, service, port).map((v) => v.verdict));
   }
@@ -388,46 +648,109 @@ class TrafficMapBuilder {
     const verdicts = this.graph.workloadsSelectedBy(service).flatMap((to) => {
       const r = this.graph.resolveServicePort(port, to);
       if (r.containerPort === undefined || (r.status !== 'resolved' && r.status !== 'assumed')) return [];
-      return this.ingressControllers.map((from) => decide(this.graph, { from, to, port: r.containerPort!, protocol: port.protocol }, policiesKeptWith(from, to)));
+      return this.ingressControllers.map((from) =>
+        decide(this.graph, { from, to, port: r.containerPort!, protocol: port.protocol }, policiesKeptWith(from, to)),
+      );
     });
     return policyVerdict(verdicts);
   }
 
-  private addIngressBackend(ingress: Resource, path: IngressPath | undefined, target: ReturnType<TrafficGraph['backendTargets']>[number]) {
+  private addIngressBackend(
+    ingress: Resource,
+    path: IngressPath | undefined,
+    target: ReturnType<TrafficGraph['backendTargets']>[number],
+  ) {
     const ns = ingress.namespace ?? 'default';
     const host = path?.host ?? '*';
     const tls = this.graph.ingress(ingress)?.tlsHosts.includes(host) ? 'https' : 'http';
     const where = path ? `${tls}://${host}${path.path ?? '/'}` : `${ingress.name} (default backend)`;
     const entryId = `${ingress.id}#${path ? `${host}${path.path ?? '/'}` : 'default'}`;
-    this.addNode({ id: entryId, kind: 'Ingress', label: where, namespace: ns, resource: ingress.id, file: ingress.file, line: this.line(ingress, target.backend.span.start) });
+    this.addNode({
+      id: entryId,
+      kind: 'Ingress',
+      label: where,
+      namespace: ns,
+      resource: ingress.id,
+      file: ingress.file,
+      line: this.line(ingress, target.backend.span.start),
+    });
     const portText = target.backend.port === undefined ? '' : `:${target.backend.port}`;
     if (target.services.length === 0) {
       const missingId = `Service/${ns}/${target.backend.serviceName}`;
       const broken = this.reported.has(`${ingress.id}|ingress-backend-service-missing`);
-      const reason = broken ? `no Service '${target.backend.serviceName}' in namespace '${ns}'` : `Service '${target.backend.serviceName}' is not in the workspace`;
-      this.addNode({ id: missingId, kind: 'Missing', label: `${target.backend.serviceName} (${broken ? 'missing Service' : 'not in the workspace'})`, namespace: ns, resource: undefined, file: ingress.file, line: this.line(ingress, target.backend.serviceNameSpan.start) });
+      const reason = broken
+        ? `no Service '${target.backend.serviceName}' in namespace '${ns}'`
+        : `Service '${target.backend.serviceName}' is not in the workspace`;
+      this.addNode({
+        id: missingId,
+        kind: 'Missing',
+        label: `${target.backend.serviceName} (${broken ? 'missing Service' : 'not in the workspace'})`,
+        namespace: ns,
+        resource: undefined,
+        file: ingress.file,
+        line: this.line(ingress, target.backend.serviceNameSpan.start),
+      });
       this.addEdge({ from: entryId, to: missingId, kind: 'routes', label: portText, broken, reason });
-      this.paths.push({ namespace: ns, entry: where, hops: [{ node: entryId, label: where }, { node: missingId, label: `Service ${target.backend.serviceName}` }], broken: broken ? reason : undefined });
+      this.paths.push({
+        namespace: ns,
+        entry: where,
+        hops: [
+          { node: entryId, label: where },
+          { node: missingId, label: `Service ${target.backend.serviceName}` },
+        ],
+        broken: broken ? reason : undefined,
+      });
       return;
     }
     const { service, port } = target.ports[0];
-    const reason = port ? undefined : `Service '${service.resource.name}' has no port ${target.backend.port ?? '(none given)'}`;
+    const reason = port
+      ? undefined
+      : `Service '${service.resource.name}' has no port ${target.backend.port ?? '(none given)'}`;
     const policy = port ? this.ingressPolicy(service, port) : undefined;
-    this.addEdge({ from: entryId, to: service.resource.id, kind: 'routes', label: portText, broken: reason !== undefined, reason, ...(policy ? { policy } : {}) });
+    this.addEdge({
+      from: entryId,
+      to: service.resource.id,
+      kind: 'routes',
+      label: portText,
+      broken: reason !== undefined,
+      reason,
+      ...(policy ? { policy } : {}),
+    });
     if (port) this.addPath(ns, where, [{ node: entryId, label: where }], service, port);
-    else this.paths.push({ namespace: ns, entry: where, hops: [{ node: entryId, label: where }, { node: service.resource.id, label: `Service ${service.resource.name}${portText}` }], broken: reason });
+    else
+      this.paths.push({
+        namespace: ns,
+        entry: where,
+        hops: [
+          { node: entryId, label: where },
+          { node: service.resource.id, label: `Service ${service.resource.name}${portText}` },
+        ],
+        broken: reason,
+      });
   }
 }
 
 function seqHosts(r: Resource): string {
-  const hosts = seqItems(getPath(r.node, 'spec', 'hosts')).map(stringValue).filter((h): h is string => !!h);
+  const hosts = seqItems(getPath(r.node, 'spec', 'hosts'))
+    .map(stringValue)
+    .filter((h): h is string => !!h);
   return hosts.length ? hosts.join(',') : '*';
 }
 
 /** A subset's labels as an equality selector. */
 function labelSelector(labels: Readonly<Record<string, string>>): Selector {
   const span = { start: 0, end: 0 };
-  return { terms: Object.entries(labels).map(([key, value]) => ({ key, operator: 'Equals' as const, values: [value], span, valueSpan: undefined })), span, invalid: false };
+  return {
+    terms: Object.entries(labels).map(([key, value]) => ({
+      key,
+      operator: 'Equals' as const,
+      values: [value],
+      span,
+      valueSpan: undefined,
+    })),
+    span,
+    invalid: false,
+  };
 }
 
 function uniqueById<T>(items: readonly T[], resourceOf: (t: T) => Resource): T[] {

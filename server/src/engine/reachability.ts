@@ -35,19 +35,30 @@ export interface Flow {
 }
 
 /** `applies` limits the policies taken into account (those deployed with the workloads). */
-export function decide(graph: TrafficGraph, flow: Flow, applies: (policy: NetworkPolicy) => boolean = () => true): Verdict {
+export function decide(
+  graph: TrafficGraph,
+  flow: Flow,
+  applies: (policy: NetworkPolicy) => boolean = () => true,
+): Verdict {
   const egress = direction(graph, flow, 'egress', applies);
   const ingress = direction(graph, flow, 'ingress', applies);
   return { allowed: egress.allowed && ingress.allowed, egress, ingress };
 }
 
-function direction(graph: TrafficGraph, flow: Flow, which: 'ingress' | 'egress', applies: (policy: NetworkPolicy) => boolean): DirectionVerdict {
+function direction(
+  graph: TrafficGraph,
+  flow: Flow,
+  which: 'ingress' | 'egress',
+  applies: (policy: NetworkPolicy) => boolean,
+): DirectionVerdict {
   const subject = which === 'ingress' ? flow.to : flow.from;
   const peer = which === 'ingress' ? flow.from : flow.to;
   const type = which === 'ingress' ? 'Ingress' : 'Egress';
   const selecting = graph.policiesSelecting(subject).filter((p) => p.policyTypes.includes(type) && applies(p));
   if (selecting.length === 0) return { isolated: false, allowed: true, policies: [] };
-  const allowing = selecting.filter((p) => p.rules.some((r) => r.direction === which && ruleAllows(graph, p, r, peer, flow)));
+  const allowing = selecting.filter((p) =>
+    p.rules.some((r) => r.direction === which && ruleAllows(graph, p, r, peer, flow)),
+  );
   return { isolated: true, allowed: allowing.length > 0, policies: allowing.length ? allowing : selecting };
 }
 
@@ -70,7 +81,9 @@ function portMatches(p: PolicyPort, flow: Flow): boolean {
   if (p.port === undefined) return true;
   if (typeof p.port === 'string') {
     // A named port is resolved on the destination pod.
-    return flow.to.template.containers.some((c) => c.ports.some((cp) => cp.name === p.port && cp.containerPort === flow.port && cp.protocol === flow.protocol));
+    return flow.to.template.containers.some((c) =>
+      c.ports.some((cp) => cp.name === p.port && cp.containerPort === flow.port && cp.protocol === flow.protocol),
+    );
   }
   return p.endPort !== undefined ? flow.port >= p.port && flow.port <= p.endPort : flow.port === p.port;
 }
@@ -92,18 +105,36 @@ function keptWith(policy: Resource, workload: Resource): boolean {
 }
 
 /** The verdict for traffic from a workload to each pod template a Service port delivers to. */
-export function serviceFlowVerdicts(graph: TrafficGraph, from: Workload, service: Service, port: ServicePort): { to: Workload; verdict: Verdict }[] {
+export function serviceFlowVerdicts(
+  graph: TrafficGraph,
+  from: Workload,
+  service: Service,
+  port: ServicePort,
+): { to: Workload; verdict: Verdict }[] {
   return graph.workloadsSelectedBy(service).flatMap((to) => {
     if (to === from || to.rejected) return []; // a rejected workload never runs
     const r = graph.resolveServicePort(port, to);
     if (r.containerPort === undefined || (r.status !== 'resolved' && r.status !== 'assumed')) return [];
-    return [{ to, verdict: decide(graph, { from, to, port: r.containerPort, protocol: port.protocol }, policiesKeptWith(from, to)) }];
+    return [
+      {
+        to,
+        verdict: decide(
+          graph,
+          { from, to, port: r.containerPort, protocol: port.protocol },
+          policiesKeptWith(from, to),
+        ),
+      },
+    ];
   });
 }
 
 /** Denied when every destination is denied; the policies that deny (or that allow, when allowed). */
 export function summarizeVerdicts(verdicts: readonly Verdict[]): { denied: boolean; policies: NetworkPolicy[] } {
   const denied = verdicts.length > 0 && verdicts.every((v) => !v.allowed);
-  const deciding = verdicts.flatMap((v) => (denied ? [...(v.egress.allowed ? [] : v.egress.policies), ...(v.ingress.allowed ? [] : v.ingress.policies)] : [...v.egress.policies, ...v.ingress.policies]));
+  const deciding = verdicts.flatMap((v) =>
+    denied
+      ? [...(v.egress.allowed ? [] : v.egress.policies), ...(v.ingress.allowed ? [] : v.ingress.policies)]
+      : [...v.egress.policies, ...v.ingress.policies],
+  );
   return { denied, policies: [...new Map(deciding.map((p) => [p.resource.key, p])).values()] };
 }

@@ -29,7 +29,11 @@ export function readEqualitySelector(node: YNode | null | undefined): Selector |
   const map = asMap(node);
   if (!map) return undefined;
   const terms = stringEntries(map).map<SelectorTerm>((e) => ({
-    key: e.key, operator: 'Equals', values: [e.value], span: { start: e.keySpan.start, end: e.valueSpan.end }, valueSpan: e.valueSpan,
+    key: e.key,
+    operator: 'Equals',
+    values: [e.value],
+    span: { start: e.keySpan.start, end: e.valueSpan.end },
+    valueSpan: e.valueSpan,
   }));
   return terms.length ? { terms, span: contentSpan(map), invalid: false } : undefined;
 }
@@ -45,24 +49,41 @@ export function readLabelSelector(node: YNode | null | undefined): Selector | un
   const terms: SelectorTerm[] = [];
   let invalid = false;
   for (const e of stringEntries(get(map, 'matchLabels'))) {
-    terms.push({ key: e.key, operator: 'Equals', values: [e.value], span: { start: e.keySpan.start, end: e.valueSpan.end }, valueSpan: e.valueSpan });
+    terms.push({
+      key: e.key,
+      operator: 'Equals',
+      values: [e.value],
+      span: { start: e.keySpan.start, end: e.valueSpan.end },
+      valueSpan: e.valueSpan,
+    });
   }
   for (const expr of seqItems(get(map, 'matchExpressions'))) {
     const key = stringValue(get(expr, 'key'));
     const operator = stringValue(get(expr, 'operator'));
-    const values = seqItems(get(expr, 'values')).map((v) => asScalar(v)?.text).filter((v): v is string => v !== undefined);
+    const values = seqItems(get(expr, 'values'))
+      .map((v) => asScalar(v)?.text)
+      .filter((v): v is string => v !== undefined);
     if (!key || !operator || !['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(operator)) {
       invalid = true;
       continue;
     }
     if ((operator === 'In' || operator === 'NotIn') && values.length === 0) invalid = true;
-    terms.push({ key, operator: operator as SelectorTerm['operator'], values, span: expr.span, valueSpan: get(expr, 'values')?.span });
+    terms.push({
+      key,
+      operator: operator as SelectorTerm['operator'],
+      values,
+      span: expr.span,
+      valueSpan: get(expr, 'values')?.span,
+    });
   }
   return { terms, span: contentSpan(map), invalid };
 }
 
 /** Adds equality terms (kustomize commonLabels on selectors). */
-export function withAddedTerms(selector: Selector | undefined, labels: Readonly<Record<string, string>> | undefined): Selector | undefined {
+export function withAddedTerms(
+  selector: Selector | undefined,
+  labels: Readonly<Record<string, string>> | undefined,
+): Selector | undefined {
   if (!selector || !labels || Object.keys(labels).length === 0) return selector;
   const keys = new Set(Object.keys(labels));
   const terms = selector.terms.filter((t) => !(t.operator === 'Equals' && keys.has(t.key)));
@@ -91,7 +112,8 @@ export function termMayMatch(t: SelectorTerm, pod: PodLabels): boolean {
   const declared = Object.prototype.hasOwnProperty.call(pod.declared, t.key) ? pod.declared[t.key] : undefined;
   // A substitution placeholder (`${ENV}`, a kustomize replacement) may become any value.
   if (t.values.some(hasPlaceholder) && t.operator !== 'Exists' && t.operator !== 'DoesNotExist') return true;
-  if (hasPlaceholder(declared) && (t.operator === 'Equals' || t.operator === 'In' || t.operator === 'NotIn')) return true;
+  if (hasPlaceholder(declared) && (t.operator === 'Equals' || t.operator === 'In' || t.operator === 'NotIn'))
+    return true;
   const runtime = pod.runtime.get(t.key);
   const has = declared !== undefined || runtime !== undefined;
   switch (t.operator) {
@@ -121,11 +143,16 @@ export function formatSelector(selector: Selector): string {
   return selector.terms
     .map((t) => {
       switch (t.operator) {
-        case 'Equals': return `${t.key}=${t.values[0]}`;
-        case 'In': return `${t.key} in (${t.values.join(', ')})`;
-        case 'NotIn': return `${t.key} notin (${t.values.join(', ')})`;
-        case 'Exists': return t.key;
-        case 'DoesNotExist': return `!${t.key}`;
+        case 'Equals':
+          return `${t.key}=${t.values[0]}`;
+        case 'In':
+          return `${t.key} in (${t.values.join(', ')})`;
+        case 'NotIn':
+          return `${t.key} notin (${t.values.join(', ')})`;
+        case 'Exists':
+          return t.key;
+        case 'DoesNotExist':
+          return `!${t.key}`;
       }
     })
     .join(', ');

@@ -38,21 +38,27 @@ export function overShapeLimits(text: string, limits: ShapeLimits): string | und
       if (quote === '' && flow === 0 && c !== '#') {
         while (indents.length > 0 && indents[indents.length - 1] >= indent) indents.pop();
         indents.push(indent);
-        if (++nodes > limits.maxNodesPerFile) return `more than ${limits.maxNodesPerFile} YAML nodes (setting maxNodesPerFile)`;
-        if (indents.length > limits.maxNestingDepth) return `nested deeper than ${limits.maxNestingDepth} levels (setting maxNestingDepth)`;
+        if (++nodes > limits.maxNodesPerFile)
+          return `more than ${limits.maxNodesPerFile} YAML nodes (setting maxNodesPerFile)`;
+        if (indents.length > limits.maxNestingDepth)
+          return `nested deeper than ${limits.maxNestingDepth} levels (setting maxNestingDepth)`;
       }
     }
     if (comment) continue;
     if (quote !== '') {
       if (c === '\\' && quote === '"') i++;
       else if (c === quote) quote = '';
-    } else if (c === '#' && (previous === ' ' || previous === '\t' || previous === '\n' || previous === '\r')) comment = true;
+    } else if (c === '#' && (previous === ' ' || previous === '\t' || previous === '\n' || previous === '\r'))
+      comment = true;
     else if ((c === '"' || c === "'") && /[\s[{,:-]/.test(previous)) quote = c;
     else if (c === '[' || c === '{') {
-      if (++flow + indents.length > limits.maxNestingDepth) return `nested deeper than ${limits.maxNestingDepth} levels (setting maxNestingDepth)`;
-      if (++nodes > limits.maxNodesPerFile) return `more than ${limits.maxNodesPerFile} YAML nodes (setting maxNodesPerFile)`;
+      if (++flow + indents.length > limits.maxNestingDepth)
+        return `nested deeper than ${limits.maxNestingDepth} levels (setting maxNestingDepth)`;
+      if (++nodes > limits.maxNodesPerFile)
+        return `more than ${limits.maxNodesPerFile} YAML nodes (setting maxNodesPerFile)`;
     } else if (c === ']' || c === '}') flow = Math.max(0, flow - 1);
-    else if (c === ',' && flow > 0 && ++nodes > limits.maxNodesPerFile) return `more than ${limits.maxNodesPerFile} YAML nodes (setting maxNodesPerFile)`;
+    else if (c === ',' && flow > 0 && ++nodes > limits.maxNodesPerFile)
+      return `more than ${limits.maxNodesPerFile} YAML nodes (setting maxNodesPerFile)`;
     previous = c;
   }
   return undefined;

@@ -1,9 +1,32 @@
 // YAML text -> a light, located value tree per document. Parsing never throws: problems come back
 // as data beside whatever could be read. The `yaml` package's AST is dropped after conversion, so
 // only the compact tree (values and spans) stays alive for a file.
-import { parseAllDocuments, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node as YamlAstNode, type Scalar } from 'yaml';
+import {
+  parseAllDocuments,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type Document,
+  type Node as YamlAstNode,
+  type Scalar,
+} from 'yaml';
 import { parseDirect, parseFast } from './fastParse';
-import { intern, MapNode, PairNode, ScalarNode, SeqNode, TREE_BUILDERS as BUILDERS, type ParsedFile, type SourceDocument, type SyntaxProblem, type YNode, type YPair, type YScalar } from './yamlTree';
+import {
+  intern,
+  MapNode,
+  PairNode,
+  ScalarNode,
+  SeqNode,
+  TREE_BUILDERS as BUILDERS,
+  type ParsedFile,
+  type SourceDocument,
+  type SyntaxProblem,
+  type YNode,
+  type YPair,
+  type YScalar,
+} from './yamlTree';
 
 export { mapNode, pairOf, PairNode, scalarNode, seqNode } from './yamlTree';
 export type { ParsedFile, SourceDocument, SyntaxProblem, YMap, YNode, YPair, YScalar, YSeq } from './yamlTree';
@@ -34,7 +57,6 @@ export function parseYamlFast(text: string): ParsedFile | undefined {
   return parseFast(text, BUILDERS);
 }
 
-
 /** The `yaml` composer's Document, converted: the reference path, and the one for every text the fast path declines. */
 export function parseYamlComposed(text: string): ParsedFile {
   const first = parseWith(text, identity);
@@ -60,11 +82,20 @@ function parseWith(text: string, toOriginal: (offset: number) => number, origina
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false, keepSourceTokens: false, strict: false }) as Document.Parsed[];
+    docs = parseAllDocuments(text, {
+      uniqueKeys: true,
+      prettyErrors: false,
+      keepSourceTokens: false,
+      strict: false,
+    }) as Document.Parsed[];
     if (!Array.isArray(docs)) docs = [];
   } catch (err) {
     // The parser is not supposed to throw, but a stack overflow on pathological input can.
-    problems.push({ span: { start: 0, end: 0 }, message: `YAML could not be parsed: ${(err as Error).message}`, rule: 'analysis-incomplete' });
+    problems.push({
+      span: { start: 0, end: 0 },
+      message: `YAML could not be parsed: ${(err as Error).message}`,
+      rule: 'analysis-incomplete',
+    });
     return { documents, problems };
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
@@ -73,7 +104,10 @@ function parseWith(text: string, toOriginal: (offset: number) => number, origina
   const mayHaveAliases = text.includes('*');
   docs.forEach((doc, index) => {
     const range = doc.range ?? [0, 0, 0];
-    const docSpan = { start: Math.min(toOriginal(range[0]), originalLength), end: Math.min(toOriginal(range[2] ?? range[1]), originalLength) };
+    const docSpan = {
+      start: Math.min(toOriginal(range[0]), originalLength),
+      end: Math.min(toOriginal(range[2] ?? range[1]), originalLength),
+    };
     let fatal = false;
     // After a syntax error the parser's structure is its recovery guess, so its further complaints
     // (duplicate keys included) are mostly consequences: one clear error per document is what
@@ -84,9 +118,15 @@ function parseWith(text: string, toOriginal: (offset: number) => number, origina
       if (fatal && err.code !== 'DUPLICATE_KEY') continue;
       if (err.code === 'DUPLICATE_KEY' && (err.pos?.[0] ?? Infinity) >= fatalAt) continue;
       const duplicate = err.code === 'DUPLICATE_KEY';
-      const keyText = duplicate && err.pos ? (/^[^:\n]*/.exec(text.slice(err.pos[0], err.pos[0] + 256))?.[0] ?? '') : '';
+      const keyText =
+        duplicate && err.pos ? (/^[^:\n]*/.exec(text.slice(err.pos[0], err.pos[0] + 256))?.[0] ?? '') : '';
       const clamp = (o: number) => Math.min(Math.max(0, o), originalLength);
-      const [start, end] = err.pos ? [clamp(toOriginal(err.pos[0])), clamp(toOriginal(Math.max(err.pos[1], err.pos[0] + keyText.trimEnd().length)))] : [docSpan.start, docSpan.start];
+      const [start, end] = err.pos
+        ? [
+            clamp(toOriginal(err.pos[0])),
+            clamp(toOriginal(Math.max(err.pos[1], err.pos[0] + keyText.trimEnd().length))),
+          ]
+        : [docSpan.start, docSpan.start];
       if (!duplicate) fatal = true;
       problems.push({
         span: { start, end: Math.max(start, end) },
@@ -112,7 +152,10 @@ function parseWith(text: string, toOriginal: (offset: number) => number, origina
     documents.push(fatal ? { index, span: docSpan, contents, damaged: true } : { index, span: docSpan, contents });
   });
   // Exact-size copies: an array built with push keeps room for 17 items.
-  return { documents: documents.length <= 16 ? documents.slice() : documents, problems: problems.length === 0 ? NO_PROBLEMS : problems.slice() };
+  return {
+    documents: documents.length <= 16 ? documents.slice() : documents,
+    problems: problems.length === 0 ? NO_PROBLEMS : problems.slice(),
+  };
 }
 
 const NO_PROBLEMS: readonly SyntaxProblem[] = Object.freeze([]);
@@ -132,7 +175,9 @@ function duplicateKeyMessage(keyText: string): string {
  * Indents the continuation lines of multi-line quoted scalars that are not indented past the line
  * that opened them. Returns the new text and a map from its offsets to the original ones.
  */
-export function indentQuotedContinuations(text: string): { text: string; toOriginal: (offset: number) => number } | undefined {
+export function indentQuotedContinuations(
+  text: string,
+): { text: string; toOriginal: (offset: number) => number } | undefined {
   const lines = text.split('\n');
   const out: string[] = [];
   const insertions: { at: number; count: number }[] = []; // positions in the new text
@@ -165,7 +210,10 @@ export function indentQuotedContinuations(text: string): { text: string; toOrigi
 }
 
 /** Tracks whether a quoted scalar is still open at the end of a line (comments ignored outside quotes). */
-function scanQuotes(line: string, open: { quote: string; indent: number } | undefined): { quote: string; indent: number } | undefined {
+function scanQuotes(
+  line: string,
+  open: { quote: string; indent: number } | undefined,
+): { quote: string; indent: number } | undefined {
   const indent = line.length - line.trimStart().length;
   let state = open;
   for (let i = 0; i < line.length; i++) {
@@ -203,7 +251,8 @@ class Converter {
 
   convert(node: YamlAstNode | null | undefined, depth: number): YNode | null {
     if (node == null) return null;
-    if (depth > MAX_DEPTH) throw new DocumentTooComplex(`Document is nested more than ${MAX_DEPTH} levels deep; not analysed.`);
+    if (depth > MAX_DEPTH)
+      throw new DocumentTooComplex(`Document is nested more than ${MAX_DEPTH} levels deep; not analysed.`);
     if (isScalar(node)) {
       const range = node.range ?? [0, 0, 0];
       this.expandedNodes++;
@@ -220,13 +269,20 @@ class Converter {
         if (!isPair(item)) continue;
         const keyNode = item.key as YamlAstNode | null;
         if (!keyNode || !isScalar(keyNode)) continue; // complex keys never occur in Kubernetes objects
-        if (depth + 1 > MAX_DEPTH) throw new DocumentTooComplex(`Document is nested more than ${MAX_DEPTH} levels deep; not analysed.`);
+        if (depth + 1 > MAX_DEPTH)
+          throw new DocumentTooComplex(`Document is nested more than ${MAX_DEPTH} levels deep; not analysed.`);
         const keyRange = keyNode.range ?? [0, 0, 0];
         this.expandedNodes++;
         this.readScalar(keyNode, keyRange);
         const keyValue = this.scalarValue;
         const keyText = this.scalarText;
-        pairs[n++] = new PairNode(this.toOriginal(keyRange[0]), this.toOriginal(keyRange[1]), keyValue, keyText, this.convert(item.value as YamlAstNode | null, depth + 1));
+        pairs[n++] = new PairNode(
+          this.toOriginal(keyRange[0]),
+          this.toOriginal(keyRange[1]),
+          keyValue,
+          keyText,
+          this.convert(item.value as YamlAstNode | null, depth + 1),
+        );
       }
       if (n < pairs.length) pairs.length = n;
       const map = new MapNode(this.toOriginal(range[0]), this.toOriginal(range[1]), pairs);
@@ -252,7 +308,9 @@ class Converter {
     }
     if (isAlias(node)) {
       if (++this.aliasCount > MAX_ALIAS_COUNT) {
-        throw new DocumentTooComplex(`Document uses more than ${MAX_ALIAS_COUNT} aliases (possible alias bomb); not analysed.`);
+        throw new DocumentTooComplex(
+          `Document uses more than ${MAX_ALIAS_COUNT} aliases (possible alias bomb); not analysed.`,
+        );
       }
       const target = node.resolve(this.doc);
       if (!target) return null;
@@ -267,7 +325,9 @@ class Converter {
       }
       this.expandedNodes += this.sizeOf(converted);
       if (this.expandedNodes > MAX_EXPANDED_NODES) {
-        throw new DocumentTooComplex('Document expands to too many nodes through aliases (possible alias bomb); not analysed.');
+        throw new DocumentTooComplex(
+          'Document expands to too many nodes through aliases (possible alias bomb); not analysed.',
+        );
       }
       return converted;
     }
@@ -288,7 +348,8 @@ class Converter {
     let text: string;
     if (node.type === 'PLAIN' && !node.tag && typeof node.source === 'string') text = node.source;
     else text = this.text.slice(range[0], range[1]).trim();
-    const normalized = value === undefined ? null : typeof value === 'bigint' ? Number(value) : value instanceof Date ? text : value;
+    const normalized =
+      value === undefined ? null : typeof value === 'bigint' ? Number(value) : value instanceof Date ? text : value;
     this.scalarValue = typeof normalized === 'string' ? intern(normalized) : (normalized as YScalar['value']);
     this.scalarText = intern(text);
   }

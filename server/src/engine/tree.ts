@@ -120,7 +120,12 @@ export function stringEntries(node: YNode | null | undefined): StringEntry[] {
     const v = p.value;
     if (!v || v.type !== 'scalar' || v.value === null || keyValue(p) === null) continue;
     const key = keyText(p);
-    const entry: StringEntry = { key, value: v.text, keySpan: p instanceof PairNode ? { start: p.keyStart, end: p.keyEnd } : p.key.span, valueSpan: v.span };
+    const entry: StringEntry = {
+      key,
+      value: v.text,
+      keySpan: p instanceof PairNode ? { start: p.keyStart, end: p.keyEnd } : p.key.span,
+      valueSpan: v.span,
+    };
     let at = -1;
     if (out.length < 8) {
       for (let i = 0; i < out.length; i++) if (out[i].key === key) at = i;

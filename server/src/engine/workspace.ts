@@ -5,7 +5,14 @@
 import * as path from 'node:path/posix';
 import type { AnalysisConfig } from './config';
 import { findDisabledLines, type Diagnostic, type DisabledLines } from './diagnostics';
-import { isKustomizationFile, layoutKustomizations, readKustomization, type BuildMembership, type KustomizationFile, type KustomizeLayout } from './kustomize';
+import {
+  isKustomizationFile,
+  layoutKustomizations,
+  readKustomization,
+  type BuildMembership,
+  type KustomizationFile,
+  type KustomizeLayout,
+} from './kustomize';
 import { buildDocument, type BuildContext } from './kustomizeBuild';
 import { DELETED } from './kustomizePatch';
 import { RenderedIndex, traceOnto, type RenderedBuild } from './kustomizeRendered';
@@ -68,7 +75,9 @@ function isJsonFile(p: string): boolean {
 }
 
 /** A document is a resource when apiVersion and kind are strings (kustomize's own kinds excepted). */
-function resourceHeader(node: YNode | null | undefined): { apiVersion: string; kind: string; kindSpan: Span } | undefined {
+function resourceHeader(
+  node: YNode | null | undefined,
+): { apiVersion: string; kind: string; kindSpan: Span } | undefined {
   const map = asMap(node);
   const apiVersion = stringValue(get(map, 'apiVersion'));
   const kindNode = asScalar(get(map, 'kind'));
@@ -243,7 +252,11 @@ function readFileEntry(f: WorkspaceFile, inChart: boolean, parse: FileParser, li
     return readFileEntryUnguarded(f, inChart, parse, limits);
   } catch (err) {
     const note: Diagnostic = {
-      file: f.path, span: { start: 0, end: 0 }, severity: 'info', rule: 'analysis-incomplete', related: [],
+      file: f.path,
+      span: { start: 0, end: 0 },
+      severity: 'info',
+      rule: 'analysis-incomplete',
+      related: [],
       message: `File not analysed: reading it failed (${errorLine(err)}). Pods it may define are treated as unknown.`,
     };
     return new FileEntry(f.text, inChart, 'other', undefined, [note]);
@@ -266,9 +279,18 @@ function limitsKey(limits: ShapeLimits): string {
 }
 
 /** Whether a stored reading holds for this text and these limits (a refused one is redone under others). */
-function entryHolds(entry: FileEntry | undefined, f: WorkspaceFile, inChart: boolean, limits: ShapeLimits): entry is FileEntry {
+function entryHolds(
+  entry: FileEntry | undefined,
+  f: WorkspaceFile,
+  inChart: boolean,
+  limits: ShapeLimits,
+): entry is FileEntry {
   return (
-    entry !== undefined && entry.text === f.text && entry.inChart === inChart && entry.appliedNamespace === f.namespace && (entry.limits === '' || entry.limits === limitsKey(limits))
+    entry !== undefined &&
+    entry.text === f.text &&
+    entry.inChart === inChart &&
+    entry.appliedNamespace === f.namespace &&
+    (entry.limits === '' || entry.limits === limitsKey(limits))
   );
 }
 
@@ -279,12 +301,20 @@ export function errorLine(err: unknown): string {
 }
 
 function readFileEntryUnguarded(f: WorkspaceFile, inChart: boolean, parse: FileParser, limits: ShapeLimits): FileEntry {
-  if (inChart || (f.text.includes('{{') && path.dirname(f.path).split('/').includes('templates'))) return new FileEntry(f.text, inChart, 'template');
-  if (isJsonFile(f.path) && !(/"apiVersion"/.test(f.text) && /"kind"/.test(f.text))) return new FileEntry(f.text, inChart, 'other');
-  const over = looksLikeUtf16(f.text) ? 'it looks like UTF-16 text without a byte-order mark (save it as UTF-8, or UTF-16 with a BOM)' : overShapeLimits(f.text, limits);
+  if (inChart || (f.text.includes('{{') && path.dirname(f.path).split('/').includes('templates')))
+    return new FileEntry(f.text, inChart, 'template');
+  if (isJsonFile(f.path) && !(/"apiVersion"/.test(f.text) && /"kind"/.test(f.text)))
+    return new FileEntry(f.text, inChart, 'other');
+  const over = looksLikeUtf16(f.text)
+    ? 'it looks like UTF-16 text without a byte-order mark (save it as UTF-8, or UTF-16 with a BOM)'
+    : overShapeLimits(f.text, limits);
   if (over !== undefined) {
     const note: Diagnostic = {
-      file: f.path, span: { start: 0, end: 0 }, severity: 'info', rule: 'analysis-incomplete', related: [],
+      file: f.path,
+      span: { start: 0, end: 0 },
+      severity: 'info',
+      rule: 'analysis-incomplete',
+      related: [],
       message: `File not analysed: ${over}. Pods it may define are treated as unknown.`,
     };
     return new FileEntry(f.text, inChart, 'other', undefined, [note], NO_DOCS, undefined, limitsKey(limits));
@@ -294,15 +324,31 @@ function readFileEntryUnguarded(f: WorkspaceFile, inChart: boolean, parse: FileP
   const parsed = parse(f.text.includes('\r') ? { path: f.path, text: f.text.replace(/\r(?!\n)/g, '\n') } : f);
   if (hasTemplateSyntax(f.text, parsed)) {
     const note: Diagnostic = {
-      file: f.path, span: { start: 0, end: 0 }, severity: 'info', rule: 'helm-template-skipped', related: [],
+      file: f.path,
+      span: { start: 0, end: 0 },
+      severity: 'info',
+      rule: 'helm-template-skipped',
+      related: [],
       message: 'File contains template syntax ({{ }}) and is not analysed until rendered.',
     };
     return new FileEntry(f.text, inChart, 'template', undefined, inChart ? NO_DIAGNOSTICS : [note]);
   }
-  const diagnostics = parsed.problems.length === 0 ? NO_DIAGNOSTICS : parsed.problems.map<Diagnostic>((p) => ({
-    file: f.path, span: p.span, severity: p.rule === 'yaml-syntax' ? 'error' : p.rule === 'analysis-incomplete' ? 'info' : 'warning', rule: p.rule, message: p.message, related: [],
-  }));
-  const role: FileRole = isKustomizationFile(f.path) ? 'kustomization' : isTestHarnessFile(parsed) ? 'test' : 'manifest';
+  const diagnostics =
+    parsed.problems.length === 0
+      ? NO_DIAGNOSTICS
+      : parsed.problems.map<Diagnostic>((p) => ({
+          file: f.path,
+          span: p.span,
+          severity: p.rule === 'yaml-syntax' ? 'error' : p.rule === 'analysis-incomplete' ? 'info' : 'warning',
+          rule: p.rule,
+          message: p.message,
+          related: [],
+        }));
+  const role: FileRole = isKustomizationFile(f.path)
+    ? 'kustomization'
+    : isTestHarnessFile(parsed)
+      ? 'test'
+      : 'manifest';
   const docs = role === 'manifest' ? collectResourceDocs(parsed) : NO_DOCS;
   return new FileEntry(f.text, inChart, role, parsed, diagnostics, docs, agreedNamespace(docs), '', f.namespace);
 }
@@ -338,7 +384,13 @@ export function* loadWorkspaceSteps(
   cache: LoadCache = new LoadCache(),
   rendered?: ReadonlyMap<string, RenderedBuild>,
 ): Generator<void, LoadedWorkspace> {
-  const settings = JSON.stringify([skipped, config.maxFileSize, config.defaultNamespace ?? '', config.maxNodesPerFile, config.maxNestingDepth]);
+  const settings = JSON.stringify([
+    skipped,
+    config.maxFileSize,
+    config.defaultNamespace ?? '',
+    config.maxNodesPerFile,
+    config.maxNestingDepth,
+  ]);
   const patched = yield* patchLastLoad(files, settings, config, parse, cache);
   if (patched) return patched;
   const diagnostics: Diagnostic[] = [];
@@ -347,7 +399,11 @@ export function* loadWorkspaceSteps(
 
   for (const s of skipped) {
     diagnostics.push({
-      file: s.path, span: { start: 0, end: 0 }, severity: 'info', rule: 'file-too-large', related: [],
+      file: s.path,
+      span: { start: 0, end: 0 },
+      severity: 'info',
+      rule: 'file-too-large',
+      related: [],
       message: `File skipped: ${s.size} bytes is over the ${config.maxFileSize}-byte limit (setting maxFileSize).`,
     });
   }
@@ -357,13 +413,22 @@ export function* loadWorkspaceSteps(
   // a chart rendered so, or a library chart (never rendered alone), needs no note.
   const chartFiles = files.filter((f) => path.basename(f.path) === 'Chart.yaml' && !isRenderedPath(f.path));
   const chartDirs = chartFiles.map((f) => path.dirname(f.path));
-  const chartOf = (p: string) => (isRenderedPath(p) ? undefined : chartDirs.find((d) => p.startsWith(d === '.' ? '' : `${d}/`)));
-  const renderedCharts = new Set(files.filter((f) => isRenderedPath(f.path)).map((f) => f.path.slice(0, Math.max(0, f.path.lastIndexOf('/.ktl-rendered/'))) || '.'));
+  const chartOf = (p: string) =>
+    isRenderedPath(p) ? undefined : chartDirs.find((d) => p.startsWith(d === '.' ? '' : `${d}/`));
+  const renderedCharts = new Set(
+    files
+      .filter((f) => isRenderedPath(f.path))
+      .map((f) => f.path.slice(0, Math.max(0, f.path.lastIndexOf('/.ktl-rendered/'))) || '.'),
+  );
   for (const [i, dir] of chartDirs.entries()) {
     const chartFile = dir === '.' ? 'Chart.yaml' : `${dir}/Chart.yaml`;
     if (renderedCharts.has(dir) || /^type:\s*["']?library["']?\s*$/m.test(chartFiles[i].text)) continue;
     diagnostics.push({
-      file: chartFile, span: { start: 0, end: 0 }, severity: 'info', rule: 'helm-template-skipped', related: [],
+      file: chartFile,
+      span: { start: 0, end: 0 },
+      severity: 'info',
+      rule: 'helm-template-skipped',
+      related: [],
       message: `Helm chart '${dir}' is not analysed: its templates must be rendered first (helm template ... > rendered.yaml).`,
     });
   }
@@ -402,14 +467,17 @@ export function* loadWorkspaceSteps(
   // A kustomization that lists a file or directory the workspace lacks does not build: its folder is
   // applied some other way (file by file), so nothing there is left out.
   const dirs = new Set<string>();
-  for (const f of entries.keys()) for (let d = path.dirname(f); !dirs.has(d); d = path.dirname(d)) {
-    dirs.add(d);
-    if (d === '.' || d === '/' || d === '') break;
-  }
-  const builds = (k: KustomizationFile) => k.entries.every((e) => entries.has(e) || dirs.has(e) || e.startsWith('../') || e === '..');
+  for (const f of entries.keys())
+    for (let d = path.dirname(f); !dirs.has(d); d = path.dirname(d)) {
+      dirs.add(d);
+      if (d === '.' || d === '/' || d === '') break;
+    }
+  const builds = (k: KustomizationFile) =>
+    k.entries.every((e) => entries.has(e) || dirs.has(e) || e.startsWith('../') || e === '..');
   const kustomizedDirs = new Set([...kustomizations.values()].filter(builds).map((k) => k.dir));
   for (const [file, sf] of sourceFiles) {
-    if (sf.role === 'manifest' && kustomizedDirs.has(path.dirname(file)) && !layout.memberships.has(file)) sourceFiles.set(file, sf.withRole('other'));
+    if (sf.role === 'manifest' && kustomizedDirs.has(path.dirname(file)) && !layout.memberships.has(file))
+      sourceFiles.set(file, sf.withRole('other'));
   }
   const namesBefore = new Map<string, ReadonlySet<string>>();
   const build: BuildContext = {
@@ -445,22 +513,43 @@ export function* loadWorkspaceSteps(
   for (const [file, entry] of entries) if (entry.mayHideResources) templateDirs.add(path.dirname(file));
   for (const s of skipped) templateDirs.add(path.dirname(s.path));
   const result = { files: sourceFiles, resources, instanceCounts, diagnostics, kustomize: layout, templateDirs };
-  cache.last = entries.size === files.length && pendingKustomizations.length === 0 ? { files, entries: [...entries.values()], instances: instanceList, settings, result, positions: undefined } : undefined;
+  cache.last =
+    entries.size === files.length && pendingKustomizations.length === 0
+      ? { files, entries: [...entries.values()], instances: instanceList, settings, result, positions: undefined }
+      : undefined;
   cache.deltas = [];
   return result;
 }
 
 /** Whether a build changes resource trees (patches, replacements, vars, renamed references): its instances are rebuilt on every load. */
 function rewritesTrees(m: BuildMembership | undefined): boolean {
-  return m !== undefined && m.layers.some((k) => k.patches.length > 0 || k.replacements.length > 0 || k.varNames.length > 0 || k.namePrefix !== '' || k.nameSuffix !== '');
+  return (
+    m !== undefined &&
+    m.layers.some(
+      (k) =>
+        k.patches.length > 0 ||
+        k.replacements.length > 0 ||
+        k.varNames.length > 0 ||
+        k.namePrefix !== '' ||
+        k.nameSuffix !== '',
+    )
+  );
 }
 
 let uncachedSignatures = 0;
 
-function fileInstances(file: string, entry: FileEntry, layout: KustomizeLayout, config: AnalysisConfig, cache: LoadCache, build: BuildContext | undefined): FileInstances {
+function fileInstances(
+  file: string,
+  entry: FileEntry,
+  layout: KustomizeLayout,
+  config: AnalysisConfig,
+  cache: LoadCache,
+  build: BuildContext | undefined,
+): FileInstances {
   const memberships: readonly (BuildMembership | undefined)[] = layout.memberships.get(file) ?? [undefined];
   const rendered = build?.rendered;
-  const isRendered = (m: BuildMembership | undefined) => m !== undefined && rendered !== undefined && rendered.has(m.build);
+  const isRendered = (m: BuildMembership | undefined) =>
+    m !== undefined && rendered !== undefined && rendered.has(m.build);
   // Patched or rendered instances depend on other files (patches, kustomizations): never reused.
   const signature = memberships.some((m) => rewritesTrees(m) || isRendered(m))
     ? `rebuilt-${++uncachedSignatures}`
@@ -477,13 +566,29 @@ function fileInstances(file: string, entry: FileEntry, layout: KustomizeLayout, 
         const out = rendered.find(m.build, file, doc.kind, `${m.namePrefix}${baseNameOf(doc)}${m.nameSuffix}`);
         if (!out) continue;
         const asRendered = { ...m, metadataLabels: {}, selectorLabels: {}, templateLabels: {} };
-        fileResources.push(makeResource(file, doc, asRendered, entry.fileNamespace, entry.appliedNamespace, config, { node: traceOnto(out, doc.node), uncertain: false }, undefined));
+        fileResources.push(
+          makeResource(
+            file,
+            doc,
+            asRendered,
+            entry.fileNamespace,
+            entry.appliedNamespace,
+            config,
+            { node: traceOnto(out, doc.node), uncertain: false },
+            undefined,
+          ),
+        );
         made++;
         continue;
       }
-      const built = m && build && rewritesTrees(m) ? buildDocument(doc.node, doc.kind, doc.apiVersion, baseNameOf(doc), m, build) : undefined;
+      const built =
+        m && build && rewritesTrees(m)
+          ? buildDocument(doc.node, doc.kind, doc.apiVersion, baseNameOf(doc), m, build)
+          : undefined;
       if (built === DELETED) continue;
-      fileResources.push(makeResource(file, doc, m, entry.fileNamespace, entry.appliedNamespace, config, built, build?.origins.files));
+      fileResources.push(
+        makeResource(file, doc, m, entry.fileNamespace, entry.appliedNamespace, config, built, build?.origins.files),
+      );
       made++;
     }
     counts.push([`${file}#${doc.docIndex}${doc.itemIndex === undefined ? '' : `.${doc.itemIndex}`}`, made]);
@@ -492,7 +597,11 @@ function fileInstances(file: string, entry: FileEntry, layout: KustomizeLayout, 
 }
 
 /** `Kind/name` of every resource of a build, named as before that build's own prefix and suffix. */
-function buildNamesBefore(dir: string, layout: KustomizeLayout, entries: ReadonlyMap<string, FileEntry>): ReadonlySet<string> {
+function buildNamesBefore(
+  dir: string,
+  layout: KustomizeLayout,
+  entries: ReadonlyMap<string, FileEntry>,
+): ReadonlySet<string> {
   const names = new Set<string>();
   for (const [file, memberships] of layout.memberships) {
     const m = memberships.find((x) => x.build === dir);
@@ -510,7 +619,9 @@ function buildNamesBefore(dir: string, layout: KustomizeLayout, entries: Readonl
 function baseNameOf(doc: ResourceDoc): string {
   const metadata = asMap(get(doc.node, 'metadata'));
   const nameNode = asScalar(get(metadata, 'name'));
-  return nameNode && nameNode.value !== null ? nameNode.text : `${stringValue(get(metadata, 'generateName')) ?? ''}<generated>`;
+  return nameNode && nameNode.value !== null
+    ? nameNode.text
+    : `${stringValue(get(metadata, 'generateName')) ?? ''}<generated>`;
 }
 
 /**
@@ -519,7 +630,13 @@ function baseNameOf(doc: ResourceDoc): string {
  * Then charts, kustomize layout, roles and template directories are unchanged, and the last
  * result is patched for the edited files only; anything else returns undefined (a full load).
  */
-function* patchLastLoad(files: readonly WorkspaceFile[], settings: string, config: AnalysisConfig, parse: FileParser, cache: LoadCache): Generator<void, LoadedWorkspace | undefined> {
+function* patchLastLoad(
+  files: readonly WorkspaceFile[],
+  settings: string,
+  config: AnalysisConfig,
+  parse: FileParser,
+  cache: LoadCache,
+): Generator<void, LoadedWorkspace | undefined> {
   const last = cache.last;
   if (!last || last.files.length !== files.length || last.settings !== settings) return undefined;
   const changed: number[] = [];
@@ -528,7 +645,7 @@ function* patchLastLoad(files: readonly WorkspaceFile[], settings: string, confi
     const f = files[i];
     const before = last.files[i];
     if (f.path !== before.path) return undefined;
-    if (f.text !== before.text && (changed.push(i) > MAX_PATCHED_FILES)) return undefined;
+    if (f.text !== before.text && changed.push(i) > MAX_PATCHED_FILES) return undefined;
   }
   yield;
   // The patched files' readings and instances, written into the last load's lists (not copied: 20k
@@ -545,11 +662,19 @@ function* patchLastLoad(files: readonly WorkspaceFile[], settings: string, confi
     const before = last.entries[i];
     if (before.role !== 'manifest' || sourceFiles.get(f.path)?.role !== 'manifest') return undefined;
     const cached = cache.files.get(f.path);
-    const entry = entryHolds(cached, f, before.inChart, config) ? cached : readFileEntry(f, before.inChart, parse, config);
+    const entry = entryHolds(cached, f, before.inChart, config)
+      ? cached
+      : readFileEntry(f, before.inChart, parse, config);
     cache.files.set(f.path, entry);
     if (entry.role !== 'manifest' || entry.mayHideResources !== before.mayHideResources) return undefined;
     entries.set(i, entry);
-    sourceFiles.set(f.path, { path: f.path, role: entry.role, lines: entry.lines, disabledLines: entry.disabledLines, documentCount: entry.parsed?.documents.length ?? 0 });
+    sourceFiles.set(f.path, {
+      path: f.path,
+      role: entry.role,
+      lines: entry.lines,
+      disabledLines: entry.disabledLines,
+      documentCount: entry.parsed?.documents.length ?? 0,
+    });
     for (const [key] of last.instances[i]?.counts ?? []) instanceCounts.delete(key);
     const fresh = fileInstances(f.path, entry, last.result.kustomize, config, cache, undefined);
     cache.instances.set(f.path, fresh);
@@ -569,11 +694,18 @@ function* patchLastLoad(files: readonly WorkspaceFile[], settings: string, confi
   for (let i = 0; i < lastDiagnostics.length; i++) {
     if (i % 4096 === 4095) yield;
     const d = lastDiagnostics[i];
-    if (!patchedPaths.has(d.file) || d.rule === 'file-too-large' || d.rule === 'helm-template-skipped') diagnostics.push(d);
+    if (!patchedPaths.has(d.file) || d.rule === 'file-too-large' || d.rule === 'helm-template-skipped')
+      diagnostics.push(d);
   }
   for (const entry of entries.values()) pushAll(diagnostics, entry.diagnostics);
   const resources = patchedResources(last, instances, changed);
-  const result: LoadedWorkspace = { ...last.result, files: sourceFiles.done(), resources, instanceCounts: instanceCounts.done(), diagnostics };
+  const result: LoadedWorkspace = {
+    ...last.result,
+    files: sourceFiles.done(),
+    resources,
+    instanceCounts: instanceCounts.done(),
+    diagnostics,
+  };
   const positions = last.positions ?? new Map(files.map((f, i) => [f.path, i]));
   const entryList = last.entries as FileEntry[];
   const instanceList = last.instances as (FileInstances | undefined)[];
@@ -581,12 +713,22 @@ function* patchLastLoad(files: readonly WorkspaceFile[], settings: string, confi
   for (const [i, fresh] of instances) instanceList[i] = fresh;
   cache.last = { files, entries: entryList, instances: instanceList, settings, result, positions };
   // changed is in file order, so removed and added are in resource order.
-  cache.deltas.push({ from: last.result, to: result, removed, added, filePosition: (file) => positions.get(file) ?? -1 });
+  cache.deltas.push({
+    from: last.result,
+    to: result,
+    removed,
+    added,
+    filePosition: (file) => positions.get(file) ?? -1,
+  });
   return result;
 }
 
 /** The last load's resources with the changed files' instances replaced, in file order. */
-function patchedResources(last: LastLoad, instances: ReadonlyMap<number, FileInstances>, changed: readonly number[]): Resource[] {
+function patchedResources(
+  last: LastLoad,
+  instances: ReadonlyMap<number, FileInstances>,
+  changed: readonly number[],
+): Resource[] {
   const resources = last.result.resources.slice();
   for (const i of changed) {
     const before = last.instances[i]?.resources ?? [];
@@ -743,7 +885,8 @@ function expectationFiles(entries: ReadonlyMap<string, FileEntry>): Set<string> 
   }
   if (harnessDirs.size === 0) return out;
   for (const file of entries.keys()) {
-    if (harnessDirs.has(path.dirname(file)) && /(^|[-_.])(assert|errors?)([-_.]|$)/i.test(path.basename(file))) out.add(file);
+    if (harnessDirs.has(path.dirname(file)) && /(^|[-_.])(assert|errors?)([-_.]|$)/i.test(path.basename(file)))
+      out.add(file);
   }
   return out;
 }
@@ -759,11 +902,28 @@ function collectResourceDocs(parsed: ParsedFile): ResourceDoc[] {
     if (header.kind === 'List' || (header.kind.endsWith('List') && get(node, 'items'))) {
       seqItems(get(node, 'items')).forEach((item, itemIndex) => {
         const h = resourceHeader(item);
-        if (h) out.push({ docIndex: d.index, itemIndex, node: item as YMap, apiVersion: h.apiVersion, kind: h.kind, kindSpan: h.kindSpan, damaged });
+        if (h)
+          out.push({
+            docIndex: d.index,
+            itemIndex,
+            node: item as YMap,
+            apiVersion: h.apiVersion,
+            kind: h.kind,
+            kindSpan: h.kindSpan,
+            damaged,
+          });
       });
       continue;
     }
-    out.push({ docIndex: d.index, itemIndex: undefined, node, apiVersion: header.apiVersion, kind: header.kind, kindSpan: header.kindSpan, damaged });
+    out.push({
+      docIndex: d.index,
+      itemIndex: undefined,
+      node,
+      apiVersion: header.apiVersion,
+      kind: header.kind,
+      kindSpan: header.kindSpan,
+      damaged,
+    });
   }
   return exact(out);
 }

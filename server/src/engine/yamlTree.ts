@@ -179,5 +179,11 @@ export interface TreeBuilders {
   scalar(start: number, end: number, value: string | number | boolean | null, text: string): YScalar;
   map(start: number, end: number, pairs: readonly YPair[]): YMap;
   seq(start: number, end: number, items: readonly (YNode | null)[]): YSeq;
-  pair(keyStart: number, keyEnd: number, keyValue: string | number | boolean | null, keyText: string, value: YNode | null): YPair;
+  pair(
+    keyStart: number,
+    keyEnd: number,
+    keyValue: string | number | boolean | null,
+    keyText: string,
+    value: YNode | null,
+  ): YPair;
 }

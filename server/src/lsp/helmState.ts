@@ -5,7 +5,14 @@
 // caches by content hash).
 import * as path from 'node:path';
 import type { Diagnostic, LineIndex } from '../engine';
-import { chartLineIndexes, HelmSourceMap, mapOnChartLines, withHelm, type AnalysedRenders, type ChartRender } from '../engine/helm';
+import {
+  chartLineIndexes,
+  HelmSourceMap,
+  mapOnChartLines,
+  withHelm,
+  type AnalysedRenders,
+  type ChartRender,
+} from '../engine/helm';
 import type { TrafficMap } from '../engine/paths';
 import type { HelmConfig } from '../engine/helm/config';
 import type { WorkspaceFile } from '../engine/workspace';
@@ -14,7 +21,14 @@ import { HelmRenderer, type HelmRun } from '../node/helm';
 /** The URI scheme of the client's read-only rendered view (client/src/renderedManifest.ts). */
 export const RENDERED_SCHEME = 'kube-traffic-lens-rendered';
 
-const NO_RUN: HelmRun = { sources: { renders: [], texts: new Map() }, files: [], diagnostics: [], skipReason: undefined, notRendered: 0, explained: new Set() };
+const NO_RUN: HelmRun = {
+  sources: { renders: [], texts: new Map() },
+  files: [],
+  diagnostics: [],
+  skipReason: undefined,
+  notRendered: 0,
+  explained: new Set(),
+};
 
 export class HelmState {
   private run: HelmRun = NO_RUN;
@@ -46,7 +60,9 @@ export class HelmState {
 
   /** Whether a changed file may change a render: a chart's file, or a Chart.yaml that appeared. */
   concernsCharts(p: string): boolean {
-    return path.posix.basename(p) === 'Chart.yaml' || p.endsWith('.tpl') || this.chartDirs.some((d) => p.startsWith(`${d}/`));
+    return (
+      path.posix.basename(p) === 'Chart.yaml' || p.endsWith('.tpl') || this.chartDirs.some((d) => p.startsWith(`${d}/`))
+    );
   }
 
   /** Whether a refresh is running helm (set synchronously when refresh starts one). */
@@ -59,25 +75,38 @@ export class HelmState {
     const started = performance.now();
     const mine = ++this.refreshes;
     this.rendering = this.trusted && config.enabled && files.some((f) => path.posix.basename(f.path) === 'Chart.yaml');
-    const run = await this.renderer.renderWorkspace(files, config, this.trusted ? undefined : 'the workspace is not trusted (Helm charts are rendered only in trusted workspaces)');
+    const run = await this.renderer.renderWorkspace(
+      files,
+      config,
+      this.trusted ? undefined : 'the workspace is not trusted (Helm charts are rendered only in trusted workspaces)',
+    );
     if (mine !== this.refreshes) return false;
     const rendered = new Map(run.files.map((f) => [f.path, f.text]));
     const changed =
-      rendered.size !== this.rendered.size || [...rendered].some(([p, t]) => this.rendered.get(p) !== t) ||
-      JSON.stringify(run.diagnostics) !== JSON.stringify(this.run.diagnostics) || run.skipReason !== this.run.skipReason;
+      rendered.size !== this.rendered.size ||
+      [...rendered].some(([p, t]) => this.rendered.get(p) !== t) ||
+      JSON.stringify(run.diagnostics) !== JSON.stringify(this.run.diagnostics) ||
+      run.skipReason !== this.run.skipReason;
     this.rendering = false;
     this.run = run;
     this.rendered = rendered;
-    this.chartDirs = files.filter((f) => path.posix.basename(f.path) === 'Chart.yaml').map((f) => path.posix.dirname(f.path));
+    this.chartDirs = files
+      .filter((f) => path.posix.basename(f.path) === 'Chart.yaml')
+      .map((f) => path.posix.dirname(f.path));
     const workspace = new Map(files.map((f) => [f.path, f.text]));
     this.map = new HelmSourceMap(run.sources, (f) => workspace.get(f));
-    if (this.chartDirs.length) this.log(`helm: ${run.sources.renders.length} renders of ${this.chartDirs.length} charts in ${(performance.now() - started).toFixed(0)} ms${run.skipReason ? ` (${run.skipReason})` : ''}`);
+    if (this.chartDirs.length)
+      this.log(
+        `helm: ${run.sources.renders.length} renders of ${this.chartDirs.length} charts in ${(performance.now() - started).toFixed(0)} ms${run.skipReason ? ` (${run.skipReason})` : ''}`,
+      );
     return changed;
   }
 
   /** The analysis's diagnostics on template and values lines, with rendering's own. */
   finish(diagnostics: readonly Diagnostic[], analysed?: AnalysedRenders): Diagnostic[] {
-    return this.run.sources.renders.length === 0 && this.run.diagnostics.length === 0 && !this.run.skipReason ? [...diagnostics] : withHelm(diagnostics, this.map, this.run, analysed);
+    return this.run.sources.renders.length === 0 && this.run.diagnostics.length === 0 && !this.run.skipReason
+      ? [...diagnostics]
+      : withHelm(diagnostics, this.map, this.run, analysed);
   }
 
   linesOf(workspaceLines: (file: string) => LineIndex | undefined): (file: string) => LineIndex | undefined {
@@ -95,7 +124,10 @@ export class HelmState {
   }
 
   /** Where a rendered span was written (template, helper or values line); undefined for other files. */
-  locate(file: string, span: { start: number; end: number }): { file: string; span: { start: number; end: number } } | undefined {
+  locate(
+    file: string,
+    span: { start: number; end: number },
+  ): { file: string; span: { start: number; end: number } } | undefined {
     return this.rendered.has(file) ? this.map.locate(file, span) : undefined;
   }
 
@@ -108,7 +140,12 @@ export class HelmState {
   rendersFor(file: string | undefined): readonly ChartRender[] {
     const all = this.run.sources.renders;
     if (!file) return all;
-    const own = all.filter((r) => file === r.path || file.startsWith(`${r.chartDir}/`) || Object.values(r.dependencyDirs).some((d) => file.startsWith(`${d}/`)));
+    const own = all.filter(
+      (r) =>
+        file === r.path ||
+        file.startsWith(`${r.chartDir}/`) ||
+        Object.values(r.dependencyDirs).some((d) => file.startsWith(`${d}/`)),
+    );
     return own.length ? own : all;
   }
 }

@@ -13,17 +13,46 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import * as lsp from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, Analyzer, CANCELLED, DEFAULT_CONFIG, LineIndex, lineIndexesOf, normalizeConfig, parseConfigFile, type Analysis, type AnalysisConfig, type Diagnostic, type RenderedBuild } from '../engine';
+import {
+  analyze,
+  Analyzer,
+  CANCELLED,
+  DEFAULT_CONFIG,
+  LineIndex,
+  lineIndexesOf,
+  normalizeConfig,
+  parseConfigFile,
+  type Analysis,
+  type AnalysisConfig,
+  type Diagnostic,
+  type RenderedBuild,
+} from '../engine';
 import { isKustomizationFile } from '../engine/kustomize';
 import { renderKustomizations } from '../node/kustomizeRenderer';
 import { boundUntrusted } from '../engine/config';
 import { buildTrafficMap } from '../engine/paths';
 import * as queries from '../engine/queries';
 import { locate } from '../engine/queries/locate';
-import { IndexStatusNotification, ResourceAtRequest, ResourceDetailsRequest, TrafficMapRequest, RenderedManifestRequest, RenderedManifestsRequest, WorkspaceTrustedNotification } from '../protocol';
+import {
+  IndexStatusNotification,
+  ResourceAtRequest,
+  ResourceDetailsRequest,
+  TrafficMapRequest,
+  RenderedManifestRequest,
+  RenderedManifestsRequest,
+  WorkspaceTrustedNotification,
+} from '../protocol';
 import type { FileParser, SkippedFile, WorkspaceFile } from '../engine/workspace';
 import { AnalysisCache, cachedResultOf } from '../node/analysisCache';
-import { CONFIG_FILE_NAME, decode, describeError, isListedManifest, isManifestName, listManifests, readConfigFile } from '../node/readWorkspace';
+import {
+  CONFIG_FILE_NAME,
+  decode,
+  describeError,
+  isListedManifest,
+  isManifestName,
+  listManifests,
+  readConfigFile,
+} from '../node/readWorkspace';
 import { readRegularFile } from '../node/safeRead';
 import { ENGINE_WARM_UP, HelmState } from './helmState';
 import * as proto from './toProto';
@@ -91,7 +120,8 @@ export function startServer(): void {
   /** Restricted Mode when false (set at initialize): no process is started, limits only lowered. */
   let workspaceTrusted = true;
   /** Exact mode's rendered builds, kept while the files of kustomize folders are unchanged. */
-  let renderedFor: { key: string; config: AnalysisConfig; rendered: ReadonlyMap<string, RenderedBuild> | undefined } | undefined;
+  let renderedFor:
+    { key: string; config: AnalysisConfig; rendered: ReadonlyMap<string, RenderedBuild> | undefined } | undefined;
   let fileConfig: unknown;
   let settings: unknown;
   let config: AnalysisConfig = DEFAULT_CONFIG;
@@ -100,7 +130,11 @@ export function startServer(): void {
    * The texts the last completed analysis read (its file list, and where each path is in it; the
    * index is kept while the list of paths is the same): requests on a changed document wait for the next.
    */
-  let analysed: { files: readonly WorkspaceFile[]; paths: readonly string[] | undefined; index: ReadonlyMap<string, number> } = { files: [], paths: undefined, index: new Map() };
+  let analysed: {
+    files: readonly WorkspaceFile[];
+    paths: readonly string[] | undefined;
+    index: ReadonlyMap<string, number>;
+  } = { files: [], paths: undefined, index: new Map() };
   const analysedText = (file: string): string | undefined => {
     const i = analysed.index.get(file);
     return i === undefined ? undefined : analysed.files[i]?.text;
@@ -114,7 +148,10 @@ export function startServer(): void {
   let lastPublishedAt = -Infinity;
   let firstAnalysisDone: (() => void) | undefined;
   let paths: string[] | undefined; // sorted paths of disk files and open manifests, until one appears or goes
-  let lastFiles: { paths: readonly string[] | undefined; files: readonly WorkspaceFile[] } = { paths: undefined, files: [] };
+  let lastFiles: { paths: readonly string[] | undefined; files: readonly WorkspaceFile[] } = {
+    paths: undefined,
+    files: [],
+  };
   let published = new Map<string, string>(); // uri -> JSON of what was last sent
   let publishedSources = new Map<string, readonly Diagnostic[]>(); // uri -> the engine's diagnostics it was made from
   let indexing = true;
@@ -223,7 +260,9 @@ export function startServer(): void {
       return rendered ?? { path: p, text };
     });
     lastFiles = { paths, files };
-    const skipped = [...tooLarge].filter(([p]) => !disk.has(p) && !open.has(p) && !tooLargeOpen.has(p)).map(([p, size]) => ({ path: p, size }));
+    const skipped = [...tooLarge]
+      .filter(([p]) => !disk.has(p) && !open.has(p) && !tooLargeOpen.has(p))
+      .map(([p, size]) => ({ path: p, size }));
     for (const [p, size] of tooLargeOpen) skipped.push({ path: p, size });
     skipped.sort((a, b) => (a.path < b.path ? -1 : 1));
     return { files, skipped, paths };
@@ -247,15 +286,23 @@ export function startServer(): void {
   function renderedBuilds(files: readonly WorkspaceFile[]): ReadonlyMap<string, RenderedBuild> | undefined {
     if (config.kustomizeRenderer === 'builtin') return undefined;
     if (!workspaceTrusted) {
-      if (renderedFor?.config !== config) connection.console.warn('kustomize.renderer is ignored: the workspace is not trusted (the builtin renderer is used)');
+      if (renderedFor?.config !== config)
+        connection.console.warn(
+          'kustomize.renderer is ignored: the workspace is not trusted (the builtin renderer is used)',
+        );
       renderedFor = { key: '', config, rendered: undefined };
       return undefined;
     }
     const dirs = new Set(files.filter((f) => isKustomizationFile(f.path)).map((f) => path.posix.dirname(f.path)));
     const relevant = files.filter((f) => dirs.has(path.posix.dirname(f.path)));
-    const key = createHash('sha1').update(relevant.map((f) => `${f.path}\u0000${f.text}`).join('\u0001')).digest('hex');
+    const key = createHash('sha1')
+      .update(relevant.map((f) => `${f.path}\u0000${f.text}`).join('\u0001'))
+      .digest('hex');
     if (renderedFor && renderedFor.key === key && renderedFor.config === config) return renderedFor.rendered;
-    const result = renderKustomizations(relevant, roots[0] ?? process.cwd(), config, [path.resolve(__dirname, '..'), ...roots]);
+    const result = renderKustomizations(relevant, roots[0] ?? process.cwd(), config, [
+      path.resolve(__dirname, '..'),
+      ...roots,
+    ]);
     for (const p of result.problems) connection.console.warn(`kustomize ${p}`);
     renderedFor = { key, config, rendered: result.rendered };
     return result.rendered;
@@ -273,11 +320,18 @@ export function startServer(): void {
     // run to the end and publish (the newer change is analysed next), so that a steady stream of
     // changes cannot keep diagnostics from coming.
     const mayCancel = analysis !== undefined && performance.now() - lastPublishedAt < MAX_STALE_MS;
-    const inSlices = { sliceMs: SLICE_MS, isCancelled: () => mayCancel && generation !== mine, isBusy: () => answering > 0 };
+    const inSlices = {
+      sliceMs: SLICE_MS,
+      isCancelled: () => mayCancel && generation !== mine,
+      isBusy: () => answering > 0,
+    };
     // The first analysis reads unchanged files back from the persistent cache (kept for a restart
     // if a change overtakes it); later ones parse what changed, through the Analyzer's own cache.
     const parse = parseForNextRun;
-    const result = await analyzer.runAsync({ files, skipped, config, parse, rendered: renderedBuilds(files) }, { ...inSlices, stats });
+    const result = await analyzer.runAsync(
+      { files, skipped, config, parse, rendered: renderedBuilds(files) },
+      { ...inSlices, stats },
+    );
     if (result === CANCELLED) {
       cancelledAnalyses++;
       log(`analysis cancelled: overtaken by a newer change (${cancelledAnalyses} so far)`);
@@ -285,10 +339,19 @@ export function startServer(): void {
     }
     analysis = result;
     // files follows filePaths: the index by path is rebuilt only when the list of paths changed.
-    analysed = { files, paths: filePaths, index: analysed.paths === filePaths ? analysed.index : new Map(filePaths.map((p, i) => [p, i])) };
+    analysed = {
+      files,
+      paths: filePaths,
+      index: analysed.paths === filePaths ? analysed.index : new Map(filePaths.map((p, i) => [p, i])),
+    };
     for (const f of result.ruleFailures) connection.console.error(`rule ${f.rule} failed on ${f.resource}: ${f.error}`);
     const templateNotes = unnotedTemplates(result);
-    publish(templateNotes.length ? [...result.diagnostics, ...templateNotes] : result.diagnostics, (file) => result.workspace.files.get(file)?.lines, analysedText, result.workspace.resources);
+    publish(
+      templateNotes.length ? [...result.diagnostics, ...templateNotes] : result.diagnostics,
+      (file) => result.workspace.files.get(file)?.lines,
+      analysedText,
+      result.workspace.resources,
+    );
     lastPublishedAt = performance.now();
     // Lenses asked for while a document was ahead of the analysis were answered empty: ask again.
     if (canRefreshCodeLenses) void connection.sendRequest(lsp.CodeLensRefreshRequest.type).catch(() => undefined);
@@ -299,7 +362,9 @@ export function startServer(): void {
     const durationMs = performance.now() - started;
     // A full analysis (the first, a settings change) says nothing about how long an edit's takes.
     if (result.rulesRunFor < result.workspace.resources.length) lastDurationMs = durationMs;
-    log(`analysed ${files.length} files, ${result.workspace.resources.length} resources (rules run for ${result.rulesRunFor}, workspace-reach rules for ${result.wideRulesRunFor} more) and published in ${durationMs.toFixed(1)} ms, after a ${Math.round(debounceMs)} ms wait; ${stats.slices + 1} slices, the longest ${stats.longestSliceMs.toFixed(1)} ms`);
+    log(
+      `analysed ${files.length} files, ${result.workspace.resources.length} resources (rules run for ${result.rulesRunFor}, workspace-reach rules for ${result.wideRulesRunFor} more) and published in ${durationMs.toFixed(1)} ms, after a ${Math.round(debounceMs)} ms wait; ${stats.slices + 1} slices, the longest ${stats.longestSliceMs.toFixed(1)} ms`,
+    );
     if (firstAnalysisDone) {
       // The diagnostics are out. Before edits are taken: an edit of one workload's file and its
       // undo, analysed like any edit, warm what an edit's analysis uses (indexes built on first
@@ -309,7 +374,9 @@ export function startServer(): void {
       // the files as they are.
       // The sample is a small file (re-reading a large one twice would only delay the first edit).
       const small = (r: { file: string }) => (analysedText(r.file)?.length ?? Infinity) <= WARM_UP_MAX_FILE;
-      const sample = result.workspace.resources.find((r) => r.kind === 'Deployment' && small(r)) ?? result.workspace.resources.find(small);
+      const sample =
+        result.workspace.resources.find((r) => r.kind === 'Deployment' && small(r)) ??
+        result.workspace.resources.find(small);
       const edited = files.map((f) => (f.path === sample?.file ? { path: f.path, text: `${f.text}\n` } : f));
       try {
         for (const warm of [edited, [...files]]) {
@@ -324,7 +391,9 @@ export function startServer(): void {
     }
     const charts = helm.notRendered;
     const notAnalysed = [
-      ...[...result.diagnostics, ...templateNotes].filter((d) => SKIP_NOTES.has(d.rule)).map((d) => ({ path: d.file, reason: d.message })),
+      ...[...result.diagnostics, ...templateNotes]
+        .filter((d) => SKIP_NOTES.has(d.rule))
+        .map((d) => ({ path: d.file, reason: d.message })),
       ...[...unreadable].map(([p, reason]) => ({ path: p, reason: `cannot be read (${reason})` })),
     ];
     void connection.sendNotification(IndexStatusNotification, {
@@ -356,20 +425,27 @@ export function startServer(): void {
     if (running === run) running = undefined;
   }
 
-  function publish(analysed: readonly Diagnostic[], workspaceLines: (file: string) => LineIndex | undefined, textOf: (file: string) => string | undefined, resources?: Analysis['workspace']['resources']) {
+  function publish(
+    analysed: readonly Diagnostic[],
+    workspaceLines: (file: string) => LineIndex | undefined,
+    textOf: (file: string) => string | undefined,
+    resources?: Analysis['workspace']['resources'],
+  ) {
     // Findings in rendered charts go to the template and values lines that wrote them.
     const diagnostics = helm.finish(analysed, { resources: resources ?? [], textOf });
     const linesOf = helm.linesOf(workspaceLines);
     const manifestMemo = new Map<string, boolean>();
     const looksLikeManifest = (file: string) => {
       let yes = manifestMemo.get(file);
-      if (yes === undefined) manifestMemo.set(file, (yes = LOOKS_LIKE_MANIFEST.test(textOf(file) ?? '') || helm.isChartFile(file)));
+      if (yes === undefined)
+        manifestMemo.set(file, (yes = LOOKS_LIKE_MANIFEST.test(textOf(file) ?? '') || helm.isChartFile(file)));
       return yes;
     };
     const byFile = new Map<string, Diagnostic[]>();
     for (const d of diagnostics) {
       // A chart that is not rendered is said once, on its Chart.yaml; its templates stay quiet.
-      if (d.rule === 'helm-template-skipped' && path.basename(d.file) !== 'Chart.yaml' && helm.isChartFile(d.file)) continue;
+      if (d.rule === 'helm-template-skipped' && path.basename(d.file) !== 'Chart.yaml' && helm.isChartFile(d.file))
+        continue;
       // A skipped file has no text to look at: the note is the reason, said as the CLI says it.
       if (!SKIP_NOTES.has(d.rule) && !looksLikeManifest(d.file)) continue;
       if (!syntaxDiagnostics && (d.rule === 'yaml-syntax' || d.rule === 'yaml-duplicate-key')) continue;
@@ -467,7 +543,8 @@ export function startServer(): void {
         text = readConfigFile(file, root);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        if (code !== 'ENOENT' && code !== 'ENOTDIR') connection.console.warn(`${file}: not read (${describeError(err)})`);
+        if (code !== 'ENOENT' && code !== 'ENOTDIR')
+          connection.console.warn(`${file}: not read (${describeError(err)})`);
         continue;
       }
       try {
@@ -498,8 +575,13 @@ export function startServer(): void {
   }
 
   /** Lists the folders and reads every manifest, in batches between which requests are answered. */
-  async function readListing(progress?: { report(percentage: number, message: string): void }, onListed?: (paths: ReadonlySet<string>) => void) {
-    const entries = listManifests(roots, config, (dir, error) => connection.console.warn(`skipped unreadable directory ${dir} (${error})`));
+  async function readListing(
+    progress?: { report(percentage: number, message: string): void },
+    onListed?: (paths: ReadonlySet<string>) => void,
+  ) {
+    const entries = listManifests(roots, config, (dir, error) =>
+      connection.console.warn(`skipped unreadable directory ${dir} (${error})`),
+    );
     const listed = new Set(entries.map((e) => e.absolutePath.split(path.sep).join('/')));
     onListed?.(listed);
     for (const p of [...disk.keys(), ...tooLarge.keys(), ...unreadable.keys()]) {
@@ -531,19 +613,24 @@ export function startServer(): void {
     let rendering: Promise<boolean> = Promise.resolve(false);
     await readListing(progress, (listed) => {
       const chartFiles = [...listed].filter((p) => ['Chart.yaml', 'requirements.yaml'].includes(path.basename(p)));
-      rendering = refreshHelm(chartFiles.flatMap((p) => {
-        try {
-          const read = readRegularFile(p, config.maxFileSize);
-          return read.buffer ? [{ path: p, text: decode(read.buffer) }] : [];
-        } catch {
-          return [];
-        }
-      }));
+      rendering = refreshHelm(
+        chartFiles.flatMap((p) => {
+          try {
+            const read = readRegularFile(p, config.maxFileSize);
+            return read.buffer ? [{ path: p, text: decode(read.buffer) }] : [];
+          } catch {
+            return [];
+          }
+        }),
+      );
     });
     if (helm.rendering) {
       try {
         const { files, skipped } = currentFiles();
-        const before = await analyzer.runAsync({ files, skipped, config }, { sliceMs: SLICE_MS, isCancelled: () => false, isBusy: () => answering > 0 });
+        const before = await analyzer.runAsync(
+          { files, skipped, config },
+          { sliceMs: SLICE_MS, isCancelled: () => false, isBusy: () => answering > 0 },
+        );
         // A workspace of charts only has nothing to analyse yet: a small sample compiles the engine's code.
         if (before === CANCELLED || before.workspace.resources.length === 0) analyze({ files: ENGINE_WARM_UP, config });
       } catch (err) {
@@ -578,12 +665,19 @@ export function startServer(): void {
   }
 
   /** Stores the first analysis's trees and result; the next start of an unchanged workspace reuses them. */
-  function saveCache(store: AnalysisCache, files: readonly WorkspaceFile[], skipped: readonly SkippedFile[], a: Analysis) {
+  function saveCache(
+    store: AnalysisCache,
+    files: readonly WorkspaceFile[],
+    skipped: readonly SkippedFile[],
+    a: Analysis,
+  ) {
     setImmediate(() => {
       try {
         store.saveResult(store.fingerprint(files, skipped, config), cachedResultOf(a));
         store.saveParsed();
-        log(`cache: ${store.hits} files read back, ${store.misses} parsed${store.writeError ? `; cannot write ${store.dir} (${store.writeError})` : ''}`);
+        log(
+          `cache: ${store.hits} files read back, ${store.misses} parsed${store.writeError ? `; cannot write ${store.dir} (${store.writeError})` : ''}`,
+        );
       } catch (err) {
         connection.console.error(`cache not saved: ${(err as Error)?.stack ?? String(err)}`);
       }
@@ -591,7 +685,9 @@ export function startServer(): void {
   }
 
   /** Renders the charts again (the renderer re-runs helm only for charts whose files changed). */
-  async function refreshHelm(files: readonly WorkspaceFile[] = [...disk].map(([p, text]) => ({ path: p, text }))): Promise<boolean> {
+  async function refreshHelm(
+    files: readonly WorkspaceFile[] = [...disk].map(([p, text]) => ({ path: p, text })),
+  ): Promise<boolean> {
     try {
       const changed = await helm.refresh(files, config.helm);
       if (changed) paths = undefined;
@@ -620,17 +716,23 @@ export function startServer(): void {
     canRegisterWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     canReadConfiguration = params.capabilities.workspace?.configuration === true;
     canRefreshCodeLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
-    const options = params.initializationOptions as { syntaxDiagnostics?: unknown; storagePath?: unknown; workspaceTrusted?: unknown } | undefined;
+    const options = params.initializationOptions as
+      { syntaxDiagnostics?: unknown; storagePath?: unknown; workspaceTrusted?: unknown } | undefined;
     // VS Code says whether the workspace is trusted (Restricted Mode): then no helm, kubectl or
     // kustomize process is started and the repository's settings file may only lower limits. Other
     // editors have no such notion and pass nothing: their user opened the folder on purpose.
     workspaceTrusted = options?.workspaceTrusted !== false;
     helm.trusted = workspaceTrusted;
     syntaxDiagnostics = options?.syntaxDiagnostics !== false;
-    if (typeof options?.storagePath === 'string' && options.storagePath) cache = new AnalysisCache(path.join(options.storagePath, 'cache'));
+    if (typeof options?.storagePath === 'string' && options.storagePath)
+      cache = new AnalysisCache(path.join(options.storagePath, 'cache'));
     return {
       capabilities: {
-        textDocumentSync: { openClose: true, change: lsp.TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        textDocumentSync: {
+          openClose: true,
+          change: lsp.TextDocumentSyncKind.Incremental,
+          save: { includeText: false },
+        },
         hoverProvider: true,
         definitionProvider: true,
         referencesProvider: true,
@@ -648,12 +750,19 @@ export function startServer(): void {
   connection.onInitialized(async () => {
     if (canRegisterWatchers) {
       await connection.client.register(lsp.DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/*.{yaml,yml,json}' }, { globPattern: '**/Kustomization' }, { globPattern: `**/${CONFIG_FILE_NAME}` }, { globPattern: '**/*.tpl' }],
+        watchers: [
+          { globPattern: '**/*.{yaml,yml,json}' },
+          { globPattern: '**/Kustomization' },
+          { globPattern: `**/${CONFIG_FILE_NAME}` },
+          { globPattern: '**/*.tpl' },
+        ],
       });
     }
     loadFileConfig();
     await refreshConfig();
-    await indexWorkspace().catch((err) => connection.console.error(`indexing failed: ${(err as Error)?.stack ?? String(err)}`));
+    await indexWorkspace().catch((err) =>
+      connection.console.error(`indexing failed: ${(err as Error)?.stack ?? String(err)}`),
+    );
   });
 
   /** Settings changed: re-read the folders if what is read changed, then analyse again. */
@@ -734,7 +843,17 @@ export function startServer(): void {
   });
 
   /** The analysis and the file path for a request's document, when both are known. */
-  function context(uri: string, acceptEdited = false): { a: Analysis; file: string; lines: NonNullable<ReturnType<Analysis['workspace']['files']['get']>>['lines']; text: string } | undefined {
+  function context(
+    uri: string,
+    acceptEdited = false,
+  ):
+    | {
+        a: Analysis;
+        file: string;
+        lines: NonNullable<ReturnType<Analysis['workspace']['files']['get']>>['lines'];
+        text: string;
+      }
+    | undefined {
     const file = proto.uriToPath(uri);
     const a = analysis;
     if (!file || !a) return undefined;
@@ -762,7 +881,12 @@ export function startServer(): void {
 
   /** A position on a chart's template line stands for the rendered node it wrote (definition, references). */
   function renderedAt(c: { a: Analysis; file: string }, offset: number): { file: string; offset: number } {
-    return (c.a.workspace.files.get(c.file)?.role === 'template' ? helm.toRendered(c.file, offset) : undefined) ?? { file: c.file, offset };
+    return (
+      (c.a.workspace.files.get(c.file)?.role === 'template' ? helm.toRendered(c.file, offset) : undefined) ?? {
+        file: c.file,
+        offset,
+      }
+    );
   }
 
   connection.onHover(
@@ -771,13 +895,16 @@ export function startServer(): void {
       if (!c) return null;
       const offset = c.lines.offset(params.position);
       // On a chart's template line: the hover of what it rendered to.
-      const rendered = c.a.workspace.files.get(c.file)?.role === 'template' ? helm.toRendered(c.file, offset) : undefined;
+      const rendered =
+        c.a.workspace.files.get(c.file)?.role === 'template' ? helm.toRendered(c.file, offset) : undefined;
       if (rendered) {
         const h = queries.hoverAt(c.a, rendered.file, rendered.offset, { linkTo, serviceCIDR: config.serviceCIDR });
         return h ? { contents: { kind: lsp.MarkupKind.Markdown, value: h.markdown } } : null;
       }
       const h = queries.hoverAt(c.a, c.file, offset, { linkTo, serviceCIDR: config.serviceCIDR });
-      return h ? { contents: { kind: lsp.MarkupKind.Markdown, value: h.markdown }, range: proto.range(c.lines, h.span) } : null;
+      return h
+        ? { contents: { kind: lsp.MarkupKind.Markdown, value: h.markdown }, range: proto.range(c.lines, h.span) }
+        : null;
     }),
   );
 
@@ -821,7 +948,16 @@ export function startServer(): void {
       return queries.workspaceSymbols(a, params.query).flatMap((s) => {
         const at = sourceOf({ file: s.file, span: s.selectionSpan });
         const lines = linesFor(at.file);
-        return lines ? [{ name: s.name, kind: proto.symbolKind(s.kind), containerName: `${s.kind}${s.namespace ? ` · ${s.namespace}` : ''}`, location: { uri: proto.pathToUri(at.file), range: proto.range(lines, at.span) } }] : [];
+        return lines
+          ? [
+              {
+                name: s.name,
+                kind: proto.symbolKind(s.kind),
+                containerName: `${s.kind}${s.namespace ? ` · ${s.namespace}` : ''}`,
+                location: { uri: proto.pathToUri(at.file), range: proto.range(lines, at.span) },
+              },
+            ]
+          : [];
       });
     }),
   );
@@ -831,10 +967,15 @@ export function startServer(): void {
       const c = context(params.textDocument.uri);
       if (!c) return [];
       // On a chart's template: the lenses of what it rendered to, on the lines that wrote them.
-      const lenses = c.a.workspace.files.get(c.file)?.role === 'template' ? helm.rendersFor(c.file).flatMap((r) => queries.codeLenses(c.a, r.path).flatMap((l) => {
-        const at = helm.locate(r.path, l.span);
-        return at?.file === c.file ? [{ ...l, span: at.span }] : [];
-      })) : queries.codeLenses(c.a, c.file);
+      const lenses =
+        c.a.workspace.files.get(c.file)?.role === 'template'
+          ? helm.rendersFor(c.file).flatMap((r) =>
+              queries.codeLenses(c.a, r.path).flatMap((l) => {
+                const at = helm.locate(r.path, l.span);
+                return at?.file === c.file ? [{ ...l, span: at.span }] : [];
+              }),
+            )
+          : queries.codeLenses(c.a, c.file);
       const linesOf = (file: string) => (isCurrent(file) ? c.a.workspace.files.get(file)?.lines : undefined);
       return lenses.flatMap((l) => proto.codeLens(l, c.file, linesOf) ?? []);
     }),
@@ -848,14 +989,24 @@ export function startServer(): void {
       if (!c || !doc) return [];
       const offset = doc.offsetAt(params.position);
       const kinds: Record<queries.CompletionKind, lsp.CompletionItemKind> = {
-        service: lsp.CompletionItemKind.Reference, port: lsp.CompletionItemKind.Value, 'port-name': lsp.CompletionItemKind.EnumMember,
-        'label-key': lsp.CompletionItemKind.Property, 'label-value': lsp.CompletionItemKind.Value,
+        service: lsp.CompletionItemKind.Reference,
+        port: lsp.CompletionItemKind.Value,
+        'port-name': lsp.CompletionItemKind.EnumMember,
+        'label-key': lsp.CompletionItemKind.Property,
+        'label-value': lsp.CompletionItemKind.Value,
       };
       return queries.completionAt(c.a, c.file, offset, doc.getText()).map((e) => ({
         label: e.label,
         kind: kinds[e.kind],
         detail: e.detail,
-        ...(e.replace ? { textEdit: { range: { start: doc.positionAt(e.replace.start), end: doc.positionAt(e.replace.end) }, newText: e.insertText ?? e.label } } : { insertText: e.insertText }),
+        ...(e.replace
+          ? {
+              textEdit: {
+                range: { start: doc.positionAt(e.replace.start), end: doc.positionAt(e.replace.end) },
+                newText: e.insertText ?? e.label,
+              },
+            }
+          : { insertText: e.insertText }),
       }));
     }),
   );
@@ -864,7 +1015,16 @@ export function startServer(): void {
     guard('codeAction', [] as lsp.CodeAction[], (params: lsp.CodeActionParams) => {
       const c = context(params.textDocument.uri);
       if (!c) return [];
-      const ours = c.a.diagnostics.filter((d) => d.file === c.file && params.context.diagnostics.some((pd) => pd.source === 'kube-traffic-lens' && pd.code === d.rule && c.lines.offset(pd.range.start) === d.span.start));
+      const ours = c.a.diagnostics.filter(
+        (d) =>
+          d.file === c.file &&
+          params.context.diagnostics.some(
+            (pd) =>
+              pd.source === 'kube-traffic-lens' &&
+              pd.code === d.rule &&
+              c.lines.offset(pd.range.start) === d.span.start,
+          ),
+      );
       const span = { start: c.lines.offset(params.range.start), end: c.lines.offset(params.range.end) };
       return queries.codeActionsAt(c.a, c.file, span, ours, c.text).map((action) => {
         const changes: Record<string, lsp.TextEdit[]> = {};
@@ -873,8 +1033,19 @@ export function startServer(): void {
           if (!lines) continue;
           (changes[proto.pathToUri(e.file)] ??= []).push({ range: proto.range(lines, e.span), newText: e.newText });
         }
-        const diagnostic = params.context.diagnostics.find((pd) => action.diagnostic && pd.code === action.diagnostic.rule && c.lines.offset(pd.range.start) === action.diagnostic.span.start);
-        return { title: action.title, kind: lsp.CodeActionKind.QuickFix, diagnostics: diagnostic ? [diagnostic] : undefined, isPreferred: action.isPreferred, edit: { changes } };
+        const diagnostic = params.context.diagnostics.find(
+          (pd) =>
+            action.diagnostic &&
+            pd.code === action.diagnostic.rule &&
+            c.lines.offset(pd.range.start) === action.diagnostic.span.start,
+        );
+        return {
+          title: action.title,
+          kind: lsp.CodeActionKind.QuickFix,
+          diagnostics: diagnostic ? [diagnostic] : undefined,
+          isPreferred: action.isPreferred,
+          edit: { changes },
+        };
       });
     }),
   );
@@ -887,7 +1058,9 @@ export function startServer(): void {
       if (text === undefined) return null;
       const lines = new LineIndex(text);
       // The diagnostics found in this render, at their rendered places.
-      const diagnostics = (analysis?.diagnostics ?? []).filter((d) => d.file === params.path).map((d) => ({ range: proto.range(lines, d.span), severity: d.severity, rule: d.rule, message: d.message }));
+      const diagnostics = (analysis?.diagnostics ?? [])
+        .filter((d) => d.file === params.path)
+        .map((d) => ({ range: proto.range(lines, d.span), severity: d.severity, rule: d.rule, message: d.message }));
       return { path: params.path, text, diagnostics };
     }),
   );
@@ -899,7 +1072,9 @@ export function startServer(): void {
       const file = params.uri ? proto.uriToPath(params.uri) : undefined;
       const lines = file ? analysis?.workspace.files.get(file)?.lines : undefined;
       const at = file && lines && params.position ? helm.toRendered(file, lines.offset(params.position)) : undefined;
-      const renders = helm.rendersFor(file).map((r) => ({ path: r.path, title: `${r.chartName}: release ${r.release} (${r.valueSet})` }));
+      const renders = helm
+        .rendersFor(file)
+        .map((r) => ({ path: r.path, title: `${r.chartName}: release ${r.release} (${r.valueSet})` }));
       const line = at ? new LineIndex(helm.renderedText(at.file) ?? '').position(at.offset).line : undefined;
       return { renders, at: at && { path: at.file, line } };
     }),
@@ -907,7 +1082,13 @@ export function startServer(): void {
 
   connection.onRequest(
     TrafficMapRequest,
-    guard('trafficMap', null, () => (analysis ? helm.trafficMap(buildTrafficMap(analysis, { ingressControllerNamespaces: config.ingressControllerNamespaces })) : null)),
+    guard('trafficMap', null, () =>
+      analysis
+        ? helm.trafficMap(
+            buildTrafficMap(analysis, { ingressControllerNamespaces: config.ingressControllerNamespaces }),
+          )
+        : null,
+    ),
   );
 
   connection.onRequest(
@@ -924,7 +1105,10 @@ export function startServer(): void {
     guard('resourceDetails', null, (params: { resource: string }) => {
       const r = analysis?.workspace.resources.find((x) => x.id === params.resource);
       if (!analysis || !r || !isCurrent(r.file)) return null;
-      const h = queries.hoverAt(analysis, r.file, (r.nameSpan ?? r.span).start, { linkTo, serviceCIDR: config.serviceCIDR });
+      const h = queries.hoverAt(analysis, r.file, (r.nameSpan ?? r.span).start, {
+        linkTo,
+        serviceCIDR: config.serviceCIDR,
+      });
       return h ? { markdown: h.markdown } : null;
     }),
   );
@@ -959,10 +1143,19 @@ function validatingDocuments(warn: (uri: string, why: string) => void): lsp.Text
           continue;
         }
         const { start, end } = change.range;
-        const inside = (p: lsp.Position) => Number.isInteger(p.line) && Number.isInteger(p.character) && p.line >= 0 && p.character >= 0 && p.line < lineCount;
+        const inside = (p: lsp.Position) =>
+          Number.isInteger(p.line) &&
+          Number.isInteger(p.character) &&
+          p.line >= 0 &&
+          p.character >= 0 &&
+          p.line < lineCount;
         const ordered = start.line < end.line || (start.line === end.line && start.character <= end.character);
         if (outOfStep.has(document.uri) || !inside(start) || !inside(end) || !ordered) {
-          if (!outOfStep.has(document.uri)) warn(document.uri, `refused an edit at ${start.line}:${start.character}-${end.line}:${end.character} outside the document (${document.lineCount} lines); keeping the last good text until the client sends the full text`);
+          if (!outOfStep.has(document.uri))
+            warn(
+              document.uri,
+              `refused an edit at ${start.line}:${start.character}-${end.line}:${end.character} outside the document (${document.lineCount} lines); keeping the last good text until the client sends the full text`,
+            );
           outOfStep.add(document.uri);
           continue;
         }
@@ -980,12 +1173,16 @@ const SEVERITY_RANK: Record<Diagnostic['severity'], number> = { error: 0, warnin
  * At most max diagnostics for one file: the most severe first (kept in order), and one summary in
  * place of the rest, so that a file with 130,000 duplicate keys costs the editor one bounded list.
  */
-export function capped(list: readonly Diagnostic[], max: number): { kept: readonly Diagnostic[]; summary: lsp.Diagnostic | undefined } {
+export function capped(
+  list: readonly Diagnostic[],
+  max: number,
+): { kept: readonly Diagnostic[]; summary: lsp.Diagnostic | undefined } {
   if (list.length <= max) return { kept: list, summary: undefined };
   const room = Math.max(0, max - 1);
   // Counting sort by severity: the kept ones are the first `room` in (severity, order).
   const keep = new Set<Diagnostic>();
-  for (let rank = 0; rank <= 3 && keep.size < room; rank++) for (const d of list) if (SEVERITY_RANK[d.severity] === rank && keep.size < room) keep.add(d);
+  for (let rank = 0; rank <= 3 && keep.size < room; rank++)
+    for (const d of list) if (SEVERITY_RANK[d.severity] === rank && keep.size < room) keep.add(d);
   const hidden = { error: 0, warning: 0, info: 0, hint: 0 };
   const kept: Diagnostic[] = [];
   for (const d of list) {
@@ -1004,7 +1201,14 @@ export function capped(list: readonly Diagnostic[], max: number): { kept: readon
 
 /** A file the server could not read: said on the file, as the CLI warns about it. */
 function unreadableNote(file: string, reason: string): Diagnostic {
-  return { file, span: { start: 0, end: 0 }, severity: 'info', rule: 'analysis-incomplete', related: [], message: `File not analysed: it cannot be read (${reason}).` };
+  return {
+    file,
+    span: { start: 0, end: 0 },
+    severity: 'info',
+    rule: 'analysis-incomplete',
+    related: [],
+    message: `File not analysed: it cannot be read (${reason}).`,
+  };
 }
 
 /**
@@ -1023,7 +1227,14 @@ function unnotedTemplates(a: Analysis): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const [file, f] of a.workspace.files) {
     if (f.role !== 'template' || noted.has(file) || charts.some((dir) => file.startsWith(dir))) continue;
-    out.push({ file, span: { start: 0, end: 0 }, severity: 'info', rule: 'helm-template-skipped', related: [], message: 'File contains template syntax ({{ }}) and is not analysed until rendered.' });
+    out.push({
+      file,
+      span: { start: 0, end: 0 },
+      severity: 'info',
+      rule: 'helm-template-skipped',
+      related: [],
+      message: 'File contains template syntax ({{ }}) and is not analysed until rendered.',
+    });
   }
   return out;
 }

@@ -53,7 +53,10 @@ const bundledDocs = new Map<string, string>();
 
 const EMPTY_LINES = new LineIndex('');
 
-export function diagnostic(d: Diagnostic, linesOf: (file: string) => LineIndex | undefined): lsp.Diagnostic | undefined {
+export function diagnostic(
+  d: Diagnostic,
+  linesOf: (file: string) => LineIndex | undefined,
+): lsp.Diagnostic | undefined {
   // A skipped file (too large) was never read: its note sits at the start.
   const lines = linesOf(d.file) ?? (d.span.end === 0 ? EMPTY_LINES : undefined);
   if (!lines) return undefined;
@@ -83,27 +86,46 @@ const SYMBOL_KIND: Record<string, lsp.SymbolKind> = {
 };
 
 export function symbolKind(kind: string): lsp.SymbolKind {
-  if (['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'ReplicationController'].includes(kind)) return lsp.SymbolKind.Class;
+  if (
+    ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'ReplicationController'].includes(
+      kind,
+    )
+  )
+    return lsp.SymbolKind.Class;
   return SYMBOL_KIND[kind] ?? lsp.SymbolKind.Struct;
 }
 
 export function documentSymbol(s: SymbolInfo, lines: LineIndex): lsp.DocumentSymbol {
-  return { name: s.name, detail: s.namespace ? `namespace ${s.namespace}` : undefined, kind: symbolKind(s.kind), range: range(lines, s.span), selectionRange: range(lines, s.selectionSpan) };
+  return {
+    name: s.name,
+    detail: s.namespace ? `namespace ${s.namespace}` : undefined,
+    kind: symbolKind(s.kind),
+    range: range(lines, s.span),
+    selectionRange: range(lines, s.selectionSpan),
+  };
 }
 
 /** The command VS Code peeks locations with; its client converts the arguments (extension.ts). */
 export const PEEK_LOCATIONS_COMMAND = 'editor.action.showReferences';
 
 /** A lens: its command runs the client's command, or peeks the locations it counts. */
-export function codeLens(l: CodeLensResult, file: string, linesOf: (file: string) => LineIndex | undefined): lsp.CodeLens | undefined {
+export function codeLens(
+  l: CodeLensResult,
+  file: string,
+  linesOf: (file: string) => LineIndex | undefined,
+): lsp.CodeLens | undefined {
   const lines = linesOf(file);
   if (!lines) return undefined;
   const at = range(lines, l.span);
-  if (l.command) return { range: at, command: { title: l.title, command: l.command.id, arguments: [...l.command.arguments] } };
+  if (l.command)
+    return { range: at, command: { title: l.title, command: l.command.id, arguments: [...l.command.arguments] } };
   const locations = (l.peek ?? []).flatMap((p: SourceLocation) => {
     const pl = linesOf(p.file);
     return pl ? [{ uri: pathToUri(p.file), range: range(pl, p.span) }] : [];
   });
   if (locations.length === 0) return { range: at, command: { title: l.title, command: '' } };
-  return { range: at, command: { title: l.title, command: PEEK_LOCATIONS_COMMAND, arguments: [pathToUri(file), at.start, locations] } };
+  return {
+    range: at,
+    command: { title: l.title, command: PEEK_LOCATIONS_COMMAND, arguments: [pathToUri(file), at.start, locations] },
+  };
 }

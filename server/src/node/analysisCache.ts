@@ -45,7 +45,8 @@ export interface CachedResult {
 
 /** The part of an analysis the result cache keeps. */
 export function cachedResultOf(analysis: Analysis): CachedResult {
-  const resourceCount = new Set(analysis.workspace.resources.map((r) => `${r.file}#${r.docIndex}.${r.itemIndex ?? ''}`)).size;
+  const resourceCount = new Set(analysis.workspace.resources.map((r) => `${r.file}#${r.docIndex}.${r.itemIndex ?? ''}`))
+    .size;
   return { diagnostics: analysis.diagnostics, ruleFailures: analysis.ruleFailures, resourceCount };
 }
 
@@ -100,16 +101,25 @@ export class AnalysisCache {
   fingerprint(files: readonly WorkspaceFile[], skipped: readonly SkippedFile[], config: AnalysisConfig): string {
     const h = createHash('sha256');
     h.update(`${FORMAT}\0${this.engine}\0${JSON.stringify(config)}\0`);
-    for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) h.update(`${f.path}\0${this.hashOf(f.text)}\0`);
-    for (const s of [...skipped].sort((a, b) => (a.path < b.path ? -1 : 1))) h.update(`skipped\0${s.path}\0${s.size}\0`);
+    for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)))
+      h.update(`${f.path}\0${this.hashOf(f.text)}\0`);
+    for (const s of [...skipped].sort((a, b) => (a.path < b.path ? -1 : 1)))
+      h.update(`skipped\0${s.path}\0${s.size}\0`);
     return h.digest('hex');
   }
 
   loadResult(fingerprint: string): CachedResult | undefined {
     const data = this.readJson(RESULT_FILE);
-    if (!isRecord(data) || data.format !== FORMAT || data.engine !== this.engine || data.fingerprint !== fingerprint) return undefined;
+    if (!isRecord(data) || data.format !== FORMAT || data.engine !== this.engine || data.fingerprint !== fingerprint)
+      return undefined;
     const result = data.result;
-    if (!isRecord(result) || !Array.isArray(result.diagnostics) || !Array.isArray(result.ruleFailures) || typeof result.resourceCount !== 'number') return undefined;
+    if (
+      !isRecord(result) ||
+      !Array.isArray(result.diagnostics) ||
+      !Array.isArray(result.ruleFailures) ||
+      typeof result.resourceCount !== 'number'
+    )
+      return undefined;
     return result as unknown as CachedResult;
   }
 
@@ -165,7 +175,10 @@ export class AnalysisCache {
   private storedEntries(): Record<string, EncodedParsedFile> {
     if (this.parseEntries === undefined) {
       const data = this.readJson(PARSE_FILE);
-      this.parseEntries = isRecord(data) && data.format === FORMAT && data.engine === this.engine && isRecord(data.entries) ? (data.entries as Record<string, EncodedParsedFile>) : {};
+      this.parseEntries =
+        isRecord(data) && data.format === FORMAT && data.engine === this.engine && isRecord(data.entries)
+          ? (data.entries as Record<string, EncodedParsedFile>)
+          : {};
     }
     return this.parseEntries;
   }
@@ -200,7 +213,10 @@ export class AnalysisCache {
       if (!this.key) return;
       markAsCache(this.dir);
       const body = JSON.stringify(data);
-      fs.writeFileSync(temporary, `{"mac":"${this.mac(name, body).toString('hex')}","body":${body}}`, { flag: 'wx', mode: 0o600 });
+      fs.writeFileSync(temporary, `{"mac":"${this.mac(name, body).toString('hex')}","body":${body}}`, {
+        flag: 'wx',
+        mode: 0o600,
+      });
       fs.renameSync(temporary, target);
     } catch (err) {
       this.writeError ??= `${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
@@ -220,7 +236,11 @@ export class AnalysisCache {
  */
 function markAsCache(dir: string): void {
   try {
-    fs.writeFileSync(path.join(dir, CACHEDIR_TAG), 'Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by kube-traffic-lens.\n', { flag: 'wx', mode: 0o644 });
+    fs.writeFileSync(
+      path.join(dir, CACHEDIR_TAG),
+      'Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by kube-traffic-lens.\n',
+      { flag: 'wx', mode: 0o644 },
+    );
   } catch {
     // already tagged, or not writable (then the entry write below says so)
   }

@@ -17,8 +17,10 @@ const MIN_KEY_LENGTH = 16;
 /** The user's directory for state that is not a cache (not shared, not restored by CI cache steps). */
 export function stateDirectory(): string {
   if (process.env.XDG_STATE_HOME) return path.join(process.env.XDG_STATE_HOME, 'kube-traffic-lens');
-  if (process.platform === 'win32' && process.env.LOCALAPPDATA) return path.join(process.env.LOCALAPPDATA, 'kube-traffic-lens');
-  if (process.platform === 'darwin') return path.join(os.homedir(), 'Library', 'Application Support', 'kube-traffic-lens');
+  if (process.platform === 'win32' && process.env.LOCALAPPDATA)
+    return path.join(process.env.LOCALAPPDATA, 'kube-traffic-lens');
+  if (process.platform === 'darwin')
+    return path.join(os.homedir(), 'Library', 'Application Support', 'kube-traffic-lens');
   return path.join(os.homedir(), '.local', 'state', 'kube-traffic-lens');
 }
 
@@ -29,11 +31,14 @@ export function stateDirectory(): string {
 export function cacheKey(cacheDir: string): Buffer | Error {
   const fromEnv = process.env[CACHE_KEY_ENV];
   if (fromEnv !== undefined && fromEnv !== '') {
-    return fromEnv.length >= MIN_KEY_LENGTH ? Buffer.from(fromEnv, 'utf8') : new Error(`${CACHE_KEY_ENV} is shorter than ${MIN_KEY_LENGTH} characters`);
+    return fromEnv.length >= MIN_KEY_LENGTH
+      ? Buffer.from(fromEnv, 'utf8')
+      : new Error(`${CACHE_KEY_ENV} is shorter than ${MIN_KEY_LENGTH} characters`);
   }
   const dir = stateDirectory();
   const file = path.join(dir, KEY_FILE);
-  if (isInside(path.resolve(file), path.resolve(cacheDir))) return new Error('the key file would be inside the cache directory');
+  if (isInside(path.resolve(file), path.resolve(cacheDir)))
+    return new Error('the key file would be inside the cache directory');
   try {
     return readKey(file);
   } catch (err) {

@@ -13,7 +13,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Diagnostic } from '../engine/diagnostics';
 import { valueSetsOf, type HelmConfig } from '../engine/helm/config';
-import { isRenderedPath, renderedPath, templatePathOf, type ChartRender, type HelmSources } from '../engine/helm/rendered';
+import {
+  isRenderedPath,
+  renderedPath,
+  templatePathOf,
+  type ChartRender,
+  type HelmSources,
+} from '../engine/helm/rendered';
 import { parseYaml } from '../engine/syntax';
 import { asMap, asScalar, get, seqItems, stringValue } from '../engine/tree';
 import type { WorkspaceFile } from '../engine/workspace';
@@ -68,7 +74,8 @@ export function findHelm(configured: string): string | undefined {
       return false;
     }
   };
-  if (configured.includes('/') || configured.includes('\\')) return isFile(configured) ? path.resolve(configured) : undefined;
+  if (configured.includes('/') || configured.includes('\\'))
+    return isFile(configured) ? path.resolve(configured) : undefined;
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     if (!dir) continue;
     for (const ext of process.platform === 'win32' ? ['.exe', '.cmd', ''] : ['']) {
@@ -83,18 +90,27 @@ export function findHelm(configured: string): string | undefined {
  * A chart's name, type and dependencies (Chart.yaml; for `apiVersion: v1` charts also
  * requirements.yaml, whose diagnostics then point there).
  */
-export function readChartInfo(chartFile: string, text: string, requirements?: { file: string; text: string }): ChartInfo | undefined {
+export function readChartInfo(
+  chartFile: string,
+  text: string,
+  requirements?: { file: string; text: string },
+): ChartInfo | undefined {
   const parsed = parseYaml(text);
   const root = asMap(parsed.documents[0]?.contents);
   const name = stringValue(get(root, 'name'));
   if (!root || !name) return undefined;
   const required = requirements ? asMap(parseYaml(requirements.text).documents[0]?.contents) : undefined;
-  const declared = [...seqItems(get(root, 'dependencies')).map((d) => [chartFile, d] as const), ...seqItems(get(required, 'dependencies')).map((d) => [requirements!.file, d] as const)];
+  const declared = [
+    ...seqItems(get(root, 'dependencies')).map((d) => [chartFile, d] as const),
+    ...seqItems(get(required, 'dependencies')).map((d) => [requirements!.file, d] as const),
+  ];
   const dependencies = declared.flatMap(([file, d]) => {
     const n = asScalar(get(d, 'name'));
     const depName = stringValue(n);
     const alias = stringValue(get(d, 'alias'));
-    return n && depName ? [{ name: depName, repository: stringValue(get(d, 'repository')) ?? '', nameSpan: n.span, alias, file }] : [];
+    return n && depName
+      ? [{ name: depName, repository: stringValue(get(d, 'repository')) ?? '', nameSpan: n.span, alias, file }]
+      : [];
   });
   const dir = path.posix.dirname(chartFile);
   return { dir, chartFile, name, library: stringValue(get(root, 'type')) === 'library', dependencies };
@@ -115,7 +131,11 @@ export class HelmRenderer {
   constructor(private readonly toAbsolute: (workspacePath: string) => string) {}
 
   /** Renders every chart of the workspace files; `enabled: false` (untrusted, --no-helm) renders none. */
-  async renderWorkspace(files: readonly WorkspaceFile[], config: HelmConfig, disabledReason?: string): Promise<HelmRun> {
+  async renderWorkspace(
+    files: readonly WorkspaceFile[],
+    config: HelmConfig,
+    disabledReason?: string,
+  ): Promise<HelmRun> {
     const byPath = new Map(files.map((f) => [f.path, f]));
     const charts = files
       .filter((f) => path.posix.basename(f.path) === 'Chart.yaml' && !isRenderedPath(f.path))
@@ -124,7 +144,14 @@ export class HelmRenderer {
         return readChartInfo(f.path, f.text, requirements && { file: requirements.path, text: requirements.text });
       })
       .filter((c): c is ChartInfo => c !== undefined && !c.library);
-    const empty = (reason: string | undefined): HelmRun => ({ sources: { renders: [], texts: new Map() }, files: [], diagnostics: [], skipReason: reason, notRendered: charts.length, explained: new Set() });
+    const empty = (reason: string | undefined): HelmRun => ({
+      sources: { renders: [], texts: new Map() },
+      files: [],
+      diagnostics: [],
+      skipReason: reason,
+      notRendered: charts.length,
+      explained: new Set(),
+    });
     if (charts.length === 0) return empty(undefined);
     if (disabledReason) return empty(disabledReason);
     if (!config.enabled) return empty('Helm rendering is turned off (helm.enabled: false or --no-helm)');
@@ -137,24 +164,31 @@ export class HelmRenderer {
     const texts = new Map<string, string>();
     let notRendered = 0;
     const explained = new Set<string>();
-    await Promise.all(charts.map(async (chart) => {
-      const result = await this.renderChart(helm, chart, config, texts);
-      pushAll(diagnostics, result.diagnostics);
-      if (result.renders.length === 0) {
-        notRendered++;
-        if (result.diagnostics.length > 0) explained.add(chart.chartFile);
-      }
-      for (const r of result.renders) {
-        renders.push(r);
-        rendered.push({ path: r.path, text: r.text, namespace: r.namespace });
-      }
-    }));
+    await Promise.all(
+      charts.map(async (chart) => {
+        const result = await this.renderChart(helm, chart, config, texts);
+        pushAll(diagnostics, result.diagnostics);
+        if (result.renders.length === 0) {
+          notRendered++;
+          if (result.diagnostics.length > 0) explained.add(chart.chartFile);
+        }
+        for (const r of result.renders) {
+          renders.push(r);
+          rendered.push({ path: r.path, text: r.text, namespace: r.namespace });
+        }
+      }),
+    );
     renders.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     rendered.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return { sources: { renders, texts }, files: rendered, diagnostics, skipReason: undefined, notRendered, explained };
   }
 
-  private async renderChart(helm: string, chart: ChartInfo, config: HelmConfig, texts: Map<string, string>): Promise<{ renders: ChartRender[]; diagnostics: Diagnostic[] }> {
+  private async renderChart(
+    helm: string,
+    chart: ChartInfo,
+    config: HelmConfig,
+    texts: Map<string, string>,
+  ): Promise<{ renders: ChartRender[]; diagnostics: Diagnostic[] }> {
     const diagnostics: Diagnostic[] = [];
     const absDir = this.toAbsolute(chart.dir);
     // Dependencies: vendored, or a sibling chart folder of that name (rendered through a staged copy).
@@ -169,16 +203,24 @@ export class HelmRenderer {
       }
       missing = true;
       diagnostics.push({
-        file: dep.file, span: dep.nameSpan, severity: 'info', rule: 'helm-dependency-not-vendored', related: [],
+        file: dep.file,
+        span: dep.nameSpan,
+        severity: 'info',
+        rule: 'helm-dependency-not-vendored',
+        related: [],
         message: `dependency ${dep.name} is not vendored: run \`helm dependency build\` (${dep.repository || 'no repository'}); the chart is not rendered without it`,
       });
     }
     if (missing) return { renders: [], diagnostics };
 
     const read = readChartFiles(absDir, chart.dir);
-    for (const dir of Object.values(dependencyDirs)) for (const [p, t] of readChartFiles(this.toAbsolute(dir), dir).texts) read.texts.set(p, t);
+    for (const dir of Object.values(dependencyDirs))
+      for (const [p, t] of readChartFiles(this.toAbsolute(dir), dir).texts) read.texts.set(p, t);
     for (const [p, t] of read.texts) texts.set(p, t);
-    const ciFiles = [...read.texts.keys()].map((p) => path.posix.relative(chart.dir, p)).filter((p) => /^ci\/[^/]*-values\.ya?ml$/.test(p)).sort();
+    const ciFiles = [...read.texts.keys()]
+      .map((p) => path.posix.relative(chart.dir, p))
+      .filter((p) => /^ci\/[^/]*-values\.ya?ml$/.test(p))
+      .sort();
     const sets = valueSetsOf(config, chart.dir, chart.name, ciFiles);
     const renders: ChartRender[] = [];
     for (const [i, set] of sets.entries()) {
@@ -186,15 +228,31 @@ export class HelmRenderer {
       const absValues = set.valuesFiles.map((f) => path.resolve(absDir, f));
       const unreadable = absValues.findIndex((f) => !fs.existsSync(f));
       if (unreadable >= 0) {
-        diagnostics.push({ file: chart.chartFile, span: { start: 0, end: 0 }, severity: 'info', rule: 'helm-render-failed', related: [], message: `values file ${set.valuesFiles[unreadable]} (release ${set.release}) does not exist` });
+        diagnostics.push({
+          file: chart.chartFile,
+          span: { start: 0, end: 0 },
+          severity: 'info',
+          rule: 'helm-render-failed',
+          related: [],
+          message: `values file ${set.valuesFiles[unreadable]} (release ${set.release}) does not exist`,
+        });
         continue;
       }
       for (const f of absValues) {
         const rel = valuesPaths[absValues.indexOf(f)];
         if (!texts.has(rel)) texts.set(rel, readText(f) ?? '');
       }
-      const args = ['template', set.release, '.', '--skip-tests', ...(set.namespace ? ['--namespace', set.namespace] : []), ...absValues.flatMap((f) => ['--values', f])];
-      const key = createHash('sha1').update(JSON.stringify([helm, args, read.hash, absValues.map((f) => readText(f) ?? ''), dependencyDirs])).digest('hex');
+      const args = [
+        'template',
+        set.release,
+        '.',
+        '--skip-tests',
+        ...(set.namespace ? ['--namespace', set.namespace] : []),
+        ...absValues.flatMap((f) => ['--values', f]),
+      ];
+      const key = createHash('sha1')
+        .update(JSON.stringify([helm, args, read.hash, absValues.map((f) => readText(f) ?? ''), dependencyDirs]))
+        .digest('hex');
       let out = this.cache.get(key);
       if (!out) {
         out = await this.withSlot(() => this.runHelm(helm, absDir, chart, dependencyDirs, args, config.timeoutSeconds));
@@ -202,8 +260,16 @@ export class HelmRenderer {
         this.cache.set(key, out);
       }
       const render: ChartRender = {
-        chartDir: chart.dir, chartName: chart.name, release: set.release, namespace: set.namespace, valuesFiles: valuesPaths,
-        valueSet: set.label, several: sets.length > 1, path: renderedPath(chart.dir, set.release, i), text: out.text ?? '', dependencyDirs,
+        chartDir: chart.dir,
+        chartName: chart.name,
+        release: set.release,
+        namespace: set.namespace,
+        valuesFiles: valuesPaths,
+        valueSet: set.label,
+        several: sets.length > 1,
+        path: renderedPath(chart.dir, set.release, i),
+        text: out.text ?? '',
+        dependencyDirs,
       };
       if (out.error !== undefined) {
         diagnostics.push(renderError(out.error, render, set.label, sets.length > 1, texts));
@@ -225,7 +291,14 @@ export class HelmRenderer {
     }
   }
 
-  private async runHelm(helm: string, absDir: string, chart: ChartInfo, dependencyDirs: Record<string, string>, args: string[], timeoutSeconds: number): Promise<{ text?: string; error?: string }> {
+  private async runHelm(
+    helm: string,
+    absDir: string,
+    chart: ChartInfo,
+    dependencyDirs: Record<string, string>,
+    args: string[],
+    timeoutSeconds: number,
+  ): Promise<{ text?: string; error?: string }> {
     let cwd = absDir;
     let staged: string | undefined;
     try {
@@ -238,13 +311,26 @@ export class HelmRenderer {
       return await new Promise((resolve) => {
         // No network and no cluster: `helm template` renders client-side; repositories and
         // registries are never consulted because dependency commands are never run.
-        execFile(helm, args, { cwd, timeout: timeoutSeconds * 1000, maxBuffer: MAX_OUTPUT_BYTES, killSignal: 'SIGKILL', env: { ...process.env, HELM_NO_PLUGINS: '1' } }, (err, stdout, stderr) => {
-          if (!err) return resolve({ text: stdout });
-          const e = err as NodeJS.ErrnoException & { killed?: boolean; code?: unknown };
-          if (e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') return resolve({ error: `helm's output is over ${MAX_OUTPUT_BYTES} bytes` });
-          if (e.killed) return resolve({ error: `helm template did not finish in ${timeoutSeconds} s (helm.timeoutSeconds)` });
-          resolve({ error: (stderr || e.message).trim().split('\n').slice(0, 5).join('\n') });
-        });
+        execFile(
+          helm,
+          args,
+          {
+            cwd,
+            timeout: timeoutSeconds * 1000,
+            maxBuffer: MAX_OUTPUT_BYTES,
+            killSignal: 'SIGKILL',
+            env: { ...process.env, HELM_NO_PLUGINS: '1' },
+          },
+          (err, stdout, stderr) => {
+            if (!err) return resolve({ text: stdout });
+            const e = err as NodeJS.ErrnoException & { killed?: boolean; code?: unknown };
+            if (e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER')
+              return resolve({ error: `helm's output is over ${MAX_OUTPUT_BYTES} bytes` });
+            if (e.killed)
+              return resolve({ error: `helm template did not finish in ${timeoutSeconds} s (helm.timeoutSeconds)` });
+            resolve({ error: (stderr || e.message).trim().split('\n').slice(0, 5).join('\n') });
+          },
+        );
       });
     } catch (err) {
       return { error: `could not run helm for ${chart.dir}: ${(err as Error).message}` };
@@ -279,7 +365,11 @@ function isVendored(absDir: string, name: string): boolean {
 function siblingChart(absDir: string, name: string): string | undefined {
   const candidate = path.join(path.dirname(absDir), name);
   const text = readText(path.join(candidate, 'Chart.yaml'));
-  return text !== undefined && readChartInfo('Chart.yaml', text)?.name === name && path.resolve(candidate) !== path.resolve(absDir) ? candidate : undefined;
+  return text !== undefined &&
+    readChartInfo('Chart.yaml', text)?.name === name &&
+    path.resolve(candidate) !== path.resolve(absDir)
+    ? candidate
+    : undefined;
 }
 
 /** A copy of a chart with charts/<dep> made from sibling folders (themselves staged when they need it). */
@@ -323,7 +413,8 @@ function readChartFiles(absDir: string, workspaceDir: string): { texts: Map<stri
         count++;
         bytes += data.length;
         hash.update(childRel).update('\0').update(data).update('\0');
-        if (/\.(ya?ml|tpl|txt|json)$/.test(e.name) && data.length < 2 * 1024 * 1024) texts.set(childRel, data.toString('utf8'));
+        if (/\.(ya?ml|tpl|txt|json)$/.test(e.name) && data.length < 2 * 1024 * 1024)
+          texts.set(childRel, data.toString('utf8'));
       }
     }
   };
@@ -332,10 +423,19 @@ function readChartFiles(absDir: string, workspaceDir: string): { texts: Map<stri
 }
 
 /** helm's error as a diagnostic on the template and line it names (`template: chart/templates/x.yaml:12:3: ...`). */
-function renderError(error: string, render: ChartRender, valueSet: string, several: boolean, texts: ReadonlyMap<string, string>): Diagnostic {
+function renderError(
+  error: string,
+  render: ChartRender,
+  valueSet: string,
+  several: boolean,
+  texts: ReadonlyMap<string, string>,
+): Diagnostic {
   const where = several ? ` (release ${render.release}, values ${valueSet})` : '';
   const message = `helm template failed${where}: ${error.replace(/^Error: /, '')}`;
-  const m = /(?:template: |parse error at \(|YAML parse error on )([^\s:()]+\/templates\/[^\s:()]+?)(?::(\d+)(?::(\d+))?)?[:)\s]/.exec(error);
+  const m =
+    /(?:template: |parse error at \(|YAML parse error on )([^\s:()]+\/templates\/[^\s:()]+?)(?::(\d+)(?::(\d+))?)?[:)\s]/.exec(
+      error,
+    );
   if (m) {
     const file = templatePathOf(render, m[1]);
     const text = texts.get(file);
@@ -345,8 +445,22 @@ function renderError(error: string, render: ChartRender, valueSet: string, sever
       for (let i = 0; i < line && start >= 0; i++) start = text.indexOf('\n', start) + 1;
       if (start < 0) start = 0;
       const end = text.indexOf('\n', start);
-      return { file, span: { start, end: end < 0 ? text.length : end }, severity: 'info', rule: 'helm-render-failed', message, related: [] };
+      return {
+        file,
+        span: { start, end: end < 0 ? text.length : end },
+        severity: 'info',
+        rule: 'helm-render-failed',
+        message,
+        related: [],
+      };
     }
   }
-  return { file: render.chartDir === '.' ? 'Chart.yaml' : `${render.chartDir}/Chart.yaml`, span: { start: 0, end: 0 }, severity: 'info', rule: 'helm-render-failed', message, related: [] };
+  return {
+    file: render.chartDir === '.' ? 'Chart.yaml' : `${render.chartDir}/Chart.yaml`,
+    span: { start: 0, end: 0 },
+    severity: 'info',
+    rule: 'helm-render-failed',
+    message,
+    related: [],
+  };
 }

@@ -30,13 +30,20 @@ export interface RenderResult {
  * The binary for the renderer: the configured path, `KTL_KUBECTL` (kubectl), the project's
  * `.cache/tools/bin/<name>`, then PATH.
  */
-export function findRendererBinary(config: AnalysisConfig, toolRoots: readonly string[] = [], env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function findRendererBinary(
+  config: AnalysisConfig,
+  toolRoots: readonly string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
   const name = config.kustomizeRenderer === 'kustomize' ? 'kustomize' : 'kubectl';
   const candidates = [
     config.kustomizePath,
     name === 'kubectl' ? env.KTL_KUBECTL : undefined,
     ...toolRoots.map((r) => path.join(r, '.cache', 'tools', 'bin', name)),
-    ...(env.PATH ?? '').split(path.delimiter).filter(Boolean).map((d) => path.join(d, name)),
+    ...(env.PATH ?? '')
+      .split(path.delimiter)
+      .filter(Boolean)
+      .map((d) => path.join(d, name)),
   ];
   return candidates.find((c): c is string => !!c && isExecutable(c));
 }
@@ -51,12 +58,22 @@ function isExecutable(file: string): boolean {
 }
 
 /** Renders every buildable kustomization among the files (paths relative to `base`). */
-export function renderKustomizations(files: readonly WorkspaceFile[], base: string, config: AnalysisConfig, toolRoots: readonly string[] = []): RenderResult {
+export function renderKustomizations(
+  files: readonly WorkspaceFile[],
+  base: string,
+  config: AnalysisConfig,
+  toolRoots: readonly string[] = [],
+): RenderResult {
   const rendered = new Map<string, RenderedBuild>();
   const problems: string[] = [];
   if (config.kustomizeRenderer === 'builtin') return { rendered, problems, binary: undefined };
   const binary = findRendererBinary(config, toolRoots);
-  if (!binary) return { rendered, problems: [`no ${config.kustomizeRenderer} binary found; kustomize builds are rendered by the builtin renderer`], binary };
+  if (!binary)
+    return {
+      rendered,
+      problems: [`no ${config.kustomizeRenderer} binary found; kustomize builds are rendered by the builtin renderer`],
+      binary,
+    };
   const builds = files
     .filter((f) => isKustomizationFile(f.path))
     .filter((f) => readKustomization(f.path, parseYaml(f.text))?.isComponent === false)
@@ -69,11 +86,22 @@ export function renderKustomizations(files: readonly WorkspaceFile[], base: stri
       const wrapper = path.join(wrapperRoot, String(i));
       fs.mkdirSync(wrapper);
       const relative = toPosix(path.relative(wrapper, absBuild));
-      fs.writeFileSync(path.join(wrapper, 'kustomization.yaml'), `resources:\n- ${JSON.stringify(relative)}\nbuildMetadata: [originAnnotations]\n`);
+      fs.writeFileSync(
+        path.join(wrapper, 'kustomization.yaml'),
+        `resources:\n- ${JSON.stringify(relative)}\nbuildMetadata: [originAnnotations]\n`,
+      );
       const args = config.kustomizeRenderer === 'kustomize' ? ['build', wrapper] : ['kustomize', wrapper];
-      const run = spawnSync(binary, args, { encoding: 'utf8', timeout: TIMEOUT_MS, maxBuffer: MAX_OUTPUT_BYTES, env: offlineEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+      const run = spawnSync(binary, args, {
+        encoding: 'utf8',
+        timeout: TIMEOUT_MS,
+        maxBuffer: MAX_OUTPUT_BYTES,
+        env: offlineEnv(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       if (run.error || run.status !== 0) {
-        const why = run.error ? run.error.message : (run.stderr ?? '').split('\n').find((l) => /error|err=/.test(l)) ?? `exit ${run.status}`;
+        const why = run.error
+          ? run.error.message
+          : ((run.stderr ?? '').split('\n').find((l) => /error|err=/.test(l)) ?? `exit ${run.status}`);
         problems.push(`${buildDir}: ${why.slice(0, 300)}`);
         continue;
       }

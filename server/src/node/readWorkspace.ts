@@ -51,7 +51,11 @@ export interface ManifestEntry {
  * that the language server can read them in batches and report progress. A directory that cannot
  * be read is reported through `onUnreadable` and skipped; one that vanished is skipped silently.
  */
-export function listManifests(roots: readonly string[], config: AnalysisConfig, onUnreadable?: (dir: string, error: string) => void): ManifestEntry[] {
+export function listManifests(
+  roots: readonly string[],
+  config: AnalysisConfig,
+  onUnreadable?: (dir: string, error: string) => void,
+): ManifestEntry[] {
   const out: ManifestEntry[] = [];
   const isExcluded = excluder(config.exclude);
   for (const root of roots) {
@@ -144,7 +148,13 @@ export function readWorkspace(roots: readonly string[], options: ReadOptions): R
     // A path that yields nothing to analyse was almost certainly not meant (a typo, /proc/self, a
     // directory of unreadable files): the run fails closed rather than pass on nothing.
     if (result.files.length + result.skipped.length === before.files) {
-      throw rootError('ENOENT', result.unreadable.length > before.unreadable ? 'no readable file in it' : 'no manifest (*.yaml, *.yml, *.json) in it', root);
+      throw rootError(
+        'ENOENT',
+        result.unreadable.length > before.unreadable
+          ? 'no readable file in it'
+          : 'no manifest (*.yaml, *.yml, *.json) in it',
+        root,
+      );
     }
   }
   followKustomizations(options, result, seen);
@@ -171,7 +181,12 @@ function followKustomizations(options: ReadOptions, result: ReadResult, seen: Se
     const file = queue.shift()!;
     const k = readKustomization(file.path, parseYaml(file.text));
     if (!k) continue;
-    const listed = [...k.entries, ...k.patchFiles, ...k.configFiles, ...k.replacements.flatMap((r) => ('file' in r ? [r.file] : []))];
+    const listed = [
+      ...k.entries,
+      ...k.patchFiles,
+      ...k.configFiles,
+      ...k.replacements.flatMap((r) => ('file' in r ? [r.file] : [])),
+    ];
     for (const entry of listed) {
       const abs = path.resolve(options.base, entry);
       let stat: fs.Stats;
@@ -180,7 +195,12 @@ function followKustomizations(options: ReadOptions, result: ReadResult, seen: Se
       } catch {
         continue; // missing: the analysis sees the kustomization as not building
       }
-      const candidates = stat.isDirectory() ? [...KUSTOMIZATION_FILE_NAMES].map((n) => path.join(abs, n)).filter((f) => fs.existsSync(f)).slice(0, 1) : [abs];
+      const candidates = stat.isDirectory()
+        ? [...KUSTOMIZATION_FILE_NAMES]
+            .map((n) => path.join(abs, n))
+            .filter((f) => fs.existsSync(f))
+            .slice(0, 1)
+        : [abs];
       for (const c of candidates) {
         if (seen.has(rel(options.base, c))) continue;
         const before = result.files.length;
@@ -260,15 +280,24 @@ function excluder(globs: readonly string[]): (relPath: string, isDir: boolean) =
 }
 
 /** The `.kube-traffic-lens.yaml` of the first root that has one (or an explicit --config file). */
-export function loadConfig(roots: readonly string[], base: string, explicit: string | undefined, start: AnalysisConfig): { config: AnalysisConfig; file?: string; problems: string[] } {
+export function loadConfig(
+  roots: readonly string[],
+  base: string,
+  explicit: string | undefined,
+  start: AnalysisConfig,
+): { config: AnalysisConfig; file?: string; problems: string[] } {
   const problems: string[] = [];
   const candidates = explicit
     ? [path.resolve(base, explicit)]
-    : roots.map((r) => path.resolve(base, r)).map((r) => (isDirectory(r) ? path.join(r, CONFIG_FILE_NAME) : path.join(path.dirname(r), CONFIG_FILE_NAME)));
+    : roots
+        .map((r) => path.resolve(base, r))
+        .map((r) => (isDirectory(r) ? path.join(r, CONFIG_FILE_NAME) : path.join(path.dirname(r), CONFIG_FILE_NAME)));
   for (const file of candidates) {
     let text: string;
     try {
-      text = explicit ? decode(readRegularFileWithin(file, MAX_CONFIG_SIZE, { followLinks: true })) : readConfigFile(file, path.dirname(file));
+      text = explicit
+        ? decode(readRegularFileWithin(file, MAX_CONFIG_SIZE, { followLinks: true }))
+        : readConfigFile(file, path.dirname(file));
     } catch (err) {
       if (explicit) throw err;
       if (!isGone(err)) problems.push(`${rel(base, file)}: not read (${describeError(err)})`);

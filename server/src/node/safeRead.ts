@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /** What was read: the bytes, or only the size when it is over the cap. */
-export type RegularFileRead = { readonly size: number; readonly buffer: Buffer } | { readonly size: number; readonly buffer: undefined };
+export type RegularFileRead =
+  { readonly size: number; readonly buffer: Buffer } | { readonly size: number; readonly buffer: undefined };
 
 export interface SafeReadOptions {
   /** A symbolic link is followed only when it resolves inside this directory; without it, never. */
@@ -42,7 +43,8 @@ export function readRegularFile(file: string, maxBytes: number, options: SafeRea
     if (fs.lstatSync(file).isSymbolicLink()) {
       if (options.linksWithin === undefined) throw fileError('ELOOP', 'a symbolic link, not followed', file);
       target = fs.realpathSync(file);
-      if (!isInside(target, fs.realpathSync(options.linksWithin))) throw fileError('ELOOP', 'a symbolic link out of its directory, not followed', file);
+      if (!isInside(target, fs.realpathSync(options.linksWithin)))
+        throw fileError('ELOOP', 'a symbolic link out of its directory, not followed', file);
     }
     flags |= O_NOFOLLOW; // the target (or the link resolved above) must not turn into a link meanwhile
   }
@@ -68,6 +70,7 @@ export function readRegularFile(file: string, maxBytes: number, options: SafeRea
 /** readRegularFile for a file that must fit: over the cap is an error (EFBIG). */
 export function readRegularFileWithin(file: string, maxBytes: number, options: SafeReadOptions = {}): Buffer {
   const read = readRegularFile(file, maxBytes, options);
-  if (read.buffer === undefined) throw fileError('EFBIG', `${read.size} bytes is over the ${maxBytes}-byte limit`, file);
+  if (read.buffer === undefined)
+    throw fileError('EFBIG', `${read.size} bytes is over the ${maxBytes}-byte limit`, file);
   return read.buffer;
 }

@@ -14,7 +14,9 @@ export function formatGraphText(map: TrafficMap, options: { color: boolean }): s
       namespace = path.namespace;
       out.push('', bold(`namespace ${terminalText(namespace)}`));
     }
-    const chain = terminalText([path.entry, ...path.hops.filter((h) => h.label !== path.entry).map((h) => h.label)].join(' -> '));
+    const chain = terminalText(
+      [path.entry, ...path.hops.filter((h) => h.label !== path.entry).map((h) => h.label)].join(' -> '),
+    );
     out.push(path.broken ? red(`  ✖ ${chain}  (${terminalText(path.broken)})`) : `  ${chain}`);
   }
   const broken = map.paths.filter((p) => p.broken).length;
@@ -33,7 +35,9 @@ export function formatGraphJson(map: TrafficMap): string {
  * or a `click` action, or comment out the rest of the diagram.
  */
 export function mermaidLabel(s: string): string {
-  const text = s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').replace(/[&"<>#%[\]{}()|`\\]/g, (c) => `#${c.charCodeAt(0)};`);
+  const text = s
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
+    .replace(/[&"<>#%[\]{}()|`\\]/g, (c) => `#${c.charCodeAt(0)};`);
   return `"${text}"`;
 }
 
@@ -49,11 +53,19 @@ export function formatGraphMermaid(map: TrafficMap): string {
   const shape = (n: MapNode) => {
     const l = label(n.label);
     switch (n.kind) {
-      case 'Ingress': case 'Route': case 'LoadBalancer': case 'NodePort': return `${idOf(n.id)}([${l}])`;
-      case 'Service': return `${idOf(n.id)}{{${l}}}`;
-      case 'Missing': return `${idOf(n.id)}[/${l}/]`;
-      case 'ContainerPort': return `${idOf(n.id)}((${l}))`;
-      default: return `${idOf(n.id)}[${l}]`;
+      case 'Ingress':
+      case 'Route':
+      case 'LoadBalancer':
+      case 'NodePort':
+        return `${idOf(n.id)}([${l}])`;
+      case 'Service':
+        return `${idOf(n.id)}{{${l}}}`;
+      case 'Missing':
+        return `${idOf(n.id)}[/${l}/]`;
+      case 'ContainerPort':
+        return `${idOf(n.id)}((${l}))`;
+      default:
+        return `${idOf(n.id)}[${l}]`;
     }
   };
   const out = ['flowchart LR'];
@@ -79,11 +91,29 @@ export function formatGraphMermaid(map: TrafficMap): string {
 export function formatGraphDot(map: TrafficMap): string {
   const q = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
   const shape = (n: MapNode) =>
-    ({ Ingress: 'cds', Route: 'cds', LoadBalancer: 'cds', NodePort: 'cds', Service: 'hexagon', Workload: 'box', ContainerPort: 'ellipse', Missing: 'note' })[n.kind];
-  const out = ['digraph traffic {', '  rankdir=LR;', '  node [fontname="Helvetica", fontsize=10];', '  edge [fontname="Helvetica", fontsize=9];'];
+    ({
+      Ingress: 'cds',
+      Route: 'cds',
+      LoadBalancer: 'cds',
+      NodePort: 'cds',
+      Service: 'hexagon',
+      Workload: 'box',
+      ContainerPort: 'ellipse',
+      Missing: 'note',
+    })[n.kind];
+  const out = [
+    'digraph traffic {',
+    '  rankdir=LR;',
+    '  node [fontname="Helvetica", fontsize=10];',
+    '  edge [fontname="Helvetica", fontsize=9];',
+  ];
   let i = 0;
   for (const [ns, nodes] of byNamespace(map.nodes)) {
-    out.push(`  subgraph ${q(`cluster_${i++}`)} {`, `    label=${q(`namespace ${ns}`)};`, '    style=rounded; color=gray;');
+    out.push(
+      `  subgraph ${q(`cluster_${i++}`)} {`,
+      `    label=${q(`namespace ${ns}`)};`,
+      '    style=rounded; color=gray;',
+    );
     for (const n of nodes) {
       const missing = n.kind === 'Missing' ? ', color=red, fontcolor=red, style=dashed' : '';
       out.push(`    ${q(n.id)} [label=${q(n.label)}, shape=${shape(n)}${missing}];`);

@@ -6,8 +6,15 @@ export interface JsonReport {
   readonly files: number;
   readonly resources: number;
   readonly diagnostics: readonly {
-    file: string; line: number; column: number; endLine: number; endColumn: number;
-    severity: string; rule: string; message: string; resource?: string;
+    file: string;
+    line: number;
+    column: number;
+    endLine: number;
+    endColumn: number;
+    severity: string;
+    rule: string;
+    message: string;
+    resource?: string;
   }[];
 }
 
@@ -22,7 +29,14 @@ export function jsonReport(located: readonly LocatedDiagnostic[], resources: num
     files,
     resources,
     diagnostics: located.map(({ diagnostic: d, line, column, endLine, endColumn }) => ({
-      file: d.file, line, column, endLine, endColumn, severity: d.severity, rule: d.rule, message: d.message,
+      file: d.file,
+      line,
+      column,
+      endLine,
+      endColumn,
+      severity: d.severity,
+      rule: d.rule,
+      message: d.message,
       ...(d.resource ? { resource: d.resource } : {}),
     })),
   };

@@ -26,7 +26,13 @@ export function locate(diagnostics: readonly Diagnostic[], positionOf: PositionO
   return diagnostics.map((diagnostic) => {
     const start = positionOf(diagnostic.file, diagnostic.span.start);
     const end = positionOf(diagnostic.file, diagnostic.span.end);
-    return { diagnostic, line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
+    return {
+      diagnostic,
+      line: start.line + 1,
+      column: start.character + 1,
+      endLine: end.line + 1,
+      endColumn: end.character + 1,
+    };
   });
 }
 

@@ -23,16 +23,28 @@ export function sarifText(s: string): string {
 
 /** A relative path as a URI reference: each segment percent-encoded (`#`, `?`, `%`, spaces ...). */
 export function relativeUri(file: string): string {
-  return file.split('/').map((segment) => encodeURIComponent(segment)).join('/');
+  return file
+    .split('/')
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
 }
 
-const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+  error: 'error',
+  warning: 'warning',
+  info: 'note',
+  hint: 'note',
+};
 
 /**
  * @param flaggedText the source text a diagnostic points at: with the rule, resource and file it
  *   identifies a finding across unrelated edits (line numbers move; the flagged text does not).
  */
-export function formatSarif(located: readonly LocatedDiagnostic[], positionOf: PositionOf, flaggedText: (file: string, span: { start: number; end: number }) => string | undefined = () => undefined): string {
+export function formatSarif(
+  located: readonly LocatedDiagnostic[],
+  positionOf: PositionOf,
+  flaggedText: (file: string, span: { start: number; end: number }) => string | undefined = () => undefined,
+): string {
   const rules = allRuleMeta();
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const region = (file: string, span: { start: number; end: number }) => {
@@ -41,7 +53,10 @@ export function formatSarif(located: readonly LocatedDiagnostic[], positionOf: P
     return { startLine: s.line + 1, startColumn: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
   };
   const location = (file: string, span: { start: number; end: number }, message?: string) => ({
-    physicalLocation: { artifactLocation: { uri: relativeUri(file), uriBaseId: '%SRCROOT%' }, region: region(file, span) },
+    physicalLocation: {
+      artifactLocation: { uri: relativeUri(file), uriBaseId: '%SRCROOT%' },
+      region: region(file, span),
+    },
     ...(message ? { message: { text: sarifText(message) } } : {}),
   });
   const results = located.map(({ diagnostic: d }) => ({
@@ -50,10 +65,15 @@ export function formatSarif(located: readonly LocatedDiagnostic[], positionOf: P
     level: LEVEL[d.severity],
     message: { text: sarifText(d.message) },
     locations: [location(d.file, d.span)],
-    ...(d.related.length ? { relatedLocations: d.related.map((r, i) => ({ id: i + 1, ...location(r.file, r.span, r.message) })) } : {}),
+    ...(d.related.length
+      ? { relatedLocations: d.related.map((r, i) => ({ id: i + 1, ...location(r.file, r.span, r.message) })) }
+      : {}),
     partialFingerprints: {
       // Not the message: its hints name other resources ("Closest: ...") and change with them.
-      'kubeTrafficLens/v1': createHash('sha256').update(`${d.rule}\u0000${d.resource ?? ''}\u0000${d.file}\u0000${flaggedText(d.file, d.span) ?? d.message}`).digest('hex').slice(0, 32),
+      'kubeTrafficLens/v1': createHash('sha256')
+        .update(`${d.rule}\u0000${d.resource ?? ''}\u0000${d.file}\u0000${flaggedText(d.file, d.span) ?? d.message}`)
+        .digest('hex')
+        .slice(0, 32),
     },
     ...(d.resource ? { properties: { resource: d.resource } } : {}),
   }));

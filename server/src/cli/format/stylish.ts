@@ -8,7 +8,12 @@ export interface StylishOptions {
   readonly color: boolean;
 }
 
-export function formatStylish(located: readonly LocatedDiagnostic[], resources: number, files: number, options: StylishOptions): string {
+export function formatStylish(
+  located: readonly LocatedDiagnostic[],
+  resources: number,
+  files: number,
+  options: StylishOptions,
+): string {
   const c = colors(options.color);
   const out: string[] = [];
   const byFile = new Map<string, LocatedDiagnostic[]>();
@@ -16,12 +21,25 @@ export function formatStylish(located: readonly LocatedDiagnostic[], resources: 
   for (const [file, list] of byFile) {
     out.push('', c.underline(terminalText(file)));
     const positions = list.map((l) => `${l.line}:${l.column}`);
-    const posWidth = maxOf(positions.map((p) => p.length), 0);
-    const sevWidth = maxOf(list.map((l) => l.diagnostic.severity.length), 0);
+    const posWidth = maxOf(
+      positions.map((p) => p.length),
+      0,
+    );
+    const sevWidth = maxOf(
+      list.map((l) => l.diagnostic.severity.length),
+      0,
+    );
     list.forEach((l, i) => {
       const sev = l.diagnostic.severity.padEnd(sevWidth);
-      const sevText = l.diagnostic.severity === 'error' ? c.red(sev) : l.diagnostic.severity === 'warning' ? c.yellow(sev) : c.blue(sev);
-      out.push(`  ${c.dim(positions[i].padEnd(posWidth))}  ${sevText}  ${terminalText(l.diagnostic.message)}  ${c.dim(terminalText(l.diagnostic.rule))}`);
+      const sevText =
+        l.diagnostic.severity === 'error'
+          ? c.red(sev)
+          : l.diagnostic.severity === 'warning'
+            ? c.yellow(sev)
+            : c.blue(sev);
+      out.push(
+        `  ${c.dim(positions[i].padEnd(posWidth))}  ${sevText}  ${terminalText(l.diagnostic.message)}  ${c.dim(terminalText(l.diagnostic.rule))}`,
+      );
     });
   }
   const s = summarize(located.map((l) => l.diagnostic));
@@ -39,7 +57,12 @@ export function formatStylish(located: readonly LocatedDiagnostic[], resources: 
 function colors(enabled: boolean) {
   const wrap = (open: number, close: number) => (s: string) => (enabled ? `\u001b[${open}m${s}\u001b[${close}m` : s);
   return {
-    red: wrap(31, 39), yellow: wrap(33, 39), blue: wrap(34, 39), green: wrap(32, 39),
-    dim: wrap(2, 22), bold: wrap(1, 22), underline: wrap(4, 24),
+    red: wrap(31, 39),
+    yellow: wrap(33, 39),
+    blue: wrap(34, 39),
+    green: wrap(32, 39),
+    dim: wrap(2, 22),
+    bold: wrap(1, 22),
+    underline: wrap(4, 24),
   };
 }

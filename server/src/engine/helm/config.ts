@@ -30,9 +30,17 @@ export interface HelmConfig {
   readonly charts: Readonly<Record<string, ChartSettings>>;
 }
 
-export const DEFAULT_HELM_CONFIG: HelmConfig = { enabled: true, path: 'helm', valuesFiles: [], ciValueSets: false, timeoutSeconds: 30, charts: {} };
+export const DEFAULT_HELM_CONFIG: HelmConfig = {
+  enabled: true,
+  path: 'helm',
+  valuesFiles: [],
+  ciValueSets: false,
+  timeoutSeconds: 30,
+  charts: {},
+};
 
-const strings = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((s) => typeof s === 'string') ? (v as string[]) : undefined);
+const strings = (v: unknown): string[] | undefined =>
+  Array.isArray(v) && v.every((s) => typeof s === 'string') ? (v as string[]) : undefined;
 
 export function normalizeHelmConfig(raw: unknown, base: HelmConfig, problems: ConfigProblem[]): HelmConfig {
   if (raw === undefined || raw === null) return base;
@@ -60,9 +68,15 @@ export function normalizeHelmConfig(raw: unknown, base: HelmConfig, problems: Co
         problems.push({ message: `helm.charts.${dir} must be a mapping` });
         continue;
       }
-      const sets = Array.isArray(s.valueSets) ? s.valueSets.map((v) => (typeof v === 'string' ? [v] : strings(v))).filter((v): v is string[] => v !== undefined) : [];
-      if (s.valueSets !== undefined && sets.length !== (Array.isArray(s.valueSets) ? s.valueSets.length : -1)) problems.push({ message: `helm.charts.${dir}.valueSets must be a list of lists of paths` });
-      if (s.valuesFiles !== undefined && !strings(s.valuesFiles)) problems.push({ message: `helm.charts.${dir}.valuesFiles must be a list of paths` });
+      const sets = Array.isArray(s.valueSets)
+        ? s.valueSets
+            .map((v) => (typeof v === 'string' ? [v] : strings(v)))
+            .filter((v): v is string[] => v !== undefined)
+        : [];
+      if (s.valueSets !== undefined && sets.length !== (Array.isArray(s.valueSets) ? s.valueSets.length : -1))
+        problems.push({ message: `helm.charts.${dir}.valueSets must be a list of lists of paths` });
+      if (s.valuesFiles !== undefined && !strings(s.valuesFiles))
+        problems.push({ message: `helm.charts.${dir}.valuesFiles must be a list of paths` });
       charts[dir.replace(/\/+$/, '') || '.'] = {
         release: typeof s.release === 'string' && s.release ? s.release : undefined,
         namespace: typeof s.namespace === 'string' && s.namespace ? s.namespace : undefined,
@@ -70,7 +84,8 @@ export function normalizeHelmConfig(raw: unknown, base: HelmConfig, problems: Co
         valueSets: sets,
       };
     }
-  } else if (r.charts !== undefined) problems.push({ message: 'helm.charts must be a mapping of chart directory to settings' });
+  } else if (r.charts !== undefined)
+    problems.push({ message: 'helm.charts must be a mapping of chart directory to settings' });
   return { enabled, path, valuesFiles, ciValueSets, timeoutSeconds, charts };
 }
 
@@ -96,7 +111,12 @@ export interface ValueSet {
  * The value sets a chart is rendered with: values.yaml plus the configured files, then each
  * configured alternative, then (with ciValueSets) each `ci/*-values.yaml` of the chart.
  */
-export function valueSetsOf(config: HelmConfig, chartDir: string, chartName: string, ciValuesFiles: readonly string[]): ValueSet[] {
+export function valueSetsOf(
+  config: HelmConfig,
+  chartDir: string,
+  chartName: string,
+  ciValuesFiles: readonly string[],
+): ValueSet[] {
   const s = chartSettings(config, chartDir);
   const release = s?.release ?? chartName;
   const namespace = s?.namespace;
@@ -104,6 +124,7 @@ export function valueSetsOf(config: HelmConfig, chartDir: string, chartName: str
   const label = (files: readonly string[]) => ['values.yaml', ...files].join(' + ');
   const sets: ValueSet[] = [{ release, namespace, valuesFiles: base, label: label(base) }];
   const alternatives = [...(s?.valueSets ?? []), ...(config.ciValueSets ? ciValuesFiles.map((f) => [f]) : [])];
-  for (const alt of alternatives) sets.push({ release, namespace, valuesFiles: [...base, ...alt], label: label([...base, ...alt]) });
+  for (const alt of alternatives)
+    sets.push({ release, namespace, valuesFiles: [...base, ...alt], label: label([...base, ...alt]) });
   return sets;
 }

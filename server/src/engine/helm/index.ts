@@ -30,7 +30,12 @@ export interface HelmOutcome {
 }
 
 /** The analysis's diagnostics on template and values lines, with rendering's own, sorted. */
-export function withHelm(diagnostics: readonly Diagnostic[], map: HelmSourceMap, outcome: HelmOutcome, analysed?: AnalysedRenders): Diagnostic[] {
+export function withHelm(
+  diagnostics: readonly Diagnostic[],
+  map: HelmSourceMap,
+  outcome: HelmOutcome,
+  analysed?: AnalysedRenders,
+): Diagnostic[] {
   if (analysed) {
     // Only an analysis of these very renders can be placed with this map (the language server may
     // have rendered again since); its trees are read instead of parsing the renders again.
@@ -39,17 +44,23 @@ export function withHelm(diagnostics: readonly Diagnostic[], map: HelmSourceMap,
     map.useDocuments(documentsByFile(analysed.resources.filter((r) => !stale.has(r.file))));
   }
   const explained = outcome.explained ?? new Set<string>();
-  const out = map.remap(diagnostics).filter((d) => !(d.rule === 'helm-template-skipped' && explained.has(d.file))).map((d) =>
-    d.rule === 'helm-template-skipped' && outcome.skipReason && d.message.startsWith('Helm chart ')
-      ? { ...d, message: d.message.replace(/: its templates must be rendered first.*$/, `: ${outcome.skipReason}.`) }
-      : d,
-  );
+  const out = map
+    .remap(diagnostics)
+    .filter((d) => !(d.rule === 'helm-template-skipped' && explained.has(d.file)))
+    .map((d) =>
+      d.rule === 'helm-template-skipped' && outcome.skipReason && d.message.startsWith('Helm chart ')
+        ? { ...d, message: d.message.replace(/: its templates must be rendered first.*$/, `: ${outcome.skipReason}.`) }
+        : d,
+    );
   pushAll(out, outcome.diagnostics);
   return out.sort(compareDiagnostics);
 }
 
 /** Line indexes for files the workspace does not hold (`.tpl` helpers), from the chart texts helm read. */
-export function chartLineIndexes(map: HelmSourceMap, workspaceLines: (file: string) => LineIndex | undefined): (file: string) => LineIndex | undefined {
+export function chartLineIndexes(
+  map: HelmSourceMap,
+  workspaceLines: (file: string) => LineIndex | undefined,
+): (file: string) => LineIndex | undefined {
   const own = new Map<string, LineIndex>();
   return (file) => {
     let ix = own.get(file);

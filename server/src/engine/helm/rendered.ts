@@ -57,7 +57,8 @@ export function renderedDocuments(text: string): RenderedDocument[] {
   const seen = new Map<string, number>();
   const re = /^# Source: (.+)$/gm;
   const starts: { source: string; at: number; comment: number }[] = [];
-  for (let m = re.exec(text); m; m = re.exec(text)) starts.push({ source: m[1].trim(), at: m.index + m[0].length + 1, comment: m.index });
+  for (let m = re.exec(text); m; m = re.exec(text))
+    starts.push({ source: m[1].trim(), at: m.index + m[0].length + 1, comment: m.index });
   for (let i = 0; i < starts.length; i++) {
     const s = starts[i];
     const next = i + 1 < starts.length ? starts[i + 1].comment : text.length;

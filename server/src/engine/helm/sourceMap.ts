@@ -8,8 +8,22 @@
 import type { Diagnostic, RelatedLocation } from '../diagnostics';
 import { parseYaml, type YNode, type YPair } from '../syntax';
 import type { Span } from '../text';
-import { renderedDocuments, templatePathOf, type ChartRender, type HelmSources, type RenderedDocument } from './rendered';
-import { actionTargets, dotReference, indexTemplate, valuesReference, type Segment, type TemplateIndex, type TemplateLine } from './templateIndex';
+import {
+  renderedDocuments,
+  templatePathOf,
+  type ChartRender,
+  type HelmSources,
+  type RenderedDocument,
+} from './rendered';
+import {
+  actionTargets,
+  dotReference,
+  indexTemplate,
+  valuesReference,
+  type Segment,
+  type TemplateIndex,
+  type TemplateLine,
+} from './templateIndex';
 
 export interface SourceLocation {
   readonly file: string;
@@ -86,7 +100,9 @@ export class HelmSourceMap {
   private renderedTree(render: ChartRender) {
     let p = this.parsed.get(render.path);
     if (!p) {
-      const roots = this.documents?.(render.path) ?? parseYaml(render.text).documents.flatMap((d) => (d.contents ? [d.contents] : []));
+      const roots =
+        this.documents?.(render.path) ??
+        parseYaml(render.text).documents.flatMap((d) => (d.contents ? [d.contents] : []));
       this.parsed.set(render.path, (p = { roots, docs: renderedDocuments(render.text) }));
     }
     return p;
@@ -111,7 +127,9 @@ export class HelmSourceMap {
 
   private renderedPathAt(render: ChartRender, span: Span): RenderedPath | undefined {
     const { roots, docs } = this.renderedTree(render);
-    const doc = docs.find((d) => span.start >= d.start && span.start < Math.max(d.end, d.start + 1)) ?? docs.filter((d) => d.start <= span.start).pop();
+    const doc =
+      docs.find((d) => span.start >= d.start && span.start < Math.max(d.end, d.start + 1)) ??
+      docs.filter((d) => d.start <= span.start).pop();
     if (!doc) return undefined;
     const root = roots.find((r) => r.span.start <= span.start && span.start < Math.max(r.span.end, r.span.start + 1));
     const path: Segment[] = [];
@@ -121,7 +139,13 @@ export class HelmSourceMap {
     while (node) {
       nodes.push(node);
       if (node.type === 'map') {
-        const p: YPair | undefined = node.pairs.find((pp) => (span.start >= pp.key.span.start && span.start < pp.key.span.end) || (pp.value && span.start >= pp.value.span.start && span.start < Math.max(pp.value.span.end, pp.value.span.start + 1)));
+        const p: YPair | undefined = node.pairs.find(
+          (pp) =>
+            (span.start >= pp.key.span.start && span.start < pp.key.span.end) ||
+            (pp.value &&
+              span.start >= pp.value.span.start &&
+              span.start < Math.max(pp.value.span.end, pp.value.span.start + 1)),
+        );
         if (!p) break;
         path.push(String(p.key.value ?? p.key.text));
         if (span.start < p.key.span.end) {
@@ -131,7 +155,9 @@ export class HelmSourceMap {
         node = p.value;
         on = 'value';
       } else if (node.type === 'seq') {
-        const i = node.items.findIndex((it) => it && span.start >= it.span.start && span.start < Math.max(it.span.end, it.span.start + 1));
+        const i = node.items.findIndex(
+          (it) => it && span.start >= it.span.start && span.start < Math.max(it.span.end, it.span.start + 1),
+        );
         if (i < 0) break;
         path.push(i);
         node = node.items[i];
@@ -160,8 +186,13 @@ export class HelmSourceMap {
         if (typeof j !== 'number') continue;
         const key = line.path[out.length + 1];
         const literal = ix.text.slice(line.valueStart, line.valueEnd).replace(/^["']|["']$/g, '');
-        const renderedValue = item && item.type === 'map' ? item.pairs.find((p) => String(p.key.value) === key)?.value : undefined;
-        const agrees = !literal.includes('{{') && literal !== '' && renderedValue?.type === 'scalar' && renderedValue.text === literal;
+        const renderedValue =
+          item && item.type === 'map' ? item.pairs.find((p) => String(p.key.value) === key)?.value : undefined;
+        const agrees =
+          !literal.includes('{{') &&
+          literal !== '' &&
+          renderedValue?.type === 'scalar' &&
+          renderedValue.text === literal;
         candidates.set(j, (candidates.get(j) ?? 0) + (agrees ? 1 : 0));
       }
       let best = candidates.has(seg) ? seg : 0;
@@ -178,7 +209,7 @@ export class HelmSourceMap {
   private templateDoc(ix: TemplateIndex, rendered: RenderedPath, kind: string | undefined): number {
     const ofKind = [...ix.kinds].filter(([, k]) => k === kind).map(([doc]) => doc);
     const candidates = ofKind.length ? ofKind : [...new Set(ix.lines.map((l) => l.doc))];
-    return candidates.includes(rendered.doc.ordinal) ? rendered.doc.ordinal : candidates[0] ?? 0;
+    return candidates.includes(rendered.doc.ordinal) ? rendered.doc.ordinal : (candidates[0] ?? 0);
   }
 
   /** Where the rendered span was written: a template, helper or values line. */
@@ -196,10 +227,25 @@ export class HelmSourceMap {
     return this.find(render, { file, index: ix }, doc, path, at.on, 0, { left: MAX_LOOKUPS }) ?? docStart();
   }
 
-  private find(render: ChartRender, where: DefineRef, doc: number, path: readonly Segment[], on: 'key' | 'value', depth: number, budget: { left: number }): SourceLocation | undefined {
+  private find(
+    render: ChartRender,
+    where: DefineRef,
+    doc: number,
+    path: readonly Segment[],
+    on: 'key' | 'value',
+    depth: number,
+    budget: { left: number },
+  ): SourceLocation | undefined {
     if (--budget.left < 0) return undefined;
     const ix = where.index;
-    const exact = ix.byPath(doc, path) ?? (depth > 0 && path.length > 0 ? ix.byPath(doc, path.map((s) => (typeof s === 'number' ? 0 : s))) : undefined);
+    const exact =
+      ix.byPath(doc, path) ??
+      (depth > 0 && path.length > 0
+        ? ix.byPath(
+            doc,
+            path.map((s) => (typeof s === 'number' ? 0 : s)),
+          )
+        : undefined);
     if (exact) return this.place(render, where.file, ix, exact, on);
     if (depth >= MAX_INCLUDE_DEPTH) return undefined;
     // The longest prefix the template spells out; actions under it may have written the rest.
@@ -227,7 +273,13 @@ export class HelmSourceMap {
   }
 
   /** A template line's key, or its value; a value that is one `.Values` reference goes to the values line. */
-  private place(render: ChartRender, file: string, ix: TemplateIndex, line: TemplateLine, on: 'key' | 'value'): SourceLocation {
+  private place(
+    render: ChartRender,
+    file: string,
+    ix: TemplateIndex,
+    line: TemplateLine,
+    on: 'key' | 'value',
+  ): SourceLocation {
     if (on === 'value' && line.valueEnd > line.valueStart) {
       const text = ix.text.slice(line.valueStart, line.valueEnd);
       const ref = valuesReference(text) ?? dotReference(text, line.dot);
@@ -239,12 +291,19 @@ export class HelmSourceMap {
   }
 
   /** The line of the last values file that sets a path (the one helm's merge takes). */
-  private valuesLine(render: ChartRender, path: readonly string[], on: 'key' | 'value' = 'value'): SourceLocation | undefined {
+  private valuesLine(
+    render: ChartRender,
+    path: readonly string[],
+    on: 'key' | 'value' = 'value',
+  ): SourceLocation | undefined {
     const chartValues = render.chartDir === '.' ? 'values.yaml' : `${render.chartDir}/values.yaml`;
     for (const file of [...render.valuesFiles].reverse().concat(chartValues)) {
       const ix = this.index(file);
       const line = ix?.byPath(0, path);
-      if (line) return on === 'value' && line.valueEnd > line.valueStart ? { file, span: { start: line.valueStart, end: line.valueEnd } } : { file, span: { start: line.keyStart, end: line.keyEnd } };
+      if (line)
+        return on === 'value' && line.valueEnd > line.valueStart
+          ? { file, span: { start: line.valueStart, end: line.valueEnd } }
+          : { file, span: { start: line.keyStart, end: line.keyEnd } };
     }
     return undefined;
   }
@@ -258,7 +317,11 @@ export class HelmSourceMap {
     // One finding at one chart line, from one or more value sets of the chart (a range loop, or
     // the same mistake in every value set): reported once, naming the value sets only when it
     // does not hold in all of them.
-    interface Group { moved: Diagnostic; chartDir: string | undefined; renders: ChartRender[] }
+    interface Group {
+      moved: Diagnostic;
+      chartDir: string | undefined;
+      renders: ChartRender[];
+    }
     const groups = new Map<string, Group>();
     for (const d of diagnostics) {
       const render = this.renders.get(d.file);
@@ -266,7 +329,19 @@ export class HelmSourceMap {
       let moved: Diagnostic = d;
       if (render) {
         const loc = this.locate(d.file, d.span) ?? { file: chartFileOf(render), span: { start: 0, end: 0 } };
-        moved = { ...d, file: loc.file, span: loc.span, related: [...related, { file: d.file, span: d.span, message: `rendered by helm template (release ${render.release}, ${render.valueSet})` }] };
+        moved = {
+          ...d,
+          file: loc.file,
+          span: loc.span,
+          related: [
+            ...related,
+            {
+              file: d.file,
+              span: d.span,
+              message: `rendered by helm template (release ${render.release}, ${render.valueSet})`,
+            },
+          ],
+        };
       } else if (d.related.some((r) => this.renders.has(r.file))) moved = { ...d, related };
       const key = `${render?.chartDir ?? ''}\u0000${moved.file}\u0000${moved.span.start}\u0000${moved.span.end}\u0000${moved.rule}\u0000${moved.message}`;
       const group = groups.get(key);
@@ -278,7 +353,8 @@ export class HelmSourceMap {
       const all = this.sources.renders.filter((r) => r.chartDir === chartDir).length;
       if (renders.length >= all) return moved;
       const [first] = renders;
-      const more = renders.length > 1 ? ` and ${renders.length - 1} more value set${renders.length > 2 ? 's' : ''}` : '';
+      const more =
+        renders.length > 1 ? ` and ${renders.length - 1} more value set${renders.length > 2 ? 's' : ''}` : '';
       return { ...moved, message: `${moved.message} (release ${first.release}, values ${first.valueSet}${more})` };
     });
   }
@@ -304,17 +380,20 @@ export class HelmSourceMap {
       const { roots, docs } = this.renderedTree(render);
       for (const d of docs) {
         if (templatePathOf(render, d.source) !== templateFile) continue;
-        let node: YNode | null | undefined = roots.find((r) => r.span.start >= d.start && r.span.start < Math.max(d.end, d.start + 1));
+        let node: YNode | null | undefined = roots.find(
+          (r) => r.span.start >= d.start && r.span.start < Math.max(d.end, d.start + 1),
+        );
         const templateKind = ix.kinds.get(line.doc);
         if (templateKind && kindOf(node) !== templateKind) continue;
         let keySpan: Span | undefined;
         for (const seg of line.path) {
           if (!node) break;
           if (typeof seg === 'number') {
-            node = node.type === 'seq' ? node.items[seg] ?? node.items[0] : undefined;
+            node = node.type === 'seq' ? (node.items[seg] ?? node.items[0]) : undefined;
             continue;
           }
-          const p = node.type === 'map' ? node.pairs.find((pp) => String(pp.key.value ?? pp.key.text) === seg) : undefined;
+          const p =
+            node.type === 'map' ? node.pairs.find((pp) => String(pp.key.value ?? pp.key.text) === seg) : undefined;
           keySpan = p?.key.span;
           node = p ? p.value : undefined;
           if (!p) break;
@@ -347,7 +426,8 @@ function firstLineSpan(text: string): Span {
   const re = /^[^\n]*$/gm;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const t = m[0].trim();
-    if (t && !t.startsWith('{{') && !t.startsWith('#') && t !== '---') return { start: m.index + (m[0].length - m[0].trimStart().length), end: m.index + m[0].trimEnd().length };
+    if (t && !t.startsWith('{{') && !t.startsWith('#') && t !== '---')
+      return { start: m.index + (m[0].length - m[0].trimStart().length), end: m.index + m[0].trimEnd().length };
     if (m[0].length === 0) re.lastIndex++;
   }
   return { start: 0, end: 0 };

@@ -80,7 +80,11 @@ export function indexTemplate(text: string, depth = 0, from = 0, to = text.lengt
   const byKey = new Map<string, TemplateLine>();
   if (text.length > MAX_TEMPLATE_CHARS) return { text, lines, actions, defines, kinds, byPath: () => undefined };
 
-  interface Frame { col: number; kind: 'key' | 'item'; path: Segment[] }
+  interface Frame {
+    col: number;
+    kind: 'key' | 'item';
+    path: Segment[];
+  }
   let stack: Frame[] = [];
   let counters = new Map<string, number>();
   let doc = 0;
@@ -105,7 +109,8 @@ export function indexTemplate(text: string, depth = 0, from = 0, to = text.lengt
       define.depth += (line.match(OPENERS)?.length ?? 0) - (line.match(ENDS)?.length ?? 0);
       if (define.depth <= 0) {
         const endAt = lineStart + Math.max(0, line.search(/\{\{-?\s*end/));
-        if (depth < MAX_DEFINE_DEPTH && defines.size < MAX_DEFINES) defines.set(define.name, indexTemplate(text, depth + 1, define.start, endAt));
+        if (depth < MAX_DEFINE_DEPTH && defines.size < MAX_DEFINES)
+          defines.set(define.name, indexTemplate(text, depth + 1, define.start, endAt));
         define = undefined;
       }
       if (nl < 0) break;
@@ -114,7 +119,8 @@ export function indexTemplate(text: string, depth = 0, from = 0, to = text.lengt
     const defineMatch = DEFINE.exec(line);
     if (defineMatch) {
       const opened = (line.match(OPENERS)?.length ?? 0) - (line.match(ENDS)?.length ?? 0);
-      if (opened > 0) define = { name: defineMatch[1], depth: opened, start: lineStart + defineMatch.index + defineMatch[0].length };
+      if (opened > 0)
+        define = { name: defineMatch[1], depth: opened, start: lineStart + defineMatch.index + defineMatch[0].length };
       if (nl < 0) break;
       continue;
     }
@@ -143,14 +149,26 @@ export function indexTemplate(text: string, depth = 0, from = 0, to = text.lengt
       const indent = INDENT_FN.exec(trimmed);
       const at = indent ? Number(indent[1]) : col;
       const parent = [...stack].reverse().find((f) => f.col < at);
-      actions.push({ doc, parent: parent?.path ?? [], text: trimmed, start: lineStart + col, end: lineStart + line.length, dot });
+      actions.push({
+        doc,
+        parent: parent?.path ?? [],
+        text: trimmed,
+        start: lineStart + col,
+        end: lineStart + line.length,
+        dot,
+      });
       if (nl < 0) break;
       continue;
     }
     let rest = line.slice(col);
     // Sequence items: `- ` (possibly several on one line), each a level of its own.
     while (rest === '-' || rest.startsWith('- ')) {
-      while (stack.length && (stack[stack.length - 1].col > col || (stack[stack.length - 1].col === col && stack[stack.length - 1].kind === 'item'))) stack.pop();
+      while (
+        stack.length &&
+        (stack[stack.length - 1].col > col ||
+          (stack[stack.length - 1].col === col && stack[stack.length - 1].kind === 'item'))
+      )
+        stack.pop();
       const parentPath = stack.length ? stack[stack.length - 1].path : [];
       const counterKey = pathKey(doc, parentPath);
       const index = counters.get(counterKey) ?? 0;
@@ -175,7 +193,15 @@ export function indexTemplate(text: string, depth = 0, from = 0, to = text.lengt
       const comment = / #(?![^{]*\}\})/.exec(value);
       if (comment) value = value.slice(0, comment.index);
       value = value.trimEnd();
-      const entry: TemplateLine = { doc, path, keyStart, keyEnd: keyStart + key.key.length + (rest.startsWith('"') || rest.startsWith("'") ? 2 : 0), valueStart, valueEnd: valueStart + value.length, dot: dotOf(dots) };
+      const entry: TemplateLine = {
+        doc,
+        path,
+        keyStart,
+        keyEnd: keyStart + key.key.length + (rest.startsWith('"') || rest.startsWith("'") ? 2 : 0),
+        valueStart,
+        valueEnd: valueStart + value.length,
+        dot: dotOf(dots),
+      };
       lines.push(entry);
       const k = pathKey(doc, path);
       if (!byKey.has(k)) byKey.set(k, entry);
@@ -183,7 +209,14 @@ export function indexTemplate(text: string, depth = 0, from = 0, to = text.lengt
       if (/^[|>][-+0-9]*$/.test(value)) blockOf = col;
       // `key: {{- include "x" . | nindent 4 }}`: the action writes the key's content.
       if (value.startsWith('{{') && /\b(?:include|template|toYaml)\b/.test(value)) {
-        actions.push({ doc, parent: path, text: value, start: valueStart, end: valueStart + value.length, dot: followControl(value, [...dots], value.search(DUMPS_DOT)) });
+        actions.push({
+          doc,
+          parent: path,
+          text: value,
+          start: valueStart,
+          end: valueStart + value.length,
+          dot: followControl(value, [...dots], value.search(DUMPS_DOT)),
+        });
       }
       stack.push({ col, kind: 'key', path });
     }
@@ -204,7 +237,10 @@ export function valuesReference(valueText: string): string[] | undefined {
   const refs = [...m[1].matchAll(/\.Values\.([A-Za-z0-9_.]+)/g)];
   if (refs.length !== 1) return undefined;
   const rest = m[1].replace(refs[0][0], ' ');
-  if (/\$|(^|[\s(|])\.[A-Za-z]|\b(?:include|template|tpl|printf|print|cat|add|sub|mul|div|ternary|if|else)\b/.test(rest)) return undefined;
+  if (
+    /\$|(^|[\s(|])\.[A-Za-z]|\b(?:include|template|tpl|printf|print|cat|add|sub|mul|div|ternary|if|else)\b/.test(rest)
+  )
+    return undefined;
   return refs[0][1].split('.').filter(Boolean);
 }
 
@@ -237,11 +273,19 @@ function followControl(line: string, dots: Dot[], at = -1): readonly string[] | 
       continue;
     }
     // `with .Values.a.b` (or `with .c` relative to a values path) makes `.` that values path.
-    const arg = m[2].replace(/-\s*$/, '').trim().replace(/^\$\.Values\./, '.Values.');
+    const arg = m[2]
+      .replace(/-\s*$/, '')
+      .trim()
+      .replace(/^\$\.Values\./, '.Values.');
     const outer = dotOf(dots);
     const field = /^\.([A-Za-z0-9_.]+)$/.exec(arg)?.[1].split('.');
     if (field && field[0] === 'Values') dots.push(field.slice(1));
-    else if (field && Array.isArray(outer) && !['Release', 'Chart', 'Capabilities', 'Files', 'Template'].includes(field[0])) dots.push([...outer, ...field]);
+    else if (
+      field &&
+      Array.isArray(outer) &&
+      !['Release', 'Chart', 'Capabilities', 'Files', 'Template'].includes(field[0])
+    )
+      dots.push([...outer, ...field]);
     else dots.push(null);
   }
   return seen ? dotAt : dotOf(dots);
@@ -258,14 +302,23 @@ function dotOf(dots: readonly Dot[]): readonly string[] | null | undefined {
  */
 export function dotReference(valueText: string, dot: readonly string[] | null | undefined): string[] | undefined {
   if (!dot) return undefined;
-  const m = /^["']?\{\{-?\s*\.([A-Za-z0-9_.]+)\s*(?:\|\s*(?:quote|int|int64|toString|trim)\s*)*-?\}\}["']?$/.exec(valueText.trim());
-  return m && !['Values', 'Release', 'Chart', 'Capabilities', 'Files', 'Template'].includes(m[1].split('.')[0]) ? [...dot, ...m[1].split('.').filter(Boolean)] : undefined;
+  const m = /^["']?\{\{-?\s*\.([A-Za-z0-9_.]+)\s*(?:\|\s*(?:quote|int|int64|toString|trim)\s*)*-?\}\}["']?$/.exec(
+    valueText.trim(),
+  );
+  return m && !['Values', 'Release', 'Chart', 'Capabilities', 'Files', 'Template'].includes(m[1].split('.')[0])
+    ? [...dot, ...m[1].split('.').filter(Boolean)]
+    : undefined;
 }
 
 /** The templates an action line includes (`include "x"`, `template "x"`), and the values it dumps (`toYaml .Values.a`). */
-export function actionTargets(actionText: string, dot?: readonly string[] | null): { includes: string[]; values: string[][] } {
+export function actionTargets(
+  actionText: string,
+  dot?: readonly string[] | null,
+): { includes: string[]; values: string[][] } {
   const includes = [...actionText.matchAll(/\b(?:include|template)\s+"([^"]+)"/g)].map((m) => m[1]);
-  const values = [...actionText.matchAll(/\btoYaml\s+\(?\s*\.Values\.([A-Za-z0-9_.]+)|\.Values\.([A-Za-z0-9_.]+)\s*\|\s*toYaml\b/g)].map((m) => (m[1] ?? m[2]).split('.').filter(Boolean));
+  const values = [
+    ...actionText.matchAll(/\btoYaml\s+\(?\s*\.Values\.([A-Za-z0-9_.]+)|\.Values\.([A-Za-z0-9_.]+)\s*\|\s*toYaml\b/g),
+  ].map((m) => (m[1] ?? m[2]).split('.').filter(Boolean));
   // `{{ toYaml . }}` inside `{{ with .Values.a }}` dumps a.
   if (dot && DUMPS_DOT.test(actionText)) values.push([...dot]);
   return { includes, values };

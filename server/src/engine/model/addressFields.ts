@@ -19,7 +19,13 @@ export interface AddressField {
 }
 
 /** Appends the field at node to out, when it holds a value. */
-function scalarField(out: AddressField[], node: YNode | undefined, form: AddressField['form'], field: string, requiredFamily?: Family): void {
+function scalarField(
+  out: AddressField[],
+  node: YNode | undefined,
+  form: AddressField['form'],
+  field: string,
+  requiredFamily?: Family,
+): void {
   const s = asScalar(node);
   // `$INBOUND_CIDRS`, `${LB_IP}`: filled in by envsubst or Flux; not an address until then.
   if (!s || s.value === null || s.text === '' || hasPlaceholder(s.text)) return;
@@ -32,10 +38,12 @@ export function addressFields(resource: Resource): AddressField[] {
   if (resource.kind === 'Service' && resource.apiVersion === 'v1') {
     const clusterIP = stringValue(get(spec, 'clusterIP'));
     if (clusterIP !== 'None') scalarField(out, get(spec, 'clusterIP'), 'address', 'spec.clusterIP');
-    for (const n of seqItems(get(spec, 'clusterIPs'))) if (stringValue(n) !== 'None') scalarField(out, n, 'address', 'spec.clusterIPs');
+    for (const n of seqItems(get(spec, 'clusterIPs')))
+      if (stringValue(n) !== 'None') scalarField(out, n, 'address', 'spec.clusterIPs');
     for (const n of seqItems(get(spec, 'externalIPs'))) scalarField(out, n, 'address', 'spec.externalIPs');
     scalarField(out, get(spec, 'loadBalancerIP'), 'address', 'spec.loadBalancerIP');
-    for (const n of seqItems(get(spec, 'loadBalancerSourceRanges'))) scalarField(out, n, 'cidr', 'spec.loadBalancerSourceRanges');
+    for (const n of seqItems(get(spec, 'loadBalancerSourceRanges')))
+      scalarField(out, n, 'cidr', 'spec.loadBalancerSourceRanges');
   } else if (resource.kind === 'NetworkPolicy') {
     for (const block of ipBlocks(resource)) {
       scalarField(out, get(block, 'cidr'), 'cidr', 'ipBlock.cidr');
@@ -62,7 +70,10 @@ export function addressFields(resource: Resource): AddressField[] {
 export function ipBlocks(resource: Resource): YNode[] {
   const spec = get(resource.node, 'spec');
   const out: YNode[] = [];
-  for (const [rules, peers] of [['ingress', 'from'], ['egress', 'to']]) {
+  for (const [rules, peers] of [
+    ['ingress', 'from'],
+    ['egress', 'to'],
+  ]) {
     for (const rule of seqItems(get(spec, rules))) {
       for (const peer of seqItems(get(rule, peers))) {
         const block = getPath(peer, 'ipBlock');

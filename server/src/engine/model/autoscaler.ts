@@ -18,5 +18,11 @@ export function readAutoscaler(resource: Resource): Autoscaler | undefined {
   const targetName = stringValue(getPath(spec, 'scaleTargetRef', 'name'));
   if (!targetKind || !targetName) return undefined;
   // minReplicas defaults to 1 (autoscaling/v2 HorizontalPodAutoscalerSpec).
-  return { resource, targetKind, targetName, minReplicas: integerValue(get(spec, 'minReplicas')) ?? 1, maxReplicas: integerValue(get(spec, 'maxReplicas')) };
+  return {
+    resource,
+    targetKind,
+    targetName,
+    minReplicas: integerValue(get(spec, 'minReplicas')) ?? 1,
+    maxReplicas: integerValue(get(spec, 'maxReplicas')),
+  };
 }

@@ -18,11 +18,20 @@ export function readDisruptionBudget(resource: Resource): DisruptionBudget | und
   const spec = get(resource.node, 'spec');
   // kustomize commonLabels / labels.includeSelectors add their labels to spec.selector.matchLabels.
   const selector = withAddedTerms(readLabelSelector(get(spec, 'selector')), resource.buildLabels?.selector);
-  return selector ? { resource, selector, minAvailable: asScalar(getPath(spec, 'minAvailable')), maxUnavailable: asScalar(getPath(spec, 'maxUnavailable')) } : undefined;
+  return selector
+    ? {
+        resource,
+        selector,
+        minAvailable: asScalar(getPath(spec, 'minAvailable')),
+        maxUnavailable: asScalar(getPath(spec, 'maxUnavailable')),
+      }
+    : undefined;
 }
 
 /** An IntOrString budget value: a whole number, or a percentage ("25%"); undefined when neither. */
-export function budgetValue(node: YScalar | undefined): { readonly count: number } | { readonly percent: number } | undefined {
+export function budgetValue(
+  node: YScalar | undefined,
+): { readonly count: number } | { readonly percent: number } | undefined {
   const v = node?.value;
   if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return { count: v };
   if (typeof v === 'string') {

@@ -16,11 +16,17 @@ export function readEndpoints(resource: Resource): ManualEndpoints | undefined {
     return {
       resource,
       serviceName: resource.name,
-      addresses: subsets.flatMap((s) => seqItems(get(s, 'addresses')).map((a) => stringValue(get(a, 'ip')) ?? stringValue(get(a, 'hostname')))).filter((a): a is string => !!a),
-      ports: subsets.flatMap((s) => seqItems(get(s, 'ports')).flatMap((p) => {
-        const port = integerValue(get(p, 'port'));
-        return port === undefined ? [] : [{ name: stringValue(get(p, 'name')), port }];
-      })),
+      addresses: subsets
+        .flatMap((s) =>
+          seqItems(get(s, 'addresses')).map((a) => stringValue(get(a, 'ip')) ?? stringValue(get(a, 'hostname'))),
+        )
+        .filter((a): a is string => !!a),
+      ports: subsets.flatMap((s) =>
+        seqItems(get(s, 'ports')).flatMap((p) => {
+          const port = integerValue(get(p, 'port'));
+          return port === undefined ? [] : [{ name: stringValue(get(p, 'name')), port }];
+        }),
+      ),
     };
   }
   if (resource.kind === 'EndpointSlice' && resource.apiVersion.startsWith('discovery.k8s.io/')) {
@@ -29,7 +35,9 @@ export function readEndpoints(resource: Resource): ManualEndpoints | undefined {
     return {
       resource,
       serviceName,
-      addresses: seqItems(get(resource.node, 'endpoints')).flatMap((e) => seqItems(get(e, 'addresses')).map(stringValue)).filter((a): a is string => !!a),
+      addresses: seqItems(get(resource.node, 'endpoints'))
+        .flatMap((e) => seqItems(get(e, 'addresses')).map(stringValue))
+        .filter((a): a is string => !!a),
       ports: seqItems(get(resource.node, 'ports')).flatMap((p) => {
         const port = integerValue(get(p, 'port'));
         return port === undefined ? [] : [{ name: stringValue(get(p, 'name')), port }];

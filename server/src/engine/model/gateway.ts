@@ -84,7 +84,10 @@ export function readGateway(resource: Resource): Gateway | undefined {
       hostname: stringValue(get(l, 'hostname')),
       from: from === 'All' || from === 'Selector' ? from : 'Same',
       namespaceSelector: readLabelSelector(getPath(l, 'allowedRoutes', 'namespaces', 'selector')),
-      kinds: seqItems(getPath(l, 'allowedRoutes', 'kinds')).map((k) => ({ group: stringValue(get(k, 'group')) ?? GATEWAY_GROUP, kind: stringValue(get(k, 'kind')) ?? '' })),
+      kinds: seqItems(getPath(l, 'allowedRoutes', 'kinds')).map((k) => ({
+        group: stringValue(get(k, 'group')) ?? GATEWAY_GROUP,
+        kind: stringValue(get(k, 'kind')) ?? '',
+      })),
     };
   });
   return { resource, listeners };
@@ -97,41 +100,64 @@ export function readRoute(resource: Resource): Route | undefined {
   const parentRefs = seqItems(get(spec, 'parentRefs')).flatMap<ParentRef>((p) => {
     const nameNode = asScalar(get(p, 'name'));
     // A parent written as a substitution placeholder (`${CLUSTER_NAME}`) is unknown here.
-    if (!nameNode || nameNode.value === null || hasPlaceholder(nameNode.text) || hasPlaceholder(stringValue(get(p, 'namespace')))) return [];
+    if (
+      !nameNode ||
+      nameNode.value === null ||
+      hasPlaceholder(nameNode.text) ||
+      hasPlaceholder(stringValue(get(p, 'namespace')))
+    )
+      return [];
     const sectionNode = asScalar(get(p, 'sectionName'));
-    return [{
-      group: stringValue(get(p, 'group')) ?? GATEWAY_GROUP,
-      kind: stringValue(get(p, 'kind')) ?? 'Gateway',
-      namespace: stringValue(get(p, 'namespace')) ?? ns,
-      name: nameNode.text,
-      sectionName: sectionNode?.text,
-      port: integerValue(get(p, 'port')),
-      span: p.span,
-      nameSpan: nameNode.span,
-      sectionNameSpan: sectionNode?.span,
-    }];
+    return [
+      {
+        group: stringValue(get(p, 'group')) ?? GATEWAY_GROUP,
+        kind: stringValue(get(p, 'kind')) ?? 'Gateway',
+        namespace: stringValue(get(p, 'namespace')) ?? ns,
+        name: nameNode.text,
+        sectionName: sectionNode?.text,
+        port: integerValue(get(p, 'port')),
+        span: p.span,
+        nameSpan: nameNode.span,
+        sectionNameSpan: sectionNode?.span,
+      },
+    ];
   });
   const rules = seqItems(get(spec, 'rules')).map<RouteRule>((rule) => ({
     matches: seqItems(get(rule, 'matches')).map((m) => ({ path: stringValue(getPath(m, 'path', 'value')) })),
     backendRefs: seqItems(get(rule, 'backendRefs')).flatMap<BackendRef>((b) => {
       const nameNode = asScalar(get(b, 'name'));
-      if (!nameNode || nameNode.value === null || hasPlaceholder(nameNode.text) || hasPlaceholder(stringValue(get(b, 'namespace')))) return [];
+      if (
+        !nameNode ||
+        nameNode.value === null ||
+        hasPlaceholder(nameNode.text) ||
+        hasPlaceholder(stringValue(get(b, 'namespace')))
+      )
+        return [];
       const nsNode = stringValue(get(b, 'namespace'));
-      return [{
-        group: stringValue(get(b, 'group')) ?? '',
-        kind: stringValue(get(b, 'kind')) ?? 'Service',
-        namespace: nsNode ?? ns,
-        name: nameNode.text,
-        port: integerValue(get(b, 'port')),
-        weight: integerValue(get(b, 'weight')),
-        span: b.span,
-        nameSpan: nameNode.span,
-        portSpan: get(b, 'port')?.span,
-        namespaceExplicit: nsNode !== undefined,
-      }];
+      return [
+        {
+          group: stringValue(get(b, 'group')) ?? '',
+          kind: stringValue(get(b, 'kind')) ?? 'Service',
+          namespace: nsNode ?? ns,
+          name: nameNode.text,
+          port: integerValue(get(b, 'port')),
+          weight: integerValue(get(b, 'weight')),
+          span: b.span,
+          nameSpan: nameNode.span,
+          portSpan: get(b, 'port')?.span,
+          namespaceExplicit: nsNode !== undefined,
+        },
+      ];
     }),
   }));
-  return { resource, hostnames: seqItems(get(spec, 'hostnames')).map(stringValue).filter((h): h is string => !!h), parentRefs, rules };
+  return {
+    resource,
+    hostnames: seqItems(get(spec, 'hostnames'))
+      .map(stringValue)
+      .filter((h): h is string => !!h),
+    parentRefs,
+    rules,
+  };
 }
 
 export function readReferenceGrant(resource: Resource): ReferenceGrant | undefined {
@@ -139,8 +165,16 @@ export function readReferenceGrant(resource: Resource): ReferenceGrant | undefin
   const spec = get(resource.node, 'spec');
   return {
     resource,
-    from: seqItems(get(spec, 'from')).map((f) => ({ group: stringValue(get(f, 'group')) ?? '', kind: stringValue(get(f, 'kind')) ?? '', namespace: stringValue(get(f, 'namespace')) ?? '' })),
-    to: seqItems(get(spec, 'to')).map((t) => ({ group: stringValue(get(t, 'group')) ?? '', kind: stringValue(get(t, 'kind')) ?? '', name: stringValue(get(t, 'name')) })),
+    from: seqItems(get(spec, 'from')).map((f) => ({
+      group: stringValue(get(f, 'group')) ?? '',
+      kind: stringValue(get(f, 'kind')) ?? '',
+      namespace: stringValue(get(f, 'namespace')) ?? '',
+    })),
+    to: seqItems(get(spec, 'to')).map((t) => ({
+      group: stringValue(get(t, 'group')) ?? '',
+      kind: stringValue(get(t, 'kind')) ?? '',
+      name: stringValue(get(t, 'name')),
+    })),
   };
 }
 

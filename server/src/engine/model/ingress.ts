@@ -38,25 +38,35 @@ export function readIngress(resource: Resource): Ingress | undefined {
   if (resource.kind !== 'Ingress' || !INGRESS_API_VERSIONS.has(resource.apiVersion)) return undefined;
   const v1 = resource.apiVersion === 'networking.k8s.io/v1';
   const spec = get(resource.node, 'spec');
-  const readBackend = (node: YNode | undefined) => (v1 ? readV1Backend(node, resource) : readBetaBackend(node, resource));
+  const readBackend = (node: YNode | undefined) =>
+    v1 ? readV1Backend(node, resource) : readBetaBackend(node, resource);
   const paths: IngressPath[] = [];
   for (const rule of seqItems(get(spec, 'rules'))) {
     const host = stringValue(get(rule, 'host'));
     for (const p of seqItems(getPath(rule, 'http', 'paths'))) {
-      paths.push({ host, path: stringValue(get(p, 'path')), pathType: stringValue(get(p, 'pathType')), backend: readBackend(get(p, 'backend')) });
+      paths.push({
+        host,
+        path: stringValue(get(p, 'path')),
+        pathType: stringValue(get(p, 'pathType')),
+        backend: readBackend(get(p, 'backend')),
+      });
     }
   }
   return {
     resource,
     className: stringValue(get(spec, 'ingressClassName')) ?? resource.annotations['kubernetes.io/ingress.class'],
-    tlsHosts: seqItems(get(spec, 'tls')).flatMap((t) => seqItems(get(t, 'hosts')).map(stringValue)).filter((h): h is string => !!h),
+    tlsHosts: seqItems(get(spec, 'tls'))
+      .flatMap((t) => seqItems(get(t, 'hosts')).map(stringValue))
+      .filter((h): h is string => !!h),
     defaultBackend: readBackend(get(spec, v1 ? 'defaultBackend' : 'backend')),
     paths,
   };
 }
 
 function isAlbAction(resource: Resource, serviceName: string, port: number | string | undefined): boolean {
-  return port === 'use-annotation' && resource.annotations[`alb.ingress.kubernetes.io/actions.${serviceName}`] !== undefined;
+  return (
+    port === 'use-annotation' && resource.annotations[`alb.ingress.kubernetes.io/actions.${serviceName}`] !== undefined
+  );
 }
 
 function readV1Backend(node: YNode | undefined, resource: Resource): IngressBackend | undefined {
@@ -73,7 +83,10 @@ function readV1Backend(node: YNode | undefined, resource: Resource): IngressBack
     portSpan: (numberNode ?? portNameNode)?.span,
     span: node.span,
     // An ALB action, or a backend written as a substitution placeholder: not a Service we can look up.
-    isControllerAction: isAlbAction(resource, nameNode.value, port) || hasPlaceholder(nameNode.value) || (typeof port === 'string' && hasPlaceholder(port)),
+    isControllerAction:
+      isAlbAction(resource, nameNode.value, port) ||
+      hasPlaceholder(nameNode.value) ||
+      (typeof port === 'string' && hasPlaceholder(port)),
   };
 }
 
@@ -82,7 +95,8 @@ function readBetaBackend(node: YNode | undefined, resource: Resource): IngressBa
   if (!node || !nameNode || typeof nameNode.value !== 'string') return undefined;
   const portNode = asScalar(get(node, 'servicePort'));
   const raw = portNode?.value;
-  const port = typeof raw === 'number' ? raw : typeof raw === 'string' ? (/^\d+$/.test(raw) ? Number(raw) : raw) : undefined;
+  const port =
+    typeof raw === 'number' ? raw : typeof raw === 'string' ? (/^\d+$/.test(raw) ? Number(raw) : raw) : undefined;
   return {
     serviceName: nameNode.value,
     serviceNameSpan: nameNode.span,

@@ -35,7 +35,9 @@ export interface VirtualServiceView {
 export const isIstio = (r: Resource) => apiGroup(r.apiVersion) === ISTIO_GROUP;
 
 export function resolveIstioHost(host: string, namespace: string): string {
-  return host === '*' || host.includes('.') || /^[0-9a-f:]+$/i.test(host) ? host : `${host}.${namespace}${CLUSTER_SUFFIX}`;
+  return host === '*' || host.includes('.') || /^[0-9a-f:]+$/i.test(host)
+    ? host
+    : `${host}.${namespace}${CLUSTER_SUFFIX}`;
 }
 
 /** `name.ns.svc.cluster.local` -> { name, namespace } */
@@ -45,7 +47,11 @@ export function clusterService(fqdn: string): { name: string; namespace: string 
   return labels.length === 2 ? { name: labels[0], namespace: labels[1] } : undefined;
 }
 
-function readDestination(node: YNode | undefined, namespace: string, weight: number | undefined): IstioDestination | undefined {
+function readDestination(
+  node: YNode | undefined,
+  namespace: string,
+  weight: number | undefined,
+): IstioDestination | undefined {
   const hostNode = asScalar(get(node, 'host'));
   const host = stringValue(hostNode);
   if (!node || !hostNode || !host) return undefined;
@@ -90,7 +96,9 @@ export function readVirtualService(resource: Resource): VirtualServiceView | und
 }
 
 function exportList(node: YNode | undefined): string[] {
-  return seqItems(node).map(stringValue).filter((s): s is string => !!s);
+  return seqItems(node)
+    .map(stringValue)
+    .filter((s): s is string => !!s);
 }
 
 /** Whether a config exported to `exportTo` (empty: everywhere) from `owner` is visible in `namespace`. */
@@ -112,7 +120,13 @@ export interface IstioIndex {
   /** The same hosts by exact name, and the wildcard ones (`*.example.com`, `*`). */
   readonly hostsByName: ReadonlyMap<string, readonly IstioHost[]>;
   readonly wildcardHosts: readonly IstioHost[];
-  readonly destinationRules: readonly { readonly resource: Resource; readonly fqdn: string; readonly namespace: string; readonly exportTo: readonly string[]; readonly subsets: ReadonlyMap<string, Readonly<Record<string, string>>> }[];
+  readonly destinationRules: readonly {
+    readonly resource: Resource;
+    readonly fqdn: string;
+    readonly namespace: string;
+    readonly exportTo: readonly string[];
+    readonly subsets: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  }[];
   /** Istio and Gateway API Gateways, by `namespace/name`. */
   readonly gateways: ReadonlySet<string>;
   readonly istioGatewayNamespaces: ReadonlySet<string>;
@@ -130,11 +144,15 @@ export function istioIndex(resources: readonly Resource[]): IstioIndex {
   for (const r of resources) {
     const ns = r.namespace ?? 'default';
     if (r.kind === 'Service' && r.apiVersion === 'v1') {
-      const exportTo = (r.annotations['networking.istio.io/exportTo'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      const exportTo = (r.annotations['networking.istio.io/exportTo'] ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       hosts.push({ host: `${r.name}.${ns}${CLUSTER_SUFFIX}`, owner: ns, exportTo, resource: r });
     } else if (r.kind === 'ServiceEntry' && isIstio(r)) {
       const exportTo = exportList(getPath(r.node, 'spec', 'exportTo'));
-      for (const h of seqItems(getPath(r.node, 'spec', 'hosts')).map(stringValue)) if (h) hosts.push({ host: resolveIstioHost(h, ns), owner: ns, exportTo, resource: r });
+      for (const h of seqItems(getPath(r.node, 'spec', 'hosts')).map(stringValue))
+        if (h) hosts.push({ host: resolveIstioHost(h, ns), owner: ns, exportTo, resource: r });
     } else if (r.kind === 'DestinationRule' && isIstio(r)) {
       const host = stringValue(getPath(r.node, 'spec', 'host'));
       if (!host) continue;
@@ -143,7 +161,13 @@ export function istioIndex(resources: readonly Resource[]): IstioIndex {
         const name = stringValue(get(s, 'name'));
         if (name) subsets.set(name, Object.fromEntries(stringEntries(get(s, 'labels')).map((e) => [e.key, e.value])));
       }
-      destinationRules.push({ resource: r, fqdn: resolveIstioHost(host, ns), namespace: ns, exportTo: exportList(getPath(r.node, 'spec', 'exportTo')), subsets });
+      destinationRules.push({
+        resource: r,
+        fqdn: resolveIstioHost(host, ns),
+        namespace: ns,
+        exportTo: exportList(getPath(r.node, 'spec', 'exportTo')),
+        subsets,
+      });
     } else if (r.kind === 'Gateway' && (isIstio(r) || apiGroup(r.apiVersion) === 'gateway.networking.k8s.io')) {
       gateways.add(`${ns}/${r.name}`);
       if (isIstio(r)) istioGatewayNamespaces.add(ns);
@@ -155,14 +179,24 @@ export function istioIndex(resources: readonly Resource[]): IstioIndex {
     if (list) list.push(h);
     else hostsByName.set(h.host, [h]);
   }
-  index = { hosts, hostsByName, wildcardHosts: hosts.filter((h) => h.host.startsWith('*')), destinationRules, gateways, istioGatewayNamespaces };
+  index = {
+    hosts,
+    hostsByName,
+    wildcardHosts: hosts.filter((h) => h.host.startsWith('*')),
+    destinationRules,
+    gateways,
+    istioGatewayNamespaces,
+  };
   indexMemo.set(resources, index);
   return index;
 }
 
 /** Registry hosts that cover a host: the exact name, or a wildcard entry over it. */
 export function hostsCovering(index: IstioIndex, host: string): IstioHost[] {
-  return [...(index.hostsByName.get(host) ?? []), ...index.wildcardHosts.filter((h) => h.host !== host && hostCovers(h.host, host))];
+  return [
+    ...(index.hostsByName.get(host) ?? []),
+    ...index.wildcardHosts.filter((h) => h.host !== host && hostCovers(h.host, host)),
+  ];
 }
 
 /** Whether a host pattern (possibly `*.example.com`) covers a host (possibly a wildcard itself). */

@@ -22,7 +22,9 @@ export function readMonitor(resource: Resource): Monitor | undefined {
   const spec = get(resource.node, 'spec');
   const nsSelector = get(spec, 'namespaceSelector');
   const any = boolValue(get(nsSelector, 'any')) === true;
-  const matchNames = seqItems(get(nsSelector, 'matchNames')).map(stringValue).filter((s): s is string => !!s);
+  const matchNames = seqItems(get(nsSelector, 'matchNames'))
+    .map(stringValue)
+    .filter((s): s is string => !!s);
   const endpoints = seqItems(get(spec, target === 'Service' ? 'endpoints' : 'podMetricsEndpoints'));
   return {
     resource,

@@ -40,14 +40,26 @@ export function parseNetworkSelections(text: string): NetworkSelection[] | undef
     return parsed.flatMap((e) => {
       if (!e || typeof e !== 'object' || typeof (e as { name?: unknown }).name !== 'string') return [];
       const o = e as { name: string; namespace?: unknown; interface?: unknown };
-      return [{ name: o.name, namespace: typeof o.namespace === 'string' ? o.namespace : undefined, interface: typeof o.interface === 'string' ? o.interface : undefined }];
+      return [
+        {
+          name: o.name,
+          namespace: typeof o.namespace === 'string' ? o.namespace : undefined,
+          interface: typeof o.interface === 'string' ? o.interface : undefined,
+        },
+      ];
     });
   }
-  return trimmed.split(',').map((s) => s.trim()).filter(Boolean).map((entry) => {
-    const [ref, iface] = entry.split('@');
-    const slash = ref.indexOf('/');
-    return slash < 0 ? { name: ref, namespace: undefined, interface: iface } : { name: ref.slice(slash + 1), namespace: ref.slice(0, slash), interface: iface };
-  });
+  return trimmed
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [ref, iface] = entry.split('@');
+      const slash = ref.indexOf('/');
+      return slash < 0
+        ? { name: ref, namespace: undefined, interface: iface }
+        : { name: ref.slice(slash + 1), namespace: ref.slice(0, slash), interface: iface };
+    });
 }
 
 export interface AttachmentDefinition {
@@ -59,13 +71,15 @@ export interface AttachmentDefinition {
 }
 
 export function readAttachmentDefinition(resource: Resource): AttachmentDefinition | undefined {
-  if (resource.kind !== 'NetworkAttachmentDefinition' || !resource.apiVersion.startsWith('k8s.cni.cncf.io/')) return undefined;
+  if (resource.kind !== 'NetworkAttachmentDefinition' || !resource.apiVersion.startsWith('k8s.cni.cncf.io/'))
+    return undefined;
   const configNode = asScalar(get(get(resource.node, 'spec'), 'config'));
   const text = stringValue(configNode);
   if (!text || text.trim() === '') return { resource, configNode, config: undefined, configError: undefined };
   try {
     const config = JSON.parse(text) as unknown;
-    if (!config || typeof config !== 'object' || Array.isArray(config)) return { resource, configNode, config: undefined, configError: 'spec.config must be a JSON object' };
+    if (!config || typeof config !== 'object' || Array.isArray(config))
+      return { resource, configNode, config: undefined, configError: 'spec.config must be a JSON object' };
     return { resource, configNode, config: config as Record<string, unknown>, configError: undefined };
   } catch (err) {
     return { resource, configNode, config: undefined, configError: (err as Error).message };

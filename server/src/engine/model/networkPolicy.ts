@@ -40,7 +40,10 @@ export function readNetworkPolicy(resource: Resource): NetworkPolicy | undefined
   const spec = get(resource.node, 'spec');
   const peers: PolicyPeer[] = [];
   const rules: PolicyRule[] = [];
-  for (const [direction, rulesKey, peersKey] of [['ingress', 'ingress', 'from'], ['egress', 'egress', 'to']] as const) {
+  for (const [direction, rulesKey, peersKey] of [
+    ['ingress', 'ingress', 'from'],
+    ['egress', 'egress', 'to'],
+  ] as const) {
     for (const rule of seqItems(get(spec, rulesKey))) {
       const rulePeers: PolicyPeer[] = [];
       const ports = seqItems(get(rule, 'ports')).map<PolicyPort>((p) => {
@@ -48,7 +51,14 @@ export function readNetworkPolicy(resource: Resource): NetworkPolicy | undefined
         const raw = portNode?.value;
         return {
           protocol: stringValue(get(p, 'protocol')) ?? 'TCP',
-          port: typeof raw === 'number' ? raw : typeof raw === 'string' && raw !== '' ? (/^\d+$/.test(raw) ? Number(raw) : raw) : undefined,
+          port:
+            typeof raw === 'number'
+              ? raw
+              : typeof raw === 'string' && raw !== ''
+                ? /^\d+$/.test(raw)
+                  ? Number(raw)
+                  : raw
+                : undefined,
           endPort: integerValue(get(p, 'endPort')),
         };
       });
@@ -68,10 +78,18 @@ export function readNetworkPolicy(resource: Resource): NetworkPolicy | undefined
       rules.push({ direction, peers: exact(rulePeers), ports });
     }
   }
-  const declaredTypes = seqItems(get(spec, 'policyTypes')).map(stringValue).filter((t): t is 'Ingress' | 'Egress' => t === 'Ingress' || t === 'Egress');
+  const declaredTypes = seqItems(get(spec, 'policyTypes'))
+    .map(stringValue)
+    .filter((t): t is 'Ingress' | 'Egress' => t === 'Ingress' || t === 'Egress');
   // API defaulting: Ingress always, Egress when egress rules are present.
-  const policyTypes = declaredTypes.length ? declaredTypes : (['Ingress', ...(get(spec, 'egress') ? ['Egress' as const] : [])] as ('Ingress' | 'Egress')[]);
+  const policyTypes = declaredTypes.length
+    ? declaredTypes
+    : (['Ingress', ...(get(spec, 'egress') ? ['Egress' as const] : [])] as ('Ingress' | 'Egress')[]);
   // podSelector is a struct, not a pointer, in the Go type: absent decodes as {} and selects every pod.
-  const podSelector = readLabelSelector(get(spec, 'podSelector')) ?? { terms: [], span: resource.kindSpan, invalid: false };
+  const podSelector = readLabelSelector(get(spec, 'podSelector')) ?? {
+    terms: [],
+    span: resource.kindSpan,
+    invalid: false,
+  };
   return { resource, rules: exact(rules), podSelector, policyTypes, peers: exact(peers) };
 }

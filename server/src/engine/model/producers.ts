@@ -6,7 +6,15 @@
 import { NO_RUNTIME_LABELS, type Selector, type SelectorTerm } from '../selectors';
 import type { YNode } from '../syntax';
 import { getPath, getPathOf, integerValue, scalarText, seqItems, stringValue } from '../tree';
-import { INERT_KINDS, OPERATORS, type Condition, type OperatorEntry, type PortTemplate, type PortsFrom, type ProducedPods } from './operators';
+import {
+  INERT_KINDS,
+  OPERATORS,
+  type Condition,
+  type OperatorEntry,
+  type PortTemplate,
+  type PortsFrom,
+  type ProducedPods,
+} from './operators';
 import { apiGroup, resourceId, type Resource } from './resource';
 import type { Service, ServicePort } from './service';
 import type { Container, ContainerPort, Workload } from './workload';
@@ -50,12 +58,15 @@ export function readProduced(r: Resource): ProducedViews | undefined {
   if (!entry || !r.name) return undefined;
   const namespace = r.namespace ?? 'default';
   const fill = (template: string) => fillTemplate(template, r, namespace);
-  const fillAll = (m: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, fill(v)]));
+  const fillAll = (m: Readonly<Record<string, string>>) =>
+    Object.fromEntries(Object.entries(m).map(([k, v]) => [k, fill(v)]));
   const producer: Producer = { resource: r, operator: entry.operator, source: entry.source, portsOpen: true };
   const workloads: Workload[] = [];
   for (const p of entry.pods ?? []) {
     if (!holds(p.when, r)) continue;
-    const kind = p.kindFrom ? (p.kindFrom.kinds[stringValue(getPathOf(r.node, p.kindFrom.path)) ?? ''] ?? p.kindFrom.default) : p.kind;
+    const kind = p.kindFrom
+      ? (p.kindFrom.kinds[stringValue(getPathOf(r.node, p.kindFrom.path)) ?? ''] ?? p.kindFrom.default)
+      : p.kind;
     // One workload, or one per item of a list (bounded: a manifest is not a database).
     const items: (YNode | undefined)[] = p.each ? seqItems(getPathOf(r.node, p.each)).slice(0, 64) : [undefined];
     for (const item of items) workloads.push(podTemplateView(r, p, kind, item, namespace, producer));
@@ -94,14 +105,27 @@ export function readProduced(r: Resource): ProducedViews | undefined {
 }
 
 /** The workload view of one pod template the operator makes (`item`: the list item it is made for). */
-function podTemplateView(r: Resource, p: ProducedPods, kind: string, item: YNode | undefined, namespace: string, producer: Producer): Workload {
+function podTemplateView(
+  r: Resource,
+  p: ProducedPods,
+  kind: string,
+  item: YNode | undefined,
+  namespace: string,
+  producer: Producer,
+): Workload {
   const itemName = item ? (stringValue(getPath(item, 'name')) ?? '') : '';
   const fill = (t: string) => fillTemplate(t.replace(/\{item\}/g, itemName), r, namespace);
   const resource = virtualResource(r, kind, fill(p.name), namespace, {});
   const runtime = new Map<string, (v: string) => boolean>();
   for (const key of p.runtimeLabels ?? []) runtime.set(key, () => true);
   const ports: ContainerPort[] = [...fixedPorts(p.ports, r), ...listedPorts(p.portsFrom, r)].map((port) => ({
-    name: port.name, containerPort: port.port, protocol: port.protocol, hostPort: undefined, span: r.span, numberSpan: r.span, nameSpan: undefined,
+    name: port.name,
+    containerPort: port.port,
+    protocol: port.protocol,
+    hostPort: undefined,
+    span: r.span,
+    numberSpan: r.span,
+    nameSpan: undefined,
   }));
   const container: Container = { name: producer.operator, role: 'container', ports, node: r.node, nameSpan: undefined };
   return {
@@ -109,7 +133,10 @@ function podTemplateView(r: Resource, p: ProducedPods, kind: string, item: YNode
     template: {
       owner: resource,
       namespace,
-      labels: { declared: Object.fromEntries(Object.entries(p.labels).map(([k, v]) => [k, fill(v)])), runtime: runtime.size > 0 ? runtime : NO_RUNTIME_LABELS },
+      labels: {
+        declared: Object.fromEntries(Object.entries(p.labels).map(([k, v]) => [k, fill(v)])),
+        runtime: runtime.size > 0 ? runtime : NO_RUNTIME_LABELS,
+      },
       labelsSpan: undefined,
       labelSpans: new Map(),
       containers: [container],
@@ -120,7 +147,10 @@ function podTemplateView(r: Resource, p: ProducedPods, kind: string, item: YNode
     },
     selector: undefined,
     selectorNode: undefined,
-    replicas: kind === 'DaemonSet' ? undefined : ((p.replicasFrom && integerValue(getPathOf(item ?? r.node, p.replicasFrom))) ?? 1),
+    replicas:
+      kind === 'DaemonSet'
+        ? undefined
+        : ((p.replicasFrom && integerValue(getPathOf(item ?? r.node, p.replicasFrom))) ?? 1),
     perNode: kind === 'DaemonSet',
   };
 }
@@ -172,13 +202,24 @@ function listedPorts(from: PortsFrom | undefined, r: Resource): ResolvedPort[] {
     const port = integerValue(getPath(item, from.portField));
     const itemName = stringValue(getPath(item, 'name')) ?? '';
     if (port === undefined) continue;
-    out.push({ name: from.names?.[`${itemName}:${port}`] ?? from.name.replace('{item}', itemName), port, protocol: 'TCP', targetPort: undefined });
+    out.push({
+      name: from.names?.[`${itemName}:${port}`] ?? from.name.replace('{item}', itemName),
+      port,
+      protocol: 'TCP',
+      targetPort: undefined,
+    });
   }
   return out;
 }
 
 function equalitySelector(labels: Readonly<Record<string, string>>, r: Resource): Selector {
-  const terms: SelectorTerm[] = Object.entries(labels).map(([key, value]) => ({ key, operator: 'Equals', values: [value], span: r.span, valueSpan: undefined }));
+  const terms: SelectorTerm[] = Object.entries(labels).map(([key, value]) => ({
+    key,
+    operator: 'Equals',
+    values: [value],
+    span: r.span,
+    valueSpan: undefined,
+  }));
   return { terms, span: r.span, invalid: false };
 }
 
@@ -187,7 +228,13 @@ function equalitySelector(labels: Readonly<Record<string, string>>, r: Resource)
  * resource's (a hover or a related location points at what makes it), never indexed as a
  * definition of its own (no duplicate, no rule runs on it).
  */
-function virtualResource(from: Resource, kind: string, name: string, namespace: string, labels: Readonly<Record<string, string>>): Resource {
+function virtualResource(
+  from: Resource,
+  kind: string,
+  name: string,
+  namespace: string,
+  labels: Readonly<Record<string, string>>,
+): Resource {
   const id = resourceId(kind, namespace, name);
   return {
     ...from,

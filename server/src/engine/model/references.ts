@@ -39,18 +39,28 @@ interface TextSource {
 /** ConfigMap data of a namespace, looked up by the references' reader. */
 export type ConfigMapLookup = (namespace: string, name: string) => Resource | undefined;
 
-const HOST = /(?:\b[a-z][a-z0-9+.-]*:\/\/)?(?:[^\s@/"',;]+@)?\b([a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*)(?::(\d{1,5}))?(?=$|[\s/"',;?#)\]])/g;
+const HOST =
+  /(?:\b[a-z][a-z0-9+.-]*:\/\/)?(?:[^\s@/"',;]+@)?\b([a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*)(?::(\d{1,5}))?(?=$|[\s/"',;?#)\]])/g;
 
 /** The kubelet's $(VAR) expansion: defined variables are replaced, $$ escapes, others stay. */
 export function expandVariables(text: string, vars: ReadonlyMap<string, string>): string {
-  return text.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (m, name: string | undefined) => (m === '$$' ? '$' : vars.get(name!) ?? m));
+  return text.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (m, name: string | undefined) =>
+    m === '$$' ? '$' : (vars.get(name!) ?? m),
+  );
 }
 
-export function readReferences(workload: Workload, namespaces: ReadonlySet<string>, configMaps: ConfigMapLookup): ServiceReference[] {
+export function readReferences(
+  workload: Workload,
+  namespaces: ReadonlySet<string>,
+  configMaps: ConfigMapLookup,
+): ServiceReference[] {
   const ns = workload.template.namespace;
   const file = workload.resource.file;
   const out: ServiceReference[] = [];
-  const containers = [...seqItems(get(workload.template.spec, 'initContainers')), ...seqItems(get(workload.template.spec, 'containers'))];
+  const containers = [
+    ...seqItems(get(workload.template.spec, 'initContainers')),
+    ...seqItems(get(workload.template.spec, 'containers')),
+  ];
   for (const c of containers) {
     const vars = new Map<string, string>();
     const sources: TextSource[] = [];
@@ -61,7 +71,13 @@ export function readReferences(workload: Workload, namespaces: ReadonlySet<strin
       const prefix = stringValue(get(from, 'prefix')) ?? '';
       for (const e of stringEntries(get(cm.node, 'data'))) {
         vars.set(prefix + e.key, e.value);
-        sources.push({ text: e.value, file: cm.file, span: e.valueSpan, workloadSpan: from.span, via: { configMap: cm, key: e.key } });
+        sources.push({
+          text: e.value,
+          file: cm.file,
+          span: e.valueSpan,
+          workloadSpan: from.span,
+          via: { configMap: cm, key: e.key },
+        });
       }
     }
     for (const env of seqItems(get(c, 'env'))) {
@@ -81,13 +97,26 @@ export function readReferences(workload: Workload, namespaces: ReadonlySet<strin
       const entry = cm && key ? stringEntries(get(cm.node, 'data')).find((e) => e.key === key) : undefined;
       if (cm && entry) {
         vars.set(name, entry.value);
-        sources.push({ text: entry.value, file: cm.file, span: entry.valueSpan, workloadSpan: ref!.span, via: { configMap: cm, key: key! } });
+        sources.push({
+          text: entry.value,
+          file: cm.file,
+          span: entry.valueSpan,
+          workloadSpan: ref!.span,
+          via: { configMap: cm, key: key! },
+        });
       }
     }
     for (const key of ['command', 'args']) {
       for (const arg of seqItems(get(c, key))) {
         const s = asScalar(arg);
-        if (s && s.value !== null) sources.push({ text: expandVariables(s.text, vars), file, span: s.span, workloadSpan: s.span, via: undefined });
+        if (s && s.value !== null)
+          sources.push({
+            text: expandVariables(s.text, vars),
+            file,
+            span: s.span,
+            workloadSpan: s.span,
+            via: undefined,
+          });
       }
     }
     for (const source of sources) pushAll(out, referencesIn(source, ns, namespaces));
@@ -119,7 +148,18 @@ function referencesIn(source: TextSource, podNamespace: string, namespaces: Read
       service = host; // a bare name with a port: a Service of the pod's namespace, or an external host
     }
     if (!service) continue;
-    out.push({ service, namespace: namespace ?? podNamespace, clusterDns, namespaceWritten: namespace, port, host, file: source.file, span: source.span, workloadSpan: source.workloadSpan, via: source.via });
+    out.push({
+      service,
+      namespace: namespace ?? podNamespace,
+      clusterDns,
+      namespaceWritten: namespace,
+      port,
+      host,
+      file: source.file,
+      span: source.span,
+      workloadSpan: source.workloadSpan,
+      via: source.via,
+    });
   }
   return out;
 }

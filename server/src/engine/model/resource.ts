@@ -29,7 +29,9 @@ export interface Resource {
   /** The kustomization directory whose build produced this instance, if any. */
   readonly build: string | undefined;
   /** Labels the kustomize build adds to selectors and pod templates (commonLabels, labels.includeSelectors). */
-  readonly buildLabels: { readonly selector: Readonly<Record<string, string>>; readonly template: Readonly<Record<string, string>> } | undefined;
+  readonly buildLabels:
+    | { readonly selector: Readonly<Record<string, string>>; readonly template: Readonly<Record<string, string>> }
+    | undefined;
   /** The build renames resources (namePrefix/nameSuffix): references by name cannot be judged here. */
   readonly namesTransformed: boolean;
   /** The build patches or rewrites this resource in ways not reproduced: no diagnostic is drawn from it. */

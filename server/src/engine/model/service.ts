@@ -92,7 +92,9 @@ export function readService(resource: Resource): Service | undefined {
     clusterIP,
     headless: clusterIP === 'None',
     externalName: stringValue(get(spec, 'externalName')),
-    externalIPs: seqItems(get(spec, 'externalIPs')).map(stringValue).filter((s): s is string => !!s),
+    externalIPs: seqItems(get(spec, 'externalIPs'))
+      .map(stringValue)
+      .filter((s): s is string => !!s),
     selector: type === 'ExternalName' ? undefined : selector,
     ports: exact(ports),
   };

@@ -2,10 +2,28 @@
 // time), containers and their declared ports, replicas. Pods come from the built-in controllers and
 // from any other kind whose `spec.template` has `spec.containers` (Argo Rollouts, OpenShift
 // DeploymentConfigs, ...).
-import { readEqualitySelector, readLabelSelector, termMayMatch, withAddedTerms, type PodLabels, type Selector } from '../selectors';
+import {
+  readEqualitySelector,
+  readLabelSelector,
+  termMayMatch,
+  withAddedTerms,
+  type PodLabels,
+  type Selector,
+} from '../selectors';
 import type { YMap, YNode } from '../syntax';
 import type { Span } from '../text';
-import { asMap, asScalar, boolValue, exact, get, getPath, integerValue, seqItems, stringEntries, stringValue } from '../tree';
+import {
+  asMap,
+  asScalar,
+  boolValue,
+  exact,
+  get,
+  getPath,
+  integerValue,
+  seqItems,
+  stringEntries,
+  stringValue,
+} from '../tree';
 import { POD_TEMPLATE_PATHS } from './kinds';
 import type { Producer } from './producer';
 import { apiGroup, type Resource } from './resource';
@@ -75,10 +93,17 @@ export function declaresAnyPort(template: PodTemplate): boolean {
 
 function templateNode(resource: Resource): YMap | undefined {
   const builtin = POD_TEMPLATE_PATHS[resource.kind];
-  if (builtin !== undefined) return builtin.length === 0 ? resource.node : asMap(builtin.reduce<YNode | undefined>((node, key) => get(node, key), resource.node));
+  if (builtin !== undefined)
+    return builtin.length === 0
+      ? resource.node
+      : asMap(builtin.reduce<YNode | undefined>((node, key) => get(node, key), resource.node));
   // Custom resources that embed a pod template the same way Deployments do.
   const template = asMap(getPath(resource.node, 'spec', 'template'));
-  return template && get(get(template, 'spec'), 'containers') && seqItems(getPath(template, 'spec', 'containers')).length ? template : undefined;
+  return template &&
+    get(get(template, 'spec'), 'containers') &&
+    seqItems(getPath(template, 'spec', 'containers')).length
+    ? template
+    : undefined;
 }
 
 const any = () => true;
@@ -86,24 +111,45 @@ const digits = (v: string) => /^\d+$/.test(v);
 /** Run-time labels that do not depend on the resource's name, shared by all resources of a kind (never modified). */
 const SHARED_RUNTIME_LABELS: Readonly<Record<string, Map<string, (value: string) => boolean>>> = {
   Deployment: new Map([['pod-template-hash', any]]),
-  DaemonSet: new Map([['controller-revision-hash', any], ['pod-template-generation', digits]]),
+  DaemonSet: new Map([
+    ['controller-revision-hash', any],
+    ['pod-template-generation', digits],
+  ]),
   Rollout: new Map([['rollouts-pod-template-hash', any]]),
 };
 const NO_RUNTIME_LABELS = new Map<string, (value: string) => boolean>();
 
 /** Kinds whose selector the API server validates against the template (workload-selector-mismatch). */
-const REJECTING_KINDS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicationController']);
+const REJECTING_KINDS = new Set([
+  'Deployment',
+  'ReplicaSet',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'ReplicationController',
+]);
 
 /** Labels a controller adds to the pods it creates (k8s.io/kubernetes/pkg/controller/...). */
 function runtimeLabels(resource: Resource): Map<string, (value: string) => boolean> {
-  const shared = Object.prototype.hasOwnProperty.call(SHARED_RUNTIME_LABELS, resource.kind) ? SHARED_RUNTIME_LABELS[resource.kind] : undefined;
+  const shared = Object.prototype.hasOwnProperty.call(SHARED_RUNTIME_LABELS, resource.kind)
+    ? SHARED_RUNTIME_LABELS[resource.kind]
+    : undefined;
   if (shared) return shared;
-  if (resource.kind !== 'StatefulSet' && resource.kind !== 'Job' && resource.kind !== 'CronJob' && resource.kind !== 'DeploymentConfig') return NO_RUNTIME_LABELS;
+  if (
+    resource.kind !== 'StatefulSet' &&
+    resource.kind !== 'Job' &&
+    resource.kind !== 'CronJob' &&
+    resource.kind !== 'DeploymentConfig'
+  )
+    return NO_RUNTIME_LABELS;
   const m = new Map<string, (value: string) => boolean>();
   switch (resource.kind) {
     case 'StatefulSet':
       m.set('controller-revision-hash', any);
-      m.set('statefulset.kubernetes.io/pod-name', (v) => v.startsWith(`${resource.name}-`) && digits(v.slice(resource.name.length + 1)));
+      m.set(
+        'statefulset.kubernetes.io/pod-name',
+        (v) => v.startsWith(`${resource.name}-`) && digits(v.slice(resource.name.length + 1)),
+      );
       m.set('apps.kubernetes.io/pod-index', digits);
       break;
     case 'Job':
@@ -180,7 +226,10 @@ export function readWorkload(resource: Resource): Workload | undefined {
   let selector: Selector | undefined;
   let selectorNode: YNode | undefined;
   // ReplicationControllers and OpenShift DeploymentConfigs select with an equality map.
-  if (resource.kind === 'ReplicationController' || (resource.kind === 'DeploymentConfig' && apiGroup(resource.apiVersion) === 'apps.openshift.io')) {
+  if (
+    resource.kind === 'ReplicationController' ||
+    (resource.kind === 'DeploymentConfig' && apiGroup(resource.apiVersion) === 'apps.openshift.io')
+  ) {
     selectorNode = getPath(resource.node, 'spec', 'selector');
     selector = readEqualitySelector(selectorNode);
   } else if (!isPod && resource.kind !== 'CronJob') {
@@ -189,14 +238,18 @@ export function readWorkload(resource: Resource): Workload | undefined {
   }
   selector = withAddedTerms(selector, resource.buildLabels?.selector);
   const rejected =
-    selector !== undefined && !selector.invalid && selector.terms.length > 0 && REJECTING_KINDS.has(resource.kind) &&
+    selector !== undefined &&
+    !selector.invalid &&
+    selector.terms.length > 0 &&
+    REJECTING_KINDS.has(resource.kind) &&
     !selector.terms.every((t) => termMayMatch(t, { declared, runtime: NO_RUNTIME_LABELS }));
 
   const perNode = resource.kind === 'DaemonSet';
   let replicas: number | undefined;
   if (isPod) replicas = 1;
   else if (resource.kind === 'Job') replicas = integerValue(getPath(resource.node, 'spec', 'parallelism')) ?? 1;
-  else if (resource.kind === 'CronJob') replicas = integerValue(getPath(resource.node, 'spec', 'jobTemplate', 'spec', 'parallelism')) ?? 1;
+  else if (resource.kind === 'CronJob')
+    replicas = integerValue(getPath(resource.node, 'spec', 'jobTemplate', 'spec', 'parallelism')) ?? 1;
   else if (!perNode) replicas = integerValue(getPath(resource.node, 'spec', 'replicas')) ?? 1;
   return { resource, template: podTemplate, selector, selectorNode, replicas, perNode, rejected };
 }

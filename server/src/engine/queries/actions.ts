@@ -15,7 +15,13 @@ import type { CodeActionResult } from './types';
 import { locate } from './locate';
 
 /** `text` is the file's current text, for the indentation of inserted comments and for quoting. */
-export function codeActions(analysis: Analysis, file: string, _span: Span, diagnostics: readonly Diagnostic[], text: string): CodeActionResult[] {
+export function codeActions(
+  analysis: Analysis,
+  file: string,
+  _span: Span,
+  diagnostics: readonly Diagnostic[],
+  text: string,
+): CodeActionResult[] {
   const out: CodeActionResult[] = [];
   for (const d of diagnostics) {
     if (d.file !== file) continue;
@@ -30,7 +36,13 @@ export function codeActions(analysis: Analysis, file: string, _span: Span, diagn
       title: `Disable ${d.rule} for this line`,
       kind: 'quickfix',
       diagnostic: d,
-      edits: [{ file, span: { start: lineStart, end: lineStart }, newText: `${indent}# kube-traffic-lens-disable-next-line ${d.rule}${eol}` }],
+      edits: [
+        {
+          file,
+          span: { start: lineStart, end: lineStart },
+          newText: `${indent}# kube-traffic-lens-disable-next-line ${d.rule}${eol}`,
+        },
+      ],
     });
   }
   return out;
@@ -43,7 +55,13 @@ export function codeActions(analysis: Analysis, file: string, _span: Span, diagn
 function dnsPolicyFix(d: Diagnostic, text: string): CodeActionResult | undefined {
   if (d.rule !== 'hostnetwork-dns-policy') return undefined;
   const title = 'Set dnsPolicy: ClusterFirstWithHostNet';
-  const edit = (span: Span, newText: string): CodeActionResult => ({ title, kind: 'quickfix', diagnostic: d, edits: [{ file: d.file, span, newText }], isPreferred: true });
+  const edit = (span: Span, newText: string): CodeActionResult => ({
+    title,
+    kind: 'quickfix',
+    diagnostic: d,
+    edits: [{ file: d.file, span, newText }],
+    isPreferred: true,
+  });
   const written = text.slice(d.span.start, d.span.end);
   if (/^["']?ClusterFirst["']?$/.test(written)) return edit(d.span, 'ClusterFirstWithHostNet');
   const lineStart = text.lastIndexOf('\n', d.span.start - 1) + 1;
@@ -61,7 +79,13 @@ type Fix = { title: string; span: Span; newText: string };
 
 function specificFixes(analysis: Analysis, d: Diagnostic, text: string): CodeActionResult[] {
   const fixes = fixesFor(analysis.graph, analysis, d, text);
-  return fixes.map((f, i) => ({ title: f.title, kind: 'quickfix', diagnostic: d, edits: [{ file: d.file, span: f.span, newText: f.newText }], isPreferred: i === 0 && fixes.length === 1 }));
+  return fixes.map((f, i) => ({
+    title: f.title,
+    kind: 'quickfix',
+    diagnostic: d,
+    edits: [{ file: d.file, span: f.span, newText: f.newText }],
+    isPreferred: i === 0 && fixes.length === 1,
+  }));
 }
 
 function fixesFor(g: TrafficGraph, analysis: Analysis, d: Diagnostic, text: string): Fix[] {
@@ -81,7 +105,10 @@ function fixesFor(g: TrafficGraph, analysis: Analysis, d: Diagnostic, text: stri
     case 'networkpolicy-peer-selector-orphaned': {
       const policy = g.networkPolicy(resource);
       const selectors: Selector[] = policy
-        ? [policy.podSelector, ...policy.peers.flatMap((p) => (p.podSelector && !p.namespaceSelector ? [p.podSelector] : []))]
+        ? [
+            policy.podSelector,
+            ...policy.peers.flatMap((p) => (p.podSelector && !p.namespaceSelector ? [p.podSelector] : [])),
+          ]
         : [g.service(resource)?.selector].filter((s): s is Selector => s !== undefined);
       for (const selector of selectors) {
         const term = selector.terms.find((t) => same(t.span));
@@ -89,7 +116,13 @@ function fixesFor(g: TrafficGraph, analysis: Analysis, d: Diagnostic, text: stri
         // The rule's own near miss: one label value away in a pod template kept with this file.
         const miss = nearestMiss(g, selector, ns, resource.file);
         if (miss?.kind !== 'value' || !same(miss.termSpan)) continue;
-        return [{ title: `Change to ${miss.key}: ${miss.actual} (${miss.workload.resource.kind} ${miss.workload.resource.name})`, span: term.valueSpan, newText: scalar(miss.actual, text.slice(term.valueSpan.start, term.valueSpan.end)) }];
+        return [
+          {
+            title: `Change to ${miss.key}: ${miss.actual} (${miss.workload.resource.kind} ${miss.workload.resource.name})`,
+            span: term.valueSpan,
+            newText: scalar(miss.actual, text.slice(term.valueSpan.start, term.valueSpan.end)),
+          },
+        ];
       }
       return [];
     }
@@ -101,38 +134,69 @@ function fixesFor(g: TrafficGraph, analysis: Analysis, d: Diagnostic, text: stri
       const declared = g.workloadsSelectedBy(t.service).flatMap((w) => w.template.containers.flatMap((c) => c.ports));
       const names = [...new Set(declared.map((p) => p.name).filter((n): n is string => !!n))];
       const numbers = [...new Set(declared.map((p) => p.containerPort))];
-      const value = d.rule === 'service-target-port-name-unresolved' && names.length === 1 ? names[0] : numbers.length === 1 ? String(numbers[0]) : undefined;
+      const value =
+        d.rule === 'service-target-port-name-unresolved' && names.length === 1
+          ? names[0]
+          : numbers.length === 1
+            ? String(numbers[0])
+            : undefined;
       return value ? [{ title: `Set targetPort to ${value}`, span: t.port.targetPortSpan, newText: value }] : [];
     }
     case 'ingress-backend-service-missing': {
       const t = located.target;
       if (t?.kind !== 'backend' || t.part !== 'name') return [];
-      return similarServices(g, ns, t.target.backend.serviceName).map((s) => ({ title: `Change to Service ${s.resource.name}`, span: t.target.backend.serviceNameSpan, newText: scalar(s.resource.name, text.slice(t.target.backend.serviceNameSpan.start, t.target.backend.serviceNameSpan.end)) }));
+      return similarServices(g, ns, t.target.backend.serviceName).map((s) => ({
+        title: `Change to Service ${s.resource.name}`,
+        span: t.target.backend.serviceNameSpan,
+        newText: scalar(
+          s.resource.name,
+          text.slice(t.target.backend.serviceNameSpan.start, t.target.backend.serviceNameSpan.end),
+        ),
+      }));
     }
     case 'route-backend-service-missing': {
       const t = located.target;
       if (t?.kind !== 'route-backend' || t.part !== 'name') return [];
       const span = t.backend.nameSpan;
-      return similarServices(g, t.backend.namespace, t.backend.name).map((s) => ({ title: `Change to Service ${s.resource.name}`, span, newText: scalar(s.resource.name, text.slice(span.start, span.end)) }));
+      return similarServices(g, t.backend.namespace, t.backend.name).map((s) => ({
+        title: `Change to Service ${s.resource.name}`,
+        span,
+        newText: scalar(s.resource.name, text.slice(span.start, span.end)),
+      }));
     }
     case 'ingress-backend-port-missing': {
       const t = located.target;
       if (t?.kind !== 'backend' || !t.target.backend.portSpan) return [];
       const service = t.target.services[0];
       const wanted = t.target.backend.port;
-      if (!service || wanted === undefined || t.target.services.some((s) => findServicePort(s, wanted) !== undefined)) return [];
+      if (!service || wanted === undefined || t.target.services.some((s) => findServicePort(s, wanted) !== undefined))
+        return [];
       // `port.name` takes a port name, `port.number` a number; the beta `servicePort` either.
       const byName = typeof wanted === 'string';
       return meantPorts(g, service, wanted).flatMap((p) => {
         const value = byName ? p.name : String(p.port);
-        return value ? [{ title: `Use port ${value} of Service ${service.resource.name}`, span: t.target.backend.portSpan!, newText: value }] : [];
+        return value
+          ? [
+              {
+                title: `Use port ${value} of Service ${service.resource.name}`,
+                span: t.target.backend.portSpan!,
+                newText: value,
+              },
+            ]
+          : [];
       });
     }
     case 'route-backend-port-missing': {
       const t = located.target;
       if (t?.kind !== 'route-backend' || !t.backend.portSpan || t.backend.port === undefined) return [];
       const service = g.servicesNamed(t.backend.namespace, t.backend.name)[0];
-      return service ? meantPorts(g, service, t.backend.port).map((p) => ({ title: `Use port ${p.port} of Service ${service.resource.name}`, span: t.backend.portSpan!, newText: String(p.port) })) : [];
+      return service
+        ? meantPorts(g, service, t.backend.port).map((p) => ({
+            title: `Use port ${p.port} of Service ${service.resource.name}`,
+            span: t.backend.portSpan!,
+            newText: String(p.port),
+          }))
+        : [];
     }
     case 'service-reference-missing':
     case 'service-reference-port-unmatched': {
@@ -153,15 +217,29 @@ function fixesFor(g: TrafficGraph, analysis: Analysis, d: Diagnostic, text: stri
           const svcAt = labels.lastIndexOf('svc');
           const index = svcAt >= 2 ? svcAt - 2 : 0;
           const start = hostStart + labels.slice(0, index).reduce((n, l) => n + l.length + 1, 0);
-          for (const s of similarServices(g, ref.namespace, ref.service, Math.max(1, Math.floor(ref.service.length / 4)))) {
-            out.push({ title: `Change to ${s.resource.name} (Service ${ref.namespace}/${s.resource.name})`, span: { start, end: start + ref.service.length }, newText: s.resource.name });
+          for (const s of similarServices(
+            g,
+            ref.namespace,
+            ref.service,
+            Math.max(1, Math.floor(ref.service.length / 4)),
+          )) {
+            out.push({
+              title: `Change to ${s.resource.name} (Service ${ref.namespace}/${s.resource.name})`,
+              span: { start, end: start + ref.service.length },
+              newText: s.resource.name,
+            });
           }
         }
         if (d.rule === 'service-reference-port-unmatched' && services.length > 0 && ref.port !== undefined) {
           const portText = `:${ref.port}`;
           if (written.slice(at + ref.host.length, at + ref.host.length + portText.length) !== portText) continue;
           const start = hostStart + ref.host.length + 1;
-          for (const p of meantPorts(g, services[0], ref.port)) out.push({ title: `Use port ${p.port} of Service ${services[0].resource.name}`, span: { start, end: start + String(ref.port).length }, newText: String(p.port) });
+          for (const p of meantPorts(g, services[0], ref.port))
+            out.push({
+              title: `Use port ${p.port} of Service ${services[0].resource.name}`,
+              span: { start, end: start + String(ref.port).length },
+              newText: String(p.port),
+            });
         }
       }
       return out;
@@ -182,10 +260,18 @@ function similarServices(g: TrafficGraph, namespace: string, wanted: string, max
     if ((s.resource.namespace ?? 'default') !== namespace || name === wanted || scored.has(name)) continue;
     const distance = editDistance(name, wanted);
     const limit = maxDistance ?? Math.max(1, Math.floor(Math.max(name.length, wanted.length) / 3));
-    const affix = maxDistance === undefined && (wanted.startsWith(`${name}-`) || name.startsWith(`${wanted}-`) || wanted.endsWith(`-${name}`) || name.endsWith(`-${wanted}`));
+    const affix =
+      maxDistance === undefined &&
+      (wanted.startsWith(`${name}-`) ||
+        name.startsWith(`${wanted}-`) ||
+        wanted.endsWith(`-${name}`) ||
+        name.endsWith(`-${wanted}`));
     if (distance <= limit || affix) scored.set(name, { service: s, distance });
   }
-  return [...scored.values()].sort((a, b) => a.distance - b.distance).slice(0, 3).map((x) => x.service);
+  return [...scored.values()]
+    .sort((a, b) => a.distance - b.distance)
+    .slice(0, 3)
+    .map((x) => x.service);
 }
 
 /**
@@ -208,5 +294,9 @@ function meantPorts(g: TrafficGraph, service: Service, wanted: number | string):
 function scalar(value: string, written: string): string {
   const q = written[0];
   if (q === '"' || q === "'") return `${q}${value}${q}`;
-  return /^(?:[-+]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?|0x[0-9a-f]+|0o[0-7]+|true|false|yes|no|on|off|null|~|\.inf|\.nan)$/i.test(value) || /^[\s#&*!|>'"%@`{[]|[:#]\s|\s$/.test(value) ? JSON.stringify(value) : value;
+  return /^(?:[-+]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?|0x[0-9a-f]+|0o[0-7]+|true|false|yes|no|on|off|null|~|\.inf|\.nan)$/i.test(
+    value,
+  ) || /^[\s#&*!|>'"%@`{[]|[:#]\s|\s$/.test(value)
+    ? JSON.stringify(value)
+    : value;
 }

@@ -29,7 +29,8 @@ export function completion(analysis: Analysis, file: string, offset: number, tex
   const before = text.slice(lineStart, offset);
   const word = wordBefore(before);
   const replace = { start: offset - word.length, end: offset };
-  const resource = locate(analysis, file, Math.min(offset, lineStart))?.resource ?? locate(analysis, file, offset)?.resource;
+  const resource =
+    locate(analysis, file, Math.min(offset, lineStart))?.resource ?? locate(analysis, file, offset)?.resource;
   const ns = resource?.namespace ?? 'default';
   const g = analysis.graph;
   const key = /^\s*(?:-\s+)?([\w.\-/]+)\s*:\s*[\w.\-/]*$/.exec(before)?.[1];
@@ -53,7 +54,8 @@ export function completion(analysis: Analysis, file: string, offset: number, tex
   if (line && parent?.key === 'service' && key === 'name') return serviceNames(ns);
   if (key === 'serviceName') return serviceNames(ns);
   if (line && parent?.key === 'port' && (key === 'number' || key === 'name')) {
-    const service = blocks.parent(parent)?.key === 'service' ? named(servicesIn(ns), blocks.sibling(parent, 'name')) : undefined;
+    const service =
+      blocks.parent(parent)?.key === 'service' ? named(servicesIn(ns), blocks.sibling(parent, 'name')) : undefined;
     return service ? portsOf(service, key === 'name', replace) : [];
   }
   if (line && key === 'servicePort') {
@@ -72,32 +74,78 @@ export function completion(analysis: Analysis, file: string, offset: number, tex
     const service = g.service(resource);
     const workloads = service ? g.workloadsSelectedBy(service) : [];
     return unique(
-      workloads.flatMap((w) => w.template.containers.flatMap((c) => c.ports.flatMap((p) => [
-        ...(p.name ? [{ label: p.name, kind: 'port-name' as const, detail: `${c.name}:${p.containerPort} in ${w.resource.kind} ${w.resource.name}`, replace }] : []),
-        { label: String(p.containerPort), kind: 'port' as const, detail: `${c.name} in ${w.resource.kind} ${w.resource.name}`, replace },
-      ]))),
+      workloads.flatMap((w) =>
+        w.template.containers.flatMap((c) =>
+          c.ports.flatMap((p) => [
+            ...(p.name
+              ? [
+                  {
+                    label: p.name,
+                    kind: 'port-name' as const,
+                    detail: `${c.name}:${p.containerPort} in ${w.resource.kind} ${w.resource.name}`,
+                    replace,
+                  },
+                ]
+              : []),
+            {
+              label: String(p.containerPort),
+              kind: 'port' as const,
+              detail: `${c.name} in ${w.resource.kind} ${w.resource.name}`,
+              replace,
+            },
+          ]),
+        ),
+      ),
     );
   }
   // Service selectors: label keys (at the key position) and values (after `key:`).
   if (/\n\s*selector:\s*\n(?:\s+[\w.\-/]+:[^\n]*\n)*$/.test(context) && resource && g.service(resource)) {
-    return labelEntries(g.workloadsIn(ns).map((w) => w.template.labels.declared), key, replace);
+    return labelEntries(
+      g.workloadsIn(ns).map((w) => w.template.labels.declared),
+      key,
+      replace,
+    );
   }
   // NetworkPolicy matchLabels: pod labels of the namespace, or namespace labels under a namespaceSelector.
   if (/\n\s*matchLabels:\s*\n(?:\s+[\w.\-/]+:[^\n]*\n)*$/.test(context) && resource && g.networkPolicy(resource)) {
     const index = text.slice(0, lineStart).split('\n').length - 1;
     let matchLabels: TextLine | undefined;
-    for (let i = index - 1; i >= Math.max(0, index - 50) && !matchLabels; i--) if (blocks.lineAt(i)?.key === 'matchLabels') matchLabels = blocks.lineAt(i);
+    for (let i = index - 1; i >= Math.max(0, index - 50) && !matchLabels; i--)
+      if (blocks.lineAt(i)?.key === 'matchLabels') matchLabels = blocks.lineAt(i);
     const selector = matchLabels && blocks.parent(matchLabels);
-    if (selector?.key === 'namespaceSelector') return labelEntries([...g.namespaces].map((n) => g.namespaceLabels(n)), key, replace);
-    if (selector?.key === 'podSelector') return labelEntries(g.workloadsIn(ns).map((w) => w.template.labels.declared), key, replace);
+    if (selector?.key === 'namespaceSelector')
+      return labelEntries(
+        [...g.namespaces].map((n) => g.namespaceLabels(n)),
+        key,
+        replace,
+      );
+    if (selector?.key === 'podSelector')
+      return labelEntries(
+        g.workloadsIn(ns).map((w) => w.template.labels.declared),
+        key,
+        replace,
+      );
   }
   return [];
 }
 
 /** Label keys (at the key position) or the values of `key` (after `key:`) among these label sets. */
-function labelEntries(sets: readonly Readonly<Record<string, string>>[], key: string | undefined, replace: { start: number; end: number }): CompletionEntry[] {
-  if (key) return unique(sets.flatMap((labels) => (labels[key] !== undefined ? [{ label: labels[key], kind: 'label-value' as const, replace }] : [])));
-  return unique(sets.flatMap((labels) => Object.keys(labels).map((k) => ({ label: k, kind: 'label-key' as const, insertText: `${k}: `, replace }))));
+function labelEntries(
+  sets: readonly Readonly<Record<string, string>>[],
+  key: string | undefined,
+  replace: { start: number; end: number },
+): CompletionEntry[] {
+  if (key)
+    return unique(
+      sets.flatMap((labels) =>
+        labels[key] !== undefined ? [{ label: labels[key], kind: 'label-value' as const, replace }] : [],
+      ),
+    );
+  return unique(
+    sets.flatMap((labels) =>
+      Object.keys(labels).map((k) => ({ label: k, kind: 'label-key' as const, insertText: `${k}: `, replace })),
+    ),
+  );
 }
 
 function named(services: readonly Service[], name: string | undefined): Service | undefined {
@@ -112,7 +160,12 @@ function isServiceRef(blocks: TextBlocks, line: TextLine): boolean {
 function portsOf(service: Service, byName: boolean, replace: { start: number; end: number }): CompletionEntry[] {
   return service.ports
     .filter((p) => !byName || p.name)
-    .map((p) => ({ label: byName ? p.name! : String(p.port), kind: 'port' as const, detail: `${service.resource.name} ${p.port}/${p.protocol} → ${p.targetPort}`, replace }));
+    .map((p) => ({
+      label: byName ? p.name! : String(p.port),
+      kind: 'port' as const,
+      detail: `${service.resource.name} ${p.port}/${p.protocol} → ${p.targetPort}`,
+      replace,
+    }));
 }
 
 function unique<T extends { label: string }>(entries: T[]): T[] {

@@ -21,7 +21,17 @@ import type { HoverResult, QueryOptions } from './types';
 import { locate } from './locate';
 import { usesIndex } from './navigation';
 import { code, link, text } from './markdown';
-import { countPods, describePolicyPort, isolates, peerNamespaces, peerWorkloads, podsSelectedBy, policyNamespace, rulesOf, workloadsOfSelector } from './policies';
+import {
+  countPods,
+  describePolicyPort,
+  isolates,
+  peerNamespaces,
+  peerWorkloads,
+  podsSelectedBy,
+  policyNamespace,
+  rulesOf,
+  workloadsOfSelector,
+} from './policies';
 
 const ORIGIN_NOTE: Partial<Record<NamespaceOrigin, string>> = {
   kustomize: "namespace from the kustomization's `namespace:`",
@@ -30,7 +40,12 @@ const ORIGIN_NOTE: Partial<Record<NamespaceOrigin, string>> = {
   default: 'no namespace set: `default`',
 };
 
-export function hover(analysis: Analysis, file: string, offset: number, options: QueryOptions): HoverResult | undefined {
+export function hover(
+  analysis: Analysis,
+  file: string,
+  offset: number,
+  options: QueryOptions,
+): HoverResult | undefined {
   const located = locate(analysis, file, offset);
   if (!located?.target) return undefined;
   const { resource, target } = located;
@@ -47,7 +62,12 @@ export function hover(analysis: Analysis, file: string, offset: number, options:
       const policy = g.networkPolicy(resource);
       if (service) markdown = serviceHover(g, service, ref);
       else if (policy) markdown = policyHover(g, policy, ref);
-      else if (ingress) markdown = [headline(resource), '', ...g.backendTargets(ingress).map((t) => `- ${backendPath(g, t, ref)}`)].join('\n');
+      else if (ingress)
+        markdown = [
+          headline(resource),
+          '',
+          ...g.backendTargets(ingress).map((t) => `- ${backendPath(g, t, ref)}`),
+        ].join('\n');
       else if (workload) markdown = workloadHover(g, workload, ref);
       else if (g.produced(resource)) markdown = producedHover(g, resource);
       break;
@@ -57,7 +77,12 @@ export function hover(analysis: Analysis, file: string, offset: number, options:
       markdown = serviceHover(g, target.service, ref);
       break;
     case 'backend':
-      markdown = [`**Ingress backend** ${code(target.target.backend.serviceName)}`, '', backendPath(g, target.target, ref), ...whatExists(g, target.target, ref)].join('\n');
+      markdown = [
+        `**Ingress backend** ${code(target.target.backend.serviceName)}`,
+        '',
+        backendPath(g, target.target, ref),
+        ...whatExists(g, target.target, ref),
+      ].join('\n');
       break;
     case 'route-backend':
       markdown = routeBackendHover(g, target.route, target.backend, ref);
@@ -99,9 +124,25 @@ type Ref = (r: Resource, label?: string) => string;
  */
 function origin(g: TrafficGraph, r: Resource, producer: Producer | undefined): string[] {
   const out: string[] = [];
-  if (producer) out.push(`Created at run time by the ${text(producer.operator)} from ${text(`${producer.resource.kind} ${producer.resource.name}`)} (not in the workspace as a manifest).`);
-  const elsewhere = [...new Set(g.resourcesWithId(r.id).filter((x) => x.file !== r.file).map((x) => x.file))];
-  if (elsewhere.length) out.push(`Also defined in ${elsewhere.slice(0, 3).map((f) => code(f)).join(', ')}${elsewhere.length > 3 ? ` and ${elsewhere.length - 3} more` : ''} (counted once).`);
+  if (producer)
+    out.push(
+      `Created at run time by the ${text(producer.operator)} from ${text(`${producer.resource.kind} ${producer.resource.name}`)} (not in the workspace as a manifest).`,
+    );
+  const elsewhere = [
+    ...new Set(
+      g
+        .resourcesWithId(r.id)
+        .filter((x) => x.file !== r.file)
+        .map((x) => x.file),
+    ),
+  ];
+  if (elsewhere.length)
+    out.push(
+      `Also defined in ${elsewhere
+        .slice(0, 3)
+        .map((f) => code(f))
+        .join(', ')}${elsewhere.length > 3 ? ` and ${elsewhere.length - 3} more` : ''} (counted once).`,
+    );
   return out.length ? [...out, ''] : [];
 }
 
@@ -109,7 +150,11 @@ function serviceHover(g: TrafficGraph, service: Service, ref: Ref): string {
   const r = service.resource;
   const ns = r.namespace ?? 'default';
   const lines = [headline(r), '', ...origin(g, r, service.producer), ''];
-  const exposure: string[] = [service.headless ? 'headless (DNS returns pod IPs)' : `${service.type}${service.clusterIP ? ` ${code(service.clusterIP)}` : ''}`];
+  const exposure: string[] = [
+    service.headless
+      ? 'headless (DNS returns pod IPs)'
+      : `${service.type}${service.clusterIP ? ` ${code(service.clusterIP)}` : ''}`,
+  ];
   if (service.type === 'NodePort' || service.type === 'LoadBalancer') exposure.push('NodePort on every node');
   if (service.type === 'LoadBalancer') exposure.push('external load balancer');
   for (const ip of service.externalIPs) exposure.push(`externalIP ${code(ip)}`);
@@ -122,33 +167,58 @@ function serviceHover(g: TrafficGraph, service: Service, ref: Ref): string {
     const manual = g.manualEndpointsOf(service);
     const addresses = [...new Set(manual.flatMap((e) => e.addresses))];
     if (addresses.length) {
-      const ports = [...new Set(manual.flatMap((e) => e.ports.map((p) => (p.name ? `${p.port} (${p.name})` : `${p.port}`))))];
-      lines.push(`No selector: endpoints by hand — ${addresses.map((a) => code(a)).join(', ')}${ports.length ? ` on ${text(ports.join(', '))}` : ''} (${manual.map((e) => ref(e.resource)).join(', ')})`);
-    } else lines.push('No selector: endpoints are managed by hand (no Endpoints or EndpointSlice for it in the workspace).');
+      const ports = [
+        ...new Set(manual.flatMap((e) => e.ports.map((p) => (p.name ? `${p.port} (${p.name})` : `${p.port}`)))),
+      ];
+      lines.push(
+        `No selector: endpoints by hand — ${addresses.map((a) => code(a)).join(', ')}${ports.length ? ` on ${text(ports.join(', '))}` : ''} (${manual.map((e) => ref(e.resource)).join(', ')})`,
+      );
+    } else
+      lines.push('No selector: endpoints are managed by hand (no Endpoints or EndpointSlice for it in the workspace).');
   } else {
     const workloads = g.workloadsSelectedBy(service);
-    if (workloads.length === 0 && service.producer) lines.push(`Selects the pods the ${text(service.producer.operator)} runs (${code(formatSelector(service.selector))}).`);
-    else if (workloads.length === 0) lines.push(`⚠ Selector ${code(formatSelector(service.selector))} matches no pod template: **no endpoints**.`);
+    if (workloads.length === 0 && service.producer)
+      lines.push(
+        `Selects the pods the ${text(service.producer.operator)} runs (${code(formatSelector(service.selector))}).`,
+      );
+    else if (workloads.length === 0)
+      lines.push(`⚠ Selector ${code(formatSelector(service.selector))} matches no pod template: **no endpoints**.`);
     else {
       lines.push('| port | targetPort | container port |', '|---|---|---|');
       for (const port of service.ports) {
-        for (const w of workloads) lines.push(`| ${portCell(port)} | ${text(port.targetPort)} | ${landing(g, port, w, ref)} |`);
+        for (const w of workloads)
+          lines.push(`| ${portCell(port)} | ${text(port.targetPort)} | ${landing(g, port, w, ref)} |`);
       }
       const fixed = workloads.every((w) => !w.perNode && g.autoscalersOf(w).length === 0);
       const total = fixed && workloads.length > 1 ? ` — ${countPods(g, workloads)} in total` : '';
-      lines.push('', `Selects ${workloads.map((w) => `${ref(w.resource)} (${text(describeReplicas(w, g))})`).join(', ')}${total}`);
+      lines.push(
+        '',
+        `Selects ${workloads.map((w) => `${ref(w.resource)} (${text(describeReplicas(w, g))})`).join(', ')}${total}`,
+      );
     }
   }
   const routes = g.routesTo(service);
   if (routes.length) {
-    lines.push('', `Routed from ${routes.map((t) => `${text(routeLabel(t))} (${ref(t.ingress.resource)})`).join(', ')}`);
+    lines.push(
+      '',
+      `Routed from ${routes.map((t) => `${text(routeLabel(t))} (${ref(t.ingress.resource)})`).join(', ')}`,
+    );
   }
   const meshRoutes = istioRoutesTo(g, service);
-  if (meshRoutes.length) lines.push('', `Istio routes: ${meshRoutes.map((m) => `${ref(m.vs.resource)}${m.notes.length ? ` (${text(m.notes.join('; '))})` : ''}`).join(', ')}`);
+  if (meshRoutes.length)
+    lines.push(
+      '',
+      `Istio routes: ${meshRoutes.map((m) => `${ref(m.vs.resource)}${m.notes.length ? ` (${text(m.notes.join('; '))})` : ''}`).join(', ')}`,
+    );
   const callers = callersOf(g, service, ref);
   if (callers.length) pushAll(lines, ['', '**Called by**', ...callers.map((c) => `- ${c}`)]);
-  const isolating = [...new Set(g.workloadsSelectedBy(service).flatMap((w) => g.policiesSelecting(w).filter((p) => isolates(p, 'ingress'))))];
-  if (isolating.length) lines.push('', `Ingress to its pods is limited by ${isolating.map((p) => ref(p.resource)).join(', ')}`);
+  const isolating = [
+    ...new Set(
+      g.workloadsSelectedBy(service).flatMap((w) => g.policiesSelecting(w).filter((p) => isolates(p, 'ingress'))),
+    ),
+  ];
+  if (isolating.length)
+    lines.push('', `Ingress to its pods is limited by ${isolating.map((p) => ref(p.resource)).join(', ')}`);
   return lines.join('\n');
 }
 
@@ -161,7 +231,13 @@ function istioRoutesTo(g: TrafficGraph, service: Service): { vs: VirtualServiceV
     const vs = readVirtualService(r);
     const hits = vs?.destinations.filter((d) => d.fqdn === fqdn) ?? [];
     if (!vs || hits.length === 0) continue;
-    const notes = hits.map((d) => [d.subset !== undefined ? `subset ${d.subset}` : '', d.weight !== undefined ? `${d.weight}%` : ''].filter(Boolean).join(', ')).filter(Boolean);
+    const notes = hits
+      .map((d) =>
+        [d.subset !== undefined ? `subset ${d.subset}` : '', d.weight !== undefined ? `${d.weight}%` : '']
+          .filter(Boolean)
+          .join(', '),
+      )
+      .filter(Boolean);
     out.push({ vs, notes });
   }
   return out;
@@ -171,17 +247,32 @@ function istioRoutesTo(g: TrafficGraph, service: Service): { vs: VirtualServiceV
 function callersOf(g: TrafficGraph, service: Service, ref: Ref): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
-  for (const { workload: w, reference } of usesIndex(g).references.get(`${service.resource.namespace}/${service.resource.name}`) ?? []) {
+  for (const { workload: w, reference } of usesIndex(g).references.get(
+    `${service.resource.namespace}/${service.resource.name}`,
+  ) ?? []) {
     const key = `${w.resource.key}:${reference.port}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const port = reference.port === undefined ? (service.ports.length === 1 ? service.ports[0] : undefined) : service.ports.find((p) => p.port === reference.port);
-    const { denied, policies } = summarizeVerdicts(port ? serviceFlowVerdicts(g, w, service, port).map((v) => v.verdict) : []);
+    const port =
+      reference.port === undefined
+        ? service.ports.length === 1
+          ? service.ports[0]
+          : undefined
+        : service.ports.find((p) => p.port === reference.port);
+    const { denied, policies } = summarizeVerdicts(
+      port ? serviceFlowVerdicts(g, w, service, port).map((v) => v.verdict) : [],
+    );
     const names = policies.map((p) => ref(p.resource));
-    const verdict = denied ? ` — **denied** by ${names.join(', ')}` : names.length ? ` — allowed by ${names.join(', ')}` : '';
+    const verdict = denied
+      ? ` — **denied** by ${names.join(', ')}`
+      : names.length
+        ? ` — allowed by ${names.join(', ')}`
+        : '';
     // A headless Service's name leads to the pods: a container port there is no mistake.
     const portNote = port || service.headless || reference.port === undefined ? '' : ' ⚠ no such port';
-    out.push(`${ref(w.resource)} on ${code(`${reference.host}${reference.port !== undefined ? `:${reference.port}` : ''}`)}${portNote}${verdict}`);
+    out.push(
+      `${ref(w.resource)} on ${code(`${reference.host}${reference.port !== undefined ? `:${reference.port}` : ''}`)}${portNote}${verdict}`,
+    );
     if (out.length >= 20) return [...out, '…'];
   }
   return out;
@@ -194,7 +285,11 @@ function portsAndLandings(g: TrafficGraph, service: Service, ref: Ref): string[]
   return [
     `${ref(service.resource)} has:`,
     ...service.ports.map((p) => {
-      const to = workloads.length ? ` → ${workloads.map((w) => landing(g, p, w, ref)).join('; ')}` : service.selector ? ' → no pods selected' : '';
+      const to = workloads.length
+        ? ` → ${workloads.map((w) => landing(g, p, w, ref)).join('; ')}`
+        : service.selector
+          ? ' → no pods selected'
+          : '';
       return `- ${code(`${p.port}/${p.protocol}`)}${p.name ? ` (${text(p.name)})` : ''}${to}`;
     }),
   ];
@@ -205,7 +300,9 @@ function servicesThere(g: TrafficGraph, namespace: string, ref: Ref): string[] {
   const there = g.services.filter((s) => (s.resource.namespace ?? 'default') === namespace);
   if (there.length === 0) return [`The workspace defines no Service in namespace ${code(namespace)}.`];
   const shown = there.slice(0, 12).map((s) => ref(s.resource, `${s.resource.name}`));
-  return [`Services in ${code(namespace)}: ${shown.join(', ')}${there.length > shown.length ? `, and ${there.length - shown.length} more` : ''}`];
+  return [
+    `Services in ${code(namespace)}: ${shown.join(', ')}${there.length > shown.length ? `, and ${there.length - shown.length} more` : ''}`,
+  ];
 }
 
 /** For a broken Ingress backend: the Services there are, or the ports the named one has. */
@@ -222,9 +319,18 @@ function producedHover(g: TrafficGraph, r: Resource): string | undefined {
   const lines = [headline(r), '', `At run time the ${text(made.producer.operator)} creates:`, ''];
   for (const s of made.services) {
     const ports = s.ports.map((p) => `${p.port}${p.name ? ` ${p.name}` : ''}`).join(', ');
-    lines.push(`- Service ${code(s.resource.name)}${s.headless ? ' (headless)' : ''}${ports ? ` — ${text(ports)}` : ''}${s.producer?.portsOpen ? ' (and ports from its configuration)' : ''}`);
+    lines.push(
+      `- Service ${code(s.resource.name)}${s.headless ? ' (headless)' : ''}${ports ? ` — ${text(ports)}` : ''}${s.producer?.portsOpen ? ' (and ports from its configuration)' : ''}`,
+    );
   }
-  for (const w of made.workloads) lines.push(`- ${text(w.resource.kind)} ${code(w.resource.name)} (${text(describeReplicas(w, g))}), pods labelled ${code(Object.entries(w.template.labels.declared).map(([k, v]) => `${k}=${v}`).join(', '))}`);
+  for (const w of made.workloads)
+    lines.push(
+      `- ${text(w.resource.kind)} ${code(w.resource.name)} (${text(describeReplicas(w, g))}), pods labelled ${code(
+        Object.entries(w.template.labels.declared)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', '),
+      )}`,
+    );
   lines.push('', `Source: ${text(made.producer.source)}`);
   return lines.join('\n');
 }
@@ -260,35 +366,56 @@ function routeLabel(t: BackendTarget): string {
 function backendPath(g: TrafficGraph, t: BackendTarget, ref: Ref): string {
   const port = t.backend.port === undefined ? '' : `:${t.backend.port}`;
   const start = `${text(routeLabel(t))} → `;
-  if (t.services.length === 0) return `${start}⚠ Service ${code(`${t.backend.serviceName}${port}`)} **does not exist** in this namespace`;
+  if (t.services.length === 0)
+    return `${start}⚠ Service ${code(`${t.backend.serviceName}${port}`)} **does not exist** in this namespace`;
   const { service, port: servicePort } = t.ports[0];
   const svc = ref(service.resource, `Service ${service.resource.name}${port}`);
   if (!servicePort) return `${start}${svc} ⚠ **no such port**`;
   const workloads = g.workloadsSelectedBy(service);
   if (!service.selector) return `${start}${svc} → manual endpoints`;
-  if (workloads.length === 0) return `${start}${svc} → ${service.producer ? `pods the ${text(service.producer.operator)} runs` : '⚠ no pods selected'}`;
-  return workloads.map((w) => `${start}${svc} → ${ref(w.resource)} (${text(describeReplicas(w, g))}) → ${landing(g, servicePort, w, ref, false)}`).join('<br>');
+  if (workloads.length === 0)
+    return `${start}${svc} → ${service.producer ? `pods the ${text(service.producer.operator)} runs` : '⚠ no pods selected'}`;
+  return workloads
+    .map(
+      (w) =>
+        `${start}${svc} → ${ref(w.resource)} (${text(describeReplicas(w, g))}) → ${landing(g, servicePort, w, ref, false)}`,
+    )
+    .join('<br>');
 }
 
 function workloadHover(g: TrafficGraph, w: Workload, ref: Ref): string {
-  const lines = [headline(w.resource), '', ...origin(g, w.resource, w.template.producer), `${text(describeReplicas(w, g))}`];
+  const lines = [
+    headline(w.resource),
+    '',
+    ...origin(g, w.resource, w.template.producer),
+    `${text(describeReplicas(w, g))}`,
+  ];
   const services = g.servicesSelecting(w);
-  lines.push('', services.length ? `Selected by ${services.map((s) => ref(s.resource)).join(', ')}` : 'No Service selects these pods.');
+  lines.push(
+    '',
+    services.length
+      ? `Selected by ${services.map((s) => ref(s.resource)).join(', ')}`
+      : 'No Service selects these pods.',
+  );
   const policies = g.policiesSelecting(w);
   if (policies.length) lines.push('', `NetworkPolicies: ${policies.map((p) => ref(p.resource)).join(', ')}`);
   const budgets = g.disruptionBudgetsFor(w);
   if (budgets.length) lines.push('', `PodDisruptionBudgets: ${budgets.map((b) => ref(b.resource)).join(', ')}`);
   const calls = callsOf(g, w, ref);
   if (calls.length) lines.push('', '**Calls**');
-    for (const c of calls) lines.push(`- ${c}`);;
+  for (const c of calls) lines.push(`- ${c}`);
   const ports = w.template.containers.flatMap((c) => c.ports.map((p) => ({ c, p })));
   if (ports.length) {
     lines.push('', '| container port | reached through |', '|---|---|');
     for (const { c, p } of ports) {
       const via = services.flatMap((s) =>
-        s.ports.filter((sp) => g.resolveServicePort(sp, w).declared === p).map((sp) => `${ref(s.resource, `Service ${s.resource.name}:${sp.port}`)}`),
+        s.ports
+          .filter((sp) => g.resolveServicePort(sp, w).declared === p)
+          .map((sp) => `${ref(s.resource, `Service ${s.resource.name}:${sp.port}`)}`),
       );
-      lines.push(`| ${text(c.name)}:${p.containerPort}/${p.protocol}${p.name ? ` (${text(p.name)})` : ''} | ${via.join(', ') || '—'} |`);
+      lines.push(
+        `| ${text(c.name)}:${p.containerPort}/${p.protocol}${p.name ? ` (${text(p.name)})` : ''} | ${via.join(', ') || '—'} |`,
+      );
     }
   }
   return lines.join('\n');
@@ -297,28 +424,54 @@ function workloadHover(g: TrafficGraph, w: Workload, ref: Ref): string {
 /** An address in env/args: the Service it resolves to and where that Service sends the traffic. */
 function referenceHover(g: TrafficGraph, from: Workload, reference: ServiceReference, ref: Ref): string | undefined {
   const service = g.servicesNamed(reference.namespace, reference.service)[0];
-  const lines = [`**Service reference** ${code(`${reference.host}${reference.port !== undefined ? `:${reference.port}` : ''}`)}`, ''];
-  if (!service) return [...lines, `⚠ No Service ${code(reference.service)} in namespace ${code(reference.namespace)}: the name does not resolve.`, '', ...servicesThere(g, reference.namespace, ref)].join('\n');
+  const lines = [
+    `**Service reference** ${code(`${reference.host}${reference.port !== undefined ? `:${reference.port}` : ''}`)}`,
+    '',
+  ];
+  if (!service)
+    return [
+      ...lines,
+      `⚠ No Service ${code(reference.service)} in namespace ${code(reference.namespace)}: the name does not resolve.`,
+      '',
+      ...servicesThere(g, reference.namespace, ref),
+    ].join('\n');
   const port = reference.port === undefined ? service.ports[0] : service.ports.find((p) => p.port === reference.port);
   const svc = ref(service.resource, `Service ${service.resource.name}${port ? `:${port.port}` : ''}`);
   if (!port && service.headless && reference.port !== undefined) {
     // A headless Service's name resolves to the pods' own addresses: the port is the container's.
     const workloads = g.workloadsSelectedBy(service);
-    return [...lines, `→ ${svc} (headless: DNS returns the pods' IPs; port ${reference.port} on the pods)${workloads.length ? ` → ${workloadList(g, workloads, ref)}` : ''}`].join('\n');
+    return [
+      ...lines,
+      `→ ${svc} (headless: DNS returns the pods' IPs; port ${reference.port} on the pods)${workloads.length ? ` → ${workloadList(g, workloads, ref)}` : ''}`,
+    ].join('\n');
   }
   if (!port) return [...lines, `→ ${svc} ⚠ **no such port**`, '', ...portsAndLandings(g, service, ref)].join('\n');
   const workloads = g.workloadsSelectedBy(service);
   if (!service.selector || workloads.length === 0) {
-    const pods = !service.selector ? '' : service.producer ? ` → pods the ${text(service.producer.operator)} runs` : ' → ⚠ no pods selected';
+    const pods = !service.selector
+      ? ''
+      : service.producer
+        ? ` → pods the ${text(service.producer.operator)} runs`
+        : ' → ⚠ no pods selected';
     return [...lines, `→ ${svc}${pods}`].join('\n');
   }
   for (const w of workloads) {
     const r = g.resolveServicePort(port, w);
-    const verdict = r.containerPort !== undefined ? decide(g, { from, to: w, port: r.containerPort, protocol: port.protocol }, policiesKeptWith(from, w)) : undefined;
-    const policy = !verdict ? '' : verdict.allowed
-      ? (verdict.egress.isolated || verdict.ingress.isolated ? ` — allowed by ${[...verdict.egress.policies, ...verdict.ingress.policies].map((p) => ref(p.resource)).join(', ')}` : '')
-      : ` — **denied** by ${[...(verdict.egress.allowed ? [] : verdict.egress.policies), ...(verdict.ingress.allowed ? [] : verdict.ingress.policies)].map((p) => ref(p.resource)).join(', ')}`;
-    lines.push(`→ ${svc} → ${ref(w.resource)} (${text(describeReplicas(w, g))}) → ${landing(g, port, w, ref, false)}${policy}`, '');
+    const verdict =
+      r.containerPort !== undefined
+        ? decide(g, { from, to: w, port: r.containerPort, protocol: port.protocol }, policiesKeptWith(from, w))
+        : undefined;
+    const policy = !verdict
+      ? ''
+      : verdict.allowed
+        ? verdict.egress.isolated || verdict.ingress.isolated
+          ? ` — allowed by ${[...verdict.egress.policies, ...verdict.ingress.policies].map((p) => ref(p.resource)).join(', ')}`
+          : ''
+        : ` — **denied** by ${[...(verdict.egress.allowed ? [] : verdict.egress.policies), ...(verdict.ingress.allowed ? [] : verdict.ingress.policies)].map((p) => ref(p.resource)).join(', ')}`;
+    lines.push(
+      `→ ${svc} → ${ref(w.resource)} (${text(describeReplicas(w, g))}) → ${landing(g, port, w, ref, false)}${policy}`,
+      '',
+    );
   }
   return lines.join('\n').trimEnd();
 }
@@ -331,7 +484,9 @@ function addressHover(value: string, form: 'address' | 'cidr', configured: reado
     if (!c) return `**${code(value)}** is not a valid CIDR.`;
     const bits = (c.family === 'IPv4' ? 32 : 128) - c.prefix;
     const size = bits > 52 ? `2^${bits}` : String(2 ** bits);
-    const related = ranges.filter((r) => cidrContainsCidr(r.cidr!, c) || cidrContainsCidr(c, r.cidr!)).map((r) => code(r.text));
+    const related = ranges
+      .filter((r) => cidrContainsCidr(r.cidr!, c) || cidrContainsCidr(c, r.cidr!))
+      .map((r) => code(r.text));
     return `**${c.family} network** ${code(describeCidr(c))}${c.hostBitsSet ? ` (written ${code(value)}, host bits set)` : ''}\n\n${size} addresses${related.length ? `\n\nOverlaps the Service CIDR ${related.join(', ')}` : ''}`;
   }
   const a = parseAddress(value);
@@ -344,16 +499,29 @@ function addressHover(value: string, form: 'address' | 'cidr', configured: reado
 function attachmentHover(g: TrafficGraph, w: Workload, ref: Ref): string | undefined {
   const request = readNetworkRequest(w);
   if (!request?.selections) return undefined;
-  const lines = ['**Secondary networks** (Multus)', '', '| network | type | master | subnet / range |', '|---|---|---|---|'];
+  const lines = [
+    '**Secondary networks** (Multus)',
+    '',
+    '| network | type | master | subnet / range |',
+    '|---|---|---|---|',
+  ];
   for (const s of request.selections) {
     const ns = s.namespace ?? w.template.namespace;
     const nad = g.attachmentDefinitions(ns, s.name)[0];
     const config = nad?.config as Record<string, unknown> | undefined;
     const plugin = (Array.isArray(config?.plugins) ? (config!.plugins as Record<string, unknown>[])[0] : config) ?? {};
     const ipam = (plugin.ipam ?? {}) as Record<string, unknown>;
-    const range = [ipam.subnet, ipam.range, ipam.rangeStart && ipam.rangeEnd ? `${ipam.rangeStart}–${ipam.rangeEnd}` : undefined].filter(Boolean).join(' ');
+    const range = [
+      ipam.subnet,
+      ipam.range,
+      ipam.rangeStart && ipam.rangeEnd ? `${ipam.rangeStart}–${ipam.rangeEnd}` : undefined,
+    ]
+      .filter(Boolean)
+      .join(' ');
     const name = nad ? ref(nad.resource, `${ns}/${s.name}`) : `⚠ ${text(`${ns}/${s.name}`)} (no definition)`;
-    lines.push(`| ${name}${s.interface ? ` @${text(s.interface)}` : ''} | ${text(String(plugin.type ?? '—'))} | ${text(String(plugin.master ?? '—'))} | ${text(range || '—')} |`);
+    lines.push(
+      `| ${name}${s.interface ? ` @${text(s.interface)}` : ''} | ${text(String(plugin.type ?? '—'))} | ${text(String(plugin.master ?? '—'))} | ${text(range || '—')} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -366,22 +534,36 @@ function routeHover(g: TrafficGraph, route: Route, ref: Ref): string {
     const label = `${p.kind} ${p.namespace}/${p.name}${p.sectionName ? `/${p.sectionName}` : ''}`;
     return gw ? ref(gw.resource, label) : `⚠ ${text(label)}`;
   });
-  const lines = [headline(r), '', `Attached to ${parents.join(', ') || 'nothing'} · hosts ${text(route.hostnames.join(', ') || '*')}`, ''];
+  const lines = [
+    headline(r),
+    '',
+    `Attached to ${parents.join(', ') || 'nothing'} · hosts ${text(route.hostnames.join(', ') || '*')}`,
+    '',
+  ];
   route.rules.forEach((rule, i) => {
-    const matches = rule.matches.map((m) => m.path).filter(Boolean).join(', ') || '/';
+    const matches =
+      rule.matches
+        .map((m) => m.path)
+        .filter(Boolean)
+        .join(', ') || '/';
     const total = rule.backendRefs.reduce((n, b) => n + (b.weight ?? 1), 0);
     lines.push(`**Rule ${i + 1}** ${code(matches)}`);
     for (const b of rule.backendRefs) {
-      const share = rule.backendRefs.length > 1 ? ` (${Math.round(((b.weight ?? 1) / Math.max(1, total)) * 100)}%)` : '';
+      const share =
+        rule.backendRefs.length > 1 ? ` (${Math.round(((b.weight ?? 1) / Math.max(1, total)) * 100)}%)` : '';
       const service = b.kind === 'Service' && b.group === '' ? g.servicesNamed(b.namespace, b.name)[0] : undefined;
       if (!service) {
-        lines.push(`- ${text(`${b.kind} ${b.namespace}/${b.name}`)}${share}${b.kind === 'Service' ? ' ⚠ **does not exist**' : ''}`);
+        lines.push(
+          `- ${text(`${b.kind} ${b.namespace}/${b.name}`)}${share}${b.kind === 'Service' ? ' ⚠ **does not exist**' : ''}`,
+        );
         continue;
       }
       const port = service.ports.find((p) => p.port === b.port);
       const svc = ref(service.resource, `Service ${service.resource.name}:${b.port ?? '?'}`);
       const workloads = port ? g.workloadsSelectedBy(service) : [];
-      lines.push(`- ${svc}${share}${port ? workloads.map((w) => ` → ${ref(w.resource)} (${text(describeReplicas(w, g))}) → ${landing(g, port, w, ref, false)}`).join(';') : ' ⚠ **no such port**'}`);
+      lines.push(
+        `- ${svc}${share}${port ? workloads.map((w) => ` → ${ref(w.resource)} (${text(describeReplicas(w, g))}) → ${landing(g, port, w, ref, false)}`).join(';') : ' ⚠ **no such port**'}`,
+      );
     }
     lines.push('');
   });
@@ -395,14 +577,23 @@ function callsOf(g: TrafficGraph, from: Workload, ref: Ref): string[] {
   for (const reference of g.serviceReferences(from)) {
     const service = g.servicesNamed(reference.namespace, reference.service)[0];
     if (!service) continue;
-    const port = reference.port === undefined ? (service.ports.length === 1 ? service.ports[0] : undefined) : service.ports.find((p) => p.port === reference.port);
+    const port =
+      reference.port === undefined
+        ? service.ports.length === 1
+          ? service.ports[0]
+          : undefined
+        : service.ports.find((p) => p.port === reference.port);
     const key = `${service.resource.id}:${port?.port}`;
     if (seen.has(key)) continue;
     seen.add(key);
     const svc = ref(service.resource, `Service ${service.resource.name}${port ? `:${port.port}` : ''}`);
-    const { denied, policies } = summarizeVerdicts(port ? serviceFlowVerdicts(g, from, service, port).map((v) => v.verdict) : []);
+    const { denied, policies } = summarizeVerdicts(
+      port ? serviceFlowVerdicts(g, from, service, port).map((v) => v.verdict) : [],
+    );
     const names = policies.map((p) => ref(p.resource));
-    out.push(`${svc}${denied ? ` — **denied** by ${names.join(', ')}` : names.length ? ` — allowed by ${names.join(', ')}` : ''}`);
+    out.push(
+      `${svc}${denied ? ` — **denied** by ${names.join(', ')}` : names.length ? ` — allowed by ${names.join(', ')}` : ''}`,
+    );
   }
   return out;
 }
@@ -412,8 +603,14 @@ function policyHover(g: TrafficGraph, policy: NetworkPolicy, ref: Ref): string {
   const ns = policyNamespace(policy);
   const selected = podsSelectedBy(g, policy);
   const lines = [headline(policy.resource), ''];
-  const selector = policy.podSelector.terms.length === 0 ? `every pod in ${code(ns)}` : code(formatSelector(policy.podSelector));
-  lines.push(selected.length ? `Selects ${selector}: ${workloadList(g, selected, ref)}` : `⚠ Selects ${selector}: no pod template in the workspace matches.`, '');
+  const selector =
+    policy.podSelector.terms.length === 0 ? `every pod in ${code(ns)}` : code(formatSelector(policy.podSelector));
+  lines.push(
+    selected.length
+      ? `Selects ${selector}: ${workloadList(g, selected, ref)}`
+      : `⚠ Selects ${selector}: no pod template in the workspace matches.`,
+    '',
+  );
   for (const direction of ['ingress', 'egress'] as const) {
     const word = direction === 'ingress' ? 'Ingress' : 'Egress';
     if (!isolates(policy, direction)) {
@@ -422,13 +619,20 @@ function policyHover(g: TrafficGraph, policy: NetworkPolicy, ref: Ref): string {
     }
     const rules = rulesOf(policy, direction);
     if (rules.length === 0) {
-      lines.push(`**${word}** isolated: **all ${direction} denied** unless another policy selecting these pods allows it.`, '');
+      lines.push(
+        `**${word}** isolated: **all ${direction} denied** unless another policy selecting these pods allows it.`,
+        '',
+      );
       continue;
     }
     lines.push(`**${word}** isolated; allowed:`);
     rules.forEach((rule, i) => {
-      const peers = rule.peers.length === 0 ? [direction === 'ingress' ? 'every source' : 'every destination'] : rule.peers.map((p) => describePeer(g, policy, p, ref));
-      const ports = rule.ports.length === 0 ? 'every port' : rule.ports.map((p) => code(describePolicyPort(p))).join(', ');
+      const peers =
+        rule.peers.length === 0
+          ? [direction === 'ingress' ? 'every source' : 'every destination']
+          : rule.peers.map((p) => describePeer(g, policy, p, ref));
+      const ports =
+        rule.ports.length === 0 ? 'every port' : rule.ports.map((p) => code(describePolicyPort(p))).join(', ');
       lines.push(`- rule ${i + 1} ${direction === 'ingress' ? 'from' : 'to'} ${peers.join('; ')} · on ${ports}`);
     });
     lines.push('');
@@ -439,12 +643,21 @@ function policyHover(g: TrafficGraph, policy: NetworkPolicy, ref: Ref): string {
 /** A peer resolved to the pod templates it matches. */
 function describePeer(g: TrafficGraph, policy: NetworkPolicy, peer: PolicyPeer, ref: Ref): string {
   if (peer.hasIpBlock) return 'an IP block (addresses, not pods)';
-  const pods = peer.podSelector ? (peer.podSelector.terms.length ? code(formatSelector(peer.podSelector)) : 'all pods') : 'all pods';
+  const pods = peer.podSelector
+    ? peer.podSelector.terms.length
+      ? code(formatSelector(peer.podSelector))
+      : 'all pods'
+    : 'all pods';
   const where = peer.namespaceSelector
-    ? (peer.namespaceSelector.terms.length ? `in namespaces ${code(formatSelector(peer.namespaceSelector))}` : 'in every namespace')
+    ? peer.namespaceSelector.terms.length
+      ? `in namespaces ${code(formatSelector(peer.namespaceSelector))}`
+      : 'in every namespace'
     : `in ${code(policyNamespace(policy))}`;
   const workloads = peerWorkloads(g, policy, peer);
-  const known = peer.namespaceSelector && peerNamespaces(g, policy, peer).length === 0 ? ' (no such namespace in the workspace)' : '';
+  const known =
+    peer.namespaceSelector && peerNamespaces(g, policy, peer).length === 0
+      ? ' (no such namespace in the workspace)'
+      : '';
   return `${pods} ${where}${known}: ${workloads.length ? workloadList(g, workloads, ref) : 'no pod template in the workspace'}`;
 }
 
@@ -454,29 +667,66 @@ function workloadList(g: TrafficGraph, workloads: readonly Workload[], ref: Ref,
 }
 
 /** A label under a NetworkPolicy selector: the pod templates (or namespaces) the selector selects. */
-function selectorHover(g: TrafficGraph, policy: NetworkPolicy, peer: PolicyPeer | undefined, which: 'pod' | 'namespace', selector: Selector, ref: Ref): string {
-  const what = !peer ? 'podSelector' : which === 'pod' ? `${peer.direction === 'ingress' ? 'from' : 'to'} podSelector` : `${peer.direction === 'ingress' ? 'from' : 'to'} namespaceSelector`;
+function selectorHover(
+  g: TrafficGraph,
+  policy: NetworkPolicy,
+  peer: PolicyPeer | undefined,
+  which: 'pod' | 'namespace',
+  selector: Selector,
+  ref: Ref,
+): string {
+  const what = !peer
+    ? 'podSelector'
+    : which === 'pod'
+      ? `${peer.direction === 'ingress' ? 'from' : 'to'} podSelector`
+      : `${peer.direction === 'ingress' ? 'from' : 'to'} namespaceSelector`;
   const lines = [`**${what}** ${code(formatSelector(selector))} of ${ref(policy.resource)}`, ''];
   if (peer && which === 'namespace') {
     const namespaces = peerNamespaces(g, policy, peer);
-    lines.push(namespaces.length ? `Namespaces: ${namespaces.map((n) => code(n)).join(', ')}` : 'No namespace of the workspace matches (it may exist in the cluster).', '');
+    lines.push(
+      namespaces.length
+        ? `Namespaces: ${namespaces.map((n) => code(n)).join(', ')}`
+        : 'No namespace of the workspace matches (it may exist in the cluster).',
+      '',
+    );
   }
   const workloads = workloadsOfSelector(g, policy, peer, which, selector);
-  lines.push(workloads.length ? `Selects ${workloadList(g, workloads, ref)}${workloads.length > 1 ? ` — ${countPods(g, workloads)}` : ''}` : '⚠ Selects no pod template in the workspace.');
+  lines.push(
+    workloads.length
+      ? `Selects ${workloadList(g, workloads, ref)}${workloads.length > 1 ? ` — ${countPods(g, workloads)}` : ''}`
+      : '⚠ Selects no pod template in the workspace.',
+  );
   return lines.join('\n');
 }
 
 /** A route's backendRef: where it leads, or what exists when it is broken. */
 function routeBackendHover(g: TrafficGraph, route: Route, b: BackendRef, ref: Ref): string {
-  const lines = [`**${text(route.resource.kind)} backendRef** ${code(`${b.namespace}/${b.name}${b.port !== undefined ? `:${b.port}` : ''}`)}`, ''];
+  const lines = [
+    `**${text(route.resource.kind)} backendRef** ${code(`${b.namespace}/${b.name}${b.port !== undefined ? `:${b.port}` : ''}`)}`,
+    '',
+  ];
   if (b.kind !== 'Service' || b.group !== '') return [...lines, `${text(b.kind)} backend: not a Service.`].join('\n');
   const service = g.servicesNamed(b.namespace, b.name)[0];
-  if (!service) return [...lines, `⚠ Service ${code(b.name)} **does not exist** in ${code(b.namespace)}.`, '', ...servicesThere(g, b.namespace, ref)].join('\n');
+  if (!service)
+    return [
+      ...lines,
+      `⚠ Service ${code(b.name)} **does not exist** in ${code(b.namespace)}.`,
+      '',
+      ...servicesThere(g, b.namespace, ref),
+    ].join('\n');
   const port = service.ports.find((p) => p.port === b.port);
-  if (!port) return [...lines, `${ref(service.resource)} ⚠ **no such port**`, '', ...portsAndLandings(g, service, ref)].join('\n');
+  if (!port)
+    return [...lines, `${ref(service.resource)} ⚠ **no such port**`, '', ...portsAndLandings(g, service, ref)].join(
+      '\n',
+    );
   const workloads = g.workloadsSelectedBy(service);
   const svc = ref(service.resource, `Service ${service.resource.name}:${port.port}`);
   if (!service.selector) return [...lines, `→ ${svc} → manual endpoints`].join('\n');
   if (workloads.length === 0) return [...lines, `→ ${svc} → ⚠ no pods selected`].join('\n');
-  return [...lines, ...workloads.map((w) => `→ ${svc} → ${ref(w.resource)} (${text(describeReplicas(w, g))}) → ${landing(g, port, w, ref, false)}`)].join('\n');
+  return [
+    ...lines,
+    ...workloads.map(
+      (w) => `→ ${svc} → ${ref(w.resource)} (${text(describeReplicas(w, g))}) → ${landing(g, port, w, ref, false)}`,
+    ),
+  ].join('\n');
 }

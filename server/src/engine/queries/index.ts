@@ -14,7 +14,12 @@ export * from './types';
 
 /* The query API; each feature lives in its own module. */
 
-export function hoverAt(analysis: Analysis, file: string, offset: number, options: QueryOptions): HoverResult | undefined {
+export function hoverAt(
+  analysis: Analysis,
+  file: string,
+  offset: number,
+  options: QueryOptions,
+): HoverResult | undefined {
   return hover(analysis, file, offset, options);
 }
 
@@ -22,7 +27,12 @@ export function definitionAt(analysis: Analysis, file: string, offset: number): 
   return definition(analysis, file, offset);
 }
 
-export function referencesAt(analysis: Analysis, file: string, offset: number, includeDeclaration: boolean): SourceLocation[] {
+export function referencesAt(
+  analysis: Analysis,
+  file: string,
+  offset: number,
+  includeDeclaration: boolean,
+): SourceLocation[] {
   return references(analysis, file, offset, includeDeclaration);
 }
 
@@ -32,7 +42,13 @@ export function completionAt(analysis: Analysis, file: string, offset: number, t
 }
 
 /** `text` is the file's current text (for the indentation of inserted lines). */
-export function codeActionsAt(analysis: Analysis, file: string, span: Span, diagnostics: readonly Diagnostic[], text: string): CodeActionResult[] {
+export function codeActionsAt(
+  analysis: Analysis,
+  file: string,
+  span: Span,
+  diagnostics: readonly Diagnostic[],
+  text: string,
+): CodeActionResult[] {
   return codeActions(analysis, file, span, diagnostics, text);
 }
 

@@ -20,7 +20,8 @@ export function codeLenses(analysis: Analysis, file: string): CodeLensResult[] {
     // On the document's first line, above apiVersion (or the comment that opens it).
     const span = { start: r.span.start, end: r.span.start };
     for (const l of lenses) out.push({ span, ...l });
-    if (g.service(r) || g.ingress(r) || g.route(r) || g.workload(r)) out.push({ span, title: 'Show traffic', command: { id: SHOW_TRAFFIC_COMMAND, arguments: [r.id] } });
+    if (g.service(r) || g.ingress(r) || g.route(r) || g.workload(r))
+      out.push({ span, title: 'Show traffic', command: { id: SHOW_TRAFFIC_COMMAND, arguments: [r.id] } });
   }
   return out;
 }
@@ -38,7 +39,13 @@ function lensesOf(g: TrafficGraph, r: Resource): Lens[] {
       const title = workloads.length
         ? `→ ${workloads.map((w) => `${w.resource.kind} ${w.resource.name} (${describeReplicas(w, g)})`).join(', ')}`
         : '→ no pods (selector matches nothing)';
-      out.push({ title, peek: workloads.map((w) => ({ file: w.resource.file, span: w.template.labelsSpan ?? resourceAnchor(w.resource) })) });
+      out.push({
+        title,
+        peek: workloads.map((w) => ({
+          file: w.resource.file,
+          span: w.template.labelsSpan ?? resourceAnchor(w.resource),
+        })),
+      });
     } else if (service.type === 'ExternalName') out.push({ title: `→ CNAME ${service.externalName ?? '?'}` });
     else out.push({ title: '→ manual endpoints', peek: g.manualEndpointsOf(service).map((e) => anchor(e.resource)) });
     const uses = serviceUses(g, r);
@@ -49,23 +56,49 @@ function lensesOf(g: TrafficGraph, r: Resource): Lens[] {
   if (ingress) {
     const targets = g.backendTargets(ingress);
     const broken = targets.filter((t) => t.services.length === 0 || t.ports.every((p) => !p.port)).length;
-    out.push({ title: `→ ${plural(targets.length, 'backend')}${broken ? `, ${broken} broken` : ''}`, peek: targets.flatMap((t) => (t.services.length ? t.services.map((s) => anchor(s.resource)) : [{ file: r.file, span: t.backend.serviceNameSpan }])) });
+    out.push({
+      title: `→ ${plural(targets.length, 'backend')}${broken ? `, ${broken} broken` : ''}`,
+      peek: targets.flatMap((t) =>
+        t.services.length
+          ? t.services.map((s) => anchor(s.resource))
+          : [{ file: r.file, span: t.backend.serviceNameSpan }],
+      ),
+    });
   }
   const route = g.route(r);
   if (route) {
     const refs = route.rules.flatMap((rule) => rule.backendRefs);
-    const found = refs.flatMap((b) => (b.kind === 'Service' && b.group === '' ? g.servicesNamed(b.namespace, b.name).slice(0, 1) : []));
-    const broken = refs.filter((b) => b.kind === 'Service' && b.group === '' && !g.servicesNamed(b.namespace, b.name).some((s) => s.ports.some((p) => p.port === b.port))).length;
-    out.push({ title: `→ ${plural(refs.length, 'backend')}${broken ? `, ${broken} broken` : ''}`, peek: found.map((s) => anchor(s.resource)) });
+    const found = refs.flatMap((b) =>
+      b.kind === 'Service' && b.group === '' ? g.servicesNamed(b.namespace, b.name).slice(0, 1) : [],
+    );
+    const broken = refs.filter(
+      (b) =>
+        b.kind === 'Service' &&
+        b.group === '' &&
+        !g.servicesNamed(b.namespace, b.name).some((s) => s.ports.some((p) => p.port === b.port)),
+    ).length;
+    out.push({
+      title: `→ ${plural(refs.length, 'backend')}${broken ? `, ${broken} broken` : ''}`,
+      peek: found.map((s) => anchor(s.resource)),
+    });
   }
   const workload = g.workload(r);
   if (workload) {
     const uses = workloadUses(g, workload);
-    out.push({ title: uses.services.length ? `← selected by ${plural(uses.services.length, 'Service')}` : '← no Service selects these pods', peek: uses.services });
-    if (uses.policies.length) out.push({ title: `${plural(uses.policies.length, 'NetworkPolicy', 'NetworkPolicies')}`, peek: uses.policies });
-    const calls = g.serviceReferences(workload).flatMap((ref) => g.servicesNamed(ref.namespace, ref.service).slice(0, 1));
+    out.push({
+      title: uses.services.length
+        ? `← selected by ${plural(uses.services.length, 'Service')}`
+        : '← no Service selects these pods',
+      peek: uses.services,
+    });
+    if (uses.policies.length)
+      out.push({ title: `${plural(uses.policies.length, 'NetworkPolicy', 'NetworkPolicies')}`, peek: uses.policies });
+    const calls = g
+      .serviceReferences(workload)
+      .flatMap((ref) => g.servicesNamed(ref.namespace, ref.service).slice(0, 1));
     const called = [...new Set(calls)];
-    if (called.length) out.push({ title: `→ calls ${plural(called.length, 'Service')}`, peek: called.map((s) => anchor(s.resource)) });
+    if (called.length)
+      out.push({ title: `→ calls ${plural(called.length, 'Service')}`, peek: called.map((s) => anchor(s.resource)) });
   }
   const policy = g.networkPolicy(r);
   if (policy) {
@@ -73,10 +106,31 @@ function lensesOf(g: TrafficGraph, r: Resource): Lens[] {
     const sources = allowedSources(g, policy);
     const selects = selected.length ? `selects ${countPods(g, selected)}` : 'selects no pods';
     const ingressTypes = policy.policyTypes.includes('Ingress');
-    const allowed = [sources.workloads.length ? plural(sources.workloads.length, 'source') : '', sources.outside ? 'sources outside the workspace' : ''].filter(Boolean).join(' + ');
-    const allows = !ingressTypes ? 'ingress not isolated' : sources.anySource ? 'allows every source' : allowed ? `allows ${allowed}` : 'denies all ingress';
-    out.push({ title: `${selects} · ${allows}`, peek: selected.map((w) => ({ file: w.resource.file, span: w.template.labelsSpan ?? resourceAnchor(w.resource) })) });
-    if (sources.workloads.length) out.push({ title: `← from ${sources.workloads.slice(0, 3).map((w) => w.resource.name).join(', ')}${sources.workloads.length > 3 ? ', …' : ''}`, peek: sources.workloads.map((w) => anchor(w.resource)) });
+    const allowed = [
+      sources.workloads.length ? plural(sources.workloads.length, 'source') : '',
+      sources.outside ? 'sources outside the workspace' : '',
+    ]
+      .filter(Boolean)
+      .join(' + ');
+    const allows = !ingressTypes
+      ? 'ingress not isolated'
+      : sources.anySource
+        ? 'allows every source'
+        : allowed
+          ? `allows ${allowed}`
+          : 'denies all ingress';
+    out.push({
+      title: `${selects} · ${allows}`,
+      peek: selected.map((w) => ({ file: w.resource.file, span: w.template.labelsSpan ?? resourceAnchor(w.resource) })),
+    });
+    if (sources.workloads.length)
+      out.push({
+        title: `← from ${sources.workloads
+          .slice(0, 3)
+          .map((w) => w.resource.name)
+          .join(', ')}${sources.workloads.length > 3 ? ', …' : ''}`,
+        peek: sources.workloads.map((w) => anchor(w.resource)),
+      });
   }
   return out;
 }

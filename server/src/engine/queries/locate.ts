@@ -27,7 +27,15 @@ export type Target =
   | { kind: 'route'; route: Route; span: Span }
   | { kind: 'route-backend'; route: Route; backend: BackendRef; part: 'name' | 'port'; span: Span }
   /** A NetworkPolicy's own podSelector (`peer` undefined) or a peer's pod or namespace selector. */
-  | { kind: 'policy-selector'; policy: NetworkPolicy; peer: PolicyPeer | undefined; which: 'pod' | 'namespace'; selector: Selector; term: SelectorTerm | undefined; span: Span };
+  | {
+      kind: 'policy-selector';
+      policy: NetworkPolicy;
+      peer: PolicyPeer | undefined;
+      which: 'pod' | 'namespace';
+      selector: Selector;
+      term: SelectorTerm | undefined;
+      span: Span;
+    };
 
 export interface Located {
   readonly resource: Resource;
@@ -74,7 +82,8 @@ function targetAt(analysis: Analysis, resource: Resource, offset: number): Targe
   const service = graph.service(resource);
   if (service) {
     for (const port of service.ports) {
-      if (port.targetPortExplicit && at(port.targetPortSpan)) return { kind: 'service-port', service, port, part: 'targetPort', span: port.targetPortSpan };
+      if (port.targetPortExplicit && at(port.targetPortSpan))
+        return { kind: 'service-port', service, port, part: 'targetPort', span: port.targetPortSpan };
       if (at(port.portSpan)) return { kind: 'service-port', service, port, part: 'port', span: port.portSpan };
       if (at(port.nameSpan)) return { kind: 'service-port', service, port, part: 'name', span: port.nameSpan! };
     }
@@ -86,7 +95,8 @@ function targetAt(analysis: Analysis, resource: Resource, offset: number): Targe
   const ingress = graph.ingress(resource);
   if (ingress) {
     for (const target of graph.backendTargets(ingress)) {
-      if (at(target.backend.serviceNameSpan)) return { kind: 'backend', target, part: 'name', span: target.backend.serviceNameSpan };
+      if (at(target.backend.serviceNameSpan))
+        return { kind: 'backend', target, part: 'name', span: target.backend.serviceNameSpan };
       if (at(target.backend.portSpan)) return { kind: 'backend', target, part: 'port', span: target.backend.portSpan! };
     }
   }
@@ -110,21 +120,43 @@ function targetAt(analysis: Analysis, resource: Resource, offset: number): Targe
   if (resource.kind === 'ConfigMap') {
     // A Service address in a ConfigMap value that a workload reads (envFrom, valueFrom).
     for (const w of graph.workloadsIn(resource.namespace ?? 'default')) {
-      const reference = graph.serviceReferences(w).find((r) => r.via?.configMap.key === resource.key && at(r.span) && (r.clusterDns || graph.servicesNamed(r.namespace, r.service).length > 0));
+      const reference = graph
+        .serviceReferences(w)
+        .find(
+          (r) =>
+            r.via?.configMap.key === resource.key &&
+            at(r.span) &&
+            (r.clusterDns || graph.servicesNamed(r.namespace, r.service).length > 0),
+        );
       if (reference) return { kind: 'reference', workload: w, reference, span: reference.span };
     }
   }
   const workload = graph.workload(resource);
   if (workload) {
-    for (const [key, span] of workload.template.labelSpans) if (at(span)) return { kind: 'template-label', workload, key, span };
+    for (const [key, span] of workload.template.labelSpans)
+      if (at(span)) return { kind: 'template-label', workload, key, span };
     const networks = asScalar(getPath(workload.template.metadata, 'annotations', NETWORKS_ANNOTATION));
     if (networks && at(networks.span)) return { kind: 'attachment', workload, span: networks.span };
     // A reference to a Service of the workspace, or an unambiguous cluster DNS name (the hover then says what exists).
-    const reference = graph.serviceReferences(workload).find((r) => r.via === undefined && at(r.workloadSpan) && (r.clusterDns || graph.servicesNamed(r.namespace, r.service).length > 0));
+    const reference = graph
+      .serviceReferences(workload)
+      .find(
+        (r) =>
+          r.via === undefined &&
+          at(r.workloadSpan) &&
+          (r.clusterDns || graph.servicesNamed(r.namespace, r.service).length > 0),
+      );
     if (reference) return { kind: 'reference', workload, reference, span: reference.workloadSpan };
     for (const container of workload.template.containers) {
       for (const port of container.ports) {
-        if (at(port.numberSpan) || at(port.nameSpan)) return { kind: 'container-port', workload, container, port, span: at(port.numberSpan) ? port.numberSpan : port.nameSpan! };
+        if (at(port.numberSpan) || at(port.nameSpan))
+          return {
+            kind: 'container-port',
+            workload,
+            container,
+            port,
+            span: at(port.numberSpan) ? port.numberSpan : port.nameSpan!,
+          };
       }
     }
   }

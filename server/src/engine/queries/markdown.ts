@@ -9,7 +9,9 @@ export function text(value: string | number): string {
 
 /** Inline code; backticks inside are replaced so that the span cannot be closed early. */
 export function code(value: string | number): string {
-  const s = String(value).replace(/`/g, 'ˋ').replace(/[\r\n]+/g, ' ');
+  const s = String(value)
+    .replace(/`/g, 'ˋ')
+    .replace(/[\r\n]+/g, ' ');
   return `\`${s}\``;
 }
 

@@ -31,7 +31,9 @@ export function definition(analysis: Analysis, file: string, offset: number): So
   switch (t.kind) {
     case 'backend':
       if (t.part === 'name') return unique(t.target.services.map((s) => at(s.resource)));
-      return unique(t.target.ports.flatMap(({ service, port }) => (port ? [{ file: service.resource.file, span: port.span }] : [])));
+      return unique(
+        t.target.ports.flatMap(({ service, port }) => (port ? [{ file: service.resource.file, span: port.span }] : [])),
+      );
     case 'service-port':
       if (t.part !== 'targetPort') return [];
       return unique(
@@ -45,25 +47,35 @@ export function definition(analysis: Analysis, file: string, offset: number): So
     case 'policy-selector': {
       // A namespaceSelector leads to the Namespace objects the workspace defines, else to the pods there.
       if (t.peer && t.which === 'namespace') {
-        const namespaces = peerNamespaces(g, t.policy, t.peer).flatMap((ns) => g.resourcesWithId(`Namespace/${ns}`).map(at));
+        const namespaces = peerNamespaces(g, t.policy, t.peer).flatMap((ns) =>
+          g.resourcesWithId(`Namespace/${ns}`).map(at),
+        );
         if (namespaces.length) return unique(namespaces);
       }
-      return unique(workloadsOfSelector(g, t.policy, t.peer, t.which, t.selector).map((w) => templateLabels(w, t.term?.key)));
+      return unique(
+        workloadsOfSelector(g, t.policy, t.peer, t.which, t.selector).map((w) => templateLabels(w, t.term?.key)),
+      );
     }
     case 'reference': {
       // Every DNS form the hover resolves (svc, svc.ns, svc.ns.svc[.cluster.local]) leads to the Service, or its port.
       const services = g.servicesNamed(t.reference.namespace, t.reference.service);
-      return unique(services.map((s) => {
-        const port = t.reference.port === undefined ? undefined : s.ports.find((p) => p.port === t.reference.port);
-        return port ? { file: s.resource.file, span: port.span } : at(s.resource);
-      }));
+      return unique(
+        services.map((s) => {
+          const port = t.reference.port === undefined ? undefined : s.ports.find((p) => p.port === t.reference.port);
+          return port ? { file: s.resource.file, span: port.span } : at(s.resource);
+        }),
+      );
     }
     case 'route-backend': {
       const b = t.backend;
       if (b.kind !== 'Service' || b.group !== '') return [];
       const services = g.servicesNamed(b.namespace, b.name);
       if (t.part === 'name') return unique(services.map((s) => at(s.resource)));
-      return unique(services.flatMap((s) => s.ports.filter((p) => p.port === b.port).map((p) => ({ file: s.resource.file, span: p.span }))));
+      return unique(
+        services.flatMap((s) =>
+          s.ports.filter((p) => p.port === b.port).map((p) => ({ file: s.resource.file, span: p.span })),
+        ),
+      );
     }
     default:
       return [];
@@ -72,10 +84,21 @@ export function definition(analysis: Analysis, file: string, offset: number): So
 
 /** A pod template's label the selector uses (its labels block otherwise). */
 function templateLabels(w: Workload, key: string | undefined): SourceLocation {
-  return { file: w.resource.file, span: (key !== undefined ? w.template.labelSpans.get(key) : undefined) ?? w.template.labelsSpan ?? resourceAnchor(w.resource) };
+  return {
+    file: w.resource.file,
+    span:
+      (key !== undefined ? w.template.labelSpans.get(key) : undefined) ??
+      w.template.labelsSpan ??
+      resourceAnchor(w.resource),
+  };
 }
 
-export function references(analysis: Analysis, file: string, offset: number, includeDeclaration: boolean): SourceLocation[] {
+export function references(
+  analysis: Analysis,
+  file: string,
+  offset: number,
+  includeDeclaration: boolean,
+): SourceLocation[] {
   const located = locate(analysis, file, offset);
   if (!located) return [];
   const g = analysis.graph;
@@ -88,10 +111,16 @@ export function references(analysis: Analysis, file: string, offset: number, inc
 }
 
 /** Where a Service is used: Ingress backends and routes naming it, and workloads given its address (east-west). */
-export function serviceUses(g: TrafficGraph, service: Resource): { routes: SourceLocation[]; callers: SourceLocation[]; all: SourceLocation[] } {
+export function serviceUses(
+  g: TrafficGraph,
+  service: Resource,
+): { routes: SourceLocation[]; callers: SourceLocation[]; all: SourceLocation[] } {
   const routes: SourceLocation[] = [];
   const callers: SourceLocation[] = [];
-  for (const s of g.resourcesWithId(service.id).map((r) => g.service(r)).filter((s) => s !== undefined)) {
+  for (const s of g
+    .resourcesWithId(service.id)
+    .map((r) => g.service(r))
+    .filter((s) => s !== undefined)) {
     for (const t of g.routesTo(s)) routes.push({ file: t.ingress.resource.file, span: t.backend.serviceNameSpan });
   }
   const key = `${service.namespace}/${service.name}`;
@@ -137,15 +166,31 @@ export function usesIndex(g: TrafficGraph): UsesIndex {
 }
 
 /** What refers to a pod template: the Services and NetworkPolicies selecting it, and disruption budgets. */
-export function workloadUses(g: TrafficGraph, workload: Workload): { services: SourceLocation[]; policies: SourceLocation[]; all: SourceLocation[] } {
-  const services = g.servicesSelecting(workload).map((s) => ({ file: s.resource.file, span: s.selector?.span ?? resourceAnchor(s.resource) }));
+export function workloadUses(
+  g: TrafficGraph,
+  workload: Workload,
+): { services: SourceLocation[]; policies: SourceLocation[]; all: SourceLocation[] } {
+  const services = g
+    .servicesSelecting(workload)
+    .map((s) => ({ file: s.resource.file, span: s.selector?.span ?? resourceAnchor(s.resource) }));
   const policies = g.policiesSelecting(workload).map((p) => ({ file: p.resource.file, span: p.podSelector.span }));
   const budgets = g.disruptionBudgetsFor(workload).map((b) => ({ file: b.resource.file, span: b.selector.span }));
-  return { services: unique(services), policies: unique(policies), all: unique([...services, ...policies, ...budgets]) };
+  return {
+    services: unique(services),
+    policies: unique(policies),
+    all: unique([...services, ...policies, ...budgets]),
+  };
 }
 
 function symbolOf(r: Resource): SymbolInfo {
-  return { name: `${r.kind}/${r.name}`, kind: r.kind, namespace: r.namespace, file: r.file, span: r.span, selectionSpan: resourceAnchor(r) };
+  return {
+    name: `${r.kind}/${r.name}`,
+    kind: r.kind,
+    namespace: r.namespace,
+    file: r.file,
+    span: r.span,
+    selectionSpan: resourceAnchor(r),
+  };
 }
 
 export function documentSymbols(analysis: Analysis, file: string): SymbolInfo[] {

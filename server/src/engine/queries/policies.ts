@@ -28,11 +28,19 @@ export function peerNamespaces(g: TrafficGraph, policy: NetworkPolicy, peer: Pol
 /** The pod templates of the workspace a peer matches (none for an ipBlock). */
 export function peerWorkloads(g: TrafficGraph, policy: NetworkPolicy, peer: PolicyPeer): Workload[] {
   if (peer.hasIpBlock) return [];
-  return peerNamespaces(g, policy, peer).flatMap((ns) => (peer.podSelector ? [...g.workloadsSelecting(peer.podSelector, ns)] : [...g.workloadsIn(ns)]));
+  return peerNamespaces(g, policy, peer).flatMap((ns) =>
+    peer.podSelector ? [...g.workloadsSelecting(peer.podSelector, ns)] : [...g.workloadsIn(ns)],
+  );
 }
 
 /** The pod templates a selector under the cursor selects: the policy's own, a peer's, or a peer's namespaces' pods. */
-export function workloadsOfSelector(g: TrafficGraph, policy: NetworkPolicy, peer: PolicyPeer | undefined, which: 'pod' | 'namespace', selector: Selector): Workload[] {
+export function workloadsOfSelector(
+  g: TrafficGraph,
+  policy: NetworkPolicy,
+  peer: PolicyPeer | undefined,
+  which: 'pod' | 'namespace',
+  selector: Selector,
+): Workload[] {
   if (!peer) return [...g.workloadsSelecting(selector, policyNamespace(policy))];
   if (which === 'pod') return peerWorkloads(g, policy, peer);
   return peerNamespaces(g, policy, peer).flatMap((ns) => [...g.workloadsIn(ns)]);
@@ -53,7 +61,10 @@ export function rulesOf(policy: NetworkPolicy, direction: 'ingress' | 'egress'):
  * every source or sources outside the workspace's pods (an empty peer list, an ipBlock, a namespace
  * the workspace does not show).
  */
-export function allowedSources(g: TrafficGraph, policy: NetworkPolicy): { workloads: Workload[]; anySource: boolean; outside: boolean } {
+export function allowedSources(
+  g: TrafficGraph,
+  policy: NetworkPolicy,
+): { workloads: Workload[]; anySource: boolean; outside: boolean } {
   const workloads = new Set<Workload>();
   let anySource = false;
   let outside = false;
@@ -89,8 +100,8 @@ export function countPods(g: TrafficGraph, workloads: readonly Workload[]): stri
   for (const w of workloads) {
     const hpa = g.autoscalersOf(w)[0];
     if (w.perNode || (hpa && hpa.maxReplicas === undefined)) return plural(workloads.length, 'workload');
-    min += hpa ? hpa.minReplicas ?? 1 : w.replicas ?? 1;
-    max += hpa ? hpa.maxReplicas! : w.replicas ?? 1;
+    min += hpa ? (hpa.minReplicas ?? 1) : (w.replicas ?? 1);
+    max += hpa ? hpa.maxReplicas! : (w.replicas ?? 1);
   }
   return min === max ? plural(min, 'pod') : `${min}-${max} pods`;
 }

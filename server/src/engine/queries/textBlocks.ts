@@ -35,7 +35,13 @@ export class TextBlocks {
     if (rest.trim() !== '' && !rest.startsWith('#')) {
       const kv = /^([\w.\-/]+)\s*:(?:\s+(.*?))?\s*$/.exec(rest);
       const value = kv?.[2]?.replace(/\s+#.*$/, '').replace(/^(["'])(.*)\1$/, '$2');
-      line = { index, indent: m[1].length + m[2].length, item: m[2].length > 0, key: kv?.[1], value: value === '' ? undefined : value };
+      line = {
+        index,
+        indent: m[1].length + m[2].length,
+        item: m[2].length > 0,
+        key: kv?.[1],
+        value: value === '' ? undefined : value,
+      };
     }
     this.parsed.set(index, line);
     return line;

@@ -31,9 +31,19 @@ export function gradeMissingName(
 ): MissingNameGrade {
   if (ctx.config.completeWorkspace) return { severity: undefined, note: '', related: [] };
   const hidden = operatorsMayCreate ? ctx.graph.hiddenProducerNear(namespace, resource) : undefined;
-  if (hidden) return { severity: 'info', note: mayCreate(hidden, what), related: [{ resource: hidden, message: `may create ${what}` }] };
+  if (hidden)
+    return {
+      severity: 'info',
+      note: mayCreate(hidden, what),
+      related: [{ resource: hidden, message: `may create ${what}` }],
+    };
   // kube-system holds the cluster's add-ons (DNS, dashboard, metrics): Services the workspace adds
   // there say nothing about which others exist.
-  if (namespace !== 'kube-system' && peers.some((p) => ctx.graph.appliedTogether(p.resource, resource))) return { severity: 'warning', note: '', related: [] };
-  return { severity: 'info', note: ` Nothing applied with it defines ${what} in that namespace; it may be created elsewhere (a Helm release, an operator, another repository).`, related: [] };
+  if (namespace !== 'kube-system' && peers.some((p) => ctx.graph.appliedTogether(p.resource, resource)))
+    return { severity: 'warning', note: '', related: [] };
+  return {
+    severity: 'info',
+    note: ` Nothing applied with it defines ${what} in that namespace; it may be created elsewhere (a Helm release, an operator, another repository).`,
+    related: [],
+  };
 }

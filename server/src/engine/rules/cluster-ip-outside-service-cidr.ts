@@ -23,7 +23,10 @@ export default defineRule({
       seen.add(s.text);
       const sameFamily = ranges.filter((r) => r.family === address.family);
       if (sameFamily.length === 0 || sameFamily.some((r) => cidrContainsAddress(r, address))) continue;
-      ctx.report({ span: s.span, message: `clusterIP ${s.text} is outside the Service CIDR ${sameFamily.map(describeCidr).join(', ')} (setting serviceCIDR); the API server rejects it.` });
+      ctx.report({
+        span: s.span,
+        message: `clusterIP ${s.text} is outside the Service CIDR ${sameFamily.map(describeCidr).join(', ')} (setting serviceCIDR); the API server rejects it.`,
+      });
     }
   },
 });

@@ -14,7 +14,8 @@ function clusterIPs(service: Service): { text: string; normalized: string; span:
   for (const n of nodes) {
     const s = asScalar(n);
     const parsed = s ? parseAddress(s.text) : undefined;
-    if (s && parsed && !out.has(parsed.address.toString())) out.set(parsed.address.toString(), { text: s.text, normalized: parsed.address.toString(), span: s.span });
+    if (s && parsed && !out.has(parsed.address.toString()))
+      out.set(parsed.address.toString(), { text: s.text, normalized: parsed.address.toString(), span: s.span });
   }
   return [...out.values()];
 }

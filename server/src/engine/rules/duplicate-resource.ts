@@ -11,7 +11,8 @@ export default defineRule({
   id: 'duplicate-resource',
   severity: 'warning',
   description: 'The same kind/namespace/name is defined twice in one file or one kustomize build.',
-  remediation: 'Remove one definition, or give them different names; patch the base in an overlay instead of redefining it.',
+  remediation:
+    'Remove one definition, or give them different names; patch the base in an overlay instead of redefining it.',
   kinds: ['*'],
   check(ctx, resource) {
     // One object written in two API versions (a sample per served version, listed together for an

@@ -17,7 +17,13 @@ import { defineRule } from './rule';
 
 const DNS_PORTS = [53, 5353];
 const DNS_PORT_NAMES = new Set(['dns', 'dns-tcp']);
-const CNI_POLICY_KINDS = new Set(['CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy', 'GlobalNetworkPolicy', 'NetworkSet', 'GlobalNetworkSet']);
+const CNI_POLICY_KINDS = new Set([
+  'CiliumNetworkPolicy',
+  'CiliumClusterwideNetworkPolicy',
+  'GlobalNetworkPolicy',
+  'NetworkSet',
+  'GlobalNetworkSet',
+]);
 
 function allowsDns(rule: PolicyRule): boolean {
   const portOk =
@@ -29,7 +35,8 @@ function allowsDns(rule: PolicyRule): boolean {
       const port = p.port;
       return DNS_PORTS.some((d) => (p.endPort !== undefined ? d >= port && d <= p.endPort : d === port));
     });
-  const peerOk = rule.peers.length === 0 || rule.peers.some((peer) => peer.hasIpBlock || peer.namespaceSelector !== undefined);
+  const peerOk =
+    rule.peers.length === 0 || rule.peers.some((peer) => peer.hasIpBlock || peer.namespaceSelector !== undefined);
   return portOk && peerOk;
 }
 
@@ -39,7 +46,9 @@ const cniPolicyMemo = new WeakMap<object, boolean>();
 function hasCniPolicies(graph: TrafficGraph): boolean {
   let found = cniPolicyMemo.get(graph.resources);
   if (found === undefined) {
-    found = graph.resources.some((r) => CNI_POLICY_KINDS.has(r.kind) || (r.kind === 'NetworkPolicy' && r.apiVersion.includes('projectcalico.org')));
+    found = graph.resources.some(
+      (r) => CNI_POLICY_KINDS.has(r.kind) || (r.kind === 'NetworkPolicy' && r.apiVersion.includes('projectcalico.org')),
+    );
     cniPolicyMemo.set(graph.resources, found);
   }
   return found;
@@ -49,14 +58,17 @@ export default defineRule({
   id: 'egress-blocks-dns',
   severity: 'warning',
   description: 'NetworkPolicies isolate a pod for egress without allowing DNS, while it addresses Services by name.',
-  remediation: 'Add an egress rule to port 53 (UDP and TCP) toward the cluster DNS, e.g. to namespaceSelector kubernetes.io/metadata.name: kube-system.',
+  remediation:
+    'Add an egress rule to port 53 (UDP and TCP) toward the cluster DNS, e.g. to namespaceSelector kubernetes.io/metadata.name: kube-system.',
   kinds: ['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ReplicationController', 'Job', 'CronJob'],
   reach: 'workspace',
   check(ctx, resource) {
     const workload = ctx.graph.workload(resource);
     // Host-network pods are not subject to NetworkPolicy.
     if (!workload || workload.template.hostNetwork) return;
-    const egressPolicies: NetworkPolicy[] = ctx.graph.policiesSelecting(workload).filter((p) => p.policyTypes.includes('Egress') && keptTogether(p.resource.file, resource.file));
+    const egressPolicies: NetworkPolicy[] = ctx.graph
+      .policiesSelecting(workload)
+      .filter((p) => p.policyTypes.includes('Egress') && keptTogether(p.resource.file, resource.file));
     if (egressPolicies.length === 0) return;
     if (egressPolicies.some((p) => p.rules.some((r) => r.direction === 'egress' && allowsDns(r)))) return;
     const refs = clusterDnsReferences(ctx.graph, workload);

@@ -19,7 +19,9 @@ export default defineRule({
     if (endpointPorts.length === 0) return;
     for (const port of service.ports) {
       if (endpointPorts.some((p) => (p.name ?? '') === (port.name ?? ''))) continue;
-      const names = [...new Set(endpointPorts.map((p) => (p.name ? `${p.name} (${p.port})` : `unnamed (${p.port})`)))].join(', ');
+      const names = [
+        ...new Set(endpointPorts.map((p) => (p.name ? `${p.name} (${p.port})` : `unnamed (${p.port})`))),
+      ].join(', ');
       ctx.report({
         span: port.nameSpan ?? port.portSpan,
         message: `Service port ${port.name ? `'${port.name}'` : port.port} has no matching port in its Endpoints/EndpointSlices (they have ${names}); it gets no endpoints.`,

@@ -25,14 +25,19 @@ function hostClaims(w: Workload): Claim[] {
 
 /** A DaemonSet with no node selection runs a pod on every schedulable node. */
 function runsEverywhere(w: Workload): boolean {
-  return w.resource.kind === 'DaemonSet' && !get(w.template.spec, 'nodeSelector') && !get(get(w.template.spec, 'affinity'), 'nodeAffinity');
+  return (
+    w.resource.kind === 'DaemonSet' &&
+    !get(w.template.spec, 'nodeSelector') &&
+    !get(get(w.template.spec, 'affinity'), 'nodeAffinity')
+  );
 }
 
 export default defineRule({
   id: 'host-port-conflict',
   severity: 'warning',
   description: 'Two pod templates that certainly share a node claim the same host port.',
-  remediation: 'Use different host ports, or keep the pods apart with node selectors; prefer a Service over host ports.',
+  remediation:
+    'Use different host ports, or keep the pods apart with node selectors; prefer a Service over host ports.',
   kinds: ['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ReplicationController', 'Job', 'CronJob'],
   check(ctx, resource) {
     const workload = ctx.graph.workload(resource);

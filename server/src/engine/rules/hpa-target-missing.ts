@@ -20,7 +20,14 @@ import { defineRule } from './rule';
 const NOT_SCALABLE = new Set(['DaemonSet', 'Job', 'CronJob', 'Pod']);
 /** The API group of the built-in kinds a scaleTargetRef names. */
 const BUILTIN_GROUP: Readonly<Record<string, string>> = {
-  Deployment: 'apps', StatefulSet: 'apps', ReplicaSet: 'apps', DaemonSet: 'apps', ReplicationController: '', Job: 'batch', CronJob: 'batch', Pod: '',
+  Deployment: 'apps',
+  StatefulSet: 'apps',
+  ReplicaSet: 'apps',
+  DaemonSet: 'apps',
+  ReplicationController: '',
+  Job: 'batch',
+  CronJob: 'batch',
+  Pod: '',
 };
 
 interface TargetRef {
@@ -41,12 +48,24 @@ function readTargetRef(resource: Resource): TargetRef | undefined {
   const apiVersion = stringValue(get(ref, 'apiVersion'));
   if (resource.kind === 'ScaledObject') {
     const kind = stringValue(kindNode) ?? 'Deployment';
-    return { kind, group: apiVersion !== undefined ? apiGroup(apiVersion) : BUILTIN_GROUP[kind] ?? '', name, nameNode, kindNode };
+    return {
+      kind,
+      group: apiVersion !== undefined ? apiGroup(apiVersion) : (BUILTIN_GROUP[kind] ?? ''),
+      name,
+      nameNode,
+      kindNode,
+    };
   }
   const kind = stringValue(kindNode);
   if (!kind) return undefined;
   // An HPA without apiVersion means the core group; only judge groups we can compare reliably.
-  return { kind, group: apiVersion !== undefined ? apiGroup(apiVersion) : (BUILTIN_GROUP[kind] ?? ''), name, nameNode, kindNode };
+  return {
+    kind,
+    group: apiVersion !== undefined ? apiGroup(apiVersion) : (BUILTIN_GROUP[kind] ?? ''),
+    name,
+    nameNode,
+    kindNode,
+  };
 }
 
 function objectsOfKind(graph: TrafficGraph, namespace: string, kind: string): Resource[] {
@@ -57,7 +76,8 @@ export default defineRule({
   id: 'hpa-target-missing',
   severity: 'warning',
   description: "An autoscaler's scaleTargetRef names no scalable object in its namespace.",
-  remediation: 'Name an existing Deployment, StatefulSet, ReplicaSet or scalable custom resource of the same namespace, with its API group in apiVersion.',
+  remediation:
+    'Name an existing Deployment, StatefulSet, ReplicaSet or scalable custom resource of the same namespace, with its API group in apiVersion.',
   kinds: ['HorizontalPodAutoscaler', 'ScaledObject'],
   check(ctx, resource) {
     const isHpa = resource.kind === 'HorizontalPodAutoscaler' && resource.apiVersion.startsWith('autoscaling/');
@@ -86,7 +106,9 @@ export default defineRule({
       });
       return;
     }
-    const candidates = sameKind.filter((r) => apiGroup(r.apiVersion) === ref.group && keptTogether(r.file, resource.file));
+    const candidates = sameKind.filter(
+      (r) => apiGroup(r.apiVersion) === ref.group && keptTogether(r.file, resource.file),
+    );
     let nearest: Resource | undefined;
     let best = Infinity;
     for (const r of candidates) {

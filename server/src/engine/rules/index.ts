@@ -113,13 +113,40 @@ export const RULES: readonly Rule[] = [
 
 /** Diagnostics produced while reading files, not by rule checks; they have docs pages too. */
 export const BUILTIN_RULES: readonly BuiltinRuleMeta[] = [
-  { id: 'analysis-incomplete', severity: 'info', description: 'A file or a rule could not be analysed (an internal failure or a limit); nothing is concluded from it.' },
+  {
+    id: 'analysis-incomplete',
+    severity: 'info',
+    description:
+      'A file or a rule could not be analysed (an internal failure or a limit); nothing is concluded from it.',
+  },
   { id: 'file-too-large', severity: 'info', description: 'A file over the size limit was skipped.' },
-  { id: 'helm-dependency-not-vendored', severity: 'info', description: 'A Helm chart dependency is neither vendored under charts/ nor a sibling chart; the chart is not rendered.' },
-  { id: 'helm-render-failed', severity: 'info', description: '`helm template` failed for a chart; the error is shown on the template line helm names.' },
-  { id: 'helm-template-skipped', severity: 'info', description: 'A Helm chart was not rendered (no helm, untrusted workspace, --no-helm) or a template file was skipped.' },
-  { id: 'yaml-duplicate-key', severity: 'warning', description: 'A mapping repeats a key; kubectl rejects the document.' },
-  { id: 'yaml-syntax', severity: 'error', description: 'The file is not valid YAML; its broken document is not analysed.' },
+  {
+    id: 'helm-dependency-not-vendored',
+    severity: 'info',
+    description:
+      'A Helm chart dependency is neither vendored under charts/ nor a sibling chart; the chart is not rendered.',
+  },
+  {
+    id: 'helm-render-failed',
+    severity: 'info',
+    description: '`helm template` failed for a chart; the error is shown on the template line helm names.',
+  },
+  {
+    id: 'helm-template-skipped',
+    severity: 'info',
+    description:
+      'A Helm chart was not rendered (no helm, untrusted workspace, --no-helm) or a template file was skipped.',
+  },
+  {
+    id: 'yaml-duplicate-key',
+    severity: 'warning',
+    description: 'A mapping repeats a key; kubectl rejects the document.',
+  },
+  {
+    id: 'yaml-syntax',
+    severity: 'error',
+    description: 'The file is not valid YAML; its broken document is not analysed.',
+  },
 ];
 
 export interface RuleMeta {

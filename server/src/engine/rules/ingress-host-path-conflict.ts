@@ -36,7 +36,11 @@ function claims(ingress: Ingress): Claim[] {
       // v1beta1 has no pathType: the controller decides, as ImplementationSpecific.
       const pathType = (v1 && stringValue(get(p, 'pathType'))) || 'ImplementationSpecific';
       const path = normalisedPath(stringValue(pathNode), pathType);
-      out.push({ key: `${host}\u0000${path}\u0000${pathType}`, label: `${host}${path} (${pathType})`, span: (pathNode ?? hostNode ?? p).span });
+      out.push({
+        key: `${host}\u0000${path}\u0000${pathType}`,
+        label: `${host}${path} (${pathType})`,
+        span: (pathNode ?? hostNode ?? p).span,
+      });
     }
   }
   return out;
@@ -46,15 +50,21 @@ const isCanary = (r: Resource) => r.annotations['nginx.ingress.kubernetes.io/can
 
 /** Ingresses applied together with this one: its kustomize build, or its file outside builds. */
 function ingressesAppliedWith(graph: TrafficGraph, r: Resource): Ingress[] {
-  const scope = r.build !== undefined ? graph.instancesIn('build', r.build) : graph.instancesIn('directory', directoryOf(r.file)).filter((o) => o.file === r.file && o.build === undefined);
-  return scope.map((o) => (o.kind === 'Ingress' && o !== r && o.id !== r.id ? graph.ingress(o) : undefined)).filter((i): i is Ingress => i !== undefined);
+  const scope =
+    r.build !== undefined
+      ? graph.instancesIn('build', r.build)
+      : graph.instancesIn('directory', directoryOf(r.file)).filter((o) => o.file === r.file && o.build === undefined);
+  return scope
+    .map((o) => (o.kind === 'Ingress' && o !== r && o.id !== r.id ? graph.ingress(o) : undefined))
+    .filter((i): i is Ingress => i !== undefined);
 }
 
 export default defineRule({
   id: 'ingress-host-path-conflict',
   severity: 'warning',
   description: 'Two Ingresses of the same class claim the same host and path; the controller serves only one.',
-  remediation: 'Keep each host and path in one Ingress (merge the rules), or give the Ingresses different classes or hosts.',
+  remediation:
+    'Keep each host and path in one Ingress (merge the rules), or give the Ingresses different classes or hosts.',
   kinds: ['Ingress'],
   reach: 'workspace',
   check(ctx, resource) {

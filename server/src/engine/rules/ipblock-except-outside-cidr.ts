@@ -20,13 +20,17 @@ export default defineRule({
         const s = asScalar(n);
         const except = s ? parseCidr(s.text) : undefined;
         if (!s || !except) continue;
-        const inside = except.family === cidr.family && except.prefix >= cidr.prefix && parseCidr(`${except.network.toString()}/${cidr.prefix}`)?.network.toString() === cidr.network.toString();
+        const inside =
+          except.family === cidr.family &&
+          except.prefix >= cidr.prefix &&
+          parseCidr(`${except.network.toString()}/${cidr.prefix}`)?.network.toString() === cidr.network.toString();
         if (inside) continue;
         ctx.report({
           span: s.span,
-          message: except.family !== cidr.family
-            ? `except '${s.text}' is ${except.family} but cidr '${describeCidr(cidr)}' is ${cidr.family}.`
-            : `except '${s.text}' is not inside cidr '${describeCidr(cidr)}'; the API server rejects the policy.`,
+          message:
+            except.family !== cidr.family
+              ? `except '${s.text}' is ${except.family} but cidr '${describeCidr(cidr)}' is ${cidr.family}.`
+              : `except '${s.text}' is not inside cidr '${describeCidr(cidr)}'; the API server rejects the policy.`,
         });
       }
     }

@@ -1,7 +1,15 @@
 // Shared by the Istio rules: what a VirtualService destination host resolves to, as Istio's
 // service registry sees it from the namespaces the VirtualService is exported to.
 import type { TrafficGraph } from '../graph';
-import { clusterService, hostsCovering, istioIndex, visibleIn, type IstioDestination, type IstioIndex, type VirtualServiceView } from '../model/istio';
+import {
+  clusterService,
+  hostsCovering,
+  istioIndex,
+  visibleIn,
+  type IstioDestination,
+  type IstioIndex,
+  type VirtualServiceView,
+} from '../model/istio';
 import type { Service } from '../model/service';
 
 export interface ResolvedDestination {
@@ -20,10 +28,16 @@ export function exportedNamespaces(vs: VirtualServiceView): string[] {
 }
 
 function visibleTo(entry: IstioIndex['hosts'][number], ns: string): boolean {
-  return ns === '*' ? entry.exportTo.length === 0 || entry.exportTo.includes('*') : visibleIn(entry.exportTo, entry.owner, ns);
+  return ns === '*'
+    ? entry.exportTo.length === 0 || entry.exportTo.includes('*')
+    : visibleIn(entry.exportTo, entry.owner, ns);
 }
 
-export function resolveDestination(graph: TrafficGraph, vs: VirtualServiceView, d: IstioDestination): ResolvedDestination {
+export function resolveDestination(
+  graph: TrafficGraph,
+  vs: VirtualServiceView,
+  d: IstioDestination,
+): ResolvedDestination {
   const index = istioIndex(graph.resources);
   const matches = hostsCovering(index, d.fqdn);
   const namespaces = exportedNamespaces(vs);

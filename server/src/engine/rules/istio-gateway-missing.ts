@@ -12,7 +12,8 @@ export default defineRule({
   id: 'istio-gateway-missing',
   severity: 'warning',
   description: "A VirtualService's gateways entry names no Gateway.",
-  remediation: 'Name an existing Gateway as <namespace>/<name> (or <name> in the same namespace), or mesh for sidecars.',
+  remediation:
+    'Name an existing Gateway as <namespace>/<name> (or <name> in the same namespace), or mesh for sidecars.',
   kinds: ['VirtualService'],
   reach: 'workspace',
   check(ctx, resource) {
@@ -26,8 +27,14 @@ export default defineRule({
       const ns = key.slice(0, key.indexOf('/'));
       if (!index.istioGatewayNamespaces.has(ns)) continue;
       const name = key.slice(ns.length + 1);
-      const near = [...index.gateways].filter((k) => k.startsWith(`${ns}/`)).map((k) => k.slice(ns.length + 1)).find((n) => editDistance(n, name) <= Math.max(1, Math.floor(name.length / 3)));
-      ctx.report({ span: g.span, message: `No Gateway '${name}' in namespace '${ns}'; the VirtualService is bound to nothing there.${near ? ` Did you mean '${near}'?` : ''}` });
+      const near = [...index.gateways]
+        .filter((k) => k.startsWith(`${ns}/`))
+        .map((k) => k.slice(ns.length + 1))
+        .find((n) => editDistance(n, name) <= Math.max(1, Math.floor(name.length / 3)));
+      ctx.report({
+        span: g.span,
+        message: `No Gateway '${name}' in namespace '${ns}'; the VirtualService is bound to nothing there.${near ? ` Did you mean '${near}'?` : ''}`,
+      });
     }
   },
 });

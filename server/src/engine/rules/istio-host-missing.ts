@@ -21,7 +21,8 @@ export default defineRule({
   id: 'istio-host-missing',
   severity: 'warning',
   description: 'A VirtualService destination host (or host:port) matches no Service or ServiceEntry visible to it.',
-  remediation: 'Name an existing Service (short name in the same namespace, or name.namespace.svc.cluster.local) or ServiceEntry host exported to this namespace, and a port it defines.',
+  remediation:
+    'Name an existing Service (short name in the same namespace, or name.namespace.svc.cluster.local) or ServiceEntry host exported to this namespace, and a port it defines.',
   kinds: ['VirtualService'],
   reach: 'workspace',
   check(ctx, resource) {
@@ -39,8 +40,17 @@ export default defineRule({
       }
       if (matches.length === 0) {
         const svc = clusterService(d.fqdn);
-        if (!svc || !ctx.graph.servicesIn(svc.namespace).some((s) => sameOrBelow(directoryOf(s.resource.file), directoryOf(resource.file)))) continue;
-        ctx.report({ span: d.hostSpan, message: `No Service '${svc.name}' in namespace '${svc.namespace}' and no ServiceEntry for '${d.fqdn}'; requests routed here fail (503).` });
+        if (
+          !svc ||
+          !ctx.graph
+            .servicesIn(svc.namespace)
+            .some((s) => sameOrBelow(directoryOf(s.resource.file), directoryOf(resource.file)))
+        )
+          continue;
+        ctx.report({
+          span: d.hostSpan,
+          message: `No Service '${svc.name}' in namespace '${svc.namespace}' and no ServiceEntry for '${d.fqdn}'; requests routed here fail (503).`,
+        });
         continue;
       }
       if (d.port === undefined || !d.portSpan || services.length === 0) continue;

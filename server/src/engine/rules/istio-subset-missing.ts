@@ -17,7 +17,8 @@ const ROOT_NAMESPACE = 'istio-system';
 export default defineRule({
   id: 'istio-subset-missing',
   severity: 'warning',
-  description: 'A VirtualService destination subset is not defined by a DestinationRule for its host, or selects no pods.',
+  description:
+    'A VirtualService destination subset is not defined by a DestinationRule for its host, or selects no pods.',
   remediation: 'Define the subset in the DestinationRule for that host (name and labels), or fix the subset name.',
   kinds: ['VirtualService'],
   reach: 'workspace',
@@ -29,7 +30,10 @@ export default defineRule({
       if (d.subset === undefined || !d.subsetSpan) continue;
       const hostNs = clusterService(d.fqdn)?.namespace;
       const rules = index.destinationRules.filter(
-        (r) => hostCovers(r.fqdn, d.fqdn) && (r.namespace === vs.namespace || r.namespace === hostNs || r.namespace === ROOT_NAMESPACE) && visibleIn(r.exportTo, r.namespace, vs.namespace),
+        (r) =>
+          hostCovers(r.fqdn, d.fqdn) &&
+          (r.namespace === vs.namespace || r.namespace === hostNs || r.namespace === ROOT_NAMESPACE) &&
+          visibleIn(r.exportTo, r.namespace, vs.namespace),
       );
       if (rules.length === 0) continue;
       const defining = rules.find((r) => r.subsets.has(d.subset!));
@@ -47,9 +51,21 @@ export default defineRule({
       if (services.length === 0 || Object.keys(labels).length === 0) continue;
       const servicePods = [...new Set(services.flatMap((s) => ctx.graph.workloadsSelectedBy(s)))];
       if (servicePods.length === 0) continue;
-      const subsetSelector: Selector = { terms: Object.entries(labels).map(([key, value]) => ({ key, operator: 'Equals', values: [value], span: d.subsetSpan!, valueSpan: undefined })), span: d.subsetSpan, invalid: false };
+      const subsetSelector: Selector = {
+        terms: Object.entries(labels).map(([key, value]) => ({
+          key,
+          operator: 'Equals',
+          values: [value],
+          span: d.subsetSpan!,
+          valueSpan: undefined,
+        })),
+        span: d.subsetSpan,
+        invalid: false,
+      };
       if (servicePods.some((w) => selectorMayMatch(subsetSelector, w.template.labels))) continue;
-      const wanted = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(', ');
+      const wanted = Object.entries(labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ');
       ctx.report({
         span: d.subsetSpan,
         message: `Subset '${d.subset}' (${wanted}) selects none of the pods of Service '${services[0].resource.name}' (${servicePods.map((w) => `${w.resource.kind} '${w.resource.name}'`).join(', ')}); it has no endpoints and requests fail (503).`,

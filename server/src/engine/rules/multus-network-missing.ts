@@ -10,7 +10,8 @@ export default defineRule({
   id: 'multus-network-missing',
   severity: 'error',
   description: 'A pod requests a Multus network that no NetworkAttachmentDefinition provides.',
-  remediation: 'Create the NetworkAttachmentDefinition in the namespace the request names (or the pod\'s), or name the namespace it is in: namespace/name.',
+  remediation:
+    "Create the NetworkAttachmentDefinition in the namespace the request names (or the pod's), or name the namespace it is in: namespace/name.",
   kinds: ['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ReplicationController', 'Job', 'CronJob'],
   reach: 'workspace',
   check(ctx, resource) {
@@ -19,18 +20,25 @@ export default defineRule({
     const request = readNetworkRequest(workload);
     if (!request) return;
     if (!request.selections) {
-      ctx.report({ span: request.value.span, message: `${NETWORKS_ANNOTATION} is neither a comma-separated list of networks nor a valid JSON list.` });
+      ctx.report({
+        span: request.value.span,
+        message: `${NETWORKS_ANNOTATION} is neither a comma-separated list of networks nor a valid JSON list.`,
+      });
       return;
     }
     for (const selection of request.selections) {
       const ns = selection.namespace ?? workload.template.namespace;
       if (ctx.graph.attachmentDefinitions(ns, selection.name).length > 0) continue;
       const elsewhere = ctx.graph.attachmentDefinitionsNamed(selection.name)[0];
-      const hint = elsewhere ? ` One exists in namespace '${elsewhere.resource.namespace}'${selection.namespace ? '' : `: write ${elsewhere.resource.namespace}/${selection.name}`}.` : '';
+      const hint = elsewhere
+        ? ` One exists in namespace '${elsewhere.resource.namespace}'${selection.namespace ? '' : `: write ${elsewhere.resource.namespace}/${selection.name}`}.`
+        : '';
       ctx.report({
         span: request.value.span,
         message: `No NetworkAttachmentDefinition '${selection.name}' in namespace '${ns}'; the pod cannot start.${hint}`,
-        related: elsewhere ? [{ resource: elsewhere.resource, message: 'NetworkAttachmentDefinition of that name in another namespace' }] : [],
+        related: elsewhere
+          ? [{ resource: elsewhere.resource, message: 'NetworkAttachmentDefinition of that name in another namespace' }]
+          : [],
       });
     }
   },

@@ -12,7 +12,13 @@ export function describeNearMiss(miss: NearMiss | undefined): { hint: string; re
     const r = miss.workload.resource;
     return {
       hint: ` Closest: ${r.kind} '${r.name}' has ${miss.key}=${miss.actual}.`,
-      related: [{ resource: r, span: miss.workload.template.labelSpans.get(miss.key), message: `has ${miss.key}=${miss.actual}` }],
+      related: [
+        {
+          resource: r,
+          span: miss.workload.template.labelSpans.get(miss.key),
+          message: `has ${miss.key}=${miss.actual}`,
+        },
+      ],
     };
   }
   if (miss?.kind === 'namespace') {
@@ -30,14 +36,27 @@ export function describeNearMiss(miss: NearMiss | undefined): { hint: string; re
  * with the near miss appended to `message`. Without a near miss, nothing is reported where pods may
  * come from outside the workspace (graph.canJudgeSelectionIn).
  */
-export function reportSelectsNothing(ctx: RuleContext, resource: Resource, selector: Selector, namespace: string, message: string): void {
+export function reportSelectsNothing(
+  ctx: RuleContext,
+  resource: Resource,
+  selector: Selector,
+  namespace: string,
+  message: string,
+): void {
   const miss = nearestMiss(ctx.graph, selector, namespace, resource.file, ctx.config.maxNearMissCandidates);
   // Pods of the same kustomize build that match, but in another namespace: the build's namespaces
   // are likely rewritten where it is installed (an OLM bundle installs into one namespace), or one
   // namespace was forgotten. Plausible either way; the tool cannot know which.
-  const elsewhere = resource.build === undefined ? undefined : ctx.graph.instancesIn('build', resource.build)
-    .map((r) => ctx.graph.workload(r))
-    .find((w) => w !== undefined && w.template.namespace !== namespace && selectorMayMatch(selector, w.template.labels));
+  const elsewhere =
+    resource.build === undefined
+      ? undefined
+      : ctx.graph
+          .instancesIn('build', resource.build)
+          .map((r) => ctx.graph.workload(r))
+          .find(
+            (w) =>
+              w !== undefined && w.template.namespace !== namespace && selectorMayMatch(selector, w.template.labels),
+          );
   if (elsewhere) {
     ctx.report({
       span: selector.span,
@@ -49,19 +68,46 @@ export function reportSelectsNothing(ctx: RuleContext, resource: Resource, selec
   }
   const { hint, related } = describeNearMiss(miss);
   const span = miss?.kind === 'value' ? miss.termSpan : selector.span;
-  if (!miss && !ctx.config.completeWorkspace && !ctx.graph.canJudgeSelectionIn(namespace, resource.file, selector.terms.map((t) => t.key))) return;
+  if (
+    !miss &&
+    !ctx.config.completeWorkspace &&
+    !ctx.graph.canJudgeSelectionIn(
+      namespace,
+      resource.file,
+      selector.terms.map((t) => t.key),
+    )
+  )
+    return;
   // A custom resource of a kind nobody describes, applied with this one, may create the pods: plausible, not known.
   const hidden = ctx.config.completeWorkspace ? undefined : ctx.graph.hiddenProducerNear(namespace, resource);
   if (hidden) {
-    ctx.report({ span, severity: 'info', message: `${message}${hint}${mayCreate(hidden, 'such pods')}`, related: [...related, { resource: hidden, message: 'may create pods' }] });
+    ctx.report({
+      span,
+      severity: 'info',
+      message: `${message}${hint}${mayCreate(hidden, 'such pods')}`,
+      related: [...related, { resource: hidden, message: 'may create pods' }],
+    });
     return;
   }
   // A label key that no pod template applied with it carries at all follows a labelling scheme
   // defined elsewhere (an installer's pods, a mesh gateway) as often as it is a forgotten label:
   // plausible, not known.
-  const foreign = miss || ctx.config.completeWorkspace ? undefined : selector.terms.find((t) => t.operator !== 'NotIn' && t.operator !== 'DoesNotExist' && !ctx.graph.labelKeyUsedNear(namespace, resource.file, t.key));
+  const foreign =
+    miss || ctx.config.completeWorkspace
+      ? undefined
+      : selector.terms.find(
+          (t) =>
+            t.operator !== 'NotIn' &&
+            t.operator !== 'DoesNotExist' &&
+            !ctx.graph.labelKeyUsedNear(namespace, resource.file, t.key),
+        );
   if (foreign) {
-    ctx.report({ span, severity: 'info', message: `${message} No pod template applied with it has the label '${foreign.key}'; its pods may be made elsewhere.`, related });
+    ctx.report({
+      span,
+      severity: 'info',
+      message: `${message} No pod template applied with it has the label '${foreign.key}'; its pods may be made elsewhere.`,
+      related,
+    });
     return;
   }
   ctx.report({ span, message: `${message}${hint}`, related });

@@ -43,8 +43,10 @@ function knownNamespaces(graph: TrafficGraph): KnownNamespaces {
 export default defineRule({
   id: 'networkpolicy-namespace-selector-orphaned',
   severity: 'warning',
-  description: "A NetworkPolicy peer's namespaceSelector matches no namespace of the workspace; the peer matches nothing.",
-  remediation: "Select labels the namespace carries (kubernetes.io/metadata.name: <name> always works), or label the Namespace.",
+  description:
+    "A NetworkPolicy peer's namespaceSelector matches no namespace of the workspace; the peer matches nothing.",
+  remediation:
+    'Select labels the namespace carries (kubernetes.io/metadata.name: <name> always works), or label the Namespace.',
   kinds: ['NetworkPolicy'],
   reach: 'workspace',
   check(ctx, resource) {
@@ -60,7 +62,10 @@ export default defineRule({
       if ([...labelsByName.values()].some((labels) => selectorMatchesLabels(selector, labels))) continue;
       // The nearest namespace name when the selector names one by its automatic label.
       const wanted = selector.terms.find((t) => t.key === NAME_LABEL && t.operator === 'Equals')?.values[0];
-      const similar = wanted !== undefined ? [...labelsByName.keys()].find((n) => editDistance(n, wanted) <= Math.max(1, Math.floor(wanted.length / 3))) : undefined;
+      const similar =
+        wanted !== undefined
+          ? [...labelsByName.keys()].find((n) => editDistance(n, wanted) <= Math.max(1, Math.floor(wanted.length / 3)))
+          : undefined;
       const keysManaged = selector.terms.every((t) => t.key !== NAME_LABEL && managedKeys.has(t.key));
       if (!similar && !keysManaged) continue;
       const direction = peer.direction === 'ingress' ? 'from' : 'to';

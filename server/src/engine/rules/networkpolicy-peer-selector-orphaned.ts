@@ -20,10 +20,17 @@ export default defineRule({
     const ns = resource.namespace ?? 'default';
     for (const peer of policy.peers) {
       const selector = peer.podSelector;
-      if (!selector || peer.namespaceSelector || peer.hasIpBlock || selector.terms.length === 0 || selector.invalid) continue;
+      if (!selector || peer.namespaceSelector || peer.hasIpBlock || selector.terms.length === 0 || selector.invalid)
+        continue;
       if (ctx.graph.workloadsSelecting(selector, ns).length > 0) continue;
       const direction = peer.direction === 'ingress' ? 'from' : 'to';
-      reportSelectsNothing(ctx, resource, selector, ns, `Peer podSelector ${formatSelector(selector)} (${direction}) selects no pod template in namespace '${ns}'; this rule allows no traffic.`);
+      reportSelectsNothing(
+        ctx,
+        resource,
+        selector,
+        ns,
+        `Peer podSelector ${formatSelector(selector)} (${direction}) selects no pod template in namespace '${ns}'; this rule allows no traffic.`,
+      );
     }
   },
 });

@@ -32,7 +32,8 @@ export default defineRule({
   id: 'networkpolicy-port-unresolved',
   severity: 'warning',
   description: 'A named port in a NetworkPolicy rule is declared by no destination pod; the rule allows nothing on it.',
-  remediation: "Use a container port name the destination pods declare (containers[].ports[].name), or the port number.",
+  remediation:
+    'Use a container port name the destination pods declare (containers[].ports[].name), or the port number.',
   kinds: ['NetworkPolicy'],
   check(ctx, resource) {
     const policy = ctx.graph.networkPolicy(resource);
@@ -44,10 +45,13 @@ export default defineRule({
       for (const rule of seqItems(get(spec, direction))) {
         const destinations = direction === 'ingress' ? selected : egressDestinations(ctx.graph, rule, ns);
         if (!destinations || destinations.length === 0) continue;
-        const declared = destinations.flatMap((w) => w.template.containers.flatMap((c) => c.ports.map((p) => ({ name: p.name, protocol: p.protocol }))));
+        const declared = destinations.flatMap((w) =>
+          w.template.containers.flatMap((c) => c.ports.map((p) => ({ name: p.name, protocol: p.protocol }))),
+        );
         for (const p of seqItems(get(rule, 'ports'))) {
           const portNode = asScalar(get(p, 'port'));
-          const name = typeof portNode?.value === 'string' && !/^\d+$/.test(portNode.value) ? portNode.value : undefined;
+          const name =
+            typeof portNode?.value === 'string' && !/^\d+$/.test(portNode.value) ? portNode.value : undefined;
           if (!name || !portNode) continue;
           const protocol = stringValue(get(p, 'protocol')) ?? 'TCP';
           if (declared.some((d) => d.name === name && d.protocol === protocol)) continue;
@@ -56,11 +60,20 @@ export default defineRule({
           const near = names.find((n) => editDistance(n, name) <= Math.max(1, Math.floor(name.length / 3)));
           const pods = destinations.map((w) => `${w.resource.kind} '${w.resource.name}'`).join(', ');
           const side = direction === 'ingress' ? 'selected pods' : 'destination pods';
-          const detail = otherProtocol ? ` (it is declared for ${otherProtocol.protocol})` : names.length ? ` (declared names: ${names.join(', ')})` : ' (no container port has a name)';
+          const detail = otherProtocol
+            ? ` (it is declared for ${otherProtocol.protocol})`
+            : names.length
+              ? ` (declared names: ${names.join(', ')})`
+              : ' (no container port has a name)';
           ctx.report({
             span: portNode.span,
             message: `No container of the ${side} (${pods}) declares port '${name}'/${protocol}${detail}: this ${direction} rule allows nothing on it.${near && !otherProtocol ? ` Did you mean '${near}'?` : ''}`,
-            related: destinations.slice(0, 3).map((w) => ({ resource: w.resource, message: `${direction === 'ingress' ? 'selected' : 'destination'} pod template` })),
+            related: destinations
+              .slice(0, 3)
+              .map((w) => ({
+                resource: w.resource,
+                message: `${direction === 'ingress' ? 'selected' : 'destination'} pod template`,
+              })),
           });
         }
       }

@@ -19,7 +19,10 @@ export default defineRule({
     const typesNode = get(spec, 'policyTypes');
     const types = seqItems(typesNode).map(stringValue);
     if (types.length === 0) return;
-    for (const [key, type] of [['ingress', 'Ingress'], ['egress', 'Egress']] as const) {
+    for (const [key, type] of [
+      ['ingress', 'Ingress'],
+      ['egress', 'Egress'],
+    ] as const) {
       const rules = get(spec, key);
       if (seqItems(rules).length === 0 || types.includes(type)) continue;
       ctx.report({

@@ -19,6 +19,12 @@ export default defineRule({
     if (!policy || policy.podSelector.terms.length === 0 || policy.podSelector.invalid) return;
     const ns = resource.namespace ?? 'default';
     if (ctx.graph.workloadsSelecting(policy.podSelector, ns).length > 0) return;
-    reportSelectsNothing(ctx, resource, policy.podSelector, ns, `podSelector ${formatSelector(policy.podSelector)} selects no pod template in namespace '${ns}'; the policy applies to nothing.`);
+    reportSelectsNothing(
+      ctx,
+      resource,
+      policy.podSelector,
+      ns,
+      `podSelector ${formatSelector(policy.podSelector)} selects no pod template in namespace '${ns}'; the policy applies to nothing.`,
+    );
   },
 });

@@ -14,10 +14,14 @@ export default defineRule({
   check(ctx, resource) {
     const service = ctx.graph.service(resource);
     if (!service || (service.type !== 'NodePort' && service.type !== 'LoadBalancer')) return;
-    const others = ctx.graph.servicesAppliedNear(service).filter((s) => s.type === 'NodePort' || s.type === 'LoadBalancer');
+    const others = ctx.graph
+      .servicesAppliedNear(service)
+      .filter((s) => s.type === 'NodePort' || s.type === 'LoadBalancer');
     for (const port of service.ports) {
       if (!port.nodePort || !port.nodePortSpan) continue;
-      const rival = others.find((s) => s.ports.some((p) => p.nodePort === port.nodePort && p.protocol === port.protocol));
+      const rival = others.find((s) =>
+        s.ports.some((p) => p.nodePort === port.nodePort && p.protocol === port.protocol),
+      );
       if (!rival) continue;
       ctx.report({
         span: port.nodePortSpan,

@@ -18,7 +18,10 @@ export default defineRule({
       // 0 (or absent) asks the cluster to allocate one.
       if (port.nodePort === undefined || port.nodePort === 0 || !port.nodePortSpan) continue;
       if (port.nodePort >= min && port.nodePort <= max) continue;
-      ctx.report({ span: port.nodePortSpan, message: `nodePort ${port.nodePort} is outside the node port range ${min}-${max}; the API server rejects the Service.` });
+      ctx.report({
+        span: port.nodePortSpan,
+        message: `nodePort ${port.nodePort} is outside the node port range ${min}-${max}; the API server rejects the Service.`,
+      });
     }
   },
 });

@@ -19,7 +19,8 @@ function minimumPods(graph: TrafficGraph, workloads: readonly Workload[]): numbe
   let total = 0;
   for (const w of workloads) {
     // Job pods come and go by completion, not by a replica count the budget can rely on.
-    if (w.perNode || w.replicas === undefined || w.resource.kind === 'Job' || w.resource.kind === 'CronJob') return undefined;
+    if (w.perNode || w.replicas === undefined || w.resource.kind === 'Job' || w.resource.kind === 'CronJob')
+      return undefined;
     const autoscalers = graph.autoscalersOf(w);
     total += autoscalers.length > 0 ? -maxOf(autoscalers.map((a) => -a.minReplicas)) : w.replicas;
   }
@@ -30,7 +31,8 @@ export default defineRule({
   id: 'pdb-blocks-eviction',
   severity: 'warning',
   description: 'A PodDisruptionBudget allows no voluntary eviction; node drains block.',
-  remediation: 'Allow at least one disruption: maxUnavailable: 1, or a minAvailable below the number of replicas (run more replicas).',
+  remediation:
+    'Allow at least one disruption: maxUnavailable: 1, or a minAvailable below the number of replicas (run more replicas).',
   kinds: ['PodDisruptionBudget'],
   check(ctx, resource) {
     const budget = readDisruptionBudget(resource);
@@ -39,7 +41,10 @@ export default defineRule({
     const min = budgetValue(budget.minAvailable);
     const blocked = 'the budget allows no voluntary eviction, so `kubectl drain` and node upgrades block on these pods';
     if (budget.maxUnavailable && max && ('count' in max ? max.count === 0 : max.percent === 0)) {
-      ctx.report({ span: budget.maxUnavailable.span, message: `maxUnavailable ${budget.maxUnavailable.text}: ${blocked}.` });
+      ctx.report({
+        span: budget.maxUnavailable.span,
+        message: `maxUnavailable ${budget.maxUnavailable.text}: ${blocked}.`,
+      });
       return;
     }
     if (!budget.minAvailable || !min) return;

@@ -22,7 +22,8 @@ export default defineRule({
     for (const w of ctx.graph.workloadsSelecting(budget.selector, resource.namespace ?? 'default')) {
       for (const other of ctx.graph.disruptionBudgetsFor(w)) {
         const o = other.resource;
-        if (o === resource || o.id === resource.id || reported.has(o) || !ctx.graph.sameFileOrBuild(resource, o)) continue;
+        if (o === resource || o.id === resource.id || reported.has(o) || !ctx.graph.sameFileOrBuild(resource, o))
+          continue;
         reported.add(o);
         ctx.report({
           span: budget.selector.span,

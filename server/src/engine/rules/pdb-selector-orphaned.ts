@@ -22,6 +22,12 @@ export default defineRule({
     if (!budget || budget.selector.invalid || budget.selector.terms.length === 0) return;
     const ns = resource.namespace ?? 'default';
     if (ctx.graph.workloadsSelecting(budget.selector, ns).length > 0) return;
-    reportSelectsNothing(ctx, resource, budget.selector, ns, `Selector ${formatSelector(budget.selector)} matches no pod template in namespace '${ns}'; the PodDisruptionBudget protects nothing.`);
+    reportSelectsNothing(
+      ctx,
+      resource,
+      budget.selector,
+      ns,
+      `Selector ${formatSelector(budget.selector)} matches no pod template in namespace '${ns}'; the PodDisruptionBudget protects nothing.`,
+    );
   },
 });

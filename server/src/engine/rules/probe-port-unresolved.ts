@@ -41,7 +41,9 @@ export default defineRule({
         }
         const number = Number(port.value);
         if (allPorts.length === 0 || allPorts.some((p) => p.containerPort === number)) continue;
-        const reached = ctx.graph.servicesSelecting(workload).some((s) => s.ports.some((sp) => ctx.graph.resolveServicePort(sp, workload).status === 'resolved'));
+        const reached = ctx.graph
+          .servicesSelecting(workload)
+          .some((s) => s.ports.some((sp) => ctx.graph.resolveServicePort(sp, workload).status === 'resolved'));
         if (reached) continue;
         ctx.report({
           span: port.span,

@@ -10,7 +10,8 @@ export default defineRule({
   id: 'route-backend-not-permitted',
   severity: 'error',
   description: 'A cross-namespace backendRef has no ReferenceGrant allowing it.',
-  remediation: 'Add a ReferenceGrant in the backend\'s namespace: from this route kind and namespace, to Service (optionally by name).',
+  remediation:
+    "Add a ReferenceGrant in the backend's namespace: from this route kind and namespace, to Service (optionally by name).",
   kinds: ['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute'],
   reach: 'workspace',
   check(ctx, resource) {
@@ -20,13 +21,22 @@ export default defineRule({
     for (const rule of route.rules) {
       for (const backend of rule.backendRefs) {
         if (backend.namespace === from) continue;
-        const consumerRoute = route.parentRefs.some((p) => p.group === '' && p.kind === 'Service' && p.name === backend.name && p.namespace === backend.namespace);
-        if (consumerRoute) continue;
-        const permitted = ctx.graph.referenceGrantsIn(backend.namespace).some(
-          (g) =>
-            g.from.some((f) => f.group === GATEWAY_GROUP && f.kind === resource.kind && f.namespace === from) &&
-            g.to.some((t) => t.group === backend.group && t.kind === backend.kind && (t.name === undefined || t.name === backend.name)),
+        const consumerRoute = route.parentRefs.some(
+          (p) => p.group === '' && p.kind === 'Service' && p.name === backend.name && p.namespace === backend.namespace,
         );
+        if (consumerRoute) continue;
+        const permitted = ctx.graph
+          .referenceGrantsIn(backend.namespace)
+          .some(
+            (g) =>
+              g.from.some((f) => f.group === GATEWAY_GROUP && f.kind === resource.kind && f.namespace === from) &&
+              g.to.some(
+                (t) =>
+                  t.group === backend.group &&
+                  t.kind === backend.kind &&
+                  (t.name === undefined || t.name === backend.name),
+              ),
+          );
         if (permitted) continue;
         ctx.report({
           span: backend.nameSpan,

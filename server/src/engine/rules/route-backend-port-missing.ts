@@ -20,7 +20,10 @@ export default defineRule({
         const services = ctx.graph.servicesNamed(backend.namespace, backend.name);
         if (services.length === 0) continue;
         if (backend.port === undefined) {
-          ctx.report({ span: backend.nameSpan, message: `backendRef to Service '${backend.name}' has no port; the API requires one for Service backends.` });
+          ctx.report({
+            span: backend.nameSpan,
+            message: `backendRef to Service '${backend.name}' has no port; the API requires one for Service backends.`,
+          });
           continue;
         }
         // Operator-made Services may have ports the operator table does not list.

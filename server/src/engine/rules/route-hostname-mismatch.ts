@@ -35,7 +35,8 @@ export default defineRule({
   id: 'route-hostname-mismatch',
   severity: 'warning',
   description: "A route's hostnames match no hostname of the Gateway listeners it attaches to.",
-  remediation: "Use hostnames the listener serves (or a wildcard it covers), or attach to a listener for these hostnames.",
+  remediation:
+    'Use hostnames the listener serves (or a wildcard it covers), or attach to a listener for these hostnames.',
   kinds: ['HTTPRoute', 'GRPCRoute', 'TLSRoute'],
   reach: 'workspace',
   check(ctx, resource) {
@@ -45,7 +46,13 @@ export default defineRule({
     for (const parent of route.parentRefs) {
       if (parent.group !== GATEWAY_GROUP || parent.kind !== 'Gateway') continue;
       const gateways = ctx.graph.gatewaysNamed(parent.namespace, parent.name);
-      const listeners: Listener[] = gateways.flatMap((g) => g.listeners.filter((l) => (parent.sectionName === undefined || l.name === parent.sectionName) && (parent.port === undefined || l.port === parent.port)));
+      const listeners: Listener[] = gateways.flatMap((g) =>
+        g.listeners.filter(
+          (l) =>
+            (parent.sectionName === undefined || l.name === parent.sectionName) &&
+            (parent.port === undefined || l.port === parent.port),
+        ),
+      );
       // Missing Gateways or listeners are route-parent-missing's.
       if (listeners.length === 0) continue;
       if (listeners.some((l) => route.hostnames.some((h) => hostnamesIntersect(h, l.hostname)))) continue;

@@ -10,7 +10,8 @@ export default defineRule({
   id: 'route-not-allowed-by-listener',
   severity: 'warning',
   description: "No listener of the route's parent Gateway accepts the route's namespace or kind.",
-  remediation: "Attach to a listener whose allowedRoutes admit this namespace and kind, or widen allowedRoutes (from: All, or a namespace selector).",
+  remediation:
+    'Attach to a listener whose allowedRoutes admit this namespace and kind, or widen allowedRoutes (from: All, or a namespace selector).',
   kinds: ['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute'],
   reach: 'workspace',
   check(ctx, resource) {
@@ -21,9 +22,15 @@ export default defineRule({
       if (parent.group !== GATEWAY_GROUP || parent.kind !== 'Gateway') continue;
       const gateways = ctx.graph.gatewaysNamed(parent.namespace, parent.name);
       if (gateways.length === 0) continue; // route-parent-missing
-      const listeners = gateways.flatMap((g) => g.listeners.filter((l) => parent.sectionName === undefined || l.name === parent.sectionName).map((l) => ({ g, l })));
+      const listeners = gateways.flatMap((g) =>
+        g.listeners
+          .filter((l) => parent.sectionName === undefined || l.name === parent.sectionName)
+          .map((l) => ({ g, l })),
+      );
       if (listeners.length === 0) continue;
-      const reasons = listeners.map(({ g, l }) => refusal(ctx.graph.namespaceLabels(ns), l, g.resource.namespace ?? 'default', ns, resource.kind));
+      const reasons = listeners.map(({ g, l }) =>
+        refusal(ctx.graph.namespaceLabels(ns), l, g.resource.namespace ?? 'default', ns, resource.kind),
+      );
       if (reasons.some((r) => r === undefined)) continue;
       ctx.report({
         span: parent.nameSpan,
@@ -34,11 +41,23 @@ export default defineRule({
   },
 });
 
-function refusal(routeNamespaceLabels: Record<string, string>, l: Listener, gatewayNamespace: string, routeNamespace: string, kind: string): string | undefined {
-  const kinds = l.kinds.length ? l.kinds.filter((k) => k.group === GATEWAY_GROUP).map((k) => k.kind) : defaultRouteKinds(l.protocol);
+function refusal(
+  routeNamespaceLabels: Record<string, string>,
+  l: Listener,
+  gatewayNamespace: string,
+  routeNamespace: string,
+  kind: string,
+): string | undefined {
+  const kinds = l.kinds.length
+    ? l.kinds.filter((k) => k.group === GATEWAY_GROUP).map((k) => k.kind)
+    : defaultRouteKinds(l.protocol);
   if (!kinds.includes(kind)) return `listener '${l.name}' accepts ${kinds.join(', ') || 'no route kinds'}`;
-  if (l.from === 'Same' && routeNamespace !== gatewayNamespace) return `listener '${l.name}' accepts routes from namespace '${gatewayNamespace}' only`;
-  if (l.from === 'Selector' && !(l.namespaceSelector && selectorMatchesLabels(l.namespaceSelector, routeNamespaceLabels))) {
+  if (l.from === 'Same' && routeNamespace !== gatewayNamespace)
+    return `listener '${l.name}' accepts routes from namespace '${gatewayNamespace}' only`;
+  if (
+    l.from === 'Selector' &&
+    !(l.namespaceSelector && selectorMatchesLabels(l.namespaceSelector, routeNamespaceLabels))
+  ) {
     return `listener '${l.name}' accepts namespaces selected by its selector, which '${routeNamespace}' does not match`;
   }
   return undefined;

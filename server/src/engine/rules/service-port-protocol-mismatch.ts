@@ -22,7 +22,13 @@ export default defineRule({
       ctx.report({
         span: port.targetPortSpan,
         message: `Port ${port.port}/${port.protocol} targets ${target}, which container '${mismatch.container.name}' of ${mismatch.workload.resource.kind} '${mismatch.workload.resource.name}' declares as ${mismatch.declared.protocol}.`,
-        related: [{ resource: mismatch.workload.resource, span: mismatch.declared.span, message: `declares ${mismatch.declared.containerPort}/${mismatch.declared.protocol}` }],
+        related: [
+          {
+            resource: mismatch.workload.resource,
+            span: mismatch.declared.span,
+            message: `declares ${mismatch.declared.containerPort}/${mismatch.declared.protocol}`,
+          },
+        ],
       });
     }
   },

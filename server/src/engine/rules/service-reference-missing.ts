@@ -30,10 +30,18 @@ export default defineRule({
     for (const ref of ctx.graph.serviceReferences(workload)) {
       if (ctx.graph.servicesNamed(ref.namespace, ref.service).length > 0) continue;
       if (ref.service === 'kubernetes' && ref.namespace === 'default') continue;
-      const similar = ctx.graph.servicesIn(ref.namespace).find(
-        (s) => s.resource.name !== ref.service && (ref.clusterDns ? editDistance(s.resource.name, ref.service) <= Math.max(1, Math.floor(ref.service.length / 4)) : isTypo(s.resource.name, ref.service)),
-      );
-      const otherBuild = similar ? undefined : resolvedInAnotherBuild(ctx.graph, resource, ref.service, ref.namespace, ref.namespaceWritten);
+      const similar = ctx.graph
+        .servicesIn(ref.namespace)
+        .find(
+          (s) =>
+            s.resource.name !== ref.service &&
+            (ref.clusterDns
+              ? editDistance(s.resource.name, ref.service) <= Math.max(1, Math.floor(ref.service.length / 4))
+              : isTypo(s.resource.name, ref.service)),
+        );
+      const otherBuild = similar
+        ? undefined
+        : resolvedInAnotherBuild(ctx.graph, resource, ref.service, ref.namespace, ref.namespaceWritten);
       // In a closed world (completeWorkspace) a cluster DNS name that nothing defines certainly fails;
       // a bare name may still be an external host.
       const closed = ctx.config.completeWorkspace && ref.clusterDns;
@@ -55,8 +63,12 @@ export default defineRule({
         severity: hidden ? 'info' : !found ? 'error' : undefined,
         message: `'${ref.host}'${via} names Service '${ref.service}' in namespace '${ref.namespace}', which does not exist.${hint}${hidden ? mayCreate(hidden, 'it') : ''}`,
         related: [
-          ...(found ? [{ resource: found, message: similar ? 'a Service of a similar name' : 'the Service in the other build' }] : []),
-          ...(ref.via ? [{ resource: ref.via.configMap, span: ref.span, message: `${ref.via.key} = ${ref.host}` }] : []),
+          ...(found
+            ? [{ resource: found, message: similar ? 'a Service of a similar name' : 'the Service in the other build' }]
+            : []),
+          ...(ref.via
+            ? [{ resource: ref.via.configMap, span: ref.span, message: `${ref.via.key} = ${ref.host}` }]
+            : []),
           ...(hidden ? [{ resource: hidden, message: 'may create the Service' }] : []),
         ],
       });
@@ -68,10 +80,22 @@ export default defineRule({
  * Another kustomize instance of the same workload document, in another namespace, where a
  * reference by the short name (no namespace written) finds the Service.
  */
-function resolvedInAnotherBuild(graph: TrafficGraph, resource: Resource, service: string, namespace: string, namespaceWritten: string | undefined): { build: string; namespace: string; service: Resource } | undefined {
+function resolvedInAnotherBuild(
+  graph: TrafficGraph,
+  resource: Resource,
+  service: string,
+  namespace: string,
+  namespaceWritten: string | undefined,
+): { build: string; namespace: string; service: Resource } | undefined {
   if (resource.build === undefined || namespaceWritten !== undefined) return undefined;
   for (const other of graph.instancesIn('directory', directoryOf(resource.file))) {
-    if (other === resource || other.file !== resource.file || other.docIndex !== resource.docIndex || other.itemIndex !== resource.itemIndex) continue;
+    if (
+      other === resource ||
+      other.file !== resource.file ||
+      other.docIndex !== resource.docIndex ||
+      other.itemIndex !== resource.itemIndex
+    )
+      continue;
     const ns = other.namespace ?? 'default';
     if (ns === namespace || other.build === undefined) continue;
     const found = graph.servicesNamed(ns, service).find((s) => s.resource.build === other.build);
@@ -85,7 +109,13 @@ function resolvedInAnotherBuild(graph: TrafficGraph, resource: Resource, service
  * name), and not another component of the same app (`postgres-operator` beside `postgres-operator-ui`).
  */
 function isTypo(existing: string, written: string): boolean {
-  if (existing.startsWith(`${written}-`) || written.startsWith(`${existing}-`) || existing.endsWith(`-${written}`) || written.endsWith(`-${existing}`)) return false;
+  if (
+    existing.startsWith(`${written}-`) ||
+    written.startsWith(`${existing}-`) ||
+    existing.endsWith(`-${written}`) ||
+    written.endsWith(`-${existing}`)
+  )
+    return false;
   const d = editDistance(existing, written);
   return d <= 1 || (d <= 2 && written.length >= 10);
 }

@@ -19,7 +19,17 @@ export default defineRule({
     for (const ref of ctx.graph.serviceReferences(workload)) {
       if (ref.port === undefined) continue;
       const services = ctx.graph.servicesNamed(ref.namespace, ref.service);
-      if (services.length === 0 || services.some((s) => s.headless || s.type === 'ExternalName' || s.producer?.portsOpen || s.ports.some((p) => p.port === ref.port))) continue;
+      if (
+        services.length === 0 ||
+        services.some(
+          (s) =>
+            s.headless ||
+            s.type === 'ExternalName' ||
+            s.producer?.portsOpen ||
+            s.ports.some((p) => p.port === ref.port),
+        )
+      )
+        continue;
       const key = `${ref.workloadSpan.start}|${ref.host}|${ref.port}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -28,7 +38,10 @@ export default defineRule({
       ctx.report({
         span: ref.workloadSpan,
         message: `'${ref.host}:${ref.port}'${via}: Service '${ref.namespace}/${ref.service}' has no port ${ref.port} (its ports: ${ports}).`,
-        related: [{ resource: services[0].resource, message: `ports: ${ports}` }, ...(ref.via ? [{ resource: ref.via.configMap, span: ref.span, message: ref.via.key }] : [])],
+        related: [
+          { resource: services[0].resource, message: `ports: ${ports}` },
+          ...(ref.via ? [{ resource: ref.via.configMap, span: ref.span, message: ref.via.key }] : []),
+        ],
       });
     }
   },

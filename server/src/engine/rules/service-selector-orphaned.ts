@@ -9,7 +9,8 @@ export default defineRule({
   id: 'service-selector-orphaned',
   severity: 'warning',
   description: 'Service selector matches no pod template in its namespace.',
-  remediation: 'Make the selector match the pod template labels of a workload in the same namespace, or remove the selector and manage Endpoints by hand.',
+  remediation:
+    'Make the selector match the pod template labels of a workload in the same namespace, or remove the selector and manage Endpoints by hand.',
   // A near miss may be a pod template in another namespace: re-judged on every change.
   reach: 'workspace',
   kinds: ['Service'],
@@ -18,6 +19,12 @@ export default defineRule({
     if (!service?.selector || service.selector.invalid) return;
     if (ctx.graph.workloadsSelectedBy(service).length > 0) return;
     const ns = resource.namespace ?? 'default';
-    reportSelectsNothing(ctx, resource, service.selector, ns, `Selector ${formatSelector(service.selector)} matches no pod template in namespace '${ns}'; the Service has no endpoints.`);
+    reportSelectsNothing(
+      ctx,
+      resource,
+      service.selector,
+      ns,
+      `Selector ${formatSelector(service.selector)} matches no pod template in namespace '${ns}'; the Service has no endpoints.`,
+    );
   },
 });

@@ -38,7 +38,8 @@ function checkService(ctx: RuleContext, resource: Resource): void {
     const nameNode = get(p, 'name');
     const name = stringValue(nameNode);
     if (!name) {
-      if (ports.length > 1) reject(p, 'This port has no name, and every port of a Service with several ports must have one');
+      if (ports.length > 1)
+        reject(p, 'This port has no name, and every port of a Service with several ports must have one');
     } else if (!isDns1123Label(name)) {
       reject(nameNode!, `Port name '${name}' is not a DNS-1123 label (lowercase letters, digits and '-', at most 63)`);
     } else if (names.has(name)) {
@@ -54,31 +55,42 @@ function checkService(ctx: RuleContext, resource: Resource): void {
       keys.add(key);
     }
     const target = asScalar(get(p, 'targetPort'));
-    if (typeof target?.value === 'number' && target.value !== 0 && !isValidPortNumber(target.value)) reject(target, `targetPort ${target.value} is outside 1-65535`);
+    if (typeof target?.value === 'number' && target.value !== 0 && !isValidPortNumber(target.value))
+      reject(target, `targetPort ${target.value} is outside 1-65535`);
     if (typeof target?.value === 'string' && target.value !== '') {
       const problem = portNameProblem(target.value);
       if (problem) {
-        const quoted = /^\d+$/.test(target.value) ? ` (a quoted number is a string: write ${target.value} without quotes)` : '';
+        const quoted = /^\d+$/.test(target.value)
+          ? ` (a quoted number is a string: write ${target.value} without quotes)`
+          : '';
         reject(target, `targetPort '${target.value}' is not a valid port name: it ${problem}${quoted}`);
       }
     }
   }
   const clusterIP = get(spec, 'clusterIP');
-  if (stringValue(clusterIP) === 'None' && EXTERNALLY_ACCESSIBLE.has(type)) reject(clusterIP!, `clusterIP: None is not allowed for type ${type}`);
+  if (stringValue(clusterIP) === 'None' && EXTERNALLY_ACCESSIBLE.has(type))
+    reject(clusterIP!, `clusterIP: None is not allowed for type ${type}`);
   const policy = get(spec, 'externalTrafficPolicy');
   const hasExternalIPs = seqItems(get(spec, 'externalIPs')).length > 0;
   if (policy && stringValue(policy) && !EXTERNALLY_ACCESSIBLE.has(type) && !(type === 'ClusterIP' && hasExternalIPs)) {
-    reject(policy, `externalTrafficPolicy may only be set on NodePort and LoadBalancer Services (or with externalIPs), not on type ${type}`);
+    reject(
+      policy,
+      `externalTrafficPolicy may only be set on NodePort and LoadBalancer Services (or with externalIPs), not on type ${type}`,
+    );
   }
   const ranges = get(spec, 'loadBalancerSourceRanges');
-  if (seqItems(ranges).length > 0 && type !== 'LoadBalancer') reject(ranges!, `loadBalancerSourceRanges may only be used with type LoadBalancer, not ${type}`);
+  if (seqItems(ranges).length > 0 && type !== 'LoadBalancer')
+    reject(ranges!, `loadBalancerSourceRanges may only be used with type LoadBalancer, not ${type}`);
 }
 
 function checkContainerPorts(ctx: RuleContext, resource: Resource): void {
   const path = POD_TEMPLATE_PATHS[resource.kind];
   // Core validation judges the built-in kinds only; a custom resource's schema is its own.
   if (path === undefined || !BUILTIN_GROUPS.has(apiGroup(resource.apiVersion))) return;
-  const podSpec = get(path.length === 0 ? resource.node : path.reduce<YNode | undefined>((node, key) => get(node, key), resource.node), 'spec');
+  const podSpec = get(
+    path.length === 0 ? resource.node : path.reduce<YNode | undefined>((node, key) => get(node, key), resource.node),
+    'spec',
+  );
   for (const list of ['containers', 'initContainers', 'ephemeralContainers']) {
     for (const container of seqItems(get(podSpec, list))) {
       const seen = new Set<string>();
@@ -87,9 +99,13 @@ function checkContainerPorts(ctx: RuleContext, resource: Resource): void {
         const name = stringValue(nameNode);
         if (!name) continue;
         const problem = portNameProblem(name);
-        const reject = (message: string) => ctx.report({ span: nameNode!.span, message: `${message}; the API server rejects the ${resource.kind}.` });
+        const reject = (message: string) =>
+          ctx.report({ span: nameNode!.span, message: `${message}; the API server rejects the ${resource.kind}.` });
         if (problem) reject(`Container port name '${name}' is not a valid port name: it ${problem}`);
-        else if (seen.has(name)) reject(`Container port name '${name}' is used twice in container '${stringValue(get(container, 'name')) ?? ''}'`);
+        else if (seen.has(name))
+          reject(
+            `Container port name '${name}' is used twice in container '${stringValue(get(container, 'name')) ?? ''}'`,
+          );
         seen.add(name);
       }
     }
@@ -99,8 +115,10 @@ function checkContainerPorts(ctx: RuleContext, resource: Resource): void {
 export default defineRule({
   id: 'service-spec-invalid',
   severity: 'error',
-  description: "A Service's ports or type-dependent fields, or a container's port names, are rejected by the API server.",
-  remediation: 'Fix the field as the message says: name every port of a multi-port Service, keep names and (port, protocol) unique, use IANA port names, and set type-dependent fields only on the types that allow them.',
+  description:
+    "A Service's ports or type-dependent fields, or a container's port names, are rejected by the API server.",
+  remediation:
+    'Fix the field as the message says: name every port of a multi-port Service, keep names and (port, protocol) unique, use IANA port names, and set type-dependent fields only on the types that allow them.',
   kinds: ['Service', ...Object.keys(POD_TEMPLATE_PATHS)],
   check(ctx, resource) {
     if (describesExpectedState(resource.file)) return;

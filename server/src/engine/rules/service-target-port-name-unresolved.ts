@@ -18,7 +18,13 @@ export default defineRule({
       if (typeof port.targetPort !== 'string') continue;
       if (!resolutions.every((r) => r.status === 'name-unresolved')) continue;
       const workloads = resolutions.map((r) => r.workload);
-      const names = [...new Set(workloads.flatMap((w) => w.template.containers.flatMap((c) => c.ports.map((p) => p.name)).filter((n): n is string => !!n)))];
+      const names = [
+        ...new Set(
+          workloads.flatMap((w) =>
+            w.template.containers.flatMap((c) => c.ports.map((p) => p.name)).filter((n): n is string => !!n),
+          ),
+        ),
+      ];
       const declared = names.length ? `declared names: ${names.join(', ')}` : 'no container port has a name';
       ctx.report({
         span: port.targetPortSpan,

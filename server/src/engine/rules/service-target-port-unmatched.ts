@@ -30,14 +30,23 @@ export default defineRule({
       // Every template must declare ports, none may serve this one in any protocol, and no Service
       // may reach any of them on a declared port.
       if (!resolutions.every((r) => r.status === 'undeclared')) continue;
-      const evidence = likelyMeant(service, port, resolutions.map((r) => r.workload));
+      const evidence = likelyMeant(
+        service,
+        port,
+        resolutions.map((r) => r.workload),
+      );
       if (!evidence && resolutions.some((r) => servesADeclaredPort(ctx.graph, r.workload))) continue;
       const workloads = resolutions.map((r) => r.workload);
-      const what = port.targetPortExplicit ? `targetPort ${port.targetPort}` : `Port ${port.port} (targetPort defaults to it)`;
+      const what = port.targetPortExplicit
+        ? `targetPort ${port.targetPort}`
+        : `Port ${port.port} (targetPort defaults to it)`;
       ctx.report({
         span: port.targetPortSpan,
         message: `${what} is not declared by any container of ${describeWorkloads(workloads)}, which declare${workloads.length === 1 ? 's' : ''} ${describeDeclaredPorts(workloads)}.${evidence ?? ''}`,
-        related: workloads.map((w) => ({ resource: w.resource, message: `selected by Service ${resource.name}; declares ${describeDeclaredPorts([w])}` })),
+        related: workloads.map((w) => ({
+          resource: w.resource,
+          message: `selected by Service ${resource.name}; declares ${describeDeclaredPorts([w])}`,
+        })),
       });
     }
   },
@@ -45,14 +54,22 @@ export default defineRule({
 
 /** What the port likely meant, from its name or swapped digits, among ports no other port of the Service targets. */
 function likelyMeant(service: Service, port: ServicePort, workloads: readonly Workload[]): string | undefined {
-  const declared = workloads.flatMap((w) => w.template.containers.flatMap((c) => c.ports)).filter((p) => p.protocol === port.protocol);
+  const declared = workloads
+    .flatMap((w) => w.template.containers.flatMap((c) => c.ports))
+    .filter((p) => p.protocol === port.protocol);
   if (port.name) {
     const named = declared.find((p) => p.name === port.name && p.containerPort !== port.targetPort);
-    if (named) return ` The Service port is named '${port.name}', and the container port '${port.name}' is ${named.containerPort}.`;
+    if (named)
+      return ` The Service port is named '${port.name}', and the container port '${port.name}' is ${named.containerPort}.`;
   }
   const targeted = new Set(service.ports.filter((p) => p !== port).map((p) => p.targetPort));
   const written = String(port.targetPort);
-  const near = declared.find((p) => !targeted.has(p.containerPort) && !(p.name !== undefined && targeted.has(p.name)) && isTransposition(String(p.containerPort), written));
+  const near = declared.find(
+    (p) =>
+      !targeted.has(p.containerPort) &&
+      !(p.name !== undefined && targeted.has(p.name)) &&
+      isTransposition(String(p.containerPort), written),
+  );
   return near ? ` Did you mean ${near.containerPort}${near.name ? ` (${near.name})` : ''}?` : undefined;
 }
 
@@ -63,5 +80,7 @@ function isTransposition(a: string, b: string): boolean {
 }
 
 function servesADeclaredPort(graph: TrafficGraph, workload: Workload): boolean {
-  return graph.servicesSelecting(workload).some((s) => s.ports.some((p) => graph.resolveServicePort(p, workload).status === 'resolved'));
+  return graph
+    .servicesSelecting(workload)
+    .some((s) => s.ports.some((p) => graph.resolveServicePort(p, workload).status === 'resolved'));
 }

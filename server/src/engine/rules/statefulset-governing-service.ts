@@ -51,11 +51,21 @@ function checkSelection(ctx: RuleContext, workload: Workload): void {
   // Missing: statefulset-service-missing. Without a selector: endpoints are managed by hand.
   // The selector is compared with this StatefulSet's own pod labels (not with the copy of it the
   // Service's selection keeps: another copy of the object may be defined elsewhere).
-  if (services.length === 0 || services.some((s) => !s.selector || selectorMayMatch(s.selector, workload.template.labels))) return;
+  if (
+    services.length === 0 ||
+    services.some((s) => !s.selector || selectorMayMatch(s.selector, workload.template.labels))
+  )
+    return;
   ctx.report({
     span: node.span,
     message: `Governing Service '${name}' does not select the pods of StatefulSet '${r.name}': they get no per-pod DNS names (${r.name}-0.${name}).`,
-    related: [{ resource: services[0].resource, span: services[0].selector?.span, message: 'selector of the governing Service' }],
+    related: [
+      {
+        resource: services[0].resource,
+        span: services[0].selector?.span,
+        message: 'selector of the governing Service',
+      },
+    ],
   });
 }
 
@@ -63,11 +73,13 @@ function checkSelection(ctx: RuleContext, workload: Workload): void {
 function problemWith(graph: TrafficGraph, pod: PodName, sts: Workload): string | undefined {
   const governing = governingServiceName(sts.resource);
   if (!governing) return undefined;
-  if (pod.service !== governing) return `per-pod names of StatefulSet '${pod.statefulSet}' exist only under its governing Service '${governing}', not '${pod.service}'`;
+  if (pod.service !== governing)
+    return `per-pod names of StatefulSet '${pod.statefulSet}' exist only under its governing Service '${governing}', not '${pod.service}'`;
   const replicas = sts.replicas ?? 1;
   const scaled = graph.autoscalersOf(sts).length > 0;
   const fixed = getPath(sts.resource.node, 'spec', 'replicas') !== undefined && !scaled;
-  if (fixed && pod.ordinal >= replicas) return `StatefulSet '${pod.statefulSet}' has ${replicas} replica${replicas === 1 ? '' : 's'} (${pod.statefulSet}-0${replicas > 1 ? ` to ${pod.statefulSet}-${replicas - 1}` : ''}): pod ${pod.statefulSet}-${pod.ordinal} does not exist`;
+  if (fixed && pod.ordinal >= replicas)
+    return `StatefulSet '${pod.statefulSet}' has ${replicas} replica${replicas === 1 ? '' : 's'} (${pod.statefulSet}-0${replicas > 1 ? ` to ${pod.statefulSet}-${replicas - 1}` : ''}): pod ${pod.statefulSet}-${pod.ordinal} does not exist`;
   const services = graph.servicesNamed(pod.namespace, governing);
   // Replicated sets with a non-headless Service are statefulset-service-not-headless's.
   if (services.length > 0 && !services.some((s) => s.headless) && replicas <= 1 && !scaled) {
@@ -80,7 +92,8 @@ export default defineRule({
   id: 'statefulset-governing-service',
   severity: 'warning',
   description: "A StatefulSet's governing Service does not give its pods the DNS names they are addressed by.",
-  remediation: "Make the governing Service headless and select the StatefulSet's pods; address pods as <statefulset>-<ordinal>.<serviceName> with an ordinal below replicas.",
+  remediation:
+    "Make the governing Service headless and select the StatefulSet's pods; address pods as <statefulset>-<ordinal>.<serviceName> with an ordinal below replicas.",
   kinds: ['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ReplicationController', 'Job', 'CronJob'],
   reach: 'workspace',
   check(ctx, resource) {
@@ -91,7 +104,10 @@ export default defineRule({
     for (const ref of ctx.graph.serviceReferences(workload)) {
       const pod = perPodName(ref);
       if (!pod) continue;
-      const sets = ctx.graph.resourcesWithId(`StatefulSet/${pod.namespace}/${pod.statefulSet}`).map((r) => ctx.graph.workload(r)).filter((w): w is Workload => !!w && !w.resource.namesTransformed);
+      const sets = ctx.graph
+        .resourcesWithId(`StatefulSet/${pod.namespace}/${pod.statefulSet}`)
+        .map((r) => ctx.graph.workload(r))
+        .filter((w): w is Workload => !!w && !w.resource.namesTransformed);
       if (sets.length === 0) continue;
       // Variants of the StatefulSet may differ: one that gives the name is enough.
       const problems = sets.map((s) => problemWith(ctx.graph, pod, s));
@@ -103,7 +119,12 @@ export default defineRule({
       ctx.report({
         span: ref.workloadSpan,
         message: `'${ref.host}'${via} does not resolve: ${problem}.`,
-        related: [{ resource: sets[0].resource, message: `StatefulSet ${pod.statefulSet}` }, ...(ref.via ? [{ resource: ref.via.configMap, span: ref.span, message: `${ref.via.key} = ${ref.host}` }] : [])],
+        related: [
+          { resource: sets[0].resource, message: `StatefulSet ${pod.statefulSet}` },
+          ...(ref.via
+            ? [{ resource: ref.via.configMap, span: ref.span, message: `${ref.via.key} = ${ref.host}` }]
+            : []),
+        ],
       });
     }
   },

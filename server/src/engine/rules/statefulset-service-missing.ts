@@ -9,7 +9,8 @@ export default defineRule({
   id: 'statefulset-service-missing',
   severity: 'warning',
   description: "A StatefulSet's serviceName names no Service in its namespace.",
-  remediation: 'Create the headless Service the StatefulSet names (clusterIP: None, selecting its pods), or fix serviceName.',
+  remediation:
+    'Create the headless Service the StatefulSet names (clusterIP: None, selecting its pods), or fix serviceName.',
   kinds: ['StatefulSet'],
   check(ctx, resource) {
     const node = getPath(resource.node, 'spec', 'serviceName');

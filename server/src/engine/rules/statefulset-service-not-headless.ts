@@ -12,7 +12,8 @@ export default defineRule({
   id: 'statefulset-service-not-headless',
   severity: 'warning',
   description: "A StatefulSet's governing Service is not headless.",
-  remediation: 'Set clusterIP: None on the governing Service (add a second, normal Service if clients need a virtual IP).',
+  remediation:
+    'Set clusterIP: None on the governing Service (add a second, normal Service if clients need a virtual IP).',
   kinds: ['StatefulSet'],
   check(ctx, resource) {
     const node = getPath(resource.node, 'spec', 'serviceName');

@@ -13,8 +13,19 @@ export default defineRule({
   id: 'traffic-denied-by-networkpolicy',
   severity: 'warning',
   description: 'NetworkPolicies deny traffic that a workload is configured to send to a Service.',
-  remediation: "Allow the flow: an egress rule on the source's policies and an ingress rule on the destination's, for this port.",
-  kinds: ['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ReplicationController', 'Job', 'CronJob', 'Ingress'],
+  remediation:
+    "Allow the flow: an egress rule on the source's policies and an ingress rule on the destination's, for this port.",
+  kinds: [
+    'Pod',
+    'Deployment',
+    'ReplicaSet',
+    'StatefulSet',
+    'DaemonSet',
+    'ReplicationController',
+    'Job',
+    'CronJob',
+    'Ingress',
+  ],
   reach: 'workspace',
   check(ctx, resource) {
     const ingress = ctx.graph.ingress(resource);
@@ -28,7 +39,12 @@ export default defineRule({
     for (const ref of ctx.graph.serviceReferences(from)) {
       const service = ctx.graph.servicesNamed(ref.namespace, ref.service)[0];
       if (!service?.selector) continue;
-      const port = ref.port === undefined ? (service.ports.length === 1 ? service.ports[0] : undefined) : service.ports.find((p) => p.port === ref.port);
+      const port =
+        ref.port === undefined
+          ? service.ports.length === 1
+            ? service.ports[0]
+            : undefined
+          : service.ports.find((p) => p.port === ref.port);
       if (!port) continue;
       const verdicts = serviceFlowVerdicts(ctx.graph, from, service, port);
       const { denied, policies } = summarizeVerdicts(verdicts.map((v) => v.verdict));
@@ -37,16 +53,20 @@ export default defineRule({
       if (seen.has(key)) continue;
       seen.add(key);
       const egressDenied = verdicts.every(({ verdict }) => !verdict.egress.allowed);
-      const side = egressDenied ? `the egress policies of ${resource.kind} '${resource.name}'` : `the ingress policies of ${verdicts.map(({ to }) => `${to.resource.kind} '${to.resource.name}'`).join(', ')}`;
+      const side = egressDenied
+        ? `the egress policies of ${resource.kind} '${resource.name}'`
+        : `the ingress policies of ${verdicts.map(({ to }) => `${to.resource.kind} '${to.resource.name}'`).join(', ')}`;
       ctx.report({
         span: ref.workloadSpan,
         message: `Traffic to Service '${service.resource.namespace}/${service.resource.name}:${port.port}' is denied by ${side} (${policies.map((p) => p.resource.name).join(', ')}).`,
-        related: policies.map((p) => ({ resource: p.resource, message: 'isolates these pods without allowing this flow' })),
+        related: policies.map((p) => ({
+          resource: p.resource,
+          message: 'isolates these pods without allowing this flow',
+        })),
       });
     }
   },
 });
-
 
 /**
  * Ingress backends the ingress controller cannot reach. The controller's pods are the workloads in
@@ -63,11 +83,18 @@ function checkIngress(ctx: RuleContext, ingress: Ingress) {
     const verdicts = destinations.flatMap((to) => {
       const r = ctx.graph.resolveServicePort(port, to);
       if (r.containerPort === undefined || (r.status !== 'resolved' && r.status !== 'assumed')) return [];
-      return controllers.map((from) => decide(ctx.graph, { from, to, port: r.containerPort!, protocol: port.protocol }, policiesKeptWith(from, to)));
+      return controllers.map((from) =>
+        decide(ctx.graph, { from, to, port: r.containerPort!, protocol: port.protocol }, policiesKeptWith(from, to)),
+      );
     });
     if (verdicts.length === 0 || verdicts.some((v) => v.allowed)) continue;
     const policies = new Map<string, RelatedRef>();
-    for (const v of verdicts) for (const p of [...(v.egress.allowed ? [] : v.egress.policies), ...(v.ingress.allowed ? [] : v.ingress.policies)]) policies.set(p.resource.key, { resource: p.resource, message: 'denies the ingress controller' });
+    for (const v of verdicts)
+      for (const p of [
+        ...(v.egress.allowed ? [] : v.egress.policies),
+        ...(v.ingress.allowed ? [] : v.ingress.policies),
+      ])
+        policies.set(p.resource.key, { resource: p.resource, message: 'denies the ingress controller' });
     ctx.report({
       span: target.backend.serviceNameSpan,
       message: `The ingress controller cannot reach Service '${service.resource.name}:${port.port}': denied by ${[...policies.values()].map((p) => p.resource.name).join(', ')}.`,
