@@ -31,13 +31,11 @@ export default defineRule({
     ctx.report({
       span: anchor.span,
       message: `With hostNetwork and dnsPolicy ${policyNode ? 'ClusterFirst' : 'unset (ClusterFirst)'}, the pod uses the node's resolver, so ${names} will not resolve; set dnsPolicy: ClusterFirstWithHostNet.`,
-      related: refs
-        .slice(0, 3)
-        .map((r) => ({
-          resource: r.via?.configMap ?? resource,
-          span: r.via ? r.span : r.workloadSpan,
-          message: `cluster DNS name ${r.host}`,
-        })),
+      related: refs.slice(0, 3).map((r) => ({
+        resource: r.via?.configMap ?? resource,
+        span: r.via ? r.span : r.workloadSpan,
+        message: `cluster DNS name ${r.host}`,
+      })),
     });
   },
 });

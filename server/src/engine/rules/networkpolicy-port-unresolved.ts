@@ -68,12 +68,10 @@ export default defineRule({
           ctx.report({
             span: portNode.span,
             message: `No container of the ${side} (${pods}) declares port '${name}'/${protocol}${detail}: this ${direction} rule allows nothing on it.${near && !otherProtocol ? ` Did you mean '${near}'?` : ''}`,
-            related: destinations
-              .slice(0, 3)
-              .map((w) => ({
-                resource: w.resource,
-                message: `${direction === 'ingress' ? 'selected' : 'destination'} pod template`,
-              })),
+            related: destinations.slice(0, 3).map((w) => ({
+              resource: w.resource,
+              message: `${direction === 'ingress' ? 'selected' : 'destination'} pod template`,
+            })),
           });
         }
       }
