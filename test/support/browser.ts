@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import type { Browser } from 'playwright-core';
+import { installOnce } from './installLock';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -9,15 +10,19 @@ export const CHROMIUM = '/usr/bin/chromium';
 export function ensureChromium(): boolean {
   if (fs.existsSync(CHROMIUM)) return true;
   if (process.getuid?.() !== 0) return false;
-  spawnSync(
-    'sh',
-    [
-      '-c',
-      'apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1)',
-    ],
-    { stdio: 'ignore', timeout: 600_000 },
-  );
-  return fs.existsSync(CHROMIUM);
+  // One apt-get at a time across the test processes (the package database is locked meanwhile).
+  return installOnce(CHROMIUM, 700_000, () => {
+    if (fs.existsSync(CHROMIUM)) return true;
+    spawnSync(
+      'sh',
+      [
+        '-c',
+        'apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1)',
+      ],
+      { stdio: 'ignore', timeout: 600_000 },
+    );
+    return fs.existsSync(CHROMIUM);
+  });
 }
 
 export async function launchChromium(): Promise<Browser> {

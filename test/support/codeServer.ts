@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { ensureChromium, launchChromium } from './browser';
 import { REPO_ROOT } from './cli';
+import { installOnce } from './installLock';
 
 const CODE_SERVER_DIR = path.join(REPO_ROOT, '.cache/code-server');
 const CODE_SERVER = path.join(CODE_SERVER_DIR, 'node_modules/.bin/code-server');
@@ -18,8 +19,12 @@ export const RESULTS = path.join(REPO_ROOT, 'test-results');
 function ensureCodeServer(): string | undefined {
   if (fs.existsSync(CODE_SERVER)) return undefined;
   if (!fs.existsSync(INSTALLER)) return `code-server is not installed and ${INSTALLER} is missing`;
-  const r = spawnSync('bash', [INSTALLER, CODE_SERVER_DIR], { encoding: 'utf8', timeout: 900_000 });
-  return fs.existsSync(CODE_SERVER) ? undefined : `installing code-server failed: ${r.stderr.slice(-500)}`;
+  // Several e2e files may ask at once: one installs, the others wait and use it.
+  return installOnce(CODE_SERVER_DIR, 1_000_000, () => {
+    if (fs.existsSync(CODE_SERVER)) return undefined;
+    const r = spawnSync('bash', [INSTALLER, CODE_SERVER_DIR], { encoding: 'utf8', timeout: 900_000 });
+    return fs.existsSync(CODE_SERVER) ? undefined : `installing code-server failed: ${r.stderr.slice(-500)}`;
+  });
 }
 
 /** Why the real editor cannot run here, or undefined when it can. */
