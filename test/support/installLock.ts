@@ -28,7 +28,8 @@ export function installOnce<T>(key: string, timeoutMs: number, install: () => T)
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
       if (age > STALE_MS) fs.rmSync(lock, { recursive: true, force: true });
-      else if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for another test's install (${key})`);
+      else if (Date.now() > deadline)
+        throw new Error(`waited ${timeoutMs} ms for another test's install (${key})`, { cause: err });
       else sleepSync(1000);
     }
   }
