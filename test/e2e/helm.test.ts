@@ -10,9 +10,13 @@ import * as path from 'node:path';
 import { REPO_ROOT } from '../support/cli';
 import { editorMissing, startEditor, type Editor } from '../support/codeServer';
 import { findTestHelm } from '../support/helm';
+import { needsCorpus } from '../support/corpus';
 
 const helm = findTestHelm();
-const missing = editorMissing() ?? (helm ? undefined : 'no helm binary (KTL_HELM, .cache/tools/bin/helm or PATH)');
+const missing =
+  editorMissing() ??
+  (helm ? undefined : 'no helm binary (KTL_HELM, .cache/tools/bin/helm or PATH)') ??
+  (needsCorpus.skip || undefined);
 const skip = missing && process.env.CI !== 'true' ? `the real editor with helm is not available: ${missing}` : false;
 let editor: Editor | undefined;
 const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-e2e-helm-ws-'));

@@ -8,9 +8,8 @@ import * as path from 'node:path';
 import { analyze, DEFAULT_CONFIG, normalizeConfig, type Diagnostic } from '../../server/src/engine';
 import { hoverAt } from '../../server/src/engine/queries';
 import { buildTrafficMap } from '../../server/src/engine/paths';
-import { REPO_ROOT } from '../support/cli';
+import { corpusDir, needsCorpus } from '../support/corpus';
 
-const CORPUS = path.resolve(REPO_ROOT, '../shared/corpus');
 const options = { linkTo: (file: string, span: { start: number }) => `file:///ws/${file}#${span.start}` };
 const problems = (ds: readonly Diagnostic[]) =>
   ds.filter((d) => d.severity === 'error' || d.severity === 'warning').map((d) => `${d.file} ${d.rule}: ${d.message}`);
@@ -22,10 +21,10 @@ function corpusFiles(dir: string): { path: string; text: string }[] {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
       else if (/\.ya?ml$/.test(e.name))
-        out.push({ path: path.relative(CORPUS, p).split(path.sep).join('/'), text: fs.readFileSync(p, 'utf8') });
+        out.push({ path: path.relative(corpusDir(), p).split(path.sep).join('/'), text: fs.readFileSync(p, 'utf8') });
     }
   };
-  walk(path.join(CORPUS, dir));
+  walk(corpusDir(dir));
   return out;
 }
 
@@ -51,7 +50,7 @@ describe('operators nobody describes', () => {
     'cloudnative-pg/fixtures',
     'otel-operator/tests/e2e',
   ]) {
-    test(`${scope} with its operators renamed: no warning or error`, () => {
+    test(`${scope} with its operators renamed: no warning or error`, needsCorpus, () => {
       const files = corpusFiles(scope).map((f) => ({ path: f.path, text: renamed(f.text) }));
       assert.ok(
         files.some((f) => /example\.net\//.test(f.text)),
@@ -123,18 +122,22 @@ spec:
   });
 });
 
-test('in a closed world the table is what makes strimzi-examples resolve: with the operators renamed, their pods are missing', () => {
-  const config = normalizeConfig({ completeWorkspace: true });
-  const files = corpusFiles('strimzi-examples');
-  assert.deepEqual(problems(analyze({ files, config }).diagnostics), []);
-  const renamedFindings = problems(
-    analyze({ files: files.map((f) => ({ path: f.path, text: renamed(f.text) })), config }).diagnostics,
-  );
-  assert.ok(
-    renamedFindings.some((d) => /service-selector-orphaned: Selector alertmanager=alertmanager/.test(d)),
-    renamedFindings.join('\n'),
-  );
-});
+test(
+  'in a closed world the table is what makes strimzi-examples resolve: with the operators renamed, their pods are missing',
+  needsCorpus,
+  () => {
+    const config = normalizeConfig({ completeWorkspace: true });
+    const files = corpusFiles('strimzi-examples');
+    assert.deepEqual(problems(analyze({ files, config }).diagnostics), []);
+    const renamedFindings = problems(
+      analyze({ files: files.map((f) => ({ path: f.path, text: renamed(f.text) })), config }).diagnostics,
+    );
+    assert.ok(
+      renamedFindings.some((d) => /service-selector-orphaned: Selector alertmanager=alertmanager/.test(d)),
+      renamedFindings.join('\n'),
+    );
+  },
+);
 
 describe('operators in the table', () => {
   const kafka = `apiVersion: kafka.strimzi.io/v1beta2

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { analyze, DEFAULT_CONFIG } from '../../server/src/engine';
 import { codeLenses, completionAt, definitionAt, hoverAt, referencesAt } from '../../server/src/engine/queries';
 import { REPO_ROOT } from '../support/cli';
+import { needsCorpus } from '../support/corpus';
 
 const CORPUS = path.resolve(REPO_ROOT, '../shared/corpus');
 const ENTRIES = ['netpol-recipes', 'sock-shop', 'gcp-microservices-demo-kustomize'];
@@ -23,7 +24,7 @@ function yamlFiles(dir: string): string[] {
 
 for (const entry of ENTRIES) {
   const dir = path.join(CORPUS, entry);
-  test(`queries on ${entry}`, { skip: fs.existsSync(dir) ? false : `${dir} is missing` }, () => {
+  test(`queries on ${entry}`, needsCorpus, () => {
     const files = yamlFiles(dir).map((p) => ({
       path: path.relative(CORPUS, p).split(path.sep).join('/'),
       text: fs.readFileSync(p, 'utf8'),

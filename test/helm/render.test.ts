@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT, runCli, type JsonDiagnostic, type JsonReport } from '../support/cli';
 import { helmOrSkip } from '../support/helm';
+import { needsCorpus } from '../support/corpus';
 
 const CORPUS = path.resolve(REPO_ROOT, '../shared/corpus');
 
@@ -50,7 +51,7 @@ function lineOf(file: string, needle: string): number {
   return text.slice(0, at).split('\n').length;
 }
 
-describe('corpus charts render and analyse clean', () => {
+describe('corpus charts render and analyse clean', needsCorpus, () => {
   for (const entry of ['podinfo-helm', 'ingress-nginx-chart', 'gcp-microservices-demo-helm', 'bitnami-charts']) {
     test(entry, (t) => {
       const helm = helmOrSkip(t);
@@ -85,7 +86,7 @@ describe('corpus charts render and analyse clean', () => {
   });
 });
 
-describe('planted mistakes are reported on the template, helper or values line', () => {
+describe('planted mistakes are reported on the template, helper or values line', needsCorpus, () => {
   test('a selector label in _helpers.tpl and an Ingress backend port in a template', (t) => {
     const helm = helmOrSkip(t);
     if (!helm) return;
@@ -169,7 +170,7 @@ describe('planted mistakes are reported on the template, helper or values line',
   });
 });
 
-test("plain manifests reach the chart's Services by their rendered names", (t) => {
+test("plain manifests reach the chart's Services by their rendered names", needsCorpus, (t) => {
   const helm = helmOrSkip(t);
   if (!helm) return;
   const client = `apiVersion: apps/v1
@@ -216,7 +217,7 @@ test('a chart that renders without end is cut off by the time-out or the output 
   assert.match(report.diagnostics[0].message, /did not finish in 2 s|output is over \d+ bytes/);
 });
 
-test('--no-helm and a missing helm keep the chart skipped, with the reason', (t) => {
+test('--no-helm and a missing helm keep the chart skipped, with the reason', needsCorpus, (t) => {
   const helm = helmOrSkip(t);
   if (!helm) return;
   const off = check(helm, ['podinfo-helm'], CORPUS, ['--no-helm']);

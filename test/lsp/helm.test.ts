@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { REPO_ROOT } from '../support/cli';
 import { helmOrSkip } from '../support/helm';
 import { hasRule, LspClient, uri } from '../support/lspClient';
+import { needsCorpus } from '../support/corpus';
 
 const PODINFO = path.resolve(REPO_ROOT, '../shared/corpus/podinfo-helm');
 
@@ -44,58 +45,62 @@ function workspace(t: { after(fn: () => void): void }, helm: string) {
   return { ws: path.join(root, 'ws'), helpers, service, mark, wrapper, lineOf };
 }
 
-test('a trusted workspace: findings on helper lines, hovers on template lines, the rendered view', async (t) => {
-  const helm = helmOrSkip(t);
-  if (!helm) return;
-  const w = workspace(t, helm);
-  const client = new LspClient();
-  t.after(() => client.stop());
-  await client.initialize(w.ws, { helm: { path: w.wrapper } }, { workspaceTrusted: true });
+test(
+  'a trusted workspace: findings on helper lines, hovers on template lines, the rendered view',
+  needsCorpus,
+  async (t) => {
+    const helm = helmOrSkip(t);
+    if (!helm) return;
+    const w = workspace(t, helm);
+    const client = new LspClient();
+    t.after(() => client.stop());
+    await client.initialize(w.ws, { helm: { path: w.wrapper } }, { workspaceTrusted: true });
 
-  const published = await client.waitFor(
-    uri(w.helpers),
-    hasRule('service-selector-orphaned'),
-    'the selector finding on the helper line',
-  );
-  const d = published.find((x) => x.code === 'service-selector-orphaned')!;
-  assert.equal(d.range.start.line, w.lineOf(w.helpers, '-web'));
-  const rendered = d.relatedInformation?.find((r) => r.location.uri.startsWith('kube-traffic-lens-rendered://'));
-  assert.ok(rendered, JSON.stringify(d.relatedInformation));
-  assert.match(rendered.message, /rendered by helm template/);
-  assert.ok(fs.existsSync(w.mark), 'helm ran');
+    const published = await client.waitFor(
+      uri(w.helpers),
+      hasRule('service-selector-orphaned'),
+      'the selector finding on the helper line',
+    );
+    const d = published.find((x) => x.code === 'service-selector-orphaned')!;
+    assert.equal(d.range.start.line, w.lineOf(w.helpers, '-web'));
+    const rendered = d.relatedInformation?.find((r) => r.location.uri.startsWith('kube-traffic-lens-rendered://'));
+    assert.ok(rendered, JSON.stringify(d.relatedInformation));
+    assert.match(rendered.message, /rendered by helm template/);
+    assert.ok(fs.existsSync(w.mark), 'helm ran');
 
-  // The hover on `name: {{ template "podinfo.fullname" . }}` shows the rendered Service.
-  const line = w.lineOf(w.service, 'name: {{ template "podinfo.fullname" . }}');
-  const character = fs.readFileSync(w.service, 'utf8').split('\n')[line].indexOf('{{') + 3;
-  const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', {
-    textDocument: { uri: uri(w.service) },
-    position: { line, character },
-  });
-  assert.ok(hover, 'a hover on the template line');
-  assert.match(hover.contents.value, /podinfo/);
-  assert.match(hover.contents.value, /Service/);
+    // The hover on `name: {{ template "podinfo.fullname" . }}` shows the rendered Service.
+    const line = w.lineOf(w.service, 'name: {{ template "podinfo.fullname" . }}');
+    const character = fs.readFileSync(w.service, 'utf8').split('\n')[line].indexOf('{{') + 3;
+    const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', {
+      textDocument: { uri: uri(w.service) },
+      position: { line, character },
+    });
+    assert.ok(hover, 'a hover on the template line');
+    assert.match(hover.contents.value, /podinfo/);
+    assert.match(hover.contents.value, /Service/);
 
-  // Code lenses of the rendered Service, on the template.
-  const lenses = await client.request<{ command: { title: string } }[]>('textDocument/codeLens', {
-    textDocument: { uri: uri(w.service) },
-  });
-  assert.ok(
-    lenses.some((l) => l.command.title === 'Show traffic'),
-    JSON.stringify(lenses),
-  );
+    // Code lenses of the rendered Service, on the template.
+    const lenses = await client.request<{ command: { title: string } }[]>('textDocument/codeLens', {
+      textDocument: { uri: uri(w.service) },
+    });
+    assert.ok(
+      lenses.some((l) => l.command.title === 'Show traffic'),
+      JSON.stringify(lenses),
+    );
 
-  const renderedPath = decodeURIComponent(new URL(rendered.location.uri).pathname);
-  const view = await client.request<{
-    text: string;
-    diagnostics: { rule: string; range: { start: { line: number } } }[];
-  } | null>('kubeTrafficLens/renderedManifest', { path: renderedPath });
-  assert.ok(view && view.text.includes('# Source: podinfo/templates/service.yaml'));
-  const inView = view.diagnostics.find((x) => x.rule === 'service-selector-orphaned');
-  assert.ok(inView, 'the finding is placed in the rendered view');
-  assert.match(view.text.split('\n')[inView.range.start.line], /app\.kubernetes\.io\/name: podinfo-web/);
-});
+    const renderedPath = decodeURIComponent(new URL(rendered.location.uri).pathname);
+    const view = await client.request<{
+      text: string;
+      diagnostics: { rule: string; range: { start: { line: number } } }[];
+    } | null>('kubeTrafficLens/renderedManifest', { path: renderedPath });
+    assert.ok(view && view.text.includes('# Source: podinfo/templates/service.yaml'));
+    const inView = view.diagnostics.find((x) => x.rule === 'service-selector-orphaned');
+    assert.ok(inView, 'the finding is placed in the rendered view');
+    assert.match(view.text.split('\n')[inView.range.start.line], /app\.kubernetes\.io\/name: podinfo-web/);
+  },
+);
 
-test("an edit of one chart's template renders that chart again, not the others", async (t) => {
+test("an edit of one chart's template renders that chart again, not the others", needsCorpus, async (t) => {
   const helm = helmOrSkip(t);
   if (!helm) return;
   const w = workspace(t, helm);
@@ -133,24 +138,28 @@ test("an edit of one chart's template renders that chart again, not the others",
   );
 });
 
-test('an untrusted workspace starts no process, says why on Chart.yaml, and renders once trusted', async (t) => {
-  const helm = helmOrSkip(t);
-  if (!helm) return;
-  const w = workspace(t, helm);
-  const client = new LspClient();
-  t.after(() => client.stop());
-  await client.initialize(w.ws, { helm: { path: w.wrapper } }, { workspaceTrusted: false });
-  const chart = await client.waitFor(
-    uri(path.join(w.ws, 'podinfo/Chart.yaml')),
-    hasRule('helm-template-skipped'),
-    'the skip on Chart.yaml',
-  );
-  assert.match(chart[0].message, /not trusted/);
-  assert.equal(chart[0].severity, 3, 'information');
-  assert.ok(!fs.existsSync(w.mark), 'no helm process in an untrusted workspace');
-  assert.equal(client.diagnostics.get(uri(w.helpers)), undefined);
+test(
+  'an untrusted workspace starts no process, says why on Chart.yaml, and renders once trusted',
+  needsCorpus,
+  async (t) => {
+    const helm = helmOrSkip(t);
+    if (!helm) return;
+    const w = workspace(t, helm);
+    const client = new LspClient();
+    t.after(() => client.stop());
+    await client.initialize(w.ws, { helm: { path: w.wrapper } }, { workspaceTrusted: false });
+    const chart = await client.waitFor(
+      uri(path.join(w.ws, 'podinfo/Chart.yaml')),
+      hasRule('helm-template-skipped'),
+      'the skip on Chart.yaml',
+    );
+    assert.match(chart[0].message, /not trusted/);
+    assert.equal(chart[0].severity, 3, 'information');
+    assert.ok(!fs.existsSync(w.mark), 'no helm process in an untrusted workspace');
+    assert.equal(client.diagnostics.get(uri(w.helpers)), undefined);
 
-  await client.notify('kubeTrafficLens/workspaceTrusted', {});
-  await client.waitFor(uri(w.helpers), hasRule('service-selector-orphaned'), 'the finding once trusted');
-  assert.ok(fs.existsSync(w.mark));
-});
+    await client.notify('kubeTrafficLens/workspaceTrusted', {});
+    await client.waitFor(uri(w.helpers), hasRule('service-selector-orphaned'), 'the finding once trusted');
+    assert.ok(fs.existsSync(w.mark));
+  },
+);
