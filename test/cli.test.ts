@@ -318,3 +318,20 @@ describe('graph: east-west calls and Gateway API routes', () => {
     );
   });
 });
+
+test('the text summary names the files that were not analysed', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-skipped-'));
+  try {
+    fs.writeFileSync(path.join(dir, '.kube-traffic-lens.yaml'), 'maxFileSize: 1000\n');
+    fs.writeFileSync(
+      path.join(dir, 'big.yaml'),
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata: {k: "${'x'.repeat(2000)}"}\n`,
+    );
+    fs.writeFileSync(path.join(dir, 'small.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: small}\n');
+    const r = runCli(['check', dir]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^ℹ 1 file not analysed \(see the information above\): .*big\.yaml$/m);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -51,7 +51,30 @@ export function formatStylish(
     const line = `✖ ${total} problem${total === 1 ? '' : 's'} (${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}, ${s.infos} info) in ${scanned}`;
     out.push(s.errors ? c.red(c.bold(line)) : s.warnings ? c.yellow(c.bold(line)) : line);
   }
+  // What was not analysed is said once more at the end, where a reader of a CI log looks.
+  const skipped = [...new Set(located.filter((l) => isSkipNote(l.diagnostic)).map((l) => l.diagnostic.file))];
+  if (skipped.length > 0) {
+    const shown = skipped.slice(0, MAX_SKIPPED_LISTED).map(terminalText).join(', ');
+    const more = skipped.length > MAX_SKIPPED_LISTED ? `, and ${skipped.length - MAX_SKIPPED_LISTED} more` : '';
+    out.push(
+      c.blue(
+        `ℹ ${skipped.length} file${skipped.length === 1 ? '' : 's'} not analysed (see the information above): ${shown}${more}`,
+      ),
+    );
+  }
   return out.join('\n').replace(/^\n/, '') + '\n';
+}
+
+/** Skipped files listed in the summary at most. */
+const MAX_SKIPPED_LISTED = 10;
+
+/** A note that a whole file (or chart) was not analysed: too large, a template, unreadable. */
+function isSkipNote(d: LocatedDiagnostic['diagnostic']): boolean {
+  return (
+    d.rule === 'file-too-large' ||
+    d.rule === 'helm-template-skipped' ||
+    (d.rule === 'analysis-incomplete' && d.message.startsWith('File not analysed'))
+  );
 }
 
 function colors(enabled: boolean) {
