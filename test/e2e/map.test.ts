@@ -125,11 +125,19 @@ test(
         .readFileSync(path.join(folder, 'cartservice.yaml'), 'utf8')
         .split('\n')
         .findIndex((l) => l === 'kind: Service') + 1;
+    // Go to Line: type only once its input is up (keys typed earlier would edit the manifest).
     await page.keyboard.press('Control+G');
+    await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
     await page.keyboard.type(String(serviceLine));
     await page.keyboard.press('Enter');
-    await runCommand(page, 'Kube Traffic Lens: Show Traffic for This Resource');
-    const frame = await mapFrame(page);
+    await page.waitForSelector('.quick-input-widget', { state: 'hidden' });
+    // On a loaded machine the server may still be analysing the file: ask again until the map opens.
+    let frame: Frame | undefined;
+    for (let attempt = 0; !frame && attempt < 4; attempt++) {
+      await runCommand(page, 'Kube Traffic Lens: Show Traffic for This Resource');
+      frame = await mapFrame(page, 20_000).catch(() => undefined);
+    }
+    assert.ok(frame, 'the focused map opened');
     await frame.waitForFunction(() => !document.getElementById('clear-focus')!.hidden, undefined, { timeout: 30_000 });
     const ids = await frame
       .locator('svg .node')
