@@ -8,41 +8,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT } from './support/cli';
-import { corpusDir, needsCorpus } from './support/corpus';
+import { corpusDir, EXPECTED_CLEAN, needsCorpus } from './support/corpus';
 import { checkInProcess } from './support/ruleTester';
 
 const SNAPSHOT = path.join(REPO_ROOT, 'test/snapshots/corpus.json');
-
-const EXPECTED_CLEAN = [
-  'acs-security-demos',
-  'voting-app',
-  'otel-demo',
-  'bank-of-anthos/kubernetes-manifests',
-  'gcp-microservices-demo/kubernetes-manifests',
-  'k8s-examples/web/guestbook-go',
-  'k8s-examples/databases/cassandra',
-  'istio-bookinfo/bookinfo/platform/kube/bookinfo.yaml',
-  'sock-shop/complete-demo.yaml',
-  'podinfo-kustomize/deploy/webapp',
-  // Second round: operators' Services and pods, test-suite assertions, samples side by side,
-  // and kustomize-heavy scopes (clean once patches are applied and overlays built).
-  'strimzi-examples',
-  'strimzi-client-examples',
-  'cloudnative-pg/fixtures',
-  'cloudnative-pg/samples',
-  'otel-operator/tests/e2e',
-  'otel-operator/tests/e2e-instrumentation',
-  'eks-workshop/manifests/base-application',
-  'aws-load-balancer-controller/docs/examples/2048/2048_full.yaml',
-  'aws-load-balancer-controller/docs/examples/echoservice',
-  'aws-load-balancer-controller/docs/examples/grpc',
-  'flux2/manifests/install',
-  'zalando-postgres-operator/ui/manifests',
-  'cloudnative-pg/config',
-  'otel-operator/config/default',
-  'otel-operator/config/manager',
-  'otel-operator/config/overlays/openshift',
-];
 
 /** Real bugs of the rules this project has, each analysed with the scope it needs. */
 const REAL_BUGS: { paths: string[]; file: string; rule: string; line?: number }[] = [

@@ -16,30 +16,12 @@ import type { Resource } from '../../server/src/engine/model/resource';
 import type { Span } from '../../server/src/engine/text';
 import { readWorkspace } from '../../server/src/node/readWorkspace';
 import { REPO_ROOT } from '../support/cli';
-import { needsCorpus } from '../support/corpus';
+import { EXPECTED_CLEAN, needsCorpus } from '../support/corpus';
 
 const CORPUS = path.resolve(REPO_ROOT, '../shared/corpus');
 
-const SCOPES = [
-  'acs-security-demos',
-  'voting-app',
-  'otel-demo',
-  'bank-of-anthos/kubernetes-manifests',
-  'gcp-microservices-demo/kubernetes-manifests',
-  'k8s-examples/web/guestbook-go',
-  'k8s-examples/databases/cassandra',
-  'istio-bookinfo/bookinfo/platform/kube/bookinfo.yaml',
-  'sock-shop/complete-demo.yaml',
-  'podinfo-kustomize/deploy/webapp',
-  'strimzi-client-examples',
-  'cloudnative-pg/config',
-  'otel-operator/config/default',
-  'eks-workshop/manifests/base-application',
-  'aws-load-balancer-controller/docs/examples/2048/2048_full.yaml',
-  'aws-load-balancer-controller/docs/examples/echoservice',
-  'flux2/manifests/install',
-  'zalando-postgres-operator/ui/manifests',
-];
+// Every expected-clean scope of EXPECTATIONS.md.
+const SCOPES = EXPECTED_CLEAN;
 
 /** Plain scopes (no kustomization) that are also made the base of overlays and given a bundle. */
 const LAYOUT_SCOPES = [

@@ -35,3 +35,35 @@ export function corpusDir(...segments: string[]): string {
   }
   return path.join(CORPUS_DIR, ...segments);
 }
+
+/** The scopes EXPECTATIONS.md calls expected clean: analysed alone, no warning or error (corpus and mutation tests). */
+export const EXPECTED_CLEAN = [
+  'acs-security-demos',
+  'voting-app',
+  'otel-demo',
+  'bank-of-anthos/kubernetes-manifests',
+  'gcp-microservices-demo/kubernetes-manifests',
+  'k8s-examples/web/guestbook-go',
+  'k8s-examples/databases/cassandra',
+  'istio-bookinfo/bookinfo/platform/kube/bookinfo.yaml',
+  'sock-shop/complete-demo.yaml',
+  'podinfo-kustomize/deploy/webapp',
+  // Second round: operators' Services and pods, test-suite assertions, samples side by side,
+  // and kustomize-heavy scopes (clean once patches are applied and overlays built).
+  'strimzi-examples',
+  'strimzi-client-examples',
+  'cloudnative-pg/fixtures',
+  'cloudnative-pg/samples',
+  'otel-operator/tests/e2e',
+  'otel-operator/tests/e2e-instrumentation',
+  'eks-workshop/manifests/base-application',
+  'aws-load-balancer-controller/docs/examples/2048/2048_full.yaml',
+  'aws-load-balancer-controller/docs/examples/echoservice',
+  'aws-load-balancer-controller/docs/examples/grpc',
+  'flux2/manifests/install',
+  'zalando-postgres-operator/ui/manifests',
+  'cloudnative-pg/config',
+  'otel-operator/config/default',
+  'otel-operator/config/manager',
+  'otel-operator/config/overlays/openshift',
+];
