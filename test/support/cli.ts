@@ -1,6 +1,7 @@
 // Runs the built CLI (dist/cli.js) as a separate process, the way users and CI run it.
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import type { JsonReport } from '../../server/src/cli/format/json';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 export const CLI = path.join(REPO_ROOT, 'dist/cli.js');
@@ -21,24 +22,9 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-export interface JsonDiagnostic {
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  severity: string;
-  rule: string;
-  message: string;
-  resource?: string;
-}
-
-export interface JsonReport {
-  version: number;
-  files: number;
-  resources: number;
-  diagnostics: JsonDiagnostic[];
-}
+// The report's shape is the CLI's own (cli/format/json.ts): a test cannot drift from the interface.
+export type { JsonReport };
+export type JsonDiagnostic = JsonReport['diagnostics'][number];
 
 /** `check --format json` on the given paths; fails loudly on bad usage or unparsable output. */
 export function checkJson(paths: string[], options: { cwd?: string; extraArgs?: string[] } = {}): JsonReport {

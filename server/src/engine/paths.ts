@@ -544,37 +544,15 @@ class TrafficMapBuilder {
           rule.backendRefs.length > 1 ? ` (${Math.round(((b.weight ?? 1) / Math.max(1, total)) * 100)}%)` : '';
         const services = this.graph.servicesNamed(b.namespace, b.name);
         if (services.length === 0) {
-          const missingId = `Service/${b.namespace}/${b.name}`;
-          const broken = this.reported.has(`${r.id}|route-backend-service-missing`);
-          const reason = broken
-            ? `no Service '${b.name}' in namespace '${b.namespace}'`
-            : `Service '${b.name}' is not in the workspace`;
-          this.addNode({
-            id: missingId,
-            kind: 'Missing',
-            label: `${b.name} (${broken ? 'missing Service' : 'not in the workspace'})`,
-            namespace: b.namespace,
-            resource: undefined,
-            file: r.file,
-            line: this.line(r, b.nameSpan.start),
-          });
-          this.addEdge({
-            from: entryId,
-            to: missingId,
-            kind: 'routes',
-            label: `:${b.port ?? '?'}${weight}`,
-            broken,
-            reason,
-          });
-          this.paths.push({
-            namespace: ns,
-            entry: label,
-            hops: [
-              { node: entryId, label },
-              { node: missingId, label: `Service ${b.name}` },
-            ],
-            broken: broken ? reason : undefined,
-          });
+          this.addMissingService(
+            { id: entryId, label, namespace: ns },
+            r,
+            'route-backend-service-missing',
+            b.namespace,
+            b.name,
+            b.nameSpan.start,
+            `:${b.port ?? '?'}${weight}`,
+          );
           continue;
         }
         const service = services[0];
@@ -655,6 +633,46 @@ class TrafficMapBuilder {
     return policyVerdict(verdicts);
   }
 
+  /**
+   * A backend naming a Service the workspace does not define: a node that points at the reference,
+   * drawn broken only where check reports it (the rule given); otherwise the Service may come from
+   * outside the workspace.
+   */
+  private addMissingService(
+    entry: { readonly id: string; readonly label: string; readonly namespace: string },
+    owner: Resource,
+    rule: string,
+    namespace: string,
+    name: string,
+    nameOffset: number,
+    edgeLabel: string,
+  ) {
+    const missingId = `Service/${namespace}/${name}`;
+    const broken = this.reported.has(`${owner.id}|${rule}`);
+    const reason = broken
+      ? `no Service '${name}' in namespace '${namespace}'`
+      : `Service '${name}' is not in the workspace`;
+    this.addNode({
+      id: missingId,
+      kind: 'Missing',
+      label: `${name} (${broken ? 'missing Service' : 'not in the workspace'})`,
+      namespace,
+      resource: undefined,
+      file: owner.file,
+      line: this.line(owner, nameOffset),
+    });
+    this.addEdge({ from: entry.id, to: missingId, kind: 'routes', label: edgeLabel, broken, reason });
+    this.paths.push({
+      namespace: entry.namespace,
+      entry: entry.label,
+      hops: [
+        { node: entry.id, label: entry.label },
+        { node: missingId, label: `Service ${name}` },
+      ],
+      broken: broken ? reason : undefined,
+    });
+  }
+
   private addIngressBackend(
     ingress: Resource,
     path: IngressPath | undefined,
@@ -676,30 +694,16 @@ class TrafficMapBuilder {
     });
     const portText = target.backend.port === undefined ? '' : `:${target.backend.port}`;
     if (target.services.length === 0) {
-      const missingId = `Service/${ns}/${target.backend.serviceName}`;
-      const broken = this.reported.has(`${ingress.id}|ingress-backend-service-missing`);
-      const reason = broken
-        ? `no Service '${target.backend.serviceName}' in namespace '${ns}'`
-        : `Service '${target.backend.serviceName}' is not in the workspace`;
-      this.addNode({
-        id: missingId,
-        kind: 'Missing',
-        label: `${target.backend.serviceName} (${broken ? 'missing Service' : 'not in the workspace'})`,
-        namespace: ns,
-        resource: undefined,
-        file: ingress.file,
-        line: this.line(ingress, target.backend.serviceNameSpan.start),
-      });
-      this.addEdge({ from: entryId, to: missingId, kind: 'routes', label: portText, broken, reason });
-      this.paths.push({
-        namespace: ns,
-        entry: where,
-        hops: [
-          { node: entryId, label: where },
-          { node: missingId, label: `Service ${target.backend.serviceName}` },
-        ],
-        broken: broken ? reason : undefined,
-      });
+      const name = target.backend.serviceName;
+      this.addMissingService(
+        { id: entryId, label: where, namespace: ns },
+        ingress,
+        'ingress-backend-service-missing',
+        ns,
+        name,
+        target.backend.serviceNameSpan.start,
+        portText,
+      );
       return;
     }
     const { service, port } = target.ports[0];
