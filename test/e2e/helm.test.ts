@@ -7,9 +7,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { REPO_ROOT } from '../support/cli';
 import { editorMissing, startEditor, type Editor } from '../support/codeServer';
-import { findTestHelm } from '../support/helm';
+import { findTestHelm, podinfoWithHelperSelector } from '../support/helm';
 import { needsCorpus } from '../support/corpus';
 
 const helm = findTestHelm();
@@ -23,22 +22,7 @@ const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-e2e-helm-ws-'));
 
 before(async () => {
   if (skip) return;
-  fs.cpSync(path.resolve(REPO_ROOT, '../shared/corpus/podinfo-helm'), workspace, { recursive: true });
-  const helpers = path.join(workspace, 'podinfo/templates/_helpers.tpl');
-  fs.writeFileSync(
-    helpers,
-    `${fs.readFileSync(helpers, 'utf8')}\n{{- define "podinfo.serviceSelector" -}}\napp.kubernetes.io/name: {{ include "podinfo.fullname" . }}-web\n{{- end }}\n`,
-  );
-  const service = path.join(workspace, 'podinfo/templates/service.yaml');
-  fs.writeFileSync(
-    service,
-    fs
-      .readFileSync(service, 'utf8')
-      .replace(
-        '{{- include "podinfo.selectorLabels" . | nindent 4 }}',
-        '{{- include "podinfo.serviceSelector" . | nindent 4 }}',
-      ),
-  );
+  podinfoWithHelperSelector(workspace);
   // A trusted workspace (trust prompts off), helm from the user's settings.
   editor = await startEditor(workspace, {
     'security.workspace.trust.enabled': false,

@@ -7,33 +7,15 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { REPO_ROOT } from '../support/cli';
-import { helmOrSkip } from '../support/helm';
+import { helmOrSkip, podinfoWithHelperSelector } from '../support/helm';
 import { hasRule, LspClient, uri } from '../support/lspClient';
 import { needsCorpus } from '../support/corpus';
-
-const PODINFO = path.resolve(REPO_ROOT, '../shared/corpus/podinfo-helm');
 
 /** podinfo with a Service selector from a helper that matches no pod, and a helm wrapper that leaves a mark when run. */
 function workspace(t: { after(fn: () => void): void }, helm: string) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-lsp-helm-'));
   t.after(() => fs.rmSync(root, { recursive: true, force: true }));
-  fs.cpSync(PODINFO, path.join(root, 'ws'), { recursive: true });
-  const helpers = path.join(root, 'ws/podinfo/templates/_helpers.tpl');
-  fs.writeFileSync(
-    helpers,
-    `${fs.readFileSync(helpers, 'utf8')}\n{{- define "podinfo.serviceSelector" -}}\napp.kubernetes.io/name: {{ include "podinfo.fullname" . }}-web\n{{- end }}\n`,
-  );
-  const service = path.join(root, 'ws/podinfo/templates/service.yaml');
-  fs.writeFileSync(
-    service,
-    fs
-      .readFileSync(service, 'utf8')
-      .replace(
-        '{{- include "podinfo.selectorLabels" . | nindent 4 }}',
-        '{{- include "podinfo.serviceSelector" . | nindent 4 }}',
-      ),
-  );
+  const { helpers, service } = podinfoWithHelperSelector(path.join(root, 'ws'));
   const mark = path.join(root, 'helm-was-run');
   const wrapper = path.join(root, 'helm-wrapper.sh');
   fs.writeFileSync(wrapper, `#!/bin/sh\necho run >> '${mark}'\nexec '${helm}' "$@"\n`, { mode: 0o755 });
