@@ -7,7 +7,7 @@
 // entries reach first, then what their workloads call, ...), so calls run left to right. A band
 // taller than the view allows wraps into several column chunks, and chunks wrap into rows; the
 // chunk height and row width are chosen to make the whole map fit the view at the largest scale.
-import { maxOf } from '../../server/src/engine/arrays';
+import { maxOf, pushTo } from '../../server/src/engine/arrays';
 import type { MapEdge, MapNode, TrafficMap } from './model';
 
 export type Column = 'entry' | 'service' | 'workload';
@@ -255,7 +255,7 @@ function layoutWith(map: TrafficMap, options: LayoutOptions, compact: boolean): 
   for (const e of map.edges) {
     if (e.kind === 'targets') {
       const port = nodeById.get(e.to);
-      if (port) portsOf.set(e.from, [...(portsOf.get(e.from) ?? []), port.label.replace(/^[^:]*:/, '')]);
+      if (port) pushTo(portsOf, e.from, port.label.replace(/^[^:]*:/, ''));
     }
     if (e.broken || e.policy?.verdict === 'denied') {
       problem.add(e.from);
@@ -284,7 +284,7 @@ function layoutWith(map: TrafficMap, options: LayoutOptions, compact: boolean): 
   const byNamespace = new Map<string, MapNode[]>();
   for (const n of drawn) {
     const ns = n.namespace ?? '(cluster)';
-    byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), n]);
+    pushTo(byNamespace, ns, n);
   }
 
   const placed = new Map<string, PlacedNode>();
@@ -384,7 +384,7 @@ function layoutWith(map: TrafficMap, options: LayoutOptions, compact: boolean): 
   for (const e of map.edges) {
     if (e.kind === 'targets' || !placed.has(e.from) || !placed.has(e.to)) continue;
     const key = `${e.from}\u0000${e.to}\u0000${e.kind}`;
-    parallel.set(key, [...(parallel.get(key) ?? []), e]);
+    pushTo(parallel, key, e);
   }
   const edges = [...parallel.values()].map((list): PlacedEdge => {
     const worst = list.find((e) => e.policy?.verdict === 'denied') ?? list.find((e) => e.broken) ?? list[0];

@@ -22,3 +22,10 @@ export function spliceAll<T>(target: T[], start: number, deleteCount: number, it
   pushAll(target, items);
   pushAll(target, tail);
 }
+
+/** Appends value to the list at key (created when missing), in place: grouping costs one push per item, not a copy. */
+export function pushTo<K, V>(groups: Map<K, V[]>, key: K, value: V): void {
+  const list = groups.get(key);
+  if (list) list.push(value);
+  else groups.set(key, [value]);
+}

@@ -7,6 +7,7 @@
 import { mapNode, pairOf, parseYaml, scalarNode, seqNode, type YMap, type YNode, type YPair } from './syntax';
 import type { Span } from './text';
 import { asMap, get, getPath, keyText, pair, stringValue } from './tree';
+import { pushTo } from './arrays';
 
 /** One build's rendered output, and how an origin path (relative to where it was rendered) maps to a workspace path. */
 export interface RenderedBuild {
@@ -31,7 +32,7 @@ export class RenderedIndex {
         const kind = stringValue(get(node, 'kind'));
         if (!node || !file || !kind) continue; // generated or remote: not in the workspace's files
         const key = `${file}\u0000${kind}`;
-        docs.set(key, [...(docs.get(key) ?? []), node]);
+        pushTo(docs, key, node);
       }
       this.byBuild.set(build, docs);
     }

@@ -3,6 +3,7 @@
 // each target language, so a crafted name cannot break out of a label.
 import type { MapEdge, MapNode, TrafficMap } from '../../engine/paths';
 import { terminalText } from './terminalText';
+import { pushTo } from '../../engine/arrays';
 
 export function formatGraphText(map: TrafficMap, options: { color: boolean }): string {
   const red = (s: string) => (options.color ? `\u001b[31m${s}\u001b[39m` : s);
@@ -135,7 +136,7 @@ function byNamespace(nodes: readonly MapNode[]): Map<string, MapNode[]> {
   const groups = new Map<string, MapNode[]>();
   for (const n of nodes) {
     const ns = n.namespace ?? '(cluster)';
-    groups.set(ns, [...(groups.get(ns) ?? []), n]);
+    pushTo(groups, ns, n);
   }
   return new Map([...groups.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }

@@ -1,7 +1,7 @@
 // Text output in the manner of ESLint's "stylish" formatter: diagnostics grouped under each file,
 // `line:col  severity  message  rule-id`, then a summary line.
 import { summarize, type LocatedDiagnostic } from './located';
-import { maxOf } from '../../engine/arrays';
+import { maxOf, pushTo } from '../../engine/arrays';
 import { terminalText } from './terminalText';
 
 export interface StylishOptions {
@@ -17,7 +17,7 @@ export function formatStylish(
   const c = colors(options.color);
   const out: string[] = [];
   const byFile = new Map<string, LocatedDiagnostic[]>();
-  for (const l of located) byFile.set(l.diagnostic.file, [...(byFile.get(l.diagnostic.file) ?? []), l]);
+  for (const l of located) pushTo(byFile, l.diagnostic.file, l);
   for (const [file, list] of byFile) {
     out.push('', c.underline(terminalText(file)));
     const positions = list.map((l) => `${l.line}:${l.column}`);

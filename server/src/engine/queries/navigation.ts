@@ -1,6 +1,6 @@
 // Go to definition, find references, and symbols: where a name used in one manifest is defined,
 // and who refers to a Service or selects a pod template.
-import { pushAll } from '../arrays';
+import { pushAll, pushTo } from '../arrays';
 import type { Analysis } from '../analysis';
 import type { TrafficGraph } from '../graph';
 import type { Resource } from '../model/resource';
@@ -156,7 +156,7 @@ export function usesIndex(g: TrafficGraph): UsesIndex {
       for (const b of route.rules.flatMap((rule) => rule.backendRefs)) {
         if (b.kind !== 'Service' || b.group !== '') continue;
         const key = `${b.namespace}/${b.name}`;
-        backendRefs.set(key, [...(backendRefs.get(key) ?? []), { file: route.resource.file, span: b.nameSpan }]);
+        pushTo(backendRefs, key, { file: route.resource.file, span: b.nameSpan });
       }
     }
     index = { references, backendRefs };
