@@ -899,12 +899,10 @@ export function startServer(): void {
         c.a.workspace.files.get(c.file)?.role === 'template' ? helm.toRendered(c.file, offset) : undefined;
       if (rendered) {
         const h = queries.hoverAt(c.a, rendered.file, rendered.offset, { linkTo, serviceCIDR: config.serviceCIDR });
-        return h ? { contents: { kind: lsp.MarkupKind.Markdown, value: h.markdown } } : null;
+        return h ? proto.hover(h.markdown) : null;
       }
       const h = queries.hoverAt(c.a, c.file, offset, { linkTo, serviceCIDR: config.serviceCIDR });
-      return h
-        ? { contents: { kind: lsp.MarkupKind.Markdown, value: h.markdown }, range: proto.range(c.lines, h.span) }
-        : null;
+      return h ? proto.hover(h.markdown, proto.range(c.lines, h.span)) : null;
     }),
   );
 
@@ -913,7 +911,7 @@ export function startServer(): void {
       if (!isCurrent(found.file)) return [];
       const l = sourceOf(found);
       const lines = linesFor(l.file);
-      return lines ? [{ uri: proto.pathToUri(l.file), range: proto.range(lines, l.span) }] : [];
+      return lines ? [proto.location(l.file, lines, l.span)] : [];
     });
 
   connection.onDefinition(
@@ -948,16 +946,7 @@ export function startServer(): void {
       return queries.workspaceSymbols(a, params.query).flatMap((s) => {
         const at = sourceOf({ file: s.file, span: s.selectionSpan });
         const lines = linesFor(at.file);
-        return lines
-          ? [
-              {
-                name: s.name,
-                kind: proto.symbolKind(s.kind),
-                containerName: `${s.kind}${s.namespace ? ` · ${s.namespace}` : ''}`,
-                location: { uri: proto.pathToUri(at.file), range: proto.range(lines, at.span) },
-              },
-            ]
-          : [];
+        return lines ? [proto.symbolInformation(s, at, lines)] : [];
       });
     }),
   );
@@ -988,26 +977,9 @@ export function startServer(): void {
       const doc = documents.get(params.textDocument.uri);
       if (!c || !doc) return [];
       const offset = doc.offsetAt(params.position);
-      const kinds: Record<queries.CompletionKind, lsp.CompletionItemKind> = {
-        service: lsp.CompletionItemKind.Reference,
-        port: lsp.CompletionItemKind.Value,
-        'port-name': lsp.CompletionItemKind.EnumMember,
-        'label-key': lsp.CompletionItemKind.Property,
-        'label-value': lsp.CompletionItemKind.Value,
-      };
-      return queries.completionAt(c.a, c.file, offset, doc.getText()).map((e) => ({
-        label: e.label,
-        kind: kinds[e.kind],
-        detail: e.detail,
-        ...(e.replace
-          ? {
-              textEdit: {
-                range: { start: doc.positionAt(e.replace.start), end: doc.positionAt(e.replace.end) },
-                newText: e.insertText ?? e.label,
-              },
-            }
-          : { insertText: e.insertText }),
-      }));
+      return queries
+        .completionAt(c.a, c.file, offset, doc.getText())
+        .map((e) => proto.completionItem(e, (o) => doc.positionAt(o)));
     }),
   );
 
@@ -1015,38 +987,13 @@ export function startServer(): void {
     guard('codeAction', [] as lsp.CodeAction[], (params: lsp.CodeActionParams) => {
       const c = context(params.textDocument.uri);
       if (!c) return [];
-      const ours = c.a.diagnostics.filter(
-        (d) =>
-          d.file === c.file &&
-          params.context.diagnostics.some(
-            (pd) =>
-              pd.source === 'kube-traffic-lens' &&
-              pd.code === d.rule &&
-              c.lines.offset(pd.range.start) === d.span.start,
-          ),
-      );
+      const sent = params.context.diagnostics;
+      const ours = proto.diagnosticsSent(c.a.diagnostics, c.file, sent, c.lines);
       const span = { start: c.lines.offset(params.range.start), end: c.lines.offset(params.range.end) };
-      return queries.codeActionsAt(c.a, c.file, span, ours, c.text).map((action) => {
-        const changes: Record<string, lsp.TextEdit[]> = {};
-        for (const e of action.edits) {
-          const lines = c.a.workspace.files.get(e.file)?.lines;
-          if (!lines) continue;
-          (changes[proto.pathToUri(e.file)] ??= []).push({ range: proto.range(lines, e.span), newText: e.newText });
-        }
-        const diagnostic = params.context.diagnostics.find(
-          (pd) =>
-            action.diagnostic &&
-            pd.code === action.diagnostic.rule &&
-            c.lines.offset(pd.range.start) === action.diagnostic.span.start,
-        );
-        return {
-          title: action.title,
-          kind: lsp.CodeActionKind.QuickFix,
-          diagnostics: diagnostic ? [diagnostic] : undefined,
-          isPreferred: action.isPreferred,
-          edit: { changes },
-        };
-      });
+      const linesOf = (file: string) => c.a.workspace.files.get(file)?.lines;
+      return queries
+        .codeActionsAt(c.a, c.file, span, ours, c.text)
+        .map((action) => proto.codeAction(action, sent, c.lines, linesOf));
     }),
   );
 
@@ -1060,7 +1007,7 @@ export function startServer(): void {
       // The diagnostics found in this render, at their rendered places.
       const diagnostics = (analysis?.diagnostics ?? [])
         .filter((d) => d.file === params.path)
-        .map((d) => ({ range: proto.range(lines, d.span), severity: d.severity, rule: d.rule, message: d.message }));
+        .map((d) => proto.renderedDiagnostic(d, lines));
       return { path: params.path, text, diagnostics };
     }),
   );
@@ -1096,7 +1043,7 @@ export function startServer(): void {
     guard('resourceAt', null, (params: lsp.TextDocumentPositionParams) => {
       const c = context(params.textDocument.uri);
       const r = c && locate(c.a, c.file, c.lines.offset(params.position))?.resource;
-      return r ? { resource: r.id, kind: r.kind, name: r.name, namespace: r.namespace } : null;
+      return r ? proto.resourceAt(r) : null;
     }),
   );
 
@@ -1189,14 +1136,7 @@ export function capped(
     if (keep.has(d)) kept.push(d);
     else hidden[d.severity]++;
   }
-  const summary: lsp.Diagnostic = {
-    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-    severity: lsp.DiagnosticSeverity.Information,
-    source: 'kube-traffic-lens',
-    code: 'analysis-incomplete',
-    message: `${list.length - kept.length} more diagnostics in this file are not shown (${hidden.error} errors, ${hidden.warning} warnings, ${hidden.info + hidden.hint} information; setting maxDiagnosticsPerFile is ${max}). The command line lists them all.`,
-  };
-  return { kept, summary };
+  return { kept, summary: proto.omittedSummary(list.length - kept.length, hidden, max) };
 }
 
 /** A file the server could not read: said on the file, as the CLI warns about it. */
