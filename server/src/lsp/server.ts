@@ -17,11 +17,8 @@ import {
   analyze,
   Analyzer,
   CANCELLED,
-  DEFAULT_CONFIG,
   LineIndex,
   lineIndexesOf,
-  normalizeConfig,
-  parseConfigFile,
   type Analysis,
   type AnalysisConfig,
   type Diagnostic,
@@ -29,7 +26,6 @@ import {
 } from '../engine';
 import { isKustomizationFile } from '../engine/kustomize';
 import { renderKustomizations } from '../node/kustomizeRenderer';
-import { boundUntrusted } from '../engine/config';
 import { buildTrafficMap } from '../engine/paths';
 import * as queries from '../engine/queries';
 import { locate } from '../engine/queries/locate';
@@ -44,17 +40,11 @@ import {
 } from '../protocol';
 import type { FileParser, SkippedFile, WorkspaceFile } from '../engine/workspace';
 import { AnalysisCache, cachedResultOf } from '../node/analysisCache';
-import {
-  CONFIG_FILE_NAME,
-  decode,
-  describeError,
-  isListedManifest,
-  isManifestName,
-  listManifests,
-  readConfigFile,
-} from '../node/readWorkspace';
+import { CONFIG_FILE_NAME, decode } from '../node/readWorkspace';
 import { readRegularFile } from '../node/safeRead';
 import { ENGINE_WARM_UP, HelmState } from './helmState';
+import { ServerSettings } from './settings';
+import { WorkspaceFiles } from './workspaceFiles';
 import * as proto from './toProto';
 
 /** The longest wait after an edit: a burst of keystrokes costs one analysis. */
@@ -72,7 +62,6 @@ const IMMEDIATE_BELOW_MS = 50;
  * at p95 (bench:lsp); the extra yields cost no measurable time.
  */
 const SLICE_MS = 0.5;
-const READ_BATCH = 200;
 /** The warm-up after indexing edits a file no larger than this. */
 const WARM_UP_MAX_FILE = 64 * 1024;
 /** See reanalyse: after this long without a publish, a running analysis is not cancelled. */
@@ -111,20 +100,9 @@ export function startServer(): void {
   const connection = lsp.createConnection(lsp.ProposedFeatures.all);
   const documents = new lsp.TextDocuments(validatingDocuments((uri, why) => connection.console.warn(`${uri}: ${why}`)));
   const analyzer = new Analyzer();
-  const disk = new Map<string, string>();
-  const tooLarge = new Map<string, number>();
-  /** Files that could not be read, with the reason: not analysed, and said so. */
-  const unreadable = new Map<string, string>();
-  let roots: string[] = [];
-  /** Whether the editor trusts the workspace: only then may the kustomize renderer binary run. */
-  /** Restricted Mode when false (set at initialize): no process is started, limits only lowered. */
-  let workspaceTrusted = true;
   /** Exact mode's rendered builds, kept while the files of kustomize folders are unchanged. */
   let renderedFor:
     { key: string; config: AnalysisConfig; rendered: ReadonlyMap<string, RenderedBuild> | undefined } | undefined;
-  let fileConfig: unknown;
-  let settings: unknown;
-  let config: AnalysisConfig = DEFAULT_CONFIG;
   let analysis: Analysis | undefined;
   /**
    * The texts the last completed analysis read (its file list, and where each path is in it; the
@@ -147,18 +125,10 @@ export function startServer(): void {
   let cancelledAnalyses = 0;
   let lastPublishedAt = -Infinity;
   let firstAnalysisDone: (() => void) | undefined;
-  let paths: string[] | undefined; // sorted paths of disk files and open manifests, until one appears or goes
-  let lastFiles: { paths: readonly string[] | undefined; files: readonly WorkspaceFile[] } = {
-    paths: undefined,
-    files: [],
-  };
   let published = new Map<string, string>(); // uri -> JSON of what was last sent
   let publishedSources = new Map<string, readonly Diagnostic[]>(); // uri -> the engine's diagnostics it was made from
-  let indexing = true;
   let timer: NodeJS.Timeout | undefined;
   let canRegisterWatchers = false;
-  let canReadConfiguration = false;
-  let syntaxDiagnostics = true;
   /** The client re-asks for code lenses when told (LSP 3.16 workspace/codeLens/refresh). */
   let canRefreshCodeLenses = false;
   /** The persistent cache in the client's storage (initializationOptions.storagePath), if given. */
@@ -169,6 +139,20 @@ export function startServer(): void {
   const log = (message: string) => connection.console.log(message);
   /** Rendered Helm charts (helmState.ts): their renders are analysed as files; never rendered untrusted. */
   const helm = new HelmState(log);
+  const settings = new ServerSettings(connection);
+  const workspaceFiles = new WorkspaceFiles({
+    documents,
+    helm,
+    settings,
+    console: connection.console,
+    onReadBatch: (done) =>
+      void connection.sendNotification(IndexStatusNotification, { resources: 0, files: done, indexing: true }),
+    onChartFileChanged: () => scheduleHelm(),
+    onConfigFileChanged: () => {
+      settings.loadFile(workspaceFiles.roots);
+      void applyConfigChange();
+    },
+  });
   let helmTimer: NodeJS.Timeout | undefined;
 
   /**
@@ -200,83 +184,10 @@ export function startServer(): void {
     };
   }
 
-  function isManifestPath(p: string): boolean {
-    return isManifestName(path.basename(p));
-  }
-
-  /**
-   * Whether a file is part of the analysed workspace: what indexing would list (inside a folder,
-   * not in .git or node_modules, not excluded, not through a symbolic link). An opened or changed
-   * file elsewhere is not analysed. Without folders, every opened manifest is.
-   */
-  function isAnalysedPath(p: string): boolean {
-    if (roots.length === 0) return isManifestPath(p);
-    // Asked for every open document at every analysis: remembered until the settings or the files change.
-    let listed = listedPaths.get(p);
-    if (listed === undefined) listedPaths.set(p, (listed = isListedManifest(p, roots, config)));
-    return listed;
-  }
-  const listedPaths = new Map<string, boolean>();
-
-  /**
-   * Open manifests by path, with their current text; those over maxFileSize are not analysed
-   * (like files on disk: an information diagnostic says so) and are listed in tooLargeOpen.
-   */
-  function openManifests(tooLargeOpen?: Map<string, number>): Map<string, string> {
-    const open = new Map<string, string>();
-    for (const doc of documents.all()) {
-      const p = proto.uriToPath(doc.uri);
-      if (!p || !isAnalysedPath(p)) continue;
-      const text = doc.getText();
-      // UTF-8 bytes: at least one per UTF-16 unit, at most three.
-      const size = text.length * 3 <= config.maxFileSize ? 0 : Buffer.byteLength(text, 'utf8');
-      if (size > config.maxFileSize) tooLargeOpen?.set(p, size);
-      else open.set(p, text);
-    }
-    return open;
-  }
-
-  let tooLargeOpenKey = '';
-  function currentFiles(): { files: WorkspaceFile[]; skipped: SkippedFile[]; paths: readonly string[] } {
-    const tooLargeOpen = new Map<string, number>();
-    const open = openManifests(tooLargeOpen);
-    const largeKey = [...tooLargeOpen.keys()].join('\u0000');
-    if (largeKey !== tooLargeOpenKey) paths = undefined; // an open document went over the limit or back
-    tooLargeOpenKey = largeKey;
-    if (!paths) {
-      const all = new Set(disk.keys());
-      for (const p of open.keys()) all.add(p);
-      for (const p of tooLargeOpen.keys()) all.delete(p);
-      for (const f of helm.files) all.add(f.path);
-      paths = [...all].sort((a, b) => (a < b ? -1 : 1));
-    }
-    // The last list's entry is kept where the text is the same (no 20k new objects per analysis).
-    const last = lastFiles.paths === paths ? lastFiles.files : undefined;
-    const files = paths.map((p, i) => {
-      const text = open.get(p) ?? disk.get(p) ?? helm.renderedText(p) ?? '';
-      const before = last?.[i];
-      if (before && before.text === text) return before;
-      const rendered = helm.renderedText(p) === undefined ? undefined : helm.files.find((f) => f.path === p);
-      return rendered ?? { path: p, text };
-    });
-    lastFiles = { paths, files };
-    const skipped = [...tooLarge]
-      .filter(([p]) => !disk.has(p) && !open.has(p) && !tooLargeOpen.has(p))
-      .map(([p, size]) => ({ path: p, size }));
-    for (const [p, size] of tooLargeOpen) skipped.push({ path: p, size });
-    skipped.sort((a, b) => (a.path < b.path ? -1 : 1));
-    return { files, skipped, paths };
-  }
-
-  /** The text a request sees for a file now: the open document's, else what is on disk. */
-  function currentText(file: string, uri = proto.pathToUri(file)): string | undefined {
-    return documents.get(uri)?.getText() ?? disk.get(file) ?? helm.renderedText(file);
-  }
-
   /** Whether the last analysis read the file as it is now (its offsets are valid for it). */
   function isCurrent(file: string, uri?: string): boolean {
     const text = analysedText(file);
-    return text !== undefined && text === currentText(file, uri);
+    return text !== undefined && text === workspaceFiles.currentText(file, uri);
   }
 
   /**
@@ -284,8 +195,9 @@ export function startServer(): void {
    * a trusted workspace; rendered again when a file of a kustomize folder changes.
    */
   function renderedBuilds(files: readonly WorkspaceFile[]): ReadonlyMap<string, RenderedBuild> | undefined {
+    const config = settings.config;
     if (config.kustomizeRenderer === 'builtin') return undefined;
-    if (!workspaceTrusted) {
+    if (!settings.workspaceTrusted) {
       if (renderedFor?.config !== config)
         connection.console.warn(
           'kustomize.renderer is ignored: the workspace is not trusted (the builtin renderer is used)',
@@ -299,9 +211,9 @@ export function startServer(): void {
       .update(relevant.map((f) => `${f.path}\u0000${f.text}`).join('\u0001'))
       .digest('hex');
     if (renderedFor && renderedFor.key === key && renderedFor.config === config) return renderedFor.rendered;
-    const result = renderKustomizations(relevant, roots[0] ?? process.cwd(), config, [
+    const result = renderKustomizations(relevant, workspaceFiles.roots[0] ?? process.cwd(), config, [
       path.resolve(__dirname, '..'),
-      ...roots,
+      ...workspaceFiles.roots,
     ]);
     for (const p of result.problems) connection.console.warn(`kustomize ${p}`);
     renderedFor = { key, config, rendered: result.rendered };
@@ -311,7 +223,7 @@ export function startServer(): void {
   /** One analysis for the current generation, in slices; stops when a newer change comes. */
   async function reanalyse(): Promise<void> {
     const mine = generation;
-    const { files, skipped, paths: filePaths } = currentFiles();
+    const { files, skipped, paths: filePaths } = workspaceFiles.current();
     const started = performance.now();
     log(`analysis started: ${files.length} files`);
     const stats = { slices: 0, longestSliceMs: 0 };
@@ -329,7 +241,7 @@ export function startServer(): void {
     // if a change overtakes it); later ones parse what changed, through the Analyzer's own cache.
     const parse = parseForNextRun;
     const result = await analyzer.runAsync(
-      { files, skipped, config, parse, rendered: renderedBuilds(files) },
+      { files, skipped, config: settings.config, parse, rendered: renderedBuilds(files) },
       { ...inSlices, stats },
     );
     if (result === CANCELLED) {
@@ -381,7 +293,7 @@ export function startServer(): void {
       try {
         for (const warm of [edited, [...files]]) {
           if (inSlices.isCancelled()) break;
-          await analyzer.runAsync({ files: warm, skipped, config }, inSlices);
+          await analyzer.runAsync({ files: warm, skipped, config: settings.config }, inSlices);
         }
       } catch (err) {
         // Only a warm-up: indexing is done whatever happened to it.
@@ -394,12 +306,12 @@ export function startServer(): void {
       ...[...result.diagnostics, ...templateNotes]
         .filter((d) => SKIP_NOTES.has(d.rule))
         .map((d) => ({ path: d.file, reason: d.message })),
-      ...[...unreadable].map(([p, reason]) => ({ path: p, reason: `cannot be read (${reason})` })),
+      ...[...workspaceFiles.unreadable].map(([p, reason]) => ({ path: p, reason: `cannot be read (${reason})` })),
     ];
     void connection.sendNotification(IndexStatusNotification, {
       resources: result.workspace.resources.length,
       files: files.length,
-      indexing,
+      indexing: workspaceFiles.indexing,
       cancelledAnalyses,
       chartsNotRendered: charts.count,
       chartsNotRenderedReason: charts.reason,
@@ -448,12 +360,12 @@ export function startServer(): void {
         continue;
       // A skipped file has no text to look at: the note is the reason, said as the CLI says it.
       if (!SKIP_NOTES.has(d.rule) && !looksLikeManifest(d.file)) continue;
-      if (!syntaxDiagnostics && (d.rule === 'yaml-syntax' || d.rule === 'yaml-duplicate-key')) continue;
+      if (!settings.syntaxDiagnostics && (d.rule === 'yaml-syntax' || d.rule === 'yaml-duplicate-key')) continue;
       const list = byFile.get(d.file);
       if (list) list.push(d);
       else byFile.set(d.file, [d]);
     }
-    for (const [file, reason] of unreadable) {
+    for (const [file, reason] of workspaceFiles.unreadable) {
       if (!byFile.has(file)) byFile.set(file, [unreadableNote(file, reason)]);
     }
     const next = new Map<string, string>();
@@ -469,7 +381,7 @@ export function startServer(): void {
         continue;
       }
       // Capped before conversion: a file with 130,000 findings costs a bounded list per publish.
-      const { kept, summary } = capped(all, config.maxDiagnosticsPerFile);
+      const { kept, summary } = capped(all, settings.config.maxDiagnosticsPerFile);
       const diagnostics: lsp.Diagnostic[] = [];
       for (const d of kept) {
         const converted = proto.diagnostic(d, linesOf);
@@ -498,111 +410,11 @@ export function startServer(): void {
     }, delay);
   }
 
-  /** Reads a file into the disk map; whether what the analysis sees changed. */
-  function readDiskFile(p: string): boolean {
-    const wasListed = disk.has(p);
-    const before = disk.get(p);
-    const sizeBefore = tooLarge.get(p);
-    try {
-      // A regular file only, not through a link, size checked on the descriptor (a FIFO or a link
-      // to /dev/zero put in the workspace neither hangs the server nor fills its memory).
-      const read = readRegularFile(p, config.maxFileSize);
-      const text = read.buffer === undefined ? undefined : decode(read.buffer);
-      if (read.buffer === undefined) {
-        tooLarge.set(p, read.size);
-        disk.delete(p);
-      } else if (p.toLowerCase().endsWith('.json') && !(text!.includes('"apiVersion"') && text!.includes('"kind"'))) {
-        // JSON counts only as a manifest: build output a dev server rewrites costs nothing.
-        disk.delete(p);
-        tooLarge.delete(p);
-      } else {
-        disk.set(p, text!);
-        tooLarge.delete(p);
-      }
-      unreadable.delete(p);
-    } catch (err) {
-      disk.delete(p);
-      tooLarge.delete(p);
-      unreadable.delete(p);
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') {
-        connection.console.warn(`skipped unreadable ${p} (${describeError(err)})`);
-        unreadable.set(p, describeError(err));
-      }
-    }
-    if (disk.has(p) !== wasListed) paths = undefined; // a file appeared or went: the sorted list is rebuilt
-    return disk.get(p) !== before || tooLarge.get(p) !== sizeBefore;
-  }
-
-  function loadFileConfig() {
-    fileConfig = undefined;
-    for (const root of roots) {
-      const file = path.join(root, CONFIG_FILE_NAME);
-      let text: string;
-      try {
-        text = readConfigFile(file, root);
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code !== 'ENOENT' && code !== 'ENOTDIR')
-          connection.console.warn(`${file}: not read (${describeError(err)})`);
-        continue;
-      }
-      try {
-        const { config: c, problems } = parseConfigFile(text);
-        problems.forEach((p) => connection.console.warn(`${file}: ${p.message}`));
-        fileConfig = workspaceTrusted ? c : boundUntrusted(c);
-      } catch (err) {
-        connection.console.warn(`${file}: ${(err as Error).message}`);
-      }
-      break;
-    }
-  }
-
   async function refreshConfig() {
     publishedSources = new Map(); // the cap or the filters may change: convert everything again
-    if (canReadConfiguration) {
-      try {
-        settings = await connection.workspace.getConfiguration('kubeTrafficLens');
-      } catch {
-        settings = undefined;
-      }
-    }
-    const fromFile = fileConfig as AnalysisConfig | undefined;
-    const problems: { message: string }[] = [];
-    config = normalizeConfig(settingsForEngine(settings), fromFile ?? DEFAULT_CONFIG, problems);
-    listedPaths.clear();
-    problems.forEach((p) => connection.console.warn(`settings: ${p.message}`));
+    await settings.refresh();
+    workspaceFiles.forgetListedPaths();
   }
-
-  /** Lists the folders and reads every manifest, in batches between which requests are answered. */
-  async function readListing(
-    progress?: { report(percentage: number, message: string): void },
-    onListed?: (paths: ReadonlySet<string>) => void,
-  ) {
-    const entries = listManifests(roots, config, (dir, error) =>
-      connection.console.warn(`skipped unreadable directory ${dir} (${error})`),
-    );
-    const listed = new Set(entries.map((e) => e.absolutePath.split(path.sep).join('/')));
-    onListed?.(listed);
-    for (const p of [...disk.keys(), ...tooLarge.keys(), ...unreadable.keys()]) {
-      if (listed.has(p)) continue;
-      disk.delete(p);
-      tooLarge.delete(p);
-      unreadable.delete(p);
-      paths = undefined;
-    }
-    const all = [...listed];
-    for (let i = 0; i < all.length; i += READ_BATCH) {
-      for (const p of all.slice(i, i + READ_BATCH)) readDiskFile(p);
-      const done = Math.min(i + READ_BATCH, all.length);
-      progress?.report(Math.round((done / Math.max(1, all.length)) * 100), `${done}/${all.length} files`);
-      void connection.sendNotification(IndexStatusNotification, { resources: 0, files: done, indexing: true });
-      await new Promise((resolve) => setImmediate(resolve)); // let requests in between batches
-    }
-  }
-
-  /** The settings that decide which files are read; when they change, the folders are listed again. */
-  const listingSettings = () => JSON.stringify([config.exclude, config.maxFileSize]);
 
   async function indexWorkspace() {
     const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
@@ -611,12 +423,12 @@ export function startServer(): void {
     // files are read, and meanwhile what was read is analysed, unpublished, so that the first
     // published analysis (with the renders) finds the engine warm and the readings made.
     let rendering: Promise<boolean> = Promise.resolve(false);
-    await readListing(progress, (listed) => {
+    await workspaceFiles.readListing(progress, (listed) => {
       const chartFiles = [...listed].filter((p) => ['Chart.yaml', 'requirements.yaml'].includes(path.basename(p)));
-      rendering = refreshHelm(
+      rendering = workspaceFiles.renderCharts(
         chartFiles.flatMap((p) => {
           try {
-            const read = readRegularFile(p, config.maxFileSize);
+            const read = readRegularFile(p, settings.config.maxFileSize);
             return read.buffer ? [{ path: p, text: decode(read.buffer) }] : [];
           } catch {
             return [];
@@ -626,19 +438,20 @@ export function startServer(): void {
     });
     if (helm.rendering) {
       try {
-        const { files, skipped } = currentFiles();
+        const { files, skipped } = workspaceFiles.current();
         const before = await analyzer.runAsync(
-          { files, skipped, config },
+          { files, skipped, config: settings.config },
           { sliceMs: SLICE_MS, isCancelled: () => false, isBusy: () => answering > 0 },
         );
         // A workspace of charts only has nothing to analyse yet: a small sample compiles the engine's code.
-        if (before === CANCELLED || before.workspace.resources.length === 0) analyze({ files: ENGINE_WARM_UP, config });
+        if (before === CANCELLED || before.workspace.resources.length === 0)
+          analyze({ files: ENGINE_WARM_UP, config: settings.config });
       } catch (err) {
         connection.console.error(`analysis while rendering failed: ${(err as Error)?.stack ?? String(err)}`);
       }
     }
     await rendering;
-    indexing = false;
+    workspaceFiles.indexing = false;
     if (cache) {
       parseForNextRun = cache.parser();
       publishCachedResult(cache);
@@ -655,8 +468,8 @@ export function startServer(): void {
    * sent again). Anything different — one byte, a setting — and nothing is published early.
    */
   function publishCachedResult(store: AnalysisCache) {
-    const { files, skipped } = currentFiles();
-    const result = store.loadResult(store.fingerprint(files, skipped, config));
+    const { files, skipped } = workspaceFiles.current();
+    const result = store.loadResult(store.fingerprint(files, skipped, settings.config));
     if (!result) return;
     const texts = new Map(files.map((f) => [f.path, f.text]));
     const textOf = (file: string) => texts.get(file);
@@ -673,7 +486,7 @@ export function startServer(): void {
   ) {
     setImmediate(() => {
       try {
-        store.saveResult(store.fingerprint(files, skipped, config), cachedResultOf(a));
+        store.saveResult(store.fingerprint(files, skipped, settings.config), cachedResultOf(a));
         store.saveParsed();
         log(
           `cache: ${store.hits} files read back, ${store.misses} parsed${store.writeError ? `; cannot write ${store.dir} (${store.writeError})` : ''}`,
@@ -684,27 +497,13 @@ export function startServer(): void {
     });
   }
 
-  /** Renders the charts again (the renderer re-runs helm only for charts whose files changed). */
-  async function refreshHelm(
-    files: readonly WorkspaceFile[] = [...disk].map(([p, text]) => ({ path: p, text })),
-  ): Promise<boolean> {
-    try {
-      const changed = await helm.refresh(files, config.helm);
-      if (changed) paths = undefined;
-      return changed;
-    } catch (err) {
-      connection.console.error(`helm rendering failed: ${(err as Error)?.stack ?? String(err)}`);
-      return false;
-    }
-  }
-
   /** A chart's file changed: render again after a short wait, then analyse if a render changed. */
   function scheduleHelm() {
     if (helmTimer) clearTimeout(helmTimer);
     helmTimer = setTimeout(() => {
       helmTimer = undefined;
-      if (indexing) return;
-      void refreshHelm().then((changed) => {
+      if (workspaceFiles.indexing) return;
+      void workspaceFiles.renderCharts().then((changed) => {
         if (changed) schedule(0);
       });
     }, 200);
@@ -712,18 +511,18 @@ export function startServer(): void {
 
   connection.onInitialize((params) => {
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
-    roots = folders.map(proto.uriToPath).filter((p): p is string => p !== undefined);
+    workspaceFiles.roots = folders.map(proto.uriToPath).filter((p): p is string => p !== undefined);
     canRegisterWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
-    canReadConfiguration = params.capabilities.workspace?.configuration === true;
+    settings.canReadConfiguration = params.capabilities.workspace?.configuration === true;
     canRefreshCodeLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     const options = params.initializationOptions as
       { syntaxDiagnostics?: unknown; storagePath?: unknown; workspaceTrusted?: unknown } | undefined;
     // VS Code says whether the workspace is trusted (Restricted Mode): then no helm, kubectl or
     // kustomize process is started and the repository's settings file may only lower limits. Other
     // editors have no such notion and pass nothing: their user opened the folder on purpose.
-    workspaceTrusted = options?.workspaceTrusted !== false;
-    helm.trusted = workspaceTrusted;
-    syntaxDiagnostics = options?.syntaxDiagnostics !== false;
+    settings.workspaceTrusted = options?.workspaceTrusted !== false;
+    helm.trusted = settings.workspaceTrusted;
+    settings.syntaxDiagnostics = options?.syntaxDiagnostics !== false;
     if (typeof options?.storagePath === 'string' && options.storagePath)
       cache = new AnalysisCache(path.join(options.storagePath, 'cache'));
     return {
@@ -758,7 +557,7 @@ export function startServer(): void {
         ],
       });
     }
-    loadFileConfig();
+    settings.loadFile(workspaceFiles.roots);
     await refreshConfig();
     await indexWorkspace().catch((err) =>
       connection.console.error(`indexing failed: ${(err as Error)?.stack ?? String(err)}`),
@@ -767,11 +566,11 @@ export function startServer(): void {
 
   /** Settings changed: re-read the folders if what is read changed, then analyse again. */
   async function applyConfigChange() {
-    const before = listingSettings();
+    const before = settings.listingKey();
     await refreshConfig();
-    if (!indexing && listingSettings() !== before) {
+    if (!workspaceFiles.indexing && settings.listingKey() !== before) {
       log('exclude or maxFileSize changed: listing the folders again');
-      await readListing();
+      await workspaceFiles.readListing();
     }
     schedule(0);
     scheduleHelm();
@@ -781,66 +580,23 @@ export function startServer(): void {
 
   // The user trusted the workspace: charts are rendered now.
   connection.onNotification(WorkspaceTrustedNotification, () => {
-    workspaceTrusted = true;
+    settings.workspaceTrusted = true;
     helm.trusted = true;
     scheduleHelm();
   });
 
   connection.onDidChangeWatchedFiles((params) => {
-    // A link or directory on the way may have appeared or gone: only with creations and deletions.
-    if (params.changes.some((c) => c.type !== lsp.FileChangeType.Changed)) listedPaths.clear();
-    let changed = false;
-    for (const change of params.changes) {
-      const p = proto.uriToPath(change.uri);
-      if (!p) continue;
-      if (helm.concernsCharts(p)) scheduleHelm();
-      if (path.basename(p) === CONFIG_FILE_NAME) {
-        loadFileConfig();
-        void applyConfigChange();
-        continue;
-      }
-      if (change.type === lsp.FileChangeType.Deleted) {
-        if (!disk.has(p) && !tooLarge.has(p)) continue; // excluded, not a manifest, or never read
-        disk.delete(p);
-        tooLarge.delete(p);
-        unreadable.delete(p);
-        paths = undefined;
-        changed = true;
-      } else if (isAnalysedPath(p)) changed = readDiskFile(p) || changed;
-    }
-    // Excluded or non-manifest paths, and rewrites with the same text, cancel and cost nothing.
     // During indexing the first analysis is still to come and reads what changed.
-    if (changed && !indexing) schedule();
+    if (workspaceFiles.applyWatchedChanges(params.changes) && !workspaceFiles.indexing) schedule();
   });
-
-  /** Opening or closing a document whose text is what is on disk changes nothing to analyse. */
-  const sameAsDisk = (doc: TextDocument) => {
-    const p = proto.uriToPath(doc.uri);
-    return p !== undefined && disk.get(p) === doc.getText();
-  };
-  const opening = new Set<string>();
-  documents.onDidOpen((e) => {
-    if (!sameAsDisk(e.document)) paths = undefined;
-    opening.add(e.document.uri);
-  });
+  documents.onDidOpen((e) => workspaceFiles.documentOpened(e.document));
   documents.onDidChangeContent((e) => {
-    const opened = opening.delete(e.document.uri);
-    if (opened && sameAsDisk(e.document)) return; // do not cancel a running analysis for nothing
-    if (!indexing) schedule();
+    if (workspaceFiles.documentChanged(e.document) && !workspaceFiles.indexing) schedule();
   });
   documents.onDidClose((e) => {
-    opening.delete(e.document.uri);
-    const unchanged = sameAsDisk(e.document);
-    paths = undefined;
-    const p = proto.uriToPath(e.document.uri);
-    if (p && isAnalysedPath(p)) readDiskFile(p); // disk is the truth again
-    if (!indexing && !(unchanged && sameAsDisk(e.document))) schedule();
+    if (workspaceFiles.documentClosed(e.document) && !workspaceFiles.indexing) schedule();
   });
-  documents.onDidSave((e) => {
-    const p = proto.uriToPath(e.document.uri);
-    if (p && helm.concernsCharts(p)) scheduleHelm();
-    if (p && isAnalysedPath(p)) readDiskFile(p);
-  });
+  documents.onDidSave((e) => workspaceFiles.documentSaved(e.document));
 
   /** The analysis and the file path for a request's document, when both are known. */
   function context(
@@ -898,10 +654,13 @@ export function startServer(): void {
       const rendered =
         c.a.workspace.files.get(c.file)?.role === 'template' ? helm.toRendered(c.file, offset) : undefined;
       if (rendered) {
-        const h = queries.hoverAt(c.a, rendered.file, rendered.offset, { linkTo, serviceCIDR: config.serviceCIDR });
+        const h = queries.hoverAt(c.a, rendered.file, rendered.offset, {
+          linkTo,
+          serviceCIDR: settings.config.serviceCIDR,
+        });
         return h ? proto.hover(h.markdown) : null;
       }
-      const h = queries.hoverAt(c.a, c.file, offset, { linkTo, serviceCIDR: config.serviceCIDR });
+      const h = queries.hoverAt(c.a, c.file, offset, { linkTo, serviceCIDR: settings.config.serviceCIDR });
       return h ? proto.hover(h.markdown, proto.range(c.lines, h.span)) : null;
     }),
   );
@@ -1032,7 +791,7 @@ export function startServer(): void {
     guard('trafficMap', null, () =>
       analysis
         ? helm.trafficMap(
-            buildTrafficMap(analysis, { ingressControllerNamespaces: config.ingressControllerNamespaces }),
+            buildTrafficMap(analysis, { ingressControllerNamespaces: settings.config.ingressControllerNamespaces }),
           )
         : null,
     ),
@@ -1054,7 +813,7 @@ export function startServer(): void {
       if (!analysis || !r || !isCurrent(r.file)) return null;
       const h = queries.hoverAt(analysis, r.file, (r.nameSpan ?? r.span).start, {
         linkTo,
-        serviceCIDR: config.serviceCIDR,
+        serviceCIDR: settings.config.serviceCIDR,
       });
       return h ? { markdown: h.markdown } : null;
     }),
@@ -1177,14 +936,4 @@ function unnotedTemplates(a: Analysis): Diagnostic[] {
     });
   }
   return out;
-}
-
-/** VS Code settings: empty strings mean "not set". */
-function settingsForEngine(raw: unknown): unknown {
-  if (!raw || typeof raw !== 'object') return undefined;
-  const r = { ...(raw as Record<string, unknown>) };
-  for (const key of ['defaultNamespace', 'serviceCIDR', 'nodePortRange']) if (r[key] === '') delete r[key];
-  if (Array.isArray(r.exclude) && r.exclude.length === 0) delete r.exclude;
-  if (r.maxFileSize === null) delete r.maxFileSize;
-  return r;
 }
