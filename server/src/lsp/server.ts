@@ -21,7 +21,6 @@ import {
   lineIndexesOf,
   type Analysis,
   type AnalysisConfig,
-  type Diagnostic,
   type RenderedBuild,
 } from '../engine';
 import { isKustomizationFile } from '../engine/kustomize';
@@ -30,7 +29,6 @@ import { buildTrafficMap } from '../engine/paths';
 import * as queries from '../engine/queries';
 import { locate } from '../engine/queries/locate';
 import {
-  IndexStatusNotification,
   ResourceAtRequest,
   ResourceDetailsRequest,
   TrafficMapRequest,
@@ -46,6 +44,7 @@ import { ENGINE_WARM_UP, HelmState } from './helmState';
 import { ServerSettings } from './settings';
 import { WorkspaceFiles } from './workspaceFiles';
 import * as proto from './toProto';
+import { DiagnosticsPublisher, withTemplateNotes } from './publisher';
 
 /** The longest wait after an edit: a burst of keystrokes costs one analysis. */
 const DEBOUNCE_MS = 150;
@@ -66,12 +65,6 @@ const SLICE_MS = 0.5;
 const WARM_UP_MAX_FILE = 64 * 1024;
 /** See reanalyse: after this long without a publish, a running analysis is not cancelled. */
 const MAX_STALE_MS = 1000;
-/** Only files that look like manifests get diagnostics (a broken CI workflow is not ours to report). */
-const LOOKS_LIKE_MANIFEST = /^[ \t]*apiVersion[ \t]*:/m; // [ \t], not \s: no backtracking over blank lines
-/** Notes on files that are not analysed: published on the file whatever it looks like, and listed in the status. */
-const SKIP_NOTES = new Set(['helm-template-skipped', 'file-too-large']);
-/** Skipped files named in the status notification at most (the count is always given). */
-const MAX_SKIPPED_LISTED = 50;
 
 /**
  * One full garbage collection right after indexing, while the user reads the first diagnostics:
@@ -125,12 +118,8 @@ export function startServer(): void {
   let cancelledAnalyses = 0;
   let lastPublishedAt = -Infinity;
   let firstAnalysisDone: (() => void) | undefined;
-  let published = new Map<string, string>(); // uri -> JSON of what was last sent
-  let publishedSources = new Map<string, readonly Diagnostic[]>(); // uri -> the engine's diagnostics it was made from
   let timer: NodeJS.Timeout | undefined;
   let canRegisterWatchers = false;
-  /** The client re-asks for code lenses when told (LSP 3.16 workspace/codeLens/refresh). */
-  let canRefreshCodeLenses = false;
   /** The persistent cache in the client's storage (initializationOptions.storagePath), if given. */
   let cache: AnalysisCache | undefined;
   /** The parser of the next analysis: the cache's for the first one, then the Analyzer's own. */
@@ -145,14 +134,14 @@ export function startServer(): void {
     helm,
     settings,
     console: connection.console,
-    onReadBatch: (done) =>
-      void connection.sendNotification(IndexStatusNotification, { resources: 0, files: done, indexing: true }),
+    onReadBatch: (done) => publisher.indexingProgress(done),
     onChartFileChanged: () => scheduleHelm(),
     onConfigFileChanged: () => {
       settings.loadFile(workspaceFiles.roots);
       void applyConfigChange();
     },
   });
+  const publisher = new DiagnosticsPublisher({ connection, helm, settings, files: workspaceFiles });
   let helmTimer: NodeJS.Timeout | undefined;
 
   /**
@@ -257,16 +246,15 @@ export function startServer(): void {
       index: analysed.paths === filePaths ? analysed.index : new Map(filePaths.map((p, i) => [p, i])),
     };
     for (const f of result.ruleFailures) connection.console.error(`rule ${f.rule} failed on ${f.resource}: ${f.error}`);
-    const templateNotes = unnotedTemplates(result);
-    publish(
-      templateNotes.length ? [...result.diagnostics, ...templateNotes] : result.diagnostics,
+    const diagnostics = withTemplateNotes(result);
+    publisher.publish(
+      diagnostics,
       (file) => result.workspace.files.get(file)?.lines,
       analysedText,
       result.workspace.resources,
     );
     lastPublishedAt = performance.now();
-    // Lenses asked for while a document was ahead of the analysis were answered empty: ask again.
-    if (canRefreshCodeLenses) void connection.sendRequest(lsp.CodeLensRefreshRequest.type).catch(() => undefined);
+    publisher.refreshCodeLenses();
     if (parse) {
       parseForNextRun = undefined;
       if (cache) saveCache(cache, files, skipped, result);
@@ -301,22 +289,12 @@ export function startServer(): void {
       }
       collectIndexingGarbage();
     }
-    const charts = helm.notRendered;
-    const notAnalysed = [
-      ...[...result.diagnostics, ...templateNotes]
-        .filter((d) => SKIP_NOTES.has(d.rule))
-        .map((d) => ({ path: d.file, reason: d.message })),
-      ...[...workspaceFiles.unreadable].map(([p, reason]) => ({ path: p, reason: `cannot be read (${reason})` })),
-    ];
-    void connection.sendNotification(IndexStatusNotification, {
+    publisher.analysisStatus({
+      diagnostics,
       resources: result.workspace.resources.length,
       files: files.length,
       indexing: workspaceFiles.indexing,
       cancelledAnalyses,
-      chartsNotRendered: charts.count,
-      chartsNotRenderedReason: charts.reason,
-      skipped: notAnalysed.slice(0, MAX_SKIPPED_LISTED),
-      skippedCount: notAnalysed.length,
     });
     firstAnalysisDone?.();
     firstAnalysisDone = undefined;
@@ -337,67 +315,6 @@ export function startServer(): void {
     if (running === run) running = undefined;
   }
 
-  function publish(
-    analysed: readonly Diagnostic[],
-    workspaceLines: (file: string) => LineIndex | undefined,
-    textOf: (file: string) => string | undefined,
-    resources?: Analysis['workspace']['resources'],
-  ) {
-    // Findings in rendered charts go to the template and values lines that wrote them.
-    const diagnostics = helm.finish(analysed, { resources: resources ?? [], textOf });
-    const linesOf = helm.linesOf(workspaceLines);
-    const manifestMemo = new Map<string, boolean>();
-    const looksLikeManifest = (file: string) => {
-      let yes = manifestMemo.get(file);
-      if (yes === undefined)
-        manifestMemo.set(file, (yes = LOOKS_LIKE_MANIFEST.test(textOf(file) ?? '') || helm.isChartFile(file)));
-      return yes;
-    };
-    const byFile = new Map<string, Diagnostic[]>();
-    for (const d of diagnostics) {
-      // A chart that is not rendered is said once, on its Chart.yaml; its templates stay quiet.
-      if (d.rule === 'helm-template-skipped' && path.basename(d.file) !== 'Chart.yaml' && helm.isChartFile(d.file))
-        continue;
-      // A skipped file has no text to look at: the note is the reason, said as the CLI says it.
-      if (!SKIP_NOTES.has(d.rule) && !looksLikeManifest(d.file)) continue;
-      if (!settings.syntaxDiagnostics && (d.rule === 'yaml-syntax' || d.rule === 'yaml-duplicate-key')) continue;
-      const list = byFile.get(d.file);
-      if (list) list.push(d);
-      else byFile.set(d.file, [d]);
-    }
-    for (const [file, reason] of workspaceFiles.unreadable) {
-      if (!byFile.has(file)) byFile.set(file, [unreadableNote(file, reason)]);
-    }
-    const next = new Map<string, string>();
-    const nextSources = new Map<string, readonly Diagnostic[]>();
-    for (const [file, all] of byFile) {
-      const uriOf = proto.pathToUri(file);
-      nextSources.set(uriOf, all);
-      // The same diagnostic objects as last time (an unchanged file's findings are kept by the
-      // engine): nothing to convert or send.
-      const before = publishedSources.get(uriOf);
-      if (before && before.length === all.length && before.every((d, i) => d === all[i]) && published.has(uriOf)) {
-        next.set(uriOf, published.get(uriOf)!);
-        continue;
-      }
-      // Capped before conversion: a file with 130,000 findings costs a bounded list per publish.
-      const { kept, summary } = capped(all, settings.config.maxDiagnosticsPerFile);
-      const diagnostics: lsp.Diagnostic[] = [];
-      for (const d of kept) {
-        const converted = proto.diagnostic(d, linesOf);
-        if (converted) diagnostics.push(converted);
-      }
-      if (summary) diagnostics.push(summary);
-      const uri = proto.pathToUri(file);
-      const json = JSON.stringify(diagnostics);
-      next.set(uri, json);
-      if (published.get(uri) !== json) void connection.sendDiagnostics({ uri, diagnostics });
-    }
-    for (const uri of published.keys()) if (!next.has(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
-    published = next;
-    publishedSources = nextSources;
-  }
-
   /** A change: the running analysis is overtaken, a new one starts after the debounce. */
   function schedule(delay = lastDurationMs < IMMEDIATE_BELOW_MS ? 0 : Math.min(DEBOUNCE_MS, lastDurationMs)) {
     generation++;
@@ -411,7 +328,7 @@ export function startServer(): void {
   }
 
   async function refreshConfig() {
-    publishedSources = new Map(); // the cap or the filters may change: convert everything again
+    publisher.convertAllAgain();
     await settings.refresh();
     workspaceFiles.forgetListedPaths();
   }
@@ -473,7 +390,7 @@ export function startServer(): void {
     if (!result) return;
     const texts = new Map(files.map((f) => [f.path, f.text]));
     const textOf = (file: string) => texts.get(file);
-    publish(result.diagnostics, lineIndexesOf(textOf), textOf);
+    publisher.publish(result.diagnostics, lineIndexesOf(textOf), textOf);
     log(`published ${result.diagnostics.length} cached diagnostics for an unchanged workspace`);
   }
 
@@ -514,7 +431,7 @@ export function startServer(): void {
     workspaceFiles.roots = folders.map(proto.uriToPath).filter((p): p is string => p !== undefined);
     canRegisterWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     settings.canReadConfiguration = params.capabilities.workspace?.configuration === true;
-    canRefreshCodeLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+    publisher.canRefreshCodeLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     const options = params.initializationOptions as
       { syntaxDiagnostics?: unknown; storagePath?: unknown; workspaceTrusted?: unknown } | undefined;
     // VS Code says whether the workspace is trusted (Restricted Mode): then no helm, kubectl or
@@ -871,69 +788,4 @@ function validatingDocuments(warn: (uri: string, why: string) => void): lsp.Text
       return TextDocument.update(document, valid, version);
     },
   };
-}
-
-const SEVERITY_RANK: Record<Diagnostic['severity'], number> = { error: 0, warning: 1, info: 2, hint: 3 };
-
-/**
- * At most max diagnostics for one file: the most severe first (kept in order), and one summary in
- * place of the rest, so that a file with 130,000 duplicate keys costs the editor one bounded list.
- */
-export function capped(
-  list: readonly Diagnostic[],
-  max: number,
-): { kept: readonly Diagnostic[]; summary: lsp.Diagnostic | undefined } {
-  if (list.length <= max) return { kept: list, summary: undefined };
-  const room = Math.max(0, max - 1);
-  // Counting sort by severity: the kept ones are the first `room` in (severity, order).
-  const keep = new Set<Diagnostic>();
-  for (let rank = 0; rank <= 3 && keep.size < room; rank++)
-    for (const d of list) if (SEVERITY_RANK[d.severity] === rank && keep.size < room) keep.add(d);
-  const hidden = { error: 0, warning: 0, info: 0, hint: 0 };
-  const kept: Diagnostic[] = [];
-  for (const d of list) {
-    if (keep.has(d)) kept.push(d);
-    else hidden[d.severity]++;
-  }
-  return { kept, summary: proto.omittedSummary(list.length - kept.length, hidden, max) };
-}
-
-/** A file the server could not read: said on the file, as the CLI warns about it. */
-function unreadableNote(file: string, reason: string): Diagnostic {
-  return {
-    file,
-    span: { start: 0, end: 0 },
-    severity: 'info',
-    rule: 'analysis-incomplete',
-    related: [],
-    message: `File not analysed: it cannot be read (${reason}).`,
-  };
-}
-
-/**
- * Template files the engine set aside without a note of their own (`{{ }}` in a templates/
- * directory outside a Helm chart; a chart has one note, on its Chart.yaml): a note each, so that
- * what is not analysed shows in Problems and the status.
- */
-function unnotedTemplates(a: Analysis): Diagnostic[] {
-  const noted = new Set<string>();
-  const charts: string[] = [];
-  for (const d of a.diagnostics) {
-    if (d.rule !== 'helm-template-skipped') continue;
-    noted.add(d.file);
-    if (d.file === 'Chart.yaml' || d.file.endsWith('/Chart.yaml')) charts.push(d.file.slice(0, -'Chart.yaml'.length));
-  }
-  const out: Diagnostic[] = [];
-  for (const [file, f] of a.workspace.files) {
-    if (f.role !== 'template' || noted.has(file) || charts.some((dir) => file.startsWith(dir))) continue;
-    out.push({
-      file,
-      span: { start: 0, end: 0 },
-      severity: 'info',
-      rule: 'helm-template-skipped',
-      related: [],
-      message: 'File contains template syntax ({{ }}) and is not analysed until rendered.',
-    });
-  }
-  return out;
 }
