@@ -1,0 +1,44 @@
+// Whether the server is answering a request: a running analysis waits between its slices while one
+// is in flight, so that a hover that arrives meanwhile is not kept behind the analysis.
+
+/**
+ * Calls listener when a message from the client arrives, before the connection dispatches it: on
+ * the transports our clients use (VS Code's node IPC, --stdio); on others it is never called.
+ */
+function onIncomingMessage(listener: () => void): void {
+  if (process.argv.includes('--node-ipc')) process.on('message', listener);
+  else if (process.argv.includes('--stdio')) process.stdin.on('data', listener);
+}
+
+export class RequestActivity {
+  /**
+   * Requests answered in the last turns. The connection writes a response a turn or two after the
+   * handler returns; a running analysis waits meanwhile instead of putting a slice in between.
+   */
+  private answering = 0;
+
+  /** Counts messages from the moment they arrive (call before the connection listens). */
+  listenForMessages(): void {
+    // The connection dispatches a message on a later turn, and the analysis's next slice, queued
+    // before it, would otherwise run first (a hover waited a whole slice more than it had to).
+    onIncomingMessage(() => {
+      this.started();
+      this.answered();
+    });
+  }
+
+  /** Whether a request is being answered now or was in the last turns. */
+  get busy(): boolean {
+    return this.answering > 0;
+  }
+
+  /** A handler starts. */
+  started(): void {
+    this.answering++;
+  }
+
+  /** A handler returned: its response is written in the next turns. */
+  answered(): void {
+    setImmediate(() => setImmediate(() => this.answering--));
+  }
+}
