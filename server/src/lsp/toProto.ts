@@ -15,8 +15,9 @@ import type {
   SourceLocation,
   SymbolInfo,
 } from '../engine/queries';
+import type { ChartRender } from '../engine/helm';
 import type { Resource } from '../engine/model/resource';
-import type { RenderedManifest, ResourceAtResult } from '../protocol';
+import type { RenderedManifest, RenderList, ResourceAtResult } from '../protocol';
 import { RENDERED_SCHEME } from './helmState';
 
 export function uriToPath(uri: string): string | undefined {
@@ -253,4 +254,9 @@ export function renderedDiagnostic(d: Diagnostic, lines: LineIndex): RenderedMan
 
 export function resourceAt(r: Resource): ResourceAtResult {
   return { resource: r.id, kind: r.kind, name: r.name, namespace: r.namespace };
+}
+
+/** A render in the list of a chart's renders (one release and value set). */
+export function renderListEntry(r: ChartRender): RenderList['renders'][number] {
+  return { path: r.path, title: `${r.chartName}: release ${r.release} (${r.valueSet})` };
 }
