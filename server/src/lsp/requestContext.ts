@@ -26,7 +26,7 @@ export interface RequestContextParts {
 export class RequestContext {
   constructor(private readonly parts: RequestContextParts) {}
 
-  /** The last analysis */
+  /** The last completed analysis; undefined before the first. */
   get analysis(): Analysis | undefined {
     return this.parts.last.analysis;
   }
@@ -67,9 +67,7 @@ export class RequestContext {
   /** A link to a place, as hovers write it (the file's URI and its line). */
   readonly linkTo = (file: string, span: { start: number; end?: number }): string => {
     const at = this.sourceOf({ file, span: { start: span.start, end: span.end ?? span.start } });
-    const lines = this.linesFor(at.file);
-    const line = lines ? lines.position(at.span.start).line + 1 : 1;
-    return `${proto.pathToUri(at.file)}#L${line}`;
+    return proto.lineLink(at.file, this.linesFor(at.file), at.span.start);
   };
 
   /** What hovers need besides the analysis. */

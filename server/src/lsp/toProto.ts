@@ -1,6 +1,7 @@
 // Conversions between the engine's plain data (paths, offsets, query results) and LSP types (URIs,
-// positions, diagnostics, hovers, completion items, code actions, symbols, lenses): every LSP value
-// the server sends is shaped here, so the other modules of lsp/ only move engine data around.
+// positions, diagnostics, hovers, completion items, code actions, symbols, lenses, and the payloads
+// of protocol.ts that carry positions): every value the server sends that is made from engine data
+// is shaped here, so the other modules of lsp/ only move engine data around.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -37,6 +38,12 @@ export function pathToUri(path: string): string {
 
 export function range(lines: LineIndex, span: Span): lsp.Range {
   return { start: lines.position(span.start), end: lines.position(span.end) };
+}
+
+/** A link to the line of an offset in a file (the first line when its lines are unknown), for Markdown. */
+export function lineLink(file: string, lines: LineIndex | undefined, offset: number): string {
+  const line = lines ? lines.position(offset).line + 1 : 1;
+  return `${pathToUri(file)}#L${line}`;
 }
 
 export function location(file: string, lines: LineIndex, span: Span): lsp.Location {
