@@ -43,7 +43,7 @@ export async function indexWorkspace({ connection, files, helm, settings, schedu
   });
   if (helm.rendering) await scheduler.analyseWhileRendering();
   await rendering;
-  files.indexing = false;
+  files.indexingDone();
   cache.beforeFirstAnalysis();
   await scheduler.firstAnalysis();
   progress?.done();

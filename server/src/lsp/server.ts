@@ -73,17 +73,10 @@ export function startServer(): void {
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     files.roots = folders.map(proto.uriToPath).filter((p): p is string => p !== undefined);
     canRegisterWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
-    settings.canReadConfiguration = params.capabilities.workspace?.configuration === true;
     publisher.canRefreshCodeLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
-    const options = params.initializationOptions as
-      { syntaxDiagnostics?: unknown; storagePath?: unknown; workspaceTrusted?: unknown } | undefined;
-    // VS Code says whether the workspace is trusted (Restricted Mode): then no helm, kubectl or
-    // kustomize process is started and the repository's settings file may only lower limits. Other
-    // editors have no such notion and pass nothing: their user opened the folder on purpose.
-    settings.workspaceTrusted = options?.workspaceTrusted !== false;
+    settings.initialize(params);
     helm.trusted = settings.workspaceTrusted;
-    settings.syntaxDiagnostics = options?.syntaxDiagnostics !== false;
-    if (typeof options?.storagePath === 'string' && options.storagePath) cache.open(options.storagePath);
+    if (settings.storagePath) cache.open(settings.storagePath);
     return {
       capabilities: {
         textDocumentSync: {
@@ -139,7 +132,7 @@ export function startServer(): void {
 
   // The user trusted the workspace: charts are rendered now.
   connection.onNotification(WorkspaceTrustedNotification, () => {
-    settings.workspaceTrusted = true;
+    settings.trustWorkspace();
     helm.trusted = true;
     scheduler.scheduleCharts();
   });

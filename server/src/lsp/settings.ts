@@ -9,19 +9,57 @@ import { boundUntrusted } from '../engine/config';
 import { CONFIG_FILE_NAME, describeError, readConfigFile } from '../node/readWorkspace';
 
 export class ServerSettings {
-  /** The configuration analyses and requests use now. */
-  config: AnalysisConfig = DEFAULT_CONFIG;
-  /** Whether the editor trusts the workspace: only then may the kustomize renderer binary run. */
-  /** Restricted Mode when false (set at initialize): no process is started, limits only lowered. */
-  workspaceTrusted = true;
-  /** Whether yaml-syntax and yaml-duplicate-key are published (initializationOptions.syntaxDiagnostics). */
-  syntaxDiagnostics = true;
+  private current: AnalysisConfig = DEFAULT_CONFIG;
+  private trusted = true;
+  private syntax = true;
+  private storage: string | undefined;
   /** Whether the client answers workspace/configuration. */
-  canReadConfiguration = false;
+  private canReadConfiguration = false;
   private fileConfig: unknown;
   private settings: unknown;
 
   constructor(private readonly connection: Pick<lsp.Connection, 'console' | 'workspace'>) {}
+
+  /** The configuration analyses and requests use now. */
+  get config(): AnalysisConfig {
+    return this.current;
+  }
+
+  /**
+   * Whether the editor trusts the workspace: only then may the kustomize renderer binary run.
+   * Restricted Mode when false (set at initialize): no process is started, limits only lowered.
+   */
+  get workspaceTrusted(): boolean {
+    return this.trusted;
+  }
+
+  /** Whether yaml-syntax and yaml-duplicate-key are published (initializationOptions.syntaxDiagnostics). */
+  get syntaxDiagnostics(): boolean {
+    return this.syntax;
+  }
+
+  /** The client's storage for the persistent cache (initializationOptions.storagePath), if given. */
+  get storagePath(): string | undefined {
+    return this.storage;
+  }
+
+  /** What the client says at initialize. */
+  initialize(params: lsp.InitializeParams): void {
+    this.canReadConfiguration = params.capabilities.workspace?.configuration === true;
+    const options = params.initializationOptions as
+      { syntaxDiagnostics?: unknown; storagePath?: unknown; workspaceTrusted?: unknown } | undefined;
+    // VS Code says whether the workspace is trusted (Restricted Mode): then no helm, kubectl or
+    // kustomize process is started and the repository's settings file may only lower limits. Other
+    // editors have no such notion and pass nothing: their user opened the folder on purpose.
+    this.trusted = options?.workspaceTrusted !== false;
+    this.syntax = options?.syntaxDiagnostics !== false;
+    if (typeof options?.storagePath === 'string' && options.storagePath) this.storage = options.storagePath;
+  }
+
+  /** The user trusted the workspace. */
+  trustWorkspace(): void {
+    this.trusted = true;
+  }
 
   /** Reads the settings file of the first folder that has one (bounded in an untrusted workspace). */
   loadFile(roots: readonly string[]): void {
@@ -40,7 +78,7 @@ export class ServerSettings {
       try {
         const { config: c, problems } = parseConfigFile(text);
         problems.forEach((p) => console.warn(`${file}: ${p.message}`));
-        this.fileConfig = this.workspaceTrusted ? c : boundUntrusted(c);
+        this.fileConfig = this.trusted ? c : boundUntrusted(c);
       } catch (err) {
         console.warn(`${file}: ${(err as Error).message}`);
       }
@@ -59,13 +97,13 @@ export class ServerSettings {
     }
     const fromFile = this.fileConfig as AnalysisConfig | undefined;
     const problems: { message: string }[] = [];
-    this.config = normalizeConfig(settingsForEngine(this.settings), fromFile ?? DEFAULT_CONFIG, problems);
+    this.current = normalizeConfig(settingsForEngine(this.settings), fromFile ?? DEFAULT_CONFIG, problems);
     problems.forEach((p) => this.connection.console.warn(`settings: ${p.message}`));
   }
 
   /** The settings that decide which files are read; when they change, the folders are listed again. */
   listingKey(): string {
-    return JSON.stringify([this.config.exclude, this.config.maxFileSize]);
+    return JSON.stringify([this.current.exclude, this.current.maxFileSize]);
   }
 }
 

@@ -45,8 +45,7 @@ export interface WorkspaceFilesOptions {
 export class WorkspaceFiles {
   /** The workspace folders (absolute, posix), set at initialize. */
   roots: readonly string[] = [];
-  /** True until indexing has read the folders and the first analysis is scheduled. */
-  indexing = true;
+  private reading = true;
   /** Manifests read from disk, by path. */
   private readonly disk = new Map<string, string>();
   /** Files over maxFileSize, with their size: not analysed, and said so. */
@@ -69,6 +68,16 @@ export class WorkspaceFiles {
 
   private get config(): AnalysisConfig {
     return this.options.settings.config;
+  }
+
+  /** True until indexing has read the folders (and the charts are rendered). */
+  get indexing(): boolean {
+    return this.reading;
+  }
+
+  /** Indexing has read the folders: changes are analysed from now on. */
+  indexingDone(): void {
+    this.reading = false;
   }
 
   /** Files that could not be read, with the reason. */
