@@ -1,7 +1,7 @@
 // The custom messages between the language server and its clients, declared once: the server
 // registers handlers with these types, the VS Code client sends with them, and the webview imports
 // the payload types (type-only, so nothing of the protocol library reaches its bundle). A new
-// custom request is one entry here, one handler in lsp/server.ts and its callers.
+// custom request is one entry here, one handler in lsp/customHandlers.ts and its callers.
 import { NotificationType, NotificationType0, RequestType } from 'vscode-languageserver-protocol';
 import type {
   MapEdge,

@@ -1,12 +1,24 @@
-// Conversions between the engine's plain data (paths, offsets) and LSP types (URIs, positions).
-// The only module besides server.ts that knows LSP types.
+// Conversions between the engine's plain data (paths, offsets, query results) and LSP types (URIs,
+// positions, diagnostics, hovers, completion items, code actions, symbols, lenses, and the payloads
+// of protocol.ts that carry positions): every value the server sends that is made from engine data
+// is shaped here, so the other modules of lsp/ only move engine data around.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as lsp from 'vscode-languageserver/node';
 import { LineIndex, ruleDocsUrl, type Diagnostic, type Span } from '../engine';
 import { isRenderedPath } from '../engine/helm/rendered';
-import type { CodeLensResult, SourceLocation, SymbolInfo } from '../engine/queries';
+import type {
+  CodeActionResult,
+  CodeLensResult,
+  CompletionEntry,
+  CompletionKind,
+  SourceLocation,
+  SymbolInfo,
+} from '../engine/queries';
+import type { ChartRender } from '../engine/helm';
+import type { Resource } from '../engine/model/resource';
+import type { RenderedManifest, RenderList, ResourceAtResult } from '../protocol';
 import { RENDERED_SCHEME } from './helmState';
 
 export function uriToPath(uri: string): string | undefined {
@@ -26,6 +38,16 @@ export function pathToUri(path: string): string {
 
 export function range(lines: LineIndex, span: Span): lsp.Range {
   return { start: lines.position(span.start), end: lines.position(span.end) };
+}
+
+/** A link to the line of an offset in a file (the first line when its lines are unknown), for Markdown. */
+export function lineLink(file: string, lines: LineIndex | undefined, offset: number): string {
+  const line = lines ? lines.position(offset).line + 1 : 1;
+  return `${pathToUri(file)}#L${line}`;
+}
+
+export function location(file: string, lines: LineIndex, span: Span): lsp.Location {
+  return { uri: pathToUri(file), range: range(lines, span) };
 }
 
 const SEVERITY: Record<Diagnostic['severity'], lsp.DiagnosticSeverity> = {
@@ -128,4 +150,120 @@ export function codeLens(
     range: at,
     command: { title: l.title, command: PEEK_LOCATIONS_COMMAND, arguments: [pathToUri(file), at.start, locations] },
   };
+}
+
+/** A hover's Markdown; the range of the node it is about when that node is in the hovered document. */
+export function hover(markdown: string, at?: lsp.Range): lsp.Hover {
+  const contents = { kind: lsp.MarkupKind.Markdown, value: markdown };
+  return at ? { contents, range: at } : { contents };
+}
+
+/** A workspace symbol at the place shown to the user (`at`, with that file's lines). */
+export function symbolInformation(s: SymbolInfo, at: SourceLocation, lines: LineIndex): lsp.SymbolInformation {
+  return {
+    name: s.name,
+    kind: symbolKind(s.kind),
+    containerName: `${s.kind}${s.namespace ? ` · ${s.namespace}` : ''}`,
+    location: location(at.file, lines, at.span),
+  };
+}
+
+const COMPLETION_KIND: Record<CompletionKind, lsp.CompletionItemKind> = {
+  service: lsp.CompletionItemKind.Reference,
+  port: lsp.CompletionItemKind.Value,
+  'port-name': lsp.CompletionItemKind.EnumMember,
+  'label-key': lsp.CompletionItemKind.Property,
+  'label-value': lsp.CompletionItemKind.Value,
+};
+
+/** A completion item; its edit is placed in the document's current text (which may be ahead of the analysis). */
+export function completionItem(e: CompletionEntry, positionAt: (offset: number) => lsp.Position): lsp.CompletionItem {
+  return {
+    label: e.label,
+    kind: COMPLETION_KIND[e.kind],
+    detail: e.detail,
+    ...(e.replace
+      ? {
+          textEdit: {
+            range: { start: positionAt(e.replace.start), end: positionAt(e.replace.end) },
+            newText: e.insertText ?? e.label,
+          },
+        }
+      : { insertText: e.insertText }),
+  };
+}
+
+/** Whether a diagnostic the client sent back (a code action's context) is this one of the engine's. */
+function isSentAs(sent: lsp.Diagnostic, d: Diagnostic, lines: LineIndex): boolean {
+  return sent.code === d.rule && lines.offset(sent.range.start) === d.span.start;
+}
+
+/** The engine's diagnostics of a file that the client sent in a code action's context (ours only). */
+export function diagnosticsSent(
+  all: readonly Diagnostic[],
+  file: string,
+  sent: readonly lsp.Diagnostic[],
+  lines: LineIndex,
+): Diagnostic[] {
+  return all.filter(
+    (d) => d.file === file && sent.some((pd) => pd.source === 'kube-traffic-lens' && isSentAs(pd, d, lines)),
+  );
+}
+
+/**
+ * A quick fix: its edits by document (files without lines are left out), and the diagnostic it
+ * fixes as the client sent it.
+ */
+export function codeAction(
+  action: CodeActionResult,
+  sent: readonly lsp.Diagnostic[],
+  lines: LineIndex,
+  linesOf: (file: string) => LineIndex | undefined,
+): lsp.CodeAction {
+  const changes: Record<string, lsp.TextEdit[]> = {};
+  for (const e of action.edits) {
+    const editLines = linesOf(e.file);
+    if (!editLines) continue;
+    (changes[pathToUri(e.file)] ??= []).push({ range: range(editLines, e.span), newText: e.newText });
+  }
+  const diagnostic = sent.find((pd) => action.diagnostic && isSentAs(pd, action.diagnostic, lines));
+  return {
+    title: action.title,
+    kind: lsp.CodeActionKind.QuickFix,
+    diagnostics: diagnostic ? [diagnostic] : undefined,
+    isPreferred: action.isPreferred,
+    edit: { changes },
+  };
+}
+
+/**
+ * The note that stands for the diagnostics of a file not sent (maxDiagnosticsPerFile), with how
+ * many of each severity were left out.
+ */
+export function omittedSummary(
+  omitted: number,
+  hidden: Record<Diagnostic['severity'], number>,
+  max: number,
+): lsp.Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: lsp.DiagnosticSeverity.Information,
+    source: 'kube-traffic-lens',
+    code: 'analysis-incomplete',
+    message: `${omitted} more diagnostics in this file are not shown (${hidden.error} errors, ${hidden.warning} warnings, ${hidden.info + hidden.hint} information; setting maxDiagnosticsPerFile is ${max}). The command line lists them all.`,
+  };
+}
+
+/** A diagnostic of a rendered chart at its rendered place, for the client's read-only view. */
+export function renderedDiagnostic(d: Diagnostic, lines: LineIndex): RenderedManifest['diagnostics'][number] {
+  return { range: range(lines, d.span), severity: d.severity, rule: d.rule, message: d.message };
+}
+
+export function resourceAt(r: Resource): ResourceAtResult {
+  return { resource: r.id, kind: r.kind, name: r.name, namespace: r.namespace };
+}
+
+/** A render in the list of a chart's renders (one release and value set). */
+export function renderListEntry(r: ChartRender): RenderList['renders'][number] {
+  return { path: r.path, title: `${r.chartName}: release ${r.release} (${r.valueSet})` };
 }
