@@ -21,34 +21,34 @@ export default defineRule({
   severity: 'warning',
   description: 'A numeric targetPort is not declared by any container of the selected pods.',
   remediation: 'Set targetPort to the containerPort the application listens on (or name the port and target the name).',
-  kinds: ['Service'],
-  check(ctx, resource) {
-    const service = ctx.graph.service(resource);
-    if (!service) return;
-    for (const { port, resolutions } of servicePortOutcomes(ctx.graph, service)) {
-      if (typeof port.targetPort !== 'number') continue;
-      // Every template must declare ports, none may serve this one in any protocol, and no Service
-      // may reach any of them on a declared port.
-      if (!resolutions.every((r) => r.status === 'undeclared')) continue;
-      const evidence = likelyMeant(
-        service,
-        port,
-        resolutions.map((r) => r.workload),
-      );
-      if (!evidence && resolutions.some((r) => servesADeclaredPort(ctx.graph, r.workload))) continue;
-      const workloads = resolutions.map((r) => r.workload);
-      const what = port.targetPortExplicit
-        ? `targetPort ${port.targetPort}`
-        : `Port ${port.port} (targetPort defaults to it)`;
-      ctx.report({
-        span: port.targetPortSpan,
-        message: `${what} is not declared by any container of ${describeWorkloads(workloads)}, which declare${workloads.length === 1 ? 's' : ''} ${describeDeclaredPorts(workloads)}.${evidence ?? ''}`,
-        related: workloads.map((w) => ({
-          resource: w.resource,
-          message: `selected by Service ${resource.name}; declares ${describeDeclaredPorts([w])}`,
-        })),
-      });
-    }
+  check: {
+    service(ctx, service) {
+      const resource = service.resource;
+      for (const { port, resolutions } of servicePortOutcomes(ctx.graph, service)) {
+        if (typeof port.targetPort !== 'number') continue;
+        // Every template must declare ports, none may serve this one in any protocol, and no Service
+        // may reach any of them on a declared port.
+        if (!resolutions.every((r) => r.status === 'undeclared')) continue;
+        const evidence = likelyMeant(
+          service,
+          port,
+          resolutions.map((r) => r.workload),
+        );
+        if (!evidence && resolutions.some((r) => servesADeclaredPort(ctx.graph, r.workload))) continue;
+        const workloads = resolutions.map((r) => r.workload);
+        const what = port.targetPortExplicit
+          ? `targetPort ${port.targetPort}`
+          : `Port ${port.port} (targetPort defaults to it)`;
+        ctx.report({
+          span: port.targetPortSpan,
+          message: `${what} is not declared by any container of ${describeWorkloads(workloads)}, which declare${workloads.length === 1 ? 's' : ''} ${describeDeclaredPorts(workloads)}.${evidence ?? ''}`,
+          related: workloads.map((w) => ({
+            resource: w.resource,
+            message: `selected by Service ${resource.name}; declares ${describeDeclaredPorts([w])}`,
+          })),
+        });
+      }
+    },
   },
 });
 

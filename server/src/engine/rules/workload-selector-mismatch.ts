@@ -14,40 +14,32 @@ export default defineRule({
   severity: 'error',
   description: "A workload's selector does not match its own pod template labels; the API server rejects it.",
   remediation: 'Make spec.selector a subset of spec.template.metadata.labels.',
-  kinds: [
-    'Deployment',
-    'ReplicaSet',
-    'StatefulSet',
-    'DaemonSet',
-    'Job',
-    'ReplicationController',
-    'CronJob',
-    'DeploymentConfig',
-  ],
-  check(ctx, resource) {
-    if (resource.kind === 'CronJob') {
-      const selector = getPath(resource.node, 'spec', 'jobTemplate', 'spec', 'selector');
-      if (selector && resource.apiVersion.startsWith('batch/')) {
-        ctx.report({
-          span: selector.span,
-          message:
-            'jobTemplate.spec.selector must not be set: the API server generates each Job\'s selector ("`selector` will be auto-generated") and rejects this CronJob.',
-        });
+  check: {
+    workload(ctx, workload) {
+      const resource = workload.resource;
+      if (resource.kind === 'CronJob') {
+        const selector = getPath(resource.node, 'spec', 'jobTemplate', 'spec', 'selector');
+        if (selector && resource.apiVersion.startsWith('batch/')) {
+          ctx.report({
+            span: selector.span,
+            message:
+              'jobTemplate.spec.selector must not be set: the API server generates each Job\'s selector ("`selector` will be auto-generated") and rejects this CronJob.',
+          });
+        }
+        return;
       }
-      return;
-    }
-    const workload = ctx.graph.workload(resource);
-    if (!workload?.selector || workload.selector.invalid || workload.selector.terms.length === 0) return;
-    const labels = { declared: workload.template.labels.declared, runtime: NO_RUNTIME_LABELS };
-    const failing = workload.selector.terms.find((t) => !termMayMatch(t, labels));
-    if (!failing) return;
-    const templateLabels =
-      Object.entries(labels.declared)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(', ') || 'none';
-    ctx.report({
-      span: failing.span,
-      message: `Selector ${formatSelector(workload.selector)} does not match the pod template's labels (${templateLabels}); the API server rejects this ${resource.kind}.`,
-    });
+      if (!workload.selector || workload.selector.invalid || workload.selector.terms.length === 0) return;
+      const labels = { declared: workload.template.labels.declared, runtime: NO_RUNTIME_LABELS };
+      const failing = workload.selector.terms.find((t) => !termMayMatch(t, labels));
+      if (!failing) return;
+      const templateLabels =
+        Object.entries(labels.declared)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ') || 'none';
+      ctx.report({
+        span: failing.span,
+        message: `Selector ${formatSelector(workload.selector)} does not match the pod template's labels (${templateLabels}); the API server rejects this ${resource.kind}.`,
+      });
+    },
   },
 });
