@@ -5,6 +5,8 @@
 // Jobs and CronJobs (which select by a generated controller-uid) are not compared, and only
 // workloads applied together (same file or build) are: repositories keep alternative variants
 // of a workload side by side (a ReplicationController and the Deployment that replaced it).
+// Custom workloads are not compared: Argo's migration guide runs a Rollout next to the Deployment
+// it replaces with the same selector, and such controllers manage only what they own.
 import { formatSelector } from '../selectors';
 import { defineRule } from './rule';
 
