@@ -2,8 +2,8 @@
 // An Ingress backend's port (number or name) must be a port the Service defines (ServiceBackendPort
 // refers to the Service's port, not the container's). networking.k8s.io/v1 requires the port; the
 // beta APIs too (servicePort). A missing port is reported when the Service has more than one.
-import { findServicePort } from '../graph';
-import { describeServicePort } from '../model/service';
+import { describeServicePort, servicePortFor } from '../model/service';
+import { servicePortsReaching } from '../servicePorts';
 import { describeRoute } from './ingress-backend-service-missing';
 import { defineRule } from './rule';
 
@@ -21,7 +21,7 @@ export default defineRule({
         if (target.services.length === 0) continue;
         // Variants of one app may define the Service differently: judge only when none has the port.
         // Operator-made Services may have ports the operator table does not list.
-        if (target.services.some((s) => s.producer?.portsOpen || findServicePort(s, target.backend.port) !== undefined))
+        if (target.services.some((s) => s.producer?.portsOpen || servicePortFor(s, target.backend.port) !== undefined))
           continue;
         const service = target.services[0];
         const ports = service.ports.map(describeServicePort).join(', ') || 'none';
@@ -33,14 +33,7 @@ export default defineRule({
               : `port '${target.backend.port}'`;
         const wantedNumber = target.backend.port;
         const isContainerPort =
-          typeof wantedNumber === 'number' &&
-          service.ports.some(
-            (p) =>
-              p.targetPort === wantedNumber ||
-              ctx.graph
-                .workloadsSelectedBy(service)
-                .some((w) => ctx.graph.resolveServicePort(p, w).containerPort === wantedNumber),
-          );
+          typeof wantedNumber === 'number' && servicePortsReaching(ctx.graph, service, wantedNumber).length > 0;
         const containerPortHint = isContainerPort
           ? ` ${wantedNumber} is a targetPort (the container's port); the backend must name the Service port.`
           : '';

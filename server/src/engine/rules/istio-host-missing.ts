@@ -11,6 +11,7 @@
 import { clusterService } from '../model/istio';
 import { directoryOf } from '../model/resource';
 import { resolveDestination } from './istio-destinations';
+import { servicePortFor } from '../model/service';
 import { defineRule } from './rule';
 
 function sameOrBelow(dir: string, base: string): boolean {
@@ -54,7 +55,7 @@ export default defineRule({
           continue;
         }
         if (d.port === undefined || !d.portSpan || services.length === 0) continue;
-        if (services.some((s) => s.ports.some((p) => p.port === d.port))) continue;
+        if (services.some((s) => servicePortFor(s, d.port) !== undefined)) continue;
         const ports = [...new Set(services.flatMap((s) => s.ports.map((p) => p.port)))].join(', ');
         ctx.report({
           span: d.portSpan,

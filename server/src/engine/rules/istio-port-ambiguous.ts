@@ -3,6 +3,7 @@
 // (Destination.port: "If a service exposes only a single port it is not required to explicitly
 // select the port"); for a Service with several, istioctl analyze reports IST0112
 // VirtualServiceDestinationPortSelectorRequired and the route does not say which port it means.
+import { servicePortFor } from '../model/service';
 import { resolveDestination } from './istio-destinations';
 import { defineRule } from './rule';
 
@@ -18,7 +19,8 @@ export default defineRule({
         if (d.port !== undefined) continue;
         const { services } = resolveDestination(ctx.graph, vs, d);
         // Variants of the Service may differ: ambiguous only when every definition has several ports.
-        if (services.length === 0 || services.some((s) => s.ports.length <= 1)) continue;
+        if (services.length === 0 || services.some((s) => s.ports.length === 0 || servicePortFor(s, undefined)))
+          continue;
         const ports = services[0].ports.map((p) => (p.name ? `${p.port} (${p.name})` : `${p.port}`)).join(', ');
         ctx.report({
           span: d.hostSpan,

@@ -11,6 +11,7 @@ import type { Container } from '../model/workload';
 import type { YNode } from '../syntax';
 import { asScalar, get } from '../tree';
 import { hasPlaceholder } from '../placeholders';
+import { reachedOnDeclaredPort } from '../servicePorts';
 import { defineRule } from './rule';
 
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
@@ -39,10 +40,7 @@ export default defineRule({
           }
           const number = Number(port.value);
           if (allPorts.length === 0 || allPorts.some((p) => p.containerPort === number)) continue;
-          const reached = ctx.graph
-            .servicesSelecting(workload)
-            .some((s) => s.ports.some((sp) => ctx.graph.resolveServicePort(sp, workload).status === 'resolved'));
-          if (reached) continue;
+          if (reachedOnDeclaredPort(ctx.graph, workload)) continue;
           ctx.report({
             span: port.span,
             severity: 'info',

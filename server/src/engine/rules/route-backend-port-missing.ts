@@ -1,7 +1,7 @@
 // Rule: route-backend-port-missing
 // A backendRef to a Service must give a port (the API requires it for Services) and the port must
 // be one of the Service's ports (spec.ports[].port, not the container's).
-import { describeServicePort } from '../model/service';
+import { describeServicePort, servicePortFor } from '../model/service';
 import { defineRule } from './rule';
 
 export default defineRule({
@@ -27,7 +27,7 @@ export default defineRule({
             continue;
           }
           // Operator-made Services may have ports the operator table does not list.
-          if (services.some((s) => s.producer?.portsOpen || s.ports.some((p) => p.port === backend.port))) continue;
+          if (services.some((s) => s.producer?.portsOpen || servicePortFor(s, backend.port) !== undefined)) continue;
           const ports = services[0].ports.map(describeServicePort).join(', ') || 'none';
           ctx.report({
             span: backend.portSpan ?? backend.nameSpan,

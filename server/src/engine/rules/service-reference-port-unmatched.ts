@@ -2,7 +2,7 @@
 // A container connects to a Service address with a port the Service does not define (clients use
 // the Service's port, not the container's). Headless Services are not checked: their DNS names lead
 // straight to pods, on container ports.
-import { describeServicePort } from '../model/service';
+import { describeServicePort, servicePortFor } from '../model/service';
 import { defineRule } from './rule';
 
 export default defineRule({
@@ -24,7 +24,7 @@ export default defineRule({
               s.headless ||
               s.type === 'ExternalName' ||
               s.producer?.portsOpen ||
-              s.ports.some((p) => p.port === ref.port),
+              servicePortFor(s, ref.port) !== undefined,
           )
         )
           continue;

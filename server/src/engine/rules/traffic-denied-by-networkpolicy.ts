@@ -7,6 +7,7 @@
 // elsewhere in a repository (recipes, other apps) are not assumed to share their cluster.
 import { decide, policiesKeptWith, serviceFlowVerdicts, summarizeVerdicts } from '../reachability';
 import type { Ingress } from '../model/ingress';
+import { landingPort, servicePortFor } from '../servicePorts';
 import { defineRule, type RelatedRef, type RuleContext } from './rule';
 
 export default defineRule({
@@ -24,12 +25,7 @@ export default defineRule({
       for (const ref of ctx.graph.serviceReferences(from)) {
         const service = ctx.graph.servicesNamed(ref.namespace, ref.service)[0];
         if (!service?.selector) continue;
-        const port =
-          ref.port === undefined
-            ? service.ports.length === 1
-              ? service.ports[0]
-              : undefined
-            : service.ports.find((p) => p.port === ref.port);
+        const port = servicePortFor(service, ref.port);
         if (!port) continue;
         const verdicts = serviceFlowVerdicts(ctx.graph, from, service, port);
         const { denied, policies } = summarizeVerdicts(verdicts.map((v) => v.verdict));
@@ -67,10 +63,10 @@ function checkIngress(ctx: RuleContext, ingress: Ingress) {
     if (!service?.selector || !port) continue;
     const destinations = ctx.graph.workloadsSelectedBy(service).filter((w) => !w.rejected); // rejected ones never run
     const verdicts = destinations.flatMap((to) => {
-      const r = ctx.graph.resolveServicePort(port, to);
-      if (r.containerPort === undefined || (r.status !== 'resolved' && r.status !== 'assumed')) return [];
+      const landing = landingPort(ctx.graph.resolveServicePort(port, to));
+      if (landing === undefined) return [];
       return controllers.map((from) =>
-        decide(ctx.graph, { from, to, port: r.containerPort!, protocol: port.protocol }, policiesKeptWith(from, to)),
+        decide(ctx.graph, { from, to, port: landing, protocol: port.protocol }, policiesKeptWith(from, to)),
       );
     });
     if (verdicts.length === 0 || verdicts.some((v) => v.allowed)) continue;
