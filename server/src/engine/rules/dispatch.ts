@@ -14,18 +14,17 @@ export interface ApplicableRules {
 }
 
 export class RuleDispatch {
-  /** By the names of the views a resource may have (few distinct sets in any workspace). */
-  private readonly bySignature = new Map<string, ApplicableRules>();
+  /** By the set of views a resource may have, as a bit set over VIEW_NAMES (few distinct sets in any workspace). */
+  private readonly bySignature = new Map<number, ApplicableRules>();
 
   constructor(private readonly rules: readonly Rule[]) {}
 
   /** The rules with a check for a view this resource may have. */
   rulesFor(graph: TrafficGraph, resource: Resource): ApplicableRules {
-    const names = mayHave(graph, resource);
-    const signature = names.join(',');
+    const signature = mayHave(graph, resource);
     let found = this.bySignature.get(signature);
     if (!found) {
-      const all = this.rules.filter((rule) => names.some((name) => rule.check[name] !== undefined));
+      const all = this.rules.filter((rule) => checkedViews(rule).some((name) => signature & bit(name)));
       found = { all, wide: all.filter((r) => r.reach === 'workspace') };
       this.bySignature.set(signature, found);
     }
@@ -33,21 +32,38 @@ export class RuleDispatch {
   }
 }
 
+const bit = (name: ViewName) => 1 << VIEW_NAMES.indexOf(name);
+
 /**
- * The views a resource may have: a view limited to some kinds counts when the kind is one of them
- * (its check reads the view and finds out), the others are read. `graph` is the analysis's own,
- * never the read-tracking one: a resource's own views change only with the resource.
+ * The views a resource may have, as a bit set: a view limited to some kinds counts when the kind is
+ * one of them (its check reads the view and finds out), the others are read. `graph` is the
+ * analysis's own, never the read-tracking one: a resource's own views change only with the resource.
  */
-function mayHave(graph: TrafficGraph, resource: Resource): ViewName[] {
-  return VIEW_NAMES.filter((name) => {
+function mayHave(graph: TrafficGraph, resource: Resource): number {
+  let signature = 0;
+  for (let i = 0; i < VIEW_NAMES.length; i++) {
+    const name = VIEW_NAMES[i];
     const kinds = VIEWS[name].kinds;
-    return kinds ? kinds.has(resource.kind) : viewOf(graph, resource, name) !== undefined;
-  });
+    if (kinds ? kinds.has(resource.kind) : viewOf(graph, resource, name) !== undefined) signature |= 1 << i;
+  }
+  return signature;
+}
+
+/** The views a rule has checks for, in VIEWS order (read once per rule). */
+const checkedViewsMemo = new WeakMap<Rule, readonly ViewName[]>();
+function checkedViews(rule: Rule): readonly ViewName[] {
+  let names = checkedViewsMemo.get(rule);
+  if (!names) {
+    names = VIEW_NAMES.filter((name) => rule.check[name] !== undefined);
+    checkedViewsMemo.set(rule, names);
+  }
+  return names;
 }
 
 /** Runs each check of the rule whose view the resource has, in VIEWS order. */
 export function runChecks(rule: Rule, ctx: RuleContext, resource: Resource, graph: TrafficGraph): void {
-  for (const name of VIEW_NAMES) runCheck(rule.check, name, ctx, resource, graph);
+  const names = checkedViews(rule);
+  for (let i = 0; i < names.length; i++) runCheck(rule.check, names[i], ctx, resource, graph);
 }
 
 function runCheck<V extends ViewName>(
