@@ -438,6 +438,73 @@ spec:
   });
 });
 
+describe('reached on a declared port', () => {
+  // containerPort is informational: pods that a Service reaches on a declared port may serve more
+  // than they declare, so the rule and the hover say nothing against an undeclared port there, and
+  // both do when the pods declare ports and the Service reaches none of them.
+  const text = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: collector, namespace: obs}
+spec:
+  selector: {matchLabels: {app: collector}}
+  template:
+    metadata: {labels: {app: collector}}
+    spec: {containers: [{name: otel, image: otel, ports: [{name: grpc, containerPort: 4317}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: collector, namespace: obs}
+spec:
+  selector: {app: collector}
+  ports:
+    - {name: grpc, port: 4317}
+    - {name: health, port: 13133}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: obs}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec: {containers: [{name: api, image: api, ports: [{containerPort: 8080}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: obs}
+spec:
+  selector: {app: api}
+  ports: [{port: 80, targetPort: 8000}]
+`;
+  const a = analyze({ files: [{ path: 'obs.yaml', text }], config: DEFAULT_CONFIG });
+  const unmatched = a.diagnostics.filter((d) => d.rule === 'service-target-port-unmatched');
+
+  test('the rule and the Service hover agree on which undeclared port is a mistake', () => {
+    assert.deepEqual(
+      unmatched.map((d) => d.resource),
+      ['Service/obs/api'],
+    );
+    const reached = hoverAt(
+      a,
+      'obs.yaml',
+      cursorIn(text, 'name: c$0ollector, namespace: obs}\nspec:\n  selector: {app'),
+      options,
+    );
+    assert.match(
+      reached!.markdown,
+      /13133 in \[Deployment collector\]\([^)]+\) \(not declared; its pods declare only some/,
+    );
+    assert.doesNotMatch(reached!.markdown, /⚠/);
+    const wrong = hoverAt(
+      a,
+      'obs.yaml',
+      cursorIn(text, 'name: a$0pi, namespace: obs}\nspec:\n  selector: {app'),
+      options,
+    );
+    assert.match(wrong!.markdown, /⚠ 8000 not declared in \[Deployment api\]/);
+  });
+});
+
 describe('networking hovers', () => {
   test('a reference shows the NetworkPolicy that denies it', () => {
     const h = hoverAt(analysis, 'shop/tomcat.yaml', at('shop/tomcat.yaml', 'jdb$0c:postgresql'), options);

@@ -15,7 +15,7 @@ import type { Selector } from '../selectors';
 import { readNetworkRequest } from '../model/multus';
 import { cidrContainsAddress, cidrContainsCidr, describeCidr, parseAddress, parseCidr } from '../addresses';
 import { decide, policiesKeptWith, serviceFlowVerdicts, summarizeVerdicts } from '../reachability';
-import { landingPort, servicePortFor } from '../servicePorts';
+import { landingPort, reachedOnDeclaredPort, servicePortFor } from '../servicePorts';
 import { describeReplicas } from '../paths';
 import { formatSelector } from '../selectors';
 import type { HoverResult, QueryOptions } from './types';
@@ -346,7 +346,11 @@ function landing(g: TrafficGraph, port: ServicePort, w: Workload, ref: Ref, inWo
     case 'assumed':
       return `${r.containerPort} in ${where} (no ports declared)`;
     case 'undeclared':
-      return `⚠ ${r.containerPort} not declared in ${where}`;
+      // Pods that a Service reaches on a declared port declare only part of what they serve: the
+      // undeclared port is no evidence of a mistake there (service-target-port-unmatched agrees).
+      return reachedOnDeclaredPort(g, w)
+        ? `${r.containerPort} in ${where} (not declared; its pods declare only some of their ports)`
+        : `⚠ ${r.containerPort} not declared in ${where}`;
     case 'name-unresolved':
       return `⚠ no port named ${code(String(port.targetPort))} in ${where}: no endpoints`;
     case 'protocol-mismatch':
