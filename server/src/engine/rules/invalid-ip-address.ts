@@ -1,7 +1,9 @@
 // Rule: invalid-ip-address
 // An IP address or CIDR that the API server does not accept: it validates these fields with Go's
 // strict parsers (dotted-quad IPv4 without leading zeros, IPv6 without zones, prefix lengths of 0-32
-// or 0-128), and an EndpointSlice's addresses must have its addressType's family.
+// or 0-128), and an EndpointSlice's addresses must have its addressType's family. It judges every
+// resource: model/addressFields.ts knows which kinds write addresses where (Services, NetworkPolicies,
+// Endpoints, EndpointSlices) and reads nothing from the others.
 import { parseAddress, parseCidr } from '../addresses';
 import { addressFields } from '../model/addressFields';
 import { defineRule } from './rule';
