@@ -353,6 +353,158 @@ describe('east-west references', () => {
   });
 });
 
+describe('the port a reference means', () => {
+  // An address without a port means the Service's only port (servicePortFor); with several ports it
+  // means none of them. The hover shows the port traffic-denied-by-networkpolicy judges, or none.
+  const text = `apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {app: api}
+  ports:
+    - {name: metrics, port: 9090}
+    - {name: http, port: 80, targetPort: 8080}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: db, namespace: shop}
+spec:
+  selector: {app: db}
+  ports: [{name: pg, port: 5432}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec: {containers: [{name: api, image: api, ports: [{containerPort: 8080}, {containerPort: 9090}]}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: db, namespace: shop}
+spec:
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec: {containers: [{name: db, image: postgres, ports: [{containerPort: 5432}]}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny, namespace: shop}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: web
+          env:
+            - {name: API_URL, value: "http://api.shop.svc.cluster.local/v1"}
+            - {name: DB_URL, value: "postgres://db.shop.svc.cluster.local/orders"}
+`;
+  const a = analyze({ files: [{ path: 'shop.yaml', text }], config: DEFAULT_CONFIG });
+  const denied = a.diagnostics.filter((d) => d.rule === 'traffic-denied-by-networkpolicy');
+
+  test('the single port of a Service: the rule and the hover judge the same port', () => {
+    assert.deepEqual(
+      denied.map((d) => d.message.match(/Service '([^']+)'/)?.[1]),
+      ['shop/db:5432'],
+      'the rule judges db on its only port, and api (two ports, none written) not at all',
+    );
+    const h = hoverAt(a, 'shop.yaml', cursorIn(text, 'postgres://d$0b.shop'), options);
+    assert.match(h!.markdown, /→ \[Service db:5432\]\([^)]+\) → \[Deployment db\]/);
+    assert.match(h!.markdown, /\*\*denied\*\* by \[NetworkPolicy default\\-deny\]/);
+  });
+
+  test('no port written to a Service with several: the hover picks none, as the rule does', () => {
+    const h = hoverAt(a, 'shop.yaml', cursorIn(text, 'http://a$0pi.shop'), options);
+    assert.ok(h);
+    assert.match(h.markdown, /no port written, and the Service has several/);
+    // Not the first port (9090) nor any verdict on it: the rule concludes nothing there.
+    assert.doesNotMatch(h.markdown, /Service api:9090\]/);
+    assert.doesNotMatch(h.markdown, /\*\*denied\*\*/);
+    assert.match(h.markdown, /`9090\/TCP` \(metrics\)/);
+    assert.match(h.markdown, /`80\/TCP` \(http\) → .*8080/);
+  });
+});
+
+describe('reached on a declared port', () => {
+  // containerPort is informational: pods that a Service reaches on a declared port may serve more
+  // than they declare, so the rule and the hover say nothing against an undeclared port there, and
+  // both do when the pods declare ports and the Service reaches none of them.
+  const text = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: collector, namespace: obs}
+spec:
+  selector: {matchLabels: {app: collector}}
+  template:
+    metadata: {labels: {app: collector}}
+    spec: {containers: [{name: otel, image: otel, ports: [{name: grpc, containerPort: 4317}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: collector, namespace: obs}
+spec:
+  selector: {app: collector}
+  ports:
+    - {name: grpc, port: 4317}
+    - {name: health, port: 13133}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: obs}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec: {containers: [{name: api, image: api, ports: [{containerPort: 8080}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: obs}
+spec:
+  selector: {app: api}
+  ports: [{port: 80, targetPort: 8000}]
+`;
+  const a = analyze({ files: [{ path: 'obs.yaml', text }], config: DEFAULT_CONFIG });
+  const unmatched = a.diagnostics.filter((d) => d.rule === 'service-target-port-unmatched');
+
+  test('the rule and the Service hover agree on which undeclared port is a mistake', () => {
+    assert.deepEqual(
+      unmatched.map((d) => d.resource),
+      ['Service/obs/api'],
+    );
+    const reached = hoverAt(
+      a,
+      'obs.yaml',
+      cursorIn(text, 'name: c$0ollector, namespace: obs}\nspec:\n  selector: {app'),
+      options,
+    );
+    assert.match(
+      reached!.markdown,
+      /13133 in \[Deployment collector\]\([^)]+\) \(not declared; its pods declare only some/,
+    );
+    assert.doesNotMatch(reached!.markdown, /⚠/);
+    const wrong = hoverAt(
+      a,
+      'obs.yaml',
+      cursorIn(text, 'name: a$0pi, namespace: obs}\nspec:\n  selector: {app'),
+      options,
+    );
+    assert.match(wrong!.markdown, /⚠ 8000 not declared in \[Deployment api\]/);
+  });
+});
+
 describe('networking hovers', () => {
   test('a reference shows the NetworkPolicy that denies it', () => {
     const h = hoverAt(analysis, 'shop/tomcat.yaml', at('shop/tomcat.yaml', 'jdb$0c:postgresql'), options);

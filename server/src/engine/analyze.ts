@@ -33,6 +33,7 @@ import { directoryOf, resourceAnchor, sourceKey, type Resource } from './model/r
 import type { RenderedBuild } from './kustomizeRendered';
 import { resolveSpan } from './origin';
 import { RULES } from './rules';
+import { RuleDispatch, runChecks } from './rules/dispatch';
 import type { Report, Rule } from './rules/rule';
 import {
   errorLine,
@@ -252,21 +253,9 @@ export class Analyzer {
     );
     yield;
     const rules = input.rules ?? RULES;
-    const byKind = new Map<string, Rule[]>();
-    for (const rule of rules) {
-      if (input.config.rules[rule.id] === 'off') continue;
-      for (const kind of rule.kinds) byKind.set(kind, [...(byKind.get(kind) ?? []), rule]);
-    }
-    const applicableByKind = new Map<string, { all: Rule[]; wide: Rule[] }>();
-    const applicableTo = (kind: string) => {
-      let found = applicableByKind.get(kind);
-      if (!found) {
-        const all = [...(byKind.get(kind) ?? []), ...(byKind.get('*') ?? [])];
-        found = { all, wide: all.filter((r) => r.reach === 'workspace') };
-        applicableByKind.set(kind, found);
-      }
-      return found;
-    };
+    // Rules apply by the views a resource has (rules/views.ts), not by kind.
+    const dispatch = new RuleDispatch(rules.filter((rule) => input.config.rules[rule.id] !== 'off'));
+    const applicableTo = (resource: Resource) => dispatch.rulesFor(graph, resource);
 
     const context = JSON.stringify([
       input.config,
@@ -318,14 +307,11 @@ export class Analyzer {
         // Local results stand; rules that look across the workspace run again.
         wideRulesRunFor++;
         budget -= RULES_RUN_WEIGHT;
-        outcome = withWideRerun(
-          cached,
-          runRules(resource, graph, tracked, input.config, applicableTo(resource.kind).wide),
-        );
+        outcome = withWideRerun(cached, runRules(resource, graph, tracked, input.config, applicableTo(resource).wide));
       } else {
         rulesRunFor++;
         budget -= RULES_RUN_WEIGHT;
-        outcome = runRules(resource, graph, tracked, input.config, applicableTo(resource.kind).all);
+        outcome = runRules(resource, graph, tracked, input.config, applicableTo(resource).all);
       }
       updates.set(resource, outcome);
       readers?.add(resource, outcome);
@@ -670,7 +656,7 @@ function runRules(
     };
     if (wide) tracked.reads = reads;
     try {
-      rule.check(ctx, resource);
+      runChecks(rule, ctx, resource, graph);
     } catch (err) {
       const failure = { rule: rule.id, resource: resource.id, error: (err as Error)?.stack ?? String(err) };
       failures.push(failure);

@@ -13,6 +13,7 @@ import { decide, policiesKeptWith, serviceFlowVerdicts, summarizeVerdicts, type 
 import { clusterService, istioIndex, readVirtualService, type VirtualServiceView } from './model/istio';
 import { selectorMatchesLabels, type Selector } from './selectors';
 import type { Service, ServicePort } from './model/service';
+import { landingPort, servicePortFor } from './servicePorts';
 import type { Workload } from './model/workload';
 import { getPath, seqItems, stringValue } from './tree';
 
@@ -375,12 +376,7 @@ class TrafficMapBuilder {
       const svc = clusterService(d.fqdn);
       const service = svc ? this.graph.servicesNamed(svc.namespace, svc.name)[0] : undefined;
       if (!service) continue;
-      const port =
-        d.port !== undefined
-          ? service.ports.find((p) => p.port === d.port)
-          : service.ports.length === 1
-            ? service.ports[0]
-            : undefined;
+      const port = servicePortFor(service, d.port);
       const subset =
         d.subset !== undefined
           ? index.destinationRules.find((dr) => dr.fqdn === d.fqdn && dr.subsets.has(d.subset!))?.subsets.get(d.subset)
@@ -556,7 +552,7 @@ class TrafficMapBuilder {
           continue;
         }
         const service = services[0];
-        const port = service.ports.find((p) => p.port === b.port);
+        const port = servicePortFor(service, b.port);
         const reason = port ? undefined : `Service '${b.name}' has no port ${b.port ?? '(none given)'}`;
         this.addEdge({
           from: entryId,
@@ -610,12 +606,7 @@ class TrafficMapBuilder {
 
   /** What NetworkPolicies decide about a workload's calls to a Service (denied when every destination is). */
   private callPolicy(from: Workload, service: Service, portNumber: number | undefined): PolicyVerdict | undefined {
-    const port =
-      portNumber === undefined
-        ? service.ports.length === 1
-          ? service.ports[0]
-          : undefined
-        : service.ports.find((p) => p.port === portNumber);
+    const port = servicePortFor(service, portNumber);
     if (!port) return undefined;
     return policyVerdict(serviceFlowVerdicts(this.graph, from, service, port).map((v) => v.verdict));
   }
@@ -624,10 +615,10 @@ class TrafficMapBuilder {
   private ingressPolicy(service: Service, port: ServicePort): PolicyVerdict | undefined {
     if (this.ingressControllers.length === 0 || !service.selector) return undefined;
     const verdicts = this.graph.workloadsSelectedBy(service).flatMap((to) => {
-      const r = this.graph.resolveServicePort(port, to);
-      if (r.containerPort === undefined || (r.status !== 'resolved' && r.status !== 'assumed')) return [];
+      const landing = landingPort(this.graph.resolveServicePort(port, to));
+      if (landing === undefined) return [];
       return this.ingressControllers.map((from) =>
-        decide(this.graph, { from, to, port: r.containerPort!, protocol: port.protocol }, policiesKeptWith(from, to)),
+        decide(this.graph, { from, to, port: landing, protocol: port.protocol }, policiesKeptWith(from, to)),
       );
     });
     return policyVerdict(verdicts);

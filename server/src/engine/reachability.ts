@@ -12,6 +12,7 @@ import type { NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule } from './model/
 import { directoryOf, type Resource } from './model/resource';
 import type { Workload } from './model/workload';
 import { selectorMatchesLabels, selectorMayMatch } from './selectors';
+import { landingPort } from './servicePorts';
 
 export interface DirectionVerdict {
   readonly isolated: boolean;
@@ -113,16 +114,12 @@ export function serviceFlowVerdicts(
 ): { to: Workload; verdict: Verdict }[] {
   return graph.workloadsSelectedBy(service).flatMap((to) => {
     if (to === from || to.rejected) return []; // a rejected workload never runs
-    const r = graph.resolveServicePort(port, to);
-    if (r.containerPort === undefined || (r.status !== 'resolved' && r.status !== 'assumed')) return [];
+    const landing = landingPort(graph.resolveServicePort(port, to));
+    if (landing === undefined) return [];
     return [
       {
         to,
-        verdict: decide(
-          graph,
-          { from, to, port: r.containerPort, protocol: port.protocol },
-          policiesKeptWith(from, to),
-        ),
+        verdict: decide(graph, { from, to, port: landing, protocol: port.protocol }, policiesKeptWith(from, to)),
       },
     ];
   });

@@ -107,3 +107,19 @@ export function selectorNodeSpan(service: Service): Span | undefined {
 export function describeServicePort(p: ServicePort): string {
   return p.name ? `${p.port} (${p.name})` : `${p.port}`;
 }
+
+/**
+ * The Service port a reference means, by the Kubernetes API's own definitions: an Ingress backend
+ * names it by `number` ("the numerical port number (e.g. 80) on the Service") or by `name` ("the
+ * name of the port on the Service"), networking.k8s.io/v1 ServiceBackendPort; a Gateway API
+ * backendRef by `port`, the Service port number; an Istio destination by `port.number`, which may
+ * be left out when the Service has a single port ("If a service exposes only a single port it is not
+ * required to explicitly select the port"). A number is matched against `port`, never `targetPort`
+ * (the container's side, resolved per pod by the endpoints controller: see servicePorts.ts). No port
+ * means the Service's only port; with several it means none of them. A cluster DNS address in a
+ * container's configuration is read the same way: with a port, the Service port of that number.
+ */
+export function servicePortFor(service: Service, port: number | string | undefined): ServicePort | undefined {
+  if (port === undefined) return service.ports.length === 1 ? service.ports[0] : undefined;
+  return service.ports.find((p) => (typeof port === 'number' ? p.port === port : p.name === port));
+}

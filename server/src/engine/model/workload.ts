@@ -119,8 +119,8 @@ const SHARED_RUNTIME_LABELS: Readonly<Record<string, Map<string, (value: string)
 };
 const NO_RUNTIME_LABELS = new Map<string, (value: string) => boolean>();
 
-/** Kinds whose selector the API server validates against the template (workload-selector-mismatch). */
-const REJECTING_KINDS = new Set([
+/** Kinds whose selector the API server validates against the template (apps/v1, batch/v1, core/v1 validation). */
+const API_VALIDATED_KINDS = new Set([
   'Deployment',
   'ReplicaSet',
   'StatefulSet',
@@ -128,6 +128,24 @@ const REJECTING_KINDS = new Set([
   'Job',
   'ReplicationController',
 ]);
+
+/**
+ * Who refuses this workload when its selector does not match its own template's labels
+ * (workload-selector-mismatch), or undefined when nobody validates that: the API server for the
+ * built-in controllers ("`selector` does not match template `labels`") and for OpenShift
+ * DeploymentConfigs (openshift-apiserver ValidateDeploymentConfigSpec calls the same
+ * ValidatePodTemplateSpecForRC as ReplicationControllers); for an Argo Rollout, its
+ * controller, which validates the template with ValidatePodTemplateSpecForReplicaSet
+ * (argo-rollouts pkg/apis/rollouts/validation, ValidateRolloutSpec), marks it InvalidSpec and
+ * creates no pods.
+ */
+export function selectorValidatedBy(resource: Resource): 'the API server' | 'the Argo Rollouts controller' | undefined {
+  if (API_VALIDATED_KINDS.has(resource.kind)) return 'the API server';
+  const group = apiGroup(resource.apiVersion);
+  if (resource.kind === 'DeploymentConfig' && (group === 'apps.openshift.io' || group === '')) return 'the API server';
+  if (resource.kind === 'Rollout' && group === 'argoproj.io') return 'the Argo Rollouts controller';
+  return undefined;
+}
 
 /** Labels a controller adds to the pods it creates (k8s.io/kubernetes/pkg/controller/...). */
 function runtimeLabels(resource: Resource): Map<string, (value: string) => boolean> {
@@ -241,7 +259,7 @@ export function readWorkload(resource: Resource): Workload | undefined {
     selector !== undefined &&
     !selector.invalid &&
     selector.terms.length > 0 &&
-    REJECTING_KINDS.has(resource.kind) &&
+    selectorValidatedBy(resource) !== undefined &&
     !selector.terms.every((t) => termMayMatch(t, { declared, runtime: NO_RUNTIME_LABELS }));
 
   const perNode = resource.kind === 'DaemonSet';

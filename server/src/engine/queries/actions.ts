@@ -6,7 +6,8 @@
 // every diagnostic the disable comment above its line.
 import type { Analysis } from '../analysis';
 import type { Diagnostic } from '../diagnostics';
-import { findServicePort, type TrafficGraph } from '../graph';
+import type { TrafficGraph } from '../graph';
+import { servicePortFor, servicePortsReaching } from '../servicePorts';
 import type { Service, ServicePort } from '../model/service';
 import { editDistance, nearestMiss } from '../nearMiss';
 import type { Selector } from '../selectors';
@@ -169,7 +170,7 @@ function fixesFor(g: TrafficGraph, analysis: Analysis, d: Diagnostic, text: stri
       if (t?.kind !== 'backend' || !t.target.backend.portSpan) return [];
       const service = t.target.services[0];
       const wanted = t.target.backend.port;
-      if (!service || wanted === undefined || t.target.services.some((s) => findServicePort(s, wanted) !== undefined))
+      if (!service || wanted === undefined || t.target.services.some((s) => servicePortFor(s, wanted) !== undefined))
         return [];
       // `port.name` takes a port name, `port.number` a number; the beta `servicePort` either.
       const byName = typeof wanted === 'string';
@@ -280,14 +281,15 @@ function similarServices(g: TrafficGraph, namespace: string, wanted: string, max
  * a similar name; else the only port.
  */
 function meantPorts(g: TrafficGraph, service: Service, wanted: number | string): ServicePort[] {
-  const workloads = g.workloadsSelectedBy(service);
-  const matches = service.ports.filter((p) =>
+  const matches =
     typeof wanted === 'number'
-      ? p.targetPort === wanted || workloads.some((w) => g.resolveServicePort(p, w).containerPort === wanted)
-      : p.name !== undefined && editDistance(p.name, wanted) <= Math.max(1, Math.floor(wanted.length / 3)),
-  );
+      ? servicePortsReaching(g, service, wanted)
+      : service.ports.filter(
+          (p) => p.name !== undefined && editDistance(p.name, wanted) <= Math.max(1, Math.floor(wanted.length / 3)),
+        );
   if (matches.length) return matches.slice(0, 3);
-  return service.ports.length === 1 ? [service.ports[0]] : [];
+  const only = servicePortFor(service, undefined);
+  return only ? [only] : [];
 }
 
 /** A string as a YAML scalar where `written` was: the same quotes, or quotes when it would not read as a string. */

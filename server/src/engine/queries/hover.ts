@@ -15,6 +15,7 @@ import type { Selector } from '../selectors';
 import { readNetworkRequest } from '../model/multus';
 import { cidrContainsAddress, cidrContainsCidr, describeCidr, parseAddress, parseCidr } from '../addresses';
 import { decide, policiesKeptWith, serviceFlowVerdicts, summarizeVerdicts } from '../reachability';
+import { landingPort, reachedOnDeclaredPort, servicePortFor } from '../servicePorts';
 import { describeReplicas } from '../paths';
 import { formatSelector } from '../selectors';
 import type { HoverResult, QueryOptions } from './types';
@@ -253,12 +254,7 @@ function callersOf(g: TrafficGraph, service: Service, ref: Ref): string[] {
     const key = `${w.resource.key}:${reference.port}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const port =
-      reference.port === undefined
-        ? service.ports.length === 1
-          ? service.ports[0]
-          : undefined
-        : service.ports.find((p) => p.port === reference.port);
+    const port = servicePortFor(service, reference.port);
     const { denied, policies } = summarizeVerdicts(
       port ? serviceFlowVerdicts(g, w, service, port).map((v) => v.verdict) : [],
     );
@@ -350,7 +346,11 @@ function landing(g: TrafficGraph, port: ServicePort, w: Workload, ref: Ref, inWo
     case 'assumed':
       return `${r.containerPort} in ${where} (no ports declared)`;
     case 'undeclared':
-      return `⚠ ${r.containerPort} not declared in ${where}`;
+      // Pods that a Service reaches on a declared port declare only part of what they serve: the
+      // undeclared port is no evidence of a mistake there (service-target-port-unmatched agrees).
+      return reachedOnDeclaredPort(g, w)
+        ? `${r.containerPort} in ${where} (not declared; its pods declare only some of their ports)`
+        : `⚠ ${r.containerPort} not declared in ${where}`;
     case 'name-unresolved':
       return `⚠ no port named ${code(String(port.targetPort))} in ${where}: no endpoints`;
     case 'protocol-mismatch':
@@ -435,7 +435,8 @@ function referenceHover(g: TrafficGraph, from: Workload, reference: ServiceRefer
       '',
       ...servicesThere(g, reference.namespace, ref),
     ].join('\n');
-  const port = reference.port === undefined ? service.ports[0] : service.ports.find((p) => p.port === reference.port);
+  // The port the rules judge: with no port written, the Service's only one (none when it has several).
+  const port = servicePortFor(service, reference.port);
   const svc = ref(service.resource, `Service ${service.resource.name}${port ? `:${port.port}` : ''}`);
   if (!port && service.headless && reference.port !== undefined) {
     // A headless Service's name resolves to the pods' own addresses: the port is the container's.
@@ -445,6 +446,13 @@ function referenceHover(g: TrafficGraph, from: Workload, reference: ServiceRefer
       `→ ${svc} (headless: DNS returns the pods' IPs; port ${reference.port} on the pods)${workloads.length ? ` → ${workloadList(g, workloads, ref)}` : ''}`,
     ].join('\n');
   }
+  if (!port && reference.port === undefined)
+    return [
+      ...lines,
+      `→ ${svc}: no port written, and the Service has several: which one is used depends on the client`,
+      '',
+      ...portsAndLandings(g, service, ref),
+    ].join('\n');
   if (!port) return [...lines, `→ ${svc} ⚠ **no such port**`, '', ...portsAndLandings(g, service, ref)].join('\n');
   const workloads = g.workloadsSelectedBy(service);
   if (!service.selector || workloads.length === 0) {
@@ -457,9 +465,10 @@ function referenceHover(g: TrafficGraph, from: Workload, reference: ServiceRefer
   }
   for (const w of workloads) {
     const r = g.resolveServicePort(port, w);
+    const served = landingPort(r);
     const verdict =
-      r.containerPort !== undefined
-        ? decide(g, { from, to: w, port: r.containerPort, protocol: port.protocol }, policiesKeptWith(from, w))
+      served !== undefined && w !== from && !w.rejected
+        ? decide(g, { from, to: w, port: served, protocol: port.protocol }, policiesKeptWith(from, w))
         : undefined;
     const policy = !verdict
       ? ''
@@ -558,7 +567,7 @@ function routeHover(g: TrafficGraph, route: Route, ref: Ref): string {
         );
         continue;
       }
-      const port = service.ports.find((p) => p.port === b.port);
+      const port = servicePortFor(service, b.port);
       const svc = ref(service.resource, `Service ${service.resource.name}:${b.port ?? '?'}`);
       const workloads = port ? g.workloadsSelectedBy(service) : [];
       lines.push(
@@ -577,12 +586,7 @@ function callsOf(g: TrafficGraph, from: Workload, ref: Ref): string[] {
   for (const reference of g.serviceReferences(from)) {
     const service = g.servicesNamed(reference.namespace, reference.service)[0];
     if (!service) continue;
-    const port =
-      reference.port === undefined
-        ? service.ports.length === 1
-          ? service.ports[0]
-          : undefined
-        : service.ports.find((p) => p.port === reference.port);
+    const port = servicePortFor(service, reference.port);
     const key = `${service.resource.id}:${port?.port}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -714,7 +718,7 @@ function routeBackendHover(g: TrafficGraph, route: Route, b: BackendRef, ref: Re
       '',
       ...servicesThere(g, b.namespace, ref),
     ].join('\n');
-  const port = service.ports.find((p) => p.port === b.port);
+  const port = servicePortFor(service, b.port);
   if (!port)
     return [...lines, `${ref(service.resource)} ⚠ **no such port**`, '', ...portsAndLandings(g, service, ref)].join(
       '\n',

@@ -3,6 +3,7 @@
 // "Show traffic" command for the client's traffic map.
 import type { Analysis } from '../analysis';
 import type { TrafficGraph } from '../graph';
+import { servicePortFor } from '../servicePorts';
 import type { Resource } from '../model/resource';
 import { describeReplicas } from '../paths';
 import { resourceAnchor } from '../model/resource';
@@ -75,7 +76,7 @@ function lensesOf(g: TrafficGraph, r: Resource): Lens[] {
       (b) =>
         b.kind === 'Service' &&
         b.group === '' &&
-        !g.servicesNamed(b.namespace, b.name).some((s) => s.ports.some((p) => p.port === b.port)),
+        !g.servicesNamed(b.namespace, b.name).some((s) => servicePortFor(s, b.port) !== undefined),
     ).length;
     out.push({
       title: `→ ${plural(refs.length, 'backend')}${broken ? `, ${broken} broken` : ''}`,

@@ -3,6 +3,7 @@
 import { pushAll, pushTo } from '../arrays';
 import type { Analysis } from '../analysis';
 import type { TrafficGraph } from '../graph';
+import { servicePortFor } from '../servicePorts';
 import type { Resource } from '../model/resource';
 import type { ServiceReference } from '../model/references';
 import type { Workload } from '../model/workload';
@@ -61,7 +62,7 @@ export function definition(analysis: Analysis, file: string, offset: number): So
       const services = g.servicesNamed(t.reference.namespace, t.reference.service);
       return unique(
         services.map((s) => {
-          const port = t.reference.port === undefined ? undefined : s.ports.find((p) => p.port === t.reference.port);
+          const port = t.reference.port === undefined ? undefined : servicePortFor(s, t.reference.port);
           return port ? { file: s.resource.file, span: port.span } : at(s.resource);
         }),
       );

@@ -10,23 +10,25 @@ export default defineRule({
   severity: 'warning',
   description: 'A clusterIP lies outside the configured Service CIDR.',
   remediation: 'Pick an address inside the Service CIDR, or leave clusterIP out so that the cluster allocates one.',
-  kinds: ['Service'],
-  check(ctx, resource) {
-    const ranges = ctx.config.serviceCIDR.map(parseCidr).filter((c): c is ParsedCidr => c !== undefined);
-    if (ranges.length === 0) return;
-    const spec = get(resource.node, 'spec');
-    const seen = new Set<string>();
-    for (const n of [get(spec, 'clusterIP'), ...seqItems(get(spec, 'clusterIPs'))]) {
-      const s = asScalar(n);
-      const address = s ? parseAddress(s.text) : undefined;
-      if (!s || !address || seen.has(s.text)) continue;
-      seen.add(s.text);
-      const sameFamily = ranges.filter((r) => r.family === address.family);
-      if (sameFamily.length === 0 || sameFamily.some((r) => cidrContainsAddress(r, address))) continue;
-      ctx.report({
-        span: s.span,
-        message: `clusterIP ${s.text} is outside the Service CIDR ${sameFamily.map(describeCidr).join(', ')} (setting serviceCIDR); the API server rejects it.`,
-      });
-    }
+  check: {
+    service(ctx, service) {
+      const resource = service.resource;
+      const ranges = ctx.config.serviceCIDR.map(parseCidr).filter((c): c is ParsedCidr => c !== undefined);
+      if (ranges.length === 0) return;
+      const spec = get(resource.node, 'spec');
+      const seen = new Set<string>();
+      for (const n of [get(spec, 'clusterIP'), ...seqItems(get(spec, 'clusterIPs'))]) {
+        const s = asScalar(n);
+        const address = s ? parseAddress(s.text) : undefined;
+        if (!s || !address || seen.has(s.text)) continue;
+        seen.add(s.text);
+        const sameFamily = ranges.filter((r) => r.family === address.family);
+        if (sameFamily.length === 0 || sameFamily.some((r) => cidrContainsAddress(r, address))) continue;
+        ctx.report({
+          span: s.span,
+          message: `clusterIP ${s.text} is outside the Service CIDR ${sameFamily.map(describeCidr).join(', ')} (setting serviceCIDR); the API server rejects it.`,
+        });
+      }
+    },
   },
 });

@@ -25,22 +25,21 @@ export default defineRule({
   severity: 'error',
   description: 'Two Services claim the same clusterIP.',
   remediation: 'Leave clusterIP out so that the cluster allocates one, or give each Service its own.',
-  kinds: ['Service'],
-  check(ctx, resource) {
-    const service = ctx.graph.service(resource);
-    if (!service) return;
-    const mine = clusterIPs(service);
-    if (mine.length === 0) return;
-    for (const other of ctx.graph.servicesAppliedNear(service)) {
-      const theirs = new Set(clusterIPs(other).map((c) => c.normalized));
-      for (const ip of mine) {
-        if (!theirs.has(ip.normalized)) continue;
-        ctx.report({
-          span: ip.span,
-          message: `clusterIP ${ip.text} is also claimed by Service '${other.resource.namespace}/${other.resource.name}'; one of them cannot be created.`,
-          related: [{ resource: other.resource, message: `also claims ${ip.text}` }],
-        });
+  check: {
+    service(ctx, service) {
+      const mine = clusterIPs(service);
+      if (mine.length === 0) return;
+      for (const other of ctx.graph.servicesAppliedNear(service)) {
+        const theirs = new Set(clusterIPs(other).map((c) => c.normalized));
+        for (const ip of mine) {
+          if (!theirs.has(ip.normalized)) continue;
+          ctx.report({
+            span: ip.span,
+            message: `clusterIP ${ip.text} is also claimed by Service '${other.resource.namespace}/${other.resource.name}'; one of them cannot be created.`,
+            related: [{ resource: other.resource, message: `also claims ${ip.text}` }],
+          });
+        }
       }
-    }
+    },
   },
 });

@@ -60,25 +60,26 @@ export default defineRule({
   description: 'NetworkPolicies isolate a pod for egress without allowing DNS, while it addresses Services by name.',
   remediation:
     'Add an egress rule to port 53 (UDP and TCP) toward the cluster DNS, e.g. to namespaceSelector kubernetes.io/metadata.name: kube-system.',
-  kinds: ['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ReplicationController', 'Job', 'CronJob'],
   reach: 'workspace',
-  check(ctx, resource) {
-    const workload = ctx.graph.workload(resource);
-    // Host-network pods are not subject to NetworkPolicy.
-    if (!workload || workload.template.hostNetwork) return;
-    const egressPolicies: NetworkPolicy[] = ctx.graph
-      .policiesSelecting(workload)
-      .filter((p) => p.policyTypes.includes('Egress') && keptTogether(p.resource.file, resource.file));
-    if (egressPolicies.length === 0) return;
-    if (egressPolicies.some((p) => p.rules.some((r) => r.direction === 'egress' && allowsDns(r)))) return;
-    const refs = clusterDnsReferences(ctx.graph, workload);
-    if (refs.length === 0 || hasCniPolicies(ctx.graph)) return;
-    const names = [...new Set(refs.map((r) => r.host))].slice(0, 3).join(', ');
-    const policies = egressPolicies.map((p) => `'${p.resource.name}'`).join(', ');
-    ctx.report({
-      span: refs[0].workloadSpan,
-      message: `NetworkPolicy ${policies} isolate${egressPolicies.length === 1 ? 's' : ''} these pods for egress and allow${egressPolicies.length === 1 ? 's' : ''} no DNS (port 53), so ${names} cannot be resolved.`,
-      related: egressPolicies.map((p) => ({ resource: p.resource, message: 'egress policy without DNS' })),
-    });
+  check: {
+    workload(ctx, workload) {
+      const resource = workload.resource;
+      // Host-network pods are not subject to NetworkPolicy.
+      if (workload.template.hostNetwork) return;
+      const egressPolicies: NetworkPolicy[] = ctx.graph
+        .policiesSelecting(workload)
+        .filter((p) => p.policyTypes.includes('Egress') && keptTogether(p.resource.file, resource.file));
+      if (egressPolicies.length === 0) return;
+      if (egressPolicies.some((p) => p.rules.some((r) => r.direction === 'egress' && allowsDns(r)))) return;
+      const refs = clusterDnsReferences(ctx.graph, workload);
+      if (refs.length === 0 || hasCniPolicies(ctx.graph)) return;
+      const names = [...new Set(refs.map((r) => r.host))].slice(0, 3).join(', ');
+      const policies = egressPolicies.map((p) => `'${p.resource.name}'`).join(', ');
+      ctx.report({
+        span: refs[0].workloadSpan,
+        message: `NetworkPolicy ${policies} isolate${egressPolicies.length === 1 ? 's' : ''} these pods for egress and allow${egressPolicies.length === 1 ? 's' : ''} no DNS (port 53), so ${names} cannot be resolved.`,
+        related: egressPolicies.map((p) => ({ resource: p.resource, message: 'egress policy without DNS' })),
+      });
+    },
   },
 });

@@ -38,24 +38,24 @@ export default defineRule({
   description: 'Two pod templates that certainly share a node claim the same host port.',
   remediation:
     'Use different host ports, or keep the pods apart with node selectors; prefer a Service over host ports.',
-  kinds: ['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ReplicationController', 'Job', 'CronJob'],
-  check(ctx, resource) {
-    const workload = ctx.graph.workload(resource);
-    if (!workload) return;
-    const mine = hostClaims(workload);
-    if (mine.length === 0) return;
-    for (const other of ctx.graph.hostPortWorkloadsAppliedNear(workload)) {
-      if (!runsEverywhere(workload) && !runsEverywhere(other)) continue;
-      const theirs = hostClaims(other);
-      for (const claim of mine) {
-        if (!theirs.some((t) => t.port === claim.port && t.protocol === claim.protocol)) continue;
-        const how = other.template.hostNetwork ? 'with hostNetwork' : 'as a hostPort';
-        ctx.report({
-          span: claim.span,
-          message: `Host port ${claim.port}/${claim.protocol} is also claimed ${how} by ${other.resource.kind} '${other.resource.namespace}/${other.resource.name}', and the two share every node ${runsEverywhere(other) ? `('${other.resource.name}' runs on all nodes)` : `('${resource.name}' runs on all nodes)`}: one of them stays Pending there.`,
-          related: [{ resource: other.resource, message: `also claims host port ${claim.port}/${claim.protocol}` }],
-        });
+  check: {
+    workload(ctx, workload) {
+      const resource = workload.resource;
+      const mine = hostClaims(workload);
+      if (mine.length === 0) return;
+      for (const other of ctx.graph.hostPortWorkloadsAppliedNear(workload)) {
+        if (!runsEverywhere(workload) && !runsEverywhere(other)) continue;
+        const theirs = hostClaims(other);
+        for (const claim of mine) {
+          if (!theirs.some((t) => t.port === claim.port && t.protocol === claim.protocol)) continue;
+          const how = other.template.hostNetwork ? 'with hostNetwork' : 'as a hostPort';
+          ctx.report({
+            span: claim.span,
+            message: `Host port ${claim.port}/${claim.protocol} is also claimed ${how} by ${other.resource.kind} '${other.resource.namespace}/${other.resource.name}', and the two share every node ${runsEverywhere(other) ? `('${other.resource.name}' runs on all nodes)` : `('${resource.name}' runs on all nodes)`}: one of them stays Pending there.`,
+            related: [{ resource: other.resource, message: `also claims host port ${claim.port}/${claim.protocol}` }],
+          });
+        }
       }
-    }
+    },
   },
 });

@@ -14,28 +14,29 @@ export default defineRule({
   severity: 'warning',
   description: 'A hostNetwork pod that addresses Services by DNS name uses the node resolver (dnsPolicy ClusterFirst).',
   remediation: 'Set dnsPolicy: ClusterFirstWithHostNet beside hostNetwork: true.',
-  kinds: ['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ReplicationController', 'Job', 'CronJob'],
   reach: 'workspace',
-  check(ctx, resource) {
-    const workload = ctx.graph.workload(resource);
-    if (!workload?.template.hostNetwork) return;
-    const spec = workload.template.spec;
-    const policyNode = asScalar(get(spec, 'dnsPolicy'));
-    const policy = stringValue(policyNode) ?? 'ClusterFirst';
-    if (policy !== 'ClusterFirst') return;
-    const refs = clusterDnsReferences(ctx.graph, workload);
-    if (refs.length === 0) return;
-    const anchor = policyNode ?? asScalar(get(spec, 'hostNetwork'));
-    if (!anchor) return;
-    const names = [...new Set(refs.map((r) => r.host))].slice(0, 3).join(', ');
-    ctx.report({
-      span: anchor.span,
-      message: `With hostNetwork and dnsPolicy ${policyNode ? 'ClusterFirst' : 'unset (ClusterFirst)'}, the pod uses the node's resolver, so ${names} will not resolve; set dnsPolicy: ClusterFirstWithHostNet.`,
-      related: refs.slice(0, 3).map((r) => ({
-        resource: r.via?.configMap ?? resource,
-        span: r.via ? r.span : r.workloadSpan,
-        message: `cluster DNS name ${r.host}`,
-      })),
-    });
+  check: {
+    workload(ctx, workload) {
+      const resource = workload.resource;
+      if (!workload.template.hostNetwork) return;
+      const spec = workload.template.spec;
+      const policyNode = asScalar(get(spec, 'dnsPolicy'));
+      const policy = stringValue(policyNode) ?? 'ClusterFirst';
+      if (policy !== 'ClusterFirst') return;
+      const refs = clusterDnsReferences(ctx.graph, workload);
+      if (refs.length === 0) return;
+      const anchor = policyNode ?? asScalar(get(spec, 'hostNetwork'));
+      if (!anchor) return;
+      const names = [...new Set(refs.map((r) => r.host))].slice(0, 3).join(', ');
+      ctx.report({
+        span: anchor.span,
+        message: `With hostNetwork and dnsPolicy ${policyNode ? 'ClusterFirst' : 'unset (ClusterFirst)'}, the pod uses the node's resolver, so ${names} will not resolve; set dnsPolicy: ClusterFirstWithHostNet.`,
+        related: refs.slice(0, 3).map((r) => ({
+          resource: r.via?.configMap ?? resource,
+          span: r.via ? r.span : r.workloadSpan,
+          message: `cluster DNS name ${r.host}`,
+        })),
+      });
+    },
   },
 });

@@ -78,52 +78,51 @@ export default defineRule({
   description: "An autoscaler's scaleTargetRef names no scalable object in its namespace.",
   remediation:
     'Name an existing Deployment, StatefulSet, ReplicaSet or scalable custom resource of the same namespace, with its API group in apiVersion.',
-  kinds: ['HorizontalPodAutoscaler', 'ScaledObject'],
-  check(ctx, resource) {
-    const isHpa = resource.kind === 'HorizontalPodAutoscaler' && resource.apiVersion.startsWith('autoscaling/');
-    const isKeda = resource.kind === 'ScaledObject' && apiGroup(resource.apiVersion) === 'keda.sh';
-    if ((!isHpa && !isKeda) || resource.namesTransformed) return;
-    const ref = readTargetRef(resource);
-    if (!ref) return;
-    const ns = resource.namespace ?? 'default';
-    const what = `${resource.kind === 'ScaledObject' ? 'ScaledObject' : 'HorizontalPodAutoscaler'}`;
-    if (NOT_SCALABLE.has(ref.kind) && BUILTIN_GROUP[ref.kind] === ref.group) {
-      ctx.report({
-        span: (ref.kindNode ?? ref.nameNode).span,
-        message: `A ${ref.kind} has no scale subresource: the ${what} cannot scale '${ref.name}' and reports "unable to get the target's current scale".`,
-      });
-      return;
-    }
-    const sameKind = objectsOfKind(ctx.graph, ns, ref.kind);
-    const named = sameKind.filter((r) => r.name === ref.name);
-    if (named.some((r) => apiGroup(r.apiVersion) === ref.group)) return;
-    if (named.length > 0) {
-      const actual = apiGroup(named[0].apiVersion);
+  check: {
+    scaler(ctx, resource) {
+      if (resource.namesTransformed) return;
+      const ref = readTargetRef(resource);
+      if (!ref) return;
+      const ns = resource.namespace ?? 'default';
+      const what = `${resource.kind === 'ScaledObject' ? 'ScaledObject' : 'HorizontalPodAutoscaler'}`;
+      if (NOT_SCALABLE.has(ref.kind) && BUILTIN_GROUP[ref.kind] === ref.group) {
+        ctx.report({
+          span: (ref.kindNode ?? ref.nameNode).span,
+          message: `A ${ref.kind} has no scale subresource: the ${what} cannot scale '${ref.name}' and reports "unable to get the target's current scale".`,
+        });
+        return;
+      }
+      const sameKind = objectsOfKind(ctx.graph, ns, ref.kind);
+      const named = sameKind.filter((r) => r.name === ref.name);
+      if (named.some((r) => apiGroup(r.apiVersion) === ref.group)) return;
+      if (named.length > 0) {
+        const actual = apiGroup(named[0].apiVersion);
+        ctx.report({
+          span: ref.nameNode.span,
+          message: `${ref.kind} '${ref.name}' is in API group '${actual || 'core'}', but scaleTargetRef names group '${ref.group || 'core'}': the ${what} finds no such object. Set apiVersion to ${named[0].apiVersion}.`,
+          related: [{ resource: named[0], message: `${ref.kind} in API group '${actual || 'core'}'` }],
+        });
+        return;
+      }
+      const candidates = sameKind.filter(
+        (r) => apiGroup(r.apiVersion) === ref.group && keptTogether(r.file, resource.file),
+      );
+      let nearest: Resource | undefined;
+      let best = Infinity;
+      for (const r of candidates) {
+        const d = editDistance(ref.name, r.name);
+        if (d <= Math.max(1, Math.floor(Math.max(ref.name.length, r.name.length) / 3)) && d < best) {
+          nearest = r;
+          best = d;
+        }
+      }
+      // Without a near miss, only where this namespace's objects of that kind are managed beside the autoscaler.
+      if (!nearest && candidates.length === 0) return;
       ctx.report({
         span: ref.nameNode.span,
-        message: `${ref.kind} '${ref.name}' is in API group '${actual || 'core'}', but scaleTargetRef names group '${ref.group || 'core'}': the ${what} finds no such object. Set apiVersion to ${named[0].apiVersion}.`,
-        related: [{ resource: named[0], message: `${ref.kind} in API group '${actual || 'core'}'` }],
+        message: `No ${ref.kind} '${ref.name}' in namespace '${ns}': the ${what} scales nothing.${nearest ? ` Did you mean '${nearest.name}'?` : ''}`,
+        related: nearest ? [{ resource: nearest, message: `${ref.kind} with a similar name` }] : [],
       });
-      return;
-    }
-    const candidates = sameKind.filter(
-      (r) => apiGroup(r.apiVersion) === ref.group && keptTogether(r.file, resource.file),
-    );
-    let nearest: Resource | undefined;
-    let best = Infinity;
-    for (const r of candidates) {
-      const d = editDistance(ref.name, r.name);
-      if (d <= Math.max(1, Math.floor(Math.max(ref.name.length, r.name.length) / 3)) && d < best) {
-        nearest = r;
-        best = d;
-      }
-    }
-    // Without a near miss, only where this namespace's objects of that kind are managed beside the autoscaler.
-    if (!nearest && candidates.length === 0) return;
-    ctx.report({
-      span: ref.nameNode.span,
-      message: `No ${ref.kind} '${ref.name}' in namespace '${ns}': the ${what} scales nothing.${nearest ? ` Did you mean '${nearest.name}'?` : ''}`,
-      related: nearest ? [{ resource: nearest, message: `${ref.kind} with a similar name` }] : [],
-    });
+    },
   },
 });

@@ -2,8 +2,8 @@
 // An Ingress backend's port (number or name) must be a port the Service defines (ServiceBackendPort
 // refers to the Service's port, not the container's). networking.k8s.io/v1 requires the port; the
 // beta APIs too (servicePort). A missing port is reported when the Service has more than one.
-import { findServicePort } from '../graph';
-import { describeServicePort } from '../model/service';
+import { describeServicePort, servicePortFor } from '../model/service';
+import { servicePortsReaching } from '../servicePorts';
 import { describeRoute } from './ingress-backend-service-missing';
 import { defineRule } from './rule';
 
@@ -13,43 +13,36 @@ export default defineRule({
   description: 'An Ingress backend port is not a port of the Service it names.',
   remediation:
     "Use one of the Service's port numbers or port names (spec.ports[].port / .name), not the container port.",
-  kinds: ['Ingress'],
-  check(ctx, resource) {
-    if (resource.namesTransformed) return;
-    const ingress = ctx.graph.ingress(resource);
-    if (!ingress) return;
-    for (const target of ctx.graph.backendTargets(ingress)) {
-      if (target.services.length === 0) continue;
-      // Variants of one app may define the Service differently: judge only when none has the port.
-      // Operator-made Services may have ports the operator table does not list.
-      if (target.services.some((s) => s.producer?.portsOpen || findServicePort(s, target.backend.port) !== undefined))
-        continue;
-      const service = target.services[0];
-      const ports = service.ports.map(describeServicePort).join(', ') || 'none';
-      const wanted =
-        target.backend.port === undefined
-          ? 'no port'
-          : typeof target.backend.port === 'number'
-            ? `port ${target.backend.port}`
-            : `port '${target.backend.port}'`;
-      const wantedNumber = target.backend.port;
-      const isContainerPort =
-        typeof wantedNumber === 'number' &&
-        service.ports.some(
-          (p) =>
-            p.targetPort === wantedNumber ||
-            ctx.graph
-              .workloadsSelectedBy(service)
-              .some((w) => ctx.graph.resolveServicePort(p, w).containerPort === wantedNumber),
-        );
-      const containerPortHint = isContainerPort
-        ? ` ${wantedNumber} is a targetPort (the container's port); the backend must name the Service port.`
-        : '';
-      ctx.report({
-        span: target.backend.portSpan ?? target.backend.serviceNameSpan,
-        message: `Service '${service.resource.name}' has no ${wanted === 'no port' ? 'single port to default to' : wanted} (its ports: ${ports}); requests for ${describeRoute(target.path)} fail.${containerPortHint}`,
-        related: [{ resource: service.resource, message: `ports: ${ports}` }],
-      });
-    }
+  check: {
+    ingress(ctx, ingress) {
+      const resource = ingress.resource;
+      if (resource.namesTransformed) return;
+      for (const target of ctx.graph.backendTargets(ingress)) {
+        if (target.services.length === 0) continue;
+        // Variants of one app may define the Service differently: judge only when none has the port.
+        // Operator-made Services may have ports the operator table does not list.
+        if (target.services.some((s) => s.producer?.portsOpen || servicePortFor(s, target.backend.port) !== undefined))
+          continue;
+        const service = target.services[0];
+        const ports = service.ports.map(describeServicePort).join(', ') || 'none';
+        const wanted =
+          target.backend.port === undefined
+            ? 'no port'
+            : typeof target.backend.port === 'number'
+              ? `port ${target.backend.port}`
+              : `port '${target.backend.port}'`;
+        const wantedNumber = target.backend.port;
+        const isContainerPort =
+          typeof wantedNumber === 'number' && servicePortsReaching(ctx.graph, service, wantedNumber).length > 0;
+        const containerPortHint = isContainerPort
+          ? ` ${wantedNumber} is a targetPort (the container's port); the backend must name the Service port.`
+          : '';
+        ctx.report({
+          span: target.backend.portSpan ?? target.backend.serviceNameSpan,
+          message: `Service '${service.resource.name}' has no ${wanted === 'no port' ? 'single port to default to' : wanted} (its ports: ${ports}); requests for ${describeRoute(target.path)} fail.${containerPortHint}`,
+          related: [{ resource: service.resource, message: `ports: ${ports}` }],
+        });
+      }
+    },
   },
 });

@@ -65,25 +65,26 @@ export default defineRule({
   description: 'Two Ingresses of the same class claim the same host and path; the controller serves only one.',
   remediation:
     'Keep each host and path in one Ingress (merge the rules), or give the Ingresses different classes or hosts.',
-  kinds: ['Ingress'],
   reach: 'workspace',
-  check(ctx, resource) {
-    const ingress = ctx.graph.ingress(resource);
-    if (!ingress || isCanary(resource)) return;
-    const mine = claims(ingress);
-    if (mine.length === 0) return;
-    for (const other of ingressesAppliedWith(ctx.graph, resource)) {
-      if (other.className !== ingress.className || isCanary(other.resource)) continue;
-      const theirs = new Set(claims(other).map((c) => c.key));
-      for (const claim of mine) {
-        if (!theirs.has(claim.key)) continue;
-        const o = other.resource;
-        ctx.report({
-          span: claim.span,
-          message: `${claim.label} is also claimed by Ingress '${o.namespace}/${o.name}'${ingress.className ? ` of class '${ingress.className}'` : ''}; the controller routes it to only one of the two.`,
-          related: [{ resource: o, message: `also claims ${claim.label}` }],
-        });
+  check: {
+    ingress(ctx, ingress) {
+      const resource = ingress.resource;
+      if (isCanary(resource)) return;
+      const mine = claims(ingress);
+      if (mine.length === 0) return;
+      for (const other of ingressesAppliedWith(ctx.graph, resource)) {
+        if (other.className !== ingress.className || isCanary(other.resource)) continue;
+        const theirs = new Set(claims(other).map((c) => c.key));
+        for (const claim of mine) {
+          if (!theirs.has(claim.key)) continue;
+          const o = other.resource;
+          ctx.report({
+            span: claim.span,
+            message: `${claim.label} is also claimed by Ingress '${o.namespace}/${o.name}'${ingress.className ? ` of class '${ingress.className}'` : ''}; the controller routes it to only one of the two.`,
+            related: [{ resource: o, message: `also claims ${claim.label}` }],
+          });
+        }
       }
-    }
+    },
   },
 });

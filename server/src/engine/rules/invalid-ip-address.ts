@@ -1,7 +1,9 @@
 // Rule: invalid-ip-address
 // An IP address or CIDR that the API server does not accept: it validates these fields with Go's
 // strict parsers (dotted-quad IPv4 without leading zeros, IPv6 without zones, prefix lengths of 0-32
-// or 0-128), and an EndpointSlice's addresses must have its addressType's family.
+// or 0-128), and an EndpointSlice's addresses must have its addressType's family. It judges every
+// resource: model/addressFields.ts knows which kinds write addresses where (Services, NetworkPolicies,
+// Endpoints, EndpointSlices) and reads nothing from the others.
 import { parseAddress, parseCidr } from '../addresses';
 import { addressFields } from '../model/addressFields';
 import { defineRule } from './rule';
@@ -12,25 +14,26 @@ export default defineRule({
   description: 'An IP address or CIDR field does not hold a valid address or CIDR.',
   remediation:
     'Write a plain IPv4 address (10.0.0.1), an IPv6 address (2001:db8::1), or a CIDR with a prefix in range (10.0.0.0/8).',
-  kinds: ['Service', 'NetworkPolicy', 'Endpoints', 'EndpointSlice'],
-  check(ctx, resource) {
-    for (const f of addressFields(resource)) {
-      if (f.form === 'cidr') {
-        if (!parseCidr(f.text))
+  check: {
+    resource(ctx, resource) {
+      for (const f of addressFields(resource)) {
+        if (f.form === 'cidr') {
+          if (!parseCidr(f.text))
+            ctx.report({
+              span: f.span,
+              message: `${f.field}: '${f.text}' is not a valid CIDR (an address and a prefix length in range, such as 10.0.0.0/8).`,
+            });
+          continue;
+        }
+        const address = parseAddress(f.text);
+        if (!address) ctx.report({ span: f.span, message: `${f.field}: '${f.text}' is not a valid IP address.` });
+        else if (f.requiredFamily && address.family !== f.requiredFamily) {
           ctx.report({
             span: f.span,
-            message: `${f.field}: '${f.text}' is not a valid CIDR (an address and a prefix length in range, such as 10.0.0.0/8).`,
+            message: `${f.field}: '${f.text}' is an ${address.family} address in an EndpointSlice of addressType ${f.requiredFamily}.`,
           });
-        continue;
+        }
       }
-      const address = parseAddress(f.text);
-      if (!address) ctx.report({ span: f.span, message: `${f.field}: '${f.text}' is not a valid IP address.` });
-      else if (f.requiredFamily && address.family !== f.requiredFamily) {
-        ctx.report({
-          span: f.span,
-          message: `${f.field}: '${f.text}' is an ${address.family} address in an EndpointSlice of addressType ${f.requiredFamily}.`,
-        });
-      }
-    }
+    },
   },
 });

@@ -11,28 +11,30 @@ export default defineRule({
   severity: 'error',
   description: "An ipBlock's except entry is not inside its cidr.",
   remediation: 'Make each except entry a range inside cidr, of the same IP family.',
-  kinds: ['NetworkPolicy'],
-  check(ctx, resource) {
-    for (const block of ipBlocks(resource)) {
-      const cidr = parseCidr(asScalar(get(block, 'cidr'))?.text ?? '');
-      if (!cidr) continue; // invalid-ip-address reports it
-      for (const n of seqItems(get(block, 'except'))) {
-        const s = asScalar(n);
-        const except = s ? parseCidr(s.text) : undefined;
-        if (!s || !except) continue;
-        const inside =
-          except.family === cidr.family &&
-          except.prefix >= cidr.prefix &&
-          parseCidr(`${except.network.toString()}/${cidr.prefix}`)?.network.toString() === cidr.network.toString();
-        if (inside) continue;
-        ctx.report({
-          span: s.span,
-          message:
-            except.family !== cidr.family
-              ? `except '${s.text}' is ${except.family} but cidr '${describeCidr(cidr)}' is ${cidr.family}.`
-              : `except '${s.text}' is not inside cidr '${describeCidr(cidr)}'; the API server rejects the policy.`,
-        });
+  check: {
+    policy(ctx, policy) {
+      const resource = policy.resource;
+      for (const block of ipBlocks(resource)) {
+        const cidr = parseCidr(asScalar(get(block, 'cidr'))?.text ?? '');
+        if (!cidr) continue; // invalid-ip-address reports it
+        for (const n of seqItems(get(block, 'except'))) {
+          const s = asScalar(n);
+          const except = s ? parseCidr(s.text) : undefined;
+          if (!s || !except) continue;
+          const inside =
+            except.family === cidr.family &&
+            except.prefix >= cidr.prefix &&
+            parseCidr(`${except.network.toString()}/${cidr.prefix}`)?.network.toString() === cidr.network.toString();
+          if (inside) continue;
+          ctx.report({
+            span: s.span,
+            message:
+              except.family !== cidr.family
+                ? `except '${s.text}' is ${except.family} but cidr '${describeCidr(cidr)}' is ${cidr.family}.`
+                : `except '${s.text}' is not inside cidr '${describeCidr(cidr)}'; the API server rejects the policy.`,
+          });
+        }
       }
-    }
+    },
   },
 });

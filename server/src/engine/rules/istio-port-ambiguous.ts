@@ -3,7 +3,7 @@
 // (Destination.port: "If a service exposes only a single port it is not required to explicitly
 // select the port"); for a Service with several, istioctl analyze reports IST0112
 // VirtualServiceDestinationPortSelectorRequired and the route does not say which port it means.
-import { readVirtualService } from '../model/istio';
+import { servicePortFor } from '../model/service';
 import { resolveDestination } from './istio-destinations';
 import { defineRule } from './rule';
 
@@ -12,22 +12,22 @@ export default defineRule({
   severity: 'warning',
   description: 'A VirtualService destination has no port while its Service has several.',
   remediation: 'Add port.number to the destination.',
-  kinds: ['VirtualService'],
   reach: 'workspace',
-  check(ctx, resource) {
-    const vs = readVirtualService(resource);
-    if (!vs) return;
-    for (const d of vs.destinations) {
-      if (d.port !== undefined) continue;
-      const { services } = resolveDestination(ctx.graph, vs, d);
-      // Variants of the Service may differ: ambiguous only when every definition has several ports.
-      if (services.length === 0 || services.some((s) => s.ports.length <= 1)) continue;
-      const ports = services[0].ports.map((p) => (p.name ? `${p.port} (${p.name})` : `${p.port}`)).join(', ');
-      ctx.report({
-        span: d.hostSpan,
-        message: `Service '${services[0].resource.namespace}/${services[0].resource.name}' has several ports (${ports}); this destination must say which one (port.number).`,
-        related: [{ resource: services[0].resource, message: `ports ${ports}` }],
-      });
-    }
+  check: {
+    virtualService(ctx, vs) {
+      for (const d of vs.destinations) {
+        if (d.port !== undefined) continue;
+        const { services } = resolveDestination(ctx.graph, vs, d);
+        // Variants of the Service may differ: ambiguous only when every definition has several ports.
+        if (services.length === 0 || services.some((s) => s.ports.length === 0 || servicePortFor(s, undefined)))
+          continue;
+        const ports = services[0].ports.map((p) => (p.name ? `${p.port} (${p.name})` : `${p.port}`)).join(', ');
+        ctx.report({
+          span: d.hostSpan,
+          message: `Service '${services[0].resource.namespace}/${services[0].resource.name}' has several ports (${ports}); this destination must say which one (port.number).`,
+          related: [{ resource: services[0].resource, message: `ports ${ports}` }],
+        });
+      }
+    },
   },
 });

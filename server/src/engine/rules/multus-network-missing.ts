@@ -12,34 +12,39 @@ export default defineRule({
   description: 'A pod requests a Multus network that no NetworkAttachmentDefinition provides.',
   remediation:
     "Create the NetworkAttachmentDefinition in the namespace the request names (or the pod's), or name the namespace it is in: namespace/name.",
-  kinds: ['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ReplicationController', 'Job', 'CronJob'],
   reach: 'workspace',
-  check(ctx, resource) {
-    const workload = ctx.graph.workload(resource);
-    if (!workload || !ctx.graph.hasAttachmentDefinitions) return;
-    const request = readNetworkRequest(workload);
-    if (!request) return;
-    if (!request.selections) {
-      ctx.report({
-        span: request.value.span,
-        message: `${NETWORKS_ANNOTATION} is neither a comma-separated list of networks nor a valid JSON list.`,
-      });
-      return;
-    }
-    for (const selection of request.selections) {
-      const ns = selection.namespace ?? workload.template.namespace;
-      if (ctx.graph.attachmentDefinitions(ns, selection.name).length > 0) continue;
-      const elsewhere = ctx.graph.attachmentDefinitionsNamed(selection.name)[0];
-      const hint = elsewhere
-        ? ` One exists in namespace '${elsewhere.resource.namespace}'${selection.namespace ? '' : `: write ${elsewhere.resource.namespace}/${selection.name}`}.`
-        : '';
-      ctx.report({
-        span: request.value.span,
-        message: `No NetworkAttachmentDefinition '${selection.name}' in namespace '${ns}'; the pod cannot start.${hint}`,
-        related: elsewhere
-          ? [{ resource: elsewhere.resource, message: 'NetworkAttachmentDefinition of that name in another namespace' }]
-          : [],
-      });
-    }
+  check: {
+    workload(ctx, workload) {
+      if (!ctx.graph.hasAttachmentDefinitions) return;
+      const request = readNetworkRequest(workload);
+      if (!request) return;
+      if (!request.selections) {
+        ctx.report({
+          span: request.value.span,
+          message: `${NETWORKS_ANNOTATION} is neither a comma-separated list of networks nor a valid JSON list.`,
+        });
+        return;
+      }
+      for (const selection of request.selections) {
+        const ns = selection.namespace ?? workload.template.namespace;
+        if (ctx.graph.attachmentDefinitions(ns, selection.name).length > 0) continue;
+        const elsewhere = ctx.graph.attachmentDefinitionsNamed(selection.name)[0];
+        const hint = elsewhere
+          ? ` One exists in namespace '${elsewhere.resource.namespace}'${selection.namespace ? '' : `: write ${elsewhere.resource.namespace}/${selection.name}`}.`
+          : '';
+        ctx.report({
+          span: request.value.span,
+          message: `No NetworkAttachmentDefinition '${selection.name}' in namespace '${ns}'; the pod cannot start.${hint}`,
+          related: elsewhere
+            ? [
+                {
+                  resource: elsewhere.resource,
+                  message: 'NetworkAttachmentDefinition of that name in another namespace',
+                },
+              ]
+            : [],
+        });
+      }
+    },
   },
 });

@@ -47,32 +47,34 @@ export default defineRule({
     "A NetworkPolicy peer's namespaceSelector matches no namespace of the workspace; the peer matches nothing.",
   remediation:
     'Select labels the namespace carries (kubernetes.io/metadata.name: <name> always works), or label the Namespace.',
-  kinds: ['NetworkPolicy'],
   reach: 'workspace',
-  check(ctx, resource) {
-    const policy = ctx.graph.networkPolicy(resource);
-    if (!policy) return;
-    const { objects, labels: labelsByName } = knownNamespaces(ctx.graph);
-    const near = objects.filter((o) => keptTogether(o.file, resource.file));
-    if (near.length === 0) return;
-    const managedKeys = new Set(near.flatMap((o) => Object.keys(o.labels)));
-    for (const peer of policy.peers) {
-      const selector = peer.namespaceSelector;
-      if (!selector || selector.invalid || selector.terms.length === 0) continue;
-      if ([...labelsByName.values()].some((labels) => selectorMatchesLabels(selector, labels))) continue;
-      // The nearest namespace name when the selector names one by its automatic label.
-      const wanted = selector.terms.find((t) => t.key === NAME_LABEL && t.operator === 'Equals')?.values[0];
-      const similar =
-        wanted !== undefined
-          ? [...labelsByName.keys()].find((n) => editDistance(n, wanted) <= Math.max(1, Math.floor(wanted.length / 3)))
-          : undefined;
-      const keysManaged = selector.terms.every((t) => t.key !== NAME_LABEL && managedKeys.has(t.key));
-      if (!similar && !keysManaged) continue;
-      const direction = peer.direction === 'ingress' ? 'from' : 'to';
-      ctx.report({
-        span: selector.terms.length === 1 ? selector.terms[0].span : selector.span,
-        message: `namespaceSelector ${formatSelector(selector)} (${direction}) matches no namespace defined or used in the workspace; this peer matches nothing.${similar ? ` Did you mean '${similar}'?` : ''}`,
-      });
-    }
+  check: {
+    policy(ctx, policy) {
+      const resource = policy.resource;
+      const { objects, labels: labelsByName } = knownNamespaces(ctx.graph);
+      const near = objects.filter((o) => keptTogether(o.file, resource.file));
+      if (near.length === 0) return;
+      const managedKeys = new Set(near.flatMap((o) => Object.keys(o.labels)));
+      for (const peer of policy.peers) {
+        const selector = peer.namespaceSelector;
+        if (!selector || selector.invalid || selector.terms.length === 0) continue;
+        if ([...labelsByName.values()].some((labels) => selectorMatchesLabels(selector, labels))) continue;
+        // The nearest namespace name when the selector names one by its automatic label.
+        const wanted = selector.terms.find((t) => t.key === NAME_LABEL && t.operator === 'Equals')?.values[0];
+        const similar =
+          wanted !== undefined
+            ? [...labelsByName.keys()].find(
+                (n) => editDistance(n, wanted) <= Math.max(1, Math.floor(wanted.length / 3)),
+              )
+            : undefined;
+        const keysManaged = selector.terms.every((t) => t.key !== NAME_LABEL && managedKeys.has(t.key));
+        if (!similar && !keysManaged) continue;
+        const direction = peer.direction === 'ingress' ? 'from' : 'to';
+        ctx.report({
+          span: selector.terms.length === 1 ? selector.terms[0].span : selector.span,
+          message: `namespaceSelector ${formatSelector(selector)} (${direction}) matches no namespace defined or used in the workspace; this peer matches nothing.${similar ? ` Did you mean '${similar}'?` : ''}`,
+        });
+      }
+    },
   },
 });

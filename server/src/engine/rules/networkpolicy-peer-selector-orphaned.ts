@@ -13,24 +13,24 @@ export default defineRule({
   remediation: 'Fix the peer labels, or add a namespaceSelector if the peers live in another namespace.',
   // A near miss may be a pod template in another namespace: re-judged on every change.
   reach: 'workspace',
-  kinds: ['NetworkPolicy'],
-  check(ctx, resource) {
-    const policy = ctx.graph.networkPolicy(resource);
-    if (!policy) return;
-    const ns = resource.namespace ?? 'default';
-    for (const peer of policy.peers) {
-      const selector = peer.podSelector;
-      if (!selector || peer.namespaceSelector || peer.hasIpBlock || selector.terms.length === 0 || selector.invalid)
-        continue;
-      if (ctx.graph.workloadsSelecting(selector, ns).length > 0) continue;
-      const direction = peer.direction === 'ingress' ? 'from' : 'to';
-      reportSelectsNothing(
-        ctx,
-        resource,
-        selector,
-        ns,
-        `Peer podSelector ${formatSelector(selector)} (${direction}) selects no pod template in namespace '${ns}'; this rule allows no traffic.`,
-      );
-    }
+  check: {
+    policy(ctx, policy) {
+      const resource = policy.resource;
+      const ns = resource.namespace ?? 'default';
+      for (const peer of policy.peers) {
+        const selector = peer.podSelector;
+        if (!selector || peer.namespaceSelector || peer.hasIpBlock || selector.terms.length === 0 || selector.invalid)
+          continue;
+        if (ctx.graph.workloadsSelecting(selector, ns).length > 0) continue;
+        const direction = peer.direction === 'ingress' ? 'from' : 'to';
+        reportSelectsNothing(
+          ctx,
+          resource,
+          selector,
+          ns,
+          `Peer podSelector ${formatSelector(selector)} (${direction}) selects no pod template in namespace '${ns}'; this rule allows no traffic.`,
+        );
+      }
+    },
   },
 });

@@ -15,37 +15,37 @@ export default defineRule({
   severity: 'error',
   description: 'A NetworkPolicy port or endPort the API server rejects.',
   remediation: 'Use a numeric port with endPort (endPort >= port), or a valid named port without endPort.',
-  kinds: ['NetworkPolicy'],
-  check(ctx, resource) {
-    if (resource.apiVersion !== 'networking.k8s.io/v1') return;
-    const spec = get(resource.node, 'spec');
-    const reject = (node: YNode, message: string) =>
-      ctx.report({ span: node.span, message: `${message}; the API server rejects the NetworkPolicy.` });
-    for (const key of ['ingress', 'egress']) {
-      for (const rule of seqItems(get(spec, key))) {
-        for (const p of seqItems(get(rule, 'ports'))) {
-          const port = asScalar(get(p, 'port'));
-          const end = asScalar(get(p, 'endPort'));
-          const endValue = end && typeof end.value === 'number' ? end.value : undefined;
-          const portValue = port?.value;
-          if (typeof portValue === 'number') {
-            if (!isValidPortNumber(portValue)) reject(port!, `port ${portValue} is outside 1-65535`);
-            if (endValue !== undefined && endValue < portValue)
-              reject(end!, `endPort ${endValue} is below port ${portValue}`);
-            else if (endValue !== undefined && !isValidPortNumber(endValue))
-              reject(end!, `endPort ${endValue} is outside 1-65535`);
-          } else if (typeof portValue === 'string' && portValue !== '') {
-            const problem = portNameProblem(portValue);
-            const quoted = /^\d+$/.test(portValue)
-              ? ` (a quoted number is a name: write ${portValue} without quotes)`
-              : '';
-            if (problem) reject(port!, `port '${portValue}' is not a valid port name: it ${problem}${quoted}`);
-            if (end && end.value !== null) reject(end, `endPort cannot be used with a named port ('${portValue}')`);
-          } else if (end && end.value !== null) {
-            reject(end, 'endPort cannot be used without port');
+  check: {
+    policy(ctx, policy) {
+      const spec = get(policy.resource.node, 'spec');
+      const reject = (node: YNode, message: string) =>
+        ctx.report({ span: node.span, message: `${message}; the API server rejects the NetworkPolicy.` });
+      for (const key of ['ingress', 'egress']) {
+        for (const rule of seqItems(get(spec, key))) {
+          for (const p of seqItems(get(rule, 'ports'))) {
+            const port = asScalar(get(p, 'port'));
+            const end = asScalar(get(p, 'endPort'));
+            const endValue = end && typeof end.value === 'number' ? end.value : undefined;
+            const portValue = port?.value;
+            if (typeof portValue === 'number') {
+              if (!isValidPortNumber(portValue)) reject(port!, `port ${portValue} is outside 1-65535`);
+              if (endValue !== undefined && endValue < portValue)
+                reject(end!, `endPort ${endValue} is below port ${portValue}`);
+              else if (endValue !== undefined && !isValidPortNumber(endValue))
+                reject(end!, `endPort ${endValue} is outside 1-65535`);
+            } else if (typeof portValue === 'string' && portValue !== '') {
+              const problem = portNameProblem(portValue);
+              const quoted = /^\d+$/.test(portValue)
+                ? ` (a quoted number is a name: write ${portValue} without quotes)`
+                : '';
+              if (problem) reject(port!, `port '${portValue}' is not a valid port name: it ${problem}${quoted}`);
+              if (end && end.value !== null) reject(end, `endPort cannot be used with a named port ('${portValue}')`);
+            } else if (end && end.value !== null) {
+              reject(end, 'endPort cannot be used without port');
+            }
           }
         }
       }
-    }
+    },
   },
 });

@@ -34,47 +34,48 @@ export default defineRule({
   description: 'A named port in a NetworkPolicy rule is declared by no destination pod; the rule allows nothing on it.',
   remediation:
     'Use a container port name the destination pods declare (containers[].ports[].name), or the port number.',
-  kinds: ['NetworkPolicy'],
-  check(ctx, resource) {
-    const policy = ctx.graph.networkPolicy(resource);
-    if (!policy || policy.podSelector.invalid) return;
-    const ns = resource.namespace ?? 'default';
-    const spec = get(resource.node, 'spec');
-    const selected = ctx.graph.workloadsSelecting(policy.podSelector, ns);
-    for (const direction of ['ingress', 'egress'] as const) {
-      for (const rule of seqItems(get(spec, direction))) {
-        const destinations = direction === 'ingress' ? selected : egressDestinations(ctx.graph, rule, ns);
-        if (!destinations || destinations.length === 0) continue;
-        const declared = destinations.flatMap((w) =>
-          w.template.containers.flatMap((c) => c.ports.map((p) => ({ name: p.name, protocol: p.protocol }))),
-        );
-        for (const p of seqItems(get(rule, 'ports'))) {
-          const portNode = asScalar(get(p, 'port'));
-          const name =
-            typeof portNode?.value === 'string' && !/^\d+$/.test(portNode.value) ? portNode.value : undefined;
-          if (!name || !portNode) continue;
-          const protocol = stringValue(get(p, 'protocol')) ?? 'TCP';
-          if (declared.some((d) => d.name === name && d.protocol === protocol)) continue;
-          const otherProtocol = declared.find((d) => d.name === name);
-          const names = [...new Set(declared.map((d) => d.name).filter((n): n is string => !!n))];
-          const near = names.find((n) => editDistance(n, name) <= Math.max(1, Math.floor(name.length / 3)));
-          const pods = destinations.map((w) => `${w.resource.kind} '${w.resource.name}'`).join(', ');
-          const side = direction === 'ingress' ? 'selected pods' : 'destination pods';
-          const detail = otherProtocol
-            ? ` (it is declared for ${otherProtocol.protocol})`
-            : names.length
-              ? ` (declared names: ${names.join(', ')})`
-              : ' (no container port has a name)';
-          ctx.report({
-            span: portNode.span,
-            message: `No container of the ${side} (${pods}) declares port '${name}'/${protocol}${detail}: this ${direction} rule allows nothing on it.${near && !otherProtocol ? ` Did you mean '${near}'?` : ''}`,
-            related: destinations.slice(0, 3).map((w) => ({
-              resource: w.resource,
-              message: `${direction === 'ingress' ? 'selected' : 'destination'} pod template`,
-            })),
-          });
+  check: {
+    policy(ctx, policy) {
+      const resource = policy.resource;
+      if (policy.podSelector.invalid) return;
+      const ns = resource.namespace ?? 'default';
+      const spec = get(resource.node, 'spec');
+      const selected = ctx.graph.workloadsSelecting(policy.podSelector, ns);
+      for (const direction of ['ingress', 'egress'] as const) {
+        for (const rule of seqItems(get(spec, direction))) {
+          const destinations = direction === 'ingress' ? selected : egressDestinations(ctx.graph, rule, ns);
+          if (!destinations || destinations.length === 0) continue;
+          const declared = destinations.flatMap((w) =>
+            w.template.containers.flatMap((c) => c.ports.map((p) => ({ name: p.name, protocol: p.protocol }))),
+          );
+          for (const p of seqItems(get(rule, 'ports'))) {
+            const portNode = asScalar(get(p, 'port'));
+            const name =
+              typeof portNode?.value === 'string' && !/^\d+$/.test(portNode.value) ? portNode.value : undefined;
+            if (!name || !portNode) continue;
+            const protocol = stringValue(get(p, 'protocol')) ?? 'TCP';
+            if (declared.some((d) => d.name === name && d.protocol === protocol)) continue;
+            const otherProtocol = declared.find((d) => d.name === name);
+            const names = [...new Set(declared.map((d) => d.name).filter((n): n is string => !!n))];
+            const near = names.find((n) => editDistance(n, name) <= Math.max(1, Math.floor(name.length / 3)));
+            const pods = destinations.map((w) => `${w.resource.kind} '${w.resource.name}'`).join(', ');
+            const side = direction === 'ingress' ? 'selected pods' : 'destination pods';
+            const detail = otherProtocol
+              ? ` (it is declared for ${otherProtocol.protocol})`
+              : names.length
+                ? ` (declared names: ${names.join(', ')})`
+                : ' (no container port has a name)';
+            ctx.report({
+              span: portNode.span,
+              message: `No container of the ${side} (${pods}) declares port '${name}'/${protocol}${detail}: this ${direction} rule allows nothing on it.${near && !otherProtocol ? ` Did you mean '${near}'?` : ''}`,
+              related: destinations.slice(0, 3).map((w) => ({
+                resource: w.resource,
+                message: `${direction === 'ingress' ? 'selected' : 'destination'} pod template`,
+              })),
+            });
+          }
         }
       }
-    }
+    },
   },
 });

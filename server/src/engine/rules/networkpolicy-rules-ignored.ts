@@ -12,24 +12,24 @@ export default defineRule({
   severity: 'warning',
   description: 'A NetworkPolicy has rules for a direction its policyTypes omits; they are ignored.',
   remediation: 'Add the direction to policyTypes (Ingress, Egress), or remove the rules it does not govern.',
-  kinds: ['NetworkPolicy'],
-  check(ctx, resource) {
-    if (resource.apiVersion !== 'networking.k8s.io/v1') return;
-    const spec = get(resource.node, 'spec');
-    const typesNode = get(spec, 'policyTypes');
-    const types = seqItems(typesNode).map(stringValue);
-    if (types.length === 0) return;
-    for (const [key, type] of [
-      ['ingress', 'Ingress'],
-      ['egress', 'Egress'],
-    ] as const) {
-      const rules = get(spec, key);
-      if (seqItems(rules).length === 0 || types.includes(type)) continue;
-      ctx.report({
-        span: rules!.span,
-        message: `policyTypes (${types.join(', ')}) does not include ${type}, so these ${key} rules are ignored: they neither isolate the pods nor allow any traffic.`,
-        related: [{ resource, span: typesNode!.span, message: 'policyTypes' }],
-      });
-    }
+  check: {
+    policy(ctx, policy) {
+      const spec = get(policy.resource.node, 'spec');
+      const typesNode = get(spec, 'policyTypes');
+      const types = seqItems(typesNode).map(stringValue);
+      if (types.length === 0) return;
+      for (const [key, type] of [
+        ['ingress', 'Ingress'],
+        ['egress', 'Egress'],
+      ] as const) {
+        const rules = get(spec, key);
+        if (seqItems(rules).length === 0 || types.includes(type)) continue;
+        ctx.report({
+          span: rules!.span,
+          message: `policyTypes (${types.join(', ')}) does not include ${type}, so these ${key} rules are ignored: they neither isolate the pods nor allow any traffic.`,
+          related: [{ resource: policy.resource, span: typesNode!.span, message: 'policyTypes' }],
+        });
+      }
+    },
   },
 });

@@ -13,18 +13,19 @@ export default defineRule({
   remediation: "Make spec.podSelector match the labels of the pods the policy is for, in the policy's namespace.",
   // A near miss may be a pod template in another namespace: re-judged on every change.
   reach: 'workspace',
-  kinds: ['NetworkPolicy'],
-  check(ctx, resource) {
-    const policy = ctx.graph.networkPolicy(resource);
-    if (!policy || policy.podSelector.terms.length === 0 || policy.podSelector.invalid) return;
-    const ns = resource.namespace ?? 'default';
-    if (ctx.graph.workloadsSelecting(policy.podSelector, ns).length > 0) return;
-    reportSelectsNothing(
-      ctx,
-      resource,
-      policy.podSelector,
-      ns,
-      `podSelector ${formatSelector(policy.podSelector)} selects no pod template in namespace '${ns}'; the policy applies to nothing.`,
-    );
+  check: {
+    policy(ctx, policy) {
+      const resource = policy.resource;
+      if (policy.podSelector.terms.length === 0 || policy.podSelector.invalid) return;
+      const ns = resource.namespace ?? 'default';
+      if (ctx.graph.workloadsSelecting(policy.podSelector, ns).length > 0) return;
+      reportSelectsNothing(
+        ctx,
+        resource,
+        policy.podSelector,
+        ns,
+        `podSelector ${formatSelector(policy.podSelector)} selects no pod template in namespace '${ns}'; the policy applies to nothing.`,
+      );
+    },
   },
 });

@@ -9,19 +9,19 @@ export default defineRule({
   severity: 'error',
   description: "A Service's nodePort is outside the cluster's node port range.",
   remediation: 'Pick a nodePort inside the range, or leave nodePort out and let the cluster allocate one.',
-  kinds: ['Service'],
-  check(ctx, resource) {
-    const service = ctx.graph.service(resource);
-    if (!service || (service.type !== 'NodePort' && service.type !== 'LoadBalancer')) return;
-    const { min, max } = ctx.config.nodePortRange;
-    for (const port of service.ports) {
-      // 0 (or absent) asks the cluster to allocate one.
-      if (port.nodePort === undefined || port.nodePort === 0 || !port.nodePortSpan) continue;
-      if (port.nodePort >= min && port.nodePort <= max) continue;
-      ctx.report({
-        span: port.nodePortSpan,
-        message: `nodePort ${port.nodePort} is outside the node port range ${min}-${max}; the API server rejects the Service.`,
-      });
-    }
+  check: {
+    service(ctx, service) {
+      if (service.type !== 'NodePort' && service.type !== 'LoadBalancer') return;
+      const { min, max } = ctx.config.nodePortRange;
+      for (const port of service.ports) {
+        // 0 (or absent) asks the cluster to allocate one.
+        if (port.nodePort === undefined || port.nodePort === 0 || !port.nodePortSpan) continue;
+        if (port.nodePort >= min && port.nodePort <= max) continue;
+        ctx.report({
+          span: port.nodePortSpan,
+          message: `nodePort ${port.nodePort} is outside the node port range ${min}-${max}; the API server rejects the Service.`,
+        });
+      }
+    },
   },
 });

@@ -10,7 +10,7 @@
 // nothing can be evicted); DaemonSets, Jobs and unknown workloads leave it unknown.
 import { maxOf } from '../arrays';
 import type { TrafficGraph } from '../graph';
-import { budgetValue, readDisruptionBudget } from '../model/disruptionBudget';
+import { budgetValue } from '../model/disruptionBudget';
 import type { Workload } from '../model/workload';
 import { defineRule } from './rule';
 
@@ -33,37 +33,41 @@ export default defineRule({
   description: 'A PodDisruptionBudget allows no voluntary eviction; node drains block.',
   remediation:
     'Allow at least one disruption: maxUnavailable: 1, or a minAvailable below the number of replicas (run more replicas).',
-  kinds: ['PodDisruptionBudget'],
-  check(ctx, resource) {
-    const budget = readDisruptionBudget(resource);
-    if (!budget) return;
-    const max = budgetValue(budget.maxUnavailable);
-    const min = budgetValue(budget.minAvailable);
-    const blocked = 'the budget allows no voluntary eviction, so `kubectl drain` and node upgrades block on these pods';
-    if (budget.maxUnavailable && max && ('count' in max ? max.count === 0 : max.percent === 0)) {
+  check: {
+    budget(ctx, budget) {
+      const resource = budget.resource;
+      const max = budgetValue(budget.maxUnavailable);
+      const min = budgetValue(budget.minAvailable);
+      const blocked =
+        'the budget allows no voluntary eviction, so `kubectl drain` and node upgrades block on these pods';
+      if (budget.maxUnavailable && max && ('count' in max ? max.count === 0 : max.percent === 0)) {
+        ctx.report({
+          span: budget.maxUnavailable.span,
+          message: `maxUnavailable ${budget.maxUnavailable.text}: ${blocked}.`,
+        });
+        return;
+      }
+      if (!budget.minAvailable || !min) return;
+      if ('percent' in min && min.percent >= 100) {
+        ctx.report({
+          span: budget.minAvailable.span,
+          message: `minAvailable ${budget.minAvailable.text}: ${blocked}.`,
+        });
+        return;
+      }
+      if (budget.selector.invalid || budget.selector.terms.length === 0) return;
+      const workloads = ctx.graph.workloadsSelecting(budget.selector, resource.namespace ?? 'default');
+      const pods = workloads.length > 0 ? minimumPods(ctx.graph, workloads) : undefined;
+      if (pods === undefined || pods === 0) return;
+      const required = 'count' in min ? min.count : Math.ceil((min.percent * pods) / 100);
+      if (required < pods) return;
+      const scaled = workloads.some((w) => ctx.graph.autoscalersOf(w).length > 0) ? ' at the autoscaler minimum' : '';
+      const names = workloads.map((w) => `${w.resource.kind} '${w.resource.name}'`).join(', ');
       ctx.report({
-        span: budget.maxUnavailable.span,
-        message: `maxUnavailable ${budget.maxUnavailable.text}: ${blocked}.`,
+        span: budget.minAvailable.span,
+        message: `minAvailable ${budget.minAvailable.text} requires ${required} of the ${pods} pod${pods === 1 ? '' : 's'} of ${names}${scaled} to stay available: ${blocked}.`,
+        related: workloads.map((w) => ({ resource: w.resource, message: 'pods covered by the budget' })),
       });
-      return;
-    }
-    if (!budget.minAvailable || !min) return;
-    if ('percent' in min && min.percent >= 100) {
-      ctx.report({ span: budget.minAvailable.span, message: `minAvailable ${budget.minAvailable.text}: ${blocked}.` });
-      return;
-    }
-    if (budget.selector.invalid || budget.selector.terms.length === 0) return;
-    const workloads = ctx.graph.workloadsSelecting(budget.selector, resource.namespace ?? 'default');
-    const pods = workloads.length > 0 ? minimumPods(ctx.graph, workloads) : undefined;
-    if (pods === undefined || pods === 0) return;
-    const required = 'count' in min ? min.count : Math.ceil((min.percent * pods) / 100);
-    if (required < pods) return;
-    const scaled = workloads.some((w) => ctx.graph.autoscalersOf(w).length > 0) ? ' at the autoscaler minimum' : '';
-    const names = workloads.map((w) => `${w.resource.kind} '${w.resource.name}'`).join(', ');
-    ctx.report({
-      span: budget.minAvailable.span,
-      message: `minAvailable ${budget.minAvailable.text} requires ${required} of the ${pods} pod${pods === 1 ? '' : 's'} of ${names}${scaled} to stay available: ${blocked}.`,
-      related: workloads.map((w) => ({ resource: w.resource, message: 'pods covered by the budget' })),
-    });
+    },
   },
 });

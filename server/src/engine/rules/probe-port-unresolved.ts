@@ -11,6 +11,7 @@ import type { Container } from '../model/workload';
 import type { YNode } from '../syntax';
 import { asScalar, get } from '../tree';
 import { hasPlaceholder } from '../placeholders';
+import { reachedOnDeclaredPort } from '../servicePorts';
 import { defineRule } from './rule';
 
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
@@ -21,37 +22,33 @@ export default defineRule({
   severity: 'error',
   description: 'A probe names a port its container does not declare, or a port no container of the pod declares.',
   remediation: 'Use a port name the probed container declares, or the number it listens on.',
-  kinds: ['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ReplicationController', 'Job', 'CronJob'],
-  check(ctx, resource) {
-    const workload = ctx.graph.workload(resource);
-    if (!workload) return;
-    const allPorts = workload.template.containers.flatMap((c) => c.ports);
-    for (const container of workload.template.containers) {
-      for (const { probe, portNode } of probePorts(container)) {
-        const port = asScalar(portNode);
-        if (!port || port.value === null || (typeof port.value === 'string' && hasPlaceholder(port.value))) continue;
-        if (typeof port.value === 'string' && !/^\d+$/.test(port.value)) {
-          if (container.ports.some((p) => p.name === port.value)) continue;
-          const names = container.ports.map((p) => p.name).filter(Boolean);
+  check: {
+    workload(ctx, workload) {
+      const allPorts = workload.template.containers.flatMap((c) => c.ports);
+      for (const container of workload.template.containers) {
+        for (const { probe, portNode } of probePorts(container)) {
+          const port = asScalar(portNode);
+          if (!port || port.value === null || (typeof port.value === 'string' && hasPlaceholder(port.value))) continue;
+          if (typeof port.value === 'string' && !/^\d+$/.test(port.value)) {
+            if (container.ports.some((p) => p.name === port.value)) continue;
+            const names = container.ports.map((p) => p.name).filter(Boolean);
+            ctx.report({
+              span: port.span,
+              message: `${probe} of container '${container.name}' uses port '${port.value}', which that container does not declare (${names.length ? `its port names: ${names.join(', ')}` : 'it names no ports'}); the probe always fails.`,
+            });
+            continue;
+          }
+          const number = Number(port.value);
+          if (allPorts.length === 0 || allPorts.some((p) => p.containerPort === number)) continue;
+          if (reachedOnDeclaredPort(ctx.graph, workload)) continue;
           ctx.report({
             span: port.span,
-            message: `${probe} of container '${container.name}' uses port '${port.value}', which that container does not declare (${names.length ? `its port names: ${names.join(', ')}` : 'it names no ports'}); the probe always fails.`,
+            severity: 'info',
+            message: `${probe} of container '${container.name}' probes port ${number}, which no container of the pod declares (declared: ${[...new Set(allPorts.map((p) => p.containerPort))].join(', ')}); the container may still listen there (containerPort is informational).`,
           });
-          continue;
         }
-        const number = Number(port.value);
-        if (allPorts.length === 0 || allPorts.some((p) => p.containerPort === number)) continue;
-        const reached = ctx.graph
-          .servicesSelecting(workload)
-          .some((s) => s.ports.some((sp) => ctx.graph.resolveServicePort(sp, workload).status === 'resolved'));
-        if (reached) continue;
-        ctx.report({
-          span: port.span,
-          severity: 'info',
-          message: `${probe} of container '${container.name}' probes port ${number}, which no container of the pod declares (declared: ${[...new Set(allPorts.map((p) => p.containerPort))].join(', ')}); the container may still listen there (containerPort is informational).`,
-        });
       }
-    }
+    },
   },
 });
 

@@ -17,42 +17,43 @@ export default defineRule({
   severity: 'error',
   description: "A route's backendRef names a Service that does not exist.",
   remediation: 'Name an existing Service (and its namespace when it is in another one, with a ReferenceGrant there).',
-  kinds: ['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute'],
   reach: 'workspace',
-  check(ctx, resource) {
-    const route = ctx.graph.route(resource);
-    if (!route || resource.namesTransformed) return;
-    for (const rule of route.rules) {
-      for (const backend of rule.backendRefs) {
-        if (backend.group !== '' || backend.kind !== 'Service') continue;
-        if (ctx.graph.servicesNamed(backend.namespace, backend.name).length > 0) continue;
-        const others = ctx.graph.services.filter(
-          (s) =>
-            s.resource.name === backend.name &&
-            s.resource.namespace !== backend.namespace &&
-            keptTogether(s.resource.file, resource.file),
-        );
-        const together = others.find((s) => ctx.graph.sameFileOrBuild(s.resource, resource));
-        const elsewhere = together ?? others[0];
-        if (!together && !ctx.config.completeWorkspace && !ctx.graph.hasServicesIn(backend.namespace)) continue;
-        const hint = elsewhere
-          ? ` A Service of that name exists in namespace '${elsewhere.resource.namespace}': set namespace and add a ReferenceGrant there.`
-          : '';
-        const grade = together
-          ? { severity: 'warning' as const, note: '', related: [] }
-          : gradeMissingName(ctx, resource, backend.namespace, ctx.graph.servicesIn(backend.namespace), 'Services');
-        ctx.report({
-          span: backend.nameSpan,
-          severity: grade.severity,
-          message: `No Service '${backend.name}' in namespace '${backend.namespace}'; requests routed to this backend fail.${hint}${grade.note}`,
-          related: [
-            ...(elsewhere
-              ? [{ resource: elsewhere.resource, message: 'Service of that name in another namespace' }]
-              : []),
-            ...grade.related,
-          ],
-        });
+  check: {
+    route(ctx, route) {
+      const resource = route.resource;
+      if (resource.namesTransformed) return;
+      for (const rule of route.rules) {
+        for (const backend of rule.backendRefs) {
+          if (backend.group !== '' || backend.kind !== 'Service') continue;
+          if (ctx.graph.servicesNamed(backend.namespace, backend.name).length > 0) continue;
+          const others = ctx.graph.services.filter(
+            (s) =>
+              s.resource.name === backend.name &&
+              s.resource.namespace !== backend.namespace &&
+              keptTogether(s.resource.file, resource.file),
+          );
+          const together = others.find((s) => ctx.graph.sameFileOrBuild(s.resource, resource));
+          const elsewhere = together ?? others[0];
+          if (!together && !ctx.config.completeWorkspace && !ctx.graph.hasServicesIn(backend.namespace)) continue;
+          const hint = elsewhere
+            ? ` A Service of that name exists in namespace '${elsewhere.resource.namespace}': set namespace and add a ReferenceGrant there.`
+            : '';
+          const grade = together
+            ? { severity: 'warning' as const, note: '', related: [] }
+            : gradeMissingName(ctx, resource, backend.namespace, ctx.graph.servicesIn(backend.namespace), 'Services');
+          ctx.report({
+            span: backend.nameSpan,
+            severity: grade.severity,
+            message: `No Service '${backend.name}' in namespace '${backend.namespace}'; requests routed to this backend fail.${hint}${grade.note}`,
+            related: [
+              ...(elsewhere
+                ? [{ resource: elsewhere.resource, message: 'Service of that name in another namespace' }]
+                : []),
+              ...grade.related,
+            ],
+          });
+        }
       }
-    }
+    },
   },
 });

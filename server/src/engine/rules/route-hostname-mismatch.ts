@@ -37,31 +37,32 @@ export default defineRule({
   description: "A route's hostnames match no hostname of the Gateway listeners it attaches to.",
   remediation:
     'Use hostnames the listener serves (or a wildcard it covers), or attach to a listener for these hostnames.',
-  kinds: ['HTTPRoute', 'GRPCRoute', 'TLSRoute'],
   reach: 'workspace',
-  check(ctx, resource) {
-    const route = ctx.graph.route(resource);
-    if (!route || !HOSTNAME_ROUTES.has(resource.kind) || route.hostnames.length === 0) return;
-    const hostnamesNode = getPath(resource.node, 'spec', 'hostnames');
-    for (const parent of route.parentRefs) {
-      if (parent.group !== GATEWAY_GROUP || parent.kind !== 'Gateway') continue;
-      const gateways = ctx.graph.gatewaysNamed(parent.namespace, parent.name);
-      const listeners: Listener[] = gateways.flatMap((g) =>
-        g.listeners.filter(
-          (l) =>
-            (parent.sectionName === undefined || l.name === parent.sectionName) &&
-            (parent.port === undefined || l.port === parent.port),
-        ),
-      );
-      // Missing Gateways or listeners are route-parent-missing's.
-      if (listeners.length === 0) continue;
-      if (listeners.some((l) => route.hostnames.some((h) => hostnamesIntersect(h, l.hostname)))) continue;
-      const served = [...new Set(listeners.map((l) => l.hostname!))].join(', ');
-      ctx.report({
-        span: hostnamesNode?.span ?? parent.nameSpan,
-        message: `No hostname of this route (${route.hostnames.join(', ')}) matches the listener hostnames of Gateway '${parent.namespace}/${parent.name}'${parent.sectionName ? ` listener '${parent.sectionName}'` : ''} (${served}); the route is not accepted there.`,
-        related: [{ resource: gateways[0].resource, message: `listener hostnames: ${served}` }],
-      });
-    }
+  check: {
+    route(ctx, route) {
+      const resource = route.resource;
+      if (!HOSTNAME_ROUTES.has(resource.kind) || route.hostnames.length === 0) return;
+      const hostnamesNode = getPath(resource.node, 'spec', 'hostnames');
+      for (const parent of route.parentRefs) {
+        if (parent.group !== GATEWAY_GROUP || parent.kind !== 'Gateway') continue;
+        const gateways = ctx.graph.gatewaysNamed(parent.namespace, parent.name);
+        const listeners: Listener[] = gateways.flatMap((g) =>
+          g.listeners.filter(
+            (l) =>
+              (parent.sectionName === undefined || l.name === parent.sectionName) &&
+              (parent.port === undefined || l.port === parent.port),
+          ),
+        );
+        // Missing Gateways or listeners are route-parent-missing's.
+        if (listeners.length === 0) continue;
+        if (listeners.some((l) => route.hostnames.some((h) => hostnamesIntersect(h, l.hostname)))) continue;
+        const served = [...new Set(listeners.map((l) => l.hostname!))].join(', ');
+        ctx.report({
+          span: hostnamesNode?.span ?? parent.nameSpan,
+          message: `No hostname of this route (${route.hostnames.join(', ')}) matches the listener hostnames of Gateway '${parent.namespace}/${parent.name}'${parent.sectionName ? ` listener '${parent.sectionName}'` : ''} (${served}); the route is not accepted there.`,
+          related: [{ resource: gateways[0].resource, message: `listener hostnames: ${served}` }],
+        });
+      }
+    },
   },
 });

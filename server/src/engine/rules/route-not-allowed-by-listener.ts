@@ -12,32 +12,32 @@ export default defineRule({
   description: "No listener of the route's parent Gateway accepts the route's namespace or kind.",
   remediation:
     'Attach to a listener whose allowedRoutes admit this namespace and kind, or widen allowedRoutes (from: All, or a namespace selector).',
-  kinds: ['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute'],
   reach: 'workspace',
-  check(ctx, resource) {
-    const route = ctx.graph.route(resource);
-    if (!route) return;
-    const ns = resource.namespace ?? 'default';
-    for (const parent of route.parentRefs) {
-      if (parent.group !== GATEWAY_GROUP || parent.kind !== 'Gateway') continue;
-      const gateways = ctx.graph.gatewaysNamed(parent.namespace, parent.name);
-      if (gateways.length === 0) continue; // route-parent-missing
-      const listeners = gateways.flatMap((g) =>
-        g.listeners
-          .filter((l) => parent.sectionName === undefined || l.name === parent.sectionName)
-          .map((l) => ({ g, l })),
-      );
-      if (listeners.length === 0) continue;
-      const reasons = listeners.map(({ g, l }) =>
-        refusal(ctx.graph.namespaceLabels(ns), l, g.resource.namespace ?? 'default', ns, resource.kind),
-      );
-      if (reasons.some((r) => r === undefined)) continue;
-      ctx.report({
-        span: parent.nameSpan,
-        message: `Gateway '${parent.namespace}/${parent.name}' does not accept this route: ${[...new Set(reasons)].join('; ')}.`,
-        related: [{ resource: gateways[0].resource, message: 'allowedRoutes of its listeners' }],
-      });
-    }
+  check: {
+    route(ctx, route) {
+      const resource = route.resource;
+      const ns = resource.namespace ?? 'default';
+      for (const parent of route.parentRefs) {
+        if (parent.group !== GATEWAY_GROUP || parent.kind !== 'Gateway') continue;
+        const gateways = ctx.graph.gatewaysNamed(parent.namespace, parent.name);
+        if (gateways.length === 0) continue; // route-parent-missing
+        const listeners = gateways.flatMap((g) =>
+          g.listeners
+            .filter((l) => parent.sectionName === undefined || l.name === parent.sectionName)
+            .map((l) => ({ g, l })),
+        );
+        if (listeners.length === 0) continue;
+        const reasons = listeners.map(({ g, l }) =>
+          refusal(ctx.graph.namespaceLabels(ns), l, g.resource.namespace ?? 'default', ns, resource.kind),
+        );
+        if (reasons.some((r) => r === undefined)) continue;
+        ctx.report({
+          span: parent.nameSpan,
+          message: `Gateway '${parent.namespace}/${parent.name}' does not accept this route: ${[...new Set(reasons)].join('; ')}.`,
+          related: [{ resource: gateways[0].resource, message: 'allowedRoutes of its listeners' }],
+        });
+      }
+    },
   },
 });
 

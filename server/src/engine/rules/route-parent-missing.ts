@@ -15,54 +15,55 @@ export default defineRule({
   description: "A route's parentRef names a Gateway, a listener of it, or a Service (GAMMA) that does not exist.",
   remediation:
     'Name an existing Gateway (with its namespace when it is in another one) and one of its listener names as sectionName.',
-  kinds: ['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute'],
   reach: 'workspace',
-  check(ctx, resource) {
-    const route = ctx.graph.route(resource);
-    if (!route || resource.namesTransformed) return;
-    for (const parent of route.parentRefs) {
-      if ((parent.group === '' || parent.group === 'core') && parent.kind === 'Service') {
-        if (
-          ctx.graph.servicesNamed(parent.namespace, parent.name).length > 0 ||
-          !ctx.graph.hasServicesIn(parent.namespace)
-        )
+  check: {
+    route(ctx, route) {
+      const resource = route.resource;
+      if (resource.namesTransformed) return;
+      for (const parent of route.parentRefs) {
+        if ((parent.group === '' || parent.group === 'core') && parent.kind === 'Service') {
+          if (
+            ctx.graph.servicesNamed(parent.namespace, parent.name).length > 0 ||
+            !ctx.graph.hasServicesIn(parent.namespace)
+          )
+            continue;
+          ctx.report({
+            span: parent.nameSpan,
+            message: `No Service '${parent.name}' in namespace '${parent.namespace}'; the mesh route (GAMMA) is attached to nothing.`,
+          });
           continue;
-        ctx.report({
-          span: parent.nameSpan,
-          message: `No Service '${parent.name}' in namespace '${parent.namespace}'; the mesh route (GAMMA) is attached to nothing.`,
-        });
-        continue;
+        }
+        if (parent.group !== GATEWAY_GROUP || parent.kind !== 'Gateway' || !ctx.graph.hasGateways) continue;
+        const gateways = ctx.graph.gatewaysNamed(parent.namespace, parent.name);
+        if (gateways.length === 0) {
+          const grade = gradeMissingName(
+            ctx,
+            resource,
+            parent.namespace,
+            ctx.graph.gatewaysIn(parent.namespace),
+            'Gateways',
+            false,
+          );
+          ctx.report({
+            span: parent.nameSpan,
+            severity: grade.severity,
+            message: `No Gateway '${parent.name}' in namespace '${parent.namespace}'; the route is attached to nothing there.${grade.note}`,
+            related: grade.related,
+          });
+          continue;
+        }
+        if (
+          parent.sectionName !== undefined &&
+          !gateways.some((g) => g.listeners.some((l) => l.name === parent.sectionName))
+        ) {
+          const names = [...new Set(gateways.flatMap((g) => g.listeners.map((l) => l.name)))].join(', ');
+          ctx.report({
+            span: parent.sectionNameSpan ?? parent.nameSpan,
+            message: `Gateway '${parent.namespace}/${parent.name}' has no listener '${parent.sectionName}' (its listeners: ${names || 'none'}).`,
+            related: [{ resource: gateways[0].resource, message: `listeners: ${names}` }],
+          });
+        }
       }
-      if (parent.group !== GATEWAY_GROUP || parent.kind !== 'Gateway' || !ctx.graph.hasGateways) continue;
-      const gateways = ctx.graph.gatewaysNamed(parent.namespace, parent.name);
-      if (gateways.length === 0) {
-        const grade = gradeMissingName(
-          ctx,
-          resource,
-          parent.namespace,
-          ctx.graph.gatewaysIn(parent.namespace),
-          'Gateways',
-          false,
-        );
-        ctx.report({
-          span: parent.nameSpan,
-          severity: grade.severity,
-          message: `No Gateway '${parent.name}' in namespace '${parent.namespace}'; the route is attached to nothing there.${grade.note}`,
-          related: grade.related,
-        });
-        continue;
-      }
-      if (
-        parent.sectionName !== undefined &&
-        !gateways.some((g) => g.listeners.some((l) => l.name === parent.sectionName))
-      ) {
-        const names = [...new Set(gateways.flatMap((g) => g.listeners.map((l) => l.name)))].join(', ');
-        ctx.report({
-          span: parent.sectionNameSpan ?? parent.nameSpan,
-          message: `Gateway '${parent.namespace}/${parent.name}' has no listener '${parent.sectionName}' (its listeners: ${names || 'none'}).`,
-          related: [{ resource: gateways[0].resource, message: `listeners: ${names}` }],
-        });
-      }
-    }
+    },
   },
 });

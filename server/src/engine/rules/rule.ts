@@ -1,9 +1,10 @@
-// The contract every rule follows: metadata (id, default severity, description, remediation) and a
-// check over one resource instance that may consult the whole graph and reports at exact spans.
+// The contract every rule follows: metadata (id, default severity, description, remediation) and
+// checks per typed view (rules/views.ts) that may consult the whole graph and report at exact spans.
 import type { AnalysisConfig, Severity } from '../config';
 import type { TrafficGraph } from '../graph';
 import type { Resource } from '../model/resource';
 import type { Span } from '../text';
+import type { RuleViews, ViewName } from './views';
 
 export interface RelatedRef {
   readonly resource: Resource;
@@ -29,20 +30,25 @@ export interface RuleContext {
   report(report: Report): void;
 }
 
+/**
+ * A rule's checks by the view they judge: `workload(ctx, workload)` runs on every resource that has
+ * a pod template, whatever its kind. A resource with several views (a StatefulSet is a workload and
+ * a statefulSet) gets each check the rule declares for them.
+ */
+export type ViewChecks = { readonly [V in ViewName]?: (ctx: RuleContext, view: RuleViews[V]) => void };
+
 export interface Rule {
   readonly id: string;
   readonly severity: Severity;
   readonly description: string;
   readonly remediation: string;
-  /** Kinds whose instances the rule checks. */
-  readonly kinds: readonly string[];
   /**
    * What a check may look at besides the resource: resources of its own namespace, directory or
    * build ('local', the default), or anything in the workspace ('workspace', for references across
    * namespaces). Re-analysis re-runs 'workspace' rules on every change.
    */
   readonly reach?: 'local' | 'workspace';
-  check(ctx: RuleContext, resource: Resource): void;
+  readonly check: ViewChecks;
 }
 
 export function defineRule(rule: Rule): Rule {

@@ -10,26 +10,25 @@ export default defineRule({
   severity: 'warning',
   description: 'The container port a Service port targets is declared with another protocol.',
   remediation: 'Give the Service port and the container port the same protocol (TCP, UDP or SCTP).',
-  kinds: ['Service'],
-  check(ctx, resource) {
-    const service = ctx.graph.service(resource);
-    if (!service) return;
-    for (const { port, resolutions } of servicePortOutcomes(ctx.graph, service)) {
-      if (resolutions.some((r) => r.status === 'resolved')) continue;
-      const mismatch = resolutions.find((r) => r.status === 'protocol-mismatch');
-      if (!mismatch?.declared || !mismatch.container) continue;
-      const target = typeof port.targetPort === 'string' ? `'${port.targetPort}'` : `${port.targetPort}`;
-      ctx.report({
-        span: port.targetPortSpan,
-        message: `Port ${port.port}/${port.protocol} targets ${target}, which container '${mismatch.container.name}' of ${mismatch.workload.resource.kind} '${mismatch.workload.resource.name}' declares as ${mismatch.declared.protocol}.`,
-        related: [
-          {
-            resource: mismatch.workload.resource,
-            span: mismatch.declared.span,
-            message: `declares ${mismatch.declared.containerPort}/${mismatch.declared.protocol}`,
-          },
-        ],
-      });
-    }
+  check: {
+    service(ctx, service) {
+      for (const { port, resolutions } of servicePortOutcomes(ctx.graph, service)) {
+        if (resolutions.some((r) => r.status === 'resolved')) continue;
+        const mismatch = resolutions.find((r) => r.status === 'protocol-mismatch');
+        if (!mismatch?.declared || !mismatch.container) continue;
+        const target = typeof port.targetPort === 'string' ? `'${port.targetPort}'` : `${port.targetPort}`;
+        ctx.report({
+          span: port.targetPortSpan,
+          message: `Port ${port.port}/${port.protocol} targets ${target}, which container '${mismatch.container.name}' of ${mismatch.workload.resource.kind} '${mismatch.workload.resource.name}' declares as ${mismatch.declared.protocol}.`,
+          related: [
+            {
+              resource: mismatch.workload.resource,
+              span: mismatch.declared.span,
+              message: `declares ${mismatch.declared.containerPort}/${mismatch.declared.protocol}`,
+            },
+          ],
+        });
+      }
+    },
   },
 });

@@ -21,58 +21,63 @@ export default defineRule({
   severity: 'warning',
   description: 'A container refers to a cluster DNS name of a Service that does not exist.',
   remediation: 'Fix the Service name or namespace in the address, or create the Service.',
-  kinds: ['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ReplicationController', 'Job', 'CronJob'],
   reach: 'workspace',
-  check(ctx, resource) {
-    const workload = ctx.graph.workload(resource);
-    if (!workload) return;
-    const seen = new Set<string>();
-    for (const ref of ctx.graph.serviceReferences(workload)) {
-      if (ctx.graph.servicesNamed(ref.namespace, ref.service).length > 0) continue;
-      if (ref.service === 'kubernetes' && ref.namespace === 'default') continue;
-      const similar = ctx.graph
-        .servicesIn(ref.namespace)
-        .find(
-          (s) =>
-            s.resource.name !== ref.service &&
-            (ref.clusterDns
-              ? editDistance(s.resource.name, ref.service) <= Math.max(1, Math.floor(ref.service.length / 4))
-              : isTypo(s.resource.name, ref.service)),
-        );
-      const otherBuild = similar
-        ? undefined
-        : resolvedInAnotherBuild(ctx.graph, resource, ref.service, ref.namespace, ref.namespaceWritten);
-      // In a closed world (completeWorkspace) a cluster DNS name that nothing defines certainly fails;
-      // a bare name may still be an external host.
-      const closed = ctx.config.completeWorkspace && ref.clusterDns;
-      if (!similar && !otherBuild && !closed) continue;
-      const key = `${ref.workloadSpan.start}|${ref.host}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const via = ref.via ? ` (ConfigMap '${ref.via.configMap.name}', key ${ref.via.key})` : '';
-      const hint = similar
-        ? ` Did you mean '${similar.resource.name}'?`
-        : otherBuild
-          ? ` The same manifest in kustomize build '${otherBuild.build}' finds it in namespace '${otherBuild.namespace}'.`
-          : '';
-      const found = similar?.resource ?? otherBuild?.service;
-      // A custom resource of a kind nobody describes, applied with the workload there, may make it.
-      const hidden = ctx.config.completeWorkspace ? undefined : ctx.graph.hiddenProducerNear(ref.namespace, resource);
-      ctx.report({
-        span: ref.workloadSpan,
-        severity: hidden ? 'info' : !found ? 'error' : undefined,
-        message: `'${ref.host}'${via} names Service '${ref.service}' in namespace '${ref.namespace}', which does not exist.${hint}${hidden ? mayCreate(hidden, 'it') : ''}`,
-        related: [
-          ...(found
-            ? [{ resource: found, message: similar ? 'a Service of a similar name' : 'the Service in the other build' }]
-            : []),
-          ...(ref.via
-            ? [{ resource: ref.via.configMap, span: ref.span, message: `${ref.via.key} = ${ref.host}` }]
-            : []),
-          ...(hidden ? [{ resource: hidden, message: 'may create the Service' }] : []),
-        ],
-      });
-    }
+  check: {
+    workload(ctx, workload) {
+      const resource = workload.resource;
+      const seen = new Set<string>();
+      for (const ref of ctx.graph.serviceReferences(workload)) {
+        if (ctx.graph.servicesNamed(ref.namespace, ref.service).length > 0) continue;
+        if (ref.service === 'kubernetes' && ref.namespace === 'default') continue;
+        const similar = ctx.graph
+          .servicesIn(ref.namespace)
+          .find(
+            (s) =>
+              s.resource.name !== ref.service &&
+              (ref.clusterDns
+                ? editDistance(s.resource.name, ref.service) <= Math.max(1, Math.floor(ref.service.length / 4))
+                : isTypo(s.resource.name, ref.service)),
+          );
+        const otherBuild = similar
+          ? undefined
+          : resolvedInAnotherBuild(ctx.graph, resource, ref.service, ref.namespace, ref.namespaceWritten);
+        // In a closed world (completeWorkspace) a cluster DNS name that nothing defines certainly fails;
+        // a bare name may still be an external host.
+        const closed = ctx.config.completeWorkspace && ref.clusterDns;
+        if (!similar && !otherBuild && !closed) continue;
+        const key = `${ref.workloadSpan.start}|${ref.host}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const via = ref.via ? ` (ConfigMap '${ref.via.configMap.name}', key ${ref.via.key})` : '';
+        const hint = similar
+          ? ` Did you mean '${similar.resource.name}'?`
+          : otherBuild
+            ? ` The same manifest in kustomize build '${otherBuild.build}' finds it in namespace '${otherBuild.namespace}'.`
+            : '';
+        const found = similar?.resource ?? otherBuild?.service;
+        // A custom resource of a kind nobody describes, applied with the workload there, may make it.
+        const hidden = ctx.config.completeWorkspace ? undefined : ctx.graph.hiddenProducerNear(ref.namespace, resource);
+        ctx.report({
+          span: ref.workloadSpan,
+          severity: hidden ? 'info' : !found ? 'error' : undefined,
+          message: `'${ref.host}'${via} names Service '${ref.service}' in namespace '${ref.namespace}', which does not exist.${hint}${hidden ? mayCreate(hidden, 'it') : ''}`,
+          related: [
+            ...(found
+              ? [
+                  {
+                    resource: found,
+                    message: similar ? 'a Service of a similar name' : 'the Service in the other build',
+                  },
+                ]
+              : []),
+            ...(ref.via
+              ? [{ resource: ref.via.configMap, span: ref.span, message: `${ref.via.key} = ${ref.host}` }]
+              : []),
+            ...(hidden ? [{ resource: hidden, message: 'may create the Service' }] : []),
+          ],
+        });
+      }
+    },
   },
 });
 

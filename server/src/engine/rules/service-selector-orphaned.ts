@@ -13,18 +13,19 @@ export default defineRule({
     'Make the selector match the pod template labels of a workload in the same namespace, or remove the selector and manage Endpoints by hand.',
   // A near miss may be a pod template in another namespace: re-judged on every change.
   reach: 'workspace',
-  kinds: ['Service'],
-  check(ctx, resource) {
-    const service = ctx.graph.service(resource);
-    if (!service?.selector || service.selector.invalid) return;
-    if (ctx.graph.workloadsSelectedBy(service).length > 0) return;
-    const ns = resource.namespace ?? 'default';
-    reportSelectsNothing(
-      ctx,
-      resource,
-      service.selector,
-      ns,
-      `Selector ${formatSelector(service.selector)} matches no pod template in namespace '${ns}'; the Service has no endpoints.`,
-    );
+  check: {
+    service(ctx, service) {
+      const resource = service.resource;
+      if (!service.selector || service.selector.invalid) return;
+      if (ctx.graph.workloadsSelectedBy(service).length > 0) return;
+      const ns = resource.namespace ?? 'default';
+      reportSelectsNothing(
+        ctx,
+        resource,
+        service.selector,
+        ns,
+        `Selector ${formatSelector(service.selector)} matches no pod template in namespace '${ns}'; the Service has no endpoints.`,
+      );
+    },
   },
 });

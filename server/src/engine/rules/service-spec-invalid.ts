@@ -119,11 +119,12 @@ export default defineRule({
     "A Service's ports or type-dependent fields, or a container's port names, are rejected by the API server.",
   remediation:
     'Fix the field as the message says: name every port of a multi-port Service, keep names and (port, protocol) unique, use IANA port names, and set type-dependent fields only on the types that allow them.',
-  kinds: ['Service', ...Object.keys(POD_TEMPLATE_PATHS)],
-  check(ctx, resource) {
-    if (describesExpectedState(resource.file)) return;
-    if (resource.kind === 'Service') {
-      if (resource.apiVersion === 'v1') checkService(ctx, resource);
-    } else checkContainerPorts(ctx, resource);
+  check: {
+    service(ctx, service) {
+      if (!describesExpectedState(service.resource.file)) checkService(ctx, service.resource);
+    },
+    workload(ctx, workload) {
+      if (!describesExpectedState(workload.resource.file)) checkContainerPorts(ctx, workload.resource);
+    },
   },
 });

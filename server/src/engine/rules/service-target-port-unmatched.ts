@@ -10,9 +10,9 @@
 // or whose number is a declared port with two adjacent digits swapped (a typo; a digit added or
 // changed is not evidence: 18080 beside 8080 and 8443 beside 9443 are real, distinct ports),
 // is reported even when the Service's other ports reach declared ports.
-import type { TrafficGraph } from '../graph';
 import type { Service, ServicePort } from '../model/service';
 import type { Workload } from '../model/workload';
+import { reachedOnDeclaredPort } from '../servicePorts';
 import { defineRule } from './rule';
 import { describeDeclaredPorts, describeWorkloads, servicePortOutcomes } from './service-ports';
 
@@ -21,34 +21,34 @@ export default defineRule({
   severity: 'warning',
   description: 'A numeric targetPort is not declared by any container of the selected pods.',
   remediation: 'Set targetPort to the containerPort the application listens on (or name the port and target the name).',
-  kinds: ['Service'],
-  check(ctx, resource) {
-    const service = ctx.graph.service(resource);
-    if (!service) return;
-    for (const { port, resolutions } of servicePortOutcomes(ctx.graph, service)) {
-      if (typeof port.targetPort !== 'number') continue;
-      // Every template must declare ports, none may serve this one in any protocol, and no Service
-      // may reach any of them on a declared port.
-      if (!resolutions.every((r) => r.status === 'undeclared')) continue;
-      const evidence = likelyMeant(
-        service,
-        port,
-        resolutions.map((r) => r.workload),
-      );
-      if (!evidence && resolutions.some((r) => servesADeclaredPort(ctx.graph, r.workload))) continue;
-      const workloads = resolutions.map((r) => r.workload);
-      const what = port.targetPortExplicit
-        ? `targetPort ${port.targetPort}`
-        : `Port ${port.port} (targetPort defaults to it)`;
-      ctx.report({
-        span: port.targetPortSpan,
-        message: `${what} is not declared by any container of ${describeWorkloads(workloads)}, which declare${workloads.length === 1 ? 's' : ''} ${describeDeclaredPorts(workloads)}.${evidence ?? ''}`,
-        related: workloads.map((w) => ({
-          resource: w.resource,
-          message: `selected by Service ${resource.name}; declares ${describeDeclaredPorts([w])}`,
-        })),
-      });
-    }
+  check: {
+    service(ctx, service) {
+      const resource = service.resource;
+      for (const { port, resolutions } of servicePortOutcomes(ctx.graph, service)) {
+        if (typeof port.targetPort !== 'number') continue;
+        // Every template must declare ports, none may serve this one in any protocol, and no Service
+        // may reach any of them on a declared port.
+        if (!resolutions.every((r) => r.status === 'undeclared')) continue;
+        const evidence = likelyMeant(
+          service,
+          port,
+          resolutions.map((r) => r.workload),
+        );
+        if (!evidence && resolutions.some((r) => reachedOnDeclaredPort(ctx.graph, r.workload))) continue;
+        const workloads = resolutions.map((r) => r.workload);
+        const what = port.targetPortExplicit
+          ? `targetPort ${port.targetPort}`
+          : `Port ${port.port} (targetPort defaults to it)`;
+        ctx.report({
+          span: port.targetPortSpan,
+          message: `${what} is not declared by any container of ${describeWorkloads(workloads)}, which declare${workloads.length === 1 ? 's' : ''} ${describeDeclaredPorts(workloads)}.${evidence ?? ''}`,
+          related: workloads.map((w) => ({
+            resource: w.resource,
+            message: `selected by Service ${resource.name}; declares ${describeDeclaredPorts([w])}`,
+          })),
+        });
+      }
+    },
   },
 });
 
@@ -77,10 +77,4 @@ function isTransposition(a: string, b: string): boolean {
   if (a.length !== b.length || a === b) return false;
   const diff = [...a].flatMap((c, i) => (c === b[i] ? [] : [i]));
   return diff.length === 2 && diff[1] === diff[0] + 1 && a[diff[0]] === b[diff[1]] && a[diff[1]] === b[diff[0]];
-}
-
-function servesADeclaredPort(graph: TrafficGraph, workload: Workload): boolean {
-  return graph
-    .servicesSelecting(workload)
-    .some((s) => s.ports.some((p) => graph.resolveServicePort(p, workload).status === 'resolved'));
 }

@@ -94,38 +94,37 @@ export default defineRule({
   description: "A StatefulSet's governing Service does not give its pods the DNS names they are addressed by.",
   remediation:
     "Make the governing Service headless and select the StatefulSet's pods; address pods as <statefulset>-<ordinal>.<serviceName> with an ordinal below replicas.",
-  kinds: ['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ReplicationController', 'Job', 'CronJob'],
   reach: 'workspace',
-  check(ctx, resource) {
-    const workload = ctx.graph.workload(resource);
-    if (!workload) return;
-    if (resource.kind === 'StatefulSet') checkSelection(ctx, workload);
-    const seen = new Set<string>();
-    for (const ref of ctx.graph.serviceReferences(workload)) {
-      const pod = perPodName(ref);
-      if (!pod) continue;
-      const sets = ctx.graph
-        .resourcesWithId(`StatefulSet/${pod.namespace}/${pod.statefulSet}`)
-        .map((r) => ctx.graph.workload(r))
-        .filter((w): w is Workload => !!w && !w.resource.namesTransformed);
-      if (sets.length === 0) continue;
-      // Variants of the StatefulSet may differ: one that gives the name is enough.
-      const problems = sets.map((s) => problemWith(ctx.graph, pod, s));
-      const problem = problems.every((p) => p !== undefined) ? problems[0] : undefined;
-      const key = `${ref.workloadSpan.start}|${ref.host}`;
-      if (!problem || seen.has(key)) continue;
-      seen.add(key);
-      const via = ref.via ? ` (ConfigMap '${ref.via.configMap.name}', key ${ref.via.key})` : '';
-      ctx.report({
-        span: ref.workloadSpan,
-        message: `'${ref.host}'${via} does not resolve: ${problem}.`,
-        related: [
-          { resource: sets[0].resource, message: `StatefulSet ${pod.statefulSet}` },
-          ...(ref.via
-            ? [{ resource: ref.via.configMap, span: ref.span, message: `${ref.via.key} = ${ref.host}` }]
-            : []),
-        ],
-      });
-    }
+  check: {
+    statefulSet: checkSelection,
+    workload(ctx, workload) {
+      const seen = new Set<string>();
+      for (const ref of ctx.graph.serviceReferences(workload)) {
+        const pod = perPodName(ref);
+        if (!pod) continue;
+        const sets = ctx.graph
+          .resourcesWithId(`StatefulSet/${pod.namespace}/${pod.statefulSet}`)
+          .map((r) => ctx.graph.workload(r))
+          .filter((w): w is Workload => !!w && !w.resource.namesTransformed);
+        if (sets.length === 0) continue;
+        // Variants of the StatefulSet may differ: one that gives the name is enough.
+        const problems = sets.map((s) => problemWith(ctx.graph, pod, s));
+        const problem = problems.every((p) => p !== undefined) ? problems[0] : undefined;
+        const key = `${ref.workloadSpan.start}|${ref.host}`;
+        if (!problem || seen.has(key)) continue;
+        seen.add(key);
+        const via = ref.via ? ` (ConfigMap '${ref.via.configMap.name}', key ${ref.via.key})` : '';
+        ctx.report({
+          span: ref.workloadSpan,
+          message: `'${ref.host}'${via} does not resolve: ${problem}.`,
+          related: [
+            { resource: sets[0].resource, message: `StatefulSet ${pod.statefulSet}` },
+            ...(ref.via
+              ? [{ resource: ref.via.configMap, span: ref.span, message: `${ref.via.key} = ${ref.host}` }]
+              : []),
+          ],
+        });
+      }
+    },
   },
 });

@@ -11,16 +11,18 @@ export default defineRule({
   description: "A StatefulSet's serviceName names no Service in its namespace.",
   remediation:
     'Create the headless Service the StatefulSet names (clusterIP: None, selecting its pods), or fix serviceName.',
-  kinds: ['StatefulSet'],
-  check(ctx, resource) {
-    const node = getPath(resource.node, 'spec', 'serviceName');
-    const serviceName = stringValue(node);
-    if (!node || !serviceName || resource.namesTransformed || hasPlaceholder(serviceName)) return;
-    const ns = resource.namespace ?? 'default';
-    if (ctx.graph.servicesNamed(ns, serviceName).length > 0) return;
-    ctx.report({
-      span: node.span,
-      message: `No Service '${serviceName}' in namespace '${ns}': the StatefulSet's pods get no stable DNS names (${resource.name}-0.${serviceName}.${ns}.svc).`,
-    });
+  check: {
+    statefulSet(ctx, workload) {
+      const resource = workload.resource;
+      const node = getPath(resource.node, 'spec', 'serviceName');
+      const serviceName = stringValue(node);
+      if (!node || !serviceName || resource.namesTransformed || hasPlaceholder(serviceName)) return;
+      const ns = resource.namespace ?? 'default';
+      if (ctx.graph.servicesNamed(ns, serviceName).length > 0) return;
+      ctx.report({
+        span: node.span,
+        message: `No Service '${serviceName}' in namespace '${ns}': the StatefulSet's pods get no stable DNS names (${resource.name}-0.${serviceName}.${ns}.svc).`,
+      });
+    },
   },
 });

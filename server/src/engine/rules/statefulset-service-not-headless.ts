@@ -14,21 +14,22 @@ export default defineRule({
   description: "A StatefulSet's governing Service is not headless.",
   remediation:
     'Set clusterIP: None on the governing Service (add a second, normal Service if clients need a virtual IP).',
-  kinds: ['StatefulSet'],
-  check(ctx, resource) {
-    const node = getPath(resource.node, 'spec', 'serviceName');
-    const serviceName = stringValue(node);
-    if (!node || !serviceName || resource.namesTransformed) return;
-    const workload = ctx.graph.workload(resource);
-    if (!workload || ((workload.replicas ?? 1) <= 1 && ctx.graph.autoscalersOf(workload).length === 0)) return;
-    const services = ctx.graph.servicesNamed(resource.namespace ?? 'default', serviceName);
-    // Variants of the app may define the Service differently: one headless definition is enough.
-    if (services.length === 0 || services.some((s) => s.headless)) return;
-    const service = services[0];
-    ctx.report({
-      span: node.span,
-      message: `Service '${serviceName}' is not headless (clusterIP: ${service.clusterIP ?? 'allocated'}): pods get no per-pod DNS records such as ${resource.name}-0.${serviceName}.`,
-      related: [{ resource: service.resource, message: 'governing Service without clusterIP: None' }],
-    });
+  check: {
+    statefulSet(ctx, workload) {
+      const resource = workload.resource;
+      const node = getPath(resource.node, 'spec', 'serviceName');
+      const serviceName = stringValue(node);
+      if (!node || !serviceName || resource.namesTransformed) return;
+      if ((workload.replicas ?? 1) <= 1 && ctx.graph.autoscalersOf(workload).length === 0) return;
+      const services = ctx.graph.servicesNamed(resource.namespace ?? 'default', serviceName);
+      // Variants of the app may define the Service differently: one headless definition is enough.
+      if (services.length === 0 || services.some((s) => s.headless)) return;
+      const service = services[0];
+      ctx.report({
+        span: node.span,
+        message: `Service '${serviceName}' is not headless (clusterIP: ${service.clusterIP ?? 'allocated'}): pods get no per-pod DNS records such as ${resource.name}-0.${serviceName}.`,
+        related: [{ resource: service.resource, message: 'governing Service without clusterIP: None' }],
+      });
+    },
   },
 });

@@ -7,6 +7,7 @@
 // elsewhere in a repository (recipes, other apps) are not assumed to share their cluster.
 import { decide, policiesKeptWith, serviceFlowVerdicts, summarizeVerdicts } from '../reachability';
 import type { Ingress } from '../model/ingress';
+import { landingPort, servicePortFor } from '../servicePorts';
 import { defineRule, type RelatedRef, type RuleContext } from './rule';
 
 export default defineRule({
@@ -15,56 +16,37 @@ export default defineRule({
   description: 'NetworkPolicies deny traffic that a workload is configured to send to a Service.',
   remediation:
     "Allow the flow: an egress rule on the source's policies and an ingress rule on the destination's, for this port.",
-  kinds: [
-    'Pod',
-    'Deployment',
-    'ReplicaSet',
-    'StatefulSet',
-    'DaemonSet',
-    'ReplicationController',
-    'Job',
-    'CronJob',
-    'Ingress',
-  ],
   reach: 'workspace',
-  check(ctx, resource) {
-    const ingress = ctx.graph.ingress(resource);
-    if (ingress) {
-      checkIngress(ctx, ingress);
-      return;
-    }
-    const from = ctx.graph.workload(resource);
-    if (!from) return;
-    const seen = new Set<string>();
-    for (const ref of ctx.graph.serviceReferences(from)) {
-      const service = ctx.graph.servicesNamed(ref.namespace, ref.service)[0];
-      if (!service?.selector) continue;
-      const port =
-        ref.port === undefined
-          ? service.ports.length === 1
-            ? service.ports[0]
-            : undefined
-          : service.ports.find((p) => p.port === ref.port);
-      if (!port) continue;
-      const verdicts = serviceFlowVerdicts(ctx.graph, from, service, port);
-      const { denied, policies } = summarizeVerdicts(verdicts.map((v) => v.verdict));
-      if (!denied) continue;
-      const key = `${ref.workloadSpan.start}|${service.resource.id}|${port.port}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const egressDenied = verdicts.every(({ verdict }) => !verdict.egress.allowed);
-      const side = egressDenied
-        ? `the egress policies of ${resource.kind} '${resource.name}'`
-        : `the ingress policies of ${verdicts.map(({ to }) => `${to.resource.kind} '${to.resource.name}'`).join(', ')}`;
-      ctx.report({
-        span: ref.workloadSpan,
-        message: `Traffic to Service '${service.resource.namespace}/${service.resource.name}:${port.port}' is denied by ${side} (${policies.map((p) => p.resource.name).join(', ')}).`,
-        related: policies.map((p) => ({
-          resource: p.resource,
-          message: 'isolates these pods without allowing this flow',
-        })),
-      });
-    }
+  check: {
+    ingress: checkIngress,
+    workload(ctx, from) {
+      const resource = from.resource;
+      const seen = new Set<string>();
+      for (const ref of ctx.graph.serviceReferences(from)) {
+        const service = ctx.graph.servicesNamed(ref.namespace, ref.service)[0];
+        if (!service?.selector) continue;
+        const port = servicePortFor(service, ref.port);
+        if (!port) continue;
+        const verdicts = serviceFlowVerdicts(ctx.graph, from, service, port);
+        const { denied, policies } = summarizeVerdicts(verdicts.map((v) => v.verdict));
+        if (!denied) continue;
+        const key = `${ref.workloadSpan.start}|${service.resource.id}|${port.port}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const egressDenied = verdicts.every(({ verdict }) => !verdict.egress.allowed);
+        const side = egressDenied
+          ? `the egress policies of ${resource.kind} '${resource.name}'`
+          : `the ingress policies of ${verdicts.map(({ to }) => `${to.resource.kind} '${to.resource.name}'`).join(', ')}`;
+        ctx.report({
+          span: ref.workloadSpan,
+          message: `Traffic to Service '${service.resource.namespace}/${service.resource.name}:${port.port}' is denied by ${side} (${policies.map((p) => p.resource.name).join(', ')}).`,
+          related: policies.map((p) => ({
+            resource: p.resource,
+            message: 'isolates these pods without allowing this flow',
+          })),
+        });
+      }
+    },
   },
 });
 
@@ -81,10 +63,10 @@ function checkIngress(ctx: RuleContext, ingress: Ingress) {
     if (!service?.selector || !port) continue;
     const destinations = ctx.graph.workloadsSelectedBy(service).filter((w) => !w.rejected); // rejected ones never run
     const verdicts = destinations.flatMap((to) => {
-      const r = ctx.graph.resolveServicePort(port, to);
-      if (r.containerPort === undefined || (r.status !== 'resolved' && r.status !== 'assumed')) return [];
+      const landing = landingPort(ctx.graph.resolveServicePort(port, to));
+      if (landing === undefined) return [];
       return controllers.map((from) =>
-        decide(ctx.graph, { from, to, port: r.containerPort!, protocol: port.protocol }, policiesKeptWith(from, to)),
+        decide(ctx.graph, { from, to, port: landing, protocol: port.protocol }, policiesKeptWith(from, to)),
       );
     });
     if (verdicts.length === 0 || verdicts.some((v) => v.allowed)) continue;
