@@ -28,7 +28,8 @@
 import type { Analysis } from './analysis';
 import type { AnalysisConfig, Severity } from './config';
 import { compareDiagnostics, type Diagnostic, type RelatedLocation } from './diagnostics';
-import { TrafficGraph, type GraphChange } from './graph';
+import { TrafficGraph } from './graph';
+import { runToEnd, type ResourceChange } from './incremental';
 import { directoryOf, resourceAnchor, sourceKey, type Resource } from './model/resource';
 import type { RenderedBuild } from './kustomizeRendered';
 import { resolveSpan } from './origin';
@@ -160,14 +161,6 @@ export function analyze(input: AnalyzeInput): Analysis {
   return new Analyzer().run(input);
 }
 
-/** Drives steps to completion synchronously. */
-function runSteps<T>(steps: Generator<void, T>): T {
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
-}
-
 const nextTurn: () => Promise<void> =
   typeof setImmediate === 'function'
     ? () => new Promise((resolve) => setImmediate(resolve))
@@ -211,7 +204,7 @@ export class Analyzer {
 
   /** Analyses synchronously (the CLI, tests). */
   run(input: AnalyzeInput): Analysis {
-    return runSteps(this.steps(input));
+    return runToEnd(this.steps(input));
   }
 
   /**
@@ -415,7 +408,7 @@ export class Analyzer {
    * and those whose rules of workspace reach read what changed (all that have such rules when the
    * set of namespaces changed). Every other instance keeps an outcome that reports nothing.
    */
-  private candidates(change: Affected, known: GraphChange, graph: TrafficGraph, wideAll: boolean): Resource[] {
+  private candidates(change: Affected, known: ResourceChange, graph: TrafficGraph, wideAll: boolean): Resource[] {
     const removed = new Set(known.removed);
     const found = new Set<Resource>();
     for (const ns of change.namespaces) for (const r of graph.instancesIn('namespace', ns)) found.add(r);
@@ -451,7 +444,7 @@ export class Analyzer {
    * What changed since the last completed run's workspace, when this one was loaded by patching it
    * (through the patches of cancelled runs in between): instances removed and added.
    */
-  private changeSincePrevious(workspace: LoadedWorkspace): GraphChange | undefined {
+  private changeSincePrevious(workspace: LoadedWorkspace): ResourceChange | undefined {
     const previous = this.previous;
     const deltas = this.loadCache.deltas;
     if (!previous || workspace.templateDirs !== previous.workspace.templateDirs) return undefined;
@@ -478,7 +471,7 @@ export class Analyzer {
    * Which instances need their rules run again, given the previous run's instances; and whether
    * what rules of workspace reach read for an instance may have changed.
    */
-  private affected(current: readonly Resource[], known: GraphChange | undefined): Affected {
+  private affected(current: readonly Resource[], known: ResourceChange | undefined): Affected {
     const changed: Resource[] = [];
     const removed: Resource[] = [];
     if (known) {

@@ -5,6 +5,7 @@
 // the previous one's index maps and layers the changed keys over them, so a one-document edit
 // costs a few index entries instead of 20,000. All lookups are index hits, not scans of the workspace.
 import { pushAll } from './arrays';
+import { Overlay, runToEnd, type Defined, type ResourceChange } from './incremental';
 import { hasPlaceholder } from './placeholders';
 import { readAutoscaler, type Autoscaler } from './model/autoscaler';
 import { readDisruptionBudget, type DisruptionBudget } from './model/disruptionBudget';
@@ -114,43 +115,6 @@ function typedView(r: Resource): TypedView {
   return v;
 }
 
-/**
- * A map that a derived graph shares with the graph it was derived from: a base never modified once
- * built, and the few keys changed since (undefined: removed). Flattened into a new base when the
- * changes pile up.
- */
-class Layered<K, V> {
-  constructor(
-    readonly base: Map<K, V> = new Map(),
-    readonly own: ReadonlyMap<K, V | undefined> | undefined = undefined,
-  ) {}
-
-  get(k: K): V | undefined {
-    const own = this.own;
-    if (own !== undefined) {
-      const v = own.get(k);
-      if (v !== undefined || own.has(k)) return v;
-    }
-    return this.base.get(k);
-  }
-
-  with(changes: ReadonlyMap<K, V | undefined>): Layered<K, V> {
-    if (changes.size === 0) return this;
-    const own = new Map(this.own);
-    for (const [k, v] of changes) own.set(k, v);
-    if (own.size <= MAX_LAYERED_CHANGES) return new Layered(this.base, own);
-    const base = new Map(this.base);
-    for (const [k, v] of own) {
-      if (v === undefined) base.delete(k);
-      else base.set(k, v);
-    }
-    return new Layered(base);
-  }
-}
-
-/** Changed keys a Layered map keeps beside its base before it is flattened. */
-const MAX_LAYERED_CHANGES = 512;
-
 /** Resources the full build of a graph indexes between two yields (TrafficGraph.steps). */
 const RESOURCES_PER_STEP = 1024;
 
@@ -165,40 +129,29 @@ interface GraphIndexes {
   readonly gatewayCount: number;
   readonly namespaces: ReadonlySet<string>;
   /** How many resources name each namespace (in metadata, or as a Namespace object). */
-  readonly namespaceCounts: Layered<string, number>;
-  readonly workloadByKey: Layered<string, Workload>;
-  readonly serviceByKey: Layered<string, Service>;
-  readonly ingressByKey: Layered<string, Ingress>;
-  readonly policyByKey: Layered<string, NetworkPolicy>;
-  readonly routeByKey: Layered<string, Route>;
-  readonly workloadsByNamespace: Layered<string, readonly Workload[]>;
-  readonly servicesByName: Layered<string, readonly Service[]>;
-  readonly resourcesById: Layered<string, readonly Resource[]>;
-  readonly autoscalersByTarget: Layered<string, readonly Autoscaler[]>;
-  readonly budgetsByNamespace: Layered<string, readonly DisruptionBudget[]>;
-  readonly endpointsByService: Layered<string, readonly ManualEndpoints[]>;
-  readonly attachmentsByName: Layered<string, readonly AttachmentDefinition[]>;
-  readonly gatewaysByName: Layered<string, readonly Gateway[]>;
-  readonly grantsByNamespace: Layered<string, readonly ReferenceGrant[]>;
-  readonly resourcesByNamespace: Layered<string, readonly Resource[]>;
-  readonly servicesByNamespace: Layered<string, readonly Service[]>;
-  readonly ingressesByNamespace: Layered<string, readonly Ingress[]>;
-  readonly resourcesByDirectory: Layered<string, readonly Resource[]>;
-  readonly resourcesByBuild: Layered<string, readonly Resource[]>;
+  readonly namespaceCounts: Overlay<string, number>;
+  readonly workloadByKey: Overlay<string, Workload>;
+  readonly serviceByKey: Overlay<string, Service>;
+  readonly ingressByKey: Overlay<string, Ingress>;
+  readonly policyByKey: Overlay<string, NetworkPolicy>;
+  readonly routeByKey: Overlay<string, Route>;
+  readonly workloadsByNamespace: Overlay<string, readonly Workload[]>;
+  readonly servicesByName: Overlay<string, readonly Service[]>;
+  readonly resourcesById: Overlay<string, readonly Resource[]>;
+  readonly autoscalersByTarget: Overlay<string, readonly Autoscaler[]>;
+  readonly budgetsByNamespace: Overlay<string, readonly DisruptionBudget[]>;
+  readonly endpointsByService: Overlay<string, readonly ManualEndpoints[]>;
+  readonly attachmentsByName: Overlay<string, readonly AttachmentDefinition[]>;
+  readonly gatewaysByName: Overlay<string, readonly Gateway[]>;
+  readonly grantsByNamespace: Overlay<string, readonly ReferenceGrant[]>;
+  readonly resourcesByNamespace: Overlay<string, readonly Resource[]>;
+  readonly servicesByNamespace: Overlay<string, readonly Service[]>;
+  readonly ingressesByNamespace: Overlay<string, readonly Ingress[]>;
+  readonly resourcesByDirectory: Overlay<string, readonly Resource[]>;
+  readonly resourcesByBuild: Overlay<string, readonly Resource[]>;
   /** Custom resources of kinds nobody describes, which may create pods and Services (model/producers.ts). */
-  readonly hiddenProducersByNamespace: Layered<string, readonly Resource[]>;
-  readonly gatewaysByNamespace: Layered<string, readonly Gateway[]>;
-}
-
-/**
- * What changed since the graph a new one is derived from: instances removed and added (in the
- * order of the new resource list), and the position of each file in that list's file order (the
- * resources of a file are contiguous, so file positions order instances of different files).
- */
-export interface GraphChange {
-  readonly removed: readonly Resource[];
-  readonly added: readonly Resource[];
-  readonly filePosition: (file: string) => number;
+  readonly hiddenProducersByNamespace: Overlay<string, readonly Resource[]>;
+  readonly gatewaysByNamespace: Overlay<string, readonly Gateway[]>;
 }
 
 type ListIndex =
@@ -372,7 +325,7 @@ function* buildIndexes(resources: readonly Resource[]): Generator<void, GraphInd
         break;
     }
   }
-  const layered = <V>(m: Map<string, unknown>) => new Layered(m as Map<string, V>);
+  const layered = <V extends Defined>(m: Map<string, unknown>) => Overlay.of(m as Map<string, V>);
   return {
     workloads,
     services,
@@ -382,7 +335,7 @@ function* buildIndexes(resources: readonly Resource[]): Generator<void, GraphInd
     attachments,
     gatewayCount,
     namespaces,
-    namespaceCounts: new Layered(namespaceCounts),
+    namespaceCounts: Overlay.of(namespaceCounts),
     workloadByKey: layered(byKey.workloadByKey),
     serviceByKey: layered(byKey.serviceByKey),
     ingressByKey: layered(byKey.ingressByKey),
@@ -412,7 +365,7 @@ function* buildIndexes(resources: readonly Resource[]): Generator<void, GraphInd
  * the new resource list: removed entries are dropped and added ones inserted at their place in
  * resource order (by file position; entries of one file keep their order).
  */
-function deriveIndexes(previous: GraphIndexes, change: GraphChange): GraphIndexes {
+function deriveIndexes(previous: GraphIndexes, change: ResourceChange): GraphIndexes {
   const removed = new Set(change.removed);
   const position = change.filePosition;
   const listChanges = new Map<
@@ -480,9 +433,9 @@ function deriveIndexes(previous: GraphIndexes, change: GraphChange): GraphIndexe
     old: readonly V[],
     entry: { removed: boolean; added: readonly V[] },
   ): V[] => mergeInOrder(old, entry.removed ? removed : undefined, entry.added, position);
-  const lists = {} as Record<ListIndex, Layered<string, readonly unknown[]>>;
+  const lists = {} as Record<ListIndex, Overlay<string, readonly unknown[]>>;
   for (const index of LIST_INDEXES) {
-    const prev = previous[index] as Layered<string, readonly ({ resource: Resource } | Resource)[]>;
+    const prev = previous[index] as Overlay<string, readonly ({ resource: Resource } | Resource)[]>;
     const changes = listChanges.get(index);
     if (!changes) {
       lists[index] = prev;
@@ -493,12 +446,12 @@ function deriveIndexes(previous: GraphIndexes, change: GraphChange): GraphIndexe
       const list = merged(prev.get(key) ?? [], entry);
       updates.set(key, list.length > 0 ? list : undefined);
     }
-    lists[index] = prev.with(updates) as Layered<string, readonly unknown[]>;
+    lists[index] = prev.with(updates) as Overlay<string, readonly unknown[]>;
   }
-  const keyed = <V>(
+  const keyed = <V extends Defined>(
     index: 'workloadByKey' | 'serviceByKey' | 'ingressByKey' | 'policyByKey' | 'routeByKey',
-  ): Layered<string, V> => {
-    const prev = previous[index] as Layered<string, V>;
+  ): Overlay<string, V> => {
+    const prev = previous[index] as unknown as Overlay<string, V>;
     const changes = keyChanges.get(index);
     return changes ? prev.with(changes as Map<string, V | undefined>) : prev;
   };
@@ -536,22 +489,22 @@ function deriveIndexes(previous: GraphIndexes, change: GraphChange): GraphIndexe
     ingressByKey: keyed('ingressByKey'),
     policyByKey: keyed('policyByKey'),
     routeByKey: keyed('routeByKey'),
-    workloadsByNamespace: lists.workloadsByNamespace as Layered<string, readonly Workload[]>,
-    servicesByName: lists.servicesByName as Layered<string, readonly Service[]>,
-    resourcesById: lists.resourcesById as Layered<string, readonly Resource[]>,
-    autoscalersByTarget: lists.autoscalersByTarget as Layered<string, readonly Autoscaler[]>,
-    budgetsByNamespace: lists.budgetsByNamespace as Layered<string, readonly DisruptionBudget[]>,
-    endpointsByService: lists.endpointsByService as Layered<string, readonly ManualEndpoints[]>,
-    attachmentsByName: lists.attachmentsByName as Layered<string, readonly AttachmentDefinition[]>,
-    gatewaysByName: lists.gatewaysByName as Layered<string, readonly Gateway[]>,
-    grantsByNamespace: lists.grantsByNamespace as Layered<string, readonly ReferenceGrant[]>,
-    resourcesByNamespace: lists.resourcesByNamespace as Layered<string, readonly Resource[]>,
-    servicesByNamespace: lists.servicesByNamespace as Layered<string, readonly Service[]>,
-    ingressesByNamespace: lists.ingressesByNamespace as Layered<string, readonly Ingress[]>,
-    resourcesByDirectory: lists.resourcesByDirectory as Layered<string, readonly Resource[]>,
-    resourcesByBuild: lists.resourcesByBuild as Layered<string, readonly Resource[]>,
-    hiddenProducersByNamespace: lists.hiddenProducersByNamespace as Layered<string, readonly Resource[]>,
-    gatewaysByNamespace: lists.gatewaysByNamespace as Layered<string, readonly Gateway[]>,
+    workloadsByNamespace: lists.workloadsByNamespace as Overlay<string, readonly Workload[]>,
+    servicesByName: lists.servicesByName as Overlay<string, readonly Service[]>,
+    resourcesById: lists.resourcesById as Overlay<string, readonly Resource[]>,
+    autoscalersByTarget: lists.autoscalersByTarget as Overlay<string, readonly Autoscaler[]>,
+    budgetsByNamespace: lists.budgetsByNamespace as Overlay<string, readonly DisruptionBudget[]>,
+    endpointsByService: lists.endpointsByService as Overlay<string, readonly ManualEndpoints[]>,
+    attachmentsByName: lists.attachmentsByName as Overlay<string, readonly AttachmentDefinition[]>,
+    gatewaysByName: lists.gatewaysByName as Overlay<string, readonly Gateway[]>,
+    grantsByNamespace: lists.grantsByNamespace as Overlay<string, readonly ReferenceGrant[]>,
+    resourcesByNamespace: lists.resourcesByNamespace as Overlay<string, readonly Resource[]>,
+    servicesByNamespace: lists.servicesByNamespace as Overlay<string, readonly Service[]>,
+    ingressesByNamespace: lists.ingressesByNamespace as Overlay<string, readonly Ingress[]>,
+    resourcesByDirectory: lists.resourcesByDirectory as Overlay<string, readonly Resource[]>,
+    resourcesByBuild: lists.resourcesByBuild as Overlay<string, readonly Resource[]>,
+    hiddenProducersByNamespace: lists.hiddenProducersByNamespace as Overlay<string, readonly Resource[]>,
+    gatewaysByNamespace: lists.gatewaysByNamespace as Overlay<string, readonly Gateway[]>,
   };
 }
 
@@ -611,8 +564,8 @@ export class TrafficGraph {
   private readonly selectedCache = new Map<Service, readonly Workload[]>();
   private readonly selectingCache = new Map<Workload, Service[]>();
   private readonly targetsCache = new Map<Ingress, BackendTarget[]>();
-  private servicesByPlace: Layered<string, readonly Service[]> | undefined;
-  private policiesByNamespace: Layered<string, readonly NetworkPolicy[]> | undefined;
+  private servicesByPlace: Overlay<string, readonly Service[]> | undefined;
+  private policiesByNamespace: Overlay<string, readonly NetworkPolicy[]> | undefined;
   private namespacesKeyMemo: string | undefined;
   private readonly policiesSelectingCache = new Map<Workload, NetworkPolicy[]>();
 
@@ -641,7 +594,7 @@ export class TrafficGraph {
   static *steps(
     resources: readonly Resource[],
     templateDirs: ReadonlySet<string>,
-    previous?: { readonly graph: TrafficGraph; readonly change: GraphChange },
+    previous?: { readonly graph: TrafficGraph; readonly change: ResourceChange },
   ): Generator<void, TrafficGraph> {
     if (!previous) return new TrafficGraph(resources, templateDirs, yield* buildIndexes(resources));
     const graph = new TrafficGraph(resources, templateDirs, deriveIndexes(previous.graph.ix, previous.change));
@@ -760,7 +713,7 @@ export class TrafficGraph {
     return [...out];
   }
 
-  private hostClaimersByPlace: Layered<string, readonly Workload[]> | undefined;
+  private hostClaimersByPlace: Overlay<string, readonly Workload[]> | undefined;
 
   /**
    * Other workloads applied together with this one that claim host ports (hostNetwork with
@@ -800,7 +753,7 @@ export class TrafficGraph {
    * The indexes this graph builds on first use, taken over from the graph it was derived from
    * when that one had built them, with the change applied (the same lists a build would give).
    */
-  private inheritIndexes(previous: TrafficGraph, change: GraphChange): void {
+  private inheritIndexes(previous: TrafficGraph, change: ResourceChange): void {
     const removed = new Set(change.removed);
     const views = (rs: readonly Resource[], kind: 'workload' | 'service' | 'policy') => {
       const out: { resource: Resource }[] = [];
@@ -815,7 +768,7 @@ export class TrafficGraph {
       added: views(change.added, 'workload') as Workload[],
     };
     const derive = <V extends { resource: Resource }>(
-      index: Layered<string, readonly V[]> | undefined,
+      index: Overlay<string, readonly V[]> | undefined,
       changed: { removed: V[]; added: V[] },
       keys: (v: V) => readonly string[],
     ) => index && deriveListIndex(index, changed.removed, changed.added, keys, removed, change.filePosition);
@@ -1251,21 +1204,21 @@ const policyNamespace = (p: NetworkPolicy) => [p.resource.namespace ?? 'default'
 function listIndex<V extends { resource: Resource }>(
   views: readonly V[],
   keys: (v: V) => readonly string[],
-): Layered<string, readonly V[]> {
+): Overlay<string, readonly V[]> {
   const map = new Map<string, V[]>();
   for (const v of views) for (const key of keys(v)) push(map, key, v);
-  return new Layered<string, readonly V[]>(map);
+  return Overlay.of<string, readonly V[]>(map);
 }
 
 /** A list index with the removed views' entries dropped and the added ones merged in resource order. */
 function deriveListIndex<V extends { resource: Resource }>(
-  index: Layered<string, readonly V[]>,
+  index: Overlay<string, readonly V[]>,
   removedViews: readonly V[],
   addedViews: readonly V[],
   keys: (v: V) => readonly string[],
   removed: ReadonlySet<Resource>,
   position: (file: string) => number,
-): Layered<string, readonly V[]> {
+): Overlay<string, readonly V[]> {
   const changes = new Map<string, { removed: boolean; added: V[] }>();
   const entry = (key: string) => {
     let e = changes.get(key);
@@ -1297,13 +1250,6 @@ function placeKeys(r: Resource): string[] {
 function appliedTogetherKey(r: Resource): string {
   const scope = r.build !== undefined ? `build:${r.build}` : `file:${r.file}`;
   return `${scope}\u0000${apiGroup(r.apiVersion)}/${r.kind}\u0000${r.namespace ?? ''}\u0000${r.name}`;
-}
-
-function runToEnd<T>(steps: Generator<void, T>): T {
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
