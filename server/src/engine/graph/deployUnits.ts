@@ -40,8 +40,8 @@ function closeness(a: Resource, b: Resource): number {
  * Where a resource is applied with others: its kustomize build, or else its file. Two builds of one
  * file (a base in two overlays, staging and prod) are alternatives, never applied together.
  */
-export function placeKeys(r: Resource): string[] {
-  return r.build !== undefined ? [`build:${r.build}`] : [`file:${r.file}`];
+export function placeKey(r: Resource): string {
+  return r.build !== undefined ? `build:${r.build}` : `file:${r.file}`;
 }
 
 export function appliedTogetherKey(r: Resource): string {

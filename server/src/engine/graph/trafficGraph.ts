@@ -5,7 +5,7 @@
 // the previous one's index maps and layers the changed keys over them, so a one-document edit
 // costs a few index entries instead of 20,000. All lookups are index hits, not scans of the workspace.
 import { pushTo } from '../arrays';
-import { Overlay, runToEnd, type ResourceChange } from '../incremental';
+import { runToEnd, type ResourceChange } from '../incremental';
 import { INDEX_FROM, LabelIndex } from '../labelIndex';
 import type { Autoscaler } from '../model/autoscaler';
 import type { DisruptionBudget } from '../model/disruptionBudget';
@@ -20,10 +20,10 @@ import { directoryOf, keptTogether, type Resource } from '../model/resource';
 import type { Service, ServicePort } from '../model/service';
 import type { Workload } from '../model/workload';
 import { selectorMayMatch, type Selector } from '../selectors';
-import { appliedTogetherKey, byPosition, oneCopyEach, placeKeys } from './deployUnits';
-import { buildIndexes, deriveIndexes, deriveListIndex, listIndex, mergeInOrder, type GraphIndexes } from './indexes';
+import { appliedTogetherKey, byPosition, oneCopyEach, placeKey } from './deployUnits';
+import { GraphIndexes, mergeInOrder } from './indexes';
 import { findServicePort, resolveServicePort, type PortResolution } from './ports';
-import { typedView } from './views';
+import { typedView, viewOfKind } from './views';
 
 export interface BackendTarget {
   readonly ingress: Ingress;
@@ -46,15 +46,13 @@ export class TrafficGraph {
   readonly services: readonly Service[];
   readonly ingresses: readonly Ingress[];
   readonly networkPolicies: readonly NetworkPolicy[];
-  readonly namespaces: ReadonlySet<string>;
   /** The indexes, for a graph derived from this one. */
   private readonly ix: GraphIndexes;
 
   private readonly selectedCache = new Map<Service, readonly Workload[]>();
   private readonly selectingCache = new Map<Workload, Service[]>();
   private readonly targetsCache = new Map<Ingress, BackendTarget[]>();
-  private servicesByPlace: Overlay<string, readonly Service[]> | undefined;
-  private policiesByNamespace: Overlay<string, readonly NetworkPolicy[]> | undefined;
+  private namespaceSet: ReadonlySet<string> | undefined;
   private namespacesKeyMemo: string | undefined;
   private readonly policiesSelectingCache = new Map<Workload, NetworkPolicy[]>();
 
@@ -67,12 +65,17 @@ export class TrafficGraph {
     private readonly templateDirs: ReadonlySet<string> = new Set(),
     indexes?: GraphIndexes,
   ) {
-    this.ix = indexes ?? runToEnd(buildIndexes(resources));
-    this.workloads = this.ix.workloads;
-    this.services = this.ix.services;
-    this.ingresses = this.ix.ingresses;
-    this.networkPolicies = this.ix.networkPolicies;
-    this.namespaces = this.ix.namespaces;
+    this.ix = indexes ?? runToEnd(GraphIndexes.build(resources));
+    this.workloads = this.ix.of('workloads');
+    this.services = this.ix.of('services');
+    this.ingresses = this.ix.of('ingresses');
+    this.networkPolicies = this.ix.of('networkPolicies');
+  }
+
+  /** Namespaces named by some resource (in metadata, or as a Namespace object). */
+  get namespaces(): ReadonlySet<string> {
+    // Only membership is read (has, sorted keys): a derived graph's order may differ from a fresh build's.
+    return (this.namespaceSet ??= new Set(this.ix.of('namespaceCounts').keys()));
   }
 
   /**
@@ -85,22 +88,22 @@ export class TrafficGraph {
     templateDirs: ReadonlySet<string>,
     previous?: { readonly graph: TrafficGraph; readonly change: ResourceChange },
   ): Generator<void, TrafficGraph> {
-    if (!previous) return new TrafficGraph(resources, templateDirs, yield* buildIndexes(resources));
-    const graph = new TrafficGraph(resources, templateDirs, deriveIndexes(previous.graph.ix, previous.change));
-    graph.inheritIndexes(previous.graph, previous.change);
+    if (!previous) return new TrafficGraph(resources, templateDirs, yield* GraphIndexes.build(resources));
+    const graph = new TrafficGraph(resources, templateDirs, previous.graph.ix.derive(resources, previous.change));
+    graph.inheritControllers(previous.graph, previous.change);
     return graph;
   }
 
   workload(r: Resource): Workload | undefined {
-    return this.ix.workloadByKey.get(r.key);
+    return this.ix.of('workloadByKey').get(r.key);
   }
 
   service(r: Resource): Service | undefined {
-    return this.ix.serviceByKey.get(r.key);
+    return this.ix.of('serviceByKey').get(r.key);
   }
 
   ingress(r: Resource): Ingress | undefined {
-    return this.ix.ingressByKey.get(r.key);
+    return this.ix.of('ingressByKey').get(r.key);
   }
 
   /** What an operator in the table makes from this custom resource (model/operators.ts). */
@@ -110,7 +113,7 @@ export class TrafficGraph {
   }
 
   networkPolicy(r: Resource): NetworkPolicy | undefined {
-    return this.ix.policyByKey.get(r.key);
+    return this.ix.of('policyByKey').get(r.key);
   }
 
   /**
@@ -195,14 +198,11 @@ export class TrafficGraph {
    * (an IPv4 and an IPv6 variant side by side) that are never applied to one cluster together.
    */
   servicesAppliedNear(service: Service): Service[] {
-    this.servicesByPlace ??= listIndex(this.services, (s) => (s.producer ? [] : placeKeys(s.resource)));
     const out = new Set<Service>();
-    for (const key of placeKeys(service.resource))
-      for (const s of this.servicesByPlace.get(key) ?? []) if (s.resource.id !== service.resource.id) out.add(s);
+    for (const s of this.ix.of('servicesByPlace').get(placeKey(service.resource)) ?? [])
+      if (s.resource.id !== service.resource.id) out.add(s);
     return [...out];
   }
-
-  private hostClaimersByPlace: Overlay<string, readonly Workload[]> | undefined;
 
   /**
    * Other workloads applied together with this one that claim host ports (hostNetwork with
@@ -210,14 +210,9 @@ export class TrafficGraph {
    * workloads costs nothing here.
    */
   hostPortWorkloadsAppliedNear(workload: Workload): Workload[] {
-    this.hostClaimersByPlace ??= listIndex(
-      this.workloads.filter((w) => claimsHostPorts(w) && !w.template.producer),
-      (w) => placeKeys(w.resource),
-    );
     const out = new Set<Workload>();
-    for (const key of placeKeys(workload.resource))
-      for (const w of this.hostClaimersByPlace.get(key) ?? [])
-        if (w.resource.id !== workload.resource.id && !w.rejected) out.add(w); // a rejected workload never runs
+    for (const w of this.ix.of('hostClaimersByPlace').get(placeKey(workload.resource)) ?? [])
+      if (w.resource.id !== workload.resource.id && !w.rejected) out.add(w); // a rejected workload never runs
     return [...out];
   }
 
@@ -239,59 +234,30 @@ export class TrafficGraph {
   }
 
   /**
-   * The indexes this graph builds on first use, taken over from the graph it was derived from
-   * when that one had built them, with the change applied (the same lists a build would give).
+   * The ingress controllers' memo, taken over from the graph this one was derived from when that
+   * one had it, with the change applied (the same list a fresh filter would give).
    */
-  private inheritIndexes(previous: TrafficGraph, change: ResourceChange): void {
-    const removed = new Set(change.removed);
-    const views = (rs: readonly Resource[], kind: 'workload' | 'service' | 'policy') => {
-      const out: { resource: Resource }[] = [];
+  private inheritControllers(previous: TrafficGraph, change: ResourceChange): void {
+    const memo = previous.controllersMemo;
+    if (!memo) return;
+    const ownWorkloads = (rs: readonly Resource[]) => {
+      const out: Workload[] = [];
       for (const r of rs) {
-        const v = typedView(r);
-        if (v.kind === kind) out.push(v.view);
+        const w = viewOfKind(typedView(r), 'workload');
+        if (w) out.push(w);
       }
       return out;
     };
-    const workloads = {
-      removed: views(change.removed, 'workload') as Workload[],
-      added: views(change.added, 'workload') as Workload[],
-    };
-    const derive = <V extends { resource: Resource }>(
-      index: Overlay<string, readonly V[]> | undefined,
-      changed: { removed: V[]; added: V[] },
-      keys: (v: V) => readonly string[],
-    ) => index && deriveListIndex(index, changed.removed, changed.added, keys, removed, change.filePosition);
-    this.hostClaimersByPlace = derive(
-      previous.hostClaimersByPlace,
-      { removed: workloads.removed.filter(claimsHostPorts), added: workloads.added.filter(claimsHostPorts) },
-      (w) => placeKeys(w.resource),
-    );
-    this.servicesByPlace = derive(
-      previous.servicesByPlace,
-      { removed: views(change.removed, 'service') as Service[], added: views(change.added, 'service') as Service[] },
-      (s) => placeKeys(s.resource),
-    );
-    this.policiesByNamespace = derive(
-      previous.policiesByNamespace,
-      {
-        removed: views(change.removed, 'policy') as NetworkPolicy[],
-        added: views(change.added, 'policy') as NetworkPolicy[],
-      },
-      policyNamespace,
-    );
-    const memo = previous.controllersMemo;
-    if (memo) {
-      const added = workloads.added.filter((w) => isIngressController(w, memo.namespaces));
-      const changed = added.length > 0 || workloads.removed.some((w) => memo.workloads.includes(w));
-      this.controllersMemo = changed
-        ? { ...memo, workloads: mergeInOrder(memo.workloads, removed, added, change.filePosition) }
-        : memo;
-    }
+    const added = ownWorkloads(change.added).filter((w) => isIngressController(w, memo.namespaces));
+    const changed = added.length > 0 || ownWorkloads(change.removed).some((w) => memo.workloads.includes(w));
+    this.controllersMemo = changed
+      ? { ...memo, workloads: mergeInOrder(memo.workloads, new Set(change.removed), added, change.filePosition) }
+      : memo;
   }
 
   /** PodDisruptionBudgets whose selector matches this workload's pods. */
   disruptionBudgetsFor(workload: Workload): readonly DisruptionBudget[] {
-    return (this.ix.budgetsByNamespace.get(workload.template.namespace) ?? []).filter((b) =>
+    return (this.ix.of('budgetsByNamespace').get(workload.template.namespace) ?? []).filter((b) =>
       selectorMayMatch(b.selector, workload.template.labels),
     );
   }
@@ -300,8 +266,7 @@ export class TrafficGraph {
   policiesSelecting(workload: Workload): readonly NetworkPolicy[] {
     let cached = this.policiesSelectingCache.get(workload);
     if (!cached) {
-      this.policiesByNamespace ??= listIndex(this.networkPolicies, policyNamespace);
-      cached = (this.policiesByNamespace.get(workload.template.namespace) ?? []).filter((p) =>
+      cached = (this.ix.of('policiesByNamespace').get(workload.template.namespace) ?? []).filter((p) =>
         selectorMayMatch(p.podSelector, workload.template.labels),
       );
       this.policiesSelectingCache.set(workload, cached);
@@ -311,32 +276,32 @@ export class TrafficGraph {
 
   /** Hand-managed Endpoints and EndpointSlices of a selector-less Service. */
   manualEndpointsOf(service: Service): readonly ManualEndpoints[] {
-    return this.ix.endpointsByService.get(`${service.resource.namespace}/${service.resource.name}`) ?? [];
+    return this.ix.of('endpointsByService').get(`${service.resource.namespace}/${service.resource.name}`) ?? [];
   }
 
   /** Every Gateway API route instance. */
   get routes(): readonly Route[] {
-    return this.ix.routes;
+    return this.ix.of('routes');
   }
 
   route(r: Resource): Route | undefined {
-    return this.ix.routeByKey.get(r.key);
+    return this.ix.of('routeByKey').get(r.key);
   }
 
   gatewaysNamed(namespace: string, name: string): readonly Gateway[] {
-    return this.ix.gatewaysByName.get(`${namespace}/${name}`) ?? [];
+    return this.ix.of('gatewaysByName').get(`${namespace}/${name}`) ?? [];
   }
 
   gatewaysIn(namespace: string): readonly Gateway[] {
-    return this.ix.gatewaysByNamespace.get(namespace) ?? [];
+    return this.ix.of('gatewaysByNamespace').get(namespace) ?? [];
   }
 
   get hasGateways(): boolean {
-    return this.ix.gatewayCount > 0;
+    return this.ix.of('gateways').length > 0;
   }
 
   referenceGrantsIn(namespace: string): readonly ReferenceGrant[] {
-    return this.ix.grantsByNamespace.get(namespace) ?? [];
+    return this.ix.of('grantsByNamespace').get(namespace) ?? [];
   }
 
   /**
@@ -355,7 +320,7 @@ export class TrafficGraph {
    * on one pod) are judged only so; files side by side may be alternatives.
    */
   sameFileOrBuild(a: Resource, b: Resource): boolean {
-    return placeKeys(a)[0] === placeKeys(b)[0];
+    return placeKey(a) === placeKey(b);
   }
 
   /**
@@ -403,12 +368,12 @@ export class TrafficGraph {
 
   /** Custom resources of kinds nobody describes in a namespace: they may create pods and Services. */
   hiddenProducersIn(namespace: string): readonly Resource[] {
-    return this.ix.hiddenProducersByNamespace.get(namespace) ?? [];
+    return this.ix.of('hiddenProducersByNamespace').get(namespace) ?? [];
   }
 
   /** Services of a namespace, operator-made ones included, in resource order. */
   servicesIn(namespace: string): readonly Service[] {
-    return this.ix.servicesByNamespace.get(namespace) ?? [];
+    return this.ix.of('servicesByNamespace').get(namespace) ?? [];
   }
 
   /** Services of a namespace (for judging whether the workspace knows that namespace's Services). */
@@ -448,14 +413,14 @@ export class TrafficGraph {
 
   /** NetworkAttachmentDefinitions of that namespace and name. */
   attachmentDefinitions(namespace: string, name: string): readonly AttachmentDefinition[] {
-    return this.ix.attachmentsByName.get(`${namespace}/${name}`) ?? [];
+    return this.ix.of('attachmentsByName').get(`${namespace}/${name}`) ?? [];
   }
 
   /** All NetworkAttachmentDefinitions of that name, in any namespace. */
   attachmentDefinitionsNamed(name: string): readonly AttachmentDefinition[] {
     // Grouped by namespace/name in order of first definition, as an index by that key lists them.
     const groups = new Map<string, AttachmentDefinition[]>();
-    for (const a of this.ix.attachments) {
+    for (const a of this.ix.of('attachments')) {
       const key = `${a.resource.namespace}/${a.resource.name}`;
       if (key.endsWith(`/${name}`)) pushTo(groups, key, a);
     }
@@ -464,13 +429,13 @@ export class TrafficGraph {
 
   /** Whether the workspace defines any NetworkAttachmentDefinition at all. */
   get hasAttachmentDefinitions(): boolean {
-    return this.ix.attachments.length > 0;
+    return this.ix.of('attachments').length > 0;
   }
 
   /** HorizontalPodAutoscalers that scale this workload. */
   autoscalersOf(workload: Workload): readonly Autoscaler[] {
     const r = workload.resource;
-    return this.ix.autoscalersByTarget.get(`${r.namespace}/${r.kind}/${r.name}`) ?? [];
+    return this.ix.of('autoscalersByTarget').get(`${r.namespace}/${r.kind}/${r.name}`) ?? [];
   }
 
   /**
@@ -478,22 +443,23 @@ export class TrafficGraph {
    * resource order: where the Analyzer looks for the instances an edit can affect.
    */
   instancesIn(scope: 'namespace' | 'directory' | 'build', key: string): readonly Resource[] {
-    const index =
+    const index = this.ix.of(
       scope === 'namespace'
-        ? this.ix.resourcesByNamespace
+        ? 'resourcesByNamespace'
         : scope === 'directory'
-          ? this.ix.resourcesByDirectory
-          : this.ix.resourcesByBuild;
+          ? 'resourcesByDirectory'
+          : 'resourcesByBuild',
+    );
     return index.get(key) ?? [];
   }
 
   /** All instances with this id (`Kind/ns/name`). */
   resourcesWithId(id: string): readonly Resource[] {
-    return this.ix.resourcesById.get(id) ?? [];
+    return this.ix.of('resourcesById').get(id) ?? [];
   }
 
   workloadsIn(namespace: string): readonly Workload[] {
-    return this.ix.workloadsByNamespace.get(namespace) ?? [];
+    return this.ix.of('workloadsByNamespace').get(namespace) ?? [];
   }
 
   private readonly labelIndexes = new Map<string, LabelIndex>();
@@ -522,7 +488,7 @@ export class TrafficGraph {
   }
 
   servicesNamed(namespace: string, name: string): readonly Service[] {
-    return this.ix.servicesByName.get(`${namespace}/${name}`) ?? [];
+    return this.ix.of('servicesByName').get(`${namespace}/${name}`) ?? [];
   }
 
   /** Pod templates in the Service's namespace whose pods its selector can match. */
@@ -552,8 +518,8 @@ export class TrafficGraph {
     let found = this.selectingCache.get(workload);
     if (found) return found;
     found = [];
-    if (workload.template.producer || this.ix.workloadByKey.get(workload.resource.key) === workload) {
-      for (const s of this.ix.servicesByNamespace.get(workload.template.namespace) ?? []) {
+    if (workload.template.producer || this.ix.of('workloadByKey').get(workload.resource.key) === workload) {
+      for (const s of this.ix.of('servicesByNamespace').get(workload.template.namespace) ?? []) {
         if (s.selector && selectorMayMatch(s.selector, workload.template.labels)) found.push(s);
       }
       found = oneCopyEach(found, workload.resource);
@@ -566,7 +532,7 @@ export class TrafficGraph {
   routesTo(service: Service): readonly BackendTarget[] {
     // Backends resolve Service names in their Ingress's namespace: only Ingresses of the Service's namespace can name it.
     const out: BackendTarget[] = [];
-    for (const ingress of this.ix.ingressesByNamespace.get(service.resource.namespace ?? 'default') ?? []) {
+    for (const ingress of this.ix.of('ingressesByNamespace').get(service.resource.namespace ?? 'default') ?? []) {
       let targets = this.targetsCache.get(ingress);
       if (!targets) this.targetsCache.set(ingress, (targets = this.backendTargets(ingress)));
       for (const target of targets) if (target.services.includes(service)) out.push(target);
@@ -607,10 +573,4 @@ function isIngressController(w: Workload, namespaces: readonly string[]): boolea
     (w.template.labels.declared['app.kubernetes.io/component'] === 'controller' &&
       /ingress/.test(w.template.labels.declared['app.kubernetes.io/name'] ?? ''))
   );
-}
-
-const policyNamespace = (p: NetworkPolicy) => [p.resource.namespace ?? 'default'];
-
-function claimsHostPorts(w: Workload): boolean {
-  return w.template.containers.some((c) => c.ports.some((p) => w.template.hostNetwork || p.hostPort !== undefined));
 }
