@@ -2,3 +2,4 @@
 // modules of graph/ are imported through this one.
 export { TrafficGraph, type BackendTarget } from './graph/trafficGraph';
 export { findServicePort, type PortResolution, type PortResolutionStatus } from './graph/ports';
+export { FACTS, READ_SCOPES, trackReads, type FactName, type ReadLog, type ReadScope } from './graph/readScopes';
