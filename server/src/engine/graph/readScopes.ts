@@ -124,7 +124,7 @@ export function trackReads(graph: TrafficGraph, currentLog: () => ReadLog | unde
           const log = currentLog();
           if (log) {
             if (namespacesOf === 'everything') log.everything();
-            else log.namespaces(namespacesOf.apply(undefined, args));
+            else log.namespaces(Reflect.apply(namespacesOf, undefined, args));
           }
           return question.apply(graph, args);
         },
