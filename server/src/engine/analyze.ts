@@ -28,7 +28,8 @@
 import type { Analysis } from './analysis';
 import type { AnalysisConfig, Severity } from './config';
 import { compareDiagnostics, type Diagnostic, type RelatedLocation } from './diagnostics';
-import { TrafficGraph, type GraphChange } from './graph';
+import { FACTS, trackReads, TrafficGraph, type FactName, type ReadLog } from './graph';
+import { runToEnd, type ResourceChange } from './incremental';
 import { directoryOf, resourceAnchor, sourceKey, type Resource } from './model/resource';
 import type { RenderedBuild } from './kustomizeRendered';
 import { resolveSpan } from './origin';
@@ -86,7 +87,7 @@ interface Reads {
   /** Namespaces their questions were about ('' for cluster-scoped objects); 'all' for questions about everything. */
   namespaces: Set<string> | 'all';
   /** Answers to workspace-wide yes/no questions (hasGateways...), valid while the answer is the same. */
-  facts: Map<string, unknown>;
+  facts: Map<FactName, boolean>;
 }
 
 interface Affected {
@@ -161,14 +162,6 @@ export function analyze(input: AnalyzeInput): Analysis {
   return new Analyzer().run(input);
 }
 
-/** Drives steps to completion synchronously. */
-function runSteps<T>(steps: Generator<void, T>): T {
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
-}
-
 const nextTurn: () => Promise<void> =
   typeof setImmediate === 'function'
     ? () => new Promise((resolve) => setImmediate(resolve))
@@ -212,7 +205,7 @@ export class Analyzer {
 
   /** Analyses synchronously (the CLI, tests). */
   run(input: AnalyzeInput): Analysis {
-    return runSteps(this.steps(input));
+    return runToEnd(this.steps(input));
   }
 
   /**
@@ -401,7 +394,7 @@ export class Analyzer {
    * and those whose rules of workspace reach read what changed (all that have such rules when the
    * set of namespaces changed). Every other instance keeps an outcome that reports nothing.
    */
-  private candidates(change: Affected, known: GraphChange, graph: TrafficGraph, wideAll: boolean): Resource[] {
+  private candidates(change: Affected, known: ResourceChange, graph: TrafficGraph, wideAll: boolean): Resource[] {
     const removed = new Set(known.removed);
     const found = new Set<Resource>();
     for (const ns of change.namespaces) for (const r of graph.instancesIn('namespace', ns)) found.add(r);
@@ -416,11 +409,8 @@ export class Analyzer {
     } else {
       for (const r of this.readers.all) keep(r);
       // Readers of workspace-wide facts (hasGateways...) only when an answer changed.
-      const previousGraph = this.previous?.graph as unknown as Record<string, unknown> | undefined;
-      if (
-        !previousGraph ||
-        FACT_LIST.some((fact) => previousGraph[fact] !== (graph as unknown as Record<string, unknown>)[fact])
-      )
+      const previousGraph = this.previous?.graph;
+      if (!previousGraph || FACTS.some((fact) => previousGraph[fact] !== graph[fact]))
         for (const r of this.readers.facts) keep(r);
       for (const ns of change.namespaces) for (const r of this.readers.byNamespace.get(ns) ?? []) keep(r);
     }
@@ -437,7 +427,7 @@ export class Analyzer {
    * What changed since the last completed run's workspace, when this one was loaded by patching it
    * (through the patches of cancelled runs in between): instances removed and added.
    */
-  private changeSincePrevious(workspace: LoadedWorkspace): GraphChange | undefined {
+  private changeSincePrevious(workspace: LoadedWorkspace): ResourceChange | undefined {
     const previous = this.previous;
     const deltas = this.loadCache.deltas;
     if (!previous || workspace.templateDirs !== previous.workspace.templateDirs) return undefined;
@@ -464,7 +454,7 @@ export class Analyzer {
    * Which instances need their rules run again, given the previous run's instances; and whether
    * what rules of workspace reach read for an instance may have changed.
    */
-  private affected(current: readonly Resource[], known: GraphChange | undefined): Affected {
+  private affected(current: readonly Resource[], known: ResourceChange | undefined): Affected {
     const changed: Resource[] = [];
     const removed: Resource[] = [];
     if (known) {
@@ -504,10 +494,9 @@ export class Analyzer {
       touches: (reads, graph) => {
         if (reads.namespaces === 'all') return true;
         if (reads.facts.size > 0) {
-          for (let i = 0; i < FACT_LIST.length; i++) {
-            const fact = FACT_LIST[i];
-            if (reads.facts.has(fact) && (graph as unknown as Record<string, unknown>)[fact] !== reads.facts.get(fact))
-              return true;
+          for (let i = 0; i < FACTS.length; i++) {
+            const fact = FACTS[i];
+            if (reads.facts.has(fact) && graph[fact] !== reads.facts.get(fact)) return true;
           }
         }
         const read = reads.namespaces;
@@ -519,94 +508,39 @@ export class Analyzer {
   }
 }
 
-/**
- * The graph as rules of workspace reach see it: every question records which namespaces its answer
- * depends on into `reads` (set before each rule runs). Questions not listed here (lists of every
- * workload or Service, indexes across namespaces) record 'all', so the rule runs again on every
- * change: unknown means always, never stale.
- */
-type Recorder = (args: any[]) => readonly (string | undefined)[]; // eslint-disable-line @typescript-eslint/no-explicit-any
-const ofResource: Recorder = ([r]) => [r?.namespace];
-const ofWorkload: Recorder = ([w]) => [w?.template?.namespace, w?.resource?.namespace];
-const ofService: Recorder = ([s]) => [s?.resource?.namespace ?? 'default'];
-const firstArgument: Recorder = ([ns]) => [ns];
-const NAMESPACE_QUESTIONS: Readonly<Record<string, Recorder>> = {
-  workload: ofResource,
-  service: ofResource,
-  ingress: ofResource,
-  networkPolicy: ofResource,
-  route: ofResource,
-  produced: ofResource,
-  canJudgeSelectionIn: firstArgument,
-  labelKeyUsedNear: firstArgument,
-  hiddenProducerNear: firstArgument,
-  hiddenProducersIn: firstArgument,
-  servicesIn: firstArgument,
-  gatewaysIn: firstArgument,
-  policiesSelecting: ofWorkload,
-  disruptionBudgetsFor: ofWorkload,
-  autoscalersOf: ofWorkload,
-  // Service references read ConfigMaps of the workload's namespace, and the set of namespaces
-  // (compared as a whole by the Analyzer).
-  serviceReferences: ofWorkload,
-  manualEndpointsOf: ofService,
-  workloadsSelectedBy: ofService,
-  backendTargets: ([i]) => [i?.resource?.namespace ?? 'default'],
-  gatewaysNamed: firstArgument,
-  referenceGrantsIn: firstArgument,
-  attachmentDefinitions: firstArgument,
-  servicesNamed: firstArgument,
-  workloadsIn: firstArgument,
-  hasServicesIn: firstArgument,
-  workloadsSelecting: ([, ns]) => [ns],
-  workloadCandidates: ([, ns]) => [ns],
-  namespacesWithWorkloads: () => [''],
-  // Namespace objects are cluster-scoped.
-  namespaceLabels: () => [''],
-  resolveServicePort: () => [],
-};
-/** Yes/no questions about the whole workspace: valid while the answer is the same. */
-const FACT_LIST = ['hasGateways', 'hasAttachmentDefinitions'];
-const FACTS = new Set(FACT_LIST);
-
 interface TrackedGraph {
   readonly graph: TrafficGraph;
   reads: Reads | undefined;
 }
 
+/**
+ * The graph as rules of workspace reach see it: every question records into `reads` (set before
+ * each rule runs) which namespaces its answer depends on, as graph/readScopes.ts declares; a
+ * question across namespaces records 'all', so the rule runs again on every change.
+ */
 function trackingGraph(graph: TrafficGraph): TrackedGraph {
-  const tracked: TrackedGraph = { graph: graph, reads: undefined };
-  const methods = new Map<string, (...args: unknown[]) => unknown>();
-  const proxy = new Proxy(graph, {
-    get(target, prop) {
-      const value: unknown = Reflect.get(target, prop, target);
-      const reads = tracked.reads;
-      if (typeof prop !== 'string') return typeof value === 'function' ? value.bind(target) : value;
-      if (typeof value === 'function') {
-        let method = methods.get(prop);
-        if (!method) {
-          const recorder = NAMESPACE_QUESTIONS[prop];
-          const fn = value as (...args: unknown[]) => unknown;
-          method = (...args: unknown[]) => {
-            const r = tracked.reads;
-            if (r && r.namespaces !== 'all') {
-              if (!recorder) r.namespaces = 'all';
-              else for (const ns of recorder(args)) r.namespaces.add(ns ?? '');
-            }
-            return fn.apply(target, args);
-          };
-          methods.set(prop, method);
-        }
-        return method;
-      }
-      if (reads && reads.namespaces !== 'all') {
-        if (FACTS.has(prop)) reads.facts.set(prop, value);
-        else reads.namespaces = 'all';
-      }
-      return value;
+  let reads: Reads | undefined;
+  const log: ReadLog = {
+    namespaces(read) {
+      if (reads && reads.namespaces !== 'all') for (const ns of read) reads.namespaces.add(ns ?? '');
     },
-  });
-  return Object.assign(tracked, { graph: proxy });
+    everything() {
+      if (reads) reads.namespaces = 'all';
+    },
+    fact(name, answer) {
+      reads?.facts.set(name, answer);
+    },
+  };
+  const tracked = trackReads(graph, () => (reads && reads.namespaces !== 'all' ? log : undefined));
+  return {
+    graph: tracked,
+    get reads() {
+      return reads;
+    },
+    set reads(r) {
+      reads = r;
+    },
+  };
 }
 
 /** The rule that reports why the API server rejects a workload (Workload.rejected). */

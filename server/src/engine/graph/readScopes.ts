@@ -1,0 +1,147 @@
+// What each question of the graph reads, so that the Analyzer re-runs a rule of workspace reach
+// only when something it read changed. READ_SCOPES names every public member of TrafficGraph (a
+// mapped type over its keys): a new or renamed question fails to compile until its scope is
+// written here, instead of silently making every rule re-run. `trackReads` wraps a graph so that
+// each question reports its scope to a ReadLog.
+import type { Resource } from '../model/resource';
+import type { Service } from '../model/service';
+import type { Workload } from '../model/workload';
+import type { TrafficGraph } from './trafficGraph';
+
+/** Namespaces an answer depends on (undefined and '' for cluster-scoped objects). */
+type Namespaces = readonly (string | undefined)[];
+
+/**
+ * The scope of one member: for a question, the namespaces its answer depends on (from its
+ * arguments), or 'everything' (lists across namespaces: any change may change the answer); for a
+ * yes/no property about the whole workspace, 'fact' (valid while the answer is the same).
+ */
+export type ReadScope<M> = M extends (...args: infer A) => unknown
+  ? ((...args: A) => Namespaces) | 'everything'
+  : M extends boolean
+    ? 'fact' | 'everything'
+    : 'everything';
+
+const ofResource = (r: Resource): Namespaces => [r.namespace];
+const ofWorkload = (w: Workload): Namespaces => [w.template.namespace, w.resource.namespace];
+const ofService = (s: Service): Namespaces => [s.resource.namespace ?? 'default'];
+const namespace = (ns: string): Namespaces => [ns];
+
+/** The scope of every public member of the graph. */
+export const READ_SCOPES = {
+  resources: 'everything',
+  workloads: 'everything',
+  services: 'everything',
+  ingresses: 'everything',
+  networkPolicies: 'everything',
+  namespaces: 'everything',
+  routes: 'everything',
+  hasGateways: 'fact',
+  hasAttachmentDefinitions: 'fact',
+  workload: ofResource,
+  service: ofResource,
+  ingress: ofResource,
+  networkPolicy: ofResource,
+  route: ofResource,
+  produced: ofResource,
+  canJudgeSelectionIn: namespace,
+  labelKeyUsedNear: namespace,
+  hiddenProducerNear: namespace,
+  hiddenProducersIn: namespace,
+  servicesIn: namespace,
+  gatewaysIn: namespace,
+  gatewaysNamed: namespace,
+  referenceGrantsIn: namespace,
+  attachmentDefinitions: namespace,
+  servicesNamed: namespace,
+  workloadsIn: namespace,
+  hasServicesIn: namespace,
+  policiesSelecting: ofWorkload,
+  disruptionBudgetsFor: ofWorkload,
+  autoscalersOf: ofWorkload,
+  // Service references read ConfigMaps of the workload's namespace, and the set of namespaces
+  // (compared as a whole by the Analyzer).
+  serviceReferences: ofWorkload,
+  manualEndpointsOf: ofService,
+  workloadsSelectedBy: ofService,
+  backendTargets: (i) => [i.resource.namespace ?? 'default'],
+  workloadsSelecting: (_selector, ns) => [ns],
+  workloadCandidates: (_selector, ns) => [ns],
+  namespacesWithWorkloads: () => [''],
+  // Namespace objects are cluster-scoped.
+  namespaceLabels: () => [''],
+  resolveServicePort: () => [],
+  // Across namespaces or deploy units.
+  filesAppliedTogether: 'everything',
+  definitionsAppliedWith: 'everything',
+  servicesAppliedNear: 'everything',
+  hostPortWorkloadsAppliedNear: 'everything',
+  ingressControllers: 'everything',
+  sameFileOrBuild: 'everything',
+  appliedTogether: 'everything',
+  isCollectionDirectory: 'everything',
+  attachmentDefinitionsNamed: 'everything',
+  instancesIn: 'everything',
+  resourcesWithId: 'everything',
+  servicesSelecting: 'everything',
+  routesTo: 'everything',
+} as const satisfies { readonly [K in keyof TrafficGraph]: ReadScope<TrafficGraph[K]> };
+
+export type GraphMember = keyof typeof READ_SCOPES;
+
+/** The yes/no properties about the whole workspace. */
+export type FactName = { [K in GraphMember]: (typeof READ_SCOPES)[K] extends 'fact' ? K : never }[GraphMember];
+
+const isFact = (name: GraphMember): name is FactName => READ_SCOPES[name] === 'fact';
+
+const MEMBERS = Object.keys(READ_SCOPES) as GraphMember[];
+
+/** Every fact, for comparing two graphs' answers. */
+export const FACTS: readonly FactName[] = MEMBERS.filter(isFact);
+
+/** Where a tracked graph reports what a question read. */
+export interface ReadLog {
+  namespaces(read: Namespaces): void;
+  everything(): void;
+  fact(name: FactName, answer: boolean): void;
+}
+
+/**
+ * The graph as code whose reads are logged sees it: each public member reports its scope to the
+ * current log (none: nothing is logged), then answers as the graph does. Answers are the graph's
+ * own (questions run on the graph itself, so their inner questions are not logged).
+ */
+export function trackReads(graph: TrafficGraph, currentLog: () => ReadLog | undefined): TrafficGraph {
+  const tracked: TrafficGraph = Object.create(graph);
+  for (const name of MEMBERS) {
+    const scope: 'everything' | 'fact' | ((...args: never[]) => Namespaces) = READ_SCOPES[name];
+    const member: unknown = graph[name];
+    if (typeof member === 'function') {
+      const question = member as (...args: unknown[]) => unknown;
+      const namespacesOf = scope as 'everything' | ((...args: unknown[]) => Namespaces);
+      Object.defineProperty(tracked, name, {
+        value: (...args: unknown[]) => {
+          const log = currentLog();
+          if (log) {
+            if (namespacesOf === 'everything') log.everything();
+            else log.namespaces(Reflect.apply(namespacesOf, undefined, args));
+          }
+          return question.apply(graph, args);
+        },
+      });
+    } else {
+      Object.defineProperty(tracked, name, {
+        get: () => {
+          const answer = graph[name];
+          const log = currentLog();
+          if (log) {
+            if (isFact(name)) log.fact(name, graph[name]);
+            else log.everything();
+          }
+          return answer;
+        },
+      });
+    }
+  }
+  return tracked;
+}
