@@ -1,5 +1,5 @@
 // The traffic graph (graph/trafficGraph.ts) and what rules, queries and the map use with it: the
 // modules of graph/ are imported through this one.
 export { TrafficGraph, type BackendTarget } from './graph/trafficGraph';
-export { findServicePort, type PortResolution, type PortResolutionStatus } from './graph/ports';
+export { type PortResolution, type PortResolutionStatus } from './graph/ports';
 export { FACTS, READ_SCOPES, trackReads, type FactName, type ReadLog, type ReadScope } from './graph/readScopes';

@@ -1,7 +1,7 @@
 // Ports: where a Service port's traffic lands in a selected workload, and which Service port an
 // Ingress or route backend names.
 import { hasPlaceholder } from '../placeholders';
-import type { Service, ServicePort } from '../model/service';
+import type { ServicePort } from '../model/service';
 import { declaresAnyPort, type Container, type ContainerPort, type Workload } from '../model/workload';
 
 export type PortResolutionStatus =
@@ -59,10 +59,4 @@ export function resolveServicePort(port: ServicePort, workload: Workload): PortR
     containerPort: port.targetPort,
     status: declaresAnyPort(workload.template) && !workload.template.producer?.portsOpen ? 'undeclared' : 'assumed',
   };
-}
-
-/** The Service port an Ingress or route backend port refers to: by number, or by the port's name. */
-export function findServicePort(service: Service, port: number | string | undefined): ServicePort | undefined {
-  if (port === undefined) return service.ports.length === 1 ? service.ports[0] : undefined;
-  return service.ports.find((p) => (typeof port === 'number' ? p.port === port : p.name === port));
 }

@@ -17,12 +17,12 @@ import type { NetworkPolicy } from '../model/networkPolicy';
 import type { ProducedViews } from '../model/producers';
 import { readReferences, type ServiceReference } from '../model/references';
 import { directoryOf, keptTogether, type Resource } from '../model/resource';
-import type { Service, ServicePort } from '../model/service';
+import { servicePortFor, type Service, type ServicePort } from '../model/service';
 import type { Workload } from '../model/workload';
 import { selectorMayMatch, type Selector } from '../selectors';
 import { appliedTogetherKey, byPosition, oneCopyEach, placeKey } from './deployUnits';
 import { GraphIndexes, mergeInOrder } from './indexes';
-import { findServicePort, resolveServicePort, type PortResolution } from './ports';
+import { resolveServicePort, type PortResolution } from './ports';
 import { typedView, viewOfKind } from './views';
 
 export interface BackendTarget {
@@ -551,7 +551,7 @@ export class TrafficGraph {
           backend,
           path,
           services,
-          ports: services.map((service) => ({ service, port: findServicePort(service, backend.port) })),
+          ports: services.map((service) => ({ service, port: servicePortFor(service, backend.port) })),
         };
       });
   }
