@@ -14,7 +14,6 @@ import * as vm from 'node:vm';
 import * as lsp from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
-  analyze,
   Analyzer,
   CANCELLED,
   DEFAULT_CONFIG,
@@ -54,7 +53,7 @@ import {
   readConfigFile,
 } from '../node/readWorkspace';
 import { readRegularFile } from '../node/safeRead';
-import { ENGINE_WARM_UP, HelmState } from './helmState';
+import { HelmState } from './helmState';
 import * as proto from './toProto';
 
 /** The longest wait after an edit: a burst of keystrokes costs one analysis. */
@@ -632,7 +631,8 @@ export function startServer(): void {
           { sliceMs: SLICE_MS, isCancelled: () => false, isBusy: () => answering > 0 },
         );
         // A workspace of charts only has nothing to analyse yet: a small sample compiles the engine's code.
-        if (before === CANCELLED || before.workspace.resources.length === 0) analyze({ files: ENGINE_WARM_UP, config });
+        if (before === CANCELLED || before.workspace.resources.length === 0)
+          await helm.warmUp(config, SLICE_MS, () => answering > 0);
       } catch (err) {
         connection.console.error(`analysis while rendering failed: ${(err as Error)?.stack ?? String(err)}`);
       }

@@ -130,11 +130,16 @@ export class HelmRenderer {
    */
   constructor(private readonly toAbsolute: (workspacePath: string) => string) {}
 
-  /** Renders every chart of the workspace files; `enabled: false` (untrusted, --no-helm) renders none. */
+  /**
+   * Renders every chart of the workspace files; `enabled: false` (untrusted, --no-helm) renders none.
+   * onChartFiles is given each chart's file texts (by workspace path) once they are read, before
+   * helm runs, so that a caller can prepare what it needs of them meanwhile.
+   */
   async renderWorkspace(
     files: readonly WorkspaceFile[],
     config: HelmConfig,
     disabledReason?: string,
+    onChartFiles?: (texts: ReadonlyMap<string, string>) => void,
   ): Promise<HelmRun> {
     const byPath = new Map(files.map((f) => [f.path, f]));
     const charts = files
@@ -166,7 +171,7 @@ export class HelmRenderer {
     const explained = new Set<string>();
     await Promise.all(
       charts.map(async (chart) => {
-        const result = await this.renderChart(helm, chart, config, texts);
+        const result = await this.renderChart(helm, chart, config, texts, onChartFiles);
         pushAll(diagnostics, result.diagnostics);
         if (result.renders.length === 0) {
           notRendered++;
@@ -188,6 +193,7 @@ export class HelmRenderer {
     chart: ChartInfo,
     config: HelmConfig,
     texts: Map<string, string>,
+    onChartFiles?: (texts: ReadonlyMap<string, string>) => void,
   ): Promise<{ renders: ChartRender[]; diagnostics: Diagnostic[] }> {
     const diagnostics: Diagnostic[] = [];
     const absDir = this.toAbsolute(chart.dir);
@@ -217,6 +223,7 @@ export class HelmRenderer {
     for (const dir of Object.values(dependencyDirs))
       for (const [p, t] of readChartFiles(this.toAbsolute(dir), dir).texts) read.texts.set(p, t);
     for (const [p, t] of read.texts) texts.set(p, t);
+    onChartFiles?.(read.texts);
     const ciFiles = [...read.texts.keys()]
       .map((p) => path.posix.relative(chart.dir, p))
       .filter((p) => /^ci\/[^/]*-values\.ya?ml$/.test(p))

@@ -18,7 +18,7 @@ import {
 import {
   actionTargets,
   dotReference,
-  indexTemplate,
+  TemplateIndexCache,
   valuesReference,
   type Segment,
   type TemplateIndex,
@@ -59,6 +59,7 @@ export class HelmSourceMap {
   constructor(
     private readonly sources: HelmSources,
     private readonly workspaceText: (file: string) => string | undefined,
+    private readonly indexCache = new TemplateIndexCache(),
   ) {
     for (const r of sources.renders) this.renders.set(r.path, r);
   }
@@ -85,7 +86,7 @@ export class HelmSourceMap {
     let ix = this.indexes.get(file);
     if (ix === undefined) {
       const text = this.textOf(file);
-      ix = text === undefined ? null : indexTemplate(text);
+      ix = text === undefined ? null : this.indexCache.get(text);
       this.indexes.set(file, ix);
     }
     return ix ?? undefined;
