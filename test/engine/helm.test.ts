@@ -4,7 +4,14 @@
 import { test, describe } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { analyze, DEFAULT_CONFIG } from '../../server/src/engine';
-import { HelmSourceMap, withHelm, type ChartRender } from '../../server/src/engine/helm';
+import {
+  HelmSourceMap,
+  isOwnRender,
+  withHelm,
+  worldCount,
+  worldFiles,
+  type ChartRender,
+} from '../../server/src/engine/helm';
 import { indexTemplate, valuesReference } from '../../server/src/engine/helm/templateIndex';
 import { renderedDocuments } from '../../server/src/engine/helm/rendered';
 
@@ -478,5 +485,38 @@ describe('diagnostics on chart lines', () => {
       a.workspace.resources.map((x) => x.id),
       ['Service/shop/rel-shop', 'Deployment/shop/rel-shop'],
     );
+  });
+});
+
+describe('value sets as worlds of their own', () => {
+  const shop = (i: number): ChartRender => ({
+    ...render(),
+    path: i === 0 ? 'charts/shop/.ktl-rendered/rel.yaml' : `charts/shop/.ktl-rendered/rel@${i}.yaml`,
+  });
+  const cart: ChartRender = { ...render(), chartDir: 'charts/cart', path: 'charts/cart/.ktl-rendered/cart.yaml' };
+  const renders = [shop(0), shop(1), shop(2), cart];
+  const rendered = renders.map((r) => ({ path: r.path, text: r.text }));
+  const plain = [{ path: 'app.yaml', text: 'kind: Service' }];
+
+  test('world k holds the plain files and of each chart its k-th value set, else its first', () => {
+    assert.equal(worldCount(renders), 3);
+    assert.equal(worldCount([cart]), 1);
+    const paths = (k: number) => worldFiles([...plain, ...rendered], rendered, renders, k).map((f) => f.path);
+    assert.deepEqual(paths(0), [
+      'app.yaml',
+      'charts/shop/.ktl-rendered/rel.yaml',
+      'charts/cart/.ktl-rendered/cart.yaml',
+    ]);
+    assert.deepEqual(paths(2), [
+      'app.yaml',
+      'charts/shop/.ktl-rendered/rel@2.yaml',
+      'charts/cart/.ktl-rendered/cart.yaml',
+    ]);
+    assert.ok(isOwnRender('charts/shop/.ktl-rendered/rel@2.yaml', 2));
+    assert.ok(
+      !isOwnRender('charts/cart/.ktl-rendered/cart.yaml', 2),
+      "another chart's first value set is not world 2's own",
+    );
+    assert.ok(!isOwnRender('charts/shop/.ktl-rendered/rel.yaml', 0), 'world 0 is the workspace itself');
   });
 });

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { helmOrSkip, podinfoWithHelperSelector } from '../support/helm';
+import { helmOrSkip, podinfoWithHelperSelector, writeValueSetChart } from '../support/helm';
 import { hasRule, LspClient, uri } from '../support/lspClient';
 import { needsCorpus } from '../support/corpus';
 
@@ -145,3 +145,21 @@ test(
     assert.ok(fs.existsSync(w.mark));
   },
 );
+
+test("a chart's ci value set is a release of its own in the editor too", async (t) => {
+  const helm = helmOrSkip(t);
+  if (!helm) return;
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-lsp-helm-'));
+  t.after(() => fs.rmSync(root, { recursive: true, force: true }));
+  const { service } = writeValueSetChart(root);
+  const client = new LspClient();
+  t.after(() => client.stop());
+  await client.initialize(root, { helm: { path: helm } }, { workspaceTrusted: true });
+  const published = await client.waitFor(uri(service), hasRule('service-selector-orphaned'), 'the selector finding');
+  assert.deepEqual(
+    published.map((d) => `${d.range.start.line}:${d.range.start.character} ${d.code}: ${d.message}`),
+    [
+      "6:4 service-selector-orphaned: Selector app=web matches no pod template in namespace 'default'; the Service has no endpoints. (release shop, values values.yaml)",
+    ],
+  );
+});

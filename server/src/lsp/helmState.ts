@@ -4,12 +4,24 @@
 // view. Rendering is debounced and re-run only for charts whose files changed (the renderer
 // caches by content hash).
 import * as path from 'node:path';
-import { Analyzer, type AnalysisConfig, type Diagnostic, type LineIndex } from '../engine';
+import {
+  Analyzer,
+  CANCELLED,
+  type AnalysisConfig,
+  type AsyncRunOptions,
+  type Diagnostic,
+  type LineIndex,
+  type SkippedFile,
+} from '../engine';
+import type { Resource } from '../engine/model/resource';
 import {
   chartLineIndexes,
   HelmSourceMap,
+  isOwnRender,
   mapOnChartLines,
   TemplateIndexCache,
+  worldCount,
+  worldFiles,
   withHelm,
   type AnalysedRenders,
   type ChartRender,
@@ -62,8 +74,46 @@ export class HelmState {
     return { count: this.run.notRendered, reason: this.run.skipReason };
   }
 
+  /** The renders the workspace's analysis reads: each chart's first value set (see analyseValueSets). */
   get files(): readonly WorkspaceFile[] {
-    return this.run.files;
+    return this.primaryFiles;
+  }
+  private primaryFiles: readonly WorkspaceFile[] = [];
+
+  /**
+   * The charts' further value sets, each analysed in a world of its own (engine/helm/valueSets.ts)
+   * by an Analyzer of their own, incrementally from one world to the next and from one edit to the
+   * next: what they found in their own renders, and those renders' resources and texts.
+   */
+  private readonly worlds = new Analyzer();
+  private further: { diagnostics: Diagnostic[]; resources: Resource[]; texts: Map<string, string> } = {
+    diagnostics: [],
+    resources: [],
+    texts: new Map(),
+  };
+
+  /**
+   * Analyses the further value sets of the charts against the workspace's files (those of the
+   * analysis just made, with the first value sets); false when cancelled.
+   */
+  async analyseValueSets(
+    files: readonly WorkspaceFile[],
+    skipped: readonly SkippedFile[],
+    config: AnalysisConfig,
+    options: AsyncRunOptions,
+  ): Promise<boolean> {
+    const renders = this.run.sources.renders;
+    const further: typeof this.further = { diagnostics: [], resources: [], texts: new Map() };
+    for (let k = 1; k < worldCount(renders); k++) {
+      const world = worldFiles(files, this.run.files, renders, k);
+      const result = await this.worlds.runAsync({ files: world, skipped, config }, options);
+      if (result === CANCELLED) return false;
+      for (const d of result.diagnostics) if (isOwnRender(d.file, k)) further.diagnostics.push(d);
+      for (const r of result.workspace.resources) if (isOwnRender(r.file, k)) further.resources.push(r);
+      for (const f of world) if (isOwnRender(f.path, k)) further.texts.set(f.path, f.text);
+    }
+    this.further = further;
+    return true;
   }
 
   renderedText(p: string): string | undefined {
@@ -105,6 +155,7 @@ export class HelmState {
       run.skipReason !== this.run.skipReason;
     this.rendering = false;
     this.run = run;
+    this.primaryFiles = worldFiles([], run.files, run.sources.renders, 0);
     this.rendered = rendered;
     this.chartDirs = files
       .filter((f) => path.posix.basename(f.path) === 'Chart.yaml')
@@ -140,9 +191,19 @@ export class HelmState {
 
   /** The analysis's diagnostics on template and values lines, with rendering's own. */
   finish(diagnostics: readonly Diagnostic[], analysed?: AnalysedRenders): Diagnostic[] {
-    return this.run.sources.renders.length === 0 && this.run.diagnostics.length === 0 && !this.run.skipReason
-      ? [...diagnostics]
-      : withHelm(diagnostics, this.map, this.run, analysed);
+    if (this.run.sources.renders.length === 0 && this.run.diagnostics.length === 0 && !this.run.skipReason)
+      return [...diagnostics];
+    // The further value sets' findings join, placed like the others (stale ones are dropped by withHelm).
+    const { further } = this;
+    if (analysed && further.texts.size > 0) {
+      diagnostics = [...diagnostics, ...further.diagnostics];
+      const textOf = analysed.textOf;
+      analysed = {
+        resources: [...analysed.resources, ...further.resources],
+        textOf: (f) => further.texts.get(f) ?? textOf(f),
+      };
+    }
+    return withHelm(diagnostics, this.map, this.run, analysed);
   }
 
   linesOf(workspaceLines: (file: string) => LineIndex | undefined): (file: string) => LineIndex | undefined {

@@ -344,6 +344,8 @@ export function startServer(): void {
       index: analysed.paths === filePaths ? analysed.index : new Map(filePaths.map((p, i) => [p, i])),
     };
     for (const f of result.ruleFailures) connection.console.error(`rule ${f.rule} failed on ${f.resource}: ${f.error}`);
+    // Charts' further value sets, each in a world of its own (helmState.ts): their findings join.
+    if (!(await helm.analyseValueSets(files, skipped, config, inSlices))) return;
     const templateNotes = unnotedTemplates(result);
     publish(
       templateNotes.length ? [...result.diagnostics, ...templateNotes] : result.diagnostics,

@@ -344,7 +344,10 @@ export class HelmSourceMap {
           ],
         };
       } else if (d.related.some((r) => this.renders.has(r.file))) moved = { ...d, related };
-      const key = `${render?.chartDir ?? ''}\u0000${moved.file}\u0000${moved.span.start}\u0000${moved.span.end}\u0000${moved.rule}\u0000${moved.message}`;
+      // A finding of renders is one per chart line and rule: value sets word it differently when
+      // they render different neighbours (a DaemonSet instead of a Deployment, more ports), and the
+      // first value set's wording stands for all (the workspace's analysis comes first).
+      const key = `${render?.chartDir ?? ''}\u0000${moved.file}\u0000${moved.span.start}\u0000${moved.span.end}\u0000${moved.rule}\u0000${render ? '' : moved.message}`;
       const group = groups.get(key);
       if (!group) groups.set(key, { moved, chartDir: render?.chartDir, renders: render ? [render] : [] });
       else if (render && !group.renders.includes(render)) group.renders.push(render);
