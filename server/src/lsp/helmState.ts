@@ -14,10 +14,13 @@ import {
   type SkippedFile,
 } from '../engine';
 import type { Resource } from '../engine/model/resource';
+import { codeActionsAt, type CodeActionResult, type TextEdit } from '../engine/queries';
+import type { Analysis } from '../engine/analysis';
 import {
   chartLineIndexes,
   HelmSourceMap,
   isOwnRender,
+  isRenderedPath,
   mapOnChartLines,
   TemplateIndexCache,
   worldCount,
@@ -226,6 +229,50 @@ export class HelmState {
     span: { start: number; end: number },
   ): { file: string; span: { start: number; end: number } } | undefined {
     return this.rendered.has(file) ? this.map.locate(file, span) : undefined;
+  }
+
+  /**
+   * Quick fixes for the findings shown on a chart file (`shown`: whether a finding of this rule is
+   * shown at that offset of the file): the engine's fixes for the rendered text, each edit moved to
+   * the chart line that wrote the text it replaces. A fix is offered only when every edit maps
+   * exactly: the place the rendered node came from (its template line by its path, or the values
+   * line it reads) holds, now, the very text the edit replaces. Insertions (the disable comment:
+   * a comment in a template need not land above the rendered line) and edits of templated,
+   * included or computed text are not offered: they would change other text than the finding's.
+   */
+  codeActions(
+    analysis: Analysis,
+    file: string,
+    shown: (rule: string, start: number) => boolean,
+    currentText: (file: string) => string | undefined,
+  ): CodeActionResult[] {
+    const out: CodeActionResult[] = [];
+    for (const d of analysis.diagnostics) {
+      const rendered = this.rendered.get(d.file);
+      if (rendered === undefined || analysis.workspace.files.get(d.file) === undefined) continue;
+      const at = this.map.locate(d.file, d.span);
+      if (!at || at.file !== file || !shown(d.rule, at.span.start)) continue;
+      for (const action of codeActionsAt(analysis, d.file, d.span, [d], rendered)) {
+        const edits = action.edits.map((e) => this.chartEdit(e, currentText));
+        // Every edit lands in a file the analysis read (whose lines the client's positions use).
+        if (edits.length === 0 || edits.some((e) => !e || analysis.workspace.files.get(e.file) === undefined)) continue;
+        out.push({ ...action, diagnostic: { ...d, file: at.file, span: at.span }, edits: edits as TextEdit[] });
+      }
+    }
+    return out;
+  }
+
+  /** A rendered text's edit on the chart line that wrote the replaced text, when that is exact. */
+  private chartEdit(e: TextEdit, currentText: (file: string) => string | undefined): TextEdit | undefined {
+    const rendered = this.rendered.get(e.file);
+    if (rendered === undefined || e.span.end <= e.span.start) return undefined;
+    const at = this.map.locate(e.file, e.span);
+    if (!at?.exact || isRenderedPath(at.file)) return undefined;
+    const now = currentText(at.file);
+    // The chart file as helm read it for this render, and as it is now: else the render is stale.
+    if (now === undefined || now !== this.map.textOf(at.file)) return undefined;
+    const replaced = rendered.slice(e.span.start, e.span.end);
+    return now.slice(at.span.start, at.span.end) === replaced ? { ...e, file: at.file, span: at.span } : undefined;
   }
 
   /** The rendered place of a template position, for hovers and the rendered view. */

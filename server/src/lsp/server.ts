@@ -1028,7 +1028,13 @@ export function startServer(): void {
           ),
       );
       const span = { start: c.lines.offset(params.range.start), end: c.lines.offset(params.range.end) };
-      return queries.codeActionsAt(c.a, c.file, span, ours, c.text).map((action) => {
+      // On a chart's line: fixes of the rendered text, moved there when that is exact (helmState.ts).
+      const shown = (rule: string, start: number) =>
+        params.context.diagnostics.some(
+          (pd) => pd.source === 'kube-traffic-lens' && pd.code === rule && c.lines.offset(pd.range.start) === start,
+        );
+      const chartFixes = helm.codeActions(c.a, c.file, shown, (f) => currentText(f));
+      return [...queries.codeActionsAt(c.a, c.file, span, ours, c.text), ...chartFixes].map((action) => {
         const changes: Record<string, lsp.TextEdit[]> = {};
         for (const e of action.edits) {
           const lines = c.a.workspace.files.get(e.file)?.lines;

@@ -28,6 +28,11 @@ import {
 export interface SourceLocation {
   readonly file: string;
   readonly span: Span;
+  /**
+   * The span is the very key or value the rendered node was found at (its template line by the
+   * node's path, or the values line it reads), not a fallback (an enclosing key, a first line).
+   */
+  readonly exact?: boolean;
 }
 
 /** Where a rendered node was found: its path in the document, and whether the span is its key or value. */
@@ -286,9 +291,9 @@ export class HelmSourceMap {
       const ref = valuesReference(text) ?? dotReference(text, line.dot);
       const inValues = ref && this.valuesLine(render, ref);
       if (inValues) return inValues;
-      return { file, span: { start: line.valueStart, end: line.valueEnd } };
+      return { file, span: { start: line.valueStart, end: line.valueEnd }, exact: true };
     }
-    return { file, span: { start: line.keyStart, end: line.keyEnd } };
+    return { file, span: { start: line.keyStart, end: line.keyEnd }, exact: true };
   }
 
   /** The line of the last values file that sets a path (the one helm's merge takes). */
@@ -303,8 +308,8 @@ export class HelmSourceMap {
       const line = ix?.byPath(0, path);
       if (line)
         return on === 'value' && line.valueEnd > line.valueStart
-          ? { file, span: { start: line.valueStart, end: line.valueEnd } }
-          : { file, span: { start: line.keyStart, end: line.keyEnd } };
+          ? { file, span: { start: line.valueStart, end: line.valueEnd }, exact: true }
+          : { file, span: { start: line.keyStart, end: line.keyEnd }, exact: true };
     }
     return undefined;
   }
