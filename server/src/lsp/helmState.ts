@@ -29,6 +29,7 @@ import {
   type AnalysedRenders,
   type ChartRender,
 } from '../engine/helm';
+import type { SourceLocation } from '../engine/helm/sourceMap';
 import type { TrafficMap } from '../engine/paths';
 import type { HelmConfig } from '../engine/helm/config';
 import type { WorkspaceFile } from '../engine/workspace';
@@ -165,6 +166,7 @@ export class HelmState {
       .map((f) => path.posix.dirname(f.path));
     const workspace = new Map(files.map((f) => [f.path, f.text]));
     this.map = new HelmSourceMap(run.sources, (f) => workspace.get(f), this.indexes);
+    this.located = new WeakMap();
     if (this.chartDirs.length)
       this.log(
         `helm: ${run.sources.renders.length} renders of ${this.chartDirs.length} charts in ${(performance.now() - started).toFixed(0)} ms${run.skipReason ? ` (${run.skipReason})` : ''}`,
@@ -247,10 +249,13 @@ export class HelmState {
     currentText: (file: string) => string | undefined,
   ): CodeActionResult[] {
     const out: CodeActionResult[] = [];
+    if (!this.isChartFile(file)) return out;
     for (const d of analysis.diagnostics) {
       const rendered = this.rendered.get(d.file);
       if (rendered === undefined || analysis.workspace.files.get(d.file) === undefined) continue;
-      const at = this.map.locate(d.file, d.span);
+      // Asked at every move of the cursor: each finding is located once per source map.
+      let at = this.located.get(d);
+      if (at === undefined) this.located.set(d, (at = this.map.locate(d.file, d.span) ?? null));
       if (!at || at.file !== file || !shown(d.rule, at.span.start)) continue;
       for (const action of codeActionsAt(analysis, d.file, d.span, [d], rendered)) {
         const edits = action.edits.map((e) => this.chartEdit(e, currentText));
@@ -261,6 +266,9 @@ export class HelmState {
     }
     return out;
   }
+
+  /** Where the findings of rendered files are shown, by finding, for the current source map. */
+  private located = new WeakMap<Diagnostic, SourceLocation | null>();
 
   /** A rendered text's edit on the chart line that wrote the replaced text, when that is exact. */
   private chartEdit(e: TextEdit, currentText: (file: string) => string | undefined): TextEdit | undefined {
