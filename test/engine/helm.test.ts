@@ -245,6 +245,22 @@ describe('a rendered node to the line that wrote it', () => {
     assert.equal(where('8080'), 'templates/deployment.yaml:22 {{ .port }}');
   });
 
+  test('a location is exact where the node itself was found (its line, its values line), not on a fallback', () => {
+    const rendered = 'charts/shop/.ktl-rendered/rel.yaml';
+    assert.equal(map.locate(rendered, renderedSpan('80'))?.exact, true);
+    assert.equal(map.locate(rendered, renderedSpan('"http"'))?.exact, true);
+    // A key the template does not spell out falls back to the enclosing `spec:`: not exact.
+    const extra = RENDERED.replace('  ports:\n', '  sessionAffinity: None\n  ports:\n');
+    const start = extra.indexOf('None');
+    const at = sourceMap(render(extra)).locate(rendered, { start, end: start + 4 });
+    assert.ok(at, 'located');
+    assert.equal(
+      `${lineOf(at.file, at.span.start)} ${texts.get(at.file)!.slice(at.span.start, at.span.end)}`,
+      '6 spec',
+    );
+    assert.ok(!at.exact);
+  });
+
   test('back from a template position to the rendered node', () => {
     const offset = DEPLOYMENT.indexOf('{{ include "shop.fullname" . }}') + 3;
     const [r] = map.toRendered('charts/shop/templates/deployment.yaml', offset);
