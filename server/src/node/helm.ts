@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import { readRegularFile } from './safeRead';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Diagnostic } from '../engine/diagnostics';
+import { compareDiagnostics, type Diagnostic } from '../engine/diagnostics';
 import { valueSetsOf, type HelmConfig } from '../engine/helm/config';
 import {
   isRenderedPath,
@@ -185,6 +185,8 @@ export class HelmRenderer {
     );
     renders.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     rendered.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    // Renders finish in any order: the outcome is the same whatever it was (the server compares runs).
+    diagnostics.sort(compareDiagnostics);
     return { sources: { renders, texts }, files: rendered, diagnostics, skipReason: undefined, notRendered, explained };
   }
 
@@ -230,7 +232,8 @@ export class HelmRenderer {
       .sort();
     const sets = valueSetsOf(config, chart.dir, chart.name, ciFiles);
     const renders: ChartRender[] = [];
-    for (const [i, set] of sets.entries()) {
+    // The value sets render at once (as many helm processes as the slots allow), in order of start.
+    const renderSet = async (set: (typeof sets)[number], i: number): Promise<void> => {
       const valuesPaths = set.valuesFiles.map((f) => path.posix.normalize(path.posix.join(chart.dir, f)));
       const absValues = set.valuesFiles.map((f) => path.resolve(absDir, f));
       const unreadable = absValues.findIndex((f) => !fs.existsSync(f));
@@ -243,7 +246,7 @@ export class HelmRenderer {
           related: [],
           message: `values file ${set.valuesFiles[unreadable]} (release ${set.release}) does not exist`,
         });
-        continue;
+        return;
       }
       for (const f of absValues) {
         const rel = valuesPaths[absValues.indexOf(f)];
@@ -280,10 +283,11 @@ export class HelmRenderer {
       };
       if (out.error !== undefined) {
         diagnostics.push(renderError(out.error, render, set.label, sets.length > 1, texts));
-        continue;
+        return;
       }
       renders.push(render);
-    }
+    };
+    await Promise.all(sets.map(renderSet));
     return { renders, diagnostics };
   }
 
