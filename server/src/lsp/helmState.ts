@@ -68,7 +68,17 @@ export class HelmState {
   private rendered = new Map<string, string>();
   trusted = true;
 
-  constructor(private readonly log: (message: string) => void) {}
+  /**
+   * @param onFurtherRenders called when the charts' further value sets, rendered after the first
+   *   ones at the first refresh, are in (the workspace should be analysed again).
+   */
+  constructor(
+    private readonly log: (message: string) => void,
+    private readonly onFurtherRenders: () => void = () => undefined,
+  ) {}
+
+  /** Whether a refresh has run: the first renders each chart's first value set alone, first. */
+  private refreshedOnce = false;
 
   get processesStarted(): number {
     return this.renderer.processesStarted;
@@ -138,6 +148,27 @@ export class HelmState {
 
   /** Renders the charts among the files; returns whether the renders changed. */
   async refresh(files: readonly WorkspaceFile[], config: HelmConfig): Promise<boolean> {
+    if (this.refreshedOnce) return this.renderAll(files, config);
+    this.refreshedOnce = true;
+    // The first diagnostics need only each chart's first value set: the others (a chart's ci
+    // value sets may be a dozen) render next, and the workspace is analysed again with them.
+    const firstOnly: HelmConfig = {
+      ...config,
+      ciValueSets: false,
+      charts: Object.fromEntries(Object.entries(config.charts).map(([dir, c]) => [dir, { ...c, valueSets: [] }])),
+    };
+    const changed = await this.renderAll(files, firstOnly);
+    const first = this.run;
+    const ciFiles = [...first.sources.texts.keys()].some((p) => /(^|\/)ci\/[^/]*-values\.ya?ml$/.test(p));
+    const configured = Object.values(config.charts).some((c) => c.valueSets.length > 0);
+    if (!(config.ciValueSets && ciFiles) && !configured) return changed;
+    void this.renderAll(files, config).then((further) => {
+      if (further && this.run !== first) this.onFurtherRenders();
+    });
+    return changed;
+  }
+
+  private async renderAll(files: readonly WorkspaceFile[], config: HelmConfig): Promise<boolean> {
     const started = performance.now();
     const mine = ++this.refreshes;
     this.rendering = this.trusted && config.enabled && files.some((f) => path.posix.basename(f.path) === 'Chart.yaml');
@@ -180,17 +211,19 @@ export class HelmState {
    * and analysing the renders runs warm and is never kept waiting by the warm-up.
    */
   async warmUp(config: AnalysisConfig, sliceMs: number, isBusy: () => boolean): Promise<void> {
-    const isCancelled = () => !this.rendering;
+    // Until the renders are in: those of this refresh (a refresh that follows does not count).
+    const before = this.run;
+    const isCancelled = () => !this.rendering || this.run !== before;
     // The chart's templates first: placing the first diagnostics reads them all (for defines).
     let sliceStart = performance.now();
-    while (this.rendering && this.toIndex.length > 0) {
+    while (!isCancelled() && this.toIndex.length > 0) {
       this.indexes.get(this.toIndex.pop()!);
       if (performance.now() - sliceStart >= sliceMs || isBusy()) {
         await new Promise((resolve) => setImmediate(resolve));
         sliceStart = performance.now();
       }
     }
-    for (let i = 0; i < WARM_UP_PASSES && this.rendering; i++)
+    for (let i = 0; i < WARM_UP_PASSES && !isCancelled(); i++)
       await new Analyzer().runAsync({ files: ENGINE_WARM_UP, config }, { sliceMs, isCancelled, isBusy });
   }
 

@@ -167,7 +167,7 @@ export function startServer(): void {
 
   const log = (message: string) => connection.console.log(message);
   /** Rendered Helm charts (helmState.ts): their renders are analysed as files; never rendered untrusted. */
-  const helm = new HelmState(log);
+  const helm = new HelmState(log, () => !indexing && schedule(0));
   let helmTimer: NodeJS.Timeout | undefined;
 
   /**
