@@ -23,6 +23,7 @@ import {
   isRenderedPath,
   mapOnChartLines,
   TemplateIndexCache,
+  valueSetIndexOf,
   worldCount,
   worldFiles,
   withHelm,
@@ -107,8 +108,18 @@ export class HelmState {
   };
 
   /**
+   * Whether the further value sets' findings are of the current renders (none to have counts): a
+   * publish before analyseValueSets then shows them as they were, else it would show a chart's
+   * findings as if it had one value set, and name value sets that the next publish does not.
+   */
+  get valueSetsAnalysed(): boolean {
+    return this.run.files.every((f) => valueSetIndexOf(f.path) === 0 || this.further.texts.get(f.path) === f.text);
+  }
+
+  /**
    * Analyses the further value sets of the charts against the workspace's files (those of the
-   * analysis just made, with the first value sets); false when cancelled.
+   * analysis just made, with the first value sets). Whether their findings are to be published
+   * again: false when there are none, now or before, and when cancelled.
    */
   async analyseValueSets(
     files: readonly WorkspaceFile[],
@@ -117,6 +128,7 @@ export class HelmState {
     options: AsyncRunOptions,
   ): Promise<boolean> {
     const renders = this.run.sources.renders;
+    if (worldCount(renders) <= 1 && this.further.texts.size === 0) return false;
     const further: typeof this.further = { diagnostics: [], resources: [], texts: new Map() };
     for (let k = 1; k < worldCount(renders); k++) {
       const world = worldFiles(files, this.run.files, renders, k);

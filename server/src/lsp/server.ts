@@ -344,15 +344,18 @@ export function startServer(): void {
       index: analysed.paths === filePaths ? analysed.index : new Map(filePaths.map((p, i) => [p, i])),
     };
     for (const f of result.ruleFailures) connection.console.error(`rule ${f.rule} failed on ${f.resource}: ${f.error}`);
-    // Charts' further value sets, each in a world of its own (helmState.ts): their findings join.
-    if (!(await helm.analyseValueSets(files, skipped, config, inSlices))) return;
     const templateNotes = unnotedTemplates(result);
-    publish(
-      templateNotes.length ? [...result.diagnostics, ...templateNotes] : result.diagnostics,
-      (file) => result.workspace.files.get(file)?.lines,
-      analysedText,
-      result.workspace.resources,
-    );
+    const publishResult = () =>
+      publish(
+        templateNotes.length ? [...result.diagnostics, ...templateNotes] : result.diagnostics,
+        (file) => result.workspace.files.get(file)?.lines,
+        analysedText,
+        result.workspace.resources,
+      );
+    // Charts' further value sets, each in a world of its own (helmState.ts): their findings join.
+    const valueSetsAnalysed = helm.valueSetsAnalysed;
+    if (valueSetsAnalysed) publishResult();
+    if ((await helm.analyseValueSets(files, skipped, config, inSlices)) || !valueSetsAnalysed) publishResult();
     lastPublishedAt = performance.now();
     // Lenses asked for while a document was ahead of the analysis were answered empty: ask again.
     if (canRefreshCodeLenses) void connection.sendRequest(lsp.CodeLensRefreshRequest.type).catch(() => undefined);

@@ -12,7 +12,7 @@ import { HelmSourceMap } from './sourceMap';
 
 export { HelmSourceMap } from './sourceMap';
 export { TemplateIndexCache } from './templateIndex';
-export { isOwnRender, worldCount, worldFiles } from './valueSets';
+export { isOwnRender, valueSetIndexOf, worldCount, worldFiles } from './valueSets';
 export { isRenderedPath, RENDERED_DIR, type ChartRender, type HelmSources } from './rendered';
 export { DEFAULT_HELM_CONFIG, type HelmConfig } from './config';
 
