@@ -1,8 +1,11 @@
 // `npm run bench:helm`: time to first diagnostics for a Helm chart of 30 templates in the language
 // server (started, indexed, chart rendered and analysed, findings published on the template lines),
-// against `helm template`'s own time for the chart, as a ratio; and the time of a re-render after an
-// edit of one template. Uses KTL_HELM, .cache/tools/bin/helm or helm on PATH. A benchmark, not a
-// test: it asserts nothing.
+// against `helm template`'s own time for the chart, as ratios: counting the server's start, and
+// from the moment it answered `initialize` (what the issue's "within 2x" is judged on); and the
+// time of a re-render after an edit of one template. Medians and minimums of RUNS runs (the
+// minimum is the steadier figure on a busy machine). TIMELINE=1 prints, for the first run, the
+// server's log lines with their time after `initialize` was answered. Uses KTL_HELM,
+// .cache/tools/bin/helm or helm on PATH. A benchmark, not a test: it asserts nothing.
 import { spawn, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -91,7 +94,7 @@ for (let i = 0; i < RUNS; i++) {
 }
 
 const target = pathToFileURL(path.join(chart, `templates/app${APPS - 1}-service.yaml`)).href;
-async function firstDiagnostics() {
+async function firstDiagnostics(timeline) {
   const server = spawn(
     process.execPath,
     [
@@ -117,7 +120,8 @@ async function firstDiagnostics() {
   let helmMs;
   let analysisMs;
   conn.onNotification('window/logMessage', (p) => {
-    const h = /^helm: .* in (\d+) ms/.exec(p.message);
+    if (timeline) timeline.push(`${(performance.now() - ready).toFixed(1).padStart(8)} ms  ${p.message.slice(0, 150)}`);
+    const h = /helm: .* in (\d+) ms/.exec(p.message);
     if (h && helmMs === undefined) helmMs = Number(h[1]);
     const a = /published in ([\d.]+) ms/.exec(p.message);
     if (a && analysisMs === undefined) analysisMs = Number(a[1]);
@@ -127,6 +131,7 @@ async function firstDiagnostics() {
   conn.onRequest('workspace/configuration', (p) => p.items.map(() => ({ helm: { path: helm } })));
   conn.listen();
   const started = performance.now();
+  let ready = Infinity;
   await conn.sendRequest('initialize', {
     processId: process.pid,
     rootUri: pathToFileURL(dir).href,
@@ -137,9 +142,10 @@ async function firstDiagnostics() {
       workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } },
     },
   });
-  const ready = performance.now();
+  ready = performance.now();
   await conn.sendNotification('initialized', {});
   const at = await published;
+  timeline?.push(`${(at - ready).toFixed(1).padStart(8)} ms  (the finding arrives on the template line)`);
   // An edit of one template, saved: the chart is rendered again and the finding goes.
   const file = path.join(chart, `templates/app${APPS - 1}-service.yaml`);
   const text = fs.readFileSync(file, 'utf8');
@@ -158,22 +164,29 @@ async function firstDiagnostics() {
   return { first: at - started, afterStart: at - ready, rerender: clearedAt - edited, helmMs, analysisMs };
 }
 
+const timeline = process.env.TIMELINE ? [] : undefined;
 const runs = [];
-for (let i = 0; i < RUNS; i++) runs.push(await firstDiagnostics());
-const first = median(runs.map((r) => r.first));
+for (let i = 0; i < RUNS; i++) runs.push(await firstDiagnostics(i === 0 ? timeline : undefined));
 const helmMs = median(helmTimes);
-console.log(`chart: ${APPS * 2} templates (${APPS} Deployments, ${APPS} Services); ${RUNS} runs, medians`);
-console.log(`helm template:                       ${helmMs.toFixed(0)} ms`);
-console.log(`language server, first diagnostics:  ${first.toFixed(0)} ms (start, index, render, analyse, publish)`);
-console.log(`ratio:                               ${(first / helmMs).toFixed(2)}x`);
-const afterStart = median(runs.map((r) => r.afterStart));
+const helmMin = Math.min(...helmTimes);
+const stat = (key) => ({ median: median(runs.map((r) => r[key])), min: Math.min(...runs.map((r) => r[key])) });
+const first = stat('first');
+const afterStart = stat('afterStart');
+const ms = (x) => `${x.toFixed(0).padStart(4)} ms`;
+const ratio = (x, h) => `${(x / h).toFixed(2)}x`;
+console.log(`chart: ${APPS * 2} templates (${APPS} Deployments, ${APPS} Services); ${RUNS} runs: median (min)`);
+console.log(`helm template alone:                        ${ms(helmMs)} (${ms(helmMin)})`);
 console.log(
-  `  of which after the server is up:   ${afterStart.toFixed(0)} ms (index, render, analyse, publish): ${(afterStart / helmMs).toFixed(2)}x`,
+  `first diagnostics, after the server is up:  ${ms(afterStart.median)} (${ms(afterStart.min)})  ratio ${ratio(afterStart.median, helmMs)} (${ratio(afterStart.min, helmMin)})  <- the issue's 2x`,
 );
 console.log(
-  `  the server's render / first analysis: ${median(runs.map((r) => r.helmMs ?? NaN)).toFixed(0)} ms / ${median(runs.map((r) => r.analysisMs ?? NaN)).toFixed(0)} ms`,
+  `first diagnostics, counting server start:   ${ms(first.median)} (${ms(first.min)})  ratio ${ratio(first.median, helmMs)} (${ratio(first.min, helmMin)})`,
 );
 console.log(
-  `edit of one template -> re-published: ${median(runs.map((r) => r.rerender)).toFixed(0)} ms (includes the 200 ms wait before re-rendering)`,
+  `  the server's own account: render ${ms(median(runs.map((r) => r.helmMs ?? NaN)))}, first published analysis ${ms(median(runs.map((r) => r.analysisMs ?? NaN)))}`,
 );
+console.log(
+  `edit of one template -> re-published:       ${ms(median(runs.map((r) => r.rerender)))} (includes the 200 ms wait before re-rendering)`,
+);
+if (timeline) console.log(`\ntimeline of the first run (ms after initialize was answered):\n${timeline.join('\n')}`);
 fs.rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,14 @@
 import { test, describe } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { analyze, DEFAULT_CONFIG } from '../../server/src/engine';
-import { HelmSourceMap, withHelm, type ChartRender } from '../../server/src/engine/helm';
+import {
+  HelmSourceMap,
+  isOwnRender,
+  withHelm,
+  worldCount,
+  worldFiles,
+  type ChartRender,
+} from '../../server/src/engine/helm';
 import { indexTemplate, valuesReference } from '../../server/src/engine/helm/templateIndex';
 import { renderedDocuments } from '../../server/src/engine/helm/rendered';
 
@@ -236,6 +243,22 @@ describe('a rendered node to the line that wrote it', () => {
   test('a range item maps to the template item', () => {
     // `.port` is the range's element, not a .Values path: the template line is as far as it goes.
     assert.equal(where('8080'), 'templates/deployment.yaml:22 {{ .port }}');
+  });
+
+  test('a location is exact where the node itself was found (its line, its values line), not on a fallback', () => {
+    const rendered = 'charts/shop/.ktl-rendered/rel.yaml';
+    assert.equal(map.locate(rendered, renderedSpan('80'))?.exact, true);
+    assert.equal(map.locate(rendered, renderedSpan('"http"'))?.exact, true);
+    // A key the template does not spell out falls back to the enclosing `spec:`: not exact.
+    const extra = RENDERED.replace('  ports:\n', '  sessionAffinity: None\n  ports:\n');
+    const start = extra.indexOf('None');
+    const at = sourceMap(render(extra)).locate(rendered, { start, end: start + 4 });
+    assert.ok(at, 'located');
+    assert.equal(
+      `${lineOf(at.file, at.span.start)} ${texts.get(at.file)!.slice(at.span.start, at.span.end)}`,
+      '6 spec',
+    );
+    assert.ok(!at.exact);
   });
 
   test('back from a template position to the rendered node', () => {
@@ -478,5 +501,38 @@ describe('diagnostics on chart lines', () => {
       a.workspace.resources.map((x) => x.id),
       ['Service/shop/rel-shop', 'Deployment/shop/rel-shop'],
     );
+  });
+});
+
+describe('value sets as worlds of their own', () => {
+  const shop = (i: number): ChartRender => ({
+    ...render(),
+    path: i === 0 ? 'charts/shop/.ktl-rendered/rel.yaml' : `charts/shop/.ktl-rendered/rel@${i}.yaml`,
+  });
+  const cart: ChartRender = { ...render(), chartDir: 'charts/cart', path: 'charts/cart/.ktl-rendered/cart.yaml' };
+  const renders = [shop(0), shop(1), shop(2), cart];
+  const rendered = renders.map((r) => ({ path: r.path, text: r.text }));
+  const plain = [{ path: 'app.yaml', text: 'kind: Service' }];
+
+  test('world k holds the plain files and of each chart its k-th value set, else its first', () => {
+    assert.equal(worldCount(renders), 3);
+    assert.equal(worldCount([cart]), 1);
+    const paths = (k: number) => worldFiles([...plain, ...rendered], rendered, renders, k).map((f) => f.path);
+    assert.deepEqual(paths(0), [
+      'app.yaml',
+      'charts/shop/.ktl-rendered/rel.yaml',
+      'charts/cart/.ktl-rendered/cart.yaml',
+    ]);
+    assert.deepEqual(paths(2), [
+      'app.yaml',
+      'charts/shop/.ktl-rendered/rel@2.yaml',
+      'charts/cart/.ktl-rendered/cart.yaml',
+    ]);
+    assert.ok(isOwnRender('charts/shop/.ktl-rendered/rel@2.yaml', 2));
+    assert.ok(
+      !isOwnRender('charts/cart/.ktl-rendered/cart.yaml', 2),
+      "another chart's first value set is not world 2's own",
+    );
+    assert.ok(!isOwnRender('charts/shop/.ktl-rendered/rel.yaml', 0), 'world 0 is the workspace itself');
   });
 });

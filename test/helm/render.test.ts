@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT, runCli, type JsonDiagnostic, type JsonReport } from '../support/cli';
-import { helmOrSkip } from '../support/helm';
+import { helmOrSkip, writeValueSetChart } from '../support/helm';
 import { needsCorpus } from '../support/corpus';
 
 const CORPUS = path.resolve(REPO_ROOT, '../shared/corpus');
@@ -128,7 +128,15 @@ describe('planted mistakes are reported on the template, helper or values line',
     });
     const report = check(helm, ['.'], dir);
     const line = lineOf(path.join(dir, 'ingress-nginx/values.yaml'), 'http: htp');
+    const internal = lineOf(
+      path.join(dir, 'ingress-nginx/templates/controller-service-internal.yaml'),
+      'targetPort: {{ .Values.controller.service.internal.targetPorts.http',
+    );
+    // The chart's ci value sets are releases of their own: the mistake holds in all of them (said
+    // once, in the wording of values.yaml's), and the one that adds the internal Service has it
+    // there too, through the template's `default` (placed on the template's value).
     assert.deepEqual(show(report.diagnostics), [
+      `ingress-nginx/templates/controller-service-internal.yaml:${internal}:19 error service-target-port-name-unresolved: targetPort 'htp' is not a port name of any container of Deployment 'ingress-nginx-controller' (declared names: http, https, webhook); port 80 has no endpoints. (release ingress-nginx, values values.yaml + ci/controller-service-internal-values.yaml)`,
       `ingress-nginx/values.yaml:${line}:13 error service-target-port-name-unresolved: targetPort 'htp' is not a port name of any container of Deployment 'ingress-nginx-controller' (declared names: http, https, webhook); port 80 has no endpoints.`,
     ]);
   });
@@ -195,6 +203,29 @@ spec:
   assert.deepEqual(show(check(helm, ['.'], dir).diagnostics), [
     "client.yaml:17:38 warning service-reference-port-unmatched: 'podinfo:9899': Service 'default/podinfo' has no port 9899 (its ports: 9898 (http), 9999 (grpc)).",
   ]);
+});
+
+test('value sets of one chart are releases of their own: one never supplies the pods of another', (t) => {
+  const helm = helmOrSkip(t);
+  if (!helm) return;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-helm-test-'));
+  process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  writeValueSetChart(dir);
+  // The ci value set is analysed (the default): its web pods do not hide that the values.yaml
+  // release's Service selects nothing, and its own Service, which does select them, is fine.
+  const report = check(helm, ['.'], dir);
+  assert.deepEqual(show(report.diagnostics), [
+    "shop/templates/service.yaml:7:5 warning service-selector-orphaned: Selector app=web matches no pod template in namespace 'default'; the Service has no endpoints. (release shop, values values.yaml)",
+  ]);
+  assert.equal(report.resources, 5, 'two releases: 2 resources of values.yaml, 3 of the ci value set');
+  // Without the ci value set there is one release, and the same finding, not naming a value set.
+  fs.writeFileSync(path.join(dir, '.kube-traffic-lens.yaml'), 'helm:\n  ciValueSets: false\n');
+  assert.deepEqual(
+    check(helm, ['.'], dir).diagnostics.map((d) => `${d.file}:${d.line} ${d.rule}: ${d.message}`),
+    [
+      "shop/templates/service.yaml:7 service-selector-orphaned: Selector app=web matches no pod template in namespace 'default'; the Service has no endpoints.",
+    ],
+  );
 });
 
 test('a chart that renders without end is cut off by the time-out or the output bound', (t) => {

@@ -7,8 +7,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { helmOrSkip, podinfoWithHelperSelector } from '../support/helm';
-import { hasRule, LspClient, uri } from '../support/lspClient';
+import { helmOrSkip, podinfoWithHelperSelector, writeValueSetChart } from '../support/helm';
+import { hasRule, LspClient, uri, type PublishedDiagnostic } from '../support/lspClient';
 import { needsCorpus } from '../support/corpus';
 
 /** podinfo with a Service selector from a helper that matches no pod, and a helm wrapper that leaves a mark when run. */
@@ -145,3 +145,89 @@ test(
     assert.ok(fs.existsSync(w.mark));
   },
 );
+
+test("a chart's ci value set is a release of its own in the editor too", async (t) => {
+  const helm = helmOrSkip(t);
+  if (!helm) return;
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-lsp-helm-'));
+  t.after(() => fs.rmSync(root, { recursive: true, force: true }));
+  const { service } = writeValueSetChart(root);
+  const client = new LspClient();
+  t.after(() => client.stop());
+  await client.initialize(root, { helm: { path: helm } }, { workspaceTrusted: true });
+  // The first diagnostics come from values.yaml's render alone; the ci value set's follows.
+  const published = await client.waitFor(
+    uri(service),
+    (ds) => !!ds?.some((d) => d.code === 'service-selector-orphaned' && /\(release shop/.test(d.message)),
+    'the selector finding naming its value set',
+  );
+  assert.deepEqual(
+    published.map((d) => `${d.range.start.line}:${d.range.start.character} ${d.code}: ${d.message}`),
+    [
+      "6:4 service-selector-orphaned: Selector app=web matches no pod template in namespace 'default'; the Service has no endpoints. (release shop, values values.yaml)",
+    ],
+  );
+});
+
+test('quick fixes on chart lines edit the template or values text that was rendered, or are not offered', async (t) => {
+  const helm = helmOrSkip(t);
+  if (!helm) return;
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-lsp-helm-'));
+  t.after(() => fs.rmSync(root, { recursive: true, force: true }));
+  const service = (name: string, targetPort: string) =>
+    `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n      targetPort: ${targetPort}\n`;
+  const files: Record<string, string> = {
+    'shop/Chart.yaml': 'apiVersion: v2\nname: shop\nversion: 1.0.0\n',
+    'shop/values.yaml': 'fromValues:\n  targetPort: htpp\n',
+    'shop/templates/deployment.yaml':
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: web:1\n          ports:\n            - name: http\n              containerPort: 8080\n',
+    // A literal in the template, a value from values.yaml, and a value the template computes.
+    'shop/templates/literal.yaml': service('literal', 'htp'),
+    'shop/templates/from-values.yaml': service('from-values', '{{ .Values.fromValues.targetPort }}'),
+    'shop/templates/computed.yaml': service('computed', '{{ printf "ht%s" "tq" }}'),
+  };
+  for (const [file, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), text);
+  }
+  const client = new LspClient();
+  t.after(() => client.stop());
+  await client.initialize(root, { helm: { path: helm } }, { workspaceTrusted: true });
+
+  /** The fixes offered for the targetPort finding published on a chart file, as `file:line:col-col newText`. */
+  async function fixesOn(file: string): Promise<string[]> {
+    const published = await client.waitFor(
+      uri(file),
+      hasRule('service-target-port-name-unresolved'),
+      `the targetPort finding on ${file}`,
+    );
+    const d = published.find((x) => x.code === 'service-target-port-name-unresolved')!;
+    const actions = await client.request<
+      { title: string; edit: { changes: Record<string, { range: PublishedDiagnostic['range']; newText: string }[]> } }[]
+    >('textDocument/codeAction', {
+      textDocument: { uri: uri(file) },
+      range: d.range,
+      context: { diagnostics: [d] },
+    });
+    return actions.flatMap((a) =>
+      Object.entries(a.edit.changes).flatMap(([u, edits]) =>
+        edits.map(
+          (e) =>
+            `${path.relative(root, new URL(u).pathname)}:${e.range.start.line}:${e.range.start.character}-${e.range.end.character} ${e.newText}`,
+        ),
+      ),
+    );
+  }
+  const at = (file: string, needle: string) => {
+    const lines = fs.readFileSync(path.join(root, file), 'utf8').split('\n');
+    const line = lines.findIndex((l) => l.includes(needle));
+    const character = lines[line].indexOf(needle);
+    return `${file}:${line}:${character}-${character + needle.length}`;
+  };
+  assert.deepEqual(await fixesOn(path.join(root, 'shop/templates/literal.yaml')), [
+    `${at('shop/templates/literal.yaml', 'htp')} http`,
+  ]);
+  assert.deepEqual(await fixesOn(path.join(root, 'shop/values.yaml')), [`${at('shop/values.yaml', 'htpp')} http`]);
+  // The computed value is not in the template's text: no edit could change the rendered 'httq'.
+  assert.deepEqual(await fixesOn(path.join(root, 'shop/templates/computed.yaml')), []);
+});

@@ -45,3 +45,45 @@ export function podinfoWithHelperSelector(dest: string): { helpers: string; serv
   );
   return { helpers, service };
 }
+
+/**
+ * A chart `shop` (in dest/shop) whose values.yaml leaves the web Deployment out and whose
+ * ci/web-values.yaml renders it, while the web Service is rendered by both: the values.yaml
+ * release's Service selects nothing, which the ci release's pods must not hide.
+ */
+export function writeValueSetChart(dest: string): { service: string } {
+  const deployment = (name: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}-${name}
+spec:
+  selector:
+    matchLabels:
+      app: ${name}
+  template:
+    metadata:
+      labels:
+        app: ${name}
+    spec:
+      containers:
+        - name: ${name}
+          image: ${name}:1
+          ports:
+            - name: http
+              containerPort: 8080
+`;
+  const files: Record<string, string> = {
+    'shop/Chart.yaml': 'apiVersion: v2\nname: shop\nversion: 1.0.0\n',
+    'shop/values.yaml': 'web:\n  enabled: false\n',
+    'shop/ci/web-values.yaml': 'web:\n  enabled: true\n',
+    'shop/templates/worker.yaml': deployment('worker'),
+    'shop/templates/web.yaml': `{{- if .Values.web.enabled }}\n${deployment('web')}{{- end }}\n`,
+    'shop/templates/service.yaml':
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}-web\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n      targetPort: http\n',
+  };
+  for (const [file, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dest, file)), { recursive: true });
+    fs.writeFileSync(path.join(dest, file), text);
+  }
+  return { service: path.join(dest, 'shop/templates/service.yaml') };
+}

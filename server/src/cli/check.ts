@@ -76,7 +76,7 @@ export function checkInput(
   base: string,
   helm?: CliHelm,
 ): CheckOutcome {
-  const files = helm?.files ?? read.files;
+  const files = helm?.allFiles ?? read.files;
   const cache = openCache(options, base);
   const fingerprint = cache?.fingerprint(files, read.skipped, config);
   let result: CachedResult | undefined = fingerprint === undefined ? undefined : cache?.loadResult(fingerprint);
@@ -86,15 +86,19 @@ export function checkInput(
   if (result) {
     positionOf = positionsFromTexts(texts);
   } else {
-    const analysis = analyze({
-      files,
+    const input = {
       skipped: read.skipped,
       config,
       parse: cache?.parser(),
       rendered: renderedBuilds(config, read.files),
-    });
-    result = cachedResultOf(analysis);
-    analysedRenders = { resources: analysis.workspace.resources, textOf: (f) => texts.get(f) };
+    };
+    // A chart's value sets are analysed each in a world of its own (cli/helm.ts).
+    const charts = helm?.analyse(input);
+    const analysis = charts?.analysis ?? analyze({ ...input, files });
+    const resources = charts?.resources ?? analysis.workspace.resources;
+    result = cachedResultOf({ ...analysis, workspace: { ...analysis.workspace, resources } });
+    if (charts) result = { ...result, diagnostics: charts.diagnostics };
+    analysedRenders = { resources, textOf: (f) => texts.get(f) };
     positionOf = positionsOf(analysis);
     if (cache && fingerprint !== undefined) cache.saveResult(fingerprint, result);
   }

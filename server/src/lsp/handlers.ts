@@ -14,6 +14,8 @@ export interface HandlerParts {
   readonly helm: HelmState;
   /** The open documents' current texts (completion reads them, typing goes ahead of analysis). */
   readonly documents: Pick<lsp.TextDocuments<TextDocument>, 'get'>;
+  /** A file's text now (open document, else disk): chart fixes check the text they replace. */
+  readonly currentText: (file: string) => string | undefined;
 }
 
 /** Registers the standard requests' handlers, each inside the activity's guard. */
@@ -101,14 +103,17 @@ export function completion({ at, documents }: HandlerParts, params: lsp.Completi
     .map((e) => proto.completionItem(e, (o) => doc.positionAt(o)));
 }
 
-export function codeActions({ at }: HandlerParts, params: lsp.CodeActionParams): lsp.CodeAction[] {
+export function codeActions({ at, helm, currentText }: HandlerParts, params: lsp.CodeActionParams): lsp.CodeAction[] {
   const c = at.document(params.textDocument.uri);
   if (!c) return [];
   const sent = params.context.diagnostics;
   const ours = proto.diagnosticsSent(c.a.diagnostics, c.file, sent, c.lines);
   const span = { start: c.lines.offset(params.range.start), end: c.lines.offset(params.range.end) };
   const linesOf = (file: string) => c.a.workspace.files.get(file)?.lines;
-  return queries
-    .codeActionsAt(c.a, c.file, span, ours, c.text)
-    .map((action) => proto.codeAction(action, sent, c.lines, linesOf));
+  // On a chart's line: fixes of the rendered text, moved there when that is exact (helmState.ts).
+  const shown = (rule: string, start: number) => proto.isSentAt(sent, rule, start, c.lines);
+  const chartFixes = helm.codeActions(c.a, c.file, shown, currentText);
+  return [...queries.codeActionsAt(c.a, c.file, span, ours, c.text), ...chartFixes].map((action) =>
+    proto.codeAction(action, sent, c.lines, linesOf),
+  );
 }

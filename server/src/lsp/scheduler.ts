@@ -7,9 +7,9 @@
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import type * as lsp from 'vscode-languageserver/node';
-import { analyze, CANCELLED, type Analysis, type Analyzer } from '../engine';
+import { CANCELLED, type Analysis, type Analyzer } from '../engine';
 import type { SkippedFile, WorkspaceFile } from '../engine/workspace';
-import { ENGINE_WARM_UP } from './helmState';
+import type { HelmState } from './helmState';
 import type { KustomizeRenders } from './kustomizeRenders';
 import type { LastAnalysis } from './lastAnalysis';
 import { withTemplateNotes, type DiagnosticsPublisher } from './publisher';
@@ -63,6 +63,8 @@ export interface AnalysisSchedulerOptions {
   readonly activity: RequestActivity;
   readonly kustomize: KustomizeRenders;
   readonly cache: StartupCache;
+  /** Rendered charts: the warm-up while they render, their further value sets after each analysis. */
+  readonly helm: HelmState;
   readonly console: Pick<lsp.RemoteConsole, 'log' | 'error'>;
 }
 
@@ -134,7 +136,7 @@ export class AnalysisScheduler {
       );
       // A workspace of charts only has nothing to analyse yet: a small sample compiles the engine's code.
       if (before === CANCELLED || before.workspace.resources.length === 0)
-        analyze({ files: ENGINE_WARM_UP, config: settings.config });
+        await this.options.helm.warmUp(settings.config, SLICE_MS, () => activity.busy);
     } catch (err) {
       this.options.console.error(`analysis while rendering failed: ${(err as Error)?.stack ?? String(err)}`);
     }
@@ -189,12 +191,18 @@ export class AnalysisScheduler {
     for (const f of result.ruleFailures)
       this.options.console.error(`rule ${f.rule} failed on ${f.resource}: ${f.error}`);
     const diagnostics = withTemplateNotes(result);
-    publisher.publish(
-      diagnostics,
-      (file) => result.workspace.files.get(file)?.lines,
-      (file) => last.analysedText(file),
-      result.workspace.resources,
-    );
+    const publishResult = () =>
+      publisher.publish(
+        diagnostics,
+        (file) => result.workspace.files.get(file)?.lines,
+        (file) => last.analysedText(file),
+        result.workspace.resources,
+      );
+    // Charts' further value sets, each in a world of its own (helmState.ts): their findings join.
+    const helm = this.options.helm;
+    const valueSetsAnalysed = helm.valueSetsAnalysed;
+    if (valueSetsAnalysed) publishResult();
+    if ((await helm.analyseValueSets(files, skipped, settings.config, inSlices)) || !valueSetsAnalysed) publishResult();
     this.lastPublishedAt = performance.now();
     publisher.refreshCodeLenses();
     cache.analysed(parse, files, skipped, result);

@@ -31,7 +31,11 @@ export function startServer(): void {
   let canRegisterWatchers = false;
 
   /** Rendered Helm charts (helmState.ts): their renders are analysed as files; never rendered untrusted. */
-  const helm = new HelmState((message) => console.log(message));
+  const helm = new HelmState(
+    (message) => console.log(message),
+    // Further value sets rendered after indexing: analyse them with the rest.
+    () => !files.indexing && scheduler.schedule(0),
+  );
   const settings = new ServerSettings(connection);
   const files = new WorkspaceFiles({
     documents,
@@ -60,6 +64,7 @@ export function startServer(): void {
     activity,
     kustomize,
     cache,
+    helm,
     console,
   });
 
@@ -152,7 +157,7 @@ export function startServer(): void {
   documents.onDidSave((e) => files.documentSaved(e.document));
 
   const at = new RequestContext({ last, helm, settings });
-  registerHandlers(connection, activity, { at, helm, documents });
+  registerHandlers(connection, activity, { at, helm, documents, currentText: (f) => files.currentText(f) });
   registerCustomHandlers(connection, activity, { at, helm, settings });
 
   documents.listen(connection);

@@ -214,6 +214,13 @@ export function diagnosticsSent(
  * A quick fix: its edits by document (files without lines are left out), and the diagnostic it
  * fixes as the client sent it.
  */
+/** Whether the client shows our diagnostic of this rule starting at this offset. */
+export function isSentAt(sent: readonly lsp.Diagnostic[], rule: string, start: number, lines: LineIndex): boolean {
+  return sent.some(
+    (pd) => pd.source === 'kube-traffic-lens' && pd.code === rule && lines.offset(pd.range.start) === start,
+  );
+}
+
 export function codeAction(
   action: CodeActionResult,
   sent: readonly lsp.Diagnostic[],

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import { readRegularFile } from './safeRead';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Diagnostic } from '../engine/diagnostics';
+import { compareDiagnostics, type Diagnostic } from '../engine/diagnostics';
 import { valueSetsOf, type HelmConfig } from '../engine/helm/config';
 import {
   isRenderedPath,
@@ -130,11 +130,16 @@ export class HelmRenderer {
    */
   constructor(private readonly toAbsolute: (workspacePath: string) => string) {}
 
-  /** Renders every chart of the workspace files; `enabled: false` (untrusted, --no-helm) renders none. */
+  /**
+   * Renders every chart of the workspace files; `enabled: false` (untrusted, --no-helm) renders none.
+   * onChartFiles is given each chart's file texts (by workspace path) once they are read, before
+   * helm runs, so that a caller can prepare what it needs of them meanwhile.
+   */
   async renderWorkspace(
     files: readonly WorkspaceFile[],
     config: HelmConfig,
     disabledReason?: string,
+    onChartFiles?: (texts: ReadonlyMap<string, string>) => void,
   ): Promise<HelmRun> {
     const byPath = new Map(files.map((f) => [f.path, f]));
     const charts = files
@@ -166,7 +171,7 @@ export class HelmRenderer {
     const explained = new Set<string>();
     await Promise.all(
       charts.map(async (chart) => {
-        const result = await this.renderChart(helm, chart, config, texts);
+        const result = await this.renderChart(helm, chart, config, texts, onChartFiles);
         pushAll(diagnostics, result.diagnostics);
         if (result.renders.length === 0) {
           notRendered++;
@@ -180,6 +185,8 @@ export class HelmRenderer {
     );
     renders.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     rendered.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    // Renders finish in any order: the outcome is the same whatever it was (the server compares runs).
+    diagnostics.sort(compareDiagnostics);
     return { sources: { renders, texts }, files: rendered, diagnostics, skipReason: undefined, notRendered, explained };
   }
 
@@ -188,6 +195,7 @@ export class HelmRenderer {
     chart: ChartInfo,
     config: HelmConfig,
     texts: Map<string, string>,
+    onChartFiles?: (texts: ReadonlyMap<string, string>) => void,
   ): Promise<{ renders: ChartRender[]; diagnostics: Diagnostic[] }> {
     const diagnostics: Diagnostic[] = [];
     const absDir = this.toAbsolute(chart.dir);
@@ -217,13 +225,15 @@ export class HelmRenderer {
     for (const dir of Object.values(dependencyDirs))
       for (const [p, t] of readChartFiles(this.toAbsolute(dir), dir).texts) read.texts.set(p, t);
     for (const [p, t] of read.texts) texts.set(p, t);
+    onChartFiles?.(read.texts);
     const ciFiles = [...read.texts.keys()]
       .map((p) => path.posix.relative(chart.dir, p))
       .filter((p) => /^ci\/[^/]*-values\.ya?ml$/.test(p))
       .sort();
     const sets = valueSetsOf(config, chart.dir, chart.name, ciFiles);
     const renders: ChartRender[] = [];
-    for (const [i, set] of sets.entries()) {
+    // The value sets render at once (as many helm processes as the slots allow), in order of start.
+    const renderSet = async (set: (typeof sets)[number], i: number): Promise<void> => {
       const valuesPaths = set.valuesFiles.map((f) => path.posix.normalize(path.posix.join(chart.dir, f)));
       const absValues = set.valuesFiles.map((f) => path.resolve(absDir, f));
       const unreadable = absValues.findIndex((f) => !fs.existsSync(f));
@@ -236,7 +246,7 @@ export class HelmRenderer {
           related: [],
           message: `values file ${set.valuesFiles[unreadable]} (release ${set.release}) does not exist`,
         });
-        continue;
+        return;
       }
       for (const f of absValues) {
         const rel = valuesPaths[absValues.indexOf(f)];
@@ -273,10 +283,11 @@ export class HelmRenderer {
       };
       if (out.error !== undefined) {
         diagnostics.push(renderError(out.error, render, set.label, sets.length > 1, texts));
-        continue;
+        return;
       }
       renders.push(render);
-    }
+    };
+    await Promise.all(sets.map(renderSet));
     return { renders, diagnostics };
   }
 

@@ -23,7 +23,11 @@ export interface HelmConfig {
   readonly path: string;
   /** Values files for every chart, relative to its directory (`kubeTrafficLens.helm.valuesFiles`). */
   readonly valuesFiles: readonly string[];
-  /** Also render each `ci/*-values.yaml` of a chart as an alternative value set. */
+  /**
+   * Also render each `ci/*-values.yaml` of a chart (chart-testing's) as an alternative value set.
+   * On by default: each value set is analysed as a release of its own (valueSets.ts), so the
+   * alternatives cannot hide or cause each other's findings.
+   */
   readonly ciValueSets: boolean;
   readonly timeoutSeconds: number;
   /** Per chart, by its directory (matched as a path suffix of the chart's workspace path). */
@@ -34,7 +38,7 @@ export const DEFAULT_HELM_CONFIG: HelmConfig = {
   enabled: true,
   path: 'helm',
   valuesFiles: [],
-  ciValueSets: false,
+  ciValueSets: true,
   timeoutSeconds: 30,
   charts: {},
 };

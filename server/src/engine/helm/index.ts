@@ -11,6 +11,8 @@ import { isRenderedPath } from './rendered';
 import { HelmSourceMap } from './sourceMap';
 
 export { HelmSourceMap } from './sourceMap';
+export { TemplateIndexCache } from './templateIndex';
+export { isOwnRender, valueSetIndexOf, worldCount, worldFiles } from './valueSets';
 export { isRenderedPath, RENDERED_DIR, type ChartRender, type HelmSources } from './rendered';
 export { DEFAULT_HELM_CONFIG, type HelmConfig } from './config';
 

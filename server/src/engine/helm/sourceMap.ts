@@ -18,7 +18,7 @@ import {
 import {
   actionTargets,
   dotReference,
-  indexTemplate,
+  TemplateIndexCache,
   valuesReference,
   type Segment,
   type TemplateIndex,
@@ -28,6 +28,11 @@ import {
 export interface SourceLocation {
   readonly file: string;
   readonly span: Span;
+  /**
+   * The span is the very key or value the rendered node was found at (its template line by the
+   * node's path, or the values line it reads), not a fallback (an enclosing key, a first line).
+   */
+  readonly exact?: boolean;
 }
 
 /** Where a rendered node was found: its path in the document, and whether the span is its key or value. */
@@ -59,6 +64,7 @@ export class HelmSourceMap {
   constructor(
     private readonly sources: HelmSources,
     private readonly workspaceText: (file: string) => string | undefined,
+    private readonly indexCache = new TemplateIndexCache(),
   ) {
     for (const r of sources.renders) this.renders.set(r.path, r);
   }
@@ -85,7 +91,7 @@ export class HelmSourceMap {
     let ix = this.indexes.get(file);
     if (ix === undefined) {
       const text = this.textOf(file);
-      ix = text === undefined ? null : indexTemplate(text);
+      ix = text === undefined ? null : this.indexCache.get(text);
       this.indexes.set(file, ix);
     }
     return ix ?? undefined;
@@ -285,9 +291,9 @@ export class HelmSourceMap {
       const ref = valuesReference(text) ?? dotReference(text, line.dot);
       const inValues = ref && this.valuesLine(render, ref);
       if (inValues) return inValues;
-      return { file, span: { start: line.valueStart, end: line.valueEnd } };
+      return { file, span: { start: line.valueStart, end: line.valueEnd }, exact: true };
     }
-    return { file, span: { start: line.keyStart, end: line.keyEnd } };
+    return { file, span: { start: line.keyStart, end: line.keyEnd }, exact: true };
   }
 
   /** The line of the last values file that sets a path (the one helm's merge takes). */
@@ -302,8 +308,8 @@ export class HelmSourceMap {
       const line = ix?.byPath(0, path);
       if (line)
         return on === 'value' && line.valueEnd > line.valueStart
-          ? { file, span: { start: line.valueStart, end: line.valueEnd } }
-          : { file, span: { start: line.keyStart, end: line.keyEnd } };
+          ? { file, span: { start: line.valueStart, end: line.valueEnd }, exact: true }
+          : { file, span: { start: line.keyStart, end: line.keyEnd }, exact: true };
     }
     return undefined;
   }
@@ -343,7 +349,10 @@ export class HelmSourceMap {
           ],
         };
       } else if (d.related.some((r) => this.renders.has(r.file))) moved = { ...d, related };
-      const key = `${render?.chartDir ?? ''}\u0000${moved.file}\u0000${moved.span.start}\u0000${moved.span.end}\u0000${moved.rule}\u0000${moved.message}`;
+      // A finding of renders is one per chart line and rule: value sets word it differently when
+      // they render different neighbours (a DaemonSet instead of a Deployment, more ports), and the
+      // first value set's wording stands for all (the workspace's analysis comes first).
+      const key = `${render?.chartDir ?? ''}\u0000${moved.file}\u0000${moved.span.start}\u0000${moved.span.end}\u0000${moved.rule}\u0000${render ? '' : moved.message}`;
       const group = groups.get(key);
       if (!group) groups.set(key, { moved, chartDir: render?.chartDir, renders: render ? [render] : [] });
       else if (render && !group.renders.includes(render)) group.renders.push(render);

@@ -71,6 +71,26 @@ function readKey(rest: string): { key: string; length: number } | undefined {
   return undefined;
 }
 
+/**
+ * Indexes by text, kept across source maps: the language server indexes a chart's templates while
+ * helm renders, and an edit of one template indexes only that one again.
+ */
+export class TemplateIndexCache {
+  private readonly byText = new Map<string, TemplateIndex>();
+
+  /** Kept entries at most; beyond, the cache starts again (texts of a workspace's charts fit many times). */
+  static readonly MAX_ENTRIES = 20_000;
+
+  get(text: string): TemplateIndex {
+    let ix = this.byText.get(text);
+    if (!ix) {
+      if (this.byText.size >= TemplateIndexCache.MAX_ENTRIES) this.byText.clear();
+      this.byText.set(text, (ix = indexTemplate(text)));
+    }
+    return ix;
+  }
+}
+
 /** Indexes `text` (or its part from..to, a define's body, with offsets into the whole text). */
 export function indexTemplate(text: string, depth = 0, from = 0, to = text.length): TemplateIndex {
   const lines: TemplateLine[] = [];
