@@ -194,7 +194,8 @@ describe('what is not analysed is visible', () => {
     const statuses: Status[] = [];
     client.onNotification<Status>('kubeTrafficLens/indexStatus', (s) => statuses.push(s));
     try {
-      await client.initialize(root, { maxFileSize: 2000 });
+      // A helm that does not exist, whatever the machine has on PATH: the chart is not rendered.
+      await client.initialize(root, { maxFileSize: 2000, helm: { path: path.join(root, 'no-such-helm') } });
       const chart = await client.waitFor(
         uri(path.join(root, 'chart/Chart.yaml')),
         hasRule('helm-template-skipped'),
