@@ -1,0 +1,214 @@
+// The language server's common case, an edit of a few plain manifests: the last load patched for
+// the edited files only, recording which instances each patch removed and added.
+import type { AnalysisConfig } from '../config';
+import type { Diagnostic } from '../diagnostics';
+import type { Resource } from '../model/resource';
+import { pushAll, spliceAll } from '../arrays';
+import type { FileInstances, LastLoad, LoadCache } from './cache';
+import { entryHolds, readFileEntry, type FileEntry } from './read';
+import { fileInstances } from './resources';
+import type { FileParser, LoadedWorkspace, WorkspaceFile } from './types';
+
+/** Edits of at most this many files patch the last load instead of going over every file. */
+const MAX_PATCHED_FILES = 16;
+
+/**
+ * The language server's common case: the same files as the last load (same paths, same order,
+ * same settings, no kustomizations), a few of them plain manifests edited into plain manifests.
+ * Then charts, kustomize layout, roles and template directories are unchanged, and the last
+ * result is patched for the edited files only; anything else returns undefined (a full load).
+ */
+export function* patchLastLoad(
+  files: readonly WorkspaceFile[],
+  settings: string,
+  config: AnalysisConfig,
+  parse: FileParser,
+  cache: LoadCache,
+): Generator<void, LoadedWorkspace | undefined> {
+  const last = cache.last;
+  if (!last || last.files.length !== files.length || last.settings !== settings) return undefined;
+  const changed: number[] = [];
+  for (let i = 0; i < files.length; i++) {
+    if (i % 4096 === 4095) yield;
+    const f = files[i];
+    const before = last.files[i];
+    if (f.path !== before.path) return undefined;
+    if (f.text !== before.text && changed.push(i) > MAX_PATCHED_FILES) return undefined;
+  }
+  yield;
+  // The patched files' readings and instances, written into the last load's lists (not copied: 20k
+  // entries) only at the end, when the patched load replaces the last one.
+  const entries = new Map<number, FileEntry>();
+  const instances = new Map<number, FileInstances>();
+  const removed: Resource[] = [];
+  const added: Resource[] = [];
+  // Maps of every file and document: the last load's, with the patched files' entries changed.
+  const sourceFiles = new PatchedMap(last.result.files);
+  const instanceCounts = new PatchedMap(last.result.instanceCounts);
+  for (const i of changed) {
+    const f = files[i];
+    const before = last.entries[i];
+    if (before.role !== 'manifest' || sourceFiles.get(f.path)?.role !== 'manifest') return undefined;
+    const cached = cache.files.get(f.path);
+    const entry = entryHolds(cached, f, before.inChart, config)
+      ? cached
+      : readFileEntry(f, before.inChart, parse, config);
+    cache.files.set(f.path, entry);
+    if (entry.role !== 'manifest' || entry.mayHideResources !== before.mayHideResources) return undefined;
+    entries.set(i, entry);
+    sourceFiles.set(f.path, {
+      path: f.path,
+      role: entry.role,
+      lines: entry.lines,
+      disabledLines: entry.disabledLines,
+      documentCount: entry.parsed?.documents.length ?? 0,
+    });
+    for (const [key] of last.instances[i]?.counts ?? []) instanceCounts.delete(key);
+    const fresh = fileInstances(f.path, entry, last.result.kustomize, config, cache, undefined);
+    cache.instances.set(f.path, fresh);
+    const old = last.instances[i];
+    if (fresh !== old) {
+      if (old) pushAll(removed, old.resources);
+      pushAll(added, fresh.resources);
+    }
+    instances.set(i, fresh);
+    for (const [key, n] of fresh.counts) instanceCounts.set(key, n);
+  }
+  yield;
+  // Diagnostics and resources in file order, as a full load lists them.
+  const patchedPaths = new Set(changed.map((i) => files[i].path));
+  const diagnostics: Diagnostic[] = [];
+  const lastDiagnostics = last.result.diagnostics;
+  for (let i = 0; i < lastDiagnostics.length; i++) {
+    if (i % 4096 === 4095) yield;
+    const d = lastDiagnostics[i];
+    if (!patchedPaths.has(d.file) || d.rule === 'file-too-large' || d.rule === 'helm-template-skipped')
+      diagnostics.push(d);
+  }
+  for (const entry of entries.values()) pushAll(diagnostics, entry.diagnostics);
+  const resources = patchedResources(last, instances, changed);
+  const result: LoadedWorkspace = {
+    ...last.result,
+    files: sourceFiles.done(),
+    resources,
+    instanceCounts: instanceCounts.done(),
+    diagnostics,
+  };
+  const positions = last.positions ?? new Map(files.map((f, i) => [f.path, i]));
+  const entryList = last.entries as FileEntry[];
+  const instanceList = last.instances as (FileInstances | undefined)[];
+  for (const [i, entry] of entries) entryList[i] = entry;
+  for (const [i, fresh] of instances) instanceList[i] = fresh;
+  cache.last = { files, entries: entryList, instances: instanceList, settings, result, positions };
+  // changed is in file order, so removed and added are in resource order.
+  cache.deltas.push({
+    from: last.result,
+    to: result,
+    removed,
+    added,
+    filePosition: (file) => positions.get(file) ?? -1,
+  });
+  return result;
+}
+
+/** The last load's resources with the changed files' instances replaced, in file order. */
+function patchedResources(
+  last: LastLoad,
+  instances: ReadonlyMap<number, FileInstances>,
+  changed: readonly number[],
+): Resource[] {
+  const resources = last.result.resources.slice();
+  for (const i of changed) {
+    const before = last.instances[i]?.resources ?? [];
+    const after = instances.get(i)?.resources ?? before;
+    if (before === after) continue;
+    // A file's instances are contiguous: find where the old ones were (or rebuild the list).
+    const start = before.length > 0 ? resources.indexOf(before[0]) : -1;
+    if (start < 0) return last.instances.flatMap((list, j) => (instances.get(j) ?? list)?.resources ?? []);
+    spliceAll(resources, start, before.length, after);
+  }
+  return resources;
+}
+
+/**
+ * A map of the last load (files, instance counts) with a few entries changed, without copying
+ * every entry. Iterates like the map it patches (changed keys in place, new ones last); flattened
+ * into a plain Map when the changes pile up.
+ */
+class PatchedMap<K, V> implements ReadonlyMap<K, V> {
+  private readonly base: ReadonlyMap<K, V>;
+  private readonly own: Map<K, V | typeof GONE>;
+
+  constructor(from: ReadonlyMap<K, V>) {
+    if (from instanceof PatchedMap) {
+      this.base = from.base;
+      this.own = new Map(from.own);
+    } else {
+      this.base = from;
+      this.own = new Map();
+    }
+  }
+
+  set(k: K, v: V): void {
+    this.own.set(k, v);
+  }
+
+  delete(k: K): void {
+    if (this.base.has(k)) this.own.set(k, GONE);
+    else this.own.delete(k);
+  }
+
+  /** The map to publish: this one, or a plain copy when many entries changed. */
+  done(): ReadonlyMap<K, V> {
+    return this.own.size <= 512 ? this : new Map(this);
+  }
+
+  get(k: K): V | undefined {
+    const v = this.own.get(k);
+    if (v === GONE) return undefined;
+    return v !== undefined || this.own.has(k) ? (v as V) : this.base.get(k);
+  }
+
+  has(k: K): boolean {
+    const v = this.own.get(k);
+    if (v === GONE) return false;
+    return this.own.has(k) || this.base.has(k);
+  }
+
+  get size(): number {
+    let n = this.base.size;
+    for (const [k, v] of this.own) {
+      const inBase = this.base.has(k);
+      if (v === GONE && inBase) n--;
+      else if (v !== GONE && !inBase) n++;
+    }
+    return n;
+  }
+
+  *entries(): MapIterator<[K, V]> {
+    for (const [k, v] of this.base) {
+      const o = this.own.get(k);
+      if (o === GONE) continue;
+      yield [k, o !== undefined || this.own.has(k) ? (o as V) : v];
+    }
+    for (const [k, v] of this.own) if (v !== GONE && !this.base.has(k)) yield [k, v];
+  }
+
+  *keys(): MapIterator<K> {
+    for (const [k] of this.entries()) yield k;
+  }
+
+  *values(): MapIterator<V> {
+    for (const [, v] of this.entries()) yield v;
+  }
+
+  [Symbol.iterator](): MapIterator<[K, V]> {
+    return this.entries();
+  }
+
+  forEach(callback: (value: V, key: K, map: ReadonlyMap<K, V>) => void, thisArg?: unknown): void {
+    for (const [k, v] of this.entries()) callback.call(thisArg, v, k, this);
+  }
+}
+
+const GONE: unique symbol = Symbol('deleted');
