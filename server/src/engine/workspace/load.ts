@@ -9,7 +9,6 @@ import { RenderedIndex, type RenderedBuild } from '../kustomizeRendered';
 import { OriginTable } from '../origin';
 import type { Resource } from '../model/resource';
 import { isRenderedPath } from '../helm/rendered';
-import { parseYaml } from '../syntax';
 import { pushAll } from '../arrays';
 import { LoadCache, type FileInstances } from './cache';
 import { expectationFiles } from './classify';
@@ -30,7 +29,8 @@ export function* loadWorkspaceSteps(
   files: readonly WorkspaceFile[],
   skipped: readonly SkippedFile[],
   config: AnalysisConfig,
-  parse: FileParser = (f) => parseYaml(f.text),
+  /** The files' parser (the persistent cache's); without one, files are parsed document by document. */
+  parse: FileParser | undefined = undefined,
   cache: LoadCache = new LoadCache(),
   rendered?: ReadonlyMap<string, RenderedBuild>,
 ): Generator<void, LoadedWorkspace> {
@@ -90,7 +90,9 @@ export function* loadWorkspaceSteps(
     if (++step % FILES_PER_STEP === 0) yield;
     const inChart = chartOf(f.path) !== undefined;
     const cached = cache.files.get(f.path);
-    const entry = entryHolds(cached, f, inChart, config) ? cached : readFileEntry(f, inChart, parse, config);
+    const entry = entryHolds(cached, f, inChart, config)
+      ? cached
+      : yield* readFileEntry(f, inChart, parse, config, cached);
     if (entry !== cached) cache.files.set(f.path, entry); // kept if this load is abandoned
     entries.set(f.path, entry);
     sourceFiles.set(f.path, new SourceRecord(f.path, entry.role, entry, entry.parsed?.documents.length ?? 0));

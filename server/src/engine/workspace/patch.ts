@@ -22,7 +22,7 @@ export function* patchLastLoad(
   files: readonly WorkspaceFile[],
   settings: string,
   config: AnalysisConfig,
-  parse: FileParser,
+  parse: FileParser | undefined,
   cache: LoadCache,
 ): Generator<void, LoadedWorkspace | undefined> {
   const last = cache.last;
@@ -52,7 +52,7 @@ export function* patchLastLoad(
     const cached = cache.files.get(f.path);
     const entry = entryHolds(cached, f, before.inChart, config)
       ? cached
-      : readFileEntry(f, before.inChart, parse, config);
+      : yield* readFileEntry(f, before.inChart, parse, config, cached);
     cache.files.set(f.path, entry);
     if (entry.role !== 'manifest' || entry.mayHideResources !== before.mayHideResources) return undefined;
     entries.set(i, entry);

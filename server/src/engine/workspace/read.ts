@@ -4,6 +4,7 @@ import * as path from 'node:path/posix';
 import { findDisabledLines, type Diagnostic, type DisabledLines } from '../diagnostics';
 import { isKustomizationFile } from '../kustomize';
 import { overShapeLimits, type ShapeLimits } from '../shape';
+import { readDocuments, type DocumentReading } from '../documents';
 import type { ParsedFile } from '../syntax';
 import { LineIndex } from '../text';
 import {
@@ -36,6 +37,8 @@ export class FileEntry {
     /** The shape limits the reading was made under (a reading refused under other limits is redone). */
     readonly limits: string = '',
     readonly appliedNamespace: string | undefined = undefined,
+    /** The parse document by document, for the next reading of the file (documents.ts). */
+    readonly documents: DocumentReading | undefined = undefined,
   ) {}
 
   get lines(): LineIndex {
@@ -85,12 +88,20 @@ export class SourceRecord implements SourceFile {
 }
 
 /**
- * A file's reading. A failure while reading one file (a bug, a limit of the runtime) becomes an
- * information diagnostic on that file, and the rest of the workspace is still analysed.
+ * A file's reading, in steps (a large file is parsed a few documents at a time). A failure while
+ * reading one file (a bug, a limit of the runtime) becomes an information diagnostic on that file,
+ * and the rest of the workspace is still analysed. Without a parser, the file is parsed document by
+ * document, reusing what `previous` (its last reading) parsed of documents the edit left alone.
  */
-export function readFileEntry(f: WorkspaceFile, inChart: boolean, parse: FileParser, limits: ShapeLimits): FileEntry {
+export function* readFileEntry(
+  f: WorkspaceFile,
+  inChart: boolean,
+  parse: FileParser | undefined,
+  limits: ShapeLimits,
+  previous: FileEntry | undefined,
+): Generator<void, FileEntry> {
   try {
-    return readFileEntryUnguarded(f, inChart, parse, limits);
+    return yield* readFileEntryUnguarded(f, inChart, parse, limits, previous);
   } catch (err) {
     const message = `File not analysed: reading it failed (${errorLine(err)}). Pods it may define are treated as unknown.`;
     return new FileEntry(f.text, inChart, 'other', undefined, [fileNote(f.path, 'analysis-incomplete', message)]);
@@ -128,7 +139,13 @@ export function errorLine(err: unknown): string {
   return text.length > 200 ? `${text.slice(0, 200)}...` : text;
 }
 
-function readFileEntryUnguarded(f: WorkspaceFile, inChart: boolean, parse: FileParser, limits: ShapeLimits): FileEntry {
+function* readFileEntryUnguarded(
+  f: WorkspaceFile,
+  inChart: boolean,
+  parse: FileParser | undefined,
+  limits: ShapeLimits,
+  previous: FileEntry | undefined,
+): Generator<void, FileEntry> {
   if (inChart || (f.text.includes('{{') && path.dirname(f.path).split('/').includes('templates')))
     return new FileEntry(f.text, inChart, 'template');
   if (isJsonFile(f.path) && !(/"apiVersion"/.test(f.text) && /"kind"/.test(f.text)))
@@ -146,7 +163,9 @@ function readFileEntryUnguarded(f: WorkspaceFile, inChart: boolean, parse: FileP
   }
   // YAML breaks lines at CR, LF or CRLF (YAML 1.2 §5.4); the parser reads a lone CR (old Mac line
   // ends) as part of the line. Replaced by LF for parsing, same length: every offset holds.
-  const parsed = parse(f.text.includes('\r') ? { path: f.path, text: f.text.replace(/\r(?!\n)/g, '\n') } : f);
+  const text = f.text.includes('\r') ? f.text.replace(/\r(?!\n)/g, '\n') : f.text;
+  const documents = parse ? undefined : yield* readDocuments(text, previous?.documents);
+  const parsed = documents?.parsed ?? parse!(text === f.text ? f : { path: f.path, text });
   if (hasTemplateSyntax(f.text, parsed)) {
     const note = fileNote(
       f.path,
@@ -172,5 +191,16 @@ function readFileEntryUnguarded(f: WorkspaceFile, inChart: boolean, parse: FileP
       ? 'test'
       : 'manifest';
   const docs = role === 'manifest' ? collectResourceDocs(parsed) : NO_DOCS;
-  return new FileEntry(f.text, inChart, role, parsed, diagnostics, docs, agreedNamespace(docs), '', f.namespace);
+  return new FileEntry(
+    f.text,
+    inChart,
+    role,
+    parsed,
+    diagnostics,
+    docs,
+    agreedNamespace(docs),
+    '',
+    f.namespace,
+    documents?.chunks ? documents : undefined,
+  );
 }

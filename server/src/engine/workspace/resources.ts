@@ -53,7 +53,18 @@ export function fileInstances(
   if (cached && cached.entry === entry && cached.signature === signature) return cached;
   const fileResources: Resource[] = [];
   const counts: (readonly [string, number])[] = [];
-  for (const doc of entry.docs) {
+  // The instances of the documents an edit left in place (same tree objects: documents.ts reuses
+  // them) are kept, so that they keep their identity and their rule results; only a prefix, since a
+  // derived graph places a file's new instances after its kept ones (graph.ts mergeInOrder).
+  const kept = cached && !signature.startsWith('rebuilt-') ? keptPrefix(cached, entry, signature) : 0;
+  for (let d = 0, r = 0; d < kept; d++) {
+    const n = cached!.counts[d][1];
+    for (let i = 0; i < n; i++) fileResources.push(cached!.resources[r + i]);
+    r += n;
+    counts.push(cached!.counts[d]);
+  }
+  for (let d = kept; d < entry.docs.length; d++) {
+    const doc = entry.docs[d];
     let made = 0;
     for (const m of memberships) {
       if (m && rendered && isRendered(m)) {
@@ -89,6 +100,28 @@ export function fileInstances(
     counts.push([`${file}#${doc.docIndex}${doc.itemIndex === undefined ? '' : `.${doc.itemIndex}`}`, made]);
   }
   return { entry, signature, resources: fileResources, counts };
+}
+
+/**
+ * How many of a file's first resource documents are unchanged since its cached instances: the same
+ * tree at the same place, under the same builds and the same file-wide namespace.
+ */
+function keptPrefix(cached: FileInstances, entry: FileEntry, signature: string): number {
+  const before = cached.entry;
+  if (
+    cached.signature !== signature ||
+    before.fileNamespace !== entry.fileNamespace ||
+    before.appliedNamespace !== entry.appliedNamespace
+  )
+    return 0;
+  const n = Math.min(before.docs.length, entry.docs.length);
+  let d = 0;
+  while (d < n && sameDoc(before.docs[d], entry.docs[d])) d++;
+  return d;
+}
+
+function sameDoc(a: ResourceDoc, b: ResourceDoc): boolean {
+  return a.node === b.node && a.docIndex === b.docIndex && a.itemIndex === b.itemIndex && a.damaged === b.damaged;
 }
 
 /** `Kind/name` of every resource of a build, named as before that build's own prefix and suffix. */
