@@ -10,6 +10,8 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { documentStarts, readDocuments, type DocumentReading } from '../../server/src/engine/documents';
 import { parseYaml } from '../../server/src/engine/syntax';
+import { overShapeLimits } from '../../server/src/engine/shape';
+import { DEFAULT_CONFIG } from '../../server/src/engine';
 import { REPO_ROOT } from '../support/cli';
 import { corpusDir, needsCorpus } from '../support/corpus';
 
@@ -29,15 +31,22 @@ function yamlFiles(dir: string): string[] {
 const asRead = (text: string) => text.replace(/\r(?!\n)/g, '\n');
 const readTexts = (files: string[]) => files.map((f) => ({ label: f, text: asRead(fs.readFileSync(f, 'utf8')) }));
 
+const LIMITS = { maxNodesPerFile: DEFAULT_CONFIG.maxNodesPerFile, maxNestingDepth: DEFAULT_CONFIG.maxNestingDepth };
+
 /** Runs the steps to the end, counting the yields. */
-function run(text: string, previous?: DocumentReading): { reading: DocumentReading; yields: number } {
-  const steps = readDocuments(text, previous);
+function runSteps<T>(steps: Generator<void, T>): { value: T; yields: number } {
   let yields = 0;
   for (;;) {
     const s = steps.next();
-    if (s.done) return { reading: s.value, yields };
+    if (s.done) return { value: s.value, yields };
     yields++;
   }
+}
+
+function run(text: string, previous?: DocumentReading): { reading: DocumentReading; yields: number } {
+  const { value, yields } = runSteps(readDocuments(text, previous, LIMITS, 2));
+  assert.ok('parsed' in value, `within the shape limits: ${'over' in value ? value.over : ''}`);
+  return { reading: value, yields };
 }
 
 /** The reading equals the whole file's parse, fresh and from `previous`. */
@@ -145,6 +154,43 @@ describe('parsing document by document', () => {
     const same = base.slice(0, mid + 7) + 'X' + base.slice(mid + 8);
     const kept = run(same, before).reading;
     for (const i of [0, 4, 6, 11]) assert.equal(kept.parsed.documents[i].contents, before.parsed.documents[i].contents);
+  });
+
+  test('the shape pre-check, added up from the documents, says what the whole text says', () => {
+    const base = bundle(40);
+    const before = run(base).reading;
+    const texts = [
+      base,
+      base.replace('  - port: 85\n', '  - port: 85\n  q: "open\n'),
+      base.replace('  - port: 85\n', '  - port: 85\n  f: [a, {b: [c\n'),
+      base.replace('  - port: 85\n', `  - port: 85\n  deep: ${'['.repeat(40)}${']'.repeat(40)}\n`),
+      base.replace(
+        '  - port: 85\n',
+        `  - port: 85\n${Array.from({ length: 30 }, (_, i) => `${' '.repeat(2 * i + 2)}k${i}:`).join('\n')}\n`,
+      ),
+    ];
+    for (const [i, text] of texts.entries())
+      for (const limits of [
+        LIMITS,
+        { maxNodesPerFile: 300, maxNestingDepth: 32 },
+        { maxNodesPerFile: 10_000, maxNestingDepth: 8 },
+      ]) {
+        const expected = overShapeLimits(text, limits);
+        for (const previous of [undefined, before]) {
+          const got = runSteps(readDocuments(text, previous, limits, 2)).value;
+          assert.equal('over' in got ? got.over : undefined, expected, `text ${i}, ${JSON.stringify(limits)}`);
+        }
+      }
+    assert.ok(overShapeLimits(base, { maxNodesPerFile: 300, maxNestingDepth: 32 }), 'a limit is met');
+    assert.equal(
+      (
+        runSteps(readDocuments('---\n'.repeat(50), undefined, { maxNodesPerFile: 20, maxNestingDepth: 8 }, 2))
+          .value as {
+          over: string;
+        }
+      ).over,
+      overShapeLimits('---\n'.repeat(50), { maxNodesPerFile: 20, maxNestingDepth: 8 }),
+    );
   });
 
   test('yields between documents while parsing a large file', () => {

@@ -3,6 +3,7 @@
 // are reused as they were (before the edit) or moved by the edit's length (after it). The result is
 // exactly the whole file's parse (test/engine/documents.test.ts compares them); a file this module
 // cannot split with certainty is parsed whole.
+import { overShapeLimits, shapeOf, type Shape, type ShapeLimits } from './shape';
 import { parseYamlReporting } from './syntax';
 import {
   MapNode,
@@ -30,10 +31,19 @@ interface Chunk {
   readonly text: string;
   /** Its documents and problems at file offsets; document indices count from the part's first. */
   readonly parsed: ParsedFile;
+  /** Its shape as the pre-check counts it (shape.ts), added up with the others' for the file's. */
+  readonly shape: Shape;
 }
 
 /** Parts parsed or moved between two yields (each is one document, usually a few hundred bytes). */
 const CHUNKS_PER_STEP = 16;
+/**
+ * Files of fewer documents are parsed whole: re-parsing them costs little, and keeping their parts
+ * for the next reading would cost memory for every file of a workspace.
+ */
+const MIN_PARTS = 8;
+/** Parts whose shape is counted between two yields. */
+const SHAPES_PER_STEP = 64;
 
 /**
  * Where a file's parts start, or undefined when the file must be parsed whole.
@@ -93,12 +103,22 @@ export function wholeReading(text: string): DocumentReading {
 
 /**
  * The file's parse, document by document, in steps (a yield every few documents, so that a
- * 16 MiB bundle does not hold the event loop). Parts unchanged since `previous` are reused: those
- * at the same offset as they are, those the edit moved with every offset moved.
+ * 16 MiB bundle does not hold the event loop), or why the file is over the shape limits (the
+ * pre-check of shape.ts, added up from the parts'). Parts unchanged since `previous` are reused:
+ * those at the same offset as they are, those the edit moved with every offset moved.
  */
-export function* readDocuments(text: string, previous: DocumentReading | undefined): Generator<void, DocumentReading> {
+export function* readDocuments(
+  text: string,
+  previous: DocumentReading | undefined,
+  limits: ShapeLimits,
+  minParts = MIN_PARTS,
+): Generator<void, DocumentReading | { readonly over: string }> {
   const starts = documentStarts(text);
-  if (!starts) return wholeReading(text);
+  // Each part counts at least one node (its marker line): that many parts is over the limit anyway.
+  if (!starts || starts.length < minParts || starts.length > limits.maxNodesPerFile) {
+    const over = overShapeLimits(text, limits);
+    return over !== undefined ? { over } : wholeReading(text);
+  }
   const old = previous?.chunks ?? [];
   const n = starts.length;
   const slices = starts.map((s, i) => text.slice(s, i + 1 < n ? starts[i + 1] : text.length));
@@ -111,18 +131,40 @@ export function* readDocuments(text: string, previous: DocumentReading | undefin
   // Parts moved elsewhere by the edit (a document cut and pasted), found by their text.
   const moved = new Map<string, Chunk>();
   for (let i = head; i < old.length - tail; i++) moved.set(old[i].text, old[i]);
+  const reused = (i: number): Chunk | undefined =>
+    i < head ? old[i] : i >= n - tail ? old[old.length - (n - i)] : moved.get(slices[i]);
+  // The shape pre-check: the parts' shapes add up to the file's when each part but the last ends
+  // with nothing open; otherwise, or when the sum is over a limit, the whole text is scanned.
+  const shapes: Shape[] = [];
+  let nodes = 0;
+  let depth = 0;
+  let closed = true;
+  for (let i = 0; i < n; i++) {
+    if (i % SHAPES_PER_STEP === SHAPES_PER_STEP - 1) yield;
+    const shape = reused(i)?.shape ?? shapeOf(slices[i]);
+    shapes.push(shape);
+    nodes += shape.nodes;
+    depth = Math.max(depth, shape.depth);
+    if (i + 1 < n && !shape.closed) closed = false;
+  }
+  if (!closed || nodes > limits.maxNodesPerFile || depth > limits.maxNestingDepth) {
+    yield;
+    const over = overShapeLimits(text, limits);
+    if (over !== undefined) return { over };
+  }
   const chunks: Chunk[] = [];
   for (let i = 0; i < n; i++) {
     if (i % CHUNKS_PER_STEP === CHUNKS_PER_STEP - 1) yield;
     const start = starts[i];
-    const reused = i < head ? old[i] : i >= n - tail ? old[old.length - (n - i)] : (moved.get(slices[i]) ?? undefined);
-    if (reused) {
-      chunks.push({ start, text: slices[i], parsed: shiftParsed(reused.parsed, start - reused.start, slices[i]) });
+    const before = reused(i);
+    if (before) {
+      const parsed = shiftParsed(before.parsed, start - before.start, slices[i]);
+      chunks.push({ start, text: slices[i], parsed, shape: shapes[i] });
       continue;
     }
     const parsed = parsePart(slices[i], i + 1 < n);
     if (!parsed) return wholeReading(text);
-    chunks.push({ start, text: slices[i], parsed: shiftParsed(parsed, start, slices[i]) });
+    chunks.push({ start, text: slices[i], parsed: shiftParsed(parsed, start, slices[i]), shape: shapes[i] });
   }
   yield;
   return { parsed: joined(chunks), chunks };

@@ -5,7 +5,7 @@ import type { Diagnostic } from '../diagnostics';
 import type { Resource } from '../model/resource';
 import { pushAll, spliceAll } from '../arrays';
 import type { FileInstances, LastLoad, LoadCache } from './cache';
-import { entryHolds, readFileEntry, type FileEntry } from './read';
+import { entryHolds, readFileEntry, SourceRecord, type FileEntry } from './read';
 import { fileInstances } from './resources';
 import type { FileParser, LoadedWorkspace, WorkspaceFile } from './types';
 
@@ -56,13 +56,9 @@ export function* patchLastLoad(
     cache.files.set(f.path, entry);
     if (entry.role !== 'manifest' || entry.mayHideResources !== before.mayHideResources) return undefined;
     entries.set(i, entry);
-    sourceFiles.set(f.path, {
-      path: f.path,
-      role: entry.role,
-      lines: entry.lines,
-      disabledLines: entry.disabledLines,
-      documentCount: entry.parsed?.documents.length ?? 0,
-    });
+    // Lines and disabled lines on demand, as a full load reports them (a 16 MiB file's line index
+    // is built when its diagnostics are published, not on every edit).
+    sourceFiles.set(f.path, new SourceRecord(f.path, entry.role, entry, entry.parsed?.documents.length ?? 0));
     for (const [key] of last.instances[i]?.counts ?? []) instanceCounts.delete(key);
     const fresh = fileInstances(f.path, entry, last.result.kustomize, config, cache, undefined);
     cache.instances.set(f.path, fresh);

@@ -150,22 +150,25 @@ function* readFileEntryUnguarded(
     return new FileEntry(f.text, inChart, 'template');
   if (isJsonFile(f.path) && !(/"apiVersion"/.test(f.text) && /"kind"/.test(f.text)))
     return new FileEntry(f.text, inChart, 'other');
-  const over = looksLikeUtf16(f.text)
-    ? 'it looks like UTF-16 text without a byte-order mark (save it as UTF-8, or UTF-16 with a BOM)'
-    : overShapeLimits(f.text, limits);
-  if (over !== undefined) {
-    const note = fileNote(
-      f.path,
-      'analysis-incomplete',
-      `File not analysed: ${over}. Pods it may define are treated as unknown.`,
-    );
-    return new FileEntry(f.text, inChart, 'other', undefined, [note], NO_DOCS, undefined, limitsKey(limits));
-  }
   // YAML breaks lines at CR, LF or CRLF (YAML 1.2 §5.4); the parser reads a lone CR (old Mac line
   // ends) as part of the line. Replaced by LF for parsing, same length: every offset holds.
   const text = f.text.includes('\r') ? f.text.replace(/\r(?!\n)/g, '\n') : f.text;
-  const documents = parse ? undefined : yield* readDocuments(text, previous?.documents);
-  const parsed = documents?.parsed ?? parse!(text === f.text ? f : { path: f.path, text });
+  // Without a parser, document by document; the shape pre-check then adds up the documents' shapes.
+  const documents = looksLikeUtf16(f.text)
+    ? { over: 'it looks like UTF-16 text without a byte-order mark (save it as UTF-8, or UTF-16 with a BOM)' }
+    : parse
+      ? { over: overShapeLimits(f.text, limits) }
+      : yield* readDocuments(text, previous?.documents, limits);
+  if ('over' in documents && documents.over !== undefined) {
+    const note = fileNote(
+      f.path,
+      'analysis-incomplete',
+      `File not analysed: ${documents.over}. Pods it may define are treated as unknown.`,
+    );
+    return new FileEntry(f.text, inChart, 'other', undefined, [note], NO_DOCS, undefined, limitsKey(limits));
+  }
+  const reading = 'parsed' in documents ? documents : undefined;
+  const parsed = reading?.parsed ?? parse!(text === f.text ? f : { path: f.path, text });
   if (hasTemplateSyntax(f.text, parsed)) {
     const note = fileNote(
       f.path,
@@ -201,6 +204,6 @@ function* readFileEntryUnguarded(
     agreedNamespace(docs),
     '',
     f.namespace,
-    documents?.chunks ? documents : undefined,
+    reading?.chunks ? reading : undefined,
   );
 }
