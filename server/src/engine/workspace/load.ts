@@ -154,7 +154,7 @@ export function* loadWorkspaceSteps(
       instanceList.push(undefined);
       continue;
     }
-    const cached = fileInstances(file, entry, layout, config, cache, build);
+    const cached = yield* fileInstances(file, entry, layout, config, cache, build);
     instances.set(file, cached);
     instanceList.push(cached);
     for (const [key, n] of cached.counts) instanceCounts.set(key, n);

@@ -60,7 +60,7 @@ export function* patchLastLoad(
     // is built when its diagnostics are published, not on every edit).
     sourceFiles.set(f.path, new SourceRecord(f.path, entry.role, entry, entry.parsed?.documents.length ?? 0));
     for (const [key] of last.instances[i]?.counts ?? []) instanceCounts.delete(key);
-    const fresh = fileInstances(f.path, entry, last.result.kustomize, config, cache, undefined);
+    const fresh = yield* fileInstances(f.path, entry, last.result.kustomize, config, cache, undefined);
     cache.instances.set(f.path, fresh);
     const old = last.instances[i];
     if (fresh !== old) {

@@ -33,14 +33,18 @@ export function rewritesTrees(m: BuildMembership | undefined): boolean {
 
 let uncachedSignatures = 0;
 
-export function fileInstances(
+/** Resource documents turned into instances between two yields (a bundle holds thousands). */
+const DOCS_PER_STEP = 64;
+
+/** A file's instances, in steps: reused while its reading and builds are unchanged. */
+export function* fileInstances(
   file: string,
   entry: FileEntry,
   layout: KustomizeLayout,
   config: AnalysisConfig,
   cache: LoadCache,
   build: BuildContext | undefined,
-): FileInstances {
+): Generator<void, FileInstances> {
   const memberships: readonly (BuildMembership | undefined)[] = layout.memberships.get(file) ?? [undefined];
   const rendered = build?.rendered;
   const isRendered = (m: BuildMembership | undefined) =>
@@ -64,6 +68,7 @@ export function fileInstances(
     counts.push(cached!.counts[d]);
   }
   for (let d = kept; d < entry.docs.length; d++) {
+    if (d % DOCS_PER_STEP === DOCS_PER_STEP - 1) yield;
     const doc = entry.docs[d];
     let made = 0;
     for (const m of memberships) {
