@@ -42,6 +42,11 @@ const CHUNKS_PER_STEP = 16;
  * for the next reading would cost memory for every file of a workspace.
  */
 const MIN_PARTS = 8;
+/**
+ * Files whose documents average fewer bytes are parsed whole: a parse call costs about as much as
+ * a few hundred bytes of YAML, and a file of 200,000 ten-byte documents took six times as long in parts.
+ */
+const MIN_AVERAGE_PART = 64;
 /** Parts whose shape is counted between two yields. */
 const SHAPES_PER_STEP = 64;
 
@@ -115,7 +120,12 @@ export function* readDocuments(
 ): Generator<void, DocumentReading | { readonly over: string }> {
   const starts = documentStarts(text);
   // Each part counts at least one node (its marker line): that many parts is over the limit anyway.
-  if (!starts || starts.length < minParts || starts.length > limits.maxNodesPerFile) {
+  if (
+    !starts ||
+    starts.length < minParts ||
+    starts.length > limits.maxNodesPerFile ||
+    text.length < starts.length * MIN_AVERAGE_PART
+  ) {
     const over = overShapeLimits(text, limits);
     return over !== undefined ? { over } : wholeReading(text);
   }
