@@ -59,7 +59,6 @@ export function* patchLastLoad(
     // Lines and disabled lines on demand, as a full load reports them (a 16 MiB file's line index
     // is built when its diagnostics are published, not on every edit).
     sourceFiles.set(f.path, new SourceRecord(f.path, entry.role, entry, entry.parsed?.documents.length ?? 0));
-    for (const [key] of last.instances[i]?.counts ?? []) instanceCounts.delete(key);
     const fresh = yield* fileInstances(f.path, entry, last.result.kustomize, config, cache, undefined);
     cache.instances.set(f.path, fresh);
     const old = last.instances[i];
@@ -68,7 +67,7 @@ export function* patchLastLoad(
       pushAll(added, fresh.resources);
     }
     instances.set(i, fresh);
-    for (const [key, n] of fresh.counts) instanceCounts.set(key, n);
+    yield* patchCounts(instanceCounts, last.instances[i]?.counts ?? [], fresh.counts);
   }
   yield;
   // Diagnostics and resources in file order, as a full load lists them.
@@ -105,6 +104,26 @@ export function* patchLastLoad(
     filePosition: (file) => positions.get(file) ?? -1,
   });
   return result;
+}
+
+/**
+ * A file's instance counts written over its old ones: only those that changed when the file has
+ * as many documents as before (an edit inside a bundle keeps the map of 20,000 counts a patch).
+ */
+function* patchCounts(
+  counts: PatchedMap<string, number>,
+  before: readonly (readonly [string, number])[],
+  after: readonly (readonly [string, number])[],
+): Generator<void, void> {
+  const aligned = before.length === after.length;
+  for (let j = 0; j < before.length; j++) {
+    if (j % 4096 === 4095) yield;
+    if (!aligned || before[j][0] !== after[j][0]) counts.delete(before[j][0]);
+  }
+  for (let j = 0; j < after.length; j++) {
+    if (j % 4096 === 4095) yield;
+    if (!aligned || before[j][0] !== after[j][0] || before[j][1] !== after[j][1]) counts.set(after[j][0], after[j][1]);
+  }
 }
 
 /** The last load's resources with the changed files' instances replaced, in file order. */

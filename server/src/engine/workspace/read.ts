@@ -62,6 +62,9 @@ export class FileEntry {
   private hides: boolean | undefined;
 }
 
+/** Files of more documents yield between the passes over their documents. */
+const LARGE_FILE_DOCUMENTS = 256;
+
 export const NO_DIAGNOSTICS: readonly Diagnostic[] = Object.freeze([]);
 const NO_DOCS: readonly ResourceDoc[] = Object.freeze([]);
 
@@ -169,6 +172,9 @@ function* readFileEntryUnguarded(
   }
   const reading = 'parsed' in documents ? documents : undefined;
   const parsed = reading?.parsed ?? parse!(text === f.text ? f : { path: f.path, text });
+  // Each pass below goes over every document: for a bundle, a few ms each.
+  const large = parsed.documents.length > LARGE_FILE_DOCUMENTS;
+  if (large) yield;
   if (hasTemplateSyntax(f.text, parsed)) {
     const note = fileNote(
       f.path,
@@ -193,7 +199,9 @@ function* readFileEntryUnguarded(
     : isTestHarnessFile(parsed)
       ? 'test'
       : 'manifest';
+  if (large) yield;
   const docs = role === 'manifest' ? collectResourceDocs(parsed) : NO_DOCS;
+  if (large) yield;
   return new FileEntry(
     f.text,
     inChart,
