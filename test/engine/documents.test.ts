@@ -143,6 +143,14 @@ describe('parsing document by document', () => {
       // And back: the edit undone from the edited reading.
       agrees(base, `${label}, undone`, after);
     }
+    // A part is parsed with the marker that follows it: one that becomes the last, or stops being
+    // it, is parsed again (an unclosed flow collection ends at the marker, or at the end).
+    for (const tail of ['z: [a, b\n', 'z: "open\n', 'z: |\n  text\n\n\n', 'z: a\n# trailing comment\n']) {
+      const broken = `${base}---\n${tail}`;
+      const followed = `${broken}---\nlast: 1\n`;
+      agrees(followed, `a document after a last one ending ${JSON.stringify(tail)}`, run(broken, before).reading);
+      agrees(broken, `the document after ${JSON.stringify(tail)} removed`, run(followed, before).reading);
+    }
     // An edit in the middle keeps the documents before it (the same objects) and moves those after.
     const mid = base.indexOf('name: s5');
     const edited = base.slice(0, mid + 7) + 'x' + base.slice(mid + 7);

@@ -33,6 +33,8 @@ interface Chunk {
   readonly parsed: ParsedFile;
   /** Its shape as the pre-check counts it (shape.ts), added up with the others' for the file's. */
   readonly shape: Shape;
+  /** Whether another part follows (it was parsed with that part's marker): reused only as such. */
+  readonly followed: boolean;
 }
 
 /** Parts parsed or moved between two yields (each is one document, usually a few hundred bytes). */
@@ -141,8 +143,10 @@ export function* readDocuments(
   // Parts moved elsewhere by the edit (a document cut and pasted), found by their text.
   const moved = new Map<string, Chunk>();
   for (let i = head; i < old.length - tail; i++) moved.set(old[i].text, old[i]);
-  const reused = (i: number): Chunk | undefined =>
-    i < head ? old[i] : i >= n - tail ? old[old.length - (n - i)] : moved.get(slices[i]);
+  const reused = (i: number): Chunk | undefined => {
+    const c = i < head ? old[i] : i >= n - tail ? old[old.length - (n - i)] : moved.get(slices[i]);
+    return c && c.followed === i + 1 < n ? c : undefined;
+  };
   // The shape pre-check: the parts' shapes add up to the file's when each part but the last ends
   // with nothing open; otherwise, or when the sum is over a limit, the whole text is scanned.
   const shapes: Shape[] = [];
@@ -169,12 +173,13 @@ export function* readDocuments(
     const before = reused(i);
     if (before) {
       const parsed = shiftParsed(before.parsed, start - before.start, slices[i]);
-      chunks.push({ start, text: slices[i], parsed, shape: shapes[i] });
+      chunks.push({ start, text: slices[i], parsed, shape: shapes[i], followed: before.followed });
       continue;
     }
     const parsed = parsePart(slices[i], i + 1 < n);
     if (!parsed) return wholeReading(text);
-    chunks.push({ start, text: slices[i], parsed: shiftParsed(parsed, start, slices[i]), shape: shapes[i] });
+    const followed = i + 1 < n;
+    chunks.push({ start, text: slices[i], parsed: shiftParsed(parsed, start, slices[i]), shape: shapes[i], followed });
   }
   yield;
   return { parsed: joined(chunks), chunks };
