@@ -33,7 +33,10 @@ export function instanceIndexInFile(cache: LoadCache, filePosition: number, r: R
 export interface LoadDelta {
   readonly from: LoadedWorkspace;
   readonly to: LoadedWorkspace;
-  /** Instances of the patched files: the old ones and their replacements, each in resource order. */
+  /**
+   * Instances of the patched files: the old ones and their replacements, each in resource order.
+   * Those an edit kept (a file's first instances, before the edited document) are in neither.
+   */
   readonly removed: readonly Resource[];
   readonly added: readonly Resource[];
   /** A file's position in the file order, which resources follow (a file's instances are contiguous). */

@@ -63,8 +63,12 @@ export function* patchLastLoad(
     cache.instances.set(f.path, fresh);
     const old = last.instances[i];
     if (fresh !== old) {
-      if (old) pushAll(removed, old.resources);
-      pushAll(added, fresh.resources);
+      // The instances of the documents before an edit are kept (the same objects, first in both).
+      const before = old?.resources ?? [];
+      let kept = 0;
+      while (kept < before.length && kept < fresh.resources.length && before[kept] === fresh.resources[kept]) kept++;
+      for (let j = kept; j < before.length; j++) removed.push(before[j]);
+      for (let j = kept; j < fresh.resources.length; j++) added.push(fresh.resources[j]);
     }
     instances.set(i, fresh);
     yield* patchCounts(instanceCounts, last.instances[i]?.counts ?? [], fresh.counts);
