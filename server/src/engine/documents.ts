@@ -29,7 +29,7 @@ interface Chunk {
   readonly start: number;
   /** The part's text: a slice of the current file text (never of an older one, which it would keep alive). */
   readonly text: string;
-  /** Its documents and problems at file offsets; document indices count from the part's first. */
+  /** Its documents and problems at file offsets, documents numbered as in the file. */
   readonly parsed: ParsedFile;
   /** Its shape as the pre-check counts it (shape.ts), added up with the others' for the file's. */
   readonly shape: Shape;
@@ -167,19 +167,24 @@ export function* readDocuments(
     if (over !== undefined) return { over };
   }
   const chunks: Chunk[] = [];
+  // Documents are numbered in the file: a part keeps the numbers of its place.
+  let index = 0;
   for (let i = 0; i < n; i++) {
     if (i % CHUNKS_PER_STEP === CHUNKS_PER_STEP - 1) yield;
     const start = starts[i];
     const before = reused(i);
     if (before) {
-      const parsed = shiftParsed(before.parsed, start - before.start, slices[i]);
+      const parsed = shiftParsed(before.parsed, start - before.start, slices[i], index);
+      index += parsed.documents.length;
       chunks.push({ start, text: slices[i], parsed, shape: shapes[i], followed: before.followed });
       continue;
     }
     const parsed = parsePart(slices[i], i + 1 < n);
     if (!parsed) return wholeReading(text);
     const followed = i + 1 < n;
-    chunks.push({ start, text: slices[i], parsed: shiftParsed(parsed, start, slices[i]), shape: shapes[i], followed });
+    const placed = shiftParsed(parsed, start, slices[i], index);
+    index += placed.documents.length;
+    chunks.push({ start, text: slices[i], parsed: placed, shape: shapes[i], followed });
   }
   yield;
   return { parsed: joined(chunks), chunks };
@@ -202,7 +207,7 @@ function parsePart(text: string, followed: boolean): ParsedFile | undefined {
   return { documents: parsed.documents.slice(0, -1), problems: parsed.problems };
 }
 
-/** The parts' documents and problems as one file's, documents numbered in order. */
+/** The parts' documents and problems as one file's (numbered in order already, as parts are placed). */
 function joined(chunks: readonly Chunk[]): ParsedFile {
   const documents: SourceDocument[] = [];
   const problems: SyntaxProblem[] = [];
@@ -222,17 +227,22 @@ function withIndex(d: SourceDocument, index: number): SourceDocument {
     : { index, span: d.span, contents: d.contents };
 }
 
-/** A part's parse with every offset moved by `delta` (new nodes; shared alias targets stay shared). */
-function shiftParsed(parsed: ParsedFile, delta: number, text: string): ParsedFile {
-  if (delta === 0) return parsed;
-  const seen = text.includes('*') ? new Map<YNode, YNode>() : undefined;
-  const documents = parsed.documents.map((d) => {
-    const span = { start: d.span.start + delta, end: d.span.end + delta };
-    const contents = shiftNode(d.contents, delta, seen);
-    return d.damaged ? { index: d.index, span, contents, damaged: true as const } : { index: d.index, span, contents };
+/**
+ * A part's parse with every offset moved by `delta` (new nodes; shared alias targets stay shared)
+ * and its documents numbered from `firstIndex`, as they are in the file: unchanged when both hold.
+ */
+function shiftParsed(parsed: ParsedFile, delta: number, text: string, firstIndex: number): ParsedFile {
+  const docs = parsed.documents;
+  if (delta === 0 && (docs.length === 0 || docs[0].index === firstIndex)) return parsed;
+  const seen = delta !== 0 && text.includes('*') ? new Map<YNode, YNode>() : undefined;
+  const documents = docs.map((d, j) => {
+    const index = firstIndex + j;
+    const span = delta === 0 ? d.span : { start: d.span.start + delta, end: d.span.end + delta };
+    const contents = delta === 0 ? d.contents : shiftNode(d.contents, delta, seen);
+    return d.damaged ? { index, span, contents, damaged: true as const } : { index, span, contents };
   });
   const problems =
-    parsed.problems.length === 0
+    delta === 0 || parsed.problems.length === 0
       ? parsed.problems
       : parsed.problems.map((p) => ({
           span: { start: p.span.start + delta, end: p.span.end + delta },
