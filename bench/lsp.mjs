@@ -4,7 +4,8 @@
 // without it: the server's own analysis-and-publish time from its log), hover latency when idle and
 // while a re-analysis runs (after an edit, and after a settings change that re-runs every rule),
 // the ratios of those to the cold time, and the server's resident memory. A benchmark, not a
-// test: it asserts nothing. RESOURCES=5000 for a quicker run.
+// test: it asserts nothing. RESOURCES=5000 for a quicker run. BUNDLE=1: the same resources as one
+// multi-document file (an install bundle), each edit in a document in its middle (issue 17's case).
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -17,8 +18,21 @@ const RESOURCES = Number(process.env.RESOURCES ?? 20000);
 const EDITS = 60;
 const HOVERS = 200;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-bench-lsp-'));
-const count = generateWorkspace(dir, RESOURCES);
+const BUNDLE = process.env.BUNDLE === '1';
+const count = generateWorkspace(dir, RESOURCES, { multiDocument: BUNDLE });
 const uri = (p) => pathToFileURL(p).href;
+const BUNDLE_FILE = path.join(dir, 'bundle', 'install.yaml');
+if (BUNDLE) {
+  // Every generated file, in order, as one file; the files themselves removed.
+  const files = fs
+    .readdirSync(dir, { recursive: true })
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
+  const parts = files.map((f) => fs.readFileSync(path.join(dir, f), 'utf8').replace(/\n*$/, '\n'));
+  for (const f of files) fs.rmSync(path.join(dir, f));
+  fs.mkdirSync(path.dirname(BUNDLE_FILE), { recursive: true });
+  fs.writeFileSync(BUNDLE_FILE, parts.join('---\n'));
+}
 
 // The V8 flags the VS Code client starts the server with (client/src/extension.ts); SERVER_FLAGS=''
 // measures the plain `kube-traffic-lens lsp` process instead.
@@ -45,7 +59,8 @@ const nextLog = (re) =>
       resolve(m);
     }),
   );
-let settings = {};
+// A bundle is far over the default maxFileSize (2 MiB).
+let settings = BUNDLE ? { maxFileSize: 256 * 1024 * 1024 } : {};
 let indexed;
 const indexDone = new Promise((resolve) => (indexed = resolve));
 conn.onNotification('kubeTrafficLens/indexStatus', (p) => {
@@ -80,9 +95,11 @@ const firstDiagnostics = performance.now() - started;
 
 // Edits: toggle a Deployment's template label so that its Service (another file) loses and regains
 // its endpoints; each edit must republish the Service's file.
-const deployment = path.join(dir, 'team-7', 'svc-3-0.yaml');
-const serviceUri = uri(path.join(dir, 'team-7', 'svc-3-1.yaml'));
+// In a bundle, the Deployment and its Service are documents in its middle.
+const deployment = BUNDLE ? BUNDLE_FILE : path.join(dir, 'team-7', 'svc-3-0.yaml');
+const serviceUri = BUNDLE ? uri(BUNDLE_FILE) : uri(path.join(dir, 'team-7', 'svc-3-1.yaml'));
 let text = fs.readFileSync(deployment, 'utf8');
+const editNear = BUNDLE ? text.indexOf('app: svc-3\n        tier', text.length >> 1) : 0;
 await conn.sendNotification('textDocument/didOpen', {
   textDocument: { uri: uri(deployment), languageId: 'yaml', version: 1, text },
 });
@@ -92,7 +109,8 @@ async function edit() {
   const i = version++;
   const from = i % 2 === 1 ? 'app: svc-3\n        tier' : 'app: svc-3x\n        tier';
   const to = i % 2 === 1 ? 'app: svc-3x\n        tier' : 'app: svc-3\n        tier';
-  text = text.replace(from, to);
+  const at = text.indexOf(from, editNear);
+  text = text.slice(0, at) + to + text.slice(at + from.length);
   const published = new Promise((resolve) =>
     listeners.push(function once(p) {
       if (p.uri !== serviceUri) return;
@@ -172,7 +190,7 @@ const cold = firstDiagnostics;
 const ratio = (ms) => `${((ms / cold) * 100).toFixed(2)}% of cold`;
 const p = (values, q) => (values.length ? percentile(values, q) : NaN);
 const rows = [
-  ['resources', `${count} (${status.resources} instances read)`],
+  ['resources', `${count} (${status.resources} instances read)${BUNDLE ? ', in one file' : ''}`],
   ['time to first complete diagnostics (cold)', `${(cold / 1000).toFixed(2)} s`],
   [
     'didChange -> publishDiagnostics p50 / p95',

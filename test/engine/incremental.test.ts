@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze, Analyzer, CANCELLED, DEFAULT_CONFIG, type Analysis } from '../../server/src/engine';
+import { parseYaml } from '../../server/src/engine/syntax';
 import { REPO_ROOT } from '../support/cli';
 
 const original = fs
@@ -293,4 +294,123 @@ test('a workload referring to a Service in another namespace follows changes the
   const back = analyzer.run(input());
   assert.deepEqual(summary(back), summary(analyze(input())));
   assert.ok(!back.diagnostics.some((d) => d.file === 'a/app.yaml'));
+});
+
+/**
+ * The shop as one install bundle (every document of every file, in one file, twice: once per
+ * namespace), and edits of it that a per-document parse must follow exactly.
+ */
+const BUNDLE_PATH = 'bundle/install.yaml';
+const bundleText = [0, 1]
+  .map((i) =>
+    original
+      .map((f) => f.text.replaceAll('namespace: shop', `namespace: shop-b${i}`).replace(/^---\n/, ''))
+      .join('---\n'),
+  )
+  .join('---\n');
+
+const bundleEdit = (name: string, change: (text: string) => string): Edit => ({
+  name,
+  apply: (files) => {
+    const before = files.get(BUNDLE_PATH)!;
+    const after = change(before);
+    assert.notEqual(after, before, name);
+    files.set(BUNDLE_PATH, after);
+  },
+});
+
+/** The text's middle document start (a `---` line). */
+const middleMarker = (text: string) => text.indexOf('\n---\n', text.length >> 1) + 1;
+
+const BUNDLE_EDITS: Edit[] = [
+  bundleEdit('a character in the middle', (t) => t.replace('app: reddis', 'app: redis')),
+  bundleEdit('a `---` inserted in the middle of a document', (t) => {
+    const at = t.indexOf('\nspec:', middleMarker(t)) + 1;
+    return `${t.slice(0, at)}---\n${t.slice(at)}`;
+  }),
+  bundleEdit('the `---` deleted again', (t) => t.replace('---\nspec:', 'spec:')),
+  bundleEdit('a `---` deleted: two documents become one', (t) => {
+    const at = middleMarker(t);
+    return t.slice(0, at) + t.slice(at + 4);
+  }),
+  bundleEdit('a document turned into a comment', (t) => {
+    const at = middleMarker(t);
+    const end = t.indexOf('\n---\n', at + 4) + 1;
+    return t.slice(0, at + 4) + t.slice(at + 4, end).replace(/^/gm, '# ') + t.slice(end);
+  }),
+  bundleEdit('a block scalar holding marker-like text', (t) =>
+    t.replace('kind: Service\n', 'kind: Service\nx-notes: |\n  ---\n  ...\n  %YAML 1.2\n'),
+  ),
+  bundleEdit('a syntax error in one document', (t) => t.replace('app: redis', 'app: [redis')),
+  bundleEdit('the syntax error fixed', (t) => t.replace('app: [redis', 'app: redis')),
+  bundleEdit('a directive at the start', (t) => `%YAML 1.2\n---\n${t}`),
+  bundleEdit('the directive removed', (t) => t.replace('%YAML 1.2\n---\n', '')),
+  bundleEdit('a byte-order mark', (t) => `\uFEFF${t}`),
+  bundleEdit('CRLF line ends', (t) => t.replace(/\n/g, '\r\n')),
+  bundleEdit('an edit in the middle with CRLF', (t) => t.replace('app: redis', 'app: reddis')),
+  bundleEdit('LF again, without the mark', (t) => t.replace(/\r\n/g, '\n').replace('\uFEFF', '')),
+  bundleEdit('the last document removed', (t) => t.slice(0, t.lastIndexOf('\n---\n') + 1)),
+];
+
+const bundleInput = (files: Map<string, string>, whole = false) => ({
+  files: [...files].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, text]) => ({ path: p, text })),
+  config: CONFIG,
+  // The reference: every file parsed whole.
+  ...(whole ? { parse: (f: { text: string }) => parseYaml(f.text) } : {}),
+});
+
+test('edits inside a multi-document file give what a fresh whole-file analysis gives', () => {
+  const files = new Map([...original.map((f) => [f.path, f.text] as const), [BUNDLE_PATH, bundleText]]);
+  const analyzer = new Analyzer();
+  analyzer.run(bundleInput(files));
+  for (const edit of BUNDLE_EDITS) {
+    edit.apply(files);
+    const incremental = analyzer.run(bundleInput(files));
+    const fresh = analyze(bundleInput(files, true));
+    assert.ok(summary(fresh).length > 0);
+    assert.deepEqual(summary(incremental), summary(fresh), edit.name);
+    assert.deepEqual(graphSummary(incremental), graphSummary(fresh), `graph after ${edit.name}`);
+  }
+});
+
+test('an edit in the middle of a bundle keeps the instances of the documents before it', () => {
+  const files = new Map([[BUNDLE_PATH, bundleText]]);
+  const analyzer = new Analyzer();
+  const before = analyzer.run(bundleInput(files)).workspace.resources;
+  const at = bundleText.indexOf('app: reddis', bundleText.length >> 1);
+  files.set(BUNDLE_PATH, `${bundleText.slice(0, at)}app: redis${bundleText.slice(at + 'app: reddis'.length)}`);
+  const after = analyzer.run(bundleInput(files)).workspace.resources;
+  assert.equal(after.length, before.length);
+  const kept = after.filter((r, i) => r === before[i]).length;
+  const edited = after.findIndex((r) => r.span.end > at);
+  assert.ok(edited > 10, `documents before the edit: ${edited}`);
+  assert.equal(kept, edited, 'every instance before the edit is kept, none after it');
+});
+
+test('a run cancelled at any slice while parsing a bundle leaves the next run exact', async () => {
+  const base = new Map([...copies.map((f) => [f.path, f.text] as const), [BUNDLE_PATH, bundleText]]);
+  const files = new Map(base);
+  let cancelledRuns = 0;
+  for (let slices = 1; ; slices++) {
+    const analyzer = new Analyzer();
+    analyzer.run(bundleInput(files));
+    // Edits that apply to the bundle as written.
+    BUNDLE_EDITS[[0, 1, 3, 4, 5, 6][slices % 6]].apply(files);
+    let asked = 0;
+    const result = await analyzer.runAsync(bundleInput(files), { sliceMs: 0, isCancelled: () => ++asked > slices });
+    // Overtaken by another edit (a document appended), as the language server sees it.
+    files.set(
+      BUNDLE_PATH,
+      `${files.get(BUNDLE_PATH)}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra-${slices}\n`,
+    );
+    const next = analyzer.run(bundleInput(files));
+    const fresh = analyze(bundleInput(files, true));
+    assert.deepEqual(summary(next), summary(fresh), `cancelled after ${slices} slices`);
+    assert.deepEqual(graphSummary(next), graphSummary(fresh), `graph after a run cancelled after ${slices} slices`);
+    files.clear();
+    for (const [p, t] of base) files.set(p, t);
+    if (result !== CANCELLED) break;
+    cancelledRuns++;
+  }
+  assert.ok(cancelledRuns >= 5, `runs were cancelled in several phases (${cancelledRuns})`);
 });

@@ -10,9 +10,35 @@ export interface ShapeLimits {
   readonly maxNestingDepth: number;
 }
 
+/** A text's size and depth as the pre-check counts them. */
+export interface Shape {
+  readonly nodes: number;
+  /** The deepest nesting met (indentation levels, plus open flow collections). */
+  readonly depth: number;
+  /** Whether no quoted string or flow collection is open at the end (as the pre-check tracks them). */
+  readonly closed: boolean;
+}
+
 /** Why the file is over a limit, or undefined when it is within both. */
 export function overShapeLimits(text: string, limits: ShapeLimits): string | undefined {
+  return scan(text, limits).over;
+}
+
+const NO_LIMITS: ShapeLimits = { maxNodesPerFile: Infinity, maxNestingDepth: Infinity };
+
+/**
+ * A part of a file's shape, counted from a line start with nothing open (documents.ts: a part
+ * from one document marker to the next). Parts that all end closed add up to the file's: their
+ * nodes sum, their depths take the maximum, since a marker line at column 0 ends every
+ * indentation level.
+ */
+export function shapeOf(text: string): Shape {
+  return scan(text, NO_LIMITS);
+}
+
+function scan(text: string, limits: ShapeLimits): Shape & { readonly over?: string } {
   let nodes = 0;
+  let depth = 0;
   let flow = 0;
   let quote = '';
   let comment = false;
@@ -38,10 +64,9 @@ export function overShapeLimits(text: string, limits: ShapeLimits): string | und
       if (quote === '' && flow === 0 && c !== '#') {
         while (indents.length > 0 && indents[indents.length - 1] >= indent) indents.pop();
         indents.push(indent);
-        if (++nodes > limits.maxNodesPerFile)
-          return `more than ${limits.maxNodesPerFile} YAML nodes (setting maxNodesPerFile)`;
-        if (indents.length > limits.maxNestingDepth)
-          return `nested deeper than ${limits.maxNestingDepth} levels (setting maxNestingDepth)`;
+        if (indents.length > depth) depth = indents.length;
+        if (++nodes > limits.maxNodesPerFile) return { nodes, depth, closed: false, over: nodesOver(limits) };
+        if (indents.length > limits.maxNestingDepth) return { nodes, depth, closed: false, over: depthOver(limits) };
       }
     }
     if (comment) continue;
@@ -52,14 +77,18 @@ export function overShapeLimits(text: string, limits: ShapeLimits): string | und
       comment = true;
     else if ((c === '"' || c === "'") && /[\s[{,:-]/.test(previous)) quote = c;
     else if (c === '[' || c === '{') {
-      if (++flow + indents.length > limits.maxNestingDepth)
-        return `nested deeper than ${limits.maxNestingDepth} levels (setting maxNestingDepth)`;
-      if (++nodes > limits.maxNodesPerFile)
-        return `more than ${limits.maxNodesPerFile} YAML nodes (setting maxNodesPerFile)`;
+      if (++flow + indents.length > depth) depth = flow + indents.length;
+      if (flow + indents.length > limits.maxNestingDepth)
+        return { nodes, depth, closed: false, over: depthOver(limits) };
+      if (++nodes > limits.maxNodesPerFile) return { nodes, depth, closed: false, over: nodesOver(limits) };
     } else if (c === ']' || c === '}') flow = Math.max(0, flow - 1);
     else if (c === ',' && flow > 0 && ++nodes > limits.maxNodesPerFile)
-      return `more than ${limits.maxNodesPerFile} YAML nodes (setting maxNodesPerFile)`;
+      return { nodes, depth, closed: false, over: nodesOver(limits) };
     previous = c;
   }
-  return undefined;
+  return { nodes, depth, closed: quote === '' && flow === 0 };
 }
+
+const nodesOver = (limits: ShapeLimits) => `more than ${limits.maxNodesPerFile} YAML nodes (setting maxNodesPerFile)`;
+const depthOver = (limits: ShapeLimits) =>
+  `nested deeper than ${limits.maxNestingDepth} levels (setting maxNestingDepth)`;

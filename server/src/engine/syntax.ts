@@ -59,8 +59,26 @@ export function parseYamlFast(text: string): ParsedFile | undefined {
 
 /** The `yaml` composer's Document, converted: the reference path, and the one for every text the fast path declines. */
 export function parseYamlComposed(text: string): ParsedFile {
+  return composed(text).parsed;
+}
+
+/**
+ * parseYaml, saying whether the text needed the re-read of quoted scalars below. That re-read is
+ * decided for a whole text (kept only when the re-read text has no syntax error at all), so a
+ * file whose documents are parsed one by one (documents.ts) falls back to the whole file then.
+ */
+export function parseYamlReporting(text: string): { readonly parsed: ParsedFile; readonly reread: boolean } {
+  const fast = parseDirect(text, BUILDERS) ?? parseFast(text, BUILDERS);
+  return fast ? { parsed: fast, reread: false } : composed(text);
+}
+
+function composed(text: string): { readonly parsed: ParsedFile; readonly reread: boolean } {
   const first = parseWith(text, identity);
-  if (!first.problems.some((p) => p.message.startsWith('Missing closing'))) return first;
+  if (!first.problems.some((p) => p.message.startsWith('Missing closing'))) return { parsed: first, reread: false };
+  return { parsed: parseYamlReread(text, first), reread: true };
+}
+
+function parseYamlReread(text: string, first: ParsedFile): ParsedFile {
   // Go's YAML reader (used by kubectl) accepts quoted scalars whose continuation lines are not
   // indented past their key, which the YAML spec and the `yaml` package reject. Real manifests
   // rely on it (Multus network annotations), so re-read with those lines indented, mapping every

@@ -1,0 +1,281 @@
+// A file's YAML documents parsed one by one, so that an edit inside a large multi-document file
+// (an install bundle of thousands of documents) re-parses only the documents it touched: the others
+// are reused as they were (before the edit) or moved by the edit's length (after it). The result is
+// exactly the whole file's parse (test/engine/documents.test.ts compares them); a file this module
+// cannot split with certainty is parsed whole.
+import { overShapeLimits, shapeOf, type Shape, type ShapeLimits } from './shape';
+import { parseYamlReporting } from './syntax';
+import {
+  MapNode,
+  PairNode,
+  ScalarNode,
+  SeqNode,
+  type ParsedFile,
+  type SourceDocument,
+  type SyntaxProblem,
+  type YNode,
+  type YPair,
+} from './yamlTree';
+
+/** A file's parse and, when it was parsed document by document, its parts for the next parse. */
+export interface DocumentReading {
+  readonly parsed: ParsedFile;
+  /** undefined when the file was parsed whole. */
+  readonly chunks: readonly Chunk[] | undefined;
+}
+
+/** One part of a file: from a document start marker (or the file's start) to the next marker. */
+interface Chunk {
+  readonly start: number;
+  /** The part's text: a slice of the current file text (never of an older one, which it would keep alive). */
+  readonly text: string;
+  /** Its documents and problems at file offsets, documents numbered as in the file. */
+  readonly parsed: ParsedFile;
+  /** Its shape as the pre-check counts it (shape.ts), added up with the others' for the file's. */
+  readonly shape: Shape;
+  /** Whether another part follows (it was parsed with that part's marker): reused only as such. */
+  readonly followed: boolean;
+}
+
+/** Parts parsed or moved between two yields (each is one document, usually a few hundred bytes). */
+const CHUNKS_PER_STEP = 16;
+/**
+ * Files of fewer documents are parsed whole: re-parsing them costs little, and keeping their parts
+ * for the next reading would cost memory for every file of a workspace.
+ */
+const MIN_PARTS = 8;
+/**
+ * Files whose documents average fewer bytes are parsed whole: a parse call costs about as much as
+ * a few hundred bytes of YAML, and a file of 200,000 ten-byte documents took six times as long in parts.
+ */
+const MIN_AVERAGE_PART = 64;
+/** Parts whose shape is counted between two yields. */
+const SHAPES_PER_STEP = 64;
+
+/**
+ * Where a file's parts start, or undefined when the file must be parsed whole.
+ *
+ * YAML 1.2.2 §9.1.2: a line starting with `---` (c-directives-end) or `...` (c-document-end)
+ * followed by a space, a tab, a line break or the end of the text is a document marker, and
+ * c-forbidden keeps such a line out of every scalar and collection: the `yaml` package's lexer ends
+ * any block scalar, quoted scalar, plain scalar and flow collection at it (so a `---` inside a
+ * block scalar is a marker at column 0 only, and content when indented). Parsed whole instead:
+ * - directives (`%` at a line start): the `yaml` package carries `%TAG` and `%YAML` over to later
+ *   documents until others are given, so a document's reading depends on earlier ones;
+ * - `...` end markers: what follows one is at stream level (directives, or a bare document);
+ * - a byte-order mark past the start (the lexer takes it at stream level only);
+ * - a single part (nothing to reuse).
+ * Blank and comment lines before the first marker belong to the first document.
+ */
+export function documentStarts(text: string): number[] | undefined {
+  if (text.charCodeAt(0) === 0x25 || text.includes('\n%') || text.indexOf('\uFEFF', 1) >= 0) return undefined;
+  if (markerAt(text, 0, '...') || text.includes('\n...')) {
+    for (let at = text.indexOf('\n...'); at >= 0; at = text.indexOf('\n...', at + 1))
+      if (markerAt(text, at + 1, '...')) return undefined;
+    if (markerAt(text, 0, '...')) return undefined;
+  }
+  const starts = [0];
+  for (let at = text.indexOf('\n---'); at >= 0; at = text.indexOf('\n---', at + 4))
+    if (markerAt(text, at + 1, '---')) starts.push(at + 1);
+  if (starts.length > 1 && !markerAt(text, 0, '---') && onlyCommentsBefore(text, starts[1])) starts.splice(1, 1);
+  return starts.length > 1 ? starts : undefined;
+}
+
+function markerAt(text: string, at: number, marker: '---' | '...'): boolean {
+  if (!text.startsWith(marker, at)) return false;
+  const next = text.charCodeAt(at + 3);
+  // End of text (NaN), space, tab, LF, CR: the lexer's isEmpty.
+  return Number.isNaN(next) || next === 0x20 || next === 0x09 || next === 0x0a || next === 0x0d;
+}
+
+/** Whether text before `end` holds only blank lines and comments (and a byte-order mark). */
+function onlyCommentsBefore(text: string, end: number): boolean {
+  let at = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  while (at < end) {
+    let i = at;
+    while (i < end && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09)) i++;
+    const c = text.charCodeAt(i);
+    if (i < end && c !== 0x23 && c !== 0x0a && c !== 0x0d) return false;
+    const nl = text.indexOf('\n', i);
+    if (nl < 0 || nl >= end) return true;
+    at = nl + 1;
+  }
+  return true;
+}
+
+/** The whole file's parse (one step). */
+export function wholeReading(text: string): DocumentReading {
+  return { parsed: parseYamlReporting(text).parsed, chunks: undefined };
+}
+
+/**
+ * The file's parse, document by document, in steps (a yield every few documents, so that a
+ * 16 MiB bundle does not hold the event loop), or why the file is over the shape limits (the
+ * pre-check of shape.ts, added up from the parts'). Parts unchanged since `previous` are reused:
+ * those at the same offset as they are, those the edit moved with every offset moved.
+ */
+export function* readDocuments(
+  text: string,
+  previous: DocumentReading | undefined,
+  limits: ShapeLimits,
+  minParts = MIN_PARTS,
+): Generator<void, DocumentReading | { readonly over: string }> {
+  const starts = documentStarts(text);
+  // Each part counts at least one node (its marker line): that many parts is over the limit anyway.
+  if (
+    !starts ||
+    starts.length < minParts ||
+    starts.length > limits.maxNodesPerFile ||
+    text.length < starts.length * MIN_AVERAGE_PART
+  ) {
+    const over = overShapeLimits(text, limits);
+    return over !== undefined ? { over } : wholeReading(text);
+  }
+  const old = previous?.chunks ?? [];
+  const n = starts.length;
+  const slices = starts.map((s, i) => text.slice(s, i + 1 < n ? starts[i + 1] : text.length));
+  // Unchanged parts before the edit (same text, same offset) and after it (same text).
+  let head = 0;
+  while (head < n && head < old.length && old[head].start === starts[head] && old[head].text === slices[head]) head++;
+  let tail = 0;
+  while (tail < n - head && tail < old.length - head && old[old.length - 1 - tail].text === slices[n - 1 - tail])
+    tail++;
+  // Parts moved elsewhere by the edit (a document cut and pasted), found by their text.
+  const moved = new Map<string, Chunk>();
+  for (let i = head; i < old.length - tail; i++) moved.set(old[i].text, old[i]);
+  const reused = (i: number): Chunk | undefined => {
+    const c = i < head ? old[i] : i >= n - tail ? old[old.length - (n - i)] : moved.get(slices[i]);
+    return c && c.followed === i + 1 < n ? c : undefined;
+  };
+  // The shape pre-check: the parts' shapes add up to the file's when each part but the last ends
+  // with nothing open; otherwise, or when the sum is over a limit, the whole text is scanned.
+  const shapes: Shape[] = [];
+  let nodes = 0;
+  let depth = 0;
+  let closed = true;
+  for (let i = 0; i < n; i++) {
+    if (i % SHAPES_PER_STEP === SHAPES_PER_STEP - 1) yield;
+    const shape = reused(i)?.shape ?? shapeOf(slices[i]);
+    shapes.push(shape);
+    nodes += shape.nodes;
+    depth = Math.max(depth, shape.depth);
+    if (i + 1 < n && !shape.closed) closed = false;
+  }
+  if (!closed || nodes > limits.maxNodesPerFile || depth > limits.maxNestingDepth) {
+    yield;
+    const over = overShapeLimits(text, limits);
+    if (over !== undefined) return { over };
+  }
+  const chunks: Chunk[] = [];
+  // Documents are numbered in the file: a part keeps the numbers of its place.
+  let index = 0;
+  for (let i = 0; i < n; i++) {
+    if (i % CHUNKS_PER_STEP === CHUNKS_PER_STEP - 1) yield;
+    const start = starts[i];
+    const before = reused(i);
+    if (before) {
+      const parsed = shiftParsed(before.parsed, start - before.start, slices[i], index);
+      index += parsed.documents.length;
+      chunks.push({ start, text: slices[i], parsed, shape: shapes[i], followed: before.followed });
+      continue;
+    }
+    const parsed = parsePart(slices[i], i + 1 < n);
+    if (!parsed) return wholeReading(text);
+    const followed = i + 1 < n;
+    const placed = shiftParsed(parsed, start, slices[i], index);
+    index += placed.documents.length;
+    chunks.push({ start, text: slices[i], parsed: placed, shape: shapes[i], followed });
+  }
+  yield;
+  return { parsed: joined(chunks), chunks };
+}
+
+/**
+ * One part's parse at its own offsets, or undefined when the file must be parsed whole. A part
+ * followed by another is parsed with the next marker after it, as the whole file's parser sees
+ * it: a document's end, and a problem found where the marker cuts a node short, are placed as in
+ * the whole file. The marker's own (empty) document is dropped.
+ */
+function parsePart(text: string, followed: boolean): ParsedFile | undefined {
+  const { parsed, reread } = parseYamlReporting(followed ? `${text}---` : text);
+  // The quoted-scalar re-read is decided for a whole text.
+  if (reread) return undefined;
+  if (!followed) return parsed;
+  const last = parsed.documents[parsed.documents.length - 1];
+  const empty = last?.contents == null || (last.contents.type === 'scalar' && last.contents.value === null);
+  if (!last || last.span.start !== text.length || !empty || last.damaged) return undefined;
+  return { documents: parsed.documents.slice(0, -1), problems: parsed.problems };
+}
+
+/** The parts' documents and problems as one file's (numbered in order already, as parts are placed). */
+function joined(chunks: readonly Chunk[]): ParsedFile {
+  const documents: SourceDocument[] = [];
+  const problems: SyntaxProblem[] = [];
+  for (const c of chunks) {
+    for (const d of c.parsed.documents) {
+      const index = documents.length;
+      documents.push(d.index === index ? d : withIndex(d, index));
+    }
+    for (const p of c.parsed.problems) problems.push(p);
+  }
+  return { documents, problems };
+}
+
+function withIndex(d: SourceDocument, index: number): SourceDocument {
+  return d.damaged
+    ? { index, span: d.span, contents: d.contents, damaged: true }
+    : { index, span: d.span, contents: d.contents };
+}
+
+/**
+ * A part's parse with every offset moved by `delta` (new nodes; shared alias targets stay shared)
+ * and its documents numbered from `firstIndex`, as they are in the file: unchanged when both hold.
+ */
+function shiftParsed(parsed: ParsedFile, delta: number, text: string, firstIndex: number): ParsedFile {
+  const docs = parsed.documents;
+  if (delta === 0 && (docs.length === 0 || docs[0].index === firstIndex)) return parsed;
+  const seen = delta !== 0 && text.includes('*') ? new Map<YNode, YNode>() : undefined;
+  const documents = docs.map((d, j) => {
+    const index = firstIndex + j;
+    const span = delta === 0 ? d.span : { start: d.span.start + delta, end: d.span.end + delta };
+    const contents = delta === 0 ? d.contents : shiftNode(d.contents, delta, seen);
+    return d.damaged ? { index, span, contents, damaged: true as const } : { index, span, contents };
+  });
+  const problems =
+    delta === 0 || parsed.problems.length === 0
+      ? parsed.problems
+      : parsed.problems.map((p) => ({
+          span: { start: p.span.start + delta, end: p.span.end + delta },
+          message: p.message,
+          rule: p.rule,
+        }));
+  return { documents, problems };
+}
+
+function shiftNode(node: YNode | null, delta: number, seen: Map<YNode, YNode> | undefined): YNode | null {
+  if (!node) return node;
+  const known = seen?.get(node);
+  if (known) return known;
+  let out: YNode;
+  if (node instanceof ScalarNode) out = new ScalarNode(node.start + delta, node.end + delta, node.value, node.text);
+  else if (node instanceof MapNode)
+    out = new MapNode(
+      node.start + delta,
+      node.end + delta,
+      node.pairs.map((p) => shiftPair(p, delta, seen)),
+    );
+  else if (node instanceof SeqNode)
+    out = new SeqNode(
+      node.start + delta,
+      node.end + delta,
+      node.items.map((item) => shiftNode(item, delta, seen)),
+    );
+  else throw new Error('documents: a tree node not built by the yamlTree factories');
+  seen?.set(node, out);
+  return out;
+}
+
+function shiftPair(p: YPair, delta: number, seen: Map<YNode, YNode> | undefined): YPair {
+  if (!(p instanceof PairNode)) throw new Error('documents: a pair not built by the yamlTree factories');
+  return new PairNode(p.keyStart + delta, p.keyEnd + delta, p.keyValue, p.keyText, shiftNode(p.value, delta, seen));
+}

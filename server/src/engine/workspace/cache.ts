@@ -1,0 +1,59 @@
+// What loading keeps between runs: file readings, resource instances per file, and the last load
+// with the deltas patched onto it since (read by the Analyzer to derive its graph).
+import type { Resource } from '../model/resource';
+import type { ResourceChange } from '../incremental';
+import type { FileEntry } from './read';
+import type { LoadedWorkspace, WorkspaceFile } from './types';
+
+/**
+ * What loading keeps between runs (the language server's re-analysis): each file's reading while
+ * its text is unchanged, and each resource instance while its file and build are unchanged, so
+ * that unchanged resources keep their identity and their cached rule results.
+ */
+export class LoadCache {
+  files = new Map<string, FileEntry>();
+  instances = new Map<string, FileInstances>();
+  /** The last completed load, by position in its file list: an edit of a few manifests patches it. */
+  last: LastLoad | undefined;
+  /**
+   * The patches since the last full load, oldest first: which instances each removed and added.
+   * The Analyzer derives a graph from the last one it completed through them, and clears them.
+   */
+  deltas: LoadDelta[] = [];
+}
+
+/**
+ * An instance's place among its file's instances in the last load (-1 when unknown): with the
+ * file's position, its place in the resource list.
+ */
+export function instanceIndexInFile(cache: LoadCache, filePosition: number, r: Resource): number {
+  return cache.last?.instances[filePosition]?.resources.indexOf(r) ?? -1;
+}
+
+/**
+ * What a patched load changed from the load it patched: the instances of the patched files, the
+ * old ones and their replacements, each in resource order. Those an edit kept (a file's first
+ * instances, before the edited document) are in neither.
+ */
+export interface LoadDelta extends ResourceChange {
+  readonly from: LoadedWorkspace;
+  readonly to: LoadedWorkspace;
+}
+
+export interface LastLoad {
+  readonly files: readonly WorkspaceFile[];
+  readonly entries: readonly FileEntry[];
+  readonly instances: readonly (FileInstances | undefined)[];
+  readonly settings: string;
+  readonly result: LoadedWorkspace;
+  /** Position of each path in files (built on the first patch, kept while the file list is the same). */
+  readonly positions: ReadonlyMap<string, number> | undefined;
+}
+
+/** A file's resource instances, valid while its reading and its builds are unchanged. */
+export interface FileInstances {
+  readonly entry: FileEntry;
+  readonly signature: string;
+  readonly resources: readonly Resource[];
+  readonly counts: readonly (readonly [string, number])[];
+}

@@ -1,0 +1,184 @@
+// What a file and its documents are: templates (Helm, Go), test harness files and the files they
+// assert, and which documents are resources (`kind: List` items included). Read from a file's
+// parsed tree; the namespace a file is applied to when its resources agree on one.
+import * as path from 'node:path/posix';
+import { isClusterScoped } from '../model/kinds';
+import type { ParsedFile, YMap, YNode } from '../syntax';
+import type { Span } from '../text';
+import { asMap, asScalar, exact, get, getPath, keyText, seqItems, stringValue } from '../tree';
+import type { FileRole } from './types';
+
+export function isJsonFile(p: string): boolean {
+  return p.toLowerCase().endsWith('.json');
+}
+
+/** A document is a resource when apiVersion and kind are strings (kustomize's own kinds excepted). */
+function resourceHeader(
+  node: YNode | null | undefined,
+): { apiVersion: string; kind: string; kindSpan: Span } | undefined {
+  const map = asMap(node);
+  const apiVersion = stringValue(get(map, 'apiVersion'));
+  const kindNode = asScalar(get(map, 'kind'));
+  if (!apiVersion || !kindNode || typeof kindNode.value !== 'string' || !kindNode.value) return undefined;
+  if (apiVersion.startsWith('kustomize.config.k8s.io/') || apiVersion === 'builtin') return undefined;
+  if (apiVersion.startsWith('config.kubernetes.io/') || apiVersion.startsWith('kpt.dev/')) return undefined;
+  if (get(map, '$patch') !== undefined) return undefined; // `$patch: delete` and friends are patches
+  return { apiVersion, kind: kindNode.value, kindSpan: kindNode.span };
+}
+
+/**
+ * A `{{` is Helm or Go templating when it stands in the YAML structure itself. The same braces
+ * inside a string value (Prometheus alert templates, Grafana dashboards in a ConfigMap) are data.
+ */
+export function hasTemplateSyntax(text: string, parsed: ParsedFile): boolean {
+  if (!text.includes('{{')) return false;
+  if (parsed.problems.some((p) => p.rule === 'yaml-syntax')) return true;
+  const stringSpans: Span[] = [];
+  const collect = (node: YNode | null | undefined) => {
+    if (!node) return;
+    if (node.type === 'scalar') {
+      if (typeof node.value === 'string' && node.value.includes('{{')) stringSpans.push(node.span);
+    } else if (node.type === 'seq') node.items.forEach(collect);
+    else for (const p of node.pairs) collect(p.value);
+  };
+  parsed.documents.forEach((d) => collect(d.contents));
+  stringSpans.sort((a, b) => a.start - b.start);
+  let from = 0;
+  for (;;) {
+    const at = text.indexOf('{{', from);
+    if (at < 0) return false;
+    from = at + 2;
+    const lineStart = text.lastIndexOf('\n', at) + 1;
+    if (/(^|\s)#/.test(text.slice(lineStart, at))) continue; // in a comment
+    if (!stringSpans.some((s) => at >= s.start && at < s.end)) return true;
+  }
+}
+
+/**
+ * UTF-16 saved without a byte-order mark and read as UTF-8: ASCII text with a NUL beside every
+ * character. (With a BOM, the adapters decode it; a stray NUL is a syntax error like any other.)
+ */
+export function looksLikeUtf16(text: string): boolean {
+  const head = text.slice(0, 64);
+  let nul = 0;
+  for (let i = 0; i < head.length; i++) if (head.charCodeAt(i) === 0) nul++;
+  return head.length >= 8 && nul * 3 >= head.length;
+}
+
+export interface ResourceDoc {
+  readonly docIndex: number;
+  readonly itemIndex: number | undefined;
+  readonly node: YMap;
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly kindSpan: Span;
+  /**
+   * The document has a syntax error and was read as the parser recovered it: it stays in the graph
+   * (a half-typed value must not make a Deployment vanish and its Services look orphaned), but no
+   * finding is drawn from it besides the syntax error.
+   */
+  readonly damaged: boolean;
+}
+
+/**
+ * Test harnesses whose steps apply some files and compare others with the cluster: kyverno's
+ * chainsaw (`chainsaw.kyverno.io` Test, StepTemplate) and kuttl (`kuttl.dev` TestStep, TestSuite).
+ */
+const TEST_HARNESS_GROUPS = ['chainsaw.kyverno.io', 'kuttl.dev'];
+
+export function isTestHarnessFile(parsed: ParsedFile): boolean {
+  return parsed.documents.some((d) => {
+    const apiVersion = stringValue(get(d.contents, 'apiVersion'));
+    return apiVersion !== undefined && TEST_HARNESS_GROUPS.includes(apiVersion.slice(0, apiVersion.indexOf('/')));
+  });
+}
+
+/**
+ * Files a test harness asserts (or asserts absent) rather than applies: those named by an `assert`
+ * or `error` operation of a chainsaw Test, and, in a directory holding a harness file, those named
+ * by the harnesses' convention (`00-assert.yaml`, `01-errors.yaml`, `assert-operator.yaml`: chainsaw
+ * and kuttl read files whose name holds `assert` or `error(s)` as expected state). Their documents
+ * are partial objects (a Deployment with only `status`), never created by the test.
+ */
+export function expectationFiles(
+  entries: ReadonlyMap<string, { readonly role: FileRole; readonly parsed: ParsedFile | undefined }>,
+): Set<string> {
+  const harnessDirs = new Set<string>();
+  const out = new Set<string>();
+  for (const [file, entry] of entries) {
+    if (entry.role !== 'test' || !entry.parsed) continue;
+    const dir = path.dirname(file);
+    harnessDirs.add(dir);
+    const visit = (node: YNode | null | undefined, depth: number): void => {
+      if (!node || depth > 12) return;
+      if (node.type === 'seq') for (const item of node.items) visit(item, depth + 1);
+      else if (node.type === 'map') {
+        for (const p of node.pairs) {
+          const key = keyText(p);
+          if ((key === 'assert' || key === 'error') && p.value?.type === 'map') {
+            const target = stringValue(get(p.value, 'file'));
+            if (target) out.add(path.normalize(path.join(dir, target)));
+          }
+          visit(p.value, depth + 1);
+        }
+      }
+    };
+    for (const d of entry.parsed.documents) visit(d.contents, 0);
+  }
+  if (harnessDirs.size === 0) return out;
+  for (const file of entries.keys()) {
+    if (harnessDirs.has(path.dirname(file)) && /(^|[-_.])(assert|errors?)([-_.]|$)/i.test(path.basename(file)))
+      out.add(file);
+  }
+  return out;
+}
+
+export function collectResourceDocs(parsed: ParsedFile): ResourceDoc[] {
+  const out: ResourceDoc[] = [];
+  for (const d of parsed.documents) {
+    const header = resourceHeader(d.contents);
+    if (!header) continue;
+    const damaged = d.damaged === true;
+    const node = d.contents as YMap;
+    // `kind: List` (and typed lists such as ServiceList) hold their objects in items.
+    if (header.kind === 'List' || (header.kind.endsWith('List') && get(node, 'items'))) {
+      seqItems(get(node, 'items')).forEach((item, itemIndex) => {
+        const h = resourceHeader(item);
+        if (h)
+          out.push({
+            docIndex: d.index,
+            itemIndex,
+            node: item as YMap,
+            apiVersion: h.apiVersion,
+            kind: h.kind,
+            kindSpan: h.kindSpan,
+            damaged,
+          });
+      });
+      continue;
+    }
+    out.push({
+      docIndex: d.index,
+      itemIndex: undefined,
+      node,
+      apiVersion: header.apiVersion,
+      kind: header.kind,
+      kindSpan: header.kindSpan,
+      damaged,
+    });
+  }
+  return exact(out);
+}
+
+/** The `kubectl apply -n X -f file` pattern: when the namespaced resources that declare one all agree. */
+export function agreedNamespace(docs: readonly ResourceDoc[]): string | undefined {
+  let found: string | undefined;
+  for (const d of docs) {
+    if (isClusterScoped(d.kind, d.apiVersion)) continue;
+    const ns = stringValue(getPath(d.node, 'metadata', 'namespace'));
+    if (!ns) continue;
+    if (found !== undefined && found !== ns) return undefined;
+    found = ns;
+  }
+  return found;
+}

@@ -1,0 +1,217 @@
+// A file's reading: its role, its parsed tree, its load diagnostics and its resource documents,
+// kept while its text is unchanged. A failure while reading one file becomes a diagnostic on it.
+import * as path from 'node:path/posix';
+import { findDisabledLines, type Diagnostic, type DisabledLines } from '../diagnostics';
+import { isKustomizationFile } from '../kustomize';
+import { overShapeLimits, type ShapeLimits } from '../shape';
+import { readDocuments, type DocumentReading } from '../documents';
+import type { ParsedFile } from '../syntax';
+import { LineIndex } from '../text';
+import {
+  agreedNamespace,
+  collectResourceDocs,
+  hasTemplateSyntax,
+  isJsonFile,
+  isTestHarnessFile,
+  looksLikeUtf16,
+  type ResourceDoc,
+} from './classify';
+import type { FileParser, FileRole, SourceFile, WorkspaceFile } from './types';
+
+/**
+ * A file's reading. The line index and the disable-comment scan are built on first use: most files
+ * never need them (they serve diagnostics and editor requests only).
+ */
+export class FileEntry {
+  private lineIndex: LineIndex | undefined;
+  private disabled: DisabledLines | undefined;
+
+  constructor(
+    readonly text: string,
+    readonly inChart: boolean,
+    readonly role: FileRole,
+    readonly parsed: ParsedFile | undefined = undefined,
+    readonly diagnostics: readonly Diagnostic[] = NO_DIAGNOSTICS,
+    readonly docs: readonly ResourceDoc[] = NO_DOCS,
+    readonly fileNamespace: string | undefined = undefined,
+    /** The shape limits the reading was made under (a reading refused under other limits is redone). */
+    readonly limits: string = '',
+    readonly appliedNamespace: string | undefined = undefined,
+    /** The parse document by document, for the next reading of the file (documents.ts). */
+    readonly documents: DocumentReading | undefined = undefined,
+  ) {}
+
+  get lines(): LineIndex {
+    return (this.lineIndex ??= new LineIndex(this.text));
+  }
+
+  get disabledLines(): DisabledLines {
+    return (this.disabled ??= findDisabledLines(this.text, (o) => this.lines.position(o).line));
+  }
+
+  /**
+   * Whether the file may define resources this reading does not hold: a template, a readable
+   * document dropped by a limit (an alias bomb, nesting too deep), a reading that failed. (A syntax
+   * error is the user's to fix and is reported; the rest of the file is judged as usual.)
+   * Pods it may define are unknown, so selection rules do not conclude "selects nothing" beside it.
+   */
+  get mayHideResources(): boolean {
+    return (this.hides ??= this.role === 'template' || this.diagnostics.some((d) => d.rule === 'analysis-incomplete'));
+  }
+
+  private hides: boolean | undefined;
+}
+
+/** Files of more documents yield between the passes over their documents. */
+const LARGE_FILE_DOCUMENTS = 256;
+
+export const NO_DIAGNOSTICS: readonly Diagnostic[] = Object.freeze([]);
+const NO_DOCS: readonly ResourceDoc[] = Object.freeze([]);
+
+/** What loading reports per file; lines and disabled lines come from the file's reading, on demand. */
+export class SourceRecord implements SourceFile {
+  constructor(
+    readonly path: string,
+    readonly role: FileRole,
+    private readonly entry: FileEntry,
+    readonly documentCount: number,
+  ) {}
+
+  get lines(): LineIndex {
+    return this.entry.lines;
+  }
+
+  get disabledLines(): DisabledLines {
+    return this.entry.disabledLines;
+  }
+
+  withRole(role: FileRole): SourceRecord {
+    return new SourceRecord(this.path, role, this.entry, this.documentCount);
+  }
+}
+
+/**
+ * A file's reading, in steps (a large file is parsed a few documents at a time). A failure while
+ * reading one file (a bug, a limit of the runtime) becomes an information diagnostic on that file,
+ * and the rest of the workspace is still analysed. Without a parser, the file is parsed document by
+ * document, reusing what `previous` (its last reading) parsed of documents the edit left alone.
+ */
+export function* readFileEntry(
+  f: WorkspaceFile,
+  inChart: boolean,
+  parse: FileParser | undefined,
+  limits: ShapeLimits,
+  previous: FileEntry | undefined,
+): Generator<void, FileEntry> {
+  try {
+    return yield* readFileEntryUnguarded(f, inChart, parse, limits, previous);
+  } catch (err) {
+    const message = `File not analysed: reading it failed (${errorLine(err)}). Pods it may define are treated as unknown.`;
+    return new FileEntry(f.text, inChart, 'other', undefined, [fileNote(f.path, 'analysis-incomplete', message)]);
+  }
+}
+
+export function limitsKey(limits: ShapeLimits): string {
+  return `${limits.maxNodesPerFile}/${limits.maxNestingDepth}`;
+}
+
+/** Whether a stored reading holds for this text and these limits (a refused one is redone under others). */
+export function entryHolds(
+  entry: FileEntry | undefined,
+  f: WorkspaceFile,
+  inChart: boolean,
+  limits: ShapeLimits,
+): entry is FileEntry {
+  return (
+    entry !== undefined &&
+    entry.text === f.text &&
+    entry.inChart === inChart &&
+    entry.appliedNamespace === f.namespace &&
+    (entry.limits === '' || entry.limits === limitsKey(limits))
+  );
+}
+
+/** An information diagnostic about a whole file, at its start. */
+function fileNote(file: string, rule: string, message: string): Diagnostic {
+  return { file, span: { start: 0, end: 0 }, severity: 'info', rule, related: [], message };
+}
+
+/** The first line of an error's message, short enough for a diagnostic. */
+export function errorLine(err: unknown): string {
+  const text = String((err as Error | undefined)?.message ?? err).split('\n')[0];
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+}
+
+function* readFileEntryUnguarded(
+  f: WorkspaceFile,
+  inChart: boolean,
+  parse: FileParser | undefined,
+  limits: ShapeLimits,
+  previous: FileEntry | undefined,
+): Generator<void, FileEntry> {
+  if (inChart || (f.text.includes('{{') && path.dirname(f.path).split('/').includes('templates')))
+    return new FileEntry(f.text, inChart, 'template');
+  if (isJsonFile(f.path) && !(/"apiVersion"/.test(f.text) && /"kind"/.test(f.text)))
+    return new FileEntry(f.text, inChart, 'other');
+  // YAML breaks lines at CR, LF or CRLF (YAML 1.2 §5.4); the parser reads a lone CR (old Mac line
+  // ends) as part of the line. Replaced by LF for parsing, same length: every offset holds.
+  const text = f.text.includes('\r') ? f.text.replace(/\r(?!\n)/g, '\n') : f.text;
+  // Without a parser, document by document; the shape pre-check then adds up the documents' shapes.
+  const documents = looksLikeUtf16(f.text)
+    ? { over: 'it looks like UTF-16 text without a byte-order mark (save it as UTF-8, or UTF-16 with a BOM)' }
+    : parse
+      ? { over: overShapeLimits(f.text, limits) }
+      : yield* readDocuments(text, previous?.documents, limits);
+  if ('over' in documents && documents.over !== undefined) {
+    const note = fileNote(
+      f.path,
+      'analysis-incomplete',
+      `File not analysed: ${documents.over}. Pods it may define are treated as unknown.`,
+    );
+    return new FileEntry(f.text, inChart, 'other', undefined, [note], NO_DOCS, undefined, limitsKey(limits));
+  }
+  const reading = 'parsed' in documents ? documents : undefined;
+  const parsed = reading?.parsed ?? parse!(text === f.text ? f : { path: f.path, text });
+  // Each pass below goes over every document: for a bundle, a few ms each.
+  const large = parsed.documents.length > LARGE_FILE_DOCUMENTS;
+  if (large) yield;
+  if (hasTemplateSyntax(f.text, parsed)) {
+    const note = fileNote(
+      f.path,
+      'helm-template-skipped',
+      'File contains template syntax ({{ }}) and is not analysed until rendered.',
+    );
+    return new FileEntry(f.text, inChart, 'template', undefined, inChart ? NO_DIAGNOSTICS : [note]);
+  }
+  const diagnostics =
+    parsed.problems.length === 0
+      ? NO_DIAGNOSTICS
+      : parsed.problems.map<Diagnostic>((p) => ({
+          file: f.path,
+          span: p.span,
+          severity: p.rule === 'yaml-syntax' ? 'error' : p.rule === 'analysis-incomplete' ? 'info' : 'warning',
+          rule: p.rule,
+          message: p.message,
+          related: [],
+        }));
+  const role: FileRole = isKustomizationFile(f.path)
+    ? 'kustomization'
+    : isTestHarnessFile(parsed)
+      ? 'test'
+      : 'manifest';
+  if (large) yield;
+  const docs = role === 'manifest' ? collectResourceDocs(parsed) : NO_DOCS;
+  if (large) yield;
+  return new FileEntry(
+    f.text,
+    inChart,
+    role,
+    parsed,
+    diagnostics,
+    docs,
+    agreedNamespace(docs),
+    '',
+    f.namespace,
+    reading?.chunks ? reading : undefined,
+  );
+}

@@ -1,0 +1,253 @@
+// Resource instances: one `Resource` per resource document per kustomize build that includes its
+// file (rendered, patched or as written), with its name, namespace (and where it came from),
+// labels and annotations; reused per file while its reading and builds are unchanged.
+import type { AnalysisConfig } from '../config';
+import type { BuildMembership, KustomizationFile, KustomizeLayout } from '../kustomize';
+import { buildDocument, type BuildContext } from '../kustomizeBuild';
+import { DELETED } from '../kustomizePatch';
+import { traceOnto } from '../kustomizeRendered';
+import { isClusterScoped } from '../model/kinds';
+import { resourceId, type NamespaceOrigin, type Resource } from '../model/resource';
+import type { YMap, YNode } from '../syntax';
+import { asMap, asScalar, get, keyText, keyValue, pair, stringValue } from '../tree';
+import type { FileInstances, LoadCache } from './cache';
+import type { ResourceDoc } from './classify';
+import type { FileEntry } from './read';
+
+const ANNOTATION_IGNORE = 'kube-traffic-lens/ignore';
+
+/** Whether a build changes resource trees (patches, replacements, vars, renamed references): its instances are rebuilt on every load. */
+export function rewritesTrees(m: BuildMembership | undefined): boolean {
+  return (
+    m !== undefined &&
+    m.layers.some(
+      (k) =>
+        k.patches.length > 0 ||
+        k.replacements.length > 0 ||
+        k.varNames.length > 0 ||
+        k.namePrefix !== '' ||
+        k.nameSuffix !== '',
+    )
+  );
+}
+
+let uncachedSignatures = 0;
+
+/** Resource documents turned into instances between two yields (a bundle holds thousands). */
+const DOCS_PER_STEP = 64;
+
+/** A file's instances, in steps: reused while its reading and builds are unchanged. */
+export function* fileInstances(
+  file: string,
+  entry: FileEntry,
+  layout: KustomizeLayout,
+  config: AnalysisConfig,
+  cache: LoadCache,
+  build: BuildContext | undefined,
+): Generator<void, FileInstances> {
+  const memberships: readonly (BuildMembership | undefined)[] = layout.memberships.get(file) ?? [undefined];
+  const rendered = build?.rendered;
+  const isRendered = (m: BuildMembership | undefined) =>
+    m !== undefined && rendered !== undefined && rendered.has(m.build);
+  // Patched or rendered instances depend on other files (patches, kustomizations): never reused.
+  const signature = memberships.some((m) => rewritesTrees(m) || isRendered(m))
+    ? `rebuilt-${++uncachedSignatures}`
+    : `${memberships[0] === undefined ? 'none' : JSON.stringify(memberships, (k, v) => (k === 'layers' ? (v as KustomizationFile[]).map((l) => l.file) : v))}|${config.defaultNamespace ?? ''}`;
+  const cached = cache.instances.get(file);
+  if (cached && cached.entry === entry && cached.signature === signature) return cached;
+  const fileResources: Resource[] = [];
+  const counts: (readonly [string, number])[] = [];
+  // The instances of the documents an edit left in place (same tree objects: documents.ts reuses
+  // them) are kept, so that they keep their identity and their rule results; only a prefix, since a
+  // derived graph places a file's new instances after its kept ones (graph.ts mergeInOrder).
+  const kept = cached && !signature.startsWith('rebuilt-') ? keptPrefix(cached, entry, signature) : 0;
+  for (let d = 0, r = 0; d < kept; d++) {
+    const n = cached!.counts[d][1];
+    for (let i = 0; i < n; i++) fileResources.push(cached!.resources[r + i]);
+    r += n;
+    counts.push(cached!.counts[d]);
+  }
+  for (let d = kept; d < entry.docs.length; d++) {
+    if (d % DOCS_PER_STEP === DOCS_PER_STEP - 1) yield;
+    const doc = entry.docs[d];
+    let made = 0;
+    for (const m of memberships) {
+      if (m && rendered && isRendered(m)) {
+        // Exact mode: the binary's output, traced back onto this document; not in the output: not in the build.
+        const out = rendered.find(m.build, file, doc.kind, `${m.namePrefix}${baseNameOf(doc)}${m.nameSuffix}`);
+        if (!out) continue;
+        const asRendered = { ...m, metadataLabels: {}, selectorLabels: {}, templateLabels: {} };
+        fileResources.push(
+          makeResource(
+            file,
+            doc,
+            asRendered,
+            entry.fileNamespace,
+            entry.appliedNamespace,
+            config,
+            { node: traceOnto(out, doc.node), uncertain: false },
+            undefined,
+          ),
+        );
+        made++;
+        continue;
+      }
+      const built =
+        m && build && rewritesTrees(m)
+          ? buildDocument(doc.node, doc.kind, doc.apiVersion, baseNameOf(doc), m, build)
+          : undefined;
+      if (built === DELETED) continue;
+      fileResources.push(
+        makeResource(file, doc, m, entry.fileNamespace, entry.appliedNamespace, config, built, build?.origins.files),
+      );
+      made++;
+    }
+    counts.push([`${file}#${doc.docIndex}${doc.itemIndex === undefined ? '' : `.${doc.itemIndex}`}`, made]);
+  }
+  return { entry, signature, resources: fileResources, counts };
+}
+
+/**
+ * How many of a file's first resource documents are unchanged since its cached instances: the same
+ * tree at the same place, under the same builds and the same file-wide namespace.
+ */
+function keptPrefix(cached: FileInstances, entry: FileEntry, signature: string): number {
+  const before = cached.entry;
+  if (
+    cached.signature !== signature ||
+    before.fileNamespace !== entry.fileNamespace ||
+    before.appliedNamespace !== entry.appliedNamespace
+  )
+    return 0;
+  const n = Math.min(before.docs.length, entry.docs.length);
+  let d = 0;
+  while (d < n && sameDoc(before.docs[d], entry.docs[d])) d++;
+  return d;
+}
+
+function sameDoc(a: ResourceDoc, b: ResourceDoc): boolean {
+  return a.node === b.node && a.docIndex === b.docIndex && a.itemIndex === b.itemIndex && a.damaged === b.damaged;
+}
+
+/** `Kind/name` of every resource of a build, named as before that build's own prefix and suffix. */
+export function buildNamesBefore(
+  dir: string,
+  layout: KustomizeLayout,
+  entries: ReadonlyMap<string, FileEntry>,
+): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const [file, memberships] of layout.memberships) {
+    const m = memberships.find((x) => x.build === dir);
+    if (!m) continue;
+    const inner = m.layers.slice(0, -1);
+    for (const doc of entries.get(file)?.docs ?? []) {
+      let name = baseNameOf(doc);
+      for (const k of inner) name = `${k.namePrefix}${name}${k.nameSuffix}`;
+      names.add(`${doc.kind}/${name}`);
+    }
+  }
+  return names;
+}
+
+function baseNameOf(doc: ResourceDoc): string {
+  const metadata = asMap(get(doc.node, 'metadata'));
+  const nameNode = asScalar(get(metadata, 'name'));
+  return nameNode && nameNode.value !== null
+    ? nameNode.text
+    : `${stringValue(get(metadata, 'generateName')) ?? ''}<generated>`;
+}
+
+const NO_RULES: ReadonlySet<string> = new Set();
+
+/** The string entries of a map (labels, annotations) as a record, as stringEntries reads them. */
+function stringRecord(node: YNode | undefined): Record<string, string> {
+  const map = asMap(node);
+  if (!map || map.pairs.length === 0) return {};
+  const entries: [string, string][] = [];
+  for (const p of map.pairs) {
+    const v = p.value;
+    if (!v || v.type !== 'scalar' || v.value === null || keyValue(p) === null) continue;
+    entries.push([keyText(p), v.text]);
+  }
+  return Object.fromEntries(entries);
+}
+
+function makeResource(
+  file: string,
+  doc: ResourceDoc,
+  m: BuildMembership | undefined,
+  fileNamespace: string | undefined,
+  appliedNamespace: string | undefined,
+  config: AnalysisConfig,
+  built: { readonly node: YMap; readonly uncertain: boolean } | undefined,
+  origins: readonly string[] | undefined,
+): Resource {
+  const node = built?.node ?? doc.node;
+  const metadata = asMap(get(node, 'metadata'));
+  const nameNode = asScalar(get(asMap(get(doc.node, 'metadata')), 'name'));
+  const baseName = baseNameOf(doc);
+  const name = m ? `${m.namePrefix}${baseName}${m.nameSuffix}` : baseName;
+  const explicitNamespace = stringValue(get(asMap(get(doc.node, 'metadata')), 'namespace'));
+
+  let namespace: string | undefined;
+  let namespaceOrigin: NamespaceOrigin;
+  if (isClusterScoped(doc.kind, doc.apiVersion)) {
+    namespace = undefined;
+    namespaceOrigin = 'cluster';
+  } else if (m?.namespace) {
+    // kustomize's namespace transformer overrides explicit namespaces too (its default, unsetOnly: false).
+    namespace = m.namespace;
+    namespaceOrigin = explicitNamespace === m.namespace ? 'explicit' : 'kustomize';
+  } else if (explicitNamespace) {
+    namespace = explicitNamespace;
+    namespaceOrigin = 'explicit';
+  } else if (appliedNamespace) {
+    // `helm template --namespace X` (and so `helm install -n X`) puts namespaced objects in X.
+    namespace = appliedNamespace;
+    namespaceOrigin = 'file';
+  } else if (config.defaultNamespace) {
+    namespace = config.defaultNamespace;
+    namespaceOrigin = 'setting';
+  } else if (fileNamespace) {
+    namespace = fileNamespace;
+    namespaceOrigin = 'file';
+  } else {
+    namespace = 'default';
+    namespaceOrigin = 'default';
+  }
+
+  const labels = stringRecord(get(metadata, 'labels'));
+  if (m) Object.assign(labels, m.metadataLabels);
+  const annotations = stringRecord(get(metadata, 'annotations'));
+  const ignore = annotations[ANNOTATION_IGNORE];
+  const ignoredRules: ReadonlySet<string> = ignore ? new Set(ignore.split(/[\s,]+/).filter(Boolean)) : NO_RULES;
+  const itemSuffix = doc.itemIndex === undefined ? '' : `.${doc.itemIndex}`;
+  // A document with a syntax error (kept as the parser recovered it), or fields a build rewrites, are unknown.
+  const uncertain = doc.damaged === true || (built?.uncertain ?? false);
+  return {
+    id: resourceId(doc.kind, namespace, name),
+    key: `${file}#${doc.docIndex}${itemSuffix}${m ? `@${m.build}` : ''}`,
+    apiVersion: doc.apiVersion,
+    kind: doc.kind,
+    name,
+    namespace,
+    namespaceOrigin,
+    file,
+    docIndex: doc.docIndex,
+    itemIndex: doc.itemIndex,
+    span: doc.node.span,
+    kindSpan: doc.kindSpan,
+    nameSpan: nameNode?.span ?? pair(asMap(get(doc.node, 'metadata')), 'name')?.key.span,
+    node,
+    labels,
+    annotations,
+    build: m?.build,
+    buildLabels: m ? { selector: m.selectorLabels, template: m.templateLabels } : undefined,
+    // Built (or rendered) trees have their references renamed with the objects they name.
+    namesTransformed: m !== undefined && built === undefined && (m.namePrefix !== '' || m.nameSuffix !== ''),
+    uncertain,
+    leafBuild: m?.leaf ?? false,
+    origins: built ? origins : undefined,
+    ignoredRules,
+  };
+}

@@ -1,0 +1,52 @@
+// What loading a workspace takes and gives: (path, text) pairs in, the files' roles, resource
+// instances and load diagnostics out. Nothing here touches the file system.
+import type { Diagnostic, DisabledLines } from '../diagnostics';
+import type { KustomizeLayout } from '../kustomize';
+import type { Resource } from '../model/resource';
+import type { ParsedFile } from '../syntax';
+import type { LineIndex } from '../text';
+
+export interface WorkspaceFile {
+  /** A path (posix separators) that the adapters can map back to the real file. */
+  readonly path: string;
+  readonly text: string;
+  /** The namespace the file is applied to, when known (a Helm release's `--namespace`). */
+  readonly namespace?: string;
+}
+
+export interface SkippedFile {
+  readonly path: string;
+  readonly size: number;
+}
+
+/**
+ * `expectation`: a test suite's description of state to assert or to be absent (chainsaw and kuttl
+ * `assert`/`error` files), not objects to apply; `test` the suite's own configuration.
+ */
+export type FileRole = 'manifest' | 'kustomization' | 'patch' | 'template' | 'test' | 'expectation' | 'other';
+
+export interface SourceFile {
+  readonly path: string;
+  readonly role: FileRole;
+  readonly lines: LineIndex;
+  readonly disabledLines: DisabledLines;
+  /** Source documents (count), for hover and symbols. */
+  readonly documentCount: number;
+}
+
+export interface LoadedWorkspace {
+  readonly files: ReadonlyMap<string, SourceFile>;
+  readonly resources: readonly Resource[];
+  /** For each source document (sourceKey), how many instances it has: a diagnostic must hold in all. */
+  readonly instanceCounts: ReadonlyMap<string, number>;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly kustomize: KustomizeLayout;
+  /**
+   * Directories with files whose resources are unknown: templates (outside Helm charts), files
+   * skipped as too large, documents that could not be read. An unknown input suppresses, never accuses.
+   */
+  readonly templateDirs: ReadonlySet<string>;
+}
+
+/** Parses a file; the language server passes a cache so that an edit re-parses one file only. */
+export type FileParser = (file: WorkspaceFile) => ParsedFile;

@@ -1,0 +1,266 @@
+// Parsing a file document by document (documents.ts) against parsing it whole (parseYaml): the
+// same documents, spans, values, node classes and problems, for a fresh parse and after edits
+// that reuse the unchanged documents (edit in the middle, a `---` inserted or deleted, a document
+// turned into a comment, block and quoted scalars holding marker-like text, directives, BOM, CRLF,
+// syntax errors in one document). Over the corpus, fixtures and examples too, and fast-check edits.
+import { test, describe } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { documentStarts, readDocuments, type DocumentReading } from '../../server/src/engine/documents';
+import { parseYaml } from '../../server/src/engine/syntax';
+import { overShapeLimits } from '../../server/src/engine/shape';
+import { DEFAULT_CONFIG } from '../../server/src/engine';
+import { REPO_ROOT } from '../support/cli';
+import { corpusDir, needsCorpus } from '../support/corpus';
+
+function yamlFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== 'node_modules' && !entry.name.startsWith('.')) out.push(...yamlFiles(p));
+    } else if (/\.ya?ml$/i.test(entry.name)) out.push(p);
+  }
+  return out.sort();
+}
+
+/** As the workspace reads it: a lone CR is a line break (read.ts). */
+const asRead = (text: string) => text.replace(/\r(?!\n)/g, '\n');
+const readTexts = (files: string[]) => files.map((f) => ({ label: f, text: asRead(fs.readFileSync(f, 'utf8')) }));
+
+const LIMITS = { maxNodesPerFile: DEFAULT_CONFIG.maxNodesPerFile, maxNestingDepth: DEFAULT_CONFIG.maxNestingDepth };
+
+/** Runs the steps to the end, counting the yields. */
+function runSteps<T>(steps: Generator<void, T>): { value: T; yields: number } {
+  let yields = 0;
+  for (;;) {
+    const s = steps.next();
+    if (s.done) return { value: s.value, yields };
+    yields++;
+  }
+}
+
+function run(text: string, previous?: DocumentReading): { reading: DocumentReading; yields: number } {
+  const { value, yields } = runSteps(readDocuments(text, previous, LIMITS, 2));
+  assert.ok('parsed' in value, `within the shape limits: ${'over' in value ? value.over : ''}`);
+  return { reading: value, yields };
+}
+
+/** The reading equals the whole file's parse, fresh and from `previous`. */
+function agrees(text: string, label: string, previous?: DocumentReading): DocumentReading {
+  const whole = parseYaml(text);
+  const fresh = run(text).reading;
+  assert.deepStrictEqual(fresh.parsed, whole, `fresh: ${label}`);
+  if (!previous) return fresh;
+  const again = run(text, previous).reading;
+  assert.deepStrictEqual(again.parsed, whole, `after an edit: ${label}`);
+  return again;
+}
+
+const doc = (i: number, extra = '') =>
+  `apiVersion: v1\nkind: Service\nmetadata:\n  name: s${i}\n  labels: {app: a${i}}\nspec:\n  selector:\n    app: a${i}\n  ports:\n  - port: ${80 + i}\n${extra}`;
+const bundle = (n: number, sep = '---\n') => Array.from({ length: n }, (_, i) => doc(i)).join(sep);
+
+/** Edits of a multi-document text: [label, edited text]. */
+function edits(base: string): [string, string][] {
+  const mid = base.indexOf('name: s5');
+  const midDoc = base.indexOf('---\n', mid - 200);
+  return [
+    ['a character in the middle', base.slice(0, mid + 7) + 'x' + base.slice(mid + 7)],
+    ['same-length change', base.slice(0, mid + 7) + 'X' + base.slice(mid + 8)],
+    ['a line deleted', base.slice(0, mid) + base.slice(base.indexOf('\n', mid) + 1)],
+    ['a `---` inserted', base.slice(0, mid) + '---\n' + base.slice(mid)],
+    ['a `---` deleted', base.slice(0, midDoc) + base.slice(midDoc + 4)],
+    ['a document commented out', base.replace(/^(.*name: s5[^]*?)(?=^---)/m, (m) => m.replace(/^/gm, '# '))],
+    ['a syntax error in one document', base.slice(0, mid) + 'name: [s5\n' + base.slice(base.indexOf('\n', mid) + 1)],
+    ['an unclosed quote in one document', base.slice(0, mid) + 'name: "s5\n' + base.slice(base.indexOf('\n', mid) + 1)],
+    [
+      'a duplicate key in one document',
+      base.slice(0, mid) + 'name: s5\n  name: s5b\n' + base.slice(base.indexOf('\n', mid) + 1),
+    ],
+    [
+      'a block scalar holding marker-like text',
+      base.replace('  - port: 85\n', '  - port: 85\n  x: |\n    ---\n    ...\n    %x\n'),
+    ],
+    ['a block scalar ended by a marker', base.replace('  - port: 85\n', '  - port: 85\n  x: |\n    a\n')],
+    ['a directive', '%YAML 1.2\n---\n' + base],
+    ['a directive in the middle', base.replace('---\n', '...\n%TAG !e! tag:example.com,2000:\n---\n')],
+    ['a document end marker', base.replace(/---\n/, '...\n---\n')],
+    ['a BOM', '\uFEFF' + base],
+    ['CRLF line ends', base.replace(/\n/g, '\r\n')],
+    ['a comment before the first document', '# head\n\n' + base],
+    ['a marker first', '---\n' + base],
+    [
+      'a marker with content',
+      base
+        .replace('---\n', '--- # c\n')
+        .replace(/---\n(?=apiVersion: v1\nkind: Service\nmetadata:\n {2}name: s7)/, '--- !!map\n'),
+    ],
+    ['an empty document', base.replace('---\n', '---\n---\n')],
+    ['a multi-line quoted scalar', base.replace('  - port: 85\n', '  - port: 85\n  q: "a\n    b"\n')],
+    ['a quoted scalar crossing a marker', base.replace('  - port: 85\n', '  - port: 85\n  q: "a\n---\n  b"\n')],
+    ['a flow collection crossing a marker', base.replace('  - port: 85\n', '  - port: 85\n  f: [a,\n---\n  b]\n')],
+    ['kubectl-style quoted continuation', base.replace('  - port: 85\n', '  - port: 85\n  q: "a\n b"\n')],
+    ['anchors and aliases', base.replace('  labels: {app: a5}', '  labels: &l {app: a5}\n  annotations: *l')],
+    ['the last document removed', base.slice(0, base.lastIndexOf('---\n'))],
+    ['the first document removed', base.slice(base.indexOf('---\n') + 4)],
+    [
+      'a document moved',
+      (() => {
+        const parts = base.split('---\n');
+        [parts[2], parts[6]] = [parts[6], parts[2]];
+        return parts.join('---\n');
+      })(),
+    ],
+    ['a tab after the marker', base.replace('---\n', '---\t\n')],
+    ['`----` is not a marker', base.replace('---\n', '----\n')],
+    ['an indented marker', base.replace('  - port: 85\n', '  - port: 85\n ---\n')],
+  ];
+}
+
+describe('parsing document by document', () => {
+  test('finds the document starts YAML defines, and declines what it cannot split with certainty', () => {
+    assert.deepEqual(documentStarts('a: 1\n---\nb: 2\n'), [0, 5]);
+    assert.deepEqual(documentStarts('# c\n---\na: 1\n---\nb: 2\n'), [0, 13]);
+    assert.deepEqual(documentStarts('---\na: 1\n---\nb: 2\n'), [0, 9]);
+    assert.deepEqual(documentStarts('a: |\n  ---\n---\nb: 2\n'), [0, 11]);
+    assert.equal(documentStarts('a: 1\n'), undefined);
+    assert.equal(documentStarts('%YAML 1.2\n---\na: 1\n---\nb: 2\n'), undefined);
+    assert.equal(documentStarts('a: 1\n...\n---\nb: 2\n'), undefined);
+    assert.equal(documentStarts('a: 1\n---\n\uFEFFb: 2\n'), undefined);
+    assert.deepEqual(documentStarts('a: 1\n---x\n----\n--- \nb\n'), [0, 15]);
+  });
+
+  test('equals the whole parse for a bundle and every kind of edit, and reuses what the edit left alone', () => {
+    const base = bundle(12);
+    const before = agrees(base, 'base');
+    assert.ok(before.chunks && before.chunks.length === 12, 'the bundle is read document by document');
+    for (const [label, edited] of edits(base)) {
+      const after = agrees(edited, label, before);
+      // And back: the edit undone from the edited reading.
+      agrees(base, `${label}, undone`, after);
+    }
+    // A part is parsed with the marker that follows it: one that becomes the last, or stops being
+    // it, is parsed again (an unclosed flow collection ends at the marker, or at the end).
+    for (const tail of ['z: [a, b\n', 'z: "open\n', 'z: |\n  text\n\n\n', 'z: a\n# trailing comment\n']) {
+      const broken = `${base}---\n${tail}`;
+      const followed = `${broken}---\nlast: 1\n`;
+      agrees(followed, `a document after a last one ending ${JSON.stringify(tail)}`, run(broken, before).reading);
+      agrees(broken, `the document after ${JSON.stringify(tail)} removed`, run(followed, before).reading);
+    }
+    // An edit in the middle keeps the documents before it (the same objects) and moves those after.
+    const mid = base.indexOf('name: s5');
+    const edited = base.slice(0, mid + 7) + 'x' + base.slice(mid + 7);
+    const after = run(edited, before).reading;
+    for (let i = 0; i < 5; i++) assert.equal(after.parsed.documents[i].contents, before.parsed.documents[i].contents);
+    assert.notEqual(after.parsed.documents[5].contents, before.parsed.documents[5].contents);
+    assert.notEqual(after.parsed.documents[8].contents, before.parsed.documents[8].contents);
+    // A same-length change keeps every other document as it was.
+    const same = base.slice(0, mid + 7) + 'X' + base.slice(mid + 8);
+    const kept = run(same, before).reading;
+    for (const i of [0, 4, 6, 11]) assert.equal(kept.parsed.documents[i].contents, before.parsed.documents[i].contents);
+  });
+
+  test('the shape pre-check, added up from the documents, says what the whole text says', () => {
+    const base = bundle(40);
+    const before = run(base).reading;
+    const texts = [
+      base,
+      base.replace('  - port: 85\n', '  - port: 85\n  q: "open\n'),
+      base.replace('  - port: 85\n', '  - port: 85\n  f: [a, {b: [c\n'),
+      base.replace('  - port: 85\n', `  - port: 85\n  deep: ${'['.repeat(40)}${']'.repeat(40)}\n`),
+      base.replace(
+        '  - port: 85\n',
+        `  - port: 85\n${Array.from({ length: 30 }, (_, i) => `${' '.repeat(2 * i + 2)}k${i}:`).join('\n')}\n`,
+      ),
+    ];
+    for (const [i, text] of texts.entries())
+      for (const limits of [
+        LIMITS,
+        { maxNodesPerFile: 300, maxNestingDepth: 32 },
+        { maxNodesPerFile: 10_000, maxNestingDepth: 8 },
+      ]) {
+        const expected = overShapeLimits(text, limits);
+        for (const previous of [undefined, before]) {
+          const got = runSteps(readDocuments(text, previous, limits, 2)).value;
+          assert.equal('over' in got ? got.over : undefined, expected, `text ${i}, ${JSON.stringify(limits)}`);
+        }
+      }
+    assert.ok(overShapeLimits(base, { maxNodesPerFile: 300, maxNestingDepth: 32 }), 'a limit is met');
+    assert.equal(
+      (
+        runSteps(readDocuments('---\n'.repeat(50), undefined, { maxNodesPerFile: 20, maxNestingDepth: 8 }, 2))
+          .value as {
+          over: string;
+        }
+      ).over,
+      overShapeLimits('---\n'.repeat(50), { maxNodesPerFile: 20, maxNestingDepth: 8 }),
+    );
+  });
+
+  test('yields between documents while parsing a large file', () => {
+    const { reading, yields } = run(bundle(400));
+    assert.equal(reading.parsed.documents.length, 400);
+    assert.ok(yields >= 20, `yields: ${yields}`);
+  });
+
+  test('equals the whole parse over the fixtures and examples', () => {
+    let split = 0;
+    const texts = readTexts([
+      ...yamlFiles(path.join(REPO_ROOT, 'test/fixtures')),
+      ...yamlFiles(path.join(REPO_ROOT, 'examples')),
+    ]);
+    assert.ok(texts.length > 100);
+    for (const { label, text } of texts) {
+      agrees(text, label);
+      if (documentStarts(text)) split++;
+    }
+    assert.ok(split > 10, `files read document by document: ${split}`);
+  });
+
+  test('equals the whole parse over the corpus', needsCorpus, () => {
+    let split = 0;
+    for (const { label, text } of readTexts(yamlFiles(corpusDir()))) {
+      const first = agrees(text, label);
+      if (!first.chunks) continue;
+      split++;
+      // An edit in the middle of each multi-document file, then undone.
+      const at = first.chunks[first.chunks.length >> 1].start;
+      const edited = `${text.slice(0, at)}# edited\n${text.slice(at)}`;
+      agrees(text, `${label}, undone`, agrees(edited, `${label}, edited`, first));
+    }
+    assert.ok(split > 20, `files read document by document: ${split}`);
+  });
+
+  test('equals the whole parse after random edits (fast-check)', () => {
+    const base = bundle(6);
+    const before = run(base).reading;
+    const pieces = [
+      '---\n',
+      '...\n',
+      '# c\n',
+      '%YAML 1.2\n',
+      'x: "a\n',
+      '  - b\n',
+      ': :\n',
+      '"\n',
+      '|\n',
+      'k: v\n',
+      '\t',
+      '\r\n',
+      ' ---\n',
+      '[',
+      '}',
+    ];
+    fc.assert(
+      fc.property(fc.nat(base.length), fc.nat(40), fc.constantFrom(...pieces), (at, cut, piece) => {
+        const edited = base.slice(0, at) + piece + base.slice(Math.min(base.length, at + cut));
+        agrees(edited, JSON.stringify({ at, cut, piece }), before);
+      }),
+      { numRuns: 300, seed: 17 },
+    );
+  });
+});
