@@ -300,6 +300,39 @@ const ALIAS_HEAVY = [
   .concat(Array.from({ length: 7 }, (_, i) => `      x${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(',')}]`))
   .join('\n');
 
+// Files just under the default maxFileSize (16 MiB): one of many documents, and one document.
+const BUNDLE_DOCUMENTS = 10_000;
+const BUNDLE_DOCUMENT_LINES = 25;
+const bigBundle = () =>
+  Array.from(
+    { length: BUNDLE_DOCUMENTS },
+    (_, i) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\ndata:\n${Array.from({ length: 20 }, (_, k) => `  key-${k}: "${'v'.repeat(60)}"\n`).join('')}`,
+  ).join('---\n');
+/** A data line of the middle document (each document is its lines and a `---` line). */
+const BUNDLE_MIDDLE_LINE = (BUNDLE_DOCUMENTS / 2) * (BUNDLE_DOCUMENT_LINES + 1) + 10;
+const DOCUMENT_KEYS = 200_000;
+const bigDocument = () =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\ndata:\n${Array.from({ length: DOCUMENT_KEYS }, (_, k) => `  key-${k}: "${'v'.repeat(60)}"\n`).join('')}`;
+const DOCUMENT_MIDDLE_LINE = 5 + DOCUMENT_KEYS / 2;
+
+/** A row action: opens the file, then each round replaces a value on the given line. */
+const editInTheMiddle =
+  (file: string, text: () => string, line: number) =>
+  async ({ client, dir }: RowContext, round: number) => {
+    const uri = hostileUri(dir, file);
+    if (round === 0)
+      await client.notify('textDocument/didOpen', {
+        textDocument: { uri, languageId: 'yaml', version: 1, text: text() },
+      });
+    await client.notify('textDocument/didChange', {
+      textDocument: { uri, version: round + 2 },
+      contentChanges: [
+        { range: { start: { line, character: 16 }, end: { line, character: 17 } }, text: String(round % 10) },
+      ],
+    });
+  };
+
 const ROWS: Row[] = [
   {
     name: 'D1 one file with 130,000 duplicate keys',
@@ -512,6 +545,18 @@ const ROWS: Row[] = [
       check: (r) => assert.ok(r.diagnostics.filter((d) => d.rule === 'service-selector-orphaned').length >= 3000),
     },
     lsp: {},
+  },
+  {
+    name: 'D6 a 15 MiB bundle of 10,000 documents, open and edited in the middle',
+    setup: (dir) => writeTree(dir, { 'big/bundle.yaml': bigBundle() }),
+    cli: { exit: [0] },
+    lsp: { action: editInTheMiddle('big/bundle.yaml', bigBundle, BUNDLE_MIDDLE_LINE) },
+  },
+  {
+    name: 'D6 one document of 15 MiB, open and edited in the middle',
+    setup: (dir) => writeTree(dir, { 'big/one.yaml': bigDocument() }),
+    cli: { exit: [0] },
+    lsp: { action: editInTheMiddle('big/one.yaml', bigDocument, DOCUMENT_MIDDLE_LINE) },
   },
   {
     name: 'D6 a million-deep flow nesting',
