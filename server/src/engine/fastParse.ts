@@ -445,19 +445,29 @@ export function coreValue(str: string): string | number | boolean | null {
 }
 
 // ---------------------------------------------------------------------------------------------
-// A faster path still, for the plainest texts (as tools write manifests): it reads the lines
-// directly, without the `yaml` lexer. It accepts only block maps with plain keys, block
-// sequences, and one-line plain or quoted scalars without escapes, in ASCII text with `---`
-// separators, empty lines only between nodes; no comments, trailing spaces, tabs, CRs, flow
-// collections, block scalars, anchors, aliases or tags (any of those characters anywhere
-// declines). Every span and document range it gives is the one the composer path gives for that
+// A faster path still, for the texts tools and people write: it reads the lines directly, without
+// the `yaml` lexer. It accepts block maps with plain keys, block sequences, one-line plain or
+// quoted scalars without escapes, comments (whole lines at any indentation, and after a value or a
+// key), empty lines and `---` separators; no tabs, CRs, lines of spaces, flow collections, block
+// scalars, anchors, aliases, tags or directives (and a few characters decline wherever they
+// occur). Every span and document range it gives is the one the composer path gives for that
 // subset (the differential test checks it); anything it is not sure of declines to parseFast.
+//
+// Comments and empty lines change ranges only through where the `yaml` parser (parse/parser.js)
+// attaches them, which this path mirrors: lines of them after a scalar whose comments are indented
+// past the collection holding it join that scalar's end (atIndentedComment); the rest stays with
+// the innermost collection when it ends if one of its comments is indented at least as far as that
+// collection, else moves to its parent and finally to the document's end (pop). Before a nested
+// collection or a document's first node they change nothing.
 
-/** Characters that decline the direct path wherever they occur (besides control and non-ASCII characters). */
+/** ASCII characters that decline the direct path wherever they occur: controls (but `\n`) and DEL. */
 const DIRECT_REJECT = new Uint8Array(128);
 for (let c = 0; c < 32; c++) if (c !== 10) DIRECT_REJECT[c] = 1;
 DIRECT_REJECT[127] = 1;
-for (const ch of '#&*!%?|>{}[]`@\\') DIRECT_REJECT[ch.charCodeAt(0)] = 1;
+
+/** Characters a plain value may not start with here (indicators, or what the composer reports). */
+const PLAIN_START_REJECT = new Uint8Array(128);
+for (const ch of '#&*!%?|>{}[]`@,:') PLAIN_START_REJECT[ch.charCodeAt(0)] = 1;
 
 /** Characters a plain key may start with. */
 const KEY_START = new Uint8Array(128);
@@ -475,11 +485,16 @@ for (let c = 0; c < 128; c++) {
 const MAX_DIRECT_DEPTH = 128;
 const MAX_DIRECT_KEY = 256;
 
-/** The ParsedFile the composer path would give for `text`, or undefined outside the plain subset. */
+/** The ParsedFile the composer path would give for `text`, or undefined outside the subset above. */
 export function parseDirect(text: string, b: TreeBuilders): ParsedFile | undefined {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 128 || DIRECT_REJECT[c] === 1) return undefined;
+    if (c < 128) {
+      if (DIRECT_REJECT[c] === 1) return undefined;
+    } else if (c === 0x85 || c === 0xa0 || c === 0x2028 || c === 0x2029 || c === 0xfeff) {
+      // NEL, no-break space, line and paragraph separators, byte-order marks: not this path's to judge.
+      return undefined;
+    }
   }
   try {
     return new DirectParser(text, b).parse();
@@ -501,6 +516,8 @@ class DirectParser {
   private cur = 0;
   /** range[2] of the node built last. */
   private lastEnd = 0;
+  /** Start of the comment and empty lines before the current line not attached yet (-1: none). */
+  private triviaStart = -1;
   /** Pairs and items of the collections being read, innermost last. */
   private readonly stack: (YPair | YNode)[] = [];
 
@@ -509,38 +526,42 @@ class DirectParser {
     private readonly b: TreeBuilders,
   ) {}
 
-  private load(ls: number): void {
+  /** Loads the first content line at or after `from`, passing comment and empty lines (triviaStart). */
+  private load(from: number): void {
     const t = this.text;
-    // Empty lines between nodes change no range; before the first line, at a document's end or
-    // holding spaces they would (or might), so those decline.
-    if (t.charCodeAt(ls) === 10) {
-      if (ls === 0) throw DECLINE;
-      while (t.charCodeAt(ls) === 10) ls++;
-      if (ls >= t.length || t.startsWith('---', ls) || t.startsWith('...', ls)) throw DECLINE;
-    }
-    if (ls >= t.length) {
-      this.eof = true;
-      this.marker = false;
-      this.indent = -1;
-      this.ls = this.ci = this.le = t.length;
-      return;
-    }
-    let le = t.indexOf('\n', ls);
-    if (le < 0) le = t.length;
-    let ci = ls;
-    while (ci < le && t.charCodeAt(ci) === 32) ci++;
-    if (ci === le) throw DECLINE; // blank line
-    if (t.charCodeAt(le - 1) === 32) throw DECLINE; // trailing spaces
-    this.ls = ls;
-    this.ci = ci;
-    this.le = le;
-    this.cur = ci;
-    this.marker = false;
-    this.indent = ci - ls;
-    if (ci === ls && (t.startsWith('---', ls) || t.startsWith('...', ls))) {
-      if (le - ls !== 3 || t.charCodeAt(ls) !== 45) throw DECLINE;
-      this.marker = true;
-      this.indent = -1;
+    const n = t.length;
+    this.triviaStart = -1;
+    let ls = from;
+    for (;;) {
+      if (ls >= n) {
+        this.eof = true;
+        this.marker = false;
+        this.indent = -1;
+        this.ls = this.ci = this.le = n;
+        return;
+      }
+      let le = t.indexOf('\n', ls);
+      if (le < 0) le = n;
+      let ci = ls;
+      while (ci < le && t.charCodeAt(ci) === 32) ci++;
+      if (ci === le) {
+        if (ci > ls) throw DECLINE; // a line of spaces
+      } else if (t.charCodeAt(ci) !== 35 /* # */) {
+        this.ls = ls;
+        this.ci = ci;
+        this.le = le;
+        this.cur = ci;
+        this.marker = false;
+        this.indent = ci - ls;
+        if (ci === ls && (t.startsWith('---', ls) || t.startsWith('...', ls))) {
+          if (le - ls !== 3 || t.charCodeAt(ls) !== 45) throw DECLINE;
+          this.marker = true;
+          this.indent = -1;
+        }
+        return;
+      }
+      if (this.triviaStart < 0) this.triviaStart = ls;
+      ls = le + 1;
     }
   }
 
@@ -553,8 +574,60 @@ class DirectParser {
     return this.le < this.text.length ? this.le + 1 : this.le;
   }
 
+  /**
+   * After a scalar ending its line in a collection indented `col`: the comment lines indented past
+   * `col` that follow (with the empty lines among them, up to the last such comment) join the
+   * scalar's end (parser.js atIndentedComment).
+   */
+  private absorb(col: number): void {
+    const from = this.triviaStart;
+    if (from < 0) return;
+    const t = this.text;
+    const to = this.ls;
+    let absorbed = -1;
+    for (let p = from; p < to;) {
+      let le = t.indexOf('\n', p);
+      if (le < 0 || le > to) le = to;
+      if (le !== p) {
+        let ci = p;
+        while (t.charCodeAt(ci) === 32) ci++;
+        if (ci - p <= col) break;
+        absorbed = le < to ? le + 1 : to;
+      }
+      p = le + 1;
+    }
+    if (absorbed < 0) return;
+    this.lastEnd = absorbed;
+    this.triviaStart = absorbed < to ? absorbed : -1;
+  }
+
+  /**
+   * A collection indented `col` ends: the pending comment and empty lines stay with it (its range
+   * then ends where the next line's content starts) when one of their comments is indented at least
+   * as far, else they move to its parent (parser.js pop).
+   */
+  private settle(col: number): void {
+    const from = this.triviaStart;
+    if (from < 0 || col === 0) return;
+    const t = this.text;
+    const to = this.ls;
+    for (let p = from; p < to;) {
+      let le = t.indexOf('\n', p);
+      if (le < 0 || le > to) le = to;
+      let ci = p;
+      while (ci < le && t.charCodeAt(ci) === 32) ci++;
+      if (ci < le && ci - p >= col) {
+        this.lastEnd = this.ci;
+        this.triviaStart = -1;
+        return;
+      }
+      p = le + 1;
+    }
+  }
+
   parse(): ParsedFile {
     const documents: SourceDocument[] = [];
+    // Comments and empty lines before the first document belong to the stream.
     this.load(0);
     while (!this.eof) {
       const docStart = this.ls;
@@ -562,6 +635,7 @@ class DirectParser {
         const markerEnd = this.le;
         this.next();
         if (this.eof || this.marker) {
+          if (this.triviaStart >= 0) throw DECLINE;
           documents.push({
             index: documents.length,
             span: { start: docStart, end: markerEnd },
@@ -571,9 +645,13 @@ class DirectParser {
         }
       } else if (documents.length > 0) throw DECLINE;
       if (this.indent !== 0) throw DECLINE;
+      this.triviaStart = -1;
       const root = this.block(0);
       if (!this.eof && !this.marker) throw DECLINE;
-      documents.push({ index: documents.length, span: { start: docStart, end: this.lastEnd }, contents: root });
+      // Lines left over after the root's last node end the document.
+      const end = this.triviaStart >= 0 ? this.ci : this.lastEnd;
+      this.triviaStart = -1;
+      documents.push({ index: documents.length, span: { start: docStart, end }, contents: root });
     }
     return { documents: documents.length <= 16 ? documents.slice() : documents, problems: NO_PROBLEMS };
   }
@@ -605,6 +683,25 @@ class DirectParser {
     return -1;
   }
 
+  /**
+   * After `key:` or `-` with nothing but a comment after it on its line (from `p`): the nested
+   * collection on the next lines when one follows (nested tells), else the empty scalar at `emptyAt`.
+   */
+  private nestedOrEmpty(p: number, emptyAt: number, nested: () => boolean, depth: number): YNode {
+    if (p === this.le && p > emptyAt) throw DECLINE; // trailing spaces
+    const comment = p < this.le;
+    this.next();
+    if (!this.eof && nested()) {
+      // Between a key and its nested value, comments and empty lines change no range.
+      this.triviaStart = -1;
+      return this.block(depth + 1);
+    }
+    // An empty value with comments after it: where the parser puts them is not mirrored here.
+    if (comment || this.triviaStart >= 0) throw DECLINE;
+    this.lastEnd = emptyAt;
+    return this.b.scalar(emptyAt, emptyAt, null, '');
+  }
+
   private map(depth: number): YMap {
     const t = this.text;
     const start = this.cur;
@@ -612,6 +709,7 @@ class DirectParser {
     // Pairs collect on the shared stack and leave it as an exact-size array (a pushed array keeps spare room).
     const stack = this.stack;
     const base = stack.length;
+    const nested = () => this.indent > col || (this.indent === col && this.isSeqItem(this.ci));
     for (;;) {
       const ks = this.cur;
       const ke = this.keyEnd(ks);
@@ -620,21 +718,14 @@ class DirectParser {
       const keyValue = coreValue(keyText);
       for (let i = base; i < stack.length; i++)
         if ((stack[i] as { keyValue?: unknown }).keyValue === keyValue) throw DECLINE;
+      let p = ke + 1;
+      while (p < this.le && t.charCodeAt(p) === 32) p++;
       let value: YNode;
-      if (ke + 1 === this.le) {
-        const emptyAt = ke + 1;
-        this.next();
-        if (!this.eof && (this.indent > col || (this.indent === col && this.isSeqItem(this.ci)))) {
-          value = this.block(depth + 1);
-        } else {
-          value = this.b.scalar(emptyAt, emptyAt, null, '');
-          this.lastEnd = emptyAt;
-        }
-      } else {
-        let p = ke + 1;
-        while (t.charCodeAt(p) === 32) p++;
+      if (p === this.le || t.charCodeAt(p) === 35 /* # */) value = this.nestedOrEmpty(p, ke + 1, nested, depth);
+      else {
         value = this.inline(p);
         this.next();
+        this.absorb(col);
       }
       stack.push(this.b.pair(ks, ke, keyValue, keyText, value));
       if (this.eof || this.indent < col) break;
@@ -642,32 +733,31 @@ class DirectParser {
     }
     const pairs = stack.slice(base) as YPair[];
     stack.length = base;
-    return this.b.map(start, this.lastEnd, pairs);
+    const end = this.lastEnd;
+    this.settle(col);
+    return this.b.map(start, end, pairs);
   }
 
   private seq(depth: number): YSeq {
+    const t = this.text;
     const start = this.cur;
     const col = start - this.ls;
     const stack = this.stack;
     const base = stack.length;
+    const nested = () => this.indent > col;
     for (;;) {
       const p0 = this.cur + 1;
+      let p = p0;
+      while (p < this.le && t.charCodeAt(p) === 32) p++;
       let item: YNode;
-      if (p0 === this.le) {
-        this.next();
-        if (!this.eof && this.indent > col) item = this.block(depth + 1);
-        else {
-          item = this.b.scalar(p0, p0, null, '');
-          this.lastEnd = p0;
-        }
-      } else {
-        let p = p0;
-        while (this.text.charCodeAt(p) === 32) p++;
+      if (p === this.le || t.charCodeAt(p) === 35 /* # */) item = this.nestedOrEmpty(p, p0, nested, depth);
+      else {
         this.cur = p;
         if (this.isSeqItem(p) || this.keyEnd(p) >= 0) item = this.block(depth + 1);
         else {
           item = this.inline(p);
           this.next();
+          this.absorb(col);
         }
       }
       stack.push(item);
@@ -677,42 +767,71 @@ class DirectParser {
     }
     const items = stack.slice(base) as YNode[];
     stack.length = base;
-    return this.b.seq(start, this.lastEnd, items);
+    const end = this.lastEnd;
+    this.settle(col);
+    return this.b.seq(start, end, items);
   }
 
-  /** A scalar from `p` to the end of the line: quoted on one line, or plain. */
+  /** What may follow a quoted scalar ending before `q` on its line: nothing, or spaces and a comment. */
+  private afterQuoted(q: number): void {
+    const le = this.le;
+    if (q === le) return;
+    const t = this.text;
+    let i = q;
+    while (i < le && t.charCodeAt(i) === 32) i++;
+    if (i === q || i === le || t.charCodeAt(i) !== 35) throw DECLINE;
+  }
+
+  /** A scalar from `p` to the end of the line or a comment: quoted on one line, or plain. */
   private inline(p: number): YScalar {
     const t = this.text;
     const le = this.le;
     const c = t.charCodeAt(p);
     let node: YScalar;
     if (c === 34 /* " */) {
-      if (le - p < 2 || t.indexOf('"', p + 1) !== le - 1) throw DECLINE;
-      const value = t.slice(p + 1, le - 1);
-      node = this.b.scalar(p, le, value, value);
+      const q = t.indexOf('"', p + 1);
+      if (q < 0 || q >= le) throw DECLINE;
+      for (let i = p + 1; i < q; i++) if (t.charCodeAt(i) === 92 /* \\ */) throw DECLINE;
+      this.afterQuoted(q + 1);
+      const value = t.slice(p + 1, q);
+      node = this.b.scalar(p, q + 1, value, value);
     } else if (c === 39 /* ' */) {
       let i = p + 1;
+      let q: number;
       for (;;) {
-        const q = t.indexOf("'", i);
+        q = t.indexOf("'", i);
         if (q < 0 || q >= le) throw DECLINE;
-        if (t.charCodeAt(q + 1) === 39 && q + 1 < le) {
+        if (q + 1 < le && t.charCodeAt(q + 1) === 39) {
           i = q + 2;
           continue;
         }
-        if (q !== le - 1) throw DECLINE;
         break;
       }
-      const value = t.slice(p + 1, le - 1).replace(/''/g, "'");
-      node = this.b.scalar(p, le, value, value);
+      this.afterQuoted(q + 1);
+      const value = t.slice(p + 1, q).replace(/''/g, "'");
+      node = this.b.scalar(p, q + 1, value, value);
     } else {
-      // A plain scalar may not start with an indicator, nor hold `: ` or end with `:`.
-      if (c === 44 /* , */ || c === 58 /* : */ || (c === 45 /* - */ && (p + 1 === le || t.charCodeAt(p + 1) === 32)))
+      // A plain scalar may not start with an indicator, nor hold `: ` or end with `:`; ` #` starts a comment.
+      if (
+        (c < 128 && PLAIN_START_REJECT[c] === 1) ||
+        (c === 45 /* - */ && (p + 1 === le || t.charCodeAt(p + 1) === 32))
+      )
         throw DECLINE;
-      for (let i = t.indexOf(':', p); i >= 0 && i < le; i = t.indexOf(':', i + 1)) {
-        if (i + 1 === le || t.charCodeAt(i + 1) === 32) throw DECLINE;
+      // (Searches stay within the line: indexOf past it would make the whole read quadratic.)
+      let end = le;
+      for (let i = p + 1; i < le; i++) {
+        if (t.charCodeAt(i) === 35 /* # */ && t.charCodeAt(i - 1) === 32) {
+          end = i - 1;
+          while (t.charCodeAt(end - 1) === 32) end--;
+          break;
+        }
       }
-      const source = t.slice(p, le);
-      node = this.b.scalar(p, le, coreValue(source), source);
+      if (end === le && t.charCodeAt(le - 1) === 32) throw DECLINE; // trailing spaces
+      for (let i = t.indexOf(':', p); i >= 0 && i < end; i = t.indexOf(':', i + 1)) {
+        if (i + 1 === end || t.charCodeAt(i + 1) === 32) throw DECLINE;
+      }
+      const source = t.slice(p, end);
+      node = this.b.scalar(p, end, coreValue(source), source);
     }
     this.lastEnd = this.lineEnd();
     return node;
