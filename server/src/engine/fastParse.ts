@@ -469,6 +469,10 @@ DIRECT_REJECT[127] = 1;
 const PLAIN_START_REJECT = new Uint8Array(128);
 for (const ch of '#&*!%?|>{}[]`@,:') PLAIN_START_REJECT[ch.charCodeAt(0)] = 1;
 
+/** Characters that decline a plain scalar inside a flow sequence (where they would end it or mean more). */
+const FLOW_PLAIN_REJECT = new Uint8Array(128);
+for (const ch of '[]{}:#"\'') FLOW_PLAIN_REJECT[ch.charCodeAt(0)] = 1;
+
 /** Characters a plain key may start with. */
 const KEY_START = new Uint8Array(128);
 for (let c = 0; c < 128; c++) {
@@ -722,11 +726,7 @@ class DirectParser {
       while (p < this.le && t.charCodeAt(p) === 32) p++;
       let value: YNode;
       if (p === this.le || t.charCodeAt(p) === 35 /* # */) value = this.nestedOrEmpty(p, ke + 1, nested, depth);
-      else {
-        value = this.inline(p);
-        this.next();
-        this.absorb(col);
-      }
+      else value = this.lineValue(p, col);
       stack.push(this.b.pair(ks, ke, keyValue, keyText, value));
       if (this.eof || this.indent < col) break;
       if (this.indent > col || this.isSeqItem(this.ci)) throw DECLINE;
@@ -754,11 +754,7 @@ class DirectParser {
       else {
         this.cur = p;
         if (this.isSeqItem(p) || this.keyEnd(p) >= 0) item = this.block(depth + 1);
-        else {
-          item = this.inline(p);
-          this.next();
-          this.absorb(col);
-        }
+        else item = this.lineValue(p, col);
       }
       stack.push(item);
       if (this.eof || this.indent < col) break;
@@ -772,7 +768,188 @@ class DirectParser {
     return this.b.seq(start, end, items);
   }
 
-  /** What may follow a quoted scalar ending before `q` on its line: nothing, or spaces and a comment. */
+  /** The scalar value starting at `p` in a collection indented `col`, and the line after it loaded. */
+  private lineValue(p: number, col: number): YNode {
+    const c = this.text.charCodeAt(p);
+    if (c === 124 /* | */ || c === 62 /* > */) {
+      // A block scalar token has no end of its own: comments after it are never absorbed.
+      const node = this.blockScalar(p, col);
+      this.next();
+      return node;
+    }
+    const node = c === 91 /* [ */ || c === 123 /* { */ ? this.flow(p) : this.inline(p);
+    this.next();
+    this.absorb(col);
+    return node;
+  }
+
+  /**
+   * A flow collection on one line (resolve-flow-collection.js): an empty `{}`, or a sequence of
+   * plain scalars (without `:`, `#`, quotes or brackets) and quoted scalars without escapes. Its
+   * range ends at its closing bracket; like a scalar's, its token ends past the line.
+   */
+  private flow(p: number): YNode {
+    const t = this.text;
+    const le = this.le;
+    const isSeq = t.charCodeAt(p) === 91;
+    let i = p + 1;
+    while (i < le && t.charCodeAt(i) === 32) i++;
+    const stack = this.stack;
+    const base = stack.length;
+    if (t.charCodeAt(i) === (isSeq ? 93 : 125)) i++;
+    else {
+      if (!isSeq) throw DECLINE;
+      for (;;) {
+        const c = t.charCodeAt(i);
+        const s = i;
+        if (c === 34 /* " */ || c === 39 /* ' */) {
+          const q = this.closingQuote(i);
+          const value = c === 39 ? t.slice(s + 1, q).replace(/''/g, "'") : t.slice(s + 1, q);
+          i = q + 1;
+          stack.push(this.b.scalar(s, i, value, value));
+        } else {
+          if (i >= le || (c < 128 && PLAIN_START_REJECT[c] === 1) || (c === 45 && t.charCodeAt(i + 1) === 32))
+            throw DECLINE;
+          for (; i < le; i++) {
+            const ch = t.charCodeAt(i);
+            if (ch === 44 /* , */ || ch === 93 /* ] */) break;
+            if (ch < 128 && FLOW_PLAIN_REJECT[ch] === 1) throw DECLINE;
+          }
+          if (i >= le) throw DECLINE;
+          let e = i;
+          while (t.charCodeAt(e - 1) === 32) e--;
+          const source = t.slice(s, e);
+          stack.push(this.b.scalar(s, e, coreValue(source), source));
+        }
+        while (i < le && t.charCodeAt(i) === 32) i++;
+        const ch = t.charCodeAt(i++);
+        if (ch === 93) break;
+        if (ch !== 44) throw DECLINE;
+        while (i < le && t.charCodeAt(i) === 32) i++;
+        // An empty item or a trailing comma: declined.
+        if (i >= le || t.charCodeAt(i) === 44 || t.charCodeAt(i) === 93) throw DECLINE;
+      }
+    }
+    this.afterQuoted(i);
+    this.lastEnd = this.lineEnd();
+    const items = stack.slice(base) as YNode[];
+    stack.length = base;
+    return isSeq ? this.b.seq(p, i, items) : this.b.map(p, i, []);
+  }
+
+  /** The closing quote of the one-line quoted scalar opening at `p` (no escapes in double quotes). */
+  private closingQuote(p: number): number {
+    const t = this.text;
+    const le = this.le;
+    if (t.charCodeAt(p) === 34) {
+      const q = t.indexOf('"', p + 1);
+      if (q < 0 || q >= le) throw DECLINE;
+      for (let i = p + 1; i < q; i++) if (t.charCodeAt(i) === 92 /* backslash */) throw DECLINE;
+      return q;
+    }
+    for (let i = p + 1; ;) {
+      const q = t.indexOf("'", i);
+      if (q < 0 || q >= le) throw DECLINE;
+      if (q + 1 < le && t.charCodeAt(q + 1) === 39) {
+        i = q + 2;
+        continue;
+      }
+      return q;
+    }
+  }
+
+  /**
+   * A block scalar whose header is at `p`, in a collection indented `col` (lexer.js
+   * parseBlockScalar, compose/resolve-block-scalar.js), for content without leading empty lines,
+   * lines of spaces, or (when kept with `+`) trailing empty lines. Its range ends after its last
+   * line holding text; empty lines after that are left to the collections as comment lines are.
+   */
+  private blockScalar(p: number, col: number): YScalar {
+    const t = this.text;
+    const n = t.length;
+    const folded = t.charCodeAt(p) === 62;
+    let h = p + 1;
+    let chomp = 0; // 0 clip, 45 strip (-), 43 keep (+)
+    let explicit = 0;
+    for (; h < this.le; h++) {
+      const ch = t.charCodeAt(h);
+      if ((ch === 45 || ch === 43) && chomp === 0) chomp = ch;
+      else if (ch >= 49 && ch <= 57 && explicit === 0) explicit = ch - 48;
+      else break;
+    }
+    if (h < this.le) {
+      // Only spaces and a comment may follow the header.
+      let i = h;
+      while (i < this.le && t.charCodeAt(i) === 32) i++;
+      if (i === h || i === this.le || t.charCodeAt(i) !== 35) throw DECLINE;
+    }
+    let ls = this.le + 1;
+    if (ls >= n) throw DECLINE;
+    let le = t.indexOf('\n', ls);
+    if (le < 0) le = n;
+    let ci = ls;
+    while (ci < le && t.charCodeAt(ci) === 32) ci++;
+    // Leading empty lines, a line of spaces, or nothing indented enough (an empty scalar): declined.
+    if (ci === le || ci - ls <= col) throw DECLINE;
+    // Block scalars take their parent collection's indentation (parser.js startBlockValue).
+    const trim = explicit > 0 ? col + explicit : ci - ls;
+    if (ci - ls < trim) throw DECLINE;
+    let value = '';
+    let sep = '';
+    let prevMoreIndented = false;
+    let empty = 0;
+    let lastLe = le;
+    for (;;) {
+      const indent = ci - ls;
+      if (ci === le) {
+        if (ci > ls) throw DECLINE; // a line of spaces
+        empty++;
+      } else {
+        if (indent < trim) break; // less indented than the content: the scalar has ended
+        for (; empty > 0; empty--) {
+          // resolve-block-scalar.js: an empty line
+          if (!folded) {
+            value += sep;
+            sep = '\n';
+          } else if (sep === '\n') value += '\n';
+          else sep = '\n';
+        }
+        const content = t.slice(ci, le);
+        if (!folded) {
+          value += sep + t.slice(ls + trim, ci) + content;
+          sep = '\n';
+        } else if (indent > trim) {
+          // more-indented content within a folded block
+          if (sep === ' ') sep = '\n';
+          else if (!prevMoreIndented && sep === '\n') sep = '\n\n';
+          value += sep + t.slice(ls + trim, ci) + content;
+          sep = '\n';
+          prevMoreIndented = true;
+        } else {
+          value += sep + content;
+          sep = ' ';
+          prevMoreIndented = false;
+        }
+        lastLe = le;
+      }
+      ls = le + 1;
+      if (ls >= n) break;
+      le = t.indexOf('\n', ls);
+      if (le < 0) le = n;
+      ci = ls;
+      while (ci < le && t.charCodeAt(ci) === 32) ci++;
+    }
+    if (chomp === 43) {
+      if (empty > 0) throw DECLINE;
+      value += '\n';
+    } else if (chomp === 0) value += '\n';
+    const end = lastLe < n ? lastLe + 1 : n;
+    this.le = lastLe;
+    this.lastEnd = end;
+    return this.b.scalar(p, end, value, value);
+  }
+
+  /** What may follow a quoted scalar or flow collection ending before `q` on its line: nothing, or spaces and a comment. */
   private afterQuoted(q: number): void {
     const le = this.le;
     if (q === le) return;
@@ -788,27 +965,10 @@ class DirectParser {
     const le = this.le;
     const c = t.charCodeAt(p);
     let node: YScalar;
-    if (c === 34 /* " */) {
-      const q = t.indexOf('"', p + 1);
-      if (q < 0 || q >= le) throw DECLINE;
-      for (let i = p + 1; i < q; i++) if (t.charCodeAt(i) === 92 /* \\ */) throw DECLINE;
+    if (c === 34 /* " */ || c === 39 /* ' */) {
+      const q = this.closingQuote(p);
       this.afterQuoted(q + 1);
-      const value = t.slice(p + 1, q);
-      node = this.b.scalar(p, q + 1, value, value);
-    } else if (c === 39 /* ' */) {
-      let i = p + 1;
-      let q: number;
-      for (;;) {
-        q = t.indexOf("'", i);
-        if (q < 0 || q >= le) throw DECLINE;
-        if (q + 1 < le && t.charCodeAt(q + 1) === 39) {
-          i = q + 2;
-          continue;
-        }
-        break;
-      }
-      this.afterQuoted(q + 1);
-      const value = t.slice(p + 1, q).replace(/''/g, "'");
+      const value = c === 39 ? t.slice(p + 1, q).replace(/''/g, "'") : t.slice(p + 1, q);
       node = this.b.scalar(p, q + 1, value, value);
     } else {
       // A plain scalar may not start with an indicator, nor hold `: ` or end with `:`; ` #` starts a comment.
@@ -827,8 +987,8 @@ class DirectParser {
         }
       }
       if (end === le && t.charCodeAt(le - 1) === 32) throw DECLINE; // trailing spaces
-      for (let i = t.indexOf(':', p); i >= 0 && i < end; i = t.indexOf(':', i + 1)) {
-        if (i + 1 === end || t.charCodeAt(i + 1) === 32) throw DECLINE;
+      for (let i = p + 1; i < end; i++) {
+        if (t.charCodeAt(i) === 58 /* : */ && (i + 1 === end || t.charCodeAt(i + 1) === 32)) throw DECLINE;
       }
       const source = t.slice(p, end);
       node = this.b.scalar(p, end, coreValue(source), source);
