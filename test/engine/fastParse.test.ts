@@ -300,6 +300,15 @@ const EDGE_CASES = [
   'a: [- x]\n',
   'a: [-x, .5, 0x1F]\n',
   '- []\n- [a]\n- {}\n',
+  // Spaces at the ends of lines and lines of spaces.
+  'a: b   \nc: "d"  \ne:   \nf: [x]  \n-   \n',
+  'a:   \n  b: 1\n',
+  's:\n-   \n- x\n',
+  'a: 1\n   \nb: 2\n  \n',
+  'a:\n  b: 1\n      \n    # c\n   \nd: 1\n',
+  'a: |\n  x\n   \n  y\n',
+  'a: |\n  x\n   \nb: 1\n',
+  'a: |  \n  x\n',
 ];
 
 describe('fast path agrees with the composer path', () => {
@@ -445,6 +454,8 @@ describe('fast path agrees with the composer path', () => {
     '{}',
     '[a, "b"]',
     ', ',
+    '   \n',
+    '  ',
   ];
   const mutation = fc.oneof(
     fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 40 }) }),
@@ -529,6 +540,8 @@ describe('fast path agrees with the composer path', () => {
     '[a, b]',
     ', ',
     ',',
+    '   \n',
+    '  ',
   ];
   const plainMutation = fc.oneof(
     fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 12 }) }),

@@ -448,10 +448,11 @@ export function coreValue(str: string): string | number | boolean | null {
 // A faster path still, for the texts tools and people write: it reads the lines directly, without
 // the `yaml` lexer. It accepts block maps with plain keys, block sequences, one-line plain or
 // quoted scalars without escapes, comments (whole lines at any indentation, and after a value or a
-// key), empty lines and `---` separators; no tabs, CRs, lines of spaces, flow collections, block
-// scalars, anchors, aliases, tags or directives (and a few characters decline wherever they
-// occur). Every span and document range it gives is the one the composer path gives for that
-// subset (the differential test checks it); anything it is not sure of declines to parseFast.
+// key), empty lines and `---` separators, block scalars and one-line flow sequences of scalars; no
+// tabs, CRs, other flow collections, anchors, aliases, tags, directives or escapes (and a few
+// characters decline wherever they occur). Every span and document range it gives is the one the
+// composer path gives for that subset (the differential test checks it); anything it is not sure
+// of declines to parseFast.
 //
 // Comments and empty lines change ranges only through where the `yaml` parser (parse/parser.js)
 // attaches them, which this path mirrors: lines of them after a scalar whose comments are indented
@@ -548,9 +549,8 @@ class DirectParser {
       if (le < 0) le = n;
       let ci = ls;
       while (ci < le && t.charCodeAt(ci) === 32) ci++;
-      if (ci === le) {
-        if (ci > ls) throw DECLINE; // a line of spaces
-      } else if (t.charCodeAt(ci) !== 35 /* # */) {
+      // Empty lines and lines of spaces are alike to the parser (space and newline tokens).
+      if (ci < le && t.charCodeAt(ci) !== 35 /* # */) {
         this.ls = ls;
         this.ci = ci;
         this.le = le;
@@ -592,9 +592,9 @@ class DirectParser {
     for (let p = from; p < to;) {
       let le = t.indexOf('\n', p);
       if (le < 0 || le > to) le = to;
-      if (le !== p) {
-        let ci = p;
-        while (t.charCodeAt(ci) === 32) ci++;
+      let ci = p;
+      while (ci < le && t.charCodeAt(ci) === 32) ci++;
+      if (ci < le) {
         if (ci - p <= col) break;
         absorbed = le < to ? le + 1 : to;
       }
@@ -692,8 +692,9 @@ class DirectParser {
    * collection on the next lines when one follows (nested tells), else the empty scalar at `emptyAt`.
    */
   private nestedOrEmpty(p: number, emptyAt: number, nested: () => boolean, depth: number): YNode {
-    if (p === this.le && p > emptyAt) throw DECLINE; // trailing spaces
     const comment = p < this.le;
+    // An empty scalar sits after the spaces that follow its indicator (util-empty-scalar-position.js).
+    if (!comment) emptyAt = p;
     this.next();
     if (!this.eof && nested()) {
       // Between a key and its nested value, comments and empty lines change no range.
@@ -956,7 +957,7 @@ class DirectParser {
     const t = this.text;
     let i = q;
     while (i < le && t.charCodeAt(i) === 32) i++;
-    if (i === q || i === le || t.charCodeAt(i) !== 35) throw DECLINE;
+    if (i === q || (i < le && t.charCodeAt(i) !== 35)) throw DECLINE;
   }
 
   /** A scalar from `p` to the end of the line or a comment: quoted on one line, or plain. */
@@ -986,7 +987,7 @@ class DirectParser {
           break;
         }
       }
-      if (end === le && t.charCodeAt(le - 1) === 32) throw DECLINE; // trailing spaces
+      while (t.charCodeAt(end - 1) === 32) end--; // trailing spaces are not the scalar's
       for (let i = p + 1; i < end; i++) {
         if (t.charCodeAt(i) === 58 /* : */ && (i + 1 === end || t.charCodeAt(i + 1) === 32)) throw DECLINE;
       }
