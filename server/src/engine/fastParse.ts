@@ -523,6 +523,9 @@ class DirectParser {
   private lastEnd = 0;
   /** Start of the comment and empty lines before the current line not attached yet (-1: none). */
   private triviaStart = -1;
+  /** The indentation of the deepest comment from deepestFrom to the current line (settle's cache). */
+  private deepestFrom = -1;
+  private deepest = -1;
   /** Pairs and items of the collections being read, innermost last. */
   private readonly stack: (YPair | YNode)[] = [];
 
@@ -613,19 +616,25 @@ class DirectParser {
   private settle(col: number): void {
     const from = this.triviaStart;
     if (from < 0 || col === 0) return;
-    const t = this.text;
-    const to = this.ls;
-    for (let p = from; p < to;) {
-      let le = t.indexOf('\n', p);
-      if (le < 0 || le > to) le = to;
-      let ci = p;
-      while (ci < le && t.charCodeAt(ci) === 32) ci++;
-      if (ci < le && ci - p >= col) {
-        this.lastEnd = this.ci;
-        this.triviaStart = -1;
-        return;
+    if (this.deepestFrom !== from) {
+      // The deepest comment of these lines, once: every collection ending here asks (bounded work).
+      const t = this.text;
+      const to = this.ls;
+      let deepest = -1;
+      for (let p = from; p < to;) {
+        let le = t.indexOf('\n', p);
+        if (le < 0 || le > to) le = to;
+        let ci = p;
+        while (ci < le && t.charCodeAt(ci) === 32) ci++;
+        if (ci < le && ci - p > deepest) deepest = ci - p;
+        p = le + 1;
       }
-      p = le + 1;
+      this.deepestFrom = from;
+      this.deepest = deepest;
+    }
+    if (this.deepest >= col) {
+      this.lastEnd = this.ci;
+      this.triviaStart = -1;
     }
   }
 
