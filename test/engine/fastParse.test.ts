@@ -309,6 +309,31 @@ const EDGE_CASES = [
   'a: |\n  x\n   \n  y\n',
   'a: |\n  x\n   \nb: 1\n',
   'a: |  \n  x\n',
+  // Keys: plain ones of any characters a plain scalar may hold, and quoted ones.
+  "(contains(keys(a), 'b')): true\n",
+  "\"a\": 1\n'b': 2\n\"a b\": 3\n'it''s': 4\n",
+  '"a":1\n',
+  '"a" : 1\n',
+  '"1": a\n1: b\n',
+  '"a": 1\n"a": 2\n',
+  '"a": 1\na: 2\n',
+  'a[0]: 1\na,b: 2\na{b}: 3\n',
+  'é: 1\nклюю: 2\n',
+  'a"b: 1\n',
+  'a #b: 1\n',
+  'a#b: 1\n',
+  '- "a": 1\n  b: 2\n',
+  '- "a" # c\n- \'b\': 1\n',
+  'x y z: 1\n',
+  '<<: a\n',
+  '-a: 1\n',
+  '?a: 1\n',
+  ':a: 1\n',
+  '%a: 1\n',
+  '@a: 1\n',
+  'a:b: 1\n',
+  'http://x: 1\n',
+  '"a\\"b": 1\n',
 ];
 
 describe('fast path agrees with the composer path', () => {
@@ -456,6 +481,9 @@ describe('fast path agrees with the composer path', () => {
     ', ',
     '   \n',
     '  ',
+    '"k": ',
+    '(',
+    '<<: ',
   ];
   const mutation = fc.oneof(
     fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 40 }) }),
@@ -542,6 +570,9 @@ describe('fast path agrees with the composer path', () => {
     ',',
     '   \n',
     '  ',
+    '"k": ',
+    '(',
+    '<<: ',
   ];
   const plainMutation = fc.oneof(
     fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 12 }) }),

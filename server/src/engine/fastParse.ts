@@ -474,18 +474,10 @@ for (const ch of '#&*!%?|>{}[]`@,:') PLAIN_START_REJECT[ch.charCodeAt(0)] = 1;
 const FLOW_PLAIN_REJECT = new Uint8Array(128);
 for (const ch of '[]{}:#"\'') FLOW_PLAIN_REJECT[ch.charCodeAt(0)] = 1;
 
-/** Characters a plain key may start with. */
-const KEY_START = new Uint8Array(128);
-for (let c = 0; c < 128; c++) {
-  const ch = String.fromCharCode(c);
-  if (/[A-Za-z0-9_./$]/.test(ch)) KEY_START[c] = 1;
-}
-/** Characters a plain key may hold after its first (a space only between words). */
-const KEY_CHAR = new Uint8Array(128);
-for (let c = 0; c < 128; c++) {
-  const ch = String.fromCharCode(c);
-  if (/[A-Za-z0-9_./$ -]/.test(ch)) KEY_CHAR[c] = 1;
-}
+/** ASCII characters a plain key may not start with here: indicators, quotes, and `-`, `?`, `:`. */
+const KEY_START_REJECT = new Uint8Array(128);
+for (let c = 0; c <= 32; c++) KEY_START_REJECT[c] = 1;
+for (const ch of '-?:,[]{}#&*!|>\'"%@`') KEY_START_REJECT[ch.charCodeAt(0)] = 1;
 
 const MAX_DIRECT_DEPTH = 128;
 const MAX_DIRECT_KEY = 256;
@@ -683,17 +675,24 @@ class DirectParser {
   private keyEnd(at: number): number {
     const t = this.text;
     const le = this.le;
-    if (KEY_START[t.charCodeAt(at)] !== 1) return -1;
-    for (let i = at + 1; i < le && i - at <= MAX_DIRECT_KEY; i++) {
-      const c = t.charCodeAt(i);
-      if (c === 58 /* : */) {
-        if (i + 1 < le && t.charCodeAt(i + 1) !== 32) return -1;
-        if (t.charCodeAt(i - 1) === 32) return -1;
-        return i;
+    const c0 = t.charCodeAt(at);
+    let i: number;
+    if (c0 === 34 /* " */ || c0 === 39 /* ' */) {
+      i = this.closingQuote(at) + 1;
+      if (t.charCodeAt(i) !== 58 || i - at > MAX_DIRECT_KEY) return -1;
+    } else {
+      if (c0 < 128 && KEY_START_REJECT[c0] === 1) return -1;
+      // A plain key ends at `: ` (or `:` ending the line); ` #` would start a comment.
+      for (i = at + 1; ; i++) {
+        if (i >= le || i - at > MAX_DIRECT_KEY) return -1;
+        const c = t.charCodeAt(i);
+        if (c === 58 /* : */ && (i + 1 === le || t.charCodeAt(i + 1) === 32)) break;
+        if (c === 35 /* # */ && t.charCodeAt(i - 1) === 32) return -1;
       }
-      if (KEY_CHAR[c] !== 1) return -1;
+      if (t.charCodeAt(i - 1) === 32) return -1;
     }
-    return -1;
+    if (i + 1 < le && t.charCodeAt(i + 1) !== 32) return -1;
+    return i;
   }
 
   /**
@@ -728,8 +727,11 @@ class DirectParser {
       const ks = this.cur;
       const ke = this.keyEnd(ks);
       if (ke < 0) throw DECLINE;
-      const keyText = t.slice(ks, ke);
-      const keyValue = coreValue(keyText);
+      const q = t.charCodeAt(ks);
+      // A quoted key is a string as written between its quotes; a plain one takes the core schema's type.
+      const keyText =
+        q === 39 ? t.slice(ks + 1, ke - 1).replace(/''/g, "'") : q === 34 ? t.slice(ks + 1, ke - 1) : t.slice(ks, ke);
+      const keyValue = q === 39 || q === 34 ? keyText : coreValue(keyText);
       for (let i = base; i < stack.length; i++)
         if ((stack[i] as { keyValue?: unknown }).keyValue === keyValue) throw DECLINE;
       let p = ke + 1;
