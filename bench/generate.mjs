@@ -6,8 +6,9 @@
 // port, ...) at deterministic places, each with the diagnostics it must cause, so that a run can
 // report recall (every planted fault found) and precision (no other warning or error).
 //
-// Usage: node bench/generate.mjs DIR RESOURCES [--multi] [--faults[=N]]
-// (--multi writes one file per app instead of one file per resource). Prints the resource count,
+// Usage: node bench/generate.mjs DIR RESOURCES [--multi | --single] [--faults[=N]]
+// (--multi writes one file per app instead of one file per resource, --single one file of all the
+// documents, as install bundles are). Prints the resource count,
 // or with --faults a JSON object { resources, faults, expected }.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -99,8 +100,8 @@ function typo(name) {
 }
 
 /** The generated workspace's resource count (backward compatible: bench/lsp.mjs relies on it). */
-export function generateWorkspace(dir, targetResources, { multiDocument = false } = {}) {
-  return generateFaultyWorkspace(dir, targetResources, { multiDocument, faults: 0 }).resources;
+export function generateWorkspace(dir, targetResources, { multiDocument = false, singleFile = false } = {}) {
+  return generateFaultyWorkspace(dir, targetResources, { multiDocument, singleFile, faults: 0 }).resources;
 }
 
 /**
@@ -111,8 +112,11 @@ export function generateWorkspace(dir, targetResources, { multiDocument = false 
 export function generateFaultyWorkspace(
   dir,
   targetResources,
-  { multiDocument = false, faults = FAULT_KINDS.length } = {},
+  { multiDocument = false, singleFile = false, faults = FAULT_KINDS.length } = {},
 ) {
+  // One file of everything: the per-app files, written one after the other into all.yaml.
+  if (singleFile) multiDocument = true;
+  const single = singleFile ? { parts: [], lines: 0, lineBase: new Map() } : undefined;
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
 
@@ -149,7 +153,7 @@ export function generateFaultyWorkspace(
   const expected = [];
   for (const { name: namespace, services } of namespaces) {
     const nsDir = path.join(dir, namespace);
-    fs.mkdirSync(nsDir, { recursive: true });
+    if (!single) fs.mkdirSync(nsDir, { recursive: true });
     const appDocs = [];
     for (let s = 0; s < services; s++) {
       const name = `svc-${s}`;
@@ -195,7 +199,13 @@ export function generateFaultyWorkspace(
     for (const [f, t] of texts) {
       if (fileCount++ % 3 !== 0) texts.set(f, withComments(f, t));
     }
-    for (const [f, t] of texts) fs.writeFileSync(path.join(dir, f), t);
+    if (single) {
+      for (const [f, t] of texts) {
+        single.lineBase.set(f, single.lines);
+        single.parts.push(t);
+        single.lines += t.split('\n').length - 1 + 1; // its lines and the `---` after it
+      }
+    } else for (const [f, t] of texts) fs.writeFileSync(path.join(dir, f), t);
 
     // The expected diagnostics, located in the texts just written.
     for (let s = 0; s < services; s++) {
@@ -218,8 +228,18 @@ export function generateFaultyWorkspace(
       }
     }
   }
+  if (single) {
+    fs.writeFileSync(path.join(dir, SINGLE_FILE), single.parts.join('---\n'));
+    for (const e of expected) {
+      e.line += single.lineBase.get(e.file);
+      e.file = SINGLE_FILE;
+    }
+  }
   return { resources, faults: plantedList, expected };
 }
+
+/** The file of the `singleFile` layout. */
+export const SINGLE_FILE = 'all.yaml';
 
 /** A header comment per document and a comment after a value, as people write them. */
 function withComments(file, text) {
@@ -392,10 +412,13 @@ ${backends
 if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1]))) {
   const [dir, n] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const multiDocument = process.argv.includes('--multi');
+  const singleFile = process.argv.includes('--single');
   const faultsArg = process.argv.find((a) => a.startsWith('--faults'));
-  if (!faultsArg) console.log(generateWorkspace(dir, Number(n ?? 1000), { multiDocument }));
+  if (!faultsArg) console.log(generateWorkspace(dir, Number(n ?? 1000), { multiDocument, singleFile }));
   else {
     const faults = faultsArg.includes('=') ? Number(faultsArg.split('=')[1]) : FAULT_KINDS.length;
-    console.log(JSON.stringify(generateFaultyWorkspace(dir, Number(n ?? 1000), { multiDocument, faults }), null, 2));
+    console.log(
+      JSON.stringify(generateFaultyWorkspace(dir, Number(n ?? 1000), { multiDocument, singleFile, faults }), null, 2),
+    );
   }
 }

@@ -445,41 +445,53 @@ export function coreValue(str: string): string | number | boolean | null {
 }
 
 // ---------------------------------------------------------------------------------------------
-// A faster path still, for the plainest texts (as tools write manifests): it reads the lines
-// directly, without the `yaml` lexer. It accepts only block maps with plain keys, block
-// sequences, and one-line plain or quoted scalars without escapes, in ASCII text with `---`
-// separators, empty lines only between nodes; no comments, trailing spaces, tabs, CRs, flow
-// collections, block scalars, anchors, aliases or tags (any of those characters anywhere
-// declines). Every span and document range it gives is the one the composer path gives for that
-// subset (the differential test checks it); anything it is not sure of declines to parseFast.
+// A faster path still, for the texts tools and people write: it reads the lines directly, without
+// the `yaml` lexer. It accepts block maps with plain keys, block sequences, one-line plain or
+// quoted scalars without escapes, comments (whole lines at any indentation, and after a value or a
+// key), empty lines and `---` separators, block scalars and one-line flow sequences of scalars; no
+// tabs, CRs, other flow collections, anchors, aliases, tags, directives or escapes (and a few
+// characters decline wherever they occur). Every span and document range it gives is the one the
+// composer path gives for that subset (the differential test checks it); anything it is not sure
+// of declines to parseFast.
+//
+// Comments and empty lines change ranges only through where the `yaml` parser (parse/parser.js)
+// attaches them, which this path mirrors: lines of them after a scalar whose comments are indented
+// past the collection holding it join that scalar's end (atIndentedComment); the rest stays with
+// the innermost collection when it ends if one of its comments is indented at least as far as that
+// collection, else moves to its parent and finally to the document's end (pop). Before a nested
+// collection or a document's first node they change nothing.
 
-/** Characters that decline the direct path wherever they occur (besides control and non-ASCII characters). */
+/** ASCII characters that decline the direct path wherever they occur: controls (but `\n`) and DEL. */
 const DIRECT_REJECT = new Uint8Array(128);
 for (let c = 0; c < 32; c++) if (c !== 10) DIRECT_REJECT[c] = 1;
 DIRECT_REJECT[127] = 1;
-for (const ch of '#&*!%?|>{}[]`@\\') DIRECT_REJECT[ch.charCodeAt(0)] = 1;
 
-/** Characters a plain key may start with. */
-const KEY_START = new Uint8Array(128);
-for (let c = 0; c < 128; c++) {
-  const ch = String.fromCharCode(c);
-  if (/[A-Za-z0-9_./$]/.test(ch)) KEY_START[c] = 1;
-}
-/** Characters a plain key may hold after its first (a space only between words). */
-const KEY_CHAR = new Uint8Array(128);
-for (let c = 0; c < 128; c++) {
-  const ch = String.fromCharCode(c);
-  if (/[A-Za-z0-9_./$ -]/.test(ch)) KEY_CHAR[c] = 1;
-}
+/** Characters a plain value may not start with here (indicators, or what the composer reports). */
+const PLAIN_START_REJECT = new Uint8Array(128);
+for (const ch of '#&*!%?|>{}[]`@,:') PLAIN_START_REJECT[ch.charCodeAt(0)] = 1;
+
+/** Characters that decline a plain scalar inside a flow sequence (where they would end it or mean more). */
+const FLOW_PLAIN_REJECT = new Uint8Array(128);
+for (const ch of '[]{}:#"\'') FLOW_PLAIN_REJECT[ch.charCodeAt(0)] = 1;
+
+/** ASCII characters a plain key may not start with here: indicators, quotes, and `-`, `?`, `:`. */
+const KEY_START_REJECT = new Uint8Array(128);
+for (let c = 0; c <= 32; c++) KEY_START_REJECT[c] = 1;
+for (const ch of '-?:,[]{}#&*!|>\'"%@`') KEY_START_REJECT[ch.charCodeAt(0)] = 1;
 
 const MAX_DIRECT_DEPTH = 128;
 const MAX_DIRECT_KEY = 256;
 
-/** The ParsedFile the composer path would give for `text`, or undefined outside the plain subset. */
+/** The ParsedFile the composer path would give for `text`, or undefined outside the subset above. */
 export function parseDirect(text: string, b: TreeBuilders): ParsedFile | undefined {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 128 || DIRECT_REJECT[c] === 1) return undefined;
+    if (c < 128) {
+      if (DIRECT_REJECT[c] === 1) return undefined;
+    } else if (c === 0x85 || c === 0xa0 || c === 0x2028 || c === 0x2029 || c === 0xfeff) {
+      // NEL, no-break space, line and paragraph separators, byte-order marks: not this path's to judge.
+      return undefined;
+    }
   }
   try {
     return new DirectParser(text, b).parse();
@@ -501,6 +513,11 @@ class DirectParser {
   private cur = 0;
   /** range[2] of the node built last. */
   private lastEnd = 0;
+  /** Start of the comment and empty lines before the current line not attached yet (-1: none). */
+  private triviaStart = -1;
+  /** The indentation of the deepest comment from deepestFrom to the current line (settle's cache). */
+  private deepestFrom = -1;
+  private deepest = -1;
   /** Pairs and items of the collections being read, innermost last. */
   private readonly stack: (YPair | YNode)[] = [];
 
@@ -509,38 +526,41 @@ class DirectParser {
     private readonly b: TreeBuilders,
   ) {}
 
-  private load(ls: number): void {
+  /** Loads the first content line at or after `from`, passing comment and empty lines (triviaStart). */
+  private load(from: number): void {
     const t = this.text;
-    // Empty lines between nodes change no range; before the first line, at a document's end or
-    // holding spaces they would (or might), so those decline.
-    if (t.charCodeAt(ls) === 10) {
-      if (ls === 0) throw DECLINE;
-      while (t.charCodeAt(ls) === 10) ls++;
-      if (ls >= t.length || t.startsWith('---', ls) || t.startsWith('...', ls)) throw DECLINE;
-    }
-    if (ls >= t.length) {
-      this.eof = true;
-      this.marker = false;
-      this.indent = -1;
-      this.ls = this.ci = this.le = t.length;
-      return;
-    }
-    let le = t.indexOf('\n', ls);
-    if (le < 0) le = t.length;
-    let ci = ls;
-    while (ci < le && t.charCodeAt(ci) === 32) ci++;
-    if (ci === le) throw DECLINE; // blank line
-    if (t.charCodeAt(le - 1) === 32) throw DECLINE; // trailing spaces
-    this.ls = ls;
-    this.ci = ci;
-    this.le = le;
-    this.cur = ci;
-    this.marker = false;
-    this.indent = ci - ls;
-    if (ci === ls && (t.startsWith('---', ls) || t.startsWith('...', ls))) {
-      if (le - ls !== 3 || t.charCodeAt(ls) !== 45) throw DECLINE;
-      this.marker = true;
-      this.indent = -1;
+    const n = t.length;
+    this.triviaStart = -1;
+    let ls = from;
+    for (;;) {
+      if (ls >= n) {
+        this.eof = true;
+        this.marker = false;
+        this.indent = -1;
+        this.ls = this.ci = this.le = n;
+        return;
+      }
+      let le = t.indexOf('\n', ls);
+      if (le < 0) le = n;
+      let ci = ls;
+      while (ci < le && t.charCodeAt(ci) === 32) ci++;
+      // Empty lines and lines of spaces are alike to the parser (space and newline tokens).
+      if (ci < le && t.charCodeAt(ci) !== 35 /* # */) {
+        this.ls = ls;
+        this.ci = ci;
+        this.le = le;
+        this.cur = ci;
+        this.marker = false;
+        this.indent = ci - ls;
+        if (ci === ls && (t.startsWith('---', ls) || t.startsWith('...', ls))) {
+          if (le - ls !== 3 || t.charCodeAt(ls) !== 45) throw DECLINE;
+          this.marker = true;
+          this.indent = -1;
+        }
+        return;
+      }
+      if (this.triviaStart < 0) this.triviaStart = ls;
+      ls = le + 1;
     }
   }
 
@@ -553,8 +573,66 @@ class DirectParser {
     return this.le < this.text.length ? this.le + 1 : this.le;
   }
 
+  /**
+   * After a scalar ending its line in a collection indented `col`: the comment lines indented past
+   * `col` that follow (with the empty lines among them, up to the last such comment) join the
+   * scalar's end (parser.js atIndentedComment).
+   */
+  private absorb(col: number): void {
+    const from = this.triviaStart;
+    if (from < 0) return;
+    const t = this.text;
+    const to = this.ls;
+    let absorbed = -1;
+    for (let p = from; p < to;) {
+      let le = t.indexOf('\n', p);
+      if (le < 0 || le > to) le = to;
+      let ci = p;
+      while (ci < le && t.charCodeAt(ci) === 32) ci++;
+      if (ci < le) {
+        if (ci - p <= col) break;
+        absorbed = le < to ? le + 1 : to;
+      }
+      p = le + 1;
+    }
+    if (absorbed < 0) return;
+    this.lastEnd = absorbed;
+    this.triviaStart = absorbed < to ? absorbed : -1;
+  }
+
+  /**
+   * A collection indented `col` ends: the pending comment and empty lines stay with it (its range
+   * then ends where the next line's content starts) when one of their comments is indented at least
+   * as far, else they move to its parent (parser.js pop).
+   */
+  private settle(col: number): void {
+    const from = this.triviaStart;
+    if (from < 0 || col === 0) return;
+    if (this.deepestFrom !== from) {
+      // The deepest comment of these lines, once: every collection ending here asks (bounded work).
+      const t = this.text;
+      const to = this.ls;
+      let deepest = -1;
+      for (let p = from; p < to;) {
+        let le = t.indexOf('\n', p);
+        if (le < 0 || le > to) le = to;
+        let ci = p;
+        while (ci < le && t.charCodeAt(ci) === 32) ci++;
+        if (ci < le && ci - p > deepest) deepest = ci - p;
+        p = le + 1;
+      }
+      this.deepestFrom = from;
+      this.deepest = deepest;
+    }
+    if (this.deepest >= col) {
+      this.lastEnd = this.ci;
+      this.triviaStart = -1;
+    }
+  }
+
   parse(): ParsedFile {
     const documents: SourceDocument[] = [];
+    // Comments and empty lines before the first document belong to the stream.
     this.load(0);
     while (!this.eof) {
       const docStart = this.ls;
@@ -562,6 +640,7 @@ class DirectParser {
         const markerEnd = this.le;
         this.next();
         if (this.eof || this.marker) {
+          if (this.triviaStart >= 0) throw DECLINE;
           documents.push({
             index: documents.length,
             span: { start: docStart, end: markerEnd },
@@ -571,9 +650,13 @@ class DirectParser {
         }
       } else if (documents.length > 0) throw DECLINE;
       if (this.indent !== 0) throw DECLINE;
+      this.triviaStart = -1;
       const root = this.block(0);
       if (!this.eof && !this.marker) throw DECLINE;
-      documents.push({ index: documents.length, span: { start: docStart, end: this.lastEnd }, contents: root });
+      // Lines left over after the root's last node end the document.
+      const end = this.triviaStart >= 0 ? this.ci : this.lastEnd;
+      this.triviaStart = -1;
+      documents.push({ index: documents.length, span: { start: docStart, end }, contents: root });
     }
     return { documents: documents.length <= 16 ? documents.slice() : documents, problems: NO_PROBLEMS };
   }
@@ -592,17 +675,44 @@ class DirectParser {
   private keyEnd(at: number): number {
     const t = this.text;
     const le = this.le;
-    if (KEY_START[t.charCodeAt(at)] !== 1) return -1;
-    for (let i = at + 1; i < le && i - at <= MAX_DIRECT_KEY; i++) {
-      const c = t.charCodeAt(i);
-      if (c === 58 /* : */) {
-        if (i + 1 < le && t.charCodeAt(i + 1) !== 32) return -1;
-        if (t.charCodeAt(i - 1) === 32) return -1;
-        return i;
+    const c0 = t.charCodeAt(at);
+    let i: number;
+    if (c0 === 34 /* " */ || c0 === 39 /* ' */) {
+      i = this.closingQuote(at) + 1;
+      if (t.charCodeAt(i) !== 58 || i - at > MAX_DIRECT_KEY) return -1;
+    } else {
+      if (c0 < 128 && KEY_START_REJECT[c0] === 1) return -1;
+      // A plain key ends at `: ` (or `:` ending the line); ` #` would start a comment.
+      for (i = at + 1; ; i++) {
+        if (i >= le || i - at > MAX_DIRECT_KEY) return -1;
+        const c = t.charCodeAt(i);
+        if (c === 58 /* : */ && (i + 1 === le || t.charCodeAt(i + 1) === 32)) break;
+        if (c === 35 /* # */ && t.charCodeAt(i - 1) === 32) return -1;
       }
-      if (KEY_CHAR[c] !== 1) return -1;
+      if (t.charCodeAt(i - 1) === 32) return -1;
     }
-    return -1;
+    if (i + 1 < le && t.charCodeAt(i + 1) !== 32) return -1;
+    return i;
+  }
+
+  /**
+   * After `key:` or `-` with nothing but a comment after it on its line (from `p`): the nested
+   * collection on the next lines when one follows (nested tells), else the empty scalar at `emptyAt`.
+   */
+  private nestedOrEmpty(p: number, emptyAt: number, nested: () => boolean, depth: number): YNode {
+    const comment = p < this.le;
+    // An empty scalar sits after the spaces that follow its indicator (util-empty-scalar-position.js).
+    if (!comment) emptyAt = p;
+    this.next();
+    if (!this.eof && nested()) {
+      // Between a key and its nested value, comments and empty lines change no range.
+      this.triviaStart = -1;
+      return this.block(depth + 1);
+    }
+    // An empty value with comments after it: where the parser puts them is not mirrored here.
+    if (comment || this.triviaStart >= 0) throw DECLINE;
+    this.lastEnd = emptyAt;
+    return this.b.scalar(emptyAt, emptyAt, null, '');
   }
 
   private map(depth: number): YMap {
@@ -612,63 +722,51 @@ class DirectParser {
     // Pairs collect on the shared stack and leave it as an exact-size array (a pushed array keeps spare room).
     const stack = this.stack;
     const base = stack.length;
+    const nested = () => this.indent > col || (this.indent === col && this.isSeqItem(this.ci));
     for (;;) {
       const ks = this.cur;
       const ke = this.keyEnd(ks);
       if (ke < 0) throw DECLINE;
-      const keyText = t.slice(ks, ke);
-      const keyValue = coreValue(keyText);
+      const q = t.charCodeAt(ks);
+      // A quoted key is a string as written between its quotes; a plain one takes the core schema's type.
+      const keyText =
+        q === 39 ? t.slice(ks + 1, ke - 1).replace(/''/g, "'") : q === 34 ? t.slice(ks + 1, ke - 1) : t.slice(ks, ke);
+      const keyValue = q === 39 || q === 34 ? keyText : coreValue(keyText);
       for (let i = base; i < stack.length; i++)
         if ((stack[i] as { keyValue?: unknown }).keyValue === keyValue) throw DECLINE;
+      let p = ke + 1;
+      while (p < this.le && t.charCodeAt(p) === 32) p++;
       let value: YNode;
-      if (ke + 1 === this.le) {
-        const emptyAt = ke + 1;
-        this.next();
-        if (!this.eof && (this.indent > col || (this.indent === col && this.isSeqItem(this.ci)))) {
-          value = this.block(depth + 1);
-        } else {
-          value = this.b.scalar(emptyAt, emptyAt, null, '');
-          this.lastEnd = emptyAt;
-        }
-      } else {
-        let p = ke + 1;
-        while (t.charCodeAt(p) === 32) p++;
-        value = this.inline(p);
-        this.next();
-      }
+      if (p === this.le || t.charCodeAt(p) === 35 /* # */) value = this.nestedOrEmpty(p, ke + 1, nested, depth);
+      else value = this.lineValue(p, col);
       stack.push(this.b.pair(ks, ke, keyValue, keyText, value));
       if (this.eof || this.indent < col) break;
       if (this.indent > col || this.isSeqItem(this.ci)) throw DECLINE;
     }
     const pairs = stack.slice(base) as YPair[];
     stack.length = base;
-    return this.b.map(start, this.lastEnd, pairs);
+    const end = this.lastEnd;
+    this.settle(col);
+    return this.b.map(start, end, pairs);
   }
 
   private seq(depth: number): YSeq {
+    const t = this.text;
     const start = this.cur;
     const col = start - this.ls;
     const stack = this.stack;
     const base = stack.length;
+    const nested = () => this.indent > col;
     for (;;) {
       const p0 = this.cur + 1;
+      let p = p0;
+      while (p < this.le && t.charCodeAt(p) === 32) p++;
       let item: YNode;
-      if (p0 === this.le) {
-        this.next();
-        if (!this.eof && this.indent > col) item = this.block(depth + 1);
-        else {
-          item = this.b.scalar(p0, p0, null, '');
-          this.lastEnd = p0;
-        }
-      } else {
-        let p = p0;
-        while (this.text.charCodeAt(p) === 32) p++;
+      if (p === this.le || t.charCodeAt(p) === 35 /* # */) item = this.nestedOrEmpty(p, p0, nested, depth);
+      else {
         this.cur = p;
         if (this.isSeqItem(p) || this.keyEnd(p) >= 0) item = this.block(depth + 1);
-        else {
-          item = this.inline(p);
-          this.next();
-        }
+        else item = this.lineValue(p, col);
       }
       stack.push(item);
       if (this.eof || this.indent < col) break;
@@ -677,42 +775,235 @@ class DirectParser {
     }
     const items = stack.slice(base) as YNode[];
     stack.length = base;
-    return this.b.seq(start, this.lastEnd, items);
+    const end = this.lastEnd;
+    this.settle(col);
+    return this.b.seq(start, end, items);
   }
 
-  /** A scalar from `p` to the end of the line: quoted on one line, or plain. */
+  /** The scalar value starting at `p` in a collection indented `col`, and the line after it loaded. */
+  private lineValue(p: number, col: number): YNode {
+    const c = this.text.charCodeAt(p);
+    if (c === 124 /* | */ || c === 62 /* > */) {
+      // A block scalar token has no end of its own: comments after it are never absorbed.
+      const node = this.blockScalar(p, col);
+      this.next();
+      return node;
+    }
+    const node = c === 91 /* [ */ || c === 123 /* { */ ? this.flow(p) : this.inline(p);
+    this.next();
+    this.absorb(col);
+    return node;
+  }
+
+  /**
+   * A flow collection on one line (resolve-flow-collection.js): an empty `{}`, or a sequence of
+   * plain scalars (without `:`, `#`, quotes or brackets) and quoted scalars without escapes. Its
+   * range ends at its closing bracket; like a scalar's, its token ends past the line.
+   */
+  private flow(p: number): YNode {
+    const t = this.text;
+    const le = this.le;
+    const isSeq = t.charCodeAt(p) === 91;
+    let i = p + 1;
+    while (i < le && t.charCodeAt(i) === 32) i++;
+    const stack = this.stack;
+    const base = stack.length;
+    if (t.charCodeAt(i) === (isSeq ? 93 : 125)) i++;
+    else {
+      if (!isSeq) throw DECLINE;
+      for (;;) {
+        const c = t.charCodeAt(i);
+        const s = i;
+        if (c === 34 /* " */ || c === 39 /* ' */) {
+          const q = this.closingQuote(i);
+          const value = c === 39 ? t.slice(s + 1, q).replace(/''/g, "'") : t.slice(s + 1, q);
+          i = q + 1;
+          stack.push(this.b.scalar(s, i, value, value));
+        } else {
+          if (i >= le || (c < 128 && PLAIN_START_REJECT[c] === 1) || (c === 45 && t.charCodeAt(i + 1) === 32))
+            throw DECLINE;
+          for (; i < le; i++) {
+            const ch = t.charCodeAt(i);
+            if (ch === 44 /* , */ || ch === 93 /* ] */) break;
+            if (ch < 128 && FLOW_PLAIN_REJECT[ch] === 1) throw DECLINE;
+          }
+          if (i >= le) throw DECLINE;
+          let e = i;
+          while (t.charCodeAt(e - 1) === 32) e--;
+          const source = t.slice(s, e);
+          stack.push(this.b.scalar(s, e, coreValue(source), source));
+        }
+        while (i < le && t.charCodeAt(i) === 32) i++;
+        const ch = t.charCodeAt(i++);
+        if (ch === 93) break;
+        if (ch !== 44) throw DECLINE;
+        while (i < le && t.charCodeAt(i) === 32) i++;
+        // An empty item or a trailing comma: declined.
+        if (i >= le || t.charCodeAt(i) === 44 || t.charCodeAt(i) === 93) throw DECLINE;
+      }
+    }
+    this.afterQuoted(i);
+    this.lastEnd = this.lineEnd();
+    const items = stack.slice(base) as YNode[];
+    stack.length = base;
+    return isSeq ? this.b.seq(p, i, items) : this.b.map(p, i, []);
+  }
+
+  /** The closing quote of the one-line quoted scalar opening at `p` (no escapes in double quotes). */
+  private closingQuote(p: number): number {
+    const t = this.text;
+    const le = this.le;
+    if (t.charCodeAt(p) === 34) {
+      const q = t.indexOf('"', p + 1);
+      if (q < 0 || q >= le) throw DECLINE;
+      for (let i = p + 1; i < q; i++) if (t.charCodeAt(i) === 92 /* backslash */) throw DECLINE;
+      return q;
+    }
+    for (let i = p + 1; ;) {
+      const q = t.indexOf("'", i);
+      if (q < 0 || q >= le) throw DECLINE;
+      if (q + 1 < le && t.charCodeAt(q + 1) === 39) {
+        i = q + 2;
+        continue;
+      }
+      return q;
+    }
+  }
+
+  /**
+   * A block scalar whose header is at `p`, in a collection indented `col` (lexer.js
+   * parseBlockScalar, compose/resolve-block-scalar.js), for content without leading empty lines,
+   * lines of spaces, or (when kept with `+`) trailing empty lines. Its range ends after its last
+   * line holding text; empty lines after that are left to the collections as comment lines are.
+   */
+  private blockScalar(p: number, col: number): YScalar {
+    const t = this.text;
+    const n = t.length;
+    const folded = t.charCodeAt(p) === 62;
+    let h = p + 1;
+    let chomp = 0; // 0 clip, 45 strip (-), 43 keep (+)
+    let explicit = 0;
+    for (; h < this.le; h++) {
+      const ch = t.charCodeAt(h);
+      if ((ch === 45 || ch === 43) && chomp === 0) chomp = ch;
+      else if (ch >= 49 && ch <= 57 && explicit === 0) explicit = ch - 48;
+      else break;
+    }
+    if (h < this.le) {
+      // Only spaces and a comment may follow the header.
+      let i = h;
+      while (i < this.le && t.charCodeAt(i) === 32) i++;
+      if (i === h || i === this.le || t.charCodeAt(i) !== 35) throw DECLINE;
+    }
+    let ls = this.le + 1;
+    if (ls >= n) throw DECLINE;
+    let le = t.indexOf('\n', ls);
+    if (le < 0) le = n;
+    let ci = ls;
+    while (ci < le && t.charCodeAt(ci) === 32) ci++;
+    // Leading empty lines, a line of spaces, or nothing indented enough (an empty scalar): declined.
+    if (ci === le || ci - ls <= col) throw DECLINE;
+    // Block scalars take their parent collection's indentation (parser.js startBlockValue).
+    const trim = explicit > 0 ? col + explicit : ci - ls;
+    if (ci - ls < trim) throw DECLINE;
+    let value = '';
+    let sep = '';
+    let prevMoreIndented = false;
+    let empty = 0;
+    let lastLe = le;
+    for (;;) {
+      const indent = ci - ls;
+      if (ci === le) {
+        if (ci > ls) throw DECLINE; // a line of spaces
+        empty++;
+      } else {
+        if (indent < trim) break; // less indented than the content: the scalar has ended
+        for (; empty > 0; empty--) {
+          // resolve-block-scalar.js: an empty line
+          if (!folded) {
+            value += sep;
+            sep = '\n';
+          } else if (sep === '\n') value += '\n';
+          else sep = '\n';
+        }
+        const content = t.slice(ci, le);
+        if (!folded) {
+          value += sep + t.slice(ls + trim, ci) + content;
+          sep = '\n';
+        } else if (indent > trim) {
+          // more-indented content within a folded block
+          if (sep === ' ') sep = '\n';
+          else if (!prevMoreIndented && sep === '\n') sep = '\n\n';
+          value += sep + t.slice(ls + trim, ci) + content;
+          sep = '\n';
+          prevMoreIndented = true;
+        } else {
+          value += sep + content;
+          sep = ' ';
+          prevMoreIndented = false;
+        }
+        lastLe = le;
+      }
+      ls = le + 1;
+      if (ls >= n) break;
+      le = t.indexOf('\n', ls);
+      if (le < 0) le = n;
+      ci = ls;
+      while (ci < le && t.charCodeAt(ci) === 32) ci++;
+    }
+    if (chomp === 43) {
+      if (empty > 0) throw DECLINE;
+      value += '\n';
+    } else if (chomp === 0) value += '\n';
+    const end = lastLe < n ? lastLe + 1 : n;
+    this.le = lastLe;
+    this.lastEnd = end;
+    return this.b.scalar(p, end, value, value);
+  }
+
+  /** What may follow a quoted scalar or flow collection ending before `q` on its line: nothing, or spaces and a comment. */
+  private afterQuoted(q: number): void {
+    const le = this.le;
+    if (q === le) return;
+    const t = this.text;
+    let i = q;
+    while (i < le && t.charCodeAt(i) === 32) i++;
+    if (i === q || (i < le && t.charCodeAt(i) !== 35)) throw DECLINE;
+  }
+
+  /** A scalar from `p` to the end of the line or a comment: quoted on one line, or plain. */
   private inline(p: number): YScalar {
     const t = this.text;
     const le = this.le;
     const c = t.charCodeAt(p);
     let node: YScalar;
-    if (c === 34 /* " */) {
-      if (le - p < 2 || t.indexOf('"', p + 1) !== le - 1) throw DECLINE;
-      const value = t.slice(p + 1, le - 1);
-      node = this.b.scalar(p, le, value, value);
-    } else if (c === 39 /* ' */) {
-      let i = p + 1;
-      for (;;) {
-        const q = t.indexOf("'", i);
-        if (q < 0 || q >= le) throw DECLINE;
-        if (t.charCodeAt(q + 1) === 39 && q + 1 < le) {
-          i = q + 2;
-          continue;
-        }
-        if (q !== le - 1) throw DECLINE;
-        break;
-      }
-      const value = t.slice(p + 1, le - 1).replace(/''/g, "'");
-      node = this.b.scalar(p, le, value, value);
+    if (c === 34 /* " */ || c === 39 /* ' */) {
+      const q = this.closingQuote(p);
+      this.afterQuoted(q + 1);
+      const value = c === 39 ? t.slice(p + 1, q).replace(/''/g, "'") : t.slice(p + 1, q);
+      node = this.b.scalar(p, q + 1, value, value);
     } else {
-      // A plain scalar may not start with an indicator, nor hold `: ` or end with `:`.
-      if (c === 44 /* , */ || c === 58 /* : */ || (c === 45 /* - */ && (p + 1 === le || t.charCodeAt(p + 1) === 32)))
+      // A plain scalar may not start with an indicator, nor hold `: ` or end with `:`; ` #` starts a comment.
+      if (
+        (c < 128 && PLAIN_START_REJECT[c] === 1) ||
+        (c === 45 /* - */ && (p + 1 === le || t.charCodeAt(p + 1) === 32))
+      )
         throw DECLINE;
-      for (let i = t.indexOf(':', p); i >= 0 && i < le; i = t.indexOf(':', i + 1)) {
-        if (i + 1 === le || t.charCodeAt(i + 1) === 32) throw DECLINE;
+      // (Searches stay within the line: indexOf past it would make the whole read quadratic.)
+      let end = le;
+      for (let i = p + 1; i < le; i++) {
+        if (t.charCodeAt(i) === 35 /* # */ && t.charCodeAt(i - 1) === 32) {
+          end = i - 1;
+          while (t.charCodeAt(end - 1) === 32) end--;
+          break;
+        }
       }
-      const source = t.slice(p, le);
-      node = this.b.scalar(p, le, coreValue(source), source);
+      while (t.charCodeAt(end - 1) === 32) end--; // trailing spaces are not the scalar's
+      for (let i = p + 1; i < end; i++) {
+        if (t.charCodeAt(i) === 58 /* : */ && (i + 1 === end || t.charCodeAt(i + 1) === 32)) throw DECLINE;
+      }
+      const source = t.slice(p, end);
+      node = this.b.scalar(p, end, coreValue(source), source);
     }
     this.lastEnd = this.lineEnd();
     return node;

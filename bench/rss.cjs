@@ -1,0 +1,8 @@
+// Preloaded into the CLI by bench/run.mjs (`node -r`): writes the process's peak resident set size
+// in kilobytes to the file KTL_BENCH_RSS_FILE names when the process exits.
+const fs = require('node:fs');
+
+process.on('exit', () => {
+  const file = process.env.KTL_BENCH_RSS_FILE;
+  if (file) fs.writeFileSync(file, String(process.resourceUsage().maxRSS));
+});
