@@ -480,6 +480,8 @@ for (let c = 0; c <= 32; c++) KEY_START_REJECT[c] = 1;
 for (const ch of '-?:,[]{}#&*!|>\'"%@`') KEY_START_REJECT[ch.charCodeAt(0)] = 1;
 
 const MAX_DIRECT_DEPTH = 128;
+/** Keys of one map compared one by one for repeats; beyond, a set of them. */
+const KEYS_COMPARED_ONE_BY_ONE = 16;
 const MAX_DIRECT_KEY = 256;
 
 /** The ParsedFile the composer path would give for `text`, or undefined outside the subset above. */
@@ -723,6 +725,7 @@ class DirectParser {
     const stack = this.stack;
     const base = stack.length;
     const nested = () => this.indent > col || (this.indent === col && this.isSeqItem(this.ci));
+    let seen: Set<unknown> | undefined;
     for (;;) {
       const ks = this.cur;
       const ke = this.keyEnd(ks);
@@ -732,8 +735,20 @@ class DirectParser {
       const keyText =
         q === 39 ? t.slice(ks + 1, ke - 1).replace(/''/g, "'") : q === 34 ? t.slice(ks + 1, ke - 1) : t.slice(ks, ke);
       const keyValue = q === 39 || q === 34 ? keyText : coreValue(keyText);
-      for (let i = base; i < stack.length; i++)
-        if ((stack[i] as { keyValue?: unknown }).keyValue === keyValue) throw DECLINE;
+      // A repeated key goes to the full parser (it reports it). Past a few keys a set finds it:
+      // comparing with every earlier key is quadratic in a map of 200,000 keys.
+      if (seen !== undefined) {
+        if (seen.has(keyValue)) throw DECLINE;
+        seen.add(keyValue);
+      } else {
+        for (let i = base; i < stack.length; i++)
+          if ((stack[i] as { keyValue?: unknown }).keyValue === keyValue) throw DECLINE;
+        if (stack.length - base === KEYS_COMPARED_ONE_BY_ONE) {
+          seen = new Set();
+          for (let i = base; i < stack.length; i++) seen.add((stack[i] as { keyValue?: unknown }).keyValue);
+          seen.add(keyValue);
+        }
+      }
       let p = ke + 1;
       while (p < this.le && t.charCodeAt(p) === 32) p++;
       let value: YNode;
