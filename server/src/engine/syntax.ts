@@ -91,6 +91,68 @@ function parseYamlReread(text: string, first: ParsedFile): ParsedFile {
 
 const identity = (offset: number) => offset;
 
+/** An error of the document, or a repeated key found by duplicateKeyOffsets. */
+type ParseError = { readonly code: string; readonly pos?: readonly [number, number]; readonly message: string };
+
+/**
+ * The document's errors with its repeated keys among them, in text order: what the `yaml`
+ * package reports with `uniqueKeys: true` (a DUPLICATE_KEY error at the later key, a test tool
+ * compares the two over the corpus), found in linear time.
+ */
+export function withDuplicateKeyErrors(doc: Document.Parsed): readonly ParseError[] {
+  const offsets = duplicateKeyOffsets(doc);
+  if (offsets.length === 0) return doc.errors;
+  const out: ParseError[] = [];
+  let d = 0;
+  for (const err of doc.errors) {
+    const at = err.pos?.[0] ?? -1;
+    for (; d < offsets.length && offsets[d] < at; d++) out.push(duplicateKeyError(offsets[d]));
+    out.push(err);
+  }
+  for (; d < offsets.length; d++) out.push(duplicateKeyError(offsets[d]));
+  return out;
+}
+
+const duplicateKeyError = (at: number): ParseError => ({
+  code: 'DUPLICATE_KEY',
+  pos: [at, at + 1],
+  message: 'Map keys must be unique',
+});
+
+/**
+ * Where a map repeats a key, in text order. The rule is the `yaml` package's with `uniqueKeys:
+ * true` (compose/util-map-includes.js): two keys are the same when they are the same node or two
+ * scalars with equal values (===, so NaN never repeats). The walk is iterative: nesting is deep
+ * in hostile files.
+ */
+function duplicateKeyOffsets(doc: Document.Parsed): number[] {
+  const offsets: number[] = [];
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      let seen: Set<unknown> | undefined;
+      const items = node.items as unknown[];
+      for (const item of items) {
+        if (!isPair(item)) continue;
+        const key = item.key;
+        if (isScalar(key)) {
+          const value = key.value;
+          if (typeof value !== 'number' || !Number.isNaN(value)) {
+            seen ??= new Set();
+            if (seen.has(value) && key.range) offsets.push(key.range[0]);
+            else seen.add(value);
+          }
+        } else if (key !== null && typeof key === 'object') stack.push(key);
+        stack.push(item.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items as unknown[]) stack.push(isPair(item) ? item.value : item);
+    }
+  }
+  return offsets.sort((a, b) => a - b);
+}
+
 function parseWith(text: string, toOriginal: (offset: number) => number, originalLength = text.length): ParsedFile {
   const documents: SourceDocument[] = [];
   const problems: SyntaxProblem[] = [];
@@ -100,8 +162,10 @@ function parseWith(text: string, toOriginal: (offset: number) => number, origina
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
+    // Repeated keys are found by duplicateKeyErrors below: the package's own check compares each
+    // key with every earlier one of its map (a map of 200,000 keys took minutes).
     docs = parseAllDocuments(text, {
-      uniqueKeys: true,
+      uniqueKeys: false,
       prettyErrors: false,
       keepSourceTokens: false,
       strict: false,
@@ -130,9 +194,10 @@ function parseWith(text: string, toOriginal: (offset: number) => number, origina
     // After a syntax error the parser's structure is its recovery guess, so its further complaints
     // (duplicate keys included) are mostly consequences: one clear error per document is what
     // helps. Duplicate keys written before the error are real and kept.
-    const firstFatal = doc.errors.find((e) => e.code !== 'DUPLICATE_KEY');
+    const errors = withDuplicateKeyErrors(doc);
+    const firstFatal = errors.find((e) => e.code !== 'DUPLICATE_KEY');
     const fatalAt = firstFatal?.pos?.[0] ?? (firstFatal ? -1 : Infinity);
-    for (const err of doc.errors) {
+    for (const err of errors) {
       if (fatal && err.code !== 'DUPLICATE_KEY') continue;
       if (err.code === 'DUPLICATE_KEY' && (err.pos?.[0] ?? Infinity) >= fatalAt) continue;
       const duplicate = err.code === 'DUPLICATE_KEY';
