@@ -15,9 +15,9 @@ import {
 import { parseDirect, parseFast } from './fastParse';
 import {
   intern,
+  makePair,
+  makeScalar,
   MapNode,
-  PairNode,
-  ScalarNode,
   SeqNode,
   TREE_BUILDERS as BUILDERS,
   type ParsedFile,
@@ -275,7 +275,7 @@ class Converter {
       const range = node.range ?? [0, 0, 0];
       this.expandedNodes++;
       this.readScalar(node, range);
-      return new ScalarNode(this.toOriginal(range[0]), this.toOriginal(range[1]), this.scalarValue, this.scalarText);
+      return makeScalar(this.toOriginal(range[0]), this.toOriginal(range[1]), this.scalarValue, this.scalarText);
     }
     if (isMap(node)) {
       const range = node.range ?? [0, 0, 0];
@@ -294,7 +294,7 @@ class Converter {
         this.readScalar(keyNode, keyRange);
         const keyValue = this.scalarValue;
         const keyText = this.scalarText;
-        pairs[n++] = new PairNode(
+        pairs[n++] = makePair(
           this.toOriginal(keyRange[0]),
           this.toOriginal(keyRange[1]),
           keyValue,
