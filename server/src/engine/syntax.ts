@@ -28,7 +28,7 @@ import {
   type YScalar,
 } from './yamlTree';
 
-export { mapNode, pairOf, PairNode, scalarNode, seqNode } from './yamlTree';
+export { flatString, mapNode, pairOf, PairNode, scalarNode, seqNode } from './yamlTree';
 export type { ParsedFile, SourceDocument, SyntaxProblem, YMap, YNode, YPair, YScalar, YSeq } from './yamlTree';
 
 /** The `yaml` package's own default; an alias bomb is cut off here instead of expanding. */

@@ -249,17 +249,20 @@ export function intern<T>(s: T): T {
   if (found !== undefined) return found as T;
   if (internTable.size < INTERN_MAX_ENTRIES) {
     // A sliced or concatenated string would keep its parent alive: store a flat copy.
-    const flat = flatten(s);
+    const flat = flatString(s);
     internTable.set(flat, flat);
     return flat as T;
   }
   return s;
 }
 
-function flatten(s: string): string {
-  // Number conversion forces nothing; this idiom makes V8 flatten cons/sliced strings into a new
-  // sequential string of their own.
-  return s.length === 0 ? '' : (' ' + s).slice(1);
+/** A string as one sequential string: not a chain of concatenated pieces or a slice of a larger one. */
+export function flatString(s: string): string {
+  // V8 copies a slice shorter than 13 characters into a string of its own; a longer slice would
+  // point into its parent (32 bytes more, and the parent kept), so those take a JSON round trip,
+  // which builds a new sequential string (exact for any string, lone surrogates included).
+  if (s.length === 0) return '';
+  return s.length < 13 ? (' ' + s).slice(1) : (JSON.parse(JSON.stringify(s)) as string);
 }
 
 export interface SyntaxProblem {

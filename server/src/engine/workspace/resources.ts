@@ -8,7 +8,7 @@ import { DELETED } from '../kustomizePatch';
 import { traceOnto } from '../kustomizeRendered';
 import { isClusterScoped } from '../model/kinds';
 import { resourceId, type NamespaceOrigin, type Resource } from '../model/resource';
-import type { YMap, YNode } from '../syntax';
+import { flatString, type YMap, type YNode } from '../syntax';
 import { asMap, asScalar, get, keyText, keyValue, pair, stringValue } from '../tree';
 import type { FileInstances, LoadCache } from './cache';
 import type { ResourceDoc } from './classify';
@@ -102,7 +102,7 @@ export function* fileInstances(
       );
       made++;
     }
-    counts.push([`${file}#${doc.docIndex}${doc.itemIndex === undefined ? '' : `.${doc.itemIndex}`}`, made]);
+    counts.push([flatString(`${file}#${doc.docIndex}${doc.itemIndex === undefined ? '' : `.${doc.itemIndex}`}`), made]);
   }
   return { entry, signature, resources: fileResources, counts };
 }
@@ -158,18 +158,20 @@ function baseNameOf(doc: ResourceDoc): string {
 }
 
 const NO_RULES: ReadonlySet<string> = new Set();
+/** Most resources have no annotations (or labels): they share one empty record. */
+const NO_ENTRIES: Readonly<Record<string, string>> = Object.freeze({});
 
 /** The string entries of a map (labels, annotations) as a record, as stringEntries reads them. */
-function stringRecord(node: YNode | undefined): Record<string, string> {
+function stringRecord(node: YNode | undefined): Readonly<Record<string, string>> {
   const map = asMap(node);
-  if (!map || map.pairs.length === 0) return {};
+  if (!map || map.pairs.length === 0) return NO_ENTRIES;
   const entries: [string, string][] = [];
   for (const p of map.pairs) {
     const v = p.value;
     if (!v || v.type !== 'scalar' || v.value === null || keyValue(p) === null) continue;
     entries.push([keyText(p), v.text]);
   }
-  return Object.fromEntries(entries);
+  return entries.length === 0 ? NO_ENTRIES : Object.fromEntries(entries);
 }
 
 function makeResource(
@@ -216,8 +218,8 @@ function makeResource(
     namespaceOrigin = 'default';
   }
 
-  const labels = stringRecord(get(metadata, 'labels'));
-  if (m) Object.assign(labels, m.metadataLabels);
+  const ownLabels = stringRecord(get(metadata, 'labels'));
+  const labels = m && Object.keys(m.metadataLabels).length > 0 ? { ...ownLabels, ...m.metadataLabels } : ownLabels;
   const annotations = stringRecord(get(metadata, 'annotations'));
   const ignore = annotations[ANNOTATION_IGNORE];
   const ignoredRules: ReadonlySet<string> = ignore ? new Set(ignore.split(/[\s,]+/).filter(Boolean)) : NO_RULES;
@@ -225,8 +227,9 @@ function makeResource(
   // A document with a syntax error (kept as the parser recovered it), or fields a build rewrites, are unknown.
   const uncertain = doc.damaged === true || (built?.uncertain ?? false);
   return {
-    id: resourceId(doc.kind, namespace, name),
-    key: `${file}#${doc.docIndex}${itemSuffix}${m ? `@${m.build}` : ''}`,
+    // Flat copies: a key built by concatenation is a chain of string pieces, and stays one when hashed.
+    id: flatString(resourceId(doc.kind, namespace, name)),
+    key: flatString(`${file}#${doc.docIndex}${itemSuffix}${m ? `@${m.build}` : ''}`),
     apiVersion: doc.apiVersion,
     kind: doc.kind,
     name,
