@@ -7,7 +7,7 @@ import { buildDocument, type BuildContext } from '../kustomizeBuild';
 import { DELETED } from '../kustomizePatch';
 import { traceOnto } from '../kustomizeRendered';
 import { isClusterScoped } from '../model/kinds';
-import { resourceId, type NamespaceOrigin, type Resource } from '../model/resource';
+import { resourceId, sourceKey, type NamespaceOrigin, type Resource } from '../model/resource';
 import { flatString, type YMap, type YNode } from '../syntax';
 import { asMap, asScalar, get, keyText, keyValue, pair, stringValue } from '../tree';
 import type { FileInstances, LoadCache } from './cache';
@@ -56,13 +56,13 @@ export function* fileInstances(
   const cached = cache.instances.get(file);
   if (cached && cached.entry === entry && cached.signature === signature) return cached;
   const fileResources: Resource[] = [];
-  const counts: (readonly [string, number])[] = [];
+  const counts: number[] = [];
   // The instances of the documents an edit left in place (same tree objects: documents.ts reuses
   // them) are kept, so that they keep their identity and their rule results; only a prefix, since a
   // derived graph places a file's new instances after its kept ones (graph.ts mergeInOrder).
   const kept = cached && !signature.startsWith('rebuilt-') ? keptPrefix(cached, entry, signature) : 0;
   for (let d = 0, r = 0; d < kept; d++) {
-    const n = cached!.counts[d][1];
+    const n = cached!.counts[d];
     for (let i = 0; i < n; i++) fileResources.push(cached!.resources[r + i]);
     r += n;
     counts.push(cached!.counts[d]);
@@ -102,9 +102,20 @@ export function* fileInstances(
       );
       made++;
     }
-    counts.push([flatString(`${file}#${doc.docIndex}${doc.itemIndex === undefined ? '' : `.${doc.itemIndex}`}`), made]);
+    counts.push(made);
   }
   return { entry, signature, resources: fileResources, counts };
+}
+
+/** The source key of a file's resource document (model/resource.ts sourceKey). */
+export function docKey(file: string, doc: ResourceDoc): string {
+  return flatString(sourceKey({ file, docIndex: doc.docIndex, itemIndex: doc.itemIndex }));
+}
+
+/** Calls `visit` with the source key and count of each of a file's documents whose instance count is not 1. */
+export function countsOtherThanOne(file: string, fi: FileInstances, visit: (key: string, n: number) => void): void {
+  for (let d = 0; d < fi.counts.length; d++)
+    if (fi.counts[d] !== 1) visit(docKey(file, fi.entry.docs[d]), fi.counts[d]);
 }
 
 /**
