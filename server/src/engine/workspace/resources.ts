@@ -104,7 +104,8 @@ export function* fileInstances(
     }
     counts.push(made);
   }
-  return { entry, signature, resources: fileResources, counts };
+  // Exact-size copies: an array grown by push keeps room for 16 (~130 bytes more per file).
+  return { entry, signature, resources: fileResources.slice(), counts: counts.slice() };
 }
 
 /** The source key of a file's resource document (model/resource.ts sourceKey). */
