@@ -625,6 +625,15 @@ const NOTHING_WIDE: RuleOutcome['wide'] = {
   reads: { namespaces: new Set(), facts: new Map() },
 };
 
+/** Read sets of one namespace (most instances read only their own), shared; bounded for a long-lived process. */
+const ONE_NAMESPACE = new Map<string, Set<string>>();
+function oneNamespace(read: Set<string>): Set<string> | undefined {
+  const [ns] = read;
+  let shared = ONE_NAMESPACE.get(ns);
+  if (!shared && ONE_NAMESPACE.size < 10_000) ONE_NAMESPACE.set(ns, (shared = read));
+  return shared;
+}
+
 /** An outcome kept per instance between runs: most have no finding and read nothing, and share empty parts. */
 function ruleOutcome(
   votes: readonly Vote[],
@@ -637,9 +646,10 @@ function ruleOutcome(
 ): RuleOutcome {
   const noNamespace = reads.namespaces !== 'all' && reads.namespaces.size === 0;
   const readNothing = noNamespace && reads.facts.size === 0;
-  if (!readNothing && (noNamespace || reads.facts.size === 0))
+  const one = reads.namespaces !== 'all' && reads.namespaces.size === 1 ? oneNamespace(reads.namespaces) : undefined;
+  if (!readNothing && (noNamespace || one || reads.facts.size === 0))
     reads = {
-      namespaces: noNamespace ? NOTHING_WIDE.reads.namespaces : reads.namespaces,
+      namespaces: noNamespace ? NOTHING_WIDE.reads.namespaces : (one ?? reads.namespaces),
       facts: reads.facts.size === 0 ? NOTHING_WIDE.reads.facts : reads.facts,
     };
   const wide =
