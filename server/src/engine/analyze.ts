@@ -560,8 +560,7 @@ function runRules(
   const reads: Reads = { namespaces: new Set(), facts: new Map() };
   const hasWide = rules.some((r) => r.reach === 'workspace');
   const directory = directoryOf(resource.file);
-  if (resource.uncertain)
-    return { votes, failures, wide: { votes: wideVotes, failures: wideFailures, reads }, hasWide, directory };
+  if (resource.uncertain) return ruleOutcome(votes, failures, wideVotes, wideFailures, reads, hasWide, directory);
   const source = sourceKey(resource);
   // The API server rejects a workload whose selector does not match its template: it never runs,
   // so the rejection is its only finding (no cascade of overlap, port or policy findings on it).
@@ -616,7 +615,58 @@ function runRules(
       tracked.reads = undefined;
     }
   }
-  return { votes, failures, wide: { votes: wideVotes, failures: wideFailures, reads }, hasWide, directory };
+  return ruleOutcome(votes, failures, wideVotes, wideFailures, reads, hasWide, directory);
+}
+
+const NONE: readonly never[] = Object.freeze([]);
+const NOTHING_WIDE: RuleOutcome['wide'] = {
+  votes: NONE,
+  failures: NONE,
+  reads: { namespaces: new Set(), facts: new Map() },
+};
+
+/** Read sets of one namespace (most instances read only their own), shared; bounded for a long-lived process. */
+const ONE_NAMESPACE = new Map<string, Set<string>>();
+function oneNamespace(read: Set<string>): Set<string> | undefined {
+  const [ns] = read;
+  let shared = ONE_NAMESPACE.get(ns);
+  if (!shared && ONE_NAMESPACE.size < 10_000) ONE_NAMESPACE.set(ns, (shared = read));
+  return shared;
+}
+
+/** An outcome kept per instance between runs: most have no finding and read nothing, and share empty parts. */
+function ruleOutcome(
+  votes: readonly Vote[],
+  failures: RuleOutcome['failures'],
+  wideVotes: readonly Vote[],
+  wideFailures: RuleOutcome['failures'],
+  reads: Reads,
+  hasWide: boolean,
+  directory: string,
+): RuleOutcome {
+  const noNamespace = reads.namespaces !== 'all' && reads.namespaces.size === 0;
+  const readNothing = noNamespace && reads.facts.size === 0;
+  const one = reads.namespaces !== 'all' && reads.namespaces.size === 1 ? oneNamespace(reads.namespaces) : undefined;
+  if (!readNothing && (noNamespace || one || reads.facts.size === 0))
+    reads = {
+      namespaces: noNamespace ? NOTHING_WIDE.reads.namespaces : (one ?? reads.namespaces),
+      facts: reads.facts.size === 0 ? NOTHING_WIDE.reads.facts : reads.facts,
+    };
+  const wide =
+    readNothing && wideVotes.length === 0 && wideFailures.length === 0
+      ? NOTHING_WIDE
+      : {
+          votes: wideVotes.length === 0 ? NONE : wideVotes,
+          failures: wideFailures.length === 0 ? NONE : wideFailures,
+          reads,
+        };
+  return {
+    votes: votes.length === 0 ? NONE : votes,
+    failures: failures.length === 0 ? NONE : failures,
+    wide,
+    hasWide,
+    directory,
+  };
 }
 
 /**

@@ -7,6 +7,8 @@ import { overShapeLimits, shapeOf, type Shape, type ShapeLimits } from './shape'
 import { parseYamlReporting } from './syntax';
 import {
   MapNode,
+  movedPair,
+  movedScalar,
   PairNode,
   ScalarNode,
   SeqNode,
@@ -257,7 +259,7 @@ function shiftNode(node: YNode | null, delta: number, seen: Map<YNode, YNode> | 
   const known = seen?.get(node);
   if (known) return known;
   let out: YNode;
-  if (node instanceof ScalarNode) out = new ScalarNode(node.start + delta, node.end + delta, node.value, node.text);
+  if (node instanceof ScalarNode) out = movedScalar(node, delta);
   else if (node instanceof MapNode)
     out = new MapNode(
       node.start + delta,
@@ -277,5 +279,5 @@ function shiftNode(node: YNode | null, delta: number, seen: Map<YNode, YNode> | 
 
 function shiftPair(p: YPair, delta: number, seen: Map<YNode, YNode> | undefined): YPair {
   if (!(p instanceof PairNode)) throw new Error('documents: a pair not built by the yamlTree factories');
-  return new PairNode(p.keyStart + delta, p.keyEnd + delta, p.keyValue, p.keyText, shiftNode(p.value, delta, seen));
+  return movedPair(p, delta, shiftNode(p.value, delta, seen));
 }

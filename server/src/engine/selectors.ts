@@ -76,7 +76,8 @@ export function readLabelSelector(node: YNode | null | undefined): Selector | un
       valueSpan: get(expr, 'values')?.span,
     });
   }
-  return { terms, span: contentSpan(map), invalid };
+  // An exact-size copy: grown by push, the array would keep room for 16 terms as long as the view lives.
+  return { terms: terms.slice(), span: contentSpan(map), invalid };
 }
 
 /** Adds equality terms (kustomize commonLabels on selectors). */

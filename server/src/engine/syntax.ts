@@ -15,9 +15,9 @@ import {
 import { parseDirect, parseFast } from './fastParse';
 import {
   intern,
+  makePair,
+  makeScalar,
   MapNode,
-  PairNode,
-  ScalarNode,
   SeqNode,
   TREE_BUILDERS as BUILDERS,
   type ParsedFile,
@@ -28,7 +28,7 @@ import {
   type YScalar,
 } from './yamlTree';
 
-export { mapNode, pairOf, PairNode, scalarNode, seqNode } from './yamlTree';
+export { flatString, mapNode, pairOf, PairNode, scalarNode, seqNode } from './yamlTree';
 export type { ParsedFile, SourceDocument, SyntaxProblem, YMap, YNode, YPair, YScalar, YSeq } from './yamlTree';
 
 /** The `yaml` package's own default; an alias bomb is cut off here instead of expanding. */
@@ -340,7 +340,7 @@ class Converter {
       const range = node.range ?? [0, 0, 0];
       this.expandedNodes++;
       this.readScalar(node, range);
-      return new ScalarNode(this.toOriginal(range[0]), this.toOriginal(range[1]), this.scalarValue, this.scalarText);
+      return makeScalar(this.toOriginal(range[0]), this.toOriginal(range[1]), this.scalarValue, this.scalarText);
     }
     if (isMap(node)) {
       const range = node.range ?? [0, 0, 0];
@@ -359,7 +359,7 @@ class Converter {
         this.readScalar(keyNode, keyRange);
         const keyValue = this.scalarValue;
         const keyText = this.scalarText;
-        pairs[n++] = new PairNode(
+        pairs[n++] = makePair(
           this.toOriginal(keyRange[0]),
           this.toOriginal(keyRange[1]),
           keyValue,

@@ -36,19 +36,74 @@ export interface YScalar {
 // the prototype, exact-size arrays, and short strings (keys, names, ports) shared through an intern
 // table. `span` builds a fresh { start, end } on each access.
 
-export class ScalarNode implements YScalar {
+export abstract class ScalarNode implements YScalar {
   declare readonly type: 'scalar';
-  constructor(
-    readonly start: number,
-    readonly end: number,
-    readonly value: string | number | boolean | null,
-    readonly text: string,
-  ) {}
+  abstract readonly start: number;
+  abstract readonly end: number;
+  abstract readonly value: string | number | boolean | null;
+  abstract readonly text: string;
   get span(): Span {
     return { start: this.start, end: this.end };
   }
 }
 (ScalarNode.prototype as { type: string }).type = 'scalar';
+
+// Most scalars are strings written as they read (`name: web`): their text is their value, and a
+// plain one-line string ends where its value does. Such scalars keep only what they cannot derive
+// (a field less is 8 bytes of every node a workspace keeps).
+
+/** A scalar whose text differs from its value (numbers, booleans, null, ...). */
+class WrittenScalar extends ScalarNode {
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    readonly value: string | number | boolean | null,
+    readonly text: string,
+  ) {
+    super();
+  }
+}
+
+/** A string scalar whose source is longer than its value (quoted, folded, multi-line). */
+class StringScalar extends ScalarNode {
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    readonly value: string,
+  ) {
+    super();
+  }
+  get text(): string {
+    return this.value;
+  }
+}
+
+/** A string scalar whose source is its value. */
+class PlainScalar extends ScalarNode {
+  constructor(
+    readonly start: number,
+    readonly value: string,
+  ) {
+    super();
+  }
+  get end(): number {
+    return this.start + this.value.length;
+  }
+  get text(): string {
+    return this.value;
+  }
+}
+
+/** A scalar of strings already shared (syntax.ts interns as it reads); others use `scalarNode`. */
+export function makeScalar(
+  start: number,
+  end: number,
+  value: string | number | boolean | null,
+  text: string,
+): ScalarNode {
+  if (typeof value !== 'string' || text !== value) return new WrittenScalar(start, end, value, text);
+  return end - start === value.length ? new PlainScalar(start, value) : new StringScalar(start, end, value);
+}
 
 export class MapNode implements YMap {
   declare readonly type: 'map';
@@ -79,27 +134,83 @@ export class SeqNode implements YSeq {
 /**
  * A mapping entry with its key scalar inline (a pair and its key are one object): `key` builds the
  * key's node on access; `keyValue` reads the key without building it (tree.ts uses it for lookups).
+ * Like scalars, a key written as it reads keeps neither its text nor its end.
  */
-export class PairNode implements YPair {
+export abstract class PairNode implements YPair {
+  abstract readonly keyStart: number;
+  abstract readonly keyEnd: number;
+  abstract readonly keyValue: string | number | boolean | null;
+  abstract readonly keyText: string;
+  abstract readonly value: YNode | null;
+  get key(): YScalar {
+    return makeScalar(this.keyStart, this.keyEnd, this.keyValue, this.keyText);
+  }
+}
+
+class WrittenPair extends PairNode {
   constructor(
     readonly keyStart: number,
     readonly keyEnd: number,
     readonly keyValue: string | number | boolean | null,
     readonly keyText: string,
     readonly value: YNode | null,
-  ) {}
-  get key(): YScalar {
-    return new ScalarNode(this.keyStart, this.keyEnd, this.keyValue, this.keyText);
+  ) {
+    super();
   }
+}
+
+class StringPair extends PairNode {
+  constructor(
+    readonly keyStart: number,
+    readonly keyEnd: number,
+    readonly keyValue: string,
+    readonly value: YNode | null,
+  ) {
+    super();
+  }
+  get keyText(): string {
+    return this.keyValue;
+  }
+}
+
+class PlainPair extends PairNode {
+  constructor(
+    readonly keyStart: number,
+    readonly keyValue: string,
+    readonly value: YNode | null,
+  ) {
+    super();
+  }
+  get keyEnd(): number {
+    return this.keyStart + this.keyValue.length;
+  }
+  get keyText(): string {
+    return this.keyValue;
+  }
+}
+
+/** A pair of strings already shared (syntax.ts interns as it reads). */
+export function makePair(
+  keyStart: number,
+  keyEnd: number,
+  keyValue: string | number | boolean | null,
+  keyText: string,
+  value: YNode | null,
+): PairNode {
+  if (typeof keyValue !== 'string' || keyText !== keyValue)
+    return new WrittenPair(keyStart, keyEnd, keyValue, keyText, value);
+  return keyEnd - keyStart === keyValue.length
+    ? new PlainPair(keyStart, keyValue, value)
+    : new StringPair(keyStart, keyEnd, keyValue, value);
 }
 
 /** A scalar node; `text` is the scalar as written (the value itself for strings). */
 export function scalarNode(start: number, end: number, value: string | number | boolean | null, text: string): YScalar {
   if (typeof value === 'string') {
     const v = intern(value);
-    return new ScalarNode(start, end, v, text === value ? v : intern(text));
+    return makeScalar(start, end, v, text === value ? v : intern(text));
   }
-  return new ScalarNode(start, end, value, intern(text));
+  return makeScalar(start, end, value, intern(text));
 }
 
 export function mapNode(start: number, end: number, pairs: readonly YPair[]): YMap {
@@ -113,7 +224,17 @@ export function seqNode(start: number, end: number, items: readonly (YNode | nul
 export function pairOf(key: YScalar, value: YNode | null): YPair {
   const s = key.span;
   const k = scalarNode(s.start, s.end, key.value, key.text);
-  return new PairNode(s.start, s.end, k.value, k.text, value);
+  return makePair(s.start, s.end, k.value, k.text, value);
+}
+
+/** A scalar moved by `delta` (documents.ts moves the documents after an edit), same strings. */
+export function movedScalar(node: ScalarNode, delta: number): ScalarNode {
+  return makeScalar(node.start + delta, node.end + delta, node.value, node.text);
+}
+
+/** A pair whose key is moved by `delta`, with its (moved) value. */
+export function movedPair(p: PairNode, delta: number, value: YNode | null): PairNode {
+  return makePair(p.keyStart + delta, p.keyEnd + delta, p.keyValue, p.keyText, value);
 }
 
 /** Strings up to this length are shared: keys, names, ports, label values. */
@@ -128,17 +249,20 @@ export function intern<T>(s: T): T {
   if (found !== undefined) return found as T;
   if (internTable.size < INTERN_MAX_ENTRIES) {
     // A sliced or concatenated string would keep its parent alive: store a flat copy.
-    const flat = flatten(s);
+    const flat = flatString(s);
     internTable.set(flat, flat);
     return flat as T;
   }
   return s;
 }
 
-function flatten(s: string): string {
-  // Number conversion forces nothing; this idiom makes V8 flatten cons/sliced strings into a new
-  // sequential string of their own.
-  return s.length === 0 ? '' : (' ' + s).slice(1);
+/** A string as one sequential string: not a chain of concatenated pieces or a slice of a larger one. */
+export function flatString(s: string): string {
+  // V8 copies a slice shorter than 13 characters into a string of its own; a longer slice would
+  // point into its parent (32 bytes more, and the parent kept), so those take a JSON round trip,
+  // which builds a new sequential string (exact for any string, lone surrogates included).
+  if (s.length === 0) return '';
+  return s.length < 13 ? (' ' + s).slice(1) : (JSON.parse(JSON.stringify(s)) as string);
 }
 
 export interface SyntaxProblem {
@@ -170,7 +294,7 @@ export const TREE_BUILDERS: TreeBuilders = {
   seq: seqNode,
   pair: (keyStart, keyEnd, keyValue, keyText, value) => {
     const v = intern(keyValue);
-    return new PairNode(keyStart, keyEnd, v, keyText === keyValue ? (v as string) : intern(keyText), value);
+    return makePair(keyStart, keyEnd, v, keyText === keyValue ? (v as string) : intern(keyText), value);
   },
 };
 

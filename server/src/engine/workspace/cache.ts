@@ -55,5 +55,9 @@ export interface FileInstances {
   readonly entry: FileEntry;
   readonly signature: string;
   readonly resources: readonly Resource[];
-  readonly counts: readonly (readonly [string, number])[];
+  /**
+   * How many instances each resource document (entry.docs, same order) has. A load's instanceCounts
+   * holds only the counts other than 1 (the default its reader assumes), by source key.
+   */
+  readonly counts: readonly number[];
 }

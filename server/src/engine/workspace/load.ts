@@ -14,7 +14,7 @@ import { LoadCache, type FileInstances } from './cache';
 import { expectationFiles } from './classify';
 import { patchLastLoad } from './patch';
 import { entryHolds, readFileEntry, SourceRecord, type FileEntry } from './read';
-import { buildNamesBefore, fileInstances } from './resources';
+import { buildNamesBefore, countsOtherThanOne, fileInstances } from './resources';
 import type { FileParser, LoadedWorkspace, SkippedFile, WorkspaceFile } from './types';
 
 /** How many files or resources loading handles between two yields. */
@@ -157,7 +157,7 @@ export function* loadWorkspaceSteps(
     const cached = yield* fileInstances(file, entry, layout, config, cache, build);
     instances.set(file, cached);
     instanceList.push(cached);
-    for (const [key, n] of cached.counts) instanceCounts.set(key, n);
+    countsOtherThanOne(file, cached, (key, n) => instanceCounts.set(key, n));
     for (const r of cached.resources) resources.push(r);
   }
   cache.instances = instances;

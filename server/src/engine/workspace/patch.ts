@@ -7,7 +7,7 @@ import { pushAll, spliceAll } from '../arrays';
 import { Overlay, type OverlayDraft } from '../incremental';
 import type { FileInstances, LastLoad, LoadCache } from './cache';
 import { entryHolds, readFileEntry, SourceRecord, type FileEntry } from './read';
-import { fileInstances } from './resources';
+import { docKey, fileInstances } from './resources';
 import type { FileParser, LoadedWorkspace, WorkspaceFile } from './types';
 
 /** Edits of at most this many files patch the last load instead of going over every file. */
@@ -72,7 +72,7 @@ export function* patchLastLoad(
       for (let j = kept; j < fresh.resources.length; j++) added.push(fresh.resources[j]);
     }
     instances.set(i, fresh);
-    yield* patchCounts(instanceCounts, last.instances[i]?.counts ?? [], fresh.counts);
+    yield* patchCounts(instanceCounts, f.path, last.instances[i], fresh);
   }
   yield;
   // Diagnostics and resources in file order, as a full load lists them.
@@ -112,22 +112,30 @@ export function* patchLastLoad(
 }
 
 /**
- * A file's instance counts written over its old ones: only those that changed when the file has
- * as many documents as before (an edit inside a bundle keeps the map of 20,000 counts a patch).
+ * A file's instance counts written over its old ones (only counts other than 1 are kept): only
+ * those that changed when the file has as many documents as before (an edit inside a bundle keeps
+ * the map a patch).
  */
 function* patchCounts(
   counts: OverlayDraft<string, number>,
-  before: readonly (readonly [string, number])[],
-  after: readonly (readonly [string, number])[],
+  file: string,
+  before: FileInstances | undefined,
+  after: FileInstances,
 ): Generator<void, void> {
-  const aligned = before.length === after.length;
-  for (let j = 0; j < before.length; j++) {
+  const b = before?.counts ?? [];
+  const a = after.counts;
+  const bDocs = before?.entry.docs ?? [];
+  const aDocs = after.entry.docs;
+  const aligned = b.length === a.length;
+  const unchanged = (j: number) =>
+    aligned && a[j] === b[j] && bDocs[j].docIndex === aDocs[j].docIndex && bDocs[j].itemIndex === aDocs[j].itemIndex;
+  for (let j = 0; j < b.length; j++) {
     if (j % 4096 === 4095) yield;
-    if (!aligned || before[j][0] !== after[j][0]) counts.delete(before[j][0]);
+    if (b[j] !== 1 && !unchanged(j)) counts.delete(docKey(file, bDocs[j]));
   }
-  for (let j = 0; j < after.length; j++) {
+  for (let j = 0; j < a.length; j++) {
     if (j % 4096 === 4095) yield;
-    if (!aligned || before[j][0] !== after[j][0] || before[j][1] !== after[j][1]) counts.set(after[j][0], after[j][1]);
+    if (a[j] !== 1 && !unchanged(j)) counts.set(docKey(file, aDocs[j]), a[j]);
   }
 }
 
