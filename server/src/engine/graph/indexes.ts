@@ -10,6 +10,7 @@ import { Overlay, type Defined, type ResourceChange } from '../incremental';
 import { directoryOf, type Resource } from '../model/resource';
 import type { Workload } from '../model/workload';
 import { placeKey } from './deployUnits';
+import { ingressClaimKeys } from './ingressClaims';
 import {
   everyInstance,
   everyService,
@@ -246,6 +247,12 @@ const INDEXES = {
     lazy: true,
   }),
   policiesByNamespace: listsBy(viewsOf('policy'), inNamespace, { lazy: true }),
+  /** Ingresses by deploy unit and each host and path they claim (ingress-host-path-conflict). */
+  ingressesByClaim: listsBy(
+    viewsOf('ingress'),
+    (i, r) => (i.resource === r ? ingressClaimKeys(i, placeKey(r)) : undefined),
+    { lazy: true },
+  ),
 };
 
 export type IndexName = keyof typeof INDEXES;

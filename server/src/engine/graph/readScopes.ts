@@ -75,6 +75,7 @@ export const READ_SCOPES = {
   filesAppliedTogether: 'everything',
   definitionsAppliedWith: 'everything',
   servicesAppliedNear: 'everything',
+  ingressesClaimingNear: 'everything',
   hostPortWorkloadsAppliedNear: 'everything',
   ingressControllers: 'everything',
   sameFileOrBuild: 'everything',

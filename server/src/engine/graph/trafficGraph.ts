@@ -216,6 +216,14 @@ export class TrafficGraph {
     return [...out];
   }
 
+  /**
+   * The Ingresses applied together with this resource (its kustomize build, or its file outside
+   * builds) that claim a host and path (an IngressClaim key), in resource order.
+   */
+  ingressesClaimingNear(resource: Resource, claim: string): readonly Ingress[] {
+    return this.ix.of('ingressesByClaim').get(`${placeKey(resource)}\u0000${claim}`) ?? [];
+  }
+
   private controllersMemo: { key: string; namespaces: readonly string[]; workloads: readonly Workload[] } | undefined;
 
   /**
