@@ -206,6 +206,17 @@ export function claimsHostPorts(w: Workload): boolean {
   return w.template.containers.some((c) => c.ports.some((p) => w.template.hostNetwork || p.hostPort !== undefined));
 }
 
+/** Cilium and Calico policy resources (Calico's NetworkPolicy is in projectcalico.org). */
+const CNI_POLICY_KINDS = new Set([
+  'CiliumNetworkPolicy',
+  'CiliumClusterwideNetworkPolicy',
+  'GlobalNetworkPolicy',
+  'NetworkSet',
+  'GlobalNetworkSet',
+]);
+const isCniPolicy = (r: Resource) =>
+  CNI_POLICY_KINDS.has(r.kind) || (r.kind === 'NetworkPolicy' && r.apiVersion.includes('projectcalico.org'));
+
 /** Every index of the graph. */
 const INDEXES = {
   workloads: every(everyWorkload),
@@ -219,6 +230,8 @@ const INDEXES = {
   namespaceCounts: countsBy(everyInstance, (r) =>
     r.kind !== 'Namespace' ? r.namespace || undefined : r.namespace ? [r.namespace, r.name] : r.name,
   ),
+  /** How many Cilium or Calico policy resources the workspace holds (key 'cni'). */
+  cniPolicyCounts: countsBy(everyInstance, (r) => (isCniPolicy(r) ? 'cni' : undefined)),
   workloadByKey: oneBy(viewsOf('workload'), instanceKey),
   serviceByKey: oneBy(viewsOf('service'), instanceKey),
   ingressByKey: oneBy(viewsOf('ingress'), instanceKey),

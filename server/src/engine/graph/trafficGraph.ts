@@ -304,6 +304,11 @@ export class TrafficGraph {
     return this.ix.of('gatewaysByNamespace').get(namespace) ?? [];
   }
 
+  /** Whether the workspace holds Cilium or Calico policy resources, which may allow what NetworkPolicies do not. */
+  get hasCniPolicies(): boolean {
+    return (this.ix.of('cniPolicyCounts').get('cni') ?? 0) > 0;
+  }
+
   get hasGateways(): boolean {
     return this.ix.of('gateways').length > 0;
   }
