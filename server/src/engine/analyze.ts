@@ -4,17 +4,18 @@
 //
 // `Analyzer` keeps what a re-analysis can reuse (the language server runs one per workspace): file
 // readings and resource instances while unchanged (LoadCache), and each instance's rule reports.
-// After an edit, rules run again only for the instances the edit can affect: those in the
-// namespaces, directories and kustomize builds where an instance appeared or disappeared (every
-// rule judges a resource against resources of its own namespace, or, for cluster-wide claims such
-// as node ports, against those applied with it: same directory or build), and those that reported
-// something before (their messages may name resources elsewhere). A change of settings, of the kustomize layout or
-// of the set of unrendered template directories re-runs everything.
+// After an edit, rules run again only for the instances the edit can affect. While rules run, the
+// graph they see records which namespaces their questions were about (graph/readScopes.ts); an
+// instance's rules run again when an instance appeared or disappeared in one of those namespaces,
+// when it reported something before (its messages may name resources elsewhere), or when the set
+// of namespaces changed. A local rule (one that judges a resource against resources of its own
+// namespace, directory or kustomize build) that asked a question across namespaces runs again
+// when an instance of its namespace, directory or build changed. A change of settings, of the
+// kustomize layout or of the set of unrendered template directories re-runs everything.
 //
-// Rules of workspace reach run again for an unaffected instance only when what they read may have
-// changed: while they run, the graph they see records which namespaces their questions were about
-// (a question that ranges over the whole workspace records everything), and they run again when an
-// instance appeared or disappeared in one of those namespaces, or the set of namespaces changed.
+// Rules of workspace reach: when only they read what changed, the local results stand and they
+// alone run again; a question of theirs across namespaces records everything (they run again on
+// every change), and workspace-wide facts (hasGateways...) hold while the answer is the same.
 //
 // When the load only patched a few files (the language server's edits), the graph is derived from
 // the last completed run's graph through what the patches removed and added, and the rule loop
@@ -77,17 +78,24 @@ interface RuleOutcome {
     readonly failures: readonly { rule: string; resource: string; error: string }[];
     readonly reads: Reads;
   };
+  /** What the other (local) rules read from the graph while judging the instance. */
+  readonly reads: Reads;
   /** Whether rules of workspace reach apply to the instance; and its directory (both asked on every run). */
   readonly hasWide: boolean;
   readonly directory: string;
 }
 
-/** What rules of workspace reach read while judging one instance (see trackingGraph). */
+/** What rules read from the graph while judging one instance (see trackingGraph). */
 interface Reads {
   /** Namespaces their questions were about ('' for cluster-scoped objects); 'all' for questions about everything. */
   namespaces: Set<string> | 'all';
   /** Answers to workspace-wide yes/no questions (hasGateways...), valid while the answer is the same. */
   facts: Map<FactName, boolean>;
+  /**
+   * Local rules only: a question across namespaces was asked. A local rule compares a resource with
+   * those of its own namespace, directory or kustomize build, so it runs again when one of those changed.
+   */
+  own: boolean;
 }
 
 interface Affected {
@@ -95,21 +103,23 @@ interface Affected {
   readonly namespaces: ReadonlySet<string>;
   readonly directories: ReadonlySet<string>;
   readonly builds: ReadonlySet<string>;
-  rerun(r: Resource, previous: RuleOutcome): boolean;
+  /** Whether the local rules of an instance that kept its place may judge it otherwise now. */
+  rerun(r: Resource, previous: RuleOutcome, graph: TrafficGraph): boolean;
   touches(reads: Reads, graph: TrafficGraph): boolean;
 }
 
-/** Which instances have rules of workspace reach, and what those read: by namespace, everything, or workspace-wide facts. */
-class WideReaders {
-  readonly hasWide = new Set<Resource>();
+/** Which instances' rules read the graph, and what: by namespace, everything, or workspace-wide facts. */
+class Readers {
   readonly all = new Set<Resource>();
   readonly facts = new Set<Resource>();
   readonly byNamespace = new Map<string, Set<Resource>>();
 
   add(r: Resource, outcome: RuleOutcome): void {
-    if (!outcome.hasWide) return;
-    this.hasWide.add(r);
-    const reads = outcome.wide.reads;
+    this.addReads(r, outcome.reads);
+    if (outcome.hasWide) this.addReads(r, outcome.wide.reads);
+  }
+
+  private addReads(r: Resource, reads: Reads): void {
     if (reads.facts.size > 0) this.facts.add(r);
     if (reads.namespaces === 'all') this.all.add(r);
     else {
@@ -122,11 +132,13 @@ class WideReaders {
   }
 
   delete(r: Resource, outcome: RuleOutcome): void {
-    if (!outcome.hasWide) return;
-    this.hasWide.delete(r);
     this.facts.delete(r);
     this.all.delete(r);
-    const reads = outcome.wide.reads;
+    this.deleteReads(r, outcome.reads);
+    if (outcome.hasWide) this.deleteReads(r, outcome.wide.reads);
+  }
+
+  private deleteReads(r: Resource, reads: Reads): void {
     if (reads.namespaces === 'all') return;
     for (const ns of reads.namespaces) {
       const set = this.byNamespace.get(ns);
@@ -196,7 +208,7 @@ export class Analyzer {
   private outcomes = new Map<Resource, RuleOutcome>();
   /** Committed with the outcomes: the instances whose outcome reports, and what rules of workspace reach read. */
   private reportingInstances = new Set<Resource>();
-  private readers = new WideReaders();
+  private readers = new Readers();
   private previousContext: string | undefined;
   private previousNamespaces: string | undefined;
   /** The last completed run's workspace and graph: the next graph is derived from it when loading only patched files. */
@@ -257,11 +269,11 @@ export class Analyzer {
       rules.map((r) => r.id),
     ]);
     const namespacesKey = [...graph.namespaces].sort().join('\u0000');
-    const rerunAll = context !== this.previousContext;
+    // Rules read the set of namespaces (which addresses are cluster DNS names) without a log of it
+    // (graph/readScopes.ts): every rule runs again when it changed.
+    const rerunAll = context !== this.previousContext || namespacesKey !== this.previousNamespaces;
     const change = rerunAll ? undefined : this.affected(workspace.resources, graphChange);
     yield;
-    // Rules of workspace reach read the set of namespaces (which addresses are cluster DNS names).
-    const wideAll = rerunAll || namespacesKey !== this.previousNamespaces;
     const tracked = trackingGraph(graph);
 
     // Outcomes that differ from the last run's (all of them when rules run for everything); the
@@ -275,9 +287,9 @@ export class Analyzer {
     let budget = RESOURCES_PER_STEP;
     // After a patched load, only the instances the change can affect are visited (the rest keep
     // their outcome, which reports nothing); otherwise every instance, and what they read is indexed anew.
-    const candidates = change && graphChange ? this.candidates(change, graphChange, graph, wideAll) : undefined;
+    const candidates = change && graphChange ? this.candidates(change, graphChange, graph) : undefined;
     const resources = candidates ?? workspace.resources;
-    const readers = candidates ? undefined : new WideReaders();
+    const readers = candidates ? undefined : new Readers();
     const reportingInstances = candidates ? undefined : new Set<Resource>();
     // An indexed loop: a for-of over 20k instances allocates an iterator result per instance in a generator.
     for (let i = 0; i < resources.length; i++) {
@@ -288,8 +300,11 @@ export class Analyzer {
       }
       const cached = this.outcomes.get(resource);
       let outcome: RuleOutcome;
-      if (cached && change && !change.rerun(resource, cached)) {
-        if (!cached.hasWide || (!wideAll && !change.touches(cached.wide.reads, graph))) {
+      // Local rules run again when they reported (their messages may name resources elsewhere) or
+      // when what they read from the graph may have changed; those of workspace reach likewise,
+      // and when the set of namespaces changed.
+      if (cached && change && !change.rerun(resource, cached, graph)) {
+        if (!cached.hasWide || !change.touches(cached.wide.reads, graph)) {
           readers?.add(resource, cached);
           if (cached.votes.length > 0 || cached.failures.length > 0) {
             reporting.push(cached);
@@ -389,14 +404,15 @@ export class Analyzer {
   }
 
   /**
-   * The instances whose outcome may differ from the last run's, in resource order: those in the
-   * namespaces, directories and builds where instances appeared or disappeared, those that reported,
-   * and those whose rules of workspace reach read what changed (all that have such rules when the
-   * set of namespaces changed). Every other instance keeps an outcome that reports nothing.
+   * The instances whose outcome may differ from the last run's, in resource order: those that
+   * appeared, those that reported, those whose rules read what changed, and those in the namespaces,
+   * directories and builds that changed (for local rules that asked across namespaces). Every other
+   * instance keeps an outcome that reports nothing.
    */
-  private candidates(change: Affected, known: ResourceChange, graph: TrafficGraph, wideAll: boolean): Resource[] {
+  private candidates(change: Affected, known: ResourceChange, graph: TrafficGraph): Resource[] {
     const removed = new Set(known.removed);
-    const found = new Set<Resource>();
+    const found = new Set<Resource>(known.added);
+    // Local rules that asked questions across namespaces: by the instance's own namespace, directory and build.
     for (const ns of change.namespaces) for (const r of graph.instancesIn('namespace', ns)) found.add(r);
     for (const dir of change.directories) for (const r of graph.instancesIn('directory', dir)) found.add(r);
     for (const build of change.builds) for (const r of graph.instancesIn('build', build)) found.add(r);
@@ -404,16 +420,12 @@ export class Analyzer {
       if (!removed.has(r)) found.add(r);
     };
     for (const r of this.reportingInstances) keep(r);
-    if (wideAll) {
-      for (const r of this.readers.hasWide) keep(r);
-    } else {
-      for (const r of this.readers.all) keep(r);
-      // Readers of workspace-wide facts (hasGateways...) only when an answer changed.
-      const previousGraph = this.previous?.graph;
-      if (!previousGraph || FACTS.some((fact) => previousGraph[fact] !== graph[fact]))
-        for (const r of this.readers.facts) keep(r);
-      for (const ns of change.namespaces) for (const r of this.readers.byNamespace.get(ns) ?? []) keep(r);
-    }
+    for (const r of this.readers.all) keep(r);
+    // Readers of workspace-wide facts (hasGateways...) only when an answer changed.
+    const previousGraph = this.previous?.graph;
+    if (!previousGraph || FACTS.some((fact) => previousGraph[fact] !== graph[fact]))
+      for (const r of this.readers.facts) keep(r);
+    for (const ns of change.namespaces) for (const r of this.readers.byNamespace.get(ns) ?? []) keep(r);
     // Resource order: by file position, then by place among the file's instances.
     const keyed = [...found].map((r) => {
       const file = known.filePosition(r.file);
@@ -476,33 +488,37 @@ export class Analyzer {
     const directories = new Set(changed.map((r) => directoryOf(r.file)));
     const builds = new Set(changed.map((r) => r.build).filter((b) => b !== undefined));
     const namespaceList = [...namespaces];
+    const touches = (reads: Reads, graph: TrafficGraph) => {
+      if (reads.namespaces === 'all') return true;
+      if (reads.facts.size > 0) {
+        for (let i = 0; i < FACTS.length; i++) {
+          const fact = FACTS[i];
+          if (reads.facts.has(fact) && graph[fact] !== reads.facts.get(fact)) return true;
+        }
+      }
+      const read = reads.namespaces;
+      if (read.size === 0) return false;
+      for (let i = 0; i < namespaceList.length; i++) if (read.has(namespaceList[i])) return true;
+      return false;
+    };
     // Asked for every unaffected instance: no iterator or closure allocated per call.
     return {
       removed,
       namespaces,
       directories,
       builds,
-      rerun: (r, previous) => {
+      touches,
+      rerun: (r, previous, graph) => {
+        if (previous.votes.length > 0 || previous.failures.length > 0) return true;
+        const reads = previous.reads;
         if (
-          namespaces.has(r.namespace ?? '') ||
-          directories.has(previous.directory) ||
-          (r.build !== undefined && builds.has(r.build))
+          reads.own &&
+          (namespaces.has(r.namespace ?? '') ||
+            directories.has(previous.directory) ||
+            (r.build !== undefined && builds.has(r.build)))
         )
           return true;
-        return previous.votes.length > 0 || previous.failures.length > 0;
-      },
-      touches: (reads, graph) => {
-        if (reads.namespaces === 'all') return true;
-        if (reads.facts.size > 0) {
-          for (let i = 0; i < FACTS.length; i++) {
-            const fact = FACTS[i];
-            if (reads.facts.has(fact) && graph[fact] !== reads.facts.get(fact)) return true;
-          }
-        }
-        const read = reads.namespaces;
-        if (read.size === 0) return false;
-        for (let i = 0; i < namespaceList.length; i++) if (read.has(namespaceList[i])) return true;
-        return false;
+        return touches(reads, graph);
       },
     };
   }
@@ -511,21 +527,26 @@ export class Analyzer {
 interface TrackedGraph {
   readonly graph: TrafficGraph;
   reads: Reads | undefined;
+  /** Whether `reads` are a local rule's (see Reads.own). */
+  local: boolean;
 }
 
 /**
- * The graph as rules of workspace reach see it: every question records into `reads` (set before
- * each rule runs) which namespaces its answer depends on, as graph/readScopes.ts declares; a
- * question across namespaces records 'all', so the rule runs again on every change.
+ * The graph as rules see it: every question records into `reads` (set before each rule runs) which
+ * namespaces its answer depends on, as graph/readScopes.ts declares; a question across namespaces
+ * records 'all' for a rule of workspace reach (it runs again on every change) and `own` for a local one.
  */
 function trackingGraph(graph: TrafficGraph): TrackedGraph {
   let reads: Reads | undefined;
+  let local = false;
   const log: ReadLog = {
     namespaces(read) {
       if (reads && reads.namespaces !== 'all') for (const ns of read) reads.namespaces.add(ns ?? '');
     },
     everything() {
-      if (reads) reads.namespaces = 'all';
+      if (!reads) return;
+      if (local) reads.own = true;
+      else reads.namespaces = 'all';
     },
     fact(name, answer) {
       reads?.facts.set(name, answer);
@@ -539,6 +560,12 @@ function trackingGraph(graph: TrafficGraph): TrackedGraph {
     },
     set reads(r) {
       reads = r;
+    },
+    get local() {
+      return local;
+    },
+    set local(l: boolean) {
+      local = l;
     },
   };
 }
@@ -557,11 +584,19 @@ function runRules(
   const failures: { rule: string; resource: string; error: string }[] = [];
   const wideVotes: Vote[] = [];
   const wideFailures: { rule: string; resource: string; error: string }[] = [];
-  const reads: Reads = { namespaces: new Set(), facts: new Map() };
+  const reads: Reads = { namespaces: new Set(), facts: new Map(), own: false };
+  const localReads: Reads = { namespaces: new Set(), facts: new Map(), own: false };
   const hasWide = rules.some((r) => r.reach === 'workspace');
   const directory = directoryOf(resource.file);
   if (resource.uncertain)
-    return { votes, failures, wide: { votes: wideVotes, failures: wideFailures, reads }, hasWide, directory };
+    return {
+      votes,
+      failures,
+      wide: { votes: wideVotes, failures: wideFailures, reads },
+      reads: localReads,
+      hasWide,
+      directory,
+    };
   const source = sourceKey(resource);
   // The API server rejects a workload whose selector does not match its template: it never runs,
   // so the rejection is its only finding (no cascade of overlap, port or policy findings on it).
@@ -572,7 +607,7 @@ function runRules(
     let seen: Set<string> | undefined;
     const wide = rule.reach === 'workspace';
     const ctx = {
-      graph: wide ? tracked.graph : graph,
+      graph: tracked.graph,
       config,
       report(r: Report) {
         const key = `${source}|${rule.id}|${r.span.start}|${r.span.end}`;
@@ -588,7 +623,8 @@ function runRules(
         if (wide) wideVotes.push(vote);
       },
     };
-    if (wide) tracked.reads = reads;
+    tracked.reads = wide ? reads : localReads;
+    tracked.local = !wide;
     try {
       runChecks(rule, ctx, resource, graph);
     } catch (err) {
@@ -608,15 +644,21 @@ function runRules(
       const vote: Vote = { key, source, diagnostic, leafBuild: undefined };
       votes.push(vote);
       if (wide) wideVotes.push(vote);
-      if (wide) {
-        wideFailures.push(failure);
-        reads.namespaces = 'all';
-      }
+      if (wide) wideFailures.push(failure);
+      if (wide) reads.namespaces = 'all';
+      else localReads.own = true;
     } finally {
       tracked.reads = undefined;
     }
   }
-  return { votes, failures, wide: { votes: wideVotes, failures: wideFailures, reads }, hasWide, directory };
+  return {
+    votes,
+    failures,
+    wide: { votes: wideVotes, failures: wideFailures, reads },
+    reads: localReads,
+    hasWide,
+    directory,
+  };
 }
 
 /**
@@ -629,6 +671,7 @@ function withWideRerun(cached: RuleOutcome, wide: RuleOutcome): RuleOutcome {
     votes: [...cached.votes.filter(keep), ...wide.votes],
     failures: [...cached.failures.filter((f) => !cached.wide.failures.includes(f)), ...wide.failures],
     wide: wide.wide,
+    reads: cached.reads,
     hasWide: true,
     directory: cached.directory,
   };
