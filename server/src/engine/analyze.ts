@@ -48,6 +48,7 @@ import {
   type WorkspaceFile,
 } from './workspace';
 import { pushAll } from './arrays';
+import { isMovedTree } from './documents';
 
 export type { Analysis };
 
@@ -103,6 +104,11 @@ interface Affected {
   readonly namespaces: ReadonlySet<string>;
   readonly directories: ReadonlySet<string>;
   readonly builds: ReadonlySet<string>;
+  /**
+   * New instances of documents an edit only moved (the same text, later or earlier in their file by
+   * the same length as every other moved document of the file): the previous instance of each.
+   */
+  readonly moved: ReadonlyMap<Resource, Resource>;
   /** Whether the local rules of an instance that kept its place may judge it otherwise now. */
   rerun(r: Resource, previous: RuleOutcome, graph: TrafficGraph): boolean;
   touches(reads: Reads, graph: TrafficGraph): boolean;
@@ -298,13 +304,20 @@ export class Analyzer {
         yield;
         budget = RESOURCES_PER_STEP;
       }
-      const cached = this.outcomes.get(resource);
+      let cached = this.outcomes.get(resource);
+      // A document the edit only moved: its previous verdict, when it reported nothing.
+      const movedFrom = cached === undefined ? change?.moved.get(resource) : undefined;
+      if (movedFrom) {
+        const previous = this.outcomes.get(movedFrom);
+        if (previous && previous.votes.length === 0 && previous.failures.length === 0) cached = previous;
+      }
       let outcome: RuleOutcome;
       // Local rules run again when they reported (their messages may name resources elsewhere) or
       // when what they read from the graph may have changed; those of workspace reach likewise,
       // and when the set of namespaces changed.
       if (cached && change && !change.rerun(resource, cached, graph)) {
         if (!cached.hasWide || !change.touches(cached.wide.reads, graph)) {
+          if (movedFrom) updates.set(resource, cached);
           readers?.add(resource, cached);
           if (cached.votes.length > 0 || cached.failures.length > 0) {
             reporting.push(cached);
@@ -463,15 +476,57 @@ export class Analyzer {
   }
 
   /**
+   * New instances that stand for previous ones: same file, the same tree at a position moved by one
+   * length for the whole file (so their order among the file's instances is kept), and the same
+   * decided fields (namespace, build, labels...). A rule's verdict on such an instance, and on others that read it, is
+   * the previous one as long as nothing else it read changed; only a verdict that reported nothing
+   * is kept this way (reports carry spans).
+   */
+  private movedInstances(known: ResourceChange): Map<Resource, Resource> {
+    const moved = new Map<Resource, Resource>();
+    if (known.added.length === 0 || known.removed.length === 0) return moved;
+    const removedByKey = new Map<string, Resource[]>();
+    for (const r of known.removed) {
+      if (r.origins !== undefined || r.producedBy !== undefined) continue;
+      const key = `${r.file}\u0000${r.build ?? ''}\u0000${r.id}\u0000${r.itemIndex ?? ''}\u0000${r.span.end - r.span.start}`;
+      const list = removedByKey.get(key);
+      if (list) list.push(r);
+      else removedByKey.set(key, [r]);
+    }
+    const deltas = new Map<string, number>();
+    const mixed = new Set<string>();
+    for (const r of known.added) {
+      if (r.origins !== undefined || r.producedBy !== undefined) continue;
+      const key = `${r.file}\u0000${r.build ?? ''}\u0000${r.id}\u0000${r.itemIndex ?? ''}\u0000${r.span.end - r.span.start}`;
+      const list = removedByKey.get(key);
+      const old = list?.shift();
+      if (!old) continue;
+      const delta = r.span.start - old.span.start;
+      const seen = deltas.get(r.file);
+      if (seen === undefined) deltas.set(r.file, delta);
+      else if (seen !== delta) mixed.add(r.file);
+      if (sameInstance(old, r) && isMovedTree(old.node, r.node, delta)) moved.set(r, old);
+    }
+    // A file whose documents moved by different lengths (reordered) keeps none.
+    for (const r of moved.keys()) if (mixed.has(r.file)) moved.delete(r);
+    return moved;
+  }
+
+  /**
    * Which instances need their rules run again, given the previous run's instances; and whether
    * what rules of workspace reach read for an instance may have changed.
    */
   private affected(current: readonly Resource[], known: ResourceChange | undefined): Affected {
     const changed: Resource[] = [];
     const removed: Resource[] = [];
+    let moved = new Map<Resource, Resource>();
     if (known) {
       // The previous run's instances are the previous workspace's: the load said what changed.
-      pushAll(pushAll(changed, known.removed), known.added);
+      // Documents an edit only moved stand for their previous instances (see movedInstances).
+      moved = this.movedInstances(known);
+      const previous = new Set(moved.values());
+      for (const r of known.removed) if (!previous.has(r)) changed.push(r);
+      for (const r of known.added) if (!moved.has(r)) changed.push(r);
       pushAll(removed, known.removed);
     } else {
       for (const r of current) if (!this.outcomes.has(r)) changed.push(r);
@@ -504,6 +559,7 @@ export class Analyzer {
     // Asked for every unaffected instance: no iterator or closure allocated per call.
     return {
       removed,
+      moved,
       namespaces,
       directories,
       builds,
@@ -675,6 +731,26 @@ function withWideRerun(cached: RuleOutcome, wide: RuleOutcome): RuleOutcome {
     hasWide: true,
     directory: cached.directory,
   };
+}
+
+/** Whether two instances of the same text were decided alike (namespace, build, labels, ignored rules...). */
+function sameInstance(a: Resource, b: Resource): boolean {
+  return (
+    a.apiVersion === b.apiVersion &&
+    a.kind === b.kind &&
+    a.name === b.name &&
+    a.namespace === b.namespace &&
+    a.build === b.build &&
+    a.leafBuild === b.leafBuild &&
+    a.uncertain === b.uncertain &&
+    a.namesTransformed === b.namesTransformed &&
+    JSON.stringify(a.namespaceOrigin) === JSON.stringify(b.namespaceOrigin) &&
+    JSON.stringify(a.buildLabels) === JSON.stringify(b.buildLabels) &&
+    JSON.stringify(a.labels) === JSON.stringify(b.labels) &&
+    JSON.stringify(a.annotations) === JSON.stringify(b.annotations) &&
+    a.ignoredRules.size === b.ignoredRules.size &&
+    [...a.ignoredRules].every((rule) => b.ignoredRules.has(rule))
+  );
 }
 
 function toDiagnostic(rule: Rule, resource: Resource, r: Report): Diagnostic {

@@ -25,7 +25,7 @@ interface KnownNamespaces {
   readonly labels: ReadonlyMap<string, Readonly<Record<string, string>>>;
 }
 
-const knownMemo = new WeakMap<readonly Resource[], { namespaces: ReadonlySet<string>; known: KnownNamespaces }>();
+const knownMemo = new WeakMap<ReadonlySet<string>, { clusterScoped: readonly Resource[]; known: KnownNamespaces }>();
 
 /**
  * Read once per analysis: the same for every policy. Each policy still asks the graph for the
@@ -34,14 +34,16 @@ const knownMemo = new WeakMap<readonly Resource[], { namespaces: ReadonlySet<str
 function knownNamespaces(graph: TrafficGraph): KnownNamespaces {
   const clusterScoped = graph.instancesIn('namespace', '');
   const namespaces = graph.namespaces;
-  const memo = knownMemo.get(clusterScoped);
-  if (memo && memo.namespaces === namespaces) return memo.known;
+  // By the graph's set of namespaces (one per analysis), while the cluster-scoped objects are the same.
+  const memo = knownMemo.get(namespaces);
+  if (memo && (memo.clusterScoped === clusterScoped || (memo.clusterScoped.length === 0 && clusterScoped.length === 0)))
+    return memo.known;
   const objects = clusterScoped.filter((r) => r.kind === 'Namespace' && r.apiVersion === 'v1');
   const labels = new Map<string, Record<string, string>>();
   for (const name of [...BUILTIN_NAMESPACES, ...namespaces]) labels.set(name, { [NAME_LABEL]: name });
   for (const o of objects) labels.set(o.name, { ...(labels.get(o.name) ?? {}), ...o.labels, [NAME_LABEL]: o.name });
   const known = { objects, labels };
-  knownMemo.set(clusterScoped, { namespaces, known });
+  knownMemo.set(namespaces, { clusterScoped, known });
   return known;
 }
 
