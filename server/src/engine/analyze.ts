@@ -118,9 +118,12 @@ interface Affected {
 class Readers {
   readonly all = new Set<Resource>();
   readonly facts = new Set<Resource>();
+  /** Instances whose local rules asked questions across namespaces (Reads.own). */
+  readonly own = new Set<Resource>();
   readonly byNamespace = new Map<string, Set<Resource>>();
 
   add(r: Resource, outcome: RuleOutcome): void {
+    if (outcome.reads.own) this.own.add(r);
     this.addReads(r, outcome.reads);
     if (outcome.hasWide) this.addReads(r, outcome.wide.reads);
   }
@@ -140,6 +143,7 @@ class Readers {
   delete(r: Resource, outcome: RuleOutcome): void {
     this.facts.delete(r);
     this.all.delete(r);
+    this.own.delete(r);
     this.deleteReads(r, outcome.reads);
     if (outcome.hasWide) this.deleteReads(r, outcome.wide.reads);
   }
@@ -425,13 +429,17 @@ export class Analyzer {
   private candidates(change: Affected, known: ResourceChange, graph: TrafficGraph): Resource[] {
     const removed = new Set(known.removed);
     const found = new Set<Resource>(known.added);
-    // Local rules that asked questions across namespaces: by the instance's own namespace, directory and build.
-    for (const ns of change.namespaces) for (const r of graph.instancesIn('namespace', ns)) found.add(r);
-    for (const dir of change.directories) for (const r of graph.instancesIn('directory', dir)) found.add(r);
-    for (const build of change.builds) for (const r of graph.instancesIn('build', build)) found.add(r);
     const keep = (r: Resource) => {
       if (!removed.has(r)) found.add(r);
     };
+    // Local rules that asked questions across namespaces: by the instance's own namespace, directory and build.
+    for (const r of this.readers.own)
+      if (
+        change.namespaces.has(r.namespace ?? '') ||
+        change.directories.has(directoryOf(r.file)) ||
+        (r.build !== undefined && change.builds.has(r.build))
+      )
+        keep(r);
     for (const r of this.reportingInstances) keep(r);
     for (const r of this.readers.all) keep(r);
     // Readers of workspace-wide facts (hasGateways...) only when an answer changed.
