@@ -282,7 +282,7 @@ export class Analyzer {
     // Rules read the set of namespaces (which addresses are cluster DNS names) without a log of it
     // (graph/readScopes.ts): every rule runs again when it changed.
     const rerunAll = context !== this.previousContext || namespacesKey !== this.previousNamespaces;
-    const change = rerunAll ? undefined : this.affected(workspace.resources, graphChange);
+    const change = rerunAll ? undefined : yield* this.affected(workspace.resources, graphChange);
     yield;
     const tracked = trackingGraph(graph);
 
@@ -490,7 +490,7 @@ export class Analyzer {
    * the previous one as long as nothing else it read changed; only a verdict that reported nothing
    * is kept this way (reports carry spans).
    */
-  private movedInstances(known: ResourceChange): Map<Resource, Resource> {
+  private *movedInstances(known: ResourceChange): Generator<void, Map<Resource, Resource>> {
     const moved = new Map<Resource, Resource>();
     if (known.added.length === 0 || known.removed.length === 0) return moved;
     const removedByKey = new Map<string, Resource[]>();
@@ -503,7 +503,9 @@ export class Analyzer {
     }
     const deltas = new Map<string, number>();
     const mixed = new Set<string>();
+    let step = 0;
     for (const r of known.added) {
+      if (++step % RESOURCES_PER_STEP === 0) yield;
       if (r.origins !== undefined || r.producedBy !== undefined) continue;
       const key = `${r.file}\u0000${r.build ?? ''}\u0000${r.id}\u0000${r.itemIndex ?? ''}\u0000${r.span.end - r.span.start}`;
       const list = removedByKey.get(key);
@@ -524,14 +526,14 @@ export class Analyzer {
    * Which instances need their rules run again, given the previous run's instances; and whether
    * what rules of workspace reach read for an instance may have changed.
    */
-  private affected(current: readonly Resource[], known: ResourceChange | undefined): Affected {
+  private *affected(current: readonly Resource[], known: ResourceChange | undefined): Generator<void, Affected> {
     const changed: Resource[] = [];
     const removed: Resource[] = [];
     let moved = new Map<Resource, Resource>();
     if (known) {
       // The previous run's instances are the previous workspace's: the load said what changed.
       // Documents an edit only moved stand for their previous instances (see movedInstances).
-      moved = this.movedInstances(known);
+      moved = yield* this.movedInstances(known);
       const previous = new Set(moved.values());
       for (const r of known.removed) if (!previous.has(r)) changed.push(r);
       for (const r of known.added) if (!moved.has(r)) changed.push(r);
