@@ -297,7 +297,7 @@ export class Analyzer {
     let budget = RESOURCES_PER_STEP;
     // After a patched load, only the instances the change can affect are visited (the rest keep
     // their outcome, which reports nothing); otherwise every instance, and what they read is indexed anew.
-    const candidates = change && graphChange ? this.candidates(change, graphChange, graph) : undefined;
+    const candidates = change && graphChange ? this.candidates(change, graphChange, graph, updates) : undefined;
     const resources = candidates ?? workspace.resources;
     const readers = candidates ? undefined : new Readers();
     const reportingInstances = candidates ? undefined : new Set<Resource>();
@@ -422,13 +422,32 @@ export class Analyzer {
 
   /**
    * The instances whose outcome may differ from the last run's, in resource order: those that
-   * appeared, those that reported, those whose rules read what changed, and those in the namespaces,
+   * appeared (but documents only moved whose verdict stands: their outcome goes to `updates`), those that reported, those whose rules read what changed, and those in the namespaces,
    * directories and builds that changed (for local rules that asked across namespaces). Every other
    * instance keeps an outcome that reports nothing.
    */
-  private candidates(change: Affected, known: ResourceChange, graph: TrafficGraph): Resource[] {
+  private candidates(
+    change: Affected,
+    known: ResourceChange,
+    graph: TrafficGraph,
+    updates: Map<Resource, RuleOutcome>,
+  ): Resource[] {
     const removed = new Set(known.removed);
-    const found = new Set<Resource>(known.added);
+    const found = new Set<Resource>();
+    for (const r of known.added) {
+      // A moved document whose verdict stands is not visited: it takes its previous outcome here.
+      const from = change.moved.get(r);
+      const previous = from && this.outcomes.get(from);
+      if (
+        previous &&
+        previous.votes.length === 0 &&
+        previous.failures.length === 0 &&
+        !change.rerun(r, previous, graph) &&
+        (!previous.hasWide || !change.touches(previous.wide.reads, graph))
+      )
+        updates.set(r, previous);
+      else found.add(r);
+    }
     const keep = (r: Resource) => {
       if (!removed.has(r)) found.add(r);
     };
