@@ -414,3 +414,38 @@ test('a run cancelled at any slice while parsing a bundle leaves the next run ex
   }
   assert.ok(cancelledRuns >= 5, `runs were cancelled in several phases (${cancelledRuns})`);
 });
+
+for (const at of [10, 55])
+  test(`an edit in a bundle re-runs the rules of document ${at} that read the edited resource, and only those`, () => {
+    // Documents after the edit are new instances, moved: they keep their verdicts unless they read what changed.
+    const configMap = (i: number) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings-${i}\n  namespace: other\ndata:\n  key: value-${i}\n`;
+    const service =
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n      targetPort: 8080\n';
+    const deployment = (app: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    matchLabels:\n      tier: web\n  template:\n    metadata:\n      labels:\n        tier: web\n        app: ${app}\n    spec:\n      containers:\n        - name: web\n          image: nginx\n          ports:\n            - containerPort: 8080\n`;
+    // The Service is document `at`, the Deployment whose pods it selects document 50.
+    const documents = (app: string) =>
+      Array.from({ length: 60 }, (_, i) => (i === at ? service : i === 50 ? deployment(app) : configMap(i))).join(
+        '---\n',
+      );
+    const files = new Map([[BUNDLE_PATH, documents('web')]]);
+    const analyzer = new Analyzer();
+    const first = analyzer.run(bundleInput(files));
+    const serviceStart = files.get(BUNDLE_PATH)!.indexOf('kind: Service');
+    const onService = (a: Analysis) =>
+      a.diagnostics.filter((d) => d.rule === 'service-selector-orphaned' && d.span.start > serviceStart - 20);
+    assert.equal(onService(first).length, 0);
+    files.set(BUNDLE_PATH, documents('webx'));
+    const orphaned = analyzer.run(bundleInput(files));
+    assert.deepEqual(summary(orphaned), summary(analyze(bundleInput(files, true))));
+    assert.equal(onService(orphaned).length, 1, `the Service in document ${at} selects no pods now`);
+    assert.ok(
+      orphaned.rulesRunFor <= 3,
+      `rules ran for ${orphaned.rulesRunFor} of ${orphaned.workspace.resources.length} instances`,
+    );
+    files.set(BUNDLE_PATH, documents('web'));
+    const back = analyzer.run(bundleInput(files));
+    assert.deepEqual(summary(back), summary(analyze(bundleInput(files, true))));
+    assert.equal(onService(back).length, 0);
+  });

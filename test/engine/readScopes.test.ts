@@ -37,8 +37,9 @@ test('every entry of the scope table is a member of the graph, of the shape its 
     assert.notEqual(member, undefined, name);
     if (typeof scope === 'function') assert.equal(typeof member, 'function', `${name} is a question`);
     if (scope === 'fact') assert.equal(typeof member, 'boolean', `${name} is a yes/no fact`);
+    if (scope === 'namespaceSet') assert.ok(member instanceof Set, `${name} is the set of namespaces`);
   }
-  assert.deepEqual([...FACTS].sort(), ['hasAttachmentDefinitions', 'hasGateways']);
+  assert.deepEqual([...FACTS].sort(), ['hasAttachmentDefinitions', 'hasCniPolicies', 'hasGateways']);
 });
 
 test('a tracked graph logs the scope of each question and answers as the graph does', () => {
@@ -59,7 +60,10 @@ test('a tracked graph logs the scope of each question and answers as the graph d
   assert.equal(tracked.hasGateways, false);
   assert.equal(tracked.services.length, 2);
   assert.ok(tracked.namespaces.has('a'));
-  assert.deepEqual(log, ['ns:b', 'ns:b', 'ns:a', 'ns:a', 'fact:hasGateways=false', 'everything', 'everything']);
+  assert.equal(tracked.instancesIn('namespace', 'a').length, graph.instancesIn('namespace', 'a').length);
+  assert.ok(tracked.instancesIn('directory', '').length + graph.instancesIn('namespace', 'a').length > 0);
+  // The set of namespaces is not logged: the Analyzer runs every rule again when it changes.
+  assert.deepEqual(log, ['ns:b', 'ns:b', 'ns:a', 'ns:a', 'fact:hasGateways=false', 'everything', 'ns:a', 'everything']);
 
   log.length = 0;
   logging = false;

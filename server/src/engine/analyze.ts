@@ -4,17 +4,18 @@
 //
 // `Analyzer` keeps what a re-analysis can reuse (the language server runs one per workspace): file
 // readings and resource instances while unchanged (LoadCache), and each instance's rule reports.
-// After an edit, rules run again only for the instances the edit can affect: those in the
-// namespaces, directories and kustomize builds where an instance appeared or disappeared (every
-// rule judges a resource against resources of its own namespace, or, for cluster-wide claims such
-// as node ports, against those applied with it: same directory or build), and those that reported
-// something before (their messages may name resources elsewhere). A change of settings, of the kustomize layout or
-// of the set of unrendered template directories re-runs everything.
+// After an edit, rules run again only for the instances the edit can affect. While rules run, the
+// graph they see records which namespaces their questions were about (graph/readScopes.ts); an
+// instance's rules run again when an instance appeared or disappeared in one of those namespaces,
+// when it reported something before (its messages may name resources elsewhere), or when the set
+// of namespaces changed. A local rule (one that judges a resource against resources of its own
+// namespace, directory or kustomize build) that asked a question across namespaces runs again
+// when an instance of its namespace, directory or build changed. A change of settings, of the
+// kustomize layout or of the set of unrendered template directories re-runs everything.
 //
-// Rules of workspace reach run again for an unaffected instance only when what they read may have
-// changed: while they run, the graph they see records which namespaces their questions were about
-// (a question that ranges over the whole workspace records everything), and they run again when an
-// instance appeared or disappeared in one of those namespaces, or the set of namespaces changed.
+// Rules of workspace reach: when only they read what changed, the local results stand and they
+// alone run again; a question of theirs across namespaces records everything (they run again on
+// every change), and workspace-wide facts (hasGateways...) hold while the answer is the same.
 //
 // When the load only patched a few files (the language server's edits), the graph is derived from
 // the last completed run's graph through what the patches removed and added, and the rule loop
@@ -47,6 +48,7 @@ import {
   type WorkspaceFile,
 } from './workspace';
 import { pushAll } from './arrays';
+import { isMovedTree } from './documents';
 
 export type { Analysis };
 
@@ -77,17 +79,24 @@ interface RuleOutcome {
     readonly failures: readonly { rule: string; resource: string; error: string }[];
     readonly reads: Reads;
   };
+  /** What the other (local) rules read from the graph while judging the instance. */
+  readonly reads: Reads;
   /** Whether rules of workspace reach apply to the instance; and its directory (both asked on every run). */
   readonly hasWide: boolean;
   readonly directory: string;
 }
 
-/** What rules of workspace reach read while judging one instance (see trackingGraph). */
+/** What rules read from the graph while judging one instance (see trackingGraph). */
 interface Reads {
   /** Namespaces their questions were about ('' for cluster-scoped objects); 'all' for questions about everything. */
   namespaces: Set<string> | 'all';
   /** Answers to workspace-wide yes/no questions (hasGateways...), valid while the answer is the same. */
   facts: Map<FactName, boolean>;
+  /**
+   * Local rules only: a question across namespaces was asked. A local rule compares a resource with
+   * those of its own namespace, directory or kustomize build, so it runs again when one of those changed.
+   */
+  own: boolean;
 }
 
 interface Affected {
@@ -95,21 +104,31 @@ interface Affected {
   readonly namespaces: ReadonlySet<string>;
   readonly directories: ReadonlySet<string>;
   readonly builds: ReadonlySet<string>;
-  rerun(r: Resource, previous: RuleOutcome): boolean;
+  /**
+   * New instances of documents an edit only moved (the same text, later or earlier in their file by
+   * the same length as every other moved document of the file): the previous instance of each.
+   */
+  readonly moved: ReadonlyMap<Resource, Resource>;
+  /** Whether the local rules of an instance that kept its place may judge it otherwise now. */
+  rerun(r: Resource, previous: RuleOutcome, graph: TrafficGraph): boolean;
   touches(reads: Reads, graph: TrafficGraph): boolean;
 }
 
-/** Which instances have rules of workspace reach, and what those read: by namespace, everything, or workspace-wide facts. */
-class WideReaders {
-  readonly hasWide = new Set<Resource>();
+/** Which instances' rules read the graph, and what: by namespace, everything, or workspace-wide facts. */
+class Readers {
   readonly all = new Set<Resource>();
   readonly facts = new Set<Resource>();
+  /** Instances whose local rules asked questions across namespaces (Reads.own). */
+  readonly own = new Set<Resource>();
   readonly byNamespace = new Map<string, Set<Resource>>();
 
   add(r: Resource, outcome: RuleOutcome): void {
-    if (!outcome.hasWide) return;
-    this.hasWide.add(r);
-    const reads = outcome.wide.reads;
+    if (outcome.reads.own) this.own.add(r);
+    this.addReads(r, outcome.reads);
+    if (outcome.hasWide) this.addReads(r, outcome.wide.reads);
+  }
+
+  private addReads(r: Resource, reads: Reads): void {
     if (reads.facts.size > 0) this.facts.add(r);
     if (reads.namespaces === 'all') this.all.add(r);
     else {
@@ -122,11 +141,14 @@ class WideReaders {
   }
 
   delete(r: Resource, outcome: RuleOutcome): void {
-    if (!outcome.hasWide) return;
-    this.hasWide.delete(r);
     this.facts.delete(r);
     this.all.delete(r);
-    const reads = outcome.wide.reads;
+    this.own.delete(r);
+    this.deleteReads(r, outcome.reads);
+    if (outcome.hasWide) this.deleteReads(r, outcome.wide.reads);
+  }
+
+  private deleteReads(r: Resource, reads: Reads): void {
     if (reads.namespaces === 'all') return;
     for (const ns of reads.namespaces) {
       const set = this.byNamespace.get(ns);
@@ -196,7 +218,7 @@ export class Analyzer {
   private outcomes = new Map<Resource, RuleOutcome>();
   /** Committed with the outcomes: the instances whose outcome reports, and what rules of workspace reach read. */
   private reportingInstances = new Set<Resource>();
-  private readers = new WideReaders();
+  private readers = new Readers();
   private previousContext: string | undefined;
   private previousNamespaces: string | undefined;
   /** The last completed run's workspace and graph: the next graph is derived from it when loading only patched files. */
@@ -257,11 +279,11 @@ export class Analyzer {
       rules.map((r) => r.id),
     ]);
     const namespacesKey = [...graph.namespaces].sort().join('\u0000');
-    const rerunAll = context !== this.previousContext;
-    const change = rerunAll ? undefined : this.affected(workspace.resources, graphChange);
+    // Rules read the set of namespaces (which addresses are cluster DNS names) without a log of it
+    // (graph/readScopes.ts): every rule runs again when it changed.
+    const rerunAll = context !== this.previousContext || namespacesKey !== this.previousNamespaces;
+    const change = rerunAll ? undefined : yield* this.affected(workspace.resources, graphChange);
     yield;
-    // Rules of workspace reach read the set of namespaces (which addresses are cluster DNS names).
-    const wideAll = rerunAll || namespacesKey !== this.previousNamespaces;
     const tracked = trackingGraph(graph);
 
     // Outcomes that differ from the last run's (all of them when rules run for everything); the
@@ -275,9 +297,9 @@ export class Analyzer {
     let budget = RESOURCES_PER_STEP;
     // After a patched load, only the instances the change can affect are visited (the rest keep
     // their outcome, which reports nothing); otherwise every instance, and what they read is indexed anew.
-    const candidates = change && graphChange ? this.candidates(change, graphChange, graph, wideAll) : undefined;
+    const candidates = change && graphChange ? this.candidates(change, graphChange, graph, updates) : undefined;
     const resources = candidates ?? workspace.resources;
-    const readers = candidates ? undefined : new WideReaders();
+    const readers = candidates ? undefined : new Readers();
     const reportingInstances = candidates ? undefined : new Set<Resource>();
     // An indexed loop: a for-of over 20k instances allocates an iterator result per instance in a generator.
     for (let i = 0; i < resources.length; i++) {
@@ -286,10 +308,20 @@ export class Analyzer {
         yield;
         budget = RESOURCES_PER_STEP;
       }
-      const cached = this.outcomes.get(resource);
+      let cached = this.outcomes.get(resource);
+      // A document the edit only moved: its previous verdict, when it reported nothing.
+      const movedFrom = cached === undefined ? change?.moved.get(resource) : undefined;
+      if (movedFrom) {
+        const previous = this.outcomes.get(movedFrom);
+        if (previous && previous.votes.length === 0 && previous.failures.length === 0) cached = previous;
+      }
       let outcome: RuleOutcome;
-      if (cached && change && !change.rerun(resource, cached)) {
-        if (!cached.hasWide || (!wideAll && !change.touches(cached.wide.reads, graph))) {
+      // Local rules run again when they reported (their messages may name resources elsewhere) or
+      // when what they read from the graph may have changed; those of workspace reach likewise,
+      // and when the set of namespaces changed.
+      if (cached && change && !change.rerun(resource, cached, graph)) {
+        if (!cached.hasWide || !change.touches(cached.wide.reads, graph)) {
+          if (movedFrom) updates.set(resource, cached);
           readers?.add(resource, cached);
           if (cached.votes.length > 0 || cached.failures.length > 0) {
             reporting.push(cached);
@@ -389,31 +421,51 @@ export class Analyzer {
   }
 
   /**
-   * The instances whose outcome may differ from the last run's, in resource order: those in the
-   * namespaces, directories and builds where instances appeared or disappeared, those that reported,
-   * and those whose rules of workspace reach read what changed (all that have such rules when the
-   * set of namespaces changed). Every other instance keeps an outcome that reports nothing.
+   * The instances whose outcome may differ from the last run's, in resource order: those that
+   * appeared (but documents only moved whose verdict stands: their outcome goes to `updates`), those that reported, those whose rules read what changed, and those in the namespaces,
+   * directories and builds that changed (for local rules that asked across namespaces). Every other
+   * instance keeps an outcome that reports nothing.
    */
-  private candidates(change: Affected, known: ResourceChange, graph: TrafficGraph, wideAll: boolean): Resource[] {
+  private candidates(
+    change: Affected,
+    known: ResourceChange,
+    graph: TrafficGraph,
+    updates: Map<Resource, RuleOutcome>,
+  ): Resource[] {
     const removed = new Set(known.removed);
     const found = new Set<Resource>();
-    for (const ns of change.namespaces) for (const r of graph.instancesIn('namespace', ns)) found.add(r);
-    for (const dir of change.directories) for (const r of graph.instancesIn('directory', dir)) found.add(r);
-    for (const build of change.builds) for (const r of graph.instancesIn('build', build)) found.add(r);
+    for (const r of known.added) {
+      // A moved document whose verdict stands is not visited: it takes its previous outcome here.
+      const from = change.moved.get(r);
+      const previous = from && this.outcomes.get(from);
+      if (
+        previous &&
+        previous.votes.length === 0 &&
+        previous.failures.length === 0 &&
+        !change.rerun(r, previous, graph) &&
+        (!previous.hasWide || !change.touches(previous.wide.reads, graph))
+      )
+        updates.set(r, previous);
+      else found.add(r);
+    }
     const keep = (r: Resource) => {
       if (!removed.has(r)) found.add(r);
     };
+    // Local rules that asked questions across namespaces: by the instance's own namespace, directory and build.
+    for (const r of this.readers.own)
+      if (
+        change.namespaces.has(r.namespace ?? '') ||
+        change.directories.has(directoryOf(r.file)) ||
+        (r.build !== undefined && change.builds.has(r.build))
+      )
+        keep(r);
     for (const r of this.reportingInstances) keep(r);
-    if (wideAll) {
-      for (const r of this.readers.hasWide) keep(r);
-    } else {
-      for (const r of this.readers.all) keep(r);
-      // Readers of workspace-wide facts (hasGateways...) only when an answer changed.
-      const previousGraph = this.previous?.graph;
-      if (!previousGraph || FACTS.some((fact) => previousGraph[fact] !== graph[fact]))
-        for (const r of this.readers.facts) keep(r);
-      for (const ns of change.namespaces) for (const r of this.readers.byNamespace.get(ns) ?? []) keep(r);
-    }
+    for (const r of this.readers.all) keep(r);
+    // Readers of workspace-wide facts (hasGateways...) only when an answer changed.
+    const previousGraph = this.previous?.graph;
+    if (!previousGraph || FACTS.some((fact) => previousGraph[fact] !== graph[fact]))
+      for (const r of this.readers.facts) keep(r);
+    for (const ns of change.namespaces) for (const r of this.readers.byNamespace.get(ns) ?? []) keep(r);
     // Resource order: by file position, then by place among the file's instances.
     const keyed = [...found].map((r) => {
       const file = known.filePosition(r.file);
@@ -451,15 +503,59 @@ export class Analyzer {
   }
 
   /**
+   * New instances that stand for previous ones: same file, the same tree at a position moved by one
+   * length for the whole file (so their order among the file's instances is kept), and the same
+   * decided fields (namespace, build, labels...). A rule's verdict on such an instance, and on others that read it, is
+   * the previous one as long as nothing else it read changed; only a verdict that reported nothing
+   * is kept this way (reports carry spans).
+   */
+  private *movedInstances(known: ResourceChange): Generator<void, Map<Resource, Resource>> {
+    const moved = new Map<Resource, Resource>();
+    if (known.added.length === 0 || known.removed.length === 0) return moved;
+    const removedByKey = new Map<string, Resource[]>();
+    for (const r of known.removed) {
+      if (r.origins !== undefined || r.producedBy !== undefined) continue;
+      const key = `${r.file}\u0000${r.build ?? ''}\u0000${r.id}\u0000${r.itemIndex ?? ''}\u0000${r.span.end - r.span.start}`;
+      const list = removedByKey.get(key);
+      if (list) list.push(r);
+      else removedByKey.set(key, [r]);
+    }
+    const deltas = new Map<string, number>();
+    const mixed = new Set<string>();
+    let step = 0;
+    for (const r of known.added) {
+      if (++step % RESOURCES_PER_STEP === 0) yield;
+      if (r.origins !== undefined || r.producedBy !== undefined) continue;
+      const key = `${r.file}\u0000${r.build ?? ''}\u0000${r.id}\u0000${r.itemIndex ?? ''}\u0000${r.span.end - r.span.start}`;
+      const list = removedByKey.get(key);
+      const old = list?.shift();
+      if (!old) continue;
+      const delta = r.span.start - old.span.start;
+      const seen = deltas.get(r.file);
+      if (seen === undefined) deltas.set(r.file, delta);
+      else if (seen !== delta) mixed.add(r.file);
+      if (sameInstance(old, r) && isMovedTree(old.node, r.node, delta)) moved.set(r, old);
+    }
+    // A file whose documents moved by different lengths (reordered) keeps none.
+    for (const r of moved.keys()) if (mixed.has(r.file)) moved.delete(r);
+    return moved;
+  }
+
+  /**
    * Which instances need their rules run again, given the previous run's instances; and whether
    * what rules of workspace reach read for an instance may have changed.
    */
-  private affected(current: readonly Resource[], known: ResourceChange | undefined): Affected {
+  private *affected(current: readonly Resource[], known: ResourceChange | undefined): Generator<void, Affected> {
     const changed: Resource[] = [];
     const removed: Resource[] = [];
+    let moved = new Map<Resource, Resource>();
     if (known) {
       // The previous run's instances are the previous workspace's: the load said what changed.
-      pushAll(pushAll(changed, known.removed), known.added);
+      // Documents an edit only moved stand for their previous instances (see movedInstances).
+      moved = yield* this.movedInstances(known);
+      const previous = new Set(moved.values());
+      for (const r of known.removed) if (!previous.has(r)) changed.push(r);
+      for (const r of known.added) if (!moved.has(r)) changed.push(r);
       pushAll(removed, known.removed);
     } else {
       for (const r of current) if (!this.outcomes.has(r)) changed.push(r);
@@ -476,33 +572,38 @@ export class Analyzer {
     const directories = new Set(changed.map((r) => directoryOf(r.file)));
     const builds = new Set(changed.map((r) => r.build).filter((b) => b !== undefined));
     const namespaceList = [...namespaces];
+    const touches = (reads: Reads, graph: TrafficGraph) => {
+      if (reads.namespaces === 'all') return true;
+      if (reads.facts.size > 0) {
+        for (let i = 0; i < FACTS.length; i++) {
+          const fact = FACTS[i];
+          if (reads.facts.has(fact) && graph[fact] !== reads.facts.get(fact)) return true;
+        }
+      }
+      const read = reads.namespaces;
+      if (read.size === 0) return false;
+      for (let i = 0; i < namespaceList.length; i++) if (read.has(namespaceList[i])) return true;
+      return false;
+    };
     // Asked for every unaffected instance: no iterator or closure allocated per call.
     return {
       removed,
+      moved,
       namespaces,
       directories,
       builds,
-      rerun: (r, previous) => {
+      touches,
+      rerun: (r, previous, graph) => {
+        if (previous.votes.length > 0 || previous.failures.length > 0) return true;
+        const reads = previous.reads;
         if (
-          namespaces.has(r.namespace ?? '') ||
-          directories.has(previous.directory) ||
-          (r.build !== undefined && builds.has(r.build))
+          reads.own &&
+          (namespaces.has(r.namespace ?? '') ||
+            directories.has(previous.directory) ||
+            (r.build !== undefined && builds.has(r.build)))
         )
           return true;
-        return previous.votes.length > 0 || previous.failures.length > 0;
-      },
-      touches: (reads, graph) => {
-        if (reads.namespaces === 'all') return true;
-        if (reads.facts.size > 0) {
-          for (let i = 0; i < FACTS.length; i++) {
-            const fact = FACTS[i];
-            if (reads.facts.has(fact) && graph[fact] !== reads.facts.get(fact)) return true;
-          }
-        }
-        const read = reads.namespaces;
-        if (read.size === 0) return false;
-        for (let i = 0; i < namespaceList.length; i++) if (read.has(namespaceList[i])) return true;
-        return false;
+        return touches(reads, graph);
       },
     };
   }
@@ -511,21 +612,26 @@ export class Analyzer {
 interface TrackedGraph {
   readonly graph: TrafficGraph;
   reads: Reads | undefined;
+  /** Whether `reads` are a local rule's (see Reads.own). */
+  local: boolean;
 }
 
 /**
- * The graph as rules of workspace reach see it: every question records into `reads` (set before
- * each rule runs) which namespaces its answer depends on, as graph/readScopes.ts declares; a
- * question across namespaces records 'all', so the rule runs again on every change.
+ * The graph as rules see it: every question records into `reads` (set before each rule runs) which
+ * namespaces its answer depends on, as graph/readScopes.ts declares; a question across namespaces
+ * records 'all' for a rule of workspace reach (it runs again on every change) and `own` for a local one.
  */
 function trackingGraph(graph: TrafficGraph): TrackedGraph {
   let reads: Reads | undefined;
+  let local = false;
   const log: ReadLog = {
     namespaces(read) {
       if (reads && reads.namespaces !== 'all') for (const ns of read) reads.namespaces.add(ns ?? '');
     },
     everything() {
-      if (reads) reads.namespaces = 'all';
+      if (!reads) return;
+      if (local) reads.own = true;
+      else reads.namespaces = 'all';
     },
     fact(name, answer) {
       reads?.facts.set(name, answer);
@@ -539,6 +645,12 @@ function trackingGraph(graph: TrafficGraph): TrackedGraph {
     },
     set reads(r) {
       reads = r;
+    },
+    get local() {
+      return local;
+    },
+    set local(l: boolean) {
+      local = l;
     },
   };
 }
@@ -557,10 +669,12 @@ function runRules(
   const failures: { rule: string; resource: string; error: string }[] = [];
   const wideVotes: Vote[] = [];
   const wideFailures: { rule: string; resource: string; error: string }[] = [];
-  const reads: Reads = { namespaces: new Set(), facts: new Map() };
+  const reads: Reads = { namespaces: new Set(), facts: new Map(), own: false };
+  const localReads: Reads = { namespaces: new Set(), facts: new Map(), own: false };
   const hasWide = rules.some((r) => r.reach === 'workspace');
   const directory = directoryOf(resource.file);
-  if (resource.uncertain) return ruleOutcome(votes, failures, wideVotes, wideFailures, reads, hasWide, directory);
+  if (resource.uncertain)
+    return ruleOutcome(votes, failures, wideVotes, wideFailures, reads, localReads, hasWide, directory);
   const source = sourceKey(resource);
   // The API server rejects a workload whose selector does not match its template: it never runs,
   // so the rejection is its only finding (no cascade of overlap, port or policy findings on it).
@@ -571,7 +685,7 @@ function runRules(
     let seen: Set<string> | undefined;
     const wide = rule.reach === 'workspace';
     const ctx = {
-      graph: wide ? tracked.graph : graph,
+      graph: tracked.graph,
       config,
       report(r: Report) {
         const key = `${source}|${rule.id}|${r.span.start}|${r.span.end}`;
@@ -587,7 +701,8 @@ function runRules(
         if (wide) wideVotes.push(vote);
       },
     };
-    if (wide) tracked.reads = reads;
+    tracked.reads = wide ? reads : localReads;
+    tracked.local = !wide;
     try {
       runChecks(rule, ctx, resource, graph);
     } catch (err) {
@@ -607,23 +722,20 @@ function runRules(
       const vote: Vote = { key, source, diagnostic, leafBuild: undefined };
       votes.push(vote);
       if (wide) wideVotes.push(vote);
-      if (wide) {
-        wideFailures.push(failure);
-        reads.namespaces = 'all';
-      }
+      if (wide) wideFailures.push(failure);
+      if (wide) reads.namespaces = 'all';
+      else localReads.own = true;
     } finally {
       tracked.reads = undefined;
     }
   }
-  return ruleOutcome(votes, failures, wideVotes, wideFailures, reads, hasWide, directory);
+  return ruleOutcome(votes, failures, wideVotes, wideFailures, reads, localReads, hasWide, directory);
 }
 
 const NONE: readonly never[] = Object.freeze([]);
-const NOTHING_WIDE: RuleOutcome['wide'] = {
-  votes: NONE,
-  failures: NONE,
-  reads: { namespaces: new Set(), facts: new Map() },
-};
+/** What an instance that asked nothing read (shared: outcomes are never changed once made). */
+const NO_READS: Reads = { namespaces: new Set(), facts: new Map(), own: false };
+const NOTHING_WIDE: RuleOutcome['wide'] = { votes: NONE, failures: NONE, reads: NO_READS };
 
 /** Read sets of one namespace (most instances read only their own), shared; bounded for a long-lived process. */
 const ONE_NAMESPACE = new Map<string, Set<string>>();
@@ -634,26 +746,33 @@ function oneNamespace(read: Set<string>): Set<string> | undefined {
   return shared;
 }
 
+/** Reads kept between runs, with their empty or one-namespace parts shared. */
+function compactReads(reads: Reads): Reads {
+  const noNamespace = reads.namespaces !== 'all' && reads.namespaces.size === 0;
+  if (noNamespace && reads.facts.size === 0 && !reads.own) return NO_READS;
+  const one = reads.namespaces !== 'all' && reads.namespaces.size === 1 ? oneNamespace(reads.namespaces) : undefined;
+  if (!noNamespace && !one && reads.facts.size > 0) return reads;
+  return {
+    namespaces: noNamespace ? NO_READS.namespaces : (one ?? reads.namespaces),
+    facts: reads.facts.size === 0 ? NO_READS.facts : reads.facts,
+    own: reads.own,
+  };
+}
+
 /** An outcome kept per instance between runs: most have no finding and read nothing, and share empty parts. */
 function ruleOutcome(
   votes: readonly Vote[],
   failures: RuleOutcome['failures'],
   wideVotes: readonly Vote[],
   wideFailures: RuleOutcome['failures'],
-  reads: Reads,
+  wideReads: Reads,
+  localReads: Reads,
   hasWide: boolean,
   directory: string,
 ): RuleOutcome {
-  const noNamespace = reads.namespaces !== 'all' && reads.namespaces.size === 0;
-  const readNothing = noNamespace && reads.facts.size === 0;
-  const one = reads.namespaces !== 'all' && reads.namespaces.size === 1 ? oneNamespace(reads.namespaces) : undefined;
-  if (!readNothing && (noNamespace || one || reads.facts.size === 0))
-    reads = {
-      namespaces: noNamespace ? NOTHING_WIDE.reads.namespaces : (one ?? reads.namespaces),
-      facts: reads.facts.size === 0 ? NOTHING_WIDE.reads.facts : reads.facts,
-    };
+  const reads = compactReads(wideReads);
   const wide =
-    readNothing && wideVotes.length === 0 && wideFailures.length === 0
+    reads === NO_READS && wideVotes.length === 0 && wideFailures.length === 0
       ? NOTHING_WIDE
       : {
           votes: wideVotes.length === 0 ? NONE : wideVotes,
@@ -664,6 +783,7 @@ function ruleOutcome(
     votes: votes.length === 0 ? NONE : votes,
     failures: failures.length === 0 ? NONE : failures,
     wide,
+    reads: compactReads(localReads),
     hasWide,
     directory,
   };
@@ -679,9 +799,30 @@ function withWideRerun(cached: RuleOutcome, wide: RuleOutcome): RuleOutcome {
     votes: [...cached.votes.filter(keep), ...wide.votes],
     failures: [...cached.failures.filter((f) => !cached.wide.failures.includes(f)), ...wide.failures],
     wide: wide.wide,
+    reads: cached.reads,
     hasWide: true,
     directory: cached.directory,
   };
+}
+
+/** Whether two instances of the same text were decided alike (namespace, build, labels, ignored rules...). */
+function sameInstance(a: Resource, b: Resource): boolean {
+  return (
+    a.apiVersion === b.apiVersion &&
+    a.kind === b.kind &&
+    a.name === b.name &&
+    a.namespace === b.namespace &&
+    a.build === b.build &&
+    a.leafBuild === b.leafBuild &&
+    a.uncertain === b.uncertain &&
+    a.namesTransformed === b.namesTransformed &&
+    JSON.stringify(a.namespaceOrigin) === JSON.stringify(b.namespaceOrigin) &&
+    JSON.stringify(a.buildLabels) === JSON.stringify(b.buildLabels) &&
+    JSON.stringify(a.labels) === JSON.stringify(b.labels) &&
+    JSON.stringify(a.annotations) === JSON.stringify(b.annotations) &&
+    a.ignoredRules.size === b.ignoredRules.size &&
+    [...a.ignoredRules].every((rule) => b.ignoredRules.has(rule))
+  );
 }
 
 function toDiagnostic(rule: Rule, resource: Resource, r: Report): Diagnostic {

@@ -281,3 +281,44 @@ function shiftPair(p: YPair, delta: number, seen: Map<YNode, YNode> | undefined)
   if (!(p instanceof PairNode)) throw new Error('documents: a pair not built by the yamlTree factories');
   return movedPair(p, delta, shiftNode(p.value, delta, seen));
 }
+
+/**
+ * Whether `b` is `a` moved by `delta` (what shiftNode makes of it): the same tree, values and texts,
+ * every offset moved by delta. Gives up (false) past `budget` nodes.
+ */
+export function isMovedTree(a: YNode | null, b: YNode | null, delta: number, budget = 100_000): boolean {
+  let left = budget;
+  const same = (x: YNode | null, y: YNode | null): boolean => {
+    if (x === null || y === null) return x === y;
+    if (--left < 0) return false;
+    if (x instanceof ScalarNode)
+      return (
+        y instanceof ScalarNode &&
+        y.start === x.start + delta &&
+        y.end === x.end + delta &&
+        Object.is(y.value, x.value) &&
+        y.text === x.text
+      );
+    if (x instanceof MapNode) {
+      if (!(y instanceof MapNode) || y.start !== x.start + delta || y.end !== x.end + delta) return false;
+      if (x.pairs.length !== y.pairs.length) return false;
+      for (let i = 0; i < x.pairs.length; i++) {
+        const p = x.pairs[i];
+        const q = y.pairs[i];
+        if (!(p instanceof PairNode) || !(q instanceof PairNode)) return false;
+        if (q.keyStart !== p.keyStart + delta || q.keyEnd !== p.keyEnd + delta) return false;
+        if (!Object.is(q.keyValue, p.keyValue) || q.keyText !== p.keyText) return false;
+        if (!same(p.value, q.value)) return false;
+      }
+      return true;
+    }
+    if (x instanceof SeqNode) {
+      if (!(y instanceof SeqNode) || y.start !== x.start + delta || y.end !== x.end + delta) return false;
+      if (x.items.length !== y.items.length) return false;
+      for (let i = 0; i < x.items.length; i++) if (!same(x.items[i], y.items[i])) return false;
+      return true;
+    }
+    return false;
+  };
+  return same(a, b);
+}

@@ -10,6 +10,7 @@ import { Overlay, type Defined, type ResourceChange } from '../incremental';
 import { directoryOf, type Resource } from '../model/resource';
 import type { Workload } from '../model/workload';
 import { placeKey } from './deployUnits';
+import { ingressClaimKeys } from './ingressClaims';
 import {
   everyInstance,
   everyService,
@@ -205,6 +206,17 @@ export function claimsHostPorts(w: Workload): boolean {
   return w.template.containers.some((c) => c.ports.some((p) => w.template.hostNetwork || p.hostPort !== undefined));
 }
 
+/** Cilium and Calico policy resources (Calico's NetworkPolicy is in projectcalico.org). */
+const CNI_POLICY_KINDS = new Set([
+  'CiliumNetworkPolicy',
+  'CiliumClusterwideNetworkPolicy',
+  'GlobalNetworkPolicy',
+  'NetworkSet',
+  'GlobalNetworkSet',
+]);
+const isCniPolicy = (r: Resource) =>
+  CNI_POLICY_KINDS.has(r.kind) || (r.kind === 'NetworkPolicy' && r.apiVersion.includes('projectcalico.org'));
+
 /** Every index of the graph. */
 const INDEXES = {
   workloads: every(everyWorkload),
@@ -218,6 +230,8 @@ const INDEXES = {
   namespaceCounts: countsBy(everyInstance, (r) =>
     r.kind !== 'Namespace' ? r.namespace || undefined : r.namespace ? [r.namespace, r.name] : r.name,
   ),
+  /** How many Cilium or Calico policy resources the workspace holds (key 'cni'). */
+  cniPolicyCounts: countsBy(everyInstance, (r) => (isCniPolicy(r) ? 'cni' : undefined)),
   workloadByKey: oneBy(viewsOf('workload'), instanceKey),
   serviceByKey: oneBy(viewsOf('service'), instanceKey),
   ingressByKey: oneBy(viewsOf('ingress'), instanceKey),
@@ -246,6 +260,12 @@ const INDEXES = {
     lazy: true,
   }),
   policiesByNamespace: listsBy(viewsOf('policy'), inNamespace, { lazy: true }),
+  /** Ingresses by deploy unit and each host and path they claim (ingress-host-path-conflict). */
+  ingressesByClaim: listsBy(
+    viewsOf('ingress'),
+    (i, r) => (i.resource === r ? ingressClaimKeys(i, placeKey(r)) : undefined),
+    { lazy: true },
+  ),
 };
 
 export type IndexName = keyof typeof INDEXES;

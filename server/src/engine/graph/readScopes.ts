@@ -13,14 +13,18 @@ type Namespaces = readonly (string | undefined)[];
 
 /**
  * The scope of one member: for a question, the namespaces its answer depends on (from its
- * arguments), or 'everything' (lists across namespaces: any change may change the answer); for a
- * yes/no property about the whole workspace, 'fact' (valid while the answer is the same).
+ * arguments; or 'everything' for some arguments), or 'everything' (lists across namespaces: any
+ * change may change the answer); for a yes/no property about the whole workspace, 'fact' (valid
+ * while the answer is the same); for the set of namespaces, 'namespaceSet' (the Analyzer runs every
+ * rule again when it changes, so its reads need no log).
  */
 export type ReadScope<M> = M extends (...args: infer A) => unknown
-  ? ((...args: A) => Namespaces) | 'everything'
+  ? ((...args: A) => Namespaces | 'everything') | 'everything'
   : M extends boolean
     ? 'fact' | 'everything'
-    : 'everything';
+    : M extends ReadonlySet<string>
+      ? 'namespaceSet' | 'everything'
+      : 'everything';
 
 const ofResource = (r: Resource): Namespaces => [r.namespace];
 const ofWorkload = (w: Workload): Namespaces => [w.template.namespace, w.resource.namespace];
@@ -34,9 +38,10 @@ export const READ_SCOPES = {
   services: 'everything',
   ingresses: 'everything',
   networkPolicies: 'everything',
-  namespaces: 'everything',
+  namespaces: 'namespaceSet',
   routes: 'everything',
   hasGateways: 'fact',
+  hasCniPolicies: 'fact',
   hasAttachmentDefinitions: 'fact',
   workload: ofResource,
   service: ofResource,
@@ -73,15 +78,18 @@ export const READ_SCOPES = {
   resolveServicePort: () => [],
   // Across namespaces or deploy units.
   filesAppliedTogether: 'everything',
-  definitionsAppliedWith: 'everything',
+  // Definitions of one object share its id, and with it its namespace ('' for cluster-scoped ones).
+  definitionsAppliedWith: ofResource,
   servicesAppliedNear: 'everything',
+  ingressesClaimingNear: 'everything',
   hostPortWorkloadsAppliedNear: 'everything',
   ingressControllers: 'everything',
   sameFileOrBuild: 'everything',
   appliedTogether: 'everything',
   isCollectionDirectory: 'everything',
   attachmentDefinitionsNamed: 'everything',
-  instancesIn: 'everything',
+  instancesIn: (scope: 'namespace' | 'directory' | 'build', key: string) =>
+    scope === 'namespace' ? [key] : 'everything',
   resourcesWithId: 'everything',
   servicesSelecting: 'everything',
   routesTo: 'everything',
@@ -114,17 +122,19 @@ export interface ReadLog {
 export function trackReads(graph: TrafficGraph, currentLog: () => ReadLog | undefined): TrafficGraph {
   const tracked: TrafficGraph = Object.create(graph);
   for (const name of MEMBERS) {
-    const scope: 'everything' | 'fact' | ((...args: never[]) => Namespaces) = READ_SCOPES[name];
+    const scope: 'everything' | 'fact' | 'namespaceSet' | ((...args: never[]) => Namespaces | 'everything') =
+      READ_SCOPES[name];
     const member: unknown = graph[name];
     if (typeof member === 'function') {
       const question = member as (...args: unknown[]) => unknown;
-      const namespacesOf = scope as 'everything' | ((...args: unknown[]) => Namespaces);
+      const namespacesOf = scope as 'everything' | ((...args: unknown[]) => Namespaces | 'everything');
       Object.defineProperty(tracked, name, {
         value: (...args: unknown[]) => {
           const log = currentLog();
           if (log) {
-            if (namespacesOf === 'everything') log.everything();
-            else log.namespaces(Reflect.apply(namespacesOf, undefined, args));
+            const read = namespacesOf === 'everything' ? namespacesOf : Reflect.apply(namespacesOf, undefined, args);
+            if (read === 'everything') log.everything();
+            else log.namespaces(read);
           }
           return question.apply(graph, args);
         },
@@ -136,7 +146,7 @@ export function trackReads(graph: TrafficGraph, currentLog: () => ReadLog | unde
           const log = currentLog();
           if (log) {
             if (isFact(name)) log.fact(name, graph[name]);
-            else log.everything();
+            else if (scope !== 'namespaceSet') log.everything();
           }
           return answer;
         },

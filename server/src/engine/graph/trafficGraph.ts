@@ -216,6 +216,14 @@ export class TrafficGraph {
     return [...out];
   }
 
+  /**
+   * The Ingresses applied together with this resource (its kustomize build, or its file outside
+   * builds) that claim a host and path (an IngressClaim key), in resource order.
+   */
+  ingressesClaimingNear(resource: Resource, claim: string): readonly Ingress[] {
+    return this.ix.of('ingressesByClaim').get(`${placeKey(resource)}\u0000${claim}`) ?? [];
+  }
+
   private controllersMemo: { key: string; namespaces: readonly string[]; workloads: readonly Workload[] } | undefined;
 
   /**
@@ -294,6 +302,11 @@ export class TrafficGraph {
 
   gatewaysIn(namespace: string): readonly Gateway[] {
     return this.ix.of('gatewaysByNamespace').get(namespace) ?? [];
+  }
+
+  /** Whether the workspace holds Cilium or Calico policy resources, which may allow what NetworkPolicies do not. */
+  get hasCniPolicies(): boolean {
+    return (this.ix.of('cniPolicyCounts').get('cni') ?? 0) > 0;
   }
 
   get hasGateways(): boolean {

@@ -9,7 +9,6 @@
 // for pods whose containers address Services by DNS name, judged with the policies kept with the
 // workload (same, enclosing or sibling directory); silent when the workspace holds Cilium or Calico
 // policies, which may allow DNS on their own.
-import type { TrafficGraph } from '../graph';
 import type { NetworkPolicy, PolicyRule } from '../model/networkPolicy';
 import { keptTogether } from '../model/resource';
 import { clusterDnsReferences } from './dns-references';
@@ -17,13 +16,6 @@ import { defineRule } from './rule';
 
 const DNS_PORTS = [53, 5353];
 const DNS_PORT_NAMES = new Set(['dns', 'dns-tcp']);
-const CNI_POLICY_KINDS = new Set([
-  'CiliumNetworkPolicy',
-  'CiliumClusterwideNetworkPolicy',
-  'GlobalNetworkPolicy',
-  'NetworkSet',
-  'GlobalNetworkSet',
-]);
 
 function allowsDns(rule: PolicyRule): boolean {
   const portOk =
@@ -38,20 +30,6 @@ function allowsDns(rule: PolicyRule): boolean {
   const peerOk =
     rule.peers.length === 0 || rule.peers.some((peer) => peer.hasIpBlock || peer.namespaceSelector !== undefined);
   return portOk && peerOk;
-}
-
-const cniPolicyMemo = new WeakMap<object, boolean>();
-
-/** Whether the workspace holds Cilium or Calico policy resources (Calico's NetworkPolicy is in projectcalico.org). */
-function hasCniPolicies(graph: TrafficGraph): boolean {
-  let found = cniPolicyMemo.get(graph.resources);
-  if (found === undefined) {
-    found = graph.resources.some(
-      (r) => CNI_POLICY_KINDS.has(r.kind) || (r.kind === 'NetworkPolicy' && r.apiVersion.includes('projectcalico.org')),
-    );
-    cniPolicyMemo.set(graph.resources, found);
-  }
-  return found;
 }
 
 export default defineRule({
@@ -72,7 +50,7 @@ export default defineRule({
       if (egressPolicies.length === 0) return;
       if (egressPolicies.some((p) => p.rules.some((r) => r.direction === 'egress' && allowsDns(r)))) return;
       const refs = clusterDnsReferences(ctx.graph, workload);
-      if (refs.length === 0 || hasCniPolicies(ctx.graph)) return;
+      if (refs.length === 0 || ctx.graph.hasCniPolicies) return;
       const names = [...new Set(refs.map((r) => r.host))].slice(0, 3).join(', ');
       const policies = egressPolicies.map((p) => `'${p.resource.name}'`).join(', ');
       ctx.report({

@@ -8,55 +8,29 @@
 // without a trailing slash (path elements match, networking.k8s.io/v1 HTTPIngressPath). Canary
 // Ingresses (nginx.ingress.kubernetes.io/canary: "true") share a host and path on purpose.
 import type { TrafficGraph } from '../graph';
+import { ingressClaims, type IngressClaim } from '../graph/ingressClaims';
 import type { Ingress } from '../model/ingress';
 import { directoryOf, type Resource } from '../model/resource';
-import type { Span } from '../text';
-import { get, getPath, seqItems, stringValue } from '../tree';
 import { defineRule } from './rule';
-
-interface Claim {
-  readonly key: string;
-  readonly label: string;
-  readonly span: Span;
-}
-
-function normalisedPath(path: string | undefined, pathType: string | undefined): string {
-  const p = path ?? '/';
-  return pathType === 'Prefix' && p.length > 1 ? p.replace(/\/+$/, '') : p;
-}
-
-function claims(ingress: Ingress): Claim[] {
-  const out: Claim[] = [];
-  const v1 = ingress.resource.apiVersion === 'networking.k8s.io/v1';
-  for (const rule of seqItems(getPath(ingress.resource.node, 'spec', 'rules'))) {
-    const hostNode = get(rule, 'host');
-    const host = stringValue(hostNode) ?? '*';
-    for (const p of seqItems(getPath(rule, 'http', 'paths'))) {
-      const pathNode = get(p, 'path');
-      // v1beta1 has no pathType: the controller decides, as ImplementationSpecific.
-      const pathType = (v1 && stringValue(get(p, 'pathType'))) || 'ImplementationSpecific';
-      const path = normalisedPath(stringValue(pathNode), pathType);
-      out.push({
-        key: `${host}\u0000${path}\u0000${pathType}`,
-        label: `${host}${path} (${pathType})`,
-        span: (pathNode ?? hostNode ?? p).span,
-      });
-    }
-  }
-  return out;
-}
 
 const isCanary = (r: Resource) => r.annotations['nginx.ingress.kubernetes.io/canary'] === 'true';
 
-/** Ingresses applied together with this one: its kustomize build, or its file outside builds. */
-function ingressesAppliedWith(graph: TrafficGraph, r: Resource): Ingress[] {
-  const scope =
-    r.build !== undefined
-      ? graph.instancesIn('build', r.build)
-      : graph.instancesIn('directory', directoryOf(r.file)).filter((o) => o.file === r.file && o.build === undefined);
-  return scope
-    .map((o) => (o.kind === 'Ingress' && o !== r && o.id !== r.id ? graph.ingress(o) : undefined))
-    .filter((i): i is Ingress => i !== undefined);
+/** The first Ingress applied with this one, in resource order, that competes for a claim. */
+function firstCompetitor(graph: TrafficGraph, ingress: Ingress, claim: IngressClaim): Ingress | undefined {
+  const r = ingress.resource;
+  for (const other of graph.ingressesClaimingNear(r, claim.key)) {
+    const o = other.resource;
+    if (o === r || o.id === r.id || other.className !== ingress.className || isCanary(o)) continue;
+    return other;
+  }
+  return undefined;
+}
+
+/** Instances applied together with this one, in resource order: its kustomize build, or its file outside builds. */
+function appliedWith(graph: TrafficGraph, r: Resource): readonly Resource[] {
+  return r.build !== undefined
+    ? graph.instancesIn('build', r.build)
+    : graph.instancesIn('directory', directoryOf(r.file)).filter((o) => o.file === r.file && o.build === undefined);
 }
 
 export default defineRule({
@@ -70,20 +44,37 @@ export default defineRule({
     ingress(ctx, ingress) {
       const resource = ingress.resource;
       if (isCanary(resource)) return;
-      const mine = claims(ingress);
-      if (mine.length === 0) return;
-      for (const other of ingressesAppliedWith(ctx.graph, resource)) {
-        if (other.className !== ingress.className || isCanary(other.resource)) continue;
-        const theirs = new Set(claims(other).map((c) => c.key));
-        for (const claim of mine) {
-          if (!theirs.has(claim.key)) continue;
-          const o = other.resource;
-          ctx.report({
-            span: claim.span,
-            message: `${claim.label} is also claimed by Ingress '${o.namespace}/${o.name}'${ingress.className ? ` of class '${ingress.className}'` : ''}; the controller routes it to only one of the two.`,
-            related: [{ resource: o, message: `also claims ${claim.label}` }],
-          });
+      // One finding per claimed span: the first competing Ingress in resource order (claims without
+      // a path share their host's span), found through the index of claims by deploy unit.
+      const bySpan = new Map<string, IngressClaim[]>();
+      for (const claim of ingressClaims(ingress)) {
+        const at = `${claim.span.start}:${claim.span.end}`;
+        const group = bySpan.get(at);
+        if (group) group.push(claim);
+        else bySpan.set(at, [claim]);
+      }
+      for (const group of bySpan.values()) {
+        let other: Ingress | undefined;
+        const found = new Set<Ingress>();
+        for (const claim of group) {
+          const competitor = firstCompetitor(ctx.graph, ingress, claim);
+          if (competitor) found.add(competitor);
         }
+        if (found.size === 0) continue;
+        if (found.size === 1) [other] = found;
+        else {
+          const rank = new Map(appliedWith(ctx.graph, resource).map((o, i) => [o, i]));
+          other = [...found].sort((a, b) => (rank.get(a.resource) ?? 0) - (rank.get(b.resource) ?? 0))[0];
+        }
+        const theirs = new Set(ingressClaims(other).map((c) => c.key));
+        const claim = group.find((c) => theirs.has(c.key));
+        if (!claim) continue;
+        const o = other.resource;
+        ctx.report({
+          span: claim.span,
+          message: `${claim.label} is also claimed by Ingress '${o.namespace}/${o.name}'${ingress.className ? ` of class '${ingress.className}'` : ''}; the controller routes it to only one of the two.`,
+          related: [{ resource: o, message: `also claims ${claim.label}` }],
+        });
       }
     },
   },

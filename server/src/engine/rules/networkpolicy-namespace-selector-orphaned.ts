@@ -25,18 +25,25 @@ interface KnownNamespaces {
   readonly labels: ReadonlyMap<string, Readonly<Record<string, string>>>;
 }
 
-const knownMemo = new WeakMap<readonly Resource[], KnownNamespaces>();
+const knownMemo = new WeakMap<ReadonlySet<string>, { clusterScoped: readonly Resource[]; known: KnownNamespaces }>();
 
-/** Read once per analysis: the same for every policy. */
+/**
+ * Read once per analysis: the same for every policy. Each policy still asks the graph for the
+ * cluster-scoped objects (a question about namespace '' only), so that what it read is known.
+ */
 function knownNamespaces(graph: TrafficGraph): KnownNamespaces {
-  let known = knownMemo.get(graph.resources);
-  if (known) return known;
-  const objects = graph.instancesIn('namespace', '').filter((r) => r.kind === 'Namespace' && r.apiVersion === 'v1');
+  const clusterScoped = graph.instancesIn('namespace', '');
+  const namespaces = graph.namespaces;
+  // By the graph's set of namespaces (one per analysis), while the cluster-scoped objects are the same.
+  const memo = knownMemo.get(namespaces);
+  if (memo && (memo.clusterScoped === clusterScoped || (memo.clusterScoped.length === 0 && clusterScoped.length === 0)))
+    return memo.known;
+  const objects = clusterScoped.filter((r) => r.kind === 'Namespace' && r.apiVersion === 'v1');
   const labels = new Map<string, Record<string, string>>();
-  for (const name of [...BUILTIN_NAMESPACES, ...graph.namespaces]) labels.set(name, { [NAME_LABEL]: name });
+  for (const name of [...BUILTIN_NAMESPACES, ...namespaces]) labels.set(name, { [NAME_LABEL]: name });
   for (const o of objects) labels.set(o.name, { ...(labels.get(o.name) ?? {}), ...o.labels, [NAME_LABEL]: o.name });
-  known = { objects, labels };
-  knownMemo.set(graph.resources, known);
+  const known = { objects, labels };
+  knownMemo.set(namespaces, { clusterScoped, known });
   return known;
 }
 
