@@ -318,6 +318,15 @@ class Dispatch {
     for (const f of this.finish) f();
     return this.built;
   }
+
+  /** done, as steps: one index finished per step (finishing a list index merges its entries). */
+  *doneSteps(): Generator<void, Built> {
+    for (const f of this.finish) {
+      f();
+      yield;
+    }
+    return this.built;
+  }
 }
 
 /**
@@ -359,14 +368,22 @@ export class GraphIndexes {
    * dropped and added ones inserted at their place in resource order (by file position; entries of
    * one file keep their order). Indexes built on first use are derived when these have them.
    */
-  derive(resources: readonly Resource[], change: ResourceChange): GraphIndexes {
+  *derive(resources: readonly Resource[], change: ResourceChange): Generator<void, GraphIndexes> {
     const applied: AppliedChange = { removed: new Set(change.removed), position: change.filePosition };
     const dispatch = new Dispatch({});
     for (const name of INDEX_NAMES) this.startUpdate(dispatch, name, applied);
-    // Removals first: a re-read document's new instance has the same key as the old one.
-    for (const r of change.removed) dispatch.remove(r);
-    for (const r of change.added) dispatch.add(r);
-    return new GraphIndexes(resources, dispatch.done());
+    // Removals first: a re-read document's new instance has the same key as the old one. An edit
+    // in a bundle changes thousands of instances: steps, as in build.
+    let step = 0;
+    for (const r of change.removed) {
+      if (++step % RESOURCES_PER_STEP === 0) yield;
+      dispatch.remove(r);
+    }
+    for (const r of change.added) {
+      if (++step % RESOURCES_PER_STEP === 0) yield;
+      dispatch.add(r);
+    }
+    return new GraphIndexes(resources, yield* dispatch.doneSteps());
   }
 
   private startUpdate<N extends IndexName>(dispatch: Dispatch, name: N, change: AppliedChange): void {
@@ -391,7 +408,27 @@ export function mergeInOrder<V extends Listed>(
   added: readonly V[],
   position: (file: string) => number,
 ): V[] {
-  const out = removed ? old.filter((v) => !removed.has(resourceOf(v))) : old.slice();
+  const kept = removed ? old.filter((v) => !removed.has(resourceOf(v))) : old;
+  if (added.length === 0) return kept === old ? old.slice() : (kept as V[]);
+  // One pass over both, each in resource order (an edit of a bundle adds thousands of entries:
+  // inserting them one by one moved the whole list each time). An added entry goes after every
+  // kept entry of a file that comes no later.
+  const out: V[] = [];
+  let k = 0;
+  let last = -Infinity;
+  for (let i = 0; i < added.length; i++) {
+    const p = position(resourceOf(added[i]).file);
+    if (p < last) return insertEach(out.concat(kept.slice(k)), added.slice(i), position);
+    last = p;
+    while (k < kept.length && position(resourceOf(kept[k]).file) <= p) out.push(kept[k++]);
+    out.push(added[i]);
+  }
+  while (k < kept.length) out.push(kept[k++]);
+  return out;
+}
+
+/** Added entries out of resource order (not expected): each inserted at its place on its own. */
+function insertEach<V extends Listed>(out: V[], added: readonly V[], position: (file: string) => number): V[] {
   for (const v of added) {
     const p = position(resourceOf(v).file);
     let lo = 0;

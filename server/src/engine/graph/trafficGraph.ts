@@ -89,7 +89,8 @@ export class TrafficGraph {
     previous?: { readonly graph: TrafficGraph; readonly change: ResourceChange },
   ): Generator<void, TrafficGraph> {
     if (!previous) return new TrafficGraph(resources, templateDirs, yield* GraphIndexes.build(resources));
-    const graph = new TrafficGraph(resources, templateDirs, previous.graph.ix.derive(resources, previous.change));
+    const indexes = yield* previous.graph.ix.derive(resources, previous.change);
+    const graph = new TrafficGraph(resources, templateDirs, indexes);
     graph.inheritControllers(previous.graph, previous.change);
     return graph;
   }
