@@ -449,3 +449,39 @@ for (const at of [10, 55])
     assert.deepEqual(summary(back), summary(analyze(bundleInput(files, true))));
     assert.equal(onService(back).length, 0);
   });
+
+// ingress-host-path-conflict is a local rule: its competitors are applied together with the
+// Ingress (same file or build), maybe in other namespaces; edits of either side must be followed.
+test('Ingress host/path conflicts follow edits of the competing Ingress, across namespaces', () => {
+  const ingress = (name: string, ns: string, host: string) =>
+    `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: ${name}, namespace: ${ns}}\nspec:\n  rules:\n    - host: ${host}\n      http:\n        paths:\n          - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}\n`;
+  const files = new Map([
+    [
+      'edge/ingresses.yaml',
+      `${ingress('a', 'one', 'shop.example.com')}---\n${ingress('b', 'two', 'blog.example.com')}`,
+    ],
+    ['elsewhere/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: three}\n'],
+  ]);
+  const input = () => ({ files: [...files].map(([p, text]) => ({ path: p, text })), config: CONFIG });
+  const analyzer = new Analyzer();
+  const conflicts = (a: Analysis) => a.diagnostics.filter((d) => d.rule === 'ingress-host-path-conflict').length;
+  assert.equal(conflicts(analyzer.run(input())), 0);
+  const steps: [string, (t: string) => string, number][] = [
+    ['the second Ingress takes the first one’s host', (t) => t.replace('blog.example.com', 'shop.example.com'), 2],
+    ['an unrelated file changes', (t) => t, 2],
+    [
+      'the second Ingress moves to another host again',
+      (t) => t.replace(/shop\.example\.com(?![\s\S]*shop)/, 'blog.example.com'),
+      0,
+    ],
+  ];
+  for (const [name, change, expected] of steps) {
+    if (name === 'an unrelated file changes')
+      files.set('elsewhere/cm.yaml', `${files.get('elsewhere/cm.yaml')}data: {k: v}\n`);
+    else files.set('edge/ingresses.yaml', change(files.get('edge/ingresses.yaml')!));
+    const incremental = analyzer.run(input());
+    const fresh = analyze(input());
+    assert.deepEqual(summary(incremental), summary(fresh), name);
+    assert.equal(conflicts(incremental), expected, name);
+  }
+});

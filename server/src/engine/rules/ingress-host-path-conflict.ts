@@ -39,7 +39,8 @@ export default defineRule({
   description: 'Two Ingresses of the same class claim the same host and path; the controller serves only one.',
   remediation:
     'Keep each host and path in one Ingress (merge the rules), or give the Ingresses different classes or hosts.',
-  reach: 'workspace',
+  // Local reach: competitors are applied together with it (same file, so same directory, or same
+  // build), though maybe in other namespaces; a local rule re-runs when its directory or build changed.
   check: {
     ingress(ctx, ingress) {
       const resource = ingress.resource;
