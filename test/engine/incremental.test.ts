@@ -485,3 +485,63 @@ test('Ingress host/path conflicts follow edits of the competing Ingress, across 
     assert.equal(conflicts(incremental), expected, name);
   }
 });
+
+// traffic-denied-by-networkpolicy asks for the ingress controllers (graph/readScopes.ts scope
+// 'answer'): an Ingress's check runs again exactly when a controller appears, changes or goes.
+test('an Ingress check follows an ingress controller added and removed elsewhere', () => {
+  const app = `apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec: {selector: {app: web}, ports: [{port: 80, targetPort: 8080}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: web, ports: [{containerPort: 8080}]}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: only-shop, namespace: shop}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+  ingress: [{from: [{podSelector: {}}]}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web, namespace: shop}
+spec:
+  rules:
+    - host: shop.example.com
+      http:
+        paths:
+          - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+`;
+  const controller = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ingress-nginx-controller, namespace: edge}
+spec:
+  selector: {matchLabels: {app.kubernetes.io/name: ingress-nginx, app.kubernetes.io/component: controller}}
+  template:
+    metadata: {labels: {app.kubernetes.io/name: ingress-nginx, app.kubernetes.io/component: controller}}
+    spec: {containers: [{name: controller, image: ingress-nginx}]}
+`;
+  const config = { ...DEFAULT_CONFIG, ingressControllerNamespaces: [] };
+  const files = new Map([['shop/app.yaml', app]]);
+  const input = () => ({ files: [...files].map(([p, text]) => ({ path: p, text })), config });
+  const analyzer = new Analyzer();
+  const denied = (a: Analysis) => a.diagnostics.filter((d) => d.rule === 'traffic-denied-by-networkpolicy').length;
+  const counts: number[] = [denied(analyzer.run(input()))];
+  for (const step of ['controller added', 'controller removed'] as const) {
+    if (step === 'controller added') files.set('edge/controller.yaml', controller);
+    else files.delete('edge/controller.yaml');
+    const incremental = analyzer.run(input());
+    assert.deepEqual(summary(incremental), summary(analyze(input())), step);
+    counts.push(denied(incremental));
+  }
+  assert.deepEqual(counts, [0, 1, 0], 'the policy denies the controller only while it exists');
+});

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { analyze, DEFAULT_CONFIG } from '../../server/src/engine';
-import { FACTS, READ_SCOPES, trackReads, type ReadLog } from '../../server/src/engine/graph';
+import { FACTS, READ_SCOPES, sameAnswer, trackReads, type ReadLog } from '../../server/src/engine/graph';
 
 const YAML = `apiVersion: apps/v1
 kind: Deployment
@@ -38,6 +38,7 @@ test('every entry of the scope table is a member of the graph, of the shape its 
     if (typeof scope === 'function') assert.equal(typeof member, 'function', `${name} is a question`);
     if (scope === 'fact') assert.equal(typeof member, 'boolean', `${name} is a yes/no fact`);
     if (scope === 'namespaceSet') assert.ok(member instanceof Set, `${name} is the set of namespaces`);
+    if (scope === 'answer') assert.equal(typeof member, 'function', `${name} is a question`);
   }
   assert.deepEqual([...FACTS].sort(), ['hasAttachmentDefinitions', 'hasCniPolicies', 'hasGateways']);
 });
@@ -49,6 +50,7 @@ test('a tracked graph logs the scope of each question and answers as the graph d
     namespaces: (read) => log.push(`ns:${read.join(',')}`),
     everything: () => log.push('everything'),
     fact: (name, answer) => log.push(`fact:${name}=${answer}`),
+    answer: (read) => log.push(`answer:${read.name}=${(read.value as unknown[]).length}`),
   };
   const tracked = trackReads(graph, () => (logging ? sink : undefined));
   const web = graph.services.find((s) => s.resource.name === 'web')!;
@@ -63,11 +65,29 @@ test('a tracked graph logs the scope of each question and answers as the graph d
   assert.equal(tracked.instancesIn('namespace', 'a').length, graph.instancesIn('namespace', 'a').length);
   assert.ok(tracked.instancesIn('directory', '').length + graph.instancesIn('namespace', 'a').length > 0);
   // The set of namespaces is not logged: the Analyzer runs every rule again when it changes.
-  assert.deepEqual(log, ['ns:b', 'ns:b', 'ns:a', 'ns:a', 'fact:hasGateways=false', 'everything', 'ns:a', 'everything']);
+  assert.deepEqual(tracked.ingressControllers(['a']), graph.ingressControllers(['a']));
+  assert.deepEqual(log, [
+    'ns:b',
+    'ns:b',
+    'ns:a',
+    'ns:a',
+    'fact:hasGateways=false',
+    'everything',
+    'ns:a',
+    'everything',
+    'answer:ingressControllers=1',
+  ]);
 
   log.length = 0;
   logging = false;
   assert.equal(tracked.servicesIn('a').length, 1);
   assert.deepEqual(log, [], 'nothing is logged without a current log');
   assert.ok(tracked instanceof graph.constructor, 'the tracked graph is still a TrafficGraph');
+});
+
+test('a question of scope answer keeps its answer while no controller changed', () => {
+  const controllers = graph.ingressControllers(['a']);
+  assert.equal(graph.ingressControllers(['a']), controllers, 'the same object, asked again');
+  assert.ok(sameAnswer(graph, { name: 'ingressControllers', args: [['a']], value: controllers }));
+  assert.ok(!sameAnswer(graph, { name: 'ingressControllers', args: [['a']], value: [...controllers] }));
 });

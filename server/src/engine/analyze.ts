@@ -29,7 +29,7 @@
 import type { Analysis } from './analysis';
 import type { AnalysisConfig, Severity } from './config';
 import { compareDiagnostics, type Diagnostic, type RelatedLocation } from './diagnostics';
-import { FACTS, trackReads, TrafficGraph, type FactName, type ReadLog } from './graph';
+import { FACTS, sameAnswer, trackReads, TrafficGraph, type AnswerRead, type FactName, type ReadLog } from './graph';
 import { runToEnd, type ResourceChange } from './incremental';
 import { directoryOf, resourceAnchor, sourceKey, type Resource } from './model/resource';
 import type { RenderedBuild } from './kustomizeRendered';
@@ -92,6 +92,8 @@ interface Reads {
   namespaces: Set<string> | 'all';
   /** Answers to workspace-wide yes/no questions (hasGateways...), valid while the answer is the same. */
   facts: Map<FactName, boolean>;
+  /** Questions of scope 'answer' (graph/readScopes.ts), valid while the new graph gives the same object. */
+  answers?: AnswerRead[];
   /**
    * Local rules only: a question across namespaces was asked. A local rule compares a resource with
    * those of its own namespace, directory or kustomize build, so it runs again when one of those changed.
@@ -118,6 +120,8 @@ interface Affected {
 class Readers {
   readonly all = new Set<Resource>();
   readonly facts = new Set<Resource>();
+  /** Instances whose rules asked questions of scope 'answer' (each answer is compared on every change). */
+  readonly answers = new Set<Resource>();
   /** Instances whose local rules asked questions across namespaces (Reads.own). */
   readonly own = new Set<Resource>();
   readonly byNamespace = new Map<string, Set<Resource>>();
@@ -130,6 +134,7 @@ class Readers {
 
   private addReads(r: Resource, reads: Reads): void {
     if (reads.facts.size > 0) this.facts.add(r);
+    if (reads.answers) this.answers.add(r);
     if (reads.namespaces === 'all') this.all.add(r);
     else {
       for (const ns of reads.namespaces) {
@@ -142,6 +147,7 @@ class Readers {
 
   delete(r: Resource, outcome: RuleOutcome): void {
     this.facts.delete(r);
+    this.answers.delete(r);
     this.all.delete(r);
     this.own.delete(r);
     this.deleteReads(r, outcome.reads);
@@ -465,6 +471,7 @@ export class Analyzer {
     const previousGraph = this.previous?.graph;
     if (!previousGraph || FACTS.some((fact) => previousGraph[fact] !== graph[fact]))
       for (const r of this.readers.facts) keep(r);
+    for (const r of this.readers.answers) keep(r);
     for (const ns of change.namespaces) for (const r of this.readers.byNamespace.get(ns) ?? []) keep(r);
     // Resource order: by file position, then by place among the file's instances.
     const keyed = [...found].map((r) => {
@@ -580,6 +587,7 @@ export class Analyzer {
           if (reads.facts.has(fact) && graph[fact] !== reads.facts.get(fact)) return true;
         }
       }
+      if (reads.answers) for (const answer of reads.answers) if (!sameAnswer(graph, answer)) return true;
       const read = reads.namespaces;
       if (read.size === 0) return false;
       for (let i = 0; i < namespaceList.length; i++) if (read.has(namespaceList[i])) return true;
@@ -635,6 +643,13 @@ function trackingGraph(graph: TrafficGraph): TrackedGraph {
     },
     fact(name, answer) {
       reads?.facts.set(name, answer);
+    },
+    answer(read) {
+      if (!reads) return;
+      const answers = (reads.answers ??= []);
+      // One entry per question: a rule asks the same of every Ingress it checks.
+      if (!answers.some((a) => a.name === read.name && a.value === read.value && sameArgs(a.args, read.args)))
+        answers.push(read);
     },
   };
   const tracked = trackReads(graph, () => (reads && reads.namespaces !== 'all' ? log : undefined));
@@ -749,6 +764,7 @@ function oneNamespace(read: Set<string>): Set<string> | undefined {
 /** Reads kept between runs, with their empty or one-namespace parts shared. */
 function compactReads(reads: Reads): Reads {
   const noNamespace = reads.namespaces !== 'all' && reads.namespaces.size === 0;
+  if (reads.answers) return reads;
   if (noNamespace && reads.facts.size === 0 && !reads.own) return NO_READS;
   const one = reads.namespaces !== 'all' && reads.namespaces.size === 1 ? oneNamespace(reads.namespaces) : undefined;
   if (!noNamespace && !one && reads.facts.size > 0) return reads;
@@ -854,3 +870,6 @@ function isSuppressedByComment(workspace: LoadedWorkspace, d: Diagnostic): boole
   const disabled = file.disabledLines.get(file.lines.position(d.span.start).line);
   return disabled === 'all' || (disabled !== undefined && disabled.has(d.rule));
 }
+
+const sameArgs = (a: readonly unknown[], b: readonly unknown[]) =>
+  a.length === b.length && a.every((x, i) => x === b[i]);

@@ -16,10 +16,12 @@ type Namespaces = readonly (string | undefined)[];
  * arguments; or 'everything' for some arguments), or 'everything' (lists across namespaces: any
  * change may change the answer); for a yes/no property about the whole workspace, 'fact' (valid
  * while the answer is the same); for the set of namespaces, 'namespaceSet' (the Analyzer runs every
- * rule again when it changes, so its reads need no log).
+ * rule again when it changes, so its reads need no log). A question whose answer keeps its identity
+ * while it is the same (a derived graph inherits it) may be 'answer': valid while the same question,
+ * asked again of the new graph, gives the same object.
  */
 export type ReadScope<M> = M extends (...args: infer A) => unknown
-  ? ((...args: A) => Namespaces | 'everything') | 'everything'
+  ? ((...args: A) => Namespaces | 'everything') | 'everything' | 'answer'
   : M extends boolean
     ? 'fact' | 'everything'
     : M extends ReadonlySet<string>
@@ -83,7 +85,9 @@ export const READ_SCOPES = {
   servicesAppliedNear: 'everything',
   ingressesClaimingNear: 'everything',
   hostPortWorkloadsAppliedNear: 'everything',
-  ingressControllers: 'everything',
+  // Controllers may be anywhere, but the list is the same object while no controller changed
+  // (inheritControllers): every edit no longer re-runs the check of every Ingress.
+  ingressControllers: 'answer',
   sameFileOrBuild: 'everything',
   appliedTogether: 'everything',
   isCollectionDirectory: 'everything',
@@ -112,6 +116,20 @@ export interface ReadLog {
   namespaces(read: Namespaces): void;
   everything(): void;
   fact(name: FactName, answer: boolean): void;
+  answer(read: AnswerRead): void;
+}
+
+/** A question of scope 'answer' and what it answered. */
+export interface AnswerRead {
+  readonly name: GraphMember;
+  readonly args: readonly unknown[];
+  readonly value: unknown;
+}
+
+/** Whether the graph answers the question as it did (the same object). */
+export function sameAnswer(graph: TrafficGraph, read: AnswerRead): boolean {
+  const question = graph[read.name] as unknown as (...args: unknown[]) => unknown;
+  return question.apply(graph, read.args as unknown[]) === read.value;
 }
 
 /**
@@ -122,11 +140,21 @@ export interface ReadLog {
 export function trackReads(graph: TrafficGraph, currentLog: () => ReadLog | undefined): TrafficGraph {
   const tracked: TrafficGraph = Object.create(graph);
   for (const name of MEMBERS) {
-    const scope: 'everything' | 'fact' | 'namespaceSet' | ((...args: never[]) => Namespaces | 'everything') =
+    const scope: 'everything' | 'fact' | 'namespaceSet' | 'answer' | ((...args: never[]) => Namespaces | 'everything') =
       READ_SCOPES[name];
     const member: unknown = graph[name];
     if (typeof member === 'function') {
       const question = member as (...args: unknown[]) => unknown;
+      if (scope === 'answer') {
+        Object.defineProperty(tracked, name, {
+          value: (...args: unknown[]) => {
+            const value = question.apply(graph, args);
+            currentLog()?.answer({ name, args, value });
+            return value;
+          },
+        });
+        continue;
+      }
       const namespacesOf = scope as 'everything' | ((...args: unknown[]) => Namespaces | 'everything');
       Object.defineProperty(tracked, name, {
         value: (...args: unknown[]) => {
