@@ -49,6 +49,11 @@ test(
     assert.ok(rendered, JSON.stringify(d.relatedInformation));
     assert.match(rendered.message, /rendered by helm template/);
     assert.ok(fs.existsSync(w.mark), 'helm ran');
+    // A rendered chart is analysed: no "not analysed until rendered" note on it anywhere.
+    const chartNotes = [...client.diagnostics].filter(
+      ([u, ds]) => u.includes('/podinfo/') && ds.some((x) => x.code === 'helm-template-skipped'),
+    );
+    assert.deepEqual(chartNotes, [], 'no skip note on a rendered chart');
 
     // The hover on `name: {{ template "podinfo.fullname" . }}` shows the rendered Service.
     const line = w.lineOf(w.service, 'name: {{ template "podinfo.fullname" . }}');

@@ -199,12 +199,12 @@ export function withTemplateNotes(a: Analysis): readonly Diagnostic[] {
  */
 function unnotedTemplates(a: Analysis): Diagnostic[] {
   const noted = new Set<string>();
+  for (const d of a.diagnostics) if (d.rule === 'helm-template-skipped') noted.add(d.file);
+  // Files of a chart are rendered, or said once on its Chart.yaml by the engine: never a note each
+  // (a rendered chart's Chart.yaml was told it is "not analysed until rendered").
   const charts: string[] = [];
-  for (const d of a.diagnostics) {
-    if (d.rule !== 'helm-template-skipped') continue;
-    noted.add(d.file);
-    if (d.file === 'Chart.yaml' || d.file.endsWith('/Chart.yaml')) charts.push(d.file.slice(0, -'Chart.yaml'.length));
-  }
+  for (const file of a.workspace.files.keys())
+    if (file === 'Chart.yaml' || file.endsWith('/Chart.yaml')) charts.push(file.slice(0, -'Chart.yaml'.length));
   const out: Diagnostic[] = [];
   for (const [file, f] of a.workspace.files) {
     if (f.role !== 'template' || noted.has(file) || charts.some((dir) => file.startsWith(dir))) continue;
