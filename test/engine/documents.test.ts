@@ -14,18 +14,7 @@ import { overShapeLimits } from '../../server/src/engine/shape';
 import { DEFAULT_CONFIG } from '../../server/src/engine';
 import { REPO_ROOT } from '../support/cli';
 import { corpusDir, needsCorpus } from '../support/corpus';
-
-function yamlFiles(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (entry.name !== 'node_modules' && !entry.name.startsWith('.')) out.push(...yamlFiles(p));
-    } else if (/\.ya?ml$/i.test(entry.name)) out.push(p);
-  }
-  return out.sort();
-}
+import { yamlFiles } from '../support/yamlFiles';
 
 /** As the workspace reads it: a lone CR is a line break (read.ts). */
 const asRead = (text: string) => text.replace(/\r(?!\n)/g, '\n');

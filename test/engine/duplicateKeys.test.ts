@@ -9,6 +9,7 @@ import { parseAllDocuments } from 'yaml';
 import { parseYaml, withDuplicateKeyErrors } from '../../server/src/engine/syntax';
 import { CORPUS_DIR, needsCorpus } from '../support/corpus';
 import { REPO_ROOT } from '../support/cli';
+import { yamlFiles } from '../support/yamlFiles';
 
 const OPTIONS = { prettyErrors: false, keepSourceTokens: false, strict: false } as const;
 
@@ -41,14 +42,6 @@ const CASES = [
 test('repeated keys: the same errors as the yaml package finds, in tricky cases', () => {
   CASES.forEach((text, i) => assertSameErrors(text, `case ${i}`));
 });
-
-function* yamlFiles(dir: string): Generator<string> {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) yield* yamlFiles(p);
-    else if (e.isFile() && /\.ya?ml$/.test(e.name)) yield p;
-  }
-}
 
 test('repeated keys: the same errors as the yaml package finds, in fixtures and examples', () => {
   let files = 0;

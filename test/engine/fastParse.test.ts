@@ -20,18 +20,7 @@ import {
 } from '../../server/src/engine/syntax';
 import { REPO_ROOT } from '../support/cli';
 import { CORPUS_DIR, corpusDir, needsCorpus } from '../support/corpus';
-
-function yamlFiles(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (entry.name !== 'node_modules' && !entry.name.startsWith('.')) out.push(...yamlFiles(p));
-    } else if (/\.ya?ml$/i.test(entry.name)) out.push(p);
-  }
-  return out.sort();
-}
+import { yamlFiles } from '../support/yamlFiles';
 
 const read = (files: string[]) =>
   files.map((f) => ({ path: path.relative(REPO_ROOT, f), text: fs.readFileSync(f, 'utf8') }));

@@ -9,17 +9,9 @@ import { decodeParsedFile, encodeParsedFile } from '../../server/src/engine/pars
 import { parseYaml, type ParsedFile, type YMap } from '../../server/src/engine/syntax';
 import { REPO_ROOT } from '../support/cli';
 import { corpusDir, needsCorpus } from '../support/corpus';
+import { yamlFiles } from '../support/yamlFiles';
 
 const roundTrip = (parsed: ParsedFile) => decodeParsedFile(JSON.parse(JSON.stringify(encodeParsedFile(parsed))));
-
-function yamlFilesUnder(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => /\.ya?ml$/.test(f))
-    .map((f) => path.join(dir, f))
-    .filter((f) => fs.statSync(f).isFile());
-}
 
 /** Asserts that every file parses and comes back unchanged; returns how many documents there were. */
 function assertRoundTrips(files: string[]): number {
@@ -33,16 +25,13 @@ function assertRoundTrips(files: string[]): number {
 }
 
 test('every fixture and example manifest survives the round trip unchanged', () => {
-  const files = [
-    ...yamlFilesUnder(path.join(REPO_ROOT, 'test/fixtures')),
-    ...yamlFilesUnder(path.join(REPO_ROOT, 'examples')),
-  ];
+  const files = [...yamlFiles(path.join(REPO_ROOT, 'test/fixtures')), ...yamlFiles(path.join(REPO_ROOT, 'examples'))];
   assert.ok(files.length > 100, `found ${files.length} files`);
   assert.ok(assertRoundTrips(files) > 300);
 });
 
 test('every corpus manifest survives the round trip unchanged', needsCorpus, () => {
-  const files = yamlFilesUnder(corpusDir());
+  const files = yamlFiles(corpusDir());
   assert.ok(files.length > 500, `found ${files.length} files`);
   assert.ok(assertRoundTrips(files) > 500);
 });

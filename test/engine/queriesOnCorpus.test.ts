@@ -9,18 +9,11 @@ import { analyze, DEFAULT_CONFIG } from '../../server/src/engine';
 import { codeLenses, completionAt, definitionAt, hoverAt, referencesAt } from '../../server/src/engine/queries';
 import { REPO_ROOT } from '../support/cli';
 import { needsCorpus } from '../support/corpus';
+import { yamlFiles } from '../support/yamlFiles';
 
 const CORPUS = path.resolve(REPO_ROOT, '../shared/corpus');
 const ENTRIES = ['netpol-recipes', 'sock-shop', 'gcp-microservices-demo-kustomize'];
 const options = { linkTo: (file: string, span: { start: number }) => `file:///ws/${file}#${span.start}` };
-
-function yamlFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) return yamlFiles(p);
-    return /\.ya?ml$/.test(e.name) ? [p] : [];
-  });
-}
 
 for (const entry of ENTRIES) {
   const dir = path.join(CORPUS, entry);
