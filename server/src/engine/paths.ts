@@ -8,7 +8,7 @@ import { originFile } from './origin';
 import type { PortResolution, TrafficGraph } from './graph';
 import type { IngressPath } from './model/ingress';
 import type { Resource } from './model/resource';
-import type { Route } from './model/gateway';
+import { isServiceBackend, type Route } from './model/gateway';
 import { decide, policiesKeptWith, serviceFlowVerdicts, summarizeVerdicts, type Verdict } from './reachability';
 import { clusterService, istioIndex, readVirtualService, type VirtualServiceView } from './model/istio';
 import { selectorMatchesLabels, type Selector } from './selectors';
@@ -535,7 +535,7 @@ class TrafficMapBuilder {
       });
       const total = rule.backendRefs.reduce((n, b) => n + (b.weight ?? 1), 0);
       for (const b of rule.backendRefs) {
-        if (b.group !== '' || b.kind !== 'Service') continue;
+        if (!isServiceBackend(b)) continue;
         const weight =
           rule.backendRefs.length > 1 ? ` (${Math.round(((b.weight ?? 1) / Math.max(1, total)) * 100)}%)` : '';
         const services = this.graph.servicesNamed(b.namespace, b.name);

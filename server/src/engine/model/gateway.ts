@@ -53,6 +53,11 @@ export interface BackendRef {
   readonly namespaceExplicit: boolean;
 }
 
+/** A backendRef to a core Service (group "" and kind Service, the defaults), not to another kind. */
+export function isServiceBackend(b: Pick<BackendRef, 'group' | 'kind'>): boolean {
+  return b.group === '' && b.kind === 'Service';
+}
+
 export interface RouteRule {
   readonly matches: readonly { path: string | undefined }[];
   readonly backendRefs: readonly BackendRef[];

@@ -8,7 +8,7 @@ import type { Producer } from '../model/producers';
 import type { Service, ServicePort } from '../model/service';
 import type { Workload } from '../model/workload';
 import type { ServiceReference } from '../model/references';
-import type { BackendRef, Route } from '../model/gateway';
+import { isServiceBackend, type BackendRef, type Route } from '../model/gateway';
 import { readVirtualService, type VirtualServiceView } from '../model/istio';
 import type { NetworkPolicy, PolicyPeer } from '../model/networkPolicy';
 import type { Selector } from '../selectors';
@@ -709,7 +709,7 @@ function routeBackendHover(g: TrafficGraph, route: Route, b: BackendRef, ref: Re
     `**${text(route.resource.kind)} backendRef** ${code(`${b.namespace}/${b.name}${b.port !== undefined ? `:${b.port}` : ''}`)}`,
     '',
   ];
-  if (b.kind !== 'Service' || b.group !== '') return [...lines, `${text(b.kind)} backend: not a Service.`].join('\n');
+  if (!isServiceBackend(b)) return [...lines, `${text(b.kind)} backend: not a Service.`].join('\n');
   const service = g.servicesNamed(b.namespace, b.name)[0];
   if (!service)
     return [

@@ -4,6 +4,7 @@ import { pushAll, pushTo } from '../arrays';
 import type { Analysis } from '../analysis';
 import type { TrafficGraph } from '../graph';
 import { servicePortFor } from '../servicePorts';
+import { isServiceBackend } from '../model/gateway';
 import type { Resource } from '../model/resource';
 import type { ServiceReference } from '../model/references';
 import type { Workload } from '../model/workload';
@@ -69,7 +70,7 @@ export function definition(analysis: Analysis, file: string, offset: number): So
     }
     case 'route-backend': {
       const b = t.backend;
-      if (b.kind !== 'Service' || b.group !== '') return [];
+      if (!isServiceBackend(b)) return [];
       const services = g.servicesNamed(b.namespace, b.name);
       if (t.part === 'name') return unique(services.map((s) => at(s.resource)));
       return unique(
@@ -155,7 +156,7 @@ export function usesIndex(g: TrafficGraph): UsesIndex {
     const backendRefs = new Map<string, SourceLocation[]>();
     for (const route of g.routes) {
       for (const b of route.rules.flatMap((rule) => rule.backendRefs)) {
-        if (b.kind !== 'Service' || b.group !== '') continue;
+        if (!isServiceBackend(b)) continue;
         const key = `${b.namespace}/${b.name}`;
         pushTo(backendRefs, key, { file: route.resource.file, span: b.nameSpan });
       }

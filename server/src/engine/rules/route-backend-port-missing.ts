@@ -2,6 +2,7 @@
 // A backendRef to a Service must give a port (the API requires it for Services) and the port must
 // be one of the Service's ports (spec.ports[].port, not the container's).
 import { describeServicePort, servicePortFor } from '../model/service';
+import { isServiceBackend } from '../model/gateway';
 import { defineRule } from './rule';
 
 export default defineRule({
@@ -16,7 +17,7 @@ export default defineRule({
       if (resource.namesTransformed) return;
       for (const rule of route.rules) {
         for (const backend of rule.backendRefs) {
-          if (backend.group !== '' || backend.kind !== 'Service') continue;
+          if (!isServiceBackend(backend)) continue;
           const services = ctx.graph.servicesNamed(backend.namespace, backend.name);
           if (services.length === 0) continue;
           if (backend.port === undefined) {

@@ -10,6 +10,7 @@
 // another namespace is a near-certain mistake (warning).
 import { keptTogether } from '../model/resource';
 import { gradeMissingName } from './certainty';
+import { isServiceBackend } from '../model/gateway';
 import { defineRule } from './rule';
 
 export default defineRule({
@@ -24,7 +25,7 @@ export default defineRule({
       if (resource.namesTransformed) return;
       for (const rule of route.rules) {
         for (const backend of rule.backendRefs) {
-          if (backend.group !== '' || backend.kind !== 'Service') continue;
+          if (!isServiceBackend(backend)) continue;
           if (ctx.graph.servicesNamed(backend.namespace, backend.name).length > 0) continue;
           const others = ctx.graph.services.filter(
             (s) =>
