@@ -4,16 +4,28 @@
 // the Composer's Document/Scalar/YAMLMap objects. It reproduces exactly what the composer (with the
 // options parseYaml uses: YAML 1.2 core schema, strict: false, uniqueKeys) and syntax.ts's Converter
 // produce for the common manifest subset, and declines (returns undefined) as soon as it meets
-// anything else: any error the composer would report, anchors, aliases, tags, directives, explicit
-// or complex keys, duplicate keys, tabs around indentation, block scalars at a document's root, and
-// pairs inside flow sequences. A declined text goes through the composer as before, so every
-// problem (and the quoted-continuation repair) still comes from there.
+// anything else: any error the composer would report but a repeated key, anchors, aliases, tags,
+// directives, explicit or complex keys, tabs around indentation, block scalars at a document's
+// root, and pairs inside flow sequences. A declined text goes through the composer as before, so
+// every other problem (and the quoted-continuation repair) still comes from there. A repeated key
+// is reported here as the composer path reports it (syntax.ts withDuplicateKeyErrors).
 //
 // Each check below mirrors a place in node_modules/yaml/dist/compose/* (named in the comments);
 // test/engine/fastParse.test.ts compares both paths over the corpus, fixtures, generated workspaces
 // and mutations of them.
 import { CST, Parser } from 'yaml';
-import type { ParsedFile, SourceDocument, TreeBuilders, YNode, YPair, YScalar, YMap, YSeq } from './yamlTree';
+import { duplicateKeyProblem } from './yamlTree';
+import type {
+  ParsedFile,
+  SourceDocument,
+  SyntaxProblem,
+  TreeBuilders,
+  YNode,
+  YPair,
+  YScalar,
+  YMap,
+  YSeq,
+} from './yamlTree';
 
 type Token = CST.Token;
 type SourceToken = CST.SourceToken;
@@ -26,9 +38,49 @@ const MAX_FAST_DEPTH = 256;
 
 const NO_PROBLEMS = Object.freeze([]) as readonly never[];
 
+/** Keys of one map compared one by one for repeats; beyond, a set of them. */
+const KEYS_COMPARED_ONE_BY_ONE = 16;
+
+const keyOf = (pair: unknown) => (pair as { keyValue?: unknown }).keyValue;
+
+/**
+ * Whether `value` repeats the key of one of the pairs from..to of a map: equal as === (the `yaml`
+ * package's rule with uniqueKeys, compose/util-map-includes.js, so NaN never repeats), found in
+ * `seen` once the map has grown past a few keys (comparing with every earlier key is quadratic in
+ * a map of 200,000 keys).
+ */
+function repeatsKey(
+  pairs: readonly unknown[],
+  from: number,
+  to: number,
+  value: unknown,
+  seen: Set<unknown> | undefined,
+) {
+  if (value !== value) return false;
+  if (seen) return seen.has(value);
+  for (let i = from; i < to; i++) if (keyOf(pairs[i]) === value) return true;
+  return false;
+}
+
+/** The set repeatsKey looks in, after pairs[to - 1] joined the map: none while the map is small. */
+function keysSeen(pairs: readonly unknown[], from: number, to: number, seen: Set<unknown> | undefined) {
+  if (seen) {
+    const value = keyOf(pairs[to - 1]);
+    if (value === value) seen.add(value);
+    return seen;
+  }
+  if (to - from < KEYS_COMPARED_ONE_BY_ONE) return undefined;
+  const set = new Set<unknown>();
+  for (let i = from; i < to; i++) {
+    const value = keyOf(pairs[i]);
+    if (value === value) set.add(value);
+  }
+  return set;
+}
+
 /**
  * The ParsedFile the composer path would give for `text`, or undefined when the text holds anything
- * this path does not reproduce. Results are only ever problem-free.
+ * this path does not reproduce. Repeated keys are the only problems it reports.
  */
 export function parseFast(text: string, b: TreeBuilders): ParsedFile | undefined {
   try {
@@ -42,6 +94,15 @@ export function parseFast(text: string, b: TreeBuilders): ParsedFile | undefined
 class FastParser {
   constructor(private readonly b: TreeBuilders) {}
 
+  private text = '';
+  /** The repeated keys met so far, in text order. */
+  private problems: SyntaxProblem[] | undefined;
+
+  /** A key starting at `at` repeats an earlier key of its map. */
+  private repeated(at: number): void {
+    (this.problems ??= []).push(duplicateKeyProblem(this.text, at));
+  }
+
   /** range[2] of the node built last (its end including trailing comments and whitespace). */
   private lastEnd = 0;
 
@@ -53,6 +114,7 @@ class FastParser {
   private pEnd = 0;
 
   parse(text: string): ParsedFile {
+    this.text = text;
     const documents: SourceDocument[] = [];
     const length = text.length;
     let start = -1;
@@ -97,7 +159,10 @@ class FastParser {
       }
     }
     flush();
-    return { documents: documents.length <= 16 ? documents.slice() : documents, problems: NO_PROBLEMS };
+    return {
+      documents: documents.length <= 16 ? documents.slice() : documents,
+      problems: this.problems ? this.problems.slice() : NO_PROBLEMS,
+    };
   }
 
   /**
@@ -241,6 +306,7 @@ class FastParser {
   private blockMap(bm: CST.BlockMap, depth: number): YMap {
     const pairs: YPair[] = new Array(bm.items.length);
     let n = 0;
+    let seen: Set<unknown> | undefined;
     let offset = bm.offset;
     let commentEnd: number | null = null;
     for (const item of bm.items) {
@@ -263,7 +329,7 @@ class FastParser {
       const kEnd = this.kEnd;
       const kValue = this.kValue;
       const kText = this.kText;
-      for (let i = 0; i < n; i++) if ((pairs[i] as { keyValue?: unknown }).keyValue === kValue) throw DECLINE;
+      if (repeatsKey(pairs, 0, n, kValue, seen)) this.repeated(kStart);
       this.props(sep, 'map-value-ind', false, false, this.lastEnd);
       offset = this.pEnd;
       if (!this.pFound) throw DECLINE; // implicit keys need a value
@@ -271,6 +337,7 @@ class FastParser {
       const valueNode = value ? this.node(value, depth + 1, false) : this.empty(offset, sep);
       offset = this.lastEnd;
       pairs[n++] = this.b.pair(kStart, kEnd, kValue, kText, valueNode);
+      seen = keysSeen(pairs, 0, n, seen);
     }
     if (commentEnd && commentEnd < offset) throw DECLINE;
     if (n < pairs.length) pairs.length = n;
@@ -304,6 +371,7 @@ class FastParser {
     const isMap = fc.start.source === '{';
     const pairs: YPair[] = [];
     const items: YNode[] = [];
+    let seen: Set<unknown> | undefined;
     let offset = fc.offset + fc.start.source.length;
     const count = fc.items.length;
     for (let i = 0; i < count; i++) {
@@ -330,14 +398,14 @@ class FastParser {
       const kEnd = this.kEnd;
       const kValue = this.kValue;
       const kText = this.kText;
-      for (let j = 0; j < pairs.length; j++)
-        if ((pairs[j] as { keyValue?: unknown }).keyValue === kValue) throw DECLINE;
+      if (repeatsKey(pairs, 0, pairs.length, kValue, seen)) this.repeated(kStart);
       this.props(sep, 'map-value-ind', true, false, this.lastEnd);
       let valueNode: YNode | null = null;
       if (this.pFound) valueNode = value ? this.node(value, depth + 1, false) : this.empty(this.pEnd, sep);
       else if (value) throw DECLINE;
       offset = valueNode ? this.lastEnd : this.pEnd;
       pairs.push(this.b.pair(kStart, kEnd, kValue, kText, valueNode));
+      seen = keysSeen(pairs, 0, pairs.length, seen);
     }
     const ends = fc.end;
     const ce = ends[0];
@@ -452,7 +520,8 @@ export function coreValue(str: string): string | number | boolean | null {
 // tabs, CRs, other flow collections, anchors, aliases, tags, directives or escapes (and a few
 // characters decline wherever they occur). Every span and document range it gives is the one the
 // composer path gives for that subset (the differential test checks it); anything it is not sure
-// of declines to parseFast.
+// of declines to parseFast. A key repeated in its map is the one problem it reports (its own
+// check is linear; the composer path's is a second walk after the `yaml` composer).
 //
 // Comments and empty lines change ranges only through where the `yaml` parser (parse/parser.js)
 // attaches them, which this path mirrors: lines of them after a scalar whose comments are indented
@@ -480,8 +549,6 @@ for (let c = 0; c <= 32; c++) KEY_START_REJECT[c] = 1;
 for (const ch of '-?:,[]{}#&*!|>\'"%@`') KEY_START_REJECT[ch.charCodeAt(0)] = 1;
 
 const MAX_DIRECT_DEPTH = 128;
-/** Keys of one map compared one by one for repeats; beyond, a set of them. */
-const KEYS_COMPARED_ONE_BY_ONE = 16;
 const MAX_DIRECT_KEY = 256;
 
 /** The ParsedFile the composer path would give for `text`, or undefined outside the subset above. */
@@ -522,6 +589,8 @@ class DirectParser {
   private deepest = -1;
   /** Pairs and items of the collections being read, innermost last. */
   private readonly stack: (YPair | YNode)[] = [];
+  /** The repeated keys met so far, in text order (each is met after everything before it). */
+  private problems: SyntaxProblem[] | undefined;
 
   constructor(
     private readonly text: string,
@@ -660,7 +729,15 @@ class DirectParser {
       this.triviaStart = -1;
       documents.push({ index: documents.length, span: { start: docStart, end }, contents: root });
     }
-    return { documents: documents.length <= 16 ? documents.slice() : documents, problems: NO_PROBLEMS };
+    return {
+      documents: documents.length <= 16 ? documents.slice() : documents,
+      problems: this.problems ? this.problems.slice() : NO_PROBLEMS,
+    };
+  }
+
+  /** A key starting at `at` repeats an earlier key of its map. */
+  private repeated(at: number): void {
+    (this.problems ??= []).push(duplicateKeyProblem(this.text, at));
   }
 
   private isSeqItem(at: number): boolean {
@@ -735,26 +812,15 @@ class DirectParser {
       const keyText =
         q === 39 ? t.slice(ks + 1, ke - 1).replace(/''/g, "'") : q === 34 ? t.slice(ks + 1, ke - 1) : t.slice(ks, ke);
       const keyValue = q === 39 || q === 34 ? keyText : coreValue(keyText);
-      // A repeated key goes to the full parser (it reports it). Past a few keys a set finds it:
-      // comparing with every earlier key is quadratic in a map of 200,000 keys.
-      if (seen !== undefined) {
-        if (seen.has(keyValue)) throw DECLINE;
-        seen.add(keyValue);
-      } else {
-        for (let i = base; i < stack.length; i++)
-          if ((stack[i] as { keyValue?: unknown }).keyValue === keyValue) throw DECLINE;
-        if (stack.length - base === KEYS_COMPARED_ONE_BY_ONE) {
-          seen = new Set();
-          for (let i = base; i < stack.length; i++) seen.add((stack[i] as { keyValue?: unknown }).keyValue);
-          seen.add(keyValue);
-        }
-      }
+      // A repeated key is reported where it repeats and kept in the map, as the composer path does.
+      if (repeatsKey(stack, base, stack.length, keyValue, seen)) this.repeated(ks);
       let p = ke + 1;
       while (p < this.le && t.charCodeAt(p) === 32) p++;
       let value: YNode;
       if (p === this.le || t.charCodeAt(p) === 35 /* # */) value = this.nestedOrEmpty(p, ke + 1, nested, depth);
       else value = this.lineValue(p, col);
       stack.push(this.b.pair(ks, ke, keyValue, keyText, value));
+      seen = keysSeen(stack, base, stack.length, seen);
       if (this.eof || this.indent < col) break;
       if (this.indent > col || this.isSeqItem(this.ci)) throw DECLINE;
     }

@@ -14,6 +14,7 @@ import {
 } from 'yaml';
 import { parseDirect, parseFast } from './fastParse';
 import {
+  duplicateKeyProblem,
   intern,
   makePair,
   makeScalar,
@@ -199,22 +200,18 @@ function parseWith(text: string, toOriginal: (offset: number) => number, origina
     const fatalAt = firstFatal?.pos?.[0] ?? (firstFatal ? -1 : Infinity);
     for (const err of errors) {
       if (fatal && err.code !== 'DUPLICATE_KEY') continue;
-      if (err.code === 'DUPLICATE_KEY' && (err.pos?.[0] ?? Infinity) >= fatalAt) continue;
-      const duplicate = err.code === 'DUPLICATE_KEY';
-      const keyText =
-        duplicate && err.pos ? (/^[^:\n]*/.exec(text.slice(err.pos[0], err.pos[0] + 256))?.[0] ?? '') : '';
-      const clamp = (o: number) => Math.min(Math.max(0, o), originalLength);
-      const [start, end] = err.pos
-        ? [
-            clamp(toOriginal(err.pos[0])),
-            clamp(toOriginal(Math.max(err.pos[1], err.pos[0] + keyText.trimEnd().length))),
-          ]
-        : [docSpan.start, docSpan.start];
-      if (!duplicate) fatal = true;
+      if (err.code === 'DUPLICATE_KEY') {
+        if (err.pos && err.pos[0] < fatalAt)
+          problems.push(duplicateKeyProblem(text, err.pos[0], toOriginal, originalLength));
+        continue;
+      }
+      const start = err.pos ? Math.min(Math.max(0, toOriginal(err.pos[0])), originalLength) : docSpan.start;
+      const end = err.pos ? Math.min(Math.max(0, toOriginal(err.pos[1])), originalLength) : docSpan.start;
+      fatal = true;
       problems.push({
         span: { start, end: Math.max(start, end) },
-        message: duplicate ? duplicateKeyMessage(keyText) : firstLine(err.message),
-        rule: duplicate ? 'yaml-duplicate-key' : 'yaml-syntax',
+        message: firstLine(err.message),
+        rule: 'yaml-syntax',
       });
     }
     let contents: YNode | null = null;
@@ -247,11 +244,6 @@ function firstLine(message: string): string {
   const line = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
   // The parser quotes whole unexpected tokens, which can be pages long.
   return line.replace(/: "(.{0,40})[^]*"$/, (_m, head: string) => `: "${head.replace(/\n.*/, '')}..."`);
-}
-
-function duplicateKeyMessage(keyText: string): string {
-  const key = keyText.split(/[:\n]/)[0].trim();
-  return `Duplicate key${key ? ` '${key}'` : ''}: the last value wins when read, and kubectl apply --validate=strict rejects the object.`;
 }
 
 /**

@@ -273,6 +273,30 @@ export interface SyntaxProblem {
   readonly rule: 'yaml-syntax' | 'yaml-duplicate-key' | 'analysis-incomplete';
 }
 
+/**
+ * The problem for a map key that repeats an earlier key of its map, the key starting at `at` of
+ * `text` (offsets mapped by `toOriginal` when the text is a repaired copy): spanning the key as
+ * written up to its `:`, as the composer path (syntax.ts) and the line reader (fastParse.ts) both
+ * report it.
+ */
+export function duplicateKeyProblem(
+  text: string,
+  at: number,
+  toOriginal: (offset: number) => number = (o) => o,
+  originalLength = text.length,
+): SyntaxProblem {
+  const keyText = /^[^:\n]*/.exec(text.slice(at, at + 256))?.[0] ?? '';
+  const clamp = (o: number) => Math.min(Math.max(0, o), originalLength);
+  const start = clamp(toOriginal(at));
+  const end = clamp(toOriginal(Math.max(at + 1, at + keyText.trimEnd().length)));
+  const key = keyText.split(/[:\n]/)[0].trim();
+  return {
+    span: { start, end: Math.max(start, end) },
+    message: `Duplicate key${key ? ` '${key}'` : ''}: the last value wins when read, and kubectl apply --validate=strict rejects the object.`,
+    rule: 'yaml-duplicate-key',
+  };
+}
+
 export interface SourceDocument {
   readonly index: number;
   readonly span: Span;
