@@ -4,7 +4,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checkJson, REPO_ROOT, runCli } from './support/cli';
+import { spawn } from 'node:child_process';
+import { checkJson, CLI, REPO_ROOT, runCli } from './support/cli';
 import { checkInProcess } from './support/ruleTester';
 
 const BROKEN = 'test/fixtures/cli/broken';
@@ -34,6 +35,29 @@ describe('exit codes', () => {
       assert.equal(r.stdout, '');
     });
   }
+  test('a reader that closes the pipe early: no stack trace, the analysis exit code', async () => {
+    // 2,000 orphaned Services: a report far larger than the pipe's buffer.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-epipe-'));
+    try {
+      fs.writeFileSync(
+        path.join(dir, 'many.yaml'),
+        Array.from(
+          { length: 2000 },
+          (_, i) =>
+            `apiVersion: v1\nkind: Service\nmetadata: {name: s${i}}\nspec: {selector: {app: none}, ports: [{port: 80}]}\n`,
+        ).join('---\n'),
+      );
+      const child = spawn(process.execPath, [CLI, 'check', '--format', 'json', dir], { cwd: REPO_ROOT });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.stdout.once('data', () => child.stdout.destroy());
+      const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+      assert.equal(stderr, '');
+      assert.equal(code, 0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
   test('--help and --version', () => {
     const help = runCli(['--help']);
     assert.equal(help.status, 0);

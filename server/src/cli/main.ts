@@ -71,6 +71,13 @@ const SERVER_HEAP_FLAG = '--heap-growing-percent=25';
 declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
 
+// A reader that stops early (`check --format json | head`) closes the pipe: the report it did not
+// read is not an error of ours. Leave quietly with the exit code the analysis set, as a filter would.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit();
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     if (code >= 0) process.exitCode = code;
