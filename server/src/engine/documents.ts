@@ -3,8 +3,8 @@
 // are reused as they were (before the edit) or moved by the edit's length (after it). The result is
 // exactly the whole file's parse (test/engine/documents.test.ts compares them); a file this module
 // cannot split with certainty is parsed whole.
-import { overShapeLimits, shapeOf, type Shape, type ShapeLimits } from './shape';
-import { parseYamlReporting } from './syntax';
+import { overShapeLimits, overShapeLimitsSteps, shapeOf, type Shape, type ShapeLimits } from './shape';
+import { parseYamlReporting, parseYamlReportingSteps } from './syntax';
 import {
   MapNode,
   movedPair,
@@ -111,6 +111,26 @@ export function wholeReading(text: string): DocumentReading {
 }
 
 /**
+ * Texts at least this long that are parsed whole (one document of megabytes) are pre-checked and
+ * parsed in steps; shorter ones in one step, as the stepped reading costs a little more.
+ */
+const STEPPED_WHOLE_READING = 1024 * 1024;
+
+/** The whole file's parse after the shape pre-check, in steps for long texts (the same result). */
+function* wholeReadingSteps(
+  text: string,
+  limits: ShapeLimits,
+): Generator<void, DocumentReading | { readonly over: string }> {
+  if (text.length < STEPPED_WHOLE_READING) {
+    const over = overShapeLimits(text, limits);
+    return over !== undefined ? { over } : wholeReading(text);
+  }
+  const over = yield* overShapeLimitsSteps(text, limits);
+  if (over !== undefined) return { over };
+  return { parsed: (yield* parseYamlReportingSteps(text)).parsed, chunks: undefined };
+}
+
+/**
  * The file's parse, document by document, in steps (a yield every few documents, so that a
  * 16 MiB bundle does not hold the event loop), or why the file is over the shape limits (the
  * pre-check of shape.ts, added up from the parts'). Parts unchanged since `previous` are reused:
@@ -130,8 +150,7 @@ export function* readDocuments(
     starts.length > limits.maxNodesPerFile ||
     text.length < starts.length * MIN_AVERAGE_PART
   ) {
-    const over = overShapeLimits(text, limits);
-    return over !== undefined ? { over } : wholeReading(text);
+    return yield* wholeReadingSteps(text, limits);
   }
   const old = previous?.chunks ?? [];
   const n = starts.length;
