@@ -8,7 +8,7 @@ import { test, describe } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readDocuments, wholeReading } from '../../server/src/engine/documents';
+import { isMovedTreeSteps, readDocuments, wholeReading } from '../../server/src/engine/documents';
 import { parseDirect, parseDirectSteps } from '../../server/src/engine/fastParse';
 import { overShapeLimits, overShapeLimitsSteps, type ShapeLimits } from '../../server/src/engine/shape';
 import { parseYamlReporting, parseYamlReportingSteps } from '../../server/src/engine/syntax';
@@ -219,4 +219,24 @@ describe('a large document read in steps equals the reading in one step', () => 
       readingAgrees(text, limits, 'over the limits');
     }
   });
+});
+
+test('a large tree moved by an edit is compared in steps', () => {
+  const text = configMap(20_000);
+  const tree = (t: string) => runSteps(parseDirectSteps(t, TREE_BUILDERS)).value!.documents[0].contents;
+  const before = tree(text);
+  const moved = tree(`# a comment\n${text}`);
+  const changed = tree(text.replace('key-19999: "v', 'key-19999: "w'));
+  const delta = '# a comment\n'.length;
+  // The root, apiVersion, kind, metadata, its name, data and its values (keys are held by their pairs).
+  const nodes = 6 + 20_000;
+  const run = (a: typeof before, b: typeof before, d: number, budget?: number) =>
+    runSteps(isMovedTreeSteps(a, b, d, budget));
+  const same = run(before, moved, delta, nodes);
+  assert.equal(same.value, true);
+  assert.ok(same.yields >= 4, `yields: ${same.yields}`);
+  assert.equal(run(before, moved, delta, nodes - 1).value, false, 'over the budget');
+  assert.equal(run(before, moved, delta + 1).value, false, 'another delta');
+  assert.equal(run(before, changed, 0).value, false, 'a value changed at the end');
+  assert.equal(run(before, before, 0).value, true);
 });
