@@ -516,7 +516,7 @@ export function* parseDirectSteps(text: string, b: TreeBuilders): Generator<void
 /** Characters of the text read between two yields of parseDirectSteps (a fraction of a millisecond). */
 const DIRECT_CHARS_PER_STEP = 8 * 1024;
 /** Characters checked for rejected ones between two yields of parseDirectSteps. */
-const REJECT_CHARS_PER_STEP = 256 * 1024;
+const REJECT_CHARS_PER_STEP = 64 * 1024;
 
 /** Whether text[from, to) holds a character that declines the direct path. */
 function hasDirectReject(text: string, from: number, to: number): boolean {
