@@ -13,7 +13,6 @@
 // test/engine/fastParse.test.ts compares both paths over the corpus, fixtures, generated workspaces
 // and mutations of them.
 import { CST, Parser } from 'yaml';
-import { runToEnd } from './incremental';
 import type { ParsedFile, SourceDocument, TreeBuilders, YNode, YPair, YScalar, YMap, YSeq } from './yamlTree';
 
 type Token = CST.Token;
@@ -489,7 +488,9 @@ const MAX_DIRECT_KEY = 256;
 export function parseDirect(text: string, b: TreeBuilders): ParsedFile | undefined {
   if (hasDirectReject(text, 0, text.length)) return undefined;
   try {
-    return runToEnd(new DirectParser(text, b).parse(false));
+    // Read without a yield: the steps end at their first next().
+    const read = new DirectParser(text, b).parse(false).next();
+    return read.done ? read.value : undefined;
   } catch {
     return undefined;
   }
