@@ -1,9 +1,10 @@
 // The stepped reading of one large document (fastParse.ts parseDirectSteps, shape.ts
 // overShapeLimitsSteps, and documents.ts for texts it parses whole) against the reading in one
 // step: the same result, exactly (documents, spans, values, node classes, problems, or the same
-// decline), over the corpus, the fixtures and examples, hand-written edge cases, and generated
-// documents over the stepped threshold, among them ones that the line-by-line reader declines
-// (a repeated key, an anchor, a tab, a flow map, a syntax error) and ones over the shape limits.
+// decline), over the corpus, the fixtures and examples, hand-written edge cases, generated
+// documents over the stepped threshold (read line by line, declined to the CST reader, over the
+// shape limits), and small texts the line-by-line reader declines (a repeated key, an anchor, a
+// tab, a flow map, an unclosed quote). Also the stepped comparison of a moved tree (isMovedTreeSteps).
 import { test, describe } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
