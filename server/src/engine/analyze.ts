@@ -48,7 +48,7 @@ import {
   type WorkspaceFile,
 } from './workspace';
 import { pushAll } from './arrays';
-import { isMovedTree } from './documents';
+import { isMovedTreeSteps } from './documents';
 
 export type { Analysis };
 
@@ -541,7 +541,7 @@ export class Analyzer {
       const seen = deltas.get(r.file);
       if (seen === undefined) deltas.set(r.file, delta);
       else if (seen !== delta) mixed.add(r.file);
-      if (sameInstance(old, r) && isMovedTree(old.node, r.node, delta)) moved.set(r, old);
+      if (sameInstance(old, r) && (yield* isMovedTreeSteps(old.node, r.node, delta))) moved.set(r, old);
     }
     // A file whose documents moved by different lengths (reordered) keeps none.
     for (const r of moved.keys()) if (mixed.has(r.file)) moved.delete(r);

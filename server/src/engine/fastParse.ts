@@ -553,20 +553,51 @@ const MAX_DIRECT_KEY = 256;
 
 /** The ParsedFile the composer path would give for `text`, or undefined outside the subset above. */
 export function parseDirect(text: string, b: TreeBuilders): ParsedFile | undefined {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 128) {
-      if (DIRECT_REJECT[c] === 1) return undefined;
-    } else if (c === 0x85 || c === 0xa0 || c === 0x2028 || c === 0x2029 || c === 0xfeff) {
-      // NEL, no-break space, line and paragraph separators, byte-order marks: not this path's to judge.
-      return undefined;
-    }
-  }
+  if (hasDirectReject(text, 0, text.length)) return undefined;
   try {
-    return new DirectParser(text, b).parse();
+    // Read without a yield: the steps end at their first next().
+    const read = new DirectParser(text, b).parse(false).next();
+    return read.done ? read.value : undefined;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * parseDirect in steps, for texts of megabytes (one document of 15 MiB took 400 ms to read): a
+ * yield every DIRECT_CHARS_PER_STEP characters, so that the language server answers requests
+ * meanwhile. The same reading (the collections' loops are the only code written twice, around the
+ * same per-line methods), so the same result; test/engine/directSteps.test.ts compares them.
+ */
+export function* parseDirectSteps(text: string, b: TreeBuilders): Generator<void, ParsedFile | undefined> {
+  for (let at = 0; at < text.length; at += REJECT_CHARS_PER_STEP) {
+    if (hasDirectReject(text, at, Math.min(text.length, at + REJECT_CHARS_PER_STEP))) return undefined;
+    yield;
+  }
+  try {
+    return yield* new DirectParser(text, b).parse(true);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Characters of the text read between two yields of parseDirectSteps (a fraction of a millisecond). */
+const DIRECT_CHARS_PER_STEP = 8 * 1024;
+/** Characters checked for rejected ones between two yields of parseDirectSteps. */
+const REJECT_CHARS_PER_STEP = 64 * 1024;
+
+/** Whether text[from, to) holds a character that declines the direct path. */
+function hasDirectReject(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128) {
+      if (DIRECT_REJECT[c] === 1) return true;
+    } else if (c === 0x85 || c === 0xa0 || c === 0x2028 || c === 0x2029 || c === 0xfeff) {
+      // NEL, no-break space, line and paragraph separators, byte-order marks: not this path's to judge.
+      return true;
+    }
+  }
+  return false;
 }
 
 class DirectParser {
@@ -591,6 +622,17 @@ class DirectParser {
   private readonly stack: (YPair | YNode)[] = [];
   /** The repeated keys met so far, in text order (each is met after everything before it). */
   private problems: SyntaxProblem[] | undefined;
+  /** Where the sliced reading yields next (see due). */
+  private yieldAt = DIRECT_CHARS_PER_STEP;
+  // The key mapKey read last (and where its value starts on the line), read right after the call.
+  private kStart = 0;
+  private kEnd = 0;
+  private kValue: string | number | boolean | null = null;
+  private kText = '';
+  private valueAt = 0;
+  // The empty value nestedFollows found (when it returns false), read by emptyValue right after.
+  private emptyAt = 0;
+  private emptyComment = false;
 
   constructor(
     private readonly text: string,
@@ -701,7 +743,8 @@ class DirectParser {
     }
   }
 
-  parse(): ParsedFile {
+  /** The documents, read in steps when `sliced` (else without a yield). */
+  *parse(sliced: boolean): Generator<void, ParsedFile> {
     const documents: SourceDocument[] = [];
     // Comments and empty lines before the first document belong to the stream.
     this.load(0);
@@ -722,7 +765,7 @@ class DirectParser {
       } else if (documents.length > 0) throw DECLINE;
       if (this.indent !== 0) throw DECLINE;
       this.triviaStart = -1;
-      const root = this.block(0);
+      const root = sliced ? yield* this.blockSteps(0) : this.block(0);
       if (!this.eof && !this.marker) throw DECLINE;
       // Lines left over after the root's last node end the document.
       const end = this.triviaStart >= 0 ? this.ci : this.lastEnd;
@@ -744,10 +787,31 @@ class DirectParser {
     return this.text.charCodeAt(at) === 45 && (at + 1 === this.le || this.text.charCodeAt(at + 1) === 32);
   }
 
+  // The collections are read by two drivers around the same per-line methods: block, map, seq and
+  // nestedOrEmpty (without a yield), and their *Steps twins for the sliced reading (a yield every
+  // DIRECT_CHARS_PER_STEP characters). Only the loops are written twice: a generator per collection
+  // would slow the common reading of small files.
+
   /** A block collection starting at `cur` on the current line. */
   private block(depth: number): YNode {
+    return this.seqAhead(depth) ? this.seq(depth) : this.map(depth);
+  }
+
+  private *blockSteps(depth: number): Generator<void, YNode> {
+    return this.seqAhead(depth) ? yield* this.seqSteps(depth) : yield* this.mapSteps(depth);
+  }
+
+  /** Whether the block collection at `cur` is a sequence (else a map). */
+  private seqAhead(depth: number): boolean {
     if (depth > MAX_DIRECT_DEPTH) throw DECLINE;
-    return this.isSeqItem(this.cur) ? this.seq(depth) : this.map(depth);
+    return this.isSeqItem(this.cur);
+  }
+
+  /** In the sliced reading: whether to yield now. */
+  private due(): boolean {
+    if (this.ls < this.yieldAt) return false;
+    this.yieldAt = this.ls + DIRECT_CHARS_PER_STEP;
+    return true;
   }
 
   /** The end of a plain key starting at `at` (its `:`), or -1 when the line is not `key:` or `key: ...`. */
@@ -779,86 +843,182 @@ class DirectParser {
    * collection on the next lines when one follows (nested tells), else the empty scalar at `emptyAt`.
    */
   private nestedOrEmpty(p: number, emptyAt: number, nested: () => boolean, depth: number): YNode {
+    return this.nestedFollows(p, emptyAt, nested) ? this.block(depth + 1) : this.emptyValue();
+  }
+
+  private *nestedOrEmptySteps(
+    p: number,
+    emptyAt: number,
+    nested: () => boolean,
+    depth: number,
+  ): Generator<void, YNode> {
+    return this.nestedFollows(p, emptyAt, nested) ? yield* this.blockSteps(depth + 1) : this.emptyValue();
+  }
+
+  /** nestedOrEmpty's first half: moves to the next line; whether a nested collection starts there. */
+  private nestedFollows(p: number, emptyAt: number, nested: () => boolean): boolean {
     const comment = p < this.le;
     // An empty scalar sits after the spaces that follow its indicator (util-empty-scalar-position.js).
-    if (!comment) emptyAt = p;
+    this.emptyAt = comment ? emptyAt : p;
+    this.emptyComment = comment;
     this.next();
     if (!this.eof && nested()) {
       // Between a key and its nested value, comments and empty lines change no range.
       this.triviaStart = -1;
-      return this.block(depth + 1);
+      return true;
     }
+    return false;
+  }
+
+  /** nestedOrEmpty's other half: the empty value (emptyAt, emptyComment). */
+  private emptyValue(): YScalar {
     // An empty value with comments after it: where the parser puts them is not mirrored here.
-    if (comment || this.triviaStart >= 0) throw DECLINE;
-    this.lastEnd = emptyAt;
-    return this.b.scalar(emptyAt, emptyAt, null, '');
+    if (this.emptyComment || this.triviaStart >= 0) throw DECLINE;
+    this.lastEnd = this.emptyAt;
+    return this.b.scalar(this.emptyAt, this.emptyAt, null, '');
   }
 
   private map(depth: number): YMap {
-    const t = this.text;
     const start = this.cur;
     const col = start - this.ls;
-    // Pairs collect on the shared stack and leave it as an exact-size array (a pushed array keeps spare room).
-    const stack = this.stack;
-    const base = stack.length;
+    const base = this.stack.length;
     const nested = () => this.indent > col || (this.indent === col && this.isSeqItem(this.ci));
     let seen: Set<unknown> | undefined;
-    for (;;) {
-      const ks = this.cur;
-      const ke = this.keyEnd(ks);
-      if (ke < 0) throw DECLINE;
-      const q = t.charCodeAt(ks);
-      // A quoted key is a string as written between its quotes; a plain one takes the core schema's type.
-      const keyText =
-        q === 39 ? t.slice(ks + 1, ke - 1).replace(/''/g, "'") : q === 34 ? t.slice(ks + 1, ke - 1) : t.slice(ks, ke);
-      const keyValue = q === 39 || q === 34 ? keyText : coreValue(keyText);
-      // A repeated key is reported where it repeats and kept in the map, as the composer path does.
-      if (repeatsKey(stack, base, stack.length, keyValue, seen)) this.repeated(ks);
-      let p = ke + 1;
-      while (p < this.le && t.charCodeAt(p) === 32) p++;
-      let value: YNode;
-      if (p === this.le || t.charCodeAt(p) === 35 /* # */) value = this.nestedOrEmpty(p, ke + 1, nested, depth);
-      else value = this.lineValue(p, col);
-      stack.push(this.b.pair(ks, ke, keyValue, keyText, value));
-      seen = keysSeen(stack, base, stack.length, seen);
-      if (this.eof || this.indent < col) break;
-      if (this.indent > col || this.isSeqItem(this.ci)) throw DECLINE;
-    }
-    const pairs = stack.slice(base) as YPair[];
-    stack.length = base;
-    const end = this.lastEnd;
+    do {
+      this.mapKey(base, seen);
+      const { kStart, kEnd, kValue, kText, valueAt } = this;
+      const value = this.valueOnLine(valueAt)
+        ? this.lineValue(valueAt, col)
+        : this.nestedOrEmpty(valueAt, kEnd + 1, nested, depth);
+      this.stack.push(this.b.pair(kStart, kEnd, kValue, kText, value));
+      seen = keysSeen(this.stack, base, this.stack.length, seen);
+    } while (!this.mapEnds(col));
+    return this.b.map(start, this.lastEnd, this.collected(base, col) as YPair[]);
+  }
+
+  private *mapSteps(depth: number): Generator<void, YMap> {
+    const start = this.cur;
+    const col = start - this.ls;
+    const base = this.stack.length;
+    const nested = () => this.indent > col || (this.indent === col && this.isSeqItem(this.ci));
+    let seen: Set<unknown> | undefined;
+    do {
+      this.mapKey(base, seen);
+      const { kStart, kEnd, kValue, kText, valueAt } = this;
+      const value = this.valueOnLine(valueAt)
+        ? this.lineValue(valueAt, col)
+        : yield* this.nestedOrEmptySteps(valueAt, kEnd + 1, nested, depth);
+      this.stack.push(this.b.pair(kStart, kEnd, kValue, kText, value));
+      seen = keysSeen(this.stack, base, this.stack.length, seen);
+      if (this.due()) yield;
+    } while (!this.mapEnds(col));
+    return this.b.map(start, this.lastEnd, this.collected(base, col) as YPair[]);
+  }
+
+  /**
+   * The key of the map pair at `cur` (into kStart, kEnd, kValue, kText; valueAt: where its value
+   * starts). A key that repeats one of the map's earlier keys (from `base` on the stack, or in
+   * `seen` once the map has more than a few) is reported where it repeats and kept in the map, as
+   * the composer path does.
+   */
+  private mapKey(base: number, seen: Set<unknown> | undefined): void {
+    const t = this.text;
+    const stack = this.stack;
+    const ks = this.cur;
+    const ke = this.keyEnd(ks);
+    if (ke < 0) throw DECLINE;
+    const q = t.charCodeAt(ks);
+    // A quoted key is a string as written between its quotes; a plain one takes the core schema's type.
+    const keyText =
+      q === 39 ? t.slice(ks + 1, ke - 1).replace(/''/g, "'") : q === 34 ? t.slice(ks + 1, ke - 1) : t.slice(ks, ke);
+    const keyValue = q === 39 || q === 34 ? keyText : coreValue(keyText);
+    if (repeatsKey(stack, base, stack.length, keyValue, seen)) this.repeated(ks);
+    let p = ke + 1;
+    while (p < this.le && t.charCodeAt(p) === 32) p++;
+    this.kStart = ks;
+    this.kEnd = ke;
+    this.kValue = keyValue;
+    this.kText = keyText;
+    this.valueAt = p;
+  }
+
+  /** Whether a value starts at `p` on the current line (else the line ends there, or a comment starts). */
+  private valueOnLine(p: number): boolean {
+    return p < this.le && this.text.charCodeAt(p) !== 35; /* # */
+  }
+
+  /** After a pair of a map indented `col`: whether the map has ended. */
+  private mapEnds(col: number): boolean {
+    if (this.eof || this.indent < col) return true;
+    if (this.indent > col || this.isSeqItem(this.ci)) throw DECLINE;
+    return false;
+  }
+
+  /**
+   * A collection's pairs or items: they collect on the shared stack and leave it as an exact-size
+   * array (a pushed array keeps spare room); then its trailing comments settle. Its end is lastEnd
+   * read before this call.
+   */
+  private collected(base: number, col: number): (YPair | YNode)[] {
+    const items = this.stack.slice(base);
+    this.stack.length = base;
     this.settle(col);
-    return this.b.map(start, end, pairs);
+    return items;
   }
 
   private seq(depth: number): YSeq {
-    const t = this.text;
     const start = this.cur;
     const col = start - this.ls;
-    const stack = this.stack;
-    const base = stack.length;
+    const base = this.stack.length;
     const nested = () => this.indent > col;
-    for (;;) {
+    do {
       const p0 = this.cur + 1;
-      let p = p0;
-      while (p < this.le && t.charCodeAt(p) === 32) p++;
+      const p = this.itemAt(p0);
       let item: YNode;
-      if (p === this.le || t.charCodeAt(p) === 35 /* # */) item = this.nestedOrEmpty(p, p0, nested, depth);
-      else {
-        this.cur = p;
-        if (this.isSeqItem(p) || this.keyEnd(p) >= 0) item = this.block(depth + 1);
-        else item = this.lineValue(p, col);
-      }
-      stack.push(item);
-      if (this.eof || this.indent < col) break;
-      if (this.indent > col) throw DECLINE;
-      if (!this.isSeqItem(this.ci)) break;
-    }
-    const items = stack.slice(base) as YNode[];
-    stack.length = base;
-    const end = this.lastEnd;
-    this.settle(col);
-    return this.b.seq(start, end, items);
+      if (!this.valueOnLine(p)) item = this.nestedOrEmpty(p, p0, nested, depth);
+      else if (this.blockAt(p)) item = this.block(depth + 1);
+      else item = this.lineValue(p, col);
+      this.stack.push(item);
+    } while (!this.seqEnds(col));
+    return this.b.seq(start, this.lastEnd, this.collected(base, col) as YNode[]);
+  }
+
+  private *seqSteps(depth: number): Generator<void, YSeq> {
+    const start = this.cur;
+    const col = start - this.ls;
+    const base = this.stack.length;
+    const nested = () => this.indent > col;
+    do {
+      const p0 = this.cur + 1;
+      const p = this.itemAt(p0);
+      let item: YNode;
+      if (!this.valueOnLine(p)) item = yield* this.nestedOrEmptySteps(p, p0, nested, depth);
+      else if (this.blockAt(p)) item = yield* this.blockSteps(depth + 1);
+      else item = this.lineValue(p, col);
+      this.stack.push(item);
+      if (this.due()) yield;
+    } while (!this.seqEnds(col));
+    return this.b.seq(start, this.lastEnd, this.collected(base, col) as YNode[]);
+  }
+
+  /** Where a sequence item's content starts: past the spaces after its `-` (at p0). */
+  private itemAt(p0: number): number {
+    let p = p0;
+    while (p < this.le && this.text.charCodeAt(p) === 32) p++;
+    return p;
+  }
+
+  /** Whether the item's content at `p` is a collection starting on the item's line (a `- ` or a key). */
+  private blockAt(p: number): boolean {
+    this.cur = p;
+    return this.isSeqItem(p) || this.keyEnd(p) >= 0;
+  }
+
+  /** After an item of a sequence indented `col`: whether the sequence has ended. */
+  private seqEnds(col: number): boolean {
+    if (this.eof || this.indent < col) return true;
+    if (this.indent > col) throw DECLINE;
+    return !this.isSeqItem(this.ci);
   }
 
   /** The scalar value starting at `p` in a collection indented `col`, and the line after it loaded. */

@@ -21,7 +21,19 @@ export interface Shape {
 
 /** Why the file is over a limit, or undefined when it is within both. */
 export function overShapeLimits(text: string, limits: ShapeLimits): string | undefined {
-  return scan(text, limits).over;
+  const scan = new ShapeScan(text, limits);
+  scan.run(text.length);
+  return scan.over;
+}
+
+/** Characters scanned between two yields of overShapeLimitsSteps (well under a millisecond). */
+const CHARS_PER_STEP = 32 * 1024;
+
+/** overShapeLimits in steps: a yield every CHARS_PER_STEP characters (for texts of megabytes). */
+export function* overShapeLimitsSteps(text: string, limits: ShapeLimits): Generator<void, string | undefined> {
+  const scan = new ShapeScan(text, limits);
+  for (let to = CHARS_PER_STEP; !scan.run(Math.min(to, text.length)); to += CHARS_PER_STEP) yield;
+  return scan.over;
 }
 
 const NO_LIMITS: ShapeLimits = { maxNodesPerFile: Infinity, maxNestingDepth: Infinity };
@@ -33,60 +45,104 @@ const NO_LIMITS: ShapeLimits = { maxNodesPerFile: Infinity, maxNestingDepth: Inf
  * indentation level.
  */
 export function shapeOf(text: string): Shape {
-  return scan(text, NO_LIMITS);
+  const scan = new ShapeScan(text, NO_LIMITS);
+  scan.run(text.length);
+  return {
+    nodes: scan.nodes,
+    depth: scan.depth,
+    closed: scan.over === undefined && scan.quote === '' && scan.flow === 0,
+  };
 }
 
-function scan(text: string, limits: ShapeLimits): Shape & { readonly over?: string } {
-  let nodes = 0;
-  let depth = 0;
-  let flow = 0;
-  let quote = '';
-  let comment = false;
-  let lineStart = true;
-  let indent = 0;
-  const indents: number[] = [];
-  let previous = '\n';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\n' || c === '\r') {
-      comment = false;
-      lineStart = true;
-      indent = 0;
-      previous = c;
-      continue;
-    }
-    if (lineStart) {
-      if (c === ' ') {
-        indent++;
+/** The pre-check's scan, resumable: `run` goes on from where the last call stopped. */
+class ShapeScan {
+  nodes = 0;
+  depth = 0;
+  flow = 0;
+  quote = '';
+  /** Set when a limit is met (the scan stops there). */
+  over: string | undefined;
+  private comment = false;
+  private lineStart = true;
+  private indent = 0;
+  private readonly indents: number[] = [];
+  private previous = '\n';
+  private at = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly limits: ShapeLimits,
+  ) {}
+
+  /** Scans up to `to` (or a little past it: an escape takes two characters); whether the scan has ended. */
+  run(to: number): boolean {
+    const { text, limits, indents } = this;
+    let { nodes, depth, flow, quote, comment, lineStart, indent, previous } = this;
+    let i = this.at;
+    for (; i < to; i++) {
+      const c = text[i];
+      if (c === '\n' || c === '\r') {
+        comment = false;
+        lineStart = true;
+        indent = 0;
+        previous = c;
         continue;
       }
-      lineStart = false;
-      if (quote === '' && flow === 0 && c !== '#') {
-        while (indents.length > 0 && indents[indents.length - 1] >= indent) indents.pop();
-        indents.push(indent);
-        if (indents.length > depth) depth = indents.length;
-        if (++nodes > limits.maxNodesPerFile) return { nodes, depth, closed: false, over: nodesOver(limits) };
-        if (indents.length > limits.maxNestingDepth) return { nodes, depth, closed: false, over: depthOver(limits) };
+      if (lineStart) {
+        if (c === ' ') {
+          indent++;
+          continue;
+        }
+        lineStart = false;
+        if (quote === '' && flow === 0 && c !== '#') {
+          while (indents.length > 0 && indents[indents.length - 1] >= indent) indents.pop();
+          indents.push(indent);
+          if (indents.length > depth) depth = indents.length;
+          if (++nodes > limits.maxNodesPerFile) {
+            this.over = nodesOver(limits);
+            break;
+          }
+          if (indents.length > limits.maxNestingDepth) {
+            this.over = depthOver(limits);
+            break;
+          }
+        }
       }
+      if (comment) continue;
+      if (quote !== '') {
+        if (c === '\\' && quote === '"') i++;
+        else if (c === quote) quote = '';
+      } else if (c === '#' && (previous === ' ' || previous === '\t' || previous === '\n' || previous === '\r'))
+        comment = true;
+      else if ((c === '"' || c === "'") && /[\s[{,:-]/.test(previous)) quote = c;
+      else if (c === '[' || c === '{') {
+        if (++flow + indents.length > depth) depth = flow + indents.length;
+        if (flow + indents.length > limits.maxNestingDepth) {
+          this.over = depthOver(limits);
+          break;
+        }
+        if (++nodes > limits.maxNodesPerFile) {
+          this.over = nodesOver(limits);
+          break;
+        }
+      } else if (c === ']' || c === '}') flow = Math.max(0, flow - 1);
+      else if (c === ',' && flow > 0 && ++nodes > limits.maxNodesPerFile) {
+        this.over = nodesOver(limits);
+        break;
+      }
+      previous = c;
     }
-    if (comment) continue;
-    if (quote !== '') {
-      if (c === '\\' && quote === '"') i++;
-      else if (c === quote) quote = '';
-    } else if (c === '#' && (previous === ' ' || previous === '\t' || previous === '\n' || previous === '\r'))
-      comment = true;
-    else if ((c === '"' || c === "'") && /[\s[{,:-]/.test(previous)) quote = c;
-    else if (c === '[' || c === '{') {
-      if (++flow + indents.length > depth) depth = flow + indents.length;
-      if (flow + indents.length > limits.maxNestingDepth)
-        return { nodes, depth, closed: false, over: depthOver(limits) };
-      if (++nodes > limits.maxNodesPerFile) return { nodes, depth, closed: false, over: nodesOver(limits) };
-    } else if (c === ']' || c === '}') flow = Math.max(0, flow - 1);
-    else if (c === ',' && flow > 0 && ++nodes > limits.maxNodesPerFile)
-      return { nodes, depth, closed: false, over: nodesOver(limits) };
-    previous = c;
+    this.nodes = nodes;
+    this.depth = depth;
+    this.flow = flow;
+    this.quote = quote;
+    this.comment = comment;
+    this.lineStart = lineStart;
+    this.indent = indent;
+    this.previous = previous;
+    this.at = i;
+    return this.over !== undefined || i >= this.text.length;
   }
-  return { nodes, depth, closed: quote === '' && flow === 0 };
 }
 
 const nodesOver = (limits: ShapeLimits) => `more than ${limits.maxNodesPerFile} YAML nodes (setting maxNodesPerFile)`;

@@ -12,7 +12,7 @@ import {
   type Node as YamlAstNode,
   type Scalar,
 } from 'yaml';
-import { parseDirect, parseFast } from './fastParse';
+import { parseDirect, parseDirectSteps, parseFast } from './fastParse';
 import {
   duplicateKeyProblem,
   intern,
@@ -69,7 +69,23 @@ export function parseYamlComposed(text: string): ParsedFile {
  * file whose documents are parsed one by one (documents.ts) falls back to the whole file then.
  */
 export function parseYamlReporting(text: string): { readonly parsed: ParsedFile; readonly reread: boolean } {
-  const fast = parseDirect(text, BUILDERS) ?? parseFast(text, BUILDERS);
+  const direct = parseDirect(text, BUILDERS);
+  return direct ? { parsed: direct, reread: false } : notDirect(text);
+}
+
+/**
+ * parseYamlReporting in steps (for texts of megabytes): the line-by-line reading yields as it
+ * goes; a text it declines is read by the other paths in one step, as parseYamlReporting does.
+ */
+export function* parseYamlReportingSteps(
+  text: string,
+): Generator<void, { readonly parsed: ParsedFile; readonly reread: boolean }> {
+  const direct = yield* parseDirectSteps(text, BUILDERS);
+  return direct ? { parsed: direct, reread: false } : notDirect(text);
+}
+
+function notDirect(text: string): { readonly parsed: ParsedFile; readonly reread: boolean } {
+  const fast = parseFast(text, BUILDERS);
   return fast ? { parsed: fast, reread: false } : composed(text);
 }
 
