@@ -1,7 +1,7 @@
 // The open documents' texts as the client edits them, with incremental changes checked before
-// they are applied.
+// they are applied (each applied at the cost of what it changes: textDocument.ts).
 import type * as lsp from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import { EditedTextDocument } from './textDocument';
 
 /**
  * Documents whose incremental changes are checked against the text before they are applied: a
@@ -12,12 +12,12 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
  */
 export function validatingDocuments(
   warn: (uri: string, why: string) => void,
-): lsp.TextDocumentsConfiguration<TextDocument> {
+): lsp.TextDocumentsConfiguration<EditedTextDocument> {
   const outOfStep = new Set<string>();
   return {
     create: (uri, languageId, version, content) => {
       outOfStep.delete(uri);
-      return TextDocument.create(uri, languageId, version, content);
+      return new EditedTextDocument(uri, languageId, version, content);
     },
     update: (document, changes, version) => {
       const valid: typeof changes = [];
@@ -50,7 +50,8 @@ export function validatingDocuments(
         valid.push(change);
         lineCount += change.text.split('\n').length - 1 - (end.line - start.line);
       }
-      return TextDocument.update(document, valid, version);
+      document.update(valid, version);
+      return document;
     },
   };
 }
