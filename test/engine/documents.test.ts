@@ -8,7 +8,13 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { documentStarts, readDocuments, type DocumentReading } from '../../server/src/engine/documents';
+import {
+  changeBetween,
+  documentStarts,
+  documentStartsAfter,
+  readDocuments,
+  type DocumentReading,
+} from '../../server/src/engine/documents';
 import { parseYaml } from '../../server/src/engine/syntax';
 import { overShapeLimits } from '../../server/src/engine/shape';
 import { DEFAULT_CONFIG } from '../../server/src/engine';
@@ -250,6 +256,90 @@ describe('parsing document by document', () => {
         agrees(edited, JSON.stringify({ at, cut, piece }), before);
       }),
       { numRuns: 300, seed: 17 },
+    );
+  });
+
+  test('finds what changed between two texts as a character loop does', () => {
+    const naive = (a: string, b: string) => {
+      let start = 0;
+      while (start < a.length && start < b.length && a[start] === b[start]) start++;
+      let end = 0;
+      while (end < a.length - start && end < b.length - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
+      return { start, beforeEnd: a.length - end, afterEnd: b.length - end };
+    };
+    const base = bundle(40);
+    fc.assert(
+      fc.property(fc.nat(base.length), fc.nat(3000), fc.string({ maxLength: 3000 }), (at, cut, piece) => {
+        const edited = base.slice(0, at) + piece + base.slice(Math.min(base.length, at + cut));
+        assert.deepEqual(changeBetween(base, edited), naive(base, edited));
+        assert.deepEqual(changeBetween(edited, base), naive(edited, base));
+      }),
+      { numRuns: 300, seed: 13 },
+    );
+    assert.deepEqual(changeBetween(base, base), { start: base.length, beforeEnd: base.length, afterEnd: base.length });
+    assert.deepEqual(changeBetween('', 'abc'), { start: 0, beforeEnd: 0, afterEnd: 3 });
+  });
+
+  test('document starts found near an edit equal a fresh scan (fast-check, chains of edits)', () => {
+    const pieces = [
+      '---\n',
+      '---',
+      '\n---',
+      '--',
+      '-',
+      '\n',
+      '...\n',
+      '\n...',
+      '%',
+      '\n%',
+      '\uFEFF',
+      '# c\n',
+      ' ',
+      '\t',
+      'k: v\n',
+      '\r\n',
+    ];
+    const edit = fc.record({ at: fc.nat(), cut: fc.nat(12), piece: fc.constantFrom(...pieces) });
+    let incremental = 0;
+    fc.assert(
+      fc.property(fc.array(edit, { minLength: 1, maxLength: 8 }), (steps) => {
+        let text = bundle(12);
+        let starts = documentStarts(text);
+        for (const { at, cut, piece } of steps) {
+          const from = at % (text.length + 1);
+          const next = text.slice(0, from) + piece + text.slice(Math.min(text.length, from + cut));
+          const fresh = documentStarts(next);
+          if (starts) {
+            const change = changeBetween(text, next);
+            if (change.start >= starts[1] + 4) incremental++;
+            assert.deepEqual(documentStartsAfter(next, starts, change), fresh, JSON.stringify({ from, cut, piece }));
+          }
+          text = next;
+          starts = fresh;
+        }
+      }),
+      { numRuns: 400, seed: 29 },
+    );
+    assert.ok(incremental > 500, `edits past the second marker: ${incremental}`);
+  });
+
+  test('equals the whole parse after chains of random edits, each read from the last reading', () => {
+    const pieces = ['---\n', '# c\n', 'k: v\n', '  - b\n', 'x: "a\n', '[', '\n', 'name: z\n', ''];
+    const edit = fc.record({ at: fc.nat(), cut: fc.nat(60), piece: fc.constantFrom(...pieces) });
+    fc.assert(
+      fc.property(fc.array(edit, { minLength: 1, maxLength: 5 }), (steps) => {
+        let text = bundle(10);
+        let reading = run(text).reading;
+        for (const { at, cut, piece } of steps) {
+          const from = at % (text.length + 1);
+          text = text.slice(0, from) + piece + text.slice(Math.min(text.length, from + cut));
+          const { value } = runSteps(readDocuments(text, reading, LIMITS, 2));
+          assert.ok('parsed' in value);
+          assert.deepStrictEqual(value.parsed, parseYaml(text), JSON.stringify({ from, cut, piece }));
+          reading = value;
+        }
+      }),
+      { numRuns: 150, seed: 31 },
     );
   });
 });
