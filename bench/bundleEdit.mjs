@@ -4,7 +4,8 @@
 // times 25 ms apart, another open file rewritten each round) and the same closed-loop hovers on the
 // sentinel, repeated RUNS times. Reports hover p50 / p95 / max per run and the server's peak RSS.
 // HOGS=n runs n busy processes beside it (a loaded machine, as `npm test` runs two test files at
-// once); PROF=dir writes the server's CPU profile (--cpu-prof) there. A benchmark: asserts nothing.
+// once); PROF=dir writes the server's CPU profile (--cpu-prof) there, PRELOAD=file is loaded into the
+// server first (-r), TRACE=1 prints each hover and the server's log. A benchmark: asserts nothing.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -45,7 +46,8 @@ async function run(n) {
   const prof = PROF
     ? [`--cpu-prof`, `--cpu-prof-dir=${path.resolve(PROF)}`, `--cpu-prof-name=server-${n}.cpuprofile`]
     : [];
-  const server = spawn(process.execPath, [...prof, path.resolve('dist/cli.js'), 'lsp', '--stdio'], {
+  const preload = process.env.PRELOAD ? ['-r', path.resolve(process.env.PRELOAD)] : [];
+  const server = spawn(process.execPath, [...preload, ...prof, path.resolve('dist/cli.js'), 'lsp', '--stdio'], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const conn = rpc.createMessageConnection(
@@ -66,7 +68,10 @@ async function run(n) {
   let indexed;
   const indexDone = new Promise((resolve) => (indexed = resolve));
   conn.onNotification('$/progress', (p) => p.value.kind === 'end' && indexed());
-  conn.onNotification('window/logMessage', () => {});
+  conn.onNotification(
+    'window/logMessage',
+    (p) => process.env.TRACE && console.log(`  server: ${p.message.slice(0, 200)}`),
+  );
   conn.onRequest('window/workDoneProgress/create', () => null);
   conn.onRequest('client/registerCapability', () => null);
   conn.onRequest('workspace/configuration', (p) => p.items.map(() => ({})));
@@ -92,6 +97,7 @@ async function run(n) {
     textDocument: { uri: churnUri, languageId: 'yaml', version: 1, text: churnText(0) },
   });
   let done = false;
+  const stormStart = performance.now();
   const storm = (async () => {
     for (let round = 0; round < ROUNDS; round++) {
       if (round === 0)
@@ -122,8 +128,12 @@ async function run(n) {
       position: { line: 3, character: 9 },
     });
     latencies.push(performance.now() - t0);
+    if (process.env.TRACE)
+      console.log(`  hover at ${(t0 - stormStart).toFixed(0)} ms: ${(performance.now() - t0).toFixed(1)} ms`);
   }
   await storm;
+  // With TRACE, the analysis after the storm is logged too.
+  if (process.env.TRACE) await new Promise((resolve) => setTimeout(resolve, 3000));
   const status = fs.readFileSync(`/proc/${server.pid}/status`, 'utf8');
   const rss = Number(/VmHWM:\s+(\d+) kB/.exec(status)[1]) / 1024;
   await conn.sendRequest('shutdown');
