@@ -20,14 +20,11 @@ export function validatingDocuments(
       return new EditedTextDocument(uri, languageId, version, content);
     },
     update: (document, changes, version) => {
-      const valid: typeof changes = [];
-      let lineCount = document.lineCount;
+      // Each change is checked against the text the changes before it made (a full text included).
       for (const change of changes) {
         if (!('range' in change) || change.range === undefined) {
           outOfStep.delete(document.uri);
-          valid.length = 0;
-          valid.push(change);
-          lineCount = Number.MAX_SAFE_INTEGER; // the lines of the new full text are not counted here
+          document.update([change], version);
           continue;
         }
         const { start, end } = change.range;
@@ -36,7 +33,7 @@ export function validatingDocuments(
           Number.isInteger(p.character) &&
           p.line >= 0 &&
           p.character >= 0 &&
-          p.line < lineCount;
+          document.hasLine(p.line);
         const ordered = start.line < end.line || (start.line === end.line && start.character <= end.character);
         if (outOfStep.has(document.uri) || !inside(start) || !inside(end) || !ordered) {
           if (!outOfStep.has(document.uri))
@@ -47,10 +44,9 @@ export function validatingDocuments(
           outOfStep.add(document.uri);
           continue;
         }
-        valid.push(change);
-        lineCount += change.text.split('\n').length - 1 - (end.line - start.line);
+        document.update([change], version);
       }
-      document.update(valid, version);
+      document.update([], version);
       return document;
     },
   };

@@ -4,8 +4,9 @@
 // at each edit (a copy of the whole text: 10-70 ms for a 15 MiB bundle, per keystroke, on the
 // event loop); here the text is kept as pieces (slices of the last whole text and the inserted
 // texts) and joined only when it is read whole (once per analysis, however many edits came in
-// between). Line starts are found with indexOf (a few ms for 15 MiB instead of ~45), and the UTF-8
-// size the file-size limit asks for is kept up to date from the edits.
+// between). Line starts are found with indexOf (a few ms for 15 MiB instead of ~45), only as far
+// as a position asks (an edit in the middle reads half the text's lines, once), and the UTF-8 size
+// the file-size limit asks for is kept up to date from the edits.
 import type { Position, Range, TextDocument, TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { pushAll } from '../engine/arrays';
 
@@ -20,7 +21,12 @@ export class EditedTextDocument implements TextDocument {
   /** The text as pieces, in order, none empty; one piece once joined. */
   private pieces: string[];
   private length: number;
+  /**
+   * Where lines start, from the first: all of them, or in a text without CR those up to `scanned`
+   * (every LF before it is counted; the rest are looked for when a position past it is asked).
+   */
   private lines: number[] | undefined;
+  private scanned = 0;
   /** The text's UTF-8 length, when known. */
   private utf8: number | undefined;
 
@@ -39,7 +45,12 @@ export class EditedTextDocument implements TextDocument {
   }
 
   get lineCount(): number {
-    return this.lineOffsets().length;
+    return this.lineOffsets(Infinity).length;
+  }
+
+  /** Whether the text has this line (`line < lineCount`), reading only as far as it. */
+  hasLine(line: number): boolean {
+    return line >= 0 && this.lineOffsets(line).length > line;
   }
 
   getText(range?: Range): string {
@@ -54,7 +65,7 @@ export class EditedTextDocument implements TextDocument {
 
   positionAt(offset: number): Position {
     offset = Math.max(Math.min(offset, this.length), 0);
-    const lineOffsets = this.lineOffsets();
+    const lineOffsets = this.linesThrough(offset);
     let low = 0;
     let high = lineOffsets.length;
     if (high === 0) return { line: 0, character: offset };
@@ -69,7 +80,7 @@ export class EditedTextDocument implements TextDocument {
   }
 
   offsetAt(position: Position): number {
-    const lineOffsets = this.lineOffsets();
+    const lineOffsets = this.lineOffsets(position.line + 1);
     if (position.line >= lineOffsets.length) return this.length;
     if (position.line < 0) return 0;
     const lineOffset = lineOffsets[position.line];
@@ -79,7 +90,7 @@ export class EditedTextDocument implements TextDocument {
   }
 
   getLineRange(line: number): Range {
-    const lineOffsets = this.lineOffsets();
+    const lineOffsets = this.lineOffsets(Infinity);
     if (line >= lineOffsets.length) {
       const last = lineOffsets.length - 1;
       return {
@@ -94,7 +105,7 @@ export class EditedTextDocument implements TextDocument {
   }
 
   getEOLCharacters(line: number): string {
-    const lineOffsets = this.lineOffsets();
+    const lineOffsets = this.lineOffsets(Infinity);
     if (line >= lineOffsets.length || line < 0) return '';
     const next = line + 1 < lineOffsets.length ? lineOffsets[line + 1] : this.length;
     return this.whole().substring(this.beforeEol(next, lineOffsets[line]), next);
@@ -132,9 +143,10 @@ export class EditedTextDocument implements TextDocument {
         : this.utf8 + Buffer.byteLength(text, 'utf8') - Buffer.byteLength(this.slice(start, end), 'utf8');
     }
     this.splice(start, end, text);
-    // Line starts as the library moves them (a CR LF made at either edge: counted again).
+    // Line starts as the library moves them (a CR LF made at either edge, or a CR brought into a
+    // text read lazily: counted again). offsetAt above read them through the range's end line.
     const lineOffsets = this.lines;
-    if (crlfAtStart || crlfAtEnd || lineOffsets === undefined) {
+    if (crlfAtStart || crlfAtEnd || lineOffsets === undefined || (this.scanned < this.length && text.includes('\r'))) {
       this.lines = undefined;
       return;
     }
@@ -153,6 +165,7 @@ export class EditedTextDocument implements TextDocument {
     }
     const diff = text.length - (end - start);
     if (diff !== 0) for (let i = startLine + 1 + added.length; i < lineOffsets.length; i++) lineOffsets[i] += diff;
+    this.scanned += diff; // past the range's end line: the text not yet read moved with the edit
   }
 
   /** Replaces [start, end) of the pieces with text (slices of pieces share their characters). */
@@ -213,8 +226,49 @@ export class EditedTextDocument implements TextDocument {
     return offset;
   }
 
-  private lineOffsets(): number[] {
-    return (this.lines ??= computeLineOffsets(this.whole(), true));
+  /** The line starts, at least through `line` (all when the text has fewer lines). */
+  private lineOffsets(line: number): number[] {
+    const lines = this.lineTable();
+    while (lines.length <= line && this.scanned < this.length) this.scanLine();
+    return lines;
+  }
+
+  /** The line starts, at least all those at or before offset. */
+  private linesThrough(offset: number): number[] {
+    const lines = this.lineTable();
+    while (this.scanned <= offset && this.scanned < this.length) this.scanLine();
+    return lines;
+  }
+
+  private lineTable(): number[] {
+    if (this.lines) return this.lines;
+    const text = this.whole();
+    // Without CR a line ends at each LF, found one by one as positions ask; with CR, all at once.
+    if (text.includes('\r')) {
+      this.scanned = text.length;
+      return (this.lines = computeLineOffsets(text, true));
+    }
+    this.scanned = 0;
+    return (this.lines = [0]);
+  }
+
+  /** Counts the next LF from `scanned` (a text without CR), or finds there is none. */
+  private scanLine(): void {
+    let at = 0;
+    for (const piece of this.pieces) {
+      const pieceEnd = at + piece.length;
+      if (this.scanned < pieceEnd) {
+        const lf = piece.indexOf('\n', this.scanned - at);
+        if (lf >= 0) {
+          this.lines!.push(at + lf + 1);
+          this.scanned = at + lf + 1;
+          return;
+        }
+        this.scanned = pieceEnd;
+      }
+      at = pieceEnd;
+    }
+    this.scanned = this.length;
   }
 }
 
