@@ -171,6 +171,10 @@ export class AnalysisScheduler {
   /** One analysis for the current generation, in slices; stops when a newer change comes. */
   private async reanalyse(): Promise<void> {
     const { analyzer, settings, publisher, last, activity, cache, kustomize } = this.options;
+    // Messages that came with the change are handled first: a request behind it would otherwise
+    // wait for the texts read below (an open 15 MiB document is joined from its edits) and a slice.
+    while (activity.busy) await new Promise((resolve) => setImmediate(resolve));
+    if (this.timer) return; // a newer change came meanwhile: its analysis follows this one
     const mine = this.generation;
     this.pendingSince = undefined;
     const started = performance.now();
