@@ -12,6 +12,7 @@ import {
   changeBetween,
   documentStarts,
   documentStartsAfter,
+  isMovedTree,
   readDocuments,
   type DocumentReading,
 } from '../../server/src/engine/documents';
@@ -341,5 +342,24 @@ describe('parsing document by document', () => {
       }),
       { numRuns: 150, seed: 31 },
     );
+  });
+
+  test('a document an edit left in place or moved is the same tree moved (isMovedTree)', () => {
+    const base = bundle(12);
+    const first = run(base).reading;
+    const at = base.indexOf('name: s6') + 7;
+    const docs = (r: DocumentReading) => r.parsed.documents.map((d) => d.contents);
+    // The same length replaced: the documents after it are the same objects, unmoved.
+    const same = run(`${base.slice(0, at)}X${base.slice(at + 1)}`, first).reading;
+    assert.equal(docs(same)[9], docs(first)[9]);
+    assert.ok(isMovedTree(docs(first)[9], docs(same)[9], 0));
+    assert.ok(!isMovedTree(docs(first)[6], docs(same)[6], 0), 'the edited document changed');
+    assert.ok(!isMovedTree(docs(first)[9], docs(same)[9], 1), 'not moved by another length');
+    // One character inserted: the documents after it are new objects, moved by one.
+    const moved = run(`${base.slice(0, at)}XY${base.slice(at + 1)}`, first).reading;
+    assert.notEqual(docs(moved)[9], docs(first)[9]);
+    assert.ok(isMovedTree(docs(first)[9], docs(moved)[9], 1));
+    assert.ok(!isMovedTree(docs(first)[9], docs(moved)[9], 0));
+    assert.ok(isMovedTree(docs(first)[2], docs(moved)[2], 0), 'before the edit: unmoved');
   });
 });

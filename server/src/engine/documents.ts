@@ -397,6 +397,8 @@ function shiftPair(p: YPair, delta: number, seen: Map<YNode, YNode> | undefined)
 export function isMovedTree(a: YNode | null, b: YNode | null, delta: number, budget = 100_000): boolean {
   let left = budget;
   const same = (x: YNode | null, y: YNode | null): boolean => {
+    // Unmoved parts keep their tree objects (readDocuments reuses them): the same object is itself.
+    if (x === y && delta === 0) return true;
     if (x === null || y === null) return x === y;
     if (--left < 0) return false;
     if (x instanceof ScalarNode)
