@@ -361,5 +361,10 @@ describe('parsing document by document', () => {
     assert.ok(isMovedTree(docs(first)[9], docs(moved)[9], 1));
     assert.ok(!isMovedTree(docs(first)[9], docs(moved)[9], 0));
     assert.ok(isMovedTree(docs(first)[2], docs(moved)[2], 0), 'before the edit: unmoved');
+    // Through a reading in between (a cancelled analysis's): moved by the sum of both edits.
+    const again = run(`${base.slice(0, at)}XYZ${base.slice(at + 1)}`, moved).reading;
+    assert.ok(isMovedTree(docs(first)[9], docs(again)[9], 2));
+    assert.ok(!isMovedTree(docs(first)[9], docs(again)[9], 1));
+    assert.ok(!isMovedTree(docs(first)[8], docs(again)[9], 2), 'another document');
   });
 });
