@@ -61,8 +61,8 @@ export class WorkspaceFiles {
   /** isListedManifest of each path asked, until the settings or the files change. */
   private readonly listedPaths = new Map<string, boolean>();
   private tooLargeOpenKey = '';
-  /** Documents opened whose first content event is still to come. */
-  private readonly opening = new Set<string>();
+  /** Documents opened whose first content event is still to come, and whether each is as on disk. */
+  private readonly opening = new Map<string, boolean>();
 
   constructor(private readonly options: WorkspaceFilesOptions) {}
 
@@ -272,14 +272,18 @@ export class WorkspaceFiles {
   }
 
   documentOpened(doc: EditedTextDocument): void {
-    if (!this.sameAsDisk(doc)) this.paths = undefined;
-    this.opening.add(doc.uri);
+    // Compared once (a 15 MiB text takes milliseconds): the content event that follows asks again.
+    const same = this.sameAsDisk(doc);
+    if (!same) this.paths = undefined;
+    this.opening.set(doc.uri, same);
   }
 
   /** A document's text changed (or arrived with its opening); whether what the analysis sees changed. */
   documentChanged(doc: EditedTextDocument): boolean {
-    const opened = this.opening.delete(doc.uri);
-    return !(opened && this.sameAsDisk(doc)); // do not cancel a running analysis for nothing
+    const sameOnOpening = this.opening.get(doc.uri);
+    this.opening.delete(doc.uri);
+    // The content event of an opening as on disk changes nothing: no running analysis is cancelled for it.
+    return sameOnOpening !== true;
   }
 
   /** A document closed: disk is the truth again. Whether what the analysis sees changed. */
