@@ -8,13 +8,24 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { documentStarts, readDocuments, type DocumentReading } from '../../server/src/engine/documents';
+import {
+  changeBetween,
+  documentStarts,
+  documentStartsAfter,
+  isMovedTreeSteps,
+  readDocuments,
+  type DocumentReading,
+} from '../../server/src/engine/documents';
 import { parseYaml } from '../../server/src/engine/syntax';
 import { overShapeLimits } from '../../server/src/engine/shape';
 import { DEFAULT_CONFIG } from '../../server/src/engine';
 import { REPO_ROOT } from '../support/cli';
 import { corpusDir, needsCorpus } from '../support/corpus';
 import { yamlFiles } from '../support/yamlFiles';
+import { runToEnd } from '../../server/src/engine/incremental';
+import type { YNode } from '../../server/src/engine/yamlTree';
+
+const isMovedTree = (a: YNode | null, b: YNode | null, delta: number) => runToEnd(isMovedTreeSteps(a, b, delta));
 
 /** As the workspace reads it: a lone CR is a line break (read.ts). */
 const asRead = (text: string) => text.replace(/\r(?!\n)/g, '\n');
@@ -251,5 +262,113 @@ describe('parsing document by document', () => {
       }),
       { numRuns: 300, seed: 17 },
     );
+  });
+
+  test('finds what changed between two texts as a character loop does', () => {
+    const naive = (a: string, b: string) => {
+      let start = 0;
+      while (start < a.length && start < b.length && a[start] === b[start]) start++;
+      let end = 0;
+      while (end < a.length - start && end < b.length - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
+      return { start, beforeEnd: a.length - end, afterEnd: b.length - end };
+    };
+    const base = bundle(40);
+    fc.assert(
+      fc.property(fc.nat(base.length), fc.nat(3000), fc.string({ maxLength: 3000 }), (at, cut, piece) => {
+        const edited = base.slice(0, at) + piece + base.slice(Math.min(base.length, at + cut));
+        assert.deepEqual(changeBetween(base, edited), naive(base, edited));
+        assert.deepEqual(changeBetween(edited, base), naive(edited, base));
+      }),
+      { numRuns: 300, seed: 13 },
+    );
+    assert.deepEqual(changeBetween(base, base), { start: base.length, beforeEnd: base.length, afterEnd: base.length });
+    assert.deepEqual(changeBetween('', 'abc'), { start: 0, beforeEnd: 0, afterEnd: 3 });
+  });
+
+  test('document starts found near an edit equal a fresh scan (fast-check, chains of edits)', () => {
+    const pieces = [
+      '---\n',
+      '---',
+      '\n---',
+      '--',
+      '-',
+      '\n',
+      '...\n',
+      '\n...',
+      '%',
+      '\n%',
+      '\uFEFF',
+      '# c\n',
+      ' ',
+      '\t',
+      'k: v\n',
+      '\r\n',
+    ];
+    const edit = fc.record({ at: fc.nat(), cut: fc.nat(12), piece: fc.constantFrom(...pieces) });
+    let incremental = 0;
+    fc.assert(
+      fc.property(fc.array(edit, { minLength: 1, maxLength: 8 }), (steps) => {
+        let text = bundle(12);
+        let starts = documentStarts(text);
+        for (const { at, cut, piece } of steps) {
+          const from = at % (text.length + 1);
+          const next = text.slice(0, from) + piece + text.slice(Math.min(text.length, from + cut));
+          const fresh = documentStarts(next);
+          if (starts) {
+            const change = changeBetween(text, next);
+            if (change.start >= starts[1] + 4) incremental++;
+            assert.deepEqual(documentStartsAfter(next, starts, change), fresh, JSON.stringify({ from, cut, piece }));
+          }
+          text = next;
+          starts = fresh;
+        }
+      }),
+      { numRuns: 400, seed: 29 },
+    );
+    assert.ok(incremental > 500, `edits past the second marker: ${incremental}`);
+  });
+
+  test('equals the whole parse after chains of random edits, each read from the last reading', () => {
+    const pieces = ['---\n', '# c\n', 'k: v\n', '  - b\n', 'x: "a\n', '[', '\n', 'name: z\n', ''];
+    const edit = fc.record({ at: fc.nat(), cut: fc.nat(60), piece: fc.constantFrom(...pieces) });
+    fc.assert(
+      fc.property(fc.array(edit, { minLength: 1, maxLength: 5 }), (steps) => {
+        let text = bundle(10);
+        let reading = run(text).reading;
+        for (const { at, cut, piece } of steps) {
+          const from = at % (text.length + 1);
+          text = text.slice(0, from) + piece + text.slice(Math.min(text.length, from + cut));
+          const { value } = runSteps(readDocuments(text, reading, LIMITS, 2));
+          assert.ok('parsed' in value);
+          assert.deepStrictEqual(value.parsed, parseYaml(text), JSON.stringify({ from, cut, piece }));
+          reading = value;
+        }
+      }),
+      { numRuns: 150, seed: 31 },
+    );
+  });
+
+  test('a document an edit left in place or moved is the same tree moved (isMovedTree)', () => {
+    const base = bundle(12);
+    const first = run(base).reading;
+    const at = base.indexOf('name: s6') + 7;
+    const docs = (r: DocumentReading) => r.parsed.documents.map((d) => d.contents);
+    // The same length replaced: the documents after it are the same objects, unmoved.
+    const same = run(`${base.slice(0, at)}X${base.slice(at + 1)}`, first).reading;
+    assert.equal(docs(same)[9], docs(first)[9]);
+    assert.ok(isMovedTree(docs(first)[9], docs(same)[9], 0));
+    assert.ok(!isMovedTree(docs(first)[6], docs(same)[6], 0), 'the edited document changed');
+    assert.ok(!isMovedTree(docs(first)[9], docs(same)[9], 1), 'not moved by another length');
+    // One character inserted: the documents after it are new objects, moved by one.
+    const moved = run(`${base.slice(0, at)}XY${base.slice(at + 1)}`, first).reading;
+    assert.notEqual(docs(moved)[9], docs(first)[9]);
+    assert.ok(isMovedTree(docs(first)[9], docs(moved)[9], 1));
+    assert.ok(!isMovedTree(docs(first)[9], docs(moved)[9], 0));
+    assert.ok(isMovedTree(docs(first)[2], docs(moved)[2], 0), 'before the edit: unmoved');
+    // Through a reading in between (a cancelled analysis's): moved by the sum of both edits.
+    const again = run(`${base.slice(0, at)}XYZ${base.slice(at + 1)}`, moved).reading;
+    assert.ok(isMovedTree(docs(first)[9], docs(again)[9], 2));
+    assert.ok(!isMovedTree(docs(first)[9], docs(again)[9], 1));
+    assert.ok(!isMovedTree(docs(first)[8], docs(again)[9], 2), 'another document');
   });
 });

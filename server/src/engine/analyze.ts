@@ -474,9 +474,10 @@ export class Analyzer {
     for (const r of this.readers.answers) keep(r);
     for (const ns of change.namespaces) for (const r of this.readers.byNamespace.get(ns) ?? []) keep(r);
     // Resource order: by file position, then by place among the file's instances.
+    const indexInFile = instanceIndexInFile(this.loadCache);
     const keyed = [...found].map((r) => {
       const file = known.filePosition(r.file);
-      return { r, file, index: instanceIndexInFile(this.loadCache, file, r) };
+      return { r, file, index: indexInFile(file, r) };
     });
     keyed.sort((a, b) => a.file - b.file || a.index - b.index);
     return keyed.map((k) => k.r);

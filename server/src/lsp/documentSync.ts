@@ -1,7 +1,7 @@
 // The open documents' texts as the client edits them, with incremental changes checked before
-// they are applied.
+// they are applied (each applied at the cost of what it changes: textDocument.ts).
 import type * as lsp from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import { EditedTextDocument } from './textDocument';
 
 /**
  * Documents whose incremental changes are checked against the text before they are applied: a
@@ -12,22 +12,19 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
  */
 export function validatingDocuments(
   warn: (uri: string, why: string) => void,
-): lsp.TextDocumentsConfiguration<TextDocument> {
+): lsp.TextDocumentsConfiguration<EditedTextDocument> {
   const outOfStep = new Set<string>();
   return {
     create: (uri, languageId, version, content) => {
       outOfStep.delete(uri);
-      return TextDocument.create(uri, languageId, version, content);
+      return new EditedTextDocument(uri, languageId, version, content);
     },
     update: (document, changes, version) => {
-      const valid: typeof changes = [];
-      let lineCount = document.lineCount;
+      // Each change is checked against the text the changes before it made (a full text included).
       for (const change of changes) {
         if (!('range' in change) || change.range === undefined) {
           outOfStep.delete(document.uri);
-          valid.length = 0;
-          valid.push(change);
-          lineCount = Number.MAX_SAFE_INTEGER; // the lines of the new full text are not counted here
+          document.update([change], version);
           continue;
         }
         const { start, end } = change.range;
@@ -36,7 +33,7 @@ export function validatingDocuments(
           Number.isInteger(p.character) &&
           p.line >= 0 &&
           p.character >= 0 &&
-          p.line < lineCount;
+          document.hasLine(p.line);
         const ordered = start.line < end.line || (start.line === end.line && start.character <= end.character);
         if (outOfStep.has(document.uri) || !inside(start) || !inside(end) || !ordered) {
           if (!outOfStep.has(document.uri))
@@ -47,10 +44,10 @@ export function validatingDocuments(
           outOfStep.add(document.uri);
           continue;
         }
-        valid.push(change);
-        lineCount += change.text.split('\n').length - 1 - (end.line - start.line);
+        document.update([change], version);
       }
-      return TextDocument.update(document, valid, version);
+      document.update([], version);
+      return document;
     },
   };
 }

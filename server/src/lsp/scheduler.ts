@@ -76,8 +76,15 @@ export class AnalysisScheduler {
   private running: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private helmTimer: NodeJS.Timeout | undefined;
-  /** How long the last incremental analysis took. */
+  /**
+   * How long the last incremental analysis took; after one was overtaken, at least how long it ran
+   * and at least IMMEDIATE_BELOW_MS: changes came faster than it could finish, so the next waits
+   * for a pause in the burst instead of starting (and being overtaken) at each change. The next
+   * completed analysis says again how long one takes.
+   */
   private lastDurationMs = 0;
+  /** When the first change not yet taken by an analysis came. */
+  private pendingSince: number | undefined;
   /** The wait before the analysis that runs next. */
   private debounceMs = 0;
   private cancelledAnalyses = 0;
@@ -94,9 +101,13 @@ export class AnalysisScheduler {
   /** A change: the running analysis is overtaken, a new one starts after the debounce. */
   schedule(delay = this.lastDurationMs < IMMEDIATE_BELOW_MS ? 0 : Math.min(DEBOUNCE_MS, this.lastDurationMs)): void {
     this.generation++;
+    const now = performance.now();
+    this.pendingSince ??= now;
+    // A newer edit restarts the wait, so a burst of keystrokes costs one analysis; but the first
+    // change of a burst is analysed within MAX_STALE_MS however long the burst lasts.
+    delay = Math.max(0, Math.min(delay, this.pendingSince + MAX_STALE_MS - now));
     this.debounceMs = delay;
     if (this.timer) clearTimeout(this.timer);
-    // A newer edit restarts the wait, so a burst of keystrokes costs one analysis.
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.analyseLatest();
@@ -160,9 +171,14 @@ export class AnalysisScheduler {
   /** One analysis for the current generation, in slices; stops when a newer change comes. */
   private async reanalyse(): Promise<void> {
     const { analyzer, settings, publisher, last, activity, cache, kustomize } = this.options;
+    // Messages that came with the change are handled first: a request behind it would otherwise
+    // wait for the texts read below (an open 15 MiB document is joined from its edits) and a slice.
+    while (activity.busy) await new Promise((resolve) => setImmediate(resolve));
+    if (this.timer) return; // a newer change came meanwhile: its analysis follows this one
     const mine = this.generation;
-    const { files, skipped, paths } = this.options.files.current();
+    this.pendingSince = undefined;
     const started = performance.now();
+    const { files, skipped, paths } = this.options.files.current();
     this.log(`analysis started: ${files.length} files`);
     const stats = { slices: 0, longestSliceMs: 0 };
     // A newer change cancels this analysis only while what is published is recent: the first
@@ -184,6 +200,8 @@ export class AnalysisScheduler {
     );
     if (result === CANCELLED) {
       this.cancelledAnalyses++;
+      // Not known to be quick: the next change waits for a pause in the burst (see lastDurationMs).
+      this.lastDurationMs = Math.max(this.lastDurationMs, performance.now() - started, IMMEDIATE_BELOW_MS);
       this.log(`analysis cancelled: overtaken by a newer change (${this.cancelledAnalyses} so far)`);
       return;
     }

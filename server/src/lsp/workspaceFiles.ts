@@ -4,7 +4,6 @@
 // and which list of files the next analysis reads (the same entry objects while a text is the same).
 import * as path from 'node:path';
 import * as lsp from 'vscode-languageserver/node';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalysisConfig } from '../engine';
 import type { SkippedFile, WorkspaceFile } from '../engine/workspace';
 import {
@@ -17,6 +16,7 @@ import {
 } from '../node/readWorkspace';
 import { readRegularFile } from '../node/safeRead';
 import type { HelmState } from './helmState';
+import type { EditedTextDocument } from './textDocument';
 import * as proto from './toProto';
 
 const READ_BATCH = 200;
@@ -29,7 +29,7 @@ export interface CurrentFiles {
 }
 
 export interface WorkspaceFilesOptions {
-  readonly documents: lsp.TextDocuments<TextDocument>;
+  readonly documents: lsp.TextDocuments<EditedTextDocument>;
   readonly helm: HelmState;
   /** The settings now (exclude, maxFileSize and the helm settings are read at each use). */
   readonly settings: { readonly config: AnalysisConfig };
@@ -61,8 +61,8 @@ export class WorkspaceFiles {
   /** isListedManifest of each path asked, until the settings or the files change. */
   private readonly listedPaths = new Map<string, boolean>();
   private tooLargeOpenKey = '';
-  /** Documents opened whose first content event is still to come. */
-  private readonly opening = new Set<string>();
+  /** Documents opened whose first content event is still to come, and whether each is as on disk. */
+  private readonly opening = new Map<string, boolean>();
 
   constructor(private readonly options: WorkspaceFilesOptions) {}
 
@@ -113,8 +113,8 @@ export class WorkspaceFiles {
       const p = proto.uriToPath(doc.uri);
       if (!p || !this.isAnalysedPath(p)) continue;
       const text = doc.getText();
-      // UTF-8 bytes: at least one per UTF-16 unit, at most three.
-      const size = text.length * 3 <= this.config.maxFileSize ? 0 : Buffer.byteLength(text, 'utf8');
+      // UTF-8 bytes: at least one per UTF-16 unit, at most three (kept by the document across edits).
+      const size = text.length * 3 <= this.config.maxFileSize ? 0 : doc.utf8Length;
       if (size > this.config.maxFileSize) tooLargeOpen?.set(p, size);
       else open.set(p, text);
     }
@@ -266,24 +266,28 @@ export class WorkspaceFiles {
   }
 
   /** Opening or closing a document whose text is what is on disk changes nothing to analyse. */
-  private sameAsDisk(doc: TextDocument): boolean {
+  private sameAsDisk(doc: EditedTextDocument): boolean {
     const p = proto.uriToPath(doc.uri);
     return p !== undefined && this.disk.get(p) === doc.getText();
   }
 
-  documentOpened(doc: TextDocument): void {
-    if (!this.sameAsDisk(doc)) this.paths = undefined;
-    this.opening.add(doc.uri);
+  documentOpened(doc: EditedTextDocument): void {
+    // Compared once (a 15 MiB text takes milliseconds): the content event that follows asks again.
+    const same = this.sameAsDisk(doc);
+    if (!same) this.paths = undefined;
+    this.opening.set(doc.uri, same);
   }
 
   /** A document's text changed (or arrived with its opening); whether what the analysis sees changed. */
-  documentChanged(doc: TextDocument): boolean {
-    const opened = this.opening.delete(doc.uri);
-    return !(opened && this.sameAsDisk(doc)); // do not cancel a running analysis for nothing
+  documentChanged(doc: EditedTextDocument): boolean {
+    const sameOnOpening = this.opening.get(doc.uri);
+    this.opening.delete(doc.uri);
+    // The content event of an opening as on disk changes nothing: no running analysis is cancelled for it.
+    return sameOnOpening !== true;
   }
 
   /** A document closed: disk is the truth again. Whether what the analysis sees changed. */
-  documentClosed(doc: TextDocument): boolean {
+  documentClosed(doc: EditedTextDocument): boolean {
     this.opening.delete(doc.uri);
     const unchanged = this.sameAsDisk(doc);
     this.paths = undefined;
@@ -292,7 +296,7 @@ export class WorkspaceFiles {
     return !(unchanged && this.sameAsDisk(doc));
   }
 
-  documentSaved(doc: TextDocument): void {
+  documentSaved(doc: EditedTextDocument): void {
     const p = proto.uriToPath(doc.uri);
     if (p && this.options.helm.concernsCharts(p)) this.options.onChartFileChanged();
     if (p && this.isAnalysedPath(p)) this.read(p);

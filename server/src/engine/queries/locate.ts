@@ -42,12 +42,32 @@ export interface Located {
   readonly target: Target | undefined;
 }
 
+/**
+ * Each file's instances in resource order, per resource list (an analysis never changes its list):
+ * a request then reads its file's instances instead of the whole workspace's (10,000 for a bundle).
+ */
+const instancesByFile = new WeakMap<readonly Resource[], Map<string, Resource[]>>();
+
+function instancesOf(analysis: Analysis, file: string): readonly Resource[] {
+  const resources = analysis.workspace.resources;
+  let byFile = instancesByFile.get(resources);
+  if (!byFile) {
+    byFile = new Map();
+    for (const r of resources) {
+      const list = byFile.get(r.file);
+      if (list) list.push(r);
+      else byFile.set(r.file, [r]);
+    }
+    instancesByFile.set(resources, byFile);
+  }
+  return byFile.get(file) ?? [];
+}
+
 /** The resource instances of a file, in source order (one per source document when builds repeat it). */
 export function resourcesInFile(analysis: Analysis, file: string): Resource[] {
   const seen = new Set<string>();
   const out: Resource[] = [];
-  for (const r of analysis.workspace.resources) {
-    if (r.file !== file) continue;
+  for (const r of instancesOf(analysis, file)) {
     const key = `${r.docIndex}.${r.itemIndex ?? ''}`;
     if (seen.has(key)) continue;
     seen.add(key);
