@@ -6,6 +6,8 @@
 // the ratios of those to the cold time, and the server's resident memory. A benchmark, not a
 // test: it asserts nothing. RESOURCES=5000 for a quicker run. BUNDLE=1: the same resources as one
 // multi-document file (an install bundle), each edit in a document in its middle (issue 17's case).
+// Edits are sent as editors send them, the changed character with its range; FULL_TEXT=1 sends the
+// whole text each time.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -104,12 +106,29 @@ await conn.sendNotification('textDocument/didOpen', {
   textDocument: { uri: uri(deployment), languageId: 'yaml', version: 1, text },
 });
 let version = 1;
+const FULL_TEXT = process.env.FULL_TEXT === '1';
+/** The LSP position (line, UTF-16 column) of an offset of `s`. */
+function lineCol(s, offset) {
+  let line = 0;
+  let lineStart = 0;
+  for (let nl = s.indexOf('\n'); nl !== -1 && nl < offset; nl = s.indexOf('\n', nl + 1)) {
+    line++;
+    lineStart = nl + 1;
+  }
+  return { line, character: offset - lineStart };
+}
 /** Toggles the Deployment's template label; resolves when the Service's file is republished. */
 async function edit() {
   const i = version++;
   const from = i % 2 === 1 ? 'app: svc-3\n        tier' : 'app: svc-3x\n        tier';
   const to = i % 2 === 1 ? 'app: svc-3x\n        tier' : 'app: svc-3\n        tier';
   const at = text.indexOf(from, editNear);
+  // As editors send it (the server asks for incremental sync): the one character inserted or
+  // removed, at its line and column; FULL_TEXT=1 sends the whole text instead.
+  const p = at + 'app: svc-3'.length;
+  const change = FULL_TEXT
+    ? undefined
+    : { range: { start: lineCol(text, p), end: lineCol(text, i % 2 === 1 ? p : p + 1) }, text: i % 2 === 1 ? 'x' : '' };
   text = text.slice(0, at) + to + text.slice(at + from.length);
   const published = new Promise((resolve) =>
     listeners.push(function once(p) {
@@ -122,7 +141,7 @@ async function edit() {
   const t0 = performance.now();
   await conn.sendNotification('textDocument/didChange', {
     textDocument: { uri: uri(deployment), version: i + 1 },
-    contentChanges: [{ text }],
+    contentChanges: [change ?? { text }],
   });
   return { t0, published, analysed };
 }
