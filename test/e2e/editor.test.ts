@@ -170,9 +170,20 @@ async function completionsAt(line: number, column: number): Promise<string[]> {
   await gotoLine(line, column);
   await page.keyboard.press('Shift+End');
   await page.keyboard.press('Delete');
-  await page.keyboard.press('Control+Space');
   const rows = page.locator('.suggest-widget.visible .monaco-list-row');
-  await rows.first().waitFor({ state: 'visible', timeout: 20_000 });
+  // Asked again once, as a user would: on a loaded machine (two test files beside code-server) the
+  // suggestions once did not show within 20 s, and the run could not be reproduced. A server that
+  // answers nothing still fails: the second request must show the rows.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Control+Space');
+    try {
+      await rows.first().waitFor({ state: 'visible', timeout: 15_000 });
+      break;
+    } catch (err) {
+      if (attempt >= 2) throw err;
+      await page.keyboard.press('Escape');
+    }
+  }
   await page.waitForTimeout(500);
   const labels = await page.locator('.suggest-widget.visible .monaco-list-row .label-name').allInnerTexts();
   await shot(
