@@ -516,9 +516,10 @@ export function coreValue(str: string): string | number | boolean | null {
 // A faster path still, for the texts tools and people write: it reads the lines directly, without
 // the `yaml` lexer. It accepts block maps with plain keys, block sequences, one-line plain or
 // quoted scalars without escapes, comments (whole lines at any indentation, and after a value or a
-// key), empty lines and `---` separators, block scalars and one-line flow sequences of scalars; no
-// tabs, CRs, other flow collections, anchors, aliases, tags, directives or escapes (and a few
-// characters decline wherever they occur). Every span and document range it gives is the one the
+// key), empty lines and `---` separators, block scalars and one-line flow collections (sequences
+// and maps of scalars and of each other, `key: value` pairs); no tabs, CRs, flow collections over
+// several lines, anchors, aliases, tags, directives or escapes (and a few characters decline
+// wherever they occur). Every span and document range it gives is the one the
 // composer path gives for that subset (the differential test checks it); anything it is not sure
 // of declines to parseFast. A key repeated in its map is the one problem it reports (its own
 // check is linear; the composer path's is a second walk after the `yaml` composer).
@@ -622,6 +623,8 @@ class DirectParser {
   private readonly stack: (YPair | YNode)[] = [];
   /** The repeated keys met so far, in text order (each is met after everything before it). */
   private problems: SyntaxProblem[] | undefined;
+  /** Past the flow collection or value read last (flowCollection, flowValue). */
+  private flowEnd = 0;
   /** Where the sliced reading yields next (see due). */
   private yieldAt = DIRECT_CHARS_PER_STEP;
   // The key mapKey read last (and where its value starts on the line), read right after the call.
@@ -1037,57 +1040,112 @@ class DirectParser {
   }
 
   /**
-   * A flow collection on one line (resolve-flow-collection.js): an empty `{}`, or a sequence of
-   * plain scalars (without `:`, `#`, quotes or brackets) and quoted scalars without escapes. Its
-   * range ends at its closing bracket; like a scalar's, its token ends past the line.
+   * A flow collection on one line (resolve-flow-collection.js): sequences and maps, nested, of
+   * plain scalars (without `:`, `#`, quotes or brackets) and quoted scalars without escapes; a map's
+   * keys are plain or quoted and followed by `: ` and a value. Its range ends at its closing
+   * bracket; like a scalar's, its token ends past the line.
    */
   private flow(p: number): YNode {
+    const node = this.flowCollection(p, 0);
+    this.afterQuoted(this.flowEnd);
+    this.lastEnd = this.lineEnd();
+    return node;
+  }
+
+  /** Past the spaces from `i` on the current line. */
+  private spaces(i: number): number {
+    const t = this.text;
+    while (i < this.le && t.charCodeAt(i) === 32) i++;
+    return i;
+  }
+
+  /** The flow collection whose bracket is at `p`, `depth` collections deep; flowEnd: past its closing bracket. */
+  private flowCollection(p: number, depth: number): YNode {
+    if (depth > MAX_DIRECT_DEPTH) throw DECLINE;
     const t = this.text;
     const le = this.le;
     const isSeq = t.charCodeAt(p) === 91;
-    let i = p + 1;
-    while (i < le && t.charCodeAt(i) === 32) i++;
+    const close = isSeq ? 93 /* ] */ : 125; /* } */
     const stack = this.stack;
     const base = stack.length;
-    if (t.charCodeAt(i) === (isSeq ? 93 : 125)) i++;
+    let seen: Set<unknown> | undefined;
+    let i = this.spaces(p + 1);
+    if (t.charCodeAt(i) === close) i++;
     else {
-      if (!isSeq) throw DECLINE;
       for (;;) {
-        const c = t.charCodeAt(i);
-        const s = i;
-        if (c === 34 /* " */ || c === 39 /* ' */) {
-          const q = this.closingQuote(i);
-          const value = c === 39 ? t.slice(s + 1, q).replace(/''/g, "'") : t.slice(s + 1, q);
-          i = q + 1;
-          stack.push(this.b.scalar(s, i, value, value));
-        } else {
-          if (i >= le || (c < 128 && PLAIN_START_REJECT[c] === 1) || (c === 45 && t.charCodeAt(i + 1) === 32))
-            throw DECLINE;
-          for (; i < le; i++) {
-            const ch = t.charCodeAt(i);
-            if (ch === 44 /* , */ || ch === 93 /* ] */) break;
-            if (ch < 128 && FLOW_PLAIN_REJECT[ch] === 1) throw DECLINE;
+        if (isSeq) stack.push(this.flowValue(i, depth));
+        else {
+          const ks = i;
+          const c = t.charCodeAt(i);
+          let ke: number;
+          let keyText: string;
+          let keyValue: string | number | boolean | null;
+          if (c === 34 /* " */ || c === 39 /* ' */) {
+            ke = this.closingQuote(i) + 1;
+            keyText = c === 39 ? t.slice(ks + 1, ke - 1).replace(/''/g, "'") : t.slice(ks + 1, ke - 1);
+            keyValue = keyText;
+          } else {
+            if (i >= le || (c < 128 && KEY_START_REJECT[c] === 1)) throw DECLINE;
+            // A plain key ends at its `:` (no `:`, flow indicator, quote or `#` inside, no space before).
+            for (ke = i + 1; ke < le && t.charCodeAt(ke) !== 58; ke++) {
+              const ch = t.charCodeAt(ke);
+              if (ch === 44 || (ch < 128 && FLOW_PLAIN_REJECT[ch] === 1)) throw DECLINE;
+            }
+            if (t.charCodeAt(ke - 1) === 32) throw DECLINE;
+            keyText = t.slice(ks, ke);
+            keyValue = coreValue(keyText);
           }
-          if (i >= le) throw DECLINE;
-          let e = i;
-          while (t.charCodeAt(e - 1) === 32) e--;
-          const source = t.slice(s, e);
-          stack.push(this.b.scalar(s, e, coreValue(source), source));
+          // `key: value`: an implicit key without its value, or a value not after `: `, is declined.
+          if (ke >= le || t.charCodeAt(ke) !== 58 || t.charCodeAt(ke + 1) !== 32) throw DECLINE;
+          const vs = this.spaces(ke + 1);
+          const v = t.charCodeAt(vs);
+          if (vs >= le || v === 44 || v === 93 || v === 125) throw DECLINE;
+          if (repeatsKey(stack, base, stack.length, keyValue, seen)) this.repeated(ks);
+          const value = this.flowValue(vs, depth);
+          stack.push(this.b.pair(ks, ke, keyValue, keyText, value));
+          seen = keysSeen(stack, base, stack.length, seen);
         }
-        while (i < le && t.charCodeAt(i) === 32) i++;
+        i = this.spaces(this.flowEnd);
         const ch = t.charCodeAt(i++);
-        if (ch === 93) break;
+        if (ch === close) break;
         if (ch !== 44) throw DECLINE;
-        while (i < le && t.charCodeAt(i) === 32) i++;
+        i = this.spaces(i);
         // An empty item or a trailing comma: declined.
-        if (i >= le || t.charCodeAt(i) === 44 || t.charCodeAt(i) === 93) throw DECLINE;
+        const next = t.charCodeAt(i);
+        if (i >= le || next === 44 || next === 93 || next === 125) throw DECLINE;
       }
     }
-    this.afterQuoted(i);
-    this.lastEnd = this.lineEnd();
-    const items = stack.slice(base) as YNode[];
+    this.flowEnd = i;
+    const items = stack.slice(base);
     stack.length = base;
-    return isSeq ? this.b.seq(p, i, items) : this.b.map(p, i, []);
+    return isSeq ? this.b.seq(p, i, items as YNode[]) : this.b.map(p, i, items as YPair[]);
+  }
+
+  /** A value of a flow collection at `i`: a collection, a quoted or a plain scalar; flowEnd: past it. */
+  private flowValue(i: number, depth: number): YNode {
+    const t = this.text;
+    const le = this.le;
+    const c = t.charCodeAt(i);
+    const s = i;
+    if (c === 91 /* [ */ || c === 123 /* { */) return this.flowCollection(i, depth + 1);
+    if (c === 34 /* " */ || c === 39 /* ' */) {
+      const q = this.closingQuote(i);
+      const value = c === 39 ? t.slice(s + 1, q).replace(/''/g, "'") : t.slice(s + 1, q);
+      this.flowEnd = q + 1;
+      return this.b.scalar(s, q + 1, value, value);
+    }
+    if (i >= le || (c < 128 && PLAIN_START_REJECT[c] === 1) || (c === 45 && t.charCodeAt(i + 1) === 32)) throw DECLINE;
+    for (; i < le; i++) {
+      const ch = t.charCodeAt(i);
+      if (ch === 44 /* , */ || ch === 93 /* ] */ || ch === 125 /* } */) break;
+      if (ch < 128 && FLOW_PLAIN_REJECT[ch] === 1) throw DECLINE;
+    }
+    if (i >= le) throw DECLINE;
+    let e = i;
+    while (t.charCodeAt(e - 1) === 32) e--;
+    const source = t.slice(s, e);
+    this.flowEnd = i;
+    return this.b.scalar(s, e, coreValue(source), source);
   }
 
   /** The closing quote of the one-line quoted scalar opening at `p` (no escapes in double quotes). */
