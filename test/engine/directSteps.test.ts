@@ -19,6 +19,7 @@ import { DEFAULT_CONFIG } from '../../server/src/engine';
 import { REPO_ROOT } from '../support/cli';
 import { CORPUS_DIR, corpusDir, needsCorpus } from '../support/corpus';
 import { yamlFiles } from '../support/yamlFiles';
+import { runSteps } from '../support/steps';
 
 const LIMITS: ShapeLimits = {
   maxNodesPerFile: DEFAULT_CONFIG.maxNodesPerFile,
@@ -30,16 +31,6 @@ const LOCAL = readTexts([
   ...yamlFiles(path.join(REPO_ROOT, 'test/fixtures')),
   ...yamlFiles(path.join(REPO_ROOT, 'examples')),
 ]);
-
-/** Runs the steps to the end, counting the yields. */
-function runSteps<T>(steps: Generator<void, T>): { value: T; yields: number } {
-  let yields = 0;
-  for (;;) {
-    const s = steps.next();
-    if (s.done) return { value: s.value, yields };
-    yields++;
-  }
-}
 
 /** The line-by-line reading in steps equals the one in one step (both undefined when it declines). */
 function directAgrees(text: string, label: string): { accepted: boolean; yields: number } {

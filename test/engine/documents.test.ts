@@ -22,6 +22,7 @@ import { DEFAULT_CONFIG } from '../../server/src/engine';
 import { REPO_ROOT } from '../support/cli';
 import { corpusDir, needsCorpus } from '../support/corpus';
 import { yamlFiles } from '../support/yamlFiles';
+import { runSteps } from '../support/steps';
 import { runToEnd } from '../../server/src/engine/incremental';
 import type { YNode } from '../../server/src/engine/yamlTree';
 
@@ -32,16 +33,6 @@ const asRead = (text: string) => text.replace(/\r(?!\n)/g, '\n');
 const readTexts = (files: string[]) => files.map((f) => ({ label: f, text: asRead(fs.readFileSync(f, 'utf8')) }));
 
 const LIMITS = { maxNodesPerFile: DEFAULT_CONFIG.maxNodesPerFile, maxNestingDepth: DEFAULT_CONFIG.maxNestingDepth };
-
-/** Runs the steps to the end, counting the yields. */
-function runSteps<T>(steps: Generator<void, T>): { value: T; yields: number } {
-  let yields = 0;
-  for (;;) {
-    const s = steps.next();
-    if (s.done) return { value: s.value, yields };
-    yields++;
-  }
-}
 
 function run(text: string, previous?: DocumentReading): { reading: DocumentReading; yields: number } {
   const { value, yields } = runSteps(readDocuments(text, previous, LIMITS, 2));
