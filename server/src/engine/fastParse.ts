@@ -932,8 +932,7 @@ class DirectParser {
     if (ke < 0) throw DECLINE;
     const q = t.charCodeAt(ks);
     // A quoted key is a string as written between its quotes; a plain one takes the core schema's type.
-    const keyText =
-      q === 39 ? t.slice(ks + 1, ke - 1).replace(/''/g, "'") : q === 34 ? t.slice(ks + 1, ke - 1) : t.slice(ks, ke);
+    const keyText = q === 39 || q === 34 ? this.quotedText(ks, ke - 1) : t.slice(ks, ke);
     const keyValue = q === 39 || q === 34 ? keyText : coreValue(keyText);
     if (repeatsKey(stack, base, stack.length, keyValue, seen)) this.repeated(ks);
     let p = ke + 1;
@@ -1082,7 +1081,7 @@ class DirectParser {
           let keyValue: string | number | boolean | null;
           if (c === 34 /* " */ || c === 39 /* ' */) {
             ke = this.closingQuote(i) + 1;
-            keyText = c === 39 ? t.slice(ks + 1, ke - 1).replace(/''/g, "'") : t.slice(ks + 1, ke - 1);
+            keyText = this.quotedText(ks, ke - 1);
             keyValue = keyText;
           } else {
             if (i >= le || (c < 128 && KEY_START_REJECT[c] === 1)) throw DECLINE;
@@ -1130,7 +1129,7 @@ class DirectParser {
     if (c === 91 /* [ */ || c === 123 /* { */) return this.flowCollection(i, depth + 1);
     if (c === 34 /* " */ || c === 39 /* ' */) {
       const q = this.closingQuote(i);
-      const value = c === 39 ? t.slice(s + 1, q).replace(/''/g, "'") : t.slice(s + 1, q);
+      const value = this.quotedText(s, q);
       this.flowEnd = q + 1;
       return this.b.scalar(s, q + 1, value, value);
     }
@@ -1146,6 +1145,15 @@ class DirectParser {
     const source = t.slice(s, e);
     this.flowEnd = i;
     return this.b.scalar(s, e, coreValue(source), source);
+  }
+
+  /**
+   * The value of the one-line quoted scalar from its opening quote at `p` to its closing one at `q`
+   * (closingQuote): as written, with a single-quoted scalar's doubled quotes read as one.
+   */
+  private quotedText(p: number, q: number): string {
+    const inner = this.text.slice(p + 1, q);
+    return this.text.charCodeAt(p) === 39 ? inner.replace(/''/g, "'") : inner;
   }
 
   /** The closing quote of the one-line quoted scalar opening at `p` (no escapes in double quotes). */
@@ -1279,7 +1287,7 @@ class DirectParser {
     if (c === 34 /* " */ || c === 39 /* ' */) {
       const q = this.closingQuote(p);
       this.afterQuoted(q + 1);
-      const value = c === 39 ? t.slice(p + 1, q).replace(/''/g, "'") : t.slice(p + 1, q);
+      const value = this.quotedText(p, q);
       node = this.b.scalar(p, q + 1, value, value);
     } else {
       // A plain scalar may not start with an indicator, nor hold `: ` or end with `:`; ` #` starts a comment.
