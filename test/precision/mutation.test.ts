@@ -9,8 +9,7 @@
 import { test, describe } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { analyze, DEFAULT_CONFIG, type Analysis } from '../../server/src/engine';
-import { resolveSpan } from '../../server/src/engine/origin';
+import { analyze, DEFAULT_CONFIG, placeInFile, type Analysis } from '../../server/src/engine';
 import { asScalar, getPath } from '../../server/src/engine/tree';
 import type { Resource } from '../../server/src/engine/model/resource';
 import type { Span } from '../../server/src/engine/text';
@@ -91,7 +90,7 @@ function sites(analysis: Analysis): Mutation[] {
   const g = analysis.graph;
   const out: Mutation[] = [];
   const at = (r: Resource, span: Span, kind: string, replacement: string) => {
-    const where = resolveSpan(r.file, span, r.origins);
+    const where = placeInFile(analysis, r.file, span, r.origins);
     out.push({ kind, file: where.file, span: where.span, replacement });
   };
   for (const s of g.services) {
@@ -145,7 +144,7 @@ function sites(analysis: Analysis): Mutation[] {
     for (const ref of g.serviceReferences(w)) {
       const services = g.servicesNamed(ref.namespace, ref.service);
       if (services.length === 0) continue;
-      const where = resolveSpan(ref.file, ref.span, undefined);
+      const where = placeInFile(analysis, ref.file, ref.span);
       out.push({
         kind: 'env reference host',
         file: where.file,

@@ -3,6 +3,8 @@
 // import the module that computes it (the layer direction in ARCHITECTURE.md).
 import type { Diagnostic } from './diagnostics';
 import type { TrafficGraph } from './graph';
+import { resolveSpan } from './origin';
+import type { Span } from './text';
 import type { LoadedWorkspace } from './workspace';
 
 export interface Analysis {
@@ -15,4 +17,21 @@ export interface Analysis {
   readonly rulesRunFor: number;
   /** How many other instances had only their rules of workspace reach run again. */
   readonly wideRulesRunFor: number;
+}
+
+/**
+ * Where a span of a resource of `file` lies, in file offsets: a node a kustomize patch brought is in
+ * the patch file (`origins`, origin.ts `resolveSpan`), and a framed file's offsets are resolved
+ * through its frames (origin.ts `Frames`). What the edges show; diagnostics and query results are
+ * resolved already.
+ */
+export function placeInFile(
+  analysis: Pick<Analysis, 'workspace'>,
+  file: string,
+  span: Span,
+  origins?: readonly string[],
+): { file: string; span: Span } {
+  const at = resolveSpan(file, span, origins);
+  const frames = analysis.workspace.files.get(at.file)?.frames;
+  return frames ? { file: at.file, span: frames.absoluteSpan(at.span) } : at;
 }

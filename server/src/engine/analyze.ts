@@ -33,7 +33,8 @@ import { FACTS, sameAnswer, trackReads, TrafficGraph, type AnswerRead, type Fact
 import { runToEnd, type ResourceChange } from './incremental';
 import { directoryOf, resourceAnchor, sourceKey, type Resource } from './model/resource';
 import type { RenderedBuild } from './kustomizeRendered';
-import { resolveSpan } from './origin';
+import { FRAMED, resolveSpan } from './origin';
+import type { Span } from './text';
 import { RULES } from './rules';
 import { RuleDispatch, runChecks } from './rules/dispatch';
 import type { Report, Rule } from './rules/rule';
@@ -386,7 +387,7 @@ export class Analyzer {
     const final: Diagnostic[] = [];
     for (let i = 0; i < diagnostics.length; i++) {
       if (i % DIAGNOSTICS_PER_STEP === DIAGNOSTICS_PER_STEP - 1) yield;
-      const d = applySeverity(diagnostics[i], input.config.rules[diagnostics[i].rule]);
+      const d = applySeverity(withFileOffsets(workspace, diagnostics[i]), input.config.rules[diagnostics[i].rule]);
       if (d !== undefined && !isSuppressedByComment(workspace, d)) final.push(d);
     }
     yield;
@@ -857,6 +858,22 @@ function toDiagnostic(rule: Rule, resource: Resource, r: Report): Diagnostic {
     message: r.message,
     resource: resource.id,
     related,
+  };
+}
+
+/**
+ * A diagnostic with framed offsets (origin.ts) resolved in its file's current reading: findings are
+ * kept framed (a document an edit moved keeps its results), and leave the analysis in file offsets.
+ */
+function withFileOffsets(workspace: LoadedWorkspace, d: Diagnostic): Diagnostic {
+  const framed = (s: Span) => s.start >= FRAMED || s.end >= FRAMED;
+  if (!framed(d.span) && !d.related.some((r) => framed(r.span))) return d;
+  const resolve = (file: string, s: Span) =>
+    framed(s) ? (workspace.files.get(file)?.frames?.absoluteSpan(s) ?? { start: 0, end: 0 }) : s;
+  return {
+    ...d,
+    span: resolve(d.file, d.span),
+    related: d.related.map((r) => (framed(r.span) ? { ...r, span: resolve(r.file, r.span) } : r)),
   };
 }
 

@@ -3,6 +3,7 @@
 // are reused as they were (before the edit) or moved by the edit's length (after it). The result is
 // exactly the whole file's parse (test/engine/documents.test.ts compares them); a file this module
 // cannot split with certainty is parsed whole.
+import { FRAME_SIZE, FRAMED, framedOffset, Frames, MAX_FRAMES } from './origin';
 import { overShapeLimits, overShapeLimitsSteps, shapeOf, type Shape, type ShapeLimits } from './shape';
 import { parseYamlReporting, parseYamlReportingSteps } from './syntax';
 import {
@@ -29,6 +30,8 @@ export interface DocumentReading {
    * the next reading finds what an edit changed by comparing with it, instead of every part's text.
    */
   readonly text?: string;
+  /** When its documents are framed (origin.ts): the frame its next new part takes. */
+  readonly nextFrame?: number;
 }
 
 /** One part of a file: from a document start marker (or the file's start) to the next marker. */
@@ -42,6 +45,8 @@ interface Chunk {
   readonly shape: Shape;
   /** Whether another part follows (it was parsed with that part's marker): reused only as such. */
   readonly followed: boolean;
+  /** Its frame (origin.ts), or -1 when the reading is not framed. */
+  readonly frame: number;
 }
 
 /** Parts parsed or moved between two yields (each is one document, usually a few hundred bytes). */
@@ -213,14 +218,19 @@ function* wholeReadingSteps(
  * The file's parse, document by document, in steps (a yield every few documents, so that a
  * 16 MiB bundle does not hold the event loop), or why the file is over the shape limits (the
  * pre-check of shape.ts, added up from the parts'). Parts unchanged since `previous` are reused:
- * those at the same offset as they are, those the edit moved with every offset moved.
+ * those at the same offset as they are; those the edit moved as they are when `framed` (each
+ * document's offsets are in its own frame, origin.ts), else with every offset moved.
  */
 export function* readDocuments(
   text: string,
   previous: DocumentReading | undefined,
   limits: ShapeLimits,
   minParts = MIN_PARTS,
+  framed = false,
 ): Generator<void, DocumentReading | { readonly over: string }> {
+  // A reading in the other coordinates, or one whose frames ran out, is not reused.
+  if (previous && ((previous.nextFrame !== undefined) !== framed || (previous.nextFrame ?? 0) > MAX_FRAMES / 2))
+    previous = undefined;
   // With the last reading's text, the edit is found by comparing the two (about a millisecond for
   // 15 MiB), and only the parts it touched are looked at again: markers near it, texts of its parts.
   const oldText = previous?.chunks && previous.text !== undefined ? previous.text : undefined;
@@ -245,6 +255,12 @@ export function* readDocuments(
   yield;
   const old = previous?.chunks ?? [];
   const n = starts.length;
+  // Frames are never reused within a reading; a file of more parts than frames is not framed.
+  if (framed && (previous?.nextFrame ?? 0) + n >= MAX_FRAMES) {
+    if (previous) return yield* readDocuments(text, undefined, limits, minParts, framed);
+    framed = false;
+  }
+  let nextFrame = previous?.nextFrame ?? 0;
   const slices = starts.map((s, i) => text.slice(s, i + 1 < n ? starts[i + 1] : text.length));
   // Unchanged parts before the edit (same text, same offset) and after it (same text). With the
   // change known, a part is the same when it lies wholly before it (same start and end) or wholly
@@ -264,13 +280,18 @@ export function* readDocuments(
   while (head < n && head < old.length && sameBefore(head)) head++;
   let tail = 0;
   while (tail < n - head && tail < old.length - head && sameAfter(old.length - 1 - tail, n - 1 - tail)) tail++;
-  // Parts moved elsewhere by the edit (a document cut and pasted), found by their text.
+  // Parts moved elsewhere by the edit (a document cut and pasted), found by their text; each taken
+  // once (framed, a part's tree is its frame's: two places must not share it).
   const moved = new Map<string, Chunk>();
   for (let i = head; i < old.length - tail; i++) moved.set(old[i].text, old[i]);
-  const reused = (i: number): Chunk | undefined => {
-    const c = i < head ? old[i] : i >= n - tail ? old[old.length - (n - i)] : moved.get(slices[i]);
-    return c && c.followed === i + 1 < n ? c : undefined;
-  };
+  const reusedParts: (Chunk | undefined)[] = [];
+  for (let i = 0; i < n; i++) {
+    let c = i < head ? old[i] : i >= n - tail ? old[old.length - (n - i)] : moved.get(slices[i]);
+    if (c && c.followed !== i + 1 < n) c = undefined;
+    if (c && i >= head && i < n - tail) moved.delete(slices[i]);
+    reusedParts.push(c);
+  }
+  const reused = (i: number): Chunk | undefined => reusedParts[i];
   // The shape pre-check: the parts' shapes add up to the file's when each part but the last ends
   // with nothing open; otherwise, or when the sum is over a limit, the whole text is scanned.
   const shapes: Shape[] = [];
@@ -298,20 +319,30 @@ export function* readDocuments(
     const start = starts[i];
     const before = reused(i);
     if (before) {
-      const parsed = shiftParsed(before.parsed, start - before.start, slices[i], index, true);
+      // Framed, a moved part is the same tree; otherwise its offsets move with it.
+      const delta = framed ? 0 : start - before.start;
+      const parsed = shiftParsed(before.parsed, delta, slices[i], index, true);
       index += parsed.documents.length;
-      chunks.push({ start, text: slices[i], parsed, shape: shapes[i], followed: before.followed });
+      chunks.push({ start, text: slices[i], parsed, shape: shapes[i], followed: before.followed, frame: before.frame });
       continue;
     }
     const parsed = parsePart(slices[i], i + 1 < n);
     if (!parsed) return wholeReading(text);
     const followed = i + 1 < n;
-    const placed = shiftParsed(parsed, start, slices[i], index, false);
+    // A part is shorter than a frame: V8's strings hold fewer than 2^30 characters.
+    const frame = framed ? nextFrame++ : -1;
+    const placed = shiftParsed(parsed, framed ? framedOffset(frame, 0) : start, slices[i], index, false);
     index += placed.documents.length;
-    chunks.push({ start, text: slices[i], parsed: placed, shape: shapes[i], followed });
+    chunks.push({ start, text: slices[i], parsed: placed, shape: shapes[i], followed, frame });
   }
   yield;
-  return { parsed: yield* joined(chunks), chunks, text };
+  const joinedParts = yield* joined(chunks);
+  if (!framed) return { parsed: joinedParts, chunks, text };
+  const frames = new Frames(
+    chunks.map((c) => c.start),
+    chunks.map((c) => c.frame),
+  );
+  return { parsed: { ...joinedParts, frames }, chunks, text, nextFrame };
 }
 
 /**
@@ -425,6 +456,32 @@ function shiftNode(node: YNode | null, delta: number, seen: Map<YNode, YNode> | 
 function shiftPair(p: YPair, delta: number, seen: Map<YNode, YNode> | undefined): YPair {
   if (!(p instanceof PairNode)) throw new Error('documents: a pair not built by the yamlTree factories');
   return movedPair(p, delta, shiftNode(p.value, delta, seen));
+}
+
+/**
+ * A framed parse (origin.ts) in file offsets: each document and problem moved from its frame to
+ * where its frame starts (new nodes). Unframed, the parse itself. What the whole file's parser gives.
+ */
+export function inFileOffsets(parsed: ParsedFile): ParsedFile {
+  const frames = parsed.frames;
+  if (!frames) return parsed;
+  const deltaAt = (offset: number) => {
+    if (offset < FRAMED) return 0;
+    const base = offset - ((offset - FRAMED) % FRAME_SIZE);
+    return frames.absolute(base) - base;
+  };
+  const documents = parsed.documents.map((d) => {
+    const delta = deltaAt(d.span.start);
+    const seen = new Map<YNode, YNode>();
+    const span = { start: d.span.start + delta, end: d.span.end + delta };
+    const contents = shiftNode(d.contents, delta, seen);
+    return d.damaged ? { index: d.index, span, contents, damaged: true as const } : { index: d.index, span, contents };
+  });
+  const problems = parsed.problems.map((p) => {
+    const delta = deltaAt(p.span.start);
+    return { span: { start: p.span.start + delta, end: p.span.end + delta }, message: p.message, rule: p.rule };
+  });
+  return { documents, problems };
 }
 
 /** Nodes compared between two yields of isMovedTreeSteps. */

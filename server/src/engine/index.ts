@@ -1,5 +1,6 @@
 // The engine's public surface for the adapters (CLI, language server).
 export { analyze, Analyzer, CANCELLED, type Analysis, type AnalyzeInput, type AsyncRunOptions } from './analyze';
+export { placeInFile } from './analysis';
 export { DEFAULT_CONFIG, normalizeConfig, parseConfigFile, type AnalysisConfig, type Severity } from './config';
 export type { Diagnostic, RelatedLocation } from './diagnostics';
 export { TrafficGraph } from './graph';

@@ -123,15 +123,18 @@ function loadPatch(spec: PatchSpec, ctx: BuildContext): LoadedPatch | undefined 
   if (cached !== undefined) return cached ?? undefined;
   let result: LoadedPatch | undefined;
   const base = ctx.origins.baseOf(spec.file);
+  // A slot holds file offsets: a framed file's (origin.ts) are resolved first.
+  const frames = ctx.parsed(spec.file)?.frames;
+  const inFile = (o: number) => (frames ? frames.absolute(o) : o);
   if (spec.inline && typeof spec.inline.value === 'string') {
     const parsed = parseYaml(spec.inline.value);
-    const toFile = inlineOffsets(ctx.text(spec.file) ?? '', spec.inline);
+    const toFile = inlineOffsets(ctx.text(spec.file) ?? '', spec.inline, inFile(spec.inline.span.start));
     if (!parsed.problems.some((p) => p.rule === 'yaml-syntax'))
       result = { docs: documentsOf(parsed), relocate: relocator((o) => base + toFile(o)) };
   } else {
     const parsed = ctx.parsed(spec.file);
     if (parsed && !parsed.problems.some((p) => p.rule === 'yaml-syntax'))
-      result = { docs: documentsOf(parsed), relocate: relocator((o) => base + o) };
+      result = { docs: documentsOf(parsed), relocate: relocator((o) => base + inFile(o)) };
   }
   loadedPatches.set(spec, result ?? null);
   return result;
@@ -143,10 +146,9 @@ function documentsOf(parsed: ParsedFile): YNode[] {
 
 /**
  * Maps an offset in an inline patch's text to the kustomization file: a block scalar (`|`) keeps
- * its lines, indented; other scalars map to where the patch starts.
+ * its lines, indented; other scalars map to where the patch starts (`start`, in file offsets).
  */
-function inlineOffsets(fileText: string, scalar: YScalar): (offset: number) => number {
-  const start = scalar.span.start;
+function inlineOffsets(fileText: string, scalar: YScalar, start: number): (offset: number) => number {
   if (fileText[start] !== '|' && fileText[start] !== '>') return () => start;
   const content = String(scalar.value);
   const lineStarts: number[] = [];

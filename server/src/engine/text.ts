@@ -25,7 +25,11 @@ export interface Position {
 export class LineIndex {
   private readonly lineStarts: Uint32Array;
 
-  constructor(text: string) {
+  /** `frames`: the file's frames (origin.ts `Frames`), when its reading is framed: positions of framed offsets. */
+  constructor(
+    text: string,
+    private readonly frames?: { absolute(offset: number): number },
+  ) {
     const starts: number[] = [0];
     if (text.indexOf('\r') < 0) {
       for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
@@ -47,6 +51,7 @@ export class LineIndex {
   }
 
   position(offset: number): Position {
+    if (this.frames) offset = this.frames.absolute(offset);
     const o = Math.max(0, Math.min(offset, this.length));
     let lo = 0;
     let hi = this.lineStarts.length - 1;

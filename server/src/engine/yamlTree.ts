@@ -1,6 +1,7 @@
 // The located YAML tree that syntax.ts and the fast paths (fastParse.ts) build: node types, their
 // compact run-time classes and factories, and the parse result. Both parsers import it; neither
 // imports the other's module for it (syntax.ts -> fastParse.ts -> yamlTree.ts).
+import type { Frames } from './origin';
 import type { Span } from './text';
 
 export type YNode = YMap | YSeq | YScalar;
@@ -309,6 +310,8 @@ export interface SourceDocument {
 export interface ParsedFile {
   readonly documents: readonly SourceDocument[];
   readonly problems: readonly SyntaxProblem[];
+  /** Set when the documents' offsets are framed (origin.ts): where each document's frame starts. */
+  readonly frames?: Frames;
 }
 
 /** The fast paths' builders (fastParse.ts): the factories above, with pair keys interned. */

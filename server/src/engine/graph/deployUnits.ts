@@ -49,7 +49,11 @@ export function appliedTogetherKey(r: Resource): string {
   return `${scope}\u0000${apiGroup(r.apiVersion)}/${r.kind}\u0000${r.namespace ?? ''}\u0000${r.name}`;
 }
 
-/** Resource order within the same unit: by file, then position. */
+/**
+ * Resource order within the same unit: by file, then position (document order: framed offsets,
+ * origin.ts, are not in it).
+ */
 export function byPosition(a: Resource, b: Resource): number {
-  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.span.start - b.span.start;
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.docIndex - b.docIndex || (a.itemIndex ?? -1) - (b.itemIndex ?? -1) || a.span.start - b.span.start;
 }

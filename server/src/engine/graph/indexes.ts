@@ -400,7 +400,9 @@ const resourceOf = (v: Listed): Resource => {
 
 /**
  * A list in resource order without the removed instances' entries and with the added ones at their
- * place: after every entry of a file that comes no later (added entries come in resource order).
+ * place: after every kept entry of an earlier file, or of an earlier or the same document of the
+ * same file (added entries come in resource order; a file's kept instances may follow them, when
+ * an edit in a bundle replaced a document in its middle).
  */
 export function mergeInOrder<V extends Listed>(
   old: readonly V[],
@@ -410,32 +412,41 @@ export function mergeInOrder<V extends Listed>(
 ): V[] {
   const kept = removed ? old.filter((v) => !removed.has(resourceOf(v))) : old;
   if (added.length === 0) return kept === old ? old.slice() : (kept as V[]);
+  const order = resourceOrder(position);
   // One pass over both, each in resource order (an edit of a bundle adds thousands of entries:
-  // inserting them one by one moved the whole list each time). An added entry goes after every
-  // kept entry of a file that comes no later.
+  // inserting them one by one moved the whole list each time).
   const out: V[] = [];
   let k = 0;
-  let last = -Infinity;
   for (let i = 0; i < added.length; i++) {
-    const p = position(resourceOf(added[i]).file);
-    if (p < last) return insertEach(out.concat(kept.slice(k)), added.slice(i), position);
-    last = p;
-    while (k < kept.length && position(resourceOf(kept[k]).file) <= p) out.push(kept[k++]);
+    const a = resourceOf(added[i]);
+    if (i > 0 && order(a, resourceOf(added[i - 1])) < 0)
+      return insertEach(out.concat(kept.slice(k)), added.slice(i), order);
+    while (k < kept.length && order(resourceOf(kept[k]), a) <= 0) out.push(kept[k++]);
     out.push(added[i]);
   }
   while (k < kept.length) out.push(kept[k++]);
   return out;
 }
 
+/** Resource order: by file position, then by document and item (a file's instances follow its documents). */
+function resourceOrder(position: (file: string) => number): (a: Resource, b: Resource) => number {
+  return (a, b) =>
+    a === b
+      ? 0
+      : a.file !== b.file
+        ? position(a.file) - position(b.file)
+        : a.docIndex - b.docIndex || (a.itemIndex ?? -1) - (b.itemIndex ?? -1);
+}
+
 /** Added entries out of resource order (not expected): each inserted at its place on its own. */
-function insertEach<V extends Listed>(out: V[], added: readonly V[], position: (file: string) => number): V[] {
+function insertEach<V extends Listed>(out: V[], added: readonly V[], order: (a: Resource, b: Resource) => number): V[] {
   for (const v of added) {
-    const p = position(resourceOf(v).file);
+    const r = resourceOf(v);
     let lo = 0;
     let hi = out.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (position(resourceOf(out[mid]).file) <= p) lo = mid + 1;
+      if (order(resourceOf(out[mid]), r) <= 0) lo = mid + 1;
       else hi = mid;
     }
     out.splice(lo, 0, v);

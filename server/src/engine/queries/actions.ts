@@ -79,17 +79,26 @@ function dnsPolicyFix(d: Diagnostic, text: string): CodeActionResult | undefined
 type Fix = { title: string; span: Span; newText: string };
 
 function specificFixes(analysis: Analysis, d: Diagnostic, text: string): CodeActionResult[] {
-  const fixes = fixesFor(analysis.graph, analysis, d, text);
+  // The diagnostic is in file offsets; the trees of a framed file (origin.ts) in frames: the fixes
+  // are found in the trees' offsets and given in the file's.
+  const frames = analysis.workspace.files.get(d.file)?.frames;
+  const inTree = frames ? { ...d, span: frames.framedSpan(d.span) } : d;
+  const slice = (s: Span) => {
+    const at = frames ? frames.absoluteSpan(s) : s;
+    return text.slice(at.start, at.end);
+  };
+  const fixes = fixesFor(analysis.graph, analysis, inTree, slice);
   return fixes.map((f, i) => ({
     title: f.title,
     kind: 'quickfix',
     diagnostic: d,
-    edits: [{ file: d.file, span: f.span, newText: f.newText }],
+    edits: [{ file: d.file, span: frames ? frames.absoluteSpan(f.span) : f.span, newText: f.newText }],
     isPreferred: i === 0 && fixes.length === 1,
   }));
 }
 
-function fixesFor(g: TrafficGraph, analysis: Analysis, d: Diagnostic, text: string): Fix[] {
+/** `d` in the trees' offsets; `slice` the text a tree span covers. */
+function fixesFor(g: TrafficGraph, analysis: Analysis, d: Diagnostic, slice: (span: Span) => string): Fix[] {
   if (d.rule === 'hpa-target-missing') {
     // The diagnostic sits on scaleTargetRef.name; the near miss is in the message.
     const m = / Did you mean '([^']+)'\?$/.exec(d.message);
@@ -121,7 +130,7 @@ function fixesFor(g: TrafficGraph, analysis: Analysis, d: Diagnostic, text: stri
           {
             title: `Change to ${miss.key}: ${miss.actual} (${miss.workload.resource.kind} ${miss.workload.resource.name})`,
             span: term.valueSpan,
-            newText: scalar(miss.actual, text.slice(term.valueSpan.start, term.valueSpan.end)),
+            newText: scalar(miss.actual, slice(term.valueSpan)),
           },
         ];
       }
@@ -149,10 +158,7 @@ function fixesFor(g: TrafficGraph, analysis: Analysis, d: Diagnostic, text: stri
       return similarServices(g, ns, t.target.backend.serviceName).map((s) => ({
         title: `Change to Service ${s.resource.name}`,
         span: t.target.backend.serviceNameSpan,
-        newText: scalar(
-          s.resource.name,
-          text.slice(t.target.backend.serviceNameSpan.start, t.target.backend.serviceNameSpan.end),
-        ),
+        newText: scalar(s.resource.name, slice(t.target.backend.serviceNameSpan)),
       }));
     }
     case 'route-backend-service-missing': {
@@ -162,7 +168,7 @@ function fixesFor(g: TrafficGraph, analysis: Analysis, d: Diagnostic, text: stri
       return similarServices(g, t.backend.namespace, t.backend.name).map((s) => ({
         title: `Change to Service ${s.resource.name}`,
         span,
-        newText: scalar(s.resource.name, text.slice(span.start, span.end)),
+        newText: scalar(s.resource.name, slice(span)),
       }));
     }
     case 'ingress-backend-port-missing': {
@@ -207,7 +213,7 @@ function fixesFor(g: TrafficGraph, analysis: Analysis, d: Diagnostic, text: stri
       for (const ref of g.serviceReferences(workload)) {
         // Only text written literally in this file can be edited (not a value built from $(VARS)).
         if (!same(ref.workloadSpan) || ref.file !== d.file) continue;
-        const written = text.slice(ref.span.start, ref.span.end);
+        const written = slice(ref.span);
         const at = written.indexOf(ref.host);
         if (at < 0 || written.indexOf(ref.host, at + 1) >= 0) continue;
         const hostStart = ref.span.start + at;

@@ -9,6 +9,7 @@ import type { Selector, SelectorTerm } from '../selectors';
 import type { NetworkPolicy, PolicyPeer } from '../model/networkPolicy';
 import type { ServiceReference } from '../model/references';
 import { addressFields, type AddressField } from '../model/addressFields';
+import { FRAMED } from '../origin';
 import type { BackendRef, Route } from '../model/gateway';
 import { NETWORKS_ANNOTATION } from '../model/multus';
 import { asScalar, getPath } from '../tree';
@@ -73,10 +74,25 @@ export function resourcesInFile(analysis: Analysis, file: string): Resource[] {
     seen.add(key);
     out.push(r);
   }
-  return out.sort((a, b) => a.span.start - b.span.start);
+  // Document order (offsets of framed documents, origin.ts, are not in it).
+  return out.sort((a, b) => a.docIndex - b.docIndex || (a.itemIndex ?? -1) - (b.itemIndex ?? -1));
 }
 
+/**
+ * `offset` is a file offset (a framed file's is framed here, in the frame of the document holding
+ * it), or a framed one (origin.ts).
+ */
 export function locate(analysis: Analysis, file: string, offset: number): Located | undefined {
+  const frames = analysis.workspace.files.get(file)?.frames;
+  if (!frames || offset >= FRAMED) return locateFramed(analysis, file, offset);
+  // At a document's first character, the document before it ends there too.
+  return (
+    locateFramed(analysis, file, frames.framed(offset)) ?? locateFramed(analysis, file, frames.framedAtEnd(offset))
+  );
+}
+
+function locateFramed(analysis: Analysis, file: string, offset: number | undefined): Located | undefined {
+  if (offset === undefined) return undefined;
   // Innermost first: a List item lies inside the List document.
   const candidates = resourcesInFile(analysis, file).filter((r) => containsOffset(r.span, offset));
   const resource = candidates.sort((a, b) => a.span.end - a.span.start - (b.span.end - b.span.start))[0];

@@ -44,8 +44,8 @@ export function instanceIndexInFile(cache: LoadCache): (filePosition: number, r:
 
 /**
  * What a patched load changed from the load it patched: the instances of the patched files, the
- * old ones and their replacements, each in resource order. Those an edit kept (a file's first
- * instances, before the edited document) are in neither.
+ * old ones and their replacements, each in resource order. Those an edit kept (a file's first and
+ * last instances, around the edited document) are in neither.
  */
 export interface LoadDelta extends ResourceChange {
   readonly from: LoadedWorkspace;

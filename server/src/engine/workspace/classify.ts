@@ -37,7 +37,8 @@ export function hasTemplateSyntax(text: string, parsed: ParsedFile): boolean {
   const collect = (node: YNode | null | undefined) => {
     if (!node) return;
     if (node.type === 'scalar') {
-      if (typeof node.value === 'string' && node.value.includes('{{')) stringSpans.push(node.span);
+      if (typeof node.value === 'string' && node.value.includes('{{'))
+        stringSpans.push(parsed.frames ? parsed.frames.absoluteSpan(node.span) : node.span);
     } else if (node.type === 'seq') node.items.forEach(collect);
     else for (const p of node.pairs) collect(p.value);
   };

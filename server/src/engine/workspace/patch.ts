@@ -64,12 +64,18 @@ export function* patchLastLoad(
     cache.instances.set(f.path, fresh);
     const old = last.instances[i];
     if (fresh !== old) {
-      // The instances of the documents before an edit are kept (the same objects, first in both).
+      // The instances of the documents before and after an edit are kept (the same objects, first
+      // and last in both).
       const before = old?.resources ?? [];
+      const after = fresh.resources;
+      const n = Math.min(before.length, after.length);
       let kept = 0;
-      while (kept < before.length && kept < fresh.resources.length && before[kept] === fresh.resources[kept]) kept++;
-      for (let j = kept; j < before.length; j++) removed.push(before[j]);
-      for (let j = kept; j < fresh.resources.length; j++) added.push(fresh.resources[j]);
+      while (kept < n && before[kept] === after[kept]) kept++;
+      let keptAfter = 0;
+      while (keptAfter < n - kept && before[before.length - 1 - keptAfter] === after[after.length - 1 - keptAfter])
+        keptAfter++;
+      for (let j = kept; j < before.length - keptAfter; j++) removed.push(before[j]);
+      for (let j = kept; j < after.length - keptAfter; j++) added.push(after[j]);
     }
     instances.set(i, fresh);
     yield* patchCounts(instanceCounts, f.path, last.instances[i], fresh);

@@ -2,10 +2,12 @@
 // kept while its text is unchanged. A failure while reading one file becomes a diagnostic on it.
 import * as path from 'node:path/posix';
 import { findDisabledLines, type Diagnostic, type DisabledLines } from '../diagnostics';
+import { RENDERED_DIR } from '../helm/rendered';
 import { isKustomizationFile } from '../kustomize';
 import { overShapeLimits, type ShapeLimits } from '../shape';
 import { readDocuments, type DocumentReading } from '../documents';
 import type { ParsedFile } from '../syntax';
+import type { Frames } from '../origin';
 import { LineIndex } from '../text';
 import {
   agreedNamespace,
@@ -42,7 +44,7 @@ export class FileEntry {
   ) {}
 
   get lines(): LineIndex {
-    return (this.lineIndex ??= new LineIndex(this.text));
+    return (this.lineIndex ??= new LineIndex(this.text, this.parsed?.frames));
   }
 
   get disabledLines(): DisabledLines {
@@ -60,6 +62,15 @@ export class FileEntry {
   }
 
   private hides: boolean | undefined;
+}
+
+/**
+ * Whether a file's documents are read in frames (origin.ts), so that an edit moves no document
+ * after it: every file but Helm's rendered output, whose source map (helm/sourceMap.ts) works in
+ * file offsets.
+ */
+function framesDocuments(file: string): boolean {
+  return !file.includes(`/${RENDERED_DIR}/`) && !file.startsWith(`${RENDERED_DIR}/`);
 }
 
 /** Files of more documents yield between the passes over their documents. */
@@ -83,6 +94,10 @@ export class SourceRecord implements SourceFile {
 
   get disabledLines(): DisabledLines {
     return this.entry.disabledLines;
+  }
+
+  get frames(): Frames | undefined {
+    return this.entry.parsed?.frames;
   }
 
   withRole(role: FileRole): SourceRecord {
@@ -161,7 +176,7 @@ function* readFileEntryUnguarded(
     ? { over: 'it looks like UTF-16 text without a byte-order mark (save it as UTF-8, or UTF-16 with a BOM)' }
     : parse
       ? { over: overShapeLimits(f.text, limits) }
-      : yield* readDocuments(text, previous?.documents, limits);
+      : yield* readDocuments(text, previous?.documents, limits, undefined, framesDocuments(f.path));
   if ('over' in documents && documents.over !== undefined) {
     const note = fileNote(
       f.path,

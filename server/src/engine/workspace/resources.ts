@@ -57,17 +57,17 @@ export function* fileInstances(
   if (cached && cached.entry === entry && cached.signature === signature) return cached;
   const fileResources: Resource[] = [];
   const counts: number[] = [];
-  // The instances of the documents an edit left in place (same tree objects: documents.ts reuses
-  // them) are kept, so that they keep their identity and their rule results; only a prefix, since a
-  // derived graph places a file's new instances after its kept ones (graph.ts mergeInOrder).
-  const kept = cached && !signature.startsWith('rebuilt-') ? keptPrefix(cached, entry, signature) : 0;
+  // The instances of the documents an edit left as they were (same tree objects, same numbers:
+  // documents.ts reuses them, and a framed reading does not move those after the edit) are kept,
+  // so that they keep their identity and their rule results: those before the edit and after it.
+  const [kept, keptAfter] = cached && !signature.startsWith('rebuilt-') ? keptEnds(cached, entry, signature) : [0, 0];
   for (let d = 0, r = 0; d < kept; d++) {
     const n = cached!.counts[d];
     for (let i = 0; i < n; i++) fileResources.push(cached!.resources[r + i]);
     r += n;
     counts.push(cached!.counts[d]);
   }
-  for (let d = kept; d < entry.docs.length; d++) {
+  for (let d = kept; d < entry.docs.length - keptAfter; d++) {
     if (d % DOCS_PER_STEP === DOCS_PER_STEP - 1) yield;
     const doc = entry.docs[d];
     let made = 0;
@@ -104,6 +104,13 @@ export function* fileInstances(
     }
     counts.push(made);
   }
+  if (keptAfter > 0) {
+    const before = cached!;
+    let r = before.resources.length;
+    for (let d = before.counts.length - keptAfter; d < before.counts.length; d++) r -= before.counts[d];
+    for (let i = r; i < before.resources.length; i++) fileResources.push(before.resources[i]);
+    for (let d = before.counts.length - keptAfter; d < before.counts.length; d++) counts.push(before.counts[d]);
+  }
   // Exact-size copies: an array grown by push keeps room for 16 (~130 bytes more per file).
   return { entry, signature, resources: fileResources.slice(), counts: counts.slice() };
 }
@@ -120,21 +127,25 @@ export function countsOtherThanOne(file: string, fi: FileInstances, visit: (key:
 }
 
 /**
- * How many of a file's first resource documents are unchanged since its cached instances: the same
- * tree at the same place, under the same builds and the same file-wide namespace.
+ * How many of a file's first and last resource documents are unchanged since its cached instances:
+ * the same tree with the same numbers, under the same builds and the same file-wide namespace.
  */
-function keptPrefix(cached: FileInstances, entry: FileEntry, signature: string): number {
+function keptEnds(cached: FileInstances, entry: FileEntry, signature: string): [number, number] {
   const before = cached.entry;
   if (
     cached.signature !== signature ||
     before.fileNamespace !== entry.fileNamespace ||
     before.appliedNamespace !== entry.appliedNamespace
   )
-    return 0;
-  const n = Math.min(before.docs.length, entry.docs.length);
-  let d = 0;
-  while (d < n && sameDoc(before.docs[d], entry.docs[d])) d++;
-  return d;
+    return [0, 0];
+  const a = before.docs;
+  const b = entry.docs;
+  const n = Math.min(a.length, b.length);
+  let first = 0;
+  while (first < n && sameDoc(a[first], b[first])) first++;
+  let last = 0;
+  while (last < n - first && sameDoc(a[a.length - 1 - last], b[b.length - 1 - last])) last++;
+  return [first, last];
 }
 
 function sameDoc(a: ResourceDoc, b: ResourceDoc): boolean {

@@ -4,6 +4,7 @@ import type { Diagnostic, DisabledLines } from '../diagnostics';
 import type { KustomizeLayout } from '../kustomize';
 import type { Resource } from '../model/resource';
 import type { ParsedFile } from '../syntax';
+import type { Frames } from '../origin';
 import type { LineIndex } from '../text';
 
 export interface WorkspaceFile {
@@ -32,6 +33,8 @@ export interface SourceFile {
   readonly disabledLines: DisabledLines;
   /** Source documents (count), for hover and symbols. */
   readonly documentCount: number;
+  /** Where its documents' frames start, when its reading is framed (origin.ts). */
+  readonly frames?: Frames;
 }
 
 export interface LoadedWorkspace {
