@@ -422,9 +422,14 @@ test('a run cancelled at any slice while parsing a bundle leaves the next run ex
 
 for (const at of [10, 55])
   test(`an edit in a bundle re-runs the rules of document ${at} that read the edited resource, and only those`, () => {
-    // Documents after the edit are new instances, moved: they keep their verdicts unless they read what changed.
+    // Documents after the edit keep their instances (framed, origin.ts) and their verdicts, unless
+    // they read what changed; Ingresses among them keep theirs too (their competitors are unchanged).
     const configMap = (i: number) =>
-      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings-${i}\n  namespace: other\ndata:\n  key: value-${i}\n`;
+      i === 4
+        ? 'apiVersion: v1\nkind: Service\nmetadata: {name: backend, namespace: other}\nspec:\n  ports: [{port: 80}]\n'
+        : i % 10 === 3
+          ? `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: in-${i}, namespace: other}\nspec:\n  rules:\n    - host: h${i}.example.com\n      http:\n        paths:\n          - {path: /, pathType: Prefix, backend: {service: {name: backend, port: {number: 80}}}}\n`
+          : `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings-${i}\n  namespace: other\ndata:\n  key: value-${i}\n`;
     const service =
       'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n      targetPort: 8080\n';
     const deployment = (app: string) =>

@@ -83,7 +83,10 @@ export const READ_SCOPES = {
   // Definitions of one object share its id, and with it its namespace ('' for cluster-scoped ones).
   definitionsAppliedWith: ofResource,
   servicesAppliedNear: 'everything',
-  ingressesClaimingNear: 'everything',
+  // The Ingresses of one deploy unit claiming one host and path: an index entry, the same list object
+  // while none of them changed (a derived index shares unchanged entries). An edit in a bundle no
+  // longer re-runs the check of every Ingress in it.
+  ingressesClaimingNear: 'answer',
   hostPortWorkloadsAppliedNear: 'everything',
   // Controllers may be anywhere, but the list is the same object while no controller changed
   // (inheritControllers): every edit no longer re-runs the check of every Ingress.

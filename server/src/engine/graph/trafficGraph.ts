@@ -41,6 +41,8 @@ const referenceCache = new WeakMap<
   { namespacesKey: string; configMaps: [string, string, Resource | undefined][]; refs: ServiceReference[] }
 >();
 
+const NO_INGRESSES: readonly Ingress[] = Object.freeze([]);
+
 export class TrafficGraph {
   readonly workloads: readonly Workload[];
   readonly services: readonly Service[];
@@ -222,7 +224,8 @@ export class TrafficGraph {
    * builds) that claim a host and path (an IngressClaim key), in resource order.
    */
   ingressesClaimingNear(resource: Resource, claim: string): readonly Ingress[] {
-    return this.ix.of('ingressesByClaim').get(`${placeKey(resource)}\u0000${claim}`) ?? [];
+    // One empty answer: the read scope 'answer' compares answers by identity.
+    return this.ix.of('ingressesByClaim').get(`${placeKey(resource)}\u0000${claim}`) ?? NO_INGRESSES;
   }
 
   private controllersMemo: { key: string; namespaces: readonly string[]; workloads: readonly Workload[] } | undefined;
