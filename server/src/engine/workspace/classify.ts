@@ -3,7 +3,8 @@
 // parsed tree; the namespace a file is applied to when its resources agree on one.
 import * as path from 'node:path/posix';
 import { isClusterScoped } from '../model/kinds';
-import type { ParsedFile, YMap, YNode } from '../syntax';
+import { pushAll } from '../arrays';
+import type { ParsedFile, SourceDocument, YMap, YNode } from '../syntax';
 import type { Span } from '../text';
 import { asMap, asScalar, exact, get, getPath, keyText, seqItems, stringValue } from '../tree';
 import type { FileRole } from './types';
@@ -87,11 +88,36 @@ export interface ResourceDoc {
  */
 const TEST_HARNESS_GROUPS = ['chainsaw.kyverno.io', 'kuttl.dev'];
 
-export function isTestHarnessFile(parsed: ParsedFile): boolean {
-  return parsed.documents.some((d) => {
-    const apiVersion = stringValue(get(d.contents, 'apiVersion'));
-    return apiVersion !== undefined && TEST_HARNESS_GROUPS.includes(apiVersion.slice(0, apiVersion.indexOf('/')));
-  });
+export function isTestHarnessFile(parsed: ParsedFile, from = 0, to = parsed.documents.length): boolean {
+  const docs = parsed.documents;
+  for (let i = from; i < to; i++) {
+    const apiVersion = stringValue(get(docs[i].contents, 'apiVersion'));
+    if (apiVersion !== undefined && TEST_HARNESS_GROUPS.includes(apiVersion.slice(0, apiVersion.indexOf('/'))))
+      return true;
+  }
+  return false;
+}
+
+/**
+ * The documents a file's new parse shares with its last one: how many of the first and of the last
+ * are the same objects (documents.ts reuses those an edit left alone, numbers included). What is
+ * read from those documents alone holds for them as it did.
+ */
+export interface SharedDocuments {
+  readonly before: ParsedFile;
+  readonly head: number;
+  readonly tail: number;
+}
+
+export function sharedDocuments(before: ParsedFile, after: ParsedFile): SharedDocuments {
+  const a = before.documents;
+  const b = after.documents;
+  const n = Math.min(a.length, b.length);
+  let head = 0;
+  while (head < n && a[head] === b[head]) head++;
+  let tail = 0;
+  while (tail < n - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  return { before, head, tail };
 }
 
 /**
@@ -134,9 +160,30 @@ export function expectationFiles(
   return out;
 }
 
-export function collectResourceDocs(parsed: ParsedFile): ResourceDoc[] {
+/**
+ * The resource documents of a parse; with `shared` and the last parse's resource documents, those
+ * of the shared documents are taken from them (an edit in a bundle reads one document again).
+ */
+export function collectResourceDocs(
+  parsed: ParsedFile,
+  shared?: SharedDocuments,
+  before?: readonly ResourceDoc[],
+): ResourceDoc[] {
+  if (!shared || !before || shared.head + shared.tail === 0) return collectFrom(parsed.documents);
+  const docs = parsed.documents;
+  const firstAfter = shared.before.documents.length - shared.tail;
   const out: ResourceDoc[] = [];
-  for (const d of parsed.documents) {
+  let k = 0;
+  for (; k < before.length && before[k].docIndex < shared.head; k++) out.push(before[k]);
+  pushAll(out, collectFrom(docs.slice(shared.head, docs.length - shared.tail)));
+  while (k < before.length && before[k].docIndex < firstAfter) k++;
+  for (; k < before.length; k++) out.push(before[k]);
+  return exact(out);
+}
+
+function collectFrom(documents: readonly SourceDocument[]): ResourceDoc[] {
+  const out: ResourceDoc[] = [];
+  for (const d of documents) {
     const header = resourceHeader(d.contents);
     if (!header) continue;
     const damaged = d.damaged === true;

@@ -16,6 +16,7 @@ import {
   isJsonFile,
   isTestHarnessFile,
   looksLikeUtf16,
+  sharedDocuments,
   type ResourceDoc,
 } from './classify';
 import type { FileParser, FileRole, SourceFile, WorkspaceFile } from './types';
@@ -209,13 +210,21 @@ function* readFileEntryUnguarded(
           message: p.message,
           related: [],
         }));
+  // An edit in a bundle reads one document again: what is read from the others is taken from the
+  // last reading (a plain manifest's: no harness document among them).
+  const shared =
+    previous?.parsed && previous.role === 'manifest' ? sharedDocuments(previous.parsed, parsed) : undefined;
   const role: FileRole = isKustomizationFile(f.path)
     ? 'kustomization'
-    : isTestHarnessFile(parsed)
+    : (
+          shared
+            ? isTestHarnessFile(parsed, shared.head, parsed.documents.length - shared.tail)
+            : isTestHarnessFile(parsed)
+        )
       ? 'test'
       : 'manifest';
   if (large) yield;
-  const docs = role === 'manifest' ? collectResourceDocs(parsed) : NO_DOCS;
+  const docs = role === 'manifest' ? collectResourceDocs(parsed, shared, previous?.docs) : NO_DOCS;
   if (large) yield;
   return new FileEntry(
     f.text,

@@ -1,0 +1,72 @@
+// A file's reading after an edit (workspace/read.ts) equals a fresh reading: its role and its
+// resource documents, where those of the documents the edit left alone are taken from the last
+// reading (an edit in a bundle reads one document again).
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { DEFAULT_CONFIG } from '../../server/src/engine';
+import { runToEnd } from '../../server/src/engine/incremental';
+import type { Span } from '../../server/src/engine/text';
+import { readFileEntry, type FileEntry } from '../../server/src/engine/workspace/read';
+
+const LIMITS = { maxNodesPerFile: DEFAULT_CONFIG.maxNodesPerFile, maxNestingDepth: DEFAULT_CONFIG.maxNestingDepth };
+const read = (text: string, previous?: FileEntry) =>
+  runToEnd(readFileEntry({ path: 'apps/bundle.yaml', text }, false, undefined, LIMITS, previous));
+
+const configMap = (i: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\ndata:\n  k: v${i}\n`;
+const list =
+  'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Service\n    metadata: {name: a}\n  - apiVersion: v1\n    kind: Service\n    metadata: {name: b}\n';
+const harness = 'apiVersion: chainsaw.kyverno.io/v1alpha1\nkind: Test\nmetadata:\n  name: t\nspec: {}\n';
+const base = Array.from({ length: 20 }, (_, i) => (i === 7 ? list : i === 12 ? 'just: data\n' : configMap(i))).join(
+  '---\n',
+);
+const mid = base.indexOf('name: c10');
+
+const EDITS: [string, string][] = [
+  ['a value in the middle', base.replace('v10', 'v10x')],
+  ['a document split in two', `${base.slice(0, mid)}---\n${base.slice(mid)}`],
+  ['two documents joined', base.replace('---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c11', '\nx: 1\n')],
+  ['a List item removed', base.replace('  - apiVersion: v1\n    kind: Service\n    metadata: {name: b}\n', '')],
+  [
+    'a document no longer a resource',
+    base.replace('kind: ConfigMap\nmetadata:\n  name: c10', 'metadata:\n  name: c10'),
+  ],
+  ['a harness document added', base.replace(configMap(15), harness)],
+  ['the first document changed', base.replace('name: c0', 'name: c0x')],
+  ['the last document changed', base.replace('name: c19', 'name: c19x')],
+];
+
+/** The resource documents in file offsets (documents are framed, origin.ts: frames differ between readings). */
+const summary = (e: FileEntry) =>
+  e.docs.map((d) => {
+    const at = (s: Span) => e.parsed?.frames?.absoluteSpan(s) ?? s;
+    return {
+      docIndex: d.docIndex,
+      itemIndex: d.itemIndex,
+      kind: d.kind,
+      apiVersion: d.apiVersion,
+      damaged: d.damaged,
+      kindSpan: at(d.kindSpan),
+      span: at(d.node.span),
+    };
+  });
+
+test('a reading after an edit equals a fresh reading, reusing the documents the edit left alone', () => {
+  const before = read(base);
+  assert.equal(before.role, 'manifest');
+  assert.equal(before.docs.length, 19 + 1, 'the List gives two, the plain data none');
+  for (const [label, text] of EDITS) {
+    const again = read(text, before);
+    const fresh = read(text);
+    assert.equal(again.role, fresh.role, label);
+    assert.deepStrictEqual(summary(again), summary(fresh), label);
+    assert.ok(
+      fresh.role === (label.includes('harness') ? 'test' : 'manifest') &&
+        (fresh.role === 'test' || summary(fresh).length > 0),
+      label,
+    );
+  }
+  // The documents an edit left alone keep their resource documents: the same objects.
+  const edited = read(base.replace('v10', 'v10x'), before);
+  const kept = edited.docs.filter((d, i) => d === before.docs[i]).length;
+  assert.equal(kept, before.docs.length - 1, 'all but the edited document');
+});
