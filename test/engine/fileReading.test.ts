@@ -1,9 +1,11 @@
-// A file's reading after an edit (workspace/read.ts) equals a fresh reading: its role and its
-// resource documents, where those of the documents the edit left alone are taken from the last
-// reading (an edit in a bundle reads one document again).
+// A file's reading after an edit (workspace/read.ts) equals a fresh reading: its role, its
+// resource documents (those of the documents the edit left alone taken from the last reading: an
+// edit in a bundle reads one document again) and its line index (derived from the last one).
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { DEFAULT_CONFIG } from '../../server/src/engine';
+import fc from 'fast-check';
+import { DEFAULT_CONFIG, LineIndex } from '../../server/src/engine';
+import { changeBetween } from '../../server/src/engine/documents';
 import { runToEnd } from '../../server/src/engine/incremental';
 import type { Span } from '../../server/src/engine/text';
 import { readFileEntry, type FileEntry } from '../../server/src/engine/workspace/read';
@@ -69,4 +71,38 @@ test('a reading after an edit equals a fresh reading, reusing the documents the 
   const edited = read(base.replace('v10', 'v10x'), before);
   const kept = edited.docs.filter((d, i) => d === before.docs[i]).length;
   assert.equal(kept, before.docs.length - 1, 'all but the edited document');
+});
+
+test('a line index derived from the last one over an edit equals a fresh one (fast-check)', () => {
+  const pieces = ['\n', 'a', 'ab\ncd', '\n\n', '---\n', 'x: 1\n', ''];
+  fc.assert(
+    fc.property(
+      fc.string({ unit: fc.constantFrom('a', ' ', '\n', '-', ':') }),
+      fc.nat(),
+      fc.nat(30),
+      fc.constantFrom(...pieces),
+      (base, at, cut, piece) => {
+        const from = at % (base.length + 1);
+        const edited = base.slice(0, from) + piece + base.slice(Math.min(base.length, from + cut));
+        const derived = new LineIndex(edited, undefined, {
+          before: new LineIndex(base),
+          change: changeBetween(base, edited),
+        });
+        const fresh = new LineIndex(edited);
+        assert.equal(derived.lineCount, fresh.lineCount);
+        for (let o = 0; o <= edited.length; o++) assert.deepEqual(derived.position(o), fresh.position(o));
+      },
+    ),
+    { numRuns: 500, seed: 5 },
+  );
+});
+
+test('a bundle edited in its middle gives its line index from the last one, as a fresh one', () => {
+  const before = read(base);
+  void before.lines; // built, as publishing diagnostics builds it
+  const text = base.replace('v10', 'v10\nextra: line\n#');
+  const edited = read(text, before);
+  const fresh = new LineIndex(text);
+  assert.equal(edited.lines.lineCount, fresh.lineCount);
+  for (let o = 0; o <= text.length; o += 7) assert.deepEqual(edited.lines.position(o), fresh.position(o));
 });

@@ -32,6 +32,8 @@ export interface DocumentReading {
   readonly text?: string;
   /** When its documents are framed (origin.ts): the frame its next new part takes. */
   readonly nextFrame?: number;
+  /** Where its text differs from the reading it was made from (what it reused), when one was given. */
+  readonly change?: TextChange;
 }
 
 /** One part of a file: from a document start marker (or the file's start) to the next marker. */
@@ -337,12 +339,12 @@ export function* readDocuments(
   }
   yield;
   const joinedParts = yield* joined(chunks);
-  if (!framed) return { parsed: joinedParts, chunks, text };
+  if (!framed) return { parsed: joinedParts, chunks, text, change };
   const frames = new Frames(
     chunks.map((c) => c.start),
     chunks.map((c) => c.frame),
   );
-  return { parsed: { ...joinedParts, frames }, chunks, text, nextFrame };
+  return { parsed: { ...joinedParts, frames }, chunks, text, nextFrame, change };
 }
 
 /**

@@ -24,14 +24,43 @@ export interface Position {
 /** Converts offsets to positions and back for one text; keeps only the line starts, not the text. */
 export class LineIndex {
   private readonly lineStarts: Uint32Array;
+  /** Whether the text holds a CR (a lone one breaks a line): such a text is always scanned whole. */
+  private readonly hasCR: boolean;
 
-  /** `frames`: the file's frames (origin.ts `Frames`), when its reading is framed: positions of framed offsets. */
+  /**
+   * `frames`: the file's frames (origin.ts `Frames`), when its reading is framed: positions of framed
+   * offsets. `after`: the index of the text before an edit and where the texts differ (documents.ts
+   * `changeBetween`): the line starts outside the change are taken from it (moved by the edit's
+   * length after it), and only the changed stretch is scanned.
+   */
   constructor(
     text: string,
     private readonly frames?: { absolute(offset: number): number },
+    after?: { readonly before: LineIndex; readonly change: { start: number; beforeEnd: number; afterEnd: number } },
   ) {
+    this.length = text.length;
+    this.hasCR = text.indexOf('\r') >= 0;
+    const before = after?.before;
+    if (before && !before.hasCR && !this.hasCR) {
+      const { start, beforeEnd, afterEnd } = after.change;
+      const old = before.lineStarts;
+      // Starts up to the change keep their place (the line break before them is unchanged).
+      let head = 0;
+      while (head < old.length && old[head] <= start) head++;
+      const added: number[] = [];
+      for (let i = text.indexOf('\n', start); i >= 0 && i < afterEnd; i = text.indexOf('\n', i + 1)) added.push(i + 1);
+      let tail = head;
+      while (tail < old.length && old[tail] <= beforeEnd) tail++;
+      const starts = new Uint32Array(head + added.length + (old.length - tail));
+      starts.set(old.subarray(0, head));
+      starts.set(added, head);
+      const delta = afterEnd - beforeEnd;
+      for (let i = tail, j = head + added.length; i < old.length; i++, j++) starts[j] = old[i] + delta;
+      this.lineStarts = starts;
+      return;
+    }
     const starts: number[] = [0];
-    if (text.indexOf('\r') < 0) {
+    if (!this.hasCR) {
       for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
     } else {
       for (let i = 0; i < text.length; i++) {
@@ -41,7 +70,6 @@ export class LineIndex {
       }
     }
     this.lineStarts = Uint32Array.from(starts);
-    this.length = text.length;
   }
 
   readonly length: number;

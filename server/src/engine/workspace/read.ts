@@ -5,7 +5,7 @@ import { findDisabledLines, type Diagnostic, type DisabledLines } from '../diagn
 import { RENDERED_DIR } from '../helm/rendered';
 import { isKustomizationFile } from '../kustomize';
 import { overShapeLimits, type ShapeLimits } from '../shape';
-import { readDocuments, type DocumentReading } from '../documents';
+import { readDocuments, type DocumentReading, type TextChange } from '../documents';
 import type { ParsedFile } from '../syntax';
 import type { Frames } from '../origin';
 import { LineIndex } from '../text';
@@ -42,10 +42,24 @@ export class FileEntry {
     readonly appliedNamespace: string | undefined = undefined,
     /** The parse document by document, for the next reading of the file (documents.ts). */
     readonly documents: DocumentReading | undefined = undefined,
+    /** The last reading's line index, when it had one, and what changed since: this one's is derived from it. */
+    private linesBefore: { readonly before: LineIndex; readonly change: TextChange } | undefined = undefined,
   ) {}
 
   get lines(): LineIndex {
-    return (this.lineIndex ??= new LineIndex(this.text, this.parsed?.frames));
+    if (!this.lineIndex) {
+      this.lineIndex = new LineIndex(this.text, this.parsed?.frames, this.linesBefore);
+      this.linesBefore = undefined;
+    }
+    return this.lineIndex;
+  }
+
+  /**
+   * The line index when it is built or cheap to build (derived from the last reading's): a later
+   * reading derives its own from it. Diagnostics build a file's index only while it has some.
+   */
+  get linesAtHand(): LineIndex | undefined {
+    return this.lineIndex ?? (this.linesBefore ? this.lines : undefined);
   }
 
   get disabledLines(): DisabledLines {
@@ -237,5 +251,7 @@ function* readFileEntryUnguarded(
     '',
     f.namespace,
     reading?.chunks ? reading : undefined,
+    // Only an index is kept (never the last entry itself, which holds its text).
+    reading?.change && previous?.linesAtHand ? { before: previous.linesAtHand, change: reading.change } : undefined,
   );
 }
