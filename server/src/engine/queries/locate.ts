@@ -64,8 +64,16 @@ function instancesOf(analysis: Analysis, file: string): readonly Resource[] {
   return byFile.get(file) ?? [];
 }
 
+/** resourcesInFile's answers per resource list and file (a hover in a bundle asked for 20,000 each time). */
+const sourceOrderByFile = new WeakMap<readonly Resource[], Map<string, readonly Resource[]>>();
+
 /** The resource instances of a file, in source order (one per source document when builds repeat it). */
-export function resourcesInFile(analysis: Analysis, file: string): Resource[] {
+export function resourcesInFile(analysis: Analysis, file: string): readonly Resource[] {
+  const resources = analysis.workspace.resources;
+  let byFile = sourceOrderByFile.get(resources);
+  if (!byFile) sourceOrderByFile.set(resources, (byFile = new Map()));
+  let found = byFile.get(file);
+  if (found) return found;
   const seen = new Set<string>();
   const out: Resource[] = [];
   for (const r of instancesOf(analysis, file)) {
@@ -75,7 +83,9 @@ export function resourcesInFile(analysis: Analysis, file: string): Resource[] {
     out.push(r);
   }
   // Document order (offsets of framed documents, origin.ts, are not in it).
-  return out.sort((a, b) => a.docIndex - b.docIndex || (a.itemIndex ?? -1) - (b.itemIndex ?? -1));
+  found = out.sort((a, b) => a.docIndex - b.docIndex || (a.itemIndex ?? -1) - (b.itemIndex ?? -1));
+  byFile.set(file, found);
+  return found;
 }
 
 /**
