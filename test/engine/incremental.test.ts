@@ -462,39 +462,52 @@ for (const at of [10, 55])
 
 // ingress-host-path-conflict is a local rule: its competitors are applied together with the
 // Ingress (same file or build), maybe in other namespaces; edits of either side must be followed.
-test('Ingress host/path conflicts follow edits of the competing Ingress, across namespaces', () => {
-  const ingress = (name: string, ns: string, host: string) =>
-    `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: ${name}, namespace: ${ns}}\nspec:\n  rules:\n    - host: ${host}\n      http:\n        paths:\n          - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}\n`;
-  const files = new Map([
-    [
-      'edge/ingresses.yaml',
-      `${ingress('a', 'one', 'shop.example.com')}---\n${ingress('b', 'two', 'blog.example.com')}`,
-    ],
-    ['elsewhere/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: three}\n'],
-  ]);
-  const input = () => ({ files: [...files].map(([p, text]) => ({ path: p, text })), config: CONFIG });
-  const analyzer = new Analyzer();
-  const conflicts = (a: Analysis) => a.diagnostics.filter((d) => d.rule === 'ingress-host-path-conflict').length;
-  assert.equal(conflicts(analyzer.run(input())), 0);
-  const steps: [string, (t: string) => string, number][] = [
-    ['the second Ingress takes the first one’s host', (t) => t.replace('blog.example.com', 'shop.example.com'), 2],
-    ['an unrelated file changes', (t) => t, 2],
-    [
-      'the second Ingress moves to another host again',
-      (t) => t.replace(/shop\.example\.com(?![\s\S]*shop)/, 'blog.example.com'),
-      0,
-    ],
-  ];
-  for (const [name, change, expected] of steps) {
-    if (name === 'an unrelated file changes')
-      files.set('elsewhere/cm.yaml', `${files.get('elsewhere/cm.yaml')}data: {k: v}\n`);
-    else files.set('edge/ingresses.yaml', change(files.get('edge/ingresses.yaml')!));
-    const incremental = analyzer.run(input());
-    const fresh = analyze(input());
-    assert.deepEqual(summary(incremental), summary(fresh), name);
-    assert.equal(conflicts(incremental), expected, name);
-  }
-});
+// In a bundle, the Ingress the edit left alone keeps its instance: it must run again because the
+// Ingresses claiming its host changed (graph/readScopes.ts scope 'answer'), and only then.
+for (const layout of ['a file of two', 'a bundle'] as const)
+  test(`Ingress host/path conflicts follow edits of the competing Ingress, across namespaces (${layout})`, () => {
+    const ingress = (name: string, ns: string, host: string) =>
+      `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: ${name}, namespace: ${ns}}\nspec:\n  rules:\n    - host: ${host}\n      http:\n        paths:\n          - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}\n`;
+    // Their backend exists (no finding of its own makes the check run again).
+    const service = (ns: string) =>
+      `apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: ${ns}}\nspec:\n  ports: [{port: 80}]\n`;
+    const configMap = (i: number) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}, namespace: three}\ndata: {k: v${i}}\n`;
+    const a = ingress('a', 'one', 'shop.example.com');
+    const b = ingress('b', 'two', 'blog.example.com');
+    const text =
+      layout === 'a file of two'
+        ? `${a}---\n${b}`
+        : Array.from({ length: 10 }, (_, i) =>
+            i === 2 ? a : i === 6 ? b : i === 4 ? service('one') : i === 8 ? service('two') : configMap(i),
+          ).join('---\n');
+    const files = new Map([
+      ['edge/ingresses.yaml', text],
+      ['elsewhere/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: three}\n'],
+    ]);
+    const input = () => ({ files: [...files].map(([p, text]) => ({ path: p, text })), config: CONFIG });
+    const analyzer = new Analyzer();
+    const conflicts = (a: Analysis) => a.diagnostics.filter((d) => d.rule === 'ingress-host-path-conflict').length;
+    assert.equal(conflicts(analyzer.run(input())), 0);
+    const steps: [string, (t: string) => string, number][] = [
+      ['the second Ingress takes the first one’s host', (t) => t.replace('blog.example.com', 'shop.example.com'), 2],
+      ['an unrelated file changes', (t) => t, 2],
+      [
+        'the second Ingress moves to another host again',
+        (t) => t.replace(/shop\.example\.com(?![\s\S]*shop)/, 'blog.example.com'),
+        0,
+      ],
+    ];
+    for (const [name, change, expected] of steps) {
+      if (name === 'an unrelated file changes')
+        files.set('elsewhere/cm.yaml', `${files.get('elsewhere/cm.yaml')}data: {k: v}\n`);
+      else files.set('edge/ingresses.yaml', change(files.get('edge/ingresses.yaml')!));
+      const incremental = analyzer.run(input());
+      const fresh = analyze(input());
+      assert.deepEqual(summary(incremental), summary(fresh), name);
+      assert.equal(conflicts(incremental), expected, name);
+    }
+  });
 
 // traffic-denied-by-networkpolicy asks for the ingress controllers (graph/readScopes.ts scope
 // 'answer'): an Ingress's check runs again exactly when a controller appears, changes or goes.

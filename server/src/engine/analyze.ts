@@ -586,6 +586,16 @@ export class Analyzer {
     const directories = new Set(changed.map((r) => directoryOf(r.file)));
     const builds = new Set(changed.map((r) => r.build).filter((b) => b !== undefined));
     const namespaceList = [...namespaces];
+    // Questions whose every answer is as in the last run's graph (an index no change reached): the
+    // answers read from them are not asked again one by one (each Ingress's claims, on every edit).
+    const previousGraph = this.previous?.graph;
+    const kept = new Map<string, boolean>();
+    const answerKept = (graph: TrafficGraph, name: string) => {
+      if (!previousGraph) return false;
+      let is = kept.get(name);
+      if (is === undefined) kept.set(name, (is = graph.answersAsIn(previousGraph, name)));
+      return is;
+    };
     const touches = (reads: Reads, graph: TrafficGraph) => {
       if (reads.namespaces === 'all') return true;
       if (reads.facts.size > 0) {
@@ -594,7 +604,9 @@ export class Analyzer {
           if (reads.facts.has(fact) && graph[fact] !== reads.facts.get(fact)) return true;
         }
       }
-      if (reads.answers) for (const answer of reads.answers) if (!sameAnswer(graph, answer)) return true;
+      if (reads.answers)
+        for (const answer of reads.answers)
+          if (!answerKept(graph, answer.name) && !sameAnswer(graph, answer)) return true;
       const read = reads.namespaces;
       if (read.size === 0) return false;
       for (let i = 0; i < namespaceList.length; i++) if (read.has(namespaceList[i])) return true;

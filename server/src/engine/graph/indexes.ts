@@ -351,6 +351,12 @@ export class GraphIndexes {
     return new GraphIndexes(resources, dispatch.done());
   }
 
+  /** Whether both have the index of that name built and it is the same object (no change reached it). */
+  shares(other: GraphIndexes, name: IndexName): boolean {
+    const mine = this.built[name];
+    return mine !== undefined && mine === other.built[name];
+  }
+
   /** The index of that name (built now when it is built on first use and was not yet). */
   of<N extends IndexName>(name: N): IndexTypes[N] {
     const found = this.built[name];
@@ -414,14 +420,20 @@ export function mergeInOrder<V extends Listed>(
   if (added.length === 0) return kept === old ? old.slice() : (kept as V[]);
   const order = resourceOrder(position);
   // One pass over both, each in resource order (an edit of a bundle adds thousands of entries:
-  // inserting them one by one moved the whole list each time).
+  // inserting them one by one moved the whole list each time). The added entry's file position is
+  // looked up once; a kept entry's once (lists hold thousands of entries).
   const out: V[] = [];
   let k = 0;
   for (let i = 0; i < added.length; i++) {
     const a = resourceOf(added[i]);
     if (i > 0 && order(a, resourceOf(added[i - 1])) < 0)
       return insertEach(out.concat(kept.slice(k)), added.slice(i), order);
-    while (k < kept.length && order(resourceOf(kept[k]), a) <= 0) out.push(kept[k++]);
+    const at = position(a.file);
+    for (; k < kept.length; k++) {
+      const r = resourceOf(kept[k]);
+      if (r.file === a.file ? order(r, a) > 0 : position(r.file) > at) break;
+      out.push(kept[k]);
+    }
     out.push(added[i]);
   }
   while (k < kept.length) out.push(kept[k++]);

@@ -87,6 +87,8 @@ export const READ_SCOPES = {
   // while none of them changed (a derived index shares unchanged entries). An edit in a bundle no
   // longer re-runs the check of every Ingress in it.
   ingressesClaimingNear: 'answer',
+  // The Analyzer's, not a rule's: compares two graphs.
+  answersAsIn: 'everything',
   hostPortWorkloadsAppliedNear: 'everything',
   // Controllers may be anywhere, but the list is the same object while no controller changed
   // (inheritControllers): every edit no longer re-runs the check of every Ingress.
