@@ -54,10 +54,16 @@ export class WorkspaceFiles {
   private readonly unreadableFiles = new Map<string, string>();
   /** Sorted paths of disk files and open manifests, until one appears or goes. */
   private paths: string[] | undefined;
-  private lastFiles: { paths: readonly string[] | undefined; files: readonly WorkspaceFile[] } = {
-    paths: undefined,
-    files: [],
-  };
+  private lastFiles: {
+    paths: readonly string[] | undefined;
+    files: readonly WorkspaceFile[];
+    /** Each path's place in paths (built when the paths change). */
+    index: ReadonlyMap<string, number>;
+    /** The open manifests the list was made with. */
+    open: readonly string[];
+  } = { paths: undefined, files: [], index: new Map(), open: [] };
+  /** Paths read from disk since the last list: with the open documents, the only entries it may change. */
+  private readonly readSinceList = new Set<string>();
   /** isListedManifest of each path asked, until the settings or the files change. */
   private readonly listedPaths = new Map<string, boolean>();
   private tooLargeOpenKey = '';
@@ -138,15 +144,33 @@ export class WorkspaceFiles {
     }
     const paths = this.paths;
     // The last list's entry is kept where the text is the same (no 20k new objects per analysis).
-    const last = this.lastFiles.paths === paths ? this.lastFiles.files : undefined;
-    const files = paths.map((p, i) => {
+    const lastList = this.lastFiles;
+    const last = lastList.paths === paths ? lastList.files : undefined;
+    const entry = (p: string, i: number): WorkspaceFile => {
       const text = open.get(p) ?? this.disk.get(p) ?? helm.renderedText(p) ?? '';
       const before = last?.[i];
       if (before && before.text === text) return before;
       const rendered = helm.renderedText(p) === undefined ? undefined : helm.files.find((f) => f.path === p);
       return rendered ?? { path: p, text };
-    });
-    this.lastFiles = { paths, files };
+    };
+    let files: WorkspaceFile[];
+    let index = lastList.index;
+    if (last) {
+      // The same paths: only the entries of files read since, open (or open last time) and
+      // rendered may differ; the others are the same objects (an edit among 100,000 files).
+      files = last.slice();
+      const mayDiffer = new Set([...this.readSinceList, ...open.keys(), ...lastList.open]);
+      for (const f of helm.files) mayDiffer.add(f.path);
+      for (const p of mayDiffer) {
+        const i = index.get(p);
+        if (i !== undefined) files[i] = entry(p, i);
+      }
+    } else {
+      files = paths.map(entry);
+      index = new Map(paths.map((p, i) => [p, i]));
+    }
+    this.readSinceList.clear();
+    this.lastFiles = { paths, files, index, open: [...open.keys()] };
     const skipped = [...this.tooLarge]
       .filter(([p]) => !this.disk.has(p) && !open.has(p) && !tooLargeOpen.has(p))
       .map(([p, size]) => ({ path: p, size }));
@@ -194,6 +218,7 @@ export class WorkspaceFiles {
       }
     }
     if (disk.has(p) !== wasListed) this.paths = undefined; // a file appeared or went: the sorted list is rebuilt
+    this.readSinceList.add(p);
     return disk.get(p) !== before || tooLarge.get(p) !== sizeBefore;
   }
 
@@ -274,7 +299,9 @@ export class WorkspaceFiles {
   documentOpened(doc: EditedTextDocument): void {
     // Compared once (a 15 MiB text takes milliseconds): the content event that follows asks again.
     const same = this.sameAsDisk(doc);
-    if (!same) this.paths = undefined;
+    // A document not on disk joins the list of paths; one on disk only changes its entry.
+    const p = proto.uriToPath(doc.uri);
+    if (!same && !(p !== undefined && this.disk.has(p))) this.paths = undefined;
     this.opening.set(doc.uri, same);
   }
 
@@ -290,9 +317,11 @@ export class WorkspaceFiles {
   documentClosed(doc: EditedTextDocument): boolean {
     this.opening.delete(doc.uri);
     const unchanged = this.sameAsDisk(doc);
-    this.paths = undefined;
     const p = proto.uriToPath(doc.uri);
     if (p && this.isAnalysedPath(p)) this.read(p);
+    // A document that is not on disk leaves the list of paths; one on disk only changes its entry.
+    if (!p || !this.disk.has(p)) this.paths = undefined;
+    else this.readSinceList.add(p);
     return !(unchanged && this.sameAsDisk(doc));
   }
 
