@@ -132,6 +132,23 @@ describe('patches', () => {
     assert.deepEqual(out, ['overlay/service.yaml:7 service-selector-orphaned']);
   });
 
+  test('a patch file of many documents (read in frames) is reported at the patch line too', () => {
+    const patches = Array.from({ length: 10 }, (_, i) =>
+      i === 6
+        ? 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web-app\n'
+        : `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n    note-${i}: "patch ${i} of the file"\n`,
+    ).join('---\n');
+    const line = patches.slice(0, patches.indexOf('app: web-app')).split('\n').length;
+    const out = check({
+      'base/kustomization.yaml': 'resources:\n- deployment.yaml\n- service.yaml\n',
+      'base/deployment.yaml': deployment(PORT_8080),
+      'base/service.yaml': service('8080'),
+      'overlay/kustomization.yaml': 'resources:\n- ../base\npatches:\n- path: service.yaml\n',
+      'overlay/service.yaml': patches,
+    });
+    assert.deepEqual(out, [`overlay/service.yaml:${line} service-selector-orphaned`]);
+  });
+
   test('`null` deletes a selector key, so the Service selects the pods again', () => {
     const out = check({
       'app/kustomization.yaml': 'resources:\n- deployment.yaml\n- service.yaml\npatches:\n- path: selector.yaml\n',
