@@ -25,6 +25,7 @@ import { corpusDir, needsCorpus } from '../support/corpus';
 import { yamlFiles } from '../support/yamlFiles';
 import { runSteps } from '../support/steps';
 import { runToEnd } from '../../server/src/engine/incremental';
+import { MAX_FRAMES } from '../../server/src/engine/origin';
 import type { YNode } from '../../server/src/engine/yamlTree';
 
 const isMovedTree = (a: YNode | null, b: YNode | null, delta: number) => runToEnd(isMovedTreeSteps(a, b, delta));
@@ -358,6 +359,20 @@ for (const framed of MODES)
         { numRuns: 150, seed: 31 },
       );
     });
+
+    if (framed)
+      test('a reading whose frames ran out is read again from nothing, equal to the whole parse', () => {
+        const base = bundle(12);
+        const first = read(base).reading;
+        assert.ok(first.nextFrame !== undefined && first.nextFrame > 0);
+        const edited = base.replace('name: s5', 'name: s5x');
+        for (const nextFrame of [MAX_FRAMES - 1, MAX_FRAMES / 2 + 1]) {
+          const again = read(edited, { ...first, nextFrame }).reading;
+          assert.deepStrictEqual(inFileOffsets(again.parsed), parseYaml(edited));
+          assert.ok(again.nextFrame! < first.nextFrame! * 2, `numbered anew: ${again.nextFrame}`);
+          assert.notEqual(again.parsed.documents[0].contents, first.parsed.documents[0].contents);
+        }
+      });
 
     // Framed documents do not move: isMovedTree is for readings in file offsets.
     if (!framed)

@@ -33,7 +33,7 @@ import { FACTS, sameAnswer, trackReads, TrafficGraph, type AnswerRead, type Fact
 import { runToEnd, type ResourceChange } from './incremental';
 import { directoryOf, resourceAnchor, sourceKey, type Resource } from './model/resource';
 import type { RenderedBuild } from './kustomizeRendered';
-import { FRAMED, resolveSpan } from './origin';
+import { isFramed, resolveSpan } from './origin';
 import type { Span } from './text';
 import { RULES } from './rules';
 import { RuleDispatch, runChecks } from './rules/dispatch';
@@ -883,7 +883,7 @@ function toDiagnostic(rule: Rule, resource: Resource, r: Report): Diagnostic {
  * kept framed (a document an edit moved keeps its results), and leave the analysis in file offsets.
  */
 function withFileOffsets(workspace: LoadedWorkspace, d: Diagnostic): Diagnostic {
-  const framed = (s: Span) => s.start >= FRAMED || s.end >= FRAMED;
+  const framed = (s: Span) => isFramed(s.start);
   if (!framed(d.span) && !d.related.some((r) => framed(r.span))) return d;
   const resolve = (file: string, s: Span) =>
     framed(s) ? (workspace.files.get(file)?.frames?.absoluteSpan(s) ?? { start: 0, end: 0 }) : s;

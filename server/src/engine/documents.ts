@@ -3,7 +3,7 @@
 // are reused as they were (before the edit) or moved by the edit's length (after it). The result is
 // exactly the whole file's parse (test/engine/documents.test.ts compares them); a file this module
 // cannot split with certainty is parsed whole.
-import { FRAME_SIZE, FRAMED, framedOffset, Frames, MAX_FRAMES } from './origin';
+import { framedOffset, Frames, framesFor, MAX_FRAMES } from './origin';
 import { overShapeLimits, overShapeLimitsSteps, shapeOf, type Shape, type ShapeLimits } from './shape';
 import { parseYamlReporting, parseYamlReportingSteps } from './syntax';
 import {
@@ -257,11 +257,6 @@ export function* readDocuments(
   yield;
   const old = previous?.chunks ?? [];
   const n = starts.length;
-  // Frames are never reused within a reading; a file of more parts than frames is not framed.
-  if (framed && (previous?.nextFrame ?? 0) + n >= MAX_FRAMES) {
-    if (previous) return yield* readDocuments(text, undefined, limits, minParts, framed);
-    framed = false;
-  }
   let nextFrame = previous?.nextFrame ?? 0;
   const slices = starts.map((s, i) => text.slice(s, i + 1 < n ? starts[i + 1] : text.length));
   // Unchanged parts before the edit (same text, same offset) and after it (same text). With the
@@ -331,8 +326,11 @@ export function* readDocuments(
     const parsed = parsePart(slices[i], i + 1 < n);
     if (!parsed) return wholeReading(text);
     const followed = i + 1 < n;
-    // A part is shorter than a frame: V8's strings hold fewer than 2^30 characters.
-    const frame = framed ? nextFrame++ : -1;
+    // Frames are never reused within a reading. Out of room: read again from nothing, and a file
+    // too large for the room is read in file offsets.
+    const frame = framed ? nextFrame : -1;
+    if (framed && (nextFrame += framesFor(slices[i].length)) > MAX_FRAMES)
+      return yield* readDocuments(text, undefined, limits, minParts, previous !== undefined);
     const placed = shiftParsed(parsed, framed ? framedOffset(frame, 0) : start, slices[i], index, false);
     index += placed.documents.length;
     chunks.push({ start, text: slices[i], parsed: placed, shape: shapes[i], followed, frame });
@@ -343,6 +341,7 @@ export function* readDocuments(
   const frames = new Frames(
     chunks.map((c) => c.start),
     chunks.map((c) => c.frame),
+    chunks.map((c) => c.text.length),
   );
   return { parsed: { ...joinedParts, frames }, chunks, text, nextFrame, change };
 }
@@ -467,11 +466,7 @@ function shiftPair(p: YPair, delta: number, seen: Map<YNode, YNode> | undefined)
 export function inFileOffsets(parsed: ParsedFile): ParsedFile {
   const frames = parsed.frames;
   if (!frames) return parsed;
-  const deltaAt = (offset: number) => {
-    if (offset < FRAMED) return 0;
-    const base = offset - ((offset - FRAMED) % FRAME_SIZE);
-    return frames.absolute(base) - base;
-  };
+  const deltaAt = (offset: number) => frames.absolute(offset) - offset;
   const documents = parsed.documents.map((d) => {
     const delta = deltaAt(d.span.start);
     const seen = new Map<YNode, YNode>();

@@ -31,7 +31,7 @@ export function resolveSpan(
   span: Span,
   origins: readonly string[] | undefined,
 ): { file: string; span: Span } {
-  if (span.start < SLOT_SIZE || span.start >= FRAMED || !origins) return { file, span };
+  if (span.start < SLOT_SIZE || !origins) return { file, span };
   const slot = Math.floor(span.start / SLOT_SIZE);
   const other = origins[slot - 1];
   if (other === undefined) return { file, span: { start: 0, end: 0 } };
@@ -41,60 +41,85 @@ export function resolveSpan(
 
 /** The file a slotted offset belongs to, or undefined for the resource's own file. */
 export function originFile(offset: number, origins: readonly string[] | undefined): string | undefined {
-  if (offset < SLOT_SIZE || offset >= FRAMED || !origins) return undefined;
+  if (offset < SLOT_SIZE || !origins) return undefined;
   return origins[Math.floor(offset / SLOT_SIZE) - 1];
 }
 
 // Framed offsets. The documents of an install bundle (a file of thousands of documents, read one
 // document at a time by documents.ts) have offsets relative to their own start, in their *frame*:
-// FRAMED + frame * FRAME_SIZE + offset. An edit in the middle of the bundle then moves no tree after
-// it: only the frame's start changes, kept once per document in the file's reading (`Frames`). The
-// trees, resources and rule results of the documents it moved stay the same objects. A framed offset
-// is a position in its own file, like a plain one; the edges resolve it (`Frames.absolute`,
-// `LineIndex.position`, the analysis's diagnostics), and editor queries frame the offset they are
-// asked about (`Frames.framed`). Frames lie above the kustomize slots (2^52 = 2^16 slots).
+// FRAMED + frame * FRAME_UNIT + offset, a part taking as many units as its length needs. An edit in
+// the middle of the bundle then moves no tree after it: only the frames' starts change, kept once
+// per part in the file's reading (`Frames`). The trees, resources and rule results of the documents
+// it moved stay the same objects. A framed offset is a position in its own file, like a plain one;
+// the edges resolve it (`Frames.absolute`, `LineIndex.position`, the analysis's diagnostics), and
+// editor queries frame the offset they are asked about (`Frames.framed`).
+//
+// Framed offsets lie between plain ones (a string holds fewer than 2^29 characters) and 2^31, and
+// below the kustomize slots: small integers, which V8 keeps inline in a tree node. Offsets of 2^31
+// and more are heap numbers: a bundle's trees took a quarter more memory and its cold reading a
+// third more time.
 
 /** Where framed offsets start. */
-export const FRAMED = 2 ** 52;
-/** Room for one document's offsets (1 GiB): 2^22 frames fit below 2^53, the last exact integer. */
-export const FRAME_SIZE = 2 ** 30;
-/** Frames a file may number; past this, its next reading starts numbering again. */
-export const MAX_FRAMES = 2 ** 22;
+export const FRAMED = 2 ** 30;
+/** A frame's unit of room; a part takes `framesFor(length)` consecutive units. */
+export const FRAME_UNIT = 2 ** 12;
+/** Units a file's framed offsets may take (below 2^31); past this, its next reading numbers anew. */
+export const MAX_FRAMES = 2 ** 18 - 1;
 
-/** The offset `offset` of a document in `frame`. */
-export function framedOffset(frame: number, offset: number): number {
-  return FRAMED + frame * FRAME_SIZE + offset;
+/** Whether an offset is framed. */
+export function isFramed(offset: number): boolean {
+  return offset >= FRAMED && offset < FRAMED + MAX_FRAMES * FRAME_UNIT;
 }
 
-/** Where each frame of a file's reading starts: parts in file order, with their frame and start. */
-export class Frames {
-  private byFrame: Float64Array | undefined;
+/** The offset `offset` of a part whose frame starts at unit `frame`. */
+export function framedOffset(frame: number, offset: number): number {
+  return FRAMED + frame * FRAME_UNIT + offset;
+}
 
-  /** `frames[i]` is the frame of the part starting at `starts[i]` (ascending). */
+/**
+ * The units a part of this length takes: room for every offset of its parse, which is read with the
+ * next document marker after it (a problem where the marker cuts a node short lies past its end).
+ */
+export function framesFor(length: number): number {
+  return Math.floor((length + 4) / FRAME_UNIT) + 1;
+}
+
+/** Where each frame of a file's reading starts: parts in file order, with their first unit and start. */
+export class Frames {
+  /** By unit: what an offset in it is moved by to be a file offset (NaN: no part of this reading). */
+  private byUnit: Float64Array | undefined;
+
+  /** `frames[i]` is the first unit of the part starting at `starts[i]` (ascending), `lengths[i]` its length. */
   constructor(
     private readonly starts: readonly number[],
     private readonly frames: readonly number[],
+    private readonly lengths: readonly number[],
   ) {}
 
   /** The file offset a framed offset stands for (an offset not framed as itself). */
   absolute(offset: number): number {
-    if (offset < FRAMED) return offset;
-    const frame = Math.floor((offset - FRAMED) / FRAME_SIZE);
-    if (!this.byFrame) {
-      let max = 0;
-      for (const f of this.frames) if (f > max) max = f;
-      const table = new Float64Array(max + 1).fill(-1);
-      for (let i = 0; i < this.frames.length; i++) table[this.frames[i]] = this.starts[i];
-      this.byFrame = table;
-    }
-    const start = frame < this.byFrame.length ? this.byFrame[frame] : -1;
+    if (!isFramed(offset)) return offset;
+    const unit = Math.floor((offset - FRAMED) / FRAME_UNIT);
+    const table = (this.byUnit ??= this.unitTable());
+    const delta = unit < table.length ? table[unit] : NaN;
     // A frame of another reading (a stale span): the file's start rather than a wrong line.
-    return start < 0 ? 0 : start + (offset - FRAMED - frame * FRAME_SIZE);
+    return Number.isNaN(delta) ? 0 : offset + delta;
+  }
+
+  private unitTable(): Float64Array {
+    let units = 0;
+    for (let i = 0; i < this.frames.length; i++) units = Math.max(units, this.frames[i] + framesFor(this.lengths[i]));
+    const table = new Float64Array(units).fill(NaN);
+    for (let i = 0; i < this.frames.length; i++) {
+      const delta = this.starts[i] - framedOffset(this.frames[i], 0);
+      table.fill(delta, this.frames[i], this.frames[i] + framesFor(this.lengths[i]));
+    }
+    return table;
   }
 
   /** The framed offset of a file offset: in the frame of the part that contains it (a framed one as itself). */
   framed(offset: number): number {
-    if (offset >= FRAMED) return offset;
+    if (isFramed(offset)) return offset;
     let lo = 0;
     let hi = this.starts.length - 1;
     if (hi < 0 || offset < this.starts[0]) return offset;
@@ -126,10 +151,10 @@ export class Frames {
     return start === span.start ? span : { start, end: start + (span.end - span.start) };
   }
 
-  /** A span with framed offsets resolved. */
+  /** A span with framed offsets resolved (its end in its start's part). */
   absoluteSpan(span: Span): Span {
-    return span.start < FRAMED && span.end < FRAMED
-      ? span
-      : { start: this.absolute(span.start), end: this.absolute(span.end) };
+    if (!isFramed(span.start)) return span;
+    const start = this.absolute(span.start);
+    return { start, end: start + (span.end - span.start) };
   }
 }

@@ -9,7 +9,7 @@ import type { Selector, SelectorTerm } from '../selectors';
 import type { NetworkPolicy, PolicyPeer } from '../model/networkPolicy';
 import type { ServiceReference } from '../model/references';
 import { addressFields, type AddressField } from '../model/addressFields';
-import { FRAMED } from '../origin';
+import { isFramed } from '../origin';
 import type { BackendRef, Route } from '../model/gateway';
 import { NETWORKS_ANNOTATION } from '../model/multus';
 import { asScalar, getPath } from '../tree';
@@ -94,7 +94,7 @@ export function resourcesInFile(analysis: Analysis, file: string): readonly Reso
  */
 export function locate(analysis: Analysis, file: string, offset: number): Located | undefined {
   const frames = analysis.workspace.files.get(file)?.frames;
-  if (!frames || offset >= FRAMED) return locateFramed(analysis, file, offset);
+  if (!frames || isFramed(offset)) return locateFramed(analysis, file, offset);
   // At a document's first character, the document before it ends there too.
   return (
     locateFramed(analysis, file, frames.framed(offset)) ?? locateFramed(analysis, file, frames.framedAtEnd(offset))
