@@ -23,6 +23,23 @@ export function spliceAll<T>(target: T[], start: number, deleteCount: number, it
   pushAll(target, tail);
 }
 
+/**
+ * How many of two lists' first items, and of their last items after those, are the same (`same`,
+ * identity by default): what an edit of a file left alone before and after it.
+ */
+export function commonEnds<T>(
+  a: readonly T[],
+  b: readonly T[],
+  same: (x: T, y: T) => boolean = Object.is,
+): [head: number, tail: number] {
+  const n = Math.min(a.length, b.length);
+  let head = 0;
+  while (head < n && same(a[head], b[head])) head++;
+  let tail = 0;
+  while (tail < n - head && same(a[a.length - 1 - tail], b[b.length - 1 - tail])) tail++;
+  return [head, tail];
+}
+
 /** Appends value to the list at key (created when missing), in place: grouping costs one push per item, not a copy. */
 export function pushTo<K, V>(groups: Map<K, V[]>, key: K, value: V): void {
   const list = groups.get(key);

@@ -3,7 +3,7 @@
 // parsed tree; the namespace a file is applied to when its resources agree on one.
 import * as path from 'node:path/posix';
 import { isClusterScoped } from '../model/kinds';
-import { pushAll } from '../arrays';
+import { commonEnds, pushAll } from '../arrays';
 import type { ParsedFile, SourceDocument, YMap, YNode } from '../syntax';
 import type { Span } from '../text';
 import { asMap, asScalar, exact, get, getPath, keyText, seqItems, stringValue } from '../tree';
@@ -110,13 +110,7 @@ export interface SharedDocuments {
 }
 
 export function sharedDocuments(before: ParsedFile, after: ParsedFile): SharedDocuments {
-  const a = before.documents;
-  const b = after.documents;
-  const n = Math.min(a.length, b.length);
-  let head = 0;
-  while (head < n && a[head] === b[head]) head++;
-  let tail = 0;
-  while (tail < n - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  const [head, tail] = commonEnds(before.documents, after.documents);
   return { before, head, tail };
 }
 

@@ -3,7 +3,7 @@
 import type { AnalysisConfig } from '../config';
 import type { Diagnostic } from '../diagnostics';
 import type { Resource } from '../model/resource';
-import { pushAll, spliceAll } from '../arrays';
+import { commonEnds, pushAll, spliceAll } from '../arrays';
 import { Overlay, type OverlayDraft } from '../incremental';
 import type { FileInstances, LastLoad, LoadCache } from './cache';
 import { entryHolds, readFileEntry, SourceRecord, type FileEntry } from './read';
@@ -70,12 +70,7 @@ export function* patchLastLoad(
       // and last in both).
       const before = old?.resources ?? [];
       const after = fresh.resources;
-      const n = Math.min(before.length, after.length);
-      let kept = 0;
-      while (kept < n && before[kept] === after[kept]) kept++;
-      let keptAfter = 0;
-      while (keptAfter < n - kept && before[before.length - 1 - keptAfter] === after[after.length - 1 - keptAfter])
-        keptAfter++;
+      const [kept, keptAfter] = commonEnds(before, after);
       for (let j = kept; j < before.length - keptAfter; j++) removed.push(before[j]);
       for (let j = kept; j < after.length - keptAfter; j++) added.push(after[j]);
     }

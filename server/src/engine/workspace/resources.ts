@@ -1,6 +1,7 @@
 // Resource instances: one `Resource` per resource document per kustomize build that includes its
 // file (rendered, patched or as written), with its name, namespace (and where it came from),
 // labels and annotations; reused per file while its reading and builds are unchanged.
+import { commonEnds } from '../arrays';
 import type { AnalysisConfig } from '../config';
 import type { BuildMembership, KustomizationFile, KustomizeLayout } from '../kustomize';
 import { buildDocument, type BuildContext } from '../kustomizeBuild';
@@ -138,14 +139,7 @@ function keptEnds(cached: FileInstances, entry: FileEntry, signature: string): [
     before.appliedNamespace !== entry.appliedNamespace
   )
     return [0, 0];
-  const a = before.docs;
-  const b = entry.docs;
-  const n = Math.min(a.length, b.length);
-  let first = 0;
-  while (first < n && sameDoc(a[first], b[first])) first++;
-  let last = 0;
-  while (last < n - first && sameDoc(a[a.length - 1 - last], b[b.length - 1 - last])) last++;
-  return [first, last];
+  return commonEnds(before.docs, entry.docs, sameDoc);
 }
 
 function sameDoc(a: ResourceDoc, b: ResourceDoc): boolean {
