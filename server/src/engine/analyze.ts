@@ -31,7 +31,7 @@ import type { AnalysisConfig, Severity } from './config';
 import { compareDiagnostics, type Diagnostic, type RelatedLocation } from './diagnostics';
 import { FACTS, sameAnswer, trackReads, TrafficGraph, type AnswerRead, type FactName, type ReadLog } from './graph';
 import { runToEnd, type ResourceChange } from './incremental';
-import { directoryOf, resourceAnchor, sourceKey, type Resource } from './model/resource';
+import { byDocument, directoryOf, resourceAnchor, sourceKey, type Resource } from './model/resource';
 import type { RenderedBuild } from './kustomizeRendered';
 import { isFramed, resolveSpan } from './origin';
 import type { Span } from './text';
@@ -480,11 +480,7 @@ export class Analyzer {
     const indexInFile = instanceIndexInFile(this.loadCache);
     const keyed = [...found].map((r) => ({ r, file: known.filePosition(r.file) }));
     keyed.sort(
-      (a, b) =>
-        a.file - b.file ||
-        a.r.docIndex - b.r.docIndex ||
-        (a.r.itemIndex ?? -1) - (b.r.itemIndex ?? -1) ||
-        indexInFile(a.file, a.r) - indexInFile(b.file, b.r),
+      (a, b) => a.file - b.file || byDocument(a.r, b.r) || indexInFile(a.file, a.r) - indexInFile(b.file, b.r),
     );
     return keyed.map((k) => k.r);
   }

@@ -1,6 +1,6 @@
 // Deploy units: which instances are applied together (the same kustomize build, or the same file),
 // and which copy of an object defined in several units stands for it near a given resource.
-import { apiGroup, directoryOf, keptTogether, type Resource } from '../model/resource';
+import { apiGroup, byDocument, directoryOf, keptTogether, type Resource } from '../model/resource';
 
 /**
  * One view per object (id) among views found for `near`: where a repository keeps the same object
@@ -55,5 +55,5 @@ export function appliedTogetherKey(r: Resource): string {
  */
 export function byPosition(a: Resource, b: Resource): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
-  return a.docIndex - b.docIndex || (a.itemIndex ?? -1) - (b.itemIndex ?? -1) || a.span.start - b.span.start;
+  return byDocument(a, b) || a.span.start - b.span.start;
 }

@@ -7,7 +7,7 @@
 // A new index is one entry here and a question in trafficGraph.ts that reads it.
 import { pushTo } from '../arrays';
 import { Overlay, type Defined, type ResourceChange } from '../incremental';
-import { directoryOf, type Resource } from '../model/resource';
+import { byDocument, directoryOf, type Resource } from '../model/resource';
 import type { Workload } from '../model/workload';
 import { placeKey } from './deployUnits';
 import { ingressClaimKeys } from './ingressClaims';
@@ -475,12 +475,7 @@ function firstNotBefore<V extends Listed>(
 
 /** Resource order: by file position, then by document and item (a file's instances follow its documents). */
 function resourceOrder(position: (file: string) => number): (a: Resource, b: Resource) => number {
-  return (a, b) =>
-    a === b
-      ? 0
-      : a.file !== b.file
-        ? position(a.file) - position(b.file)
-        : a.docIndex - b.docIndex || (a.itemIndex ?? -1) - (b.itemIndex ?? -1);
+  return (a, b) => (a === b ? 0 : a.file !== b.file ? position(a.file) - position(b.file) : byDocument(a, b));
 }
 
 /** Added entries each inserted at its place on its own: a few, or (not expected) out of resource order. */

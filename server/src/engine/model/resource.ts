@@ -55,6 +55,14 @@ export function resourceId(kind: string, namespace: string | undefined, name: st
   return namespace === undefined ? `${kind}/${name}` : `${kind}/${namespace}/${name}`;
 }
 
+/**
+ * Order within one file: by document, then by item of a `kind: List` (a List's items after it). The
+ * file's instances are listed in this order; offsets are not (framed documents, origin.ts).
+ */
+export function byDocument(a: Resource, b: Resource): number {
+  return a.docIndex - b.docIndex || (a.itemIndex ?? -1) - (b.itemIndex ?? -1);
+}
+
 /** The source document a resource came from, independent of the build. */
 export function sourceKey(r: Pick<Resource, 'file' | 'docIndex' | 'itemIndex'>): string {
   return `${r.file}#${r.docIndex}${r.itemIndex === undefined ? '' : `.${r.itemIndex}`}`;

@@ -2,7 +2,7 @@
 // node under the cursor (a name, a selector entry, a port, an Ingress backend...), for every query.
 import type { Analysis } from '../analysis';
 import type { BackendTarget } from '../graph';
-import type { Resource } from '../model/resource';
+import { byDocument, type Resource } from '../model/resource';
 import type { Service, ServicePort } from '../model/service';
 import type { ContainerPort, Container, Workload } from '../model/workload';
 import type { Selector, SelectorTerm } from '../selectors';
@@ -82,8 +82,7 @@ export function resourcesInFile(analysis: Analysis, file: string): readonly Reso
     seen.add(key);
     out.push(r);
   }
-  // Document order (offsets of framed documents, origin.ts, are not in it).
-  found = out.sort((a, b) => a.docIndex - b.docIndex || (a.itemIndex ?? -1) - (b.itemIndex ?? -1));
+  found = out.sort(byDocument);
   byFile.set(file, found);
   return found;
 }
