@@ -220,10 +220,6 @@ export class TrafficGraph {
   }
 
   /**
-   * The Ingresses applied together with this resource (its kustomize build, or its file outside
-   * builds) that claim a host and path (an IngressClaim key), in resource order.
-   */
-  /**
    * Whether every answer of that question is the one `previous` gave (the index it reads is the
    * same object: no change reached it), so that the Analyzer need not ask each again. False when
    * it cannot tell.
@@ -232,6 +228,10 @@ export class TrafficGraph {
     return question === 'ingressesClaimingNear' && this.ix.shares(previous.ix, 'ingressesByClaim');
   }
 
+  /**
+   * The Ingresses applied together with this resource (its kustomize build, or its file outside
+   * builds) that claim a host and path (an IngressClaim key), in resource order.
+   */
   ingressesClaimingNear(resource: Resource, claim: string): readonly Ingress[] {
     // One empty answer: the read scope 'answer' compares answers by identity.
     return this.ix.of('ingressesByClaim').get(`${placeKey(resource)}\u0000${claim}`) ?? NO_INGRESSES;
