@@ -463,11 +463,25 @@ function firstNotBefore<V extends Listed>(
   r: Resource,
   order: (a: Resource, b: Resource) => number,
 ): number {
+  return firstPlace(list, r, order, false);
+}
+
+/**
+ * Binary search in a list in resource order: the first place whose entry comes after `r`, or, with
+ * `pastEqual` false, the first whose entry does not come before it.
+ */
+function firstPlace<V extends Listed>(
+  list: readonly V[],
+  r: Resource,
+  order: (a: Resource, b: Resource) => number,
+  pastEqual: boolean,
+): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (order(resourceOf(list[mid]), r) < 0) lo = mid + 1;
+    const c = order(resourceOf(list[mid]), r);
+    if (c < 0 || (pastEqual && c === 0)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -480,16 +494,7 @@ function resourceOrder(position: (file: string) => number): (a: Resource, b: Res
 
 /** Added entries each inserted at its place on its own: a few, or (not expected) out of resource order. */
 function insertEach<V extends Listed>(out: V[], added: readonly V[], order: (a: Resource, b: Resource) => number): V[] {
-  for (const v of added) {
-    const r = resourceOf(v);
-    let lo = 0;
-    let hi = out.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (order(resourceOf(out[mid]), r) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    out.splice(lo, 0, v);
-  }
+  // After entries of the same resource, so that a resource's entries keep the order they were added in.
+  for (const v of added) out.splice(firstPlace(out, resourceOf(v), order, true), 0, v);
   return out;
 }
