@@ -18,6 +18,7 @@ import {
   referencesAt,
   workspaceSymbols,
 } from '../../server/src/engine/queries';
+import { locate } from '../../server/src/engine/queries/locate';
 import { REPO_ROOT } from '../support/cli';
 import { cursorIn, extractCursor } from '../support/cursor';
 
@@ -559,4 +560,28 @@ describe('more networking hovers', () => {
     const h = hoverAt(a, 'dns.yaml', offset, { ...options, serviceCIDR: ['10.96.0.0/12'] });
     assert.equal(h!.markdown, '**IPv4 address** `10.96.0.10`\n\nInside the Service CIDR `10.96.0.0/12`');
   });
+});
+
+describe('the resource at a document boundary', () => {
+  // A file of 8 documents or more is read document by document, each in its own frame (origin.ts);
+  // a smaller one in file offsets. At the first character of a `---` line the document before
+  // ends, so the resource there (completion asks at a line's start) is the document before, read
+  // either way.
+  const services = (count: number) =>
+    Array.from(
+      { length: count },
+      (_, i) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-${i}\nspec:\n  ports:\n    - port: 80\n`,
+    ).join('---\n');
+  for (const count of [3, 12])
+    test(`in a file of ${count} documents`, () => {
+      const text = services(count);
+      const bundle = analyze({ files: [{ path: 'bundle.yaml', text }], config: DEFAULT_CONFIG });
+      const names: string[] = [];
+      for (let at = text.indexOf('---\n'); at >= 0; at = text.indexOf('---\n', at + 1))
+        names.push(locate(bundle, 'bundle.yaml', at)?.resource.name ?? 'none');
+      assert.deepEqual(
+        names,
+        Array.from({ length: count - 1 }, (_, i) => `svc-${i}`),
+      );
+    });
 });

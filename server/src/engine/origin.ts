@@ -120,29 +120,27 @@ export class Frames {
   /** The framed offset of a file offset: in the frame of the part that contains it (a framed one as itself). */
   framed(offset: number): number {
     if (isFramed(offset)) return offset;
-    let lo = 0;
+    const part = this.partAt(offset);
+    return part < 0 ? offset : framedOffset(this.frames[part], offset - this.starts[part]);
+  }
+
+  /** The framed offset of a file offset at a part's start, in the frame of the part before (its end). */
+  framedAtEnd(offset: number): number | undefined {
+    const part = this.partAt(offset);
+    if (part <= 0 || this.starts[part] !== offset) return undefined;
+    return framedOffset(this.frames[part - 1], offset - this.starts[part - 1]);
+  }
+
+  /** The part a file offset lies in: the last whose start is not after it (-1: before the first). */
+  private partAt(offset: number): number {
+    let lo = -1;
     let hi = this.starts.length - 1;
-    if (hi < 0 || offset < this.starts[0]) return offset;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (this.starts[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return framedOffset(this.frames[lo], offset - this.starts[lo]);
-  }
-
-  /** The framed offset of a file offset at a part's start, in the frame of the part before (its end). */
-  framedAtEnd(offset: number): number | undefined {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.starts[mid] === offset)
-        return mid > 0 ? framedOffset(this.frames[mid - 1], offset - this.starts[mid - 1]) : undefined;
-      if (this.starts[mid] < offset) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return undefined;
+    return lo;
   }
 
   /** A span of the file in the frame of the part its start lies in. */
