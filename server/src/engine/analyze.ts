@@ -26,7 +26,7 @@
 // `run` analyses synchronously; `runAsync` does the same work in time slices, yielding to the event
 // loop between them, and stops when `isCancelled` says so. Nothing the next run relies on is
 // committed before a run completes, so a cancelled run leaves the Analyzer as it was.
-import type { Analysis } from './analysis';
+import { placeInFile, type Analysis } from './analysis';
 import type { AnalysisConfig, Severity } from './config';
 import { compareDiagnostics, type Diagnostic, type RelatedLocation } from './diagnostics';
 import { FACTS, sameAnswer, trackReads, TrafficGraph, type AnswerRead, type FactName, type ReadLog } from './graph';
@@ -881,8 +881,7 @@ function toDiagnostic(rule: Rule, resource: Resource, r: Report): Diagnostic {
 function withFileOffsets(workspace: LoadedWorkspace, d: Diagnostic): Diagnostic {
   const framed = (s: Span) => isFramed(s.start);
   if (!framed(d.span) && !d.related.some((r) => framed(r.span))) return d;
-  const resolve = (file: string, s: Span) =>
-    framed(s) ? (workspace.files.get(file)?.frames?.absoluteSpan(s) ?? { start: 0, end: 0 }) : s;
+  const resolve = (file: string, s: Span) => placeInFile({ workspace }, file, s).span;
   return {
     ...d,
     span: resolve(d.file, d.span),

@@ -4,7 +4,7 @@
 // backend or address, the Service port that a backend or address meant, the declared container
 // port for a targetPort, the suggested autoscaler target, dnsPolicy for host-network pods; and for
 // every diagnostic the disable comment above its line.
-import type { Analysis } from '../analysis';
+import { placeInFile, type Analysis } from '../analysis';
 import type { Diagnostic } from '../diagnostics';
 import type { TrafficGraph } from '../graph';
 import { servicePortFor, servicePortsReaching } from '../servicePorts';
@@ -83,8 +83,9 @@ function specificFixes(analysis: Analysis, d: Diagnostic, text: string): CodeAct
   // are found in the trees' offsets and given in the file's.
   const frames = analysis.workspace.files.get(d.file)?.frames;
   const inTree = frames ? { ...d, span: frames.framedSpan(d.span) } : d;
+  const inFile = (s: Span) => placeInFile(analysis, d.file, s).span;
   const slice = (s: Span) => {
-    const at = frames ? frames.absoluteSpan(s) : s;
+    const at = inFile(s);
     return text.slice(at.start, at.end);
   };
   const fixes = fixesFor(analysis.graph, analysis, inTree, slice);
@@ -92,7 +93,7 @@ function specificFixes(analysis: Analysis, d: Diagnostic, text: string): CodeAct
     title: f.title,
     kind: 'quickfix',
     diagnostic: d,
-    edits: [{ file: d.file, span: frames ? frames.absoluteSpan(f.span) : f.span, newText: f.newText }],
+    edits: [{ file: d.file, span: inFile(f.span), newText: f.newText }],
     isPreferred: i === 0 && fixes.length === 1,
   }));
 }
