@@ -288,7 +288,6 @@ export function* readDocuments(
     if (c && i >= head && i < n - tail) moved.delete(slices[i]);
     reusedParts.push(c);
   }
-  const reused = (i: number): Chunk | undefined => reusedParts[i];
   // The shape pre-check: the parts' shapes add up to the file's when each part but the last ends
   // with nothing open; otherwise, or when the sum is over a limit, the whole text is scanned.
   const shapes: Shape[] = [];
@@ -297,7 +296,7 @@ export function* readDocuments(
   let closed = true;
   for (let i = 0; i < n; i++) {
     if (i % SHAPES_PER_STEP === SHAPES_PER_STEP - 1) yield;
-    const shape = reused(i)?.shape ?? shapeOf(slices[i]);
+    const shape = reusedParts[i]?.shape ?? shapeOf(slices[i]);
     shapes.push(shape);
     nodes += shape.nodes;
     depth = Math.max(depth, shape.depth);
@@ -314,7 +313,7 @@ export function* readDocuments(
   for (let i = 0; i < n; i++) {
     if (i % CHUNKS_PER_STEP === CHUNKS_PER_STEP - 1) yield;
     const start = starts[i];
-    const before = reused(i);
+    const before = reusedParts[i];
     if (before) {
       // Framed, a moved part is the same tree; otherwise its offsets move with it.
       const delta = framed ? 0 : start - before.start;
