@@ -240,6 +240,8 @@ function* readFileEntryUnguarded(
   if (large) yield;
   const docs = role === 'manifest' ? collectResourceDocs(parsed, shared, previous?.docs) : NO_DOCS;
   if (large) yield;
+  // Only an index is kept (never the last entry itself, which holds its text).
+  const linesBefore = reading?.change && previous?.linesAtHand;
   return new FileEntry(
     f.text,
     inChart,
@@ -251,7 +253,6 @@ function* readFileEntryUnguarded(
     '',
     f.namespace,
     reading?.chunks ? reading : undefined,
-    // Only an index is kept (never the last entry itself, which holds its text).
-    reading?.change && previous?.linesAtHand ? { before: previous.linesAtHand, change: reading.change } : undefined,
+    linesBefore && reading?.change ? { before: linesBefore, change: reading.change } : undefined,
   );
 }
