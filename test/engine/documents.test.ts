@@ -235,7 +235,7 @@ for (const framed of MODES)
         if (!first.chunks) continue;
         split++;
         // An edit in the middle of each multi-document file, then undone.
-        const at = first.chunks[first.chunks.length >> 1].start;
+        const at = first.starts![first.starts!.length >> 1];
         const edited = `${text.slice(0, at)}# edited\n${text.slice(at)}`;
         agree(text, `${label}, undone`, agree(edited, `${label}, edited`, first));
       }

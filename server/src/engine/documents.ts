@@ -25,9 +25,11 @@ export interface DocumentReading {
   readonly parsed: ParsedFile;
   /** undefined when the file was parsed whole. */
   readonly chunks: readonly Chunk[] | undefined;
+  /** Where each of its parts starts in `text`, ascending (with `chunks`). */
+  readonly starts?: readonly number[];
   /**
-   * The text its parts were cut from (their texts are slices of it, so keeping it costs nothing):
-   * the next reading finds what an edit changed by comparing with it, instead of every part's text.
+   * The text its parts were cut from: the next reading finds what an edit changed by comparing
+   * with it, instead of every part's text, and a part's text is a slice of it.
    */
   readonly text?: string;
   /** When its documents are framed (origin.ts): the frame its next new part takes. */
@@ -36,12 +38,16 @@ export interface DocumentReading {
   readonly change?: TextChange;
 }
 
-/** One part of a file: from a document start marker (or the file's start) to the next marker. */
+/**
+ * One part of a file: from a document start marker (or the file's start) to the next marker. It
+ * holds neither its place nor its text (the reading's `starts` and `text` do), so that a part an
+ * edit left alone is the same object in the next reading: an edit in a bundle of 20,000 documents
+ * allocates no part, and what one reading keeps alive is not copied again by the collector.
+ */
 interface Chunk {
-  readonly start: number;
-  /** The part's text: a slice of the current file text (never of an older one, which it would keep alive). */
-  readonly text: string;
-  /** Its documents and problems at file offsets, documents numbered as in the file. */
+  /** The part's length in the text. */
+  readonly length: number;
+  /** Its documents and problems at file offsets (framed: its frame's), numbered as in the file. */
   readonly parsed: ParsedFile;
   /** Its shape as the pre-check counts it (shape.ts), added up with the others' for the file's. */
   readonly shape: Shape;
@@ -235,16 +241,10 @@ export function* readDocuments(
     previous = undefined;
   // With the last reading's text, the edit is found by comparing the two (about a millisecond for
   // 15 MiB), and only the parts it touched are looked at again: markers near it, texts of its parts.
-  const oldText = previous?.chunks && previous.text !== undefined ? previous.text : undefined;
+  const oldText = previous?.chunks && previous.starts && previous.text !== undefined ? previous.text : undefined;
+  const oldStarts = oldText !== undefined ? previous?.starts : undefined;
   const change = oldText !== undefined ? changeBetween(oldText, text) : undefined;
-  const starts =
-    change && previous?.chunks
-      ? documentStartsAfter(
-          text,
-          previous.chunks.map((c) => c.start),
-          change,
-        )
-      : documentStarts(text);
+  const starts = change && oldStarts ? documentStartsAfter(text, oldStarts, change) : documentStarts(text);
   // Each part counts at least one node (its marker line): that many parts is over the limit anyway.
   if (
     !starts ||
@@ -255,49 +255,51 @@ export function* readDocuments(
     return yield* wholeReadingSteps(text, limits);
   }
   yield;
-  const old = previous?.chunks ?? [];
+  // Without the last reading's text and starts (none, or read whole), no part is reused.
+  const old = change && oldStarts ? (previous?.chunks ?? []) : [];
   const n = starts.length;
   let nextFrame = previous?.nextFrame ?? 0;
-  const slices = starts.map((s, i) => text.slice(s, i + 1 < n ? starts[i + 1] : text.length));
-  // Unchanged parts before the edit (same text, same offset) and after it (same text). With the
-  // change known, a part is the same when it lies wholly before it (same start and end) or wholly
-  // after it (start and end moved by the edit's length); otherwise their texts are compared.
-  const endOf = (c: Chunk) => c.start + c.text.length;
   const end = (i: number) => (i + 1 < n ? starts[i + 1] : text.length);
-  const delta = text.length - (oldText?.length ?? 0);
-  const sameBefore = (i: number) =>
-    change
-      ? old[i].start === starts[i] && endOf(old[i]) === end(i) && end(i) <= change.start
-      : old[i].start === starts[i] && old[i].text === slices[i];
-  const sameAfter = (k: number, i: number) =>
-    change
-      ? old[k].start + delta === starts[i] && endOf(old[k]) + delta === end(i) && starts[i] >= change.afterEnd
-      : old[k].text === slices[i];
+  const sliceOf = (i: number) => text.slice(starts[i], end(i));
+  // Unchanged parts before the edit and after it: a part is the same when it lies wholly before
+  // the change (same start and end) or wholly after it (start and end moved by the edit's length).
   let head = 0;
-  while (head < n && head < old.length && sameBefore(head)) head++;
   let tail = 0;
-  while (tail < n - head && tail < old.length - head && sameAfter(old.length - 1 - tail, n - 1 - tail)) tail++;
+  if (change && oldStarts) {
+    const delta = text.length - (oldText?.length ?? 0);
+    const oldEnd = (k: number) => oldStarts[k] + old[k].length;
+    const sameBefore = (i: number) => oldStarts[i] === starts[i] && oldEnd(i) === end(i) && end(i) <= change.start;
+    const sameAfter = (k: number, i: number) =>
+      oldStarts[k] + delta === starts[i] && oldEnd(k) + delta === end(i) && starts[i] >= change.afterEnd;
+    while (head < n && head < old.length && sameBefore(head)) head++;
+    while (tail < n - head && tail < old.length - head && sameAfter(old.length - 1 - tail, n - 1 - tail)) tail++;
+  }
   // Parts moved elsewhere by the edit (a document cut and pasted), found by their text; each taken
   // once (framed, a part's tree is its frame's: two places must not share it).
-  const moved = new Map<string, Chunk>();
-  for (let i = head; i < old.length - tail; i++) moved.set(old[i].text, old[i]);
-  const reusedParts: (Chunk | undefined)[] = [];
+  const moved = new Map<string, number>();
+  if (oldText !== undefined && oldStarts)
+    for (let k = head; k < old.length - tail; k++)
+      moved.set(oldText.slice(oldStarts[k], oldStarts[k] + old[k].length), k);
+  // For each part, the place in the last reading of the part it reuses (-1: none).
+  const reusedFrom = new Array<number>(n);
   for (let i = 0; i < n; i++) {
-    let c = i < head ? old[i] : i >= n - tail ? old[old.length - (n - i)] : moved.get(slices[i]);
-    if (c && c.followed !== i + 1 < n) c = undefined;
-    if (c && i >= head && i < n - tail) moved.delete(slices[i]);
-    reusedParts.push(c);
+    const slice = i >= head && i < n - tail && moved.size > 0 ? sliceOf(i) : undefined;
+    let k = i < head ? i : i >= n - tail ? old.length - (n - i) : slice !== undefined ? (moved.get(slice) ?? -1) : -1;
+    if (k >= 0 && old[k].followed !== i + 1 < n) k = -1;
+    if (k >= 0 && slice !== undefined) moved.delete(slice);
+    reusedFrom[i] = k;
   }
+  const reusedParts = (i: number): Chunk | undefined => (reusedFrom[i] >= 0 ? old[reusedFrom[i]] : undefined);
   // The shape pre-check: the parts' shapes add up to the file's when each part but the last ends
   // with nothing open; otherwise, or when the sum is over a limit, the whole text is scanned.
-  const shapes: Shape[] = [];
+  const shapes: Shape[] = new Array<Shape>(n);
   let nodes = 0;
   let depth = 0;
   let closed = true;
   for (let i = 0; i < n; i++) {
     if (i % SHAPES_PER_STEP === SHAPES_PER_STEP - 1) yield;
-    const shape = reusedParts[i]?.shape ?? shapeOf(slices[i]);
-    shapes.push(shape);
+    const shape = reusedParts(i)?.shape ?? shapeOf(sliceOf(i));
+    shapes[i] = shape;
     nodes += shape.nodes;
     depth = Math.max(depth, shape.depth);
     if (i + 1 < n && !shape.closed) closed = false;
@@ -307,42 +309,46 @@ export function* readDocuments(
     const over = overShapeLimits(text, limits);
     if (over !== undefined) return { over };
   }
-  const chunks: Chunk[] = [];
+  const chunks: Chunk[] = new Array<Chunk>(n);
   // Documents are numbered in the file: a part keeps the numbers of its place.
   let index = 0;
   for (let i = 0; i < n; i++) {
     if (i % CHUNKS_PER_STEP === CHUNKS_PER_STEP - 1) yield;
     const start = starts[i];
-    const before = reusedParts[i];
-    if (before) {
-      // Framed, a moved part is the same tree; otherwise its offsets move with it.
-      const delta = framed ? 0 : start - before.start;
-      const parsed = shiftParsed(before.parsed, delta, slices[i], index, true);
+    const before = reusedParts(i);
+    if (before && oldStarts) {
+      // Framed, a moved part is the same tree (and the same part, when its documents keep their
+      // numbers); otherwise its offsets move with it.
+      const delta = framed ? 0 : start - oldStarts[reusedFrom[i]];
+      const parsed = inPlace(before.parsed, delta, index)
+        ? before.parsed
+        : shiftParsed(before.parsed, delta, sliceOf(i), index, true);
       index += parsed.documents.length;
-      chunks.push({ start, text: slices[i], parsed, shape: shapes[i], followed: before.followed, frame: before.frame });
+      chunks[i] = parsed === before.parsed ? before : { ...before, parsed };
       continue;
     }
-    const parsed = parsePart(slices[i], i + 1 < n);
+    const slice = sliceOf(i);
+    const parsed = parsePart(slice, i + 1 < n);
     if (!parsed) return wholeReading(text);
     const followed = i + 1 < n;
     // Frames are never reused within a reading. Out of room: read again from nothing, and a file
     // too large for the room is read in file offsets.
     const frame = framed ? nextFrame : -1;
-    if (framed && (nextFrame += framesFor(slices[i].length)) > MAX_FRAMES)
+    if (framed && (nextFrame += framesFor(slice.length)) > MAX_FRAMES)
       return yield* readDocuments(text, undefined, limits, minParts, previous !== undefined);
-    const placed = shiftParsed(parsed, framed ? framedOffset(frame, 0) : start, slices[i], index, false);
+    const placed = shiftParsed(parsed, framed ? framedOffset(frame, 0) : start, slice, index, false);
     index += placed.documents.length;
-    chunks.push({ start, text: slices[i], parsed: placed, shape: shapes[i], followed, frame });
+    chunks[i] = { length: slice.length, parsed: placed, shape: shapes[i], followed, frame };
   }
   yield;
   const joinedParts = yield* joined(chunks);
-  if (!framed) return { parsed: joinedParts, chunks, text, change };
+  if (!framed) return { parsed: joinedParts, chunks, starts, text, change };
   const frames = new Frames(
-    chunks.map((c) => c.start),
+    starts,
     chunks.map((c) => c.frame),
-    chunks.map((c) => c.text.length),
+    chunks.map((c) => c.length),
   );
-  return { parsed: { ...joinedParts, frames }, chunks, text, nextFrame, change };
+  return { parsed: { ...joinedParts, frames }, chunks, starts, text, nextFrame, change };
 }
 
 /**
@@ -394,6 +400,11 @@ function withIndex(d: SourceDocument, index: number): SourceDocument {
  */
 const movedFrom = new WeakMap<YNode, { readonly from: WeakRef<YNode>; readonly delta: number }>();
 
+/** Whether a part's parse is where `delta` and `firstIndex` would put it (shiftParsed keeps it). */
+function inPlace(parsed: ParsedFile, delta: number, firstIndex: number): boolean {
+  return delta === 0 && (parsed.documents.length === 0 || parsed.documents[0].index === firstIndex);
+}
+
 /**
  * A part's parse with every offset moved by `delta` (new nodes; shared alias targets stay shared)
  * and its documents numbered from `firstIndex`, as they are in the file: unchanged when both hold.
@@ -405,8 +416,8 @@ function shiftParsed(
   firstIndex: number,
   recordMove: boolean,
 ): ParsedFile {
+  if (inPlace(parsed, delta, firstIndex)) return parsed;
   const docs = parsed.documents;
-  if (delta === 0 && (docs.length === 0 || docs[0].index === firstIndex)) return parsed;
   const seen = delta !== 0 && text.includes('*') ? new Map<YNode, YNode>() : undefined;
   const documents = docs.map((d, j) => {
     const index = firstIndex + j;
