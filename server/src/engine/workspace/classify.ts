@@ -3,7 +3,7 @@
 // parsed tree; the namespace a file is applied to when its resources agree on one.
 import * as path from 'node:path/posix';
 import { isClusterScoped } from '../model/kinds';
-import { commonEnds, pushAll } from '../arrays';
+import { commonEnds, joinedRanges } from '../arrays';
 import type { ParsedFile, SourceDocument, YMap, YNode } from '../syntax';
 import type { Span } from '../text';
 import { asMap, asScalar, exact, get, getPath, keyText, seqItems, stringValue } from '../tree';
@@ -166,13 +166,12 @@ export function collectResourceDocs(
   if (!shared || !before || shared.head + shared.tail === 0) return collectFrom(parsed.documents);
   const docs = parsed.documents;
   const firstAfter = shared.before.documents.length - shared.tail;
-  const out: ResourceDoc[] = [];
-  let k = 0;
-  for (; k < before.length && before[k].docIndex < shared.head; k++) out.push(before[k]);
-  pushAll(out, collectFrom(docs.slice(shared.head, docs.length - shared.tail)));
-  while (k < before.length && before[k].docIndex < firstAfter) k++;
-  for (; k < before.length; k++) out.push(before[k]);
-  return exact(out);
+  let head = 0;
+  while (head < before.length && before[head].docIndex < shared.head) head++;
+  let tailFrom = head;
+  while (tailFrom < before.length && before[tailFrom].docIndex < firstAfter) tailFrom++;
+  const middle = collectFrom(docs.slice(shared.head, docs.length - shared.tail));
+  return joinedRanges(before, head, middle, before, tailFrom);
 }
 
 function collectFrom(documents: readonly SourceDocument[]): ResourceDoc[] {

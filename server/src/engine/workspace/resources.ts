@@ -1,7 +1,7 @@
 // Resource instances: one `Resource` per resource document per kustomize build that includes its
 // file (rendered, patched or as written), with its name, namespace (and where it came from),
 // labels and annotations; reused per file while its reading and builds are unchanged.
-import { commonEnds } from '../arrays';
+import { commonEnds, joinedRanges } from '../arrays';
 import type { AnalysisConfig } from '../config';
 import type { BuildMembership, KustomizationFile, KustomizeLayout } from '../kustomize';
 import { buildDocument, type BuildContext } from '../kustomizeBuild';
@@ -56,18 +56,15 @@ export function* fileInstances(
     : `${memberships[0] === undefined ? 'none' : JSON.stringify(memberships, (k, v) => (k === 'layers' ? (v as KustomizationFile[]).map((l) => l.file) : v))}|${config.defaultNamespace ?? ''}`;
   const cached = cache.instances.get(file);
   if (cached && cached.entry === entry && cached.signature === signature) return cached;
+  // The instances made here, between those kept before and after the edit.
   const fileResources: Resource[] = [];
   const counts: number[] = [];
   // The instances of the documents an edit left as they were (same tree objects, same numbers:
   // documents.ts reuses them, and a framed reading does not move those after the edit) are kept,
   // so that they keep their identity and their rule results: those before the edit and after it.
   const [kept, keptAfter] = cached && !signature.startsWith('rebuilt-') ? keptEnds(cached, entry, signature) : [0, 0];
-  for (let d = 0, r = 0; d < kept; d++) {
-    const n = cached!.counts[d];
-    for (let i = 0; i < n; i++) fileResources.push(cached!.resources[r + i]);
-    r += n;
-    counts.push(cached!.counts[d]);
-  }
+  let keptResources = 0;
+  for (let d = 0; d < kept; d++) keptResources += cached!.counts[d];
   for (let d = kept; d < entry.docs.length - keptAfter; d++) {
     if (d % DOCS_PER_STEP === DOCS_PER_STEP - 1) yield;
     const doc = entry.docs[d];
@@ -105,15 +102,17 @@ export function* fileInstances(
     }
     counts.push(made);
   }
-  if (keptAfter > 0) {
-    const before = cached!;
-    let r = before.resources.length;
-    for (let d = before.counts.length - keptAfter; d < before.counts.length; d++) r -= before.counts[d];
-    for (let i = r; i < before.resources.length; i++) fileResources.push(before.resources[i]);
-    for (let d = before.counts.length - keptAfter; d < before.counts.length; d++) counts.push(before.counts[d]);
-  }
-  // Exact-size copies: an array grown by push keeps room for 16 (~130 bytes more per file).
-  return { entry, signature, resources: fileResources.slice(), counts: counts.slice() };
+  if (!cached || kept + keptAfter === 0)
+    // Exact-size copies: an array grown by push keeps room for 16 (~130 bytes more per file).
+    return { entry, signature, resources: fileResources.slice(), counts: counts.slice() };
+  let keptAfterFrom = cached.resources.length;
+  for (let d = cached.counts.length - keptAfter; d < cached.counts.length; d++) keptAfterFrom -= cached.counts[d];
+  return {
+    entry,
+    signature,
+    resources: joinedRanges(cached.resources, keptResources, fileResources, cached.resources, keptAfterFrom),
+    counts: joinedRanges(cached.counts, kept, counts, cached.counts, cached.counts.length - keptAfter),
+  };
 }
 
 /** The source key of a file's resource document (model/resource.ts sourceKey). */
