@@ -89,11 +89,10 @@ export class Frames {
   /** By unit: what an offset in it is moved by to be a file offset (NaN: no part of this reading). */
   private byUnit: Float64Array | undefined;
 
-  /** `frames[i]` is the first unit of the part starting at `starts[i]` (ascending), `lengths[i]` its length. */
+  /** `parts[i]` starts at `starts[i]` (ascending): its frame's first unit and its length. */
   constructor(
     private readonly starts: readonly number[],
-    private readonly frames: readonly number[],
-    private readonly lengths: readonly number[],
+    private readonly parts: readonly { readonly frame: number; readonly length: number }[],
   ) {}
 
   /** The file offset a framed offset stands for (an offset not framed as itself). */
@@ -108,11 +107,11 @@ export class Frames {
 
   private unitTable(): Float64Array {
     let units = 0;
-    for (let i = 0; i < this.frames.length; i++) units = Math.max(units, this.frames[i] + framesFor(this.lengths[i]));
+    for (const { frame, length } of this.parts) units = Math.max(units, frame + framesFor(length));
     const table = new Float64Array(units).fill(NaN);
-    for (let i = 0; i < this.frames.length; i++) {
-      const delta = this.starts[i] - framedOffset(this.frames[i], 0);
-      table.fill(delta, this.frames[i], this.frames[i] + framesFor(this.lengths[i]));
+    for (let i = 0; i < this.parts.length; i++) {
+      const { frame, length } = this.parts[i];
+      table.fill(this.starts[i] - framedOffset(frame, 0), frame, frame + framesFor(length));
     }
     return table;
   }
@@ -121,14 +120,14 @@ export class Frames {
   framed(offset: number): number {
     if (isFramed(offset)) return offset;
     const part = this.partAt(offset);
-    return part < 0 ? offset : framedOffset(this.frames[part], offset - this.starts[part]);
+    return part < 0 ? offset : framedOffset(this.parts[part].frame, offset - this.starts[part]);
   }
 
   /** The framed offset of a file offset at a part's start, in the frame of the part before (its end). */
   framedAtEnd(offset: number): number | undefined {
     const part = this.partAt(offset);
     if (part <= 0 || this.starts[part] !== offset) return undefined;
-    return framedOffset(this.frames[part - 1], offset - this.starts[part - 1]);
+    return framedOffset(this.parts[part - 1].frame, offset - this.starts[part - 1]);
   }
 
   /** The part a file offset lies in: the last whose start is not after it (-1: before the first). */
