@@ -58,8 +58,16 @@ interface Chunk {
   readonly frame: number;
 }
 
-/** Parts parsed or moved between two yields (each is one document, usually a few hundred bytes). */
-const CHUNKS_PER_STEP = 16;
+/**
+ * Work between two yields, counted in parts taken over as they are (a property read each): a part
+ * parsed or moved (each is one document, usually a few hundred bytes) counts as PARSED_PART_WORK,
+ * one whose shape is counted as SHAPED_PART_WORK. An edit in a bundle of 20,000 documents takes
+ * nearly all of its parts over: a yield every few of those would cost more than the parts (each
+ * yield passes through every generator of the load).
+ */
+const STEP_WORK = 4096;
+const PARSED_PART_WORK = STEP_WORK / 16;
+const SHAPED_PART_WORK = STEP_WORK / 64;
 /**
  * Files of fewer documents are parsed whole: re-parsing them costs little, and keeping their parts
  * for the next reading would cost memory for every file of a workspace.
@@ -70,8 +78,6 @@ const MIN_PARTS = 8;
  * a few hundred bytes of YAML, and a file of 200,000 ten-byte documents took six times as long in parts.
  */
 const MIN_AVERAGE_PART = 64;
-/** Parts whose shape is counted between two yields. */
-const SHAPES_PER_STEP = 64;
 
 /**
  * Where a file's parts start, or undefined when the file must be parsed whole.
@@ -300,9 +306,14 @@ export function* readDocuments(
   let nodes = 0;
   let depth = 0;
   let closed = true;
+  let work = 0;
   for (let i = 0; i < n; i++) {
-    if (i % SHAPES_PER_STEP === SHAPES_PER_STEP - 1) yield;
-    const shape = reusedParts(i)?.shape ?? shapeOf(sliceOf(i));
+    const reused = reusedParts(i);
+    if ((work += reused ? 1 : SHAPED_PART_WORK) >= STEP_WORK) {
+      work = 0;
+      yield;
+    }
+    const shape = reused?.shape ?? shapeOf(sliceOf(i));
     shapes[i] = shape;
     nodes += shape.nodes;
     depth = Math.max(depth, shape.depth);
@@ -316,17 +327,20 @@ export function* readDocuments(
   const chunks: Chunk[] = new Array<Chunk>(n);
   // Documents are numbered in the file: a part keeps the numbers of its place.
   let index = 0;
+  work = 0;
   for (let i = 0; i < n; i++) {
-    if (i % CHUNKS_PER_STEP === CHUNKS_PER_STEP - 1) yield;
     const start = starts[i];
     const before = reusedParts(i);
+    // Framed, a moved part is the same tree (and the same part, when its documents keep their
+    // numbers); otherwise its offsets move with it.
+    const delta = before && oldStarts && !framed ? start - oldStarts[reusedFrom[i]] : 0;
+    const asItIs = before !== undefined && inPlace(before.parsed, delta, index);
+    if ((work += asItIs ? 1 : PARSED_PART_WORK) >= STEP_WORK) {
+      work = 0;
+      yield;
+    }
     if (before && oldStarts) {
-      // Framed, a moved part is the same tree (and the same part, when its documents keep their
-      // numbers); otherwise its offsets move with it.
-      const delta = framed ? 0 : start - oldStarts[reusedFrom[i]];
-      const parsed = inPlace(before.parsed, delta, index)
-        ? before.parsed
-        : shiftParsed(before.parsed, delta, sliceOf(i), index, true);
+      const parsed = asItIs ? before.parsed : shiftParsed(before.parsed, delta, sliceOf(i), index, true);
       index += parsed.documents.length;
       chunks[i] = parsed === before.parsed ? before : { ...before, parsed };
       continue;
