@@ -106,3 +106,28 @@ test('a bundle edited in its middle gives its line index from the last one, as a
   assert.equal(edited.lines.lineCount, fresh.lineCount);
   for (let o = 0; o <= text.length; o += 7) assert.deepEqual(edited.lines.position(o), fresh.position(o));
 });
+
+test('disable comments after an edit of a file that had none are those of a fresh reading', () => {
+  const marker = '# kube-traffic-lens-disable-next-line';
+  const at = base.indexOf('name: c10');
+  const edits: [string, string][] = [
+    ['a value changed', base.replace('v10', 'v10x')],
+    ['a comment added in the change', `${base.slice(0, at)}${marker}\n${base.slice(at)}`],
+    // The marker completed by an edit of its last characters: found through the margin around the change.
+    ['a marker completed at its end', `${base.slice(0, at)}${marker.slice(0, -4)}\n${base.slice(at)}`],
+    ['a comment far from the change, never read', base],
+  ];
+  for (const [label, text] of edits) {
+    const before = read(text === base ? base : base.replace('v10', 'v10-before'));
+    assert.equal(before.disabledLines.size, 0, `${label}: none before`);
+    const edited = read(text, before);
+    const fresh = read(text);
+    assert.deepEqual([...edited.disabledLines], [...fresh.disabledLines], label);
+  }
+  // The marker completed: the last reading had it cut short, the edit completes it.
+  const cut = `${base.slice(0, at)}${marker.slice(0, -4)}\n${base.slice(at)}`;
+  const before = read(cut);
+  assert.equal(before.disabledLines.size, 0);
+  const completed = read(`${base.slice(0, at)}${marker}\n${base.slice(at)}`, before);
+  assert.equal(completed.disabledLines.size, 1, 'the completed marker is found');
+});

@@ -35,12 +35,27 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
 /** Lines (0-based) whose diagnostics a `# kube-traffic-lens-disable-next-line [rule ...]` comment silences. */
 export type DisabledLines = ReadonlyMap<number, ReadonlySet<string> | 'all'>;
 
+const DISABLE_MARKER = 'kube-traffic-lens-disable-next-line';
 const DISABLE_COMMENT = /#\s*kube-traffic-lens-disable-next-line\b([^\n\r]*)/g;
 
 const NONE_DISABLED: DisabledLines = new Map();
 
-export function findDisabledLines(text: string, lineOf: (offset: number) => number): DisabledLines {
-  if (!text.includes('kube-traffic-lens-disable-next-line')) return NONE_DISABLED;
+/**
+ * The disabled lines of a text, or of one that differs from a text without any only by `change`
+ * (documents.ts changeBetween): that one has none either when the changed stretch, with a marker's
+ * length around it, holds no marker. An edit of a 7 MiB bundle then reads its change, not the text.
+ */
+export function findDisabledLines(
+  text: string,
+  lineOf: (offset: number) => number,
+  noneBefore?: { readonly start: number; readonly afterEnd: number },
+): DisabledLines {
+  if (noneBefore) {
+    const around = DISABLE_MARKER.length - 1;
+    const stretch = text.slice(Math.max(0, noneBefore.start - around), noneBefore.afterEnd + around);
+    if (!stretch.includes(DISABLE_MARKER)) return NONE_DISABLED;
+  }
+  if (!text.includes(DISABLE_MARKER)) return NONE_DISABLED;
   const out = new Map<number, Set<string> | 'all'>();
   for (const m of text.matchAll(DISABLE_COMMENT)) {
     const line = lineOf(m.index ?? 0) + 1;

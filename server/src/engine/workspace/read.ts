@@ -44,6 +44,8 @@ export class FileEntry {
     readonly documents: DocumentReading | undefined = undefined,
     /** The last reading's line index, when it had one, and what changed since: this one's is derived from it. */
     private linesBefore: { readonly before: LineIndex; readonly change: TextChange } | undefined = undefined,
+    /** What changed since the last reading, when that one was found to have no disable comment. */
+    private noneDisabledBefore: TextChange | undefined = undefined,
   ) {}
 
   get lines(): LineIndex {
@@ -63,7 +65,16 @@ export class FileEntry {
   }
 
   get disabledLines(): DisabledLines {
-    return (this.disabled ??= findDisabledLines(this.text, (o) => this.lines.position(o).line));
+    if (!this.disabled) {
+      this.disabled = findDisabledLines(this.text, (o) => this.lines.position(o).line, this.noneDisabledBefore);
+      this.noneDisabledBefore = undefined;
+    }
+    return this.disabled;
+  }
+
+  /** Whether the disable comments were looked for and there are none. */
+  get knownNoneDisabled(): boolean {
+    return this.disabled !== undefined && this.disabled.size === 0;
   }
 
   /**
@@ -254,5 +265,6 @@ function* readFileEntryUnguarded(
     f.namespace,
     reading?.chunks ? reading : undefined,
     linesBefore && reading?.change ? { before: linesBefore, change: reading.change } : undefined,
+    previous?.knownNoneDisabled ? reading?.change : undefined,
   );
 }
