@@ -361,7 +361,7 @@ export function* readDocuments(
   yield;
   const joinedParts = yield* joined(chunks);
   if (!framed) return { parsed: joinedParts, chunks, starts, text, change };
-  const frames = new Frames(starts, chunks);
+  const frames = new Frames(starts, chunks, previous?.parsed.frames);
   return { parsed: { ...joinedParts, frames }, chunks, starts, text, nextFrame, change };
 }
 
