@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { CANCELLED, type Analysis, type AsyncRunOptions } from '../../server/src/engine';
-import { AnalysisScheduler, type AnalysisSchedulerOptions } from '../../server/src/lsp/scheduler';
+import { changeBetween, documentStarts } from '../../server/src/engine/documents';
+import { AnalysisScheduler, warmUpEdit, type AnalysisSchedulerOptions } from '../../server/src/lsp/scheduler';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -118,4 +119,17 @@ test('a burst longer than a second still has its first change analysed within it
   assert.ok(committedDuring >= 0, 'an analysis completed during the burst');
   assert.ok(committedDuring < 1500, `first completed ${committedDuring.toFixed(0)} ms into the burst`);
   await settled();
+});
+
+test('the warm-up edits a bundle inside it, near its middle, and a small file at its end', () => {
+  const doc = (i: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\n`;
+  const bundle = Array.from({ length: 20 }, (_, i) => doc(i)).join('---\n');
+  const edited = warmUpEdit(bundle);
+  const change = changeBetween(bundle, edited);
+  assert.equal(edited.length, bundle.length + 1);
+  // A line break at the end of a document past the middle: parts before and after it are kept.
+  assert.ok(change.start > bundle.length / 2 && change.afterEnd < bundle.length - doc(19).length, `${change.start}`);
+  assert.ok(!bundle.includes('\n\n---') && edited.includes('\n\n---'), 'a blank line before a marker');
+  assert.deepEqual(documentStarts(edited)?.length, documentStarts(bundle)?.length);
+  assert.equal(warmUpEdit(doc(0)), `${doc(0)}\n`);
 });

@@ -41,6 +41,16 @@ const MAX_STALE_MS = 1000;
 const HELM_DEBOUNCE_MS = 200;
 
 /**
+ * The warm-up's edit of a file: a line break added at the end of the document nearest its middle
+ * (for a file read document by document, as an edit in a bundle's middle, with parts before and
+ * after it), or at the file's end.
+ */
+export function warmUpEdit(text: string): string {
+  const at = text.indexOf('\n---', text.length >> 1);
+  return at < 0 ? `${text}\n` : `${text.slice(0, at + 1)}\n${text.slice(at + 1)}`;
+}
+
+/**
  * One full garbage collection right after indexing, while the user reads the first diagnostics:
  * indexing leaves a large heap of dead parse objects, and V8 otherwise collects it incrementally
  * during the first edits (slowing them) and keeps the memory resident meanwhile.
@@ -259,12 +269,16 @@ export class AnalysisScheduler {
     inSlices: Slicing,
   ): Promise<void> {
     const { analyzer, settings, last } = this.options;
-    // The sample is a small file (re-reading a large one twice would only delay the first edit).
+    // The sample is a small file (re-reading a large one twice would only delay the first edit), or
+    // else a file read document by document (documents.ts), whatever its size: a bundle's edit
+    // re-reads one document, and its paths (parts kept, lists rebuilt around the edit) are warmed.
     const small = (r: { file: string }) => (last.analysedText(r.file)?.length ?? Infinity) <= WARM_UP_MAX_FILE;
+    const inParts = (r: { file: string }) => result.workspace.files.get(r.file)?.frames !== undefined;
     const sample =
       result.workspace.resources.find((r) => r.kind === 'Deployment' && small(r)) ??
-      result.workspace.resources.find(small);
-    const edited = files.map((f) => (f.path === sample?.file ? { path: f.path, text: `${f.text}\n` } : f));
+      result.workspace.resources.find(small) ??
+      result.workspace.resources.find(inParts);
+    const edited = files.map((f) => (f.path === sample?.file ? { path: f.path, text: warmUpEdit(f.text) } : f));
     try {
       for (const warm of [edited, [...files]]) {
         if (inSlices.isCancelled()) break;
