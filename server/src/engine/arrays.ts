@@ -24,7 +24,8 @@ export function spliceAll<T>(target: T[], start: number, deleteCount: number, it
   const length = target.length;
   const grow = items.length - deleteCount;
   if (grow > 0) {
-    target.length = length + grow;
+    // Grown by push, not by `length`: a list given holes would stay a slower holey array for good.
+    for (let i = 0; i < grow; i++) target.push(items[0]);
     target.copyWithin(start + items.length, start + deleteCount, length);
   } else if (grow < 0) {
     target.copyWithin(start + items.length, start + deleteCount, length);
