@@ -11,19 +11,43 @@ export type NearMiss =
   | { kind: 'value'; workload: Workload; key: string; actual: string; termSpan: Span }
   | { kind: 'namespace'; workload: Workload };
 
-/** Levenshtein distance, for ranking candidate label values. */
-export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+/** One row of the distance table, reused by every call (grown to the longest string asked). */
+let distanceRow = new Int32Array(64);
+
+/**
+ * Levenshtein distance, for ranking candidate names and label values. With `max`, the exact
+ * distance when it is at most `max`, else some number above it: the search stops as soon as a
+ * row's smallest entry is over `max` (or the lengths alone differ by more), as every near-miss
+ * search only wants distances up to its limit, over thousands of candidates.
+ */
+export function editDistance(a: string, b: string, max = Infinity): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  if (distanceRow.length < b.length + 1) distanceRow = new Int32Array(b.length + 1);
+  const row = distanceRow;
+  for (let j = 0; j <= b.length; j++) row[j] = j;
   for (let i = 1; i <= a.length; i++) {
     let prev = row[0];
     row[0] = i;
+    let smallest = i;
     for (let j = 1; j <= b.length; j++) {
       const current = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row[j] = Math.min(current + 1, row[j - 1] + 1, prev + (a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1));
+      if (row[j] < smallest) smallest = row[j];
       prev = current;
     }
+    // Entries never decrease down the table: no path through this row ends within max.
+    if (smallest > max) return max + 1;
   }
   return row[b.length];
+}
+
+/**
+ * Whether `candidate` is a near miss of the name `wanted`: at most one `divisor`th of its characters
+ * differ (one at least), as the rules' "did you mean" hints count them.
+ */
+export function isNearMiss(candidate: string, wanted: string, divisor = 3): boolean {
+  const limit = Math.max(1, Math.floor(wanted.length / divisor));
+  return editDistance(candidate, wanted, limit) <= limit;
 }
 
 /**
@@ -52,9 +76,9 @@ export function nearestMiss(
     const actual = w.template.labels.declared[failing[0].key];
     if (actual === undefined) continue;
     const wanted = failing[0].values[0];
-    const distance = editDistance(wanted, actual);
-    if (distance > Math.max(1, Math.floor(Math.max(wanted.length, actual.length) / 3)) || distance >= bestDistance)
-      continue;
+    const limit = Math.max(1, Math.floor(Math.max(wanted.length, actual.length) / 3));
+    const distance = editDistance(wanted, actual, Math.min(limit, bestDistance - 1));
+    if (distance > limit || distance >= bestDistance) continue;
     best = { kind: 'value', workload: w, key: failing[0].key, actual, termSpan: failing[0].span };
     bestDistance = distance;
   }

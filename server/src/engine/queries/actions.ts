@@ -9,7 +9,7 @@ import type { Diagnostic } from '../diagnostics';
 import type { TrafficGraph } from '../graph';
 import { servicePortFor, servicePortsReaching } from '../servicePorts';
 import type { Service, ServicePort } from '../model/service';
-import { editDistance, nearestMiss } from '../nearMiss';
+import { editDistance, isNearMiss, nearestMiss } from '../nearMiss';
 import type { Selector } from '../selectors';
 import type { Span } from '../text';
 import type { CodeActionResult } from './types';
@@ -291,9 +291,7 @@ function meantPorts(g: TrafficGraph, service: Service, wanted: number | string):
   const matches =
     typeof wanted === 'number'
       ? servicePortsReaching(g, service, wanted)
-      : service.ports.filter(
-          (p) => p.name !== undefined && editDistance(p.name, wanted) <= Math.max(1, Math.floor(wanted.length / 3)),
-        );
+      : service.ports.filter((p) => p.name !== undefined && isNearMiss(p.name, wanted));
   if (matches.length) return matches.slice(0, 3);
   const only = servicePortFor(service, undefined);
   return only ? [only] : [];

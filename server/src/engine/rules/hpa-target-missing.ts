@@ -110,8 +110,9 @@ export default defineRule({
       let nearest: Resource | undefined;
       let best = Infinity;
       for (const r of candidates) {
-        const d = editDistance(ref.name, r.name);
-        if (d <= Math.max(1, Math.floor(Math.max(ref.name.length, r.name.length) / 3)) && d < best) {
+        const limit = Math.max(1, Math.floor(Math.max(ref.name.length, r.name.length) / 3));
+        const d = editDistance(ref.name, r.name, Math.min(limit, best - 1));
+        if (d <= limit && d < best) {
           nearest = r;
           best = d;
         }

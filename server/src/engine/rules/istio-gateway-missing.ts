@@ -5,7 +5,7 @@
 // Gateways often live in another repository, so a missing one is reported only where the workspace
 // defines Istio Gateways in that namespace.
 import { istioIndex } from '../model/istio';
-import { editDistance } from './near-miss';
+import { isNearMiss } from './near-miss';
 import { defineRule } from './rule';
 
 export default defineRule({
@@ -30,7 +30,7 @@ export default defineRule({
         const near = [...index.gateways]
           .filter((k) => k.startsWith(`${ns}/`))
           .map((k) => k.slice(ns.length + 1))
-          .find((n) => editDistance(n, name) <= Math.max(1, Math.floor(name.length / 3)));
+          .find((n) => isNearMiss(n, name));
         ctx.report({
           span: g.span,
           message: `No Gateway '${name}' in namespace '${ns}'; the VirtualService is bound to nothing there.${near ? ` Did you mean '${near}'?` : ''}`,

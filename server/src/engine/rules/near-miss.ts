@@ -4,7 +4,7 @@ import { nearestMiss, type NearMiss } from '../nearMiss';
 import { selectorMayMatch, type Selector } from '../selectors';
 import type { RelatedRef, RuleContext } from './rule';
 
-export { editDistance, nearestMiss, type NearMiss } from '../nearMiss';
+export { editDistance, isNearMiss, nearestMiss, type NearMiss } from '../nearMiss';
 
 /** The sentence and related location a near miss adds to a diagnostic. */
 export function describeNearMiss(miss: NearMiss | undefined): { hint: string; related: RelatedRef[] } {

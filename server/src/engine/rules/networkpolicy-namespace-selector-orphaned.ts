@@ -13,7 +13,7 @@
 import type { TrafficGraph } from '../graph';
 import { keptTogether, type Resource } from '../model/resource';
 import { formatSelector, selectorMatchesLabels } from '../selectors';
-import { editDistance } from './near-miss';
+import { isNearMiss } from './near-miss';
 import { defineRule } from './rule';
 
 const BUILTIN_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -68,12 +68,7 @@ export default defineRule({
         if ([...labelsByName.values()].some((labels) => selectorMatchesLabels(selector, labels))) continue;
         // The nearest namespace name when the selector names one by its automatic label.
         const wanted = selector.terms.find((t) => t.key === NAME_LABEL && t.operator === 'Equals')?.values[0];
-        const similar =
-          wanted !== undefined
-            ? [...labelsByName.keys()].find(
-                (n) => editDistance(n, wanted) <= Math.max(1, Math.floor(wanted.length / 3)),
-              )
-            : undefined;
+        const similar = wanted !== undefined ? [...labelsByName.keys()].find((n) => isNearMiss(n, wanted)) : undefined;
         const keysManaged = selector.terms.every((t) => t.key !== NAME_LABEL && managedKeys.has(t.key));
         if (!similar && !keysManaged) continue;
         const direction = peer.direction === 'ingress' ? 'from' : 'to';

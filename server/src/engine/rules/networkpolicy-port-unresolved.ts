@@ -11,7 +11,7 @@ import type { Workload } from '../model/workload';
 import { readLabelSelector } from '../selectors';
 import type { YNode } from '../syntax';
 import { asScalar, get, seqItems, stringValue } from '../tree';
-import { editDistance } from './near-miss';
+import { isNearMiss } from './near-miss';
 import { defineRule } from './rule';
 
 /** The pods an egress rule sends to, when every peer is a bare podSelector; undefined when unknown. */
@@ -57,7 +57,7 @@ export default defineRule({
             if (declared.some((d) => d.name === name && d.protocol === protocol)) continue;
             const otherProtocol = declared.find((d) => d.name === name);
             const names = [...new Set(declared.map((d) => d.name).filter((n): n is string => !!n))];
-            const near = names.find((n) => editDistance(n, name) <= Math.max(1, Math.floor(name.length / 3)));
+            const near = names.find((n) => isNearMiss(n, name));
             const pods = destinations.map((w) => `${w.resource.kind} '${w.resource.name}'`).join(', ');
             const side = direction === 'ingress' ? 'selected pods' : 'destination pods';
             const detail = otherProtocol

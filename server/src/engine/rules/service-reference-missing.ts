@@ -13,7 +13,7 @@
 // resource of an unknown kind (which may create the Service) the finding is information.
 import type { TrafficGraph } from '../graph';
 import { directoryOf, type Resource } from '../model/resource';
-import { editDistance, mayCreate } from './near-miss';
+import { editDistance, isNearMiss, mayCreate } from './near-miss';
 import { defineRule } from './rule';
 
 export default defineRule({
@@ -34,9 +34,7 @@ export default defineRule({
           .find(
             (s) =>
               s.resource.name !== ref.service &&
-              (ref.clusterDns
-                ? editDistance(s.resource.name, ref.service) <= Math.max(1, Math.floor(ref.service.length / 4))
-                : isTypo(s.resource.name, ref.service)),
+              (ref.clusterDns ? isNearMiss(s.resource.name, ref.service, 4) : isTypo(s.resource.name, ref.service)),
           );
         const otherBuild = similar
           ? undefined
@@ -121,6 +119,6 @@ function isTypo(existing: string, written: string): boolean {
     written.endsWith(`-${existing}`)
   )
     return false;
-  const d = editDistance(existing, written);
-  return d <= 1 || (d <= 2 && written.length >= 10);
+  const limit = written.length >= 10 ? 2 : 1;
+  return editDistance(existing, written, limit) <= limit;
 }
