@@ -50,38 +50,90 @@ export function shapeOf(text: string): Shape {
   return {
     nodes: scan.nodes,
     depth: scan.depth,
-    closed: scan.over === undefined && scan.quote === '' && scan.flow === 0,
+    closed: scan.over === undefined && scan.quote === 0 && scan.flow === 0,
   };
 }
 
-/** The pre-check's scan, resumable: `run` goes on from where the last call stopped. */
-class ShapeScan {
+const LF = 10;
+const CR = 13;
+const SPACE = 32;
+const TAB = 9;
+const HASH = 35;
+const BACKSLASH = 92;
+const DOUBLE_QUOTE = 34;
+const SINGLE_QUOTE = 39;
+
+/** Characters after which a quote opens a quoted scalar: white space (as `\s` matches it) and `[{,:-`. */
+function opensQuote(c: number): boolean {
+  switch (c) {
+    case 9:
+    case 10:
+    case 11:
+    case 12:
+    case 13:
+    case 32: // tab, LF, VT, FF, CR, space
+    case 91:
+    case 123:
+    case 44:
+    case 58:
+    case 45: // [ { , : -
+    case 0xa0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202f:
+    case 0x205f:
+    case 0x3000:
+    case 0xfeff:
+      return true;
+    default:
+      return c >= 0x2000 && c <= 0x200a;
+  }
+}
+
+/**
+ * The pre-check's scan, resumable: `run` goes on from where the last call stopped. It reads
+ * character codes and jumps over comments (a search for the line's end) rather than taking each
+ * character as a string: every file is scanned before it is parsed. Exported for its tests.
+ */
+export class ShapeScan {
   nodes = 0;
   depth = 0;
   flow = 0;
-  quote = '';
+  /** The open quote's character code, or 0. */
+  quote = 0;
   /** Set when a limit is met (the scan stops there). */
   over: string | undefined;
   private comment = false;
   private lineStart = true;
   private indent = 0;
   private readonly indents: number[] = [];
-  private previous = '\n';
+  private previous = LF;
   private at = 0;
+  /** Whether the text has a CR (a comment ends at either line break; without one, at the next LF). */
+  private readonly hasCR: boolean;
 
   constructor(
     private readonly text: string,
     private readonly limits: ShapeLimits,
-  ) {}
+  ) {
+    this.hasCR = text.includes('\r');
+  }
 
   /** Scans up to `to` (or a little past it: an escape takes two characters); whether the scan has ended. */
   run(to: number): boolean {
-    const { text, limits, indents } = this;
+    const { text, limits, indents, hasCR } = this;
     let { nodes, depth, flow, quote, comment, lineStart, indent, previous } = this;
     let i = this.at;
     for (; i < to; i++) {
-      const c = text[i];
-      if (c === '\n' || c === '\r') {
+      if (comment && !hasCR) {
+        // The rest of a comment changes nothing: on to its line's end.
+        const end = text.indexOf('\n', i);
+        i = end < 0 || end > to ? to : end;
+        if (i === to) break;
+      }
+      const c = text.charCodeAt(i);
+      if (c === LF || c === CR) {
         comment = false;
         lineStart = true;
         indent = 0;
@@ -89,12 +141,12 @@ class ShapeScan {
         continue;
       }
       if (lineStart) {
-        if (c === ' ') {
+        if (c === SPACE) {
           indent++;
           continue;
         }
         lineStart = false;
-        if (quote === '' && flow === 0 && c !== '#') {
+        if (quote === 0 && flow === 0 && c !== HASH) {
           while (indents.length > 0 && indents[indents.length - 1] >= indent) indents.pop();
           indents.push(indent);
           if (indents.length > depth) depth = indents.length;
@@ -109,13 +161,13 @@ class ShapeScan {
         }
       }
       if (comment) continue;
-      if (quote !== '') {
-        if (c === '\\' && quote === '"') i++;
-        else if (c === quote) quote = '';
-      } else if (c === '#' && (previous === ' ' || previous === '\t' || previous === '\n' || previous === '\r'))
+      if (quote !== 0) {
+        if (c === BACKSLASH && quote === DOUBLE_QUOTE) i++;
+        else if (c === quote) quote = 0;
+      } else if (c === HASH && (previous === SPACE || previous === TAB || previous === LF || previous === CR))
         comment = true;
-      else if ((c === '"' || c === "'") && /[\s[{,:-]/.test(previous)) quote = c;
-      else if (c === '[' || c === '{') {
+      else if ((c === DOUBLE_QUOTE || c === SINGLE_QUOTE) && opensQuote(previous)) quote = c;
+      else if (c === 91 /* [ */ || c === 123 /* { */) {
         if (++flow + indents.length > depth) depth = flow + indents.length;
         if (flow + indents.length > limits.maxNestingDepth) {
           this.over = depthOver(limits);
@@ -125,8 +177,8 @@ class ShapeScan {
           this.over = nodesOver(limits);
           break;
         }
-      } else if (c === ']' || c === '}') flow = Math.max(0, flow - 1);
-      else if (c === ',' && flow > 0 && ++nodes > limits.maxNodesPerFile) {
+      } else if (c === 93 /* ] */ || c === 125 /* } */) flow = Math.max(0, flow - 1);
+      else if (c === 44 /* , */ && flow > 0 && ++nodes > limits.maxNodesPerFile) {
         this.over = nodesOver(limits);
         break;
       }
