@@ -669,3 +669,95 @@ describe('fast path agrees with the composer path', () => {
     assert.ok(accepted > 500, `accepted ${accepted} of 5000 mutated texts`);
   });
 });
+
+describe('plain scalars over several lines, read by the direct path', () => {
+  test('CRD descriptions and other folded plain values read as the composer reads them', () => {
+    for (const text of [
+      'description: Spec defines the desired\n  state of the cluster.\nname: x\n',
+      'a:\n  description: first line\n    second line\n\n    after an empty line\n  type: object\n',
+      '- one\n  two\n- three\n',
+      'k: a   \n   b  \n\n\n   c\n# after\nz: 1\n',
+      'outer:\n  - item text\n    continued\n    # a comment indented past the list\n  - next\n',
+    ]) {
+      agree(text, JSON.stringify(text));
+      assert.ok(parseYamlDirect(text), `the direct path reads ${JSON.stringify(text)}`);
+    }
+    // What the composer must judge: a key or a comment on a continuation line, an indicator first.
+    for (const text of ['k: a\n  b: c\n', 'k: a\n  b # c\n  d\n', 'k: a\n  - b\n', 'k: a\n  [b]\n']) {
+      agree(text, JSON.stringify(text));
+      assert.equal(parseYamlDirect(text), undefined, JSON.stringify(text));
+    }
+  });
+
+  test('random layouts agree with the composer (fast-check)', () => {
+    const word = fc.constantFrom('a', 'word', 'x.y', 'TPR.', '1', 'true', 'a-b', '(c)', "it's", 'e"f');
+    const line = fc.array(word, { minLength: 1, maxLength: 3 }).map((ws) => ws.join(' '));
+    const gap = fc.constantFrom('', '', '', '\n', '\n\n', '   \n', '  # note\n', '      # deep note\n');
+    const trailing = fc.constantFrom('', '', ' ', '  ');
+    const value = fc.tuple(
+      line,
+      fc.array(fc.tuple(gap, fc.integer({ min: 0, max: 6 }), line, trailing), { maxLength: 3 }),
+    );
+    let read = 0;
+    fc.assert(
+      fc.property(
+        fc.constantFrom('map', 'nested', 'seq', 'seqmap'),
+        value,
+        fc.constantFrom('', 'z: 1\n', '- w\n', '  y: 2\n', '# end\n'),
+        (shape, [first, rest], after) => {
+          const head = { map: 'k: ', nested: 'o:\n  k: ', seq: '- ', seqmap: '- k: ' }[shape];
+          const body = rest.map(([g, indent, l, tr]) => `${g}${' '.repeat(indent)}${l}${tr}`).join('\n');
+          const text = `${head}${first}${body ? `\n${body}` : ''}\n${after}`;
+          agree(text, JSON.stringify(text));
+          if (parseYamlDirect(text)) read++;
+        },
+      ),
+      { numRuns: 4000, seed: 23 },
+    );
+    assert.ok(read > 1000, `the direct path read ${read} of 4000`);
+  });
+
+  test('quoted scalars over several lines agree with the composer (fast-check)', () => {
+    for (const text of [
+      "description: 'APIVersion defines the versioned schema\n  of this representation.'\nz: 1\n",
+      'a:\n  b: "first\n\n    second  "  # c\n  c: 2\n',
+      "- 'it''s\n  here'\n",
+    ]) {
+      agree(text, JSON.stringify(text));
+      assert.ok(parseYamlDirect(text), `the direct path reads ${JSON.stringify(text)}`);
+    }
+    for (const text of ['k: "a\\\n  b"\n', "k: 'a\nb'\n", "k: 'never closed\n  z: 1\n"]) {
+      agree(text, JSON.stringify(text));
+      assert.equal(parseYamlDirect(text), undefined, JSON.stringify(text));
+    }
+    const word = fc.constantFrom('a', 'word', "it''s", '#x', '- b', 'k: v', '[c]', '"', "''", '{');
+    const words = fc.array(word, { minLength: 0, maxLength: 3 }).map((ws) => ws.join(' '));
+    let read = 0;
+    fc.assert(
+      fc.property(
+        fc.constantFrom("'", '"'),
+        fc.constantFrom('k: ', 'o:\n  k: ', '- ', '- k: '),
+        words,
+        fc.array(
+          fc.tuple(fc.constantFrom('', '\n', '   \n'), fc.integer({ min: 0, max: 6 }), words, fc.constantFrom('', ' ')),
+          {
+            minLength: 1,
+            maxLength: 3,
+          },
+        ),
+        fc.constantFrom('', ' # c', ' x'),
+        fc.constantFrom('', 'z: 1\n', '  y: 2\n', '- w\n'),
+        (quote, head, first, rest, tail, after) => {
+          const clean = (w: string) =>
+            quote === '"' ? w.replace(/"/g, 'q') : w.replace(/''/g, "''").replace(/(^|[^'])'(?!')/g, '$1q');
+          const body = rest.map(([g, indent, w, tr]) => `${g}${' '.repeat(indent)}${clean(w)}${tr}`).join('\n');
+          const text = `${head}${quote}${clean(first)}\n${body}${quote}${tail}\n${after}`;
+          agree(text, JSON.stringify(text));
+          if (parseYamlDirect(text)) read++;
+        },
+      ),
+      { numRuns: 4000, seed: 29 },
+    );
+    assert.ok(read > 500, `the direct path read ${read} of 4000`);
+  });
+});

@@ -540,6 +540,31 @@ DIRECT_REJECT[127] = 1;
 const PLAIN_START_REJECT = new Uint8Array(128);
 for (const ch of '#&*!%?|>{}[]`@,:') PLAIN_START_REJECT[ch.charCodeAt(0)] = 1;
 
+/**
+ * The value of a quoted scalar's text between its quotes when it spans lines (without escapes):
+ * resolve-flow-scalar.js foldLines, then `''` as `'` in single quotes. The first line loses its
+ * trailing spaces, the others their leading and trailing spaces, the last its leading ones; lines
+ * are joined by a space, and each empty line between two is a line break.
+ */
+function foldedQuoted(inner: string, single: boolean): string {
+  let nl = inner.indexOf('\n');
+  let out = inner.slice(0, nl).replace(/ +$/, '');
+  let sep = ' ';
+  let pos = nl + 1;
+  for (nl = inner.indexOf('\n', pos); nl >= 0; pos = nl + 1, nl = inner.indexOf('\n', pos)) {
+    const line = inner.slice(pos, nl).trim();
+    if (line === '') {
+      if (sep === '\n') out += sep;
+      else sep = '\n';
+    } else {
+      out += sep + line;
+      sep = ' ';
+    }
+  }
+  out += sep + inner.slice(pos).replace(/^ +/, '');
+  return single ? out.replace(/''/g, "'") : out;
+}
+
 /** Characters that decline a plain scalar inside a flow sequence (where they would end it or mean more). */
 const FLOW_PLAIN_REJECT = new Uint8Array(128);
 for (const ch of '[]{}:#"\'') FLOW_PLAIN_REJECT[ch.charCodeAt(0)] = 1;
@@ -824,6 +849,8 @@ class DirectParser {
     const c0 = t.charCodeAt(at);
     let i: number;
     if (c0 === 34 /* " */ || c0 === 39 /* ' */) {
+      // A key is on one line: a quote closing on a later one is a value's.
+      if (!this.closesOnLine(at)) return -1;
       i = this.closingQuote(at) + 1;
       if (t.charCodeAt(i) !== 58 || i - at > MAX_DIRECT_KEY) return -1;
     } else {
@@ -1032,7 +1059,7 @@ class DirectParser {
       this.next();
       return node;
     }
-    const node = c === 91 /* [ */ || c === 123 /* { */ ? this.flow(p) : this.inline(p);
+    const node = c === 91 /* [ */ || c === 123 /* { */ ? this.flow(p) : this.inline(p, col);
     this.next();
     this.absorb(col);
     return node;
@@ -1154,6 +1181,57 @@ class DirectParser {
   private quotedText(p: number, q: number): string {
     const inner = this.text.slice(p + 1, q);
     return this.text.charCodeAt(p) === 39 ? inner.replace(/''/g, "'") : inner;
+  }
+
+  /** Whether the quoted scalar opening at `p` closes on its line. */
+  private closesOnLine(p: number): boolean {
+    const t = this.text;
+    const quote = t.charCodeAt(p);
+    for (let i = p + 1; i < this.le; i++) {
+      if (t.charCodeAt(i) !== quote) continue;
+      if (quote === 39 && i + 1 < this.le && t.charCodeAt(i + 1) === 39) i++;
+      else return true;
+    }
+    return false;
+  }
+
+  /**
+   * The closing quote of a quoted scalar opening at `p` and closing on a later line, which becomes
+   * the current line. Every line it continues on holds nothing or is indented past its
+   * collection's `col`; double quotes hold no escape (escaped line breaks fold otherwise). Declines
+   * otherwise, and when it never closes.
+   */
+  private quotedOverLines(p: number, col: number): number {
+    const t = this.text;
+    const n = t.length;
+    const quote = t.charCodeAt(p);
+    let q = -1;
+    for (let i = this.le + 1; i < n;) {
+      const found = t.indexOf(quote === 39 ? "'" : '"', i);
+      if (found < 0) throw DECLINE;
+      if (quote === 39 && t.charCodeAt(found + 1) === 39) {
+        i = found + 2;
+        continue;
+      }
+      q = found;
+      break;
+    }
+    if (q < 0) throw DECLINE;
+    if (quote === 34 && t.slice(p + 1, q).includes('\\')) throw DECLINE;
+    let ls = this.le + 1;
+    for (;;) {
+      let le = t.indexOf('\n', ls);
+      if (le < 0) le = n;
+      let ci = ls;
+      while (ci < le && t.charCodeAt(ci) === 32) ci++;
+      if (ci < le && ci - ls <= col) throw DECLINE;
+      if (q < le) {
+        this.ls = ls;
+        this.le = le;
+        return q;
+      }
+      ls = le + 1;
+    }
   }
 
   /** The closing quote of the one-line quoted scalar opening at `p` (no escapes in double quotes). */
@@ -1278,16 +1356,20 @@ class DirectParser {
     if (i === q || (i < le && t.charCodeAt(i) !== 35)) throw DECLINE;
   }
 
-  /** A scalar from `p` to the end of the line or a comment: quoted on one line, or plain. */
-  private inline(p: number): YScalar {
+  /**
+   * A scalar from `p` to the end of the line or a comment: quoted (closed on its line or a later
+   * one), or plain, then with its continuation lines when it ends its line (in a collection
+   * indented `col`).
+   */
+  private inline(p: number, col: number): YScalar {
     const t = this.text;
     const le = this.le;
     const c = t.charCodeAt(p);
     let node: YScalar;
     if (c === 34 /* " */ || c === 39 /* ' */) {
-      const q = this.closingQuote(p);
+      const q = this.closesOnLine(p) ? this.closingQuote(p) : this.quotedOverLines(p, col);
       this.afterQuoted(q + 1);
-      const value = this.quotedText(p, q);
+      const value = q < le ? this.quotedText(p, q) : foldedQuoted(t.slice(p + 1, q), c === 39);
       node = this.b.scalar(p, q + 1, value, value);
     } else {
       // A plain scalar may not start with an indicator, nor hold `: ` or end with `:`; ` #` starts a comment.
@@ -1298,10 +1380,12 @@ class DirectParser {
         throw DECLINE;
       // (Searches stay within the line: indexOf past it would make the whole read quadratic.)
       let end = le;
+      let commented = false;
       for (let i = p + 1; i < le; i++) {
         if (t.charCodeAt(i) === 35 /* # */ && t.charCodeAt(i - 1) === 32) {
           end = i - 1;
           while (t.charCodeAt(end - 1) === 32) end--;
+          commented = true;
           break;
         }
       }
@@ -1310,9 +1394,60 @@ class DirectParser {
         if (t.charCodeAt(i) === 58 /* : */ && (i + 1 === end || t.charCodeAt(i + 1) === 32)) throw DECLINE;
       }
       const source = t.slice(p, end);
-      node = this.b.scalar(p, end, coreValue(source), source);
+      const folded = commented ? undefined : this.continued(source, col);
+      // Folded over lines, a plain scalar is a string (the core schema's other types are one word).
+      node = folded
+        ? this.b.scalar(p, folded.end, folded.value, folded.value)
+        : this.b.scalar(p, end, coreValue(source), source);
     }
     this.lastEnd = this.lineEnd();
     return node;
+  }
+
+  /**
+   * A plain scalar `first` that ends its line, with the lines that continue it: those after it
+   * indented past its collection's `col`, up to a line indented less, a comment line or the text's
+   * end (lexer.js plain scalars), with the empty lines among them. Its value is folded as
+   * resolve-flow-scalar.js foldLines does: lines trimmed, joined by a space, and each empty line
+   * between two a line break. Undefined when no line continues it. Continuation lines starting with
+   * an indicator or holding `: ` or ` #` decline (the composer path judges those). The current line
+   * ends with the last continuation; `end` is past its last character.
+   */
+  private continued(first: string, col: number): { value: string; end: number } | undefined {
+    const t = this.text;
+    const n = t.length;
+    let value: string | undefined;
+    let empty = 0;
+    let lastLe = -1;
+    let lastEnd = -1;
+    for (let q = this.le + 1; q < n;) {
+      let qe = t.indexOf('\n', q);
+      if (qe < 0) qe = n;
+      let qi = q;
+      while (qi < qe && t.charCodeAt(qi) === 32) qi++;
+      if (qi === qe) {
+        empty++;
+        q = qe + 1;
+        continue;
+      }
+      const c = t.charCodeAt(qi);
+      if (qi - q <= col || c === 35 /* # */) break;
+      if (c < 128 && KEY_START_REJECT[c] === 1) throw DECLINE;
+      let ce = qe;
+      while (t.charCodeAt(ce - 1) === 32) ce--;
+      for (let i = qi + 1; i < ce; i++) {
+        const d = t.charCodeAt(i);
+        if (d === 58 /* : */ && (i + 1 === ce || t.charCodeAt(i + 1) === 32)) throw DECLINE;
+        if (d === 35 /* # */ && t.charCodeAt(i - 1) === 32) throw DECLINE;
+      }
+      value = (value ?? first) + (empty > 0 ? '\n'.repeat(empty) : ' ') + t.slice(qi, ce);
+      empty = 0;
+      lastLe = qe;
+      lastEnd = ce;
+      q = qe + 1;
+    }
+    if (value === undefined) return undefined;
+    this.le = lastLe;
+    return { value, end: lastEnd };
   }
 }
