@@ -670,23 +670,32 @@ describe('fast path agrees with the composer path', () => {
   });
 });
 
-describe('plain scalars over several lines, read by the direct path', () => {
+describe('values over several lines, read by the direct path', () => {
+  /** Texts the direct path reads, as the composer does. */
+  const readDirectly = (texts: string[]) => {
+    for (const text of texts) {
+      agree(text, JSON.stringify(text));
+      assert.ok(parseYamlDirect(text), `the direct path reads ${JSON.stringify(text)}`);
+    }
+  };
+  /** Texts the direct path leaves to the others (which must still agree). */
+  const declinedDirectly = (texts: string[]) => {
+    for (const text of texts) {
+      agree(text, JSON.stringify(text));
+      assert.equal(parseYamlDirect(text), undefined, JSON.stringify(text));
+    }
+  };
+
   test('CRD descriptions and other folded plain values read as the composer reads them', () => {
-    for (const text of [
+    readDirectly([
       'description: Spec defines the desired\n  state of the cluster.\nname: x\n',
       'a:\n  description: first line\n    second line\n\n    after an empty line\n  type: object\n',
       '- one\n  two\n- three\n',
       'k: a   \n   b  \n\n\n   c\n# after\nz: 1\n',
       'outer:\n  - item text\n    continued\n    # a comment indented past the list\n  - next\n',
-    ]) {
-      agree(text, JSON.stringify(text));
-      assert.ok(parseYamlDirect(text), `the direct path reads ${JSON.stringify(text)}`);
-    }
+    ]);
     // What the composer must judge: a key or a comment on a continuation line, an indicator first.
-    for (const text of ['k: a\n  b: c\n', 'k: a\n  b # c\n  d\n', 'k: a\n  - b\n', 'k: a\n  [b]\n']) {
-      agree(text, JSON.stringify(text));
-      assert.equal(parseYamlDirect(text), undefined, JSON.stringify(text));
-    }
+    declinedDirectly(['k: a\n  b: c\n', 'k: a\n  b # c\n  d\n', 'k: a\n  - b\n', 'k: a\n  [b]\n']);
   });
 
   test('random layouts agree with the composer (fast-check)', () => {
@@ -718,18 +727,12 @@ describe('plain scalars over several lines, read by the direct path', () => {
   });
 
   test('quoted scalars over several lines agree with the composer (fast-check)', () => {
-    for (const text of [
+    readDirectly([
       "description: 'APIVersion defines the versioned schema\n  of this representation.'\nz: 1\n",
       'a:\n  b: "first\n\n    second  "  # c\n  c: 2\n',
       "- 'it''s\n  here'\n",
-    ]) {
-      agree(text, JSON.stringify(text));
-      assert.ok(parseYamlDirect(text), `the direct path reads ${JSON.stringify(text)}`);
-    }
-    for (const text of ['k: "a\\\n  b"\n', "k: 'a\nb'\n", "k: 'never closed\n  z: 1\n"]) {
-      agree(text, JSON.stringify(text));
-      assert.equal(parseYamlDirect(text), undefined, JSON.stringify(text));
-    }
+    ]);
+    declinedDirectly(['k: "a\\\n  b"\n', "k: 'a\nb'\n", "k: 'never closed\n  z: 1\n"]);
     const word = fc.constantFrom('a', 'word', "it''s", '#x', '- b', 'k: v', '[c]', '"', "''", '{');
     const words = fc.array(word, { minLength: 0, maxLength: 3 }).map((ws) => ws.join(' '));
     let read = 0;
@@ -757,6 +760,37 @@ describe('plain scalars over several lines, read by the direct path', () => {
         },
       ),
       { numRuns: 4000, seed: 29 },
+    );
+    assert.ok(read > 500, `the direct path read ${read} of 4000`);
+  });
+
+  test('flow collections over several lines agree with the composer (fast-check)', () => {
+    readDirectly([
+      'command: ["/cloud_sql_proxy",\n  "-instances=x",\n  "-log_debug"]\nz: 1\n',
+      'a:\n  args: [\n    "--port=80", x,\n    {k: v}]\n  b: 2\n',
+      '- {a: 1,\n   b: [2,\n     3]}\n',
+    ]);
+    declinedDirectly(['k: [a,\n]\n', 'k: [a,\n# c\n  b]\n', 'k: [a,\n\n  b]\n', 'k: [a, # c\n  b]\n']);
+    const item = fc.constantFrom('a', '"b c"', "'d'", '1', '{k: v}', '[x, y]', '"--flag=1"', '{}', '[]');
+    const gap = fc.tuple(fc.constantFrom('', ' ', '\n', '\n', ' \n'), fc.integer({ min: 0, max: 6 }));
+    let read = 0;
+    fc.assert(
+      fc.property(
+        fc.constantFrom('[', '{'),
+        fc.constantFrom('k: ', 'o:\n  k: ', '- ', '- k: '),
+        fc.array(fc.tuple(gap, item, gap), { minLength: 0, maxLength: 4 }),
+        gap,
+        fc.constantFrom('', ' # c', '\nz: 1', '\n  y: 2', '\n- w'),
+        (open, head, items, [lastBreak, lastIndent], after) => {
+          const sp = ([b, n]: [string, number]) => (b.endsWith('\n') ? `${b}${' '.repeat(n)}` : b);
+          const entries = items.map(([g1, it, g2], j) => `${sp(g1)}${open === '{' ? `k${j}: ` : ''}${it}${sp(g2)}`);
+          const close = open === '[' ? ']' : '}';
+          const text = `${head}${open}${entries.join(',')}${sp([lastBreak, lastIndent])}${close}${after}\n`;
+          agree(text, JSON.stringify(text));
+          if (parseYamlDirect(text)) read++;
+        },
+      ),
+      { numRuns: 4000, seed: 31 },
     );
     assert.ok(read > 500, `the direct path read ${read} of 4000`);
   });

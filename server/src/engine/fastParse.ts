@@ -514,12 +514,12 @@ export function coreValue(str: string): string | number | boolean | null {
 
 // ---------------------------------------------------------------------------------------------
 // A faster path still, for the texts tools and people write: it reads the lines directly, without
-// the `yaml` lexer. It accepts block maps with plain keys, block sequences, one-line plain or
-// quoted scalars without escapes, comments (whole lines at any indentation, and after a value or a
-// key), empty lines and `---` separators, block scalars and one-line flow collections (sequences
-// and maps of scalars and of each other, `key: value` pairs); no tabs, CRs, flow collections over
-// several lines, anchors, aliases, tags, directives or escapes (and a few characters decline
-// wherever they occur). Every span and document range it gives is the one the
+// the `yaml` lexer. It accepts block maps with plain keys, block sequences, plain or quoted
+// scalars without escapes (values may go on over lines indented past their collection), comments
+// (whole lines at any indentation, and after a value or a key), empty lines and `---` separators,
+// block scalars and flow collections (sequences and maps of scalars and of each other, `key: value`
+// pairs; a value's may go on over lines between its items); no tabs, CRs, anchors, aliases, tags,
+// directives or escapes (and a few characters decline wherever they occur). Every span and document range it gives is the one the
 // composer path gives for that subset (the differential test checks it); anything it is not sure
 // of declines to parseFast. A key repeated in its map is the one problem it reports (its own
 // check is linear; the composer path's is a second walk after the `yaml` composer).
@@ -650,6 +650,8 @@ class DirectParser {
   private problems: SyntaxProblem[] | undefined;
   /** Past the flow collection or value read last (flowCollection, flowValue). */
   private flowEnd = 0;
+  /** While a value's flow collection is read: the indentation of the collection holding it (else -1). */
+  private flowCol = -1;
   /** Where the sliced reading yields next (see due). */
   private yieldAt = DIRECT_CHARS_PER_STEP;
   // The key mapKey read last (and where its value starts on the line), read right after the call.
@@ -1059,23 +1061,49 @@ class DirectParser {
       this.next();
       return node;
     }
-    const node = c === 91 /* [ */ || c === 123 /* { */ ? this.flow(p) : this.inline(p, col);
+    const node = c === 91 /* [ */ || c === 123 /* { */ ? this.flow(p, col) : this.inline(p, col);
     this.next();
     this.absorb(col);
     return node;
   }
 
   /**
-   * A flow collection on one line (resolve-flow-collection.js): sequences and maps, nested, of
-   * plain scalars (without `:`, `#`, quotes or brackets) and quoted scalars without escapes; a map's
-   * keys are plain or quoted and followed by `: ` and a value. Its range ends at its closing
-   * bracket; like a scalar's, its token ends past the line.
+   * A flow collection (resolve-flow-collection.js): sequences and maps, nested, of plain scalars
+   * (without `:`, `#`, quotes or brackets) and quoted scalars without escapes; a map's keys are
+   * plain or quoted and followed by `: ` and a value. It may go on over lines between its items
+   * (flowSpaces), in a collection indented `col`. Its range ends at its closing bracket; like a
+   * scalar's, its token ends past the line the bracket is on.
    */
-  private flow(p: number): YNode {
+  private flow(p: number, col: number): YNode {
+    this.flowCol = col;
     const node = this.flowCollection(p, 0);
+    this.flowCol = -1;
     this.afterQuoted(this.flowEnd);
     this.lastEnd = this.lineEnd();
     return node;
+  }
+
+  /**
+   * Past the spaces from `i`; at the end of the line, inside a value's flow collection, past the
+   * line break to the next line's content, which becomes the current line. Every such line is
+   * indented past the collection holding the value (flowCol); an empty or comment line declines
+   * (the parser attaches those in ways this reader does not follow).
+   */
+  private flowSpaces(i: number): number {
+    i = this.spaces(i);
+    const t = this.text;
+    while (this.flowCol >= 0 && i === this.le && this.le < t.length) {
+      const ls = this.le + 1;
+      let le = t.indexOf('\n', ls);
+      if (le < 0) le = t.length;
+      let ci = ls;
+      while (ci < le && t.charCodeAt(ci) === 32) ci++;
+      if (ci === le || ci - ls <= this.flowCol || t.charCodeAt(ci) === 35 /* # */) throw DECLINE;
+      this.ls = ls;
+      this.le = le;
+      i = ci;
+    }
+    return i;
   }
 
   /** Past the spaces from `i` on the current line. */
@@ -1089,13 +1117,12 @@ class DirectParser {
   private flowCollection(p: number, depth: number): YNode {
     if (depth > MAX_DIRECT_DEPTH) throw DECLINE;
     const t = this.text;
-    const le = this.le;
     const isSeq = t.charCodeAt(p) === 91;
     const close = isSeq ? 93 /* ] */ : 125; /* } */
     const stack = this.stack;
     const base = stack.length;
     let seen: Set<unknown> | undefined;
-    let i = this.spaces(p + 1);
+    let i = this.flowSpaces(p + 1);
     if (t.charCodeAt(i) === close) i++;
     else {
       for (;;) {
@@ -1111,9 +1138,9 @@ class DirectParser {
             keyText = this.quotedText(ks, ke - 1);
             keyValue = keyText;
           } else {
-            if (i >= le || (c < 128 && KEY_START_REJECT[c] === 1)) throw DECLINE;
+            if (i >= this.le || (c < 128 && KEY_START_REJECT[c] === 1)) throw DECLINE;
             // A plain key ends at its `:` (no `:`, flow indicator, quote or `#` inside, no space before).
-            for (ke = i + 1; ke < le && t.charCodeAt(ke) !== 58; ke++) {
+            for (ke = i + 1; ke < this.le && t.charCodeAt(ke) !== 58; ke++) {
               const ch = t.charCodeAt(ke);
               if (ch === 44 || (ch < 128 && FLOW_PLAIN_REJECT[ch] === 1)) throw DECLINE;
             }
@@ -1122,23 +1149,23 @@ class DirectParser {
             keyValue = coreValue(keyText);
           }
           // `key: value`: an implicit key without its value, or a value not after `: `, is declined.
-          if (ke >= le || t.charCodeAt(ke) !== 58 || t.charCodeAt(ke + 1) !== 32) throw DECLINE;
+          if (ke >= this.le || t.charCodeAt(ke) !== 58 || t.charCodeAt(ke + 1) !== 32) throw DECLINE;
           const vs = this.spaces(ke + 1);
           const v = t.charCodeAt(vs);
-          if (vs >= le || v === 44 || v === 93 || v === 125) throw DECLINE;
+          if (vs >= this.le || v === 44 || v === 93 || v === 125) throw DECLINE;
           if (repeatsKey(stack, base, stack.length, keyValue, seen)) this.repeated(ks);
           const value = this.flowValue(vs, depth);
           stack.push(this.b.pair(ks, ke, keyValue, keyText, value));
           seen = keysSeen(stack, base, stack.length, seen);
         }
-        i = this.spaces(this.flowEnd);
+        i = this.flowSpaces(this.flowEnd);
         const ch = t.charCodeAt(i++);
         if (ch === close) break;
         if (ch !== 44) throw DECLINE;
-        i = this.spaces(i);
+        i = this.flowSpaces(i);
         // An empty item or a trailing comma: declined.
         const next = t.charCodeAt(i);
-        if (i >= le || next === 44 || next === 93 || next === 125) throw DECLINE;
+        if (i >= this.le || next === 44 || next === 93 || next === 125) throw DECLINE;
       }
     }
     this.flowEnd = i;
