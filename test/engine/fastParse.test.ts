@@ -670,7 +670,7 @@ describe('fast path agrees with the composer path', () => {
   });
 });
 
-describe('values over several lines, read by the direct path', () => {
+describe('values over several lines or with escapes, read by the direct path', () => {
   /** Texts the direct path reads, as the composer does. */
   const readDirectly = (texts: string[]) => {
     for (const text of texts) {
@@ -762,6 +762,34 @@ describe('values over several lines, read by the direct path', () => {
       { numRuns: 4000, seed: 29 },
     );
     assert.ok(read > 500, `the direct path read ${read} of 4000`);
+  });
+
+  test('double-quoted values with escapes agree with the composer (fast-check)', () => {
+    readDirectly([
+      'value: "attachment; filename=\\"example_file.txt\\""\n',
+      'v: "bar\\\\,bat \\u00e9\\x41\\U0001F600\\n\\t\\/" # c\nz: 1\n',
+      '- "a\\"b"\n',
+    ]);
+    declinedDirectly(['v: "\\q"\n', 'v: "\\x4"\n', 'v: "\\UFFFFFFFF"\n', 'v: "a\\\n  b"\n', 'v: "a\\"\n']);
+    const piece = fc.constantFrom(
+      ...['a', ' ', '\\"', '\\\\', '\\n', '\\t', '\\0', '\\e', '\\N', '\\_', '\\L', '\\ ', '\\/'],
+      ...['\\x41', '\\x4', '\\u00e9', '\\uD83D', '\\U0001F600', '\\U00110000', '\\q', '#', "'", 'é'],
+    );
+    let read = 0;
+    fc.assert(
+      fc.property(
+        fc.constantFrom('k: ', 'o:\n  k: ', '- ', '- k: '),
+        fc.array(piece, { maxLength: 8 }),
+        fc.constantFrom('', ' # c', ' x', '\nz: 1'),
+        (head, pieces, after) => {
+          const text = `${head}"${pieces.join('')}"${after}\n`;
+          agree(text, JSON.stringify(text));
+          if (parseYamlDirect(text)) read++;
+        },
+      ),
+      { numRuns: 4000, seed: 37 },
+    );
+    assert.ok(read > 1000, `the direct path read ${read} of 4000`);
   });
 
   test('flow collections over several lines agree with the composer (fast-check)', () => {

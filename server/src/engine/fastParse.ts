@@ -518,8 +518,9 @@ export function coreValue(str: string): string | number | boolean | null {
 // scalars without escapes (values may go on over lines indented past their collection), comments
 // (whole lines at any indentation, and after a value or a key), empty lines and `---` separators,
 // block scalars and flow collections (sequences and maps of scalars and of each other, `key: value`
-// pairs; a value's may go on over lines between its items); no tabs, CRs, anchors, aliases, tags,
-// directives or escapes (and a few characters decline wherever they occur). Every span and document range it gives is the one the
+// pairs; a value's may go on over lines between its items), and escapes in a value's one-line
+// double quotes; no tabs, CRs, anchors, aliases, tags, directives or other escapes (and a few
+// characters decline wherever they occur). Every span and document range it gives is the one the
 // composer path gives for that subset (the differential test checks it); anything it is not sure
 // of declines to parseFast. A key repeated in its map is the one problem it reports (its own
 // check is linear; the composer path's is a second walk after the `yaml` composer).
@@ -539,6 +540,57 @@ DIRECT_REJECT[127] = 1;
 /** Characters a plain value may not start with here (indicators, or what the composer reports). */
 const PLAIN_START_REJECT = new Uint8Array(128);
 for (const ch of '#&*!%?|>{}[]`@,:') PLAIN_START_REJECT[ch.charCodeAt(0)] = 1;
+
+/** resolve-flow-scalar.js escapeCodes: the characters a backslash and one character stand for. */
+const ESCAPES: Readonly<Record<string, string>> = {
+  '0': '\0',
+  a: '\x07',
+  b: '\b',
+  e: '\x1b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  N: '\u0085',
+  _: '\u00a0',
+  L: '\u2028',
+  P: '\u2029',
+  ' ': ' ',
+  '"': '"',
+  '/': '/',
+  '\\': '\\',
+};
+
+/**
+ * The value of a one-line double-quoted scalar's text t[from, to), its escapes read as
+ * resolve-flow-scalar.js doubleQuotedValue reads them: the one-character escapes, and `\x`, `\u`,
+ * `\U` with two, four or eight hex digits. An escape it reports as invalid declines.
+ */
+function unescaped(t: string, from: number, to: number): string {
+  let out = '';
+  let run = from;
+  for (let i = from; i < to; i++) {
+    if (t.charCodeAt(i) !== 92 /* backslash */) continue;
+    out += t.slice(run, i);
+    const next = t[i + 1];
+    const simple = Object.hasOwn(ESCAPES, next) ? ESCAPES[next] : undefined;
+    if (simple !== undefined) {
+      out += simple;
+      i += 1;
+    } else {
+      const length = next === 'x' ? 2 : next === 'u' ? 4 : next === 'U' ? 8 : 0;
+      const hex = t.slice(i + 2, i + 2 + length);
+      if (length === 0 || i + 2 + length > to || !/^[0-9a-fA-F]+$/.test(hex)) throw DECLINE;
+      const code = parseInt(hex, 16);
+      if (code > 0x10ffff) throw DECLINE;
+      out += String.fromCodePoint(code);
+      i += 1 + length;
+    }
+    run = i + 1;
+  }
+  return out + t.slice(run, to);
+}
 
 /**
  * The value of a quoted scalar's text between its quotes when it spans lines (without escapes):
@@ -851,7 +903,13 @@ class DirectParser {
     const c0 = t.charCodeAt(at);
     let i: number;
     if (c0 === 34 /* " */ || c0 === 39 /* ' */) {
-      // A key is on one line: a quote closing on a later one is a value's.
+      // A key is on one line: a quote closing on a later one is a value's. A double-quoted key
+      // with escapes declines; without `:` after it, the scalar is a value (read with its escapes).
+      if (c0 === 34 && this.backslashOnLine(at)) {
+        const q = this.escapedClosingQuote(at);
+        if (t.charCodeAt(q + 1) === 58 /* : */) throw DECLINE;
+        return -1;
+      }
       if (!this.closesOnLine(at)) return -1;
       i = this.closingQuote(at) + 1;
       if (t.charCodeAt(i) !== 58 || i - at > MAX_DIRECT_KEY) return -1;
@@ -1210,6 +1268,28 @@ class DirectParser {
     return this.text.charCodeAt(p) === 39 ? inner.replace(/''/g, "'") : inner;
   }
 
+  /** Whether a backslash follows `p` on the current line. */
+  private backslashOnLine(p: number): boolean {
+    const t = this.text;
+    for (let i = p + 1; i < this.le; i++) if (t.charCodeAt(i) === 92 /* backslash */) return true;
+    return false;
+  }
+
+  /**
+   * The closing quote of a double-quoted scalar opening at `p` with escapes, on its line (an escape
+   * takes the character after it; one at the line's end, a line break escaped, declines).
+   */
+  private escapedClosingQuote(p: number): number {
+    const t = this.text;
+    for (let i = p + 1; i < this.le; i++) {
+      const ch = t.charCodeAt(i);
+      if (ch === 92 /* backslash */) {
+        if (++i >= this.le) throw DECLINE;
+      } else if (ch === 34) return i;
+    }
+    throw DECLINE;
+  }
+
   /** Whether the quoted scalar opening at `p` closes on its line. */
   private closesOnLine(p: number): boolean {
     const t = this.text;
@@ -1394,9 +1474,18 @@ class DirectParser {
     const c = t.charCodeAt(p);
     let node: YScalar;
     if (c === 34 /* " */ || c === 39 /* ' */) {
-      const q = this.closesOnLine(p) ? this.closingQuote(p) : this.quotedOverLines(p, col);
+      const escaped = c === 34 && this.backslashOnLine(p);
+      const q = escaped
+        ? this.escapedClosingQuote(p)
+        : this.closesOnLine(p)
+          ? this.closingQuote(p)
+          : this.quotedOverLines(p, col);
       this.afterQuoted(q + 1);
-      const value = q < le ? this.quotedText(p, q) : foldedQuoted(t.slice(p + 1, q), c === 39);
+      const value = escaped
+        ? unescaped(t, p + 1, q)
+        : q < le
+          ? this.quotedText(p, q)
+          : foldedQuoted(t.slice(p + 1, q), c === 39);
       node = this.b.scalar(p, q + 1, value, value);
     } else {
       // A plain scalar may not start with an indicator, nor hold `: ` or end with `:`; ` #` starts a comment.
