@@ -593,12 +593,12 @@ function unescaped(t: string, from: number, to: number): string {
 }
 
 /**
- * The value of a quoted scalar's text between its quotes when it spans lines (without escapes):
- * resolve-flow-scalar.js foldLines, then `''` as `'` in single quotes. The first line loses its
+ * A scalar's text over several lines folded as resolve-flow-scalar.js foldLines folds it (plain
+ * scalars, and quoted ones between their quotes without escapes): the first line loses its
  * trailing spaces, the others their leading and trailing spaces, the last its leading ones; lines
  * are joined by a space, and each empty line between two is a line break.
  */
-function foldedQuoted(inner: string, single: boolean): string {
+function foldLines(inner: string): string {
   let nl = inner.indexOf('\n');
   let out = inner.slice(0, nl).replace(/ +$/, '');
   let sep = ' ';
@@ -613,8 +613,7 @@ function foldedQuoted(inner: string, single: boolean): string {
       sep = ' ';
     }
   }
-  out += sep + inner.slice(pos).replace(/^ +/, '');
-  return single ? out.replace(/''/g, "'") : out;
+  return out + sep + inner.slice(pos).replace(/^ +/, '');
 }
 
 /** Characters that decline a plain scalar inside a flow sequence (where they would end it or mean more). */
@@ -735,10 +734,8 @@ class DirectParser {
         this.ls = this.ci = this.le = n;
         return;
       }
-      let le = t.indexOf('\n', ls);
-      if (le < 0) le = n;
-      let ci = ls;
-      while (ci < le && t.charCodeAt(ci) === 32) ci++;
+      const le = this.lineEndAt(ls);
+      const ci = this.spaces(ls, le);
       // Empty lines and lines of spaces are alike to the parser (space and newline tokens).
       if (ci < le && t.charCodeAt(ci) !== 35 /* # */) {
         this.ls = ls;
@@ -776,14 +773,11 @@ class DirectParser {
   private absorb(col: number): void {
     const from = this.triviaStart;
     if (from < 0) return;
-    const t = this.text;
     const to = this.ls;
     let absorbed = -1;
     for (let p = from; p < to;) {
-      let le = t.indexOf('\n', p);
-      if (le < 0 || le > to) le = to;
-      let ci = p;
-      while (ci < le && t.charCodeAt(ci) === 32) ci++;
+      const le = Math.min(this.lineEndAt(p), to);
+      const ci = this.spaces(p, le);
       if (ci < le) {
         if (ci - p <= col) break;
         absorbed = le < to ? le + 1 : to;
@@ -805,14 +799,11 @@ class DirectParser {
     if (from < 0 || col === 0) return;
     if (this.deepestFrom !== from) {
       // The deepest comment of these lines, once: every collection ending here asks (bounded work).
-      const t = this.text;
       const to = this.ls;
       let deepest = -1;
       for (let p = from; p < to;) {
-        let le = t.indexOf('\n', p);
-        if (le < 0 || le > to) le = to;
-        let ci = p;
-        while (ci < le && t.charCodeAt(ci) === 32) ci++;
+        const le = Math.min(this.lineEndAt(p), to);
+        const ci = this.spaces(p, le);
         if (ci < le && ci - p > deepest) deepest = ci - p;
         p = le + 1;
       }
@@ -910,8 +901,9 @@ class DirectParser {
         if (t.charCodeAt(q + 1) === 58 /* : */) throw DECLINE;
         return -1;
       }
-      if (!this.closesOnLine(at)) return -1;
-      i = this.closingQuote(at) + 1;
+      const q = this.quoteEndOnLine(at);
+      if (q < 0) return -1;
+      i = q + 1;
       if (t.charCodeAt(i) !== 58 || i - at > MAX_DIRECT_KEY) return -1;
     } else {
       if (c0 < 128 && KEY_START_REJECT[c0] === 1) return -1;
@@ -1152,10 +1144,8 @@ class DirectParser {
     const t = this.text;
     while (this.flowCol >= 0 && i === this.le && this.le < t.length) {
       const ls = this.le + 1;
-      let le = t.indexOf('\n', ls);
-      if (le < 0) le = t.length;
-      let ci = ls;
-      while (ci < le && t.charCodeAt(ci) === 32) ci++;
+      const le = this.lineEndAt(ls);
+      const ci = this.spaces(ls, le);
       if (ci === le || ci - ls <= this.flowCol || t.charCodeAt(ci) === 35 /* # */) throw DECLINE;
       this.ls = ls;
       this.le = le;
@@ -1164,11 +1154,17 @@ class DirectParser {
     return i;
   }
 
-  /** Past the spaces from `i` on the current line. */
-  private spaces(i: number): number {
+  /** Past the spaces from `i` on the current line (or up to `le`). */
+  private spaces(i: number, le = this.le): number {
     const t = this.text;
-    while (i < this.le && t.charCodeAt(i) === 32) i++;
+    while (i < le && t.charCodeAt(i) === 32) i++;
     return i;
+  }
+
+  /** The end of the line starting at `ls`: its `\n`, or the text's end. */
+  private lineEndAt(ls: number): number {
+    const le = this.text.indexOf('\n', ls);
+    return le < 0 ? this.text.length : le;
   }
 
   /** The flow collection whose bracket is at `p`, `depth` collections deep; flowEnd: past its closing bracket. */
@@ -1260,11 +1256,13 @@ class DirectParser {
   }
 
   /**
-   * The value of the one-line quoted scalar from its opening quote at `p` to its closing one at `q`
-   * (closingQuote): as written, with a single-quoted scalar's doubled quotes read as one.
+   * The value of the quoted scalar (without escapes) from its opening quote at `p` to its closing
+   * one at `q` on the current line: as written, folded when it opened on an earlier line
+   * (quotedOverLines), with a single-quoted scalar's doubled quotes read as one.
    */
   private quotedText(p: number, q: number): string {
-    const inner = this.text.slice(p + 1, q);
+    const written = this.text.slice(p + 1, q);
+    const inner = p >= this.ls ? written : foldLines(written);
     return this.text.charCodeAt(p) === 39 ? inner.replace(/''/g, "'") : inner;
   }
 
@@ -1290,16 +1288,16 @@ class DirectParser {
     throw DECLINE;
   }
 
-  /** Whether the quoted scalar opening at `p` closes on its line. */
-  private closesOnLine(p: number): boolean {
+  /** The quote closing the quoted scalar opening at `p` on its line (`''` in single quotes is a quote), or -1. */
+  private quoteEndOnLine(p: number): number {
     const t = this.text;
     const quote = t.charCodeAt(p);
     for (let i = p + 1; i < this.le; i++) {
       if (t.charCodeAt(i) !== quote) continue;
       if (quote === 39 && i + 1 < this.le && t.charCodeAt(i + 1) === 39) i++;
-      else return true;
+      else return i;
     }
-    return false;
+    return -1;
   }
 
   /**
@@ -1327,10 +1325,8 @@ class DirectParser {
     if (quote === 34 && t.slice(p + 1, q).includes('\\')) throw DECLINE;
     let ls = this.le + 1;
     for (;;) {
-      let le = t.indexOf('\n', ls);
-      if (le < 0) le = n;
-      let ci = ls;
-      while (ci < le && t.charCodeAt(ci) === 32) ci++;
+      const le = this.lineEndAt(ls);
+      const ci = this.spaces(ls, le);
       if (ci < le && ci - ls <= col) throw DECLINE;
       if (q < le) {
         this.ls = ls;
@@ -1344,22 +1340,11 @@ class DirectParser {
   /** The closing quote of the one-line quoted scalar opening at `p` (no escapes in double quotes). */
   private closingQuote(p: number): number {
     const t = this.text;
-    const le = this.le;
-    if (t.charCodeAt(p) === 34) {
-      const q = t.indexOf('"', p + 1);
-      if (q < 0 || q >= le) throw DECLINE;
+    const q = this.quoteEndOnLine(p);
+    if (q < 0) throw DECLINE;
+    if (t.charCodeAt(p) === 34)
       for (let i = p + 1; i < q; i++) if (t.charCodeAt(i) === 92 /* backslash */) throw DECLINE;
-      return q;
-    }
-    for (let i = p + 1; ;) {
-      const q = t.indexOf("'", i);
-      if (q < 0 || q >= le) throw DECLINE;
-      if (q + 1 < le && t.charCodeAt(q + 1) === 39) {
-        i = q + 2;
-        continue;
-      }
-      return q;
-    }
+    return q;
   }
 
   /**
@@ -1389,10 +1374,8 @@ class DirectParser {
     }
     let ls = this.le + 1;
     if (ls >= n) throw DECLINE;
-    let le = t.indexOf('\n', ls);
-    if (le < 0) le = n;
-    let ci = ls;
-    while (ci < le && t.charCodeAt(ci) === 32) ci++;
+    let le = this.lineEndAt(ls);
+    let ci = this.spaces(ls, le);
     // Leading empty lines, a line of spaces, or nothing indented enough (an empty scalar): declined.
     if (ci === le || ci - ls <= col) throw DECLINE;
     // Block scalars take their parent collection's indentation (parser.js startBlockValue).
@@ -1438,10 +1421,8 @@ class DirectParser {
       }
       ls = le + 1;
       if (ls >= n) break;
-      le = t.indexOf('\n', ls);
-      if (le < 0) le = n;
-      ci = ls;
-      while (ci < le && t.charCodeAt(ci) === 32) ci++;
+      le = this.lineEndAt(ls);
+      ci = this.spaces(ls, le);
     }
     if (chomp === 43) {
       if (empty > 0) throw DECLINE;
@@ -1475,17 +1456,10 @@ class DirectParser {
     let node: YScalar;
     if (c === 34 /* " */ || c === 39 /* ' */) {
       const escaped = c === 34 && this.backslashOnLine(p);
-      const q = escaped
-        ? this.escapedClosingQuote(p)
-        : this.closesOnLine(p)
-          ? this.closingQuote(p)
-          : this.quotedOverLines(p, col);
+      const onLine = escaped ? this.escapedClosingQuote(p) : this.quoteEndOnLine(p);
+      const q = onLine >= 0 ? onLine : this.quotedOverLines(p, col);
       this.afterQuoted(q + 1);
-      const value = escaped
-        ? unescaped(t, p + 1, q)
-        : q < le
-          ? this.quotedText(p, q)
-          : foldedQuoted(t.slice(p + 1, q), c === 39);
+      const value = escaped ? unescaped(t, p + 1, q) : this.quotedText(p, q);
       node = this.b.scalar(p, q + 1, value, value);
     } else {
       // A plain scalar may not start with an indicator, nor hold `: ` or end with `:`; ` #` starts a comment.
@@ -1509,40 +1483,36 @@ class DirectParser {
       for (let i = p + 1; i < end; i++) {
         if (t.charCodeAt(i) === 58 /* : */ && (i + 1 === end || t.charCodeAt(i + 1) === 32)) throw DECLINE;
       }
-      const source = t.slice(p, end);
-      const folded = commented ? undefined : this.continued(source, col);
-      // Folded over lines, a plain scalar is a string (the core schema's other types are one word).
-      node = folded
-        ? this.b.scalar(p, folded.end, folded.value, folded.value)
-        : this.b.scalar(p, end, coreValue(source), source);
+      const continuedTo = commented ? -1 : this.continuationEnd(col);
+      if (continuedTo < 0) {
+        const source = t.slice(p, end);
+        node = this.b.scalar(p, end, coreValue(source), source);
+      } else {
+        // Folded over lines, a plain scalar is a string (the core schema's other types are one word).
+        const value = foldLines(t.slice(p, continuedTo));
+        node = this.b.scalar(p, continuedTo, value, value);
+      }
     }
     this.lastEnd = this.lineEnd();
     return node;
   }
 
   /**
-   * A plain scalar `first` that ends its line, with the lines that continue it: those after it
+   * Where a plain scalar that ends its line ends with the lines that continue it: those after it
    * indented past its collection's `col`, up to a line indented less, a comment line or the text's
-   * end (lexer.js plain scalars), with the empty lines among them. Its value is folded as
-   * resolve-flow-scalar.js foldLines does: lines trimmed, joined by a space, and each empty line
-   * between two a line break. Undefined when no line continues it. Continuation lines starting with
-   * an indicator or holding `: ` or ` #` decline (the composer path judges those). The current line
-   * ends with the last continuation; `end` is past its last character.
+   * end (lexer.js plain scalars), with the empty lines among them; -1 when no line continues it.
+   * Continuation lines starting with an indicator or holding `: ` or ` #` decline (the composer path
+   * judges those). The current line then ends with the last continuation.
    */
-  private continued(first: string, col: number): { value: string; end: number } | undefined {
+  private continuationEnd(col: number): number {
     const t = this.text;
     const n = t.length;
-    let value: string | undefined;
-    let empty = 0;
     let lastLe = -1;
     let lastEnd = -1;
     for (let q = this.le + 1; q < n;) {
-      let qe = t.indexOf('\n', q);
-      if (qe < 0) qe = n;
-      let qi = q;
-      while (qi < qe && t.charCodeAt(qi) === 32) qi++;
+      const qe = this.lineEndAt(q);
+      const qi = this.spaces(q, qe);
       if (qi === qe) {
-        empty++;
         q = qe + 1;
         continue;
       }
@@ -1556,14 +1526,11 @@ class DirectParser {
         if (d === 58 /* : */ && (i + 1 === ce || t.charCodeAt(i + 1) === 32)) throw DECLINE;
         if (d === 35 /* # */ && t.charCodeAt(i - 1) === 32) throw DECLINE;
       }
-      value = (value ?? first) + (empty > 0 ? '\n'.repeat(empty) : ' ') + t.slice(qi, ce);
-      empty = 0;
       lastLe = qe;
       lastEnd = ce;
       q = qe + 1;
     }
-    if (value === undefined) return undefined;
-    this.le = lastLe;
-    return { value, end: lastEnd };
+    if (lastLe >= 0) this.le = lastLe;
+    return lastEnd;
   }
 }
