@@ -685,6 +685,20 @@ describe('values over several lines or with escapes, read by the direct path', (
       assert.equal(parseYamlDirect(text), undefined, JSON.stringify(text));
     }
   };
+  /** 4,000 random texts agree with the composer, and the direct path reads more than `atLeast`. */
+  const agreeOnRandomTexts = (texts: fc.Arbitrary<string>, seed: number, atLeast: number) => {
+    let read = 0;
+    fc.assert(
+      fc.property(texts, (text) => {
+        agree(text, JSON.stringify(text));
+        if (parseYamlDirect(text)) read++;
+      }),
+      { numRuns: 4000, seed },
+    );
+    assert.ok(read > atLeast, `the direct path read ${read} of 4000`);
+  };
+  /** What a value follows: a map's key, a nested map's, a sequence's dash, a map's in a sequence. */
+  const valueHead = fc.constantFrom('k: ', 'o:\n  k: ', '- ', '- k: ');
 
   test('CRD descriptions and other folded plain values read as the composer reads them', () => {
     readDirectly([
@@ -707,23 +721,13 @@ describe('values over several lines or with escapes, read by the direct path', (
       line,
       fc.array(fc.tuple(gap, fc.integer({ min: 0, max: 6 }), line, trailing), { maxLength: 3 }),
     );
-    let read = 0;
-    fc.assert(
-      fc.property(
-        fc.constantFrom('map', 'nested', 'seq', 'seqmap'),
-        value,
-        fc.constantFrom('', 'z: 1\n', '- w\n', '  y: 2\n', '# end\n'),
-        (shape, [first, rest], after) => {
-          const head = { map: 'k: ', nested: 'o:\n  k: ', seq: '- ', seqmap: '- k: ' }[shape];
-          const body = rest.map(([g, indent, l, tr]) => `${g}${' '.repeat(indent)}${l}${tr}`).join('\n');
-          const text = `${head}${first}${body ? `\n${body}` : ''}\n${after}`;
-          agree(text, JSON.stringify(text));
-          if (parseYamlDirect(text)) read++;
-        },
-      ),
-      { numRuns: 4000, seed: 23 },
-    );
-    assert.ok(read > 1000, `the direct path read ${read} of 4000`);
+    const texts = fc
+      .tuple(valueHead, value, fc.constantFrom('', 'z: 1\n', '- w\n', '  y: 2\n', '# end\n'))
+      .map(([head, [first, rest], after]) => {
+        const body = rest.map(([g, indent, l, tr]) => `${g}${' '.repeat(indent)}${l}${tr}`).join('\n');
+        return `${head}${first}${body ? `\n${body}` : ''}\n${after}`;
+      });
+    agreeOnRandomTexts(texts, 23, 1000);
   });
 
   test('quoted scalars over several lines agree with the composer (fast-check)', () => {
@@ -735,33 +739,28 @@ describe('values over several lines or with escapes, read by the direct path', (
     declinedDirectly(['k: "a\\\n  b"\n', "k: 'a\nb'\n", "k: 'never closed\n  z: 1\n"]);
     const word = fc.constantFrom('a', 'word', "it''s", '#x', '- b', 'k: v', '[c]', '"', "''", '{');
     const words = fc.array(word, { minLength: 0, maxLength: 3 }).map((ws) => ws.join(' '));
-    let read = 0;
-    fc.assert(
-      fc.property(
+    const continuation = fc.tuple(
+      fc.constantFrom('', '\n', '   \n'),
+      fc.integer({ min: 0, max: 6 }),
+      words,
+      fc.constantFrom('', ' '),
+    );
+    const texts = fc
+      .tuple(
         fc.constantFrom("'", '"'),
-        fc.constantFrom('k: ', 'o:\n  k: ', '- ', '- k: '),
+        valueHead,
         words,
-        fc.array(
-          fc.tuple(fc.constantFrom('', '\n', '   \n'), fc.integer({ min: 0, max: 6 }), words, fc.constantFrom('', ' ')),
-          {
-            minLength: 1,
-            maxLength: 3,
-          },
-        ),
+        fc.array(continuation, { minLength: 1, maxLength: 3 }),
         fc.constantFrom('', ' # c', ' x'),
         fc.constantFrom('', 'z: 1\n', '  y: 2\n', '- w\n'),
-        (quote, head, first, rest, tail, after) => {
-          const clean = (w: string) =>
-            quote === '"' ? w.replace(/"/g, 'q') : w.replace(/''/g, "''").replace(/(^|[^'])'(?!')/g, '$1q');
-          const body = rest.map(([g, indent, w, tr]) => `${g}${' '.repeat(indent)}${clean(w)}${tr}`).join('\n');
-          const text = `${head}${quote}${clean(first)}\n${body}${quote}${tail}\n${after}`;
-          agree(text, JSON.stringify(text));
-          if (parseYamlDirect(text)) read++;
-        },
-      ),
-      { numRuns: 4000, seed: 29 },
-    );
-    assert.ok(read > 500, `the direct path read ${read} of 4000`);
+      )
+      .map(([quote, head, first, rest, tail, after]) => {
+        const clean = (w: string) =>
+          quote === '"' ? w.replace(/"/g, 'q') : w.replace(/''/g, "''").replace(/(^|[^'])'(?!')/g, '$1q');
+        const body = rest.map(([g, indent, w, tr]) => `${g}${' '.repeat(indent)}${clean(w)}${tr}`).join('\n');
+        return `${head}${quote}${clean(first)}\n${body}${quote}${tail}\n${after}`;
+      });
+    agreeOnRandomTexts(texts, 29, 500);
   });
 
   test('double-quoted values with escapes agree with the composer (fast-check)', () => {
@@ -775,21 +774,10 @@ describe('values over several lines or with escapes, read by the direct path', (
       ...['a', ' ', '\\"', '\\\\', '\\n', '\\t', '\\0', '\\e', '\\N', '\\_', '\\L', '\\ ', '\\/'],
       ...['\\x41', '\\x4', '\\u00e9', '\\uD83D', '\\U0001F600', '\\U00110000', '\\q', '#', "'", 'é'],
     );
-    let read = 0;
-    fc.assert(
-      fc.property(
-        fc.constantFrom('k: ', 'o:\n  k: ', '- ', '- k: '),
-        fc.array(piece, { maxLength: 8 }),
-        fc.constantFrom('', ' # c', ' x', '\nz: 1'),
-        (head, pieces, after) => {
-          const text = `${head}"${pieces.join('')}"${after}\n`;
-          agree(text, JSON.stringify(text));
-          if (parseYamlDirect(text)) read++;
-        },
-      ),
-      { numRuns: 4000, seed: 37 },
-    );
-    assert.ok(read > 1000, `the direct path read ${read} of 4000`);
+    const texts = fc
+      .tuple(valueHead, fc.array(piece, { maxLength: 8 }), fc.constantFrom('', ' # c', ' x', '\nz: 1'))
+      .map(([head, pieces, after]) => `${head}"${pieces.join('')}"${after}\n`);
+    agreeOnRandomTexts(texts, 37, 1000);
   });
 
   test('flow collections over several lines agree with the composer (fast-check)', () => {
@@ -801,25 +789,19 @@ describe('values over several lines or with escapes, read by the direct path', (
     declinedDirectly(['k: [a,\n]\n', 'k: [a,\n# c\n  b]\n', 'k: [a,\n\n  b]\n', 'k: [a, # c\n  b]\n']);
     const item = fc.constantFrom('a', '"b c"', "'d'", '1', '{k: v}', '[x, y]', '"--flag=1"', '{}', '[]');
     const gap = fc.tuple(fc.constantFrom('', ' ', '\n', '\n', ' \n'), fc.integer({ min: 0, max: 6 }));
-    let read = 0;
-    fc.assert(
-      fc.property(
+    const texts = fc
+      .tuple(
         fc.constantFrom('[', '{'),
-        fc.constantFrom('k: ', 'o:\n  k: ', '- ', '- k: '),
+        valueHead,
         fc.array(fc.tuple(gap, item, gap), { minLength: 0, maxLength: 4 }),
         gap,
         fc.constantFrom('', ' # c', '\nz: 1', '\n  y: 2', '\n- w'),
-        (open, head, items, [lastBreak, lastIndent], after) => {
-          const sp = ([b, n]: [string, number]) => (b.endsWith('\n') ? `${b}${' '.repeat(n)}` : b);
-          const entries = items.map(([g1, it, g2], j) => `${sp(g1)}${open === '{' ? `k${j}: ` : ''}${it}${sp(g2)}`);
-          const close = open === '[' ? ']' : '}';
-          const text = `${head}${open}${entries.join(',')}${sp([lastBreak, lastIndent])}${close}${after}\n`;
-          agree(text, JSON.stringify(text));
-          if (parseYamlDirect(text)) read++;
-        },
-      ),
-      { numRuns: 4000, seed: 31 },
-    );
-    assert.ok(read > 500, `the direct path read ${read} of 4000`);
+      )
+      .map(([open, head, items, last, after]) => {
+        const sp = ([b, n]: [string, number]) => (b.endsWith('\n') ? `${b}${' '.repeat(n)}` : b);
+        const entries = items.map(([g1, it, g2], j) => `${sp(g1)}${open === '{' ? `k${j}: ` : ''}${it}${sp(g2)}`);
+        return `${head}${open}${entries.join(',')}${sp(last)}${open === '[' ? ']' : '}'}${after}\n`;
+      });
+    agreeOnRandomTexts(texts, 31, 500);
   });
 });
