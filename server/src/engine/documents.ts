@@ -251,10 +251,13 @@ export function* readDocuments(
     previous = undefined;
   // With the last reading's text, the edit is found by comparing the two (about a millisecond for
   // 15 MiB), and only the parts it touched are looked at again: markers near it, texts of its parts.
-  const oldText = previous?.chunks && previous.starts && previous.text !== undefined ? previous.text : undefined;
-  const oldStarts = oldText !== undefined ? previous?.starts : undefined;
-  const change = oldText !== undefined ? changeBetween(oldText, text) : undefined;
-  const starts = change && oldStarts ? documentStartsAfter(text, oldStarts, change) : documentStarts(text);
+  // Without a last reading in parts (none, or one read whole), no part is reused.
+  const last =
+    previous?.chunks && previous.starts && previous.text !== undefined
+      ? { text: previous.text, starts: previous.starts, chunks: previous.chunks }
+      : undefined;
+  const change = last ? changeBetween(last.text, text) : undefined;
+  const starts = last && change ? documentStartsAfter(text, last.starts, change) : documentStarts(text);
   // Each part counts at least one node (its marker line): that many parts is over the limit anyway.
   if (
     !starts ||
@@ -265,8 +268,8 @@ export function* readDocuments(
     return yield* wholeReadingSteps(text, limits);
   }
   yield;
-  // Without the last reading's text and starts (none, or read whole), no part is reused.
-  const old = change && oldStarts ? (previous?.chunks ?? []) : [];
+  const old = last?.chunks ?? [];
+  const oldStarts = last?.starts ?? [];
   const n = starts.length;
   let nextFrame = previous?.nextFrame ?? 0;
   const end = (i: number) => (i + 1 < n ? starts[i + 1] : text.length);
@@ -275,8 +278,8 @@ export function* readDocuments(
   // the change (same start and end) or wholly after it (start and end moved by the edit's length).
   let head = 0;
   let tail = 0;
-  if (change && oldStarts) {
-    const delta = text.length - (oldText?.length ?? 0);
+  if (last && change) {
+    const delta = text.length - last.text.length;
     const oldEnd = (k: number) => oldStarts[k] + old[k].length;
     const sameBefore = (i: number) => oldStarts[i] === starts[i] && oldEnd(i) === end(i) && end(i) <= change.start;
     const sameAfter = (k: number, i: number) =>
@@ -287,9 +290,9 @@ export function* readDocuments(
   // Parts moved elsewhere by the edit (a document cut and pasted), found by their text; each taken
   // once (framed, a part's tree is its frame's: two places must not share it).
   const moved = new Map<string, number>();
-  if (oldText !== undefined && oldStarts)
+  if (last)
     for (let k = head; k < old.length - tail; k++)
-      moved.set(oldText.slice(oldStarts[k], oldStarts[k] + old[k].length), k);
+      moved.set(last.text.slice(oldStarts[k], oldStarts[k] + old[k].length), k);
   // For each part, the place in the last reading of the part it reuses (-1: none).
   const reusedFrom = new Int32Array(n);
   for (let i = 0; i < n; i++) {
@@ -333,13 +336,13 @@ export function* readDocuments(
     const before = reusedParts(i);
     // Framed, a moved part is the same tree (and the same part, when its documents keep their
     // numbers); otherwise its offsets move with it.
-    const delta = before && oldStarts && !framed ? start - oldStarts[reusedFrom[i]] : 0;
+    const delta = before && !framed ? start - oldStarts[reusedFrom[i]] : 0;
     const asItIs = before !== undefined && inPlace(before.parsed, delta, index);
     if ((work += asItIs ? 1 : PARSED_PART_WORK) >= STEP_WORK) {
       work = 0;
       yield;
     }
-    if (before && oldStarts) {
+    if (before) {
       const parsed = asItIs ? before.parsed : shiftParsed(before.parsed, delta, sliceOf(i), index, true);
       index += parsed.documents.length;
       chunks[i] = parsed === before.parsed ? before : { ...before, parsed };
