@@ -896,7 +896,7 @@ class DirectParser {
     if (c0 === 34 /* " */ || c0 === 39 /* ' */) {
       // A key is on one line: a quote closing on a later one is a value's. A double-quoted key
       // with escapes declines; without `:` after it, the scalar is a value (read with its escapes).
-      if (c0 === 34 && this.backslashOnLine(at)) {
+      if (c0 === 34 && this.hasBackslash(at + 1, this.le)) {
         const q = this.escapedClosingQuote(at);
         if (t.charCodeAt(q + 1) === 58 /* : */) throw DECLINE;
         return -1;
@@ -1266,10 +1266,10 @@ class DirectParser {
     return this.text.charCodeAt(p) === 39 ? inner.replace(/''/g, "'") : inner;
   }
 
-  /** Whether a backslash follows `p` on the current line. */
-  private backslashOnLine(p: number): boolean {
+  /** Whether t[from, to) holds a backslash (an escape in double quotes). */
+  private hasBackslash(from: number, to: number): boolean {
     const t = this.text;
-    for (let i = p + 1; i < this.le; i++) if (t.charCodeAt(i) === 92 /* backslash */) return true;
+    for (let i = from; i < to; i++) if (t.charCodeAt(i) === 92 /* backslash */) return true;
     return false;
   }
 
@@ -1322,7 +1322,7 @@ class DirectParser {
       break;
     }
     if (q < 0) throw DECLINE;
-    if (quote === 34 && t.slice(p + 1, q).includes('\\')) throw DECLINE;
+    if (quote === 34 && this.hasBackslash(p + 1, q)) throw DECLINE;
     let ls = this.le + 1;
     for (;;) {
       const le = this.lineEndAt(ls);
@@ -1339,11 +1339,8 @@ class DirectParser {
 
   /** The closing quote of the one-line quoted scalar opening at `p` (no escapes in double quotes). */
   private closingQuote(p: number): number {
-    const t = this.text;
     const q = this.quoteEndOnLine(p);
-    if (q < 0) throw DECLINE;
-    if (t.charCodeAt(p) === 34)
-      for (let i = p + 1; i < q; i++) if (t.charCodeAt(i) === 92 /* backslash */) throw DECLINE;
+    if (q < 0 || (this.text.charCodeAt(p) === 34 && this.hasBackslash(p + 1, q))) throw DECLINE;
     return q;
   }
 
@@ -1455,7 +1452,7 @@ class DirectParser {
     const c = t.charCodeAt(p);
     let node: YScalar;
     if (c === 34 /* " */ || c === 39 /* ' */) {
-      const escaped = c === 34 && this.backslashOnLine(p);
+      const escaped = c === 34 && this.hasBackslash(p + 1, le);
       const onLine = escaped ? this.escapedClosingQuote(p) : this.quoteEndOnLine(p);
       const q = onLine >= 0 ? onLine : this.quotedOverLines(p, col);
       this.afterQuoted(q + 1);
