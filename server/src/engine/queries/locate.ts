@@ -43,48 +43,31 @@ export interface Located {
   readonly target: Target | undefined;
 }
 
-/**
- * Each file's instances in resource order, per resource list (an analysis never changes its list):
- * a request then reads its file's instances instead of the whole workspace's (10,000 for a bundle).
- */
-const instancesByFile = new WeakMap<readonly Resource[], Map<string, Resource[]>>();
-
-function instancesOf(analysis: Analysis, file: string): readonly Resource[] {
-  const resources = analysis.workspace.resources;
-  let byFile = instancesByFile.get(resources);
-  if (!byFile) {
-    byFile = new Map();
-    for (const r of resources) {
-      const list = byFile.get(r.file);
-      if (list) list.push(r);
-      else byFile.set(r.file, [r]);
-    }
-    instancesByFile.set(resources, byFile);
-  }
-  return byFile.get(file) ?? [];
-}
-
 /** resourcesInFile's answers per resource list and file (a hover in a bundle asked for 20,000 each time). */
 const sourceOrderByFile = new WeakMap<readonly Resource[], Map<string, readonly Resource[]>>();
 
-/** The resource instances of a file, in source order (one per source document when builds repeat it). */
+/**
+ * The resource instances of a file, in source order (one per source document when builds repeat it:
+ * the first in resource order). A scan of the resource list, not a map of every file: each edit
+ * makes a new list, and the first request after it asks for one or two files (100,000 in the list).
+ */
 export function resourcesInFile(analysis: Analysis, file: string): readonly Resource[] {
   const resources = analysis.workspace.resources;
   let byFile = sourceOrderByFile.get(resources);
   if (!byFile) sourceOrderByFile.set(resources, (byFile = new Map()));
-  let found = byFile.get(file);
+  const found = byFile.get(file);
   if (found) return found;
-  const seen = new Set<string>();
-  const out: Resource[] = [];
-  for (const r of instancesOf(analysis, file)) {
-    const key = `${r.docIndex}.${r.itemIndex ?? ''}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(r);
+  // The sort is stable: of instances of one document, the first in resource order stays first.
+  const inFile = resources.filter((r) => r.file === file).sort(byDocument);
+  let kept = 0;
+  for (const r of inFile) {
+    const last = kept > 0 ? inFile[kept - 1] : undefined;
+    if (last && byDocument(last, r) === 0) continue;
+    inFile[kept++] = r;
   }
-  found = out.sort(byDocument);
-  byFile.set(file, found);
-  return found;
+  inFile.length = kept;
+  byFile.set(file, inFile);
+  return inFile;
 }
 
 /**
