@@ -401,3 +401,153 @@ spec:
     assert.equal(paths.length, 1, JSON.stringify(paths));
   });
 });
+
+describe('labels the custom resource writes for its pods', () => {
+  // kube-prometheus: the Service, PodDisruptionBudget and NetworkPolicy select the Alertmanager's
+  // pods by the labels of spec.podMetadata, which the operator copies onto them.
+  const alertmanager = (podLabels: string) => `apiVersion: monitoring.coreos.com/v1
+kind: Alertmanager
+metadata:
+  name: main
+  namespace: monitoring
+  labels: {app.kubernetes.io/name: alertmanager, app.kubernetes.io/part-of: kube-prometheus}
+spec:
+  replicas: 3
+  podMetadata:
+    labels: {${podLabels}}
+`;
+  const selecting = (selector: string) => `apiVersion: v1
+kind: Service
+metadata:
+  name: alertmanager-main
+  namespace: monitoring
+spec:
+  selector: {${selector}}
+  ports:
+    - {name: web, port: 9093, targetPort: web}
+    - {name: reloader-web, port: 8080, targetPort: reloader-web}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: alertmanager-main
+  namespace: monitoring
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels: {${selector}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: alertmanager-main
+  namespace: monitoring
+spec:
+  podSelector:
+    matchLabels: {${selector}}
+  ingress: [{ports: [{port: 9093}]}]
+`;
+  const deployment = (name: string, labels: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}, namespace: monitoring}
+spec:
+  selector:
+    matchLabels: {${labels}}
+  template:
+    metadata:
+      labels: {${labels}}
+    spec:
+      containers: [{name: c, image: i}]
+`;
+  const run = (...texts: string[]) =>
+    analyze({ files: texts.map((text, i) => ({ path: `monitoring/${i}.yaml`, text })), config: DEFAULT_CONFIG });
+
+  test('podMetadata labels are the pods own: selected, and the ports of the config reloader resolve', () => {
+    const analysis = run(
+      alertmanager('app.kubernetes.io/component: alert-router, app.kubernetes.io/instance: main'),
+      selecting('app.kubernetes.io/component: alert-router, app.kubernetes.io/instance: main'),
+    );
+    assert.deepEqual(problems(analysis.diagnostics), []);
+    const [pods] = analysis.graph.workloadsIn('monitoring');
+    assert.equal(pods.template.labels.declared['app.kubernetes.io/component'], 'alert-router');
+    // The operator's own labels win over podMetadata's.
+    assert.equal(pods.template.labels.declared['app.kubernetes.io/instance'], 'main');
+    const service = analysis.graph.servicesNamed('monitoring', 'alertmanager-main')[0];
+    assert.deepEqual(
+      analysis.graph.workloadsSelectedBy(service).map((w) => w.resource.id),
+      ['StatefulSet/monitoring/alertmanager-main'],
+    );
+    const edges = buildTrafficMap(analysis).edges.filter((e) => e.from === 'Service/monitoring/alertmanager-main');
+    assert.deepEqual(edges.map((e) => `${e.label}${e.broken ? ' broken' : ''}`).sort(), [
+      '8080 -> reloader-web',
+      '9093 -> web',
+    ]);
+  });
+
+  test('labels written elsewhere in the resource may reach the pods: possible, not a warning', () => {
+    // The resource's own labels: some operators copy them onto everything they make. (Grafana's
+    // template carries the key, so a selection by it is judged.)
+    const analysis = run(
+      alertmanager(''),
+      selecting('app.kubernetes.io/part-of: kube-prometheus'),
+      deployment('grafana', 'app.kubernetes.io/part-of: grafana'),
+    );
+    assert.deepEqual(problems(analysis.diagnostics), []);
+  });
+
+  test('a label the resource writes nowhere still selects nothing', () => {
+    const analysis = run(
+      alertmanager('app.kubernetes.io/component: alert-router'),
+      selecting('app.kubernetes.io/component: alert-routr'),
+    );
+    assert.deepEqual(
+      analysis.diagnostics
+        .filter((d) => d.severity === 'warning')
+        .map((d) => d.rule)
+        .sort(),
+      ['networkpolicy-selector-orphaned', 'pdb-selector-orphaned', 'service-selector-orphaned'],
+    );
+  });
+
+  test('a label the operator may or may not copy satisfies DoesNotExist too', () => {
+    const analysis = run(
+      alertmanager(''),
+      `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: not-part
+  namespace: monitoring
+spec:
+  podSelector:
+    matchExpressions:
+      - {key: app.kubernetes.io/part-of, operator: DoesNotExist}
+      - {key: alertmanager, operator: In, values: [main]}
+  ingress: [{}]
+`,
+    );
+    assert.deepEqual(problems(analysis.diagnostics), []);
+  });
+
+  test('Kibana: the pod template of the resource, nested under spec', () => {
+    const analysis = run(
+      `apiVersion: kibana.k8s.elastic.co/v1
+kind: Kibana
+metadata: {name: kb, namespace: monitoring}
+spec:
+  count: 1
+  podTemplate:
+    metadata:
+      labels: {team: search}
+`,
+      `apiVersion: v1
+kind: Service
+metadata: {name: kibana-team, namespace: monitoring}
+spec:
+  selector: {team: search}
+  ports: [{port: 5601}]
+`,
+      deployment('web', 'team: web'),
+    );
+    assert.deepEqual(problems(analysis.diagnostics), []);
+  });
+});

@@ -99,6 +99,8 @@ export interface PodLabels {
   readonly declared: Readonly<Record<string, string>>;
   /** Run-time labels: key -> whether a given value is possible (undefined: the key is not added). */
   readonly runtime: ReadonlyMap<string, (value: string) => boolean>;
+  /** Run-time keys that may as well be absent (labels an operator may or may not copy). */
+  readonly mayLack?: ReadonlySet<string>;
 }
 
 /**
@@ -128,7 +130,7 @@ export function termMayMatch(t: SelectorTerm, pod: PodLabels): boolean {
     case 'Exists':
       return has;
     case 'DoesNotExist':
-      return !has;
+      return !has || (declared === undefined && pod.mayLack?.has(t.key) === true);
   }
 }
 

@@ -59,6 +59,11 @@ export interface ProducedPods {
    * labels is the item's `name`, and replicasFrom is read from the item.
    */
   readonly each?: readonly string[];
+  /**
+   * Label maps of the resource (of the item, with `each`) the operator copies onto the pods: the
+   * labels they hold are the pods' own, under the operator's (`labels` wins a key both name).
+   */
+  readonly labelsFrom?: readonly (readonly string[])[];
   readonly when?: Condition;
 }
 
@@ -669,9 +674,15 @@ export const OPERATORS: readonly OperatorEntry[] = [
         kind: 'StatefulSet',
         name: 'prometheus-{name}',
         labels: promLabels('prometheus'),
+        // statefulset.go: spec.podMetadata.labels first, then the operator's labels over them.
+        labelsFrom: [['spec', 'podMetadata', 'labels']],
         replicasFrom: ['spec', 'replicas'],
         runtimeLabels: ['operator.prometheus.io/shard', 'statefulset.kubernetes.io/pod-name'],
-        ports: [{ name: 'web', port: 9090 }],
+        // The config-reloader sidecar listens on reloader-web (pkg/operator/config_reloader.go).
+        ports: [
+          { name: 'web', port: 9090 },
+          { name: 'reloader-web', port: 8080 },
+        ],
       },
     ],
     services: [
@@ -695,12 +706,14 @@ export const OPERATORS: readonly OperatorEntry[] = [
         kind: 'StatefulSet',
         name: 'alertmanager-{name}',
         labels: promLabels('alertmanager'),
+        labelsFrom: [['spec', 'podMetadata', 'labels']],
         replicasFrom: ['spec', 'replicas'],
         runtimeLabels: ['statefulset.kubernetes.io/pod-name'],
         ports: [
           { name: 'web', port: 9093 },
           { name: 'mesh-tcp', port: 9094 },
           { name: 'mesh-udp', port: 9094, protocol: 'UDP' },
+          { name: 'reloader-web', port: 8080 },
         ],
       },
     ],

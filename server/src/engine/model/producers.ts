@@ -5,7 +5,7 @@
 // we cannot see), which selection and reference rules must take into account.
 import { NO_RUNTIME_LABELS, type Selector, type SelectorTerm } from '../selectors';
 import type { YNode } from '../syntax';
-import { getPath, getPathOf, integerValue, scalarText, seqItems, stringValue } from '../tree';
+import { getPath, getPathOf, integerValue, keyValue, scalarText, seqItems, stringEntries, stringValue } from '../tree';
 import {
   INERT_KINDS,
   OPERATORS,
@@ -116,8 +116,22 @@ function podTemplateView(
   const itemName = item ? (stringValue(getPath(item, 'name')) ?? '') : '';
   const fill = (t: string) => fillTemplate(t.replace(/\{item\}/g, itemName), r, namespace);
   const resource = virtualResource(r, kind, fill(p.name), namespace, {});
+  // The operator's labels over those it copies from the resource (labelsFrom).
+  const declared: Record<string, string> = {};
+  for (const path of p.labelsFrom ?? [])
+    for (const e of stringEntries(getPathOf(item ?? r.node, path))) declared[e.key] = e.value;
+  for (const [k, v] of Object.entries(p.labels)) declared[k] = fill(v);
   const runtime = new Map<string, (v: string) => boolean>();
   for (const key of p.runtimeLabels ?? []) runtime.set(key, () => true);
+  // Labels written anywhere in the resource may reach its pods: operators copy the resource's own
+  // labels, or a pod template's, or an "inherited metadata" block, each in its own way (the table
+  // says which, where it knows). Such a label may be there or not: selection by it stays possible.
+  const mayLack = new Set<string>();
+  for (const [key, values] of labelsWrittenIn(r)) {
+    if (Object.prototype.hasOwnProperty.call(declared, key) || runtime.has(key)) continue;
+    runtime.set(key, (v) => values.has(v));
+    mayLack.add(key);
+  }
   const ports: ContainerPort[] = [...fixedPorts(p.ports, r), ...listedPorts(p.portsFrom, r)].map((port) => ({
     name: port.name,
     containerPort: port.port,
@@ -134,8 +148,9 @@ function podTemplateView(
       owner: resource,
       namespace,
       labels: {
-        declared: Object.fromEntries(Object.entries(p.labels).map(([k, v]) => [k, fill(v)])),
+        declared,
         runtime: runtime.size > 0 ? runtime : NO_RUNTIME_LABELS,
+        ...(mayLack.size > 0 ? { mayLack } : {}),
       },
       labelsSpan: undefined,
       labelSpans: new Map(),
@@ -153,6 +168,42 @@ function podTemplateView(
         : ((p.replicasFrom && integerValue(getPathOf(item ?? r.node, p.replicasFrom))) ?? 1),
     perNode: kind === 'DaemonSet',
   };
+}
+
+/** Bounds the walk of labelsWrittenIn: a custom resource is not a database. */
+const MAX_LABEL_WALK_DEPTH = 12;
+const MAX_LABEL_WALK_NODES = 4096;
+
+/**
+ * The labels a resource writes: its own (metadata.labels) and every map under a key named
+ * `labels` or ending in `Labels` in its spec (podMetadata.labels, podTemplate.metadata.labels,
+ * template.pod.metadata.labels, inheritedMetadata.labels, podLabels, additionalLabels...), but
+ * not `matchLabels`, which names the labels of pods the resource selects, not of those it makes.
+ */
+function labelsWrittenIn(r: Resource): Map<string, Set<string>> {
+  const found = new Map<string, Set<string>>();
+  const add = (key: string, value: string) => {
+    const values = found.get(key);
+    if (values) values.add(value);
+    else found.set(key, new Set([value]));
+  };
+  for (const [key, value] of Object.entries(r.labels)) add(key, value);
+  let visited = 0;
+  const walk = (node: YNode | null | undefined, depth: number): void => {
+    if (!node || node.type === 'scalar' || depth > MAX_LABEL_WALK_DEPTH || ++visited > MAX_LABEL_WALK_NODES) return;
+    if (node.type === 'seq') {
+      for (const item of node.items) walk(item, depth + 1);
+      return;
+    }
+    for (const pair of node.pairs) {
+      const key = keyValue(pair);
+      if (typeof key === 'string' && (key === 'labels' || (key.endsWith('Labels') && key !== 'matchLabels')))
+        for (const e of stringEntries(pair.value)) add(e.key, e.value);
+      else walk(pair.value, depth + 1);
+    }
+  };
+  walk(getPath(r.node, 'spec'), 0);
+  return found;
 }
 
 function fillTemplate(template: string, r: Resource, namespace: string): string {
