@@ -189,6 +189,29 @@ describe('patches', () => {
   });
 });
 
+describe('labels on Services without a selector', () => {
+  // kustomize's commonLabels field spec for Service spec/selector says create: true: the build's
+  // Service selects the pods, and its ports are judged (kubectl kustomize writes the selector).
+  const selectorless = (targetPort: string) =>
+    `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - name: https\n      port: 443\n      targetPort: ${targetPort}\n`;
+  const files = (kustomization: string, targetPort: string) => ({
+    'app/kustomization.yaml': `${kustomization}resources:\n- deployment.yaml\n- service.yaml\n`,
+    'app/deployment.yaml': deployment(PORT_8080, 'team: a'),
+    'app/service.yaml': selectorless(targetPort),
+  });
+
+  test('commonLabels give it one: its targetPort is judged against the selected pods', () => {
+    assert.deepEqual(check(files('commonLabels:\n  team: a\n', 'http')), []);
+    assert.deepEqual(check(files('commonLabels:\n  team: a\n', 'htp')), [
+      'app/service.yaml:9 service-target-port-name-unresolved',
+    ]);
+  });
+
+  test('labels without includeSelectors leave it without one (manual endpoints, not judged)', () => {
+    assert.deepEqual(check(files('labels:\n- pairs:\n    team: a\n', 'htp')), []);
+  });
+});
+
 describe('name references', () => {
   const ingress = (backend: string) =>
     `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service:\n            name: ${backend}\n            port:\n              number: 443\n`;
@@ -206,6 +229,25 @@ describe('name references', () => {
 
   test('so a backend typo is judged in a renaming build too', () => {
     assert.deepEqual(check(files('wbe')), ['base/ingress.yaml:13 ingress-backend-service-missing']);
+  });
+
+  // kustomize's nameReference renames an autoscaler's scaleTargetRef with the workload it names.
+  const autoscaler = (kind: string, name: string) =>
+    `apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: ${kind}\n    name: ${name}\n  minReplicas: 1\n  maxReplicas: 3\n`;
+  const scaled = (kind: string, name: string) => ({
+    'base/kustomization.yaml': 'resources:\n- deployment.yaml\n- hpa.yaml\n',
+    'base/deployment.yaml': deployment(PORT_8080),
+    'base/hpa.yaml': autoscaler(kind, name),
+    // Another namespace: the base's own Deployment 'web' is not there to be found.
+    'overlay/kustomization.yaml': 'namespace: demo\nnamePrefix: shop-\nresources:\n- ../base\n',
+  });
+
+  test("namePrefix renames an autoscaler's target with the workload", () => {
+    assert.deepEqual(check(scaled('Deployment', 'web')), []);
+  });
+
+  test('so a typo in the target is judged in a renaming build too', () => {
+    assert.deepEqual(check(scaled('Deployment', 'wbe')), ['base/hpa.yaml:9 hpa-target-missing']);
   });
 });
 

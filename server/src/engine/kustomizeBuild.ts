@@ -22,7 +22,7 @@ import {
   type YNode,
   type YScalar,
 } from './syntax';
-import { asMap, asScalar, get, getPath, keyText, seqItems, stringEntries, stringValue } from './tree';
+import { asMap, asScalar, get, getPath, getPathOf, keyText, seqItems, stringEntries, stringValue } from './tree';
 
 export interface BuildContext {
   readonly parsed: (file: string) => ParsedFile | undefined;
@@ -51,13 +51,18 @@ const NAME_REFERENCES: readonly (readonly [string, readonly string[], string])[]
     [route, ['spec', 'rules', '*', 'backendRefs', '*', 'name'], 'Service'] as const,
     [route, ['spec', 'parentRefs', '*', 'name'], 'Gateway'] as const,
   ]),
+  // The workload an autoscaler scales, of the kind its scaleTargetRef names (below).
+  ['HorizontalPodAutoscaler', ['spec', 'scaleTargetRef', 'name'], '*'],
 ];
 
 /** Renames the references to objects of the build that the layer's prefix and suffix rename. */
 function renameReferences(node: YMap, kind: string, prefix: string, suffix: string, names: ReadonlySet<string>): YMap {
   let out: YNode = node;
-  for (const [referring, path, referred] of NAME_REFERENCES) {
+  for (const [referring, path, referredKind] of NAME_REFERENCES) {
     if (referring !== kind) continue;
+    // '*': the kind written beside the name (`scaleTargetRef: {kind: Deployment, name: web}`).
+    const referred = referredKind === '*' ? stringValue(getPathOf(node, [...path.slice(0, -1), 'kind'])) : referredKind;
+    if (referred === undefined) continue;
     out = renameAt(out, path, 0, (value) =>
       names.has(`${referred}/${value}`) ? `${prefix}${value}${suffix}` : undefined,
     );

@@ -4,7 +4,7 @@ import { readEqualitySelector, withAddedTerms, type Selector } from '../selector
 import type { Span } from '../text';
 import { asScalar, exact, get, getPath, integerValue, seqItems, stringValue } from '../tree';
 import type { Producer } from './producer';
-import type { Resource } from './resource';
+import { resourceAnchor, type Resource } from './resource';
 import { readProtocol, type Protocol } from './workload';
 
 export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
@@ -85,7 +85,17 @@ export function readService(resource: Resource): Service | undefined {
       nameSpan: nameNode?.span,
     });
   }
-  const selector = withAddedTerms(readEqualitySelector(get(spec, 'selector')), resource.buildLabels?.selector);
+  // kustomize's commonLabels (and labels with includeSelectors) write spec.selector, creating it on a
+  // Service that has none (its label field spec for Service spec/selector says create: true).
+  const written = readEqualitySelector(get(spec, 'selector'));
+  const added = resource.buildLabels?.selector;
+  const selector = withAddedTerms(
+    written ??
+      (added && Object.keys(added).length > 0
+        ? { terms: [], span: resourceAnchor(resource), invalid: false }
+        : undefined),
+    added,
+  );
   return {
     resource,
     type,
