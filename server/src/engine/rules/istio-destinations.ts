@@ -39,7 +39,15 @@ export function resolveDestination(
   d: IstioDestination,
 ): ResolvedDestination {
   const index = istioIndex(graph.resources);
-  const matches = hostsCovering(index, d.fqdn);
+  const svc = clusterService(d.fqdn);
+  // The registry holds the Services operators make too (model/producers.ts), exported everywhere.
+  const made = svc
+    ? graph
+        .servicesNamed(svc.namespace, svc.name)
+        .filter((s) => s.producer !== undefined)
+        .map((s) => ({ host: d.fqdn, owner: svc.namespace, exportTo: [], resource: s.resource }))
+    : [];
+  const matches: IstioIndex['hosts'] = [...hostsCovering(index, d.fqdn), ...made];
   const namespaces = exportedNamespaces(vs);
   // A match hidden by exportTo counts as "not exported" when it names the host exactly; a hidden
   // wildcard (a ServiceEntry for "*" kept to its namespace) is no match at all.
@@ -47,7 +55,6 @@ export function resolveDestination(
   const exact = matches.some((m) => m.host === d.fqdn);
   const blindNamespaces = matches.length > 0 && exact ? hidden : [];
   if (hidden.length > 0 && !exact) return { matches: [], blindNamespaces: [], services: [] };
-  const svc = clusterService(d.fqdn);
   const services = svc && blindNamespaces.length === 0 ? graph.servicesNamed(svc.namespace, svc.name) : [];
   return { matches, blindNamespaces, services };
 }

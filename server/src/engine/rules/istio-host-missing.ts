@@ -55,7 +55,8 @@ export default defineRule({
           continue;
         }
         if (d.port === undefined || !d.portSpan || services.length === 0) continue;
-        if (services.some((s) => servicePortFor(s, d.port) !== undefined)) continue;
+        // An operator-made Service whose ports follow configuration the table does not read may have it.
+        if (services.some((s) => s.producer?.portsOpen || servicePortFor(s, d.port) !== undefined)) continue;
         const ports = [...new Set(services.flatMap((s) => s.ports.map((p) => p.port)))].join(', ');
         ctx.report({
           span: d.portSpan,
