@@ -17,6 +17,7 @@ import type { NetworkPolicy } from '../model/networkPolicy';
 import type { ProducedViews } from '../model/producers';
 import { readReferences, type ServiceReference } from '../model/references';
 import { directoryOf, keptTogether, type Resource } from '../model/resource';
+import { albActionsOf } from '../model/rollout';
 import { servicePortFor, type Service, type ServicePort } from '../model/service';
 import type { Workload } from '../model/workload';
 import { selectorMayMatch, type Selector } from '../selectors';
@@ -568,8 +569,13 @@ export class TrafficGraph {
 
   backendTargets(ingress: Ingress): BackendTarget[] {
     const ns = ingress.resource.namespace ?? 'default';
+    const actions = this.rolloutAlbActions(ns);
     return allBackends(ingress)
-      .filter(({ backend }) => !backend.isControllerAction)
+      .filter(
+        ({ backend }) =>
+          !backend.isControllerAction &&
+          !(backend.port === 'use-annotation' && actions.has(`${ingress.resource.name}\u0000${backend.serviceName}`)),
+      )
       .map(({ backend, path }) => {
         const services = this.servicesNamed(ns, backend.serviceName);
         return {
@@ -581,6 +587,23 @@ export class TrafficGraph {
         };
       });
   }
+
+  /**
+   * `ingress\0service` for each ALB action the Rollouts of a namespace write on its Ingresses: a
+   * backend naming that service with port `use-annotation` is the action, not a Service port.
+   */
+  private rolloutAlbActions(namespace: string): ReadonlySet<string> {
+    let actions = this.albActionsMemo.get(namespace);
+    if (!actions) {
+      actions = new Set();
+      for (const w of this.workloadsIn(namespace))
+        for (const a of albActionsOf(w.resource)) actions.add(`${a.ingress}\u0000${a.service}`);
+      this.albActionsMemo.set(namespace, actions);
+    }
+    return actions;
+  }
+
+  private readonly albActionsMemo = new Map<string, Set<string>>();
 
   /**
    * Where a Service port's traffic lands in one selected workload, as the endpoints controller
