@@ -3,10 +3,13 @@
 import { test, describe } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { parseYaml } from '../../server/src/engine/syntax';
+import { INDEX_FROM, LabelIndex } from '../../server/src/engine/labelIndex';
+import type { Workload } from '../../server/src/engine/model/workload';
 import {
   readEqualitySelector,
   readLabelSelector,
   selectorMayMatch,
+  termMayMatch,
   selectorMatchesLabels,
   formatSelector,
   type PodLabels,
@@ -117,4 +120,37 @@ describe('run-time labels', () => {
       false,
     );
   });
+});
+
+test('alternatives: another value some pods carry instead of the declared one', () => {
+  const pod = { declared: { app: 'web' }, runtime: new Map(), alternatives: new Map([['app', new Set(['preview'])]]) };
+  const term = (operator: 'Equals' | 'In' | 'NotIn', values: string[]) => ({
+    key: 'app',
+    operator,
+    values,
+    span: { start: 0, end: 0 },
+    valueSpan: undefined,
+  });
+  assert.equal(termMayMatch(term('Equals', ['preview']), pod), true);
+  assert.equal(termMayMatch(term('Equals', ['web']), pod), true);
+  assert.equal(termMayMatch(term('Equals', ['other']), pod), false);
+  assert.equal(termMayMatch(term('NotIn', ['web']), pod), true, 'the preview pods are not web');
+  assert.equal(termMayMatch(term('NotIn', ['web', 'preview']), pod), false);
+});
+
+test('the label index finds a template by an alternative value (namespaces of many templates)', () => {
+  const workload = (i: number, alternatives?: Map<string, Set<string>>) =>
+    ({
+      template: {
+        labels: { declared: { app: `app-${i}` }, runtime: new Map(), ...(alternatives ? { alternatives } : {}) },
+      },
+    }) as unknown as Workload;
+  const all = [
+    ...Array.from({ length: INDEX_FROM }, (_, i) => workload(i)),
+    workload(99, new Map([['app', new Set(['preview'])]])),
+  ];
+  const index = new LabelIndex(all);
+  const selector = readEqualitySelector(node('app: preview'));
+  assert.ok(selector);
+  assert.deepEqual(index.candidates(selector), [all[INDEX_FROM]]);
 });

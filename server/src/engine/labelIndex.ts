@@ -26,6 +26,8 @@ export class LabelIndex {
         add(this.byValue, `${key}\u0000${labels.declared[key]}`, w);
         add(this.byKey, key, w);
       }
+      for (const [key, values] of labels.alternatives ?? [])
+        for (const value of values) add(this.byValue, `${key}\u0000${value}`, w);
       for (const key of labels.runtime.keys()) {
         add(this.byRuntimeKey, key, w);
         if (!Object.prototype.hasOwnProperty.call(labels.declared, key)) add(this.byKey, key, w);

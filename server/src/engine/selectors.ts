@@ -101,6 +101,11 @@ export interface PodLabels {
   readonly runtime: ReadonlyMap<string, (value: string) => boolean>;
   /** Run-time keys that may as well be absent (labels an operator may or may not copy). */
   readonly mayLack?: ReadonlySet<string>;
+  /**
+   * Values some of the template's pods carry instead of the declared one: an Argo Rollouts
+   * experiment's pods, whose labels its step overrides, or ephemeral canary metadata.
+   */
+  readonly alternatives?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /**
@@ -121,12 +126,18 @@ export function termMayMatch(t: SelectorTerm, pod: PodLabels): boolean {
   const has = declared !== undefined || runtime !== undefined;
   switch (t.operator) {
     case 'Equals':
-    case 'In':
-      if (declared !== undefined) return t.values.includes(declared);
-      return runtime !== undefined && t.values.some(runtime);
-    case 'NotIn':
-      if (declared !== undefined) return !t.values.includes(declared);
-      return true; // absent keys satisfy NotIn; a run-time value may be outside the list
+    case 'In': {
+      if (declared === undefined) return runtime !== undefined && t.values.some(runtime);
+      if (t.values.includes(declared)) return true;
+      const alternatives = pod.alternatives?.get(t.key);
+      return alternatives !== undefined && t.values.some((v) => alternatives.has(v));
+    }
+    case 'NotIn': {
+      if (declared === undefined) return true; // absent keys satisfy NotIn; a run-time value may be outside the list
+      if (!t.values.includes(declared)) return true;
+      const alternatives = pod.alternatives?.get(t.key);
+      return alternatives !== undefined && [...alternatives].some((v) => !t.values.includes(v));
+    }
     case 'Exists':
       return has;
     case 'DoesNotExist':

@@ -5,7 +5,8 @@
 // we cannot see), which selection and reference rules must take into account.
 import { NO_RUNTIME_LABELS, type Selector, type SelectorTerm } from '../selectors';
 import type { YNode } from '../syntax';
-import { getPath, getPathOf, integerValue, keyValue, scalarText, seqItems, stringEntries, stringValue } from '../tree';
+import { getPath, getPathOf, integerValue, scalarText, seqItems, stringEntries, stringValue } from '../tree';
+import { addLabel, labelMapsUnder } from './labelMaps';
 import {
   INERT_KINDS,
   OPERATORS,
@@ -170,10 +171,6 @@ function podTemplateView(
   };
 }
 
-/** Bounds the walk of labelsWrittenIn: a custom resource is not a database. */
-const MAX_LABEL_WALK_DEPTH = 12;
-const MAX_LABEL_WALK_NODES = 4096;
-
 /**
  * The labels a resource writes: its own (metadata.labels) and every map under a key named
  * `labels` or ending in `Labels` in its spec (podMetadata.labels, podTemplate.metadata.labels,
@@ -181,29 +178,13 @@ const MAX_LABEL_WALK_NODES = 4096;
  * not `matchLabels`, which names the labels of pods the resource selects, not of those it makes.
  */
 function labelsWrittenIn(r: Resource): Map<string, Set<string>> {
-  const found = new Map<string, Set<string>>();
-  const add = (key: string, value: string) => {
-    const values = found.get(key);
-    if (values) values.add(value);
-    else found.set(key, new Set([value]));
-  };
-  for (const [key, value] of Object.entries(r.labels)) add(key, value);
-  let visited = 0;
-  const walk = (node: YNode | null | undefined, depth: number): void => {
-    if (!node || node.type === 'scalar' || depth > MAX_LABEL_WALK_DEPTH || ++visited > MAX_LABEL_WALK_NODES) return;
-    if (node.type === 'seq') {
-      for (const item of node.items) walk(item, depth + 1);
-      return;
-    }
-    for (const pair of node.pairs) {
-      const key = keyValue(pair);
-      if (typeof key === 'string' && (key === 'labels' || (key.endsWith('Labels') && key !== 'matchLabels')))
-        for (const e of stringEntries(pair.value)) add(e.key, e.value);
-      else walk(pair.value, depth + 1);
-    }
-  };
-  walk(getPath(r.node, 'spec'), 0);
-  return found;
+  const own = new Map<string, Set<string>>();
+  for (const [key, value] of Object.entries(r.labels)) addLabel(own, key, value);
+  return labelMapsUnder(
+    getPath(r.node, 'spec'),
+    (key) => key === 'labels' || (key.endsWith('Labels') && key !== 'matchLabels'),
+    own,
+  );
 }
 
 function fillTemplate(template: string, r: Resource, namespace: string): string {

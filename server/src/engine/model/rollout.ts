@@ -2,6 +2,7 @@
 // pods: the parts of its spec the graph needs, read as the Argo Rollouts controller reads them.
 import { apiGroup, type Resource } from './resource';
 import { getPath, seqItems, stringValue } from '../tree';
+import { labelMapsUnder } from './labelMaps';
 
 /** Whether the resource is an Argo Rollout. */
 export function isArgoRollout(r: Resource): boolean {
@@ -31,4 +32,16 @@ export function albActionsOf(r: Resource): readonly AlbAction[] {
   if (!service) return [];
   const ingresses = [stringValue(getPath(alb, 'ingress')), ...seqItems(getPath(alb, 'ingresses')).map(stringValue)];
   return ingresses.filter((i): i is string => !!i).map((ingress) => ({ ingress, service }));
+}
+
+/**
+ * Labels some of a Rollout's pods carry besides its template's: those its strategy writes, as the
+ * controller applies them at run time. An experiment step's templates override the template's
+ * labels with their metadata.labels, and select them with selector.matchLabels
+ * (rollout/experiment.go GetExperimentFromTemplate); canaryMetadata, stableMetadata,
+ * activeMetadata and previewMetadata add ephemeral labels to the pods of that role.
+ */
+export function rolloutLabelVariants(r: Resource): ReadonlyMap<string, ReadonlySet<string>> {
+  if (!isArgoRollout(r)) return new Map();
+  return labelMapsUnder(getPath(r.node, 'spec', 'strategy'), (key) => key === 'labels' || key === 'matchLabels');
 }

@@ -27,6 +27,7 @@ import {
 import { POD_TEMPLATE_PATHS } from './kinds';
 import type { Producer } from './producer';
 import { apiGroup, type Resource } from './resource';
+import { rolloutLabelVariants } from './rollout';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 
@@ -147,6 +148,34 @@ export function selectorValidatedBy(resource: Resource): 'the API server' | 'the
   return undefined;
 }
 
+/**
+ * An Argo Rollout's pod labels with those its strategy gives some of its pods (model/rollout.ts):
+ * another value of a template label, or a label that only those pods carry.
+ */
+function withRolloutVariants(resource: Resource, labels: PodLabels): PodLabels {
+  const variants = rolloutLabelVariants(resource);
+  if (variants.size === 0) return labels;
+  const runtime = new Map(labels.runtime);
+  const mayLack = new Set<string>();
+  const alternatives = new Map<string, Set<string>>();
+  for (const [key, values] of variants) {
+    const declared = Object.prototype.hasOwnProperty.call(labels.declared, key) ? labels.declared[key] : undefined;
+    if (declared !== undefined) {
+      const others = new Set([...values].filter((v) => v !== declared));
+      if (others.size > 0) alternatives.set(key, others);
+    } else if (!runtime.has(key)) {
+      runtime.set(key, (v) => values.has(v));
+      mayLack.add(key);
+    }
+  }
+  return {
+    declared: labels.declared,
+    runtime,
+    ...(mayLack.size > 0 ? { mayLack } : {}),
+    ...(alternatives.size > 0 ? { alternatives } : {}),
+  };
+}
+
 /** Labels a controller adds to the pods it creates (k8s.io/kubernetes/pkg/controller/...). */
 function runtimeLabels(resource: Resource): Map<string, (value: string) => boolean> {
   const shared = Object.prototype.hasOwnProperty.call(SHARED_RUNTIME_LABELS, resource.kind)
@@ -232,7 +261,7 @@ export function readWorkload(resource: Resource): Workload | undefined {
   const podTemplate: PodTemplate = {
     owner: resource,
     namespace: resource.namespace ?? 'default',
-    labels: { declared, runtime: runtimeLabels(resource) },
+    labels: withRolloutVariants(resource, { declared, runtime: runtimeLabels(resource) }),
     labelsSpan: labelsNode?.span,
     labelSpans: new Map(entries.map((e) => [e.key, { start: e.keySpan.start, end: e.valueSpan.end }])),
     containers: exact(containers),
