@@ -12,6 +12,7 @@
 // With completeWorkspace every cluster DNS name that nothing defines is an error; near a custom
 // resource of an unknown kind (which may create the Service) the finding is information.
 import type { TrafficGraph } from '../graph';
+import { isMirroredName } from '../model/multicluster';
 import { directoryOf, type Resource } from '../model/resource';
 import { editDistance, isNearMiss, mayCreate } from './near-miss';
 import { defineRule } from './rule';
@@ -29,6 +30,8 @@ export default defineRule({
       for (const ref of ctx.graph.serviceReferences(workload)) {
         if (ctx.graph.servicesNamed(ref.namespace, ref.service).length > 0) continue;
         if (ref.service === 'kubernetes' && ref.namespace === 'default') continue;
+        // A multi-cluster mirror of a Service exported from another cluster's manifests.
+        if (ctx.graph.servicesIn(ref.namespace).some((s) => isMirroredName(s.resource, ref.service))) continue;
         const similar = ctx.graph
           .servicesIn(ref.namespace)
           .find(

@@ -11,6 +11,7 @@
 //   single-replica sets: statefulset-service-not-headless covers replicated ones).
 import type { TrafficGraph } from '../graph';
 import type { ServiceReference } from '../model/references';
+import { isMirroredName } from '../model/multicluster';
 import type { Workload } from '../model/workload';
 import { selectorMayMatch } from '../selectors';
 import { getPath, stringValue } from '../tree';
@@ -73,8 +74,12 @@ function checkSelection(ctx: RuleContext, workload: Workload): void {
 function problemWith(graph: TrafficGraph, pod: PodName, sts: Workload): string | undefined {
   const governing = governingServiceName(sts.resource);
   if (!governing) return undefined;
-  if (pod.service !== governing)
+  if (pod.service !== governing) {
+    // Per-endpoint names of a multi-cluster mirror of the governing Service resolve too.
+    if (graph.servicesNamed(pod.namespace, governing).some((s) => isMirroredName(s.resource, pod.service)))
+      return undefined;
     return `per-pod names of StatefulSet '${pod.statefulSet}' exist only under its governing Service '${governing}', not '${pod.service}'`;
+  }
   const replicas = sts.replicas ?? 1;
   const scaled = graph.autoscalersOf(sts).length > 0;
   const fixed = getPath(sts.resource.node, 'spec', 'replicas') !== undefined && !scaled;
