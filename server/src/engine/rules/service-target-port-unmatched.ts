@@ -10,7 +10,9 @@
 // or whose number is a declared port with two adjacent digits swapped (a typo; a digit added or
 // changed is not evidence: 18080 beside 8080 and 8443 beside 9443 are real, distinct ports),
 // is reported even when the Service's other ports reach declared ports.
+import type { TrafficGraph } from '../graph';
 import type { Service, ServicePort } from '../model/service';
+import { get, getPath, integerValue, stringValue } from '../tree';
 import type { Workload } from '../model/workload';
 import { reachedOnDeclaredPort } from '../servicePorts';
 import { defineRule } from './rule';
@@ -36,12 +38,17 @@ export default defineRule({
         );
         if (!evidence && resolutions.some((r) => reachedOnDeclaredPort(ctx.graph, r.workload))) continue;
         const workloads = resolutions.map((r) => r.workload);
+        // The kubelet probes the container on this port: the process listens there.
+        if (!evidence && workloads.some((w) => probesPort(w, port.targetPort as number))) continue;
+        const alike = evidence ? undefined : sameImageReachedOn(ctx.graph, service, port.targetPort, workloads);
         const what = port.targetPortExplicit
           ? `targetPort ${port.targetPort}`
           : `Port ${port.port} (targetPort defaults to it)`;
         ctx.report({
           span: port.targetPortSpan,
-          message: `${what} is not declared by any container of ${describeWorkloads(workloads)}, which declare${workloads.length === 1 ? 's' : ''} ${describeDeclaredPorts(workloads)}.${evidence ?? ''}`,
+          // Another Service reaches the same image on this number: its declarations may be stale.
+          severity: alike ? 'info' : undefined,
+          message: `${what} is not declared by any container of ${describeWorkloads(workloads)}, which declare${workloads.length === 1 ? 's' : ''} ${describeDeclaredPorts(workloads)}.${evidence ?? ''}${alike ? ` Service '${alike.service.resource.name}' reaches the same image (${alike.image}) of ${describeWorkloads([alike.workload])} on ${port.targetPort} too: the image may listen there, and its containerPort declarations be stale.` : ''}`,
           related: workloads.map((w) => ({
             resource: w.resource,
             message: `selected by Service ${resource.name}; declares ${describeDeclaredPorts([w])}`,
@@ -51,6 +58,58 @@ export default defineRule({
     },
   },
 });
+
+/** Whether a container's liveness, readiness or startup probe checks this port number. */
+function probesPort(workload: Workload, port: number): boolean {
+  return workload.template.containers.some((c) =>
+    ['livenessProbe', 'readinessProbe', 'startupProbe'].some((probe) =>
+      ['httpGet', 'tcpSocket', 'grpc'].some(
+        (handler) => integerValue(getPath(c.node, probe, handler, 'port')) === port,
+      ),
+    ),
+  );
+}
+
+/** An image without its tag or digest (`kong/go-echo:0.3.0` -> `kong/go-echo`). */
+function imageRepository(image: string): string {
+  const at = image.indexOf('@');
+  const name = at < 0 ? image : image.slice(0, at);
+  const colon = name.lastIndexOf(':');
+  return colon > name.lastIndexOf('/') ? name.slice(0, colon) : name;
+}
+
+function imagesOf(workload: Workload): Set<string> {
+  const images = new Set<string>();
+  for (const c of workload.template.containers) {
+    const image = stringValue(get(c.node, 'image'));
+    if (image) images.add(imageRepository(image));
+  }
+  return images;
+}
+
+/**
+ * Another Service of the namespace whose numeric targetPort is the same number and whose pods, of
+ * another workload, run one of the same images: independent manifests agreeing on the number.
+ */
+function sameImageReachedOn(
+  graph: TrafficGraph,
+  service: Service,
+  targetPort: number,
+  workloads: readonly Workload[],
+): { service: Service; workload: Workload; image: string } | undefined {
+  const images = new Set(workloads.flatMap((w) => [...imagesOf(w)]));
+  if (images.size === 0) return undefined;
+  for (const other of graph.servicesIn(service.resource.namespace ?? 'default')) {
+    if (other === service || other.resource.id === service.resource.id) continue;
+    if (!other.ports.some((p) => p.targetPort === targetPort)) continue;
+    for (const w of graph.workloadsSelectedBy(other)) {
+      if (workloads.some((x) => x.resource.id === w.resource.id)) continue;
+      const image = [...imagesOf(w)].find((i) => images.has(i));
+      if (image) return { service: other, workload: w, image };
+    }
+  }
+  return undefined;
+}
 
 /** What the port likely meant, from its name or swapped digits, among ports no other port of the Service targets. */
 function likelyMeant(service: Service, port: ServicePort, workloads: readonly Workload[]): string | undefined {
