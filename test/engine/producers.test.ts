@@ -551,3 +551,41 @@ spec:
     assert.deepEqual(problems(analysis.diagnostics), []);
   });
 });
+
+test("labels under the operator's own prefix may be on its pods (ECK node roles)", () => {
+  // ECK labels each Elasticsearch pod elasticsearch.k8s.elastic.co/node-<role>=true|false from the
+  // node set's roles; the table does not list them.
+  const text = (key: string) => `apiVersion: elasticsearch.k8s.elastic.co/v1
+kind: Elasticsearch
+metadata: {name: es}
+spec:
+  version: 8.1.1
+  nodeSets: [{name: ingest, count: 1, config: {node.roles: [ingest]}}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: es-ingest}
+spec:
+  selector: {elasticsearch.k8s.elastic.co/cluster-name: es, ${key}: "true"}
+  ports: [{port: 9200}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector:
+    matchLabels: {app: web, role: ingest}
+  template:
+    metadata:
+      labels: {app: web, role: ingest}
+    spec:
+      containers: [{name: web, image: web}]
+`;
+  const run = (key: string) =>
+    analyze({ files: [{ path: 'es/all.yaml', text: text(key) }], config: DEFAULT_CONFIG }).diagnostics.map(
+      (d) => `${d.severity} ${d.rule}`,
+    );
+  assert.deepEqual(run('elasticsearch.k8s.elastic.co/node-ingest'), []);
+  // A key of no prefix the operator owns is judged as before.
+  assert.deepEqual(run('role'), ['warning service-selector-orphaned']);
+});

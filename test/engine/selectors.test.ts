@@ -154,3 +154,33 @@ test('the label index finds a template by an alternative value (namespaces of ma
   assert.ok(selector);
   assert.deepEqual(index.candidates(selector), [all[INDEX_FROM]]);
 });
+
+test('owned prefixes: a key under them may be there with any value, or not', () => {
+  const pod: PodLabels = { declared: { app: 'es' }, runtime: new Map(), ownedPrefixes: ['es.example.com/'] };
+  const term = (key: string, operator: 'Equals' | 'Exists' | 'DoesNotExist', values: string[] = []) => ({
+    key,
+    operator,
+    values,
+    span: { start: 0, end: 0 },
+    valueSpan: undefined,
+  });
+  assert.equal(termMayMatch(term('es.example.com/node-ingest', 'Equals', ['true']), pod), true);
+  assert.equal(termMayMatch(term('es.example.com/node-ingest', 'Exists'), pod), true);
+  assert.equal(termMayMatch(term('es.example.com/node-ingest', 'DoesNotExist'), pod), true);
+  assert.equal(termMayMatch(term('role', 'Equals', ['ingest']), pod), false);
+  assert.equal(termMayMatch(term('app', 'Equals', ['web']), pod), false, 'a declared key keeps its value');
+});
+
+test('the label index offers templates whose operator owns a prefix of the key', () => {
+  const workload = (i: number, ownedPrefixes?: string[]) =>
+    ({
+      template: {
+        labels: { declared: { app: `app-${i}` }, runtime: new Map(), ...(ownedPrefixes ? { ownedPrefixes } : {}) },
+      },
+    }) as unknown as Workload;
+  const all = [...Array.from({ length: INDEX_FROM }, (_, i) => workload(i)), workload(99, ['es.example.com/'])];
+  const index = new LabelIndex(all);
+  const selector = readEqualitySelector(node('es.example.com/node-ingest: "true"'));
+  assert.ok(selector);
+  assert.deepEqual(index.candidates(selector), [all[INDEX_FROM]]);
+});

@@ -17,6 +17,8 @@ export class LabelIndex {
   /** key -> templates whose run-time labels may carry it (their value is a predicate). */
   private readonly byRuntimeKey = new Map<string, Workload[]>();
   private readonly position = new Map<Workload, number>();
+  /** Key prefix an operator owns -> templates whose pods may carry any key under it. */
+  private readonly byOwnedPrefix = new Map<string, Workload[]>();
 
   constructor(readonly workloads: readonly Workload[]) {
     workloads.forEach((w, i) => {
@@ -28,6 +30,7 @@ export class LabelIndex {
       }
       for (const [key, values] of labels.alternatives ?? [])
         for (const value of values) add(this.byValue, `${key}\u0000${value}`, w);
+      for (const prefix of labels.ownedPrefixes ?? []) add(this.byOwnedPrefix, prefix, w);
       for (const key of labels.runtime.keys()) {
         add(this.byRuntimeKey, key, w);
         if (!Object.prototype.hasOwnProperty.call(labels.declared, key)) add(this.byKey, key, w);
@@ -37,12 +40,13 @@ export class LabelIndex {
 
   /** Templates that may satisfy this term, or undefined when the term narrows nothing (NotIn, DoesNotExist). */
   private termCandidates(t: SelectorTerm): readonly Workload[] | undefined {
-    if (t.operator === 'Exists') return this.byKey.get(t.key) ?? [];
+    const owned = this.ownedCandidates(t.key);
+    if (t.operator === 'Exists') return this.merge([this.byKey.get(t.key) ?? [], ...owned]);
     if (t.operator !== 'Equals' && t.operator !== 'In') return undefined;
     const lists = t.values.map((v) => this.byValue.get(`${t.key}\u0000${v}`) ?? []);
     const runtime = this.byRuntimeKey.get(t.key);
     if (runtime) lists.push(runtime);
-    return this.merge(lists);
+    return this.merge([...lists, ...owned]);
   }
 
   /** A superset of the templates the selector can match (all of them when no term narrows), in resource order. */
@@ -69,6 +73,14 @@ export class LabelIndex {
     if (narrowing.length >= 2) return this.merge([narrowing[0], narrowing[1]]);
     const keyed = selector.terms.find((t) => t.operator === 'Equals' || t.operator === 'In');
     return keyed ? (this.byKey.get(keyed.key) ?? []) : this.workloads;
+  }
+
+  /** Templates whose operator owns a prefix of the key (none in most namespaces). */
+  private ownedCandidates(key: string): (readonly Workload[])[] {
+    if (this.byOwnedPrefix.size === 0) return [];
+    const out: (readonly Workload[])[] = [];
+    for (const [prefix, list] of this.byOwnedPrefix) if (key.startsWith(prefix)) out.push(list);
+    return out;
   }
 
   private merge(lists: readonly (readonly Workload[])[]): readonly Workload[] {

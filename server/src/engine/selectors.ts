@@ -106,6 +106,16 @@ export interface PodLabels {
    * experiment's pods, whose labels its step overrides, or ephemeral canary metadata.
    */
   readonly alternatives?: ReadonlyMap<string, ReadonlySet<string>>;
+  /**
+   * Key prefixes (`elasticsearch.k8s.elastic.co/`) an operator owns: it may set keys under them that
+   * nobody lists (a node's roles), with any value, or not at all.
+   */
+  readonly ownedPrefixes?: readonly string[];
+}
+
+/** Whether the key is under a prefix the pods' operator owns, and not otherwise known. */
+function ownedKey(pod: PodLabels, key: string): boolean {
+  return pod.ownedPrefixes !== undefined && pod.ownedPrefixes.some((prefix) => key.startsWith(prefix));
 }
 
 /**
@@ -123,6 +133,7 @@ export function termMayMatch(t: SelectorTerm, pod: PodLabels): boolean {
   if (hasPlaceholder(declared) && (t.operator === 'Equals' || t.operator === 'In' || t.operator === 'NotIn'))
     return true;
   const runtime = pod.runtime.get(t.key);
+  if (declared === undefined && runtime === undefined && ownedKey(pod, t.key)) return true;
   const has = declared !== undefined || runtime !== undefined;
   switch (t.operator) {
     case 'Equals':

@@ -143,6 +143,7 @@ function podTemplateView(
     nameSpan: undefined,
   }));
   const container: Container = { name: producer.operator, role: 'container', ports, node: r.node, nameSpan: undefined };
+  const ownedPrefixes = operatorOwnedPrefixes(r, Object.keys(p.labels));
   return {
     resource,
     template: {
@@ -152,6 +153,7 @@ function podTemplateView(
         declared,
         runtime: runtime.size > 0 ? runtime : NO_RUNTIME_LABELS,
         ...(mayLack.size > 0 ? { mayLack } : {}),
+        ...(ownedPrefixes.length > 0 ? { ownedPrefixes } : {}),
       },
       labelsSpan: undefined,
       labelSpans: new Map(),
@@ -169,6 +171,21 @@ function podTemplateView(
         : ((p.replicasFrom && integerValue(getPathOf(item ?? r.node, p.replicasFrom))) ?? 1),
     perNode: kind === 'DaemonSet',
   };
+}
+
+/**
+ * The label key prefixes an operator owns: those of the keys the table gives its pods, and its
+ * resource's API group, but not the shared app.kubernetes.io or Kubernetes' own (*.kubernetes.io,
+ * *.k8s.io). Operators set more keys under their own prefix than the table lists (ECK labels each
+ * Elasticsearch pod elasticsearch.k8s.elastic.co/node-master, -data, -ingest... from its roles).
+ */
+function operatorOwnedPrefixes(r: Resource, keys: readonly string[]): string[] {
+  const domains = new Set<string>([apiGroup(r.apiVersion)]);
+  for (const key of keys) {
+    const slash = key.indexOf('/');
+    if (slash > 0) domains.add(key.slice(0, slash));
+  }
+  return [...domains].filter((d) => d.includes('.') && !/(^|\.)(kubernetes\.io|k8s\.io)$/.test(d)).map((d) => `${d}/`);
 }
 
 /**
