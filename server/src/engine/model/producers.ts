@@ -63,14 +63,17 @@ export function readProduced(r: Resource): ProducedViews | undefined {
     Object.fromEntries(Object.entries(m).map(([k, v]) => [k, fill(v)]));
   const producer: Producer = { resource: r, operator: entry.operator, source: entry.source, portsOpen: true };
   const workloads: Workload[] = [];
+  // Read once for all the pod templates of the resource (64 node sets walk it once).
+  let written: ReadonlyMap<string, ReadonlySet<string>> | undefined;
   for (const p of entry.pods ?? []) {
     if (!holds(p.when, r)) continue;
+    written ??= labelsWrittenIn(r);
     const kind = p.kindFrom
       ? (p.kindFrom.kinds[stringValue(getPathOf(r.node, p.kindFrom.path)) ?? ''] ?? p.kindFrom.default)
       : p.kind;
     // One workload, or one per item of a list (bounded: a manifest is not a database).
     const items: (YNode | undefined)[] = p.each ? seqItems(getPathOf(r.node, p.each)).slice(0, 64) : [undefined];
-    for (const item of items) workloads.push(podTemplateView(r, p, kind, item, namespace, producer));
+    for (const item of items) workloads.push(podTemplateView(r, p, kind, item, namespace, producer, written));
   }
   const services: Service[] = [];
   for (const s of entry.services ?? []) {
@@ -113,6 +116,7 @@ function podTemplateView(
   item: YNode | undefined,
   namespace: string,
   producer: Producer,
+  written: ReadonlyMap<string, ReadonlySet<string>>,
 ): Workload {
   const itemName = item ? (stringValue(getPath(item, 'name')) ?? '') : '';
   const fill = (t: string) => fillTemplate(t.replace(/\{item\}/g, itemName), r, namespace);
@@ -128,7 +132,7 @@ function podTemplateView(
   // labels, or a pod template's, or an "inherited metadata" block, each in its own way (the table
   // says which, where it knows). Such a label may be there or not: selection by it stays possible.
   const mayLack = new Set<string>();
-  for (const [key, values] of labelsWrittenIn(r)) {
+  for (const [key, values] of written) {
     if (Object.prototype.hasOwnProperty.call(declared, key) || runtime.has(key)) continue;
     runtime.set(key, (v) => values.has(v));
     mayLack.add(key);
