@@ -54,6 +54,11 @@ export interface KustomizationFile {
   readonly labels: readonly LabelAddition[];
   /** resources/bases/components entries, resolved against the directory, remote URLs dropped. */
   readonly entries: readonly string[];
+  /**
+   * Entries whose resources nobody here can see: remote resources (a git repository, a URL) and
+   * `helmCharts` (inflated by `kustomize build --enable-helm`).
+   */
+  readonly unseenEntries: number;
   readonly patchFiles: readonly string[];
   readonly configFiles: readonly string[];
   readonly patches: readonly PatchSpec[];
@@ -80,6 +85,12 @@ export interface BuildMembership {
 
 export interface KustomizeLayout {
   readonly kustomizations: ReadonlyMap<string, KustomizationFile>;
+  /**
+   * Directories of kustomizations whose builds hold resources the workspace does not show: an
+   * entry that is remote, inflated from a chart, or not there (kustomize fails on it, or a step
+   * before it makes it). Their pods and Services are unknown, never absent.
+   */
+  readonly incompleteBuilds: ReadonlySet<string>;
   /** Files that are patches or transformer/generator configuration: never resources. */
   readonly nonResourceFiles: ReadonlySet<string>;
   /** For each resource file listed by some build, its memberships. */
@@ -101,9 +112,8 @@ export function readKustomization(file: string, parsed: ParsedFile): Kustomizati
     seqItems(get(root, key))
       .map(stringValue)
       .filter((s): s is string => !!s);
-  const entries = [...strings('resources'), ...strings('bases'), ...strings('components')]
-    .filter((e) => !isRemote(e))
-    .map(resolve);
+  const listed = [...strings('resources'), ...strings('bases'), ...strings('components')];
+  const entries = listed.filter((e) => !isRemote(e)).map(resolve);
 
   const patchFiles: string[] = [];
   const patches: PatchSpec[] = [];
@@ -188,6 +198,7 @@ export function readKustomization(file: string, parsed: ParsedFile): Kustomizati
     nameSuffix: stringValue(get(root, 'nameSuffix')) ?? '',
     labels,
     entries,
+    unseenEntries: listed.length - entries.length + seqItems(get(root, 'helmCharts')).length,
     patchFiles,
     configFiles,
     patches,
@@ -249,7 +260,10 @@ export function layoutKustomizations(
       memberships.set(file, list);
     }
   }
-  return { kustomizations, nonResourceFiles, memberships };
+  const incompleteBuilds = new Set<string>();
+  for (const k of byDir.values())
+    if (k.unseenEntries > 0 || k.entries.some((e) => !byDir.has(e) && !fileExists(e))) incompleteBuilds.add(k.dir);
+  return { kustomizations, nonResourceFiles, memberships, incompleteBuilds };
 
   function collect(
     k: KustomizationFile,

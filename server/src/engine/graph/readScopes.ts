@@ -52,6 +52,8 @@ export const READ_SCOPES = {
   route: ofResource,
   produced: ofResource,
   canJudgeSelectionIn: namespace,
+  // The directories behind it change only in a full load, when every rule runs again.
+  hidesResourcesNear: 'everything',
   labelKeyUsedNear: namespace,
   hiddenProducerNear: namespace,
   hiddenProducersIn: namespace,

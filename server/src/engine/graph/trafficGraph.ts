@@ -155,8 +155,17 @@ export class TrafficGraph {
 
   private readonly labelKeyMemo = new Map<string, boolean>();
 
+  /**
+   * Whether resources the workspace does not show may be applied with this file: it lies in a
+   * directory of templates, of files too large to read, or of a kustomize build with remote,
+   * chart-inflated or missing entries.
+   */
+  hidesResourcesNear(file: string): boolean {
+    return this.templateDirs.has(directoryOf(file));
+  }
+
   canJudgeSelectionIn(namespace: string, file: string, selectorKeys: readonly string[]): boolean {
-    if (this.templateDirs.has(directoryOf(file))) return false;
+    if (this.hidesResourcesNear(file)) return false;
     // Remembered per (namespace, file, keys), so that thousands of orphaned selectors in one file
     // do not each scan the namespace.
     const memoKey = `${namespace}\u0000${file}\u0000${selectorKeys.join('\u0000')}`;

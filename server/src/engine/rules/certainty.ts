@@ -37,6 +37,12 @@ export function gradeMissingName(
       note: mayCreate(hidden, what),
       related: [{ resource: hidden, message: `may create ${what}` }],
     };
+  if (ctx.graph.hidesResourcesNear(resource.file))
+    return {
+      severity: 'info',
+      note: ` Resources this workspace does not show are applied with it (a kustomize build's remote, chart or missing entries, or templates): ${what} may be among them.`,
+      related: [],
+    };
   // kube-system holds the cluster's add-ons (DNS, dashboard, metrics): Services the workspace adds
   // there say nothing about which others exist.
   if (namespace !== 'kube-system' && peers.some((p) => ctx.graph.appliedTogether(p.resource, resource)))

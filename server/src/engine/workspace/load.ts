@@ -164,6 +164,7 @@ export function* loadWorkspaceSteps(
   const templateDirs = new Set<string>();
   for (const [file, entry] of entries) if (entry.mayHideResources) templateDirs.add(path.dirname(file));
   for (const s of skipped) templateDirs.add(path.dirname(s.path));
+  for (const dir of layout.incompleteBuilds) templateDirs.add(dir);
   const result = { files: sourceFiles, resources, instanceCounts, diagnostics, kustomize: layout, templateDirs };
   cache.last =
     entries.size === files.length && pendingKustomizations.length === 0
