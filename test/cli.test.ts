@@ -204,6 +204,24 @@ describe('configuration', () => {
   });
 });
 
+describe('a folder inside a kustomize tree', () => {
+  test('is judged with what the enclosing kustomization builds it with, unseen', () => {
+    const alone = checkJson(['test/fixtures/cli/alone/db']);
+    assert.deepEqual(
+      alone.diagnostics.map((d) => `${d.severity} ${d.rule}`),
+      ['warning networkpolicy-peer-selector-orphaned'],
+      'without an enclosing build, the peer selects nothing',
+    );
+    const enclosed = checkJson(['test/fixtures/cli/enclosed/base/db']);
+    assert.equal(enclosed.files, 3, 'the enclosing kustomization is read, its other entries are not');
+    assert.deepEqual(
+      enclosed.diagnostics.filter((d) => d.severity !== 'info').map((d) => d.rule),
+      [],
+    );
+    assert.deepEqual(checkJson(['test/fixtures/cli/enclosed/base']).diagnostics, [], 'the whole build is right');
+  });
+});
+
 describe('suppression', () => {
   test('a disable-next-line comment and the ignore annotation silence only the named rule', () => {
     const report = checkJson(['test/fixtures/cli/suppressed']);

@@ -212,6 +212,37 @@ describe('labels on Services without a selector', () => {
   });
 });
 
+describe('builds with entries the workspace does not show', () => {
+  const files = (overlayEntry: string) => ({
+    'base/kustomization.yaml': 'resources:\n- deployment.yaml\n- service.yaml\n',
+    'base/deployment.yaml': deployment(PORT_8080, 'app: db'),
+    'base/service.yaml': service('http', 'app: web'),
+    'overlay/kustomization.yaml': `resources:\n- ../base\n- ${overlayEntry}\n`,
+  });
+
+  test('what an incomplete build includes is not judged either (the unseen part may hold the pods)', () => {
+    assert.deepEqual(check(files('https://github.com/example/web//deploy?ref=v1')), []);
+    assert.deepEqual(check(files('web.yaml')), [], 'a listed file that is not there');
+    // A near miss (app=web beside app=webb) is a hint there, not evidence.
+    const nearMiss = { ...files('web.yaml'), 'base/deployment.yaml': deployment(PORT_8080, 'app: webb') };
+    assert.deepEqual(check(nearMiss), []);
+    assert.deepEqual(
+      check({ ...nearMiss, 'overlay/web.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n' }),
+      ['base/service.yaml:7 service-selector-orphaned'],
+    );
+  });
+
+  test('a complete build is judged', () => {
+    assert.deepEqual(
+      check({
+        ...files('extra.yaml'),
+        'overlay/extra.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n',
+      }),
+      ['base/service.yaml:7 service-selector-orphaned'],
+    );
+  });
+});
+
 describe('name references', () => {
   const ingress = (backend: string) =>
     `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service:\n            name: ${backend}\n            port:\n              number: 443\n`;

@@ -88,7 +88,8 @@ export interface KustomizeLayout {
   /**
    * Directories of kustomizations whose builds hold resources the workspace does not show: an
    * entry that is remote, inflated from a chart, or not there (kustomize fails on it, or a step
-   * before it makes it). Their pods and Services are unknown, never absent.
+   * before it makes it), and the kustomizations such builds include. Their pods and Services are
+   * unknown, never absent.
    */
   readonly incompleteBuilds: ReadonlySet<string>;
   /** Files that are patches or transformer/generator configuration: never resources. */
@@ -261,8 +262,16 @@ export function layoutKustomizations(
     }
   }
   const incompleteBuilds = new Set<string>();
+  const unknownAround: string[] = [];
   for (const k of byDir.values())
-    if (k.unseenEntries > 0 || k.entries.some((e) => !byDir.has(e) && !fileExists(e))) incompleteBuilds.add(k.dir);
+    if (k.unseenEntries > 0 || k.entries.some((e) => !byDir.has(e) && !fileExists(e))) unknownAround.push(k.dir);
+  // What such a build includes is applied beside the resources nobody sees: unknown too.
+  while (unknownAround.length > 0) {
+    const dir = unknownAround.pop()!;
+    if (incompleteBuilds.has(dir)) continue;
+    incompleteBuilds.add(dir);
+    for (const e of byDir.get(dir)?.entries ?? []) if (byDir.has(e)) unknownAround.push(e);
+  }
   return { kustomizations, nonResourceFiles, memberships, incompleteBuilds };
 
   function collect(

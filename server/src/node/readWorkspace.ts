@@ -161,6 +161,9 @@ export function readWorkspace(roots: readonly string[], options: ReadOptions): R
     }
   }
   followKustomizations(options, result, seen);
+  // After following, so that the enclosing builds' other entries stay unread: the analysis then
+  // knows their resources are applied with the roots', and does not judge what they may hold.
+  readEnclosingKustomizations(roots, options, result, seen);
   result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return result;
 }
@@ -211,6 +214,33 @@ function followKustomizations(options: ReadOptions, result: ReadResult, seen: Se
         followed++;
         if (result.files.length > before && isKustomizationFile(c)) queue.push(result.files[result.files.length - 1]);
       }
+    }
+  }
+}
+
+/** At most this many directories are climbed from a root toward the base. */
+const MAX_ENCLOSING_DEPTH = 32;
+
+/**
+ * A root inside a kustomize tree (`check manifests/base/dex`, where `manifests/base` builds dex with
+ * its siblings) is applied with what the enclosing kustomizations list: read the kustomization files
+ * of the directories above each root, up to the base (the working directory), and no more.
+ */
+function readEnclosingKustomizations(
+  roots: readonly string[],
+  options: ReadOptions,
+  result: ReadResult,
+  seen: Set<string>,
+): void {
+  for (const root of roots) {
+    let dir = path.resolve(options.base, root);
+    for (let depth = 0; depth < MAX_ENCLOSING_DEPTH; depth++) {
+      const parent = path.dirname(dir);
+      const fromBase = path.relative(options.base, parent);
+      if (parent === dir || fromBase.startsWith('..') || path.isAbsolute(fromBase)) break;
+      dir = parent;
+      const file = [...KUSTOMIZATION_FILE_NAMES].map((n) => path.join(dir, n)).find((f) => fs.existsSync(f));
+      if (file) readOne(file, options, result, seen, false);
     }
   }
 }

@@ -89,6 +89,17 @@ export function reportSelectsNothing(
     });
     return;
   }
+  // Its build holds resources the workspace does not show (remote or missing entries, the rest of
+  // an enclosing build the CLI was not given): a near miss is a hint, not evidence.
+  if (!ctx.config.completeWorkspace && ctx.graph.hidesResourcesNear(resource.file)) {
+    ctx.report({
+      span,
+      severity: 'info',
+      message: `${message}${hint} Resources this workspace does not show are applied with it, and may hold such pods.`,
+      related,
+    });
+    return;
+  }
   // A label key that no pod template applied with it carries at all follows a labelling scheme
   // defined elsewhere (an installer's pods, a mesh gateway) as often as it is a forgotten label:
   // plausible, not known.
