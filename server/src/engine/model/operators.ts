@@ -165,6 +165,8 @@ export const INERT_KINDS: Readonly<Record<string, readonly string[] | '*'>> = {
     'ScrapeConfig',
     'AlertmanagerConfig',
   ],
+  // Azure Monitor's managed Prometheus: the same monitors under its own group (model/monitor.ts).
+  'azmonitoring.coreos.com': ['ServiceMonitor', 'PodMonitor'],
   'cert-manager.io': '*',
   'acme.cert-manager.io': '*',
   'k8s.cni.cncf.io': '*',
