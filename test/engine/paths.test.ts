@@ -42,3 +42,28 @@ test('a near-miss selector and a missing Ingress backend are drawn broken (check
   assert.deepEqual(reported, ['ingress-backend-service-missing', 'service-selector-orphaned']);
   assert.deepEqual(broken, ["no Service 'wbe' in namespace 'default'", 'the selector matches no pod template']);
 });
+
+test('a reference goes through the copy of a Service applied with it (examples side by side)', () => {
+  // Two independent examples each define Service web, with different ports, and route to it.
+  const example = (app: string, port: number) =>
+    [
+      deployment
+        .replaceAll('web', app)
+        .replace('image: ' + app + ':1', `image: ${app}:1\n        ports:\n        - containerPort: ${port}`),
+      `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: ${app}\n  ports:\n  - port: ${port}\n`,
+      ingress('web').replace('name: in', `name: ${app}`).replace('number: 80', `number: ${port}`),
+    ].join('---\n');
+  const files = { 'a/app.yaml': example('a', 80), 'b/app.yaml': example('b', 9000) };
+  const { broken, reported } = brokenAndReported(files);
+  assert.deepEqual(reported, []);
+  assert.deepEqual(broken, []);
+  const analysis = analyze({
+    files: Object.entries(files).map(([path, text]) => ({ path, text })),
+    config: DEFAULT_CONFIG,
+  });
+  const paths = buildTrafficMap(analysis).paths.filter((p) => p.entry.startsWith('http'));
+  assert.deepEqual(paths.map((p) => p.hops.map((h) => h.label).join(' -> ')).sort(), [
+    'http://*/ -> Service web:80 -> Deployment a (1 pod) -> a:80',
+    'http://*/ -> Service web:9000 -> Deployment b (1 pod) -> b:9000',
+  ]);
+});

@@ -374,9 +374,14 @@ class TrafficMapBuilder {
     const index = istioIndex(this.graph.resources);
     for (const d of vs.destinations) {
       const svc = clusterService(d.fqdn);
-      const service = svc ? this.graph.servicesNamed(svc.namespace, svc.name)[0] : undefined;
-      if (!service) continue;
-      const port = servicePortFor(service, d.port);
+      const copies = svc ? this.graph.servicesNamed(svc.namespace, svc.name) : [];
+      if (copies.length === 0) continue;
+      const { service, port } = preferredCopy(
+        this.graph,
+        copies.map((copy) => ({ service: copy, port: servicePortFor(copy, d.port) })),
+        r,
+        (c) => c.port !== undefined,
+      );
       const subset =
         d.subset !== undefined
           ? index.destinationRules.find((dr) => dr.fqdn === d.fqdn && dr.subsets.has(d.subset!))?.subsets.get(d.subset)
@@ -551,8 +556,12 @@ class TrafficMapBuilder {
           );
           continue;
         }
-        const service = services[0];
-        const port = servicePortFor(service, b.port);
+        const { service, port } = preferredCopy(
+          this.graph,
+          services.map((copy) => ({ service: copy, port: servicePortFor(copy, b.port) })),
+          r,
+          (c) => c.port !== undefined,
+        );
         const reason = port ? undefined : `Service '${b.name}' has no port ${b.port ?? '(none given)'}`;
         this.addEdge({
           from: entryId,
@@ -697,7 +706,7 @@ class TrafficMapBuilder {
       );
       return;
     }
-    const { service, port } = target.ports[0];
+    const { service, port } = preferredCopy(this.graph, target.ports, ingress, (c) => c.port !== undefined);
     const reason = port
       ? undefined
       : `Service '${service.resource.name}' has no port ${target.backend.port ?? '(none given)'}`;
@@ -723,6 +732,21 @@ class TrafficMapBuilder {
         broken: reason,
       });
   }
+}
+
+/**
+ * Of the definitions of one Service (variants of an app kept side by side), the one a reference
+ * takes: the copy applied with the referring resource that serves it, else the copy applied with
+ * it, else one that serves it, else the first. The map draws one path per reference.
+ */
+function preferredCopy<T extends { readonly service: Service }>(
+  graph: TrafficGraph,
+  copies: readonly T[],
+  referrer: Resource,
+  serves: (copy: T) => boolean,
+): T {
+  const together = copies.filter((c) => graph.appliedTogether(c.service.resource, referrer));
+  return together.find(serves) ?? together[0] ?? copies.find(serves) ?? copies[0];
 }
 
 function seqHosts(r: Resource): string {
