@@ -41,12 +41,16 @@ export class LabelIndex {
   /** Templates that may satisfy this term, or undefined when the term narrows nothing (NotIn, DoesNotExist). */
   private termCandidates(t: SelectorTerm): readonly Workload[] | undefined {
     const owned = this.ownedCandidates(t.key);
-    if (t.operator === 'Exists') return this.merge([this.byKey.get(t.key) ?? [], ...owned]);
+    if (t.operator === 'Exists') {
+      const keyed = this.byKey.get(t.key) ?? [];
+      return owned.length === 0 ? keyed : this.merge([keyed, ...owned]);
+    }
     if (t.operator !== 'Equals' && t.operator !== 'In') return undefined;
-    const lists = t.values.map((v) => this.byValue.get(`${t.key}\u0000${v}`) ?? []);
+    const lists: (readonly Workload[])[] = t.values.map((v) => this.byValue.get(`${t.key}\u0000${v}`) ?? []);
     const runtime = this.byRuntimeKey.get(t.key);
     if (runtime) lists.push(runtime);
-    return this.merge([...lists, ...owned]);
+    for (const list of owned) lists.push(list);
+    return this.merge(lists);
   }
 
   /** A superset of the templates the selector can match (all of them when no term narrows), in resource order. */
@@ -76,8 +80,8 @@ export class LabelIndex {
   }
 
   /** Templates whose operator owns a prefix of the key (none in most namespaces). */
-  private ownedCandidates(key: string): (readonly Workload[])[] {
-    if (this.byOwnedPrefix.size === 0) return [];
+  private ownedCandidates(key: string): readonly (readonly Workload[])[] {
+    if (this.byOwnedPrefix.size === 0) return NO_LISTS;
     const out: (readonly Workload[])[] = [];
     for (const [prefix, list] of this.byOwnedPrefix) if (key.startsWith(prefix)) out.push(list);
     return out;
@@ -98,6 +102,8 @@ export class LabelIndex {
     return out.sort((a, b) => this.position.get(a)! - this.position.get(b)!);
   }
 }
+
+const NO_LISTS: readonly (readonly Workload[])[] = [];
 
 function add(map: Map<string, Workload[]>, key: string, w: Workload): void {
   const list = map.get(key);
