@@ -376,12 +376,7 @@ class TrafficMapBuilder {
       const svc = clusterService(d.fqdn);
       const copies = svc ? this.graph.servicesNamed(svc.namespace, svc.name) : [];
       if (copies.length === 0) continue;
-      const { service, port } = preferredCopy(
-        this.graph,
-        copies.map((copy) => ({ service: copy, port: servicePortFor(copy, d.port) })),
-        r,
-        (c) => c.port !== undefined,
-      );
+      const { service, port } = preferredCopy(this.graph, portsOf(copies, d.port), r);
       const subset =
         d.subset !== undefined
           ? index.destinationRules.find((dr) => dr.fqdn === d.fqdn && dr.subsets.has(d.subset!))?.subsets.get(d.subset)
@@ -556,12 +551,7 @@ class TrafficMapBuilder {
           );
           continue;
         }
-        const { service, port } = preferredCopy(
-          this.graph,
-          services.map((copy) => ({ service: copy, port: servicePortFor(copy, b.port) })),
-          r,
-          (c) => c.port !== undefined,
-        );
+        const { service, port } = preferredCopy(this.graph, portsOf(services, b.port), r);
         const reason = port ? undefined : `Service '${b.name}' has no port ${b.port ?? '(none given)'}`;
         this.addEdge({
           from: entryId,
@@ -706,7 +696,7 @@ class TrafficMapBuilder {
       );
       return;
     }
-    const { service, port } = preferredCopy(this.graph, target.ports, ingress, (c) => c.port !== undefined);
+    const { service, port } = preferredCopy(this.graph, target.ports, ingress);
     const reason = port
       ? undefined
       : `Service '${service.resource.name}' has no port ${target.backend.port ?? '(none given)'}`;
@@ -734,19 +724,25 @@ class TrafficMapBuilder {
   }
 }
 
+/** Each copy of a Service with its port that a reference names (undefined: it has none). */
+function portsOf(copies: readonly Service[], wanted: number | string | undefined): ServiceCopyPort[] {
+  return copies.map((service) => ({ service, port: servicePortFor(service, wanted) }));
+}
+
+interface ServiceCopyPort {
+  readonly service: Service;
+  readonly port: ServicePort | undefined;
+}
+
 /**
  * Of the definitions of one Service (variants of an app kept side by side), the one a reference
- * takes: the copy applied with the referring resource that serves it, else the copy applied with
- * it, else one that serves it, else the first. The map draws one path per reference.
+ * takes: the copy applied with the referring resource that has the port, else the copy applied
+ * with it, else one that has the port, else the first. The map draws one path per reference.
  */
-function preferredCopy<T extends { readonly service: Service }>(
-  graph: TrafficGraph,
-  copies: readonly T[],
-  referrer: Resource,
-  serves: (copy: T) => boolean,
-): T {
+function preferredCopy(graph: TrafficGraph, copies: readonly ServiceCopyPort[], referrer: Resource): ServiceCopyPort {
   const together = copies.filter((c) => graph.appliedTogether(c.service.resource, referrer));
-  return together.find(serves) ?? together[0] ?? copies.find(serves) ?? copies[0];
+  const served = (c: ServiceCopyPort) => c.port !== undefined;
+  return together.find(served) ?? together[0] ?? copies.find(served) ?? copies[0];
 }
 
 function seqHosts(r: Resource): string {

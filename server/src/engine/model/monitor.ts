@@ -1,6 +1,7 @@
-// Prometheus operator monitors (monitoring.coreos.com/v1, and Azure's azmonitoring.coreos.com/v1): a ServiceMonitor selects Services by
-// label in the namespaces of its namespaceSelector (its own by default) and scrapes the named ports
-// of its endpoints; a PodMonitor does the same with pods and container port names.
+// Prometheus operator monitors (monitoring.coreos.com/v1, and Azure's azmonitoring.coreos.com/v1):
+// a ServiceMonitor selects Services by label in the namespaces of its namespaceSelector (its own by
+// default) and scrapes the named ports of its endpoints; a PodMonitor does the same with pods and
+// container port names.
 import { readLabelSelector, type Selector } from '../selectors';
 import type { Span } from '../text';
 import { asScalar, boolValue, get, getPath, seqItems, stringValue } from '../tree';

@@ -87,15 +87,10 @@ export function readService(resource: Resource): Service | undefined {
   }
   // kustomize's commonLabels (and labels with includeSelectors) write spec.selector, creating it on a
   // Service that has none (its label field spec for Service spec/selector says create: true).
-  const written = readEqualitySelector(get(spec, 'selector'));
   const added = resource.buildLabels?.selector;
-  const selector = withAddedTerms(
-    written ??
-      (added && Object.keys(added).length > 0
-        ? { terms: [], span: resourceAnchor(resource), invalid: false }
-        : undefined),
-    added,
-  );
+  const created =
+    added && Object.keys(added).length > 0 ? { terms: [], span: resourceAnchor(resource), invalid: false } : undefined;
+  const selector = withAddedTerms(readEqualitySelector(get(spec, 'selector')) ?? created, added);
   return {
     resource,
     type,

@@ -39,7 +39,7 @@ export default defineRule({
         if (!evidence && resolutions.some((r) => reachedOnDeclaredPort(ctx.graph, r.workload))) continue;
         const workloads = resolutions.map((r) => r.workload);
         // The kubelet probes the container on this port: the process listens there.
-        if (!evidence && workloads.some((w) => probesPort(w, port.targetPort as number))) continue;
+        if (!evidence && probesPort(workloads, port.targetPort)) continue;
         const alike = evidence ? undefined : sameImageReachedOn(ctx.graph, service, port.targetPort, workloads);
         const what = port.targetPortExplicit
           ? `targetPort ${port.targetPort}`
@@ -59,15 +59,17 @@ export default defineRule({
   },
 });
 
+const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'];
+const PROBE_HANDLERS = ['httpGet', 'tcpSocket', 'grpc'];
+
 /** Whether a container's liveness, readiness or startup probe checks this port number. */
-function probesPort(workload: Workload, port: number): boolean {
-  return workload.template.containers.some((c) =>
-    ['livenessProbe', 'readinessProbe', 'startupProbe'].some((probe) =>
-      ['httpGet', 'tcpSocket', 'grpc'].some(
-        (handler) => integerValue(getPath(c.node, probe, handler, 'port')) === port,
-      ),
-    ),
-  );
+function probesPort(workloads: readonly Workload[], port: number): boolean {
+  for (const w of workloads)
+    for (const c of w.template.containers)
+      for (const probe of PROBES)
+        for (const handler of PROBE_HANDLERS)
+          if (integerValue(getPath(c.node, probe, handler, 'port')) === port) return true;
+  return false;
 }
 
 /** An image without its tag or digest (`kong/go-echo:0.3.0` -> `kong/go-echo`). */
@@ -100,7 +102,8 @@ function sameImageReachedOn(
   const images = new Set(workloads.flatMap((w) => [...imagesOf(w)]));
   if (images.size === 0) return undefined;
   for (const other of graph.servicesIn(service.resource.namespace ?? 'default')) {
-    if (other === service || other.resource.id === service.resource.id) continue;
+    // Not the Service itself, nor a copy of it (the same app defined again elsewhere).
+    if (other.resource.id === service.resource.id) continue;
     if (!other.ports.some((p) => p.targetPort === targetPort)) continue;
     for (const w of graph.workloadsSelectedBy(other)) {
       if (workloads.some((x) => x.resource.id === w.resource.id)) continue;
