@@ -201,21 +201,23 @@ function followKustomizations(options: ReadOptions, result: ReadResult, seen: Se
       } catch {
         continue; // missing: the analysis sees the kustomization as not building
       }
-      const candidates = stat.isDirectory()
-        ? [...KUSTOMIZATION_FILE_NAMES]
-            .map((n) => path.join(abs, n))
-            .filter((f) => fs.existsSync(f))
-            .slice(0, 1)
-        : [abs];
-      for (const c of candidates) {
-        if (seen.has(rel(options.base, c))) continue;
-        const before = result.files.length;
-        readOne(c, options, result, seen, false);
-        followed++;
-        if (result.files.length > before && isKustomizationFile(c)) queue.push(result.files[result.files.length - 1]);
-      }
+      const file = stat.isDirectory() ? kustomizationFileIn(abs) : abs;
+      if (file === undefined || seen.has(rel(options.base, file))) continue;
+      const before = result.files.length;
+      readOne(file, options, result, seen, false);
+      followed++;
+      if (result.files.length > before && isKustomizationFile(file)) queue.push(result.files[result.files.length - 1]);
     }
   }
+}
+
+/** The kustomization file of a directory, if it has one (kustomize reads the first of the names). */
+function kustomizationFileIn(dir: string): string | undefined {
+  for (const name of KUSTOMIZATION_FILE_NAMES) {
+    const file = path.join(dir, name);
+    if (fs.existsSync(file)) return file;
+  }
+  return undefined;
 }
 
 /** At most this many directories are climbed from a root toward the base. */
@@ -239,7 +241,7 @@ function readEnclosingKustomizations(
       const fromBase = path.relative(options.base, parent);
       if (parent === dir || fromBase.startsWith('..') || path.isAbsolute(fromBase)) break;
       dir = parent;
-      const file = [...KUSTOMIZATION_FILE_NAMES].map((n) => path.join(dir, n)).find((f) => fs.existsSync(f));
+      const file = kustomizationFileIn(dir);
       if (file) readOne(file, options, result, seen, false);
     }
   }
