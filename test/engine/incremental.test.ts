@@ -373,6 +373,34 @@ test('edits inside a multi-document file give what a fresh whole-file analysis g
   }
 });
 
+test('files marked edited, changed or not, give what comparing their texts gives', () => {
+  // `edited` is the adapters' hint that a text changed (an open document's version moved): the
+  // engine reads the file again without comparing; a text that is the same after all changes nothing.
+  const files = new Map([...original.map((f) => [f.path, f.text] as const), [BUNDLE_PATH, bundleText]]);
+  const analyzer = new Analyzer();
+  const first = analyzer.run(bundleInput(files));
+  const markedEdited = () => {
+    const input = bundleInput(files);
+    return { ...input, files: input.files.map((f) => ({ ...f, edited: true })) };
+  };
+  const again = analyzer.run(markedEdited());
+  assert.deepEqual(summary(again), summary(first));
+  const bundleResources = (a: Analysis) => a.workspace.resources.filter((r) => r.file === BUNDLE_PATH);
+  assert.ok(bundleResources(first).length > 10);
+  const kept = bundleResources(first);
+  assert.ok(
+    bundleResources(again).every((r, i) => r === kept[i]),
+    'an unchanged bundle keeps its instances',
+  );
+  for (const edit of BUNDLE_EDITS) {
+    edit.apply(files);
+    const incremental = analyzer.run(markedEdited());
+    const fresh = analyze(bundleInput(files, true));
+    assert.deepEqual(summary(incremental), summary(fresh), edit.name);
+    assert.deepEqual(graphSummary(incremental), graphSummary(fresh), `graph after ${edit.name}`);
+  }
+});
+
 test('an edit in the middle of a bundle keeps the instances of every other document', () => {
   const files = new Map([[BUNDLE_PATH, bundleText]]);
   const analyzer = new Analyzer();

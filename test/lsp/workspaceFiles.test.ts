@@ -73,11 +73,16 @@ test('the next file list takes the last one over where nothing changed, and equa
     files.documentOpened(doc);
     files.documentChanged(doc);
     last = await check('a document opened as on disk', [], last);
+    assert.equal(last.find((f) => f.path === p5)?.edited, undefined, 'opened as on disk: compared, not marked');
     doc.update([{ text: cm('c5', 'edited') }], 2);
     last = await check('an open document edited', [p5], last);
     assert.equal(last.find((f) => f.path === p5)?.text, cm('c5', 'edited'));
+    // A new version: marked edited, so that the engine does not compare the texts (WorkspaceFile.edited).
+    assert.equal(last.find((f) => f.path === p5)?.edited, true);
     doc.update([{ text: cm('c5', 'again') }], 3);
     last = await check('edited again', [p5], last);
+    assert.equal(last.find((f) => f.path === p5)?.edited, true);
+    last = await check('the same version', [], last);
     // A file changed on disk, as a watcher reports it.
     const p7 = `${root}/cm-7.yaml`;
     fs.writeFileSync(p7, cm('c7', 'on-disk'));

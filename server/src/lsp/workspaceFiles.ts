@@ -67,6 +67,8 @@ export class WorkspaceFiles {
   /** isListedManifest of each path asked, until the settings or the files change. */
   private readonly listedPaths = new Map<string, boolean>();
   private tooLargeOpenKey = '';
+  /** The version of each open document whose text the last list's entry holds. */
+  private readonly entryVersions = new Map<string, number>();
   /** Documents opened whose first content event is still to come, and whether each is as on disk. */
   private readonly opening = new Map<string, boolean>();
 
@@ -113,7 +115,7 @@ export class WorkspaceFiles {
    * Open manifests by path, with their current text; those over maxFileSize are not analysed
    * (like files on disk: an information diagnostic says so) and are listed in tooLargeOpen.
    */
-  private openManifests(tooLargeOpen?: Map<string, number>): Map<string, string> {
+  private openManifests(tooLargeOpen?: Map<string, number>, versions?: Map<string, number>): Map<string, string> {
     const open = new Map<string, string>();
     for (const doc of this.options.documents.all()) {
       const p = proto.uriToPath(doc.uri);
@@ -122,7 +124,10 @@ export class WorkspaceFiles {
       // UTF-8 bytes: at least one per UTF-16 unit, at most three (kept by the document across edits).
       const size = text.length * 3 <= this.config.maxFileSize ? 0 : doc.utf8Length;
       if (size > this.config.maxFileSize) tooLargeOpen?.set(p, size);
-      else open.set(p, text);
+      else {
+        open.set(p, text);
+        versions?.set(p, doc.version);
+      }
     }
     return open;
   }
@@ -131,7 +136,8 @@ export class WorkspaceFiles {
   current(): CurrentFiles {
     const helm = this.options.helm;
     const tooLargeOpen = new Map<string, number>();
-    const open = this.openManifests(tooLargeOpen);
+    const openVersions = new Map<string, number>();
+    const open = this.openManifests(tooLargeOpen, openVersions);
     const largeKey = [...tooLargeOpen.keys()].join('\u0000');
     if (largeKey !== this.tooLargeOpenKey) this.paths = undefined; // an open document went over the limit or back
     this.tooLargeOpenKey = largeKey;
@@ -149,9 +155,17 @@ export class WorkspaceFiles {
     const entry = (p: string, i: number): WorkspaceFile => {
       const text = open.get(p) ?? this.disk.get(p) ?? helm.renderedText(p) ?? '';
       const before = last?.[i];
-      if (before && before.text === text) return before;
+      // An open document at another version than its last entry's was edited since: taken as
+      // changed, its text not compared with the last one (see WorkspaceFile.edited).
+      const version = openVersions.get(p);
+      const lastVersion = this.entryVersions.get(p);
+      const edited =
+        before !== undefined && version !== undefined && lastVersion !== undefined && lastVersion !== version;
+      if (version === undefined) this.entryVersions.delete(p);
+      else this.entryVersions.set(p, version);
+      if (before && !edited && before.text === text) return before;
       const rendered = helm.renderedText(p) === undefined ? undefined : helm.files.find((f) => f.path === p);
-      return rendered ?? { path: p, text };
+      return rendered ?? (edited ? { path: p, text, edited } : { path: p, text });
     };
     let files: WorkspaceFile[];
     let index = lastList.index;

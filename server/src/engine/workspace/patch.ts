@@ -36,7 +36,7 @@ export function* patchLastLoad(
     // The same entry (adapters keep an unchanged file's): no need to read it (100,000 files).
     if (f === before) continue;
     if (f.path !== before.path) return undefined;
-    if (f.text !== before.text && changed.push(i) > MAX_PATCHED_FILES) return undefined;
+    if ((f.edited || f.text !== before.text) && changed.push(i) > MAX_PATCHED_FILES) return undefined;
   }
   yield;
   // The patched files' readings and instances, written into the last load's lists (not copied: 20k

@@ -165,6 +165,7 @@ export function entryHolds(
 ): entry is FileEntry {
   return (
     entry !== undefined &&
+    !f.edited &&
     entry.text === f.text &&
     entry.inChart === inChart &&
     entry.appliedNamespace === f.namespace &&

@@ -11,6 +11,14 @@ export interface WorkspaceFile {
   /** A path (posix separators) that the adapters can map back to the real file. */
   readonly path: string;
   readonly text: string;
+  /**
+   * Set by an adapter that knows this text differs from the one it gave for this path before (an
+   * editor's change): the engine reads it again without first comparing the two texts, which
+   * costs a pass over both when their lengths are equal (a character typed over another in a
+   * bundle of megabytes). Only a hint: a text that is the same after all is read again, and found
+   * unchanged document by document.
+   */
+  readonly edited?: boolean;
   /** The namespace the file is applied to, when known (a Helm release's `--namespace`). */
   readonly namespace?: string;
 }
