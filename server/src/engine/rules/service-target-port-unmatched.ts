@@ -12,7 +12,7 @@
 // is reported even when the Service's other ports reach declared ports.
 import type { TrafficGraph } from '../graph';
 import type { Service, ServicePort } from '../model/service';
-import { get, getPath, integerValue, stringValue } from '../tree';
+import { get, getPath, integerValue, scalarText, seqItems, stringValue } from '../tree';
 import type { Workload } from '../model/workload';
 import { reachedOnDeclaredPort } from '../servicePorts';
 import { defineRule } from './rule';
@@ -38,8 +38,10 @@ export default defineRule({
         );
         if (!evidence && resolutions.some((r) => reachedOnDeclaredPort(ctx.graph, r.workload))) continue;
         const workloads = resolutions.map((r) => r.workload);
-        // The kubelet probes the container on this port: the process listens there.
-        if (!evidence && probesPort(workloads, port.targetPort)) continue;
+        // The kubelet probes the container on this port, or its command line or environment tells
+        // the process to listen there: the declarations are stale or partial.
+        if (!evidence && (probesPort(workloads, port.targetPort) || configuresPort(workloads, port.targetPort)))
+          continue;
         const alike = evidence ? undefined : sameImageReachedOn(ctx.graph, service, port.targetPort, workloads);
         const what = port.targetPortExplicit
           ? `targetPort ${port.targetPort}`
@@ -69,6 +71,24 @@ function probesPort(workloads: readonly Workload[], port: number): boolean {
       for (const probe of PROBES)
         for (const handler of PROBE_HANDLERS)
           if (integerValue(getPath(c.node, probe, handler, 'port')) === port) return true;
+  return false;
+}
+
+/**
+ * Whether a container's command, arguments or environment give this port number as a port:
+ * `--metrics-bind-address=:8443`, `--port 8443`, `-listen=0.0.0.0:8443`, `PORT=8443` (kubebuilder
+ * scaffolds serve metrics on a port set by an argument and declare none; a kustomize patch often
+ * adds the argument). The number must stand alone (after `:`, `=`, a space or nothing, and before
+ * a non-digit), so 18443 or a version 1.8443 does not count.
+ */
+function configuresPort(workloads: readonly Workload[], port: number): boolean {
+  const standsAlone = new RegExp(`(?:^|[:=\\s])${port}(?![\\d.])`);
+  for (const w of workloads)
+    for (const c of w.template.containers) {
+      const texts = [...seqItems(get(c.node, 'command')), ...seqItems(get(c.node, 'args'))].map(scalarText);
+      for (const env of seqItems(get(c.node, 'env'))) texts.push(scalarText(get(env, 'value')));
+      if (texts.some((t) => t !== undefined && standsAlone.test(t))) return true;
+    }
   return false;
 }
 
