@@ -1,5 +1,7 @@
 // The orphaned-selector rules' report, with the near miss (engine/nearMiss.ts) as its hint.
 import type { Resource } from '../model/resource';
+import type { Workload } from '../model/workload';
+import { getPath, stringValue } from '../tree';
 import { nearestMiss, type NearMiss } from '../nearMiss';
 import { selectorMayMatch, type Selector } from '../selectors';
 import type { RelatedRef, RuleContext } from './rule';
@@ -68,6 +70,22 @@ export function reportSelectsNothing(
   }
   const { hint, related } = describeNearMiss(miss);
   const span = miss?.kind === 'value' ? miss.termSpan : selector.span;
+  // The matching pods are written in this very namespace, and a kustomization moved them to
+  // another: the namespace is a placeholder its builds rewrite (kubebuilder's `system`), and this
+  // resource is likely installed through such a build too. Plausible, not known.
+  if (
+    miss?.kind === 'namespace' &&
+    !ctx.config.completeWorkspace &&
+    writtenNamespaceRewritten(miss.workload, namespace)
+  ) {
+    ctx.report({
+      span,
+      severity: 'info',
+      message: `${message}${hint} ${miss.workload.resource.kind} '${miss.workload.resource.name}' is written in namespace '${namespace}' too, and a kustomization moves it: '${namespace}' is likely a placeholder that the build installing this resource rewrites as well.`,
+      related,
+    });
+    return;
+  }
   if (
     !miss &&
     !ctx.config.completeWorkspace &&
@@ -122,6 +140,16 @@ export function reportSelectsNothing(
     return;
   }
   ctx.report({ span, message: `${message}${hint}`, related });
+}
+
+/** Whether the workload was written in `namespace` and a kustomization set another. */
+function writtenNamespaceRewritten(workload: Workload, namespace: string): boolean {
+  const r = workload.resource;
+  return (
+    r.namespaceOrigin === 'kustomize' &&
+    r.namespace !== namespace &&
+    stringValue(getPath(r.node, 'metadata', 'namespace')) === namespace
+  );
 }
 
 /** The sentence of a finding graded down because a custom resource of an unknown kind may satisfy it. */
