@@ -14,7 +14,7 @@ import type { TrafficGraph } from '../graph';
 import type { Service, ServicePort } from '../model/service';
 import { get, getPath, integerValue, scalarText, seqItems, stringValue } from '../tree';
 import type { Workload } from '../model/workload';
-import { reachedOnDeclaredPort } from '../servicePorts';
+import { landingPort, reachedOnDeclaredPort } from '../servicePorts';
 import { defineRule } from './rule';
 import { describeDeclaredPorts, describeWorkloads, servicePortOutcomes } from './service-ports';
 
@@ -31,26 +31,26 @@ export default defineRule({
         // Every template must declare ports, none may serve this one in any protocol, and no Service
         // may reach any of them on a declared port.
         if (!resolutions.every((r) => r.status === 'undeclared')) continue;
-        const evidence = likelyMeant(
-          service,
-          port,
-          resolutions.map((r) => r.workload),
-        );
-        if (!evidence && resolutions.some((r) => reachedOnDeclaredPort(ctx.graph, r.workload))) continue;
         const workloads = resolutions.map((r) => r.workload);
         // The kubelet probes the container on this port, or its command line or environment tells
         // the process to listen there: the declarations are stale or partial.
-        if (!evidence && (probesPort(workloads, port.targetPort) || configuresPort(workloads, port.targetPort)))
-          continue;
-        const alike = evidence ? undefined : sameImageReachedOn(ctx.graph, service, port.targetPort, workloads);
+        if (probesPort(workloads, port.targetPort) || configuresPort(workloads, port.targetPort)) continue;
+        const evidence = likelyMeant(service, port, workloads);
+        if (!evidence && resolutions.some((r) => reachedOnDeclaredPort(ctx.graph, r.workload))) continue;
+        // Another Service reaches the same image on this number: the image likely listens there,
+        // and these declarations are stale (an older release's), whatever their names suggest.
+        const alike = sameImageReachedOn(ctx.graph, service, port.targetPort, workloads);
+        // Several ports of the Service each disagree by name with the declarations: not one typo,
+        // but declarations and Service written for different versions of the image; which is
+        // right cannot be known.
+        const skewed = !alike && evidence !== undefined && namedMismatches(service, workloads) > 1;
         const what = port.targetPortExplicit
           ? `targetPort ${port.targetPort}`
           : `Port ${port.port} (targetPort defaults to it)`;
         ctx.report({
           span: port.targetPortSpan,
-          // Another Service reaches the same image on this number: its declarations may be stale.
-          severity: alike ? 'info' : undefined,
-          message: `${what} is not declared by any container of ${describeWorkloads(workloads)}, which declare${workloads.length === 1 ? 's' : ''} ${describeDeclaredPorts(workloads)}.${evidence ?? ''}${alike ? ` Service '${alike.service.resource.name}' reaches the same image (${alike.image}) of ${describeWorkloads([alike.workload])} on ${port.targetPort} too: the image may listen there, and its containerPort declarations be stale.` : ''}`,
+          severity: alike || skewed ? 'info' : undefined,
+          message: `${what} is not declared by any container of ${describeWorkloads(workloads)}, which declare${workloads.length === 1 ? 's' : ''} ${describeDeclaredPorts(workloads)}.${evidence ?? ''}${alike ? ` Service '${alike.service.resource.name}' reaches the same image (${alike.image}) of ${describeWorkloads([alike.workload])} on ${port.targetPort} too: the image may listen there, and its containerPort declarations be stale.` : ''}${skewed ? ' Other ports of this Service disagree with the declarations the same way: they may describe another version of the image than the Service does.' : ''}`,
           related: workloads.map((w) => ({
             resource: w.resource,
             message: `selected by Service ${resource.name}; declares ${describeDeclaredPorts([w])}`,
@@ -124,14 +124,31 @@ function sameImageReachedOn(
   for (const other of graph.servicesIn(service.resource.namespace ?? 'default')) {
     // Not the Service itself, nor a copy of it (the same app defined again elsewhere).
     if (other.resource.id === service.resource.id) continue;
-    if (!other.ports.some((p) => p.targetPort === targetPort)) continue;
     for (const w of graph.workloadsSelectedBy(other)) {
       if (workloads.some((x) => x.resource.id === w.resource.id)) continue;
+      // A number, or a name that lands on this number in that workload.
+      if (
+        !other.ports.some(
+          (p) => p.targetPort === targetPort || landingPort(graph.resolveServicePort(p, w)) === targetPort,
+        )
+      )
+        continue;
       const image = [...imagesOf(w)].find((i) => images.has(i));
       if (image) return { service: other, workload: w, image };
     }
   }
   return undefined;
+}
+
+/** How many numeric ports of the Service target another number than the container port of their name. */
+function namedMismatches(service: Service, workloads: readonly Workload[]): number {
+  const declared = workloads.flatMap((w) => w.template.containers.flatMap((c) => c.ports));
+  return service.ports.filter(
+    (p) =>
+      typeof p.targetPort === 'number' &&
+      p.name !== undefined &&
+      declared.some((d) => d.name === p.name && d.protocol === p.protocol && d.containerPort !== p.targetPort),
+  ).length;
 }
 
 /** What the port likely meant, from its name or swapped digits, among ports no other port of the Service targets. */
