@@ -2,7 +2,9 @@
 // A ServiceMonitor endpoint's `port` is the name of a Service port; a PodMonitor's is the name of a
 // container port. A name that none of the selected targets has is never scraped.
 import { selectorMatchesLabels, selectorMayMatch } from '../selectors';
-import { defineRule } from './rule';
+import type { Resource } from '../model/resource';
+import { mayCreate } from './near-miss';
+import { defineRule, type RelatedRef, type RuleContext } from './rule';
 
 export default defineRule({
   id: 'servicemonitor-port-missing',
@@ -17,15 +19,19 @@ export default defineRule({
       const selector = monitor.selector;
       const inScope = (ns: string | undefined) =>
         monitor.namespaces === undefined || monitor.namespaces.includes(ns ?? 'default');
-      const names =
+      const targets =
         monitor.target === 'Service'
           ? ctx.graph.services
               .filter((s) => inScope(s.resource.namespace) && selectorMatchesLabels(selector, s.resource.labels))
-              .map((s) => s.ports.map((p) => p.name))
+              .map((s) => ({ resource: s.resource, names: s.ports.map((p) => p.name) }))
           : ctx.graph.workloads
               .filter((w) => inScope(w.template.namespace) && selectorMayMatch(selector, w.template.labels))
-              .map((w) => w.template.containers.flatMap((c) => c.ports.map((p) => p.name)));
-      if (names.length === 0) return; // servicemonitor-selector-orphaned
+              .map((w) => ({
+                resource: w.resource,
+                names: w.template.containers.flatMap((c) => c.ports.map((p) => p.name)),
+              }));
+      if (targets.length === 0) return; // servicemonitor-selector-orphaned
+      const names = targets.map((t) => t.names);
       // Operator-made targets may have ports the operator table does not list.
       const open =
         monitor.target === 'Service'
@@ -43,13 +49,51 @@ export default defineRule({
             );
       if (open) return;
       const known = new Set(names.flat().filter((n): n is string => !!n));
+      const doubt = ctx.config.completeWorkspace ? undefined : unseenTargets(ctx, monitor.resource, targets);
       for (const port of monitor.ports) {
         if (known.has(port.name)) continue;
         ctx.report({
           span: port.span,
-          message: `No selected ${monitor.target === 'Service' ? 'Service has a port' : 'pod has a container port'} named '${port.name}' (names: ${[...known].join(', ') || 'none'}); this endpoint is never scraped.`,
+          severity: doubt ? 'info' : undefined,
+          message: `No selected ${monitor.target === 'Service' ? 'Service has a port' : 'pod has a container port'} named '${port.name}' (names: ${[...known].join(', ') || 'none'}); this endpoint is never scraped.${doubt?.note ?? ''}`,
+          related: doubt?.related,
         });
       }
     },
   },
 });
+
+/**
+ * Why targets the workspace does not show may be the ones the monitor is for, or undefined. The
+ * monitor scrapes every target its selector matches, wherever it comes from: a custom resource of
+ * a kind this tool does not know, applied with it, may make them (Rook's CephCluster makes the
+ * `rook-ceph-mgr` Service its example ServiceMonitor scrapes, beside user-made copies of its
+ * labels), and so may the unseen part of its build; and when none of the targets seen is applied
+ * with it, the ones it was written for are likely made elsewhere.
+ */
+function unseenTargets(
+  ctx: RuleContext,
+  monitor: Resource,
+  targets: readonly { resource: Resource }[],
+): { note: string; related: RelatedRef[] } | undefined {
+  const namespaces = new Set([
+    monitor.namespace ?? 'default',
+    ...targets.map((t) => t.resource.namespace ?? 'default'),
+  ]);
+  for (const namespace of namespaces) {
+    const hidden = ctx.graph.hiddenProducerNear(namespace, monitor);
+    if (hidden)
+      return { note: mayCreate(hidden, 'the targets'), related: [{ resource: hidden, message: 'may create targets' }] };
+  }
+  if (ctx.graph.hidesResourcesNear(monitor.file))
+    return {
+      note: ' Resources this workspace does not show are applied with it, and may be the targets.',
+      related: [],
+    };
+  if (!targets.some((t) => ctx.graph.appliedTogether(t.resource, monitor)))
+    return {
+      note: ' None of the targets it selects here is applied with it: the ones it is for may be made elsewhere (a Helm release, an operator, another repository).',
+      related: [],
+    };
+  return undefined;
+}
