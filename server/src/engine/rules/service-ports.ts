@@ -9,10 +9,14 @@ export interface PortOutcome {
   readonly resolutions: readonly PortResolution[];
 }
 
-/** Per Service port, where it lands in each selected template; empty when the Service selects nothing. */
+/**
+ * Per Service port, where it lands in each selected template; empty when the Service selects
+ * nothing, or selects a template its kustomize build patches in a way not reproduced (a patch that
+ * does not apply, one that cannot be read): its ports and arguments are not known.
+ */
 export function servicePortOutcomes(graph: TrafficGraph, service: Service): PortOutcome[] {
   const workloads = graph.workloadsSelectedBy(service);
-  if (!service.selector || workloads.length === 0) return [];
+  if (!service.selector || workloads.length === 0 || workloads.some((w) => w.resource.uncertain)) return [];
   return service.ports.map((port) => ({ port, resolutions: workloads.map((w) => graph.resolveServicePort(port, w)) }));
 }
 
