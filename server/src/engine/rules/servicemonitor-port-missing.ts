@@ -23,12 +23,17 @@ export default defineRule({
         monitor.target === 'Service'
           ? ctx.graph.services
               .filter((s) => inScope(s.resource.namespace) && selectorMatchesLabels(selector, s.resource.labels))
-              .map((s) => ({ resource: s.resource, names: s.ports.map((p) => p.name) }))
+              .map((s) => ({
+                resource: s.resource,
+                names: s.ports.map((p) => p.name),
+                podsElsewhere: s.selector !== undefined && ctx.graph.workloadsSelectedBy(s).length === 0,
+              }))
           : ctx.graph.workloads
               .filter((w) => inScope(w.template.namespace) && selectorMayMatch(selector, w.template.labels))
               .map((w) => ({
                 resource: w.resource,
                 names: w.template.containers.flatMap((c) => c.ports.map((p) => p.name)),
+                podsElsewhere: false,
               }));
       if (targets.length === 0) return; // servicemonitor-selector-orphaned
       const names = targets.map((t) => t.names);
@@ -68,13 +73,14 @@ export default defineRule({
  * monitor scrapes every target its selector matches, wherever it comes from: a custom resource of
  * a kind this tool does not know, applied with it, may make them (Rook's CephCluster makes the
  * `rook-ceph-mgr` Service its example ServiceMonitor scrapes, beside user-made copies of its
- * labels), and so may the unseen part of its build; and when none of the targets seen is applied
- * with it, the ones it was written for are likely made elsewhere.
+ * labels), and so may the unseen part of its build; when the Services seen front pods made
+ * elsewhere, or none of the targets seen is applied with it, the ones it was written for are
+ * likely made elsewhere too.
  */
 function unseenTargets(
   ctx: RuleContext,
   monitor: Resource,
-  targets: readonly { resource: Resource }[],
+  targets: readonly { resource: Resource; podsElsewhere: boolean }[],
 ): { note: string; related: RelatedRef[] } | undefined {
   const namespaces = new Set([
     monitor.namespace ?? 'default',
@@ -88,6 +94,13 @@ function unseenTargets(
   if (ctx.graph.hidesResourcesNear(monitor.file))
     return {
       note: ' Resources this workspace does not show are applied with it, and may be the targets.',
+      related: [],
+    };
+  // The Services seen front pods no template here makes (an operator's, a chart's): the app is
+  // defined elsewhere, and so may be the Service the monitor is for (Rook's rook-ceph-mgr).
+  if (targets.every((t) => t.podsElsewhere))
+    return {
+      note: ' The Services it selects here front pods that no pod template in the workspace makes: the app is defined elsewhere, and so may be the Service this endpoint is for.',
       related: [],
     };
   if (!targets.some((t) => ctx.graph.appliedTogether(t.resource, monitor)))
