@@ -140,3 +140,25 @@ function asMapOf(node: YNode | undefined): YMap {
   assert.ok(node && node.type === 'map');
   return node;
 }
+
+test('merge keys copy in the pairs of the maps their aliases name, as kubectl reads them', () => {
+  // sigs.k8s.io/yaml (go-yaml) applies YAML 1.1 merge keys: keys written in the map win, and of
+  // several merged maps the first that has a key gives it.
+  const text = [
+    'base: &base {app: web, tier: front}',
+    'extra: &extra {tier: back, zone: a}',
+    'one:',
+    '  <<: *base',
+    '  release: v1',
+    'two:',
+    '  tier: edge',
+    '  <<: [*base, *extra]',
+    'three:',
+    '  <<: {app: inline}',
+  ].join('\n');
+  const doc = parseYaml(text).documents[0].contents;
+  assert.deepEqual(toPlain(get(doc, 'one')), { release: 'v1', app: 'web', tier: 'front' });
+  assert.deepEqual(toPlain(get(doc, 'two')), { tier: 'edge', app: 'web', zone: 'a' });
+  // Without an alias it is a plain key, as the fast paths read it (they decline aliases only).
+  assert.deepEqual(toPlain(get(doc, 'three')), { '<<': { app: 'inline' } });
+});

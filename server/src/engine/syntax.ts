@@ -19,6 +19,7 @@ import {
   makePair,
   makeScalar,
   MapNode,
+  PairNode,
   SeqNode,
   TREE_BUILDERS as BUILDERS,
   type ParsedFile,
@@ -31,6 +32,31 @@ import {
 
 export { flatString, mapNode, pairOf, PairNode, scalarNode, seqNode } from './yamlTree';
 export type { ParsedFile, SourceDocument, SyntaxProblem, YMap, YNode, YPair, YScalar, YSeq } from './yamlTree';
+
+/** Whether a merge key's value is an alias, or a sequence of aliases. */
+function isMergeOfAliases(value: unknown): boolean {
+  return isAlias(value) || (isSeq(value) && value.items.length > 0 && value.items.every((i) => isAlias(i)));
+}
+
+/**
+ * The pairs of merged maps added where the map has no such key: keys written in the map win, and
+ * of several merged maps the first that has a key gives it (the YAML merge key specification, as
+ * go-yaml applies it). A merged value that is not a map is ignored.
+ */
+function mergeInto(pairs: YPair[], merges: readonly (YNode | null)[]): void {
+  const keyOf = (p: YPair) => (p instanceof PairNode ? p.keyText : p.key.text);
+  const keys = new Set(pairs.map(keyOf));
+  const sources = merges.flatMap((m) => (m?.type === 'seq' ? m.items : [m]));
+  for (const source of sources) {
+    if (source?.type !== 'map') continue;
+    for (const p of source.pairs) {
+      const key = keyOf(p);
+      if (keys.has(key)) continue;
+      keys.add(key);
+      pairs.push(p);
+    }
+  }
+}
 
 /** The `yaml` package's own default; an alias bomb is cut off here instead of expanding. */
 const MAX_ALIAS_COUNT = 100;
@@ -354,6 +380,7 @@ class Converter {
       const range = node.range ?? [0, 0, 0];
       const items = node.items;
       const pairs: YPair[] = new Array(items.length);
+      let merges: (YNode | null)[] | undefined;
       let n = 0;
       for (let i = 0; i < items.length; i++) {
         const item = items[i];
@@ -367,6 +394,13 @@ class Converter {
         this.readScalar(keyNode, keyRange);
         const keyValue = this.scalarValue;
         const keyText = this.scalarText;
+        // A merge key (YAML 1.1 `<<: *base`, or a list of aliases): kubectl's YAML reader
+        // (sigs.k8s.io/yaml over go-yaml) copies in the pairs of the maps named, so Kubernetes sees
+        // them as written here. Only aliases are merged: the fast paths decline every text with one.
+        if (keyValue === '<<' && keyNode.type === 'PLAIN' && isMergeOfAliases(item.value)) {
+          (merges ??= []).push(this.convert(item.value as YamlAstNode, depth + 1));
+          continue;
+        }
         pairs[n++] = makePair(
           this.toOriginal(keyRange[0]),
           this.toOriginal(keyRange[1]),
@@ -376,6 +410,7 @@ class Converter {
         );
       }
       if (n < pairs.length) pairs.length = n;
+      if (merges) mergeInto(pairs, merges);
       const map = new MapNode(this.toOriginal(range[0]), this.toOriginal(range[1]), pairs);
       if (this.sizes) {
         let size = 1;
