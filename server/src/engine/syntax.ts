@@ -19,7 +19,7 @@ import {
   makePair,
   makeScalar,
   MapNode,
-  PairNode,
+  pairKeyText,
   SeqNode,
   TREE_BUILDERS as BUILDERS,
   type ParsedFile,
@@ -44,13 +44,12 @@ function isMergeOfAliases(value: unknown): boolean {
  * go-yaml applies it). A merged value that is not a map is ignored.
  */
 function mergeInto(pairs: YPair[], merges: readonly (YNode | null)[]): void {
-  const keyOf = (p: YPair) => (p instanceof PairNode ? p.keyText : p.key.text);
-  const keys = new Set(pairs.map(keyOf));
+  const keys = new Set(pairs.map(pairKeyText));
   const sources = merges.flatMap((m) => (m?.type === 'seq' ? m.items : [m]));
   for (const source of sources) {
     if (source?.type !== 'map') continue;
     for (const p of source.pairs) {
-      const key = keyOf(p);
+      const key = pairKeyText(p);
       if (keys.has(key)) continue;
       keys.add(key);
       pairs.push(p);

@@ -2,6 +2,7 @@
 // the shape is not what a manifest should have, so extractors read like the API reference.
 import { SLOT_SIZE } from './origin';
 import { PairNode, type YMap, type YNode, type YPair, type YScalar, type YSeq } from './syntax';
+import { pairKeyText } from './yamlTree';
 
 export function asMap(node: YNode | null | undefined): YMap | undefined {
   return node && node.type === 'map' ? node : undefined;
@@ -33,9 +34,7 @@ export function keyValue(p: YPair): string | number | boolean | null {
 }
 
 /** A pair's key as written, read without building the key's node. */
-export function keyText(p: YPair): string {
-  return p instanceof PairNode ? p.keyText : p.key.text;
-}
+export const keyText = pairKeyText;
 
 export function get(node: YNode | null | undefined, key: string): YNode | undefined {
   return pair(asMap(node), key)?.value ?? undefined;

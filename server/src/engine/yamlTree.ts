@@ -148,6 +148,11 @@ export abstract class PairNode implements YPair {
   }
 }
 
+/** A pair's key as written, read without building the key's node. */
+export function pairKeyText(p: YPair): string {
+  return p instanceof PairNode ? p.keyText : p.key.text;
+}
+
 class WrittenPair extends PairNode {
   constructor(
     readonly keyStart: number,
