@@ -13,7 +13,7 @@
 import type { TrafficGraph } from '../graph';
 import type { Service, ServicePort } from '../model/service';
 import { get, getPath, integerValue, scalarText, seqItems, stringValue } from '../tree';
-import type { Workload } from '../model/workload';
+import type { ContainerPort, Workload } from '../model/workload';
 import { landingPort, reachedOnDeclaredPort } from '../servicePorts';
 import { defineRule } from './rule';
 import { describeDeclaredPorts, describeWorkloads, servicePortOutcomes } from './service-ports';
@@ -140,27 +140,31 @@ function sameImageReachedOn(
   return undefined;
 }
 
+/** The container ports the templates declare. */
+function declaredPorts(workloads: readonly Workload[]): ContainerPort[] {
+  return workloads.flatMap((w) => w.template.containers.flatMap((c) => c.ports));
+}
+
+/** The declared port of the Service port's name and protocol, when it has another number than the port targets. */
+function sameNameOtherNumber(declared: readonly ContainerPort[], port: ServicePort): ContainerPort | undefined {
+  if (port.name === undefined) return undefined;
+  return declared.find(
+    (d) => d.name === port.name && d.protocol === port.protocol && d.containerPort !== port.targetPort,
+  );
+}
+
 /** How many numeric ports of the Service target another number than the container port of their name. */
 function namedMismatches(service: Service, workloads: readonly Workload[]): number {
-  const declared = workloads.flatMap((w) => w.template.containers.flatMap((c) => c.ports));
-  return service.ports.filter(
-    (p) =>
-      typeof p.targetPort === 'number' &&
-      p.name !== undefined &&
-      declared.some((d) => d.name === p.name && d.protocol === p.protocol && d.containerPort !== p.targetPort),
-  ).length;
+  const declared = declaredPorts(workloads);
+  return service.ports.filter((p) => typeof p.targetPort === 'number' && sameNameOtherNumber(declared, p)).length;
 }
 
 /** What the port likely meant, from its name or swapped digits, among ports no other port of the Service targets. */
 function likelyMeant(service: Service, port: ServicePort, workloads: readonly Workload[]): string | undefined {
-  const declared = workloads
-    .flatMap((w) => w.template.containers.flatMap((c) => c.ports))
-    .filter((p) => p.protocol === port.protocol);
-  if (port.name) {
-    const named = declared.find((p) => p.name === port.name && p.containerPort !== port.targetPort);
-    if (named)
-      return ` The Service port is named '${port.name}', and the container port '${port.name}' is ${named.containerPort}.`;
-  }
+  const declared = declaredPorts(workloads).filter((p) => p.protocol === port.protocol);
+  const named = sameNameOtherNumber(declared, port);
+  if (named)
+    return ` The Service port is named '${port.name}', and the container port '${port.name}' is ${named.containerPort}.`;
   const targeted = new Set(service.ports.filter((p) => p !== port).map((p) => p.targetPort));
   const written = String(port.targetPort);
   const near = declared.find(
