@@ -30,6 +30,31 @@ export function gradeMissingName(
   operatorsMayCreate = true,
 ): MissingNameGrade {
   if (ctx.config.completeWorkspace) return { severity: undefined, note: '', related: [] };
+  const unseen = unseenSource(ctx, resource, namespace, what, operatorsMayCreate);
+  if (unseen) return unseen;
+  // kube-system holds the cluster's add-ons (DNS, dashboard, metrics): Services the workspace adds
+  // there say nothing about which others exist.
+  if (namespace !== 'kube-system' && peers.some((p) => ctx.graph.appliedTogether(p.resource, resource)))
+    return { severity: 'warning', note: '', related: [] };
+  return {
+    severity: 'info',
+    note: ` Nothing applied with it defines ${what} in that namespace; it may be created elsewhere (a Helm release, an operator, another repository).`,
+    related: [],
+  };
+}
+
+/**
+ * Why resources the workspace does not show may supply what `resource` refers to in `namespace`
+ * (information), or undefined: a custom resource of a kind this tool does not know, applied with
+ * it, whose operator may create it; or the unseen part of its kustomize build or templates.
+ */
+export function unseenSource(
+  ctx: RuleContext,
+  resource: Resource,
+  namespace: string,
+  what: string,
+  operatorsMayCreate = true,
+): MissingNameGrade | undefined {
   const hidden = operatorsMayCreate ? ctx.graph.hiddenProducerNear(namespace, resource) : undefined;
   if (hidden)
     return {
@@ -43,13 +68,5 @@ export function gradeMissingName(
       note: ` Resources this workspace does not show are applied with it (a kustomize build's remote, chart or missing entries, or templates): ${what} may be among them.`,
       related: [],
     };
-  // kube-system holds the cluster's add-ons (DNS, dashboard, metrics): Services the workspace adds
-  // there say nothing about which others exist.
-  if (namespace !== 'kube-system' && peers.some((p) => ctx.graph.appliedTogether(p.resource, resource)))
-    return { severity: 'warning', note: '', related: [] };
-  return {
-    severity: 'info',
-    note: ` Nothing applied with it defines ${what} in that namespace; it may be created elsewhere (a Helm release, an operator, another repository).`,
-    related: [],
-  };
+  return undefined;
 }

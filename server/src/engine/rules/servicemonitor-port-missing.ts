@@ -3,7 +3,8 @@
 // container port. A name that none of the selected targets has is never scraped.
 import { selectorMatchesLabels, selectorMayMatch } from '../selectors';
 import type { Resource } from '../model/resource';
-import { mayCreate } from './near-miss';
+import type { Service } from '../model/service';
+import { unseenSource } from './certainty';
 import { defineRule, type RelatedRef, type RuleContext } from './rule';
 
 export default defineRule({
@@ -23,20 +24,17 @@ export default defineRule({
         monitor.target === 'Service'
           ? ctx.graph.services
               .filter((s) => inScope(s.resource.namespace) && selectorMatchesLabels(selector, s.resource.labels))
-              .map((s) => ({
-                resource: s.resource,
-                names: s.ports.map((p) => p.name),
-                podsElsewhere: s.selector !== undefined && ctx.graph.workloadsSelectedBy(s).length === 0,
-              }))
+              .map((s) => ({ resource: s.resource, service: s, names: s.ports.map((p) => p.name) }))
           : ctx.graph.workloads
               .filter((w) => inScope(w.template.namespace) && selectorMayMatch(selector, w.template.labels))
               .map((w) => ({
                 resource: w.resource,
                 names: w.template.containers.flatMap((c) => c.ports.map((p) => p.name)),
-                podsElsewhere: false,
               }));
       if (targets.length === 0) return; // servicemonitor-selector-orphaned
-      const names = targets.map((t) => t.names);
+      const known = new Set(targets.flatMap((t) => t.names).filter((n): n is string => !!n));
+      const missing = monitor.ports.filter((port) => !known.has(port.name));
+      if (missing.length === 0) return;
       // Operator-made targets may have ports the operator table does not list.
       const open =
         monitor.target === 'Service'
@@ -53,10 +51,8 @@ export default defineRule({
                 selectorMayMatch(selector, w.template.labels),
             );
       if (open) return;
-      const known = new Set(names.flat().filter((n): n is string => !!n));
       const doubt = ctx.config.completeWorkspace ? undefined : unseenTargets(ctx, monitor.resource, targets);
-      for (const port of monitor.ports) {
-        if (known.has(port.name)) continue;
+      for (const port of missing) {
         ctx.report({
           span: port.span,
           severity: doubt ? 'info' : undefined,
@@ -80,25 +76,19 @@ export default defineRule({
 function unseenTargets(
   ctx: RuleContext,
   monitor: Resource,
-  targets: readonly { resource: Resource; podsElsewhere: boolean }[],
-): { note: string; related: RelatedRef[] } | undefined {
+  targets: readonly { resource: Resource; service?: Service }[],
+): { note: string; related: readonly RelatedRef[] } | undefined {
   const namespaces = new Set([
     monitor.namespace ?? 'default',
     ...targets.map((t) => t.resource.namespace ?? 'default'),
   ]);
   for (const namespace of namespaces) {
-    const hidden = ctx.graph.hiddenProducerNear(namespace, monitor);
-    if (hidden)
-      return { note: mayCreate(hidden, 'the targets'), related: [{ resource: hidden, message: 'may create targets' }] };
+    const unseen = unseenSource(ctx, monitor, namespace, 'the targets');
+    if (unseen) return unseen;
   }
-  if (ctx.graph.hidesResourcesNear(monitor.file))
-    return {
-      note: ' Resources this workspace does not show are applied with it, and may be the targets.',
-      related: [],
-    };
   // The Services seen front pods no template here makes (an operator's, a chart's): the app is
   // defined elsewhere, and so may be the Service the monitor is for (Rook's rook-ceph-mgr).
-  if (targets.every((t) => t.podsElsewhere))
+  if (targets.every((t) => t.service?.selector !== undefined && ctx.graph.workloadsSelectedBy(t.service).length === 0))
     return {
       note: ' The Services it selects here front pods that no pod template in the workspace makes: the app is defined elsewhere, and so may be the Service this endpoint is for.',
       related: [],
