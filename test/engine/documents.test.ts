@@ -18,6 +18,7 @@ import {
   type DocumentReading,
 } from '../../server/src/engine/documents';
 import { parseYaml } from '../../server/src/engine/syntax';
+import { SplicedText, type SourceText } from '../../server/src/engine/splicedText';
 import { overShapeLimits } from '../../server/src/engine/shape';
 import { DEFAULT_CONFIG } from '../../server/src/engine';
 import { REPO_ROOT } from '../support/cli';
@@ -357,6 +358,48 @@ for (const framed of MODES)
           }
         }),
         { numRuns: 150, seed: 31 },
+      );
+    });
+
+    test('equals the whole parse after chains of edits given as splices, some read two at a time', () => {
+      const pieces = ['---\n', '# c\n', 'k: v\n', '  - b\n', 'x: "a\n', '[', '\n', 'name: z\n', ''];
+      // `wider`: the splice covers characters around the edit too (an editor's changes merged).
+      const edit = fc.record({
+        at: fc.nat(),
+        cut: fc.nat(60),
+        piece: fc.constantFrom(...pieces),
+        wider: fc.nat(8),
+        read: fc.boolean(),
+        join: fc.boolean(),
+      });
+      fc.assert(
+        fc.property(fc.array(edit, { minLength: 1, maxLength: 6 }), (steps) => {
+          let text = bundle(10);
+          let source: SourceText = text;
+          let reading: DocumentReading = read(text).reading;
+          for (const [i, { at, cut, piece, wider, read: readNow, join }] of steps.entries()) {
+            const from = at % (text.length + 1);
+            const to = Math.min(text.length, from + cut);
+            const edited = text.slice(0, from) + piece + text.slice(to);
+            const start = Math.max(0, from - wider);
+            const beforeEnd = Math.min(text.length, to + wider);
+            const afterEnd = beforeEnd + edited.length - text.length;
+            const spliced: SplicedText = new SplicedText(
+              source,
+              { start, beforeEnd, afterEnd },
+              edited.slice(start, afterEnd),
+            );
+            source = spliced;
+            text = edited;
+            if (join) spliced.toString();
+            if (!readNow && i < steps.length - 1) continue;
+            const { value } = runSteps(readDocuments(source, reading, LIMITS, 2, framed));
+            assert.ok('parsed' in value);
+            assert.deepStrictEqual(inFileOffsets(value.parsed), parseYaml(text), JSON.stringify(steps.slice(0, i + 1)));
+            reading = value;
+          }
+        }),
+        { numRuns: 150, seed: 37 },
       );
     });
 

@@ -59,7 +59,7 @@ function harness(analysisMs: number) {
         last = a;
         state.committed.push((a as unknown as { version: number }).version);
       },
-      analysedText: () => undefined,
+      analysedSource: () => undefined,
     },
     activity: { busy: false },
     kustomize: { buildsFor: () => undefined },

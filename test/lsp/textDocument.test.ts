@@ -5,12 +5,13 @@
 // characters, and the UTF-8 length of the text, with lines read whole or only as far as positions
 // asked (texts without CR). Edits are those the server applies: documentSync.ts
 // refuses a range out of order or on a line past the end (where the library leaves holes in its
-// line table).
+// line table). Snapshots for the analysis (spliced from the last one) read as the text.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { TextDocument, type Position } from 'vscode-languageserver-textdocument';
 import { computeLineOffsets, EditedTextDocument } from '../../server/src/lsp/textDocument';
+import { MAX_SPLICE_DEPTH, textOf, type SourceText } from '../../server/src/engine/splicedText';
 
 const ALPHABET = ['a', 'b', ' ', '-', '\n', '\r', '\r\n', '\u00e9', '\ud83d\ude00', '\ud83d', '\ude00'];
 const text = fc.oneof(
@@ -108,4 +109,60 @@ test('line starts found with indexOf equal those of a character loop', () => {
   for (const t of ['', '\n', 'a\nb\n', 'a\r\nb\rc\n\n', '\r', 'x'.repeat(10) + '\n'.repeat(3)])
     assert.deepEqual(computeLineOffsets(t, true), loop(t), JSON.stringify(t));
   assert.deepEqual(computeLineOffsets('a\nb', false, 10), [12]);
+});
+
+test('snapshots splice the stretch edited since the last one, and read as the text', () => {
+  const initial = Array.from({ length: 200 }, (_, i) => `line ${i}\n`).join('');
+  const edit = fc.record({
+    line: fc.nat(210),
+    character: fc.nat(9),
+    lines: fc.nat(2),
+    text: fc.constantFrom('', 'x', 'ab\n', '\n', 'é'),
+    snapshot: fc.boolean(),
+  });
+  let spliced = 0;
+  fc.assert(
+    fc.property(fc.array(edit, { minLength: 1, maxLength: 40 }), (edits) => {
+      const mine = new EditedTextDocument('file:///a.yaml', 'yaml', 1, initial);
+      const theirs = TextDocument.create('file:///a.yaml', 'yaml', 1, initial);
+      let last: SourceText = mine.snapshot();
+      edits.forEach((e, i) => {
+        const range = {
+          start: { line: e.line, character: e.character },
+          end: { line: e.line + e.lines, character: 1 },
+        };
+        if (applied(theirs, range)) {
+          mine.update([{ range, text: e.text }], i + 2);
+          TextDocument.update(theirs, [{ range, text: e.text }], i + 2);
+        }
+        if (!e.snapshot) return;
+        const now = mine.snapshot();
+        // (Asked before the text is joined: a joined text forgets a string base.)
+        if (typeof now !== 'string' && now !== last) {
+          assert.equal(now.base, last, 'spliced from the last snapshot');
+          spliced++;
+        }
+        assert.equal(textOf(now), theirs.getText(), `snapshot after edit ${i}`);
+        // Asked again without an edit: the same text (also when the edit above was refused).
+        assert.equal(mine.snapshot(), now);
+        last = now;
+      });
+    }),
+    { numRuns: 200 },
+  );
+  assert.ok(spliced > 100, `snapshots were spliced (${spliced})`);
+  // Small edits of a long text are spliced, up to a depth; a full change starts again from a string.
+  const mine = new EditedTextDocument('file:///a.yaml', 'yaml', 1, initial);
+  let last = mine.snapshot();
+  assert.equal(typeof last, 'string');
+  for (let i = 0; i < MAX_SPLICE_DEPTH + 2; i++) {
+    mine.update([{ range: { start: { line: 5, character: 0 }, end: { line: 5, character: 0 } }, text: 'x' }], i + 2);
+    const now = mine.snapshot();
+    assert.equal(typeof now === 'string', i === MAX_SPLICE_DEPTH, `splice ${i}`);
+    last = now;
+  }
+  const lineFive = initial.indexOf('line 5');
+  assert.equal(textOf(last), initial.slice(0, lineFive) + 'x'.repeat(MAX_SPLICE_DEPTH + 2) + initial.slice(lineFive));
+  mine.update([{ text: 'whole: 1\n' }], 100);
+  assert.equal(mine.snapshot(), 'whole: 1\n');
 });

@@ -1,6 +1,7 @@
 // The engine's diagnostic: plain data with offsets, converted to lines only by the adapters.
 import type { Severity } from './config';
 import type { Span } from './text';
+import { textOf, type SourceText } from './splicedText';
 
 export interface RelatedLocation {
   readonly file: string;
@@ -46,15 +47,16 @@ const NONE_DISABLED: DisabledLines = new Map();
  * length around it, holds no marker. An edit of a 7 MiB bundle then reads its change, not the text.
  */
 export function findDisabledLines(
-  text: string,
+  source: SourceText,
   lineOf: (offset: number) => number,
   noneBefore?: { readonly start: number; readonly afterEnd: number },
 ): DisabledLines {
   if (noneBefore) {
     const around = DISABLE_MARKER.length - 1;
-    const stretch = text.slice(Math.max(0, noneBefore.start - around), noneBefore.afterEnd + around);
+    const stretch = source.slice(Math.max(0, noneBefore.start - around), noneBefore.afterEnd + around);
     if (!stretch.includes(DISABLE_MARKER)) return NONE_DISABLED;
   }
+  const text = textOf(source);
   if (!text.includes(DISABLE_MARKER)) return NONE_DISABLED;
   const out = new Map<number, Set<string> | 'all'>();
   for (const m of text.matchAll(DISABLE_COMMENT)) {

@@ -6,6 +6,7 @@
 import { joinedRanges } from './arrays';
 import { framedOffset, Frames, framesFor, MAX_FRAMES } from './origin';
 import { overShapeLimits, overShapeLimitsSteps, shapeOf, type Shape, type ShapeLimits } from './shape';
+import { changeSince, textOf, type SourceText, type TextChange } from './splicedText';
 import { parseYamlReporting, parseYamlReportingSteps } from './syntax';
 import {
   MapNode,
@@ -29,10 +30,11 @@ export interface DocumentReading {
   /** Where each of its parts starts in `text`, ascending (with `chunks`). */
   readonly starts?: readonly number[];
   /**
-   * The text its parts were cut from: the next reading finds what an edit changed by comparing
-   * with it, instead of every part's text, and a part's text is a slice of it.
+   * The text its parts were cut from: the next reading finds what an edit changed from it (the
+   * next text's splice, else by comparing the two), instead of every part's text, and a part's
+   * text is a slice of it.
    */
-  readonly text?: string;
+  readonly text?: SourceText;
   /** When its documents are framed (origin.ts): the frame its next new part takes. */
   readonly nextFrame?: number;
   /** Where its text differs from the reading it was made from (what it reused), when one was given. */
@@ -108,7 +110,7 @@ export function documentStarts(text: string): number[] | undefined {
   return starts.length > 1 ? starts : undefined;
 }
 
-function markerAt(text: string, at: number, marker: '---' | '...'): boolean {
+function markerAt(text: SourceText, at: number, marker: '---' | '...'): boolean {
   if (!text.startsWith(marker, at)) return false;
   const next = text.charCodeAt(at + 3);
   // End of text (NaN), space, tab, LF, CR: the lexer's isEmpty.
@@ -128,13 +130,6 @@ function onlyCommentsBefore(text: string, end: number): boolean {
     at = nl + 1;
   }
   return true;
-}
-
-/** Where a text differs from an earlier one: the same before `start`, and after `beforeEnd` (`afterEnd` now). */
-export interface TextChange {
-  readonly start: number;
-  readonly beforeEnd: number;
-  readonly afterEnd: number;
 }
 
 /**
@@ -182,9 +177,13 @@ function commonLength(a: string, b: string, from: number, max: number, fromStart
  * makes a file parsed whole (the last text had none of that). A change that can alter whether the
  * first part is only comments (before the second marker) scans the whole text.
  */
-export function documentStartsAfter(text: string, before: readonly number[], change: TextChange): number[] | undefined {
+export function documentStartsAfter(
+  text: SourceText,
+  before: readonly number[],
+  change: TextChange,
+): number[] | undefined {
   const { start, afterEnd } = change;
-  if (before.length < 2 || start < before[1] + 4) return documentStarts(text);
+  if (before.length < 2 || start < before[1] + 4) return documentStarts(textOf(text));
   // The stretch whose markers the change can have made or unmade: a line break from 4 characters
   // before the change to its last character, with the 4 characters after it (searched in a slice:
   // indexOf on the whole text would read on to its end when nothing is found).
@@ -240,7 +239,7 @@ function* wholeReadingSteps(
  * document's offsets are in its own frame, origin.ts), else with every offset moved.
  */
 export function* readDocuments(
-  text: string,
+  text: SourceText,
   previous: DocumentReading | undefined,
   limits: ShapeLimits,
   minParts = MIN_PARTS,
@@ -249,15 +248,17 @@ export function* readDocuments(
   // A reading in the other coordinates, or one whose frames ran out, is not reused.
   if (previous && ((previous.nextFrame !== undefined) !== framed || (previous.nextFrame ?? 0) > MAX_FRAMES / 2))
     previous = undefined;
-  // With the last reading's text, the edit is found by comparing the two (about a millisecond for
-  // 15 MiB), and only the parts it touched are looked at again: markers near it, texts of its parts.
-  // Without a last reading in parts (none, or one read whole), no part is reused.
+  // With the last reading's text, the edit is the splice that made this text from it, or found by
+  // comparing the two (about a millisecond for 15 MiB), and only the parts it touched are looked
+  // at again: markers near it, texts of its parts. A spliced text is joined only where a part's
+  // reading needs the whole file. Without a last reading in parts (none, or one read whole), no
+  // part is reused.
   const last =
     previous?.chunks && previous.starts && previous.text !== undefined
       ? { text: previous.text, starts: previous.starts, chunks: previous.chunks }
       : undefined;
-  const change = last ? changeBetween(last.text, text) : undefined;
-  const starts = last && change ? documentStartsAfter(text, last.starts, change) : documentStarts(text);
+  const change = last ? (changeSince(text, last.text) ?? changeBetween(textOf(last.text), textOf(text))) : undefined;
+  const starts = last && change ? documentStartsAfter(text, last.starts, change) : documentStarts(textOf(text));
   // Each part counts at least one node (its marker line): that many parts is over the limit anyway.
   if (
     !starts ||
@@ -265,7 +266,7 @@ export function* readDocuments(
     starts.length > limits.maxNodesPerFile ||
     text.length < starts.length * MIN_AVERAGE_PART
   ) {
-    return yield* wholeReadingSteps(text, limits);
+    return yield* wholeReadingSteps(textOf(text), limits);
   }
   yield;
   const old = last?.chunks ?? [];
@@ -324,7 +325,7 @@ export function* readDocuments(
   }
   if (!closed || nodes > limits.maxNodesPerFile || depth > limits.maxNestingDepth) {
     yield;
-    const over = overShapeLimits(text, limits);
+    const over = overShapeLimits(textOf(text), limits);
     if (over !== undefined) return { over };
   }
   const chunks: Chunk[] = new Array<Chunk>(n);
@@ -350,7 +351,7 @@ export function* readDocuments(
     }
     const slice = sliceOf(i);
     const parsed = parsePart(slice, i + 1 < n);
-    if (!parsed) return wholeReading(text);
+    if (!parsed) return wholeReading(textOf(text));
     const followed = i + 1 < n;
     // Frames are never reused within a reading. Out of room: read again from nothing, and a file
     // too large for the room is read in file offsets.

@@ -1,5 +1,6 @@
 // Source positions. Inside the engine every position is a character offset into the file text;
 // line and column appear only at the edges (CLI output, LSP conversion), through LineIndex.
+import { textOf, type SourceText } from './splicedText';
 
 /** A half-open range [start, end) of character offsets in one file's text. */
 export interface Span {
@@ -34,39 +35,46 @@ export class LineIndex {
    * length after it), and only the changed stretch is scanned.
    */
   constructor(
-    text: string,
+    text: SourceText,
     private readonly frames?: { absolute(offset: number): number },
     after?: { readonly before: LineIndex; readonly change: { start: number; beforeEnd: number; afterEnd: number } },
   ) {
     this.length = text.length;
-    this.hasCR = text.indexOf('\r') >= 0;
     const before = after?.before;
-    if (before && !before.hasCR && !this.hasCR) {
+    if (before && !before.hasCR) {
+      // The text is the last one outside the change (which had no CR): only the changed stretch is
+      // read, so that an edit in a spliced text (splicedText.ts) never joins it.
       const { start, beforeEnd, afterEnd } = after.change;
-      const old = before.lineStarts;
-      // Starts up to the change keep their place (the line break before them is unchanged).
-      let head = 0;
-      while (head < old.length && old[head] <= start) head++;
-      const added: number[] = [];
-      for (let i = text.indexOf('\n', start); i >= 0 && i < afterEnd; i = text.indexOf('\n', i + 1)) added.push(i + 1);
-      let tail = head;
-      while (tail < old.length && old[tail] <= beforeEnd) tail++;
-      const starts = new Uint32Array(head + added.length + (old.length - tail));
-      starts.set(old.subarray(0, head));
-      starts.set(added, head);
-      const delta = afterEnd - beforeEnd;
-      for (let i = tail, j = head + added.length; i < old.length; i++, j++) starts[j] = old[i] + delta;
-      this.lineStarts = starts;
-      return;
+      const stretch = text.slice(start, afterEnd);
+      if (!stretch.includes('\r')) {
+        this.hasCR = false;
+        const old = before.lineStarts;
+        // Starts up to the change keep their place (the line break before them is unchanged).
+        let head = 0;
+        while (head < old.length && old[head] <= start) head++;
+        const added: number[] = [];
+        for (let i = stretch.indexOf('\n'); i >= 0; i = stretch.indexOf('\n', i + 1)) added.push(start + i + 1);
+        let tail = head;
+        while (tail < old.length && old[tail] <= beforeEnd) tail++;
+        const starts = new Uint32Array(head + added.length + (old.length - tail));
+        starts.set(old.subarray(0, head));
+        starts.set(added, head);
+        const delta = afterEnd - beforeEnd;
+        for (let i = tail, j = head + added.length; i < old.length; i++, j++) starts[j] = old[i] + delta;
+        this.lineStarts = starts;
+        return;
+      }
     }
+    const whole = textOf(text);
+    this.hasCR = whole.indexOf('\r') >= 0;
     const starts: number[] = [0];
     if (!this.hasCR) {
-      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+      for (let i = whole.indexOf('\n'); i >= 0; i = whole.indexOf('\n', i + 1)) starts.push(i + 1);
     } else {
-      for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
+      for (let i = 0; i < whole.length; i++) {
+        const c = whole.charCodeAt(i);
         if (c === 10 /* \n */) starts.push(i + 1);
-        else if (c === 13 /* \r */ && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+        else if (c === 13 /* \r */ && whole.charCodeAt(i + 1) !== 10) starts.push(i + 1);
       }
     }
     this.lineStarts = Uint32Array.from(starts);

@@ -1,7 +1,8 @@
 // The last completed analysis, which requests are answered from, and the texts it read: a request
 // on a document whose text changed since then gets no answer rather than one at stale offsets.
 import type { Analysis } from '../engine';
-import type { WorkspaceFile } from '../engine/workspace';
+import { sameText, type SourceText } from '../engine/splicedText';
+import { sourceOf, type WorkspaceFile } from '../engine/workspace';
 
 export class LastAnalysis {
   private completed: Analysis | undefined;
@@ -16,7 +17,7 @@ export class LastAnalysis {
   } = { files: [], paths: undefined, index: new Map() };
 
   /** @param files The text a request sees for a file now (WorkspaceFiles.currentText). */
-  constructor(private readonly files: { currentText(file: string, uri?: string): string | undefined }) {}
+  constructor(private readonly files: { currentSource(file: string, uri?: string): SourceText | undefined }) {}
 
   /** The last completed analysis; undefined before the first. */
   get analysis(): Analysis | undefined {
@@ -37,13 +38,24 @@ export class LastAnalysis {
 
   /** The text the last analysis read for a file. */
   analysedText(file: string): string | undefined {
-    const i = this.analysed.index.get(file);
-    return i === undefined ? undefined : this.analysed.files[i]?.text;
+    return this.analysedFile(file)?.text;
+  }
+
+  /** That text as given to the analysis: spliced after an edit, not joined. */
+  analysedSource(file: string): SourceText | undefined {
+    const f = this.analysedFile(file);
+    return f && sourceOf(f);
   }
 
   /** Whether the last analysis read the file as it is now (its offsets are valid for it). */
   isCurrent(file: string, uri?: string): boolean {
-    const text = this.analysedText(file);
-    return text !== undefined && text === this.files.currentText(file, uri);
+    const text = this.analysedSource(file);
+    const now = text === undefined ? undefined : this.files.currentSource(file, uri);
+    return text !== undefined && now !== undefined && sameText(text, now);
+  }
+
+  private analysedFile(file: string): WorkspaceFile | undefined {
+    const i = this.analysed.index.get(file);
+    return i === undefined ? undefined : this.analysed.files[i];
   }
 }

@@ -5,12 +5,24 @@
 import * as path from 'node:path';
 import * as lsp from 'vscode-languageserver/node';
 import type { Analysis, AnalysisConfig, Diagnostic, LineIndex } from '../engine';
+import { textOf as wholeText, type SourceText } from '../engine/splicedText';
 import { IndexStatusNotification } from '../protocol';
 import type { HelmState } from './helmState';
 import * as proto from './toProto';
 
 /** Only files that look like manifests get diagnostics (a broken CI workflow is not ours to report). */
 const LOOKS_LIKE_MANIFEST = /^[ \t]*apiVersion[ \t]*:/m; // [ \t], not \s: no backtracking over blank lines
+/** Read first from a long text (a bundle's first document says it), so that an edited one is not joined. */
+const MANIFEST_HEAD = 64 * 1024;
+
+function looksLikeManifestText(text: SourceText | undefined): boolean {
+  if (text === undefined) return false;
+  return (
+    LOOKS_LIKE_MANIFEST.test(text.slice(0, MANIFEST_HEAD)) ||
+    (text.length > MANIFEST_HEAD && LOOKS_LIKE_MANIFEST.test(wholeText(text)))
+  );
+}
+
 /** Notes on files that are not analysed: published on the file whatever it looks like, and listed in the status. */
 const SKIP_NOTES = new Set(['helm-template-skipped', 'file-too-large']);
 /** Skipped files named in the status notification at most (the count is always given). */
@@ -56,11 +68,15 @@ export class DiagnosticsPublisher {
   publish(
     analysed: readonly Diagnostic[],
     workspaceLines: (file: string) => LineIndex | undefined,
-    textOf: (file: string) => string | undefined,
+    sourceOf: (file: string) => SourceText | undefined,
     resources?: Analysis['workspace']['resources'],
   ): void {
     const { connection, helm, settings } = this.options;
     const { published, publishedSources } = this;
+    const textOf = (file: string) => {
+      const source = sourceOf(file);
+      return source === undefined ? undefined : wholeText(source);
+    };
     // Findings in rendered charts go to the template and values lines that wrote them.
     const diagnostics = helm.finish(analysed, { resources: resources ?? [], textOf });
     const linesOf = helm.linesOf(workspaceLines);
@@ -68,7 +84,7 @@ export class DiagnosticsPublisher {
     const looksLikeManifest = (file: string) => {
       let yes = manifestMemo.get(file);
       if (yes === undefined)
-        manifestMemo.set(file, (yes = LOOKS_LIKE_MANIFEST.test(textOf(file) ?? '') || helm.isChartFile(file)));
+        manifestMemo.set(file, (yes = looksLikeManifestText(sourceOf(file)) || helm.isChartFile(file)));
       return yes;
     };
     const byFile = new Map<string, Diagnostic[]>();

@@ -13,7 +13,7 @@ export interface DocumentAt {
   readonly a: Analysis;
   readonly file: string;
   readonly lines: LineIndex;
-  /** The text the analysis read. */
+  /** The text the analysis read (joined on first use: most requests never ask, and a bundle's is megabytes). */
   readonly text: string;
 }
 
@@ -49,8 +49,14 @@ export class RequestContext {
     if (!lines) return undefined;
     // Edited since the analysis (the next one is on its way): its offsets would point elsewhere.
     if (!acceptEdited && !last.isCurrent(file, uri)) return undefined;
-    const text = last.analysedText(file) ?? '';
-    return { a, file, lines, text };
+    return {
+      a,
+      file,
+      lines,
+      get text() {
+        return last.analysedText(file) ?? '';
+      },
+    };
   }
 
   /** A place to show the user: a rendered chart's is the template or values line that wrote it. */

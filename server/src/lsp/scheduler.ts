@@ -223,7 +223,7 @@ export class AnalysisScheduler {
       publisher.publish(
         diagnostics,
         (file) => result.workspace.files.get(file)?.lines,
-        (file) => last.analysedText(file),
+        (file) => last.analysedSource(file),
         result.workspace.resources,
       );
     // Charts' further value sets, each in a world of its own (helmState.ts): their findings join.
@@ -272,7 +272,7 @@ export class AnalysisScheduler {
     // The sample is a small file (re-reading a large one twice would only delay the first edit), or
     // else a file read document by document (documents.ts), whatever its size: a bundle's edit
     // re-reads one document, and its paths (parts kept, lists rebuilt around the edit) are warmed.
-    const small = (r: { file: string }) => (last.analysedText(r.file)?.length ?? Infinity) <= WARM_UP_MAX_FILE;
+    const small = (r: { file: string }) => (last.analysedSource(r.file)?.length ?? Infinity) <= WARM_UP_MAX_FILE;
     const inParts = (r: { file: string }) => result.workspace.files.get(r.file)?.frames !== undefined;
     const sample =
       result.workspace.resources.find((r) => r.kind === 'Deployment' && small(r)) ??

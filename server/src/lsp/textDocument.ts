@@ -9,6 +9,7 @@
 // the file-size limit asks for is kept up to date from the edits.
 import type { Position, Range, TextDocument, TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { pushAll } from '../engine/arrays';
+import { coveringChange, MAX_SPLICE_DEPTH, SplicedText, type SourceText, type TextChange } from '../engine/splicedText';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -29,6 +30,9 @@ export class EditedTextDocument implements TextDocument {
   private scanned = 0;
   /** The text's UTF-8 length, when known. */
   private utf8: number | undefined;
+  /** The last text `snapshot` gave, and the stretch edited since (undefined: none). */
+  private snapshotted: SourceText | undefined;
+  private editedSince: TextChange | undefined;
 
   constructor(
     readonly uri: string,
@@ -111,6 +115,26 @@ export class EditedTextDocument implements TextDocument {
     return this.whole().substring(this.beforeEol(next, lineOffsets[line]), next);
   }
 
+  /**
+   * The text now, for an analysis: the last one given, spliced with the stretch edited since
+   * (splicedText.ts), so that a keystroke in a bundle of megabytes does not copy the whole text.
+   * Joined instead past a depth of splices, or when the edits since cover much of the text.
+   */
+  snapshot(): SourceText {
+    const last = this.snapshotted;
+    const change = this.editedSince;
+    if (last !== undefined && change === undefined) return last;
+    this.editedSince = undefined;
+    const splice =
+      last !== undefined &&
+      change !== undefined &&
+      (typeof last === 'string' || last.depth < MAX_SPLICE_DEPTH) &&
+      change.afterEnd - change.start <= this.length / 4;
+    return (this.snapshotted = splice
+      ? new SplicedText(last, change, this.slice(change.start, change.afterEnd))
+      : this.whole());
+  }
+
   /** Applies the changes in order, as TextDocument.update does. */
   update(changes: readonly TextDocumentContentChangeEvent[], version: number): void {
     for (const change of changes) {
@@ -120,6 +144,8 @@ export class EditedTextDocument implements TextDocument {
         this.length = change.text.length;
         this.lines = undefined;
         this.utf8 = undefined;
+        this.snapshotted = undefined;
+        this.editedSince = undefined;
       }
     }
     this.currentVersion = version;
@@ -143,6 +169,7 @@ export class EditedTextDocument implements TextDocument {
         : this.utf8 + Buffer.byteLength(text, 'utf8') - Buffer.byteLength(this.slice(start, end), 'utf8');
     }
     this.splice(start, end, text);
+    this.noteEdited(start, end, start + text.length);
     // Line starts as the library moves them (a CR LF made at either edge, or a CR brought into a
     // text read lazily: counted again). offsetAt above read them through the range's end line.
     const lineOffsets = this.lines;
@@ -166,6 +193,18 @@ export class EditedTextDocument implements TextDocument {
     const diff = text.length - (end - start);
     if (diff !== 0) for (let i = startLine + 1 + added.length; i < lineOffsets.length; i++) lineOffsets[i] += diff;
     this.scanned += diff; // past the range's end line: the text not yet read moved with the edit
+  }
+
+  /** Widens the stretch edited since the last snapshot by an edit of [start, end) of the text before it. */
+  private noteEdited(start: number, end: number, afterEnd: number): void {
+    const since = this.editedSince;
+    if (this.snapshotted === undefined) return;
+    if (since === undefined) {
+      this.editedSince = { start, beforeEnd: end, afterEnd };
+      return;
+    }
+    // One change from the snapshot: `since` (to the text before this edit), then this edit.
+    this.editedSince = coveringChange(since, { start, beforeEnd: end, afterEnd });
   }
 
   /** Replaces [start, end) of the pieces with text (slices of pieces share their characters). */

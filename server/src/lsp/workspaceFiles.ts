@@ -5,7 +5,8 @@
 import * as path from 'node:path';
 import * as lsp from 'vscode-languageserver/node';
 import type { AnalysisConfig } from '../engine';
-import type { SkippedFile, WorkspaceFile } from '../engine/workspace';
+import { sameText, type SourceText } from '../engine/splicedText';
+import { sourceOf, type SkippedFile, type WorkspaceFile } from '../engine/workspace';
 import {
   CONFIG_FILE_NAME,
   decode,
@@ -115,12 +116,13 @@ export class WorkspaceFiles {
    * Open manifests by path, with their current text; those over maxFileSize are not analysed
    * (like files on disk: an information diagnostic says so) and are listed in tooLargeOpen.
    */
-  private openManifests(tooLargeOpen?: Map<string, number>, versions?: Map<string, number>): Map<string, string> {
-    const open = new Map<string, string>();
+  private openManifests(tooLargeOpen?: Map<string, number>, versions?: Map<string, number>): Map<string, SourceText> {
+    const open = new Map<string, SourceText>();
     for (const doc of this.options.documents.all()) {
       const p = proto.uriToPath(doc.uri);
       if (!p || !this.isAnalysedPath(p)) continue;
-      const text = doc.getText();
+      // Spliced from the last text given after an edit: never joined here (a bundle of megabytes).
+      const text = doc.snapshot();
       // UTF-8 bytes: at least one per UTF-16 unit, at most three (kept by the document across edits).
       const size = text.length * 3 <= this.config.maxFileSize ? 0 : doc.utf8Length;
       if (size > this.config.maxFileSize) tooLargeOpen?.set(p, size);
@@ -163,9 +165,9 @@ export class WorkspaceFiles {
         before !== undefined && version !== undefined && lastVersion !== undefined && lastVersion !== version;
       if (version === undefined) this.entryVersions.delete(p);
       else this.entryVersions.set(p, version);
-      if (before && !edited && before.text === text) return before;
+      if (before && !edited && sameText(sourceOf(before), text)) return before;
       const rendered = helm.renderedText(p) === undefined ? undefined : helm.files.find((f) => f.path === p);
-      return rendered ?? (edited ? { path: p, text, edited } : { path: p, text });
+      return rendered ?? fileOf(p, text, edited);
     };
     let files: WorkspaceFile[];
     let index = lastList.index;
@@ -191,6 +193,11 @@ export class WorkspaceFiles {
     for (const [p, size] of tooLargeOpen) skipped.push({ path: p, size });
     skipped.sort((a, b) => (a.path < b.path ? -1 : 1));
     return { files, skipped, paths };
+  }
+
+  /** currentText, spliced for an open document that was edited (compared without joining it when unchanged). */
+  currentSource(file: string, uri = proto.pathToUri(file)): SourceText | undefined {
+    return this.options.documents.get(uri)?.snapshot() ?? this.disk.get(file) ?? this.options.helm.renderedText(file);
   }
 
   /** The text a request sees for a file now: the open document's, else what is on disk. */
@@ -344,4 +351,17 @@ export class WorkspaceFiles {
     if (p && this.options.helm.concernsCharts(p)) this.options.onChartFileChanged();
     if (p && this.isAnalysedPath(p)) this.read(p);
   }
+}
+
+/** A file to analyse; a spliced text is joined only if the engine asks for it whole. */
+function fileOf(p: string, text: SourceText, edited: boolean): WorkspaceFile {
+  if (typeof text === 'string') return edited ? { path: p, text, edited } : { path: p, text };
+  return {
+    path: p,
+    source: text,
+    get text() {
+      return text.toString();
+    },
+    edited,
+  };
 }

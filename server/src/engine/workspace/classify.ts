@@ -6,6 +6,7 @@ import { isClusterScoped } from '../model/kinds';
 import { commonEnds, joinedRanges } from '../arrays';
 import type { ParsedFile, SourceDocument, YMap, YNode } from '../syntax';
 import type { Span } from '../text';
+import type { SourceText } from '../splicedText';
 import { asMap, asScalar, exact, get, getPath, keyText, seqItems, stringValue } from '../tree';
 import type { FileRole } from './types';
 
@@ -60,7 +61,7 @@ export function hasTemplateSyntax(text: string, parsed: ParsedFile): boolean {
  * UTF-16 saved without a byte-order mark and read as UTF-8: ASCII text with a NUL beside every
  * character. (With a BOM, the adapters decode it; a stray NUL is a syntax error like any other.)
  */
-export function looksLikeUtf16(text: string): boolean {
+export function looksLikeUtf16(text: SourceText): boolean {
   const head = text.slice(0, 64);
   let nul = 0;
   for (let i = 0; i < head.length; i++) if (head.charCodeAt(i) === 0) nul++;

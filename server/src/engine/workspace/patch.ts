@@ -8,7 +8,8 @@ import { Overlay, type OverlayDraft } from '../incremental';
 import type { FileInstances, LastLoad, LoadCache } from './cache';
 import { entryHolds, readFileEntry, SourceRecord, type FileEntry } from './read';
 import { docKey, fileInstances } from './resources';
-import type { FileParser, LoadedWorkspace, WorkspaceFile } from './types';
+import { sameText } from '../splicedText';
+import { sourceOf, type FileParser, type LoadedWorkspace, type WorkspaceFile } from './types';
 
 /** Edits of at most this many files patch the last load instead of going over every file. */
 const MAX_PATCHED_FILES = 16;
@@ -36,7 +37,7 @@ export function* patchLastLoad(
     // The same entry (adapters keep an unchanged file's): no need to read it (100,000 files).
     if (f === before) continue;
     if (f.path !== before.path) return undefined;
-    if ((f.edited || f.text !== before.text) && changed.push(i) > MAX_PATCHED_FILES) return undefined;
+    if ((f.edited || !sameText(sourceOf(f), sourceOf(before))) && changed.push(i) > MAX_PATCHED_FILES) return undefined;
   }
   yield;
   // The patched files' readings and instances, written into the last load's lists (not copied: 20k

@@ -5,7 +5,8 @@ import { findDisabledLines, type Diagnostic, type DisabledLines } from '../diagn
 import { RENDERED_DIR } from '../helm/rendered';
 import { isKustomizationFile } from '../kustomize';
 import { overShapeLimits, type ShapeLimits } from '../shape';
-import { readDocuments, type DocumentReading, type TextChange } from '../documents';
+import { readDocuments, type DocumentReading } from '../documents';
+import { changeSince, coveringChange, sameText, textOf, type SourceText, type TextChange } from '../splicedText';
 import type { ParsedFile } from '../syntax';
 import type { Frames } from '../origin';
 import { LineIndex } from '../text';
@@ -19,7 +20,29 @@ import {
   sharedDocuments,
   type ResourceDoc,
 } from './classify';
-import type { FileParser, FileRole, SourceFile, WorkspaceFile } from './types';
+import { sourceOf, type FileParser, type FileRole, type SourceFile, type WorkspaceFile } from './types';
+
+/**
+ * What a text holds that its next reading, after an edit, asks without reading it whole: whether it
+ * has a CR (a lone one is a line break), and `{{` (perhaps template syntax). Each is known outside
+ * the change from the last reading's; true may be stale (an edit removed it), never false.
+ */
+export interface TextMarks {
+  readonly cr: boolean;
+  readonly braces: boolean;
+}
+
+/** The marks of `text`: read from it, or from the last reading's and the stretch an edit changed. */
+function marksOf(text: SourceText, previous: FileEntry | undefined): TextMarks {
+  const change = previous?.marks && changeSince(text, previous.source);
+  if (!change || !previous?.marks) {
+    const whole = textOf(text);
+    return { cr: whole.includes('\r'), braces: whole.includes('{{') };
+  }
+  // With a character around it: `{{` made by an edit next to a `{`.
+  const stretch = text.slice(Math.max(change.start - 1, 0), change.afterEnd + 1);
+  return { cr: previous.marks.cr || stretch.includes('\r'), braces: previous.marks.braces || stretch.includes('{{') };
+}
 
 /**
  * A file's reading. The line index and the disable-comment scan are built on first use: most files
@@ -30,7 +53,8 @@ export class FileEntry {
   private disabled: DisabledLines | undefined;
 
   constructor(
-    readonly text: string,
+    /** The text as it was given: spliced from an earlier one by an edit, joined only when asked. */
+    readonly source: SourceText,
     readonly inChart: boolean,
     readonly role: FileRole,
     readonly parsed: ParsedFile | undefined = undefined,
@@ -46,11 +70,18 @@ export class FileEntry {
     private linesBefore: { readonly before: LineIndex; readonly change: TextChange } | undefined = undefined,
     /** What changed since the last reading, when that one was found to have no disable comment. */
     private noneDisabledBefore: TextChange | undefined = undefined,
+    /** What the text holds that a reading of it after an edit asks without joining it. */
+    readonly marks: TextMarks | undefined = undefined,
   ) {}
+
+  /** The whole text. */
+  get text(): string {
+    return textOf(this.source);
+  }
 
   get lines(): LineIndex {
     if (!this.lineIndex) {
-      this.lineIndex = new LineIndex(this.text, this.parsed?.frames, this.linesBefore);
+      this.lineIndex = new LineIndex(this.source, this.parsed?.frames, this.linesBefore);
       this.linesBefore = undefined;
     }
     return this.lineIndex;
@@ -66,15 +97,20 @@ export class FileEntry {
 
   get disabledLines(): DisabledLines {
     if (!this.disabled) {
-      this.disabled = findDisabledLines(this.text, (o) => this.lines.position(o).line, this.noneDisabledBefore);
+      this.disabled = findDisabledLines(this.source, (o) => this.lines.position(o).line, this.noneDisabledBefore);
       this.noneDisabledBefore = undefined;
     }
     return this.disabled;
   }
 
-  /** Whether the disable comments were looked for and there are none. */
-  get knownNoneDisabled(): boolean {
-    return this.disabled !== undefined && this.disabled.size === 0;
+  /**
+   * Where this text may differ from one known to have no disable comment (empty: this one has none
+   * either), or undefined when no such text is known. Kept over readings that never looked (a file
+   * without findings), so that the next look reads the stretches edited since, not the text.
+   */
+  get noneDisabledUntil(): TextChange | undefined {
+    if (this.disabled === undefined) return this.noneDisabledBefore;
+    return this.disabled.size === 0 ? NO_CHANGE : undefined;
   }
 
   /**
@@ -103,6 +139,7 @@ function framesDocuments(file: string): boolean {
 const LARGE_FILE_DOCUMENTS = 256;
 
 export const NO_DIAGNOSTICS: readonly Diagnostic[] = Object.freeze([]);
+const NO_CHANGE: TextChange = Object.freeze({ start: 0, beforeEnd: 0, afterEnd: 0 });
 const NO_DOCS: readonly ResourceDoc[] = Object.freeze([]);
 
 /** What loading reports per file; lines and disabled lines come from the file's reading, on demand. */
@@ -148,7 +185,7 @@ export function* readFileEntry(
     return yield* readFileEntryUnguarded(f, inChart, parse, limits, previous);
   } catch (err) {
     const message = `File not analysed: reading it failed (${errorLine(err)}). Pods it may define are treated as unknown.`;
-    return new FileEntry(f.text, inChart, 'other', undefined, [fileNote(f.path, 'analysis-incomplete', message)]);
+    return new FileEntry(sourceOf(f), inChart, 'other', undefined, [fileNote(f.path, 'analysis-incomplete', message)]);
   }
 }
 
@@ -166,7 +203,7 @@ export function entryHolds(
   return (
     entry !== undefined &&
     !f.edited &&
-    entry.text === f.text &&
+    sameText(entry.source, sourceOf(f)) &&
     entry.inChart === inChart &&
     entry.appliedNamespace === f.namespace &&
     (entry.limits === '' || entry.limits === limitsKey(limits))
@@ -191,18 +228,21 @@ function* readFileEntryUnguarded(
   limits: ShapeLimits,
   previous: FileEntry | undefined,
 ): Generator<void, FileEntry> {
-  if (inChart || (f.text.includes('{{') && path.dirname(f.path).split('/').includes('templates')))
-    return new FileEntry(f.text, inChart, 'template');
-  if (isJsonFile(f.path) && !(/"apiVersion"/.test(f.text) && /"kind"/.test(f.text)))
-    return new FileEntry(f.text, inChart, 'other');
+  const source = sourceOf(f);
+  if (inChart || (path.dirname(f.path).split('/').includes('templates') && textOf(source).includes('{{')))
+    return new FileEntry(source, inChart, 'template');
+  if (isJsonFile(f.path) && !(/"apiVersion"/.test(textOf(source)) && /"kind"/.test(textOf(source))))
+    return new FileEntry(source, inChart, 'other');
+  // An edit's reading of a spliced text reads the change, not the whole text (splicedText.ts).
+  const marks = marksOf(source, previous);
   // YAML breaks lines at CR, LF or CRLF (YAML 1.2 §5.4); the parser reads a lone CR (old Mac line
   // ends) as part of the line. Replaced by LF for parsing, same length: every offset holds.
-  const text = f.text.includes('\r') ? f.text.replace(/\r(?!\n)/g, '\n') : f.text;
+  const text = marks.cr ? textOf(source).replace(/\r(?!\n)/g, '\n') : source;
   // Without a parser, document by document; the shape pre-check then adds up the documents' shapes.
-  const documents = looksLikeUtf16(f.text)
+  const documents = looksLikeUtf16(source)
     ? { over: 'it looks like UTF-16 text without a byte-order mark (save it as UTF-8, or UTF-16 with a BOM)' }
     : parse
-      ? { over: overShapeLimits(f.text, limits) }
+      ? { over: overShapeLimits(textOf(source), limits) }
       : yield* readDocuments(text, previous?.documents, limits, undefined, framesDocuments(f.path));
   if ('over' in documents && documents.over !== undefined) {
     const note = fileNote(
@@ -210,20 +250,20 @@ function* readFileEntryUnguarded(
       'analysis-incomplete',
       `File not analysed: ${documents.over}. Pods it may define are treated as unknown.`,
     );
-    return new FileEntry(f.text, inChart, 'other', undefined, [note], NO_DOCS, undefined, limitsKey(limits));
+    return new FileEntry(source, inChart, 'other', undefined, [note], NO_DOCS, undefined, limitsKey(limits));
   }
   const reading = 'parsed' in documents ? documents : undefined;
-  const parsed = reading?.parsed ?? parse!(text === f.text ? f : { path: f.path, text });
+  const parsed = reading?.parsed ?? parse!(text === source ? f : { path: f.path, text: textOf(text) });
   // Each pass below goes over every document: for a bundle, a few ms each.
   const large = parsed.documents.length > LARGE_FILE_DOCUMENTS;
   if (large) yield;
-  if (hasTemplateSyntax(f.text, parsed)) {
+  if (marks.braces && hasTemplateSyntax(textOf(source), parsed)) {
     const note = fileNote(
       f.path,
       'helm-template-skipped',
       'File contains template syntax ({{ }}) and is not analysed until rendered.',
     );
-    return new FileEntry(f.text, inChart, 'template', undefined, inChart ? NO_DIAGNOSTICS : [note]);
+    return new FileEntry(source, inChart, 'template', undefined, inChart ? NO_DIAGNOSTICS : [note]);
   }
   const diagnostics =
     parsed.problems.length === 0
@@ -254,8 +294,9 @@ function* readFileEntryUnguarded(
   if (large) yield;
   // Only an index is kept (never the last entry itself, which holds its text).
   const linesBefore = reading?.change && previous?.linesAtHand;
+  const noneDisabled = previous?.noneDisabledUntil;
   return new FileEntry(
-    f.text,
+    source,
     inChart,
     role,
     parsed,
@@ -266,6 +307,11 @@ function* readFileEntryUnguarded(
     f.namespace,
     reading?.chunks ? reading : undefined,
     linesBefore && reading?.change ? { before: linesBefore, change: reading.change } : undefined,
-    previous?.knownNoneDisabled ? reading?.change : undefined,
+    noneDisabled && reading?.change
+      ? noneDisabled === NO_CHANGE
+        ? reading.change
+        : coveringChange(noneDisabled, reading.change)
+      : undefined,
+    marks,
   );
 }

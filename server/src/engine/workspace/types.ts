@@ -5,12 +5,19 @@ import type { KustomizeLayout } from '../kustomize';
 import type { Resource } from '../model/resource';
 import type { ParsedFile } from '../syntax';
 import type { Frames } from '../origin';
+import type { SourceText, SplicedText } from '../splicedText';
 import type { LineIndex } from '../text';
 
 export interface WorkspaceFile {
   /** A path (posix separators) that the adapters can map back to the real file. */
   readonly path: string;
   readonly text: string;
+  /**
+   * The same text, as the one given for this path before with the stretch an edit changed
+   * (splicedText.ts): the engine reads the change where it can and joins it only where a file is
+   * read whole. An adapter that gives it may make `text` a getter that joins it.
+   */
+  readonly source?: SplicedText;
   /**
    * Set by an adapter that knows this text differs from the one it gave for this path before (an
    * editor's change): the engine reads it again without first comparing the two texts, which
@@ -21,6 +28,11 @@ export interface WorkspaceFile {
   readonly edited?: boolean;
   /** The namespace the file is applied to, when known (a Helm release's `--namespace`). */
   readonly namespace?: string;
+}
+
+/** A file's text as given: spliced when the adapter gave it so. */
+export function sourceOf(f: WorkspaceFile): SourceText {
+  return f.source ?? f.text;
 }
 
 export interface SkippedFile {
