@@ -97,6 +97,40 @@ test('a line index derived from the last one over an edit equals a fresh one (fa
   );
 });
 
+test('line indexes derived over chains of edits equal fresh ones, in blocks of any size (fast-check)', () => {
+  const pieces = ['\n', 'a', 'ab\ncd', '\n\n', '---\n', 'x: 1\n', '', '\n'.repeat(9)];
+  const edit = fc.record({ at: fc.nat(), cut: fc.nat(40), piece: fc.constantFrom(...pieces) });
+  let rebuilt = 0;
+  fc.assert(
+    fc.property(
+      fc.string({ unit: fc.constantFrom('a', '\n', '\n', 'b: c\n'), maxLength: 80 }),
+      fc.array(edit, { minLength: 1, maxLength: 8 }),
+      fc.integer({ min: 1, max: 5 }),
+      (base, edits, blockLines) => {
+        let text = base;
+        let lines = new LineIndex(text, undefined, undefined, blockLines);
+        for (const { at, cut, piece } of edits) {
+          const from = at % (text.length + 1);
+          const edited = text.slice(0, from) + piece + text.slice(Math.min(text.length, from + cut));
+          lines = new LineIndex(edited, undefined, { before: lines, change: changeBetween(text, edited) }, blockLines);
+          text = edited;
+          const fresh = new LineIndex(text);
+          assert.equal(lines.lineCount, fresh.lineCount);
+          for (let o = -1; o <= text.length + 1; o++) assert.deepEqual(lines.position(o), fresh.position(o));
+          for (let line = -1; line <= fresh.lineCount; line++) {
+            assert.equal(lines.lineStart(line), fresh.lineStart(line), `lineStart ${line}`);
+            for (const character of [0, 1, 3, 100])
+              assert.equal(lines.offset({ line, character }), fresh.offset({ line, character }));
+          }
+          rebuilt++;
+        }
+      },
+    ),
+    { numRuns: 300, seed: 11 },
+  );
+  assert.ok(rebuilt > 300);
+});
+
 test('a bundle edited in its middle gives its line index from the last one, as a fresh one', () => {
   const before = read(base);
   void before.lines; // built, as publishing diagnostics builds it
