@@ -39,6 +39,11 @@ export interface DocumentReading {
   readonly nextFrame?: number;
   /** Where its text differs from the reading it was made from (what it reused), when one was given. */
   readonly change?: TextChange;
+  /**
+   * Its parts' nodes added up, when every part but the last ends with nothing open and the file is
+   * within the shape limits as the parts count it: an edit's reading then counts only its parts.
+   */
+  readonly totalNodes?: number;
 }
 
 /**
@@ -182,8 +187,24 @@ export function documentStartsAfter(
   before: readonly number[],
   change: TextChange,
 ): number[] | undefined {
+  return documentStartsNear(text, before, change)?.starts;
+}
+
+/**
+ * documentStartsAfter, and which of the last starts it kept: `before[0..keptBefore)` as they were,
+ * and `before[keptAfterFrom..]` moved by the edit's length, last in the list (none when it scanned
+ * the whole text).
+ */
+function documentStartsNear(
+  text: SourceText,
+  before: readonly number[],
+  change: TextChange,
+): { readonly starts: number[]; readonly keptBefore: number; readonly keptAfterFrom: number } | undefined {
   const { start, afterEnd } = change;
-  if (before.length < 2 || start < before[1] + 4) return documentStarts(textOf(text));
+  if (before.length < 2 || start < before[1] + 4) {
+    const starts = documentStarts(textOf(text));
+    return starts && { starts, keptBefore: 0, keptAfterFrom: before.length };
+  }
   // The stretch whose markers the change can have made or unmade: a line break from 4 characters
   // before the change to its last character, with the 4 characters after it (searched in a slice:
   // indexOf on the whole text would read on to its end when nothing is found).
@@ -196,14 +217,24 @@ export function documentStartsAfter(
   const found: number[] = [];
   for (let at = near.indexOf('\n---'); at >= 0 && from + at < afterEnd; at = near.indexOf('\n---', at + 4))
     if (markerAt(text, from + at + 1, '---')) found.push(from + at + 1);
-  let head = 0;
-  while (head < before.length && before[head] + 4 <= start) head++;
-  let tailFrom = head;
-  while (tailFrom < before.length && before[tailFrom] <= change.beforeEnd) tailFrom++;
+  const head = countUpTo(before, start - 4);
+  const tailFrom = countUpTo(before, change.beforeEnd);
   const starts = joinedRanges(before, head, found, before, tailFrom);
   const delta = afterEnd - change.beforeEnd;
   if (delta !== 0) for (let i = head + found.length; i < starts.length; i++) starts[i] += delta;
-  return starts;
+  return { starts, keptBefore: head, keptAfterFrom: tailFrom };
+}
+
+/** How many of the ascending `values` are at most `limit` (bisection). */
+function countUpTo(values: readonly number[], limit: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid] <= limit) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The whole file's parse (one step). */
@@ -258,7 +289,8 @@ export function* readDocuments(
       ? { text: previous.text, starts: previous.starts, chunks: previous.chunks }
       : undefined;
   const change = last ? (changeSince(text, last.text) ?? changeBetween(textOf(last.text), textOf(text))) : undefined;
-  const starts = last && change ? documentStartsAfter(text, last.starts, change) : documentStarts(textOf(text));
+  const near = last && change ? documentStartsNear(text, last.starts, change) : undefined;
+  const starts = last && change ? near?.starts : documentStarts(textOf(text));
   // Each part counts at least one node (its marker line): that many parts is over the limit anyway.
   if (
     !starts ||
@@ -285,8 +317,20 @@ export function* readDocuments(
     const sameBefore = (i: number) => oldStarts[i] === starts[i] && oldEnd(i) === end(i) && end(i) <= change.start;
     const sameAfter = (k: number, i: number) =>
       oldStarts[k] + delta === starts[i] && oldEnd(k) + delta === end(i) && starts[i] >= change.afterEnd;
+    // The parts between two kept starts are the same parts (a marker depends on the line break
+    // before it and the four characters from it, all outside the change): compared only from
+    // there on, so that an edit among 20,000 parts compares a few.
+    if (near) {
+      head = Math.max(0, Math.min(near.keptBefore - 1, n, old.length));
+      tail = Math.max(0, Math.min(old.length - near.keptAfterFrom, n - head, old.length - head));
+    }
     while (head < n && head < old.length && sameBefore(head)) head++;
     while (tail < n - head && tail < old.length - head && sameAfter(old.length - 1 - tail, n - 1 - tail)) tail++;
+    const inPlaceReading =
+      framed && previous !== undefined
+        ? readInPlace(text, previous, { starts, head, tail, nextFrame, limits, change })
+        : undefined;
+    if (inPlaceReading) return inPlaceReading;
   }
   // Parts moved elsewhere by the edit (a document cut and pasted), found by their text; each taken
   // once (framed, a part's tree is its frame's: two places must not share it).
@@ -323,11 +367,13 @@ export function* readDocuments(
     depth = Math.max(depth, shape.depth);
     if (i + 1 < n && !shape.closed) closed = false;
   }
-  if (!closed || nodes > limits.maxNodesPerFile || depth > limits.maxNestingDepth) {
+  const countedByParts = closed && nodes <= limits.maxNodesPerFile && depth <= limits.maxNestingDepth;
+  if (!countedByParts) {
     yield;
     const over = overShapeLimits(textOf(text), limits);
     if (over !== undefined) return { over };
   }
+  const totalNodes = countedByParts ? nodes : undefined;
   const chunks: Chunk[] = new Array<Chunk>(n);
   // Documents are numbered in the file: a part keeps the numbers of its place.
   let index = 0;
@@ -364,9 +410,70 @@ export function* readDocuments(
   }
   yield;
   const joinedParts = yield* joined(chunks);
-  if (!framed) return { parsed: joinedParts, chunks, starts, text, change };
+  if (!framed) return { parsed: joinedParts, chunks, starts, text, change, totalNodes };
   const frames = new Frames(starts, chunks, previous?.parsed.frames);
-  return { parsed: { ...joinedParts, frames }, chunks, starts, text, nextFrame, change };
+  return { parsed: { ...joinedParts, frames }, chunks, starts, text, nextFrame, change, totalNodes };
+}
+
+/** Parts an edit's reading in place parses again at most (more: the general reading). */
+const IN_PLACE_PARTS = 16;
+
+/**
+ * The common edit of a framed bundle, read in place: as many parts as before, the few the change
+ * touched (`[head, n - tail)`) parsed again into the same number of documents each, and no
+ * problem in the file. The other parts, their documents and frames are the last reading's at the
+ * same index, so the lists are copied (a memory copy of 20,000 entries) rather than built part by
+ * part, and the shape pre-check counts only the parts parsed (the others were counted before).
+ * Undefined when the edit is not of that kind: the general reading takes it, with the same result.
+ */
+function readInPlace(
+  text: SourceText,
+  previous: DocumentReading,
+  at: {
+    readonly starts: readonly number[];
+    readonly head: number;
+    readonly tail: number;
+    readonly nextFrame: number;
+    readonly limits: ShapeLimits;
+    readonly change: TextChange;
+  },
+): DocumentReading | undefined {
+  const old = previous.chunks;
+  const { starts, head, tail, limits } = at;
+  const n = starts.length;
+  const frames = previous.parsed.frames;
+  if (
+    !old ||
+    !frames ||
+    old.length !== n ||
+    n - tail - head > IN_PLACE_PARTS ||
+    previous.totalNodes === undefined ||
+    previous.parsed.problems.length > 0
+  )
+    return undefined;
+  let totalNodes = previous.totalNodes;
+  let nextFrame = at.nextFrame;
+  const chunks = old.slice();
+  const documents = previous.parsed.documents.slice();
+  for (let i = head; i < n - tail; i++) {
+    const slice = text.slice(starts[i], i + 1 < n ? starts[i + 1] : text.length);
+    const followed = i + 1 < n;
+    const shape = shapeOf(slice);
+    if ((followed && !shape.closed) || shape.depth > limits.maxNestingDepth) return undefined;
+    totalNodes += shape.nodes - old[i].shape.nodes;
+    const parsed = parsePart(slice, followed);
+    const before = old[i].parsed.documents;
+    if (!parsed || parsed.problems.length > 0 || parsed.documents.length !== before.length) return undefined;
+    const frame = nextFrame;
+    if ((nextFrame += framesFor(slice.length)) > MAX_FRAMES) return undefined;
+    const firstIndex = before.length > 0 ? before[0].index : 0;
+    const placed = shiftParsed(parsed, framedOffset(frame, 0), slice, firstIndex, false);
+    chunks[i] = { length: slice.length, parsed: placed, shape, followed, frame };
+    for (let j = 0; j < placed.documents.length; j++) documents[firstIndex + j] = placed.documents[j];
+  }
+  if (totalNodes > limits.maxNodesPerFile) return undefined;
+  const parsed = { documents, problems: [], frames: new Frames(starts, chunks, frames, [head, n - tail]) };
+  return { parsed, chunks, starts, text, nextFrame, change: at.change, totalNodes };
 }
 
 /**

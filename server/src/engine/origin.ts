@@ -105,6 +105,8 @@ export class Frames {
     private readonly starts: readonly number[],
     private readonly parts: readonly FramedPart[],
     previous?: Frames,
+    /** When known: the parts outside [from, to) are the previous reading's, at the same index. */
+    private changed?: readonly [from: number, to: number],
   ) {
     // Only a built table is taken: a chain of unbuilt ones would keep every older reading alive.
     if (previous?.partOfUnit) this.before = { parts: previous.parts, partOfUnit: previous.partOfUnit };
@@ -132,14 +134,17 @@ export class Frames {
     const before = this.before;
     this.before = undefined;
     const derived = before !== undefined && before.parts.length === this.parts.length;
+    // Only the parts that may differ are looked at (all of them without the hint).
+    const [from, to] = derived && this.changed ? this.changed : [0, this.parts.length];
+    this.changed = undefined;
     let units = derived ? before.partOfUnit.length : 0;
-    for (let i = 0; i < this.parts.length; i++) {
+    for (let i = from; i < to; i++) {
       const { frame, length } = this.parts[i];
       if (!derived || this.parts[i] !== before.parts[i]) units = Math.max(units, frame + framesFor(length));
     }
     const table = new Int32Array(units).fill(-1);
     if (derived) table.set(before.partOfUnit);
-    for (let i = 0; i < this.parts.length; i++) {
+    for (let i = from; i < to; i++) {
       if (derived && this.parts[i] === before.parts[i]) continue;
       const { frame, length } = this.parts[i];
       table.fill(i, frame, frame + framesFor(length));
