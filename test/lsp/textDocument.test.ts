@@ -151,14 +151,16 @@ test('snapshots splice the stretch edited since the last one, and read as the te
     { numRuns: 200 },
   );
   assert.ok(spliced > 100, `snapshots were spliced (${spliced})`);
-  // Small edits of a long text are spliced, up to a depth; a full change starts again from a string.
+  // Small edits of a long text are spliced, each on the last; past a depth, the last is joined
+  // first (reads then stop at it); a full change starts again from a string.
   const mine = new EditedTextDocument('file:///a.yaml', 'yaml', 1, initial);
   let last = mine.snapshot();
   assert.equal(typeof last, 'string');
   for (let i = 0; i < MAX_SPLICE_DEPTH + 2; i++) {
     mine.update([{ range: { start: { line: 5, character: 0 }, end: { line: 5, character: 0 } }, text: 'x' }], i + 2);
     const now = mine.snapshot();
-    assert.equal(typeof now === 'string', i === MAX_SPLICE_DEPTH, `splice ${i}`);
+    assert.ok(typeof now !== 'string' && now.base === last, `splice ${i}`);
+    assert.equal(now.depth, i < MAX_SPLICE_DEPTH ? i + 1 : i - MAX_SPLICE_DEPTH + 1, `depth after splice ${i}`);
     last = now;
   }
   const lineFive = initial.indexOf('line 5');

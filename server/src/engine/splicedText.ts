@@ -21,8 +21,6 @@ export const MAX_SPLICE_DEPTH = 32;
 
 export class SplicedText {
   readonly length: number;
-  /** How many spliced texts lie under this one, itself included. */
-  readonly depth: number;
   private whole: string | undefined;
   /** The base, until the text is joined; then only known while something else keeps it. */
   private strongBase: SourceText | undefined;
@@ -45,8 +43,14 @@ export class SplicedText {
     )
       throw new RangeError('SplicedText: the change does not fit its base');
     this.length = base.length + change.afterEnd - change.beforeEnd;
-    this.depth = typeof base === 'string' ? 1 : base.depth + 1;
     this.strongBase = base;
+  }
+
+  /** How many spliced texts a read walks through: none once joined, else this one and its base's. */
+  get depth(): number {
+    if (this.whole !== undefined) return 0;
+    const base = this.strongBase;
+    return 1 + (base instanceof SplicedText ? base.depth : 0);
   }
 
   /**

@@ -118,21 +118,19 @@ export class EditedTextDocument implements TextDocument {
   /**
    * The text now, for an analysis: the last one given, spliced with the stretch edited since
    * (splicedText.ts), so that a keystroke in a bundle of megabytes does not copy the whole text.
-   * Joined instead past a depth of splices, or when the edits since cover much of the text.
+   * Past a depth of splices the last one is joined first (it stays the base: the engine still
+   * finds its last reading's text in the chain); the text is given whole when the edits since
+   * cover much of it.
    */
   snapshot(): SourceText {
     const last = this.snapshotted;
     const change = this.editedSince;
     if (last !== undefined && change === undefined) return last;
     this.editedSince = undefined;
-    const splice =
-      last !== undefined &&
-      change !== undefined &&
-      (typeof last === 'string' || last.depth < MAX_SPLICE_DEPTH) &&
-      change.afterEnd - change.start <= this.length / 4;
-    return (this.snapshotted = splice
-      ? new SplicedText(last, change, this.slice(change.start, change.afterEnd))
-      : this.whole());
+    if (last === undefined || change === undefined || change.afterEnd - change.start > this.length / 4)
+      return (this.snapshotted = this.whole());
+    if (typeof last !== 'string' && last.depth >= MAX_SPLICE_DEPTH) last.toString();
+    return (this.snapshotted = new SplicedText(last, change, this.slice(change.start, change.afterEnd)));
   }
 
   /** Applies the changes in order, as TextDocument.update does. */
