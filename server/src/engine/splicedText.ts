@@ -16,8 +16,12 @@ export interface TextChange {
 /** A text, whole or spliced. */
 export type SourceText = string | SplicedText;
 
-/** Spliced texts chained on one another are joined at this depth (each read walks the chain). */
-export const MAX_SPLICE_DEPTH = 32;
+/**
+ * Spliced texts chained on one another are joined at this depth: each read walks the chain (an
+ * edit's reading reads a few stretches), and a join copies the whole text (milliseconds for a
+ * bundle), so it comes once in hundreds of keystrokes.
+ */
+export const MAX_SPLICE_DEPTH = 256;
 
 export class SplicedText {
   readonly length: number;

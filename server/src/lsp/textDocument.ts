@@ -15,8 +15,11 @@ const LF = 0x0a;
 const CR = 0x0d;
 const isEol = (c: number) => c === LF || c === CR;
 const isSurrogate = (c: number) => c >= 0xd800 && c <= 0xdfff;
-/** Pieces kept between two readings of the whole text; the edit past this joins them (each lookup walks them). */
-const MAX_PIECES = 64;
+/**
+ * Pieces kept between two readings of the whole text; the edit past this joins them. Each lookup
+ * walks them (an edit makes a few lookups), and `snapshot` rebuilds them on the text it joins.
+ */
+const MAX_PIECES = 1024;
 
 export class EditedTextDocument implements TextDocument {
   /** The text as pieces, in order, none empty; one piece once joined. */
@@ -129,8 +132,14 @@ export class EditedTextDocument implements TextDocument {
     this.editedSince = undefined;
     if (last === undefined || change === undefined || change.afterEnd - change.start > this.length / 4)
       return (this.snapshotted = this.whole());
-    if (typeof last !== 'string' && last.depth >= MAX_SPLICE_DEPTH) last.toString();
-    return (this.snapshotted = new SplicedText(last, change, this.slice(change.start, change.afterEnd)));
+    const inserted = this.slice(change.start, change.afterEnd);
+    if (typeof last !== 'string' && last.depth >= MAX_SPLICE_DEPTH) {
+      // The pieces are rebuilt on that joined text too (slices of it share its characters), so
+      // that they are not joined again a few edits later (each join: a copy of the whole text).
+      const whole = last.toString();
+      this.pieces = [whole.slice(0, change.start), inserted, whole.slice(change.beforeEnd)].filter((p) => p.length > 0);
+    }
+    return (this.snapshotted = new SplicedText(last, change, inserted));
   }
 
   /** Applies the changes in order, as TextDocument.update does. */
