@@ -124,12 +124,15 @@ test('a burst longer than a second still has its first change analysed within it
 test('the warm-up edits a bundle inside it, near its middle, and a small file at its end', () => {
   const doc = (i: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\n`;
   const bundle = Array.from({ length: 20 }, (_, i) => doc(i)).join('---\n');
-  const edited = warmUpEdit(bundle);
+  const spliced = warmUpEdit(bundle);
+  // Spliced into the text, as an editor's edit reaches the engine.
+  assert.equal(spliced.base, bundle);
+  const edited = spliced.toString();
   const change = changeBetween(bundle, edited);
   assert.equal(edited.length, bundle.length + 1);
   // A line break at the end of a document past the middle: parts before and after it are kept.
   assert.ok(change.start > bundle.length / 2 && change.afterEnd < bundle.length - doc(19).length, `${change.start}`);
   assert.ok(!bundle.includes('\n\n---') && edited.includes('\n\n---'), 'a blank line before a marker');
   assert.deepEqual(documentStarts(edited)?.length, documentStarts(bundle)?.length);
-  assert.equal(warmUpEdit(doc(0)), `${doc(0)}\n`);
+  assert.equal(warmUpEdit(doc(0)).toString(), `${doc(0)}\n`);
 });

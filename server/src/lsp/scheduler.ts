@@ -8,7 +8,8 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import type * as lsp from 'vscode-languageserver/node';
 import { CANCELLED, type Analysis, type Analyzer } from '../engine';
-import type { SkippedFile, WorkspaceFile } from '../engine/workspace';
+import { SplicedText } from '../engine/splicedText';
+import { fileWithText, type SkippedFile, type WorkspaceFile } from '../engine/workspace';
 import type { HelmState } from './helmState';
 import type { KustomizeRenders } from './kustomizeRenders';
 import type { LastAnalysis } from './lastAnalysis';
@@ -43,11 +44,12 @@ const HELM_DEBOUNCE_MS = 200;
 /**
  * The warm-up's edit of a file: a line break added at the end of the document nearest its middle
  * (for a file read document by document, as an edit in a bundle's middle, with parts before and
- * after it), or at the file's end.
+ * after it), or at the file's end; spliced into the text, as an editor's edit reaches the engine.
  */
-export function warmUpEdit(text: string): string {
+export function warmUpEdit(text: string): SplicedText {
   const at = text.indexOf('\n---', text.length >> 1);
-  return at < 0 ? `${text}\n` : `${text.slice(0, at + 1)}\n${text.slice(at + 1)}`;
+  const where = at < 0 ? text.length : at + 1;
+  return new SplicedText(text, { start: where, beforeEnd: where, afterEnd: where + 1 }, '\n');
 }
 
 /**
@@ -278,11 +280,19 @@ export class AnalysisScheduler {
       result.workspace.resources.find((r) => r.kind === 'Deployment' && small(r)) ??
       result.workspace.resources.find(small) ??
       result.workspace.resources.find(inParts);
-    const edited = files.map((f) => (f.path === sample?.file ? { path: f.path, text: warmUpEdit(f.text) } : f));
+    const edited = files.map((f) => (f.path === sample?.file ? fileWithText(f.path, warmUpEdit(f.text), true) : f));
     try {
+      let undone: Analysis | typeof CANCELLED | undefined;
       for (const warm of [edited, [...files]]) {
         if (inSlices.isCancelled()) break;
-        await analyzer.runAsync({ files: warm, skipped, config: settings.config }, inSlices);
+        undone = await analyzer.runAsync({ files: warm, skipped, config: settings.config }, inSlices);
+      }
+      // The sample's line index and disable comments, which a first finding in it would otherwise
+      // look for in the whole text during the first edit: later edits derive them from these.
+      const read = sample && undone && undone !== CANCELLED ? undone.workspace.files.get(sample.file) : undefined;
+      if (read && !inSlices.isCancelled()) {
+        void read.lines;
+        void read.disabledLines;
       }
     } catch (err) {
       // Only a warm-up: indexing is done whatever happened to it.

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as lsp from 'vscode-languageserver/node';
 import type { AnalysisConfig } from '../engine';
 import { sameText, type SourceText } from '../engine/splicedText';
-import { sourceOf, type SkippedFile, type WorkspaceFile } from '../engine/workspace';
+import { fileWithText, sourceOf, type SkippedFile, type WorkspaceFile } from '../engine/workspace';
 import {
   CONFIG_FILE_NAME,
   decode,
@@ -167,7 +167,7 @@ export class WorkspaceFiles {
       else this.entryVersions.set(p, version);
       if (before && !edited && sameText(sourceOf(before), text)) return before;
       const rendered = helm.renderedText(p) === undefined ? undefined : helm.files.find((f) => f.path === p);
-      return rendered ?? fileOf(p, text, edited);
+      return rendered ?? fileWithText(p, text, edited);
     };
     let files: WorkspaceFile[];
     let index = lastList.index;
@@ -351,17 +351,4 @@ export class WorkspaceFiles {
     if (p && this.options.helm.concernsCharts(p)) this.options.onChartFileChanged();
     if (p && this.isAnalysedPath(p)) this.read(p);
   }
-}
-
-/** A file to analyse; a spliced text is joined only if the engine asks for it whole. */
-function fileOf(p: string, text: SourceText, edited: boolean): WorkspaceFile {
-  if (typeof text === 'string') return edited ? { path: p, text, edited } : { path: p, text };
-  return {
-    path: p,
-    source: text,
-    get text() {
-      return text.toString();
-    },
-    edited,
-  };
 }

@@ -7,5 +7,5 @@
 export { instanceIndexInFile, LoadCache, type LoadDelta } from './cache';
 export { loadWorkspaceSteps } from './load';
 export { errorLine } from './read';
-export { sourceOf } from './types';
+export { fileWithText, sourceOf } from './types';
 export type { FileParser, FileRole, LoadedWorkspace, SkippedFile, SourceFile, WorkspaceFile } from './types';

@@ -35,6 +35,19 @@ export function sourceOf(f: WorkspaceFile): SourceText {
   return f.source ?? f.text;
 }
 
+/** A file given as a text (as is), or as a spliced one that its `text` joins only when asked. */
+export function fileWithText(path: string, text: SourceText, edited: boolean): WorkspaceFile {
+  if (typeof text === 'string') return edited ? { path, text, edited } : { path, text };
+  return {
+    path,
+    source: text,
+    get text() {
+      return text.toString();
+    },
+    edited,
+  };
+}
+
 export interface SkippedFile {
   readonly path: string;
   readonly size: number;
