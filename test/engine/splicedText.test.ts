@@ -104,6 +104,21 @@ test('changeSince covers every splice between two texts of a chain, and nothing 
   assert.deepEqual(changeSince(spliced, spliced), { start: 3, beforeEnd: 3, afterEnd: 3 });
 });
 
+test('texts of one chain are compared by the stretch between them, without joining them', () => {
+  const base = 'a: 1\n'.repeat(1000);
+  const typedOver = new SplicedText(base, { start: 10, beforeEnd: 11, afterEnd: 11 }, '2');
+  const typedBack = new SplicedText(typedOver, { start: 10, beforeEnd: 11, afterEnd: 11 }, base[10]);
+  assert.equal(sameText(typedOver, base), false);
+  assert.equal(sameText(base, typedOver), false);
+  assert.equal(sameText(typedBack, base), true);
+  assert.equal(sameText(typedOver, typedBack), false);
+  // Neither was joined to answer.
+  assert.equal(typedOver.depth, 1);
+  assert.equal(typedBack.depth, 2);
+  // Texts of no common chain: by their characters.
+  assert.equal(sameText(new SplicedText('ab', { start: 0, beforeEnd: 1, afterEnd: 1 }, 'x'), 'xb'), true);
+});
+
 test('a splice that does not fit its base is refused', () => {
   assert.throws(() => new SplicedText('abc', { start: 2, beforeEnd: 4, afterEnd: 3 }, 'x'), RangeError);
   assert.throws(() => new SplicedText('abc', { start: 2, beforeEnd: 1, afterEnd: 3 }, 'x'), RangeError);

@@ -127,10 +127,18 @@ export function textOf(text: SourceText): string {
   return typeof text === 'string' ? text : text.toString();
 }
 
-/** Whether two texts are the same: the same object at once, else by their characters. */
+/**
+ * Whether two texts are the same: the same object at once; one spliced from the other by the
+ * stretch that changed (a request on a bundle asking whether it is as analysed, after a character
+ * typed over another); else by their characters.
+ */
 export function sameText(a: SourceText, b: SourceText): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
+  const fromB = typeof a === 'string' ? undefined : changeSince(a, b);
+  const fromA = fromB || typeof b === 'string' ? undefined : changeSince(b, a);
+  if (fromB) return a.slice(fromB.start, fromB.afterEnd) === b.slice(fromB.start, fromB.beforeEnd);
+  if (fromA) return b.slice(fromA.start, fromA.afterEnd) === a.slice(fromA.start, fromA.beforeEnd);
   return textOf(a) === textOf(b);
 }
 

@@ -68,7 +68,7 @@ export class FileEntry {
     readonly documents: DocumentReading | undefined = undefined,
     /** The last reading's line index, when it had one, and what changed since: this one's is derived from it. */
     private linesBefore: { readonly before: LineIndex; readonly change: TextChange } | undefined = undefined,
-    /** What changed since the last reading, when that one was found to have no disable comment. */
+    /** What changed since a reading found to have no disable comment (see noneDisabledUntil). */
     private noneDisabledBefore: TextChange | undefined = undefined,
     /** What the text holds that a reading of it after an edit asks without joining it. */
     readonly marks: TextMarks | undefined = undefined,
