@@ -32,16 +32,22 @@ export interface TextMarks {
   readonly braces: boolean;
 }
 
+/** The four marks, shared (a workspace keeps one reading per file). */
+const MARKS: readonly (readonly TextMarks[])[] = [false, true].map((cr) =>
+  [false, true].map((braces) => Object.freeze({ cr, braces })),
+);
+const sharedMarks = (cr: boolean, braces: boolean) => MARKS[Number(cr)][Number(braces)];
+
 /** The marks of `text`: read from it, or from the last reading's and the stretch an edit changed. */
 function marksOf(text: SourceText, previous: FileEntry | undefined): TextMarks {
   const change = previous?.marks && changeSince(text, previous.source);
   if (!change || !previous?.marks) {
     const whole = textOf(text);
-    return { cr: whole.includes('\r'), braces: whole.includes('{{') };
+    return sharedMarks(whole.includes('\r'), whole.includes('{{'));
   }
   // With a character around it: `{{` made by an edit next to a `{`.
   const stretch = text.slice(Math.max(change.start - 1, 0), change.afterEnd + 1);
-  return { cr: previous.marks.cr || stretch.includes('\r'), braces: previous.marks.braces || stretch.includes('{{') };
+  return sharedMarks(previous.marks.cr || stretch.includes('\r'), previous.marks.braces || stretch.includes('{{'));
 }
 
 /**
