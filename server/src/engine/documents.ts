@@ -370,7 +370,9 @@ export function* readDocuments(
   const countedByParts = closed && nodes <= limits.maxNodesPerFile && depth <= limits.maxNestingDepth;
   if (!countedByParts) {
     yield;
-    const over = overShapeLimits(textOf(text), limits);
+    // In steps: a bundle with a construct left open (a `[` being typed) is scanned whole at each
+    // edit, 80 ms for 7.4 MB, which must not hold the event loop.
+    const over = yield* overShapeLimitsSteps(textOf(text), limits);
     if (over !== undefined) return { over };
   }
   const totalNodes = countedByParts ? nodes : undefined;
