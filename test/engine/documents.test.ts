@@ -209,6 +209,32 @@ for (const framed of MODES)
       );
     });
 
+    test('the shape pre-check with documents left open says what the whole text says (fast-check)', () => {
+      // Constructs that stay open to the next marker (or close later), in random documents.
+      const opener = fc.constantFrom(
+        '  q: "open\n',
+        "  q: 'open\n",
+        '  f: [a, {b: [c\n',
+        '  f: ]\n',
+        '  g: [x,\n    y]\n',
+        '',
+      );
+      fc.assert(
+        fc.property(
+          fc.array(opener, { minLength: 12, maxLength: 12 }),
+          fc.integer({ min: 20, max: 400 }),
+          fc.integer({ min: 2, max: 12 }),
+          (openers, maxNodesPerFile, maxNestingDepth) => {
+            const text = openers.map((o, i) => doc(i, o)).join('---\n');
+            const limits = { maxNodesPerFile, maxNestingDepth };
+            const got = runSteps(readDocuments(text, undefined, limits, 2, framed)).value;
+            assert.equal('over' in got ? got.over : undefined, overShapeLimits(text, limits));
+          },
+        ),
+        { numRuns: 300, seed: 41 },
+      );
+    });
+
     test('yields between documents while parsing a large file', () => {
       const { reading, yields } = read(bundle(400));
       assert.equal(reading.parsed.documents.length, 400);

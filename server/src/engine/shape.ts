@@ -29,10 +29,19 @@ export function overShapeLimits(text: string, limits: ShapeLimits): string | und
 /** Characters scanned between two yields of overShapeLimitsSteps (well under a millisecond). */
 const CHARS_PER_STEP = 32 * 1024;
 
-/** overShapeLimits in steps: a yield every CHARS_PER_STEP characters (for texts of megabytes). */
-export function* overShapeLimitsSteps(text: string, limits: ShapeLimits): Generator<void, string | undefined> {
-  const scan = new ShapeScan(text, limits);
-  for (let to = CHARS_PER_STEP; !scan.run(Math.min(to, text.length)); to += CHARS_PER_STEP) yield;
+/**
+ * overShapeLimits in steps: a yield every CHARS_PER_STEP characters (for texts of megabytes).
+ * `from`: start at a document marker with nothing open before it (documents.ts), the text before
+ * it counted already: a marker line at column 0 ends every indentation level, so the scan goes on
+ * from there as it would have.
+ */
+export function* overShapeLimitsSteps(
+  text: string,
+  limits: ShapeLimits,
+  from?: { readonly at: number; readonly nodes: number; readonly depth: number },
+): Generator<void, string | undefined> {
+  const scan = new ShapeScan(text, limits, from);
+  for (let to = (from?.at ?? 0) + CHARS_PER_STEP; !scan.run(Math.min(to, text.length)); to += CHARS_PER_STEP) yield;
   return scan.over;
 }
 
@@ -116,8 +125,14 @@ export class ShapeScan {
   constructor(
     private readonly text: string,
     private readonly limits: ShapeLimits,
+    from?: { readonly at: number; readonly nodes: number; readonly depth: number },
   ) {
     this.hasCR = text.includes('\r');
+    if (from) {
+      this.at = from.at;
+      this.nodes = from.nodes;
+      this.depth = from.depth;
+    }
   }
 
   /** Scans up to `to` (or a little past it: an escape takes two characters); whether the scan has ended. */
