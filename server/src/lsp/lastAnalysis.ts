@@ -16,7 +16,7 @@ export class LastAnalysis {
     index: ReadonlyMap<string, number>;
   } = { files: [], paths: undefined, index: new Map() };
 
-  /** @param files The text a request sees for a file now (WorkspaceFiles.currentText). */
+  /** @param files The text a request sees for a file now (WorkspaceFiles.currentSource). */
   constructor(private readonly files: { currentSource(file: string, uri?: string): SourceText | undefined }) {}
 
   /** The last completed analysis; undefined before the first. */
@@ -50,8 +50,9 @@ export class LastAnalysis {
   /** Whether the last analysis read the file as it is now (its offsets are valid for it). */
   isCurrent(file: string, uri?: string): boolean {
     const text = this.analysedSource(file);
-    const now = text === undefined ? undefined : this.files.currentSource(file, uri);
-    return text !== undefined && now !== undefined && sameText(text, now);
+    if (text === undefined) return false;
+    const now = this.files.currentSource(file, uri);
+    return now !== undefined && sameText(text, now);
   }
 
   private analysedFile(file: string): WorkspaceFile | undefined {

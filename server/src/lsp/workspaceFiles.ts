@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import * as lsp from 'vscode-languageserver/node';
 import type { AnalysisConfig } from '../engine';
-import { sameText, type SourceText } from '../engine/splicedText';
+import { sameText, textOf, type SourceText } from '../engine/splicedText';
 import { fileWithText, sourceOf, type SkippedFile, type WorkspaceFile } from '../engine/workspace';
 import {
   CONFIG_FILE_NAME,
@@ -195,14 +195,18 @@ export class WorkspaceFiles {
     return { files, skipped, paths };
   }
 
-  /** currentText, spliced for an open document that was edited (compared without joining it when unchanged). */
+  /**
+   * The text a request sees for a file now: the open document's (as the next analysis will be given
+   * it: spliced after an edit, compared without joining it), else what is on disk.
+   */
   currentSource(file: string, uri = proto.pathToUri(file)): SourceText | undefined {
     return this.options.documents.get(uri)?.snapshot() ?? this.disk.get(file) ?? this.options.helm.renderedText(file);
   }
 
-  /** The text a request sees for a file now: the open document's, else what is on disk. */
+  /** currentSource, whole. */
   currentText(file: string, uri = proto.pathToUri(file)): string | undefined {
-    return this.options.documents.get(uri)?.getText() ?? this.disk.get(file) ?? this.options.helm.renderedText(file);
+    const source = this.currentSource(file, uri);
+    return source === undefined ? undefined : textOf(source);
   }
 
   /** Reads a file into the disk map; whether what the analysis sees changed. */
