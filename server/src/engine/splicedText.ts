@@ -135,11 +135,13 @@ export function textOf(text: SourceText): string {
 export function sameText(a: SourceText, b: SourceText): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
-  const fromB = typeof a === 'string' ? undefined : changeSince(a, b);
-  const fromA = fromB || typeof b === 'string' ? undefined : changeSince(b, a);
-  if (fromB) return a.slice(fromB.start, fromB.afterEnd) === b.slice(fromB.start, fromB.beforeEnd);
-  if (fromA) return b.slice(fromA.start, fromA.afterEnd) === a.slice(fromA.start, fromA.beforeEnd);
-  return textOf(a) === textOf(b);
+  return sameBySplice(a, b) ?? sameBySplice(b, a) ?? textOf(a) === textOf(b);
+}
+
+/** Whether `later`, when spliced from `earlier`, is the same text: by the stretch between them. */
+function sameBySplice(later: SourceText, earlier: SourceText): boolean | undefined {
+  const change = typeof later === 'string' ? undefined : changeSince(later, earlier);
+  return change && later.slice(change.start, change.afterEnd) === earlier.slice(change.start, change.beforeEnd);
 }
 
 /**

@@ -40,14 +40,15 @@ const sharedMarks = (cr: boolean, braces: boolean) => MARKS[Number(cr)][Number(b
 
 /** The marks of `text`: read from it, or from the last reading's and the stretch an edit changed. */
 function marksOf(text: SourceText, previous: FileEntry | undefined): TextMarks {
-  const change = previous?.marks && changeSince(text, previous.source);
-  if (!change || !previous?.marks) {
+  const before = previous?.marks;
+  const change = before && changeSince(text, previous.source);
+  if (!before || !change) {
     const whole = textOf(text);
     return sharedMarks(whole.includes('\r'), whole.includes('{{'));
   }
   // With a character around it: `{{` made by an edit next to a `{`.
   const stretch = text.slice(Math.max(change.start - 1, 0), change.afterEnd + 1);
-  return sharedMarks(previous.marks.cr || stretch.includes('\r'), previous.marks.braces || stretch.includes('{{'));
+  return sharedMarks(before.cr || stretch.includes('\r'), before.braces || stretch.includes('{{'));
 }
 
 /**
