@@ -21,6 +21,8 @@ await build({
 });
 chmodSync('dist/cli.js', 0o755);
 await build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' });
+// The thread that reads files alongside the CLI and the server (node/parallelRead.ts), beside them.
+await build({ ...common, entryPoints: ['server/src/node/readWorker.ts'], outfile: 'dist/readWorker.js' });
 await build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] });
 await build({
   ...common,
