@@ -5,6 +5,7 @@
 // controllers, Argo Rollouts, OpenShift DeploymentConfigs, any custom resource with a pod template)
 // without listing kinds, and a new view is one entry here.
 import type { TrafficGraph } from '../graph';
+import { typedView, viewOfKind } from '../graph/views';
 import type { DisruptionBudget } from '../model/disruptionBudget';
 import { ROUTE_KINDS, type Route } from '../model/gateway';
 import type { Ingress } from '../model/ingress';
@@ -12,7 +13,6 @@ import { readVirtualService, type VirtualServiceView } from '../model/istio';
 import { readMonitor, type Monitor } from '../model/monitor';
 import { readAttachmentDefinition, type AttachmentDefinition } from '../model/multus';
 import type { NetworkPolicy } from '../model/networkPolicy';
-import { readDisruptionBudget } from '../model/disruptionBudget';
 import { apiGroup, type Resource } from '../model/resource';
 import type { Service } from '../model/service';
 import type { Workload } from '../model/workload';
@@ -63,7 +63,9 @@ export const VIEWS: { readonly [V in ViewName]: ViewReader<RuleViews[V]> } = {
   ingress: { kinds: kinds('Ingress'), read: (g, r) => g.ingress(r) },
   policy: { kinds: kinds('NetworkPolicy'), read: (g, r) => g.networkPolicy(r) },
   route: { kinds: ROUTE_KINDS, read: (g, r) => g.route(r) },
-  budget: { kinds: kinds('PodDisruptionBudget'), read: (_, r) => readDisruptionBudget(r) },
+  // The graph's cached view: three rules judge each budget, and the selector they ask about is then
+  // one object (TrafficGraph.workloadsSelecting answers once per selector).
+  budget: { kinds: kinds('PodDisruptionBudget'), read: (_, r) => viewOfKind(typedView(r), 'pdb') },
   scaler: {
     kinds: kinds('HorizontalPodAutoscaler', 'ScaledObject'),
     read: (_, r) =>
