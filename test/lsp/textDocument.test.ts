@@ -174,3 +174,25 @@ test('snapshots splice the stretch edited since the last one, and read as the te
   mine.update([{ text: 'whole: 1\n' }], 100);
   assert.equal(mine.snapshot(), 'whole: 1\n');
 });
+
+test('a document holding the text read from disk splices its first edit onto it', () => {
+  const onDisk = Array.from({ length: 40 }, (_, i) => `key${i}: value ${i}\n`).join('');
+  // The editor's copy: equal, another string.
+  const doc = new EditedTextDocument('file:///a.yaml', 'yaml', 1, onDisk.split('\n').join('\n'));
+  doc.adoptEqualText(onDisk);
+  assert.equal(doc.snapshot(), onDisk);
+  doc.update([{ range: { start: { line: 3, character: 6 }, end: { line: 3, character: 6 } }, text: 'x' }], 2);
+  const first = doc.snapshot();
+  assert.ok(typeof first !== 'string', 'the first edit is spliced, not joined');
+  assert.equal(first.base, onDisk);
+  assert.deepEqual(first.change, {
+    start: onDisk.indexOf('value 3'),
+    beforeEnd: onDisk.indexOf('value 3'),
+    afterEnd: onDisk.indexOf('value 3') + 1,
+  });
+  assert.equal(textOf(first), onDisk.replace('value 3', 'xvalue 3'));
+  // A text that is not the document's (another length) is not taken: no edit is ever lost.
+  const other = new EditedTextDocument('file:///b.yaml', 'yaml', 1, 'a: 1\n');
+  other.adoptEqualText('a: 12\n');
+  assert.equal(other.getText(), 'a: 1\n');
+});

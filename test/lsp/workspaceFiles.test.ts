@@ -119,3 +119,35 @@ test('the next file list takes the last one over where nothing changed, and equa
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('a document opened as on disk gives its first edit as a splice of the text read from disk', async () => {
+  const { root, open, make } = setUp();
+  try {
+    const files = make();
+    await files.readListing();
+    const p = `${root}/cm-3.yaml`;
+    const doc = new EditedTextDocument(pathToUri(p), 'yaml', 1, cm('c3'));
+    open.set(doc.uri, doc);
+    files.documentOpened(doc);
+    files.documentChanged(doc);
+    const at = cm('c3').indexOf('{k: v}') + 4;
+    doc.update(
+      [
+        {
+          range: {
+            start: { line: 3, character: at - cm('c3').lastIndexOf('\n', at) - 1 },
+            end: { line: 3, character: at - cm('c3').lastIndexOf('\n', at) - 1 },
+          },
+          text: 'x',
+        },
+      ],
+      2,
+    );
+    const file = files.current().files.find((f) => f.path === p);
+    assert.ok(file?.source !== undefined && typeof file.source !== 'string', 'spliced, not a joined copy');
+    assert.equal(file.source.base, cm('c3'));
+    assert.equal(file.text, cm('c3', 'xv'));
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -142,6 +142,19 @@ export class EditedTextDocument implements TextDocument {
     return (this.snapshotted = new SplicedText(last, change, inserted));
   }
 
+  /**
+   * Holds `text`, which the caller has just found equal to the document's text (the text read from
+   * disk, as the analysis last read it), as its own text and last snapshot: the first edit is then
+   * spliced onto the very text the engine last read (splicedText.ts `changeSince`), instead of the
+   * editor's copy of it that the engine would compare and the document join (a bundle's first
+   * keystroke took twice as long as the next).
+   */
+  adoptEqualText(text: string): void {
+    if (text.length !== this.length || this.editedSince !== undefined) return;
+    this.pieces = text.length > 0 ? [text] : [];
+    this.snapshotted = text;
+  }
+
   /** Applies the changes in order, as TextDocument.update does. */
   update(changes: readonly TextDocumentContentChangeEvent[], version: number): void {
     for (const change of changes) {
