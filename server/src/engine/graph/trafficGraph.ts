@@ -54,7 +54,6 @@ export class TrafficGraph {
 
   private readonly selectedCache = new Map<Service, readonly Workload[]>();
   private readonly selectingCache = new Map<Workload, Service[]>();
-  private readonly selectingBySelector = new Map<Selector, Map<string, readonly Workload[]>>();
   private readonly targetsCache = new Map<Ingress, BackendTarget[]>();
   private namespaceSet: ReadonlySet<string> | undefined;
   private namespacesKeyMemo: string | undefined;
@@ -545,15 +544,7 @@ export class TrafficGraph {
 
   /** Pod templates in a namespace that a LabelSelector can match. */
   workloadsSelecting(selector: Selector, namespace: string): readonly Workload[] {
-    // Each rule about a policy or a budget asks again (three for a PodDisruptionBudget): one answer
-    // per selector and namespace, as for a Service's selection.
-    let byNamespace = this.selectingBySelector.get(selector);
-    let found = byNamespace?.get(namespace);
-    if (found) return found;
-    found = this.workloadCandidates(selector, namespace).filter((w) => selectorMayMatch(selector, w.template.labels));
-    if (!byNamespace) this.selectingBySelector.set(selector, (byNamespace = new Map()));
-    byNamespace.set(namespace, found);
-    return found;
+    return this.workloadCandidates(selector, namespace).filter((w) => selectorMayMatch(selector, w.template.labels));
   }
 
   /** Services whose selectors match this workload's pods. */
