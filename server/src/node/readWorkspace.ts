@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { parseConfigFile, type AnalysisConfig } from '../engine/config';
 import { compileGlob } from '../engine/glob';
 import { isKustomizationFile, KUSTOMIZATION_FILE_NAMES, readKustomization } from '../engine/kustomize';
+import { flatString } from '../engine/yamlTree';
 import { parseYaml } from '../engine/syntax';
 import type { SkippedFile, WorkspaceFile } from '../engine/workspace';
 import { readListedFile, readListedFiles, type FileOutcome } from './parallelRead';
@@ -317,11 +318,12 @@ export function decode(buffer: Buffer): string {
 
 function rel(base: string, abs: string): string {
   // The walk's paths lie under the base: the prefix cut off (path.relative and the separator
-  // split were a fifth of reading 100,000 files). Anything else, and Windows, the general way.
+  // split were a fifth of reading 100,000 files), as a flat copy (a slice would keep the absolute
+  // path alive as long as the file's path). Anything else, and Windows, the general way.
   if (path.sep === '/' && path.isAbsolute(base)) {
     const prefix = base.endsWith('/') ? base : `${base}/`;
     if (abs.startsWith(prefix) && !abs.includes('/.', prefix.length - 1) && !abs.includes('//')) {
-      return abs.length === prefix.length ? '.' : abs.slice(prefix.length);
+      return abs.length === prefix.length ? '.' : flatString(abs.slice(prefix.length));
     }
   }
   const r = toPosix(path.relative(base, abs));
