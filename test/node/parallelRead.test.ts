@@ -11,6 +11,7 @@ import {
   CHUNK_FILES,
   readListedFile,
   readListedFiles,
+  readListedFilesInTurns,
   type FileOutcome,
   type ParallelReadTuning,
 } from '../../server/src/node/parallelRead';
@@ -87,6 +88,39 @@ describe('parallel reads', () => {
     for (let run = 0; run < 3; run++) {
       const { seen } = readAll({ minFiles: 1 });
       assert.deepEqual(seen, expected);
+    }
+  });
+
+  test('in turns: the same outcomes in order, a turn about every batch, the worker reading on', async () => {
+    const tunings: ParallelReadTuning[] = [
+      { minFiles: 1 },
+      { minFiles: 1, callerClaims: false, stallMs: 60_000 },
+      { minFiles: paths.length + 1 },
+    ];
+    for (const tuning of tunings) {
+      const seen: string[] = [];
+      const turns: number[] = [];
+      const { filesReadByWorker } = await readListedFilesInTurns(
+        paths,
+        MAX_BYTES,
+        (i, o) => {
+          assert.equal(i, seen.length, 'in the list order');
+          seen.push(summary(o));
+        },
+        async (done) => {
+          turns.push(done);
+          assert.equal(done, seen.length);
+          await new Promise((resolve) => setImmediate(resolve));
+        },
+        200,
+        tuning,
+      );
+      assert.deepEqual(seen, expected);
+      assert.equal(turns.at(-1), paths.length);
+      for (let i = 1; i < turns.length; i++) assert.ok(turns[i] - turns[i - 1] >= 200 || i === turns.length - 1);
+      assert.ok(turns.length >= Math.floor(paths.length / (200 + CHUNK_FILES)), `${turns.length} turns`);
+      if (tuning.callerClaims === false) assert.equal(filesReadByWorker, paths.length);
+      if (tuning.minFiles! > paths.length) assert.equal(filesReadByWorker, 0, 'below the threshold: one thread');
     }
   });
 

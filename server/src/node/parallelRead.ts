@@ -77,121 +77,185 @@ export function readListedFiles(
   onFile: (index: number, outcome: FileOutcome) => void,
   tuning: ParallelReadTuning = {},
 ): { readonly filesReadByWorker: number } {
-  const chunks = Math.ceil(paths.length / CHUNK_FILES);
-  const worker =
-    paths.length >= (tuning.minFiles ?? PARALLEL_MIN_FILES)
-      ? startWorker(paths, maxBytes, chunks, tuning.workerScript ?? path.join(__dirname, 'readWorker.js'))
-      : undefined;
-  if (!worker) {
-    paths.forEach((p, i) => onFile(i, readListedFile(p, maxBytes)));
-    return { filesReadByWorker: 0 };
-  }
+  const read = new ListedFilesRead(paths, maxBytes, onFile, tuning);
   try {
-    return readAlongside(
-      worker,
-      paths,
-      maxBytes,
-      chunks,
-      onFile,
-      tuning.stallMs ?? STALL_MS,
-      tuning.callerClaims ?? true,
-    );
+    if (tuning.callerClaims ?? true) while (read.readOwnChunk());
+    while (read.waiting()) read.afterWait(Atomics.wait(read.control, read.next + 1, 0, read.stallMs) === 'timed-out');
+    return { filesReadByWorker: read.filesReadByWorker };
   } finally {
-    void worker.thread.terminate();
-    worker.port.close();
+    read.close();
+  }
+}
+
+/**
+ * readListedFiles for a caller that must stay responsive (the language server's indexing):
+ * `onTurn` is awaited about every `turnEvery` files delivered (and after the last) with how many
+ * were, so that requests are answered in between; the worker reads on meanwhile, and the caller
+ * waits for it without blocking.
+ */
+export async function readListedFilesInTurns(
+  paths: readonly string[],
+  maxBytes: number,
+  onFile: (index: number, outcome: FileOutcome) => void,
+  onTurn: (filesDelivered: number) => Promise<void>,
+  turnEvery: number,
+  tuning: ParallelReadTuning = {},
+): Promise<{ readonly filesReadByWorker: number }> {
+  const read = new ListedFilesRead(paths, maxBytes, onFile, tuning);
+  try {
+    let turned = 0;
+    const turn = async () => {
+      if (read.delivered - turned < turnEvery) return;
+      turned = read.delivered;
+      await onTurn(read.delivered);
+    };
+    if (tuning.callerClaims ?? true) while (read.readOwnChunk()) await turn();
+    while (read.waiting()) {
+      read.afterWait((await waitWithoutBlocking(read.control, read.next + 1, read.stallMs)) === 'timed-out');
+      await turn();
+    }
+    if (read.delivered > turned) await onTurn(read.delivered);
+    return { filesReadByWorker: read.filesReadByWorker };
+  } finally {
+    read.close();
+  }
+}
+
+/**
+ * Atomics.waitAsync, with a timer that keeps the event loop alive meanwhile (a pending waitAsync
+ * alone does not, and the worker is unreferenced).
+ */
+async function waitWithoutBlocking(control: Int32Array, index: number, timeoutMs: number): Promise<string> {
+  const wait = Atomics.waitAsync(control, index, 0, timeoutMs);
+  if (!wait.async) return wait.value;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => (timer = setTimeout(() => resolve('timed-out'), timeoutMs + 10)));
+  try {
+    return await Promise.race([wait.value, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
 interface RunningWorker {
   readonly thread: Worker;
   readonly port: MessagePort;
+}
+
+/**
+ * One reading of a list: the chunks the caller reads, those the worker posts, and the order in
+ * which outcomes are delivered. Both drivers above claim chunks until none is left, then wait for
+ * those the worker claimed.
+ */
+class ListedFilesRead {
   readonly control: Int32Array;
-}
-
-function startWorker(
-  paths: readonly string[],
-  maxBytes: number,
-  chunks: number,
-  script: string,
-): RunningWorker | undefined {
-  const control = new Int32Array(new SharedArrayBuffer(4 * (chunks + 1)));
-  const { port1, port2 } = new MessageChannel();
-  try {
-    const input: WorkerInput = { paths, maxBytes, control, port: port2 };
-    // dist/readWorker.js beside the bundles; readWorker.js beside this module when run from out/.
-    const thread = new Worker(script, { workerData: input, transferList: [port2] });
-    thread.unref();
-    // A worker that fails to start reports it here, later; the caller has read its chunks meanwhile.
-    thread.on('error', () => {});
-    return { thread, port: port1, control };
-  } catch {
-    port1.close();
-    return undefined;
-  }
-}
-
-function readAlongside(
-  worker: RunningWorker,
-  paths: readonly string[],
-  maxBytes: number,
-  chunks: number,
-  onFile: (index: number, outcome: FileOutcome) => void,
-  stallMs: number,
-  callerClaims: boolean,
-): { readonly filesReadByWorker: number } {
-  const { control, port } = worker;
-  let filesReadByWorker = 0;
+  readonly stallMs: number;
+  /** The first chunk not delivered yet. */
+  next = 0;
+  delivered = 0;
+  filesReadByWorker = 0;
+  private readonly chunks: number;
+  private readonly worker: RunningWorker | undefined;
   // Outcomes kept until their turn: texts are decoded by onFile, so a chunk's bytes are kept as read.
-  const received = new Map<number, ChunkMessage>();
-  const own = new Map<number, FileOutcome[]>();
-  const ownChunk = (k: number) => {
+  private readonly received = new Map<number, ChunkMessage>();
+  private readonly own = new Map<number, FileOutcome[]>();
+
+  constructor(
+    private readonly paths: readonly string[],
+    private readonly maxBytes: number,
+    private readonly onFile: (index: number, outcome: FileOutcome) => void,
+    tuning: ParallelReadTuning,
+  ) {
+    this.chunks = Math.ceil(paths.length / CHUNK_FILES);
+    this.control = new Int32Array(new SharedArrayBuffer(4 * (this.chunks + 1)));
+    this.stallMs = tuning.stallMs ?? STALL_MS;
+    if (paths.length >= (tuning.minFiles ?? PARALLEL_MIN_FILES))
+      this.worker = startWorker(
+        { paths, maxBytes, control: this.control },
+        tuning.workerScript ?? path.join(__dirname, 'readWorker.js'),
+      );
+  }
+
+  /** Claims the next chunk and reads it here; false when every chunk is claimed. */
+  readOwnChunk(): boolean {
+    const k = Atomics.add(this.control, 0, 1);
+    if (k >= this.chunks) return false;
+    this.own.set(k, this.readChunk(k));
+    this.collect();
+    return true;
+  }
+
+  /** Whether chunks the worker claimed are still to be delivered (after collecting those it posted). */
+  waiting(): boolean {
+    this.collect();
+    return this.next < this.chunks;
+  }
+
+  /** After a wait for the next chunk: a stalled or dead worker's chunk is read here. */
+  afterWait(timedOut: boolean): void {
+    if (timedOut && Atomics.load(this.control, this.next + 1) === 0) this.own.set(this.next, this.readChunk(this.next));
+    this.collect();
+  }
+
+  close(): void {
+    if (!this.worker) return;
+    void this.worker.thread.terminate();
+    this.worker.port.close();
+  }
+
+  private readChunk(k: number): FileOutcome[] {
     const outcomes: FileOutcome[] = [];
-    for (let i = k * CHUNK_FILES; i < Math.min(paths.length, (k + 1) * CHUNK_FILES); i++) {
-      const outcome = readListedFile(paths[i], maxBytes);
+    for (let i = k * CHUNK_FILES; i < Math.min(this.paths.length, (k + 1) * CHUNK_FILES); i++) {
+      const outcome = readListedFile(this.paths[i], this.maxBytes);
       // The transient bytes are overwritten by the next read: keep a copy until the chunk's turn.
       outcomes.push(outcome.kind === 'read' ? { kind: 'read', bytes: Buffer.from(outcome.bytes) } : outcome);
     }
     return outcomes;
-  };
-  const drain = () => {
-    for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
-      const message = m.message as ChunkMessage;
-      if (message.chunk < next || own.has(message.chunk)) continue; // read here after a stall
-      received.set(message.chunk, message);
+  }
+
+  /** Takes what the worker posted, then delivers every chunk whose turn has come. */
+  private collect(): void {
+    if (this.worker) {
+      for (let m = receiveMessageOnPort(this.worker.port); m; m = receiveMessageOnPort(this.worker.port)) {
+        const message = m.message as ChunkMessage;
+        if (message.chunk < this.next || this.own.has(message.chunk)) continue; // read here after a stall
+        this.received.set(message.chunk, message);
+      }
     }
-  };
-  let next = 0;
-  const deliver = () => {
-    for (; next < chunks; next++) {
-      const mine = own.get(next);
+    for (; this.next < this.chunks; this.next++) {
+      const first = this.next * CHUNK_FILES;
+      const mine = this.own.get(this.next);
       if (mine) {
-        own.delete(next);
-        mine.forEach((o, i) => onFile(next * CHUNK_FILES + i, o));
+        this.own.delete(this.next);
+        mine.forEach((o, i) => this.onFile(first + i, o));
+        this.delivered += mine.length;
         continue;
       }
-      const message = received.get(next);
+      const message = this.received.get(this.next);
       if (!message) return;
-      received.delete(next);
-      filesReadByWorker += message.status.length;
-      deliverMessage(message, next * CHUNK_FILES, paths, onFile);
-    }
-  };
-  for (let k = callerClaims ? Atomics.add(control, 0, 1) : chunks; k < chunks; k = Atomics.add(control, 0, 1)) {
-    own.set(k, ownChunk(k));
-    drain();
-    deliver();
-  }
-  // The list ran out: what is left is what the worker claimed.
-  while (next < chunks) {
-    drain();
-    deliver();
-    if (next >= chunks) break;
-    if (Atomics.wait(control, next + 1, 0, stallMs) === 'timed-out' && Atomics.load(control, next + 1) === 0) {
-      own.set(next, ownChunk(next)); // a stalled or dead worker: read it here
-      deliver();
+      this.received.delete(this.next);
+      this.filesReadByWorker += message.status.length;
+      this.delivered += message.status.length;
+      deliverMessage(message, first, this.paths, this.onFile);
     }
   }
-  return { filesReadByWorker };
+}
+
+function startWorker(input: Omit<WorkerInput, 'port'>, script: string): RunningWorker | undefined {
+  const { port1, port2 } = new MessageChannel();
+  try {
+    const data: WorkerInput = { ...input, port: port2 };
+    // dist/readWorker.js beside the bundles; readWorker.js beside this module when run from out/.
+    const thread = new Worker(script, { workerData: data, transferList: [port2] });
+    thread.unref();
+    // A worker that fails to start reports it here, later; the caller has read its chunks meanwhile.
+    thread.on('error', () => {});
+    return { thread, port: port1 };
+  } catch {
+    port1.close();
+    port2.close();
+    return undefined;
+  }
 }
 
 function deliverMessage(
