@@ -15,7 +15,7 @@ import {
   isManifestName,
   listManifests,
 } from '../node/readWorkspace';
-import { readRegularFile } from '../node/safeRead';
+import { readListedFile, readListedFilesInTurns, type FileOutcome } from '../node/parallelRead';
 import type { HelmState } from './helmState';
 import type { EditedTextDocument } from './textDocument';
 import * as proto from './toProto';
@@ -211,17 +211,30 @@ export class WorkspaceFiles {
 
   /** Reads a file into the disk map; whether what the analysis sees changed. */
   private read(p: string): boolean {
+    // A regular file only, not through a link, size checked on the descriptor (a FIFO or a link
+    // to /dev/zero put in the workspace neither hangs the server nor fills its memory).
+    return this.record(p, readListedFile(p, this.config.maxFileSize));
+  }
+
+  /** A file's read, recorded: its text, its size over the cap, or why it could not be read. */
+  private record(p: string, outcome: FileOutcome): boolean {
     const { disk, tooLarge, unreadableFiles: unreadable } = this;
     const wasListed = disk.has(p);
     const before = disk.get(p);
     const sizeBefore = tooLarge.get(p);
-    try {
-      // A regular file only, not through a link, size checked on the descriptor (a FIFO or a link
-      // to /dev/zero put in the workspace neither hangs the server nor fills its memory).
-      const read = readRegularFile(p, this.config.maxFileSize);
-      const text = read.buffer === undefined ? undefined : decode(read.buffer);
-      if (read.buffer === undefined) {
-        tooLarge.set(p, read.size);
+    if (outcome.kind === 'failed') {
+      disk.delete(p);
+      tooLarge.delete(p);
+      unreadable.delete(p);
+      const code = outcome.error.code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+        this.options.console.warn(`skipped unreadable ${p} (${describeError(outcome.error)})`);
+        unreadable.set(p, describeError(outcome.error));
+      }
+    } else {
+      const text = outcome.kind === 'read' ? decode(outcome.bytes) : undefined;
+      if (outcome.kind === 'tooLarge') {
+        tooLarge.set(p, outcome.size);
         disk.delete(p);
       } else if (p.toLowerCase().endsWith('.json') && !(text!.includes('"apiVersion"') && text!.includes('"kind"'))) {
         // JSON counts only as a manifest: build output a dev server rewrites costs nothing.
@@ -232,15 +245,6 @@ export class WorkspaceFiles {
         tooLarge.delete(p);
       }
       unreadable.delete(p);
-    } catch (err) {
-      disk.delete(p);
-      tooLarge.delete(p);
-      unreadable.delete(p);
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') {
-        this.options.console.warn(`skipped unreadable ${p} (${describeError(err)})`);
-        unreadable.set(p, describeError(err));
-      }
     }
     if (disk.has(p) !== wasListed) this.paths = undefined; // a file appeared or went: the sorted list is rebuilt
     this.readSinceList.add(p);
@@ -269,13 +273,19 @@ export class WorkspaceFiles {
       if (!listed.has(p)) this.forget(p);
     }
     const all = [...listed];
-    for (let i = 0; i < all.length; i += READ_BATCH) {
-      for (const p of all.slice(i, i + READ_BATCH)) this.read(p);
-      const done = Math.min(i + READ_BATCH, all.length);
-      progress?.report(Math.round((done / Math.max(1, all.length)) * 100), `${done}/${all.length} files`);
-      this.options.onReadBatch(done);
-      await new Promise((resolve) => setImmediate(resolve)); // let requests in between batches
-    }
+    // A worker thread reads part of a long list (node/parallelRead.ts); requests are answered
+    // between batches, while it reads on.
+    await readListedFilesInTurns(
+      all,
+      this.config.maxFileSize,
+      (i, outcome) => void this.record(all[i], outcome),
+      async (done) => {
+        progress?.report(Math.round((done / Math.max(1, all.length)) * 100), `${done}/${all.length} files`);
+        this.options.onReadBatch(done);
+        await new Promise((resolve) => setImmediate(resolve));
+      },
+      READ_BATCH,
+    );
   }
 
   /** Renders the charts again (the renderer re-runs helm only for charts whose files changed). */
