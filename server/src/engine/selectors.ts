@@ -123,7 +123,10 @@ function ownedKey(pod: PodLabels, key: string): boolean {
  * value is not known make a term possibly true, which is what "not orphaned" needs.
  */
 export function selectorMayMatch(selector: Selector, pod: PodLabels): boolean {
-  return selector.terms.every((t) => termMayMatch(t, pod));
+  // A loop, not every(): a closure per call was a tenth of what the rules of a cold check allocate.
+  const terms = selector.terms;
+  for (let i = 0; i < terms.length; i++) if (!termMayMatch(terms[i], pod)) return false;
+  return true;
 }
 
 export function termMayMatch(t: SelectorTerm, pod: PodLabels): boolean {

@@ -75,6 +75,7 @@ export const READ_SCOPES = {
   workloadsSelectedBy: ofService,
   backendTargets: (i) => [i.resource.namespace ?? 'default'],
   workloadsSelecting: (_selector, ns) => [ns],
+  selectsSomeWorkload: (_selector, ns) => [ns],
   workloadCandidates: (_selector, ns) => [ns],
   namespacesWithWorkloads: () => [''],
   // Namespace objects are cluster-scoped.

@@ -547,6 +547,17 @@ export class TrafficGraph {
     return this.workloadCandidates(selector, namespace).filter((w) => selectorMayMatch(selector, w.template.labels));
   }
 
+  /**
+   * Whether a LabelSelector can match some pod template in a namespace: workloadsSelecting's
+   * answer is not empty, found without the list (an empty selector matches the first template).
+   */
+  selectsSomeWorkload(selector: Selector, namespace: string): boolean {
+    const candidates = this.workloadCandidates(selector, namespace);
+    for (let i = 0; i < candidates.length; i++)
+      if (selectorMayMatch(selector, candidates[i].template.labels)) return true;
+    return false;
+  }
+
   /** Services whose selectors match this workload's pods. */
   servicesSelecting(workload: Workload): readonly Service[] {
     // Per namespace (no index of every Service's selection, which each new graph would rebuild): the

@@ -21,7 +21,7 @@ export default defineRule({
         const selector = peer.podSelector;
         if (!selector || peer.namespaceSelector || peer.hasIpBlock || selector.terms.length === 0 || selector.invalid)
           continue;
-        if (ctx.graph.workloadsSelecting(selector, ns).length > 0) continue;
+        if (ctx.graph.selectsSomeWorkload(selector, ns)) continue;
         const direction = peer.direction === 'ingress' ? 'from' : 'to';
         reportSelectsNothing(
           ctx,

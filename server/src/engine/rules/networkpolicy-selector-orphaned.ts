@@ -18,7 +18,7 @@ export default defineRule({
       const resource = policy.resource;
       if (policy.podSelector.terms.length === 0 || policy.podSelector.invalid) return;
       const ns = resource.namespace ?? 'default';
-      if (ctx.graph.workloadsSelecting(policy.podSelector, ns).length > 0) return;
+      if (ctx.graph.selectsSomeWorkload(policy.podSelector, ns)) return;
       reportSelectsNothing(
         ctx,
         resource,

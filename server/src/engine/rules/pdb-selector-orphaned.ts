@@ -20,7 +20,7 @@ export default defineRule({
       // An empty selector matches every pod of the namespace (policy/v1) or none (v1beta1): not a typo.
       if (budget.selector.invalid || budget.selector.terms.length === 0) return;
       const ns = resource.namespace ?? 'default';
-      if (ctx.graph.workloadsSelecting(budget.selector, ns).length > 0) return;
+      if (ctx.graph.selectsSomeWorkload(budget.selector, ns)) return;
       reportSelectsNothing(
         ctx,
         resource,
