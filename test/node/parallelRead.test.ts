@@ -110,15 +110,21 @@ describe('parallel reads', () => {
         async (done) => {
           turns.push(done);
           assert.equal(done, seen.length);
-          await new Promise((resolve) => setImmediate(resolve));
+          // The first turn is long (a request being answered): the worker gets far ahead meanwhile.
+          if (turns.length === 1) await new Promise((resolve) => setTimeout(resolve, 30));
+          else await new Promise((resolve) => setImmediate(resolve));
         },
         200,
         tuning,
       );
       assert.deepEqual(seen, expected);
       assert.equal(turns.at(-1), paths.length);
-      for (let i = 1; i < turns.length; i++) assert.ok(turns[i] - turns[i - 1] >= 200 || i === turns.length - 1);
-      assert.ok(turns.length >= Math.floor(paths.length / (200 + CHUNK_FILES)), `${turns.length} turns`);
+      // A turn after every 200 files delivered, whole chunks at a time, however far ahead the worker is.
+      const gaps = turns.map((t, i) => t - (turns[i - 1] ?? 0)).slice(0, -1);
+      assert.ok(
+        gaps.every((g) => g >= 200 && g < 200 + CHUNK_FILES),
+        `gaps ${gaps.join(' ')}`,
+      );
       if (tuning.callerClaims === false) assert.equal(filesReadByWorker, paths.length);
       if (tuning.minFiles! > paths.length) assert.equal(filesReadByWorker, 0, 'below the threshold: one thread');
     }

@@ -104,10 +104,16 @@ export async function readListedFilesInTurns(
   const read = new ListedFilesRead(paths, maxBytes, onFile, tuning);
   try {
     let turned = 0;
+    // Outcomes are delivered a batch at a time: a worker far ahead (the caller busy with requests
+    // meanwhile) is not taken in one go.
+    read.deliverUpTo = turnEvery;
     const turn = async () => {
-      if (read.delivered - turned < turnEvery) return;
-      turned = read.delivered;
-      await onTurn(read.delivered);
+      while (read.delivered - turned >= turnEvery) {
+        turned = read.delivered;
+        await onTurn(turned);
+        read.deliverUpTo = turned + turnEvery;
+        read.collect();
+      }
     };
     if (tuning.callerClaims ?? true) while (read.readOwnChunk()) await turn();
     while (read.waiting()) {
@@ -153,6 +159,8 @@ class ListedFilesRead {
   /** The first chunk not delivered yet. */
   next = 0;
   delivered = 0;
+  /** Chunks are delivered while fewer files than this were (a whole chunk at a time). */
+  deliverUpTo = Infinity;
   filesReadByWorker = 0;
   private readonly chunks: number;
   private readonly worker: RunningWorker | undefined;
@@ -213,8 +221,8 @@ class ListedFilesRead {
     return outcomes;
   }
 
-  /** Takes what the worker posted, then delivers every chunk whose turn has come. */
-  private collect(): void {
+  /** Takes what the worker posted, then delivers every chunk whose turn has come (up to deliverUpTo). */
+  collect(): void {
     if (this.worker) {
       for (let m = receiveMessageOnPort(this.worker.port); m; m = receiveMessageOnPort(this.worker.port)) {
         const message = m.message as ChunkMessage;
@@ -222,7 +230,7 @@ class ListedFilesRead {
         this.received.set(message.chunk, message);
       }
     }
-    for (; this.next < this.chunks; this.next++) {
+    for (; this.next < this.chunks && this.delivered < this.deliverUpTo; this.next++) {
       const first = this.next * CHUNK_FILES;
       const mine = this.own.get(this.next);
       if (mine) {
