@@ -2,7 +2,9 @@
 // read is four system calls (open, fstat, read, close) whose time is the kernel's, not the disk's:
 // 100,000 files took 1.2 s on one thread. A worker thread (readWorker.ts) takes chunks of the list
 // from the same counter as the calling thread, reads them with the same checks (safeRead.ts) and
-// hands each chunk's bytes over without a copy; the caller stays synchronous.
+// hands each chunk's bytes over without a copy. The caller takes the outcomes in the list's order,
+// either at once (the CLI: synchronous) or in turns (the language server: requests answered between
+// batches).
 //
 // Node's thread pool (fs.promises) was measured 3-10x slower than one thread for this: each
 // file is a round trip. Here the caller never waits for the worker except for the chunks the worker
