@@ -35,7 +35,10 @@ export interface ParallelReadTuning {
   readonly callerClaims?: boolean;
 }
 
-/** What readWorker.ts posts per chunk: status per file (0 read, 1 too large, 2 failed) and the bytes. */
+/**
+ * A chunk as read (readChunk), by the worker (posted) or by the caller: status per file (0 read, 1
+ * too large, 2 failed) and the bytes.
+ */
 export interface ChunkMessage {
   readonly chunk: number;
   readonly bytes: ArrayBuffer;
@@ -54,9 +57,9 @@ export interface WorkerInput {
   readonly port: MessagePort;
 }
 
-export const STATUS_READ = 0;
-export const STATUS_TOO_LARGE = 1;
-export const STATUS_FAILED = 2;
+const STATUS_READ = 0;
+const STATUS_TOO_LARGE = 1;
+const STATUS_FAILED = 2;
 
 /** Reads one file as the walk does: no link followed, regular files only, at most maxBytes kept. */
 export function readListedFile(file: string, maxBytes: number): FileOutcome {
@@ -66,6 +69,45 @@ export function readListedFile(file: string, maxBytes: number): FileOutcome {
   } catch (err) {
     return { kind: 'failed', error: err as NodeJS.ErrnoException };
   }
+}
+
+/** The buffer a thread reads its chunks into (each thread has its own module state). */
+let chunkBuffer = Buffer.allocUnsafe(256 * 1024);
+
+/**
+ * Reads the files of chunk `k` into one buffer: what readWorker.ts posts, and what the caller keeps
+ * of a chunk it read until the chunk's turn. The bytes are a copy of what the chunk used (the
+ * working buffer stays for the next chunk), so that they can be transferred.
+ */
+export function readChunk(paths: readonly string[], k: number, maxBytes: number): ChunkMessage {
+  const first = k * CHUNK_FILES;
+  const count = Math.min(paths.length, first + CHUNK_FILES) - first;
+  const ends = new Float64Array(count);
+  const status = new Uint8Array(count);
+  const errors: { index: number; code?: string; message: string }[] = [];
+  let used = 0;
+  for (let i = 0; i < count; i++) {
+    const outcome = readListedFile(paths[first + i], maxBytes);
+    if (outcome.kind === 'read') {
+      if (used + outcome.bytes.length > chunkBuffer.length) {
+        const grown = Buffer.allocUnsafe(Math.max(chunkBuffer.length * 2, used + outcome.bytes.length));
+        chunkBuffer.copy(grown, 0, 0, used);
+        chunkBuffer = grown;
+      }
+      outcome.bytes.copy(chunkBuffer, used);
+      used += outcome.bytes.length;
+      ends[i] = used;
+      status[i] = STATUS_READ;
+    } else if (outcome.kind === 'tooLarge') {
+      ends[i] = outcome.size;
+      status[i] = STATUS_TOO_LARGE;
+    } else {
+      status[i] = STATUS_FAILED;
+      errors.push({ index: i, code: outcome.error.code, message: String(outcome.error.message ?? outcome.error) });
+    }
+  }
+  const bytes = chunkBuffer.buffer.slice(chunkBuffer.byteOffset, chunkBuffer.byteOffset + used);
+  return { chunk: k, bytes, ends, status, errors };
 }
 
 /**
@@ -166,9 +208,8 @@ class ListedFilesRead {
   filesReadByWorker = 0;
   private readonly chunks: number;
   private readonly worker: RunningWorker | undefined;
-  // Outcomes kept until their turn: texts are decoded by onFile, so a chunk's bytes are kept as read.
-  private readonly received = new Map<number, ChunkMessage>();
-  private readonly own = new Map<number, FileOutcome[]>();
+  // Chunks read (by either thread) and not delivered yet: texts are decoded by onFile, at their turn.
+  private readonly pending = new Map<number, ChunkMessage>();
 
   constructor(
     private readonly paths: readonly string[],
@@ -190,7 +231,7 @@ class ListedFilesRead {
   readOwnChunk(): boolean {
     const k = Atomics.add(this.control, 0, 1);
     if (k >= this.chunks) return false;
-    this.own.set(k, this.readChunk(k));
+    this.pending.set(k, readChunk(this.paths, k, this.maxBytes));
     this.collect();
     return true;
   }
@@ -203,7 +244,8 @@ class ListedFilesRead {
 
   /** After a wait for the next chunk: a stalled or dead worker's chunk is read here. */
   afterWait(timedOut: boolean): void {
-    if (timedOut && Atomics.load(this.control, this.next + 1) === 0) this.own.set(this.next, this.readChunk(this.next));
+    if (timedOut && Atomics.load(this.control, this.next + 1) === 0)
+      this.pending.set(this.next, readChunk(this.paths, this.next, this.maxBytes));
     this.collect();
   }
 
@@ -213,40 +255,22 @@ class ListedFilesRead {
     this.worker.port.close();
   }
 
-  private readChunk(k: number): FileOutcome[] {
-    const outcomes: FileOutcome[] = [];
-    for (let i = k * CHUNK_FILES; i < Math.min(this.paths.length, (k + 1) * CHUNK_FILES); i++) {
-      const outcome = readListedFile(this.paths[i], this.maxBytes);
-      // The transient bytes are overwritten by the next read: keep a copy until the chunk's turn.
-      outcomes.push(outcome.kind === 'read' ? { kind: 'read', bytes: Buffer.from(outcome.bytes) } : outcome);
-    }
-    return outcomes;
-  }
-
   /** Takes what the worker posted, then delivers every chunk whose turn has come (up to deliverUpTo). */
   collect(): void {
     if (this.worker) {
       for (let m = receiveMessageOnPort(this.worker.port); m; m = receiveMessageOnPort(this.worker.port)) {
         const message = m.message as ChunkMessage;
-        if (message.chunk < this.next || this.own.has(message.chunk)) continue; // read here after a stall
-        this.received.set(message.chunk, message);
+        if (message.chunk < this.next || this.pending.has(message.chunk)) continue; // read here after a stall
+        this.pending.set(message.chunk, message);
+        this.filesReadByWorker += message.status.length;
       }
     }
     for (; this.next < this.chunks && this.delivered < this.deliverUpTo; this.next++) {
-      const first = this.next * CHUNK_FILES;
-      const mine = this.own.get(this.next);
-      if (mine) {
-        this.own.delete(this.next);
-        mine.forEach((o, i) => this.onFile(first + i, o));
-        this.delivered += mine.length;
-        continue;
-      }
-      const message = this.received.get(this.next);
+      const message = this.pending.get(this.next);
       if (!message) return;
-      this.received.delete(this.next);
-      this.filesReadByWorker += message.status.length;
+      this.pending.delete(this.next);
       this.delivered += message.status.length;
-      deliverMessage(message, first, this.paths, this.onFile);
+      deliverMessage(message, this.next * CHUNK_FILES, this.paths, this.onFile);
     }
   }
 }
