@@ -334,10 +334,10 @@ export class WorkspaceFiles {
   documentOpened(doc: EditedTextDocument): void {
     // Compared once (a 15 MiB text takes milliseconds): the content event that follows asks again.
     const same = this.sameAsDisk(doc);
-    // The disk's text is what the analysis read: the document's edits are spliced onto it.
-    if (same) doc.adoptEqualText(this.disk.get(proto.uriToPath(doc.uri)!)!);
-    // A document not on disk joins the list of paths; one on disk only changes its entry.
     const p = proto.uriToPath(doc.uri);
+    // The disk's text is what the analysis read: the document's edits are spliced onto it.
+    if (same) doc.adoptEqualText(this.disk.get(p!)!);
+    // A document not on disk joins the list of paths; one on disk only changes its entry.
     if (!same && !(p !== undefined && this.disk.has(p))) this.paths = undefined;
     this.opening.set(doc.uri, same);
   }

@@ -12,7 +12,7 @@
 // reads the chunk itself): a worker that fails to start or dies costs time, never a file.
 import * as path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { readRegularFileTransient } from './safeRead';
+import { readRegularFileTransient, type SafeReadOptions } from './safeRead';
 
 /** A file's read: its bytes (valid until the next read), its size when over the cap, or why it failed. */
 export type FileOutcome =
@@ -61,10 +61,13 @@ const STATUS_READ = 0;
 const STATUS_TOO_LARGE = 1;
 const STATUS_FAILED = 2;
 
-/** Reads one file as the walk does: no link followed, regular files only, at most maxBytes kept. */
-export function readListedFile(file: string, maxBytes: number): FileOutcome {
+/**
+ * Reads one file as the walk does: regular files only, at most maxBytes kept, no link followed
+ * (unless `options` say so: a path the user named).
+ */
+export function readListedFile(file: string, maxBytes: number, options: SafeReadOptions = {}): FileOutcome {
   try {
-    const read = readRegularFileTransient(file, maxBytes);
+    const read = readRegularFileTransient(file, maxBytes, options);
     return read.buffer === undefined ? { kind: 'tooLarge', size: read.size } : { kind: 'read', bytes: read.buffer };
   } catch (err) {
     return { kind: 'failed', error: err as NodeJS.ErrnoException };

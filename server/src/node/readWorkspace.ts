@@ -13,7 +13,7 @@ import { flatString } from '../engine/yamlTree';
 import { parseYaml } from '../engine/syntax';
 import type { SkippedFile, WorkspaceFile } from '../engine/workspace';
 import { readListedFile, readListedFiles, type FileOutcome } from './parallelRead';
-import { readRegularFileTransient, readRegularFileWithin } from './safeRead';
+import { readRegularFileWithin } from './safeRead';
 
 export const CONFIG_FILE_NAME = '.kube-traffic-lens.yaml';
 /** The cache directory tag (https://bford.info/cachedir/); the analysis cache writes one. */
@@ -253,18 +253,9 @@ function readEnclosingKustomizations(
 
 function readOne(abs: string, options: ReadOptions, result: ReadResult, seen: Set<string>, named: boolean) {
   if (seen.has(rel(options.base, abs))) return;
-  if (!named) {
-    record(abs, readListedFile(abs, options.config.maxFileSize), options, result, seen);
-    return;
-  }
   // Named by the user: links are followed, and a failure is the caller's to report.
-  let outcome: FileOutcome;
-  try {
-    const read = readRegularFileTransient(abs, options.config.maxFileSize, { followLinks: true });
-    outcome = read.buffer === undefined ? { kind: 'tooLarge', size: read.size } : { kind: 'read', bytes: read.buffer };
-  } catch (err) {
-    throw Object.assign(err as Error, { path: rel(options.base, abs) });
-  }
+  const outcome = readListedFile(abs, options.config.maxFileSize, { followLinks: named });
+  if (named && outcome.kind === 'failed') throw Object.assign(outcome.error, { path: rel(options.base, abs) });
   record(abs, outcome, options, result, seen);
 }
 
