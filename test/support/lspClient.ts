@@ -77,7 +77,8 @@ export class LspClient {
       if (p.value.kind === 'end') done();
     });
     const rootUri = uri(rootPath);
-    await this.connection.sendRequest('initialize', {
+    // Bounded like every other request: a server that dies before answering fails the file, not hangs it.
+    const initialized = this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: 'test' }],
@@ -92,6 +93,7 @@ export class LspClient {
         textDocument: { hover: { contentFormat: ['markdown'] } },
       },
     });
+    await withTimeout(initialized, indexTimeoutMs, 'initialize');
     await this.connection.sendNotification('initialized', {});
     await withTimeout(this.indexed, indexTimeoutMs, 'indexing');
   }
