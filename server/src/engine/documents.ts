@@ -411,17 +411,15 @@ export function* readDocuments(
       continue;
     }
     const slice = sliceOf(i);
-    const parsed = parsePart(slice, i + 1 < n);
-    if (!parsed) return wholeReading(textOf(text));
-    const followed = i + 1 < n;
     // Frames are never reused within a reading. Out of room: read again from nothing, and a file
     // too large for the room is read in file offsets.
     const frame = framed ? nextFrame : -1;
+    const chunk = newChunk(slice, i + 1 < n, shapes[i], frame, framed ? framedOffset(frame, 0) : start, index);
+    if (!chunk) return wholeReading(textOf(text));
     if (framed && (nextFrame += framesFor(slice.length)) > MAX_FRAMES)
       return yield* readDocuments(text, undefined, limits, minParts, previous !== undefined);
-    const placed = shiftParsed(parsed, framed ? framedOffset(frame, 0) : start, slice, index, false);
-    index += placed.documents.length;
-    chunks[i] = { length: slice.length, parsed: placed, shape: shapes[i], followed, frame };
+    index += chunk.parsed.documents.length;
+    chunks[i] = chunk;
   }
   yield;
   const joinedParts = yield* joined(chunks);
@@ -476,19 +474,35 @@ function readInPlace(
     const shape = shapeOf(slice);
     if ((followed && !shape.closed) || shape.depth > limits.maxNestingDepth) return undefined;
     totalNodes += shape.nodes - old[i].shape.nodes;
-    const parsed = parsePart(slice, followed);
     const before = old[i].parsed.documents;
-    if (!parsed || parsed.problems.length > 0 || parsed.documents.length !== before.length) return undefined;
-    const frame = nextFrame;
-    if ((nextFrame += framesFor(slice.length)) > MAX_FRAMES) return undefined;
     const firstIndex = before.length > 0 ? before[0].index : 0;
-    const placed = shiftParsed(parsed, framedOffset(frame, 0), slice, firstIndex, false);
-    chunks[i] = { length: slice.length, parsed: placed, shape, followed, frame };
-    for (let j = 0; j < placed.documents.length; j++) documents[firstIndex + j] = placed.documents[j];
+    const frame = nextFrame;
+    const chunk = newChunk(slice, followed, shape, frame, framedOffset(frame, 0), firstIndex);
+    if (!chunk || chunk.parsed.problems.length > 0 || chunk.parsed.documents.length !== before.length) return undefined;
+    if ((nextFrame += framesFor(slice.length)) > MAX_FRAMES) return undefined;
+    chunks[i] = chunk;
+    for (let j = 0; j < before.length; j++) documents[firstIndex + j] = chunk.parsed.documents[j];
   }
   if (totalNodes > limits.maxNodesPerFile) return undefined;
   const parsed = { documents, problems: [], frames: new Frames(starts, chunks, frames, [head, n - tail]) };
   return { parsed, chunks, starts, text, nextFrame, change: at.change, totalNodes };
+}
+
+/**
+ * A part parsed anew and placed at `offset` (its frame's start, or its file offset), its documents
+ * numbered from `index`; undefined when it cannot be read as a part (parsePart).
+ */
+function newChunk(
+  slice: string,
+  followed: boolean,
+  shape: Shape,
+  frame: number,
+  offset: number,
+  index: number,
+): Chunk | undefined {
+  const parsed = parsePart(slice, followed);
+  if (!parsed) return undefined;
+  return { length: slice.length, parsed: shiftParsed(parsed, offset, slice, index, false), shape, followed, frame };
 }
 
 /**
