@@ -4,7 +4,14 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze, Analyzer, CANCELLED, DEFAULT_CONFIG, type Analysis } from '../../server/src/engine';
+import {
+  analyze,
+  Analyzer,
+  CANCELLED,
+  DEFAULT_CONFIG,
+  type Analysis,
+  type TreesBetweenRuns,
+} from '../../server/src/engine';
 import { parseYaml } from '../../server/src/engine/syntax';
 import { REPO_ROOT } from '../support/cli';
 
@@ -142,9 +149,15 @@ const EDITS: Edit[] = [
   },
 ];
 
-test('every edit gives the same diagnostics as a fresh analysis', () => {
+// `drop`: every tree a run reads after the first is parsed again from its text (workspace/trees.ts).
+for (const trees of ['release', 'drop'] as const)
+  test(`every edit gives the same diagnostics as a fresh analysis (trees: ${trees})`, () => {
+    everyEditAsFresh(trees);
+  });
+
+function everyEditAsFresh(trees: TreesBetweenRuns): void {
   const files = new Map(original.map((f) => [f.path, f.text]));
-  const analyzer = new Analyzer();
+  const analyzer = new Analyzer({ trees });
   const input = () => ({
     files: [...files].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, text]) => ({ path: p, text })),
     config: CONFIG,
@@ -162,7 +175,7 @@ test('every edit gives the same diagnostics as a fresh analysis', () => {
     if (incremental.rulesRunFor < incremental.workspace.resources.length) partial++;
   }
   assert.ok(partial >= 1, 'some edits re-ran rules for fewer than all instances');
-});
+}
 
 test('an edit in one namespace does not re-run rules elsewhere', () => {
   const files = new Map(original.map((f) => [f.path, f.text]));
@@ -213,7 +226,8 @@ test('a run cancelled at any point leaves the next run exact', async () => {
   // Cancel after 1, 2, 3... slices until a run completes: every phase gets interrupted once.
   let cancelledRuns = 0;
   for (let slices = 1; ; slices++) {
-    const analyzer = new Analyzer();
+    // Trees parsed again: a run cancelled while it read a tree leaves the next run exact too.
+    const analyzer = new Analyzer({ trees: 'drop' });
     analyzer.run(input());
     const edits = EDITS.slice(0, 4);
     edits[slices % edits.length].apply(files);

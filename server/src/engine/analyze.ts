@@ -188,7 +188,7 @@ const DIAGNOSTICS_PER_STEP = 4096;
 const RULES_RUN_WEIGHT = 8;
 
 export function analyze(input: AnalyzeInput): Analysis {
-  return new Analyzer().run(input);
+  return new Analyzer({ trees: 'keep' }).run(input);
 }
 
 const nextTurn: () => Promise<void> =
@@ -220,6 +220,15 @@ async function runStepsAsync<T>(steps: Generator<void, T>, options: AsyncRunOpti
   }
 }
 
+/**
+ * What a completed run leaves of the plain manifests' parsed trees (workspace/trees.ts): `keep`
+ * holds them (a one-shot analysis: nothing outlives it); `release` (the default) holds them weakly,
+ * so that the collector may take them and a later read parses the file's text again: what a
+ * long-lived Analyzer keeps between runs is a third smaller; `drop` always parses them again (the
+ * tests' way to prove that a tree parsed again serves as the first did).
+ */
+export type TreesBetweenRuns = 'keep' | 'release' | 'drop';
+
 export class Analyzer {
   private readonly loadCache = new LoadCache();
   private outcomes = new Map<Resource, RuleOutcome>();
@@ -231,6 +240,12 @@ export class Analyzer {
   /** The last completed run's workspace and graph: the next graph is derived from it when loading only patched files. */
   private previous: { readonly workspace: LoadedWorkspace; readonly graph: TrafficGraph } | undefined;
   private running = false;
+
+  private readonly trees: TreesBetweenRuns;
+
+  constructor(options: { readonly trees?: TreesBetweenRuns } = {}) {
+    this.trees = options.trees ?? 'release';
+  }
 
   /** Analyses synchronously (the CLI, tests). */
   run(input: AnalyzeInput): Analysis {
@@ -424,6 +439,7 @@ export class Analyzer {
     this.previousNamespaces = namespacesKey;
     this.previous = { workspace, graph };
     this.loadCache.deltas = [];
+    if (this.trees !== 'keep') this.loadCache.trees.release(this.trees === 'drop');
     return { workspace, graph, diagnostics: final, ruleFailures, rulesRunFor, wideRulesRunFor };
   }
 

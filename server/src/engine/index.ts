@@ -1,5 +1,13 @@
 // The engine's public surface for the adapters (CLI, language server).
-export { analyze, Analyzer, CANCELLED, type Analysis, type AnalyzeInput, type AsyncRunOptions } from './analyze';
+export {
+  analyze,
+  Analyzer,
+  CANCELLED,
+  type Analysis,
+  type AnalyzeInput,
+  type AsyncRunOptions,
+  type TreesBetweenRuns,
+} from './analyze';
 export { placeInFile } from './analysis';
 export { DEFAULT_CONFIG, normalizeConfig, parseConfigFile, type AnalysisConfig, type Severity } from './config';
 export type { Diagnostic, RelatedLocation } from './diagnostics';

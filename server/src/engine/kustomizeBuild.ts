@@ -9,7 +9,7 @@ import { pushAll } from './arrays';
 import type { BuildMembership, PatchSpec, PatchTarget, ReplacementSpec } from './kustomize';
 import { applyJson6902, DELETED, PatchError, relocator, strategicMerge, type Relocate } from './kustomizePatch';
 import type { RenderedIndex } from './kustomizeRendered';
-import type { OriginTable } from './origin';
+import type { Frames, OriginTable } from './origin';
 import { REPLACED_VALUE } from './placeholders';
 import {
   mapNode,
@@ -26,6 +26,8 @@ import { asMap, asScalar, get, getPath, getPathOf, keyText, seqItems, stringEntr
 
 export interface BuildContext {
   readonly parsed: (file: string) => ParsedFile | undefined;
+  /** A file's frames (origin.ts), read without its tree. */
+  readonly frames: (file: string) => Frames | undefined;
   readonly text: (file: string) => string | undefined;
   readonly origins: OriginTable;
   /** Exact mode: builds rendered by kubectl or kustomize (those take their output instead). */
@@ -129,7 +131,7 @@ function loadPatch(spec: PatchSpec, ctx: BuildContext): LoadedPatch | undefined 
   let result: LoadedPatch | undefined;
   const base = ctx.origins.baseOf(spec.file);
   // A slot holds file offsets: a framed file's (origin.ts) are resolved first.
-  const frames = ctx.parsed(spec.file)?.frames;
+  const frames = ctx.frames(spec.file);
   const inFile = (o: number) => (frames ? frames.absolute(o) : o);
   if (spec.inline && typeof spec.inline.value === 'string') {
     const parsed = parseYaml(spec.inline.value);

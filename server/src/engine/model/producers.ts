@@ -300,5 +300,9 @@ function virtualResource(
     labels,
     annotations: {},
     producedBy: from,
+    // Not an own property of every resource (a source document's is looked up: workspace/trees.ts).
+    get node() {
+      return from.node;
+    },
   };
 }

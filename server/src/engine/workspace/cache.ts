@@ -3,6 +3,7 @@
 import type { Resource } from '../model/resource';
 import type { ResourceChange } from '../incremental';
 import type { FileEntry } from './read';
+import { TreeKeeper } from './trees';
 import type { LoadedWorkspace, WorkspaceFile } from './types';
 
 /**
@@ -12,6 +13,8 @@ import type { LoadedWorkspace, WorkspaceFile } from './types';
  */
 export class LoadCache {
   files = new Map<string, FileEntry>();
+  /** Holds the plain manifests' trees while a run reads them (trees.ts); the Analyzer releases them after. */
+  readonly trees = new TreeKeeper();
   instances = new Map<string, FileInstances>();
   /** The last completed load, by position in its file list: an edit of a few manifests patches it. */
   last: LastLoad | undefined;

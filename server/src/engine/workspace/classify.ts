@@ -8,7 +8,8 @@ import type { ParsedFile, SourceDocument, YMap, YNode } from '../syntax';
 import type { Span } from '../text';
 import type { SourceText } from '../splicedText';
 import { asMap, asScalar, exact, get, getPath, keyText, seqItems, stringValue } from '../tree';
-import type { FileRole } from './types';
+import type { FileRole, ResourceDoc } from './types';
+import { TreeDocument, type FileTrees } from './trees';
 
 export function isJsonFile(p: string): boolean {
   return p.toLowerCase().endsWith('.json');
@@ -66,21 +67,6 @@ export function looksLikeUtf16(text: SourceText): boolean {
   let nul = 0;
   for (let i = 0; i < head.length; i++) if (head.charCodeAt(i) === 0) nul++;
   return head.length >= 8 && nul * 3 >= head.length;
-}
-
-export interface ResourceDoc {
-  readonly docIndex: number;
-  readonly itemIndex: number | undefined;
-  readonly node: YMap;
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly kindSpan: Span;
-  /**
-   * The document has a syntax error and was read as the parser recovered it: it stays in the graph
-   * (a half-typed value must not make a Deployment vanish and its Services look orphaned), but no
-   * finding is drawn from it besides the syntax error.
-   */
-  readonly damaged: boolean;
 }
 
 /**
@@ -163,8 +149,9 @@ export function collectResourceDocs(
   parsed: ParsedFile,
   shared?: SharedDocuments,
   before?: readonly ResourceDoc[],
+  trees?: FileTrees,
 ): ResourceDoc[] {
-  if (!shared || !before || shared.head + shared.tail === 0) return collectFrom(parsed.documents);
+  if (!shared || !before || shared.head + shared.tail === 0) return collectFrom(parsed.documents, trees);
   const docs = parsed.documents;
   const firstAfter = shared.before.documents.length - shared.tail;
   let head = 0;
@@ -175,7 +162,8 @@ export function collectResourceDocs(
   return joinedRanges(before, head, middle, before, tailFrom);
 }
 
-function collectFrom(documents: readonly SourceDocument[]): ResourceDoc[] {
+/** With `trees` (a plain manifest's, trees.ts), each document looks its node up instead of holding it. */
+function collectFrom(documents: readonly SourceDocument[], trees?: FileTrees): ResourceDoc[] {
   const out: ResourceDoc[] = [];
   for (const d of documents) {
     const header = resourceHeader(d.contents);
@@ -186,7 +174,9 @@ function collectFrom(documents: readonly SourceDocument[]): ResourceDoc[] {
     if (header.kind === 'List' || (header.kind.endsWith('List') && get(node, 'items'))) {
       seqItems(get(node, 'items')).forEach((item, itemIndex) => {
         const h = resourceHeader(item);
-        if (h)
+        if (h && trees)
+          out.push(new TreeDocument(trees, d.index, itemIndex, h.apiVersion, h.kind, h.kindSpan, damaged));
+        else if (h)
           out.push({
             docIndex: d.index,
             itemIndex,
@@ -197,6 +187,10 @@ function collectFrom(documents: readonly SourceDocument[]): ResourceDoc[] {
             damaged,
           });
       });
+      continue;
+    }
+    if (trees) {
+      out.push(new TreeDocument(trees, d.index, undefined, header.apiVersion, header.kind, header.kindSpan, damaged));
       continue;
     }
     out.push({

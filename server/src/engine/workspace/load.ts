@@ -93,9 +93,12 @@ export function* loadWorkspaceSteps(
     const entry = entryHolds(cached, f, inChart, config)
       ? cached
       : yield* readFileEntry(f, inChart, parse, config, cached);
-    if (entry !== cached) cache.files.set(f.path, entry); // kept if this load is abandoned
+    if (entry !== cached) {
+      cache.files.set(f.path, entry); // kept if this load is abandoned
+      cache.trees.adopt(entry.trees);
+    }
     entries.set(f.path, entry);
-    sourceFiles.set(f.path, new SourceRecord(f.path, entry.role, entry, entry.parsed?.documents.length ?? 0));
+    sourceFiles.set(f.path, new SourceRecord(f.path, entry.role, entry, entry.documentCount));
     pushAll(diagnostics, entry.diagnostics);
     if (entry.role === 'kustomization') pendingKustomizations.push(f.path);
   }
@@ -105,7 +108,7 @@ export function* loadWorkspaceSteps(
     const k = readKustomization(file, entries.get(file)!.parsed!);
     if (k) kustomizations.set(file, k);
   }
-  const layout = layoutKustomizations(kustomizations, (f) => entries.get(f)?.parsed !== undefined);
+  const layout = layoutKustomizations(kustomizations, (f) => entries.get(f)?.isParsed === true);
   for (const f of expectationFiles(entries)) {
     const sf = sourceFiles.get(f);
     if (sf && sf.role === 'manifest') sourceFiles.set(f, sf.withRole('expectation'));
@@ -134,6 +137,7 @@ export function* loadWorkspaceSteps(
   const namesBefore = new Map<string, ReadonlySet<string>>();
   const build: BuildContext = {
     parsed: (f) => entries.get(f)?.parsed,
+    frames: (f) => entries.get(f)?.frames,
     text: (f) => entries.get(f)?.text,
     origins: new OriginTable(),
     rendered: rendered && rendered.size > 0 ? new RenderedIndex(rendered) : undefined,

@@ -58,11 +58,12 @@ export function* patchLastLoad(
       ? cached
       : yield* readFileEntry(f, before.inChart, parse, config, cached);
     cache.files.set(f.path, entry);
+    if (entry !== cached) cache.trees.adopt(entry.trees);
     if (entry.role !== 'manifest' || entry.mayHideResources !== before.mayHideResources) return undefined;
     entries.set(i, entry);
     // Lines and disabled lines on demand, as a full load reports them (a 16 MiB file's line index
     // is built when its diagnostics are published, not on every edit).
-    sourceFiles.set(f.path, new SourceRecord(f.path, entry.role, entry, entry.parsed?.documents.length ?? 0));
+    sourceFiles.set(f.path, new SourceRecord(f.path, entry.role, entry, entry.documentCount));
     const fresh = yield* fileInstances(f.path, entry, last.result.kustomize, config, cache, undefined);
     cache.instances.set(f.path, fresh);
     const old = last.instances[i];

@@ -10,6 +10,7 @@ import { changeSince, coveringChange, sameText, textOf, type SourceText, type Te
 import type { ParsedFile } from '../syntax';
 import type { Frames } from '../origin';
 import { LineIndex } from '../text';
+import { FileTrees } from './trees';
 import {
   agreedNamespace,
   collectResourceDocs,
@@ -18,9 +19,15 @@ import {
   isTestHarnessFile,
   looksLikeUtf16,
   sharedDocuments,
-  type ResourceDoc,
 } from './classify';
-import { sourceOf, type FileParser, type FileRole, type SourceFile, type WorkspaceFile } from './types';
+import {
+  sourceOf,
+  type FileParser,
+  type FileRole,
+  type ResourceDoc,
+  type SourceFile,
+  type WorkspaceFile,
+} from './types';
 
 /**
  * What a text holds that its next reading, after an edit, asks without reading it whole: whether it
@@ -64,7 +71,8 @@ export class FileEntry {
     readonly source: SourceText,
     readonly inChart: boolean,
     readonly role: FileRole,
-    readonly parsed: ParsedFile | undefined = undefined,
+    /** The parse, or for a plain manifest its trees, held only while a run reads them (trees.ts). */
+    private readonly tree: ParsedFile | FileTrees | undefined = undefined,
     readonly diagnostics: readonly Diagnostic[] = NO_DIAGNOSTICS,
     readonly docs: readonly ResourceDoc[] = NO_DOCS,
     readonly fileNamespace: string | undefined = undefined,
@@ -81,6 +89,34 @@ export class FileEntry {
     readonly marks: TextMarks | undefined = undefined,
   ) {}
 
+  get parsed(): ParsedFile | undefined {
+    const tree = this.tree;
+    return tree instanceof FileTrees ? tree.parsed : tree;
+  }
+
+  /** Whether the file was parsed (a template, a file over a limit or not YAML was not). */
+  get isParsed(): boolean {
+    return this.tree !== undefined;
+  }
+
+  /** How many documents the parse has, read without parsing again. */
+  get documentCount(): number {
+    const tree = this.tree;
+    return tree instanceof FileTrees ? tree.documentCount : (tree?.documents.length ?? 0);
+  }
+
+  /** A plain manifest's trees (trees.ts), which the Analyzer lets go between runs. */
+  get trees(): FileTrees | undefined {
+    const tree = this.tree;
+    return tree instanceof FileTrees ? tree : undefined;
+  }
+
+  /** Where the documents' frames start, when the reading is framed (a plain manifest's never is). */
+  get frames(): Frames | undefined {
+    const tree = this.tree;
+    return tree instanceof FileTrees ? undefined : tree?.frames;
+  }
+
   /** The whole text. */
   get text(): string {
     return textOf(this.source);
@@ -88,7 +124,7 @@ export class FileEntry {
 
   get lines(): LineIndex {
     if (!this.lineIndex) {
-      this.lineIndex = new LineIndex(this.source, this.parsed?.frames, this.linesBefore);
+      this.lineIndex = new LineIndex(this.source, this.frames, this.linesBefore);
       this.linesBefore = undefined;
     }
     return this.lineIndex;
@@ -167,7 +203,7 @@ export class SourceRecord implements SourceFile {
   }
 
   get frames(): Frames | undefined {
-    return this.entry.parsed?.frames;
+    return this.entry.frames;
   }
 
   withRole(role: FileRole): SourceRecord {
@@ -284,9 +320,12 @@ function* readFileEntryUnguarded(
           related: [],
         }));
   // An edit in a bundle reads one document again: what is read from the others is taken from the
-  // last reading (a plain manifest's: no harness document among them).
+  // last reading (a plain manifest's: no harness document among them). A reading with trees of its
+  // own (trees.ts) was a fresh parse: nothing read after it shares its documents.
   const shared =
-    previous?.parsed && previous.role === 'manifest' ? sharedDocuments(previous.parsed, parsed) : undefined;
+    previous && previous.role === 'manifest' && !previous.trees && previous.parsed
+      ? sharedDocuments(previous.parsed, parsed)
+      : undefined;
   const role: FileRole = isKustomizationFile(f.path)
     ? 'kustomization'
     : (
@@ -297,7 +336,9 @@ function* readFileEntryUnguarded(
       ? 'test'
       : 'manifest';
   if (large) yield;
-  const docs = role === 'manifest' ? collectResourceDocs(parsed, shared, previous?.docs) : NO_DOCS;
+  // A fresh parse of the whole text can be parsed again from it: its trees need not be held.
+  const trees = role === 'manifest' && !reading?.chunks && !parsed.frames ? new FileTrees(parsed, text) : undefined;
+  const docs = role === 'manifest' ? collectResourceDocs(parsed, shared, previous?.docs, trees) : NO_DOCS;
   if (large) yield;
   // Only an index is kept (never the last entry itself, which holds its text).
   const linesBefore = reading?.change && previous?.linesAtHand;
@@ -306,7 +347,7 @@ function* readFileEntryUnguarded(
     source,
     inChart,
     role,
-    parsed,
+    trees ?? parsed,
     diagnostics,
     docs,
     agreedNamespace(docs),

@@ -12,8 +12,9 @@ import { resourceId, sourceKey, type NamespaceOrigin, type Resource } from '../m
 import { flatString, type YMap, type YNode } from '../syntax';
 import { asMap, asScalar, get, keyText, keyValue, pair, stringValue } from '../tree';
 import type { FileInstances, LoadCache } from './cache';
-import type { ResourceDoc } from './classify';
+import type { ResourceDoc } from './types';
 import type { FileEntry } from './read';
+import type { Span } from '../text';
 
 const ANNOTATION_IGNORE = 'kube-traffic-lens/ignore';
 
@@ -135,7 +136,10 @@ function keptEnds(cached: FileInstances, entry: FileEntry, signature: string): [
   if (
     cached.signature !== signature ||
     before.fileNamespace !== entry.fileNamespace ||
-    before.appliedNamespace !== entry.appliedNamespace
+    before.appliedNamespace !== entry.appliedNamespace ||
+    // A reading with trees of its own (trees.ts) was a fresh parse: no later reading shares them,
+    // and comparing would parse it again.
+    before.trees !== undefined
   )
     return [0, 0];
   return commonEnds(before.docs, entry.docs, sameDoc);
@@ -242,31 +246,67 @@ function makeResource(
   const itemSuffix = doc.itemIndex === undefined ? '' : `.${doc.itemIndex}`;
   // A document with a syntax error (kept as the parser recovered it), or fields a build rewrites, are unknown.
   const uncertain = doc.damaged === true || (built?.uncertain ?? false);
-  return {
+  return new DocumentResource(
     // Flat copies: a key built by concatenation is a chain of string pieces, and stays one when hashed.
-    id: flatString(resourceId(doc.kind, namespace, name)),
-    key: flatString(`${file}#${doc.docIndex}${itemSuffix}${m ? `@${m.build}` : ''}`),
-    apiVersion: doc.apiVersion,
-    kind: doc.kind,
+    flatString(resourceId(doc.kind, namespace, name)),
+    flatString(`${file}#${doc.docIndex}${itemSuffix}${m ? `@${m.build}` : ''}`),
+    doc.apiVersion,
+    doc.kind,
     name,
     namespace,
     namespaceOrigin,
     file,
-    docIndex: doc.docIndex,
-    itemIndex: doc.itemIndex,
-    span: doc.node.span,
-    kindSpan: doc.kindSpan,
-    nameSpan: nameNode?.span ?? pair(asMap(get(doc.node, 'metadata')), 'name')?.key.span,
-    node,
+    doc.docIndex,
+    doc.itemIndex,
+    doc.node.span,
+    doc.kindSpan,
+    nameNode?.span ?? pair(asMap(get(doc.node, 'metadata')), 'name')?.key.span,
+    built ?? doc,
     labels,
     annotations,
-    build: m?.build,
-    buildLabels: m ? { selector: m.selectorLabels, template: m.templateLabels } : undefined,
+    m?.build,
+    m ? { selector: m.selectorLabels, template: m.templateLabels } : undefined,
     // Built (or rendered) trees have their references renamed with the objects they name.
-    namesTransformed: m !== undefined && built === undefined && (m.namePrefix !== '' || m.nameSuffix !== ''),
+    m !== undefined && built === undefined && (m.namePrefix !== '' || m.nameSuffix !== ''),
     uncertain,
-    leafBuild: m?.leaf ?? false,
-    origins: built ? origins : undefined,
+    m?.leaf ?? false,
+    built ? origins : undefined,
     ignoredRules,
-  };
+  );
+}
+
+/**
+ * A resource of a source document: its tree is the build's, or the document's, looked up on each
+ * read (a plain manifest's trees are not held between runs: workspace/trees.ts).
+ */
+class DocumentResource implements Resource {
+  constructor(
+    readonly id: string,
+    readonly key: string,
+    readonly apiVersion: string,
+    readonly kind: string,
+    readonly name: string,
+    readonly namespace: string | undefined,
+    readonly namespaceOrigin: NamespaceOrigin,
+    readonly file: string,
+    readonly docIndex: number,
+    readonly itemIndex: number | undefined,
+    readonly span: Span,
+    readonly kindSpan: Span,
+    readonly nameSpan: Span | undefined,
+    private readonly tree: { readonly node: YMap },
+    readonly labels: Readonly<Record<string, string>>,
+    readonly annotations: Readonly<Record<string, string>>,
+    readonly build: string | undefined,
+    readonly buildLabels: Resource['buildLabels'],
+    readonly namesTransformed: boolean,
+    readonly uncertain: boolean,
+    readonly leafBuild: boolean,
+    readonly origins: readonly string[] | undefined,
+    readonly ignoredRules: ReadonlySet<string>,
+  ) {}
+
+  get node(): YMap {
+    return this.tree.node;
+  }
 }

@@ -3,10 +3,10 @@
 import type { Diagnostic, DisabledLines } from '../diagnostics';
 import type { KustomizeLayout } from '../kustomize';
 import type { Resource } from '../model/resource';
-import type { ParsedFile } from '../syntax';
+import type { ParsedFile, YMap } from '../syntax';
 import type { Frames } from '../origin';
 import type { SourceText, SplicedText } from '../splicedText';
-import type { LineIndex } from '../text';
+import type { LineIndex, Span } from '../text';
 
 export interface WorkspaceFile {
   /** A path (posix separators) that the adapters can map back to the real file. */
@@ -82,6 +82,22 @@ export interface LoadedWorkspace {
    * skipped as too large, documents that could not be read. An unknown input suppresses, never accuses.
    */
   readonly templateDirs: ReadonlySet<string>;
+}
+
+/** A document (or an item of a `kind: List`) that is a Kubernetes object, with its header read. */
+export interface ResourceDoc {
+  readonly docIndex: number;
+  readonly itemIndex: number | undefined;
+  readonly node: YMap;
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly kindSpan: Span;
+  /**
+   * The document has a syntax error and was read as the parser recovered it: it stays in the graph
+   * (a half-typed value must not make a Deployment vanish and its Services look orphaned), but no
+   * finding is drawn from it besides the syntax error.
+   */
+  readonly damaged: boolean;
 }
 
 /** Parses a file; the language server passes a cache so that an edit re-parses one file only. */
