@@ -32,10 +32,15 @@ function scalarField(
   out.push({ text: s.text, span: s.span, form, field, requiredFamily });
 }
 
-export function addressFields(resource: Resource): AddressField[] {
-  const spec = get(resource.node, 'spec');
+/** No field of an object of any other kind holds an address: its tree is not read (workspace/trees.ts). */
+const NONE: readonly AddressField[] = Object.freeze([]);
+
+export function addressFields(resource: Resource): readonly AddressField[] {
+  const kind = resource.kind;
+  if (kind !== 'Service' && kind !== 'NetworkPolicy' && kind !== 'Endpoints' && kind !== 'EndpointSlice') return NONE;
   const out: AddressField[] = [];
-  if (resource.kind === 'Service' && resource.apiVersion === 'v1') {
+  if (kind === 'Service' && resource.apiVersion === 'v1') {
+    const spec = get(resource.node, 'spec');
     const clusterIP = stringValue(get(spec, 'clusterIP'));
     if (clusterIP !== 'None') scalarField(out, get(spec, 'clusterIP'), 'address', 'spec.clusterIP');
     for (const n of seqItems(get(spec, 'clusterIPs')))
