@@ -216,7 +216,73 @@ function runtimeLabels(resource: Resource): Map<string, (value: string) => boole
   return m;
 }
 
-function readContainer(node: YNode, role: Container['role']): Container | undefined {
+/** The template's `spec` (the Pod's own for a Pod). */
+function templateSpec(resource: Resource): YMap | undefined {
+  return asMap(get(templateNode(resource), 'spec'));
+}
+
+/**
+ * A container of a resource's pod template. Its tree is looked up in the resource's on each read,
+ * never held: a view outlives the run that read it, and a plain manifest's trees do not
+ * (workspace/trees.ts).
+ */
+class TemplateContainer implements Container {
+  constructor(
+    readonly name: string,
+    readonly role: Container['role'],
+    readonly ports: readonly ContainerPort[],
+    readonly nameSpan: Span | undefined,
+    private readonly owner: Resource,
+    /** Its place among the template's containers (or init containers, for a sidecar). */
+    private readonly index: number,
+  ) {}
+
+  get node(): YMap {
+    const list = this.role === 'container' ? 'containers' : 'initContainers';
+    return asMap(seqItems(get(templateSpec(this.owner), list))[this.index])!;
+  }
+}
+
+/** A resource's pod template; its spec and metadata are looked up on each read, like a container's tree. */
+class ResourcePodTemplate implements PodTemplate {
+  constructor(
+    readonly owner: Resource,
+    readonly namespace: string,
+    readonly labels: PodLabels,
+    readonly labelsSpan: Span | undefined,
+    readonly labelSpans: ReadonlyMap<string, Span>,
+    readonly containers: readonly Container[],
+    readonly hostNetwork: boolean,
+  ) {}
+
+  get spec(): YMap | undefined {
+    return templateSpec(this.owner);
+  }
+
+  get metadata(): YMap | undefined {
+    const owner = this.owner;
+    return asMap(owner.kind === 'Pod' ? get(owner.node, 'metadata') : get(templateNode(owner), 'metadata'));
+  }
+}
+
+/** A workload read from its resource; its selector's tree is looked up on each read. */
+class ResourceWorkload implements Workload {
+  constructor(
+    readonly resource: Resource,
+    readonly template: PodTemplate,
+    readonly selector: Selector | undefined,
+    private readonly hasSelectorNode: boolean,
+    readonly replicas: number | undefined,
+    readonly perNode: boolean,
+    readonly rejected: boolean,
+  ) {}
+
+  get selectorNode(): YNode | undefined {
+    return this.hasSelectorNode ? getPath(this.resource.node, 'spec', 'selector') : undefined;
+  }
+}
+
+function readContainer(node: YNode, role: Container['role'], owner: Resource, index: number): Container | undefined {
   const map = asMap(node);
   if (!map) return undefined;
   const ports: ContainerPort[] = [];
@@ -236,7 +302,7 @@ function readContainer(node: YNode, role: Container['role']): Container | undefi
     });
   }
   const nameNode = asScalar(get(map, 'name'));
-  return { name: nameNode?.text ?? '', role, ports: exact(ports), node: map, nameSpan: nameNode?.span };
+  return new TemplateContainer(nameNode?.text ?? '', role, exact(ports), nameNode?.span, owner, index);
 }
 
 export function readWorkload(resource: Resource): Workload | undefined {
@@ -249,26 +315,24 @@ export function readWorkload(resource: Resource): Workload | undefined {
   const declared: Record<string, string> = Object.fromEntries(entries.map((e) => [e.key, e.value]));
   if (!isPod && resource.buildLabels) Object.assign(declared, resource.buildLabels.template);
   const containers: Container[] = [];
-  for (const c of seqItems(get(spec, 'containers'))) {
-    const container = readContainer(c, 'container');
+  seqItems(get(spec, 'containers')).forEach((c, index) => {
+    const container = readContainer(c, 'container', resource, index);
     if (container) containers.push(container);
-  }
-  for (const c of seqItems(get(spec, 'initContainers'))) {
-    if (stringValue(get(c, 'restartPolicy')) !== 'Always') continue;
-    const container = readContainer(c, 'sidecar');
+  });
+  seqItems(get(spec, 'initContainers')).forEach((c, index) => {
+    if (stringValue(get(c, 'restartPolicy')) !== 'Always') return;
+    const container = readContainer(c, 'sidecar', resource, index);
     if (container) containers.push(container);
-  }
-  const podTemplate: PodTemplate = {
-    owner: resource,
-    namespace: resource.namespace ?? 'default',
-    labels: withRolloutVariants(resource, { declared, runtime: runtimeLabels(resource) }),
-    labelsSpan: labelsNode?.span,
-    labelSpans: new Map(entries.map((e) => [e.key, { start: e.keySpan.start, end: e.valueSpan.end }])),
-    containers: exact(containers),
-    spec,
-    metadata: asMap(isPod ? get(resource.node, 'metadata') : get(template, 'metadata')),
-    hostNetwork: boolValue(get(spec, 'hostNetwork')) === true,
-  };
+  });
+  const podTemplate = new ResourcePodTemplate(
+    resource,
+    resource.namespace ?? 'default',
+    withRolloutVariants(resource, { declared, runtime: runtimeLabels(resource) }),
+    labelsNode?.span,
+    new Map(entries.map((e) => [e.key, { start: e.keySpan.start, end: e.valueSpan.end }])),
+    exact(containers),
+    boolValue(get(spec, 'hostNetwork')) === true,
+  );
 
   let selector: Selector | undefined;
   let selectorNode: YNode | undefined;
@@ -298,5 +362,5 @@ export function readWorkload(resource: Resource): Workload | undefined {
   else if (resource.kind === 'CronJob')
     replicas = integerValue(getPath(resource.node, 'spec', 'jobTemplate', 'spec', 'parallelism')) ?? 1;
   else if (!perNode) replicas = integerValue(getPath(resource.node, 'spec', 'replicas')) ?? 1;
-  return { resource, template: podTemplate, selector, selectorNode, replicas, perNode, rejected };
+  return new ResourceWorkload(resource, podTemplate, selector, selectorNode !== undefined, replicas, perNode, rejected);
 }
