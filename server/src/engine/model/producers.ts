@@ -300,7 +300,9 @@ function virtualResource(
     labels,
     annotations: {},
     producedBy: from,
-    // Not an own property of every resource (a source document's is looked up: workspace/trees.ts).
+    // Not own properties of every resource (a source document's are read on access: workspace/resources.ts).
+    span: from.span,
+    nameSpan: from.nameSpan,
     get node() {
       return from.node;
     },

@@ -17,6 +17,8 @@ import type { FileEntry } from './read';
 import type { Span } from '../text';
 
 const ANNOTATION_IGNORE = 'kube-traffic-lens/ignore';
+/** The counts of a file of one document with one instance, most files: shared. */
+const ONE_INSTANCE: readonly number[] = Object.freeze([1]);
 
 /** Whether a build changes resource trees (patches, replacements, vars, renamed references): its instances are rebuilt on every load. */
 export function rewritesTrees(m: BuildMembership | undefined): boolean {
@@ -105,7 +107,12 @@ export function* fileInstances(
   }
   if (!cached || kept + keptAfter === 0)
     // Exact-size copies: an array grown by push keeps room for 16 (~130 bytes more per file).
-    return { entry, signature, resources: fileResources.slice(), counts: counts.slice() };
+    return {
+      entry,
+      signature,
+      resources: fileResources.slice(),
+      counts: counts.length === 1 && counts[0] === 1 ? ONE_INSTANCE : counts.slice(),
+    };
   let keptAfterFrom = cached.resources.length;
   for (let d = cached.counts.length - keptAfter; d < cached.counts.length; d++) keptAfterFrom -= cached.counts[d];
   return {
@@ -277,9 +284,15 @@ function makeResource(
 
 /**
  * A resource of a source document: its tree is the build's, or the document's, looked up on each
- * read (a plain manifest's trees are not held between runs: workspace/trees.ts).
+ * read (a plain manifest's trees are not held between runs: workspace/trees.ts). Its own span and
+ * its name's are kept as offsets and built on access (an object each is 40 bytes per resource).
  */
 class DocumentResource implements Resource {
+  private readonly start: number;
+  private readonly end: number;
+  private readonly nameStart: number;
+  private readonly nameEnd: number;
+
   constructor(
     readonly id: string,
     readonly key: string,
@@ -291,9 +304,9 @@ class DocumentResource implements Resource {
     readonly file: string,
     readonly docIndex: number,
     readonly itemIndex: number | undefined,
-    readonly span: Span,
+    span: Span,
     readonly kindSpan: Span,
-    readonly nameSpan: Span | undefined,
+    nameSpan: Span | undefined,
     private readonly tree: { readonly node: YMap },
     readonly labels: Readonly<Record<string, string>>,
     readonly annotations: Readonly<Record<string, string>>,
@@ -304,9 +317,22 @@ class DocumentResource implements Resource {
     readonly leafBuild: boolean,
     readonly origins: readonly string[] | undefined,
     readonly ignoredRules: ReadonlySet<string>,
-  ) {}
+  ) {
+    this.start = span.start;
+    this.end = span.end;
+    this.nameStart = nameSpan?.start ?? -1;
+    this.nameEnd = nameSpan?.end ?? -1;
+  }
 
   get node(): YMap {
     return this.tree.node;
+  }
+
+  get span(): Span {
+    return { start: this.start, end: this.end };
+  }
+
+  get nameSpan(): Span | undefined {
+    return this.nameStart < 0 ? undefined : { start: this.nameStart, end: this.nameEnd };
   }
 }
