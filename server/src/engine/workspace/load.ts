@@ -13,7 +13,7 @@ import { pushAll } from '../arrays';
 import { LoadCache, type FileInstances } from './cache';
 import { expectationFiles } from './classify';
 import { patchLastLoad } from './patch';
-import { entryHolds, readFileEntry, SourceRecord, type FileEntry } from './read';
+import { entryHolds, readFileEntry, type FileEntry, type SourceRecord } from './read';
 import { buildNamesBefore, countsOtherThanOne, fileInstances } from './resources';
 import type { FileParser, LoadedWorkspace, SkippedFile, WorkspaceFile } from './types';
 
@@ -44,7 +44,7 @@ export function* loadWorkspaceSteps(
   const patched = yield* patchLastLoad(files, settings, config, parse, cache);
   if (patched) return patched;
   const diagnostics: Diagnostic[] = [];
-  const sourceFiles = new Map<string, SourceRecord>();
+  const sourceFiles = new Map<string, FileEntry | SourceRecord>();
   const entries = new Map<string, FileEntry>();
 
   for (const s of skipped) {
@@ -98,7 +98,7 @@ export function* loadWorkspaceSteps(
       cache.trees.adopt(entry.trees);
     }
     entries.set(f.path, entry);
-    sourceFiles.set(f.path, new SourceRecord(f.path, entry.role, entry, entry.documentCount));
+    sourceFiles.set(f.path, entry);
     pushAll(diagnostics, entry.diagnostics);
     if (entry.role === 'kustomization') pendingKustomizations.push(f.path);
   }

@@ -6,7 +6,7 @@ import type { Resource } from '../model/resource';
 import { commonEnds, pushAll, spliceAll } from '../arrays';
 import { Overlay, type OverlayDraft } from '../incremental';
 import type { FileInstances, LastLoad, LoadCache } from './cache';
-import { entryHolds, readFileEntry, SourceRecord, type FileEntry } from './read';
+import { entryHolds, readFileEntry, type FileEntry } from './read';
 import { docKey, fileInstances } from './resources';
 import { sameText } from '../splicedText';
 import { sourceOf, type FileParser, type LoadedWorkspace, type WorkspaceFile } from './types';
@@ -63,7 +63,7 @@ export function* patchLastLoad(
     entries.set(i, entry);
     // Lines and disabled lines on demand, as a full load reports them (a 16 MiB file's line index
     // is built when its diagnostics are published, not on every edit).
-    sourceFiles.set(f.path, new SourceRecord(f.path, entry.role, entry, entry.documentCount));
+    sourceFiles.set(f.path, entry);
     const fresh = yield* fileInstances(f.path, entry, last.result.kustomize, config, cache, undefined);
     cache.instances.set(f.path, fresh);
     const old = last.instances[i];

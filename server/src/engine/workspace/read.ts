@@ -62,11 +62,12 @@ function marksOf(text: SourceText, previous: FileEntry | undefined): TextMarks {
  * A file's reading. The line index and the disable-comment scan are built on first use: most files
  * never need them (they serve diagnostics and editor requests only).
  */
-export class FileEntry {
+export class FileEntry implements SourceFile {
   private lineIndex: LineIndex | undefined;
   private disabled: DisabledLines | undefined;
 
   constructor(
+    readonly path: string,
     /** The text as it was given: spliced from an earlier one by an edit, joined only when asked. */
     readonly source: SourceText,
     readonly inChart: boolean,
@@ -103,6 +104,11 @@ export class FileEntry {
   get documentCount(): number {
     const tree = this.tree;
     return tree instanceof FileTrees ? tree.documentCount : (tree?.documents.length ?? 0);
+  }
+
+  /** The file as a load reports it with another role (a file per load is a FileEntry itself). */
+  withRole(role: FileRole): SourceRecord {
+    return new SourceRecord(this.path, role, this, this.documentCount);
   }
 
   /** A plain manifest's trees (trees.ts), which the Analyzer lets go between runs. */
@@ -185,7 +191,11 @@ export const NO_DIAGNOSTICS: readonly Diagnostic[] = Object.freeze([]);
 const NO_CHANGE: TextChange = Object.freeze({ start: 0, beforeEnd: 0, afterEnd: 0 });
 const NO_DOCS: readonly ResourceDoc[] = Object.freeze([]);
 
-/** What loading reports per file; lines and disabled lines come from the file's reading, on demand. */
+/**
+ * What loading reports for a file whose role it decided otherwise than its reading (a patch, an
+ * expectation...); every other file is reported as its reading itself. Lines and disabled lines
+ * come from the reading, on demand.
+ */
 export class SourceRecord implements SourceFile {
   constructor(
     readonly path: string,
@@ -228,7 +238,9 @@ export function* readFileEntry(
     return yield* readFileEntryUnguarded(f, inChart, parse, limits, previous);
   } catch (err) {
     const message = `File not analysed: reading it failed (${errorLine(err)}). Pods it may define are treated as unknown.`;
-    return new FileEntry(sourceOf(f), inChart, 'other', undefined, [fileNote(f.path, 'analysis-incomplete', message)]);
+    return new FileEntry(f.path, sourceOf(f), inChart, 'other', undefined, [
+      fileNote(f.path, 'analysis-incomplete', message),
+    ]);
   }
 }
 
@@ -273,9 +285,9 @@ function* readFileEntryUnguarded(
 ): Generator<void, FileEntry> {
   const source = sourceOf(f);
   if (inChart || (path.dirname(f.path).split('/').includes('templates') && textOf(source).includes('{{')))
-    return new FileEntry(source, inChart, 'template');
+    return new FileEntry(f.path, source, inChart, 'template');
   if (isJsonFile(f.path) && !(/"apiVersion"/.test(textOf(source)) && /"kind"/.test(textOf(source))))
-    return new FileEntry(source, inChart, 'other');
+    return new FileEntry(f.path, source, inChart, 'other');
   // An edit's reading of a spliced text reads the change, not the whole text (splicedText.ts).
   const marks = marksOf(source, previous);
   // YAML breaks lines at CR, LF or CRLF (YAML 1.2 §5.4); the parser reads a lone CR (old Mac line
@@ -293,7 +305,7 @@ function* readFileEntryUnguarded(
       'analysis-incomplete',
       `File not analysed: ${documents.over}. Pods it may define are treated as unknown.`,
     );
-    return new FileEntry(source, inChart, 'other', undefined, [note], NO_DOCS, undefined, limitsKey(limits));
+    return new FileEntry(f.path, source, inChart, 'other', undefined, [note], NO_DOCS, undefined, limitsKey(limits));
   }
   const reading = 'parsed' in documents ? documents : undefined;
   const parsed = reading?.parsed ?? parse!(text === source ? f : { path: f.path, text: textOf(text) });
@@ -306,7 +318,7 @@ function* readFileEntryUnguarded(
       'helm-template-skipped',
       'File contains template syntax ({{ }}) and is not analysed until rendered.',
     );
-    return new FileEntry(source, inChart, 'template', undefined, inChart ? NO_DIAGNOSTICS : [note]);
+    return new FileEntry(f.path, source, inChart, 'template', undefined, inChart ? NO_DIAGNOSTICS : [note]);
   }
   const diagnostics =
     parsed.problems.length === 0
@@ -344,6 +356,7 @@ function* readFileEntryUnguarded(
   const linesBefore = reading?.change && previous?.linesAtHand;
   const noneDisabled = previous?.noneDisabledUntil;
   return new FileEntry(
+    f.path,
     source,
     inChart,
     role,
