@@ -30,7 +30,7 @@ function adopted(keeper: TreeKeeper, text: string): FileTrees {
 const same = (trees: FileTrees, before: WeakRef<object>) => trees.parsed === before.deref();
 
 test('a tree let go after its run is parsed again, equal, when read after the collector took it', async () => {
-  const keeper = new TreeKeeper();
+  const keeper = new TreeKeeper(true);
   const text = manifest('web');
   const trees = adopted(keeper, text);
   const first = new WeakRef(trees.parsed);
@@ -43,7 +43,7 @@ test('a tree let go after its run is parsed again, equal, when read after the co
 });
 
 test('a tree read again stays held over the next releases; forgetting lets it go', async () => {
-  const keeper = new TreeKeeper();
+  const keeper = new TreeKeeper(true);
   const trees = adopted(keeper, manifest('web'));
   keeper.release();
   await collect();
@@ -57,7 +57,7 @@ test('a tree read again stays held over the next releases; forgetting lets it go
 });
 
 test('trees read again beyond the budget are let go, the oldest first', async () => {
-  const keeper = new TreeKeeper();
+  const keeper = new TreeKeeper(true);
   // Five texts of 300,000 characters: 1.5 million, over the budget of 1 MiB.
   const all = Array.from({ length: 5 }, (_, i) => adopted(keeper, manifest(`m${i}`, 300_000)));
   keeper.release();

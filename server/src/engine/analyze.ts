@@ -230,7 +230,7 @@ async function runStepsAsync<T>(steps: Generator<void, T>, options: AsyncRunOpti
 export type TreesBetweenRuns = 'keep' | 'release' | 'drop';
 
 export class Analyzer {
-  private readonly loadCache = new LoadCache();
+  private readonly loadCache: LoadCache;
   private outcomes = new Map<Resource, RuleOutcome>();
   /** Committed with the outcomes: the instances whose outcome reports, and what rules of workspace reach read. */
   private reportingInstances = new Set<Resource>();
@@ -245,6 +245,7 @@ export class Analyzer {
 
   constructor(options: { readonly trees?: TreesBetweenRuns } = {}) {
     this.trees = options.trees ?? 'release';
+    this.loadCache = new LoadCache({ letTreesGo: this.trees !== 'keep' });
   }
 
   /** Analyses synchronously (the CLI, tests). */

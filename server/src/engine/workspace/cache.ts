@@ -14,7 +14,11 @@ import type { LoadedWorkspace, WorkspaceFile } from './types';
 export class LoadCache {
   files = new Map<string, FileEntry>();
   /** Holds the plain manifests' trees while a run reads them (trees.ts); the Analyzer releases them after. */
-  readonly trees = new TreeKeeper();
+  readonly trees: TreeKeeper;
+
+  constructor(options: { readonly letTreesGo?: boolean } = {}) {
+    this.trees = new TreeKeeper(options.letTreesGo ?? false);
+  }
   instances = new Map<string, FileInstances>();
   /** The last completed load, by position in its file list: an edit of a few manifests patches it. */
   last: LastLoad | undefined;

@@ -92,11 +92,8 @@ export function* loadWorkspaceSteps(
     const cached = cache.files.get(f.path);
     const entry = entryHolds(cached, f, inChart, config)
       ? cached
-      : yield* readFileEntry(f, inChart, parse, config, cached);
-    if (entry !== cached) {
-      cache.files.set(f.path, entry); // kept if this load is abandoned
-      cache.trees.adopt(entry.trees);
-    }
+      : yield* readFileEntry(f, inChart, parse, config, cached, cache.trees);
+    if (entry !== cached) cache.files.set(f.path, entry); // kept if this load is abandoned
     entries.set(f.path, entry);
     sourceFiles.set(f.path, entry);
     pushAll(diagnostics, entry.diagnostics);

@@ -56,9 +56,8 @@ export function* patchLastLoad(
     const cached = cache.files.get(f.path);
     const entry = entryHolds(cached, f, before.inChart, config)
       ? cached
-      : yield* readFileEntry(f, before.inChart, parse, config, cached);
+      : yield* readFileEntry(f, before.inChart, parse, config, cached, cache.trees);
     cache.files.set(f.path, entry);
-    if (entry !== cached) cache.trees.adopt(entry.trees);
     if (entry.role !== 'manifest' || entry.mayHideResources !== before.mayHideResources) return undefined;
     entries.set(i, entry);
     // Lines and disabled lines on demand, as a full load reports them (a 16 MiB file's line index

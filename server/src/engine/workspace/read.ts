@@ -10,7 +10,7 @@ import { changeSince, coveringChange, sameText, textOf, type SourceText, type Te
 import type { ParsedFile } from '../syntax';
 import type { Frames } from '../origin';
 import { LineIndex } from '../text';
-import { FileTrees } from './trees';
+import { FileTrees, type TreeKeeper } from './trees';
 import {
   agreedNamespace,
   collectResourceDocs,
@@ -233,9 +233,11 @@ export function* readFileEntry(
   parse: FileParser | undefined,
   limits: ShapeLimits,
   previous: FileEntry | undefined,
+  /** Who holds the trees of a plain manifest (trees.ts); without one, the reading holds them. */
+  keeper?: TreeKeeper,
 ): Generator<void, FileEntry> {
   try {
-    return yield* readFileEntryUnguarded(f, inChart, parse, limits, previous);
+    return yield* readFileEntryUnguarded(f, inChart, parse, limits, previous, keeper);
   } catch (err) {
     const message = `File not analysed: reading it failed (${errorLine(err)}). Pods it may define are treated as unknown.`;
     return new FileEntry(f.path, sourceOf(f), inChart, 'other', undefined, [
@@ -282,6 +284,7 @@ function* readFileEntryUnguarded(
   parse: FileParser | undefined,
   limits: ShapeLimits,
   previous: FileEntry | undefined,
+  keeper: TreeKeeper | undefined,
 ): Generator<void, FileEntry> {
   const source = sourceOf(f);
   if (inChart || (path.dirname(f.path).split('/').includes('templates') && textOf(source).includes('{{')))
@@ -349,7 +352,11 @@ function* readFileEntryUnguarded(
       : 'manifest';
   if (large) yield;
   // A fresh parse of the whole text can be parsed again from it: its trees need not be held.
-  const trees = role === 'manifest' && !reading?.chunks && !parsed.frames ? new FileTrees(parsed, text) : undefined;
+  const trees =
+    keeper?.lettingGo && role === 'manifest' && !reading?.chunks && !parsed.frames
+      ? new FileTrees(parsed, text)
+      : undefined;
+  keeper?.adopt(trees);
   const docs = role === 'manifest' ? collectResourceDocs(parsed, shared, previous?.docs, trees) : NO_DOCS;
   if (large) yield;
   // Only an index is kept (never the last entry itself, which holds its text).

@@ -75,6 +75,12 @@ const READ_AGAIN_CHARS = 1 << 20;
  * run completes; a tree read after that is held again, among the most recent up to a budget.
  */
 export class TreeKeeper {
+  /**
+   * lettingGo: whether a run's trees are let go when it completes (a long-lived Analyzer's); a
+   * one-shot analysis keeps them, and its readings hold their trees directly (no lookup per read).
+   */
+  constructor(readonly lettingGo: boolean) {}
+
   private adopted: FileTrees[] = [];
   /** Trees read again since their release, oldest first, with their text's length. */
   private readonly readAgainOnes = new Map<FileTrees, number>();
