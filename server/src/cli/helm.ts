@@ -59,7 +59,8 @@ export async function renderCharts(files: readonly WorkspaceFile[], config: Anal
     files: run.files.length ? worldFiles(files, run.files, renders, 0) : files,
     allFiles: run.files.length ? [...files, ...run.files] : files,
     analyse: (input) => {
-      const analyzer = new Analyzer();
+      // One process, one check: every tree is kept for it (nothing outlives it to keep smaller).
+      const analyzer = new Analyzer({ trees: 'keep' });
       const analysis = analyzer.run({ ...input, files: worldFiles(files, run.files, renders, 0) });
       const diagnostics = [...analysis.diagnostics];
       const resources = [...analysis.workspace.resources];
