@@ -5,8 +5,15 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { parseYaml } from '../../server/src/engine/syntax';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Analyzer, DEFAULT_CONFIG } from '../../server/src/engine';
+import { hoverAt } from '../../server/src/engine/queries';
+import { RULES } from '../../server/src/engine/rules';
+import { defineRule } from '../../server/src/engine/rules/rule';
+import { parseYaml, type YNode } from '../../server/src/engine/syntax';
 import { FileTrees, TreeKeeper } from '../../server/src/engine/workspace/trees';
+import { REPO_ROOT } from '../support/cli';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -67,4 +74,51 @@ test('trees read again beyond the budget are let go, the oldest first', async ()
   await collect();
   const held = all.map((trees, i) => same(trees, read[i]));
   assert.deepEqual(held, [false, false, true, true, true]);
+});
+
+/** Every node of a tree (maps, sequences, scalars). */
+function* nodesOf(node: YNode | null): Generator<YNode> {
+  if (!node) return;
+  yield node;
+  if (node.type === 'map') for (const p of node.pairs) yield* nodesOf(p.value);
+  else if (node.type === 'seq') for (const item of node.items) yield* nodesOf(item);
+}
+
+test('no node of a plain manifest outlives the run that read it, and a hover after it reads the file again', async () => {
+  // The examples, one document per file (a view or a cache that held a subtree would keep it).
+  const dir = path.join(REPO_ROOT, 'examples/shop');
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .flatMap((f) =>
+      fs
+        .readFileSync(path.join(dir, f), 'utf8')
+        .split(/^---\n/m)
+        .filter((doc) => doc.includes('kind:'))
+        .map((text, i) => ({ path: `shop/${f.replace('.yaml', '')}-${i}.yaml`, text })),
+    );
+  const seen: WeakRef<object>[] = [];
+  // A check that sees every instance during the run, and records its whole tree weakly.
+  const witness = defineRule({
+    id: 'tree-witness',
+    severity: 'info',
+    description: 'test only',
+    remediation: '',
+    check: {
+      resource(_ctx, r) {
+        for (const node of nodesOf(r.node)) seen.push(new WeakRef(node));
+      },
+    },
+  });
+  const analyzer = new Analyzer();
+  const analysis = analyzer.run({ files, config: DEFAULT_CONFIG, rules: [...RULES, witness] });
+  assert.ok(analysis.diagnostics.length > 0, 'the examples have findings');
+  assert.ok(seen.length > 300, `${seen.length} nodes seen`);
+  await collect();
+  const alive = seen.filter((ref) => ref.deref() !== undefined).length;
+  assert.equal(alive, 0, `${alive} of ${seen.length} nodes outlived the run`);
+  // Read again when asked: a hover on a Service's name.
+  const service = analysis.workspace.resources.find((r) => r.kind === 'Service')!;
+  const hover = hoverAt(analysis, service.file, service.nameSpan!.start, { linkTo: (f) => f });
+  assert.match(hover?.markdown ?? '', new RegExp(service.name));
 });
