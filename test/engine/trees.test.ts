@@ -84,6 +84,30 @@ function* nodesOf(node: YNode | null): Generator<YNode> {
   else if (node.type === 'seq') for (const item of node.items) yield* nodesOf(item);
 }
 
+/**
+ * Runs an Analyzer over `files` with a check that records every node of every instance weakly,
+ * then collects: the nodes still alive, by file, of those seen.
+ */
+async function nodesAliveAfterRun(files: { path: string; text: string }[]) {
+  const seen: { file: string; ref: WeakRef<object> }[] = [];
+  const witness = defineRule({
+    id: 'tree-witness',
+    severity: 'info',
+    description: 'test only',
+    remediation: '',
+    check: {
+      resource(_ctx, r) {
+        for (const node of nodesOf(r.node)) seen.push({ file: r.file, ref: new WeakRef(node) });
+      },
+    },
+  });
+  const analysis = new Analyzer().run({ files, config: DEFAULT_CONFIG, rules: [...RULES, witness] });
+  await collect();
+  const alive = new Map<string, number>();
+  for (const { file, ref } of seen) if (ref.deref() !== undefined) alive.set(file, (alive.get(file) ?? 0) + 1);
+  return { analysis, seen: seen.length, alive };
+}
+
 test('no node of a plain manifest outlives the run that read it, and a hover after it reads the file again', async () => {
   // The examples, one document per file (a view or a cache that held a subtree would keep it).
   const dir = path.join(REPO_ROOT, 'examples/shop');
@@ -97,28 +121,24 @@ test('no node of a plain manifest outlives the run that read it, and a hover aft
         .filter((doc) => doc.includes('kind:'))
         .map((text, i) => ({ path: `shop/${f.replace('.yaml', '')}-${i}.yaml`, text })),
     );
-  const seen: WeakRef<object>[] = [];
-  // A check that sees every instance during the run, and records its whole tree weakly.
-  const witness = defineRule({
-    id: 'tree-witness',
-    severity: 'info',
-    description: 'test only',
-    remediation: '',
-    check: {
-      resource(_ctx, r) {
-        for (const node of nodesOf(r.node)) seen.push(new WeakRef(node));
-      },
-    },
-  });
-  const analyzer = new Analyzer();
-  const analysis = analyzer.run({ files, config: DEFAULT_CONFIG, rules: [...RULES, witness] });
+  const { analysis, seen, alive } = await nodesAliveAfterRun(files);
   assert.ok(analysis.diagnostics.length > 0, 'the examples have findings');
-  assert.ok(seen.length > 300, `${seen.length} nodes seen`);
-  await collect();
-  const alive = seen.filter((ref) => ref.deref() !== undefined).length;
-  assert.equal(alive, 0, `${alive} of ${seen.length} nodes outlived the run`);
+  assert.ok(seen > 300, `${seen} nodes seen`);
+  assert.deepEqual([...alive], [], 'nodes that outlived the run, by file');
   // Read again when asked: a hover on a Service's name.
   const service = analysis.workspace.resources.find((r) => r.kind === 'Service')!;
   const hover = hoverAt(analysis, service.file, service.nameSpan!.start, { linkTo: (f) => f });
   assert.match(hover?.markdown ?? '', new RegExp(service.name));
+});
+
+test('a long manifest keeps its tree: parsed again in one block, it would hold the server', async () => {
+  const small = manifest('small');
+  const long = manifest('long', 70_000);
+  const { seen, alive } = await nodesAliveAfterRun([
+    { path: 'a/small.yaml', text: small },
+    { path: 'a/long.yaml', text: long },
+  ]);
+  assert.ok(seen >= 10, `${seen} nodes seen`);
+  assert.equal(alive.get('a/small.yaml'), undefined, "the short file's tree is let go");
+  assert.ok((alive.get('a/long.yaml') ?? 0) > 0, 'the long file keeps its tree');
 });

@@ -184,6 +184,13 @@ function framesDocuments(file: string): boolean {
   return !file.includes(`/${RENDERED_DIR}/`) && !file.startsWith(`${RENDERED_DIR}/`);
 }
 
+/**
+ * The longest text whose trees are let go between runs (trees.ts). Parsing it again takes a few ms
+ * (up to about 100 ms where the `yaml` package reads it, at one to two seconds per MiB); longer
+ * texts, rare beside a workspace's manifests, keep their trees.
+ */
+const LET_GO_MAX_CHARS = 64 * 1024;
+
 /** Files of more documents yield between the passes over their documents. */
 const LARGE_FILE_DOCUMENTS = 256;
 
@@ -351,9 +358,10 @@ function* readFileEntryUnguarded(
       ? 'test'
       : 'manifest';
   if (large) yield;
-  // A fresh parse of the whole text can be parsed again from it: its trees need not be held.
+  // A fresh parse of the whole text can be parsed again from it: its trees need not be held. Not a
+  // long text's: parsed again in one block when read (a hover, a rule), it would hold the server.
   const trees =
-    keeper?.lettingGo && role === 'manifest' && !reading?.chunks && !parsed.frames
+    keeper?.lettingGo && role === 'manifest' && !reading?.chunks && !parsed.frames && text.length <= LET_GO_MAX_CHARS
       ? new FileTrees(parsed, text)
       : undefined;
   keeper?.adopt(trees);
