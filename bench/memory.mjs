@@ -109,7 +109,9 @@ function cliPeakRss() {
   const preload = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-memory-')), 'maxrss.cjs');
   fs.writeFileSync(
     preload,
-    "process.on('exit', () => require('fs').writeSync(2, `\\nKTL_MAX_RSS_KB ${process.resourceUsage().maxRSS}\\n`));\n",
+    // The main thread's only: a preload runs in the CLI's reading worker too, which exits early
+    // and would report the peak so far (half of it, in one run of two at 20k).
+    "if (require('worker_threads').isMainThread) process.on('exit', () => require('fs').writeSync(2, `\\nKTL_MAX_RSS_KB ${process.resourceUsage().maxRSS}\\n`));\n",
   );
   const run = spawnSync(process.execPath, ['--require', preload, cli, 'check', dir, '--format', 'json'], {
     stdio: ['ignore', 'ignore', 'pipe'],

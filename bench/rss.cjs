@@ -2,7 +2,9 @@
 // in kilobytes to the file KTL_BENCH_RSS_FILE names when the process exits.
 const fs = require('node:fs');
 
-process.on('exit', () => {
-  const file = process.env.KTL_BENCH_RSS_FILE;
-  if (file) fs.writeFileSync(file, String(process.resourceUsage().maxRSS));
-});
+// The main thread's only: a preload runs in the CLI's reading worker too, which exits early.
+if (require('node:worker_threads').isMainThread)
+  process.on('exit', () => {
+    const file = process.env.KTL_BENCH_RSS_FILE;
+    if (file) fs.writeFileSync(file, String(process.resourceUsage().maxRSS));
+  });
