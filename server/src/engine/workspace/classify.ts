@@ -15,10 +15,14 @@ export function isJsonFile(p: string): boolean {
   return p.toLowerCase().endsWith('.json');
 }
 
+interface ResourceHeader {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly kindSpan: Span;
+}
+
 /** A document is a resource when apiVersion and kind are strings (kustomize's own kinds excepted). */
-function resourceHeader(
-  node: YNode | null | undefined,
-): { apiVersion: string; kind: string; kindSpan: Span } | undefined {
+function resourceHeader(node: YNode | null | undefined): ResourceHeader | undefined {
   const map = asMap(node);
   const apiVersion = stringValue(get(map, 'apiVersion'));
   const kindNode = asScalar(get(map, 'kind'));
@@ -165,6 +169,12 @@ export function collectResourceDocs(
 /** With `trees` (a plain manifest's, trees.ts), each document looks its node up instead of holding it. */
 function collectFrom(documents: readonly SourceDocument[], trees?: FileTrees): ResourceDoc[] {
   const out: ResourceDoc[] = [];
+  const add = (docIndex: number, itemIndex: number | undefined, node: YMap, h: ResourceHeader, damaged: boolean) =>
+    out.push(
+      trees
+        ? new TreeDocument(trees, docIndex, itemIndex, h.apiVersion, h.kind, h.kindSpan, damaged)
+        : { docIndex, itemIndex, node, apiVersion: h.apiVersion, kind: h.kind, kindSpan: h.kindSpan, damaged },
+    );
   for (const d of documents) {
     const header = resourceHeader(d.contents);
     if (!header) continue;
@@ -174,34 +184,11 @@ function collectFrom(documents: readonly SourceDocument[], trees?: FileTrees): R
     if (header.kind === 'List' || (header.kind.endsWith('List') && get(node, 'items'))) {
       seqItems(get(node, 'items')).forEach((item, itemIndex) => {
         const h = resourceHeader(item);
-        if (h && trees)
-          out.push(new TreeDocument(trees, d.index, itemIndex, h.apiVersion, h.kind, h.kindSpan, damaged));
-        else if (h)
-          out.push({
-            docIndex: d.index,
-            itemIndex,
-            node: item as YMap,
-            apiVersion: h.apiVersion,
-            kind: h.kind,
-            kindSpan: h.kindSpan,
-            damaged,
-          });
+        if (h) add(d.index, itemIndex, item as YMap, h, damaged);
       });
       continue;
     }
-    if (trees) {
-      out.push(new TreeDocument(trees, d.index, undefined, header.apiVersion, header.kind, header.kindSpan, damaged));
-      continue;
-    }
-    out.push({
-      docIndex: d.index,
-      itemIndex: undefined,
-      node,
-      apiVersion: header.apiVersion,
-      kind: header.kind,
-      kindSpan: header.kindSpan,
-      damaged,
-    });
+    add(d.index, undefined, node, header, damaged);
   }
   return exact(out);
 }
