@@ -260,8 +260,7 @@ class ResourcePodTemplate implements PodTemplate {
   }
 
   get metadata(): YMap | undefined {
-    const owner = this.owner;
-    return asMap(owner.kind === 'Pod' ? get(owner.node, 'metadata') : get(templateNode(owner), 'metadata'));
+    return asMap(get(templateNode(this.owner), 'metadata')); // a Pod's template is the Pod itself
   }
 }
 
@@ -310,7 +309,7 @@ export function readWorkload(resource: Resource): Workload | undefined {
   if (!template) return undefined;
   const spec = asMap(get(template, 'spec'));
   const isPod = resource.kind === 'Pod';
-  const labelsNode = isPod ? getPath(resource.node, 'metadata', 'labels') : getPath(template, 'metadata', 'labels');
+  const labelsNode = getPath(template, 'metadata', 'labels'); // a Pod's template is the Pod itself
   const entries = stringEntries(labelsNode);
   const declared: Record<string, string> = Object.fromEntries(entries.map((e) => [e.key, e.value]));
   if (!isPod && resource.buildLabels) Object.assign(declared, resource.buildLabels.template);

@@ -211,12 +211,15 @@ function makeResource(
   built: { readonly node: YMap; readonly uncertain: boolean } | undefined,
   origins: readonly string[] | undefined,
 ): Resource {
-  const node = built?.node ?? doc.node;
-  const metadata = asMap(get(node, 'metadata'));
-  const nameNode = asScalar(get(asMap(get(doc.node, 'metadata')), 'name'));
+  // The document's tree, read once (a plain manifest's is looked up on each read: trees.ts).
+  const docNode = doc.node;
+  const docMetadata = asMap(get(docNode, 'metadata'));
+  const node = built?.node ?? docNode;
+  const metadata = built ? asMap(get(node, 'metadata')) : docMetadata;
+  const nameNode = asScalar(get(docMetadata, 'name'));
   const baseName = baseNameOf(doc);
   const name = m ? `${m.namePrefix}${baseName}${m.nameSuffix}` : baseName;
-  const explicitNamespace = stringValue(get(asMap(get(doc.node, 'metadata')), 'namespace'));
+  const explicitNamespace = stringValue(get(docMetadata, 'namespace'));
 
   let namespace: string | undefined;
   let namespaceOrigin: NamespaceOrigin;
@@ -265,9 +268,9 @@ function makeResource(
     file,
     doc.docIndex,
     doc.itemIndex,
-    doc.node.span,
+    docNode.span,
     doc.kindSpan,
-    nameNode?.span ?? pair(asMap(get(doc.node, 'metadata')), 'name')?.key.span,
+    nameNode?.span ?? pair(docMetadata, 'name')?.key.span,
     built ?? doc,
     labels,
     annotations,
