@@ -15,10 +15,6 @@ export class LoadCache {
   files = new Map<string, FileEntry>();
   /** Holds the plain manifests' trees while a run reads them (trees.ts); the Analyzer releases them after. */
   readonly trees: TreeKeeper;
-
-  constructor(options: { readonly letTreesGo?: boolean } = {}) {
-    this.trees = new TreeKeeper(options.letTreesGo ?? false);
-  }
   instances = new Map<string, FileInstances>();
   /** The last completed load, by position in its file list: an edit of a few manifests patches it. */
   last: LastLoad | undefined;
@@ -27,6 +23,10 @@ export class LoadCache {
    * The Analyzer derives a graph from the last one it completed through them, and clears them.
    */
   deltas: LoadDelta[] = [];
+
+  constructor(options: { readonly letTreesGo?: boolean } = {}) {
+    this.trees = new TreeKeeper(options.letTreesGo ?? false);
+  }
 }
 
 /**
