@@ -21,6 +21,7 @@ export interface Shape {
 
 /** Why the file is over a limit, or undefined when it is within both. */
 export function overShapeLimits(text: string, limits: ShapeLimits): string | undefined {
+  if (surelyWithin(text, limits)) return undefined;
   const scan = new ShapeScan(text, limits);
   scan.run(text.length);
   return scan.over;
@@ -40,9 +41,39 @@ export function* overShapeLimitsSteps(
   limits: ShapeLimits,
   from?: { readonly at: number; readonly nodes: number; readonly depth: number },
 ): Generator<void, string | undefined> {
+  if (!from && surelyWithin(text, limits)) return undefined;
   const scan = new ShapeScan(text, limits, from);
   for (let to = (from?.at ?? 0) + CHARS_PER_STEP; !scan.run(Math.min(to, text.length)); to += CHARS_PER_STEP) yield;
   return scan.over;
+}
+
+/** Lines of at least n leading spaces, by n (n below MAX_PATTERN_INDENT). */
+const INDENTED_AT_LEAST = new Map<number, RegExp>();
+/** Deeper limits (not the settings': they are capped at 256, config.ts) are left to the scan. */
+const MAX_PATTERN_INDENT = 1024;
+
+/**
+ * Whether the scan below cannot find the text over either limit, told from bounds that native
+ * searches find faster than the scan reads (most texts, which the scan would read whole for
+ * nothing). Nodes: the scan counts at most two per character (a line's first character, and a
+ * bracket or comma), so a text shorter than half the limit is within it. Depth: the scan's
+ * indentation levels are a stack of strictly increasing indents from 0, so they number at most the
+ * largest indent plus one, and its open flow collections at most the text's `[` and `{`: with
+ * `brackets` of those, no line indented by `limit - brackets` spaces or more keeps the depth
+ * within the limit.
+ */
+function surelyWithin(text: string, limits: ShapeLimits): boolean {
+  if (text.length * 2 >= limits.maxNodesPerFile || limits.maxNestingDepth > MAX_PATTERN_INDENT) return false;
+  let brackets = 0;
+  for (const bracket of ['[', '{']) {
+    for (let i = text.indexOf(bracket); i >= 0; i = text.indexOf(bracket, i + 1)) {
+      if (++brackets >= limits.maxNestingDepth) return false;
+    }
+  }
+  const indent = limits.maxNestingDepth - brackets;
+  let deep = INDENTED_AT_LEAST.get(indent);
+  if (!deep) INDENTED_AT_LEAST.set(indent, (deep = new RegExp(`(?:^|[\\n\\r]) {${indent}}`)));
+  return !deep.test(text);
 }
 
 const NO_LIMITS: ShapeLimits = { maxNodesPerFile: Infinity, maxNestingDepth: Infinity };
