@@ -177,6 +177,24 @@ function everyEditAsFresh(trees: TreesBetweenRuns): void {
   assert.ok(partial >= 1, 'some edits re-ran rules for fewer than all instances');
 }
 
+test('an Analyzer made for one run gives what a long-lived one gives, and refuses a second run', () => {
+  const files = new Map(original.map((f) => [f.path, f.text]));
+  const input = () => ({ files: [...files].map(([p, text]) => ({ path: p, text })), config: CONFIG });
+  let reported = 0;
+  for (const edit of EDITS) {
+    edit.apply(files);
+    const once = new Analyzer({ trees: 'keep', once: true });
+    const single = once.run(input());
+    const tracked = new Analyzer().run(input());
+    assert.deepEqual(summary(single), summary(tracked), edit.name);
+    assert.deepEqual(graphSummary(single), graphSummary(tracked), `graph after ${edit.name}`);
+    assert.deepEqual(single.ruleFailures, tracked.ruleFailures, edit.name);
+    reported += single.diagnostics.length;
+    assert.throws(() => once.run(input()), /made for one run/);
+  }
+  assert.ok(reported > EDITS.length, `${reported} diagnostics`);
+});
+
 test('an edit in one namespace does not re-run rules elsewhere', () => {
   const files = new Map(original.map((f) => [f.path, f.text]));
   files.set('other/app.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: other\n');

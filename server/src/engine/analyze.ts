@@ -188,7 +188,7 @@ const DIAGNOSTICS_PER_STEP = 4096;
 const RULES_RUN_WEIGHT = 8;
 
 export function analyze(input: AnalyzeInput): Analysis {
-  return new Analyzer({ trees: 'keep' }).run(input);
+  return new Analyzer({ trees: 'keep', once: true }).run(input);
 }
 
 const nextTurn: () => Promise<void> =
@@ -242,11 +242,21 @@ export class Analyzer {
   private running = false;
 
   private readonly trees: TreesBetweenRuns;
+  /** Set by `once`: the one run is done. */
+  private spent = false;
 
-  constructor(options: { readonly trees?: TreesBetweenRuns } = {}) {
+  /**
+   * once: the Analyzer makes one analysis (analyze()): what only a later run reads, each instance's
+   * outcome and what its rules read from the graph, is not recorded (a tenth of a cold check's
+   * time at 100,000 resources, and that much less kept to the end); a second run throws.
+   */
+  constructor(options: { readonly trees?: TreesBetweenRuns; readonly once?: boolean } = {}) {
     this.trees = options.trees ?? 'release';
+    this.once = options.once ?? false;
     this.loadCache = new LoadCache({ letTreesGo: this.trees !== 'keep' });
   }
+
+  private readonly once: boolean;
 
   /** Analyses synchronously (the CLI, tests). */
   run(input: AnalyzeInput): Analysis {
@@ -265,7 +275,9 @@ export class Analyzer {
 
   private *steps(input: AnalyzeInput): Generator<void, Analysis> {
     if (this.running) throw new Error('Analyzer: a run is already in progress');
+    if (this.spent) throw new Error('Analyzer: made for one run, which is done');
     this.running = true;
+    this.spent = this.once;
     try {
       return yield* this.analyse(input);
     } finally {
@@ -307,7 +319,8 @@ export class Analyzer {
     const rerunAll = context !== this.previousContext || namespacesKey !== this.previousNamespaces;
     const change = rerunAll ? undefined : yield* this.affected(workspace.resources, graphChange);
     yield;
-    const tracked = trackingGraph(graph);
+    // What rules read is tracked for the next run's sake: not for an Analyzer that makes one.
+    const tracked = this.once ? undefined : trackingGraph(graph);
 
     // Outcomes that differ from the last run's (all of them when rules run for everything); the
     // last run's map is updated in place only when this run completes.
@@ -322,8 +335,8 @@ export class Analyzer {
     // their outcome, which reports nothing); otherwise every instance, and what they read is indexed anew.
     const candidates = change && graphChange ? this.candidates(change, graphChange, graph, updates) : undefined;
     const resources = candidates ?? workspace.resources;
-    const readers = candidates ? undefined : new Readers();
-    const reportingInstances = candidates ? undefined : new Set<Resource>();
+    const readers = candidates || this.once ? undefined : new Readers();
+    const reportingInstances = candidates || this.once ? undefined : new Set<Resource>();
     // An indexed loop: a for-of over 20k instances allocates an iterator result per instance in a generator.
     for (let i = 0; i < resources.length; i++) {
       const resource = resources[i];
@@ -361,7 +374,7 @@ export class Analyzer {
         budget -= RULES_RUN_WEIGHT;
         outcome = runRules(resource, graph, tracked, input.config, applicableTo(resource).all);
       }
-      updates.set(resource, outcome);
+      if (!this.once) updates.set(resource, outcome);
       readers?.add(resource, outcome);
       if (outcome.votes.length > 0 || outcome.failures.length > 0) {
         reporting.push(outcome);
@@ -409,6 +422,9 @@ export class Analyzer {
     yield;
     final.sort(compareDiagnostics); // mostly sorted runs (each file's in order): close to linear
     yield;
+    const analysis = { workspace, graph, diagnostics: final, ruleFailures, rulesRunFor, wideRulesRunFor };
+    // An Analyzer made for one run keeps nothing for a next.
+    if (this.once) return analysis;
     // The run is complete: what the next run compares against is committed together.
     if (!readers || !reportingInstances) {
       // Only candidates were visited: the indexes follow the outcomes that changed.
@@ -441,7 +457,7 @@ export class Analyzer {
     this.previous = { workspace, graph };
     this.loadCache.deltas = [];
     if (this.trees !== 'keep') this.loadCache.trees.release(this.trees === 'drop');
-    return { workspace, graph, diagnostics: final, ruleFailures, rulesRunFor, wideRulesRunFor };
+    return analysis;
   }
 
   /**
@@ -758,7 +774,8 @@ const REJECTION_RULE = 'workload-selector-mismatch';
 function runRules(
   resource: Resource,
   graph: TrafficGraph,
-  tracked: TrackedGraph,
+  /** Where the rules' reads are recorded; none for an Analyzer made for one run (the outcome then reads nothing). */
+  tracked: TrackedGraph | undefined,
   config: AnalysisConfig,
   rules: readonly Rule[],
 ): RuleOutcome {
@@ -778,13 +795,15 @@ function runRules(
   // The API server rejects a workload whose selector does not match its template: it never runs,
   // so the rejection is its only finding (no cascade of overlap, port or policy findings on it).
   const rejected = graph.workload(resource)?.rejected === true;
-  const ctx = new InstanceReports(tracked.graph, config, resource, source, votes, wideVotes);
+  const ctx = new InstanceReports(tracked?.graph ?? graph, config, resource, source, votes, wideVotes);
   for (const rule of rules) {
     if (resource.ignoredRules.has(rule.id) || resource.ignoredRules.has('*')) continue;
     if (rejected && rule.id !== REJECTION_RULE) continue;
     const wide = ctx.judging(rule);
-    tracked.reads = wide ? reads : localReads;
-    tracked.local = !wide;
+    if (tracked) {
+      tracked.reads = wide ? reads : localReads;
+      tracked.local = !wide;
+    }
     try {
       runChecks(rule, ctx, resource, graph);
     } catch (err) {
@@ -808,7 +827,7 @@ function runRules(
       if (wide) reads.namespaces = 'all';
       else localReads.own = true;
     } finally {
-      tracked.reads = undefined;
+      if (tracked) tracked.reads = undefined;
     }
   }
   return ruleOutcome(votes, failures, wideVotes, wideFailures, reads, localReads, hasWide, directory);
