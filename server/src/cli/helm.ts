@@ -60,12 +60,14 @@ export async function renderCharts(files: readonly WorkspaceFile[], config: Anal
     allFiles: run.files.length ? [...files, ...run.files] : files,
     analyse: (input) => {
       // One process, one check: every tree is kept for it (nothing outlives it to keep smaller).
-      const analyzer = new Analyzer({ trees: 'keep' });
+      // Further worlds are runs of the same Analyzer; without them it is made for one run.
+      const worlds = worldCount(renders);
+      const analyzer = new Analyzer({ trees: 'keep', once: worlds <= 1 });
       const analysis = analyzer.run({ ...input, files: worldFiles(files, run.files, renders, 0) });
       const diagnostics = [...analysis.diagnostics];
       const resources = [...analysis.workspace.resources];
       // Each further world differs from the last by a few renders: analysed incrementally.
-      for (let k = 1; k < worldCount(renders); k++) {
+      for (let k = 1; k < worlds; k++) {
         const world = analyzer.run({ ...input, files: worldFiles(files, run.files, renders, k) });
         for (const d of world.diagnostics) if (isOwnRender(d.file, k)) diagnostics.push(d);
         for (const r of world.workspace.resources) if (isOwnRender(r.file, k)) resources.push(r);
