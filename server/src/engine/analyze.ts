@@ -422,6 +422,7 @@ export class Analyzer {
     final.sort(compareDiagnostics); // mostly sorted runs (each file's in order): close to linear
     yield;
     const analysis = { workspace, graph, diagnostics: final, ruleFailures, rulesRunFor, wideRulesRunFor };
+    if (this.trees !== 'keep') this.loadCache.trees.release(this.trees === 'drop');
     // An Analyzer made for one run keeps nothing for a next.
     if (this.once) return analysis;
     // The run is complete: what the next run compares against is committed together.
@@ -455,7 +456,6 @@ export class Analyzer {
     this.previousNamespaces = namespacesKey;
     this.previous = { workspace, graph };
     this.loadCache.deltas = [];
-    if (this.trees !== 'keep') this.loadCache.trees.release(this.trees === 'drop');
     return analysis;
   }
 
