@@ -105,20 +105,16 @@ console.log(JSON.stringify(out));
 
 /** The peak RSS of `check` over the workspace, as the operating system counts it (maxRSS at exit). */
 function cliPeakRss() {
-  const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
-  const preload = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-memory-')), 'maxrss.cjs');
-  fs.writeFileSync(
-    preload,
-    // The main thread's only: a preload runs in the CLI's reading worker too, which exits early
-    // and would report the peak so far (half of it, in one run of two at 20k).
-    "if (require('worker_threads').isMainThread) process.on('exit', () => require('fs').writeSync(2, `\\nKTL_MAX_RSS_KB ${process.resourceUsage().maxRSS}\\n`));\n",
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const cli = path.join(here, '..', 'dist', 'cli.js');
+  // The probe bench/run.mjs preloads too: it reports the main thread's peak, not the reading worker's.
+  const rssFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ktl-memory-')), 'maxrss');
+  const run = spawnSync(
+    process.execPath,
+    ['--require', path.join(here, 'rss.cjs'), cli, 'check', dir, '--format', 'json'],
+    { stdio: 'ignore', env: { ...process.env, KTL_BENCH_RSS_FILE: rssFile } },
   );
-  const run = spawnSync(process.execPath, ['--require', preload, cli, 'check', dir, '--format', 'json'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    encoding: 'utf8',
-    maxBuffer: 1 << 26,
-  });
-  fs.rmSync(path.dirname(preload), { recursive: true, force: true });
-  const kb = /KTL_MAX_RSS_KB (\d+)/.exec(run.stderr ?? '');
-  return kb ? Math.round(Number(kb[1]) / 1000) : `failed (exit ${run.status}, ${run.signal ?? 'no signal'})`;
+  const kb = fs.existsSync(rssFile) ? Number(fs.readFileSync(rssFile, 'utf8')) : undefined;
+  fs.rmSync(path.dirname(rssFile), { recursive: true, force: true });
+  return kb ? Math.round(kb / 1000) : `failed (exit ${run.status}, ${run.signal ?? 'no signal'})`;
 }
