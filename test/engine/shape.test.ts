@@ -72,11 +72,7 @@ test('the pre-check counts as the reference over random texts, resumed anywhere 
 });
 
 /** The whole scan's refusal, with no shortcut. */
-function scanned(text: string, limits: ShapeLimits): string | undefined {
-  const scan = new ShapeScan(text, limits);
-  scan.run(text.length);
-  return scan.over;
-}
+const scanned = (text: string, limits: ShapeLimits) => outcome(new ShapeScan(text, limits), text.length, []).over;
 
 function refusesAsTheScan(text: string, limits: ShapeLimits, label: string): void {
   const expected = scanned(text, limits);
