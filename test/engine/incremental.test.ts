@@ -14,16 +14,12 @@ import {
 } from '../../server/src/engine';
 import { parseYaml } from '../../server/src/engine/syntax';
 import { REPO_ROOT } from '../support/cli';
+import { diagnosticSummary as summary } from '../support/diagnosticSummary';
 
 const original = fs
   .readdirSync(path.join(REPO_ROOT, 'examples/shop'))
   .map((f) => ({ path: `shop/${f}`, text: fs.readFileSync(path.join(REPO_ROOT, 'examples/shop', f), 'utf8') }))
   .filter((f) => f.path.endsWith('.yaml'));
-
-const summary = (a: Analysis) =>
-  a.diagnostics.map(
-    (d) => `${d.file}:${d.span.start}-${d.span.end} ${d.severity} ${d.rule} ${d.message} ${JSON.stringify(d.related)}`,
-  );
 
 /** What the graph answers, in order, for every resource, namespace and name of the workspace. */
 const graphSummary = (a: Analysis) => {

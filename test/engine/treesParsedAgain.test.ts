@@ -10,11 +10,7 @@ import { analyze, Analyzer, DEFAULT_CONFIG, type Analysis, type AnalysisConfig }
 import { hoverAt } from '../../server/src/engine/queries';
 import { readWorkspace } from '../../server/src/node/readWorkspace';
 import { corpusDir, needsCorpus } from '../support/corpus';
-
-const summary = (a: Analysis) =>
-  a.diagnostics.map(
-    (d) => `${d.file}:${d.span.start}-${d.span.end} ${d.severity} ${d.rule} ${d.message} ${JSON.stringify(d.related)}`,
-  );
+import { diagnosticSummary as summary } from '../support/diagnosticSummary';
 
 /** Hovers at the start of every line of the first files with resources: they read trees too. */
 function hovers(a: Analysis): string[] {
