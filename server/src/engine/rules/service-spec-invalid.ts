@@ -17,19 +17,20 @@ import { hasPlaceholder } from '../placeholders';
 import type { YNode } from '../syntax';
 import { asScalar, get, integerValue, seqItems, stringValue } from '../tree';
 import { isDns1123Label, isValidPortNumber, portNameProblem } from './api-validation';
-import { defineRule, type RuleContext } from './rule';
+import { ownFindings } from './ownFacts';
+import { defineRule, type Report } from './rule';
 import { POD_TEMPLATE_PATHS } from '../model/kinds';
 
 const BUILTIN_GROUPS = new Set(['', 'apps', 'batch', 'extensions']);
 const EXTERNALLY_ACCESSIBLE = new Set(['NodePort', 'LoadBalancer']);
 
-function checkService(ctx: RuleContext, resource: Resource): void {
+function checkService(report: (r: Report) => void, resource: Resource): void {
   const spec = get(resource.node, 'spec');
   const type = stringValue(get(spec, 'type')) ?? 'ClusterIP';
   // A value filled in later (envsubst, Flux, a kustomize replacement) is unknown, so not judged.
   const reject = (node: YNode, message: string) => {
     if (node.type === 'scalar' && hasPlaceholder(node.text)) return;
-    ctx.report({ span: node.span, message: `${message}; the API server rejects the Service.` });
+    report({ span: node.span, message: `${message}; the API server rejects the Service.` });
   };
   const ports = seqItems(get(spec, 'ports'));
   const names = new Set<string>();
@@ -83,7 +84,7 @@ function checkService(ctx: RuleContext, resource: Resource): void {
     reject(ranges!, `loadBalancerSourceRanges may only be used with type LoadBalancer, not ${type}`);
 }
 
-function checkContainerPorts(ctx: RuleContext, resource: Resource): void {
+function checkContainerPorts(report: (r: Report) => void, resource: Resource): void {
   const path = POD_TEMPLATE_PATHS[resource.kind];
   // Core validation judges the built-in kinds only; a custom resource's schema is its own.
   if (path === undefined || !BUILTIN_GROUPS.has(apiGroup(resource.apiVersion))) return;
@@ -100,7 +101,7 @@ function checkContainerPorts(ctx: RuleContext, resource: Resource): void {
         if (!name) continue;
         const problem = portNameProblem(name);
         const reject = (message: string) =>
-          ctx.report({ span: nameNode!.span, message: `${message}; the API server rejects the ${resource.kind}.` });
+          report({ span: nameNode!.span, message: `${message}; the API server rejects the ${resource.kind}.` });
         if (problem) reject(`Container port name '${name}' is not a valid port name: it ${problem}`);
         else if (seen.has(name))
           reject(
@@ -112,6 +113,14 @@ function checkContainerPorts(ctx: RuleContext, resource: Resource): void {
   }
 }
 
+// Judged once per instance, from its own fields.
+const serviceFindings = ownFindings('service', (service, report) => {
+  if (!describesExpectedState(service.resource.file)) checkService(report, service.resource);
+});
+const containerFindings = ownFindings('workload', (workload, report) => {
+  if (!describesExpectedState(workload.resource.file)) checkContainerPorts(report, workload.resource);
+});
+
 export default defineRule({
   id: 'service-spec-invalid',
   severity: 'error',
@@ -121,10 +130,10 @@ export default defineRule({
     'Fix the field as the message says: name every port of a multi-port Service, keep names and (port, protocol) unique, use IANA port names, and set type-dependent fields only on the types that allow them.',
   check: {
     service(ctx, service) {
-      if (!describesExpectedState(service.resource.file)) checkService(ctx, service.resource);
+      serviceFindings.reportOn(ctx, service.resource);
     },
     workload(ctx, workload) {
-      if (!describesExpectedState(workload.resource.file)) checkContainerPorts(ctx, workload.resource);
+      containerFindings.reportOn(ctx, workload.resource);
     },
   },
 });
