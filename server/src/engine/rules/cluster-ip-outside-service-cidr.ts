@@ -2,7 +2,7 @@
 // A fixed clusterIP must lie in the cluster's Service CIDR (kube-apiserver --service-cluster-ip-range)
 // or the API server rejects it. Only checked when the serviceCIDR setting says what that range is.
 import { cidrContainsAddress, describeCidr, parseAddress, parseCidr, type ParsedCidr } from '../addresses';
-import { asScalar, get, seqItems } from '../tree';
+import { fixedClusterIPs } from './clusterIPs';
 import { defineRule } from './rule';
 
 export default defineRule({
@@ -15,18 +15,16 @@ export default defineRule({
       const resource = service.resource;
       const ranges = ctx.config.serviceCIDR.map(parseCidr).filter((c): c is ParsedCidr => c !== undefined);
       if (ranges.length === 0) return;
-      const spec = get(resource.node, 'spec');
       const seen = new Set<string>();
-      for (const n of [get(spec, 'clusterIP'), ...seqItems(get(spec, 'clusterIPs'))]) {
-        const s = asScalar(n);
-        const address = s ? parseAddress(s.text) : undefined;
-        if (!s || !address || seen.has(s.text)) continue;
-        seen.add(s.text);
+      for (const { text, span } of fixedClusterIPs.of(resource) ?? []) {
+        const address = parseAddress(text)!;
+        if (seen.has(text)) continue;
+        seen.add(text);
         const sameFamily = ranges.filter((r) => r.family === address.family);
         if (sameFamily.length === 0 || sameFamily.some((r) => cidrContainsAddress(r, address))) continue;
         ctx.report({
-          span: s.span,
-          message: `clusterIP ${s.text} is outside the Service CIDR ${sameFamily.map(describeCidr).join(', ')} (setting serviceCIDR); the API server rejects it.`,
+          span,
+          message: `clusterIP ${text} is outside the Service CIDR ${sameFamily.map(describeCidr).join(', ')} (setting serviceCIDR); the API server rejects it.`,
         });
       }
     },

@@ -3,19 +3,17 @@
 // rejected ("provided IP is already allocated"). Compared among Services applied together (same
 // file or kustomize build), like node ports.
 import { parseAddress } from '../addresses';
-import { get, seqItems, asScalar } from '../tree';
+import type { Span } from '../text';
 import type { Service } from '../model/service';
+import { fixedClusterIPs } from './clusterIPs';
 import { defineRule } from './rule';
 
-function clusterIPs(service: Service): { text: string; normalized: string; span: { start: number; end: number } }[] {
-  const spec = get(service.resource.node, 'spec');
-  const nodes = [get(spec, 'clusterIP'), ...seqItems(get(spec, 'clusterIPs'))];
-  const out = new Map<string, { text: string; normalized: string; span: { start: number; end: number } }>();
-  for (const n of nodes) {
-    const s = asScalar(n);
-    const parsed = s ? parseAddress(s.text) : undefined;
-    if (s && parsed && !out.has(parsed.address.toString()))
-      out.set(parsed.address.toString(), { text: s.text, normalized: parsed.address.toString(), span: s.span });
+/** The Service's fixed cluster IPs, each address once. */
+function clusterIPs(service: Service): { text: string; normalized: string; span: Span }[] {
+  const out = new Map<string, { text: string; normalized: string; span: Span }>();
+  for (const { text, span } of fixedClusterIPs.of(service.resource) ?? []) {
+    const normalized = parseAddress(text)!.address.toString();
+    if (!out.has(normalized)) out.set(normalized, { text, normalized, span });
   }
   return [...out.values()];
 }

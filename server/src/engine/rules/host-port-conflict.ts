@@ -6,6 +6,7 @@
 // among workloads applied together (same file or build).
 import type { Workload } from '../model/workload';
 import { get } from '../tree';
+import { ownFact } from './ownFacts';
 import { defineRule } from './rule';
 
 interface Claim {
@@ -23,12 +24,17 @@ function hostClaims(w: Workload): Claim[] {
   );
 }
 
-/** A DaemonSet with no node selection runs a pod on every schedulable node. */
+/** A DaemonSet with no node selection runs a pod on every schedulable node (model/ownFacts.ts). */
+const selectsNoNodes = ownFact('workload', (w) =>
+  w.resource.kind === 'DaemonSet'
+    ? !get(w.template.spec, 'nodeSelector') && !get(get(w.template.spec, 'affinity'), 'nodeAffinity')
+    : undefined,
+);
+
 function runsEverywhere(w: Workload): boolean {
+  // What an operator makes has no template spec: nothing selects nodes.
   return (
-    w.resource.kind === 'DaemonSet' &&
-    !get(w.template.spec, 'nodeSelector') &&
-    !get(get(w.template.spec, 'affinity'), 'nodeAffinity')
+    w.resource.kind === 'DaemonSet' && (w.template.producer !== undefined || selectsNoNodes.of(w.resource) === true)
   );
 }
 

@@ -11,9 +11,10 @@
 // with a similar name (the quick fix renames), or objects of that kind managed beside the autoscaler.
 import type { TrafficGraph } from '../graph';
 import { apiGroup, keptTogether, type Resource } from '../model/resource';
-import type { YNode } from '../syntax';
+import type { Span } from '../text';
 import { get, getPath, stringValue } from '../tree';
 import { editDistance } from './near-miss';
+import { ownFact } from './ownFacts';
 import { defineRule } from './rule';
 
 /** Built-in kinds without a scale subresource: an autoscaler cannot scale them. */
@@ -34,11 +35,18 @@ interface TargetRef {
   readonly kind: string;
   readonly group: string;
   readonly name: string;
-  readonly nameNode: YNode;
-  readonly kindNode: YNode | undefined;
+  readonly nameSpan: Span;
+  readonly kindSpan: Span | undefined;
 }
 
-/** scaleTargetRef of an HPA (autoscaling/*) or a KEDA ScaledObject (kind and apiVersion default to apps/v1 Deployment). */
+/**
+ * scaleTargetRef of an HPA (autoscaling/*) or a KEDA ScaledObject (kind and apiVersion default to
+ * apps/v1 Deployment), read from the autoscaler's tree once (rules/ownFacts.ts).
+ */
+const targetRef = ownFact('any', (resource) =>
+  resource.kind === 'HorizontalPodAutoscaler' || resource.kind === 'ScaledObject' ? readTargetRef(resource) : undefined,
+);
+
 function readTargetRef(resource: Resource): TargetRef | undefined {
   const ref = getPath(resource.node, 'spec', 'scaleTargetRef');
   const nameNode = get(ref, 'name');
@@ -52,8 +60,8 @@ function readTargetRef(resource: Resource): TargetRef | undefined {
       kind,
       group: apiVersion !== undefined ? apiGroup(apiVersion) : (BUILTIN_GROUP[kind] ?? ''),
       name,
-      nameNode,
-      kindNode,
+      nameSpan: nameNode.span,
+      kindSpan: kindNode?.span,
     };
   }
   const kind = stringValue(kindNode);
@@ -63,8 +71,8 @@ function readTargetRef(resource: Resource): TargetRef | undefined {
     kind,
     group: apiVersion !== undefined ? apiGroup(apiVersion) : (BUILTIN_GROUP[kind] ?? ''),
     name,
-    nameNode,
-    kindNode,
+    nameSpan: nameNode.span,
+    kindSpan: kindNode?.span,
   };
 }
 
@@ -81,13 +89,13 @@ export default defineRule({
   check: {
     scaler(ctx, resource) {
       if (resource.namesTransformed) return;
-      const ref = readTargetRef(resource);
+      const ref = targetRef.of(resource);
       if (!ref) return;
       const ns = resource.namespace ?? 'default';
       const what = `${resource.kind === 'ScaledObject' ? 'ScaledObject' : 'HorizontalPodAutoscaler'}`;
       if (NOT_SCALABLE.has(ref.kind) && BUILTIN_GROUP[ref.kind] === ref.group) {
         ctx.report({
-          span: (ref.kindNode ?? ref.nameNode).span,
+          span: ref.kindSpan ?? ref.nameSpan,
           message: `A ${ref.kind} has no scale subresource: the ${what} cannot scale '${ref.name}' and reports "unable to get the target's current scale".`,
         });
         return;
@@ -98,7 +106,7 @@ export default defineRule({
       if (named.length > 0) {
         const actual = apiGroup(named[0].apiVersion);
         ctx.report({
-          span: ref.nameNode.span,
+          span: ref.nameSpan,
           message: `${ref.kind} '${ref.name}' is in API group '${actual || 'core'}', but scaleTargetRef names group '${ref.group || 'core'}': the ${what} finds no such object. Set apiVersion to ${named[0].apiVersion}.`,
           related: [{ resource: named[0], message: `${ref.kind} in API group '${actual || 'core'}'` }],
         });
@@ -120,7 +128,7 @@ export default defineRule({
       // Without a near miss, only where this namespace's objects of that kind are managed beside the autoscaler.
       if (!nearest && candidates.length === 0) return;
       ctx.report({
-        span: ref.nameNode.span,
+        span: ref.nameSpan,
         message: `No ${ref.kind} '${ref.name}' in namespace '${ns}': the ${what} scales nothing.${nearest ? ` Did you mean '${nearest.name}'?` : ''}`,
         related: nearest ? [{ resource: nearest, message: `${ref.kind} with a similar name` }] : [],
       });

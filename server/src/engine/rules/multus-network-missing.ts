@@ -4,7 +4,14 @@
 // Multus then fails the pod's sandbox creation and the pod never starts. Reported only when the
 // workspace defines NetworkAttachmentDefinitions at all (otherwise they come from elsewhere).
 import { NETWORKS_ANNOTATION, readNetworkRequest } from '../model/multus';
+import { ownFact } from './ownFacts';
 import { defineRule } from './rule';
+
+/** The networks the pod template asks Multus for, and where (model/ownFacts.ts). */
+const networkRequest = ownFact('workload', (workload) => {
+  const request = readNetworkRequest(workload);
+  return request && { span: request.value.span, selections: request.selections };
+});
 
 export default defineRule({
   id: 'multus-network-missing',
@@ -16,11 +23,11 @@ export default defineRule({
   check: {
     workload(ctx, workload) {
       if (!ctx.graph.hasAttachmentDefinitions) return;
-      const request = readNetworkRequest(workload);
+      const request = networkRequest.of(workload.resource);
       if (!request) return;
       if (!request.selections) {
         ctx.report({
-          span: request.value.span,
+          span: request.span,
           message: `${NETWORKS_ANNOTATION} is neither a comma-separated list of networks nor a valid JSON list.`,
         });
         return;
@@ -33,7 +40,7 @@ export default defineRule({
           ? ` One exists in namespace '${elsewhere.resource.namespace}'${selection.namespace ? '' : `: write ${elsewhere.resource.namespace}/${selection.name}`}.`
           : '';
         ctx.report({
-          span: request.value.span,
+          span: request.span,
           message: `No NetworkAttachmentDefinition '${selection.name}' in namespace '${ns}'; the pod cannot start.${hint}`,
           related: elsewhere
             ? [

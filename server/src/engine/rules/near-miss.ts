@@ -4,6 +4,7 @@ import type { Workload } from '../model/workload';
 import { getPath, stringValue } from '../tree';
 import { nearestMiss, type NearMiss } from '../nearMiss';
 import { selectorMayMatch, type Selector } from '../selectors';
+import { ownFact } from './ownFacts';
 import type { RelatedRef, RuleContext } from './rule';
 
 export { editDistance, isNearMiss, nearestMiss, type NearMiss } from '../nearMiss';
@@ -142,14 +143,15 @@ export function reportSelectsNothing(
   ctx.report({ span, message: `${message}${hint}`, related });
 }
 
+/** The namespace written in a resource whose namespace a kustomization set (model/ownFacts.ts). */
+const writtenNamespace = ownFact('any', (r) =>
+  r.namespaceOrigin === 'kustomize' ? stringValue(getPath(r.node, 'metadata', 'namespace')) : undefined,
+);
+
 /** Whether the workload was written in `namespace` and a kustomization set another. */
 function writtenNamespaceRewritten(workload: Workload, namespace: string): boolean {
   const r = workload.resource;
-  return (
-    r.namespaceOrigin === 'kustomize' &&
-    r.namespace !== namespace &&
-    stringValue(getPath(r.node, 'metadata', 'namespace')) === namespace
-  );
+  return r.namespaceOrigin === 'kustomize' && r.namespace !== namespace && writtenNamespace.of(r) === namespace;
 }
 
 /** The sentence of a finding graded down because a custom resource of an unknown kind may satisfy it. */

@@ -9,13 +9,47 @@
 // substitution placeholder (`${PORT}`) is unknown and not judged.
 import type { Container } from '../model/workload';
 import type { YNode } from '../syntax';
+import type { Span } from '../text';
 import { asScalar, get } from '../tree';
 import { hasPlaceholder } from '../placeholders';
 import { reachedOnDeclaredPort } from '../servicePorts';
+import { ownFact } from './ownFacts';
 import { defineRule } from './rule';
 
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 const HANDLERS = ['httpGet', 'tcpSocket', 'grpc'] as const;
+
+interface ProbedPort {
+  /** The probed container, by its index in the template's containers. */
+  readonly container: number;
+  readonly probe: string;
+  readonly value: string | number | boolean;
+  readonly span: Span;
+}
+
+/**
+ * The ports the template's probes name that its containers do not declare (not those written as
+ * placeholders), read from its tree once (rules/ownFacts.ts): a name the probed container does not
+ * declare, a number no container of the pod declares when it declares some.
+ */
+const undeclaredProbePorts = ownFact('workload', (workload) => {
+  const allPorts = workload.template.containers.flatMap((c) => c.ports);
+  let out: ProbedPort[] | undefined;
+  workload.template.containers.forEach((container, index) => {
+    for (const { probe, portNode } of probePorts(container)) {
+      const port = asScalar(portNode);
+      if (!port || port.value === null || (typeof port.value === 'string' && hasPlaceholder(port.value))) continue;
+      if (typeof port.value === 'string' && !/^\d+$/.test(port.value)) {
+        if (container.ports.some((p) => p.name === port.value)) continue;
+      } else {
+        const number = Number(port.value);
+        if (allPorts.length === 0 || allPorts.some((p) => p.containerPort === number)) continue;
+      }
+      (out ??= []).push({ container: index, probe, value: port.value, span: port.span });
+    }
+  });
+  return out;
+});
 
 export default defineRule({
   id: 'probe-port-unresolved',
@@ -25,28 +59,25 @@ export default defineRule({
   check: {
     workload(ctx, workload) {
       const allPorts = workload.template.containers.flatMap((c) => c.ports);
-      for (const container of workload.template.containers) {
-        for (const { probe, portNode } of probePorts(container)) {
-          const port = asScalar(portNode);
-          if (!port || port.value === null || (typeof port.value === 'string' && hasPlaceholder(port.value))) continue;
-          if (typeof port.value === 'string' && !/^\d+$/.test(port.value)) {
-            if (container.ports.some((p) => p.name === port.value)) continue;
-            const names = container.ports.map((p) => p.name).filter(Boolean);
-            ctx.report({
-              span: port.span,
-              message: `${probe} of container '${container.name}' uses port '${port.value}', which that container does not declare (${names.length ? `its port names: ${names.join(', ')}` : 'it names no ports'}); the probe always fails.`,
-            });
-            continue;
-          }
-          const number = Number(port.value);
-          if (allPorts.length === 0 || allPorts.some((p) => p.containerPort === number)) continue;
-          if (reachedOnDeclaredPort(ctx.graph, workload)) continue;
+      const containers = workload.template.containers;
+      for (const port of undeclaredProbePorts.of(workload.resource) ?? []) {
+        const container = containers[port.container];
+        const probe = port.probe;
+        if (typeof port.value === 'string' && !/^\d+$/.test(port.value)) {
+          const names = container.ports.map((p) => p.name).filter(Boolean);
           ctx.report({
             span: port.span,
-            severity: 'info',
-            message: `${probe} of container '${container.name}' probes port ${number}, which no container of the pod declares (declared: ${[...new Set(allPorts.map((p) => p.containerPort))].join(', ')}); the container may still listen there (containerPort is informational).`,
+            message: `${probe} of container '${container.name}' uses port '${port.value}', which that container does not declare (${names.length ? `its port names: ${names.join(', ')}` : 'it names no ports'}); the probe always fails.`,
           });
+          continue;
         }
+        const number = Number(port.value);
+        if (reachedOnDeclaredPort(ctx.graph, workload)) continue;
+        ctx.report({
+          span: port.span,
+          severity: 'info',
+          message: `${probe} of container '${container.name}' probes port ${number}, which no container of the pod declares (declared: ${[...new Set(allPorts.map((p) => p.containerPort))].join(', ')}); the container may still listen there (containerPort is informational).`,
+        });
       }
     },
   },

@@ -9,6 +9,7 @@
 import type { Listener } from '../model/gateway';
 import { GATEWAY_GROUP } from '../model/gateway';
 import { getPath } from '../tree';
+import { ownFact } from './ownFacts';
 import { defineRule } from './rule';
 
 const HOSTNAME_ROUTES = new Set(['HTTPRoute', 'GRPCRoute', 'TLSRoute']);
@@ -31,6 +32,13 @@ export function hostnamesIntersect(route: string, listener: string | undefined):
   return false;
 }
 
+/** Where a route writes its hostnames (model/ownFacts.ts). */
+const hostnamesSpan = ownFact('route', (route) =>
+  HOSTNAME_ROUTES.has(route.resource.kind) && route.hostnames.length > 0
+    ? getPath(route.resource.node, 'spec', 'hostnames')?.span
+    : undefined,
+);
+
 export default defineRule({
   id: 'route-hostname-mismatch',
   severity: 'warning',
@@ -42,7 +50,6 @@ export default defineRule({
     route(ctx, route) {
       const resource = route.resource;
       if (!HOSTNAME_ROUTES.has(resource.kind) || route.hostnames.length === 0) return;
-      const hostnamesNode = getPath(resource.node, 'spec', 'hostnames');
       for (const parent of route.parentRefs) {
         if (parent.group !== GATEWAY_GROUP || parent.kind !== 'Gateway') continue;
         const gateways = ctx.graph.gatewaysNamed(parent.namespace, parent.name);
@@ -58,7 +65,7 @@ export default defineRule({
         if (listeners.some((l) => route.hostnames.some((h) => hostnamesIntersect(h, l.hostname)))) continue;
         const served = [...new Set(listeners.map((l) => l.hostname!))].join(', ');
         ctx.report({
-          span: hostnamesNode?.span ?? parent.nameSpan,
+          span: hostnamesSpan.of(resource) ?? parent.nameSpan,
           message: `No hostname of this route (${route.hostnames.join(', ')}) matches the listener hostnames of Gateway '${parent.namespace}/${parent.name}'${parent.sectionName ? ` listener '${parent.sectionName}'` : ''} (${served}); the route is not accepted there.`,
           related: [{ resource: gateways[0].resource, message: `listener hostnames: ${served}` }],
         });

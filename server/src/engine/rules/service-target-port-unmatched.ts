@@ -15,6 +15,7 @@ import type { Service, ServicePort } from '../model/service';
 import { get, getPath, integerValue, scalarText, seqItems, stringValue } from '../tree';
 import type { ContainerPort, Workload } from '../model/workload';
 import { landingPort, reachedOnDeclaredPort } from '../servicePorts';
+import { ownFact } from './ownFacts';
 import { defineRule } from './rule';
 import { describeDeclaredPorts, describeWorkloads, servicePortOutcomes } from './service-ports';
 
@@ -64,32 +65,56 @@ export default defineRule({
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'];
 const PROBE_HANDLERS = ['httpGet', 'tcpSocket', 'grpc'];
 
-/** Whether a container's liveness, readiness or startup probe checks this port number. */
-function probesPort(workloads: readonly Workload[], port: number): boolean {
-  for (const w of workloads)
-    for (const c of w.template.containers)
-      for (const probe of PROBES)
-        for (const handler of PROBE_HANDLERS)
-          if (integerValue(getPath(c.node, probe, handler, 'port')) === port) return true;
-  return false;
+/**
+ * What a workload's containers say of the ports they listen on besides their declarations, read
+ * from its tree once (model/ownFacts.ts): the port numbers their probes check, the numbers their
+ * command, arguments and environment give as ports, and the repositories of their images.
+ */
+interface ContainerHints {
+  readonly probed: readonly number[];
+  /**
+   * Numbers standing alone in the command, arguments and env values (`--metrics-bind-address=:8443`,
+   * `--port 8443`, `-listen=0.0.0.0:8443`, `PORT=8443`: kubebuilder scaffolds serve metrics on a
+   * port set by an argument and declare none; a kustomize patch often adds the argument): digits
+   * after `:`, `=`, a space or nothing, and before a non-digit other than `.` (so 18443 or a
+   * version 1.8443 does not count), as written.
+   */
+  readonly configured: readonly string[];
+  readonly images: readonly string[];
 }
 
-/**
- * Whether a container's command, arguments or environment give this port number as a port:
- * `--metrics-bind-address=:8443`, `--port 8443`, `-listen=0.0.0.0:8443`, `PORT=8443` (kubebuilder
- * scaffolds serve metrics on a port set by an argument and declare none; a kustomize patch often
- * adds the argument). The number must stand alone (after `:`, `=`, a space or nothing, and before
- * a non-digit), so 18443 or a version 1.8443 does not count.
- */
+const STANDING_ALONE = /(?<=^|[:=\s])\d+(?![\d.])/g;
+
+const containerHints = ownFact('workload', (workload): ContainerHints | undefined => {
+  const probed: number[] = [];
+  const configured = new Set<string>();
+  const images = new Set<string>();
+  for (const c of workload.template.containers) {
+    for (const probe of PROBES)
+      for (const handler of PROBE_HANDLERS) {
+        const port = integerValue(getPath(c.node, probe, handler, 'port'));
+        if (port !== undefined) probed.push(port);
+      }
+    const texts = [...seqItems(get(c.node, 'command')), ...seqItems(get(c.node, 'args'))].map(scalarText);
+    for (const env of seqItems(get(c.node, 'env'))) texts.push(scalarText(get(env, 'value')));
+    for (const t of texts) if (t !== undefined) for (const m of t.matchAll(STANDING_ALONE)) configured.add(m[0]);
+    const image = stringValue(get(c.node, 'image'));
+    if (image) images.add(imageRepository(image));
+  }
+  return probed.length + configured.size + images.size > 0
+    ? { probed, configured: [...configured], images: [...images] }
+    : undefined;
+});
+
+/** Whether a container's liveness, readiness or startup probe checks this port number. */
+function probesPort(workloads: readonly Workload[], port: number): boolean {
+  return workloads.some((w) => containerHints.of(w.resource)?.probed.includes(port));
+}
+
+/** Whether a container's command, arguments or environment give this port number as a port. */
 function configuresPort(workloads: readonly Workload[], port: number): boolean {
-  const standsAlone = new RegExp(`(?:^|[:=\\s])${port}(?![\\d.])`);
-  for (const w of workloads)
-    for (const c of w.template.containers) {
-      const texts = [...seqItems(get(c.node, 'command')), ...seqItems(get(c.node, 'args'))].map(scalarText);
-      for (const env of seqItems(get(c.node, 'env'))) texts.push(scalarText(get(env, 'value')));
-      if (texts.some((t) => t !== undefined && standsAlone.test(t))) return true;
-    }
-  return false;
+  const written = String(port);
+  return workloads.some((w) => containerHints.of(w.resource)?.configured.includes(written));
 }
 
 /** An image without its tag or digest (`kong/go-echo:0.3.0` -> `kong/go-echo`). */
@@ -101,12 +126,7 @@ function imageRepository(image: string): string {
 }
 
 function imagesOf(workload: Workload): Set<string> {
-  const images = new Set<string>();
-  for (const c of workload.template.containers) {
-    const image = stringValue(get(c.node, 'image'));
-    if (image) images.add(imageRepository(image));
-  }
-  return images;
+  return new Set(containerHints.of(workload.resource)?.images);
 }
 
 /**

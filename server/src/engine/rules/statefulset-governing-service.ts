@@ -14,7 +14,7 @@ import type { ServiceReference } from '../model/references';
 import { isMirroredName } from '../model/multicluster';
 import type { Workload } from '../model/workload';
 import { selectorMayMatch } from '../selectors';
-import { getPath, stringValue } from '../tree';
+import { governingService } from './governingService';
 import { defineRule, type RuleContext } from './rule';
 import type { Resource } from '../model/resource';
 
@@ -40,14 +40,15 @@ function perPodName(ref: ServiceReference): PodName | undefined {
 }
 
 function governingServiceName(r: Resource): string | undefined {
-  return stringValue(getPath(r.node, 'spec', 'serviceName'));
+  return governingService.of(r)?.name;
 }
 
 function checkSelection(ctx: RuleContext, workload: Workload): void {
   const r = workload.resource;
-  const node = getPath(r.node, 'spec', 'serviceName');
-  const name = stringValue(node);
-  if (!node || !name || r.namesTransformed) return;
+  const governing = governingService.of(r);
+  const span = governing?.span;
+  const name = governing?.name;
+  if (!span || !name || r.namesTransformed) return;
   const services = ctx.graph.servicesNamed(r.namespace ?? 'default', name);
   // Missing: statefulset-service-missing. Without a selector: endpoints are managed by hand.
   // The selector is compared with this StatefulSet's own pod labels (not with the copy of it the
@@ -58,7 +59,7 @@ function checkSelection(ctx: RuleContext, workload: Workload): void {
   )
     return;
   ctx.report({
-    span: node.span,
+    span,
     message: `Governing Service '${name}' does not select the pods of StatefulSet '${r.name}': they get no per-pod DNS names (${r.name}-0.${name}).`,
     related: [
       {
@@ -82,7 +83,7 @@ function problemWith(graph: TrafficGraph, pod: PodName, sts: Workload): string |
   }
   const replicas = sts.replicas ?? 1;
   const scaled = graph.autoscalersOf(sts).length > 0;
-  const fixed = getPath(sts.resource.node, 'spec', 'replicas') !== undefined && !scaled;
+  const fixed = governingService.of(sts.resource)?.replicasWritten === true && !scaled;
   if (fixed && pod.ordinal >= replicas)
     return `StatefulSet '${pod.statefulSet}' has ${replicas} replica${replicas === 1 ? '' : 's'} (${pod.statefulSet}-0${replicas > 1 ? ` to ${pod.statefulSet}-${replicas - 1}` : ''}): pod ${pod.statefulSet}-${pod.ordinal} does not exist`;
   const services = graph.servicesNamed(pod.namespace, governing);

@@ -2,7 +2,7 @@
 // A StatefulSet's spec.serviceName names the governing Service that gives its pods stable DNS names
 // (pod-0.service.namespace.svc). Without that Service in the namespace, the per-pod names never resolve.
 import { hasPlaceholder } from '../placeholders';
-import { getPath, stringValue } from '../tree';
+import { governingService } from './governingService';
 import { defineRule } from './rule';
 
 export default defineRule({
@@ -14,13 +14,14 @@ export default defineRule({
   check: {
     statefulSet(ctx, workload) {
       const resource = workload.resource;
-      const node = getPath(resource.node, 'spec', 'serviceName');
-      const serviceName = stringValue(node);
-      if (!node || !serviceName || resource.namesTransformed || hasPlaceholder(serviceName)) return;
+      const governing = governingService.of(resource);
+      const span = governing?.span;
+      const serviceName = governing?.name;
+      if (!span || !serviceName || resource.namesTransformed || hasPlaceholder(serviceName)) return;
       const ns = resource.namespace ?? 'default';
       if (ctx.graph.servicesNamed(ns, serviceName).length > 0) return;
       ctx.report({
-        span: node.span,
+        span,
         message: `No Service '${serviceName}' in namespace '${ns}': the StatefulSet's pods get no stable DNS names (${resource.name}-0.${serviceName}.${ns}.svc).`,
       });
     },

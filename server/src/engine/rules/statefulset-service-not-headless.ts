@@ -5,7 +5,7 @@
 // bank-of-anthos databases do exactly that), so only replicated sets, whose members find each other
 // by per-pod names, are reported. A single-replica set addressed by its per-pod name is reported by
 // statefulset-governing-service, which sees the address.
-import { getPath, stringValue } from '../tree';
+import { governingService } from './governingService';
 import { defineRule } from './rule';
 
 export default defineRule({
@@ -17,16 +17,17 @@ export default defineRule({
   check: {
     statefulSet(ctx, workload) {
       const resource = workload.resource;
-      const node = getPath(resource.node, 'spec', 'serviceName');
-      const serviceName = stringValue(node);
-      if (!node || !serviceName || resource.namesTransformed) return;
+      const governing = governingService.of(resource);
+      const span = governing?.span;
+      const serviceName = governing?.name;
+      if (!span || !serviceName || resource.namesTransformed) return;
       if ((workload.replicas ?? 1) <= 1 && ctx.graph.autoscalersOf(workload).length === 0) return;
       const services = ctx.graph.servicesNamed(resource.namespace ?? 'default', serviceName);
       // Variants of the app may define the Service differently: one headless definition is enough.
       if (services.length === 0 || services.some((s) => s.headless)) return;
       const service = services[0];
       ctx.report({
-        span: node.span,
+        span,
         message: `Service '${serviceName}' is not headless (clusterIP: ${service.clusterIP ?? 'allocated'}): pods get no per-pod DNS records such as ${resource.name}-0.${serviceName}.`,
         related: [{ resource: service.resource, message: 'governing Service without clusterIP: None' }],
       });

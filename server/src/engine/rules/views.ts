@@ -11,8 +11,9 @@ import { ROUTE_KINDS, type Route } from '../model/gateway';
 import type { Ingress } from '../model/ingress';
 import { readVirtualService, type VirtualServiceView } from '../model/istio';
 import { readMonitor, type Monitor } from '../model/monitor';
-import { readAttachmentDefinition, type AttachmentDefinition } from '../model/multus';
+import type { AttachmentDefinition } from '../model/multus';
 import type { NetworkPolicy } from '../model/networkPolicy';
+import { OwnFact } from '../model/ownFacts';
 import { apiGroup, type Resource } from '../model/resource';
 import type { Service } from '../model/service';
 import type { Workload } from '../model/workload';
@@ -54,6 +55,12 @@ interface ViewReader<V> {
 
 const kinds = (...names: string[]) => new Set(names);
 
+// Views the graph does not read: read once per instance, with its other own facts (model/ownFacts.ts).
+const MONITOR_KINDS = kinds('ServiceMonitor', 'PodMonitor');
+const monitorView = new OwnFact(MONITOR_KINDS, readMonitor);
+const VIRTUAL_SERVICE_KINDS = kinds('VirtualService');
+const virtualServiceView = new OwnFact(VIRTUAL_SERVICE_KINDS, readVirtualService);
+
 /** How each view is read; the order is the order in which a rule's checks run on one resource. */
 export const VIEWS: { readonly [V in ViewName]: ViewReader<RuleViews[V]> } = {
   resource: { read: (_, r) => r },
@@ -74,9 +81,9 @@ export const VIEWS: { readonly [V in ViewName]: ViewReader<RuleViews[V]> } = {
         ? r
         : undefined,
   },
-  monitor: { kinds: kinds('ServiceMonitor', 'PodMonitor'), read: (_, r) => readMonitor(r) },
-  virtualService: { kinds: kinds('VirtualService'), read: (_, r) => readVirtualService(r) },
-  attachment: { kinds: kinds('NetworkAttachmentDefinition'), read: (_, r) => readAttachmentDefinition(r) },
+  monitor: { kinds: MONITOR_KINDS, read: (_, r) => monitorView.of(r) },
+  virtualService: { kinds: VIRTUAL_SERVICE_KINDS, read: (_, r) => virtualServiceView.of(r) },
+  attachment: { kinds: kinds('NetworkAttachmentDefinition'), read: (_, r) => viewOfKind(typedView(r), 'nad') },
 };
 
 export const VIEW_NAMES = Object.keys(VIEWS) as ViewName[];

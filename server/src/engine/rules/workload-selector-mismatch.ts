@@ -10,7 +10,13 @@
 import { NO_RUNTIME_LABELS, formatSelector, termMayMatch } from '../selectors';
 import { getPath } from '../tree';
 import { selectorValidatedBy } from '../model/workload';
+import { ownFact } from './ownFacts';
 import { defineRule } from './rule';
+
+/** Where a CronJob sets jobTemplate.spec.selector (model/ownFacts.ts). */
+const jobSelectorSpan = ownFact('workload', (_, resource) =>
+  resource.kind === 'CronJob' ? getPath(resource.node, 'spec', 'jobTemplate', 'spec', 'selector')?.span : undefined,
+);
 
 export default defineRule({
   id: 'workload-selector-mismatch',
@@ -22,10 +28,10 @@ export default defineRule({
     workload(ctx, workload) {
       const resource = workload.resource;
       if (resource.kind === 'CronJob') {
-        const selector = getPath(resource.node, 'spec', 'jobTemplate', 'spec', 'selector');
-        if (selector && resource.apiVersion.startsWith('batch/')) {
+        const span = jobSelectorSpan.of(resource);
+        if (span && resource.apiVersion.startsWith('batch/')) {
           ctx.report({
-            span: selector.span,
+            span,
             message:
               'jobTemplate.spec.selector must not be set: the API server generates each Job\'s selector ("`selector` will be auto-generated") and rejects this CronJob.',
           });

@@ -29,9 +29,8 @@ export default defineRule({
           !CONTROLLERS.includes(other.resource.kind)
         )
           continue;
-        const selectorNode = workload.selectorNode;
         ctx.report({
-          span: workload.selector.span ?? selectorNode?.span ?? resource.kindSpan,
+          span: workload.selector.span ?? workload.selectorNode?.span ?? resource.kindSpan,
           message: `Selector ${formatSelector(workload.selector)} also matches the pods of ${other.resource.kind} '${other.resource.name}'; the two controllers fight over them.`,
           related: [
             { resource: other.resource, span: other.template.labelsSpan, message: 'pod template matched by both' },
