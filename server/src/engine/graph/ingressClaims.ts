@@ -3,7 +3,6 @@
 // that Ingresses competing for a path are found by key instead of comparing every pair of a unit.
 import type { Ingress } from '../model/ingress';
 import type { Span } from '../text';
-import { get, getPath, seqItems, stringValue } from '../tree';
 
 export interface IngressClaim {
   /** Host, normalised path and path type: equal keys compete for the same traffic. */
@@ -19,26 +18,14 @@ function normalisedPath(path: string | undefined, pathType: string | undefined):
 }
 
 export function ingressClaims(ingress: Ingress): IngressClaim[] {
-  const out: IngressClaim[] = [];
   const v1 = ingress.resource.apiVersion === 'networking.k8s.io/v1';
-  for (const rule of seqItems(getPath(ingress.resource.node, 'spec', 'rules'))) {
-    const hostNode = get(rule, 'host');
-    const host = stringValue(hostNode) ?? '*';
-    for (const p of seqItems(getPath(rule, 'http', 'paths'))) {
-      const pathNode = get(p, 'path');
-      // v1beta1 has no pathType: the controller decides, as ImplementationSpecific.
-      const pathType = (v1 && stringValue(get(p, 'pathType'))) || 'ImplementationSpecific';
-      const path = normalisedPath(stringValue(pathNode), pathType);
-      out.push({
-        key: `${host}\u0000${path}\u0000${pathType}`,
-        label: `${host}${path} (${pathType})`,
-        get span() {
-          return (pathNode ?? hostNode ?? p).span;
-        },
-      });
-    }
-  }
-  return out;
+  return ingress.paths.map((p) => {
+    const host = p.host ?? '*';
+    // v1beta1 has no pathType: the controller decides, as ImplementationSpecific.
+    const pathType = (v1 && p.pathType) || 'ImplementationSpecific';
+    const path = normalisedPath(p.path, pathType);
+    return { key: `${host}\u0000${path}\u0000${pathType}`, label: `${host}${path} (${pathType})`, span: p.span };
+  });
 }
 
 /** The index keys of an Ingress's claims: its deploy unit (placeKey) and each distinct claim. */

@@ -22,6 +22,8 @@ export interface IngressPath {
   readonly path: string | undefined;
   readonly pathType: string | undefined;
   readonly backend: IngressBackend | undefined;
+  /** Where the path is claimed: its path field, else its rule's host, else the item. */
+  readonly span: Span;
 }
 
 export interface Ingress {
@@ -42,13 +44,16 @@ export function readIngress(resource: Resource): Ingress | undefined {
     v1 ? readV1Backend(node, resource) : readBetaBackend(node, resource);
   const paths: IngressPath[] = [];
   for (const rule of seqItems(get(spec, 'rules'))) {
-    const host = stringValue(get(rule, 'host'));
+    const hostNode = get(rule, 'host');
+    const host = stringValue(hostNode);
     for (const p of seqItems(getPath(rule, 'http', 'paths'))) {
+      const pathNode = get(p, 'path');
       paths.push({
         host,
-        path: stringValue(get(p, 'path')),
+        path: stringValue(pathNode),
         pathType: stringValue(get(p, 'pathType')),
         backend: readBackend(get(p, 'backend')),
+        span: (pathNode ?? hostNode ?? p).span,
       });
     }
   }

@@ -6,6 +6,7 @@
 import type { YNode } from '../syntax';
 import type { Span } from '../text';
 import { asScalar, get, getPath, integerValue, seqItems, stringEntries, stringValue } from '../tree';
+import { OwnFact } from './ownFacts';
 import { apiGroup, type Resource } from './resource';
 
 export const ISTIO_GROUP = 'networking.istio.io';
@@ -132,6 +133,25 @@ export interface IstioIndex {
   readonly istioGatewayNamespaces: ReadonlySet<string>;
 }
 
+// What the index reads of ServiceEntries and DestinationRules, read from their trees once (model/ownFacts.ts).
+const serviceEntryHosts = new OwnFact(new Set(['ServiceEntry']), (r) => {
+  if (!isIstio(r)) return undefined;
+  const hosts = seqItems(getPath(r.node, 'spec', 'hosts'))
+    .map(stringValue)
+    .filter((h): h is string => !!h);
+  return { hosts, exportTo: exportList(getPath(r.node, 'spec', 'exportTo')) };
+});
+const destinationRuleOf = new OwnFact(new Set(['DestinationRule']), (r) => {
+  const host = isIstio(r) ? stringValue(getPath(r.node, 'spec', 'host')) : undefined;
+  if (!host) return undefined;
+  const subsets = new Map<string, Record<string, string>>();
+  for (const s of seqItems(getPath(r.node, 'spec', 'subsets'))) {
+    const name = stringValue(get(s, 'name'));
+    if (name) subsets.set(name, Object.fromEntries(stringEntries(get(s, 'labels')).map((e) => [e.key, e.value])));
+  }
+  return { host, exportTo: exportList(getPath(r.node, 'spec', 'exportTo')), subsets };
+});
+
 const indexMemo = new WeakMap<readonly Resource[], IstioIndex>();
 
 export function istioIndex(resources: readonly Resource[]): IstioIndex {
@@ -150,23 +170,19 @@ export function istioIndex(resources: readonly Resource[]): IstioIndex {
         .filter(Boolean);
       hosts.push({ host: `${r.name}.${ns}${CLUSTER_SUFFIX}`, owner: ns, exportTo, resource: r });
     } else if (r.kind === 'ServiceEntry' && isIstio(r)) {
-      const exportTo = exportList(getPath(r.node, 'spec', 'exportTo'));
-      for (const h of seqItems(getPath(r.node, 'spec', 'hosts')).map(stringValue))
-        if (h) hosts.push({ host: resolveIstioHost(h, ns), owner: ns, exportTo, resource: r });
+      const entry = serviceEntryHosts.of(r);
+      if (entry)
+        for (const h of entry.hosts)
+          hosts.push({ host: resolveIstioHost(h, ns), owner: ns, exportTo: entry.exportTo, resource: r });
     } else if (r.kind === 'DestinationRule' && isIstio(r)) {
-      const host = stringValue(getPath(r.node, 'spec', 'host'));
-      if (!host) continue;
-      const subsets = new Map<string, Record<string, string>>();
-      for (const s of seqItems(getPath(r.node, 'spec', 'subsets'))) {
-        const name = stringValue(get(s, 'name'));
-        if (name) subsets.set(name, Object.fromEntries(stringEntries(get(s, 'labels')).map((e) => [e.key, e.value])));
-      }
+      const rule = destinationRuleOf.of(r);
+      if (!rule) continue;
       destinationRules.push({
         resource: r,
-        fqdn: resolveIstioHost(host, ns),
+        fqdn: resolveIstioHost(rule.host, ns),
         namespace: ns,
-        exportTo: exportList(getPath(r.node, 'spec', 'exportTo')),
-        subsets,
+        exportTo: rule.exportTo,
+        subsets: rule.subsets,
       });
     } else if (r.kind === 'Gateway' && (isIstio(r) || apiGroup(r.apiVersion) === 'gateway.networking.k8s.io')) {
       gateways.add(`${ns}/${r.name}`);

@@ -146,7 +146,16 @@ function podTemplateView(
     numberSpan: r.span,
     nameSpan: undefined,
   }));
-  const container: Container = { name: producer.operator, role: 'container', ports, node: r.node, nameSpan: undefined };
+  const container: Container = {
+    name: producer.operator,
+    role: 'container',
+    ports,
+    // Looked up on each read, like a template container's: a view outlives the trees (workspace/trees.ts).
+    get node() {
+      return r.node;
+    },
+    nameSpan: undefined,
+  };
   const ownedPrefixes = operatorOwnedPrefixes(r, Object.keys(p.labels));
   return {
     resource,

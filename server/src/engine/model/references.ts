@@ -7,7 +7,9 @@ import { blankPlaceholders } from '../placeholders';
 import type { Span } from '../text';
 import { asScalar, get, getPath, seqItems, stringEntries, stringValue } from '../tree';
 import type { Resource } from './resource';
-import type { Workload } from './workload';
+import { OwnFact } from './ownFacts';
+import { templateSpec, type Workload } from './workload';
+import type { YNode } from '../syntax';
 import { pushAll } from '../arrays';
 
 export interface ServiceReference {
@@ -49,6 +51,82 @@ export function expandVariables(text: string, vars: ReadonlyMap<string, string>)
   );
 }
 
+/**
+ * What a container's reading of addresses goes through, in order: its envFrom ConfigMaps, its env
+ * values and ConfigMap keys, then its command and args. Read from the workload's own tree; the
+ * ConfigMaps and the namespaces are resolved later, against the graph.
+ */
+type SourceStep =
+  | { readonly kind: 'envFrom'; readonly configMap: string; readonly prefix: string; readonly workloadSpan: Span }
+  | { readonly kind: 'value'; readonly name: string; readonly text: string; readonly span: Span }
+  | {
+      readonly kind: 'configMapKey';
+      readonly name: string;
+      readonly configMap: string;
+      readonly key: string | undefined;
+      readonly workloadSpan: Span;
+    }
+  | { readonly kind: 'argument'; readonly text: string; readonly span: Span };
+
+/** Each container's steps (init containers first); none for a container that reads no address. */
+type ReferenceSources = readonly (readonly SourceStep[])[];
+
+const NO_SOURCES: ReferenceSources = Object.freeze([]);
+
+/**
+ * The sources of a resource's own pod template, read from its tree once (model/ownFacts.ts); pods
+ * an operator makes (model/producers.ts) have no template tree, so no sources.
+ */
+const templateSources = new OwnFact(undefined, (resource) => {
+  const sources = readSources(templateSpec(resource));
+  return sources.length > 0 ? sources : undefined;
+});
+
+function readSources(spec: YNode | undefined): ReferenceSources {
+  const out: SourceStep[][] = [];
+  const containers = [...seqItems(get(spec, 'initContainers')), ...seqItems(get(spec, 'containers'))];
+  for (const c of containers) {
+    const steps: SourceStep[] = [];
+    for (const from of seqItems(get(c, 'envFrom'))) {
+      const name = stringValue(getPath(from, 'configMapRef', 'name'));
+      if (name)
+        steps.push({
+          kind: 'envFrom',
+          configMap: name,
+          prefix: stringValue(get(from, 'prefix')) ?? '',
+          workloadSpan: from.span,
+        });
+    }
+    for (const env of seqItems(get(c, 'env'))) {
+      const name = stringValue(get(env, 'name'));
+      if (!name) continue;
+      const valueNode = asScalar(get(env, 'value'));
+      if (valueNode && valueNode.value !== null) {
+        steps.push({ kind: 'value', name, text: valueNode.text, span: valueNode.span });
+        continue;
+      }
+      const ref = getPath(env, 'valueFrom', 'configMapKeyRef');
+      const configMap = stringValue(get(ref, 'name'));
+      if (configMap)
+        steps.push({
+          kind: 'configMapKey',
+          name,
+          configMap,
+          key: stringValue(get(ref, 'key')),
+          workloadSpan: ref!.span,
+        });
+    }
+    for (const key of ['command', 'args']) {
+      for (const arg of seqItems(get(c, key))) {
+        const s = asScalar(arg);
+        if (s && s.value !== null) steps.push({ kind: 'argument', text: s.text, span: s.span });
+      }
+    }
+    out.push(steps);
+  }
+  return out;
+}
+
 export function readReferences(
   workload: Workload,
   namespaces: ReadonlySet<string>,
@@ -57,66 +135,50 @@ export function readReferences(
   const ns = workload.template.namespace;
   const file = workload.resource.file;
   const out: ServiceReference[] = [];
-  const containers = [
-    ...seqItems(get(workload.template.spec, 'initContainers')),
-    ...seqItems(get(workload.template.spec, 'containers')),
-  ];
-  for (const c of containers) {
+  const sources = workload.template.producer ? NO_SOURCES : (templateSources.of(workload.resource) ?? NO_SOURCES);
+  for (const steps of sources) {
     const vars = new Map<string, string>();
     const sources: TextSource[] = [];
-    for (const from of seqItems(get(c, 'envFrom'))) {
-      const name = stringValue(getPath(from, 'configMapRef', 'name'));
-      const cm = name ? configMaps(ns, name) : undefined;
-      if (!cm) continue;
-      const prefix = stringValue(get(from, 'prefix')) ?? '';
-      for (const e of stringEntries(get(cm.node, 'data'))) {
-        vars.set(prefix + e.key, e.value);
-        sources.push({
-          text: e.value,
-          file: cm.file,
-          span: e.valueSpan,
-          workloadSpan: from.span,
-          via: { configMap: cm, key: e.key },
-        });
-      }
-    }
-    for (const env of seqItems(get(c, 'env'))) {
-      const name = stringValue(get(env, 'name'));
-      if (!name) continue;
-      const valueNode = asScalar(get(env, 'value'));
-      if (valueNode && valueNode.value !== null) {
-        const value = expandVariables(valueNode.text, vars);
-        vars.set(name, value);
-        sources.push({ text: value, file, span: valueNode.span, workloadSpan: valueNode.span, via: undefined });
-        continue;
-      }
-      const ref = getPath(env, 'valueFrom', 'configMapKeyRef');
-      const cmName = stringValue(get(ref, 'name'));
-      const key = stringValue(get(ref, 'key'));
-      const cm = cmName ? configMaps(ns, cmName) : undefined;
-      const entry = cm && key ? stringEntries(get(cm.node, 'data')).find((e) => e.key === key) : undefined;
-      if (cm && entry) {
-        vars.set(name, entry.value);
-        sources.push({
-          text: entry.value,
-          file: cm.file,
-          span: entry.valueSpan,
-          workloadSpan: ref!.span,
-          via: { configMap: cm, key: key! },
-        });
-      }
-    }
-    for (const key of ['command', 'args']) {
-      for (const arg of seqItems(get(c, key))) {
-        const s = asScalar(arg);
-        if (s && s.value !== null)
+    for (const step of steps) {
+      if (step.kind === 'envFrom') {
+        const cm = configMaps(ns, step.configMap);
+        if (!cm) continue;
+        for (const e of stringEntries(get(cm.node, 'data'))) {
+          vars.set(step.prefix + e.key, e.value);
           sources.push({
-            text: expandVariables(s.text, vars),
-            file,
-            span: s.span,
-            workloadSpan: s.span,
-            via: undefined,
+            text: e.value,
+            file: cm.file,
+            span: e.valueSpan,
+            workloadSpan: step.workloadSpan,
+            via: { configMap: cm, key: e.key },
           });
+        }
+      } else if (step.kind === 'value') {
+        const value = expandVariables(step.text, vars);
+        vars.set(step.name, value);
+        sources.push({ text: value, file, span: step.span, workloadSpan: step.span, via: undefined });
+      } else if (step.kind === 'configMapKey') {
+        const cm = configMaps(ns, step.configMap);
+        const key = step.key;
+        const entry = cm && key ? stringEntries(get(cm.node, 'data')).find((e) => e.key === key) : undefined;
+        if (cm && entry && key) {
+          vars.set(step.name, entry.value);
+          sources.push({
+            text: entry.value,
+            file: cm.file,
+            span: entry.valueSpan,
+            workloadSpan: step.workloadSpan,
+            via: { configMap: cm, key },
+          });
+        }
+      } else {
+        sources.push({
+          text: expandVariables(step.text, vars),
+          file,
+          span: step.span,
+          workloadSpan: step.span,
+          via: undefined,
+        });
       }
     }
     for (const source of sources) pushAll(out, referencesIn(source, ns, namespaces));

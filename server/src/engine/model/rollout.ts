@@ -3,6 +3,7 @@
 import { apiGroup, type Resource } from './resource';
 import { getPath, seqItems, stringValue } from '../tree';
 import { labelMapsUnder } from './labelMaps';
+import { OwnFact } from './ownFacts';
 
 /** Whether the resource is an Argo Rollout. */
 export function isArgoRollout(r: Resource): boolean {
@@ -24,7 +25,17 @@ export interface AlbAction {
  * Ingress's backend names that service with port `use-annotation`.
  */
 export function albActionsOf(r: Resource): readonly AlbAction[] {
-  if (!isArgoRollout(r)) return [];
+  return (isArgoRollout(r) && albActions.of(r)) || [];
+}
+
+/** A Rollout's ALB actions, read from its tree once (model/ownFacts.ts); none: undefined. */
+const albActions = new OwnFact(new Set(['Rollout']), (r) => {
+  if (!isArgoRollout(r)) return undefined;
+  const actions = readAlbActions(r);
+  return actions.length > 0 ? actions : undefined;
+});
+
+function readAlbActions(r: Resource): readonly AlbAction[] {
   const canary = getPath(r.node, 'spec', 'strategy', 'canary');
   const alb = getPath(canary, 'trafficRouting', 'alb');
   if (!alb) return [];

@@ -217,7 +217,7 @@ function runtimeLabels(resource: Resource): Map<string, (value: string) => boole
 }
 
 /** The template's `spec` (the Pod's own for a Pod). */
-function templateSpec(resource: Resource): YMap | undefined {
+export function templateSpec(resource: Resource): YMap | undefined {
   return asMap(get(templateNode(resource), 'spec'));
 }
 
