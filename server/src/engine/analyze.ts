@@ -37,6 +37,8 @@ import { isFramed, resolveSpan } from './origin';
 import type { Span } from './text';
 import { RULES } from './rules';
 import { RuleDispatch, runChecks } from './rules/dispatch';
+import { readOwnFacts } from './model/ownFacts';
+import { typedView } from './graph/views';
 import type { Report, Rule, RuleContext } from './rules/rule';
 import {
   errorLine,
@@ -254,7 +256,8 @@ export class Analyzer {
   constructor(options: { readonly trees?: TreesBetweenRuns; readonly once?: boolean } = {}) {
     this.trees = options.trees ?? 'release';
     this.once = options.once ?? false;
-    this.loadCache = new LoadCache({ letTreesGo: this.trees !== 'keep' });
+    // A one-shot analysis lets each file's trees go as soon as it has read them (workspace/load.ts).
+    this.loadCache = new LoadCache({ letTreesGo: this.once || this.trees !== 'keep' });
   }
 
   /** Analyses synchronously (the CLI, tests). */
@@ -292,8 +295,14 @@ export class Analyzer {
       input.parse,
       this.loadCache,
       input.rendered,
+      // A one-shot analysis reads what it needs of each plain manifest's trees as soon as the file
+      // is read, and lets them go (workspace/load.ts).
+      this.once ? readFromTrees : undefined,
     );
     yield;
+    // What the others need of each instance's trees (model/ownFacts.ts) is read now, in one pass;
+    // a long-lived Analyzer reads it when first asked.
+    if (this.once) yield* readAllFromTrees(workspace.resources);
     const graphChange = this.changeSincePrevious(workspace);
     const graph = yield* TrafficGraph.steps(
       workspace.resources,
@@ -764,6 +773,27 @@ class InstanceReports implements RuleContext {
     };
     this.votes.push(vote);
     if (this.wide) this.wideVotes.push(vote);
+  }
+}
+
+/**
+ * What a one-shot analysis reads of an instance's trees: its typed view (graph/views.ts) and its
+ * own facts (model/ownFacts.ts). Read once: both are kept per instance.
+ */
+function readFromTrees(resources: readonly Resource[]): void {
+  for (let i = 0; i < resources.length; i++) readFromTree(resources[i]);
+}
+
+function readFromTree(resource: Resource): void {
+  typedView(resource);
+  readOwnFacts(resource);
+}
+
+/** The same for a load's instances (those read early: two lookups each). */
+function* readAllFromTrees(resources: readonly Resource[]): Generator<void, void> {
+  for (let i = 0; i < resources.length; i++) {
+    if (i % RESOURCES_PER_STEP === RESOURCES_PER_STEP - 1) yield;
+    readFromTree(resources[i]);
   }
 }
 
