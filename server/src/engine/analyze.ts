@@ -299,6 +299,8 @@ export class Analyzer {
       // is read, and lets them go (workspace/load.ts).
       this.once ? readFromTrees : undefined,
     );
+    // An Analyzer made for one run loads no more: what a next load would reuse need not be held.
+    if (this.once) this.loadCache.forgetForNextLoad();
     yield;
     // What the others need of each instance's trees (model/ownFacts.ts) is read now, in one pass;
     // a long-lived Analyzer reads it when first asked.

@@ -27,6 +27,17 @@ export class LoadCache {
   constructor(options: { readonly letTreesGo?: boolean } = {}) {
     this.trees = new TreeKeeper(options.letTreesGo ?? false);
   }
+
+  /**
+   * Lets go what only a next load reads (for an Analyzer made for one run): the readings and
+   * instances by file, and the last load. The load's result holds what the run needs.
+   */
+  forgetForNextLoad(): void {
+    this.files = new Map();
+    this.instances = new Map();
+    this.last = undefined;
+    this.deltas = [];
+  }
 }
 
 /**
