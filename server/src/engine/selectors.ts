@@ -5,8 +5,8 @@
 // statically (a pod-template-hash) or only partly (a StatefulSet pod's name).
 import { hasPlaceholder } from './placeholders';
 import type { YNode } from './syntax';
-import type { Span } from './text';
-import { asMap, contentSpan, get, seqItems, stringEntries, stringValue, asScalar } from './tree';
+import { spanAt, type Span } from './text';
+import { asMap, contentSpan, get, seqItems, stringEntries, stringValue, asScalar, type StringEntry } from './tree';
 
 export interface SelectorTerm {
   readonly key: string;
@@ -24,18 +24,56 @@ export interface Selector {
   readonly invalid: boolean;
 }
 
+/**
+ * A term read from a manifest, its spans kept as offsets and built on access: a view lives as long
+ * as its resource, and a span object is 40 bytes (a workspace's selectors held about 3 per term).
+ */
+class WrittenTerm implements SelectorTerm {
+  constructor(
+    readonly key: string,
+    readonly operator: SelectorTerm['operator'],
+    readonly values: readonly string[],
+    private readonly start: number,
+    private readonly end: number,
+    /** -1 when no values are written. */
+    private readonly valueStart: number,
+    private readonly valueEnd: number,
+  ) {}
+
+  get span(): Span {
+    return { start: this.start, end: this.end };
+  }
+
+  get valueSpan(): Span | undefined {
+    return spanAt(this.valueStart, this.valueEnd);
+  }
+}
+
+/** A selector read from a manifest, its span kept as offsets (as a WrittenTerm's). */
+class WrittenSelector implements Selector {
+  private readonly start: number;
+  private readonly end: number;
+
+  constructor(
+    readonly terms: readonly SelectorTerm[],
+    span: Span,
+    readonly invalid: boolean,
+  ) {
+    this.start = span.start;
+    this.end = span.end;
+  }
+
+  get span(): Span {
+    return { start: this.start, end: this.end };
+  }
+}
+
 /** An equality map such as `Service.spec.selector`. Empty or absent: undefined (selects nothing by selector). */
 export function readEqualitySelector(node: YNode | null | undefined): Selector | undefined {
   const map = asMap(node);
   if (!map) return undefined;
-  const terms = stringEntries(map).map<SelectorTerm>((e) => ({
-    key: e.key,
-    operator: 'Equals',
-    values: [e.value],
-    span: { start: e.keySpan.start, end: e.valueSpan.end },
-    valueSpan: e.valueSpan,
-  }));
-  return terms.length ? { terms, span: contentSpan(map), invalid: false } : undefined;
+  const terms = stringEntries(map).map<SelectorTerm>(equalityTerm);
+  return terms.length ? new WrittenSelector(terms, contentSpan(map), false) : undefined;
 }
 
 /** A metav1.LabelSelector. An empty one (`{}`) selects everything; absent (null) selects nothing. */
@@ -48,15 +86,7 @@ export function readLabelSelector(node: YNode | null | undefined): Selector | un
   }
   const terms: SelectorTerm[] = [];
   let invalid = false;
-  for (const e of stringEntries(get(map, 'matchLabels'))) {
-    terms.push({
-      key: e.key,
-      operator: 'Equals',
-      values: [e.value],
-      span: { start: e.keySpan.start, end: e.valueSpan.end },
-      valueSpan: e.valueSpan,
-    });
-  }
+  for (const e of stringEntries(get(map, 'matchLabels'))) terms.push(equalityTerm(e));
   for (const expr of seqItems(get(map, 'matchExpressions'))) {
     const key = stringValue(get(expr, 'key'));
     const operator = stringValue(get(expr, 'operator'));
@@ -68,16 +98,28 @@ export function readLabelSelector(node: YNode | null | undefined): Selector | un
       continue;
     }
     if ((operator === 'In' || operator === 'NotIn') && values.length === 0) invalid = true;
-    terms.push({
-      key,
-      operator: operator as SelectorTerm['operator'],
-      values,
-      span: expr.span,
-      valueSpan: get(expr, 'values')?.span,
-    });
+    const span = expr.span;
+    const valueSpan = get(expr, 'values')?.span;
+    terms.push(
+      new WrittenTerm(
+        key,
+        operator as SelectorTerm['operator'],
+        values,
+        span.start,
+        span.end,
+        valueSpan?.start ?? -1,
+        valueSpan?.end ?? -1,
+      ),
+    );
   }
   // An exact-size copy: grown by push, the array would keep room for 16 terms as long as the view lives.
-  return { terms: terms.slice(), span: contentSpan(map), invalid };
+  return new WrittenSelector(terms.slice(), contentSpan(map), invalid);
+}
+
+/** `key: value`, the term of a label map entry. */
+function equalityTerm(e: StringEntry): SelectorTerm {
+  const valueSpan = e.valueSpan;
+  return new WrittenTerm(e.key, 'Equals', [e.value], e.keySpan.start, valueSpan.end, valueSpan.start, valueSpan.end);
 }
 
 /** Adds equality terms (kustomize commonLabels on selectors). */
@@ -91,7 +133,7 @@ export function withAddedTerms(
   for (const [key, value] of Object.entries(labels)) {
     terms.push({ key, operator: 'Equals', values: [value], span: selector.span, valueSpan: undefined });
   }
-  return { ...selector, terms };
+  return { terms, span: selector.span, invalid: selector.invalid };
 }
 
 /** The labels a pod will carry: declared ones plus those its controller adds at run time. */

@@ -217,3 +217,11 @@ export function lineIndexesOf(textOf: (file: string) => string | undefined): (fi
     return lines;
   };
 }
+
+/**
+ * The span at offsets a view keeps in place of a span object (40 bytes each, as long as the view
+ * lives), built on access; a start of -1 stands for no span.
+ */
+export function spanAt(start: number, end: number): Span | undefined {
+  return start < 0 ? undefined : { start, end };
+}

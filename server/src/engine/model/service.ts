@@ -1,7 +1,7 @@
 // Services as the API server defaults them: type ClusterIP, protocol TCP, targetPort = port when
 // absent, 0 or empty (pkg/apis/core/v1/defaults.go SetDefaults_Service).
 import { readEqualitySelector, withAddedTerms, type Selector } from '../selectors';
-import type { Span } from '../text';
+import { spanAt, type Span } from '../text';
 import { asScalar, exact, get, getPath, integerValue, seqItems, stringValue } from '../tree';
 import type { Producer } from './producer';
 import { resourceAnchor, type Resource } from './resource';
@@ -24,6 +24,69 @@ export interface ServicePort {
   /** Where the targetPort value is, or the port's when defaulted. */
   readonly targetPortSpan: Span;
   readonly nameSpan: Span | undefined;
+}
+
+/**
+ * A port read from a manifest, its spans kept as offsets and built on access: a view lives as long
+ * as its resource, and a span object is 40 bytes (five per port).
+ */
+class WrittenServicePort implements ServicePort {
+  private readonly start: number;
+  private readonly end: number;
+  private readonly portStart: number;
+  private readonly portEnd: number;
+  private readonly targetStart: number;
+  private readonly targetEnd: number;
+  /** -1 when not written, as nodePortStart. */
+  private readonly nameStart: number;
+  private readonly nameEnd: number;
+  private readonly nodePortStart: number;
+  private readonly nodePortEnd: number;
+
+  constructor(
+    readonly name: string | undefined,
+    readonly protocol: Protocol,
+    readonly port: number,
+    readonly targetPort: number | string,
+    readonly targetPortExplicit: boolean,
+    readonly nodePort: number | undefined,
+    span: Span,
+    portSpan: Span,
+    targetPortSpan: Span,
+    nameSpan: Span | undefined,
+    nodePortSpan: Span | undefined,
+  ) {
+    this.start = span.start;
+    this.end = span.end;
+    this.portStart = portSpan.start;
+    this.portEnd = portSpan.end;
+    this.targetStart = targetPortSpan.start;
+    this.targetEnd = targetPortSpan.end;
+    this.nameStart = nameSpan?.start ?? -1;
+    this.nameEnd = nameSpan?.end ?? -1;
+    this.nodePortStart = nodePortSpan?.start ?? -1;
+    this.nodePortEnd = nodePortSpan?.end ?? -1;
+  }
+
+  get span(): Span {
+    return { start: this.start, end: this.end };
+  }
+
+  get portSpan(): Span {
+    return { start: this.portStart, end: this.portEnd };
+  }
+
+  get targetPortSpan(): Span {
+    return { start: this.targetStart, end: this.targetEnd };
+  }
+
+  get nameSpan(): Span | undefined {
+    return spanAt(this.nameStart, this.nameEnd);
+  }
+
+  get nodePortSpan(): Span | undefined {
+    return spanAt(this.nodePortStart, this.nodePortEnd);
+  }
 }
 
 export interface Service {
@@ -71,19 +134,22 @@ export function readService(resource: Resource): Service | undefined {
       }
     }
     const nameNode = asScalar(get(p, 'name'));
-    ports.push({
-      name: stringValue(nameNode) || undefined,
-      protocol: readProtocol(get(p, 'protocol')),
-      port,
-      targetPort,
-      targetPortExplicit,
-      nodePort: integerValue(get(p, 'nodePort')),
-      nodePortSpan: get(p, 'nodePort')?.span,
-      span: p.span,
-      portSpan: portNode.span,
-      targetPortSpan: targetNode?.span ?? portNode.span,
-      nameSpan: nameNode?.span,
-    });
+    const nodePortNode = get(p, 'nodePort');
+    ports.push(
+      new WrittenServicePort(
+        stringValue(nameNode) || undefined,
+        readProtocol(get(p, 'protocol')),
+        port,
+        targetPort,
+        targetPortExplicit,
+        integerValue(nodePortNode),
+        p.span,
+        portNode.span,
+        (targetNode ?? portNode).span,
+        nameNode?.span,
+        nodePortNode?.span,
+      ),
+    );
   }
   // kustomize's commonLabels (and labels with includeSelectors) write spec.selector, creating it on a
   // Service that has none (its label field spec for Service spec/selector says create: true).

@@ -11,7 +11,7 @@ import {
   type Selector,
 } from '../selectors';
 import type { YMap, YNode } from '../syntax';
-import type { Span } from '../text';
+import { spanAt, type Span } from '../text';
 import {
   asMap,
   asScalar,
@@ -281,6 +281,49 @@ class ResourceWorkload implements Workload {
   }
 }
 
+/**
+ * A container port read from a manifest, its spans kept as offsets and built on access: a view
+ * lives as long as its resource, and a span object is 40 bytes (three per port).
+ */
+class WrittenContainerPort implements ContainerPort {
+  private readonly start: number;
+  private readonly end: number;
+  private readonly numberStart: number;
+  private readonly numberEnd: number;
+  /** -1 when no name is written. */
+  private readonly nameStart: number;
+  private readonly nameEnd: number;
+
+  constructor(
+    readonly name: string | undefined,
+    readonly containerPort: number,
+    readonly protocol: Protocol,
+    readonly hostPort: number | undefined,
+    span: Span,
+    numberSpan: Span,
+    nameSpan: Span | undefined,
+  ) {
+    this.start = span.start;
+    this.end = span.end;
+    this.numberStart = numberSpan.start;
+    this.numberEnd = numberSpan.end;
+    this.nameStart = nameSpan?.start ?? -1;
+    this.nameEnd = nameSpan?.end ?? -1;
+  }
+
+  get span(): Span {
+    return { start: this.start, end: this.end };
+  }
+
+  get numberSpan(): Span {
+    return { start: this.numberStart, end: this.numberEnd };
+  }
+
+  get nameSpan(): Span | undefined {
+    return spanAt(this.nameStart, this.nameEnd);
+  }
+}
+
 function readContainer(node: YNode, role: Container['role'], owner: Resource, index: number): Container | undefined {
   const map = asMap(node);
   if (!map) return undefined;
@@ -290,15 +333,17 @@ function readContainer(node: YNode, role: Container['role'], owner: Resource, in
     const containerPort = integerValue(numberNode);
     if (containerPort === undefined || !numberNode) continue;
     const nameNode = asScalar(get(p, 'name'));
-    ports.push({
-      name: stringValue(nameNode) || undefined,
-      containerPort,
-      protocol: readProtocol(get(p, 'protocol')),
-      hostPort: integerValue(get(p, 'hostPort')),
-      span: p.span,
-      numberSpan: numberNode.span,
-      nameSpan: nameNode?.span,
-    });
+    ports.push(
+      new WrittenContainerPort(
+        stringValue(nameNode) || undefined,
+        containerPort,
+        readProtocol(get(p, 'protocol')),
+        integerValue(get(p, 'hostPort')),
+        p.span,
+        numberNode.span,
+        nameNode?.span,
+      ),
+    );
   }
   const nameNode = asScalar(get(map, 'name'));
   return new TemplateContainer(nameNode?.text ?? '', role, exact(ports), nameNode?.span, owner, index);

@@ -142,7 +142,9 @@ function targetAt(analysis: Analysis, resource: Resource, offset: number): Targe
       if (term) return { kind: 'policy-selector', policy, ...s, term, span: term.span };
     }
     // An empty selector (`{}`) or the selector's key itself.
-    const whole = selectors.find((s) => s.selector.span !== resource.kindSpan && at(s.selector.span));
+    // The selector a policy without podSelector has stands at the kind: not a selector written there.
+    const kind = resource.kindSpan;
+    const whole = selectors.find((s) => s.selector.span.start !== kind.start && at(s.selector.span));
     if (whole) return { kind: 'policy-selector', policy, ...whole, term: undefined, span: whole.selector.span };
   }
   if (resource.kind === 'ConfigMap') {

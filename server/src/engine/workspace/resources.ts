@@ -14,7 +14,7 @@ import { asMap, asScalar, get, keyText, keyValue, pair, stringValue } from '../t
 import type { FileInstances, LoadCache } from './cache';
 import type { ResourceDoc } from './types';
 import type { FileEntry } from './read';
-import type { Span } from '../text';
+import { spanAt, type Span } from '../text';
 
 const ANNOTATION_IGNORE = 'kube-traffic-lens/ignore';
 /** The counts of a file of one document with one instance, most files: shared. */
@@ -293,6 +293,8 @@ function makeResource(
 class DocumentResource implements Resource {
   private readonly start: number;
   private readonly end: number;
+  private readonly kindStart: number;
+  private readonly kindEnd: number;
   private readonly nameStart: number;
   private readonly nameEnd: number;
 
@@ -308,7 +310,7 @@ class DocumentResource implements Resource {
     readonly docIndex: number,
     readonly itemIndex: number | undefined,
     span: Span,
-    readonly kindSpan: Span,
+    kindSpan: Span,
     nameSpan: Span | undefined,
     private readonly tree: { readonly node: YMap },
     readonly labels: Readonly<Record<string, string>>,
@@ -323,6 +325,8 @@ class DocumentResource implements Resource {
   ) {
     this.start = span.start;
     this.end = span.end;
+    this.kindStart = kindSpan.start;
+    this.kindEnd = kindSpan.end;
     this.nameStart = nameSpan?.start ?? -1;
     this.nameEnd = nameSpan?.end ?? -1;
   }
@@ -335,7 +339,11 @@ class DocumentResource implements Resource {
     return { start: this.start, end: this.end };
   }
 
+  get kindSpan(): Span {
+    return { start: this.kindStart, end: this.kindEnd };
+  }
+
   get nameSpan(): Span | undefined {
-    return this.nameStart < 0 ? undefined : { start: this.nameStart, end: this.nameEnd };
+    return spanAt(this.nameStart, this.nameEnd);
   }
 }

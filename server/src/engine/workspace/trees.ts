@@ -119,15 +119,26 @@ export class TreeKeeper {
 
 /** A resource document of a file whose trees are a FileTrees: its node is looked up, not held. */
 export class TreeDocument implements ResourceDoc {
+  private readonly kindStart: number;
+  private readonly kindEnd: number;
+
   constructor(
     private readonly trees: FileTrees,
     readonly docIndex: number,
     readonly itemIndex: number | undefined,
     readonly apiVersion: string,
     readonly kind: string,
-    readonly kindSpan: Span,
+    kindSpan: Span,
     readonly damaged: boolean,
-  ) {}
+  ) {
+    this.kindStart = kindSpan.start;
+    this.kindEnd = kindSpan.end;
+  }
+
+  /** Kept as offsets (a span object is 40 bytes, kept as long as the reading). */
+  get kindSpan(): Span {
+    return { start: this.kindStart, end: this.kindEnd };
+  }
 
   get node(): YMap {
     return this.trees.node(this.docIndex, this.itemIndex);
