@@ -333,6 +333,15 @@ spec:
     sets.map((w) => `${w.resource.kind} ${w.resource.name} ${w.replicas}`),
     ['StatefulSet quickstart-es-hot 3', 'StatefulSet quickstart-es-warm 2'],
   );
+  // What an operator makes stands where its custom resource is written: its kind, name and span.
+  for (const w of sets) {
+    const from = w.resource.producedBy!;
+    assert.deepEqual(
+      [w.resource.span, w.resource.kindSpan, w.resource.nameSpan],
+      [from.span, from.kindSpan, from.nameSpan],
+    );
+    assert.equal(text.slice(w.resource.kindSpan.start, w.resource.kindSpan.end), 'Elasticsearch');
+  }
   assert.deepEqual(
     analysis.graph.servicesNamed('default', 'hello-world')[0]?.producer?.operator,
     'RabbitMQ Cluster Operator',

@@ -311,6 +311,7 @@ function virtualResource(
     producedBy: from,
     // Not own properties of every resource (a source document's are read on access: workspace/resources.ts).
     span: from.span,
+    kindSpan: from.kindSpan,
     nameSpan: from.nameSpan,
     get node() {
       return from.node;
