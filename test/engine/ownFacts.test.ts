@@ -8,6 +8,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze, Analyzer, DEFAULT_CONFIG, type Analysis } from '../../server/src/engine';
+import { typedView } from '../../server/src/engine/graph/views';
+import { factsReadAhead } from '../../server/src/engine/model/ownFacts';
+import { MapNode, PairNode, ScalarNode, SeqNode } from '../../server/src/engine/yamlTree';
 import { FileEntry } from '../../server/src/engine/workspace/read';
 import { TreeKeeper, type FileTrees } from '../../server/src/engine/workspace/trees';
 import { ownFact } from '../../server/src/engine/rules/ownFacts';
@@ -92,6 +95,50 @@ test('a one-shot analysis parses every corpus entry once, but ConfigMaps that po
   // Kustomize builds read their members' trees: those are not read ahead.
   const built = analyses.reduce((n, a) => n + a.workspace.kustomize.memberships.size, 0);
   assert.ok(built > 200, `${built} files in kustomize builds`);
+});
+
+/**
+ * The places in `value` that hold a part of a tree (a mapping, a sequence or a pair: each holds the
+ * nodes under it), by path. A lone scalar holds nothing else. Resources are not followed (an
+ * instance finds its tree through its file's trees, let go between reads), nor functions.
+ */
+function treeParts(value: unknown, at: string, seen: Set<object>, out: string[]): void {
+  if (typeof value !== 'object' || value === null || seen.has(value) || out.length > 20) return;
+  seen.add(value);
+  if (value instanceof MapNode || value instanceof SeqNode || value instanceof PairNode) {
+    out.push(at);
+    return;
+  }
+  if (value instanceof ScalarNode || value instanceof Error) return;
+  if ('docIndex' in value && 'key' in value) return; // a Resource
+  const entries: [string, unknown][] =
+    value instanceof Map
+      ? [...value.entries()].map(([k, v], i) => [`[${i}]`, [k, v]])
+      : value instanceof Set
+        ? [...value].map((v, i) => [`[${i}]`, v])
+        : // What the object holds: its data properties (a getter computes, it holds nothing).
+          Object.entries(Object.getOwnPropertyDescriptors(value)).flatMap(([k, d]) =>
+            'value' in d ? [[k, d.value as unknown] as [string, unknown]] : [],
+          );
+  for (const [key, v] of entries) treeParts(v, `${at}.${key}`, seen, out);
+}
+
+test('what a one-shot analysis keeps of an instance, its view and own facts, holds no tree', () => {
+  const dirs = [path.join(REPO_ROOT, 'examples'), ...fixtureDirs()];
+  if (fs.existsSync(corpusDir())) dirs.push(corpusDir());
+  const found: string[] = [];
+  let facts = 0;
+  for (const dir of dirs) {
+    const { files } = readWorkspace([dir], { base: dir, config: DEFAULT_CONFIG });
+    const analysis = analyze({ files, config: DEFAULT_CONFIG });
+    for (const r of analysis.workspace.resources) {
+      const kept = factsReadAhead(r);
+      facts += kept?.length ?? 0;
+      treeParts({ view: typedView(r), facts: kept }, `${path.basename(dir)}/${r.id}`, new Set(), found);
+    }
+  }
+  assert.deepEqual(found, []);
+  assert.ok(facts > 500, `${facts} facts kept`);
 });
 
 test('a fact that cannot be read fails the rule that asks, read ahead or when asked', () => {

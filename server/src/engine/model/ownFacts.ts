@@ -62,6 +62,12 @@ export class OwnFact<F> implements AnyFact {
   }
 }
 
+/** The facts read ahead for an instance (undefined: none were), for tests of what is kept. */
+export function factsReadAhead(resource: Resource): readonly unknown[] | undefined {
+  const table = tables.get(resource);
+  return table?.filter((_, i) => i % 2 === 1);
+}
+
 /** Reads the instance's facts now (its tree is at hand) and keeps them, unless they were read. */
 export function readOwnFacts(resource: Resource): void {
   if (!tables.has(resource)) tables.set(resource, readTable(resource));
