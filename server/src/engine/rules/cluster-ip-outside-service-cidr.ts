@@ -1,7 +1,7 @@
 // Rule: cluster-ip-outside-service-cidr
 // A fixed clusterIP must lie in the cluster's Service CIDR (kube-apiserver --service-cluster-ip-range)
 // or the API server rejects it. Only checked when the serviceCIDR setting says what that range is.
-import { cidrContainsAddress, describeCidr, parseAddress, parseCidr, type ParsedCidr } from '../addresses';
+import { cidrContainsAddress, describeCidr, parseCidr, type ParsedCidr } from '../addresses';
 import { fixedClusterIPs } from './clusterIPs';
 import { defineRule } from './rule';
 
@@ -16,8 +16,7 @@ export default defineRule({
       const ranges = ctx.config.serviceCIDR.map(parseCidr).filter((c): c is ParsedCidr => c !== undefined);
       if (ranges.length === 0) return;
       const seen = new Set<string>();
-      for (const { text, span } of fixedClusterIPs.of(resource) ?? []) {
-        const address = parseAddress(text)!;
+      for (const { text, address, span } of fixedClusterIPs.of(resource) ?? []) {
         if (seen.has(text)) continue;
         seen.add(text);
         const sameFamily = ranges.filter((r) => r.family === address.family);

@@ -2,7 +2,6 @@
 // A cluster IP belongs to one Service: a second Service asking for the same spec.clusterIP is
 // rejected ("provided IP is already allocated"). Compared among Services applied together (same
 // file or kustomize build), like node ports.
-import { parseAddress } from '../addresses';
 import type { Span } from '../text';
 import type { Service } from '../model/service';
 import { fixedClusterIPs } from './clusterIPs';
@@ -11,8 +10,8 @@ import { defineRule } from './rule';
 /** The Service's fixed cluster IPs, each address once. */
 function clusterIPs(service: Service): { text: string; normalized: string; span: Span }[] {
   const out = new Map<string, { text: string; normalized: string; span: Span }>();
-  for (const { text, span } of fixedClusterIPs.of(service.resource) ?? []) {
-    const normalized = parseAddress(text)!.address.toString();
+  for (const { text, address, span } of fixedClusterIPs.of(service.resource) ?? []) {
+    const normalized = address.address.toString();
     if (!out.has(normalized)) out.set(normalized, { text, normalized, span });
   }
   return [...out.values()];
