@@ -122,7 +122,7 @@ function readSources(spec: YNode | undefined): ReferenceSources {
         if (s && s.value !== null) steps.push({ kind: 'argument', text: s.text, span: s.span });
       }
     }
-    out.push(steps);
+    if (steps.length > 0) out.push(steps);
   }
   return out;
 }
@@ -135,8 +135,8 @@ export function readReferences(
   const ns = workload.template.namespace;
   const file = workload.resource.file;
   const out: ServiceReference[] = [];
-  const sources = workload.template.producer ? NO_SOURCES : (templateSources.of(workload.resource) ?? NO_SOURCES);
-  for (const steps of sources) {
+  const containers = workload.template.producer ? NO_SOURCES : (templateSources.of(workload.resource) ?? NO_SOURCES);
+  for (const steps of containers) {
     const vars = new Map<string, string>();
     const sources: TextSource[] = [];
     for (const step of steps) {
