@@ -99,16 +99,21 @@ export function* loadWorkspaceSteps(
   const kustomizations = new Map<string, KustomizationFile>();
   const pendingKustomizations: string[] = [];
   let step = 0;
-  // What kustomizations list is built through them, its trees read again by the build: not read early.
-  const listed = readEarly ? yield* filesListedByKustomizations(files, chartOf, parse, config, cache) : undefined;
-  for (const f of files) {
-    if (++step % FILES_PER_STEP === 0) yield;
+  // A file's reading: the cache's while it holds for the text, else read now and kept in the cache
+  // at once (so that it is kept if this load is abandoned).
+  function* readEntry(f: WorkspaceFile): Generator<void, FileEntry> {
     const inChart = chartOf(f.path) !== undefined;
     const cached = cache.files.get(f.path);
-    const entry = entryHolds(cached, f, inChart, config)
-      ? cached
-      : yield* readFileEntry(f, inChart, parse, config, cached, cache.trees);
-    if (entry !== cached) cache.files.set(f.path, entry); // kept if this load is abandoned
+    if (entryHolds(cached, f, inChart, config)) return cached;
+    const entry = yield* readFileEntry(f, inChart, parse, config, cached, cache.trees);
+    cache.files.set(f.path, entry);
+    return entry;
+  }
+  // What kustomizations list is built through them, its trees read again by the build: not read early.
+  const listed = readEarly ? yield* filesListedByKustomizations(files, readEntry) : undefined;
+  for (const f of files) {
+    if (++step % FILES_PER_STEP === 0) yield;
+    const entry = yield* readEntry(f);
     entries.set(f.path, entry);
     sourceFiles.set(f.path, entry);
     pushAll(diagnostics, entry.diagnostics);
@@ -197,25 +202,18 @@ export function* loadWorkspaceSteps(
 }
 
 /**
- * The files the workspace's kustomizations list (resources, patches, configurations), read ahead of
- * the others: their readings are kept in the cache, where the load takes them.
+ * The files the workspace's kustomizations list (resources, patches, configurations), their
+ * kustomizations read ahead of the other files (`readEntry` keeps each reading in the cache, where
+ * the load takes it).
  */
 function* filesListedByKustomizations(
   files: readonly WorkspaceFile[],
-  chartOf: (file: string) => string | undefined,
-  parse: FileParser | undefined,
-  config: AnalysisConfig,
-  cache: LoadCache,
+  readEntry: (f: WorkspaceFile) => Generator<void, FileEntry>,
 ): Generator<void, Set<string>> {
   const listed = new Set<string>();
   for (const f of files) {
     if (!isKustomizationFile(f.path)) continue;
-    const inChart = chartOf(f.path) !== undefined;
-    const cached = cache.files.get(f.path);
-    const entry = entryHolds(cached, f, inChart, config)
-      ? cached
-      : yield* readFileEntry(f, inChart, parse, config, cached, cache.trees);
-    cache.files.set(f.path, entry);
+    const entry = yield* readEntry(f);
     const k = entry.role === 'kustomization' && entry.parsed ? readKustomization(f.path, entry.parsed) : undefined;
     if (k) for (const file of [...k.entries, ...k.patchFiles, ...k.configFiles]) listed.add(file);
   }
