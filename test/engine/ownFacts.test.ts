@@ -19,6 +19,7 @@ import { readWorkspace } from '../../server/src/node/readWorkspace';
 import { REPO_ROOT } from '../support/cli';
 import { corpusDir, needsCorpus } from '../support/corpus';
 import { diagnosticSummary as summary } from '../support/diagnosticSummary';
+import { generatedWorkspace } from '../support/mapWorkspaces';
 
 /**
  * Analyses each workspace once; returns the analyses and the files whose trees were parsed again,
@@ -124,7 +125,10 @@ function treeParts(value: unknown, at: string, seen: Set<object>, out: string[])
 }
 
 test('what a one-shot analysis keeps of an instance, its view and own facts, holds no tree', () => {
-  const dirs = [path.join(REPO_ROOT, 'examples'), ...fixtureDirs()];
+  // Every manifest the repository holds (the examples, the rule fixtures, the other fixtures) and
+  // a generated workspace of 100 apps, whose probes, addresses and autoscalers keep facts.
+  const otherFixtures = ['cli', 'editor', 'lsp', 'workspace'].map((d) => path.join(REPO_ROOT, 'test/fixtures', d));
+  const dirs = [path.join(REPO_ROOT, 'examples'), ...fixtureDirs(), ...otherFixtures, generatedWorkspace()];
   if (!needsCorpus.skip) dirs.push(corpusDir());
   const found: string[] = [];
   let facts = 0;
